@@ -1,0 +1,32 @@
+import { Command, CommanderError } from "commander";
+import { ExitCode, ZtoqError } from "./errors.js";
+import { registerMockCommand } from "./mock-command.js";
+
+declare const ZTOQ_VERSION: string;
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("ztoq")
+    .description("Migrate test assets from Zephyr Scale Cloud to Tricentis qTest, and prove it.")
+    .version(typeof ZTOQ_VERSION === "string" ? ZTOQ_VERSION : "dev")
+    .exitOverride()
+    .showHelpAfterError(false);
+  registerMockCommand(program);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message; help and version are not failures.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (error instanceof ZtoqError) {
+      process.stderr.write(`ztoq: ${error.message}\n`);
+      return error.exitCode;
+    }
+    // A bug, not an input problem: say so in one line; the stack only when asked for.
+    const detail = process.env.ZTOQ_LOG_LEVEL === "debug" ? (error as Error)?.stack : (error as Error)?.message;
+    process.stderr.write(`ztoq: unexpected error: ${detail ?? String(error)}\n`);
+    return ExitCode.incomplete;
+  }
+}

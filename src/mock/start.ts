@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import type { Snapshot } from "../zephyr/snapshot.js";
+import { generateProject } from "./dataset/generate.js";
+import { type FetchCallback, type Listening, listen } from "./http/listen.js";
+import { type TrafficOptions, TrafficStats } from "./http/traffic.js";
+import { qtestApp } from "./qtest/app.js";
+import { QTestStore } from "./qtest/store.js";
+import { zephyrApp } from "./zephyr/app.js";
+import { ZephyrStore } from "./zephyr/store.js";
+
+export interface MockOptions extends TrafficOptions {
+  /** A Zephyr project snapshot to serve; otherwise one is generated. */
+  dataset?: Snapshot;
+  /** About how many test cases the generated project has (default 50). */
+  generate?: number;
+  zephyrPort?: number;
+  qtestPort?: number;
+  qtestProjectId?: number;
+}
+
+export interface RunningMocks {
+  zephyr: { url: string; token: string; projectKey: string; store: ZephyrStore; stats: TrafficStats };
+  qtest: {
+    url: string;
+    token: string;
+    projectId: number;
+    username: string;
+    password: string;
+    store: QTestStore;
+    stats: TrafficStats;
+  };
+  /** The start contract: what `ztoq mock` prints as its one line. */
+  describe(): {
+    zephyr: { url: string; token: string; projectKey: string };
+    qtest: { url: string; token: string; projectId: number; username: string; password: string };
+  };
+  stop(): Promise<void>;
+}
+
+/** Starts the Zephyr Scale and qTest mocks on 127.0.0.1, in this process. */
+export async function startMocks(options: MockOptions = {}): Promise<RunningMocks> {
+  const seed = options.seed ?? 1;
+  let zephyrFetch: FetchCallback | undefined;
+  let qtestFetch: FetchCallback | undefined;
+  const servers: Listening[] = [];
+  try {
+    servers.push(await listen((request, env) => (zephyrFetch as FetchCallback)(request, env), options.zephyrPort));
+    servers.push(await listen((request, env) => (qtestFetch as FetchCallback)(request, env), options.qtestPort));
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw error;
+  }
+  const [zephyrServer, qtestServer] = servers as [Listening, Listening];
+
+  const zephyrUrl = `${zephyrServer.origin}/v2`;
+  const snapshot = options.dataset ?? generateProject({ testCases: options.generate ?? 50, seed, baseUrl: zephyrUrl });
+  const zephyrStore = new ZephyrStore(snapshot, { baseUrl: zephyrUrl });
+  const zephyrToken = fakeJwt();
+  const zephyrStats = new TrafficStats();
+  zephyrFetch = zephyrApp({ ...options, seed, token: zephyrToken, store: zephyrStore, stats: zephyrStats }).fetch;
+
+  const projectId = options.qtestProjectId ?? 4242;
+  const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId });
+  const qtestToken = randomBytes(16).toString("hex");
+  const qtestStats = new TrafficStats();
+  const username = qtestStore.users[0]?.username ?? "admin@example.com";
+  const password = randomBytes(9).toString("base64url");
+  qtestFetch = qtestApp({
+    ...options,
+    // A different fault sequence from the Zephyr mock's, still fixed by the seed.
+    seed: seed ^ 0x5a5a5a5a,
+    token: qtestToken,
+    username,
+    password,
+    store: qtestStore,
+    stats: qtestStats,
+  }).fetch;
+
+  const zephyr = { url: zephyrUrl, token: zephyrToken, projectKey: snapshot.project.key, store: zephyrStore, stats: zephyrStats };
+  const qtest = {
+    url: qtestServer.origin,
+    token: qtestToken,
+    projectId,
+    username,
+    password,
+    store: qtestStore,
+    stats: qtestStats,
+  };
+  return {
+    zephyr,
+    qtest,
+    describe: () => ({
+      zephyr: { url: zephyr.url, token: zephyr.token, projectKey: zephyr.projectKey },
+      qtest: { url: qtest.url, token: qtest.token, projectId, username, password },
+    }),
+    stop: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}
+
+/** Zephyr tokens are JWTs; the mock's has the same three-part shape so clients see a realistic value. */
+function fakeJwt(): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return [
+    part({ alg: "HS256", typ: "JWT" }),
+    part({ context: { user: { accountId: "5b10a2844c20165700ede21g" } }, iss: "ztoq-mock", jti: randomBytes(8).toString("hex") }),
+    randomBytes(32).toString("base64url"),
+  ].join(".");
+}
