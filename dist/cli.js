@@ -9926,7 +9926,7 @@ function listen(fetch, port = 0) {
 // src/mock/http/traffic.ts
 var TrafficStats = class {
   requests = 0;
-  /** Requests that changed data (POST/PUT/DELETE that reached a handler and succeeded). */
+  /** Writes (POST/PUT/DELETE) the client saw succeed. */
   writes = 0;
   throttled = 0;
   faults = 0;
@@ -9951,11 +9951,11 @@ function faults(options, stats) {
     if (rate <= 0 || !random.chance(rate)) return next();
     const fault = { kind: random.pick(kinds), afterApply: random.chance(0.5) };
     stats.faults++;
-    if (fault.afterApply) {
-      await next();
-      stats.faultsAfterApply++;
-    }
-    return injure(c, fault);
+    if (!fault.afterApply) return injure(c, fault);
+    await next();
+    stats.faultsAfterApply++;
+    c.res = void 0;
+    c.res = injure(c, fault);
   };
 }
 function injure(c, fault) {
@@ -34868,6 +34868,10 @@ function registerMockCommand(program2) {
         throw new BadInputError(`Port already in use: ${error62.message.replace(/^.*EADDRINUSE:?\s*/, "")}.`);
       throw error62;
     });
+    const stopped = new Promise((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
     process.stdout.write(`${JSON.stringify(mocks.describe())}
 `);
     const counts = {
@@ -34875,18 +34879,8 @@ function registerMockCommand(program2) {
       testCycles: mocks.zephyr.store.testCycles().length,
       testExecutions: mocks.zephyr.store.testExecutions().length
     };
-    log.info(
-      { zephyr: mocks.zephyr.url, qtest: mocks.qtest.url, projectKey: mocks.zephyr.projectKey, ...counts },
-      "mock servers ready"
-    );
-    await new Promise((resolve) => {
-      const stop = (signal) => {
-        log.info({ signal }, "stopping mock servers");
-        resolve();
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+    log.info({ zephyr: mocks.zephyr.url, qtest: mocks.qtest.url, projectKey: mocks.zephyr.projectKey, ...counts }, "mock servers ready");
+    log.info({ signal: await stopped }, "stopping mock servers");
     await mocks.stop();
   });
 }

@@ -67,6 +67,11 @@ export function registerMockCommand(program: Command): void {
           throw new BadInputError(`Port already in use: ${error.message.replace(/^.*EADDRINUSE:?\s*/, "")}.`);
         throw error;
       });
+      // Listen for the stop signals before announcing readiness: a caller may send one at once.
+      const stopped = new Promise<NodeJS.Signals>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
       process.stdout.write(`${JSON.stringify(mocks.describe())}\n`);
       const counts = {
         testCases: mocks.zephyr.store.testCases().length,
@@ -77,14 +82,7 @@ export function registerMockCommand(program: Command): void {
         { zephyr: mocks.zephyr.url, qtest: mocks.qtest.url, projectKey: mocks.zephyr.projectKey, ...counts },
         "mock servers ready",
       );
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          log.info({ signal }, "stopping mock servers");
-          resolve();
-        };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
+      log.info({ signal: await stopped }, "stopping mock servers");
       await mocks.stop();
     });
 }

@@ -17,7 +17,7 @@ export interface TrafficOptions {
 /** What the mock did, for tests and benchmarks to assert on. */
 export class TrafficStats {
   requests = 0;
-  /** Requests that changed data (POST/PUT/DELETE that reached a handler and succeeded). */
+  /** Writes (POST/PUT/DELETE) the client saw succeed. */
   writes = 0;
   throttled = 0;
   faults = 0;
@@ -54,11 +54,13 @@ export function faults(options: TrafficOptions, stats: TrafficStats): Middleware
     if (rate <= 0 || !random.chance(rate)) return next();
     const fault: Fault = { kind: random.pick(kinds), afterApply: random.chance(0.5) };
     stats.faults++;
-    if (fault.afterApply) {
-      await next();
-      stats.faultsAfterApply++;
-    }
-    return injure(c, fault);
+    if (!fault.afterApply) return injure(c, fault);
+    await next();
+    stats.faultsAfterApply++;
+    // After next() Hono sends c.res, not what a middleware returns; clear it first so none of the
+    // real response's headers carry over.
+    c.res = undefined;
+    c.res = injure(c, fault);
   };
 }
 
