@@ -34879,7 +34879,10 @@ function registerMockCommand(program2) {
       testCycles: mocks.zephyr.store.testCycles().length,
       testExecutions: mocks.zephyr.store.testExecutions().length
     };
-    log.info({ zephyr: mocks.zephyr.url, qtest: mocks.qtest.url, projectKey: mocks.zephyr.projectKey, ...counts }, "mock servers ready");
+    log.info(
+      { zephyr: mocks.zephyr.url, qtest: mocks.qtest.url, projectKey: mocks.zephyr.projectKey, ...counts },
+      "mock servers ready"
+    );
     log.info({ signal: await stopped }, "stopping mock servers");
     await mocks.stop();
   });
