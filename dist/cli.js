@@ -32059,6 +32059,399 @@ var TokenBucket = class {
   }
 };
 
+// src/mock/qtest/errors.ts
+var QTestApiError = class extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+  status;
+};
+
+// src/mock/qtest/search-query.ts
+var TOKEN = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(!=|<=|>=|!~|=|<|>|~)|([A-Za-z_][\w]*))/y;
+function tokenize(text) {
+  const tokens = [];
+  const source = text.trim();
+  let position = 0;
+  while (position < source.length) {
+    TOKEN.lastIndex = position;
+    const match2 = TOKEN.exec(source);
+    if (!match2) throw invalid(text, `unexpected text at '${source.slice(position, position + 20)}'`);
+    position = TOKEN.lastIndex;
+    const quoted = match2[1] ?? match2[2];
+    if (quoted !== void 0) tokens.push({ text: quoted.replace(/\\(.)/g, "$1"), kind: "quoted" });
+    else if (match2[3] !== void 0) tokens.push({ text: match2[3], kind: "op" });
+    else tokens.push({ text: match2[4], kind: "word" });
+  }
+  return tokens;
+}
+function parseQuery(text) {
+  const tokens = tokenize(text);
+  const query = [[]];
+  for (let i = 0; i < tokens.length; ) {
+    const [field, op, value] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+    const isOp = op?.kind === "op" || op?.kind === "word" && op.text.toLowerCase() === "is";
+    if (!field || field.kind === "op" || !isOp || value?.kind !== "quoted") {
+      throw invalid(text, "expected 'Field' <operator> 'value'");
+    }
+    const operator = op.kind === "word" ? "is" : op.text;
+    if (operator === "is" && !["empty", "not empty"].includes(value.text.toLowerCase())) {
+      throw invalid(text, "'is' takes 'empty' or 'not empty'");
+    }
+    query.at(-1)?.push({ field: field.text, op: operator, value: value.text });
+    i += 3;
+    const joiner = tokens[i]?.kind === "word" ? tokens[i]?.text.toLowerCase() : void 0;
+    if (i >= tokens.length) break;
+    if (joiner === "or") query.push([]);
+    else if (joiner !== "and") throw invalid(text, "criteria must be joined by 'and' or 'or'");
+    i++;
+    if (i >= tokens.length) throw invalid(text, "a criterion must follow 'and' / 'or'");
+  }
+  if (query[0]?.length === 0) throw invalid(text, "the query is empty");
+  return query;
+}
+function matchesQuery(query, fieldValue) {
+  return query.some((all) => all.every((criterion) => matches(criterion, fieldValue(criterion.field))));
+}
+function matches({ op, value }, actual) {
+  if (op === "is") return value.toLowerCase() === "empty" === (actual === void 0 || actual === "");
+  if (actual === void 0) return op === "!=" || op === "!~";
+  if (op === "~") return actual.toLowerCase().includes(value.toLowerCase());
+  if (op === "!~") return !actual.toLowerCase().includes(value.toLowerCase());
+  const order2 = compare(actual, value);
+  switch (op) {
+    case "=":
+      return order2 === 0;
+    case "!=":
+      return order2 !== 0;
+    case "<":
+      return order2 < 0;
+    case "<=":
+      return order2 <= 0;
+    case ">":
+      return order2 > 0;
+    case ">=":
+      return order2 >= 0;
+  }
+}
+function compare(a, b) {
+  const looksLikeDate = /^\d{4}-\d{2}-\d{2}/;
+  if (looksLikeDate.test(a) && looksLikeDate.test(b)) {
+    const [x, y] = [Date.parse(a), Date.parse(b)];
+    if (!Number.isNaN(x) && !Number.isNaN(y)) return Math.sign(x - y);
+  }
+  if (a !== "" && b !== "" && Number.isFinite(Number(a)) && Number.isFinite(Number(b))) return Math.sign(Number(a) - Number(b));
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+function invalid(text, why) {
+  return new QTestApiError(400, `Invalid query "${text}": ${why}.`);
+}
+
+// src/mock/qtest/app.ts
+var TOKEN_LIFETIME_SECONDS = 3599;
+var MONTHLY_QUOTA = 1e6;
+function qtestApp(options) {
+  const { store, stats } = options;
+  const app = new Hono3();
+  const issuedTokens = /* @__PURE__ */ new Map();
+  const refreshTokens = /* @__PURE__ */ new Set();
+  let monthly = MONTHLY_QUOTA;
+  app.use(async (c, next) => {
+    stats.requests++;
+    await next();
+    if (c.req.method !== "GET" && c.res.status < 400 && !c.req.path.startsWith("/oauth")) stats.writes++;
+  });
+  app.use(latency(options.latencyMs));
+  if (options.rateLimitRps) {
+    const bucket = new TokenBucket(options.rateLimitRps);
+    app.use(async (c, next) => {
+      const taken = bucket.take();
+      monthly = Math.max(0, monthly - 1);
+      c.header("x-ratelimit-remaining-month", String(monthly));
+      if (!taken.granted) {
+        stats.throttled++;
+        c.header("x-ratelimit-remaining-minute", "0");
+        return c.json({ code: 429, message: "API rate limit exceeded" }, 429);
+      }
+      await next();
+      c.res.headers.set("x-ratelimit-remaining-minute", String(taken.remaining));
+      c.res.headers.set("x-ratelimit-remaining-month", String(monthly));
+    });
+  }
+  app.use(faults(options, stats));
+  app.post("/oauth/token", async (c) => {
+    const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
+    const client = basic ? Buffer.from(basic[1], "base64").toString("utf8") : "";
+    if (!basic || !client.endsWith(":")) {
+      return c.json({ error: "unauthorized", error_description: "Full authentication is required" }, 401);
+    }
+    const form = await c.req.parseBody().catch(() => ({}));
+    if (form.grant_type === "password") {
+      if (form.username !== options.username || form.password !== options.password) {
+        return c.json({ error: "invalid_grant", error_description: "Bad credentials" }, 400);
+      }
+    } else if (form.grant_type === "refresh_token") {
+      if (typeof form.refresh_token !== "string" || !refreshTokens.delete(form.refresh_token)) {
+        return c.json({ error: "invalid_grant", error_description: "Invalid refresh token" }, 400);
+      }
+    } else {
+      return c.json({ error: "unsupported_grant_type", error_description: "Use grant_type=password or refresh_token" }, 400);
+    }
+    const token = randomUUID();
+    const refresh = randomUUID();
+    issuedTokens.set(token, Date.now() + TOKEN_LIFETIME_SECONDS * 1e3);
+    refreshTokens.add(refresh);
+    return c.json({
+      access_token: token,
+      token_type: "bearer",
+      refresh_token: refresh,
+      expires_in: TOKEN_LIFETIME_SECONDS,
+      scope: "read write create delete administration execute import export share baseline"
+    });
+  });
+  const bearer = (c) => {
+    const token = /^bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!token) return void 0;
+    if (token === options.token) return { token, expiresAt: 0 };
+    const expiresAt = issuedTokens.get(token);
+    return expiresAt !== void 0 && expiresAt > Date.now() ? { token, expiresAt } : void 0;
+  };
+  app.get("/oauth/status", (c) => {
+    const session = bearer(c);
+    if (!session) return c.json({ error: "invalid_token", error_description: "Invalid access token" }, 401);
+    const validity = session.expiresAt === 0 ? 0 : session.expiresAt - Date.now();
+    return c.json({ expiration: session.expiresAt, validityInMilliseconds: validity });
+  });
+  const api = new Hono3();
+  api.use(async (c, next) => {
+    if (!c.req.header("authorization")) {
+      return c.json({ error: "unauthorized", error_description: "Full authentication is required to access this resource" }, 401);
+    }
+    if (!bearer(c)) return c.json({ error: "invalid_token", error_description: "Invalid access token" }, 401);
+    return next();
+  });
+  api.get("/projects", (c) => {
+    c.header("X-Item-Total", "1");
+    return c.json([store.project()]);
+  });
+  const project = new Hono3();
+  project.use(async (c, next) => {
+    store.checkProject(c.req.param("projectId") ?? "");
+    return next();
+  });
+  project.get("/", (c) => c.json(store.project()));
+  project.get("/users", (c) => c.json(store.users.map((u) => ({ links: [], ...u, status: 1 }))));
+  project.get(
+    "/settings/:objectType/fields",
+    (c) => c.json(store.fields(c.req.param("objectType"), boolQuery(c, "includeInactive") ?? false))
+  );
+  project.post(
+    "/settings/:objectType/fields",
+    async (c) => c.json(store.createField(c.req.param("objectType"), await jsonBody(c, fieldInputSchema)), 201)
+  );
+  project.get(
+    "/settings/:objectType/fields/:fieldId",
+    (c) => c.json(store.field(c.req.param("objectType"), numParam(c, "fieldId")))
+  );
+  project.get(
+    "/modules",
+    (c) => c.json(store.modules(intQuery(c, "parentId"), c.req.query("expand") === "descendants", c.req.query("search")))
+  );
+  project.post(
+    "/modules",
+    async (c) => c.json(store.createModule(await jsonBody(c, moduleInputSchema), intQuery(c, "parentId")), 201)
+  );
+  project.get("/modules/:id", (c) => c.json(store.module(numParam(c, "id"), c.req.query("expand") === "descendants")));
+  project.put(
+    "/modules/:id",
+    async (c) => c.json(store.updateModule(numParam(c, "id"), await jsonBody(c, moduleInputSchema.partial()), intQuery(c, "parentId")))
+  );
+  project.delete("/modules/:id", (c) => {
+    store.deleteModule(numParam(c, "id"), boolQuery(c, "force") ?? false);
+    return c.body(null, 200);
+  });
+  project.get("/test-cases", (c) => {
+    const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
+    const size = intQuery(c, "size", { default: 20, min: 1, max: 999 }) ?? 20;
+    const all = store.testCases(intQuery(c, "parentId"), {
+      expandSteps: boolQuery(c, "expandSteps") ?? false,
+      modifiedAfter: dateQuery(c, "modifiedAfter")
+    });
+    const items = all.slice((page - 1) * size, page * size);
+    return c.json(boolQuery(c, "expandProps") === false ? items.map(({ properties: _, ...rest }) => rest) : items);
+  });
+  project.post("/test-cases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema))));
+  project.get(
+    "/test-cases/:id",
+    (c) => c.json(store.testCase(c.req.param("id"), c.req.query("expand")?.includes("teststep") ?? false))
+  );
+  project.put(
+    "/test-cases/:id",
+    async (c) => c.json(store.updateTestCase(numParam(c, "id"), await jsonBody(c, testCaseInputSchema.partial())))
+  );
+  project.delete("/test-cases/:id", (c) => {
+    store.deleteTestCase(numParam(c, "id"));
+    return c.body(null, 200);
+  });
+  project.get("/test-cases/:id/test-steps", (c) => c.json(store.testSteps(c.req.param("id"))));
+  project.post(
+    "/test-cases/:id/test-steps",
+    async (c) => c.json(store.addTestStep(c.req.param("id"), await jsonBody(c, testStepInputSchema)))
+  );
+  project.get("/test-cases/:id/test-steps/:stepId", (c) => c.json(store.testStep(c.req.param("id"), numParam(c, "stepId"))));
+  project.put(
+    "/test-cases/:id/test-steps/:stepId",
+    async (c) => c.json(store.updateTestStep(c.req.param("id"), numParam(c, "stepId"), await jsonBody(c, testStepInputSchema)))
+  );
+  project.delete("/test-cases/:id/test-steps/:stepId", (c) => {
+    store.deleteTestStep(c.req.param("id"), numParam(c, "stepId"));
+    return c.body(null, 200);
+  });
+  project.get("/test-cycles", (c) => {
+    const all = store.testCycles(intQuery(c, "parentId"), c.req.query("parentType"), c.req.query("expand") === "descendants");
+    const pageSize = intQuery(c, "pageSize", { default: 100 }) ?? 100;
+    if (pageSize < 0) return c.json(all);
+    const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
+    return c.json(all.slice((page - 1) * pageSize, page * pageSize));
+  });
+  project.post(
+    "/test-cycles",
+    async (c) => c.json(
+      store.createTestCycle(await jsonBody(c, testCycleInputSchema), intQuery(c, "parentId"), c.req.query("parentType")),
+      201
+    )
+  );
+  project.get("/test-cycles/:id", (c) => c.json(store.testCycle(numParam(c, "id"), c.req.query("expand") === "descendants")));
+  project.put(
+    "/test-cycles/:id",
+    async (c) => c.json(
+      store.updateTestCycle(
+        numParam(c, "id"),
+        await jsonBody(c, testCycleInputSchema.partial()),
+        intQuery(c, "parentId"),
+        c.req.query("parentType")
+      )
+    )
+  );
+  project.delete("/test-cycles/:id", (c) => {
+    store.deleteTestCycle(numParam(c, "id"), boolQuery(c, "force") ?? false);
+    return c.body(null, 200);
+  });
+  project.get("/test-suites", (c) => c.json(store.testSuites(intQuery(c, "parentId"), c.req.query("parentType"))));
+  project.post(
+    "/test-suites",
+    async (c) => c.json(store.createTestSuite(await jsonBody(c, testSuiteInputSchema), intQuery(c, "parentId"), c.req.query("parentType")))
+  );
+  project.get("/test-suites/:id", (c) => c.json(store.testSuite(numParam(c, "id"))));
+  project.put(
+    "/test-suites/:id",
+    async (c) => c.json(
+      store.updateTestSuite(
+        numParam(c, "id"),
+        await jsonBody(c, testSuiteInputSchema.partial()),
+        intQuery(c, "parentId"),
+        c.req.query("parentType")
+      )
+    )
+  );
+  project.delete("/test-suites/:id", (c) => {
+    store.deleteTestSuite(numParam(c, "id"));
+    return c.body(null, 200);
+  });
+  project.get("/test-runs/execution-statuses", (c) => c.json(store.executionStatuses()));
+  project.get(
+    "/test-runs",
+    (c) => c.json(paged(c, store.testRuns(intQuery(c, "parentId"), c.req.query("parentType"), c.req.query("expand") === "descendants")))
+  );
+  project.post(
+    "/test-runs",
+    async (c) => c.json(store.createTestRun(await jsonBody(c, testRunInputSchema), intQuery(c, "parentId"), c.req.query("parentType")), 201)
+  );
+  project.get("/test-runs/:id", (c) => c.json(store.testRun(numParam(c, "id"))));
+  project.put(
+    "/test-runs/:id",
+    async (c) => c.json(
+      store.updateTestRun(
+        numParam(c, "id"),
+        await jsonBody(c, testRunInputSchema.partial()),
+        intQuery(c, "parentId"),
+        c.req.query("parentType")
+      )
+    )
+  );
+  project.delete("/test-runs/:id", (c) => {
+    store.deleteTestRun(numParam(c, "id"));
+    return c.body(null, 200);
+  });
+  project.get("/test-runs/:id/test-logs", (c) => c.json(paged(c, store.testLogs(numParam(c, "id")))));
+  project.post(
+    "/test-runs/:id/test-logs",
+    async (c) => c.json(store.createTestLog(numParam(c, "id"), await jsonBody(c, testLogInputSchema)), 201)
+  );
+  project.get("/test-runs/:id/test-logs/last-run", (c) => c.json(store.lastTestLog(numParam(c, "id"))));
+  project.get("/test-runs/:id/test-logs/:logId", (c) => c.json(store.testLog(numParam(c, "id"), numParam(c, "logId"))));
+  project.post("/search", async (c) => {
+    const body = await jsonBody(c, searchBodySchema);
+    const criteria = body.query ? parseQuery(body.query) : void 0;
+    const hits = store.searchable(body.object_type).filter((candidate) => !criteria || matchesQuery(criteria, candidate.value)).map((candidate) => selectFields(candidate.item, body.fields ?? ["*"]));
+    return c.json(paged(c, hits));
+  });
+  project.post("/:objectType/:objectId/blob-handles", async (c) => {
+    const fileName = c.req.header("file-name");
+    if (!fileName) throw new BadRequest("The File-Name header is required.");
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const contentType2 = c.req.header("content-type") ?? "application/octet-stream";
+    return c.json(
+      store.addAttachment(
+        c.req.param("objectType") ?? "",
+        numParam(c, "objectId"),
+        decodeURIComponent(fileName),
+        contentType2,
+        bytes
+      ),
+      201
+    );
+  });
+  project.get(
+    "/:objectType/:objectId/attachments",
+    (c) => c.json(store.attachments(c.req.param("objectType"), numParam(c, "objectId")))
+  );
+  project.get("/:objectType/:objectId/attachments/:attachmentId", (c) => {
+    const record2 = store.attachment(c.req.param("objectType"), numParam(c, "objectId"), numParam(c, "attachmentId"));
+    c.header("Content-Type", record2.contentType);
+    c.header("Content-Disposition", `attachment; filename="${encodeURIComponent(record2.name)}"`);
+    return c.body(record2.bytes);
+  });
+  api.route("/projects/:projectId", project);
+  app.route("/api/v3", api);
+  app.notFound((c) => c.json({ code: 404, message: `No endpoint ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error62, c) => {
+    if (error62 instanceof QTestApiError) return c.json({ code: error62.status, message: error62.message }, error62.status);
+    if (error62 instanceof BadRequest) return c.json({ code: 400, message: error62.message }, 400);
+    return c.json({ code: 500, message: "Internal server error" }, 500);
+  });
+  return app;
+}
+function numParam(c, name) {
+  const raw2 = c.req.param(name) ?? "";
+  const value = Number(raw2);
+  if (!Number.isInteger(value)) throw new BadRequest(`'${raw2}' is not a valid ${name}.`);
+  return value;
+}
+function paged(c, all) {
+  const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
+  const pageSize = intQuery(c, "pageSize", { default: 100, min: 1, max: 999 }) ?? 100;
+  const items = all.slice((page - 1) * pageSize, page * pageSize);
+  const links2 = page * pageSize < all.length ? [{ rel: "next", href: urlWith(c, { page: page + 1, pageSize }) }] : [];
+  return { links: links2, page, page_size: pageSize, total: all.length, items };
+}
+function selectFields(item, fields) {
+  if (fields.includes("*")) return item;
+  const record2 = item;
+  return Object.fromEntries(Object.entries(record2).filter(([key]) => key === "id" || fields.includes(key)));
+}
+
 // src/mock/qtest/system-fields.ts
 var DataType = {
   textBox: 1,
@@ -32295,14 +32688,108 @@ var defaultUsers = [
   { id: 9005, username: "omar.haddad@example.com", email: "omar.haddad@example.com", first_name: "Omar", last_name: "Haddad" }
 ];
 
-// src/mock/qtest/store.ts
-var QTestApiError = class extends Error {
-  constructor(status, message) {
-    super(message);
-    this.status = status;
+// src/mock/qtest/field-values.ts
+function fieldFromSeed(seed, system) {
+  const allowed = seed.allowed_values ?? [];
+  return {
+    links: [],
+    id: seed.id,
+    label: seed.label,
+    attribute_type: attributeTypeOf[seed.data_type] ?? "ShortText",
+    required: seed.required ?? false,
+    constrained: allowed.length > 0,
+    order: seed.id % 100,
+    multiple: seed.data_type === DataType.checkBox || seed.data_type === DataType.multiSelect,
+    data_type: seed.data_type,
+    searchable: true,
+    free_text_search: seed.data_type === DataType.textBox || seed.data_type === DataType.textArea,
+    search_key: seed.search_key,
+    system_field: system,
+    original_name: seed.original_name,
+    is_active: true,
+    ...allowed.length > 0 && {
+      allowed_values: allowed.map((v, i) => ({
+        links: [],
+        value: v.value,
+        label: v.label,
+        order: i + 1,
+        is_default: v.is_default ?? false,
+        is_active: true,
+        ...v.color && { color: v.color }
+      }))
+    }
+  };
+}
+function mergeProperties(objectType, fields, input2, current, context, options = {}) {
+  const next = new Map(current);
+  for (const [i, property] of input2.entries()) {
+    const field = fields.find((f) => f.id === property.field_id);
+    if (!field) throw new QTestApiError(400, `properties[${i}]: field_id ${property.field_id} is not a field of ${objectType}.`);
+    if (context.readOnly.has(field.id) && !options.partial) {
+      throw new QTestApiError(
+        400,
+        `properties[${i}]: field '${field.label}' (${field.id}) is computed by qTest and cannot be set.`
+      );
+    }
+    const value = property.field_value == null ? "" : String(property.field_value);
+    if (value !== "") checkValue(field, value, `properties[${i}] (${field.label})`, context);
+    next.set(field.id, value);
   }
-  status;
-};
+  if (options.partial) return next;
+  for (const field of fields) {
+    if (next.get(field.id)) continue;
+    const fallback = field.allowed_values?.find((v) => v.is_default);
+    if (fallback && !field.multiple) next.set(field.id, String(fallback.value));
+    else if (field.required) throw new QTestApiError(400, `Field '${field.label}' (${field.id}) is required.`);
+  }
+  return next;
+}
+function renderProperties(fields, props, users) {
+  return fields.map((field) => {
+    const value = props.get(field.id) ?? "";
+    return { field_id: field.id, field_name: field.label, field_value: value, field_value_name: valueName(field, value, users) };
+  });
+}
+function valueName(field, value, users) {
+  if (value === "") return "";
+  if (field.data_type === DataType.userList) {
+    const user = users.find((u) => String(u.id) === value);
+    return user ? `${user.first_name} ${user.last_name}` : value;
+  }
+  if (!field.allowed_values || field.allowed_values.length === 0) return value;
+  const label = (v) => field.allowed_values?.find((a) => String(a.value) === v)?.label ?? v;
+  if (field.multiple) return `[${parseList(value).map(label).join(", ")}]`;
+  return label(value);
+}
+function checkValue(field, value, where, context) {
+  const allowed = field.allowed_values ?? [];
+  if (field.data_type === DataType.userList) {
+    if (!context.users.some((u) => String(u.id) === value)) {
+      throw new QTestApiError(400, `${where}: '${value}' is not a user of project ${context.projectId}.`);
+    }
+    return;
+  }
+  if (allowed.length > 0) {
+    const values = field.multiple ? parseList(value) : [value];
+    for (const v of values) {
+      if (!allowed.some((a) => String(a.value) === v && a.is_active !== false)) {
+        const choices = allowed.map((a) => `${a.value} (${a.label})`).join(", ");
+        throw new QTestApiError(400, `${where}: value '${v}' is not allowed; allowed values: ${choices}.`);
+      }
+    }
+    return;
+  }
+  if (field.data_type === DataType.number && !Number.isFinite(Number(value))) {
+    throw new QTestApiError(400, `${where}: '${value}' is not a number.`);
+  }
+  const isDate = field.data_type === DataType.datePicker || field.data_type === DataType.dateTimePicker;
+  if (isDate && Number.isNaN(Date.parse(value))) throw new QTestApiError(400, `${where}: '${value}' is not a date.`);
+}
+function parseList(value) {
+  return value.replace(/^\[|\]$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "");
+}
+
+// src/mock/qtest/store.ts
 var ATTACHABLE = ["releases", "builds", "requirements", "test-cases", "test-logs", "test-steps", "test-step-logs", "defects"];
 var QTestStore = class {
   projectId;
@@ -32324,6 +32811,8 @@ var QTestStore = class {
   #children = /* @__PURE__ */ new Map();
   #logsByRun = /* @__PURE__ */ new Map();
   #testCaseByPid = /* @__PURE__ */ new Map();
+  /** Fields qTest computes itself (a run's Status); writing them is refused. */
+  #readOnlyFields = /* @__PURE__ */ new Set();
   constructor(options) {
     this.#origin = options.origin;
     this.projectId = options.projectId;
@@ -32332,8 +32821,9 @@ var QTestStore = class {
     for (const type of OBJECT_TYPES)
       this.#fields.set(
         type,
-        systemFields[type].map((seed) => this.#field(seed, true))
+        systemFields[type].map((seed) => fieldFromSeed(seed, true))
       );
+    for (const seed of Object.values(systemFields).flat()) if (seed.readOnly) this.#readOnlyFields.add(seed.id);
   }
   // ---- project, users, fields --------------------------------------------------------------
   checkProject(projectId) {
@@ -32379,7 +32869,7 @@ var QTestStore = class {
       throw new QTestApiError(400, `data_type ${input2.data_type} is not a valid field type.`);
     }
     let nextValue = Math.max(1e3, ...fields.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
-    const field = this.#field(
+    const field = fieldFromSeed(
       {
         id: this.#id(),
         label: input2.label,
@@ -32550,7 +33040,7 @@ var QTestStore = class {
   }
   // ---- test cycles and suites --------------------------------------------------------------
   testCycles(parentId, parentType, expand) {
-    const type = this.#containerType(parentType ?? (parentId === void 0 ? "root" : "test-cycle"));
+    const type = this.#containerType(parentType ?? (parentId ? "test-cycle" : "root"));
     const parent = type === "root" ? 0 : parentId ?? 0;
     if (type === "test-cycle") this.#cycle(parent);
     return this.#childRecords(this.#cycles, "cycle", type, parent).map((c) => this.#renderCycle(c, expand));
@@ -32609,7 +33099,7 @@ var QTestStore = class {
     this.#cycles.delete(id3);
   }
   testSuites(parentId, parentType) {
-    const type = this.#containerType(parentType ?? (parentId === void 0 ? "root" : "test-cycle"));
+    const type = this.#containerType(parentType ?? (parentId ? "test-cycle" : "root"));
     const parent = type === "root" ? 0 : parentId ?? 0;
     if (type === "test-cycle") this.#cycle(parent);
     return this.#childRecords(this.#suites, "suite", type, parent).map((s) => this.#renderSuite(s));
@@ -32659,7 +33149,7 @@ var QTestStore = class {
   }
   // ---- test runs and logs ------------------------------------------------------------------
   testRuns(parentId, parentType, expand) {
-    const type = parentType ?? (parentId === void 0 ? "root" : "test-suite");
+    const type = parentType ?? (parentId ? "test-suite" : "root");
     if (!["root", "release", "test-cycle", "test-suite"].includes(type)) {
       throw new QTestApiError(400, `parentType '${parentType}' must be root, release, test-cycle or test-suite.`);
     }
@@ -32825,7 +33315,7 @@ var QTestStore = class {
         if (key in extra) return extra[key];
         if (key === "id") return String(item.id);
         if (key === "name") return item.name ?? void 0;
-        const property = item.properties?.find((p) => p.field_name?.toLowerCase() === key);
+        const property = item.properties?.find((p) => p.field_name?.toLowerCase() === key || String(p.field_id) === key);
         return property ? String(property.field_value_name ?? property.field_value ?? "") : void 0;
       }
     });
@@ -32985,7 +33475,12 @@ var QTestStore = class {
       last_modified_date: iso(r.modified),
       web_url: `${this.#origin}/p/${this.projectId}/portal/project#tab=testexecution&object=3&id=${r.id}`,
       ...latest && {
-        latest_test_log: { log_id: latest.id, status: this.#statusName(latest.statusId), exe_end_date: latest.exeEnd }
+        latest_test_log: {
+          id: latest.id,
+          status: this.#statusName(latest.statusId),
+          exe_start_date: latest.exeStart,
+          exe_end_date: latest.exeEnd
+        }
       }
     };
   }
@@ -33033,73 +33528,13 @@ var QTestStore = class {
       artifact_id: a.objectId
     };
   }
-  #renderProperties(objectType, props) {
-    return this.fields(objectType).map((field) => {
-      const value = props.get(field.id) ?? "";
-      return { field_id: field.id, field_name: field.label, field_value: value, field_value_name: this.#valueName(field, value) };
-    });
-  }
-  #valueName(field, value) {
-    if (value === "") return "";
-    if (field.data_type === DataType.userList) {
-      const user = this.users.find((u) => String(u.id) === value);
-      return user ? `${user.first_name} ${user.last_name}` : value;
-    }
-    if (!field.allowed_values || field.allowed_values.length === 0) return value;
-    const label = (v) => field.allowed_values?.find((a) => String(a.value) === v)?.label ?? v;
-    if (field.multiple) return `[${parseList(value).map(label).join(", ")}]`;
-    return label(value);
-  }
   // ---- validation --------------------------------------------------------------------------
-  /**
-   * Validates and merges `properties` as qTest does: an unknown field id, a value outside the
-   * allowed values or of the wrong type is a 400; required fields must end up with a value;
-   * combo boxes fall back to their default value.
-   */
   #properties(objectType, input2, current, options = {}) {
-    const fields = this.fields(objectType);
-    const next = new Map(current);
-    for (const [i, property] of input2.entries()) {
-      const field = fields.find((f) => f.id === property.field_id);
-      if (!field)
-        throw new QTestApiError(400, `properties[${i}]: field_id ${property.field_id} is not a field of ${objectType}.`);
-      const value = property.field_value == null ? "" : String(property.field_value);
-      if (value !== "") this.#checkValue(field, value, `properties[${i}] (${field.label})`);
-      next.set(field.id, value);
-    }
-    if (options.partial) return next;
-    for (const field of fields) {
-      if (next.get(field.id)) continue;
-      const fallback = field.allowed_values?.find((v) => v.is_default);
-      if (fallback && !field.multiple) next.set(field.id, String(fallback.value));
-      else if (field.required) throw new QTestApiError(400, `Field '${field.label}' (${field.id}) is required.`);
-    }
-    return next;
+    const context = { users: this.users, projectId: this.projectId, readOnly: this.#readOnlyFields };
+    return mergeProperties(objectType, this.fields(objectType), input2, current, context, options);
   }
-  #checkValue(field, value, where) {
-    const allowed = field.allowed_values ?? [];
-    if (field.data_type === DataType.userList) {
-      if (!this.users.some((u) => String(u.id) === value)) {
-        throw new QTestApiError(400, `${where}: '${value}' is not a user of project ${this.projectId}.`);
-      }
-      return;
-    }
-    if (allowed.length > 0) {
-      const values = field.multiple ? parseList(value) : [value];
-      for (const v of values) {
-        if (!allowed.some((a) => String(a.value) === v && a.is_active !== false)) {
-          const choices = allowed.map((a) => `${a.value} (${a.label})`).join(", ");
-          throw new QTestApiError(400, `${where}: value '${v}' is not allowed; allowed values: ${choices}.`);
-        }
-      }
-      return;
-    }
-    if (field.data_type === DataType.number && !Number.isFinite(Number(value))) {
-      throw new QTestApiError(400, `${where}: '${value}' is not a number.`);
-    }
-    if ((field.data_type === DataType.datePicker || field.data_type === DataType.dateTimePicker) && Number.isNaN(Date.parse(value))) {
-      throw new QTestApiError(400, `${where}: '${value}' is not a date.`);
-    }
+  #renderProperties(objectType, props) {
+    return renderProperties(this.fields(objectType), props, this.users);
   }
   #executionStatus(id3, where) {
     if (!executionStatuses.some((s) => s.id === id3)) {
@@ -33120,37 +33555,6 @@ var QTestStore = class {
     };
   }
   // ---- lookups -----------------------------------------------------------------------------
-  #field(seed, system) {
-    const allowed = seed.allowed_values ?? [];
-    return {
-      links: [],
-      id: seed.id,
-      label: seed.label,
-      attribute_type: attributeTypeOf[seed.data_type] ?? "ShortText",
-      required: seed.required ?? false,
-      constrained: allowed.length > 0,
-      order: seed.id % 100,
-      multiple: seed.data_type === DataType.checkBox || seed.data_type === DataType.multiSelect,
-      data_type: seed.data_type,
-      searchable: true,
-      free_text_search: seed.data_type === DataType.textBox || seed.data_type === DataType.textArea,
-      search_key: seed.search_key,
-      system_field: system,
-      original_name: seed.original_name,
-      is_active: true,
-      ...allowed.length > 0 && {
-        allowed_values: allowed.map((v, i) => ({
-          links: [],
-          value: v.value,
-          label: v.label,
-          order: i + 1,
-          is_default: v.is_default ?? false,
-          is_active: true,
-          ...v.color && { color: v.color }
-        }))
-      }
-    };
-  }
   #objectType(objectType) {
     if (!OBJECT_TYPES.includes(objectType)) {
       throw new QTestApiError(400, `objectType '${objectType}' must be one of ${OBJECT_TYPES.join(", ")}.`);
@@ -33279,369 +33683,6 @@ var QTestStore = class {
 };
 function iso(ms) {
   return new Date(ms).toISOString();
-}
-function parseList(value) {
-  return value.replace(/^\[|\]$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "");
-}
-
-// src/mock/qtest/search-query.ts
-var TOKEN = /\s*(?:'((?:[^'\\]|\\.)*)'|(!=|<=|>=|!~|=|<|>|~)|(and|or)\b)/iy;
-function parseQuery(text) {
-  const tokens = [];
-  const rest = text.trim();
-  let position = 0;
-  while (position < rest.length) {
-    TOKEN.lastIndex = position;
-    const match2 = TOKEN.exec(rest);
-    if (!match2) throw invalid(text, `unexpected text at '${rest.slice(position, position + 20)}'`);
-    position = TOKEN.lastIndex;
-    if (match2[1] !== void 0) tokens.push({ quoted: match2[1].replace(/\\(.)/g, "$1") });
-    else if (match2[2] !== void 0) tokens.push({ op: match2[2] });
-    else tokens.push({ word: match2[3].toLowerCase() });
-  }
-  const query = [[]];
-  for (let i = 0; i < tokens.length; ) {
-    const [field, op, value] = [tokens[i], tokens[i + 1], tokens[i + 2]];
-    if (field?.quoted === void 0 || op?.op === void 0 || value?.quoted === void 0) {
-      throw invalid(text, "expected 'Field' <operator> 'value'");
-    }
-    query.at(-1)?.push({ field: field.quoted, op: op.op, value: value.quoted });
-    i += 3;
-    const joiner = tokens[i];
-    if (!joiner) break;
-    if (joiner.word === "or") query.push([]);
-    else if (joiner.word !== "and") throw invalid(text, "criteria must be joined by 'and' or 'or'");
-    i++;
-    if (i >= tokens.length) throw invalid(text, "a criterion must follow 'and' / 'or'");
-  }
-  if (query[0]?.length === 0) throw invalid(text, "the query is empty");
-  return query;
-}
-function matchesQuery(query, fieldValue) {
-  return query.some((all) => all.every((criterion) => matches(criterion, fieldValue(criterion.field))));
-}
-function matches({ op, value }, actual) {
-  if (actual === void 0) return op === "!=" || op === "!~";
-  if (op === "~") return actual.toLowerCase().includes(value.toLowerCase());
-  if (op === "!~") return !actual.toLowerCase().includes(value.toLowerCase());
-  const order2 = compare(actual, value);
-  switch (op) {
-    case "=":
-      return order2 === 0;
-    case "!=":
-      return order2 !== 0;
-    case "<":
-      return order2 < 0;
-    case "<=":
-      return order2 <= 0;
-    case ">":
-      return order2 > 0;
-    case ">=":
-      return order2 >= 0;
-  }
-}
-function compare(a, b) {
-  const looksLikeDate = /^\d{4}-\d{2}-\d{2}/;
-  if (looksLikeDate.test(a) && looksLikeDate.test(b)) {
-    const [x, y] = [Date.parse(a), Date.parse(b)];
-    if (!Number.isNaN(x) && !Number.isNaN(y)) return Math.sign(x - y);
-  }
-  if (a !== "" && b !== "" && Number.isFinite(Number(a)) && Number.isFinite(Number(b))) return Math.sign(Number(a) - Number(b));
-  return a === b ? 0 : a < b ? -1 : 1;
-}
-function invalid(text, why) {
-  return new QTestApiError(400, `Invalid query "${text}": ${why}.`);
-}
-
-// src/mock/qtest/app.ts
-var MONTHLY_QUOTA = 1e6;
-function qtestApp(options) {
-  const { store, stats } = options;
-  const app = new Hono3();
-  const issuedTokens = /* @__PURE__ */ new Set();
-  let monthly = MONTHLY_QUOTA;
-  app.use(async (c, next) => {
-    stats.requests++;
-    await next();
-    if (c.req.method !== "GET" && c.res.status < 400 && !c.req.path.startsWith("/oauth")) stats.writes++;
-  });
-  app.use(latency(options.latencyMs));
-  if (options.rateLimitRps) {
-    const bucket = new TokenBucket(options.rateLimitRps);
-    app.use(async (c, next) => {
-      const taken = bucket.take();
-      monthly = Math.max(0, monthly - 1);
-      c.header("x-ratelimit-remaining-month", String(monthly));
-      if (!taken.granted) {
-        stats.throttled++;
-        c.header("x-ratelimit-remaining-minute", "0");
-        return c.json({ code: 429, message: "API rate limit exceeded" }, 429);
-      }
-      await next();
-      c.res.headers.set("x-ratelimit-remaining-minute", String(taken.remaining));
-      c.res.headers.set("x-ratelimit-remaining-month", String(monthly));
-    });
-  }
-  app.use(faults(options, stats));
-  app.post("/oauth/token", async (c) => {
-    const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-    const client = basic ? Buffer.from(basic[1], "base64").toString("utf8") : "";
-    if (!basic || !client.endsWith(":")) {
-      return c.json({ error: "unauthorized", error_description: "Full authentication is required" }, 401);
-    }
-    const form = await c.req.parseBody().catch(() => ({}));
-    if (form.grant_type !== "password") {
-      return c.json({ error: "unsupported_grant_type", error_description: "Only the password grant is supported" }, 400);
-    }
-    if (form.username !== options.username || form.password !== options.password) {
-      return c.json({ error: "invalid_grant", error_description: "Bad credentials" }, 400);
-    }
-    const token = randomUUID();
-    issuedTokens.add(token);
-    return c.json({
-      access_token: token,
-      token_type: "bearer",
-      refresh_token: randomUUID(),
-      expires_in: 3599,
-      scope: "read write create delete administration execute import export share baseline"
-    });
-  });
-  const bearer = (c) => {
-    const match2 = /^bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-    const token = match2?.[1];
-    return token && (token === options.token || issuedTokens.has(token)) ? token : void 0;
-  };
-  app.get(
-    "/oauth/status",
-    (c) => bearer(c) ? c.json({ expiration: 0, validityInMilliseconds: 0 }) : c.json({ error: "invalid_token", error_description: "Invalid access token" }, 401)
-  );
-  const api = new Hono3();
-  api.use(async (c, next) => {
-    if (!c.req.header("authorization")) {
-      return c.json({ error: "unauthorized", error_description: "Full authentication is required to access this resource" }, 401);
-    }
-    if (!bearer(c)) return c.json({ error: "invalid_token", error_description: "Invalid access token" }, 401);
-    return next();
-  });
-  api.get("/projects", (c) => {
-    c.header("X-Item-Total", "1");
-    return c.json([store.project()]);
-  });
-  const project = new Hono3();
-  project.use(async (c, next) => {
-    store.checkProject(c.req.param("projectId") ?? "");
-    return next();
-  });
-  project.get("/", (c) => c.json(store.project()));
-  project.get("/users", (c) => c.json(store.users.map((u) => ({ links: [], ...u, status: 1 }))));
-  project.get(
-    "/settings/:objectType/fields",
-    (c) => c.json(store.fields(c.req.param("objectType"), boolQuery(c, "includeInactive") ?? false))
-  );
-  project.post(
-    "/settings/:objectType/fields",
-    async (c) => c.json(store.createField(c.req.param("objectType"), await jsonBody(c, fieldInputSchema)), 201)
-  );
-  project.get(
-    "/settings/:objectType/fields/:fieldId",
-    (c) => c.json(store.field(c.req.param("objectType"), numParam(c, "fieldId")))
-  );
-  project.get(
-    "/modules",
-    (c) => c.json(store.modules(intQuery(c, "parentId"), c.req.query("expand") === "descendants", c.req.query("search")))
-  );
-  project.post(
-    "/modules",
-    async (c) => c.json(store.createModule(await jsonBody(c, moduleInputSchema), intQuery(c, "parentId")), 201)
-  );
-  project.get("/modules/:id", (c) => c.json(store.module(numParam(c, "id"), c.req.query("expand") === "descendants")));
-  project.put(
-    "/modules/:id",
-    async (c) => c.json(store.updateModule(numParam(c, "id"), await jsonBody(c, moduleInputSchema.partial()), intQuery(c, "parentId")))
-  );
-  project.delete("/modules/:id", (c) => {
-    store.deleteModule(numParam(c, "id"), boolQuery(c, "force") ?? false);
-    return c.body(null, 200);
-  });
-  project.get("/test-cases", (c) => {
-    const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
-    const size = intQuery(c, "size", { default: 20, min: 1, max: 999 }) ?? 20;
-    const all = store.testCases(intQuery(c, "parentId"), {
-      expandSteps: boolQuery(c, "expandSteps") ?? false,
-      modifiedAfter: dateQuery(c, "modifiedAfter")
-    });
-    const items = all.slice((page - 1) * size, page * size);
-    return c.json(boolQuery(c, "expandProps") === false ? items.map(({ properties: _, ...rest }) => rest) : items);
-  });
-  project.post("/test-cases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema))));
-  project.get(
-    "/test-cases/:id",
-    (c) => c.json(store.testCase(c.req.param("id"), c.req.query("expand")?.includes("teststep") ?? false))
-  );
-  project.put(
-    "/test-cases/:id",
-    async (c) => c.json(store.updateTestCase(numParam(c, "id"), await jsonBody(c, testCaseInputSchema.partial())))
-  );
-  project.delete("/test-cases/:id", (c) => {
-    store.deleteTestCase(numParam(c, "id"));
-    return c.body(null, 200);
-  });
-  project.get("/test-cases/:id/test-steps", (c) => c.json(store.testSteps(c.req.param("id"))));
-  project.post(
-    "/test-cases/:id/test-steps",
-    async (c) => c.json(store.addTestStep(c.req.param("id"), await jsonBody(c, testStepInputSchema)))
-  );
-  project.get("/test-cases/:id/test-steps/:stepId", (c) => c.json(store.testStep(c.req.param("id"), numParam(c, "stepId"))));
-  project.put(
-    "/test-cases/:id/test-steps/:stepId",
-    async (c) => c.json(store.updateTestStep(c.req.param("id"), numParam(c, "stepId"), await jsonBody(c, testStepInputSchema)))
-  );
-  project.delete("/test-cases/:id/test-steps/:stepId", (c) => {
-    store.deleteTestStep(c.req.param("id"), numParam(c, "stepId"));
-    return c.body(null, 200);
-  });
-  project.get("/test-cycles", (c) => {
-    const all = store.testCycles(intQuery(c, "parentId"), c.req.query("parentType"), c.req.query("expand") === "descendants");
-    const pageSize = intQuery(c, "pageSize", { default: 100 }) ?? 100;
-    if (pageSize < 0) return c.json(all);
-    const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
-    return c.json(all.slice((page - 1) * pageSize, page * pageSize));
-  });
-  project.post(
-    "/test-cycles",
-    async (c) => c.json(
-      store.createTestCycle(await jsonBody(c, testCycleInputSchema), intQuery(c, "parentId"), c.req.query("parentType")),
-      201
-    )
-  );
-  project.get("/test-cycles/:id", (c) => c.json(store.testCycle(numParam(c, "id"), c.req.query("expand") === "descendants")));
-  project.put(
-    "/test-cycles/:id",
-    async (c) => c.json(
-      store.updateTestCycle(
-        numParam(c, "id"),
-        await jsonBody(c, testCycleInputSchema.partial()),
-        intQuery(c, "parentId"),
-        c.req.query("parentType")
-      )
-    )
-  );
-  project.delete("/test-cycles/:id", (c) => {
-    store.deleteTestCycle(numParam(c, "id"), boolQuery(c, "force") ?? false);
-    return c.body(null, 200);
-  });
-  project.get("/test-suites", (c) => c.json(store.testSuites(intQuery(c, "parentId"), c.req.query("parentType"))));
-  project.post(
-    "/test-suites",
-    async (c) => c.json(store.createTestSuite(await jsonBody(c, testSuiteInputSchema), intQuery(c, "parentId"), c.req.query("parentType")))
-  );
-  project.get("/test-suites/:id", (c) => c.json(store.testSuite(numParam(c, "id"))));
-  project.put(
-    "/test-suites/:id",
-    async (c) => c.json(
-      store.updateTestSuite(
-        numParam(c, "id"),
-        await jsonBody(c, testSuiteInputSchema.partial()),
-        intQuery(c, "parentId"),
-        c.req.query("parentType")
-      )
-    )
-  );
-  project.delete("/test-suites/:id", (c) => {
-    store.deleteTestSuite(numParam(c, "id"));
-    return c.body(null, 200);
-  });
-  project.get("/test-runs/execution-statuses", (c) => c.json(store.executionStatuses()));
-  project.get(
-    "/test-runs",
-    (c) => c.json(paged(c, store.testRuns(intQuery(c, "parentId"), c.req.query("parentType"), c.req.query("expand") === "descendants")))
-  );
-  project.post(
-    "/test-runs",
-    async (c) => c.json(store.createTestRun(await jsonBody(c, testRunInputSchema), intQuery(c, "parentId"), c.req.query("parentType")), 201)
-  );
-  project.get("/test-runs/:id", (c) => c.json(store.testRun(numParam(c, "id"))));
-  project.put(
-    "/test-runs/:id",
-    async (c) => c.json(
-      store.updateTestRun(
-        numParam(c, "id"),
-        await jsonBody(c, testRunInputSchema.partial()),
-        intQuery(c, "parentId"),
-        c.req.query("parentType")
-      )
-    )
-  );
-  project.delete("/test-runs/:id", (c) => {
-    store.deleteTestRun(numParam(c, "id"));
-    return c.body(null, 200);
-  });
-  project.get("/test-runs/:id/test-logs", (c) => c.json(paged(c, store.testLogs(numParam(c, "id")))));
-  project.post(
-    "/test-runs/:id/test-logs",
-    async (c) => c.json(store.createTestLog(numParam(c, "id"), await jsonBody(c, testLogInputSchema)), 201)
-  );
-  project.get("/test-runs/:id/test-logs/last-run", (c) => c.json(store.lastTestLog(numParam(c, "id"))));
-  project.get("/test-runs/:id/test-logs/:logId", (c) => c.json(store.testLog(numParam(c, "id"), numParam(c, "logId"))));
-  project.post("/search", async (c) => {
-    const body = await jsonBody(c, searchBodySchema);
-    const criteria = body.query ? parseQuery(body.query) : void 0;
-    const hits = store.searchable(body.object_type).filter((candidate) => !criteria || matchesQuery(criteria, candidate.value)).map((candidate) => selectFields(candidate.item, body.fields ?? ["*"]));
-    return c.json(paged(c, hits));
-  });
-  project.post("/:objectType/:objectId/blob-handles", async (c) => {
-    const fileName = c.req.header("file-name");
-    if (!fileName) throw new BadRequest("The File-Name header is required.");
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    const contentType2 = c.req.header("content-type") ?? "application/octet-stream";
-    return c.json(
-      store.addAttachment(
-        c.req.param("objectType") ?? "",
-        numParam(c, "objectId"),
-        decodeURIComponent(fileName),
-        contentType2,
-        bytes
-      ),
-      201
-    );
-  });
-  project.get(
-    "/:objectType/:objectId/attachments",
-    (c) => c.json(store.attachments(c.req.param("objectType"), numParam(c, "objectId")))
-  );
-  project.get("/:objectType/:objectId/attachments/:attachmentId", (c) => {
-    const record2 = store.attachment(c.req.param("objectType"), numParam(c, "objectId"), numParam(c, "attachmentId"));
-    c.header("Content-Type", record2.contentType);
-    c.header("Content-Disposition", `attachment; filename="${encodeURIComponent(record2.name)}"`);
-    return c.body(record2.bytes);
-  });
-  api.route("/projects/:projectId", project);
-  app.route("/api/v3", api);
-  app.notFound((c) => c.json({ code: 404, message: `No endpoint ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((error62, c) => {
-    if (error62 instanceof QTestApiError) return c.json({ code: error62.status, message: error62.message }, error62.status);
-    if (error62 instanceof BadRequest) return c.json({ code: 400, message: error62.message }, 400);
-    return c.json({ code: 500, message: "Internal server error" }, 500);
-  });
-  return app;
-}
-function numParam(c, name) {
-  const raw2 = c.req.param(name) ?? "";
-  const value = Number(raw2);
-  if (!Number.isInteger(value)) throw new BadRequest(`'${raw2}' is not a valid ${name}.`);
-  return value;
-}
-function paged(c, all) {
-  const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
-  const pageSize = intQuery(c, "pageSize", { default: 100, min: 1, max: 999 }) ?? 100;
-  const items = all.slice((page - 1) * pageSize, page * pageSize);
-  const links2 = page * pageSize < all.length ? [{ rel: "next", href: urlWith(c, { page: page + 1, pageSize }) }] : [];
-  return { links: links2, page, page_size: pageSize, total: all.length, items };
-}
-function selectFields(item, fields) {
-  if (fields.includes("*")) return item;
-  const record2 = item;
-  return Object.fromEntries(Object.entries(record2).filter(([key]) => key === "id" || fields.includes(key)));
 }
 
 // src/zephyr/schemas.ts

@@ -14,8 +14,9 @@ import {
 import { BadRequest, boolQuery, dateQuery, intQuery, jsonBody, urlWith } from "../http/requests.js";
 import { TokenBucket } from "../http/token-bucket.js";
 import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
+import { QTestApiError } from "./errors.js";
 import { matchesQuery, parseQuery } from "./search-query.js";
-import { QTestApiError, type QTestStore } from "./store.js";
+import type { QTestStore } from "./store.js";
 
 export interface QTestAppOptions extends TrafficOptions {
   /** The long-lived API token from the site's "API & SDK" page. */
@@ -26,6 +27,9 @@ export interface QTestAppOptions extends TrafficOptions {
   stats: TrafficStats;
 }
 
+/** What qTest's password grant answers as `expires_in`. */
+const TOKEN_LIFETIME_SECONDS = 3599;
+
 /** Declared by Tricentis' rate-limit notice; the monthly quota is never the binding one here. */
 const MONTHLY_QUOTA = 1_000_000;
 
@@ -33,7 +37,9 @@ const MONTHLY_QUOTA = 1_000_000;
 export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
   const { store, stats } = options;
   const app = new Hono<MockEnv>();
-  const issuedTokens = new Set<string>();
+  /** Access tokens from /oauth/token, with the instant each expires. */
+  const issuedTokens = new Map<string, number>();
+  const refreshTokens = new Set<string>();
   let monthly = MONTHLY_QUOTA;
 
   app.use(async (c, next) => {
@@ -68,34 +74,45 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
       return c.json({ error: "unauthorized", error_description: "Full authentication is required" }, 401);
     }
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    if (form.grant_type !== "password") {
-      return c.json({ error: "unsupported_grant_type", error_description: "Only the password grant is supported" }, 400);
-    }
-    if (form.username !== options.username || form.password !== options.password) {
-      return c.json({ error: "invalid_grant", error_description: "Bad credentials" }, 400);
+    if (form.grant_type === "password") {
+      if (form.username !== options.username || form.password !== options.password) {
+        return c.json({ error: "invalid_grant", error_description: "Bad credentials" }, 400);
+      }
+    } else if (form.grant_type === "refresh_token") {
+      if (typeof form.refresh_token !== "string" || !refreshTokens.delete(form.refresh_token)) {
+        return c.json({ error: "invalid_grant", error_description: "Invalid refresh token" }, 400);
+      }
+    } else {
+      return c.json({ error: "unsupported_grant_type", error_description: "Use grant_type=password or refresh_token" }, 400);
     }
     const token = randomUUID();
-    issuedTokens.add(token);
+    const refresh = randomUUID();
+    issuedTokens.set(token, Date.now() + TOKEN_LIFETIME_SECONDS * 1000);
+    refreshTokens.add(refresh);
     return c.json({
       access_token: token,
       token_type: "bearer",
-      refresh_token: randomUUID(),
-      expires_in: 3599,
+      refresh_token: refresh,
+      expires_in: TOKEN_LIFETIME_SECONDS,
       scope: "read write create delete administration execute import export share baseline",
     });
   });
 
-  const bearer = (c: Context): string | undefined => {
-    const match = /^bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-    const token = match?.[1];
-    return token && (token === options.token || issuedTokens.has(token)) ? token : undefined;
+  /** The presented token and when it expires (0: the long-lived API token never does). */
+  const bearer = (c: Context): { token: string; expiresAt: number } | undefined => {
+    const token = /^bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!token) return undefined;
+    if (token === options.token) return { token, expiresAt: 0 };
+    const expiresAt = issuedTokens.get(token);
+    return expiresAt !== undefined && expiresAt > Date.now() ? { token, expiresAt } : undefined;
   };
 
-  app.get("/oauth/status", (c) =>
-    bearer(c)
-      ? c.json({ expiration: 0, validityInMilliseconds: 0 })
-      : c.json({ error: "invalid_token", error_description: "Invalid access token" }, 401),
-  );
+  app.get("/oauth/status", (c) => {
+    const session = bearer(c);
+    if (!session) return c.json({ error: "invalid_token", error_description: "Invalid access token" }, 401);
+    const validity = session.expiresAt === 0 ? 0 : session.expiresAt - Date.now();
+    return c.json({ expiration: session.expiresAt, validityInMilliseconds: validity });
+  });
 
   const api = new Hono<MockEnv>();
   api.use(async (c, next) => {

@@ -1,46 +1,61 @@
-import { QTestApiError } from "./store.js";
+import { QTestApiError } from "./errors.js";
 
 /**
  * The subset of qTest's search query language the mock understands: criteria of the form
- * `'<Field>' <op> '<value>'` joined by `and` / `or` (and binds tighter), with the operators
- * `=`, `!=`, `<`, `<=`, `>`, `>=`, `~` (contains) and `!~`.
+ * `'<Field>' <op> '<value>'` joined by `and` / `or` (and binds tighter). A one-word field needs no
+ * quotes and values may use double quotes, as the Swagger's own example (`Name ~ "login"`) does.
+ * Operators: `=`, `!=`, `<`, `<=`, `>`, `>=`, `~` (contains), `!~`, and `is 'empty'` / `is 'not empty'`.
+ * A field is named by its label or its id.
  */
 export interface Criterion {
   field: string;
-  op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" | "!~";
+  op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" | "!~" | "is";
   value: string;
 }
 
 /** Disjunction of conjunctions. */
 export type Query = Criterion[][];
 
-const TOKEN = /\s*(?:'((?:[^'\\]|\\.)*)'|(!=|<=|>=|!~|=|<|>|~)|(and|or)\b)/iy;
+type Token = { text: string; kind: "quoted" | "op" | "word" };
+
+const TOKEN = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(!=|<=|>=|!~|=|<|>|~)|([A-Za-z_][\w]*))/y;
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  const source = text.trim();
+  let position = 0;
+  while (position < source.length) {
+    TOKEN.lastIndex = position;
+    const match = TOKEN.exec(source);
+    if (!match) throw invalid(text, `unexpected text at '${source.slice(position, position + 20)}'`);
+    position = TOKEN.lastIndex;
+    const quoted = match[1] ?? match[2];
+    if (quoted !== undefined) tokens.push({ text: quoted.replace(/\\(.)/g, "$1"), kind: "quoted" });
+    else if (match[3] !== undefined) tokens.push({ text: match[3], kind: "op" });
+    else tokens.push({ text: match[4] as string, kind: "word" });
+  }
+  return tokens;
+}
 
 export function parseQuery(text: string): Query {
-  const tokens: { quoted?: string; op?: string; word?: string }[] = [];
-  const rest = text.trim();
-  let position = 0;
-  while (position < rest.length) {
-    TOKEN.lastIndex = position;
-    const match = TOKEN.exec(rest);
-    if (!match) throw invalid(text, `unexpected text at '${rest.slice(position, position + 20)}'`);
-    position = TOKEN.lastIndex;
-    if (match[1] !== undefined) tokens.push({ quoted: match[1].replace(/\\(.)/g, "$1") });
-    else if (match[2] !== undefined) tokens.push({ op: match[2] });
-    else tokens.push({ word: (match[3] as string).toLowerCase() });
-  }
+  const tokens = tokenize(text);
   const query: Query = [[]];
   for (let i = 0; i < tokens.length; ) {
     const [field, op, value] = [tokens[i], tokens[i + 1], tokens[i + 2]];
-    if (field?.quoted === undefined || op?.op === undefined || value?.quoted === undefined) {
+    const isOp = op?.kind === "op" || (op?.kind === "word" && op.text.toLowerCase() === "is");
+    if (!field || field.kind === "op" || !isOp || value?.kind !== "quoted") {
       throw invalid(text, "expected 'Field' <operator> 'value'");
     }
-    query.at(-1)?.push({ field: field.quoted, op: op.op as Criterion["op"], value: value.quoted });
+    const operator = (op.kind === "word" ? "is" : op.text) as Criterion["op"];
+    if (operator === "is" && !["empty", "not empty"].includes(value.text.toLowerCase())) {
+      throw invalid(text, "'is' takes 'empty' or 'not empty'");
+    }
+    query.at(-1)?.push({ field: field.text, op: operator, value: value.text });
     i += 3;
-    const joiner = tokens[i];
-    if (!joiner) break;
-    if (joiner.word === "or") query.push([]);
-    else if (joiner.word !== "and") throw invalid(text, "criteria must be joined by 'and' or 'or'");
+    const joiner = tokens[i]?.kind === "word" ? tokens[i]?.text.toLowerCase() : undefined;
+    if (i >= tokens.length) break;
+    if (joiner === "or") query.push([]);
+    else if (joiner !== "and") throw invalid(text, "criteria must be joined by 'and' or 'or'");
     i++;
     if (i >= tokens.length) throw invalid(text, "a criterion must follow 'and' / 'or'");
   }
@@ -53,6 +68,7 @@ export function matchesQuery(query: Query, fieldValue: (field: string) => string
 }
 
 function matches({ op, value }: Criterion, actual: string | undefined): boolean {
+  if (op === "is") return (value.toLowerCase() === "empty") === (actual === undefined || actual === "");
   if (actual === undefined) return op === "!=" || op === "!~";
   if (op === "~") return actual.toLowerCase().includes(value.toLowerCase());
   if (op === "!~") return !actual.toLowerCase().includes(value.toLowerCase());

@@ -18,26 +18,16 @@ import type {
   TestSuite,
   TestSuiteInput,
 } from "../../qtest/schemas.js";
+import { QTestApiError } from "./errors.js";
+import { fieldFromSeed, mergeProperties, renderProperties } from "./field-values.js";
 import {
   attributeTypeOf,
-  DataType,
   defaultUsers,
   executionStatuses,
-  type FieldSeed,
   OBJECT_TYPES,
   type ObjectType,
   systemFields,
 } from "./system-fields.js";
-
-/** An error the mock answers with `{code, message}`. */
-export class QTestApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export type ParentType = "root" | "release" | "test-cycle" | "test-suite";
 
@@ -157,6 +147,8 @@ export class QTestStore {
   readonly #children = new Map<string, Set<number>>();
   readonly #logsByRun = new Map<number, number[]>();
   readonly #testCaseByPid = new Map<string, number>();
+  /** Fields qTest computes itself (a run's Status); writing them is refused. */
+  readonly #readOnlyFields = new Set<number>();
 
   constructor(options: { origin: string; projectId: number; projectName?: string; clock?: () => number }) {
     this.#origin = options.origin;
@@ -166,8 +158,9 @@ export class QTestStore {
     for (const type of OBJECT_TYPES)
       this.#fields.set(
         type,
-        systemFields[type].map((seed) => this.#field(seed, true)),
+        systemFields[type].map((seed) => fieldFromSeed(seed, true)),
       );
+    for (const seed of Object.values(systemFields).flat()) if (seed.readOnly) this.#readOnlyFields.add(seed.id);
   }
 
   // ---- project, users, fields --------------------------------------------------------------
@@ -219,7 +212,7 @@ export class QTestStore {
       throw new QTestApiError(400, `data_type ${input.data_type} is not a valid field type.`);
     }
     let nextValue = Math.max(1000, ...fields.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
-    const field = this.#field(
+    const field = fieldFromSeed(
       {
         id: this.#id(),
         label: input.label,
@@ -416,7 +409,8 @@ export class QTestStore {
   // ---- test cycles and suites --------------------------------------------------------------
 
   testCycles(parentId: number | undefined, parentType: string | undefined, expand: boolean): TestCycle[] {
-    const type = this.#containerType(parentType ?? (parentId === undefined ? "root" : "test-cycle"));
+    // The Swagger: parentId 0 means "directly under root".
+    const type = this.#containerType(parentType ?? (parentId ? "test-cycle" : "root"));
     const parent = type === "root" ? 0 : (parentId ?? 0);
     if (type === "test-cycle") this.#cycle(parent);
     return this.#childRecords(this.#cycles, "cycle", type, parent).map((c) => this.#renderCycle(c, expand));
@@ -480,7 +474,7 @@ export class QTestStore {
   }
 
   testSuites(parentId: number | undefined, parentType: string | undefined): TestSuite[] {
-    const type = this.#containerType(parentType ?? (parentId === undefined ? "root" : "test-cycle"));
+    const type = this.#containerType(parentType ?? (parentId ? "test-cycle" : "root"));
     const parent = type === "root" ? 0 : (parentId ?? 0);
     if (type === "test-cycle") this.#cycle(parent);
     return this.#childRecords(this.#suites, "suite", type, parent).map((s) => this.#renderSuite(s));
@@ -536,7 +530,7 @@ export class QTestStore {
   // ---- test runs and logs ------------------------------------------------------------------
 
   testRuns(parentId: number | undefined, parentType: string | undefined, expand: boolean): TestRun[] {
-    const type = (parentType ?? (parentId === undefined ? "root" : "test-suite")) as ParentType;
+    const type = (parentType ?? (parentId ? "test-suite" : "root")) as ParentType;
     if (!["root", "release", "test-cycle", "test-suite"].includes(type)) {
       throw new QTestApiError(400, `parentType '${parentType}' must be root, release, test-cycle or test-suite.`);
     }
@@ -723,7 +717,8 @@ export class QTestStore {
         if (key in extra) return extra[key];
         if (key === "id") return String(item.id);
         if (key === "name") return item.name ?? undefined;
-        const property = item.properties?.find((p) => p.field_name?.toLowerCase() === key);
+        // The Swagger allows a field's name or its id as the criterion.
+        const property = item.properties?.find((p) => p.field_name?.toLowerCase() === key || String(p.field_id) === key);
         return property ? String(property.field_value_name ?? property.field_value ?? "") : undefined;
       },
     });
@@ -892,7 +887,12 @@ export class QTestStore {
       last_modified_date: iso(r.modified),
       web_url: `${this.#origin}/p/${this.projectId}/portal/project#tab=testexecution&object=3&id=${r.id}`,
       ...(latest && {
-        latest_test_log: { log_id: latest.id, status: this.#statusName(latest.statusId), exe_end_date: latest.exeEnd },
+        latest_test_log: {
+          id: latest.id,
+          status: this.#statusName(latest.statusId),
+          exe_start_date: latest.exeStart,
+          exe_end_date: latest.exeEnd,
+        },
       }),
     };
   }
@@ -943,85 +943,20 @@ export class QTestStore {
     };
   }
 
-  #renderProperties(objectType: ObjectType, props: Map<number, string>): Property[] {
-    return this.fields(objectType).map((field) => {
-      const value = props.get(field.id) ?? "";
-      return { field_id: field.id, field_name: field.label, field_value: value, field_value_name: this.#valueName(field, value) };
-    });
-  }
-
-  #valueName(field: Field, value: string): string {
-    if (value === "") return "";
-    if (field.data_type === DataType.userList) {
-      const user = this.users.find((u) => String(u.id) === value);
-      return user ? `${user.first_name} ${user.last_name}` : value;
-    }
-    if (!field.allowed_values || field.allowed_values.length === 0) return value;
-    const label = (v: string) => field.allowed_values?.find((a) => String(a.value) === v)?.label ?? v;
-    if (field.multiple) return `[${parseList(value).map(label).join(", ")}]`;
-    return label(value);
-  }
-
   // ---- validation --------------------------------------------------------------------------
 
-  /**
-   * Validates and merges `properties` as qTest does: an unknown field id, a value outside the
-   * allowed values or of the wrong type is a 400; required fields must end up with a value;
-   * combo boxes fall back to their default value.
-   */
   #properties(
     objectType: ObjectType,
     input: readonly PropertyInput[],
     current: Map<number, string>,
     options: { partial?: boolean } = {},
   ): Map<number, string> {
-    const fields = this.fields(objectType);
-    const next = new Map(current);
-    for (const [i, property] of input.entries()) {
-      const field = fields.find((f) => f.id === property.field_id);
-      if (!field)
-        throw new QTestApiError(400, `properties[${i}]: field_id ${property.field_id} is not a field of ${objectType}.`);
-      const value = property.field_value == null ? "" : String(property.field_value);
-      if (value !== "") this.#checkValue(field, value, `properties[${i}] (${field.label})`);
-      next.set(field.id, value);
-    }
-    if (options.partial) return next;
-    for (const field of fields) {
-      if (next.get(field.id)) continue;
-      const fallback = field.allowed_values?.find((v) => v.is_default);
-      if (fallback && !field.multiple) next.set(field.id, String(fallback.value));
-      else if (field.required) throw new QTestApiError(400, `Field '${field.label}' (${field.id}) is required.`);
-    }
-    return next;
+    const context = { users: this.users, projectId: this.projectId, readOnly: this.#readOnlyFields };
+    return mergeProperties(objectType, this.fields(objectType), input, current, context, options);
   }
 
-  #checkValue(field: Field, value: string, where: string): void {
-    const allowed = field.allowed_values ?? [];
-    if (field.data_type === DataType.userList) {
-      if (!this.users.some((u) => String(u.id) === value)) {
-        throw new QTestApiError(400, `${where}: '${value}' is not a user of project ${this.projectId}.`);
-      }
-      return;
-    }
-    if (allowed.length > 0) {
-      const values = field.multiple ? parseList(value) : [value];
-      for (const v of values) {
-        if (!allowed.some((a) => String(a.value) === v && a.is_active !== false)) {
-          const choices = allowed.map((a) => `${a.value} (${a.label})`).join(", ");
-          throw new QTestApiError(400, `${where}: value '${v}' is not allowed; allowed values: ${choices}.`);
-        }
-      }
-      return;
-    }
-    if (field.data_type === DataType.number && !Number.isFinite(Number(value))) {
-      throw new QTestApiError(400, `${where}: '${value}' is not a number.`);
-    }
-    if (
-      (field.data_type === DataType.datePicker || field.data_type === DataType.dateTimePicker) &&
-      Number.isNaN(Date.parse(value))
-    ) {
-      throw new QTestApiError(400, `${where}: '${value}' is not a date.`);
-    }
+  #renderProperties(objectType: ObjectType, props: Map<number, string>): Property[] {
+    return renderProperties(this.fields(objectType), props, this.users);
   }
 
   #executionStatus(id: number, where: string): number {
@@ -1045,38 +980,6 @@ export class QTestStore {
   }
 
   // ---- lookups -----------------------------------------------------------------------------
-
-  #field(seed: FieldSeed, system: boolean): Field {
-    const allowed = seed.allowed_values ?? [];
-    return {
-      links: [],
-      id: seed.id,
-      label: seed.label,
-      attribute_type: attributeTypeOf[seed.data_type] ?? "ShortText",
-      required: seed.required ?? false,
-      constrained: allowed.length > 0,
-      order: seed.id % 100,
-      multiple: seed.data_type === DataType.checkBox || seed.data_type === DataType.multiSelect,
-      data_type: seed.data_type,
-      searchable: true,
-      free_text_search: seed.data_type === DataType.textBox || seed.data_type === DataType.textArea,
-      search_key: seed.search_key,
-      system_field: system,
-      original_name: seed.original_name,
-      is_active: true,
-      ...(allowed.length > 0 && {
-        allowed_values: allowed.map((v, i) => ({
-          links: [],
-          value: v.value,
-          label: v.label,
-          order: i + 1,
-          is_default: v.is_default ?? false,
-          is_active: true,
-          ...(v.color && { color: v.color }),
-        })),
-      }),
-    } as Field;
-  }
 
   #objectType(objectType: string): ObjectType {
     if (!(OBJECT_TYPES as readonly string[]).includes(objectType)) {
@@ -1238,13 +1141,4 @@ export class QTestStore {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-/** Multi-value fields carry their values as `[1,2,3]` in one string. */
-function parseList(value: string): string[] {
-  return value
-    .replace(/^\[|\]$/g, "")
-    .split(",")
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
 }
