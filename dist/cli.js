@@ -31987,8 +31987,8 @@ var BadRequest = class extends Error {
 function intQuery(c, name, options = {}) {
   const raw2 = c.req.query(name);
   if (raw2 === void 0 || raw2 === "") return options.default;
+  if (!/^-?\d+$/.test(raw2)) throw new BadRequest(`${name} must be an integer, got '${raw2}'.`);
   const value = Number(raw2);
-  if (!Number.isInteger(value)) throw new BadRequest(`${name} must be an integer, got '${raw2}'.`);
   if (options.min !== void 0 && value < options.min) throw new BadRequest(`${name} must be at least ${options.min}.`);
   if (options.max !== void 0 && value > options.max) throw new BadRequest(`${name} must be at most ${options.max}.`);
   return value;
@@ -34178,8 +34178,9 @@ var ZephyrStore = class {
     });
     if (!filter.onlyLastExecutions) return matches2;
     const last = /* @__PURE__ */ new Map();
-    for (const e of matches2) last.set(`${e.testCycle?.id ?? ""}|${this.executionTestCaseKey(e)}`, e);
-    return matches2.filter((e) => last.get(`${e.testCycle?.id ?? ""}|${this.executionTestCaseKey(e)}`) === e);
+    const itemOf = (e) => `${e.testCycle?.id}|${this.executionTestCaseKey(e)}`;
+    for (const e of matches2) if (e.testCycle) last.set(itemOf(e), e);
+    return matches2.filter((e) => !e.testCycle || last.get(itemOf(e)) === e);
   }
   testExecution(idOrKey) {
     const execution = this.#executions.find((e) => e.key === idOrKey || String(e.id) === idOrKey);
@@ -34221,6 +34222,10 @@ var ZephyrStore = class {
   }
   createTestCase(input2) {
     this.checkProjectKey(input2.projectKey);
+    const priority = this.#priorityByName(input2.priorityName);
+    const status = this.#statusByName(input2.statusName, "TEST_CASE");
+    const folder = input2.folderId == null ? null : this.#folderOfType(input2.folderId, "TEST_CASE");
+    const customFields = this.#customFields("testcase", input2.customFields);
     const id3 = nextId(this.#testCases);
     const key = `${this.project.key}-T${++this.#last.T}`;
     const testCase = {
@@ -34234,12 +34239,12 @@ var ZephyrStore = class {
       estimatedTime: input2.estimatedTime ?? null,
       labels: input2.labels ?? [],
       component: input2.componentId == null ? null : { id: input2.componentId, self: `${this.#baseUrl}/components` },
-      priority: this.#ref("priorities", this.#priorityByName(input2.priorityName)),
-      status: this.#ref("statuses", this.#statusByName(input2.statusName, "TEST_CASE")),
-      folder: input2.folderId == null ? null : this.#ref("folders", this.#folderOfType(input2.folderId, "TEST_CASE")),
+      priority: this.#ref("priorities", priority),
+      status: this.#ref("statuses", status),
+      folder: folder && this.#ref("folders", folder),
       owner: input2.ownerId ? { accountId: input2.ownerId, self: `${this.#baseUrl}/user?accountId=${input2.ownerId}` } : null,
       testScript: { self: `${this.#baseUrl}/testcases/${key}/testscript` },
-      customFields: this.#customFields("testcase", input2.customFields),
+      customFields,
       links: { self: `${this.#baseUrl}/testcases/${key}/links`, issues: [], webLinks: [] }
     };
     this.#testCases.push(testCase);
@@ -34320,22 +34325,24 @@ var ZephyrStore = class {
   }
   createTestCycle(input2) {
     this.checkProjectKey(input2.projectKey);
+    const status = this.#statusByName(input2.statusName, "TEST_CYCLE");
+    const folder = input2.folderId == null ? null : this.#folderOfType(input2.folderId, "TEST_CYCLE");
+    const customFields = this.#customFields("testcycle", input2.customFields);
     const id3 = nextId(this.#cycles);
     const key = `${this.project.key}-R${++this.#last.R}`;
-    const statusName = input2.statusName ?? this.#defaultStatus("TEST_CYCLE").name;
     this.#cycles.push({
       id: id3,
       key,
       name: input2.name,
       project: this.#projectRef(),
       jiraProjectVersion: input2.jiraProjectVersion == null ? null : { id: input2.jiraProjectVersion, self: `${this.#baseUrl}/version` },
-      status: this.#ref("statuses", this.#statusByName(statusName, "TEST_CYCLE")),
-      folder: input2.folderId == null ? null : this.#ref("folders", this.#folderOfType(input2.folderId, "TEST_CYCLE")),
+      status: this.#ref("statuses", status),
+      folder: folder && this.#ref("folders", folder),
       description: input2.description ?? null,
       plannedStartDate: input2.plannedStartDate ?? null,
       plannedEndDate: input2.plannedEndDate ?? null,
       owner: input2.ownerId ? { accountId: input2.ownerId, self: `${this.#baseUrl}/user?accountId=${input2.ownerId}` } : null,
-      customFields: this.#customFields("testcycle", input2.customFields),
+      customFields,
       links: { self: `${this.#baseUrl}/testcycles/${key}/links`, issues: [], webLinks: [], testPlans: [] }
     });
     this.#touch("testcycle", id3);
@@ -34369,6 +34376,8 @@ var ZephyrStore = class {
     const cycle = this.testCycle(input2.testCycleKey);
     const status = this.#statusByName(input2.statusName, "TEST_EXECUTION");
     const environment = input2.environmentName ? this.#environmentByName(input2.environmentName) : void 0;
+    const customFields = this.#customFields("testexecution", input2.customFields);
+    const steps = this.#executionStepsFor(testCase.key, input2.testScriptResults ?? []);
     const id3 = nextId(this.#executions);
     const key = `${this.project.key}-E${++this.#last.E}`;
     this.#executions.push({
@@ -34387,10 +34396,10 @@ var ZephyrStore = class {
       comment: input2.comment ?? null,
       automated: false,
       testCycle: { id: cycle.id, self: `${this.#baseUrl}/testcycles/${cycle.id}` },
-      customFields: this.#customFields("testexecution", input2.customFields),
+      customFields,
       links: { self: `${this.#baseUrl}/testexecutions/${id3}/links`, issues: [] }
     });
-    this.#executionSteps.set(id3, this.#executionStepsFor(testCase.key, input2.testScriptResults ?? []));
+    this.#executionSteps.set(id3, steps);
     this.#touch("testexecution", id3);
     return { id: id3, self: `${this.#baseUrl}/testexecutions/${id3}` };
   }
@@ -34578,6 +34587,7 @@ function maxId(items) {
 
 // src/mock/zephyr/app.ts
 var MAX_RESULTS_CAP = 1e3;
+var STEPS_PAGE_CAP = 100;
 function zephyrApp(options) {
   const { store, stats } = options;
   const app = new Hono3();
@@ -34647,7 +34657,7 @@ function zephyrApp(options) {
     return c.body(null, 200);
   });
   v2.get("/testcases/:key/links", (c) => c.json(store.testCase(c.req.param("key")).links ?? {}));
-  v2.get("/testcases/:key/teststeps", (c) => c.json(offsetPage(c, store.testSteps(c.req.param("key")))));
+  v2.get("/testcases/:key/teststeps", (c) => c.json(offsetPage(c, store.testSteps(c.req.param("key")), STEPS_PAGE_CAP)));
   v2.post(
     "/testcases/:key/teststeps",
     async (c) => c.json(store.addTestSteps(c.req.param("key"), await jsonBody(c, testStepsInputSchema)), 201)
@@ -34703,7 +34713,10 @@ function zephyrApp(options) {
     store.updateTestExecution(c.req.param("idOrKey"), await jsonBody(c, testExecutionUpdateSchema));
     return c.body(null, 200);
   });
-  v2.get("/testexecutions/:idOrKey/teststeps", (c) => c.json(offsetPage(c, store.testExecutionSteps(c.req.param("idOrKey")))));
+  v2.get(
+    "/testexecutions/:idOrKey/teststeps",
+    (c) => c.json(offsetPage(c, store.testExecutionSteps(c.req.param("idOrKey")), STEPS_PAGE_CAP))
+  );
   v2.put("/testexecutions/:idOrKey/teststeps", async (c) => {
     const body = await jsonBody(c, executionStepsUpdateSchema);
     store.updateTestExecutionSteps(c.req.param("idOrKey"), body.steps);
@@ -34735,9 +34748,9 @@ function enumQuery(c, name, schema) {
   if (!parsed.success) throw new BadRequest(`${name} '${raw2}' is not one of the allowed values.`);
   return parsed.data;
 }
-function offsetPage(c, items) {
+function offsetPage(c, items, cap = MAX_RESULTS_CAP) {
   const startAt = intQuery(c, "startAt", { default: 0, min: 0, max: 1e6 }) ?? 0;
-  const maxResults = Math.min(intQuery(c, "maxResults", { default: 10, min: 1 }) ?? 10, MAX_RESULTS_CAP);
+  const maxResults = Math.min(intQuery(c, "maxResults", { default: 10, min: 1 }) ?? 10, cap);
   const values = items.slice(startAt, startAt + maxResults);
   const isLast = startAt + maxResults >= items.length;
   return {

@@ -12,8 +12,8 @@ export function intQuery(
 ): number | undefined {
   const raw = c.req.query(name);
   if (raw === undefined || raw === "") return options.default;
+  if (!/^-?\d+$/.test(raw)) throw new BadRequest(`${name} must be an integer, got '${raw}'.`);
   const value = Number(raw);
-  if (!Number.isInteger(value)) throw new BadRequest(`${name} must be an integer, got '${raw}'.`);
   if (options.min !== undefined && value < options.min) throw new BadRequest(`${name} must be at least ${options.min}.`);
   if (options.max !== undefined && value > options.max) throw new BadRequest(`${name} must be at most ${options.max}.`);
   return value;

@@ -19,6 +19,8 @@ import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats }
 import { ZephyrApiError, type ZephyrStore } from "./store.js";
 
 const MAX_RESULTS_CAP = 1000;
+/** The spec on step lists: "a paged response, with 100 items per page". */
+const STEPS_PAGE_CAP = 100;
 
 export interface ZephyrAppOptions extends TrafficOptions {
   token: string;
@@ -106,7 +108,7 @@ export function zephyrApp(options: ZephyrAppOptions): Hono<MockEnv> {
     return c.body(null, 200);
   });
   v2.get("/testcases/:key/links", (c) => c.json(store.testCase(c.req.param("key")).links ?? {}));
-  v2.get("/testcases/:key/teststeps", (c) => c.json(offsetPage(c, store.testSteps(c.req.param("key")))));
+  v2.get("/testcases/:key/teststeps", (c) => c.json(offsetPage(c, store.testSteps(c.req.param("key")), STEPS_PAGE_CAP)));
   v2.post("/testcases/:key/teststeps", async (c) =>
     c.json(store.addTestSteps(c.req.param("key"), await jsonBody(c, testStepsInputSchema)), 201),
   );
@@ -162,7 +164,9 @@ export function zephyrApp(options: ZephyrAppOptions): Hono<MockEnv> {
     store.updateTestExecution(c.req.param("idOrKey"), await jsonBody(c, testExecutionUpdateSchema));
     return c.body(null, 200);
   });
-  v2.get("/testexecutions/:idOrKey/teststeps", (c) => c.json(offsetPage(c, store.testExecutionSteps(c.req.param("idOrKey")))));
+  v2.get("/testexecutions/:idOrKey/teststeps", (c) =>
+    c.json(offsetPage(c, store.testExecutionSteps(c.req.param("idOrKey")), STEPS_PAGE_CAP)),
+  );
   v2.put("/testexecutions/:idOrKey/teststeps", async (c) => {
     const body = await jsonBody(c, executionStepsUpdateSchema);
     store.updateTestExecutionSteps(c.req.param("idOrKey"), body.steps);
@@ -201,10 +205,10 @@ function enumQuery<T extends string>(c: Context, name: string, schema: z.ZodType
   return parsed.data;
 }
 
-/** The classic offset envelope. `maxResults` is capped at 1000 and the value used is echoed. */
-function offsetPage<T>(c: Context, items: readonly T[]) {
+/** The classic offset envelope. `maxResults` is capped (1000; 100 for steps) and the value used is echoed. */
+function offsetPage<T>(c: Context, items: readonly T[], cap = MAX_RESULTS_CAP) {
   const startAt = intQuery(c, "startAt", { default: 0, min: 0, max: 1_000_000 }) ?? 0;
-  const maxResults = Math.min(intQuery(c, "maxResults", { default: 10, min: 1 }) ?? 10, MAX_RESULTS_CAP);
+  const maxResults = Math.min(intQuery(c, "maxResults", { default: 10, min: 1 }) ?? 10, cap);
   const values = items.slice(startAt, startAt + maxResults);
   const isLast = startAt + maxResults >= items.length;
   return {

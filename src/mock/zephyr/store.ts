@@ -229,9 +229,11 @@ export class ZephyrStore {
       return true;
     });
     if (!filter.onlyLastExecutions) return matches;
+    // "The last execution of each test cycle item, and all ad-hoc test executions."
     const last = new Map<string, TestExecution>();
-    for (const e of matches) last.set(`${e.testCycle?.id ?? ""}|${this.executionTestCaseKey(e)}`, e);
-    return matches.filter((e) => last.get(`${e.testCycle?.id ?? ""}|${this.executionTestCaseKey(e)}`) === e);
+    const itemOf = (e: TestExecution) => `${e.testCycle?.id}|${this.executionTestCaseKey(e)}`;
+    for (const e of matches) if (e.testCycle) last.set(itemOf(e), e);
+    return matches.filter((e) => !e.testCycle || last.get(itemOf(e)) === e);
   }
 
   testExecution(idOrKey: string): TestExecution {
@@ -279,6 +281,11 @@ export class ZephyrStore {
 
   createTestCase(input: TestCaseInput): { id: number; self: string; key: string } {
     this.checkProjectKey(input.projectKey);
+    // Every check before the key is taken: a rejected create leaves no gap in the keys.
+    const priority = this.#priorityByName(input.priorityName);
+    const status = this.#statusByName(input.statusName, "TEST_CASE");
+    const folder = input.folderId == null ? null : this.#folderOfType(input.folderId, "TEST_CASE");
+    const customFields = this.#customFields("testcase", input.customFields);
     const id = nextId(this.#testCases);
     const key = `${this.project.key}-T${++this.#last.T}`;
     const testCase: TestCase = {
@@ -292,12 +299,12 @@ export class ZephyrStore {
       estimatedTime: input.estimatedTime ?? null,
       labels: input.labels ?? [],
       component: input.componentId == null ? null : { id: input.componentId, self: `${this.#baseUrl}/components` },
-      priority: this.#ref("priorities", this.#priorityByName(input.priorityName)),
-      status: this.#ref("statuses", this.#statusByName(input.statusName, "TEST_CASE")),
-      folder: input.folderId == null ? null : this.#ref("folders", this.#folderOfType(input.folderId, "TEST_CASE")),
+      priority: this.#ref("priorities", priority),
+      status: this.#ref("statuses", status),
+      folder: folder && this.#ref("folders", folder),
       owner: input.ownerId ? { accountId: input.ownerId, self: `${this.#baseUrl}/user?accountId=${input.ownerId}` } : null,
       testScript: { self: `${this.#baseUrl}/testcases/${key}/testscript` },
-      customFields: this.#customFields("testcase", input.customFields),
+      customFields,
       links: { self: `${this.#baseUrl}/testcases/${key}/links`, issues: [], webLinks: [] },
     };
     this.#testCases.push(testCase);
@@ -384,9 +391,11 @@ export class ZephyrStore {
 
   createTestCycle(input: TestCycleInput): { id: number; self: string; key: string } {
     this.checkProjectKey(input.projectKey);
+    const status = this.#statusByName(input.statusName, "TEST_CYCLE");
+    const folder = input.folderId == null ? null : this.#folderOfType(input.folderId, "TEST_CYCLE");
+    const customFields = this.#customFields("testcycle", input.customFields);
     const id = nextId(this.#cycles);
     const key = `${this.project.key}-R${++this.#last.R}`;
-    const statusName = input.statusName ?? this.#defaultStatus("TEST_CYCLE").name;
     this.#cycles.push({
       id,
       key,
@@ -394,13 +403,13 @@ export class ZephyrStore {
       project: this.#projectRef(),
       jiraProjectVersion:
         input.jiraProjectVersion == null ? null : { id: input.jiraProjectVersion, self: `${this.#baseUrl}/version` },
-      status: this.#ref("statuses", this.#statusByName(statusName, "TEST_CYCLE")),
-      folder: input.folderId == null ? null : this.#ref("folders", this.#folderOfType(input.folderId, "TEST_CYCLE")),
+      status: this.#ref("statuses", status),
+      folder: folder && this.#ref("folders", folder),
       description: input.description ?? null,
       plannedStartDate: input.plannedStartDate ?? null,
       plannedEndDate: input.plannedEndDate ?? null,
       owner: input.ownerId ? { accountId: input.ownerId, self: `${this.#baseUrl}/user?accountId=${input.ownerId}` } : null,
-      customFields: this.#customFields("testcycle", input.customFields),
+      customFields,
       links: { self: `${this.#baseUrl}/testcycles/${key}/links`, issues: [], webLinks: [], testPlans: [] },
     });
     this.#touch("testcycle", id);
@@ -436,6 +445,8 @@ export class ZephyrStore {
     const cycle = this.testCycle(input.testCycleKey);
     const status = this.#statusByName(input.statusName, "TEST_EXECUTION");
     const environment = input.environmentName ? this.#environmentByName(input.environmentName) : undefined;
+    const customFields = this.#customFields("testexecution", input.customFields);
+    const steps = this.#executionStepsFor(testCase.key, input.testScriptResults ?? []);
     const id = nextId(this.#executions);
     const key = `${this.project.key}-E${++this.#last.E}`;
     this.#executions.push({
@@ -454,10 +465,10 @@ export class ZephyrStore {
       comment: input.comment ?? null,
       automated: false,
       testCycle: { id: cycle.id, self: `${this.#baseUrl}/testcycles/${cycle.id}` },
-      customFields: this.#customFields("testexecution", input.customFields),
+      customFields,
       links: { self: `${this.#baseUrl}/testexecutions/${id}/links`, issues: [] },
     });
-    this.#executionSteps.set(id, this.#executionStepsFor(testCase.key, input.testScriptResults ?? []));
+    this.#executionSteps.set(id, steps);
     this.#touch("testexecution", id);
     return { id, self: `${this.#baseUrl}/testexecutions/${id}` };
   }
