@@ -2406,11 +2406,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
         };
         this._checkNumberOfArguments();
         const processedArgs = [];
-        this.registeredArguments.forEach((declaredArg, index) => {
+        this.registeredArguments.forEach((declaredArg, index2) => {
           let value = declaredArg.defaultValue;
           if (declaredArg.variadic) {
-            if (index < this.args.length) {
-              value = this.args.slice(index);
+            if (index2 < this.args.length) {
+              value = this.args.slice(index2);
               if (declaredArg.parseArg) {
                 value = value.reduce((processed, v) => {
                   return myParseArg(declaredArg, v, processed);
@@ -2419,13 +2419,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
             } else if (value === void 0) {
               value = [];
             }
-          } else if (index < this.args.length) {
-            value = this.args[index];
+          } else if (index2 < this.args.length) {
+            value = this.args[index2];
             if (declaredArg.parseArg) {
               value = myParseArg(declaredArg, value, declaredArg.defaultValue);
             }
           }
-          processedArgs[index] = value;
+          processedArgs[index2] = value;
         });
         this.processedArgs = processedArgs;
       }
@@ -2719,10 +2719,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
             }
           }
           if (/^--[^=]+=/.test(arg)) {
-            const index = arg.indexOf("=");
-            const option = this._findOption(arg.slice(0, index));
+            const index2 = arg.indexOf("=");
+            const option = this._findOption(arg.slice(0, index2));
             if (option && (option.required || option.optional)) {
-              this.emit(`option:${option.name()}`, arg.slice(index + 1));
+              this.emit(`option:${option.name()}`, arg.slice(index2 + 1));
               continue;
             }
           }
@@ -4402,8 +4402,8 @@ var require_redaction = __commonJS({
         if (o[ns] === null) {
           return o;
         }
-        const { index } = next;
-        const nextPath = `${str.substr(index, str.length - 1)}`;
+        const { index: index2 } = next;
+        const nextPath = `${str.substr(index2, str.length - 1)}`;
         o[ns] = o[ns] || [];
         if (ns !== wildcardFirstSym && o[ns].length === 0) {
           o[ns].push(...o[wildcardFirstSym] || []);
@@ -4509,8 +4509,8 @@ var require_quick_format_unescaped = __commonJS({
         if (len === 1) return f;
         var objects2 = new Array(len);
         objects2[0] = ss(f);
-        for (var index = 1; index < len; index++) {
-          objects2[index] = ss(args[index]);
+        for (var index2 = 1; index2 < len; index2++) {
+          objects2[index2] = ss(args[index2]);
         }
         return objects2.join(" ");
       }
@@ -5281,8 +5281,8 @@ var require_on_exit_leak_free = __commonJS({
     }
     function clear(ref) {
       for (const event of ["exit", "beforeExit"]) {
-        const index = refs[event].indexOf(ref);
-        refs[event].splice(index, index + 1);
+        const index2 = refs[event].indexOf(ref);
+        refs[event].splice(index2, index2 + 1);
         uninstall(event);
       }
     }
@@ -5390,10 +5390,10 @@ var require_wait = __commonJS({
   "node_modules/thread-stream/lib/wait.js"(exports, module) {
     "use strict";
     var WAIT_MS = 1e4;
-    function wait(state, index, expected2, timeout, done) {
+    function wait(state, index2, expected2, timeout, done) {
       const max = timeout === Infinity ? Infinity : Date.now() + timeout;
       const check2 = (previous) => {
-        const current = Atomics.load(state, index);
+        const current = Atomics.load(state, index2);
         if (current >= expected2) {
           done(null, "ok");
           return;
@@ -5407,11 +5407,11 @@ var require_wait = __commonJS({
           return;
         }
         const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
-        const result = Atomics.waitAsync(state, index, current, remaining);
+        const result = Atomics.waitAsync(state, index2, current, remaining);
         if (result.async) {
           result.value.then((res) => {
             if (res === "ok") {
-              const latest = Atomics.load(state, index);
+              const latest = Atomics.load(state, index2);
               done(null, latest >= expected2 ? "ok" : "not-equal");
               return;
             }
@@ -5423,10 +5423,10 @@ var require_wait = __commonJS({
       };
       check2();
     }
-    function waitDiff(state, index, expected2, timeout, done) {
+    function waitDiff(state, index2, expected2, timeout, done) {
       const max = timeout === Infinity ? Infinity : Date.now() + timeout;
       const check2 = () => {
-        const current = Atomics.load(state, index);
+        const current = Atomics.load(state, index2);
         if (current !== expected2) {
           done(null, "ok");
           return;
@@ -5436,7 +5436,7 @@ var require_wait = __commonJS({
           return;
         }
         const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
-        const result = Atomics.waitAsync(state, index, expected2, remaining);
+        const result = Atomics.waitAsync(state, index2, expected2, remaining);
         if (result.async) {
           result.value.then((res) => {
             if (res === "ok") {
@@ -7760,9 +7760,9 @@ var require_multistream = __commonJS({
       }
       function remove(id3) {
         const { streams } = this;
-        const index = streams.findIndex((s) => s.id === id3);
-        if (index >= 0) {
-          streams.splice(index, 1);
+        const index2 = streams.findIndex((s) => s.id === id3);
+        if (index2 >= 0) {
+          streams.splice(index2, 1);
           streams.sort(compareByLevel);
           this.minLevel = streams.length > 0 ? streams[0].level : -1;
         }
@@ -8306,21 +8306,21 @@ function generateProject(options) {
     addStatus("TEST_EXECUTION", "Blocked", "#4444ff")
   ];
   const stepStatuses = [notExecuted, ...executionStatuses2];
-  const priorities = ["Critical", "High", "Normal", "Low"].map((name, index) => ({
-    id: 1 + index,
+  const priorities = ["Critical", "High", "Normal", "Low"].map((name, index2) => ({
+    id: 1 + index2,
     project: projectRef,
     name,
     description: `${name} priority`,
-    index,
-    color: ["#ff0000", "#ff8800", "#0088ff", "#888888"][index],
+    index: index2,
+    color: ["#ff0000", "#ff8800", "#0088ff", "#888888"][index2],
     default: name === "Normal"
   }));
-  const environments = ["Chrome", "Firefox", "Safari", "iOS 18"].map((name, index) => ({
-    id: 1 + index,
+  const environments = ["Chrome", "Firefox", "Safari", "iOS 18"].map((name, index2) => ({
+    id: 1 + index2,
     project: projectRef,
     name,
     description: `${name} test environment`,
-    index,
+    index: index2,
     archived: false
   }));
   const folders = [];
@@ -10055,8 +10055,8 @@ var handleParsingNestedValues = (form, key, value, state) => {
   let nestedForm = form;
   const keys = key.split(".", 34);
   if (keys.length > 33) throwNestingLimitExceeded();
-  keys.forEach((key2, index) => {
-    if (index === keys.length - 1) nestedForm[key2] = value;
+  keys.forEach((key2, index2) => {
+    if (index2 === keys.length - 1) nestedForm[key2] = value;
     else {
       if (!nestedForm[key2] || typeof nestedForm[key2] !== "object" || Array.isArray(nestedForm[key2]) || nestedForm[key2] instanceof File) {
         if (state.count++ >= MAX_NESTED_OBJECTS) throwNestingLimitExceeded();
@@ -10083,8 +10083,8 @@ var splitRoutingPath = (routePath2) => {
 };
 var extractGroupsFromPath = (path) => {
   const groups = [];
-  path = path.replace(/\{[^}]+\}/g, (match2, index) => {
-    const mark = `@${index}`;
+  path = path.replace(/\{[^}]+\}/g, (match2, index2) => {
+    const mark = `@${index2}`;
     groups.push([mark, match2]);
     return mark;
   });
@@ -10933,11 +10933,11 @@ var Context = class {
 // node_modules/hono/dist/compose.js
 var compose = (middleware, onError, onNotFound) => {
   return (context, next) => {
-    let index = -1;
+    let index2 = -1;
     return dispatch(0);
     async function dispatch(i) {
-      if (i <= index) throw new Error("next() called multiple times");
-      index = i;
+      if (i <= index2) throw new Error("next() called multiple times");
+      index2 = i;
       let res;
       let isError = false;
       let handler;
@@ -10963,7 +10963,7 @@ var compose = (middleware, onError, onNotFound) => {
 
 // node_modules/hono/dist/helper/route/index.js
 var matchedRoutes = (c) => c.req[GET_MATCH_RESULT][0].map(([[, route]]) => route);
-var routePath = (c, index) => matchedRoutes(c).at(index ?? c.req.routeIndex)?.path ?? "";
+var routePath = (c, index2) => matchedRoutes(c).at(index2 ?? c.req.routeIndex)?.path ?? "";
 
 // node_modules/hono/dist/router.js
 var METHODS = [
@@ -10984,9 +10984,9 @@ var COMPOSED_HANDLER = "__COMPOSED_HANDLER";
 
 // node_modules/hono/dist/utils/mount.js
 var countTrailingSlashes = (path) => {
-  let index = path.length;
-  while (index > 0 && path.charCodeAt(index - 1) === 47) index--;
-  return path.length - index;
+  let index2 = path.length;
+  while (index2 > 0 && path.charCodeAt(index2 - 1) === 47) index2--;
+  return path.length - index2;
 };
 var getPathPrefixLength = (c, pathPrefix, routePath2) => {
   if (!/[:*]/.test(pathPrefix)) return pathPrefix.length;
@@ -11380,8 +11380,8 @@ function match(method, path) {
     if (staticMatch) return staticMatch;
     const match3 = path2.match(matcher[0]);
     if (!match3) return [[], emptyParam];
-    const index = match3.indexOf("", 1);
-    return [matcher[1][index], match3];
+    const index2 = match3.indexOf("", 1);
+    return [matcher[1][index2], match3];
   });
   this.match = match2;
   return match2(method, path);
@@ -11406,7 +11406,7 @@ var Node = class Node2 {
   #index;
   #varIndex;
   #children = createNullObject();
-  insert(tokens, index, paramMap, context, keys) {
+  insert(tokens, index2, paramMap, context, keys) {
     let node2 = this;
     for (let i = 0, len = tokens.length; i < len; i++) {
       const token = tokens[i];
@@ -11456,7 +11456,7 @@ var Node = class Node2 {
       node2 = nextNode;
     }
     if (node2.#index !== void 0) throw PATH_ERROR;
-    node2.#index = index;
+    node2.#index = index2;
   }
   buildRegExpStr() {
     const strList = Object.keys(this.#children).sort(compareKey).map((k) => {
@@ -11611,14 +11611,14 @@ var RegExpRouter = class {
     });
     const wildcards = Object.keys(own2).filter((p) => endsWithWildcard(trie.paths[p][2]));
     for (const path in trie.paths) {
-      const [index, , keys] = trie.paths[path];
+      const [index2, , keys] = trie.paths[path];
       const indexes = [...own2[path]];
       for (const p of wildcards) if (p !== path && covers(trie.paths[p][2], keys)) indexes.push(...own2[p]);
       const data = indexes.sort((a, b) => a - b).map((i) => entries[i]);
-      if (index === -1) {
+      if (index2 === -1) {
         const last = Math.max(-1, ...data.flatMap(([, map2]) => Object.values(map2)));
         staticMap[path] = [data, last === -1 ? emptyParam : path.match(regexp).slice(0, last + 1)];
-      } else handlerData[index] = data;
+      } else handlerData[index2] = data;
     }
     return [
       regexp,
@@ -15214,11 +15214,11 @@ function capSize(inst, size) {
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
 var mapSize = (input2) => input2 instanceof Map ? input2.size : -1;
 var setSize = (input2) => input2 instanceof Set ? input2.size : -1;
-function handleArrayResult(result, final, index) {
+function handleArrayResult(result, final, index2) {
   if (result.issues.length) {
-    final.issues.push(...prefixIssues(index, result.issues));
+    final.issues.push(...prefixIssues(index2, result.issues));
   }
-  final.value[index] = result.value;
+  final.value[index2] = result.value;
 }
 var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   $ZodType.init(inst, def);
@@ -15830,14 +15830,14 @@ function mergeValues(a, b) {
       return { valid: false, mergeErrorPath: [] };
     }
     const newArray = [];
-    for (let index = 0; index < a.length; index++) {
-      const itemA = a[index];
-      const itemB = b[index];
+    for (let index2 = 0; index2 < a.length; index2++) {
+      const itemA = a[index2];
+      const itemB = b[index2];
       const sharedValue = mergeValues(itemA, itemB);
       if (!sharedValue.valid) {
         return {
           valid: false,
-          mergeErrorPath: [index, ...sharedValue.mergeErrorPath]
+          mergeErrorPath: [index2, ...sharedValue.mergeErrorPath]
         };
       }
       newArray.push(sharedValue.data);
@@ -15988,11 +15988,11 @@ function getTupleOptStart(items, key) {
   }
   return 0;
 }
-function handleTupleResult(result, final, index) {
+function handleTupleResult(result, final, index2) {
   if (result.issues.length) {
-    final.issues.push(...prefixIssues(index, result.issues));
+    final.issues.push(...prefixIssues(index2, result.issues));
   }
-  final.value[index] = result.value;
+  final.value[index2] = result.value;
 }
 function handleTupleResults(itemResults, final, items, input2, optoutStart) {
   for (let i = 0; i < items.length; i++) {
@@ -30683,7 +30683,7 @@ function detectVersion(schema, defaultTarget) {
   return defaultTarget ?? "draft-2020-12";
 }
 function applyMinItems(items, minItems) {
-  return items.map((item, index) => index < minItems ? item : item.optional());
+  return items.map((item, index2) => index2 < minItems ? item : item.optional());
 }
 function decodeJSONPointerSegment(segment) {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
@@ -33024,9 +33024,9 @@ var QTestStore = class {
   }
   updateTestStep(testCaseId, stepId, input2) {
     const record2 = this.#testCaseByIdOrPid(testCaseId);
-    const index = record2.steps.indexOf(this.#stepOf(record2, stepId));
-    const step = this.#step(input2, record2.steps[index]?.order ?? index + 1, stepId);
-    record2.steps[index] = step;
+    const index2 = record2.steps.indexOf(this.#stepOf(record2, stepId));
+    const step = this.#step(input2, record2.steps[index2]?.order ?? index2 + 1, stepId);
+    record2.steps[index2] = step;
     this.#newVersion(record2);
     return this.#renderStep(step);
   }
@@ -34040,6 +34040,9 @@ var ZephyrStore = class {
   #cycles;
   #executions;
   #executionSteps = /* @__PURE__ */ new Map();
+  /** Cycles and executions by id and by key: the API addresses them either way. */
+  #cycleIndex = /* @__PURE__ */ new Map();
+  #executionIndex = /* @__PURE__ */ new Map();
   /** Zephyr exposes no updated timestamp; the mock keeps one so `updatedAfter` can work. */
   #updatedAt = /* @__PURE__ */ new Map();
   #customFieldNames;
@@ -34061,6 +34064,8 @@ var ZephyrStore = class {
       this.#testCaseByKey.set(testCase.key, testCase);
       this.#testCaseById.set(testCase.id, testCase);
     }
+    for (const cycle of this.#cycles) index(this.#cycleIndex, cycle);
+    for (const execution of this.#executions) index(this.#executionIndex, execution);
     for (const [key, steps] of Object.entries(snapshot.testSteps)) this.#steps.set(key, steps);
     for (const [key, script] of Object.entries(snapshot.testScripts)) this.#scripts.set(key, script);
     for (const [id3, steps] of Object.entries(snapshot.testExecutionSteps)) this.#executionSteps.set(Number(id3), steps);
@@ -34161,7 +34166,7 @@ var ZephyrStore = class {
     );
   }
   testCycle(idOrKey) {
-    const cycle = this.#cycles.find((c) => c.key === idOrKey || String(c.id) === idOrKey);
+    const cycle = this.#cycleIndex.get(idOrKey);
     return found(cycle, `Test cycle '${idOrKey}'`);
   }
   testExecutions(filter = {}) {
@@ -34183,7 +34188,7 @@ var ZephyrStore = class {
     return matches2.filter((e) => !e.testCycle || last.get(itemOf(e)) === e);
   }
   testExecution(idOrKey) {
-    const execution = this.#executions.find((e) => e.key === idOrKey || String(e.id) === idOrKey);
+    const execution = this.#executionIndex.get(idOrKey);
     return found(execution, `Test execution '${idOrKey}'`);
   }
   testExecutionSteps(idOrKey) {
@@ -34279,7 +34284,7 @@ var ZephyrStore = class {
       customFields: this.#customFields("testcase", input2.customFields, { requireAll: true }),
       links: current.links
     };
-    this.#replace(this.#testCases, updated);
+    this.#replace(this.#testCases, void 0, updated);
     this.#testCaseByKey.set(key, updated);
     this.#testCaseById.set(updated.id, updated);
     this.#touch("testcase", updated.id);
@@ -34345,6 +34350,7 @@ var ZephyrStore = class {
       customFields,
       links: { self: `${this.#baseUrl}/testcycles/${key}/links`, issues: [], webLinks: [], testPlans: [] }
     });
+    index(this.#cycleIndex, this.#cycles.at(-1));
     this.#touch("testcycle", id3);
     return { id: id3, self: `${this.#baseUrl}/testcycles/${id3}`, key };
   }
@@ -34352,7 +34358,7 @@ var ZephyrStore = class {
     const current = this.testCycle(idOrKey);
     this.#statusOfType(input2.status.id, "TEST_CYCLE");
     if (input2.folder) this.#folderOfType(input2.folder.id, "TEST_CYCLE");
-    this.#replace(this.#cycles, {
+    this.#replace(this.#cycles, this.#cycleIndex, {
       id: current.id,
       key: current.key,
       name: input2.name,
@@ -34399,6 +34405,7 @@ var ZephyrStore = class {
       customFields,
       links: { self: `${this.#baseUrl}/testexecutions/${id3}/links`, issues: [] }
     });
+    index(this.#executionIndex, this.#executions.at(-1));
     this.#executionSteps.set(id3, steps);
     this.#touch("testexecution", id3);
     return { id: id3, self: `${this.#baseUrl}/testexecutions/${id3}` };
@@ -34418,7 +34425,7 @@ var ZephyrStore = class {
     if (input2.executedById != null) updated.executedById = input2.executedById;
     if (input2.assignedToId != null) updated.assignedToId = input2.assignedToId;
     if (input2.comment != null) updated.comment = input2.comment;
-    this.#replace(this.#executions, updated);
+    this.#replace(this.#executions, this.#executionIndex, updated);
     this.#touch("testexecution", current.id);
   }
   /** Positional, as the API: one entry per execution step, in order. */
@@ -34556,11 +34563,15 @@ var ZephyrStore = class {
     }
     return types;
   }
-  #replace(list, updated) {
-    const index = list.findIndex((item) => item.id === updated.id);
-    list[index] = updated;
+  #replace(list, lookup, updated) {
+    list[list.findIndex((item) => item.id === updated.id)] = updated;
+    if (lookup) index(lookup, updated);
   }
 };
+function index(lookup, entity) {
+  lookup.set(String(entity.id), entity);
+  if (entity.key) lookup.set(entity.key, entity);
+}
 function found(value, what) {
   if (value === void 0) throw new ZephyrApiError(404, `${what} does not exist or you do not have access to it.`);
   return value;

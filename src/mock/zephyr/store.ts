@@ -59,6 +59,9 @@ export class ZephyrStore {
   readonly #cycles: TestCycle[];
   readonly #executions: TestExecution[];
   readonly #executionSteps = new Map<number, TestExecutionStep[]>();
+  /** Cycles and executions by id and by key: the API addresses them either way. */
+  readonly #cycleIndex = new Map<string, TestCycle>();
+  readonly #executionIndex = new Map<string, TestExecution>();
   /** Zephyr exposes no updated timestamp; the mock keeps one so `updatedAfter` can work. */
   readonly #updatedAt = new Map<string, number>();
   readonly #customFieldNames: Record<Kind, Set<string>>;
@@ -81,6 +84,8 @@ export class ZephyrStore {
       this.#testCaseByKey.set(testCase.key, testCase);
       this.#testCaseById.set(testCase.id, testCase);
     }
+    for (const cycle of this.#cycles) index(this.#cycleIndex, cycle);
+    for (const execution of this.#executions) index(this.#executionIndex, execution);
     for (const [key, steps] of Object.entries(snapshot.testSteps)) this.#steps.set(key, steps);
     for (const [key, script] of Object.entries(snapshot.testScripts)) this.#scripts.set(key, script);
     for (const [id, steps] of Object.entries(snapshot.testExecutionSteps)) this.#executionSteps.set(Number(id), steps);
@@ -203,7 +208,7 @@ export class ZephyrStore {
   }
 
   testCycle(idOrKey: string): TestCycle {
-    const cycle = this.#cycles.find((c) => c.key === idOrKey || String(c.id) === idOrKey);
+    const cycle = this.#cycleIndex.get(idOrKey);
     return found(cycle, `Test cycle '${idOrKey}'`);
   }
 
@@ -237,7 +242,7 @@ export class ZephyrStore {
   }
 
   testExecution(idOrKey: string): TestExecution {
-    const execution = this.#executions.find((e) => e.key === idOrKey || String(e.id) === idOrKey);
+    const execution = this.#executionIndex.get(idOrKey);
     return found(execution, `Test execution '${idOrKey}'`);
   }
 
@@ -340,7 +345,7 @@ export class ZephyrStore {
       customFields: this.#customFields("testcase", input.customFields, { requireAll: true }),
       links: current.links,
     };
-    this.#replace(this.#testCases, updated);
+    this.#replace(this.#testCases, undefined, updated);
     this.#testCaseByKey.set(key, updated);
     this.#testCaseById.set(updated.id, updated);
     this.#touch("testcase", updated.id);
@@ -412,6 +417,7 @@ export class ZephyrStore {
       customFields,
       links: { self: `${this.#baseUrl}/testcycles/${key}/links`, issues: [], webLinks: [], testPlans: [] },
     });
+    index(this.#cycleIndex, this.#cycles.at(-1) as TestCycle);
     this.#touch("testcycle", id);
     return { id, self: `${this.#baseUrl}/testcycles/${id}`, key };
   }
@@ -420,7 +426,7 @@ export class ZephyrStore {
     const current = this.testCycle(idOrKey);
     this.#statusOfType(input.status.id, "TEST_CYCLE");
     if (input.folder) this.#folderOfType(input.folder.id, "TEST_CYCLE");
-    this.#replace(this.#cycles, {
+    this.#replace(this.#cycles, this.#cycleIndex, {
       id: current.id,
       key: current.key,
       name: input.name,
@@ -468,6 +474,7 @@ export class ZephyrStore {
       customFields,
       links: { self: `${this.#baseUrl}/testexecutions/${id}/links`, issues: [] },
     });
+    index(this.#executionIndex, this.#executions.at(-1) as TestExecution);
     this.#executionSteps.set(id, steps);
     this.#touch("testexecution", id);
     return { id, self: `${this.#baseUrl}/testexecutions/${id}` };
@@ -488,7 +495,7 @@ export class ZephyrStore {
     if (input.executedById != null) updated.executedById = input.executedById;
     if (input.assignedToId != null) updated.assignedToId = input.assignedToId;
     if (input.comment != null) updated.comment = input.comment;
-    this.#replace(this.#executions, updated);
+    this.#replace(this.#executions, this.#executionIndex, updated);
     this.#touch("testexecution", current.id);
   }
 
@@ -652,10 +659,15 @@ export class ZephyrStore {
     return types;
   }
 
-  #replace<T extends { id: number }>(list: T[], updated: T): void {
-    const index = list.findIndex((item) => item.id === updated.id);
-    list[index] = updated;
+  #replace<T extends { id: number; key?: string | null }>(list: T[], lookup: Map<string, T> | undefined, updated: T): void {
+    list[list.findIndex((item) => item.id === updated.id)] = updated;
+    if (lookup) index(lookup, updated);
   }
+}
+
+function index<T extends { id: number; key?: string | null }>(lookup: Map<string, T>, entity: T): void {
+  lookup.set(String(entity.id), entity);
+  if (entity.key) lookup.set(entity.key, entity);
 }
 
 function found<T>(value: T | undefined, what: string): T {
