@@ -1121,7 +1121,7 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
-    function editDistance(a, b) {
+    function editDistance2(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
         return Math.max(a.length, b.length);
       const d = [];
@@ -1167,7 +1167,7 @@ var require_suggestSimilar = __commonJS({
       const minSimilarity = 0.4;
       candidates.forEach((candidate) => {
         if (candidate.length <= 1) return;
-        const distance = editDistance(word, candidate);
+        const distance = editDistance2(word, candidate);
         const length = Math.max(word.length, candidate.length);
         const similarity = (length - distance) / length;
         if (similarity > minSimilarity) {
@@ -1200,7 +1200,7 @@ var require_suggestSimilar = __commonJS({
 // node_modules/commander/lib/command.js
 var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
-    var EventEmitter = __require("node:events").EventEmitter;
+    var EventEmitter2 = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
     var path = __require("node:path");
     var fs = __require("node:fs");
@@ -1210,7 +1210,7 @@ var require_command = __commonJS({
     var { Help: Help2, stripColor } = require_help();
     var { Option: Option2, DualOptions } = require_option();
     var { suggestSimilar } = require_suggestSimilar();
-    var Command2 = class _Command extends EventEmitter {
+    var Command2 = class _Command extends EventEmitter2 {
       /**
        * Initialize a new `Command`.
        *
@@ -3465,6 +3465,7336 @@ var require_commander = __commonJS({
   }
 });
 
+// node_modules/yaml/dist/nodes/identity.js
+var require_identity = __commonJS({
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+    "use strict";
+    var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
+    var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
+    var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
+    var PAIR = /* @__PURE__ */ Symbol.for("yaml.pair");
+    var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
+    var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
+    var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
+    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    function isCollection(node2) {
+      if (node2 && typeof node2 === "object")
+        switch (node2[NODE_TYPE]) {
+          case MAP:
+          case SEQ:
+            return true;
+        }
+      return false;
+    }
+    function isNode(node2) {
+      if (node2 && typeof node2 === "object")
+        switch (node2[NODE_TYPE]) {
+          case ALIAS:
+          case MAP:
+          case SCALAR:
+          case SEQ:
+            return true;
+        }
+      return false;
+    }
+    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    exports.ALIAS = ALIAS;
+    exports.DOC = DOC;
+    exports.MAP = MAP;
+    exports.NODE_TYPE = NODE_TYPE;
+    exports.PAIR = PAIR;
+    exports.SCALAR = SCALAR;
+    exports.SEQ = SEQ;
+    exports.hasAnchor = hasAnchor;
+    exports.isAlias = isAlias;
+    exports.isCollection = isCollection;
+    exports.isDocument = isDocument;
+    exports.isMap = isMap;
+    exports.isNode = isNode;
+    exports.isPair = isPair;
+    exports.isScalar = isScalar;
+    exports.isSeq = isSeq;
+  }
+});
+
+// node_modules/yaml/dist/visit.js
+var require_visit = __commonJS({
+  "node_modules/yaml/dist/visit.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var REMOVE = /* @__PURE__ */ Symbol("remove node");
+    function visit2(node2, visitor) {
+      const visitor_ = initVisitor(visitor);
+      if (identity.isDocument(node2)) {
+        const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
+        if (cd === REMOVE)
+          node2.contents = null;
+      } else
+        visit_(null, node2, visitor_, Object.freeze([]));
+    }
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    function visit_(key, node2, visitor, path) {
+      const ctrl = callVisitor(key, node2, visitor, path);
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
+      }
+      if (typeof ctrl !== "symbol") {
+        if (identity.isCollection(node2)) {
+          path = Object.freeze(path.concat(node2));
+          for (let i = 0; i < node2.items.length; ++i) {
+            const ci = visit_(i, node2.items[i], visitor, path);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              node2.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+        } else if (identity.isPair(node2)) {
+          path = Object.freeze(path.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path);
+          if (ck === BREAK)
+            return BREAK;
+          else if (ck === REMOVE)
+            node2.key = null;
+          const cv = visit_("value", node2.value, visitor, path);
+          if (cv === BREAK)
+            return BREAK;
+          else if (cv === REMOVE)
+            node2.value = null;
+        }
+      }
+      return ctrl;
+    }
+    async function visitAsync(node2, visitor) {
+      const visitor_ = initVisitor(visitor);
+      if (identity.isDocument(node2)) {
+        const cd = await visitAsync_(null, node2.contents, visitor_, Object.freeze([node2]));
+        if (cd === REMOVE)
+          node2.contents = null;
+      } else
+        await visitAsync_(null, node2, visitor_, Object.freeze([]));
+    }
+    visitAsync.BREAK = BREAK;
+    visitAsync.SKIP = SKIP;
+    visitAsync.REMOVE = REMOVE;
+    async function visitAsync_(key, node2, visitor, path) {
+      const ctrl = await callVisitor(key, node2, visitor, path);
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
+      }
+      if (typeof ctrl !== "symbol") {
+        if (identity.isCollection(node2)) {
+          path = Object.freeze(path.concat(node2));
+          for (let i = 0; i < node2.items.length; ++i) {
+            const ci = await visitAsync_(i, node2.items[i], visitor, path);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              node2.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+        } else if (identity.isPair(node2)) {
+          path = Object.freeze(path.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path);
+          if (ck === BREAK)
+            return BREAK;
+          else if (ck === REMOVE)
+            node2.key = null;
+          const cv = await visitAsync_("value", node2.value, visitor, path);
+          if (cv === BREAK)
+            return BREAK;
+          else if (cv === REMOVE)
+            node2.value = null;
+        }
+      }
+      return ctrl;
+    }
+    function initVisitor(visitor) {
+      if (typeof visitor === "object" && (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+          Alias: visitor.Node,
+          Map: visitor.Node,
+          Scalar: visitor.Node,
+          Seq: visitor.Node
+        }, visitor.Value && {
+          Map: visitor.Value,
+          Scalar: visitor.Value,
+          Seq: visitor.Value
+        }, visitor.Collection && {
+          Map: visitor.Collection,
+          Seq: visitor.Collection
+        }, visitor);
+      }
+      return visitor;
+    }
+    function callVisitor(key, node2, visitor, path) {
+      if (typeof visitor === "function")
+        return visitor(key, node2, path);
+      if (identity.isMap(node2))
+        return visitor.Map?.(key, node2, path);
+      if (identity.isSeq(node2))
+        return visitor.Seq?.(key, node2, path);
+      if (identity.isPair(node2))
+        return visitor.Pair?.(key, node2, path);
+      if (identity.isScalar(node2))
+        return visitor.Scalar?.(key, node2, path);
+      if (identity.isAlias(node2))
+        return visitor.Alias?.(key, node2, path);
+      return void 0;
+    }
+    function replaceNode(key, path, node2) {
+      const parent = path[path.length - 1];
+      if (identity.isCollection(parent)) {
+        parent.items[key] = node2;
+      } else if (identity.isPair(parent)) {
+        if (key === "key")
+          parent.key = node2;
+        else
+          parent.value = node2;
+      } else if (identity.isDocument(parent)) {
+        parent.contents = node2;
+      } else {
+        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        throw new Error(`Cannot replace node with ${pt} parent`);
+      }
+    }
+    exports.visit = visit2;
+    exports.visitAsync = visitAsync;
+  }
+});
+
+// node_modules/yaml/dist/doc/directives.js
+var require_directives = __commonJS({
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var visit2 = require_visit();
+    var escapeChars = {
+      "!": "%21",
+      ",": "%2C",
+      "[": "%5B",
+      "]": "%5D",
+      "{": "%7B",
+      "}": "%7D"
+    };
+    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var Directives = class _Directives {
+      constructor(yaml, tags) {
+        this.docStart = null;
+        this.docEnd = false;
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+      }
+      clone() {
+        const copy = new _Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+      }
+      /**
+       * During parsing, get a Directives instance for the current document and
+       * update the stream state according to the current version's spec.
+       */
+      atDocument() {
+        const res = new _Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+          case "1.1":
+            this.atNextDocument = true;
+            break;
+          case "1.2":
+            this.atNextDocument = false;
+            this.yaml = {
+              explicit: _Directives.defaultYaml.explicit,
+              version: "1.2"
+            };
+            this.tags = Object.assign({}, _Directives.defaultTags);
+            break;
+        }
+        return res;
+      }
+      /**
+       * @param onError - May be called even if the action was successful
+       * @returns `true` on success
+       */
+      add(line, onError) {
+        if (this.atNextDocument) {
+          this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
+          this.tags = Object.assign({}, _Directives.defaultTags);
+          this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+          case "%TAG": {
+            if (parts.length !== 2) {
+              onError(0, "%TAG directive should contain exactly two parts");
+              if (parts.length < 2)
+                return false;
+            }
+            const [handle, prefix] = parts;
+            this.tags[handle] = prefix;
+            return true;
+          }
+          case "%YAML": {
+            this.yaml.explicit = true;
+            if (parts.length !== 1) {
+              onError(0, "%YAML directive should contain exactly one part");
+              return false;
+            }
+            const [version2] = parts;
+            if (version2 === "1.1" || version2 === "1.2") {
+              this.yaml.version = version2;
+              return true;
+            } else {
+              const isValid = /^\d+\.\d+$/.test(version2);
+              onError(6, `Unsupported YAML version ${version2}`, isValid);
+              return false;
+            }
+          }
+          default:
+            onError(0, `Unknown directive ${name}`, true);
+            return false;
+        }
+      }
+      /**
+       * Resolves a tag, matching handles to those defined in %TAG directives.
+       *
+       * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+       *   `'!local'` tag, or `null` if unresolvable.
+       */
+      tagName(source, onError) {
+        if (source === "!")
+          return "!";
+        if (source[0] !== "!") {
+          onError(`Not a valid tag: ${source}`);
+          return null;
+        }
+        if (source[1] === "<") {
+          const verbatim = source.slice(2, -1);
+          if (verbatim === "!" || verbatim === "!!") {
+            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+            return null;
+          }
+          if (source[source.length - 1] !== ">")
+            onError("Verbatim tags must end with a >");
+          return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+          onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+          try {
+            return prefix + decodeURIComponent(suffix);
+          } catch (error62) {
+            onError(String(error62));
+            return null;
+          }
+        }
+        if (handle === "!")
+          return source;
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+      }
+      /**
+       * Given a fully resolved tag, returns its printable string form,
+       * taking into account current tag prefixes and defaults.
+       */
+      tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === "!" ? tag : `!<${tag}>`;
+      }
+      toString(doc) {
+        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+          const tags = {};
+          visit2.visit(doc.contents, (_key, node2) => {
+            if (identity.isNode(node2) && node2.tag)
+              tags[node2.tag] = true;
+          });
+          tagNames = Object.keys(tags);
+        } else
+          tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+            continue;
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
+            lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join("\n");
+      }
+    };
+    Directives.defaultYaml = { explicit: false, version: "1.2" };
+    Directives.defaultTags = { "!!": "tag:yaml.org,2002:" };
+    exports.Directives = Directives;
+  }
+});
+
+// node_modules/yaml/dist/doc/anchors.js
+var require_anchors = __commonJS({
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var visit2 = require_visit();
+    function anchorIsValid(anchor2) {
+      if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
+        const sa = JSON.stringify(anchor2);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+      }
+      return true;
+    }
+    function anchorNames(root) {
+      const anchors = /* @__PURE__ */ new Set();
+      visit2.visit(root, {
+        Value(_key, node2) {
+          if (node2.anchor)
+            anchors.add(node2.anchor);
+        }
+      });
+      return anchors;
+    }
+    function findNewAnchor(prefix, exclude) {
+      for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+          return name;
+      }
+    }
+    function createNodeAnchors(doc, prefix) {
+      const aliasObjects = [];
+      const sourceObjects = /* @__PURE__ */ new Map();
+      let prevAnchors = null;
+      return {
+        onAnchor: (source) => {
+          aliasObjects.push(source);
+          prevAnchors ?? (prevAnchors = anchorNames(doc));
+          const anchor2 = findNewAnchor(prefix, prevAnchors);
+          prevAnchors.add(anchor2);
+          return anchor2;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+          for (const source of aliasObjects) {
+            const ref = sourceObjects.get(source);
+            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+              ref.node.anchor = ref.anchor;
+            } else {
+              const error62 = new Error("Failed to resolve repeated object (this should not happen)");
+              error62.source = source;
+              throw error62;
+            }
+          }
+        },
+        sourceObjects
+      };
+    }
+    exports.anchorIsValid = anchorIsValid;
+    exports.anchorNames = anchorNames;
+    exports.createNodeAnchors = createNodeAnchors;
+    exports.findNewAnchor = findNewAnchor;
+  }
+});
+
+// node_modules/yaml/dist/doc/applyReviver.js
+var require_applyReviver = __commonJS({
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+    "use strict";
+    function applyReviver(reviver, obj, key, val) {
+      if (val && typeof val === "object") {
+        if (Array.isArray(val)) {
+          for (let i = 0, len = val.length; i < len; ++i) {
+            const v0 = val[i];
+            const v1 = applyReviver(reviver, val, String(i), v0);
+            if (v1 === void 0)
+              delete val[i];
+            else if (v1 !== v0)
+              val[i] = v1;
+          }
+        } else if (val instanceof Map) {
+          for (const k of Array.from(val.keys())) {
+            const v0 = val.get(k);
+            const v1 = applyReviver(reviver, val, k, v0);
+            if (v1 === void 0)
+              val.delete(k);
+            else if (v1 !== v0)
+              val.set(k, v1);
+          }
+        } else if (val instanceof Set) {
+          for (const v0 of Array.from(val)) {
+            const v1 = applyReviver(reviver, val, v0, v0);
+            if (v1 === void 0)
+              val.delete(v0);
+            else if (v1 !== v0) {
+              val.delete(v0);
+              val.add(v1);
+            }
+          }
+        } else {
+          for (const [k, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k, v0);
+            if (v1 === void 0)
+              delete val[k];
+            else if (v1 !== v0)
+              val[k] = v1;
+          }
+        }
+      }
+      return reviver.call(obj, key, val);
+    }
+    exports.applyReviver = applyReviver;
+  }
+});
+
+// node_modules/yaml/dist/nodes/toJS.js
+var require_toJS = __commonJS({
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    function toJS(value, arg, ctx) {
+      if (Array.isArray(value))
+        return value.map((v, i) => toJS(v, String(i), ctx));
+      if (value && typeof value.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value))
+          return value.toJSON(arg, ctx);
+        const data = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data);
+        ctx.onCreate = (res2) => {
+          data.res = res2;
+          delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+          ctx.onCreate(res);
+        return res;
+      }
+      if (typeof value === "bigint" && !ctx?.keep)
+        return Number(value);
+      return value;
+    }
+    exports.toJS = toJS;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Node.js
+var require_Node = __commonJS({
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+    "use strict";
+    var applyReviver = require_applyReviver();
+    var identity = require_identity();
+    var toJS = require_toJS();
+    var NodeBase = class {
+      constructor(type) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+      }
+      /** Create a copy of this node.  */
+      clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /** A plain JavaScript representation of this node. */
+      toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc))
+          throw new TypeError("A document argument is required");
+        const ctx = {
+          anchors: /* @__PURE__ */ new Map(),
+          doc,
+          keep: true,
+          mapAsMap: mapAsMap === true,
+          mapKeyWarned: false,
+          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this, "", ctx);
+        if (typeof onAnchor === "function")
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
+        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
+      }
+    };
+    exports.NodeBase = NodeBase;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Alias.js
+var require_Alias = __commonJS({
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+    "use strict";
+    var anchors = require_anchors();
+    var visit2 = require_visit();
+    var identity = require_identity();
+    var Node5 = require_Node();
+    var toJS = require_toJS();
+    var Alias = class extends Node5.NodeBase {
+      constructor(source) {
+        super(identity.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, "tag", {
+          set() {
+            throw new Error("Alias nodes cannot have tags");
+          }
+        });
+      }
+      /**
+       * Resolve the value of this alias within `doc`, finding the last
+       * instance of the `source` anchor before this node.
+       */
+      resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+          throw new ReferenceError("Alias resolution is disabled");
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+          nodes = ctx.aliasResolveCache;
+        } else {
+          nodes = [];
+          visit2.visit(doc, {
+            Node: (_key, node2) => {
+              if (identity.isAlias(node2) || identity.hasAnchor(node2))
+                nodes.push(node2);
+            }
+          });
+          if (ctx)
+            ctx.aliasResolveCache = nodes;
+        }
+        let found2 = void 0;
+        for (const node2 of nodes) {
+          if (node2 === this)
+            break;
+          if (node2.anchor === this.source)
+            found2 = node2;
+        }
+        if (found2 && ctx) {
+          const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
+          let data = anchors2.get(found2);
+          if (!data) {
+            toJS.toJS(found2, null, ctx);
+            data = anchors2.get(found2);
+          }
+          if (data?.res === void 0) {
+            const msg = "This should not happen: Alias anchor was not resolved?";
+            throw new ReferenceError(msg);
+          }
+          if (maxAliasCount >= 0) {
+            data.count += 1;
+            if (data.aliasCount === 0)
+              data.aliasCount = getAliasCount(doc2, found2, anchors2);
+            if (data.count * data.aliasCount > maxAliasCount) {
+              const msg = "Excessive alias count indicates a resource exhaustion attack";
+              throw new ReferenceError(msg);
+            }
+          }
+        }
+        return found2;
+      }
+      toJSON(_arg, ctx) {
+        if (!ctx)
+          return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+          const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+          throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+      }
+      toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+          anchors.anchorIsValid(this.source);
+          if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new Error(msg);
+          }
+          if (ctx.implicitKey)
+            return `${src} `;
+        }
+        return src;
+      }
+    };
+    function getAliasCount(doc, node2, anchors2) {
+      if (identity.isAlias(node2)) {
+        const source = node2.resolve(doc);
+        const anchor2 = anchors2 && source && anchors2.get(source);
+        return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
+      } else if (identity.isCollection(node2)) {
+        let count = 0;
+        for (const item of node2.items) {
+          const c = getAliasCount(doc, item, anchors2);
+          if (c > count)
+            count = c;
+        }
+        return count;
+      } else if (identity.isPair(node2)) {
+        const kc = getAliasCount(doc, node2.key, anchors2);
+        const vc = getAliasCount(doc, node2.value, anchors2);
+        return Math.max(kc, vc);
+      }
+      return 1;
+    }
+    exports.Alias = Alias;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Scalar.js
+var require_Scalar = __commonJS({
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Node5 = require_Node();
+    var toJS = require_toJS();
+    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var Scalar = class extends Node5.NodeBase {
+      constructor(value) {
+        super(identity.SCALAR);
+        this.value = value;
+      }
+      toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+      }
+      toString() {
+        return String(this.value);
+      }
+    };
+    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar.PLAIN = "PLAIN";
+    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar;
+    exports.isScalarValue = isScalarValue;
+  }
+});
+
+// node_modules/yaml/dist/doc/createNode.js
+var require_createNode = __commonJS({
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var defaultTagPrefix = "tag:yaml.org,2002:";
+    function findTagObject(value, tagName, tags) {
+      if (tagName) {
+        const match2 = tags.filter((t) => t.tag === tagName);
+        const tagObj = match2.find((t) => !t.format) ?? match2[0];
+        if (!tagObj)
+          throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+      }
+      return tags.find((t) => t.identify?.(value) && !t.format);
+    }
+    function createNode(value, tagName, ctx) {
+      if (identity.isDocument(value))
+        value = value.contents;
+      if (identity.isNode(value))
+        return value;
+      if (identity.isPair(value)) {
+        const map2 = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map2.items.push(value);
+        return map2;
+      }
+      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
+        value = value.valueOf();
+      }
+      const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+      let ref = void 0;
+      if (aliasDuplicateObjects && value && typeof value === "object") {
+        ref = sourceObjects.get(value);
+        if (ref) {
+          ref.anchor ?? (ref.anchor = onAnchor(value));
+          return new Alias.Alias(ref.anchor);
+        } else {
+          ref = { anchor: null, node: null };
+          sourceObjects.set(value, ref);
+        }
+      }
+      if (tagName?.startsWith("!!"))
+        tagName = defaultTagPrefix + tagName.slice(2);
+      let tagObj = findTagObject(value, tagName, schema.tags);
+      if (!tagObj) {
+        if (value && typeof value.toJSON === "function") {
+          value = value.toJSON();
+        }
+        if (!value || typeof value !== "object") {
+          const node3 = new Scalar.Scalar(value);
+          if (ref)
+            ref.node = node3;
+          return node3;
+        }
+        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+      }
+      if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+      }
+      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      if (tagName)
+        node2.tag = tagName;
+      else if (!tagObj.default)
+        node2.tag = tagObj.tag;
+      if (ref)
+        ref.node = node2;
+      return node2;
+    }
+    exports.createNode = createNode;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Collection.js
+var require_Collection = __commonJS({
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var identity = require_identity();
+    var Node5 = require_Node();
+    function collectionFromPath(schema, path, value) {
+      let v = value;
+      for (let i = path.length - 1; i >= 0; --i) {
+        const k = path[i];
+        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
+          const a = [];
+          a[k] = v;
+          v = a;
+        } else {
+          v = /* @__PURE__ */ new Map([[k, v]]);
+        }
+      }
+      return createNode.createNode(v, void 0, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+          throw new Error("This should not happen, please report a bug.");
+        },
+        schema,
+        sourceObjects: /* @__PURE__ */ new Map()
+      });
+    }
+    var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
+    var Collection = class extends Node5.NodeBase {
+      constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, "schema", {
+          value: schema,
+          configurable: true,
+          enumerable: false,
+          writable: true
+        });
+      }
+      /**
+       * Create a copy of this collection.
+       *
+       * @param schema - If defined, overwrites the original's schema
+       */
+      clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+          copy.schema = schema;
+        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /**
+       * Adds a value to the collection. For `!!map` and `!!omap` the value must
+       * be a Pair instance or a `{ key, value }` object, which may not have a key
+       * that already exists in the map.
+       */
+      addIn(path, value) {
+        if (isEmptyPath(path))
+          this.add(value);
+        else {
+          const [key, ...rest] = path;
+          const node2 = this.get(key, true);
+          if (identity.isCollection(node2))
+            node2.addIn(rest, value);
+          else if (node2 === void 0 && this.schema)
+            this.set(key, collectionFromPath(this.schema, rest, value));
+          else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+      }
+      /**
+       * Removes a value from the collection.
+       * @returns `true` if the item was found and removed.
+       */
+      deleteIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+          return this.delete(key);
+        const node2 = this.get(key, true);
+        if (identity.isCollection(node2))
+          return node2.deleteIn(rest);
+        else
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+      }
+      /**
+       * Returns item at `key`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      getIn(path, keepScalar) {
+        const [key, ...rest] = path;
+        const node2 = this.get(key, true);
+        if (rest.length === 0)
+          return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
+        else
+          return identity.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
+      }
+      hasAllNullValues(allowScalar) {
+        return this.items.every((node2) => {
+          if (!identity.isPair(node2))
+            return false;
+          const n = node2.value;
+          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+        });
+      }
+      /**
+       * Checks if the collection includes a value with the key `key`.
+       */
+      hasIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+          return this.has(key);
+        const node2 = this.get(key, true);
+        return identity.isCollection(node2) ? node2.hasIn(rest) : false;
+      }
+      /**
+       * Sets a value in this collection. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      setIn(path, value) {
+        const [key, ...rest] = path;
+        if (rest.length === 0) {
+          this.set(key, value);
+        } else {
+          const node2 = this.get(key, true);
+          if (identity.isCollection(node2))
+            node2.setIn(rest, value);
+          else if (node2 === void 0 && this.schema)
+            this.set(key, collectionFromPath(this.schema, rest, value));
+          else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+      }
+    };
+    exports.Collection = Collection;
+    exports.collectionFromPath = collectionFromPath;
+    exports.isEmptyPath = isEmptyPath;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyComment.js
+var require_stringifyComment = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+    "use strict";
+    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    function indentComment(comment, indent) {
+      if (/^\n+$/.test(comment))
+        return comment.substring(1);
+      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+    }
+    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    exports.indentComment = indentComment;
+    exports.lineComment = lineComment;
+    exports.stringifyComment = stringifyComment;
+  }
+});
+
+// node_modules/yaml/dist/stringify/foldFlowLines.js
+var require_foldFlowLines = __commonJS({
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+    "use strict";
+    var FOLD_FLOW = "flow";
+    var FOLD_BLOCK = "block";
+    var FOLD_QUOTED = "quoted";
+    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+      if (!lineWidth || lineWidth < 0)
+        return text;
+      if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      if (text.length <= endStep)
+        return text;
+      const folds = [];
+      const escapedFolds = {};
+      let end = lineWidth - indent.length;
+      if (typeof indentAtStart === "number") {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+          folds.push(0);
+        else
+          end = lineWidth - indentAtStart;
+      }
+      let split = void 0;
+      let prev = void 0;
+      let overflow = false;
+      let i = -1;
+      let escStart = -1;
+      let escEnd = -1;
+      if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+          end = i + endStep;
+      }
+      for (let ch; ch = text[i += 1]; ) {
+        if (mode === FOLD_QUOTED && ch === "\\") {
+          escStart = i;
+          switch (text[i + 1]) {
+            case "x":
+              i += 3;
+              break;
+            case "u":
+              i += 5;
+              break;
+            case "U":
+              i += 9;
+              break;
+            default:
+              i += 1;
+          }
+          escEnd = i;
+        }
+        if (ch === "\n") {
+          if (mode === FOLD_BLOCK)
+            i = consumeMoreIndentedLines(text, i, indent.length);
+          end = i + indent.length + endStep;
+          split = void 0;
+        } else {
+          if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
+            const next = text[i + 1];
+            if (next && next !== " " && next !== "\n" && next !== "	")
+              split = i;
+          }
+          if (i >= end) {
+            if (split) {
+              folds.push(split);
+              end = split + endStep;
+              split = void 0;
+            } else if (mode === FOLD_QUOTED) {
+              while (prev === " " || prev === "	") {
+                prev = ch;
+                ch = text[i += 1];
+                overflow = true;
+              }
+              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+              if (escapedFolds[j])
+                return text;
+              folds.push(j);
+              escapedFolds[j] = true;
+              end = j + endStep;
+              split = void 0;
+            } else {
+              overflow = true;
+            }
+          }
+        }
+        prev = ch;
+      }
+      if (overflow && onOverflow)
+        onOverflow();
+      if (folds.length === 0)
+        return text;
+      if (onFold)
+        onFold();
+      let res = text.slice(0, folds[0]);
+      for (let i2 = 0; i2 < folds.length; ++i2) {
+        const fold = folds[i2];
+        const end2 = folds[i2 + 1] || text.length;
+        if (fold === 0)
+          res = `
+${indent}${text.slice(0, end2)}`;
+        else {
+          if (mode === FOLD_QUOTED && escapedFolds[fold])
+            res += `${text[fold]}\\`;
+          res += `
+${indent}${text.slice(fold + 1, end2)}`;
+        }
+      }
+      return res;
+    }
+    function consumeMoreIndentedLines(text, i, indent) {
+      let end = i;
+      let start = i + 1;
+      let ch = text[start];
+      while (ch === " " || ch === "	") {
+        if (i < start + indent) {
+          ch = text[++i];
+        } else {
+          do {
+            ch = text[++i];
+          } while (ch && ch !== "\n");
+          end = i;
+          start = i + 1;
+          ch = text[start];
+        }
+      }
+      return end;
+    }
+    exports.FOLD_BLOCK = FOLD_BLOCK;
+    exports.FOLD_FLOW = FOLD_FLOW;
+    exports.FOLD_QUOTED = FOLD_QUOTED;
+    exports.foldFlowLines = foldFlowLines;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyString.js
+var require_stringifyString = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var foldFlowLines = require_foldFlowLines();
+    var getFoldOptions = (ctx, isBlock) => ({
+      indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+      lineWidth: ctx.options.lineWidth,
+      minContentWidth: ctx.options.minContentWidth
+    });
+    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+    function lineLengthOverLimit(str, lineWidth, indentLength) {
+      if (!lineWidth || lineWidth < 0)
+        return false;
+      const limit = lineWidth - indentLength;
+      const strLen = str.length;
+      if (strLen <= limit)
+        return false;
+      for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str[i] === "\n") {
+          if (i - start > limit)
+            return true;
+          start = i + 1;
+          if (strLen - start <= limit)
+            return false;
+        }
+      }
+      return true;
+    }
+    function doubleQuotedString(value, ctx) {
+      const json3 = JSON.stringify(value);
+      if (ctx.options.doubleQuotedAsJSON)
+        return json3;
+      const { implicitKey } = ctx;
+      const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      let str = "";
+      let start = 0;
+      for (let i = 0, ch = json3[i]; ch; ch = json3[++i]) {
+        if (ch === " " && json3[i + 1] === "\\" && json3[i + 2] === "n") {
+          str += json3.slice(start, i) + "\\ ";
+          i += 1;
+          start = i;
+          ch = "\\";
+        }
+        if (ch === "\\")
+          switch (json3[i + 1]) {
+            case "u":
+              {
+                str += json3.slice(start, i);
+                const code = json3.substr(i + 2, 4);
+                switch (code) {
+                  case "0000":
+                    str += "\\0";
+                    break;
+                  case "0007":
+                    str += "\\a";
+                    break;
+                  case "000b":
+                    str += "\\v";
+                    break;
+                  case "001b":
+                    str += "\\e";
+                    break;
+                  case "0085":
+                    str += "\\N";
+                    break;
+                  case "00a0":
+                    str += "\\_";
+                    break;
+                  case "2028":
+                    str += "\\L";
+                    break;
+                  case "2029":
+                    str += "\\P";
+                    break;
+                  default:
+                    if (code.substr(0, 2) === "00")
+                      str += "\\x" + code.substr(2);
+                    else
+                      str += json3.substr(i, 6);
+                }
+                i += 5;
+                start = i + 1;
+              }
+              break;
+            case "n":
+              if (implicitKey || json3[i + 2] === '"' || json3.length < minMultiLineLength) {
+                i += 1;
+              } else {
+                str += json3.slice(start, i) + "\n\n";
+                while (json3[i + 2] === "\\" && json3[i + 3] === "n" && json3[i + 4] !== '"') {
+                  str += "\n";
+                  i += 2;
+                }
+                str += indent;
+                if (json3[i + 2] === " ")
+                  str += "\\";
+                i += 1;
+                start = i + 1;
+              }
+              break;
+            default:
+              i += 1;
+          }
+      }
+      str = start ? str + json3.slice(start) : json3;
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+    }
+    function singleQuotedString(value, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
+        return doubleQuotedString(value, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+${indent}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+    }
+    function quotedString(value, ctx) {
+      const { singleQuote } = ctx.options;
+      let qs;
+      if (singleQuote === false)
+        qs = doubleQuotedString;
+      else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+          qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+          qs = doubleQuotedString;
+        else
+          qs = singleQuote ? singleQuotedString : doubleQuotedString;
+      }
+      return qs(value, ctx);
+    }
+    var blockEndNewlines;
+    try {
+      blockEndNewlines = new RegExp("(^|(?<!\n))\n+(?!\n|$)", "g");
+    } catch {
+      blockEndNewlines = /\n+(?!\n|$)/g;
+    }
+    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+      const { blockQuote, commentString, lineWidth } = ctx.options;
+      if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+      }
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      if (!value)
+        return literal2 ? "|\n" : ">\n";
+      let chomp;
+      let endStart;
+      for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== "\n" && ch !== "	" && ch !== " ")
+          break;
+      }
+      let end = value.substring(endStart);
+      const endNlPos = end.indexOf("\n");
+      if (endNlPos === -1) {
+        chomp = "-";
+      } else if (value === end || endNlPos !== end.length - 1) {
+        chomp = "+";
+        if (onChompKeep)
+          onChompKeep();
+      } else {
+        chomp = "";
+      }
+      if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === "\n")
+          end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+      }
+      let startWithSpace = false;
+      let startEnd;
+      let startNlPos = -1;
+      for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === " ")
+          startWithSpace = true;
+        else if (ch === "\n")
+          startNlPos = startEnd;
+        else
+          break;
+      }
+      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+      }
+      const indentSize = indent ? "2" : "1";
+      let header = (startWithSpace ? indentSize : "") + chomp;
+      if (comment) {
+        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        if (onComment)
+          onComment();
+      }
+      if (!literal2) {
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+          foldOptions.onOverflow = () => {
+            literalFallback = true;
+          };
+        }
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+          return `>${header}
+${indent}${body}`;
+      }
+      value = value.replace(/\n+/g, `$&${indent}`);
+      return `|${header}
+${indent}${start}${value}${end}`;
+    }
+    function plainString(item, ctx, onComment, onChompKeep) {
+      const { type, value } = item;
+      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
+        return quotedString(value, ctx);
+      }
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      }
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+        return blockString(item, ctx, onComment, onChompKeep);
+      }
+      if (containsDocumentMarker(value)) {
+        if (indent === "") {
+          ctx.forceBlockIndent = true;
+          return blockString(item, ctx, onComment, onChompKeep);
+        } else if (implicitKey && indent === indentStep) {
+          return quotedString(value, ctx);
+        }
+      }
+      const str = value.replace(/\n+/g, `$&
+${indent}`);
+      if (actualString) {
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test) || compat?.some(test))
+          return quotedString(value, ctx);
+      }
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+    }
+    function stringifyString(item, ctx, onComment, onChompKeep) {
+      const { implicitKey, inFlow } = ctx;
+      const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
+      let { type } = item;
+      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+          type = Scalar.Scalar.QUOTE_DOUBLE;
+      }
+      const _stringify = (_type) => {
+        switch (_type) {
+          case Scalar.Scalar.BLOCK_FOLDED:
+          case Scalar.Scalar.BLOCK_LITERAL:
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
+          case Scalar.Scalar.QUOTE_DOUBLE:
+            return doubleQuotedString(ss.value, ctx);
+          case Scalar.Scalar.QUOTE_SINGLE:
+            return singleQuotedString(ss.value, ctx);
+          case Scalar.Scalar.PLAIN:
+            return plainString(ss, ctx, onComment, onChompKeep);
+          default:
+            return null;
+        }
+      };
+      let res = _stringify(type);
+      if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = implicitKey && defaultKeyType || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+          throw new Error(`Unsupported default string type ${t}`);
+      }
+      return res;
+    }
+    exports.stringifyString = stringifyString;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringify.js
+var require_stringify = __commonJS({
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+    "use strict";
+    var anchors = require_anchors();
+    var identity = require_identity();
+    var stringifyComment = require_stringifyComment();
+    var stringifyString = require_stringifyString();
+    function createStringifyContext(doc, options) {
+      const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: "PLAIN",
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: "false",
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: "null",
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: "true",
+        verifyAliasOrder: true
+      }, doc.schema.toStringOptions, options);
+      let inFlow;
+      switch (opt.collectionStyle) {
+        case "block":
+          inFlow = false;
+          break;
+        case "flow":
+          inFlow = true;
+          break;
+        default:
+          inFlow = null;
+      }
+      return {
+        anchors: /* @__PURE__ */ new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        indent: "",
+        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        inFlow,
+        options: opt
+      };
+    }
+    function getTagObject(tags, item) {
+      if (item.tag) {
+        const match2 = tags.filter((t) => t.tag === item.tag);
+        if (match2.length > 0)
+          return match2.find((t) => t.format === item.format) ?? match2[0];
+      }
+      let tagObj = void 0;
+      let obj;
+      if (identity.isScalar(item)) {
+        obj = item.value;
+        let match2 = tags.filter((t) => t.identify?.(obj));
+        if (match2.length > 1) {
+          const testMatch = match2.filter((t) => t.test);
+          if (testMatch.length > 0)
+            match2 = testMatch;
+        }
+        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
+      } else {
+        obj = item;
+        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+      }
+      if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+      }
+      return tagObj;
+    }
+    function stringifyProps(node2, tagObj, { anchors: anchors$1, doc }) {
+      if (!doc.directives)
+        return "";
+      const props = [];
+      const anchor2 = (identity.isScalar(node2) || identity.isCollection(node2)) && node2.anchor;
+      if (anchor2 && anchors.anchorIsValid(anchor2)) {
+        anchors$1.add(anchor2);
+        props.push(`&${anchor2}`);
+      }
+      const tag = node2.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag)
+        props.push(doc.directives.tagString(tag));
+      return props.join(" ");
+    }
+    function stringify(item, ctx, onComment, onChompKeep) {
+      if (identity.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+      if (identity.isAlias(item)) {
+        if (ctx.doc.directives)
+          return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+          throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        } else {
+          if (ctx.resolvedAliases)
+            ctx.resolvedAliases.add(item);
+          else
+            ctx.resolvedAliases = /* @__PURE__ */ new Set([item]);
+          item = item.resolve(ctx.doc);
+        }
+      }
+      let tagObj = void 0;
+      const node2 = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node2));
+      const props = stringifyProps(node2, tagObj, ctx);
+      if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      if (!props)
+        return str;
+      return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+${ctx.indent}${str}`;
+    }
+    exports.createStringifyContext = createStringifyContext;
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyPair.js
+var require_stringifyPair = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      let keyComment = identity.isNode(key) && key.comment || null;
+      if (simpleKeys) {
+        if (keyComment) {
+          throw new Error("With simple keys, key nodes cannot have comments");
+        }
+        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+          const msg = "With simple keys, collection cannot be used as a key value";
+          throw new Error(msg);
+        }
+      }
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+      });
+      let keyCommentDone = false;
+      let chompKeep = false;
+      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+        if (simpleKeys)
+          throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
+        explicitKey = true;
+      }
+      if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+          if (keyCommentDone && onComment)
+            onComment();
+          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+        }
+      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+        str = `? ${str}`;
+        if (keyComment && !keyCommentDone) {
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        } else if (chompKeep && onChompKeep)
+          onChompKeep();
+        return str;
+      }
+      if (keyCommentDone)
+        keyComment = null;
+      if (explicitKey) {
+        if (keyComment)
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}
+${indent}:`;
+      } else {
+        str = `${str}:`;
+        if (keyComment)
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+      }
+      let vsb, vcb, valueComment;
+      if (identity.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+      } else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === "object")
+          value = doc.createNode(value);
+      }
+      ctx.implicitKey = false;
+      if (!explicitKey && !keyComment && identity.isScalar(value))
+        ctx.indentAtStart = str.length + 1;
+      chompKeep = false;
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+        ctx.indent = ctx.indent.substring(2);
+      }
+      let valueCommentDone = false;
+      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      let ws = " ";
+      if (keyComment || vsb || vcb) {
+        ws = vsb ? "\n" : "";
+        if (vcb) {
+          const cs = commentString(vcb);
+          ws += `
+${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === "" && !ctx.inFlow) {
+          if (ws === "\n" && valueComment)
+            ws = "\n\n";
+        } else {
+          ws += `
+${ctx.indent}`;
+        }
+      } else if (!explicitKey && identity.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf("\n");
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+          let hasPropsLine = false;
+          if (hasNewline && (vs0 === "&" || vs0 === "!")) {
+            let sp0 = valueStr.indexOf(" ");
+            if (vs0 === "&" && sp0 !== -1 && sp0 < nl0 && valueStr[sp0 + 1] === "!") {
+              sp0 = valueStr.indexOf(" ", sp0 + 1);
+            }
+            if (sp0 === -1 || nl0 < sp0)
+              hasPropsLine = true;
+          }
+          if (!hasPropsLine)
+            ws = `
+${ctx.indent}`;
+        }
+      } else if (valueStr === "" || valueStr[0] === "\n") {
+        ws = "";
+      }
+      str += ws + valueStr;
+      if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+          onComment();
+      } else if (valueComment && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+      } else if (chompKeep && onChompKeep) {
+        onChompKeep();
+      }
+      return str;
+    }
+    exports.stringifyPair = stringifyPair;
+  }
+});
+
+// node_modules/yaml/dist/log.js
+var require_log = __commonJS({
+  "node_modules/yaml/dist/log.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    function debug(logLevel, ...messages) {
+      if (logLevel === "debug")
+        console.log(...messages);
+    }
+    function warn(logLevel, warning) {
+      if (logLevel === "debug" || logLevel === "warn") {
+        if (typeof node_process.emitWarning === "function")
+          node_process.emitWarning(warning);
+        else
+          console.warn(warning);
+      }
+    }
+    exports.debug = debug;
+    exports.warn = warn;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+var require_merge = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var MERGE_KEY = "<<";
+    var merge2 = {
+      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      default: "key",
+      tag: "tag:yaml.org,2002:merge",
+      test: /^<<$/,
+      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+      }),
+      stringify: () => MERGE_KEY
+    };
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    function addMergeToJSMap(ctx, map2, value) {
+      const source = resolveAliasValue(ctx, value);
+      if (identity.isSeq(source))
+        for (const it of source.items)
+          mergeValue2(ctx, map2, it);
+      else if (Array.isArray(source))
+        for (const it of source)
+          mergeValue2(ctx, map2, it);
+      else
+        mergeValue2(ctx, map2, source);
+    }
+    function mergeValue2(ctx, map2, value) {
+      const source = resolveAliasValue(ctx, value);
+      if (!identity.isMap(source))
+        throw new Error("Merge sources must be maps or map aliases");
+      const srcMap = source.toJSON(null, ctx, Map);
+      for (const [key, value2] of srcMap) {
+        if (map2 instanceof Map) {
+          if (!map2.has(key))
+            map2.set(key, value2);
+        } else if (map2 instanceof Set) {
+          map2.add(key);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
+          Object.defineProperty(map2, key, {
+            value: value2,
+            writable: true,
+            enumerable: true,
+            configurable: true
+          });
+        }
+      }
+      return map2;
+    }
+    function resolveAliasValue(ctx, value) {
+      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    }
+    exports.addMergeToJSMap = addMergeToJSMap;
+    exports.isMergeKey = isMergeKey;
+    exports.merge = merge2;
+  }
+});
+
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
+var require_addPairToJSMap = __commonJS({
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+    "use strict";
+    var log = require_log();
+    var merge2 = require_merge();
+    var stringify = require_stringify();
+    var identity = require_identity();
+    var toJS = require_toJS();
+    function addPairToJSMap(ctx, map2, { key, value }) {
+      if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key))
+        merge2.addMergeToJSMap(ctx, map2, value);
+      else {
+        const jsKey = toJS.toJS(key, "", ctx);
+        if (map2 instanceof Map) {
+          map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        } else if (map2 instanceof Set) {
+          map2.add(jsKey);
+        } else {
+          const stringKey = stringifyKey(key, jsKey, ctx);
+          const jsValue = toJS.toJS(value, stringKey, ctx);
+          if (stringKey in map2)
+            Object.defineProperty(map2, stringKey, {
+              value: jsValue,
+              writable: true,
+              enumerable: true,
+              configurable: true
+            });
+          else
+            map2[stringKey] = jsValue;
+        }
+      }
+      return map2;
+    }
+    function stringifyKey(key, jsKey, ctx) {
+      if (jsKey === null)
+        return "";
+      if (typeof jsKey !== "object")
+        return String(jsKey);
+      if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = /* @__PURE__ */ new Set();
+        for (const node2 of ctx.anchors.keys())
+          strCtx.anchors.add(node2.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+          let jsonStr = JSON.stringify(strKey);
+          if (jsonStr.length > 40)
+            jsonStr = jsonStr.substring(0, 36) + '..."';
+          log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+          ctx.mapKeyWarned = true;
+        }
+        return strKey;
+      }
+      return JSON.stringify(jsKey);
+    }
+    exports.addPairToJSMap = addPairToJSMap;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Pair.js
+var require_Pair = __commonJS({
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var stringifyPair = require_stringifyPair();
+    var addPairToJSMap = require_addPairToJSMap();
+    var identity = require_identity();
+    function createPair(key, value, ctx) {
+      const k = createNode.createNode(key, void 0, ctx);
+      const v = createNode.createNode(value, void 0, ctx);
+      return new Pair(k, v);
+    }
+    var Pair = class _Pair {
+      constructor(key, value = null) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        this.key = key;
+        this.value = value;
+      }
+      clone(schema) {
+        let { key, value } = this;
+        if (identity.isNode(key))
+          key = key.clone(schema);
+        if (identity.isNode(value))
+          value = value.clone(schema);
+        return new _Pair(key, value);
+      }
+      toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+      }
+      toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
+      }
+    };
+    exports.Pair = Pair;
+    exports.createPair = createPair;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyCollection.js
+var require_stringifyCollection = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyCollection(collection, ctx, options) {
+      const flow = ctx.inFlow ?? collection.flow;
+      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify2(collection, ctx, options);
+    }
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+      const { indent, options: { commentString } } = ctx;
+      const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+      let chompKeep = false;
+      const lines = [];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment2 = null;
+        if (identity.isNode(item)) {
+          if (!chompKeep && item.spaceBefore)
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+          if (item.comment)
+            comment2 = item.comment;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
+          if (ik) {
+            if (!chompKeep && ik.spaceBefore)
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+          }
+        }
+        chompKeep = false;
+        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        if (comment2)
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+        if (chompKeep && comment2)
+          chompKeep = false;
+        lines.push(blockItemPrefix + str2);
+      }
+      let str;
+      if (lines.length === 0) {
+        str = flowChars.start + flowChars.end;
+      } else {
+        str = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+          const line = lines[i];
+          str += line ? `
+${indent}${line}` : "\n";
+        }
+      }
+      if (comment) {
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+          onComment();
+      } else if (chompKeep && onChompKeep)
+        onChompKeep();
+      return str;
+    }
+    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      itemIndent += indentStep;
+      const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+      });
+      let reqNewline = false;
+      let linesAtValue = 0;
+      const lines = [];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+          if (item.spaceBefore)
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, false);
+          if (item.comment)
+            comment = item.comment;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
+          if (ik) {
+            if (ik.spaceBefore)
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, false);
+            if (ik.comment)
+              reqNewline = true;
+          }
+          const iv = identity.isNode(item.value) ? item.value : null;
+          if (iv) {
+            if (iv.comment)
+              comment = iv.comment;
+            if (iv.commentBefore)
+              reqNewline = true;
+          } else if (item.value == null && ik?.comment) {
+            comment = ik.comment;
+          }
+        }
+        if (comment)
+          reqNewline = true;
+        let str = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        if (i < items.length - 1) {
+          str += ",";
+        } else if (ctx.options.trailingComma) {
+          if (ctx.options.lineWidth > 0) {
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+          }
+          if (reqNewline) {
+            str += ",";
+          }
+        }
+        if (comment)
+          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
+        linesAtValue = lines.length;
+      }
+      const { start, end } = flowChars;
+      if (lines.length === 0) {
+        return start + end;
+      } else {
+        if (!reqNewline) {
+          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+          let str = start;
+          for (const line of lines)
+            str += line ? `
+${indentStep}${indent}${line}` : "\n";
+          return `${str}
+${indent}${end}`;
+        } else {
+          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+        }
+      }
+    }
+    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+      if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, "");
+      if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart());
+      }
+    }
+    exports.stringifyCollection = stringifyCollection;
+  }
+});
+
+// node_modules/yaml/dist/nodes/YAMLMap.js
+var require_YAMLMap = __commonJS({
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+    "use strict";
+    var stringifyCollection = require_stringifyCollection();
+    var addPairToJSMap = require_addPairToJSMap();
+    var Collection = require_Collection();
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    function findPair(items, key) {
+      const k = identity.isScalar(key) ? key.value : key;
+      for (const it of items) {
+        if (identity.isPair(it)) {
+          if (it.key === key || it.key === k)
+            return it;
+          if (identity.isScalar(it.key) && it.key.value === k)
+            return it;
+        }
+      }
+      return void 0;
+    }
+    var YAMLMap = class extends Collection.Collection {
+      static get tagName() {
+        return "tag:yaml.org,2002:map";
+      }
+      constructor(schema) {
+        super(identity.MAP, schema);
+        this.items = [];
+      }
+      /**
+       * A generic collection parsing method that can be extended
+       * to other node classes that inherit from YAMLMap
+       */
+      static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map2 = new this(schema);
+        const add = (key, value) => {
+          if (typeof replacer === "function")
+            value = replacer.call(obj, key, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key))
+            return;
+          if (value !== void 0 || keepUndefined)
+            map2.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+          for (const [key, value] of obj)
+            add(key, value);
+        } else if (obj && typeof obj === "object") {
+          for (const key of Object.keys(obj))
+            add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === "function") {
+          map2.items.sort(schema.sortMapEntries);
+        }
+        return map2;
+      }
+      /**
+       * Adds a value to the collection.
+       *
+       * @param overwrite - If not set `true`, using a key that is already in the
+       *   collection will throw. Otherwise, overwrites the previous value.
+       */
+      add(pair, overwrite) {
+        let _pair;
+        if (identity.isPair(pair))
+          _pair = pair;
+        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
+          _pair = new Pair.Pair(pair, pair?.value);
+        } else
+          _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+          if (!overwrite)
+            throw new Error(`Key ${_pair.key} already set`);
+          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+            prev.value.value = _pair.value;
+          else
+            prev.value = _pair.value;
+        } else if (sortEntries) {
+          const i = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
+          if (i === -1)
+            this.items.push(_pair);
+          else
+            this.items.splice(i, 0, _pair);
+        } else {
+          this.items.push(_pair);
+        }
+      }
+      delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+          return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+      }
+      get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node2 = it?.value;
+        return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
+      }
+      has(key) {
+        return !!findPair(this.items, key);
+      }
+      set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+      }
+      /**
+       * @param ctx - Conversion context, originally set in Document#toJS()
+       * @param {Class} Type - If set, forces the returned collection type
+       * @returns Instance of Type, Map, or Object
+       */
+      toJSON(_, ctx, Type) {
+        const map2 = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        if (ctx?.onCreate)
+          ctx.onCreate(map2);
+        for (const item of this.items)
+          addPairToJSMap.addPairToJSMap(ctx, map2, item);
+        return map2;
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        for (const item of this.items) {
+          if (!identity.isPair(item))
+            throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+          ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+          blockItemPrefix: "",
+          flowChars: { start: "{", end: "}" },
+          itemIndent: ctx.indent || "",
+          onChompKeep,
+          onComment
+        });
+      }
+    };
+    exports.YAMLMap = YAMLMap;
+    exports.findPair = findPair;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/map.js
+var require_map = __commonJS({
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var YAMLMap = require_YAMLMap();
+    var map2 = {
+      collection: "map",
+      default: true,
+      nodeClass: YAMLMap.YAMLMap,
+      tag: "tag:yaml.org,2002:map",
+      resolve(map3, onError) {
+        if (!identity.isMap(map3))
+          onError("Expected a mapping for this tag");
+        return map3;
+      },
+      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+    };
+    exports.map = map2;
+  }
+});
+
+// node_modules/yaml/dist/nodes/YAMLSeq.js
+var require_YAMLSeq = __commonJS({
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var stringifyCollection = require_stringifyCollection();
+    var Collection = require_Collection();
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var toJS = require_toJS();
+    var YAMLSeq = class extends Collection.Collection {
+      static get tagName() {
+        return "tag:yaml.org,2002:seq";
+      }
+      constructor(schema) {
+        super(identity.SEQ, schema);
+        this.items = [];
+      }
+      add(value) {
+        this.items.push(value);
+      }
+      /**
+       * Removes a value from the collection.
+       *
+       * `key` must contain a representation of an integer for this to succeed.
+       * It may be wrapped in a `Scalar`.
+       *
+       * @returns `true` if the item was found and removed.
+       */
+      delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+      }
+      get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          return void 0;
+        const it = this.items[idx];
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
+      }
+      /**
+       * Checks if the collection includes a value with the key `key`.
+       *
+       * `key` must contain a representation of an integer for this to succeed.
+       * It may be wrapped in a `Scalar`.
+       */
+      has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === "number" && idx < this.items.length;
+      }
+      /**
+       * Sets a value in this collection. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       *
+       * If `key` does not contain a representation of an integer, this will throw.
+       * It may be wrapped in a `Scalar`.
+       */
+      set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+          prev.value = value;
+        else
+          this.items[idx] = value;
+      }
+      toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+          ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+          seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+          blockItemPrefix: "- ",
+          flowChars: { start: "[", end: "]" },
+          itemIndent: (ctx.indent || "") + "  ",
+          onChompKeep,
+          onComment
+        });
+      }
+      static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+          let i = 0;
+          for (let it of obj) {
+            if (typeof replacer === "function") {
+              const key = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key, it);
+            }
+            seq.items.push(createNode.createNode(it, void 0, ctx));
+          }
+        }
+        return seq;
+      }
+    };
+    function asItemIndex(key) {
+      let idx = identity.isScalar(key) ? key.value : key;
+      if (idx && typeof idx === "string")
+        idx = Number(idx);
+      return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
+    }
+    exports.YAMLSeq = YAMLSeq;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/seq.js
+var require_seq = __commonJS({
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var YAMLSeq = require_YAMLSeq();
+    var seq = {
+      collection: "seq",
+      default: true,
+      nodeClass: YAMLSeq.YAMLSeq,
+      tag: "tag:yaml.org,2002:seq",
+      resolve(seq2, onError) {
+        if (!identity.isSeq(seq2))
+          onError("Expected a sequence for this tag");
+        return seq2;
+      },
+      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+    };
+    exports.seq = seq;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/string.js
+var require_string = __commonJS({
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+    "use strict";
+    var stringifyString = require_stringifyString();
+    var string4 = {
+      identify: (value) => typeof value === "string",
+      default: true,
+      tag: "tag:yaml.org,2002:str",
+      resolve: (str) => str,
+      stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+      }
+    };
+    exports.string = string4;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/null.js
+var require_null = __commonJS({
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var nullTag = {
+      identify: (value) => value == null,
+      createNode: () => new Scalar.Scalar(null),
+      default: true,
+      tag: "tag:yaml.org,2002:null",
+      test: /^(?:~|[Nn]ull|NULL)?$/,
+      resolve: () => new Scalar.Scalar(null),
+      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+    };
+    exports.nullTag = nullTag;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/bool.js
+var require_bool = __commonJS({
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var boolTag = {
+      identify: (value) => typeof value === "boolean",
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+          const sv = source[0] === "t" || source[0] === "T";
+          if (value === sv)
+            return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+      }
+    };
+    exports.boolTag = boolTag;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyNumber.js
+var require_stringifyNumber = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+    "use strict";
+    function stringifyNumber({ format, minFractionDigits, tag, value }) {
+      if (typeof value === "bigint")
+        return String(value);
+      const num = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num))
+        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+        let i = n.indexOf(".");
+        if (i < 0) {
+          i = n.length;
+          n += ".";
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+          n += "0";
+      }
+      return n;
+    }
+    exports.stringifyNumber = stringifyNumber;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/float.js
+var require_float = __commonJS({
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var stringifyNumber = require_stringifyNumber();
+    var floatNaN = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var floatExp = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "EXP",
+      test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+      resolve: (str) => parseFloat(str),
+      stringify(node2) {
+        const num = Number(node2.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+      }
+    };
+    var float = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+      resolve(str) {
+        const node2 = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf(".");
+        if (dot !== -1 && str[str.length - 1] === "0")
+          node2.minFractionDigits = str.length - dot - 1;
+        return node2;
+      },
+      stringify: stringifyNumber.stringifyNumber
+    };
+    exports.float = float;
+    exports.floatExp = floatExp;
+    exports.floatNaN = floatNaN;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/int.js
+var require_int = __commonJS({
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    function intStringify(node2, radix, prefix) {
+      const { value } = node2;
+      if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+      return stringifyNumber.stringifyNumber(node2);
+    }
+    var intOct = {
+      identify: (value) => intIdentify(value) && value >= 0,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "OCT",
+      test: /^0o[0-7]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      stringify: (node2) => intStringify(node2, 8, "0o")
+    };
+    var int2 = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      test: /^[-+]?[0-9]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var intHex = {
+      identify: (value) => intIdentify(value) && value >= 0,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "HEX",
+      test: /^0x[0-9a-fA-F]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      stringify: (node2) => intStringify(node2, 16, "0x")
+    };
+    exports.int = int2;
+    exports.intHex = intHex;
+    exports.intOct = intOct;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/schema.js
+var require_schema = __commonJS({
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+    "use strict";
+    var map2 = require_map();
+    var _null4 = require_null();
+    var seq = require_seq();
+    var string4 = require_string();
+    var bool = require_bool();
+    var float = require_float();
+    var int2 = require_int();
+    var schema = [
+      map2.map,
+      seq.seq,
+      string4.string,
+      _null4.nullTag,
+      bool.boolTag,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
+      float.floatNaN,
+      float.floatExp,
+      float.float
+    ];
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/json/schema.js
+var require_schema2 = __commonJS({
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var map2 = require_map();
+    var seq = require_seq();
+    function intIdentify(value) {
+      return typeof value === "bigint" || Number.isInteger(value);
+    }
+    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var jsonScalars = [
+      {
+        identify: (value) => typeof value === "string",
+        default: true,
+        tag: "tag:yaml.org,2002:str",
+        resolve: (str) => str,
+        stringify: stringifyJSON
+      },
+      {
+        identify: (value) => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: "tag:yaml.org,2002:null",
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+      },
+      {
+        identify: (value) => typeof value === "boolean",
+        default: true,
+        tag: "tag:yaml.org,2002:bool",
+        test: /^true$|^false$/,
+        resolve: (str) => str === "true",
+        stringify: stringifyJSON
+      },
+      {
+        identify: intIdentify,
+        default: true,
+        tag: "tag:yaml.org,2002:int",
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+      },
+      {
+        identify: (value) => typeof value === "number",
+        default: true,
+        tag: "tag:yaml.org,2002:float",
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: (str) => parseFloat(str),
+        stringify: stringifyJSON
+      }
+    ];
+    var jsonError = {
+      default: true,
+      tag: "",
+      test: /^/,
+      resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
+      }
+    };
+    var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+var require_binary = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+    "use strict";
+    var node_buffer = __require("buffer");
+    var Scalar = require_Scalar();
+    var stringifyString = require_stringifyString();
+    var binary = {
+      identify: (value) => value instanceof Uint8Array,
+      // Buffer inherits from Uint8Array
+      default: false,
+      tag: "tag:yaml.org,2002:binary",
+      /**
+       * Returns a Buffer in node and an Uint8Array in browsers
+       *
+       * To use the resulting buffer as an image, you'll want to do something like:
+       *
+       *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+       *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+       */
+      resolve(src, onError) {
+        if (typeof node_buffer.Buffer === "function") {
+          return node_buffer.Buffer.from(src, "base64");
+        } else if (typeof atob === "function") {
+          const str = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str.length);
+          for (let i = 0; i < str.length; ++i)
+            buffer[i] = str.charCodeAt(i);
+          return buffer;
+        } else {
+          onError("This environment does not support reading binary tags; either Buffer or atob is required");
+          return src;
+        }
+      },
+      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+          return "";
+        const buf = value;
+        let str;
+        if (typeof node_buffer.Buffer === "function") {
+          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+        } else if (typeof btoa === "function") {
+          let s = "";
+          for (let i = 0; i < buf.length; ++i)
+            s += String.fromCharCode(buf[i]);
+          str = btoa(s);
+        } else {
+          throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+          const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+          const n = Math.ceil(str.length / lineWidth);
+          const lines = new Array(n);
+          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+            lines[i] = str.substr(o, lineWidth);
+          }
+          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+        }
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+      }
+    };
+    exports.binary = binary;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+var require_pairs = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    var YAMLSeq = require_YAMLSeq();
+    function resolvePairs(seq, onError) {
+      if (identity.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+          let item = seq.items[i];
+          if (identity.isPair(item))
+            continue;
+          else if (identity.isMap(item)) {
+            if (item.items.length > 1)
+              onError("Each pair must have its own sequence indicator");
+            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            if (item.commentBefore)
+              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
+${pair.key.commentBefore}` : item.commentBefore;
+            if (item.comment) {
+              const cn = pair.value ?? pair.key;
+              cn.comment = cn.comment ? `${item.comment}
+${cn.comment}` : item.comment;
+            }
+            item = pair;
+          }
+          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+        }
+      } else
+        onError("Expected a sequence for this tag");
+      return seq;
+    }
+    function createPairs(schema, iterable, ctx) {
+      const { replacer } = ctx;
+      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      pairs2.tag = "tag:yaml.org,2002:pairs";
+      let i = 0;
+      if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+          if (typeof replacer === "function")
+            it = replacer.call(iterable, String(i++), it);
+          let key, value;
+          if (Array.isArray(it)) {
+            if (it.length === 2) {
+              key = it[0];
+              value = it[1];
+            } else
+              throw new TypeError(`Expected [key, value] tuple: ${it}`);
+          } else if (it && it instanceof Object) {
+            const keys = Object.keys(it);
+            if (keys.length === 1) {
+              key = keys[0];
+              value = it[key];
+            } else {
+              throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+            }
+          } else {
+            key = it;
+          }
+          pairs2.items.push(Pair.createPair(key, value, ctx));
+        }
+      return pairs2;
+    }
+    var pairs = {
+      collection: "seq",
+      default: false,
+      tag: "tag:yaml.org,2002:pairs",
+      resolve: resolvePairs,
+      createNode: createPairs
+    };
+    exports.createPairs = createPairs;
+    exports.pairs = pairs;
+    exports.resolvePairs = resolvePairs;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+var require_omap = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var toJS = require_toJS();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var pairs = require_pairs();
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+      constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = _YAMLOMap.tag;
+      }
+      /**
+       * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+       * but TypeScript won't allow widening the signature of a child method.
+       */
+      toJSON(_, ctx) {
+        if (!ctx)
+          return super.toJSON(_);
+        const map2 = /* @__PURE__ */ new Map();
+        if (ctx?.onCreate)
+          ctx.onCreate(map2);
+        for (const pair of this.items) {
+          let key, value;
+          if (identity.isPair(pair)) {
+            key = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key, ctx);
+          } else {
+            key = toJS.toJS(pair, "", ctx);
+          }
+          if (map2.has(key))
+            throw new Error("Ordered maps must not include duplicate keys");
+          map2.set(key, value);
+        }
+        return map2;
+      }
+      static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap2 = new this();
+        omap2.items = pairs$1.items;
+        return omap2;
+      }
+    };
+    YAMLOMap.tag = "tag:yaml.org,2002:omap";
+    var omap = {
+      collection: "seq",
+      identify: (value) => value instanceof Map,
+      nodeClass: YAMLOMap,
+      default: false,
+      tag: "tag:yaml.org,2002:omap",
+      resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+          if (identity.isScalar(key)) {
+            if (seenKeys.includes(key.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+            } else {
+              seenKeys.push(key.value);
+            }
+          }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+      },
+      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+    };
+    exports.YAMLOMap = YAMLOMap;
+    exports.omap = omap;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+var require_bool2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    function boolStringify({ value, source }, ctx) {
+      const boolObj = value ? trueTag : falseTag;
+      if (source && boolObj.test.test(source))
+        return source;
+      return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+    var trueTag = {
+      identify: (value) => value === true,
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+      resolve: () => new Scalar.Scalar(true),
+      stringify: boolStringify
+    };
+    var falseTag = {
+      identify: (value) => value === false,
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+      resolve: () => new Scalar.Scalar(false),
+      stringify: boolStringify
+    };
+    exports.falseTag = falseTag;
+    exports.trueTag = trueTag;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
+var require_float2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var stringifyNumber = require_stringifyNumber();
+    var floatNaN = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var floatExp = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "EXP",
+      test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      stringify(node2) {
+        const num = Number(node2.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+      }
+    };
+    var float = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+      resolve(str) {
+        const node2 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
+        const dot = str.indexOf(".");
+        if (dot !== -1) {
+          const f = str.substring(dot + 1).replace(/_/g, "");
+          if (f[f.length - 1] === "0")
+            node2.minFractionDigits = f.length;
+        }
+        return node2;
+      },
+      stringify: stringifyNumber.stringifyNumber
+    };
+    exports.float = float;
+    exports.floatExp = floatExp;
+    exports.floatNaN = floatNaN;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
+var require_int2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    function intResolve(str, offset, radix, { intAsBigInt }) {
+      const sign = str[0];
+      if (sign === "-" || sign === "+")
+        offset += 1;
+      str = str.substring(offset).replace(/_/g, "");
+      if (intAsBigInt) {
+        switch (radix) {
+          case 2:
+            str = `0b${str}`;
+            break;
+          case 8:
+            str = `0o${str}`;
+            break;
+          case 16:
+            str = `0x${str}`;
+            break;
+        }
+        const n2 = BigInt(str);
+        return sign === "-" ? BigInt(-1) * n2 : n2;
+      }
+      const n = parseInt(str, radix);
+      return sign === "-" ? -1 * n : n;
+    }
+    function intStringify(node2, radix, prefix) {
+      const { value } = node2;
+      if (intIdentify(value)) {
+        const str = value.toString(radix);
+        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+      }
+      return stringifyNumber.stringifyNumber(node2);
+    }
+    var intBin = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "BIN",
+      test: /^[-+]?0b[0-1_]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      stringify: (node2) => intStringify(node2, 2, "0b")
+    };
+    var intOct = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "OCT",
+      test: /^[-+]?0[0-7_]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      stringify: (node2) => intStringify(node2, 8, "0")
+    };
+    var int2 = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      test: /^[-+]?[0-9][0-9_]*$/,
+      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var intHex = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "HEX",
+      test: /^[-+]?0x[0-9a-fA-F_]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      stringify: (node2) => intStringify(node2, 16, "0x")
+    };
+    exports.int = int2;
+    exports.intBin = intBin;
+    exports.intHex = intHex;
+    exports.intOct = intOct;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
+var require_set = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+      constructor(schema) {
+        super(schema);
+        this.tag = _YAMLSet.tag;
+      }
+      add(key) {
+        let pair;
+        if (identity.isPair(key))
+          pair = key;
+        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
+          pair = new Pair.Pair(key.key, null);
+        else
+          pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+          this.items.push(pair);
+      }
+      /**
+       * If `keepPair` is `true`, returns the Pair matching `key`.
+       * Otherwise, returns the value of that Pair's key.
+       */
+      get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+      }
+      set(key, value) {
+        if (typeof value !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+          this.items.splice(this.items.indexOf(prev), 1);
+        } else if (!prev && value) {
+          this.items.push(new Pair.Pair(key));
+        }
+      }
+      toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+          throw new Error("Set items must all have null values");
+      }
+      static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set3 = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+          for (let value of iterable) {
+            if (typeof replacer === "function")
+              value = replacer.call(iterable, value, value);
+            set3.items.push(Pair.createPair(value, null, ctx));
+          }
+        return set3;
+      }
+    };
+    YAMLSet.tag = "tag:yaml.org,2002:set";
+    var set2 = {
+      collection: "map",
+      identify: (value) => value instanceof Set,
+      nodeClass: YAMLSet,
+      default: false,
+      tag: "tag:yaml.org,2002:set",
+      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+      resolve(map2, onError) {
+        if (identity.isMap(map2)) {
+          if (map2.hasAllNullValues(true))
+            return Object.assign(new YAMLSet(), map2);
+          else
+            onError("Set items must all have null values");
+        } else
+          onError("Expected a mapping for this tag");
+        return map2;
+      }
+    };
+    exports.YAMLSet = YAMLSet;
+    exports.set = set2;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+var require_timestamp = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    function parseSexagesimal(str, asBigInt) {
+      const sign = str[0];
+      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const num = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      return sign === "-" ? num(-1) * res : res;
+    }
+    function stringifySexagesimal(node2) {
+      let { value } = node2;
+      let num = (n) => n;
+      if (typeof value === "bigint")
+        num = (n) => BigInt(n);
+      else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node2);
+      let sign = "";
+      if (value < 0) {
+        sign = "-";
+        value *= num(-1);
+      }
+      const _60 = num(60);
+      const parts = [value % _60];
+      if (value < 60) {
+        parts.unshift(0);
+      } else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60);
+        if (value >= 60) {
+          value = (value - parts[0]) / _60;
+          parts.unshift(value);
+        }
+      }
+      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+    }
+    var intTime = {
+      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "TIME",
+      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      stringify: stringifySexagesimal
+    };
+    var floatTime = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "TIME",
+      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+      resolve: (str) => parseSexagesimal(str, false),
+      stringify: stringifySexagesimal
+    };
+    var timestamp = {
+      identify: (value) => value instanceof Date,
+      default: true,
+      tag: "tag:yaml.org,2002:timestamp",
+      // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+      // may be omitted altogether, resulting in a date format. In such a case, the time part is
+      // assumed to be 00:00:00Z (start of day, UTC).
+      test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
+      resolve(str) {
+        const match2 = str.match(timestamp.test);
+        if (!match2)
+          throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
+        const [, year, month, day, hour, minute, second] = match2.map(Number);
+        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
+        let date5 = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match2[8];
+        if (tz && tz !== "Z") {
+          let d = parseSexagesimal(tz, false);
+          if (Math.abs(d) < 30)
+            d *= 60;
+          date5 -= 6e4 * d;
+        }
+        return new Date(date5);
+      },
+      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+    };
+    exports.floatTime = floatTime;
+    exports.intTime = intTime;
+    exports.timestamp = timestamp;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+var require_schema3 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+    "use strict";
+    var map2 = require_map();
+    var _null4 = require_null();
+    var seq = require_seq();
+    var string4 = require_string();
+    var binary = require_binary();
+    var bool = require_bool2();
+    var float = require_float2();
+    var int2 = require_int2();
+    var merge2 = require_merge();
+    var omap = require_omap();
+    var pairs = require_pairs();
+    var set2 = require_set();
+    var timestamp = require_timestamp();
+    var schema = [
+      map2.map,
+      seq.seq,
+      string4.string,
+      _null4.nullTag,
+      bool.trueTag,
+      bool.falseTag,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
+      float.floatNaN,
+      float.floatExp,
+      float.float,
+      binary.binary,
+      merge2.merge,
+      omap.omap,
+      pairs.pairs,
+      set2.set,
+      timestamp.intTime,
+      timestamp.floatTime,
+      timestamp.timestamp
+    ];
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/tags.js
+var require_tags = __commonJS({
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
+    "use strict";
+    var map2 = require_map();
+    var _null4 = require_null();
+    var seq = require_seq();
+    var string4 = require_string();
+    var bool = require_bool();
+    var float = require_float();
+    var int2 = require_int();
+    var schema = require_schema();
+    var schema$1 = require_schema2();
+    var binary = require_binary();
+    var merge2 = require_merge();
+    var omap = require_omap();
+    var pairs = require_pairs();
+    var schema$2 = require_schema3();
+    var set2 = require_set();
+    var timestamp = require_timestamp();
+    var schemas = /* @__PURE__ */ new Map([
+      ["core", schema.schema],
+      ["failsafe", [map2.map, seq.seq, string4.string]],
+      ["json", schema$1.schema],
+      ["yaml11", schema$2.schema],
+      ["yaml-1.1", schema$2.schema]
+    ]);
+    var tagsByName = {
+      binary: binary.binary,
+      bool: bool.boolTag,
+      float: float.float,
+      floatExp: float.floatExp,
+      floatNaN: float.floatNaN,
+      floatTime: timestamp.floatTime,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
+      intTime: timestamp.intTime,
+      map: map2.map,
+      merge: merge2.merge,
+      null: _null4.nullTag,
+      omap: omap.omap,
+      pairs: pairs.pairs,
+      seq: seq.seq,
+      set: set2.set,
+      timestamp: timestamp.timestamp
+    };
+    var coreKnownTags = {
+      "tag:yaml.org,2002:binary": binary.binary,
+      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:omap": omap.omap,
+      "tag:yaml.org,2002:pairs": pairs.pairs,
+      "tag:yaml.org,2002:set": set2.set,
+      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+    };
+    function getTags(customTags, schemaName, addMergeTag) {
+      const schemaTags = schemas.get(schemaName);
+      if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+      }
+      let tags = schemaTags;
+      if (!tags) {
+        if (Array.isArray(customTags))
+          tags = [];
+        else {
+          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+      }
+      if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+          tags = tags.concat(tag);
+      } else if (typeof customTags === "function") {
+        tags = customTags(tags.slice());
+      }
+      if (addMergeTag)
+        tags = tags.concat(merge2.merge);
+      return tags.reduce((tags2, tag) => {
+        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
+        if (!tagObj) {
+          const tagName = JSON.stringify(tag);
+          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags2.includes(tagObj))
+          tags2.push(tagObj);
+        return tags2;
+      }, []);
+    }
+    exports.coreKnownTags = coreKnownTags;
+    exports.getTags = getTags;
+  }
+});
+
+// node_modules/yaml/dist/schema/Schema.js
+var require_Schema = __commonJS({
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var map2 = require_map();
+    var seq = require_seq();
+    var string4 = require_string();
+    var tags = require_tags();
+    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var Schema = class _Schema {
+      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.name = typeof schema === "string" && schema || "core";
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity.MAP, { value: map2.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string4.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
+      }
+      clone() {
+        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+      }
+    };
+    exports.Schema = Schema;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyDocument.js
+var require_stringifyDocument = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyDocument(doc, options) {
+      const lines = [];
+      let hasDirectives = options.directives === true;
+      if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+          lines.push(dir);
+          hasDirectives = true;
+        } else if (doc.directives.docStart)
+          hasDirectives = true;
+      }
+      if (hasDirectives)
+        lines.push("---");
+      const ctx = stringify.createStringifyContext(doc, options);
+      const { commentString } = ctx.options;
+      if (doc.commentBefore) {
+        if (lines.length !== 1)
+          lines.unshift("");
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ""));
+      }
+      let chompKeep = false;
+      let contentComment = null;
+      if (doc.contents) {
+        if (identity.isNode(doc.contents)) {
+          if (doc.contents.spaceBefore && hasDirectives)
+            lines.push("");
+          if (doc.contents.commentBefore) {
+            const cs = commentString(doc.contents.commentBefore);
+            lines.push(stringifyComment.indentComment(cs, ""));
+          }
+          ctx.forceBlockIndent = !!doc.comment;
+          contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
+        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        if (contentComment)
+          body += stringifyComment.lineComment(body, "", commentString(contentComment));
+        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body}`;
+        } else
+          lines.push(body);
+      } else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+      }
+      if (doc.directives?.docEnd) {
+        if (doc.comment) {
+          const cs = commentString(doc.comment);
+          if (cs.includes("\n")) {
+            lines.push("...");
+            lines.push(stringifyComment.indentComment(cs, ""));
+          } else {
+            lines.push(`... ${cs}`);
+          }
+        } else {
+          lines.push("...");
+        }
+      } else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+          dc = dc.replace(/^\n+/, "");
+        if (dc) {
+          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
+            lines.push("");
+          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+        }
+      }
+      return lines.join("\n") + "\n";
+    }
+    exports.stringifyDocument = stringifyDocument;
+  }
+});
+
+// node_modules/yaml/dist/doc/Document.js
+var require_Document = __commonJS({
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var Collection = require_Collection();
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var toJS = require_toJS();
+    var Schema = require_Schema();
+    var stringifyDocument = require_stringifyDocument();
+    var anchors = require_anchors();
+    var applyReviver = require_applyReviver();
+    var createNode = require_createNode();
+    var directives = require_directives();
+    var Document = class _Document {
+      constructor(value, replacer, options) {
+        this.commentBefore = null;
+        this.comment = null;
+        this.errors = [];
+        this.warnings = [];
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        let _replacer = null;
+        if (typeof replacer === "function" || Array.isArray(replacer)) {
+          _replacer = replacer;
+        } else if (options === void 0 && replacer) {
+          options = replacer;
+          replacer = void 0;
+        }
+        const opt = Object.assign({
+          intAsBigInt: false,
+          keepSourceTokens: false,
+          logLevel: "warn",
+          prettyErrors: true,
+          strict: true,
+          stringKeys: false,
+          uniqueKeys: true,
+          version: "1.2"
+        }, options);
+        this.options = opt;
+        let { version: version2 } = opt;
+        if (options?._directives) {
+          this.directives = options._directives.atDocument();
+          if (this.directives.yaml.explicit)
+            version2 = this.directives.yaml.version;
+        } else
+          this.directives = new directives.Directives({ version: version2 });
+        this.setSchema(version2, options);
+        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+      }
+      /**
+       * Create a deep copy of this Document and its contents.
+       *
+       * Custom Node values that inherit from `Object` still refer to their original instances.
+       */
+      clone() {
+        const copy = Object.create(_Document.prototype, {
+          [identity.NODE_TYPE]: { value: identity.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+          copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /** Adds a value to the document. */
+      add(value) {
+        if (assertCollection(this.contents))
+          this.contents.add(value);
+      }
+      /** Adds a value to the document. */
+      addIn(path, value) {
+        if (assertCollection(this.contents))
+          this.contents.addIn(path, value);
+      }
+      /**
+       * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+       *
+       * If `node` already has an anchor, `name` is ignored.
+       * Otherwise, the `node.anchor` value will be set to `name`,
+       * or if an anchor with that name is already present in the document,
+       * `name` will be used as a prefix for a new unique anchor.
+       * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+       */
+      createAlias(node2, name) {
+        if (!node2.anchor) {
+          const prev = anchors.anchorNames(this);
+          node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+        }
+        return new Alias.Alias(node2.anchor);
+      }
+      createNode(value, replacer, options) {
+        let _replacer = void 0;
+        if (typeof replacer === "function") {
+          value = replacer.call({ "": value }, "", value);
+          _replacer = replacer;
+        } else if (Array.isArray(replacer)) {
+          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const asStr = replacer.filter(keyToStr).map(String);
+          if (asStr.length > 0)
+            replacer = replacer.concat(asStr);
+          _replacer = replacer;
+        } else if (options === void 0 && replacer) {
+          options = replacer;
+          replacer = void 0;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
+          this,
+          // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+          anchorPrefix || "a"
+        );
+        const ctx = {
+          aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+          keepUndefined: keepUndefined ?? false,
+          onAnchor,
+          onTagObj,
+          replacer: _replacer,
+          schema: this.schema,
+          sourceObjects
+        };
+        const node2 = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node2))
+          node2.flow = true;
+        setAnchors();
+        return node2;
+      }
+      /**
+       * Convert a key and a value into a `Pair` using the current schema,
+       * recursively wrapping all values as `Scalar` or `Collection` nodes.
+       */
+      createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+      }
+      /**
+       * Removes a value from the document.
+       * @returns `true` if the item was found and removed.
+       */
+      delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      }
+      /**
+       * Removes a value from the document.
+       * @returns `true` if the item was found and removed.
+       */
+      deleteIn(path) {
+        if (Collection.isEmptyPath(path)) {
+          if (this.contents == null)
+            return false;
+          this.contents = null;
+          return true;
+        }
+        return assertCollection(this.contents) ? this.contents.deleteIn(path) : false;
+      }
+      /**
+       * Returns item at `key`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      get(key, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      }
+      /**
+       * Returns item at `path`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      getIn(path, keepScalar) {
+        if (Collection.isEmptyPath(path))
+          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
+      }
+      /**
+       * Checks if the document includes a value with the key `key`.
+       */
+      has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      }
+      /**
+       * Checks if the document includes a value at `path`.
+       */
+      hasIn(path) {
+        if (Collection.isEmptyPath(path))
+          return this.contents !== void 0;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+      }
+      /**
+       * Sets a value in this document. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      set(key, value) {
+        if (this.contents == null) {
+          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+        } else if (assertCollection(this.contents)) {
+          this.contents.set(key, value);
+        }
+      }
+      /**
+       * Sets a value in this document. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      setIn(path, value) {
+        if (Collection.isEmptyPath(path)) {
+          this.contents = value;
+        } else if (this.contents == null) {
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+        } else if (assertCollection(this.contents)) {
+          this.contents.setIn(path, value);
+        }
+      }
+      /**
+       * Change the YAML version and schema used by the document.
+       * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+       * It also requires the `schema` option to be given as a `Schema` instance value.
+       *
+       * Overrides all previously set schema options.
+       */
+      setSchema(version2, options = {}) {
+        if (typeof version2 === "number")
+          version2 = String(version2);
+        let opt;
+        switch (version2) {
+          case "1.1":
+            if (this.directives)
+              this.directives.yaml.version = "1.1";
+            else
+              this.directives = new directives.Directives({ version: "1.1" });
+            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            break;
+          case "1.2":
+          case "next":
+            if (this.directives)
+              this.directives.yaml.version = version2;
+            else
+              this.directives = new directives.Directives({ version: version2 });
+            opt = { resolveKnownTags: true, schema: "core" };
+            break;
+          case null:
+            if (this.directives)
+              delete this.directives;
+            opt = null;
+            break;
+          default: {
+            const sv = JSON.stringify(version2);
+            throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+          }
+        }
+        if (options.schema instanceof Object)
+          this.schema = options.schema;
+        else if (opt)
+          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+          throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+      }
+      // json & jsonArg are only used from toJSON()
+      toJS({ json: json3, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+          anchors: /* @__PURE__ */ new Map(),
+          doc: this,
+          keep: !json3,
+          mapAsMap: mapAsMap === true,
+          mapKeyWarned: false,
+          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
+        if (typeof onAnchor === "function")
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
+        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
+      }
+      /**
+       * A JSON representation of the document `contents`.
+       *
+       * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+       *   property name.
+       */
+      toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+      }
+      /** A YAML representation of the document. */
+      toString(options = {}) {
+        if (this.errors.length > 0)
+          throw new Error("Document with errors cannot be stringified");
+        if ("indent" in options && (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+          const s = JSON.stringify(options.indent);
+          throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+      }
+    };
+    function assertCollection(contents) {
+      if (identity.isCollection(contents))
+        return true;
+      throw new Error("Expected a YAML collection as document contents");
+    }
+    exports.Document = Document;
+  }
+});
+
+// node_modules/yaml/dist/errors.js
+var require_errors = __commonJS({
+  "node_modules/yaml/dist/errors.js"(exports) {
+    "use strict";
+    var YAMLError = class extends Error {
+      constructor(name, pos, code, message) {
+        super();
+        this.name = name;
+        this.code = code;
+        this.message = message;
+        this.pos = pos;
+      }
+    };
+    var YAMLParseError = class extends YAMLError {
+      constructor(pos, code, message) {
+        super("YAMLParseError", pos, code, message);
+      }
+    };
+    var YAMLWarning = class extends YAMLError {
+      constructor(pos, code, message) {
+        super("YAMLWarning", pos, code, message);
+      }
+    };
+    var prettifyError2 = (src, lc) => (error62) => {
+      if (error62.pos[0] === -1)
+        return;
+      error62.linePos = error62.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error62.linePos[0];
+      error62.message += ` at line ${line}, column ${col}`;
+      let ci = col - 1;
+      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = "\u2026" + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+      }
+      if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + "\u2026";
+      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+          prev = prev.substring(0, 79) + "\u2026\n";
+        lineStr = prev + lineStr;
+      }
+      if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error62.linePos[1];
+        if (end?.line === line && end.col > col) {
+          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = " ".repeat(ci) + "^".repeat(count);
+        error62.message += `:
+
+${lineStr}
+${pointer}
+`;
+      }
+    };
+    exports.YAMLError = YAMLError;
+    exports.YAMLParseError = YAMLParseError;
+    exports.YAMLWarning = YAMLWarning;
+    exports.prettifyError = prettifyError2;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-props.js
+var require_resolve_props = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+    "use strict";
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+      let spaceBefore = false;
+      let atNewline = startOnNewline;
+      let hasSpace = startOnNewline;
+      let comment = "";
+      let commentSep = "";
+      let hasNewline = false;
+      let reqSpace = false;
+      let tab = null;
+      let anchor2 = null;
+      let tag = null;
+      let newlineAfterProp = null;
+      let comma = null;
+      let found2 = null;
+      let start = null;
+      for (const token of tokens) {
+        if (reqSpace) {
+          if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
+            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+          reqSpace = false;
+        }
+        if (tab) {
+          if (atNewline && token.type !== "comment" && token.type !== "newline") {
+            onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+          }
+          tab = null;
+        }
+        switch (token.type) {
+          case "space":
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+              tab = token;
+            }
+            hasSpace = true;
+            break;
+          case "comment": {
+            if (!hasSpace)
+              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+            const cb = token.source.substring(1) || " ";
+            if (!comment)
+              comment = cb;
+            else
+              comment += commentSep + cb;
+            commentSep = "";
+            atNewline = false;
+            break;
+          }
+          case "newline":
+            if (atNewline) {
+              if (comment)
+                comment += token.source;
+              else if (!found2 || indicator !== "seq-item-ind")
+                spaceBefore = true;
+            } else
+              commentSep += token.source;
+            atNewline = true;
+            hasNewline = true;
+            if (anchor2 || tag)
+              newlineAfterProp = token;
+            hasSpace = true;
+            break;
+          case "anchor":
+            if (anchor2)
+              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
+            if (token.source.endsWith(":"))
+              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
+            anchor2 = token;
+            start ?? (start = token.offset);
+            atNewline = false;
+            hasSpace = false;
+            reqSpace = true;
+            break;
+          case "tag": {
+            if (tag)
+              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
+            tag = token;
+            start ?? (start = token.offset);
+            atNewline = false;
+            hasSpace = false;
+            reqSpace = true;
+            break;
+          }
+          case indicator:
+            if (anchor2 || tag)
+              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
+            if (found2)
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
+            found2 = token;
+            atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
+            hasSpace = false;
+            break;
+          case "comma":
+            if (flow) {
+              if (comma)
+                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
+              comma = token;
+              atNewline = false;
+              hasSpace = false;
+              break;
+            }
+          // else fallthrough
+          default:
+            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
+            atNewline = false;
+            hasSpace = false;
+        }
+      }
+      const last = tokens[tokens.length - 1];
+      const end = last ? last.offset + last.source.length : offset;
+      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
+        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      }
+      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+        onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+      return {
+        comma,
+        found: found2,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor: anchor2,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+      };
+    }
+    exports.resolveProps = resolveProps;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-contains-newline.js
+var require_util_contains_newline = __commonJS({
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+    "use strict";
+    function containsNewline(key) {
+      if (!key)
+        return null;
+      switch (key.type) {
+        case "alias":
+        case "scalar":
+        case "double-quoted-scalar":
+        case "single-quoted-scalar":
+          if (key.source.includes("\n"))
+            return true;
+          if (key.end) {
+            for (const st of key.end)
+              if (st.type === "newline")
+                return true;
+          }
+          return false;
+        case "flow-collection":
+          for (const it of key.items) {
+            for (const st of it.start)
+              if (st.type === "newline")
+                return true;
+            if (it.sep) {
+              for (const st of it.sep)
+                if (st.type === "newline")
+                  return true;
+            }
+            if (containsNewline(it.key) || containsNewline(it.value))
+              return true;
+          }
+          return false;
+        default:
+          return true;
+      }
+    }
+    exports.containsNewline = containsNewline;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
+var require_util_flow_indent_check = __commonJS({
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+    "use strict";
+    var utilContainsNewline = require_util_contains_newline();
+    function flowIndentCheck(indent, fc, onError) {
+      if (fc?.type === "flow-collection") {
+        const end = fc.end[0];
+        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+          const msg = "Flow end indicator should be more indented than parent";
+          onError(end, "BAD_INDENT", msg, true);
+        }
+      }
+    }
+    exports.flowIndentCheck = flowIndentCheck;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-map-includes.js
+var require_util_map_includes = __commonJS({
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    function mapIncludes(ctx, items, search) {
+      const { uniqueKeys } = ctx.options;
+      if (uniqueKeys === false)
+        return false;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      return items.some((pair) => isEqual(pair.key, search));
+    }
+    exports.mapIncludes = mapIncludes;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-map.js
+var require_resolve_block_map = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+    "use strict";
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var resolveProps = require_resolve_props();
+    var utilContainsNewline = require_util_contains_newline();
+    var utilFlowIndentCheck = require_util_flow_indent_check();
+    var utilMapIncludes = require_util_map_includes();
+    var startColMsg = "All mapping items must start at the same column";
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const map2 = new NodeClass(ctx.schema);
+      if (ctx.atRoot)
+        ctx.atRoot = false;
+      let offset = bm.offset;
+      let commentEnd = null;
+      for (const collItem of bm.items) {
+        const { start, key, sep, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start, {
+          indicator: "explicit-key-ind",
+          next: key ?? sep?.[0],
+          offset,
+          onError,
+          parentIndent: bm.indent,
+          startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+          if (key) {
+            if (key.type === "block-seq")
+              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
+            else if ("indent" in key && key.indent !== bm.indent)
+              onError(offset, "BAD_INDENT", startColMsg);
+          }
+          if (!keyProps.anchor && !keyProps.tag && !sep) {
+            commentEnd = keyProps.end;
+            if (keyProps.comment) {
+              if (map2.comment)
+                map2.comment += "\n" + keyProps.comment;
+              else
+                map2.comment = keyProps.comment;
+            }
+            continue;
+          }
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          }
+        } else if (keyProps.found?.indent !== bm.indent) {
+          onError(offset, "BAD_INDENT", startColMsg);
+        }
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
+          onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
+          indicator: "map-value-ind",
+          next: value,
+          offset: keyNode.range[2],
+          onError,
+          parentIndent: bm.indent,
+          startOnNewline: !key || key.type === "block-scalar"
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+          if (implicitKey) {
+            if (value?.type === "block-map" && !valueProps.hasNewline)
+              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
+            if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
+              onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
+          }
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+          offset = valueNode.range[2];
+          const pair = new Pair.Pair(keyNode, valueNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          map2.items.push(pair);
+        } else {
+          if (implicitKey)
+            onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
+          if (valueProps.comment) {
+            if (keyNode.comment)
+              keyNode.comment += "\n" + valueProps.comment;
+            else
+              keyNode.comment = valueProps.comment;
+          }
+          const pair = new Pair.Pair(keyNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          map2.items.push(pair);
+        }
+      }
+      if (commentEnd && commentEnd < offset)
+        onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
+      map2.range = [bm.offset, offset, commentEnd ?? offset];
+      return map2;
+    }
+    exports.resolveBlockMap = resolveBlockMap;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-seq.js
+var require_resolve_block_seq = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+    "use strict";
+    var YAMLSeq = require_YAMLSeq();
+    var resolveProps = require_resolve_props();
+    var utilFlowIndentCheck = require_util_flow_indent_check();
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const seq = new NodeClass(ctx.schema);
+      if (ctx.atRoot)
+        ctx.atRoot = false;
+      if (ctx.atKey)
+        ctx.atKey = false;
+      let offset = bs.offset;
+      let commentEnd = null;
+      for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+          indicator: "seq-item-ind",
+          next: value,
+          offset,
+          onError,
+          parentIndent: bs.indent,
+          startOnNewline: true
+        });
+        if (!props.found) {
+          if (props.anchor || props.tag || value) {
+            if (value?.type === "block-seq")
+              onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
+            else
+              onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
+          } else {
+            commentEnd = props.end;
+            if (props.comment)
+              seq.comment = props.comment;
+            continue;
+          }
+        }
+        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node2.range[2];
+        seq.items.push(node2);
+      }
+      seq.range = [bs.offset, offset, commentEnd ?? offset];
+      return seq;
+    }
+    exports.resolveBlockSeq = resolveBlockSeq;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-end.js
+var require_resolve_end = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+    "use strict";
+    function resolveEnd(end, offset, reqSpace, onError) {
+      let comment = "";
+      if (end) {
+        let hasSpace = false;
+        let sep = "";
+        for (const token of end) {
+          const { source, type } = token;
+          switch (type) {
+            case "space":
+              hasSpace = true;
+              break;
+            case "comment": {
+              if (reqSpace && !hasSpace)
+                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+              const cb = source.substring(1) || " ";
+              if (!comment)
+                comment = cb;
+              else
+                comment += sep + cb;
+              sep = "";
+              break;
+            }
+            case "newline":
+              if (comment)
+                sep += source;
+              hasSpace = true;
+              break;
+            default:
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+          }
+          offset += source.length;
+        }
+      }
+      return { comment, offset };
+    }
+    exports.resolveEnd = resolveEnd;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
+var require_resolve_flow_collection = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var resolveEnd = require_resolve_end();
+    var resolveProps = require_resolve_props();
+    var utilContainsNewline = require_util_contains_newline();
+    var utilMapIncludes = require_util_map_includes();
+    var blockMsg = "Block collections are not allowed within flow collections";
+    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const coll = new NodeClass(ctx.schema);
+      coll.flow = true;
+      const atRoot = ctx.atRoot;
+      if (atRoot)
+        ctx.atRoot = false;
+      if (ctx.atKey)
+        ctx.atKey = false;
+      let offset = fc.offset + fc.start.source.length;
+      for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+          flow: fcName,
+          indicator: "explicit-key-ind",
+          next: key ?? sep?.[0],
+          offset,
+          onError,
+          parentIndent: fc.indent,
+          startOnNewline: false
+        });
+        if (!props.found) {
+          if (!props.anchor && !props.tag && !sep && !value) {
+            if (i === 0 && props.comma)
+              onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+            else if (i < fc.items.length - 1)
+              onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
+            if (props.comment) {
+              if (coll.comment)
+                coll.comment += "\n" + props.comment;
+              else
+                coll.comment = props.comment;
+            }
+            offset = props.end;
+            continue;
+          }
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+            onError(
+              key,
+              // checked by containsNewline()
+              "MULTILINE_IMPLICIT_KEY",
+              "Implicit keys of flow sequence pairs need to be on a single line"
+            );
+        }
+        if (i === 0) {
+          if (props.comma)
+            onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+        } else {
+          if (!props.comma)
+            onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
+          if (props.comment) {
+            let prevItemComment = "";
+            loop: for (const st of start) {
+              switch (st.type) {
+                case "comma":
+                case "space":
+                  break;
+                case "comment":
+                  prevItemComment = st.source.substring(1);
+                  break loop;
+                default:
+                  break loop;
+              }
+            }
+            if (prevItemComment) {
+              let prev = coll.items[coll.items.length - 1];
+              if (identity.isPair(prev))
+                prev = prev.value ?? prev.key;
+              if (prev.comment)
+                prev.comment += "\n" + prevItemComment;
+              else
+                prev.comment = prevItemComment;
+              props.comment = props.comment.substring(prevItemComment.length + 1);
+            }
+          }
+        }
+        if (!isMap && !sep && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+          coll.items.push(valueNode);
+          offset = valueNode.range[2];
+          if (isBlock(value))
+            onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+        } else {
+          ctx.atKey = true;
+          const keyStart = props.end;
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key))
+            onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
+          ctx.atKey = false;
+          const valueProps = resolveProps.resolveProps(sep ?? [], {
+            flow: fcName,
+            indicator: "map-value-ind",
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+          });
+          if (valueProps.found) {
+            if (!isMap && !props.found && ctx.options.strict) {
+              if (sep)
+                for (const st of sep) {
+                  if (st === valueProps.found)
+                    break;
+                  if (st.type === "newline") {
+                    onError(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
+                    break;
+                  }
+                }
+              if (props.start < valueProps.found.offset - 1024)
+                onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
+            }
+          } else if (value) {
+            if ("source" in value && value.source?.[0] === ":")
+              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+            else
+              onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
+          }
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          if (valueNode) {
+            if (isBlock(value))
+              onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+          } else if (valueProps.comment) {
+            if (keyNode.comment)
+              keyNode.comment += "\n" + valueProps.comment;
+            else
+              keyNode.comment = valueProps.comment;
+          }
+          const pair = new Pair.Pair(keyNode, valueNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          if (isMap) {
+            const map2 = coll;
+            if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
+              onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+            map2.items.push(pair);
+          } else {
+            const map2 = new YAMLMap.YAMLMap(ctx.schema);
+            map2.flow = true;
+            map2.items.push(pair);
+            const endRange = (valueNode ?? keyNode).range;
+            map2.range = [keyNode.range[0], endRange[1], endRange[2]];
+            coll.items.push(map2);
+          }
+          offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+      }
+      const expectedEnd = isMap ? "}" : "]";
+      const [ce, ...ee] = fc.end;
+      let cePos = offset;
+      if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+      else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
+        if (ce && ce.source.length !== 1)
+          ee.unshift(ce);
+      }
+      if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+          if (coll.comment)
+            coll.comment += "\n" + end.comment;
+          else
+            coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+      } else {
+        coll.range = [fc.offset, cePos, cePos];
+      }
+      return coll;
+    }
+    exports.resolveFlowCollection = resolveFlowCollection;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-collection.js
+var require_compose_collection = __commonJS({
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var resolveBlockMap = require_resolve_block_map();
+    var resolveBlockSeq = require_resolve_block_seq();
+    var resolveFlowCollection = require_resolve_flow_collection();
+    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+      const Coll = coll.constructor;
+      if (tagName === "!" || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+      }
+      if (tagName)
+        coll.tag = tagName;
+      return coll;
+    }
+    function composeCollection(CN, ctx, token, props, onError) {
+      const tagToken = props.tag;
+      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
+      if (token.type === "block-seq") {
+        const { anchor: anchor2, newlineAfterProp: nl } = props;
+        const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+          const message = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message);
+        }
+      }
+      const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+      }
+      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
+      if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+          ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+          tag = kt;
+        } else {
+          if (kt) {
+            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
+          } else {
+            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
+          }
+          return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+      }
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      node2.range = coll.range;
+      node2.tag = tagName;
+      if (tag?.format)
+        node2.format = tag.format;
+      return node2;
+    }
+    exports.composeCollection = composeCollection;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
+var require_resolve_block_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    function resolveBlockScalar(ctx, scalar, onError) {
+      const start = scalar.offset;
+      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header)
+        return { value: "", type: null, comment: "", range: [start, start, start] };
+      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const lines = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines.length;
+      for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === "" || content === "\r")
+          chompStart = i;
+        else
+          break;
+      }
+      if (chompStart === 0) {
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header.length;
+        if (scalar.source)
+          end2 += scalar.source.length;
+        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+      }
+      let trimIndent = scalar.indent + header.indent;
+      let offset = scalar.offset + header.length;
+      let contentStart = 0;
+      for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === "" || content === "\r") {
+          if (header.indent === 0 && indent.length > trimIndent)
+            trimIndent = indent.length;
+        } else {
+          if (indent.length < trimIndent) {
+            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message);
+          }
+          if (header.indent === 0)
+            trimIndent = indent.length;
+          contentStart = i;
+          if (trimIndent === 0 && !ctx.atRoot) {
+            const message = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message);
+          }
+          break;
+        }
+        offset += indent.length + content.length + 1;
+      }
+      for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+          chompStart = i + 1;
+      }
+      let value = "";
+      let sep = "";
+      let prevMoreIndented = false;
+      for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + "\n";
+      for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === "\r";
+        if (crlf)
+          content = content.slice(0, -1);
+        if (content && indent.length < trimIndent) {
+          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const message = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          indent = "";
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
+        } else if (indent.length > trimIndent || content[0] === "	") {
+          if (sep === " ")
+            sep = "\n";
+          else if (!prevMoreIndented && sep === "\n")
+            sep = "\n\n";
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
+          prevMoreIndented = true;
+        } else if (content === "") {
+          if (sep === "\n")
+            value += "\n";
+          else
+            sep = "\n";
+        } else {
+          value += sep + content;
+          sep = " ";
+          prevMoreIndented = false;
+        }
+      }
+      switch (header.chomp) {
+        case "-":
+          break;
+        case "+":
+          for (let i = chompStart; i < lines.length; ++i)
+            value += "\n" + lines[i][0].slice(trimIndent);
+          if (value[value.length - 1] !== "\n")
+            value += "\n";
+          break;
+        default:
+          value += "\n";
+      }
+      const end = start + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+      if (props[0].type !== "block-scalar-header") {
+        onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
+        return null;
+      }
+      const { source } = props[0];
+      const mode = source[0];
+      let indent = 0;
+      let chomp = "";
+      let error62 = -1;
+      for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === "-" || ch === "+"))
+          chomp = ch;
+        else {
+          const n = Number(ch);
+          if (!indent && n)
+            indent = n;
+          else if (error62 === -1)
+            error62 = offset + i;
+        }
+      }
+      if (error62 !== -1)
+        onError(error62, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      let hasSpace = false;
+      let comment = "";
+      let length = source.length;
+      for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+          case "space":
+            hasSpace = true;
+          // fallthrough
+          case "newline":
+            length += token.source.length;
+            break;
+          case "comment":
+            if (strict && !hasSpace) {
+              const message = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message);
+            }
+            length += token.source.length;
+            comment = token.source.substring(1);
+            break;
+          case "error":
+            onError(token, "UNEXPECTED_TOKEN", token.message);
+            length += token.source.length;
+            break;
+          /* istanbul ignore next should not happen */
+          default: {
+            const message = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message);
+            const ts = token.source;
+            if (ts && typeof ts === "string")
+              length += ts.length;
+          }
+        }
+      }
+      return { mode, indent, chomp, comment, length };
+    }
+    function splitLines(source) {
+      const split = source.split(/\n( *)/);
+      const first = split[0];
+      const m = first.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const lines = [line0];
+      for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+      return lines;
+    }
+    exports.resolveBlockScalar = resolveBlockScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+var require_resolve_flow_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var resolveEnd = require_resolve_end();
+    function resolveFlowScalar(scalar, strict, onError) {
+      const { offset, type, source, end } = scalar;
+      let _type;
+      let value;
+      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      switch (type) {
+        case "scalar":
+          _type = Scalar.Scalar.PLAIN;
+          value = plainValue(source, _onError);
+          break;
+        case "single-quoted-scalar":
+          _type = Scalar.Scalar.QUOTE_SINGLE;
+          value = singleQuotedValue(source, _onError);
+          break;
+        case "double-quoted-scalar":
+          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          value = doubleQuotedValue(source, _onError);
+          break;
+        /* istanbul ignore next should not happen */
+        default:
+          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          return {
+            value: "",
+            type: null,
+            comment: "",
+            range: [offset, offset + source.length, offset + source.length]
+          };
+      }
+      const valueEnd = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+      };
+    }
+    function plainValue(source, onError) {
+      let badChar = "";
+      switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case "	":
+          badChar = "a tab character";
+          break;
+        case ",":
+          badChar = "flow indicator character ,";
+          break;
+        case "%":
+          badChar = "directive indicator character %";
+          break;
+        case "|":
+        case ">": {
+          badChar = `block scalar indicator ${source[0]}`;
+          break;
+        }
+        case "@":
+        case "`": {
+          badChar = `reserved character ${source[0]}`;
+          break;
+        }
+      }
+      if (badChar)
+        onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
+      return unfoldLines(source);
+    }
+    function singleQuotedValue(source, onError) {
+      if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
+      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+    }
+    function unfoldLines(source) {
+      const line = /(.*?)\r?\n/sy;
+      let match2 = line.exec(source);
+      if (!match2)
+        return source;
+      let trimEnd, trimBoth;
+      try {
+        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
+        trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
+      } catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+      }
+      let res = match2[1].replace(trimEnd, "");
+      let sep = " ";
+      let pos = line.lastIndex;
+      while (match2 = line.exec(source)) {
+        const lm = match2[1].replace(trimBoth, "");
+        if (lm === "") {
+          if (sep === "\n")
+            res += sep;
+          else
+            sep = "\n";
+        } else {
+          res += sep + lm;
+          sep = " ";
+        }
+        pos = line.lastIndex;
+      }
+      const last = /[ \t]*(.*)/sy;
+      last.lastIndex = pos;
+      match2 = last.exec(source);
+      return res + sep + (match2?.[1] ?? "");
+    }
+    function doubleQuotedValue(source, onError) {
+      let res = "";
+      for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === "\r" && source[i + 1] === "\n")
+          continue;
+        if (ch === "\n") {
+          const { fold, offset } = foldNewline(source, i);
+          res += fold;
+          i = offset;
+        } else if (ch === "\\") {
+          let next = source[++i];
+          const cc = escapeCodes[next];
+          if (cc)
+            res += cc;
+          else if (next === "\n") {
+            next = source[i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "\r" && source[i + 1] === "\n") {
+            next = source[++i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "x" || next === "u" || next === "U") {
+            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+            res += parseCharCode(source, i + 1, length, onError);
+            i += length;
+          } else {
+            const raw2 = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
+            res += raw2;
+          }
+        } else if (ch === " " || ch === "	") {
+          const wsStart = i;
+          let next = source[i + 1];
+          while (next === " " || next === "	")
+            next = source[++i + 1];
+          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
+            res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        } else {
+          res += ch;
+        }
+      }
+      if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
+      return res;
+    }
+    function foldNewline(source, offset) {
+      let fold = "";
+      let ch = source[offset + 1];
+      while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
+        if (ch === "\r" && source[offset + 2] !== "\n")
+          break;
+        if (ch === "\n")
+          fold += "\n";
+        offset += 1;
+        ch = source[offset + 1];
+      }
+      if (!fold)
+        fold = " ";
+      return { fold, offset };
+    }
+    var escapeCodes = {
+      "0": "\0",
+      // null character
+      a: "\x07",
+      // bell character
+      b: "\b",
+      // backspace
+      e: "\x1B",
+      // escape character
+      f: "\f",
+      // form feed
+      n: "\n",
+      // line feed
+      r: "\r",
+      // carriage return
+      t: "	",
+      // horizontal tab
+      v: "\v",
+      // vertical tab
+      N: "\x85",
+      // Unicode next line
+      _: "\xA0",
+      // Unicode non-breaking space
+      L: "\u2028",
+      // Unicode line separator
+      P: "\u2029",
+      // Unicode paragraph separator
+      " ": " ",
+      '"': '"',
+      "/": "/",
+      "\\": "\\",
+      "	": "	"
+    };
+    function parseCharCode(source, offset, length, onError) {
+      const cc = source.substr(offset, length);
+      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code = ok ? parseInt(cc, 16) : NaN;
+      try {
+        return String.fromCodePoint(code);
+      } catch {
+        const raw2 = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
+        return raw2;
+      }
+    }
+    exports.resolveFlowScalar = resolveFlowScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-scalar.js
+var require_compose_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var resolveBlockScalar = require_resolve_block_scalar();
+    var resolveFlowScalar = require_resolve_flow_scalar();
+    function composeScalar(ctx, token, tagToken, onError) {
+      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
+      let tag;
+      if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity.SCALAR];
+      } else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+      else if (token.type === "scalar")
+        tag = findScalarTagByTest(ctx, value, token, onError);
+      else
+        tag = ctx.schema[identity.SCALAR];
+      let scalar;
+      try {
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+      } catch (error62) {
+        const msg = error62 instanceof Error ? error62.message : String(error62);
+        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
+        scalar = new Scalar.Scalar(value);
+      }
+      scalar.range = range;
+      scalar.source = value;
+      if (type)
+        scalar.type = type;
+      if (tagName)
+        scalar.tag = tagName;
+      if (tag.format)
+        scalar.format = tag.format;
+      if (comment)
+        scalar.comment = comment;
+      return scalar;
+    }
+    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+      if (tagName === "!")
+        return schema[identity.SCALAR];
+      const matchWithTest = [];
+      for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+          if (tag.default && tag.test)
+            matchWithTest.push(tag);
+          else
+            return tag;
+        }
+      }
+      for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+          return tag;
+      const kt = schema.knownTags[tagName];
+      if (kt && !kt.collection) {
+        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        return kt;
+      }
+      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
+      return schema[identity.SCALAR];
+    }
+    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      if (schema.compat) {
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        if (tag.tag !== compat.tag) {
+          const ts = directives.tagString(tag.tag);
+          const cs = directives.tagString(compat.tag);
+          const msg = `Value may be parsed as either ${ts} or ${cs}`;
+          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+        }
+      }
+      return tag;
+    }
+    exports.composeScalar = composeScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+var require_util_empty_scalar_position = __commonJS({
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+    "use strict";
+    function emptyScalarPosition(offset, before, pos) {
+      if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+          let st = before[i];
+          switch (st.type) {
+            case "space":
+            case "comment":
+            case "newline":
+              offset -= st.source.length;
+              continue;
+          }
+          st = before[++i];
+          while (st?.type === "space") {
+            offset += st.source.length;
+            st = before[++i];
+          }
+          break;
+        }
+      }
+      return offset;
+    }
+    exports.emptyScalarPosition = emptyScalarPosition;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-node.js
+var require_compose_node = __commonJS({
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var identity = require_identity();
+    var composeCollection = require_compose_collection();
+    var composeScalar = require_compose_scalar();
+    var resolveEnd = require_resolve_end();
+    var utilEmptyScalarPosition = require_util_empty_scalar_position();
+    var CN = { composeNode, composeEmptyNode };
+    function composeNode(ctx, token, props, onError) {
+      const atKey = ctx.atKey;
+      const { spaceBefore, comment, anchor: anchor2, tag } = props;
+      let node2;
+      let isSrcToken = true;
+      switch (token.type) {
+        case "alias":
+          node2 = composeAlias(ctx, token, onError);
+          if (anchor2 || tag)
+            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
+          break;
+        case "scalar":
+        case "single-quoted-scalar":
+        case "double-quoted-scalar":
+        case "block-scalar":
+          node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+          if (anchor2)
+            node2.anchor = anchor2.source.substring(1);
+          break;
+        case "block-map":
+        case "block-seq":
+        case "flow-collection":
+          try {
+            node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            if (anchor2)
+              node2.anchor = anchor2.source.substring(1);
+          } catch (error62) {
+            const message = error62 instanceof Error ? error62.message : String(error62);
+            onError(token, "RESOURCE_EXHAUSTION", message);
+          }
+          break;
+        default: {
+          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message);
+          isSrcToken = false;
+        }
+      }
+      node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      if (anchor2 && node2.anchor === "")
+        onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
+      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
+        const msg = "With stringKeys, all keys must be strings";
+        onError(tag ?? token, "NON_STRING_KEY", msg);
+      }
+      if (spaceBefore)
+        node2.spaceBefore = true;
+      if (comment) {
+        if (token.type === "scalar" && token.source === "")
+          node2.comment = comment;
+        else
+          node2.commentBefore = comment;
+      }
+      if (ctx.options.keepSourceTokens && isSrcToken)
+        node2.srcToken = token;
+      return node2;
+    }
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
+      const token = {
+        type: "scalar",
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ""
+      };
+      const node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+      if (anchor2) {
+        node2.anchor = anchor2.source.substring(1);
+        if (node2.anchor === "")
+          onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
+      }
+      if (spaceBefore)
+        node2.spaceBefore = true;
+      if (comment) {
+        node2.comment = comment;
+        node2.range[2] = end;
+      }
+      return node2;
+    }
+    function composeAlias({ options }, { offset, source, end }, onError) {
+      const alias = new Alias.Alias(source.substring(1));
+      if (alias.source === "")
+        onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
+      if (alias.source.endsWith(":"))
+        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      alias.range = [offset, valueEnd, re.offset];
+      if (re.comment)
+        alias.comment = re.comment;
+      return alias;
+    }
+    exports.composeEmptyNode = composeEmptyNode;
+    exports.composeNode = composeNode;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-doc.js
+var require_compose_doc = __commonJS({
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+    "use strict";
+    var Document = require_Document();
+    var composeNode = require_compose_node();
+    var resolveEnd = require_resolve_end();
+    var resolveProps = require_resolve_props();
+    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+      const opts = Object.assign({ _directives: directives }, options);
+      const doc = new Document.Document(void 0, opts);
+      const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+      };
+      const props = resolveProps.resolveProps(start, {
+        indicator: "doc-start",
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+      });
+      if (props.found) {
+        doc.directives.docStart = true;
+        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+          onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
+      }
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      const contentEnd = doc.contents.range[2];
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re.comment)
+        doc.comment = re.comment;
+      doc.range = [offset, contentEnd, re.offset];
+      return doc;
+    }
+    exports.composeDoc = composeDoc;
+  }
+});
+
+// node_modules/yaml/dist/compose/composer.js
+var require_composer = __commonJS({
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    var directives = require_directives();
+    var Document = require_Document();
+    var errors = require_errors();
+    var identity = require_identity();
+    var composeDoc = require_compose_doc();
+    var resolveEnd = require_resolve_end();
+    function getErrorPos(src) {
+      if (typeof src === "number")
+        return [src, src + 1];
+      if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+      const { offset, source } = src;
+      return [offset, offset + (typeof source === "string" ? source.length : 1)];
+    }
+    function parsePrelude(prelude) {
+      let comment = "";
+      let atComment = false;
+      let afterEmptyLine = false;
+      for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+          case "#":
+            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
+            atComment = true;
+            afterEmptyLine = false;
+            break;
+          case "%":
+            if (prelude[i + 1]?.[0] !== "#")
+              i += 1;
+            atComment = false;
+            break;
+          default:
+            if (!atComment)
+              afterEmptyLine = true;
+            atComment = false;
+        }
+      }
+      return { comment, afterEmptyLine };
+    }
+    var Composer = class {
+      constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code, message, warning) => {
+          const pos = getErrorPos(source);
+          if (warning)
+            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+          else
+            this.errors.push(new errors.YAMLParseError(pos, code, message));
+        };
+        this.directives = new directives.Directives({ version: options.version || "1.2" });
+        this.options = options;
+      }
+      decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        if (comment) {
+          const dc = doc.contents;
+          if (afterDoc) {
+            doc.comment = doc.comment ? `${doc.comment}
+${comment}` : comment;
+          } else if (afterEmptyLine || doc.directives.docStart || !dc) {
+            doc.commentBefore = comment;
+          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+            let it = dc.items[0];
+            if (identity.isPair(it))
+              it = it.key;
+            const cb = it.commentBefore;
+            it.commentBefore = cb ? `${comment}
+${cb}` : comment;
+          } else {
+            const cb = dc.commentBefore;
+            dc.commentBefore = cb ? `${comment}
+${cb}` : comment;
+          }
+        }
+        if (afterDoc) {
+          for (let i = 0; i < this.errors.length; ++i)
+            doc.errors.push(this.errors[i]);
+          for (let i = 0; i < this.warnings.length; ++i)
+            doc.warnings.push(this.warnings[i]);
+        } else {
+          doc.errors = this.errors;
+          doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+      }
+      /**
+       * Current stream status information.
+       *
+       * Mostly useful at the end of input for an empty stream.
+       */
+      streamInfo() {
+        return {
+          comment: parsePrelude(this.prelude).comment,
+          directives: this.directives,
+          errors: this.errors,
+          warnings: this.warnings
+        };
+      }
+      /**
+       * Compose tokens into documents.
+       *
+       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+       */
+      *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+          yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+      }
+      /** Advance the composer by one CST token. */
+      *next(token) {
+        if (node_process.env.LOG_STREAM)
+          console.dir(token, { depth: null });
+        switch (token.type) {
+          case "directive":
+            this.directives.add(token.source, (offset, message, warning) => {
+              const pos = getErrorPos(token);
+              pos[0] += offset;
+              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+            });
+            this.prelude.push(token.source);
+            this.atDirectives = true;
+            break;
+          case "document": {
+            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+            if (this.atDirectives && !doc.directives.docStart)
+              this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
+            this.decorate(doc, false);
+            if (this.doc)
+              yield this.doc;
+            this.doc = doc;
+            this.atDirectives = false;
+            break;
+          }
+          case "byte-order-mark":
+          case "space":
+            break;
+          case "comment":
+          case "newline":
+            this.prelude.push(token.source);
+            break;
+          case "error": {
+            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
+            const error62 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            if (this.atDirectives || !this.doc)
+              this.errors.push(error62);
+            else
+              this.doc.errors.push(error62);
+            break;
+          }
+          case "doc-end": {
+            if (!this.doc) {
+              const msg = "Unexpected doc-end without preceding document";
+              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
+              break;
+            }
+            this.doc.directives.docEnd = true;
+            const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+            this.decorate(this.doc, true);
+            if (end.comment) {
+              const dc = this.doc.comment;
+              this.doc.comment = dc ? `${dc}
+${end.comment}` : end.comment;
+            }
+            this.doc.range[2] = end.offset;
+            break;
+          }
+          default:
+            this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", `Unsupported token ${token.type}`));
+        }
+      }
+      /**
+       * Call at end of input to yield any remaining document.
+       *
+       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+       */
+      *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+          this.decorate(this.doc, true);
+          yield this.doc;
+          this.doc = null;
+        } else if (forceDoc) {
+          const opts = Object.assign({ _directives: this.directives }, this.options);
+          const doc = new Document.Document(void 0, opts);
+          if (this.atDirectives)
+            this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
+          doc.range = [0, endOffset, endOffset];
+          this.decorate(doc, false);
+          yield doc;
+        }
+      }
+    };
+    exports.Composer = Composer;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-scalar.js
+var require_cst_scalar = __commonJS({
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+    "use strict";
+    var resolveBlockScalar = require_resolve_block_scalar();
+    var resolveFlowScalar = require_resolve_flow_scalar();
+    var errors = require_errors();
+    var stringifyString = require_stringifyString();
+    function resolveAsScalar(token, strict = true, onError) {
+      if (token) {
+        const _onError = (pos, code, message) => {
+          const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+          if (onError)
+            onError(offset, code, message);
+          else
+            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+        };
+        switch (token.type) {
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+          case "block-scalar":
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+      }
+      return null;
+    }
+    function createScalarToken(value, context) {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? " ".repeat(indent) : "",
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+      });
+      const end = context.end ?? [
+        { type: "newline", offset: -1, indent, source: "\n" }
+      ];
+      switch (source[0]) {
+        case "|":
+        case ">": {
+          const he = source.indexOf("\n");
+          const head = source.substring(0, he);
+          const body = source.substring(he + 1) + "\n";
+          const props = [
+            { type: "block-scalar-header", offset, indent, source: head }
+          ];
+          if (!addEndtoBlockProps(props, end))
+            props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          return { type: "block-scalar", offset, indent, props, source: body };
+        }
+        case '"':
+          return { type: "double-quoted-scalar", offset, indent, source, end };
+        case "'":
+          return { type: "single-quoted-scalar", offset, indent, source, end };
+        default:
+          return { type: "scalar", offset, indent, source, end };
+      }
+    }
+    function setScalarValue(token, value, context = {}) {
+      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+      let indent = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent === "number")
+        indent += 2;
+      if (!type)
+        switch (token.type) {
+          case "single-quoted-scalar":
+            type = "QUOTE_SINGLE";
+            break;
+          case "double-quoted-scalar":
+            type = "QUOTE_DOUBLE";
+            break;
+          case "block-scalar": {
+            const header = token.props[0];
+            if (header.type !== "block-scalar-header")
+              throw new Error("Invalid block scalar header");
+            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            break;
+          }
+          default:
+            type = "PLAIN";
+        }
+      const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+      });
+      switch (source[0]) {
+        case "|":
+        case ">":
+          setBlockScalarValue(token, source);
+          break;
+        case '"':
+          setFlowScalarValue(token, source, "double-quoted-scalar");
+          break;
+        case "'":
+          setFlowScalarValue(token, source, "single-quoted-scalar");
+          break;
+        default:
+          setFlowScalarValue(token, source, "scalar");
+      }
+    }
+    function setBlockScalarValue(token, source) {
+      const he = source.indexOf("\n");
+      const head = source.substring(0, he);
+      const body = source.substring(he + 1) + "\n";
+      if (token.type === "block-scalar") {
+        const header = token.props[0];
+        if (header.type !== "block-scalar-header")
+          throw new Error("Invalid block scalar header");
+        header.source = head;
+        token.source = body;
+      } else {
+        const { offset } = token;
+        const indent = "indent" in token ? token.indent : -1;
+        const props = [
+          { type: "block-scalar-header", offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
+          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+        for (const key of Object.keys(token))
+          if (key !== "type" && key !== "offset")
+            delete token[key];
+        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+      }
+    }
+    function addEndtoBlockProps(props, end) {
+      if (end)
+        for (const st of end)
+          switch (st.type) {
+            case "space":
+            case "comment":
+              props.push(st);
+              break;
+            case "newline":
+              props.push(st);
+              return true;
+          }
+      return false;
+    }
+    function setFlowScalarValue(token, source, type) {
+      switch (token.type) {
+        case "scalar":
+        case "double-quoted-scalar":
+        case "single-quoted-scalar":
+          token.type = type;
+          token.source = source;
+          break;
+        case "block-scalar": {
+          const end = token.props.slice(1);
+          let oa = source.length;
+          if (token.props[0].type === "block-scalar-header")
+            oa -= token.props[0].source.length;
+          for (const tok of end)
+            tok.offset += oa;
+          delete token.props;
+          Object.assign(token, { type, source, end });
+          break;
+        }
+        case "block-map":
+        case "block-seq": {
+          const offset = token.offset + source.length;
+          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
+          delete token.items;
+          Object.assign(token, { type, source, end: [nl] });
+          break;
+        }
+        default: {
+          const indent = "indent" in token ? token.indent : -1;
+          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
+          for (const key of Object.keys(token))
+            if (key !== "type" && key !== "offset")
+              delete token[key];
+          Object.assign(token, { type, indent, source, end });
+        }
+      }
+    }
+    exports.createScalarToken = createScalarToken;
+    exports.resolveAsScalar = resolveAsScalar;
+    exports.setScalarValue = setScalarValue;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-stringify.js
+var require_cst_stringify = __commonJS({
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+    "use strict";
+    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    function stringifyToken(token) {
+      switch (token.type) {
+        case "block-scalar": {
+          let res = "";
+          for (const tok of token.props)
+            res += stringifyToken(tok);
+          return res + token.source;
+        }
+        case "block-map":
+        case "block-seq": {
+          let res = "";
+          for (const item of token.items)
+            res += stringifyItem(item);
+          return res;
+        }
+        case "flow-collection": {
+          let res = token.start.source;
+          for (const item of token.items)
+            res += stringifyItem(item);
+          for (const st of token.end)
+            res += st.source;
+          return res;
+        }
+        case "document": {
+          let res = stringifyItem(token);
+          if (token.end)
+            for (const st of token.end)
+              res += st.source;
+          return res;
+        }
+        default: {
+          let res = token.source;
+          if ("end" in token && token.end)
+            for (const st of token.end)
+              res += st.source;
+          return res;
+        }
+      }
+    }
+    function stringifyItem({ start, key, sep, value }) {
+      let res = "";
+      for (const st of start)
+        res += st.source;
+      if (key)
+        res += stringifyToken(key);
+      if (sep)
+        for (const st of sep)
+          res += st.source;
+      if (value)
+        res += stringifyToken(value);
+      return res;
+    }
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-visit.js
+var require_cst_visit = __commonJS({
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+    "use strict";
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var REMOVE = /* @__PURE__ */ Symbol("remove item");
+    function visit2(cst, visitor) {
+      if ("type" in cst && cst.type === "document")
+        cst = { start: cst.start, value: cst.value };
+      _visit(Object.freeze([]), cst, visitor);
+    }
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
+      let item = cst;
+      for (const [field, index2] of path) {
+        const tok = item?.[field];
+        if (tok && "items" in tok) {
+          item = tok.items[index2];
+        } else
+          return void 0;
+      }
+      return item;
+    };
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+      const field = path[path.length - 1][0];
+      const coll = parent?.[field];
+      if (coll && "items" in coll)
+        return coll;
+      throw new Error("Parent collection not found");
+    };
+    function _visit(path, item, visitor) {
+      let ctrl = visitor(item, path);
+      if (typeof ctrl === "symbol")
+        return ctrl;
+      for (const field of ["key", "value"]) {
+        const token = item[field];
+        if (token && "items" in token) {
+          for (let i = 0; i < token.items.length; ++i) {
+            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              token.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+          if (typeof ctrl === "function" && field === "key")
+            ctrl = ctrl(item, path);
+        }
+      }
+      return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
+    }
+    exports.visit = visit2;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst.js
+var require_cst = __commonJS({
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
+    "use strict";
+    var cstScalar = require_cst_scalar();
+    var cstStringify = require_cst_stringify();
+    var cstVisit = require_cst_visit();
+    var BOM = "\uFEFF";
+    var DOCUMENT = "";
+    var FLOW_END = "";
+    var SCALAR = "";
+    var isCollection = (token) => !!token && "items" in token;
+    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    function prettyToken(token) {
+      switch (token) {
+        case BOM:
+          return "<BOM>";
+        case DOCUMENT:
+          return "<DOC>";
+        case FLOW_END:
+          return "<FLOW_END>";
+        case SCALAR:
+          return "<SCALAR>";
+        default:
+          return JSON.stringify(token);
+      }
+    }
+    function tokenType(source) {
+      switch (source) {
+        case BOM:
+          return "byte-order-mark";
+        case DOCUMENT:
+          return "doc-mode";
+        case FLOW_END:
+          return "flow-error-end";
+        case SCALAR:
+          return "scalar";
+        case "---":
+          return "doc-start";
+        case "...":
+          return "doc-end";
+        case "":
+        case "\n":
+        case "\r\n":
+          return "newline";
+        case "-":
+          return "seq-item-ind";
+        case "?":
+          return "explicit-key-ind";
+        case ":":
+          return "map-value-ind";
+        case "{":
+          return "flow-map-start";
+        case "}":
+          return "flow-map-end";
+        case "[":
+          return "flow-seq-start";
+        case "]":
+          return "flow-seq-end";
+        case ",":
+          return "comma";
+      }
+      switch (source[0]) {
+        case " ":
+        case "	":
+          return "space";
+        case "#":
+          return "comment";
+        case "%":
+          return "directive-line";
+        case "*":
+          return "alias";
+        case "&":
+          return "anchor";
+        case "!":
+          return "tag";
+        case "'":
+          return "single-quoted-scalar";
+        case '"':
+          return "double-quoted-scalar";
+        case "|":
+        case ">":
+          return "block-scalar-header";
+      }
+      return null;
+    }
+    exports.createScalarToken = cstScalar.createScalarToken;
+    exports.resolveAsScalar = cstScalar.resolveAsScalar;
+    exports.setScalarValue = cstScalar.setScalarValue;
+    exports.stringify = cstStringify.stringify;
+    exports.visit = cstVisit.visit;
+    exports.BOM = BOM;
+    exports.DOCUMENT = DOCUMENT;
+    exports.FLOW_END = FLOW_END;
+    exports.SCALAR = SCALAR;
+    exports.isCollection = isCollection;
+    exports.isScalar = isScalar;
+    exports.prettyToken = prettyToken;
+    exports.tokenType = tokenType;
+  }
+});
+
+// node_modules/yaml/dist/parse/lexer.js
+var require_lexer = __commonJS({
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+    "use strict";
+    var cst = require_cst();
+    function isEmpty(ch) {
+      switch (ch) {
+        case void 0:
+        case " ":
+        case "\n":
+        case "\r":
+        case "	":
+          return true;
+        default:
+          return false;
+      }
+    }
+    var hexDigits = new Set("0123456789ABCDEFabcdef");
+    var tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+    var flowIndicatorChars = new Set(",[]{}");
+    var invalidAnchorChars = new Set(" ,[]{}\n\r	");
+    var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+    var Lexer = class {
+      constructor() {
+        this.atEnd = false;
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        this.buffer = "";
+        this.flowKey = false;
+        this.flowLevel = 0;
+        this.indentNext = 0;
+        this.indentValue = 0;
+        this.lineEndPos = null;
+        this.next = null;
+        this.pos = 0;
+      }
+      /**
+       * Generate YAML tokens from the `source` string. If `incomplete`,
+       * a part of the last line may be left as a buffer for the next call.
+       *
+       * @returns A generator of lexical tokens
+       */
+      *lex(source, incomplete = false) {
+        if (source) {
+          if (typeof source !== "string")
+            throw TypeError("source is not a string");
+          this.buffer = this.buffer ? this.buffer + source : source;
+          this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? "stream";
+        while (next && (incomplete || this.hasChars(1)))
+          next = yield* this.parseNext(next);
+      }
+      atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === " " || ch === "	")
+          ch = this.buffer[++i];
+        if (!ch || ch === "#" || ch === "\n")
+          return true;
+        if (ch === "\r")
+          return this.buffer[i + 1] === "\n";
+        return false;
+      }
+      charAt(n) {
+        return this.buffer[this.pos + n];
+      }
+      continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+          let indent = 0;
+          while (ch === " ")
+            ch = this.buffer[++indent + offset];
+          if (ch === "\r") {
+            const next = this.buffer[indent + offset + 1];
+            if (next === "\n" || !next && !this.atEnd)
+              return offset + indent + 1;
+          }
+          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+        }
+        if (ch === "-" || ch === ".") {
+          const dt = this.buffer.substr(offset, 3);
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+            return -1;
+        }
+        return offset;
+      }
+      getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== "number" || end !== -1 && end < this.pos) {
+          end = this.buffer.indexOf("\n", this.pos);
+          this.lineEndPos = end;
+        }
+        if (end === -1)
+          return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === "\r")
+          end -= 1;
+        return this.buffer.substring(this.pos, end);
+      }
+      hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+      }
+      setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+      }
+      peek(n) {
+        return this.buffer.substr(this.pos, n);
+      }
+      *parseNext(next) {
+        switch (next) {
+          case "stream":
+            return yield* this.parseStream();
+          case "line-start":
+            return yield* this.parseLineStart();
+          case "block-start":
+            return yield* this.parseBlockStart();
+          case "doc":
+            return yield* this.parseDocument();
+          case "flow":
+            return yield* this.parseFlowCollection();
+          case "quoted-scalar":
+            return yield* this.parseQuotedScalar();
+          case "block-scalar":
+            return yield* this.parseBlockScalar();
+          case "plain-scalar":
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+          return this.setNext("stream");
+        if (line[0] === cst.BOM) {
+          yield* this.pushCount(1);
+          line = line.substring(1);
+        }
+        if (line[0] === "%") {
+          let dirEnd = line.length;
+          let cs = line.indexOf("#");
+          while (cs !== -1) {
+            const ch = line[cs - 1];
+            if (ch === " " || ch === "	") {
+              dirEnd = cs - 1;
+              break;
+            } else {
+              cs = line.indexOf("#", cs + 1);
+            }
+          }
+          while (true) {
+            const ch = line[dirEnd - 1];
+            if (ch === " " || ch === "	")
+              dirEnd -= 1;
+            else
+              break;
+          }
+          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+          yield* this.pushCount(line.length - n);
+          this.pushNewline();
+          return "stream";
+        }
+        if (this.atLineEnd()) {
+          const sp = yield* this.pushSpaces(true);
+          yield* this.pushCount(line.length - sp);
+          yield* this.pushNewline();
+          return "stream";
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+      }
+      *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+          return this.setNext("line-start");
+        if (ch === "-" || ch === ".") {
+          if (!this.atEnd && !this.hasChars(4))
+            return this.setNext("line-start");
+          const s = this.peek(3);
+          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+            yield* this.pushCount(3);
+            this.indentValue = 0;
+            this.indentNext = 0;
+            return s === "---" ? "doc" : "stream";
+          }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+          this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+      }
+      *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+          return this.setNext("block-start");
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+          this.indentNext = this.indentValue + 1;
+          this.indentValue += n;
+          return "block-start";
+        }
+        return "doc";
+      }
+      *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+          return this.setNext("doc");
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+          case "#":
+            yield* this.pushCount(line.length - n);
+          // fallthrough
+          case void 0:
+            yield* this.pushNewline();
+            return yield* this.parseLineStart();
+          case "{":
+          case "[":
+            yield* this.pushCount(1);
+            this.flowKey = false;
+            this.flowLevel = 1;
+            return "flow";
+          case "}":
+          case "]":
+            yield* this.pushCount(1);
+            return "doc";
+          case "*":
+            yield* this.pushUntil(isNotAnchorChar);
+            return "doc";
+          case '"':
+          case "'":
+            return yield* this.parseQuotedScalar();
+          case "|":
+          case ">":
+            n += yield* this.parseBlockScalarHeader();
+            n += yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - n);
+            yield* this.pushNewline();
+            return yield* this.parseBlockScalar();
+          default:
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+          nl = yield* this.pushNewline();
+          if (nl > 0) {
+            sp = yield* this.pushSpaces(false);
+            this.indentValue = indent = sp;
+          } else {
+            sp = 0;
+          }
+          sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+          return this.setNext("flow");
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+          if (!atFlowEndMarker) {
+            this.flowLevel = 0;
+            yield cst.FLOW_END;
+            return yield* this.parseLineStart();
+          }
+        }
+        let n = 0;
+        while (line[n] === ",") {
+          n += yield* this.pushCount(1);
+          n += yield* this.pushSpaces(true);
+          this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+          case void 0:
+            return "flow";
+          case "#":
+            yield* this.pushCount(line.length - n);
+            return "flow";
+          case "{":
+          case "[":
+            yield* this.pushCount(1);
+            this.flowKey = false;
+            this.flowLevel += 1;
+            return "flow";
+          case "}":
+          case "]":
+            yield* this.pushCount(1);
+            this.flowKey = true;
+            this.flowLevel -= 1;
+            return this.flowLevel ? "flow" : "doc";
+          case "*":
+            yield* this.pushUntil(isNotAnchorChar);
+            return "flow";
+          case '"':
+          case "'":
+            this.flowKey = true;
+            return yield* this.parseQuotedScalar();
+          case ":": {
+            const next = this.charAt(1);
+            if (this.flowKey || isEmpty(next) || next === ",") {
+              this.flowKey = false;
+              yield* this.pushCount(1);
+              yield* this.pushSpaces(true);
+              return "flow";
+            }
+          }
+          // fallthrough
+          default:
+            this.flowKey = false;
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseQuotedScalar() {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
+          while (end !== -1 && this.buffer[end + 1] === "'")
+            end = this.buffer.indexOf("'", end + 2);
+        } else {
+          while (end !== -1) {
+            let n = 0;
+            while (this.buffer[end - 1 - n] === "\\")
+              n += 1;
+            if (n % 2 === 0)
+              break;
+            end = this.buffer.indexOf('"', end + 1);
+          }
+        }
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf("\n", this.pos);
+        if (nl !== -1) {
+          while (nl !== -1) {
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
+              break;
+            nl = qb.indexOf("\n", cs);
+          }
+          if (nl !== -1) {
+            end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
+          }
+        }
+        if (end === -1) {
+          if (!this.atEnd)
+            return this.setNext("quoted-scalar");
+          end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? "flow" : "doc";
+      }
+      *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+          const ch = this.buffer[++i];
+          if (ch === "+")
+            this.blockScalarKeep = true;
+          else if (ch > "0" && ch <= "9")
+            this.blockScalarIndent = Number(ch) - 1;
+          else if (ch !== "-")
+            break;
+        }
+        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+      }
+      *parseBlockScalar() {
+        let nl = this.pos - 1;
+        let indent = 0;
+        let ch;
+        loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
+          switch (ch) {
+            case " ":
+              indent += 1;
+              break;
+            case "\n":
+              nl = i2;
+              indent = 0;
+              break;
+            case "\r": {
+              const next = this.buffer[i2 + 1];
+              if (!next && !this.atEnd)
+                return this.setNext("block-scalar");
+              if (next === "\n")
+                break;
+            }
+            // fallthrough
+            default:
+              break loop;
+          }
+        }
+        if (!ch && !this.atEnd)
+          return this.setNext("block-scalar");
+        if (indent >= this.indentNext) {
+          if (this.blockScalarIndent === -1)
+            this.indentNext = indent;
+          else {
+            this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+          }
+          do {
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
+              break;
+            nl = this.buffer.indexOf("\n", cs);
+          } while (nl !== -1);
+          if (nl === -1) {
+            if (!this.atEnd)
+              return this.setNext("block-scalar");
+            nl = this.buffer.length;
+          }
+        }
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === " ")
+          ch = this.buffer[++i];
+        if (ch === "	") {
+          while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
+            ch = this.buffer[++i];
+          nl = i - 1;
+        } else if (!this.blockScalarKeep) {
+          do {
+            let i2 = nl - 1;
+            let ch2 = this.buffer[i2];
+            if (ch2 === "\r")
+              ch2 = this.buffer[--i2];
+            const lastChar = i2;
+            while (ch2 === " ")
+              ch2 = this.buffer[--i2];
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+              nl = i2;
+            else
+              break;
+          } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+      }
+      *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while (ch = this.buffer[++i]) {
+          if (ch === ":") {
+            const next = this.buffer[i + 1];
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+              break;
+            end = i;
+          } else if (isEmpty(ch)) {
+            let next = this.buffer[i + 1];
+            if (ch === "\r") {
+              if (next === "\n") {
+                i += 1;
+                ch = "\n";
+                next = this.buffer[i + 1];
+              } else
+                end = i;
+            }
+            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+              break;
+            if (ch === "\n") {
+              const cs = this.continueScalar(i + 1);
+              if (cs === -1)
+                break;
+              i = Math.max(i, cs - 2);
+            }
+          } else {
+            if (inFlow && flowIndicatorChars.has(ch))
+              break;
+            end = i;
+          }
+        }
+        if (!ch && !this.atEnd)
+          return this.setNext("plain-scalar");
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? "flow" : "doc";
+      }
+      *pushCount(n) {
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos += n;
+          return n;
+        }
+        return 0;
+      }
+      *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+          yield s;
+          this.pos += s.length;
+          return s.length;
+        } else if (allowEmpty)
+          yield "";
+        return 0;
+      }
+      *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+          switch (this.charAt(0)) {
+            case "!":
+              n += yield* this.pushTag();
+              n += yield* this.pushSpaces(true);
+              continue loop;
+            case "&":
+              n += yield* this.pushUntil(isNotAnchorChar);
+              n += yield* this.pushSpaces(true);
+              continue loop;
+            case "-":
+            // this is an error
+            case "?":
+            // this is an error outside flow collections
+            case ":": {
+              const inFlow = this.flowLevel > 0;
+              const ch1 = this.charAt(1);
+              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+                if (!inFlow)
+                  this.indentNext = this.indentValue + 1;
+                else if (this.flowKey)
+                  this.flowKey = false;
+                n += yield* this.pushCount(1);
+                n += yield* this.pushSpaces(true);
+                continue loop;
+              }
+            }
+          }
+          break loop;
+        }
+        return n;
+      }
+      *pushTag() {
+        if (this.charAt(1) === "<") {
+          let i = this.pos + 2;
+          let ch = this.buffer[i];
+          while (!isEmpty(ch) && ch !== ">")
+            ch = this.buffer[++i];
+          return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
+        } else {
+          let i = this.pos + 1;
+          let ch = this.buffer[i];
+          while (ch) {
+            if (tagChars.has(ch))
+              ch = this.buffer[++i];
+            else if (ch === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
+              ch = this.buffer[i += 3];
+            } else
+              break;
+          }
+          return yield* this.pushToIndex(i, false);
+        }
+      }
+      *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === "\n")
+          return yield* this.pushCount(1);
+        else if (ch === "\r" && this.charAt(1) === "\n")
+          return yield* this.pushCount(2);
+        else
+          return 0;
+      }
+      *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+          ch = this.buffer[++i];
+        } while (ch === " " || allowTabs && ch === "	");
+        const n = i - this.pos;
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos = i;
+        }
+        return n;
+      }
+      *pushUntil(test) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test(ch))
+          ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+      }
+    };
+    exports.Lexer = Lexer;
+  }
+});
+
+// node_modules/yaml/dist/parse/line-counter.js
+var require_line_counter = __commonJS({
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+    "use strict";
+    var LineCounter = class {
+      constructor() {
+        this.lineStarts = [];
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        this.linePos = (offset) => {
+          let low = 0;
+          let high = this.lineStarts.length;
+          while (low < high) {
+            const mid = low + high >> 1;
+            if (this.lineStarts[mid] < offset)
+              low = mid + 1;
+            else
+              high = mid;
+          }
+          if (this.lineStarts[low] === offset)
+            return { line: low + 1, col: 1 };
+          if (low === 0)
+            return { line: 0, col: offset };
+          const start = this.lineStarts[low - 1];
+          return { line: low, col: offset - start + 1 };
+        };
+      }
+    };
+    exports.LineCounter = LineCounter;
+  }
+});
+
+// node_modules/yaml/dist/parse/parser.js
+var require_parser = __commonJS({
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    var cst = require_cst();
+    var lexer = require_lexer();
+    function includesToken(list, type) {
+      for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
+          return true;
+      return false;
+    }
+    function findNonEmptyIndex(list) {
+      for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
+          case "space":
+          case "comment":
+          case "newline":
+            break;
+          default:
+            return i;
+        }
+      }
+      return -1;
+    }
+    function isFlowToken(token) {
+      switch (token?.type) {
+        case "alias":
+        case "scalar":
+        case "single-quoted-scalar":
+        case "double-quoted-scalar":
+        case "flow-collection":
+          return true;
+        default:
+          return false;
+      }
+    }
+    function getPrevProps(parent) {
+      switch (parent.type) {
+        case "document":
+          return parent.start;
+        case "block-map": {
+          const it = parent.items[parent.items.length - 1];
+          return it.sep ?? it.start;
+        }
+        case "block-seq":
+          return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+          return [];
+      }
+    }
+    function getFirstKeyStartProps(prev) {
+      if (prev.length === 0)
+        return [];
+      let i = prev.length;
+      loop: while (--i >= 0) {
+        switch (prev[i].type) {
+          case "doc-start":
+          case "explicit-key-ind":
+          case "map-value-ind":
+          case "seq-item-ind":
+          case "newline":
+            break loop;
+        }
+      }
+      while (prev[++i]?.type === "space") {
+      }
+      return prev.splice(i, prev.length);
+    }
+    function arrayPushArray(target, source) {
+      if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+      else
+        for (let i = 0; i < source.length; ++i)
+          target.push(source[i]);
+    }
+    function fixFlowSeqItems(fc) {
+      if (fc.start.type === "flow-seq-start") {
+        for (const it of fc.items) {
+          if (it.sep && !it.value && !includesToken(it.start, "explicit-key-ind") && !includesToken(it.sep, "map-value-ind")) {
+            if (it.key)
+              it.value = it.key;
+            delete it.key;
+            if (isFlowToken(it.value)) {
+              if (it.value.end)
+                arrayPushArray(it.value.end, it.sep);
+              else
+                it.value.end = it.sep;
+            } else
+              arrayPushArray(it.start, it.sep);
+            delete it.sep;
+          }
+        }
+      }
+    }
+    var Parser = class {
+      /**
+       * @param onNewLine - If defined, called separately with the start position of
+       *   each new line (in `parse()`, including the start of input).
+       */
+      constructor(onNewLine) {
+        this.atNewLine = true;
+        this.atScalar = false;
+        this.indent = 0;
+        this.offset = 0;
+        this.onKeyLine = false;
+        this.stack = [];
+        this.source = "";
+        this.type = "";
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+      }
+      /**
+       * Parse `source` as a YAML stream.
+       * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+       *
+       * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+       *
+       * @returns A generator of tokens representing each directive, document, and other structure.
+       */
+      *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+          this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+          yield* this.next(lexeme);
+        if (!incomplete)
+          yield* this.end();
+      }
+      /**
+       * Advance the parser by the `source` of one lexical token.
+       */
+      *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+          console.log("|", cst.prettyToken(source));
+        if (this.atScalar) {
+          this.atScalar = false;
+          yield* this.step();
+          this.offset += source.length;
+          return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+          const message = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          this.offset += source.length;
+        } else if (type === "scalar") {
+          this.atNewLine = false;
+          this.atScalar = true;
+          this.type = "scalar";
+        } else {
+          this.type = type;
+          yield* this.step();
+          switch (type) {
+            case "newline":
+              this.atNewLine = true;
+              this.indent = 0;
+              if (this.onNewLine)
+                this.onNewLine(this.offset + source.length);
+              break;
+            case "space":
+              if (this.atNewLine && source[0] === " ")
+                this.indent += source.length;
+              break;
+            case "explicit-key-ind":
+            case "map-value-ind":
+            case "seq-item-ind":
+              if (this.atNewLine)
+                this.indent += source.length;
+              break;
+            case "doc-mode":
+            case "flow-error-end":
+              return;
+            default:
+              this.atNewLine = false;
+          }
+          this.offset += source.length;
+        }
+      }
+      /** Call at end of input to push out any remaining constructions */
+      *end() {
+        while (this.stack.length > 0)
+          yield* this.pop();
+      }
+      get sourceToken() {
+        const st = {
+          type: this.type,
+          offset: this.offset,
+          indent: this.indent,
+          source: this.source
+        };
+        return st;
+      }
+      *step() {
+        const top = this.peek(1);
+        if (this.type === "doc-end" && top?.type !== "doc-end") {
+          while (this.stack.length > 0)
+            yield* this.pop();
+          this.stack.push({
+            type: "doc-end",
+            offset: this.offset,
+            source: this.source
+          });
+          return;
+        }
+        if (!top)
+          return yield* this.stream();
+        switch (top.type) {
+          case "document":
+            return yield* this.document(top);
+          case "alias":
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return yield* this.scalar(top);
+          case "block-scalar":
+            return yield* this.blockScalar(top);
+          case "block-map":
+            return yield* this.blockMap(top);
+          case "block-seq":
+            return yield* this.blockSequence(top);
+          case "flow-collection":
+            return yield* this.flowCollection(top);
+          case "doc-end":
+            return yield* this.documentEnd(top);
+        }
+        yield* this.pop();
+      }
+      peek(n) {
+        return this.stack[this.stack.length - n];
+      }
+      *pop(error62) {
+        const token = error62 ?? this.stack.pop();
+        if (!token) {
+          const message = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message };
+        } else if (this.stack.length === 0) {
+          yield token;
+        } else {
+          const top = this.peek(1);
+          if (token.type === "block-scalar") {
+            token.indent = "indent" in top ? top.indent : 0;
+          } else if (token.type === "flow-collection" && top.type === "document") {
+            token.indent = 0;
+          }
+          if (token.type === "flow-collection")
+            fixFlowSeqItems(token);
+          switch (top.type) {
+            case "document":
+              top.value = token;
+              break;
+            case "block-scalar":
+              top.props.push(token);
+              break;
+            case "block-map": {
+              const it = top.items[top.items.length - 1];
+              if (it.value) {
+                top.items.push({ start: [], key: token, sep: [] });
+                this.onKeyLine = true;
+                return;
+              } else if (it.sep) {
+                it.value = token;
+              } else {
+                Object.assign(it, { key: token, sep: [] });
+                this.onKeyLine = !it.explicitKey;
+                return;
+              }
+              break;
+            }
+            case "block-seq": {
+              const it = top.items[top.items.length - 1];
+              if (it.value)
+                top.items.push({ start: [], value: token });
+              else
+                it.value = token;
+              break;
+            }
+            case "flow-collection": {
+              const it = top.items[top.items.length - 1];
+              if (!it || it.value)
+                top.items.push({ start: [], key: token, sep: [] });
+              else if (it.sep)
+                it.value = token;
+              else
+                Object.assign(it, { key: token, sep: [] });
+              return;
+            }
+            /* istanbul ignore next should not happen */
+            default:
+              yield* this.pop();
+              yield* this.pop(token);
+          }
+          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
+            const last = token.items[token.items.length - 1];
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+              if (top.type === "document")
+                top.end = last.start;
+              else
+                top.items.push({ start: last.start });
+              token.items.splice(-1, 1);
+            }
+          }
+        }
+      }
+      *stream() {
+        switch (this.type) {
+          case "directive-line":
+            yield { type: "directive", offset: this.offset, source: this.source };
+            return;
+          case "byte-order-mark":
+          case "space":
+          case "comment":
+          case "newline":
+            yield this.sourceToken;
+            return;
+          case "doc-mode":
+          case "doc-start": {
+            const doc = {
+              type: "document",
+              offset: this.offset,
+              start: []
+            };
+            if (this.type === "doc-start")
+              doc.start.push(this.sourceToken);
+            this.stack.push(doc);
+            return;
+          }
+        }
+        yield {
+          type: "error",
+          offset: this.offset,
+          message: `Unexpected ${this.type} token in YAML stream`,
+          source: this.source
+        };
+      }
+      *document(doc) {
+        if (doc.value)
+          return yield* this.lineEnd(doc);
+        switch (this.type) {
+          case "doc-start": {
+            if (findNonEmptyIndex(doc.start) !== -1) {
+              yield* this.pop();
+              yield* this.step();
+            } else
+              doc.start.push(this.sourceToken);
+            return;
+          }
+          case "anchor":
+          case "tag":
+          case "space":
+          case "comment":
+          case "newline":
+            doc.start.push(this.sourceToken);
+            return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+          this.stack.push(bv);
+        else {
+          yield {
+            type: "error",
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML document`,
+            source: this.source
+          };
+        }
+      }
+      *scalar(scalar) {
+        if (this.type === "map-value-ind") {
+          const prev = getPrevProps(this.peek(2));
+          const start = getFirstKeyStartProps(prev);
+          let sep;
+          if (scalar.end) {
+            sep = scalar.end;
+            sep.push(this.sourceToken);
+            delete scalar.end;
+          } else
+            sep = [this.sourceToken];
+          const map2 = {
+            type: "block-map",
+            offset: scalar.offset,
+            indent: scalar.indent,
+            items: [{ start, key: scalar, sep }]
+          };
+          this.onKeyLine = true;
+          this.stack[this.stack.length - 1] = map2;
+        } else
+          yield* this.lineEnd(scalar);
+      }
+      *blockScalar(scalar) {
+        switch (this.type) {
+          case "space":
+          case "comment":
+          case "newline":
+            scalar.props.push(this.sourceToken);
+            return;
+          case "scalar":
+            scalar.source = this.source;
+            this.atNewLine = true;
+            this.indent = 0;
+            if (this.onNewLine) {
+              let nl = this.source.indexOf("\n") + 1;
+              while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf("\n", nl) + 1;
+              }
+            }
+            yield* this.pop();
+            break;
+          /* istanbul ignore next should not happen */
+          default:
+            yield* this.pop();
+            yield* this.step();
+        }
+      }
+      *blockMap(map2) {
+        const it = map2.items[map2.items.length - 1];
+        switch (this.type) {
+          case "newline":
+            this.onKeyLine = false;
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
+                end?.push(this.sourceToken);
+              else
+                map2.items.push({ start: [this.sourceToken] });
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
+            } else {
+              it.start.push(this.sourceToken);
+            }
+            return;
+          case "space":
+          case "comment":
+            if (it.value) {
+              map2.items.push({ start: [this.sourceToken] });
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
+            } else {
+              if (this.atIndentedComment(it.start, map2.indent)) {
+                const prev = map2.items[map2.items.length - 2];
+                const end = prev?.value?.end;
+                if (Array.isArray(end)) {
+                  arrayPushArray(end, it.start);
+                  end.push(this.sourceToken);
+                  map2.items.pop();
+                  return;
+                }
+              }
+              it.start.push(this.sourceToken);
+            }
+            return;
+        }
+        if (this.indent >= map2.indent) {
+          const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
+          const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
+          let start = [];
+          if (atNextItem && it.sep && !it.value) {
+            const nl = [];
+            for (let i = 0; i < it.sep.length; ++i) {
+              const st = it.sep[i];
+              switch (st.type) {
+                case "newline":
+                  nl.push(i);
+                  break;
+                case "space":
+                  break;
+                case "comment":
+                  if (st.indent > map2.indent)
+                    nl.length = 0;
+                  break;
+                default:
+                  nl.length = 0;
+              }
+            }
+            if (nl.length >= 2)
+              start = it.sep.splice(nl[1]);
+          }
+          switch (this.type) {
+            case "anchor":
+            case "tag":
+              if (atNextItem || it.value) {
+                start.push(this.sourceToken);
+                map2.items.push({ start });
+                this.onKeyLine = true;
+              } else if (it.sep) {
+                it.sep.push(this.sourceToken);
+              } else {
+                it.start.push(this.sourceToken);
+              }
+              return;
+            case "explicit-key-ind":
+              if (!it.sep && !it.explicitKey) {
+                it.start.push(this.sourceToken);
+                it.explicitKey = true;
+              } else if (atNextItem || it.value) {
+                start.push(this.sourceToken);
+                map2.items.push({ start, explicitKey: true });
+              } else {
+                this.stack.push({
+                  type: "block-map",
+                  offset: this.offset,
+                  indent: this.indent,
+                  items: [{ start: [this.sourceToken], explicitKey: true }]
+                });
+              }
+              this.onKeyLine = true;
+              return;
+            case "map-value-ind":
+              if (it.explicitKey) {
+                if (!it.sep) {
+                  if (includesToken(it.start, "newline")) {
+                    Object.assign(it, { key: null, sep: [this.sourceToken] });
+                  } else {
+                    const start2 = getFirstKeyStartProps(it.start);
+                    this.stack.push({
+                      type: "block-map",
+                      offset: this.offset,
+                      indent: this.indent,
+                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                    });
+                  }
+                } else if (it.value) {
+                  map2.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                } else if (includesToken(it.sep, "map-value-ind")) {
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                  });
+                } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
+                  const start2 = getFirstKeyStartProps(it.start);
+                  const key = it.key;
+                  const sep = it.sep;
+                  sep.push(this.sourceToken);
+                  delete it.key;
+                  delete it.sep;
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: start2, key, sep }]
+                  });
+                } else if (start.length > 0) {
+                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else {
+                  it.sep.push(this.sourceToken);
+                }
+              } else {
+                if (!it.sep) {
+                  Object.assign(it, { key: null, sep: [this.sourceToken] });
+                } else if (it.value || atNextItem) {
+                  map2.items.push({ start, key: null, sep: [this.sourceToken] });
+                } else if (includesToken(it.sep, "map-value-ind")) {
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                  });
+                } else {
+                  it.sep.push(this.sourceToken);
+                }
+              }
+              this.onKeyLine = true;
+              return;
+            case "alias":
+            case "scalar":
+            case "single-quoted-scalar":
+            case "double-quoted-scalar": {
+              const fs = this.flowScalar(this.type);
+              if (atNextItem || it.value) {
+                map2.items.push({ start, key: fs, sep: [] });
+                this.onKeyLine = true;
+              } else if (it.sep) {
+                this.stack.push(fs);
+              } else {
+                Object.assign(it, { key: fs, sep: [] });
+                this.onKeyLine = true;
+              }
+              return;
+            }
+            default: {
+              const bv = this.startBlockValue(map2);
+              if (bv) {
+                if (bv.type === "block-seq") {
+                  if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
+                    yield* this.pop({
+                      type: "error",
+                      offset: this.offset,
+                      message: "Unexpected block-seq-ind on same line with key",
+                      source: this.source
+                    });
+                    return;
+                  }
+                } else if (atMapIndent) {
+                  map2.items.push({ start });
+                }
+                this.stack.push(bv);
+                return;
+              }
+            }
+          }
+        }
+        yield* this.pop();
+        yield* this.step();
+      }
+      *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+          case "newline":
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
+                end?.push(this.sourceToken);
+              else
+                seq.items.push({ start: [this.sourceToken] });
+            } else
+              it.start.push(this.sourceToken);
+            return;
+          case "space":
+          case "comment":
+            if (it.value)
+              seq.items.push({ start: [this.sourceToken] });
+            else {
+              if (this.atIndentedComment(it.start, seq.indent)) {
+                const prev = seq.items[seq.items.length - 2];
+                const end = prev?.value?.end;
+                if (Array.isArray(end)) {
+                  arrayPushArray(end, it.start);
+                  end.push(this.sourceToken);
+                  seq.items.pop();
+                  return;
+                }
+              }
+              it.start.push(this.sourceToken);
+            }
+            return;
+          case "anchor":
+          case "tag":
+            if (it.value || this.indent <= seq.indent)
+              break;
+            it.start.push(this.sourceToken);
+            return;
+          case "seq-item-ind":
+            if (this.indent !== seq.indent)
+              break;
+            if (it.value || includesToken(it.start, "seq-item-ind"))
+              seq.items.push({ start: [this.sourceToken] });
+            else
+              it.start.push(this.sourceToken);
+            return;
+        }
+        if (this.indent > seq.indent) {
+          const bv = this.startBlockValue(seq);
+          if (bv) {
+            this.stack.push(bv);
+            return;
+          }
+        }
+        yield* this.pop();
+        yield* this.step();
+      }
+      *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === "flow-error-end") {
+          let top;
+          do {
+            yield* this.pop();
+            top = this.peek(1);
+          } while (top?.type === "flow-collection");
+        } else if (fc.end.length === 0) {
+          switch (this.type) {
+            case "comma":
+            case "explicit-key-ind":
+              if (!it || it.sep)
+                fc.items.push({ start: [this.sourceToken] });
+              else
+                it.start.push(this.sourceToken);
+              return;
+            case "map-value-ind":
+              if (!it || it.value)
+                fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
+              else
+                Object.assign(it, { key: null, sep: [this.sourceToken] });
+              return;
+            case "space":
+            case "comment":
+            case "newline":
+            case "anchor":
+            case "tag":
+              if (!it || it.value)
+                fc.items.push({ start: [this.sourceToken] });
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
+              else
+                it.start.push(this.sourceToken);
+              return;
+            case "alias":
+            case "scalar":
+            case "single-quoted-scalar":
+            case "double-quoted-scalar": {
+              const fs = this.flowScalar(this.type);
+              if (!it || it.value)
+                fc.items.push({ start: [], key: fs, sep: [] });
+              else if (it.sep)
+                this.stack.push(fs);
+              else
+                Object.assign(it, { key: fs, sep: [] });
+              return;
+            }
+            case "flow-map-end":
+            case "flow-seq-end":
+              fc.end.push(this.sourceToken);
+              return;
+          }
+          const bv = this.startBlockValue(fc);
+          if (bv)
+            this.stack.push(bv);
+          else {
+            yield* this.pop();
+            yield* this.step();
+          }
+        } else {
+          const parent = this.peek(2);
+          if (parent.type === "block-map" && (this.type === "map-value-ind" && parent.indent === fc.indent || this.type === "newline" && !parent.items[parent.items.length - 1].sep)) {
+            yield* this.pop();
+            yield* this.step();
+          } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            fixFlowSeqItems(fc);
+            const sep = fc.end.splice(1, fc.end.length);
+            sep.push(this.sourceToken);
+            const map2 = {
+              type: "block-map",
+              offset: fc.offset,
+              indent: fc.indent,
+              items: [{ start, key: fc, sep }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map2;
+          } else {
+            yield* this.lineEnd(fc);
+          }
+        }
+      }
+      flowScalar(type) {
+        if (this.onNewLine) {
+          let nl = this.source.indexOf("\n") + 1;
+          while (nl !== 0) {
+            this.onNewLine(this.offset + nl);
+            nl = this.source.indexOf("\n", nl) + 1;
+          }
+        }
+        return {
+          type,
+          offset: this.offset,
+          indent: this.indent,
+          source: this.source
+        };
+      }
+      startBlockValue(parent) {
+        switch (this.type) {
+          case "alias":
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return this.flowScalar(this.type);
+          case "block-scalar-header":
+            return {
+              type: "block-scalar",
+              offset: this.offset,
+              indent: this.indent,
+              props: [this.sourceToken],
+              source: ""
+            };
+          case "flow-map-start":
+          case "flow-seq-start":
+            return {
+              type: "flow-collection",
+              offset: this.offset,
+              indent: this.indent,
+              start: this.sourceToken,
+              items: [],
+              end: []
+            };
+          case "seq-item-ind":
+            return {
+              type: "block-seq",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start: [this.sourceToken] }]
+            };
+          case "explicit-key-ind": {
+            this.onKeyLine = true;
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            start.push(this.sourceToken);
+            return {
+              type: "block-map",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start, explicitKey: true }]
+            };
+          }
+          case "map-value-ind": {
+            this.onKeyLine = true;
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            return {
+              type: "block-map",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start, key: null, sep: [this.sourceToken] }]
+            };
+          }
+        }
+        return null;
+      }
+      atIndentedComment(start, indent) {
+        if (this.type !== "comment")
+          return false;
+        if (this.indent <= indent)
+          return false;
+        return start.every((st) => st.type === "newline" || st.type === "space");
+      }
+      *documentEnd(docEnd) {
+        if (this.type !== "doc-mode") {
+          if (docEnd.end)
+            docEnd.end.push(this.sourceToken);
+          else
+            docEnd.end = [this.sourceToken];
+          if (this.type === "newline")
+            yield* this.pop();
+        }
+      }
+      *lineEnd(token) {
+        switch (this.type) {
+          case "comma":
+          case "doc-start":
+          case "doc-end":
+          case "flow-seq-end":
+          case "flow-map-end":
+          case "map-value-ind":
+            yield* this.pop();
+            yield* this.step();
+            break;
+          case "newline":
+            this.onKeyLine = false;
+          // fallthrough
+          case "space":
+          case "comment":
+          default:
+            if (token.end)
+              token.end.push(this.sourceToken);
+            else
+              token.end = [this.sourceToken];
+            if (this.type === "newline")
+              yield* this.pop();
+        }
+      }
+    };
+    exports.Parser = Parser;
+  }
+});
+
+// node_modules/yaml/dist/public-api.js
+var require_public_api = __commonJS({
+  "node_modules/yaml/dist/public-api.js"(exports) {
+    "use strict";
+    var composer = require_composer();
+    var Document = require_Document();
+    var errors = require_errors();
+    var log = require_log();
+    var identity = require_identity();
+    var lineCounter = require_line_counter();
+    var parser = require_parser();
+    function parseOptions(options) {
+      const prettyErrors = options.prettyErrors !== false;
+      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
+      return { lineCounter: lineCounter$1, prettyErrors };
+    }
+    function parseAllDocuments(source, options = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const composer$1 = new composer.Composer(options);
+      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+      if (prettyErrors && lineCounter2)
+        for (const doc of docs) {
+          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        }
+      if (docs.length > 0)
+        return docs;
+      return Object.assign([], { empty: true }, composer$1.streamInfo());
+    }
+    function parseDocument(source, options = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const composer$1 = new composer.Composer(options);
+      let doc = null;
+      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+          doc = _doc;
+        else if (doc.options.logLevel !== "silent") {
+          doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+          break;
+        }
+      }
+      if (prettyErrors && lineCounter2) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+      }
+      return doc;
+    }
+    function parse3(src, reviver, options) {
+      let _reviver = void 0;
+      if (typeof reviver === "function") {
+        _reviver = reviver;
+      } else if (options === void 0 && reviver && typeof reviver === "object") {
+        options = reviver;
+      }
+      const doc = parseDocument(src, options);
+      if (!doc)
+        return null;
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== "silent")
+          throw doc.errors[0];
+        else
+          doc.errors = [];
+      }
+      return doc.toJS(Object.assign({ reviver: _reviver }, options));
+    }
+    function stringify(value, replacer, options) {
+      let _replacer = null;
+      if (typeof replacer === "function" || Array.isArray(replacer)) {
+        _replacer = replacer;
+      } else if (options === void 0 && replacer) {
+        options = replacer;
+      }
+      if (typeof options === "string")
+        options = options.length;
+      if (typeof options === "number") {
+        const indent = Math.round(options);
+        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+      }
+      if (value === void 0) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+          return void 0;
+      }
+      if (identity.isDocument(value) && !_replacer)
+        return value.toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
+    }
+    exports.parse = parse3;
+    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseDocument = parseDocument;
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/index.js
+var require_dist = __commonJS({
+  "node_modules/yaml/dist/index.js"(exports) {
+    "use strict";
+    var composer = require_composer();
+    var Document = require_Document();
+    var Schema = require_Schema();
+    var errors = require_errors();
+    var Alias = require_Alias();
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var cst = require_cst();
+    var lexer = require_lexer();
+    var lineCounter = require_line_counter();
+    var parser = require_parser();
+    var publicApi = require_public_api();
+    var visit2 = require_visit();
+    exports.Composer = composer.Composer;
+    exports.Document = Document.Document;
+    exports.Schema = Schema.Schema;
+    exports.YAMLError = errors.YAMLError;
+    exports.YAMLParseError = errors.YAMLParseError;
+    exports.YAMLWarning = errors.YAMLWarning;
+    exports.Alias = Alias.Alias;
+    exports.isAlias = identity.isAlias;
+    exports.isCollection = identity.isCollection;
+    exports.isDocument = identity.isDocument;
+    exports.isMap = identity.isMap;
+    exports.isNode = identity.isNode;
+    exports.isPair = identity.isPair;
+    exports.isScalar = identity.isScalar;
+    exports.isSeq = identity.isSeq;
+    exports.Pair = Pair.Pair;
+    exports.Scalar = Scalar.Scalar;
+    exports.YAMLMap = YAMLMap.YAMLMap;
+    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.CST = cst;
+    exports.Lexer = lexer.Lexer;
+    exports.LineCounter = lineCounter.LineCounter;
+    exports.Parser = parser.Parser;
+    exports.parse = publicApi.parse;
+    exports.parseAllDocuments = publicApi.parseAllDocuments;
+    exports.parseDocument = publicApi.parseDocument;
+    exports.stringify = publicApi.stringify;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
+  }
+});
+
 // node_modules/pino-std-serializers/lib/err-helpers.js
 var require_err_helpers = __commonJS({
   "node_modules/pino-std-serializers/lib/err-helpers.js"(exports, module) {
@@ -4613,7 +11943,7 @@ var require_atomic_sleep = __commonJS({
   "node_modules/atomic-sleep/index.js"(exports, module) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
-      let sleep = function(ms) {
+      let sleep2 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -4624,9 +11954,9 @@ var require_atomic_sleep = __commonJS({
         Atomics.wait(nil, 0, 0, Number(ms));
       };
       const nil = new Int32Array(new SharedArrayBuffer(4));
-      module.exports = sleep;
+      module.exports = sleep2;
     } else {
-      let sleep = function(ms) {
+      let sleep2 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -4638,7 +11968,7 @@ var require_atomic_sleep = __commonJS({
         while (target > Date.now()) {
         }
       };
-      module.exports = sleep;
+      module.exports = sleep2;
     }
   }
 });
@@ -4648,10 +11978,10 @@ var require_sonic_boom = __commonJS({
   "node_modules/sonic-boom/index.js"(exports, module) {
     "use strict";
     var fs = __require("fs");
-    var EventEmitter = __require("events");
+    var EventEmitter2 = __require("events");
     var inherits = __require("util").inherits;
     var path = __require("path");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var assert2 = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -4724,7 +12054,7 @@ var require_sonic_boom = __commonJS({
       if (!(this instanceof SonicBoom)) {
         return new SonicBoom(opts);
       }
-      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir, retryEAGAIN, fsync, contentMode, mode } = opts || {};
+      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir2, retryEAGAIN, fsync, contentMode, mode } = opts || {};
       fd = fd || dest;
       this._len = 0;
       this.fd = -1;
@@ -4749,7 +12079,7 @@ var require_sonic_boom = __commonJS({
       this.append = append || false;
       this.mode = mode;
       this.retryEAGAIN = retryEAGAIN || (() => true);
-      this.mkdir = mkdir || false;
+      this.mkdir = mkdir2 || false;
       let fsWriteSync;
       let fsWrite;
       if (contentMode === kContentModeBuffer) {
@@ -4797,7 +12127,7 @@ var require_sonic_boom = __commonJS({
           if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep(BUSY_WRITE_TIMEOUT);
+                sleep2(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -4885,7 +12215,7 @@ var require_sonic_boom = __commonJS({
       sonic._asyncDrainScheduled = false;
       sonic.emit("drain");
     }
-    inherits(SonicBoom, EventEmitter);
+    inherits(SonicBoom, EventEmitter2);
     function mergeBuf(bufs, len) {
       if (bufs.length === 0) {
         return kEmptyBuffer;
@@ -5110,7 +12440,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep(BUSY_WRITE_TIMEOUT);
+          sleep2(BUSY_WRITE_TIMEOUT);
         }
       }
       try {
@@ -5147,7 +12477,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep(BUSY_WRITE_TIMEOUT);
+          sleep2(BUSY_WRITE_TIMEOUT);
         }
       }
     }
@@ -5390,8 +12720,8 @@ var require_wait = __commonJS({
   "node_modules/thread-stream/lib/wait.js"(exports, module) {
     "use strict";
     var WAIT_MS = 1e4;
-    function wait(state, index2, expected2, timeout, done) {
-      const max = timeout === Infinity ? Infinity : Date.now() + timeout;
+    function wait(state, index2, expected2, timeout2, done) {
+      const max = timeout2 === Infinity ? Infinity : Date.now() + timeout2;
       const check2 = (previous) => {
         const current = Atomics.load(state, index2);
         if (current >= expected2) {
@@ -5423,8 +12753,8 @@ var require_wait = __commonJS({
       };
       check2();
     }
-    function waitDiff(state, index2, expected2, timeout, done) {
-      const max = timeout === Infinity ? Infinity : Date.now() + timeout;
+    function waitDiff(state, index2, expected2, timeout2, done) {
+      const max = timeout2 === Infinity ? Infinity : Date.now() + timeout2;
       const check2 = () => {
         const current = Atomics.load(state, index2);
         if (current !== expected2) {
@@ -5475,9 +12805,9 @@ var require_thread_stream = __commonJS({
   "node_modules/thread-stream/index.js"(exports, module) {
     "use strict";
     var { version: version2 } = require_package();
-    var { EventEmitter } = __require("events");
+    var { EventEmitter: EventEmitter2 } = __require("events");
     var { Worker } = __require("worker_threads");
-    var { join } = __require("path");
+    var { join: join2 } = __require("path");
     var { pathToFileURL } = __require("url");
     var { wait } = require_wait();
     var {
@@ -5529,7 +12859,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join2(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -5655,7 +12985,7 @@ var require_thread_stream = __commonJS({
       stream.worker.off("exit", onWorkerExit);
       destroy(stream, code !== 0 ? new Error("the worker thread exited") : null);
     }
-    var ThreadStream = class extends EventEmitter {
+    var ThreadStream = class extends EventEmitter2 {
       constructor(opts = {}) {
         super();
         if (opts.bufferSize < 4) {
@@ -6042,9 +13372,9 @@ var require_transport = __commonJS({
     var { createRequire } = __require("module");
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
-    var { join, isAbsolute, sep } = __require("node:path");
+    var { join: join2, isAbsolute: isAbsolute2, sep } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
     var { transportUsesMultistreamSym } = require_symbols();
@@ -6115,7 +13445,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute(path) && !existsSync(path);
+      return isAbsolute2(path) && !existsSync(path);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -6168,7 +13498,7 @@ var require_transport = __commonJS({
           return;
         }
         stream.flushSync();
-        sleep(100);
+        sleep2(100);
         stream.end();
       }
       return stream;
@@ -6197,7 +13527,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -6218,7 +13548,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -6241,11 +13571,11 @@ var require_transport = __commonJS({
       return stream;
       function fixTarget(origin) {
         origin = bundlerOverrides[origin] || origin;
-        if (isAbsolute(origin) || origin.indexOf("file://") === 0) {
+        if (isAbsolute2(origin) || origin.indexOf("file://") === 0) {
           return origin;
         }
         if (origin === "pino/file") {
-          return join(__dirname, "..", "file.js");
+          return join2(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -6823,7 +14153,7 @@ var require_meta = __commonJS({
 var require_proto = __commonJS({
   "node_modules/pino/lib/proto.js"(exports, module) {
     "use strict";
-    var { EventEmitter } = __require("node:events");
+    var { EventEmitter: EventEmitter2 } = __require("node:events");
     var {
       lsCacheSym,
       levelValSym,
@@ -6904,7 +14234,7 @@ var require_proto = __commonJS({
       [getLevelSym]: getLevel,
       [setLevelSym]: setLevel
     };
-    Object.setPrototypeOf(prototype, EventEmitter.prototype);
+    Object.setPrototypeOf(prototype, EventEmitter2.prototype);
     module.exports = function() {
       return Object.create(prototype);
     };
@@ -7054,12 +14384,12 @@ var require_safe_stable_stringify = __commonJS({
   "node_modules/safe-stable-stringify/index.js"(exports, module) {
     "use strict";
     var { hasOwnProperty } = Object.prototype;
-    var stringify = configure();
-    stringify.configure = configure;
+    var stringify = configure2();
+    stringify.configure = configure2;
     stringify.stringify = stringify;
     stringify.default = stringify;
     exports.stringify = stringify;
-    exports.configure = configure;
+    exports.configure = configure2;
     module.exports = stringify;
     var strEscapeSequencesRegExp = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
     function strEscape(str) {
@@ -7191,7 +14521,7 @@ var require_safe_stable_stringify = __commonJS({
         }
       }
     }
-    function configure(options) {
+    function configure2(options) {
       options = { ...options };
       const fail = getStrictOption(options);
       if (fail) {
@@ -7225,7 +14555,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join = ",";
+            let join2 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -7239,7 +14569,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join2 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -7247,13 +14577,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join2;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -7274,7 +14604,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join2 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -7288,13 +14618,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join2;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -7335,7 +14665,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join = ",";
+            let join2 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -7348,7 +14678,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join2 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -7356,13 +14686,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join2;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -7375,7 +14705,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join2 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -7384,7 +14714,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -7442,20 +14772,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join2 = `,
+              const join3 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join2;
+                res2 += join3;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -7471,16 +14801,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join = `,
+            const join2 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join, maximumBreadth);
+              res += stringifyTypedArray(value, join2, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join;
+              separator = join2;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -7491,13 +14821,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join;
+                separator = join2;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join2;
             }
             if (separator !== "") {
               res = `
@@ -7826,7 +15156,7 @@ var require_pino = __commonJS({
     var time3 = require_time();
     var proto = require_proto();
     var symbols = require_symbols();
-    var { configure } = require_safe_stable_stringify();
+    var { configure: configure2 } = require_safe_stable_stringify();
     var { assertDefaultLevelFound, mappings, genLsCache, genLevelComparison, assertLevelComparison } = require_levels();
     var { DEFAULT_LEVELS, SORTING_ORDER } = require_constants();
     var {
@@ -7930,7 +15260,7 @@ var require_pino = __commonJS({
         onChild,
         msgPrefix
       } = opts;
-      const stringifySafe = configure({
+      const stringifySafe = configure2({
         maximumDepth: depthLimit,
         maximumBreadth: edgeLimit
       });
@@ -8046,6 +15376,168 @@ var require_pino = __commonJS({
   }
 });
 
+// node_modules/eventemitter3/index.js
+var require_eventemitter3 = __commonJS({
+  "node_modules/eventemitter3/index.js"(exports, module) {
+    "use strict";
+    var has = Object.prototype.hasOwnProperty;
+    var prefix = "~";
+    function Events() {
+    }
+    if (Object.create) {
+      Events.prototype = /* @__PURE__ */ Object.create(null);
+      if (!new Events().__proto__) prefix = false;
+    }
+    function EE(fn, context, once) {
+      this.fn = fn;
+      this.context = context;
+      this.once = once || false;
+    }
+    function addListener(emitter, event, fn, context, once) {
+      if (typeof fn !== "function") {
+        throw new TypeError("The listener must be a function");
+      }
+      var listener = new EE(fn, context || emitter, once), evt = prefix ? prefix + event : event;
+      if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
+      else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
+      else emitter._events[evt] = [emitter._events[evt], listener];
+      return emitter;
+    }
+    function clearEvent(emitter, evt) {
+      if (--emitter._eventsCount === 0) emitter._events = new Events();
+      else delete emitter._events[evt];
+    }
+    function EventEmitter2() {
+      this._events = new Events();
+      this._eventsCount = 0;
+    }
+    EventEmitter2.prototype.eventNames = function eventNames() {
+      var names = [], events, name;
+      if (this._eventsCount === 0) return names;
+      for (name in events = this._events) {
+        if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
+      }
+      if (Object.getOwnPropertySymbols) {
+        return names.concat(Object.getOwnPropertySymbols(events));
+      }
+      return names;
+    };
+    EventEmitter2.prototype.listeners = function listeners(event) {
+      var evt = prefix ? prefix + event : event, handlers = this._events[evt];
+      if (!handlers) return [];
+      if (handlers.fn) return [handlers.fn];
+      for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
+        ee[i] = handlers[i].fn;
+      }
+      return ee;
+    };
+    EventEmitter2.prototype.listenerCount = function listenerCount(event) {
+      var evt = prefix ? prefix + event : event, listeners = this._events[evt];
+      if (!listeners) return 0;
+      if (listeners.fn) return 1;
+      return listeners.length;
+    };
+    EventEmitter2.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
+      var evt = prefix ? prefix + event : event;
+      if (!this._events[evt]) return false;
+      var listeners = this._events[evt], len = arguments.length, args, i;
+      if (listeners.fn) {
+        if (listeners.once) this.removeListener(event, listeners.fn, void 0, true);
+        switch (len) {
+          case 1:
+            return listeners.fn.call(listeners.context), true;
+          case 2:
+            return listeners.fn.call(listeners.context, a1), true;
+          case 3:
+            return listeners.fn.call(listeners.context, a1, a2), true;
+          case 4:
+            return listeners.fn.call(listeners.context, a1, a2, a3), true;
+          case 5:
+            return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
+          case 6:
+            return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
+        }
+        for (i = 1, args = new Array(len - 1); i < len; i++) {
+          args[i - 1] = arguments[i];
+        }
+        listeners.fn.apply(listeners.context, args);
+      } else {
+        var length = listeners.length, j;
+        for (i = 0; i < length; i++) {
+          if (listeners[i].once) this.removeListener(event, listeners[i].fn, void 0, true);
+          switch (len) {
+            case 1:
+              listeners[i].fn.call(listeners[i].context);
+              break;
+            case 2:
+              listeners[i].fn.call(listeners[i].context, a1);
+              break;
+            case 3:
+              listeners[i].fn.call(listeners[i].context, a1, a2);
+              break;
+            case 4:
+              listeners[i].fn.call(listeners[i].context, a1, a2, a3);
+              break;
+            default:
+              if (!args) for (j = 1, args = new Array(len - 1); j < len; j++) {
+                args[j - 1] = arguments[j];
+              }
+              listeners[i].fn.apply(listeners[i].context, args);
+          }
+        }
+      }
+      return true;
+    };
+    EventEmitter2.prototype.on = function on(event, fn, context) {
+      return addListener(this, event, fn, context, false);
+    };
+    EventEmitter2.prototype.once = function once(event, fn, context) {
+      return addListener(this, event, fn, context, true);
+    };
+    EventEmitter2.prototype.removeListener = function removeListener(event, fn, context, once) {
+      var evt = prefix ? prefix + event : event;
+      if (!this._events[evt]) return this;
+      if (!fn) {
+        clearEvent(this, evt);
+        return this;
+      }
+      var listeners = this._events[evt];
+      if (listeners.fn) {
+        if (listeners.fn === fn && (!once || listeners.once) && (!context || listeners.context === context)) {
+          clearEvent(this, evt);
+        }
+      } else {
+        for (var i = 0, events = [], length = listeners.length; i < length; i++) {
+          if (listeners[i].fn !== fn || once && !listeners[i].once || context && listeners[i].context !== context) {
+            events.push(listeners[i]);
+          }
+        }
+        if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
+        else clearEvent(this, evt);
+      }
+      return this;
+    };
+    EventEmitter2.prototype.removeAllListeners = function removeAllListeners(event) {
+      var evt;
+      if (event) {
+        evt = prefix ? prefix + event : event;
+        if (this._events[evt]) clearEvent(this, evt);
+      } else {
+        this._events = new Events();
+        this._eventsCount = 0;
+      }
+      return this;
+    };
+    EventEmitter2.prototype.off = EventEmitter2.prototype.removeListener;
+    EventEmitter2.prototype.addListener = EventEmitter2.prototype.on;
+    EventEmitter2.prefixed = prefix;
+    EventEmitter2.EventEmitter = EventEmitter2;
+    if ("undefined" !== typeof module) {
+      module.exports = EventEmitter2;
+    }
+  }
+});
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -8087,3748 +15579,13 @@ var BadInputError = class extends ZtoqError {
   }
 };
 
-// src/cli/mock-command.ts
-import { readFile } from "node:fs/promises";
+// src/cli/migrate-command.ts
+import { join } from "node:path";
 
-// src/log/logger.ts
-var import_pino = __toESM(require_pino(), 1);
-function createLogger(bindings = {}) {
-  return (0, import_pino.pino)(
-    {
-      level: process.env.ZTOQ_LOG_LEVEL ?? "info",
-      base: bindings,
-      // Whatever a caller passes, credentials never reach a log line.
-      redact: { paths: ["token", "password", "*.token", "*.password", "headers.authorization"], censor: "[redacted]" }
-    },
-    import_pino.pino.destination({ fd: 2, sync: true })
-  );
-}
-
-// src/mock/start.ts
-import { randomBytes } from "node:crypto";
-
-// src/zephyr/datetime.ts
-function toZephyrDateTime(ms) {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}
-
-// src/mock/random.ts
-var SeededRandom = class _SeededRandom {
-  #state;
-  constructor(seed) {
-    this.#state = seed >>> 0 || 2654435769;
-  }
-  /** A float in [0, 1). */
-  next() {
-    this.#state = this.#state + 1831565813 >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  }
-  /** An integer in [min, max], both inclusive. */
-  int(min, max) {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(probability) {
-    return this.next() < probability;
-  }
-  pick(items) {
-    if (items.length === 0) throw new RangeError("pick from an empty list");
-    return items[Math.floor(this.next() * items.length)];
-  }
-  /** A few distinct items, in their original order. */
-  sample(items, count) {
-    const chosen = /* @__PURE__ */ new Set();
-    const wanted = Math.min(count, items.length);
-    while (chosen.size < wanted) chosen.add(Math.floor(this.next() * items.length));
-    return [...chosen].sort((a, b) => a - b).map((i) => items[i]);
-  }
-  /** An independent stream, so that adding draws in one place does not shift another. */
-  fork(label) {
-    let h = this.#state ^ 2166136261;
-    for (const ch of label) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-    return new _SeededRandom(h >>> 0);
-  }
-};
-
-// src/mock/dataset/text.ts
-var verbs = ["Verify", "Check", "Ensure", "Validate", "Confirm", "Test", "Open", "Submit", "Reject", "Export"];
-var objects = [
-  "login form",
-  "password reset",
-  "shopping cart",
-  "invoice PDF",
-  "search results",
-  "user profile",
-  "payment gateway",
-  "audit log",
-  "session timeout",
-  "two-factor prompt",
-  "CSV import",
-  "dashboard widget",
-  "notification email",
-  "API rate limit",
-  "dark mode toggle"
-];
-var qualifiers = [
-  "with valid data",
-  "with an expired token",
-  "on a slow network",
-  "after a page reload",
-  "as a read-only user",
-  "with 10,000 rows",
-  "in Safari",
-  "with an empty payload",
-  "under concurrent edits",
-  "with the keyboard only"
-];
-var foreign = [
-  "\xDCberpr\xFCfung der W\xE4hrung (\u20AC)",
-  "V\xE9rifier l'acc\xE8s \xAB invit\xE9 \xBB",
-  "\u30ED\u30B0\u30A4\u30F3\u753B\u9762\u3092\u78BA\u8A8D\u3059\u308B",
-  "\u68C0\u67E5\u8D2D\u7269\u8F66\u603B\u989D",
-  "\u0627\u0644\u062A\u062D\u0642\u0642 \u0645\u0646 \u062A\u0633\u062C\u064A\u0644 \u0627\u0644\u062F\u062E\u0648\u0644",
-  "\u041F\u0440\u043E\u0432\u0435\u0440\u043A\u0430 \u043E\u0442\u0447\u0451\u0442\u0430",
-  "A\xE7\xE3o conclu\xEDda com \xEAxito \u2705",
-  "\xC9moji handling \u{1F680}\u{1F525} in titles",
-  `Quotes "double" and 'single' & <angle>`,
-  "Backslash \\ and percent % and hash #"
-];
-function sentence(random) {
-  return `${random.pick(verbs)} ${random.pick(objects)} ${random.pick(qualifiers)}`;
-}
-function title(random) {
-  return random.chance(0.12) ? `${random.pick(foreign)} \u2014 ${sentence(random)}` : sentence(random);
-}
-function richText(random) {
-  const roll = random.next();
-  if (roll < 0.3) return sentence(random);
-  if (roll < 0.55) return `${sentence(random)}.<br>${sentence(random)}.`;
-  if (roll < 0.75) {
-    return `<p><strong>${sentence(random)}</strong></p><ul><li>${sentence(random)}</li><li>${random.pick(foreign)}</li></ul>`;
-  }
-  if (roll < 0.9) {
-    return `See <a href="https://example.com/spec?id=${random.int(1, 999)}&amp;v=2">the spec</a> &amp; ${random.pick(foreign)}`;
-  }
-  return `${random.pick(foreign)}<br><em>${sentence(random)}</em> &lt;tag&gt; 5 &gt; 3`;
-}
-function testData(random) {
-  const roll = random.next();
-  if (roll < 0.45) return null;
-  if (roll < 0.8)
-    return `username = user${random.int(1, 99)}@example.com<br>password = ${random.pick(["hunter2", "P@ss w0rd!", "p\xE4ssw\xF6rd"])}`;
-  return `{"amount": ${random.int(1, 5e3) / 100}, "currency": "${random.pick(["EUR", "USD", "JPY"])}"}`;
-}
-function expected(random) {
-  return random.pick([
-    "The page shows a confirmation",
-    "An error message names the invalid field",
-    "The record is saved and listed first",
-    "Nothing changes; the request is rejected with 403",
-    "The download starts within 2 seconds",
-    "Le total affich\xE9 est correct (TVA incluse)",
-    "\u7D50\u679C\u304C\u8868\u793A\u3055\u308C\u308B",
-    "<b>Success</b> banner is visible<br>and dismissible"
-  ]);
-}
-var bddScript = (random) => [
-  `Feature: ${sentence(random)}`,
-  "",
-  `  Scenario: ${sentence(random)}`,
-  `    Given the user is on the ${random.pick(objects)} page`,
-  `    When they ${random.pick(verbs).toLowerCase()} the ${random.pick(objects)}`,
-  `    Then ${expected(random).toLowerCase()}`,
-  "",
-  "  Scenario Outline: parameterised",
-  "    Given a <role> account",
-  "    Then access is <result>",
-  "    Examples:",
-  "      | role   | result  |",
-  "      | admin  | granted |",
-  "      | viewer | denied  |"
-].join("\n");
-var plainScript = (random) => `1. ${sentence(random)}
-2. ${sentence(random)}
-3. ${expected(random)}
-
-Note: ${random.pick(foreign)}`;
-
-// src/mock/dataset/generate.ts
-var PROJECT_ID = 10005;
-var EPOCH = Date.UTC(2025, 0, 6, 9, 0, 0);
-var HOUR = 36e5;
-function generateProject(options) {
-  const random = new SeededRandom(options.seed ?? 1);
-  const key = options.projectKey ?? "DEMO";
-  const base = options.baseUrl ?? "https://api.zephyrscale.smartbear.com/v2";
-  const count = Math.max(1, Math.round(options.testCases));
-  const project = { id: PROJECT_ID, jiraProjectId: 10100, key, enabled: true };
-  const projectRef = { id: PROJECT_ID, self: `${base}/projects/${PROJECT_ID}` };
-  const ref = (collection, id3) => ({ id: id3, self: `${base}/${collection}/${id3}` });
-  const users = Array.from({ length: 8 }, (_, i) => `5b10a2844c20165700ede2${(i + 10).toString(16).padStart(2, "0")}`);
-  const owner = (r) => r.chance(0.8) ? ((id3) => ({ self: `https://example.atlassian.net/rest/api/2/user?accountId=${id3}`, accountId: id3 }))(
-    r.pick(users)
-  ) : null;
-  const statuses = [];
-  const statusTypes = {};
-  const addStatus = (type, name, color, extra = {}) => {
-    const id3 = 1e4 + statuses.length;
-    statuses.push({
-      id: id3,
-      project: projectRef,
-      name,
-      description: null,
-      index: statuses.filter((s) => statusTypes[String(s.id)] === type).length,
-      color,
-      archived: extra.archived ?? false,
-      default: extra.default ?? false
-    });
-    statusTypes[String(id3)] = type;
-    return id3;
-  };
-  const caseStatuses = [
-    addStatus("TEST_CASE", "Draft", "#cccccc", { default: true }),
-    addStatus("TEST_CASE", "Approved", "#00ff00"),
-    addStatus("TEST_CASE", "Deprecated", "#ff0000")
-  ];
-  addStatus("TEST_CASE", "Legacy Review", "#999999", { archived: true });
-  const cycleStatuses = [
-    addStatus("TEST_CYCLE", "Not Executed", "#cccccc", { default: true }),
-    addStatus("TEST_CYCLE", "In Progress", "#ffff00"),
-    addStatus("TEST_CYCLE", "Done", "#00ff00")
-  ];
-  const notExecuted = addStatus("TEST_EXECUTION", "Not Executed", "#cccccc", { default: true });
-  const executionStatuses2 = [
-    addStatus("TEST_EXECUTION", "In Progress", "#ffff00"),
-    addStatus("TEST_EXECUTION", "Pass", "#00ff00"),
-    addStatus("TEST_EXECUTION", "Fail", "#ff0000"),
-    addStatus("TEST_EXECUTION", "Blocked", "#4444ff")
-  ];
-  const stepStatuses = [notExecuted, ...executionStatuses2];
-  const priorities = ["Critical", "High", "Normal", "Low"].map((name, index2) => ({
-    id: 1 + index2,
-    project: projectRef,
-    name,
-    description: `${name} priority`,
-    index: index2,
-    color: ["#ff0000", "#ff8800", "#0088ff", "#888888"][index2],
-    default: name === "Normal"
-  }));
-  const environments = ["Chrome", "Firefox", "Safari", "iOS 18"].map((name, index2) => ({
-    id: 1 + index2,
-    project: projectRef,
-    name,
-    description: `${name} test environment`,
-    index: index2,
-    archived: false
-  }));
-  const folders = [];
-  const folderNames = ["Authentication", "Checkout", "Reporting", "Admin", "Mobile", "API", "Billing", "Search"];
-  const addFolder = (type, parentId, name) => {
-    const id3 = 1e5 + folders.length + 1;
-    const siblings = folders.filter((f) => f.parentId === parentId && f.folderType === type).length;
-    folders.push({ id: id3, parentId, name, index: siblings, folderType: type, project: projectRef });
-    return id3;
-  };
-  const folderRandom = random.fork("folders");
-  const caseFolderCount = Math.max(4, Math.round(count / 15));
-  const caseFolders = [];
-  for (let i = 0; i < caseFolderCount; i++) {
-    const parent = i < 3 || caseFolders.length === 0 || folderRandom.chance(0.3) ? null : folderRandom.pick(caseFolders);
-    const name = `${folderRandom.pick(folderNames)} ${i + 1}${folderRandom.chance(0.1) ? " \u2013 Gr\xF6\xDFe & \xAB\xDCbersicht\xBB" : ""}`;
-    caseFolders.push(addFolder("TEST_CASE", parent, name));
-  }
-  let deepParent = null;
-  for (let depth = 1; depth <= 7; depth++) deepParent = addFolder("TEST_CASE", deepParent, `Level ${depth}`);
-  caseFolders.push(deepParent);
-  const emptyParent = addFolder("TEST_CASE", null, "Empty area");
-  addFolder("TEST_CASE", emptyParent, "Nothing here yet");
-  const cycleFolders = [];
-  for (let i = 0; i < Math.max(2, Math.round(count / 200)); i++) {
-    const parent = cycleFolders.length > 0 && folderRandom.chance(0.4) ? folderRandom.pick(cycleFolders) : null;
-    cycleFolders.push(addFolder("TEST_CYCLE", parent, `Release ${2025 + Math.floor(i / 4)}.${i % 4 + 1}`));
-  }
-  addFolder("TEST_CYCLE", null, "Archive (empty)");
-  const testCases = [];
-  const testSteps = {};
-  const testScripts = {};
-  const categories = ["Functional", "Security", "Performance", "Usability"];
-  const platforms = ["Web", "Android", "iOS", "Desktop"];
-  let stepId = 1;
-  let scriptId = 1;
-  const callable = [];
-  for (let i = 1; i <= count; i++) {
-    const r = random.fork(`case-${i}`);
-    const caseKey = `${key}-T${i}`;
-    const id3 = 1e3 + i;
-    testCases.push({
-      id: id3,
-      key: caseKey,
-      name: title(r).slice(0, 255),
-      project: projectRef,
-      createdOn: toZephyrDateTime(EPOCH + i * HOUR),
-      objective: r.chance(0.85) ? richText(r) : null,
-      precondition: r.chance(0.6) ? richText(r) : null,
-      estimatedTime: r.chance(0.7) ? r.int(1, 120) * 6e4 : null,
-      labels: r.sample(["Regression", "Smoke", "Automated", "Performance", "UI", "API", "Flaky"], r.int(0, 3)),
-      component: r.chance(0.5) ? jiraRef("component", 1e4 + r.int(1, 5)) : null,
-      priority: ref("priorities", r.pick(priorities).id),
-      status: ref("statuses", r.pick(caseStatuses)),
-      folder: r.chance(0.92) ? ref("folders", r.pick(caseFolders)) : null,
-      owner: owner(r),
-      testScript: { self: `${base}/testcases/${caseKey}/testscript` },
-      customFields: {
-        "Build Number": r.chance(0.8) ? r.int(1, 500) : null,
-        "Release Date": r.chance(0.7) ? `2025-${pad(r.int(1, 12))}-${pad(r.int(1, 28))}` : null,
-        "Pre-Condition(s)": r.chance(0.5) ? `${sentence(r)}. <br> ${sentence(r)}.` : null,
-        Implemented: r.chance(0.5),
-        Category: r.chance(0.9) ? r.pick(categories) : null,
-        Platforms: r.sample(platforms, r.int(0, 3)),
-        Reviewer: r.chance(0.6) ? r.pick(users) : null,
-        "Effort (days)": r.chance(0.5) ? r.int(1, 40) / 4 : null
-      },
-      links: {
-        self: `${base}/testcases/${caseKey}/links`,
-        issues: Array.from({ length: r.int(0, 2) }, (_, n) => ({
-          self: `${base}/links/${id3 * 10 + n}`,
-          ...((issueId) => ({ issueId, target: jiraRef("issue", issueId).self }))(2e4 + r.int(1, 300)),
-          id: id3 * 10 + n,
-          type: r.pick(["COVERAGE", "BLOCKS", "RELATED"])
-        })),
-        webLinks: r.chance(0.2) ? [
-          {
-            self: `${base}/links/${id3 * 10 + 5}`,
-            description: "Design doc",
-            url: `https://wiki.example.com/page/${i}`,
-            id: id3 * 10 + 5,
-            type: "RELATED"
-          }
-        ] : []
-      }
-    });
-    const roll = r.next();
-    if (roll < 0.05) {
-      testScripts[caseKey] = { id: scriptId++, type: "plain", text: plainScript(r) };
-      continue;
-    }
-    if (roll < 0.1) {
-      testScripts[caseKey] = { id: scriptId++, type: "bdd", text: bddScript(r) };
-      continue;
-    }
-    const size = roll < 0.14 ? r.int(101, 150) : roll < 0.24 ? r.int(13, 60) : roll < 0.3 ? 0 : r.int(1, 12);
-    const steps = [];
-    for (let n = 0; n < size; n++) {
-      if (callable.length > 0 && r.chance(0.06)) {
-        const target = r.pick(callable);
-        steps.push({
-          id: stepId++,
-          testCase: {
-            self: `${base}/testcases/${target}/teststeps`,
-            testCaseKey: target,
-            parameters: r.chance(0.5) ? [
-              { name: "username", type: "DEFAULT_VALUE", value: `user${r.int(1, 9)}@example.com` },
-              { name: "locale", type: "MANUAL_INPUT", value: r.pick(["en-GB", "de-DE", "ja-JP"]) }
-            ] : []
-          }
-        });
-        continue;
-      }
-      steps.push({
-        id: stepId++,
-        inline: {
-          description: richText(r),
-          testData: testData(r),
-          expectedResult: expected(r),
-          customFields: {},
-          reflectRef: null
-        }
-      });
-    }
-    testSteps[caseKey] = steps;
-    if (size > 0 && size <= 12 && steps.every((s) => s.inline)) callable.push(caseKey);
-  }
-  const testCycles = [];
-  const testExecutions = [];
-  const testExecutionSteps = {};
-  let executionStepId = 1;
-  const cycleCount = Math.max(2, Math.round(count / 25));
-  const addExecution = (r, testCase, cycle, when) => {
-    const n = testExecutions.length + 1;
-    const id3 = 5e4 + n;
-    const status = r.pick(executionStatuses2);
-    testExecutions.push({
-      id: id3,
-      key: `${key}-E${n}`,
-      project: projectRef,
-      testCase: { id: testCase.id, self: `${base}/testcases/${testCase.key}/versions/1` },
-      environment: r.chance(0.75) ? ref("environments", r.pick(environments).id) : null,
-      jiraProjectVersion: cycle?.jiraProjectVersion ?? null,
-      testExecutionStatus: ref("statuses", status),
-      actualEndDate: toZephyrDateTime(when),
-      estimatedTime: testCase.estimatedTime ?? null,
-      executionTime: r.chance(0.8) ? r.int(5, 3600) * 1e3 : null,
-      executedById: r.chance(0.9) ? r.pick(users) : null,
-      assignedToId: r.chance(0.5) ? r.pick(users) : null,
-      comment: r.chance(0.4) ? richText(r) : null,
-      automated: false,
-      testCycle: cycle ? ref("testcycles", cycle.id) : null,
-      customFields: {},
-      links: { self: `${base}/testexecutions/${id3}/links`, issues: [] }
-    });
-    const inline = (testSteps[testCase.key] ?? []).flatMap((s) => s.inline ? [s.inline] : []);
-    testExecutionSteps[String(id3)] = inline.map((step) => ({
-      id: executionStepId++,
-      inline: {
-        description: step.description ?? null,
-        testData: step.testData ?? null,
-        expectedResult: step.expectedResult ?? null,
-        actualResult: r.chance(0.5) ? expected(r) : null,
-        testDataRowNumber: null,
-        reflectRef: null,
-        status: ref("statuses", r.pick(stepStatuses))
-      }
-    }));
-  };
-  for (let c = 1; c <= cycleCount; c++) {
-    const r = random.fork(`cycle-${c}`);
-    const start = EPOCH + (count + c * 24) * HOUR;
-    const cycle = {
-      id: 2e4 + c,
-      key: `${key}-R${c}`,
-      name: `${r.pick(["Sprint", "Regression", "Release", "Smoke"])} ${c}${r.chance(0.1) ? " \u2014 n\xE4chtlich \u{1F319}" : ""}`,
-      project: projectRef,
-      jiraProjectVersion: r.chance(0.5) ? jiraRef("version", 1e4 + r.int(1, 6)) : null,
-      status: ref("statuses", r.pick(cycleStatuses)),
-      folder: c === 1 ? null : r.chance(0.8) ? ref("folders", r.pick(cycleFolders)) : null,
-      description: r.chance(0.7) ? richText(r) : null,
-      plannedStartDate: toZephyrDateTime(start),
-      plannedEndDate: toZephyrDateTime(start + r.int(2, 14) * 24 * HOUR),
-      owner: owner(r),
-      customFields: { "Sprint Goal": r.chance(0.5) ? sentence(r) : null },
-      links: { self: `${base}/testcycles/${2e4 + c}/links`, issues: [], webLinks: [], testPlans: [] }
-    };
-    testCycles.push(cycle);
-    const members2 = r.sample(testCases, Math.min(testCases.length, r.int(5, 40)));
-    for (const testCase of members2) {
-      const runs = r.chance(0.12) ? r.int(2, 3) : 1;
-      for (let k = 0; k < runs; k++) addExecution(r, testCase, cycle, start + (k + 1) * r.int(1, 20) * HOUR);
-    }
-  }
-  const looseRandom = random.fork("executions-outside-cycles");
-  for (let n = 0; n < Math.max(2, Math.round(count / 50)); n++) {
-    addExecution(looseRandom, looseRandom.pick(testCases), null, EPOCH + (count + n) * HOUR);
-  }
-  return {
-    project,
-    folders,
-    statuses,
-    priorities,
-    environments,
-    testCases,
-    testCycles,
-    testExecutions,
-    testSteps,
-    testScripts,
-    testExecutionSteps,
-    statusTypes
-  };
-}
-function jiraRef(kind, id3) {
-  return { id: id3, self: `https://example.atlassian.net/rest/api/2/${kind}/${id3}` };
-}
-function pad(n) {
-  return String(n).padStart(2, "0");
-}
-
-// node_modules/@hono/node-server/dist/constants-BLSFu_RU.mjs
-var X_ALREADY_SENT = "x-hono-already-sent";
-
-// node_modules/@hono/node-server/dist/index.mjs
-import { STATUS_CODES, ServerResponse, createServer } from "node:http";
-import { Http2ServerRequest, constants } from "node:http2";
-import { Readable } from "node:stream";
-
-// node_modules/hono/dist/helper/websocket/index.js
-var defineWebSocketHelper = (handler) => {
-  return ((...args) => {
-    if (typeof args[0] === "function") {
-      const [createEvents, options] = args;
-      return async function upgradeWebSocket2(c, next) {
-        const result = await handler(c, await createEvents(c), options);
-        if (result) return result;
-        await next();
-      };
-    } else {
-      const [c, events, options] = args;
-      return (async () => {
-        const upgraded = await handler(c, events, options);
-        if (!upgraded) throw new Error("Failed to upgrade WebSocket");
-        return upgraded;
-      })();
-    }
-  });
-};
-
-// node_modules/@hono/node-server/dist/index.mjs
-var RequestError = class extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = "RequestError";
-  }
-};
-var nonJoinedHeaders = /* @__PURE__ */ new Set([
-  "age",
-  "authorization",
-  "content-length",
-  "content-type",
-  "etag",
-  "expires",
-  "from",
-  "host",
-  "if-modified-since",
-  "if-unmodified-since",
-  "last-modified",
-  "location",
-  "max-forwards",
-  "proxy-authorization",
-  "referer",
-  "retry-after",
-  "server",
-  "user-agent"
-]);
-var validHeaderName = /^[!#$%&'*+\-.^_`|~\dA-Za-z]+$/;
-var isHttpWhitespace = (code) => code === 9 || code === 10 || code === 13 || code === 32;
-var normalizeHeaderValue = (value) => {
-  if (!isHttpWhitespace(value.charCodeAt(0)) && !isHttpWhitespace(value.charCodeAt(value.length - 1))) return value;
-  let start = 0;
-  let end = value.length;
-  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
-  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--;
-  return value.slice(start, end);
-};
-var forbiddenHeaderValue = /[\0\r\n]/;
-var GlobalHeaders = globalThis.Headers;
-var materializeHeaders = (rawHeaders, HeadersCtor = GlobalHeaders) => {
-  const headers = new HeadersCtor();
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    if (!name.startsWith(":")) headers.append(name, rawHeaders[i + 1]);
-  }
-  return headers;
-};
-var RequestHeaders = class {
-  #incoming;
-  #rawHeaders;
-  #headers;
-  #invalidValue;
-  constructor(incoming) {
-    this.#incoming = incoming;
-    if (incoming instanceof Http2ServerRequest) this.#rawHeaders = incoming.rawHeaders.slice();
-  }
-  get #lazyRawHeaders() {
-    return this.#rawHeaders ??= this.#incoming.rawHeaders.slice();
-  }
-  get #native() {
-    if (!this.#headers) {
-      this.#headers = materializeHeaders(this.#lazyRawHeaders);
-      this.#rawHeaders = void 0;
-    }
-    return this.#headers;
-  }
-  #normalizedName(name) {
-    if (typeof name !== "string") return;
-    if (!validHeaderName.test(name)) throw new TypeError(`Invalid header name: ${name}`);
-    return name.toLowerCase();
-  }
-  #lookupHttp1(lowerName) {
-    const headers = this.#incoming instanceof Http2ServerRequest ? void 0 : this.#incoming.headers;
-    if (!headers || nonJoinedHeaders.has(lowerName) || lowerName === "set-cookie" || lowerName === "__proto__") return;
-    if (!Object.hasOwn(headers, lowerName)) return null;
-    const rawValue = headers[lowerName];
-    if (typeof rawValue === "string") {
-      const value = normalizeHeaderValue(rawValue);
-      return forbiddenHeaderValue.test(value) ? void 0 : value;
-    }
-  }
-  #lookup(rawHeaders, lowerName) {
-    const separator = lowerName === "cookie" ? "; " : ", ";
-    let value = null;
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      const rawName = rawHeaders[i];
-      if (rawName.length === lowerName.length && rawName.toLowerCase() === lowerName) {
-        const rawValue = normalizeHeaderValue(rawHeaders[i + 1]);
-        if (forbiddenHeaderValue.test(rawValue)) {
-          this.#invalidValue = true;
-          return;
-        }
-        value = value === null ? rawValue : value + separator + rawValue;
-      }
-    }
-    return value;
-  }
-  append(name, value) {
-    this.#native.append(name, value);
-  }
-  delete(name) {
-    this.#native.delete(name);
-  }
-  get(name) {
-    const lowerName = this.#normalizedName(name);
-    if (lowerName && !this.#headers && !this.#invalidValue) {
-      const http1Value = this.#lookupHttp1(lowerName);
-      if (http1Value !== void 0) return http1Value;
-      const value = this.#lookup(this.#lazyRawHeaders, lowerName);
-      if (value !== void 0) return value;
-    }
-    return this.#native.get(name);
-  }
-  has(name) {
-    const lowerName = this.#normalizedName(name);
-    if (lowerName && !this.#headers && !this.#invalidValue) {
-      const http1Value = this.#lookupHttp1(lowerName);
-      if (http1Value !== void 0) return http1Value !== null;
-      const value = this.#lookup(this.#lazyRawHeaders, lowerName);
-      if (value !== void 0) return value !== null;
-    }
-    return this.#native.has(name);
-  }
-  set(name, value) {
-    this.#native.set(name, value);
-  }
-  getSetCookie() {
-    return this.#native.getSetCookie();
-  }
-  keys() {
-    return this.#native.keys();
-  }
-  values() {
-    return this.#native.values();
-  }
-  entries() {
-    return this.#native.entries();
-  }
-  forEach(callback, thisArg) {
-    this.#native.forEach((value, key) => {
-      callback.call(thisArg, value, key, this);
-    });
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-};
-Object.defineProperty(RequestHeaders.prototype, /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom"), { value: function(depth, options, inspectFn) {
-  return `Headers (lightweight) ${inspectFn(Object.fromEntries(this), {
-    ...options,
-    depth: depth == null ? null : depth - 1
-  })}`;
-} });
-Object.setPrototypeOf(RequestHeaders.prototype, GlobalHeaders.prototype);
-var newHeadersFromIncoming = (incoming) => globalThis.Headers === GlobalHeaders ? new RequestHeaders(incoming) : materializeHeaders(incoming.rawHeaders, globalThis.Headers);
-var reValidRequestUrl = /^\/[!#$&-;=?-\[\]_a-z~]*$/;
-var reDotSegment = /\/\.\.?(?:[/?#]|$)/;
-var reValidHost = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
-var validateRequestTarget = (target) => {
-  const backslash = target.indexOf("\\");
-  if (backslash !== -1) {
-    const query = target.indexOf("?");
-    if (query === -1 || backslash < query) throw new RequestError("Backslash in request path");
-  }
-};
-var buildUrl = (scheme, host, incomingUrl) => {
-  const url2 = `${scheme}://${host}${incomingUrl}`;
-  if (!reValidHost.test(host)) {
-    validateRequestTarget(incomingUrl);
-    const urlObj = new URL(url2);
-    if (urlObj.hostname.length !== host.length && urlObj.hostname !== (host.includes(":") ? host.replace(/:\d+$/, "") : host).toLowerCase()) throw new RequestError("Invalid host header");
-    return urlObj.href;
-  } else if (incomingUrl.length === 0) return url2 + "/";
-  else {
-    if (incomingUrl.charCodeAt(0) !== 47) throw new RequestError("Invalid URL");
-    if (!reValidRequestUrl.test(incomingUrl) || reDotSegment.test(incomingUrl)) {
-      validateRequestTarget(incomingUrl);
-      return new URL(url2).href;
-    }
-    return url2;
-  }
-};
-var toRequestError = (e) => {
-  if (e instanceof RequestError) return e;
-  return new RequestError(e.message, { cause: e });
-};
-var GlobalRequest = global.Request;
-var Request$1 = class extends GlobalRequest {
-  constructor(input2, options) {
-    if (typeof input2 === "object" && getRequestCache in input2) {
-      const hasReplacementBody = options !== void 0 && "body" in options && options.body != null;
-      if (input2[bodyConsumedDirectlyKey] && !hasReplacementBody) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
-      input2 = input2[getRequestCache]();
-    }
-    if (typeof options?.body?.getReader !== "undefined") options.duplex ??= "half";
-    super(input2, options);
-  }
-};
-var wrapBodyStream = /* @__PURE__ */ Symbol("wrapBodyStream");
-var byteExactEncodings = /* @__PURE__ */ new Set([
-  "latin1",
-  "binary",
-  "hex",
-  "base64",
-  "base64url"
-]);
-var isByteExactEncoding = (encoding) => encoding === null || byteExactEncodings.has(encoding);
-var bodyBufferedBeforeDisconnectKey = /* @__PURE__ */ Symbol("bodyBufferedBeforeDisconnect");
-var bodyBufferedLengthBeforeDisconnectKey = /* @__PURE__ */ Symbol("bodyBufferedLengthBeforeDisconnect");
-var toBufferChunk = (chunk, encoding) => Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding ?? "utf8");
-var isRecoverableDisconnectedIncoming = (incoming) => !(incoming instanceof Http2ServerRequest) && !!incoming.complete && !!incoming.readableAborted && typeof incoming.read === "function" && isByteExactEncoding(incoming.readableEncoding);
-var recordBodyBufferedBeforeDisconnect = (incoming) => {
-  if (incoming.readableDidRead || !isRecoverableDisconnectedIncoming(incoming)) return;
-  const incomingWithRecovery = incoming;
-  incomingWithRecovery[bodyBufferedLengthBeforeDisconnectKey] ??= incoming.readableLength;
-};
-var readBodyBufferedBeforeDisconnect = (incoming, chunks) => {
-  if (incoming.readableDidRead && !chunks || !isRecoverableDisconnectedIncoming(incoming)) return;
-  const incomingWithRecovery = incoming;
-  if (incomingWithRecovery[bodyBufferedBeforeDisconnectKey] !== void 0) return incomingWithRecovery[bodyBufferedBeforeDisconnectKey];
-  let result;
-  const errored = incoming.errored;
-  if (errored && errored.code !== "ECONNRESET") result = errored;
-  else if (incomingWithRecovery[bodyBufferedLengthBeforeDisconnectKey] !== void 0 && incoming.readableLength !== incomingWithRecovery[bodyBufferedLengthBeforeDisconnectKey]) result = newBodyUnusableError();
-  else {
-    const bodyChunks = chunks ?? [];
-    const chunk = incoming.read();
-    if (chunk !== null) bodyChunks.push(toBufferChunk(chunk, incoming.readableEncoding));
-    const buffer = bodyChunks.length === 1 ? bodyChunks[0] : Buffer.concat(bodyChunks);
-    result = buffer;
-    const contentLength = incoming.headers["content-length"];
-    if (typeof contentLength === "string" && /^\d+$/.test(contentLength)) {
-      const expectedLength = Number(contentLength);
-      if (Number.isSafeInteger(expectedLength) && buffer.length !== expectedLength) result = newBodyUnusableError();
-    }
-  }
-  incomingWithRecovery[bodyBufferedBeforeDisconnectKey] = result;
-  return result;
-};
-var enqueueBufferedBody = (controller, buffered) => {
-  if (buffered instanceof Error) {
-    controller.error(buffered);
-    return;
-  }
-  if (buffered.length > 0) controller.enqueue(buffered);
-  controller.close();
-};
-var newRequestFromIncoming = (method, url2, headers, incoming, abortController) => {
-  const init = {
-    method,
-    headers,
-    signal: abortController.signal
-  };
-  if (method === "TRACE") {
-    init.method = "GET";
-    const req = new Request$1(url2, init);
-    Object.defineProperty(req, "method", { get() {
-      return "TRACE";
-    } });
-    return req;
-  }
-  if (!(method === "GET" || method === "HEAD")) if ("rawBody" in incoming && incoming.rawBody instanceof Buffer) init.body = new ReadableStream({ start(controller) {
-    controller.enqueue(incoming.rawBody);
-    controller.close();
-  } });
-  else if (incoming[wrapBodyStream]) {
-    let reader;
-    init.body = new ReadableStream({ async pull(controller) {
-      try {
-        if (!reader) {
-          const buffered = readBodyBufferedBeforeDisconnect(incoming);
-          if (buffered !== void 0) {
-            enqueueBufferedBody(controller, buffered);
-            return;
-          }
-        }
-        reader ||= Readable.toWeb(incoming).getReader();
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error62) {
-        controller.error(error62);
-      }
-    } });
-  } else {
-    const buffered = readBodyBufferedBeforeDisconnect(incoming);
-    if (buffered !== void 0) init.body = new ReadableStream({ start(controller) {
-      enqueueBufferedBody(controller, buffered);
-    } });
-    else init.body = Readable.toWeb(incoming);
-  }
-  return new Request$1(url2, init);
-};
-var getRequestCache = /* @__PURE__ */ Symbol("getRequestCache");
-var requestCache = /* @__PURE__ */ Symbol("requestCache");
-var incomingKey = /* @__PURE__ */ Symbol("incomingKey");
-var urlKey = /* @__PURE__ */ Symbol("urlKey");
-var methodKey = /* @__PURE__ */ Symbol("methodKey");
-var headersKey = /* @__PURE__ */ Symbol("headersKey");
-var abortControllerKey = /* @__PURE__ */ Symbol("abortControllerKey");
-var getAbortController = /* @__PURE__ */ Symbol("getAbortController");
-var abortRequest = /* @__PURE__ */ Symbol("abortRequest");
-var bodyBufferKey = /* @__PURE__ */ Symbol("bodyBuffer");
-var bodyReadPromiseKey = /* @__PURE__ */ Symbol("bodyReadPromise");
-var bodyConsumedDirectlyKey = /* @__PURE__ */ Symbol("bodyConsumedDirectly");
-var bodyLockReaderKey = /* @__PURE__ */ Symbol("bodyLockReader");
-var abortReasonKey = /* @__PURE__ */ Symbol("abortReason");
-var newBodyUnusableError = () => {
-  return /* @__PURE__ */ new TypeError("Body is unusable");
-};
-var rejectBodyUnusable = () => {
-  return Promise.reject(newBodyUnusableError());
-};
-var textDecoder = new TextDecoder();
-var consumeBodyDirectOnce = (request) => {
-  if (request[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
-  request[bodyConsumedDirectlyKey] = true;
-};
-var toArrayBuffer = (buf) => {
-  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-};
-var contentType = (request) => {
-  return (request[headersKey] ||= newHeadersFromIncoming(request[incomingKey])).get("content-type") || "";
-};
-var methodTokenRegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-var normalizeIncomingMethod = (method) => {
-  if (typeof method !== "string" || method.length === 0) return "GET";
-  switch (method) {
-    case "DELETE":
-    case "GET":
-    case "HEAD":
-    case "OPTIONS":
-    case "PATCH":
-    case "POST":
-    case "PUT":
-    case "QUERY":
-      return method;
-  }
-  const upper = method.toUpperCase();
-  switch (upper) {
-    case "DELETE":
-    case "GET":
-    case "HEAD":
-    case "OPTIONS":
-    case "POST":
-    case "PUT":
-      return upper;
-    default:
-      return method;
-  }
-};
-var validateDirectReadMethod = (method) => {
-  if (!methodTokenRegExp.test(method)) return /* @__PURE__ */ new TypeError(`'${method}' is not a valid HTTP method.`);
-  const normalized = method.toUpperCase();
-  if (normalized === "CONNECT" || normalized === "TRACK" || normalized === "TRACE" && method !== "TRACE") return /* @__PURE__ */ new TypeError(`'${method}' HTTP method is unsupported.`);
-};
-var readBodyWithFastPath = (request, method, fromBuffer) => {
-  if (request[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
-  const methodName = request.method;
-  if (methodName === "GET" || methodName === "HEAD") return request[getRequestCache]()[method]();
-  const methodValidationError = validateDirectReadMethod(methodName);
-  if (methodValidationError) return Promise.reject(methodValidationError);
-  if (request[requestCache]) {
-    if (methodName !== "TRACE") return request[requestCache][method]();
-  }
-  const alreadyUsedError = consumeBodyDirectOnce(request);
-  if (alreadyUsedError) return alreadyUsedError;
-  const raw2 = readRawBodyIfAvailable(request);
-  if (raw2) {
-    const result = Promise.resolve(fromBuffer(raw2, request));
-    request[bodyBufferKey] = void 0;
-    return result;
-  }
-  return readBodyDirect(request).then((buf) => {
-    const result = fromBuffer(buf, request);
-    request[bodyBufferKey] = void 0;
-    return result;
-  });
-};
-var readRawBodyIfAvailable = (request) => {
-  const incoming = request[incomingKey];
-  if ("rawBody" in incoming && incoming.rawBody instanceof Buffer) return incoming.rawBody;
-};
-var normalizeAbortError = (request, incoming) => {
-  if (incoming.errored) return incoming.errored;
-  const reason = request[abortReasonKey];
-  if (reason !== void 0) return reason instanceof Error ? reason : new Error(String(reason));
-  return /* @__PURE__ */ new Error("Client connection prematurely closed.");
-};
-var readBodyDirect = (request) => {
-  if (request[bodyBufferKey]) return Promise.resolve(request[bodyBufferKey]);
-  if (request[bodyReadPromiseKey]) return request[bodyReadPromiseKey];
-  const incoming = request[incomingKey];
-  if (incoming.readableDidRead) return rejectBodyUnusable();
-  const buffered = readBodyBufferedBeforeDisconnect(incoming);
-  if (buffered !== void 0) {
-    if (buffered instanceof Error) return Promise.reject(buffered);
-    request[bodyBufferKey] = buffered;
-    return Promise.resolve(buffered);
-  }
-  const promise2 = new Promise((resolve, reject) => {
-    const chunks = [];
-    let settled = false;
-    const finish = (callback) => {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      callback();
-    };
-    const recoverCompleteBodyAfterDisconnect = (error62) => {
-      const streamError = incoming.errored ?? error62;
-      if (!isRecoverableDisconnectedIncoming(incoming) || streamError && streamError.code !== "ECONNRESET") return false;
-      finish(() => {
-        const recovered = readBodyBufferedBeforeDisconnect(incoming, chunks);
-        if (recovered instanceof Error) reject(recovered);
-        else if (recovered === void 0) reject(error62 ?? normalizeAbortError(request, incoming));
-        else {
-          request[bodyBufferKey] = recovered;
-          resolve(recovered);
-        }
-      });
-      return true;
-    };
-    const onData = (chunk) => {
-      chunks.push(toBufferChunk(chunk, incoming.readableEncoding));
-    };
-    const onEnd = () => {
-      finish(() => {
-        const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        request[bodyBufferKey] = buffer;
-        resolve(buffer);
-      });
-    };
-    const onError = (error62) => {
-      if (recoverCompleteBodyAfterDisconnect(error62)) return;
-      finish(() => {
-        reject(error62);
-      });
-    };
-    const onClose = () => {
-      if (incoming.readableEnded) {
-        onEnd();
-        return;
-      }
-      if (recoverCompleteBodyAfterDisconnect()) return;
-      finish(() => {
-        reject(normalizeAbortError(request, incoming));
-      });
-    };
-    const cleanup = () => {
-      incoming.off("data", onData);
-      incoming.off("end", onEnd);
-      incoming.off("error", onError);
-      incoming.off("close", onClose);
-      request[bodyReadPromiseKey] = void 0;
-    };
-    incoming.on("data", onData);
-    incoming.on("end", onEnd);
-    incoming.on("error", onError);
-    incoming.on("close", onClose);
-    queueMicrotask(() => {
-      if (settled) return;
-      if (incoming.readableEnded) onEnd();
-      else if (incoming.errored) onError(incoming.errored);
-      else if (incoming.destroyed) onClose();
-    });
-  });
-  request[bodyReadPromiseKey] = promise2;
-  return promise2;
-};
-var requestPrototype = {
-  get method() {
-    return this[methodKey];
-  },
-  get url() {
-    return this[urlKey];
-  },
-  get headers() {
-    return this[headersKey] ||= newHeadersFromIncoming(this[incomingKey]);
-  },
-  [abortRequest](reason) {
-    if (this[abortReasonKey] === void 0) this[abortReasonKey] = reason;
-    const abortController = this[abortControllerKey];
-    if (abortController && !abortController.signal.aborted) abortController.abort(reason);
-  },
-  [getAbortController]() {
-    this[abortControllerKey] ||= new AbortController();
-    if (this[abortReasonKey] !== void 0 && !this[abortControllerKey].signal.aborted) this[abortControllerKey].abort(this[abortReasonKey]);
-    return this[abortControllerKey];
-  },
-  [getRequestCache]() {
-    const abortController = this[getAbortController]();
-    if (this[requestCache]) return this[requestCache];
-    const method = this.method;
-    if (this[bodyConsumedDirectlyKey] && !(method === "GET" || method === "HEAD")) {
-      this[bodyBufferKey] = void 0;
-      const init = {
-        method: method === "TRACE" ? "GET" : method,
-        headers: this.headers,
-        signal: abortController.signal
-      };
-      if (method !== "TRACE") {
-        init.body = new ReadableStream({ start(c) {
-          c.close();
-        } });
-        init.duplex = "half";
-      }
-      const req = new Request$1(this[urlKey], init);
-      if (method === "TRACE") Object.defineProperty(req, "method", { get() {
-        return "TRACE";
-      } });
-      return this[requestCache] = req;
-    }
-    return this[requestCache] = newRequestFromIncoming(this.method, this[urlKey], this.headers, this[incomingKey], abortController);
-  },
-  get body() {
-    if (!this[bodyConsumedDirectlyKey]) return this[getRequestCache]().body;
-    const request = this[getRequestCache]();
-    if (!this[bodyLockReaderKey] && request.body) this[bodyLockReaderKey] = request.body.getReader();
-    return request.body;
-  },
-  get bodyUsed() {
-    if (this[bodyConsumedDirectlyKey]) return true;
-    if (this[requestCache]) return this[requestCache].bodyUsed;
-    return false;
-  }
-};
-Object.defineProperty(requestPrototype, "signal", { get() {
-  return this[getAbortController]().signal;
-} });
-[
-  "cache",
-  "credentials",
-  "destination",
-  "duplex",
-  "integrity",
-  "mode",
-  "redirect",
-  "referrer",
-  "referrerPolicy",
-  "keepalive"
-].forEach((k) => {
-  Object.defineProperty(requestPrototype, k, { get() {
-    return this[getRequestCache]()[k];
-  } });
-});
-["clone", "formData"].forEach((k) => {
-  Object.defineProperty(requestPrototype, k, { value: function() {
-    if (this[bodyConsumedDirectlyKey]) {
-      if (k === "clone") throw newBodyUnusableError();
-      return rejectBodyUnusable();
-    }
-    return this[getRequestCache]()[k]();
-  } });
-});
-Object.defineProperty(requestPrototype, "text", { value: function() {
-  return readBodyWithFastPath(this, "text", (buf) => textDecoder.decode(buf));
-} });
-Object.defineProperty(requestPrototype, "arrayBuffer", { value: function() {
-  return readBodyWithFastPath(this, "arrayBuffer", (buf) => toArrayBuffer(buf));
-} });
-Object.defineProperty(requestPrototype, "blob", { value: function() {
-  return readBodyWithFastPath(this, "blob", (buf, request) => {
-    const type = contentType(request);
-    const init = type ? { headers: { "content-type": type } } : void 0;
-    return new Response(buf, init).blob();
-  });
-} });
-Object.defineProperty(requestPrototype, "json", { value: function() {
-  if (this[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
-  return this.text().then(JSON.parse);
-} });
-Object.defineProperty(requestPrototype, /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom"), { value: function(depth, options, inspectFn) {
-  return `Request (lightweight) ${inspectFn({
-    method: this.method,
-    url: this.url,
-    headers: this.headers,
-    nativeRequest: this[requestCache]
-  }, {
-    ...options,
-    depth: depth == null ? null : depth - 1
-  })}`;
-} });
-Object.setPrototypeOf(requestPrototype, Request$1.prototype);
-var newRequest = (incoming, defaultHostname) => {
-  const req = Object.create(requestPrototype);
-  req[incomingKey] = incoming;
-  req[methodKey] = normalizeIncomingMethod(incoming.method);
-  const incomingUrl = incoming.url || "";
-  if (incomingUrl[0] !== "/" && (incomingUrl.startsWith("http://") || incomingUrl.startsWith("https://"))) {
-    if (incoming instanceof Http2ServerRequest) throw new RequestError("Absolute URL for :path is not allowed in HTTP/2");
-    try {
-      validateRequestTarget(incomingUrl);
-      req[urlKey] = new URL(incomingUrl).href;
-    } catch (e) {
-      throw new RequestError("Invalid absolute URL", { cause: e });
-    }
-    return req;
-  }
-  const host = (incoming instanceof Http2ServerRequest ? incoming.authority : incoming.headers.host) || defaultHostname;
-  if (!host) throw new RequestError("Missing host header");
-  let scheme;
-  if (incoming instanceof Http2ServerRequest) {
-    scheme = incoming.scheme;
-    if (!(scheme === "http" || scheme === "https")) throw new RequestError("Unsupported scheme");
-  } else scheme = incoming.socket && incoming.socket.encrypted ? "https" : "http";
-  try {
-    req[urlKey] = buildUrl(scheme, host, incomingUrl);
-  } catch (e) {
-    if (e instanceof RequestError) throw e;
-    else throw new RequestError("Invalid URL", { cause: e });
-  }
-  return req;
-};
-var defaultContentType = "text/plain; charset=UTF-8";
-var responseCache = /* @__PURE__ */ Symbol("responseCache");
-var getResponseCache = /* @__PURE__ */ Symbol("getResponseCache");
-var cacheKey = /* @__PURE__ */ Symbol("cache");
-var GlobalResponse = global.Response;
-var Response$1 = class Response$12 {
-  #body;
-  #init;
-  [getResponseCache]() {
-    const cache = this[cacheKey];
-    const liveHeaders = cache && cache[2] instanceof Headers ? cache[2] : void 0;
-    delete this[cacheKey];
-    return this[responseCache] ||= new GlobalResponse(this.#body, liveHeaders ? {
-      status: this.#init?.status,
-      statusText: this.#init?.statusText,
-      headers: liveHeaders
-    } : this.#init);
-  }
-  constructor(body, init) {
-    let headers;
-    this.#body = body;
-    if (init instanceof GlobalResponse) {
-      const cachedGlobalResponse = init[responseCache];
-      if (cachedGlobalResponse) {
-        this.#init = cachedGlobalResponse;
-        this[getResponseCache]();
-        return;
-      }
-      this.#init = init instanceof Response$12 ? init.#init : init;
-      headers = new Headers(init.headers);
-    } else this.#init = init;
-    if (body == null || typeof body === "string" || typeof body?.getReader !== "undefined" || body instanceof Blob || body instanceof Uint8Array) this[cacheKey] = [
-      init?.status || 200,
-      body ?? null,
-      headers || init?.headers
-    ];
-  }
-  get headers() {
-    const cache = this[cacheKey];
-    if (cache) {
-      if (!(cache[2] instanceof Headers)) cache[2] = new Headers(cache[2] || (cache[1] === null ? void 0 : { "content-type": defaultContentType }));
-      return cache[2];
-    }
-    return this[getResponseCache]().headers;
-  }
-  get status() {
-    return this[cacheKey]?.[0] ?? this[getResponseCache]().status;
-  }
-  get ok() {
-    const status = this.status;
-    return status >= 200 && status < 300;
-  }
-};
-[
-  "body",
-  "bodyUsed",
-  "redirected",
-  "statusText",
-  "trailers",
-  "type",
-  "url"
-].forEach((k) => {
-  Object.defineProperty(Response$1.prototype, k, { get() {
-    return this[getResponseCache]()[k];
-  } });
-});
-[
-  "arrayBuffer",
-  "blob",
-  "clone",
-  "formData",
-  "json",
-  "text"
-].forEach((k) => {
-  Object.defineProperty(Response$1.prototype, k, { value: function() {
-    return this[getResponseCache]()[k]();
-  } });
-});
-Object.defineProperty(Response$1.prototype, /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom"), { value: function(depth, options, inspectFn) {
-  return `Response (lightweight) ${inspectFn({
-    status: this.status,
-    headers: this.headers,
-    ok: this.ok,
-    nativeResponse: this[responseCache]
-  }, {
-    ...options,
-    depth: depth == null ? null : depth - 1
-  })}`;
-} });
-Object.setPrototypeOf(Response$1, GlobalResponse);
-Object.setPrototypeOf(Response$1.prototype, GlobalResponse.prototype);
-var validRedirectUrl = /^https?:\/\/[!#-;=?-[\]_a-z~A-Z]+$/;
-var parseRedirectUrl = (url2) => {
-  if (url2 instanceof URL) return url2.href;
-  if (validRedirectUrl.test(url2)) return url2;
-  return new URL(url2).href;
-};
-var validRedirectStatuses = /* @__PURE__ */ new Set([
-  301,
-  302,
-  303,
-  307,
-  308
-]);
-Object.defineProperty(Response$1, "redirect", {
-  value: function redirect(url2, status = 302) {
-    if (!validRedirectStatuses.has(status)) throw new RangeError("Invalid status code");
-    return new Response$1(null, {
-      status,
-      headers: { location: parseRedirectUrl(url2) }
-    });
-  },
-  writable: true,
-  configurable: true
-});
-Object.defineProperty(Response$1, "json", {
-  value: function json(data, init) {
-    const body = JSON.stringify(data);
-    if (body === void 0) throw new TypeError("The data is not JSON serializable");
-    const initHeaders = init?.headers;
-    let headers;
-    if (initHeaders) {
-      headers = new Headers(initHeaders);
-      if (!headers.has("content-type")) headers.set("content-type", "application/json");
-    } else headers = { "content-type": "application/json" };
-    return new Response$1(body, {
-      status: init?.status ?? 200,
-      statusText: init?.statusText,
-      headers
-    });
-  },
-  writable: true,
-  configurable: true
-});
-async function readWithoutBlocking(readPromise) {
-  return Promise.race([readPromise, Promise.resolve().then(() => Promise.resolve(void 0))]);
-}
-function writeFromReadableStreamDefaultReader(reader, writable, currentReadPromise) {
-  const cancel = (error62) => {
-    reader.cancel(error62).catch(() => {
-    });
-  };
-  const stream = writable.stream;
-  if (writable.destroyed || stream?.closed || stream?.destroyed) {
-    cancel();
-    return reader.closed;
-  }
-  writable.on("close", cancel);
-  writable.on("error", cancel);
-  (currentReadPromise ?? reader.read()).then(flow, handleStreamError);
-  return reader.closed.finally(() => {
-    writable.off("close", cancel);
-    writable.off("error", cancel);
-  });
-  function handleStreamError(error62) {
-    if (error62) writable.destroy(error62);
-  }
-  function onDrain() {
-    reader.read().then(flow, handleStreamError);
-  }
-  function flow({ done, value }) {
-    try {
-      if (done) writable.end();
-      else if (!writable.write(value)) writable.once("drain", onDrain);
-      else reader.read().then(flow, handleStreamError);
-    } catch (e) {
-      handleStreamError(e);
-    }
-  }
-}
-function writeFromReadableStream(stream, writable) {
-  if (stream.locked) throw new TypeError("ReadableStream is locked.");
-  else if (writable.destroyed) {
-    stream.cancel().catch(() => {
-    });
-    return;
-  }
-  return writeFromReadableStreamDefaultReader(stream.getReader(), writable);
-}
-var buildOutgoingHttpHeaders = (headers, defaultContentType2) => {
-  const res = {};
-  if (!(headers instanceof Headers)) headers = new Headers(headers ?? void 0);
-  if (headers.has("set-cookie")) {
-    const cookies = [];
-    for (const [k, v] of headers) if (k === "set-cookie") cookies.push(v);
-    else res[k] = v;
-    if (cookies.length > 0) res["set-cookie"] = cookies;
-  } else for (const [k, v] of headers) res[k] = v;
-  if (defaultContentType2) res["content-type"] ??= defaultContentType2;
-  return res;
-};
-var outgoingEnded = /* @__PURE__ */ Symbol("outgoingEnded");
-var incomingDraining = /* @__PURE__ */ Symbol("incomingDraining");
-var DRAIN_TIMEOUT_MS = 500;
-var MAX_DRAIN_BYTES = 64 * 1024 * 1024;
-var drainIncoming = (incoming) => {
-  const incomingWithDrainState = incoming;
-  if (incoming.destroyed || incomingWithDrainState[incomingDraining]) return;
-  incomingWithDrainState[incomingDraining] = true;
-  if (incoming instanceof Http2ServerRequest) {
-    try {
-      incoming.stream?.close?.(constants.NGHTTP2_NO_ERROR);
-    } catch {
-    }
-    return;
-  }
-  let bytesRead = 0;
-  const cleanup = () => {
-    clearTimeout(timer);
-    incoming.off("data", onData);
-    incoming.off("end", cleanup);
-    incoming.off("error", cleanup);
-  };
-  const forceClose = () => {
-    cleanup();
-    const socket = incoming.socket;
-    if (socket && !socket.destroyed) {
-      if (typeof socket.destroySoon === "function") socket.destroySoon();
-      else if (typeof socket.destroy === "function") socket.destroy();
-    }
-  };
-  const timer = setTimeout(forceClose, DRAIN_TIMEOUT_MS);
-  timer.unref?.();
-  const onData = (chunk) => {
-    bytesRead += chunk.length;
-    if (bytesRead > MAX_DRAIN_BYTES) forceClose();
-  };
-  incoming.on("data", onData);
-  incoming.on("end", cleanup);
-  incoming.on("error", cleanup);
-  incoming.resume();
-};
-var makeCloseHandler = (req, incoming, outgoing, needsBodyCleanup) => () => {
-  if (incoming.errored) {
-    recordBodyBufferedBeforeDisconnect(incoming);
-    req[abortRequest](incoming.errored.toString());
-  } else if (!outgoing.writableFinished || incoming instanceof Http2ServerRequest && incoming.aborted) {
-    recordBodyBufferedBeforeDisconnect(incoming);
-    req[abortRequest]("Client connection prematurely closed.");
-  }
-  if (needsBodyCleanup && !incoming.readableEnded) setTimeout(() => {
-    if (!incoming.readableEnded) setTimeout(() => {
-      drainIncoming(incoming);
-    });
-  });
-};
-var isImmediateCacheableResponse = (res) => {
-  if (!(cacheKey in res)) return false;
-  const body = res[cacheKey][1];
-  return body === null || typeof body === "string" || body instanceof Uint8Array;
-};
-var handleRequestError = () => new Response(null, { status: 400 });
-var handleFetchError = (e) => new Response(null, { status: e instanceof Error && (e.name === "TimeoutError" || e.constructor.name === "TimeoutError") ? 504 : 500 });
-var handleResponseError = (e, outgoing) => {
-  const err = e instanceof Error ? e : new Error("unknown error", { cause: e });
-  if (err.code === "ERR_STREAM_PREMATURE_CLOSE") console.info("The user aborted a request.");
-  else {
-    console.error(e);
-    if (!outgoing.headersSent) {
-      if (outgoing instanceof ServerResponse) outgoing._contentLength = null;
-      outgoing.writeHead(500, { "Content-Type": "text/plain" });
-    }
-    outgoing.end(`Error: ${err.message}`);
-    outgoing.destroy(err);
-  }
-};
-var flushHeaders = (outgoing) => {
-  if ("flushHeaders" in outgoing && outgoing.writable) outgoing.flushHeaders();
-};
-var trySetContentLength = (outgoing, status, length) => {
-  const http1 = outgoing;
-  if (http1._contentLength === null && http1._hasBody && http1.useChunkedEncodingByDefault && !http1._removedContLen && status >= 200 && status !== 204 && status !== 304 && !outgoing.hasHeader("content-length") && !outgoing.hasHeader("transfer-encoding") && !outgoing.hasHeader("trailer")) {
-    http1._contentLength = length;
-    return true;
-  }
-  return false;
-};
-var writeDefaultHeaders = (outgoing, status, length) => {
-  if (trySetContentLength(outgoing, status, length)) outgoing.writeHead(status, { "Content-Type": defaultContentType });
-  else outgoing.writeHead(status, {
-    "Content-Type": defaultContentType,
-    "Content-Length": length
-  });
-};
-var responseViaCache = async (res, outgoing) => {
-  let [status, body, header] = res[cacheKey];
-  if (!header) {
-    if (body === null) {
-      outgoing.writeHead(status);
-      outgoing.end();
-    } else if (typeof body === "string") {
-      writeDefaultHeaders(outgoing, status, Buffer.byteLength(body));
-      outgoing.end(body);
-    } else if (body instanceof Uint8Array) {
-      writeDefaultHeaders(outgoing, status, body.byteLength);
-      outgoing.end(body);
-    } else if (body instanceof Blob) {
-      writeDefaultHeaders(outgoing, status, body.size);
-      outgoing.end(new Uint8Array(await body.arrayBuffer()));
-    } else {
-      outgoing.writeHead(status, { "Content-Type": defaultContentType });
-      flushHeaders(outgoing);
-      await writeFromReadableStream(body, outgoing)?.catch((e) => handleResponseError(e, outgoing));
-    }
-    outgoing[outgoingEnded]?.();
-    return;
-  }
-  let hasContentLength = false;
-  let plainHeaders = false;
-  let canAutoLength = true;
-  if (header instanceof Headers) {
-    hasContentLength = header.has("content-length");
-    header = buildOutgoingHttpHeaders(header, body === null ? void 0 : defaultContentType);
-  } else if (Array.isArray(header)) {
-    const headerObj = new Headers(header);
-    hasContentLength = headerObj.has("content-length");
-    header = buildOutgoingHttpHeaders(headerObj, body === null ? void 0 : defaultContentType);
-  } else {
-    plainHeaders = true;
-    for (const key in header) {
-      if (key.length === 14 && key.toLowerCase() === "content-length") {
-        hasContentLength = true;
-        break;
-      }
-      if (key.length === 17 && key.toLowerCase() === "transfer-encoding" || key.length === 7 && key.toLowerCase() === "trailer") canAutoLength = false;
-    }
-  }
-  if (!hasContentLength) {
-    let length;
-    if (typeof body === "string") length = Buffer.byteLength(body);
-    else if (body instanceof Uint8Array) length = body.byteLength;
-    else if (body instanceof Blob) length = body.size;
-    if (length !== void 0 && (!plainHeaders || !canAutoLength || !trySetContentLength(outgoing, status, length))) {
-      if (plainHeaders) header = { ...header };
-      header["Content-Length"] = length;
-    }
-  }
-  outgoing.writeHead(status, header);
-  if (body == null) outgoing.end();
-  else if (typeof body === "string" || body instanceof Uint8Array) outgoing.end(body);
-  else if (body instanceof Blob) outgoing.end(new Uint8Array(await body.arrayBuffer()));
-  else {
-    flushHeaders(outgoing);
-    await writeFromReadableStream(body, outgoing)?.catch((e) => handleResponseError(e, outgoing));
-  }
-  outgoing[outgoingEnded]?.();
-};
-var isPromise = (res) => typeof res.then === "function";
-var responseViaResponseObject = async (res, outgoing, options = {}) => {
-  if (isPromise(res)) if (options.errorHandler) try {
-    res = await res;
-  } catch (err) {
-    const errRes = await options.errorHandler(err);
-    if (!errRes) return;
-    res = errRes;
-  }
-  else res = await res.catch(handleFetchError);
-  if (cacheKey in res) return responseViaCache(res, outgoing);
-  const resHeaderRecord = buildOutgoingHttpHeaders(res.headers, res.body === null ? void 0 : defaultContentType);
-  if (res.body) {
-    const reader = res.body.getReader();
-    const values = [];
-    let done = false;
-    let currentReadPromise = void 0;
-    if (resHeaderRecord["transfer-encoding"] !== "chunked") {
-      let maxReadCount = 2;
-      for (let i = 0; i < maxReadCount; i++) {
-        currentReadPromise ||= reader.read();
-        const chunk = await readWithoutBlocking(currentReadPromise);
-        if (!chunk) {
-          if (i === 1) {
-            await new Promise((resolve) => setTimeout(resolve));
-            maxReadCount = 3;
-            continue;
-          }
-          break;
-        }
-        currentReadPromise = void 0;
-        if (chunk.value) values.push(chunk.value);
-        if (chunk.done) {
-          done = true;
-          break;
-        }
-      }
-      if (done && !("content-length" in resHeaderRecord)) resHeaderRecord["content-length"] = values.reduce((acc, value) => acc + value.length, 0);
-    }
-    outgoing.writeHead(res.status, resHeaderRecord);
-    values.forEach((value) => {
-      outgoing.write(value);
-    });
-    if (done) outgoing.end();
-    else {
-      if (values.length === 0) flushHeaders(outgoing);
-      await writeFromReadableStreamDefaultReader(reader, outgoing, currentReadPromise);
-    }
-  } else if (resHeaderRecord[X_ALREADY_SENT]) {
-  } else {
-    outgoing.writeHead(res.status, resHeaderRecord);
-    outgoing.end();
-  }
-  outgoing[outgoingEnded]?.();
-};
-var getRequestListener = (fetchCallback, options = {}) => {
-  const autoCleanupIncoming = options.autoCleanupIncoming ?? true;
-  if (options.overrideGlobalObjects !== false && global.Request !== Request$1) {
-    Object.defineProperty(global, "Request", { value: Request$1 });
-    Object.defineProperty(global, "Response", { value: Response$1 });
-  }
-  return async (incoming, outgoing) => {
-    let res, req;
-    let needsBodyCleanup = false;
-    let closeHandlerAttached = false;
-    const ensureCloseHandler = () => {
-      if (!req || closeHandlerAttached) return;
-      closeHandlerAttached = true;
-      outgoing.on("close", makeCloseHandler(req, incoming, outgoing, needsBodyCleanup));
-    };
-    try {
-      req = newRequest(incoming, options.hostname);
-      needsBodyCleanup = autoCleanupIncoming && !(incoming.method === "GET" || incoming.method === "HEAD");
-      if (needsBodyCleanup) {
-        incoming[wrapBodyStream] = true;
-        if (incoming instanceof Http2ServerRequest) outgoing[outgoingEnded] = () => {
-          if (!incoming.readableEnded) setTimeout(() => {
-            if (!incoming.readableEnded) setTimeout(() => {
-              incoming.destroy();
-              outgoing.destroy();
-            });
-          });
-        };
-      }
-      res = fetchCallback(req, {
-        incoming,
-        outgoing
-      });
-      if (!isPromise(res) && isImmediateCacheableResponse(res)) {
-        if (needsBodyCleanup && !incoming.readableEnded) outgoing.once("finish", () => {
-          if (!incoming.readableEnded) drainIncoming(incoming);
-        });
-        return responseViaCache(res, outgoing);
-      }
-      ensureCloseHandler();
-    } catch (e) {
-      if (!res) if (options.errorHandler) {
-        ensureCloseHandler();
-        res = await options.errorHandler(req ? e : toRequestError(e));
-        if (!res) return;
-      } else if (!req) res = handleRequestError();
-      else res = handleFetchError(e);
-      else return handleResponseError(e, outgoing);
-    }
-    try {
-      return await responseViaResponseObject(res, outgoing, options);
-    } catch (e) {
-      return handleResponseError(e, outgoing);
-    }
-  };
-};
-var CloseEvent = globalThis.CloseEvent ?? class extends Event {
-  #eventInitDict;
-  constructor(type, eventInitDict = {}) {
-    super(type, eventInitDict);
-    this.#eventInitDict = eventInitDict;
-  }
-  get wasClean() {
-    return this.#eventInitDict.wasClean ?? false;
-  }
-  get code() {
-    return this.#eventInitDict.code ?? 0;
-  }
-  get reason() {
-    return this.#eventInitDict.reason ?? "";
-  }
-};
-var ErrorEvent = globalThis.ErrorEvent ?? class extends Event {
-  #eventInitDict;
-  constructor(type, eventInitDict = {}) {
-    super(type, eventInitDict);
-    this.#eventInitDict = eventInitDict;
-  }
-  get message() {
-    return this.#eventInitDict.message ?? "";
-  }
-  get filename() {
-    return this.#eventInitDict.filename ?? "";
-  }
-  get lineno() {
-    return this.#eventInitDict.lineno ?? 0;
-  }
-  get colno() {
-    return this.#eventInitDict.colno ?? 0;
-  }
-  get error() {
-    return this.#eventInitDict.error ?? null;
-  }
-};
-var generateConnectionSymbol = () => /* @__PURE__ */ Symbol("connection");
-var CONNECTION_SYMBOL_KEY = /* @__PURE__ */ Symbol("CONNECTION_SYMBOL_KEY");
-var WAIT_FOR_WEBSOCKET_SYMBOL = /* @__PURE__ */ Symbol("WAIT_FOR_WEBSOCKET_SYMBOL");
-var responseHeadersToSkip = /* @__PURE__ */ new Set([
-  "connection",
-  "content-length",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "sec-websocket-accept",
-  "sec-websocket-extensions",
-  "sec-websocket-protocol"
-]);
-var appendResponseHeaders = (headers, responseHeaders) => {
-  if (!responseHeaders) return;
-  responseHeaders.forEach((value, key) => {
-    if (responseHeadersToSkip.has(key.toLowerCase())) return;
-    headers.push(`${key}: ${value}`);
-  });
-};
-var rejectUpgradeRequest = (socket, status, responseHeaders) => {
-  if (socket.destroyed) return;
-  const responseLines = ["Connection: close", "Content-Length: 0"];
-  appendResponseHeaders(responseLines, responseHeaders);
-  socket.end(`HTTP/1.1 ${status.toString()} ${STATUS_CODES[status] ?? ""}\r
-${responseLines.join("\r\n")}\r
-\r
-`);
-};
-var createUpgradeRequest = (request) => {
-  const protocol = request.socket.encrypted ? "https" : "http";
-  const incomingUrl = request.url ?? "/";
-  let url2;
-  if (incomingUrl[0] !== "/" && (incomingUrl.startsWith("http://") || incomingUrl.startsWith("https://"))) {
-    validateRequestTarget(incomingUrl);
-    url2 = new URL(incomingUrl).href;
-  } else url2 = buildUrl(protocol, request.headers.host ?? "localhost", incomingUrl);
-  const headers = new Headers();
-  for (const key in request.headers) {
-    const value = request.headers[key];
-    if (!value) continue;
-    headers.append(key, Array.isArray(value) ? value[0] : value);
-  }
-  return new Request(url2, { headers });
-};
-var setupWebSocket = (options) => {
-  const { server, fetchCallback, wss } = options;
-  const waiterMap = /* @__PURE__ */ new Map();
-  wss.on("connection", (ws, request) => {
-    const waiter = waiterMap.get(request);
-    if (waiter) {
-      waiter.resolve(ws);
-      waiterMap.delete(request);
-    }
-  });
-  const rejectWaiter = (request) => {
-    const waiter = waiterMap.get(request);
-    if (waiter) {
-      waiterMap.delete(request);
-      waiter.reject(/* @__PURE__ */ new Error("WebSocket handshake aborted"));
-    }
-  };
-  const waitForWebSocket = (request, connectionSymbol) => {
-    return new Promise((resolve, reject) => {
-      waiterMap.set(request, {
-        resolve,
-        reject,
-        connectionSymbol
-      });
-    });
-  };
-  server.on("upgrade", async (request, socket, head) => {
-    if (request.headers.upgrade?.toLowerCase() !== "websocket") return;
-    const ignoreSocketError = () => {
-    };
-    const reclaimWaiterOnClose = () => rejectWaiter(request);
-    socket.on("error", ignoreSocketError);
-    socket.once("close", reclaimWaiterOnClose);
-    const env = {
-      incoming: request,
-      outgoing: void 0,
-      wss,
-      [WAIT_FOR_WEBSOCKET_SYMBOL]: waitForWebSocket
-    };
-    let status = 400;
-    let responseHeaders;
-    try {
-      const response = await fetchCallback(createUpgradeRequest(request), env);
-      if (response instanceof Response) {
-        status = response.status;
-        responseHeaders = response.headers;
-      }
-    } catch (error62) {
-      if (server.listenerCount("upgrade") === 1) rejectUpgradeRequest(socket, error62 instanceof RequestError ? 400 : 500);
-      return;
-    }
-    if (socket.destroyed) {
-      rejectWaiter(request);
-      return;
-    }
-    const waiter = waiterMap.get(request);
-    if (!waiter || waiter.connectionSymbol !== env[CONNECTION_SYMBOL_KEY]) {
-      rejectWaiter(request);
-      if (server.listenerCount("upgrade") === 1) rejectUpgradeRequest(socket, status, responseHeaders);
-      return;
-    }
-    const addResponseHeaders = (headers) => {
-      appendResponseHeaders(headers, responseHeaders);
-    };
-    wss.on("headers", addResponseHeaders);
-    try {
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        socket.off("close", reclaimWaiterOnClose);
-        socket.off("error", ignoreSocketError);
-        wss.emit("connection", ws, request);
-      });
-    } finally {
-      wss.off("headers", addResponseHeaders);
-    }
-  });
-  server.on("close", () => {
-    wss.close();
-  });
-};
-var upgradeWebSocket = defineWebSocketHelper(async (c, events, options) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return;
-  const env = c.env;
-  const waitForWebSocket = env[WAIT_FOR_WEBSOCKET_SYMBOL];
-  if (!waitForWebSocket || !env.incoming) return new Response(null, { status: 500 });
-  const connectionSymbol = generateConnectionSymbol();
-  env[CONNECTION_SYMBOL_KEY] = connectionSymbol;
-  (async () => {
-    let ws;
-    try {
-      ws = await waitForWebSocket(env.incoming, connectionSymbol);
-    } catch {
-      return;
-    }
-    const messagesReceivedInStarting = [];
-    const bufferMessage = (data, isBinary) => {
-      messagesReceivedInStarting.push([data, isBinary]);
-    };
-    ws.on("message", bufferMessage);
-    const ctx = {
-      binaryType: "arraybuffer",
-      close(code, reason) {
-        ws.close(code, reason);
-      },
-      protocol: ws.protocol,
-      raw: ws,
-      get readyState() {
-        return ws.readyState;
-      },
-      send(source, opts) {
-        ws.send(source, { compress: opts?.compress });
-      },
-      url: new URL(c.req.url)
-    };
-    try {
-      events?.onOpen?.(new Event("open"), ctx);
-    } catch (e) {
-      (options?.onError ?? console.error)(e);
-    }
-    const handleMessage = (data, isBinary) => {
-      const datas = Array.isArray(data) ? data : [data];
-      for (const data2 of datas) try {
-        events?.onMessage?.(new MessageEvent("message", { data: isBinary ? data2 instanceof ArrayBuffer ? data2 : data2.buffer.slice(data2.byteOffset, data2.byteOffset + data2.byteLength) : typeof data2 === "string" ? data2 : Buffer.from(data2).toString("utf-8") }), ctx);
-      } catch (e) {
-        (options?.onError ?? console.error)(e);
-      }
-    };
-    ws.off("message", bufferMessage);
-    for (const message of messagesReceivedInStarting) handleMessage(...message);
-    ws.on("message", (data, isBinary) => {
-      handleMessage(data, isBinary);
-    });
-    ws.on("close", (code, reason) => {
-      try {
-        events?.onClose?.(new CloseEvent("close", {
-          code,
-          reason: reason.toString()
-        }), ctx);
-      } catch (e) {
-        (options?.onError ?? console.error)(e);
-      }
-    });
-    ws.on("error", (error62) => {
-      try {
-        events?.onError?.(new ErrorEvent("error", { error: error62 }), ctx);
-      } catch (e) {
-        (options?.onError ?? console.error)(e);
-      }
-    });
-  })();
-  return new Response();
-});
-var createAdaptorServer = (options) => {
-  const fetchCallback = options.fetch;
-  const requestListener = getRequestListener(fetchCallback, {
-    hostname: options.hostname,
-    overrideGlobalObjects: options.overrideGlobalObjects,
-    autoCleanupIncoming: options.autoCleanupIncoming
-  });
-  const server = (options.createServer || createServer)(options.serverOptions || {}, requestListener);
-  if (options.websocket && options.websocket.server) {
-    if (options.websocket.server.options.noServer !== true) throw new Error("WebSocket server must be created with { noServer: true } option");
-    setupWebSocket({
-      server,
-      fetchCallback,
-      wss: options.websocket.server
-    });
-  }
-  return server;
-};
-var serve = (options, listeningListener) => {
-  const server = createAdaptorServer(options);
-  server.listen(options?.port ?? 3e3, options.hostname, () => {
-    const serverInfo = server.address();
-    listeningListener && listeningListener(serverInfo);
-  });
-  return server;
-};
-
-// src/mock/http/listen.ts
-function listen(fetch, port = 0) {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: "127.0.0.1" }, (info) => {
-      resolve({
-        origin: `http://127.0.0.1:${info.port}`,
-        close: () => new Promise((done) => {
-          if ("closeAllConnections" in server) server.closeAllConnections();
-          server.close(() => done());
-        })
-      });
-    });
-    server.once("error", reject);
-  });
-}
-
-// src/mock/http/traffic.ts
-var TrafficStats = class {
-  requests = 0;
-  /** Writes (POST/PUT/DELETE) the client saw succeed. */
-  writes = 0;
-  throttled = 0;
-  faults = 0;
-  /** Faults injected after the request had been applied: the client cannot know whether it took effect. */
-  faultsAfterApply = 0;
-  byRoute = /* @__PURE__ */ new Map();
-  count(route) {
-    this.byRoute.set(route, (this.byRoute.get(route) ?? 0) + 1);
-  }
-};
-function latency(ms) {
-  return async (_c, next) => {
-    if (ms && ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
-    await next();
-  };
-}
-function faults(options, stats) {
-  const rate = options.faultRate ?? 0;
-  const random = new SeededRandom(options.seed ?? 1).fork("faults");
-  const kinds = [500, 502, 503, "drop"];
-  return async (c, next) => {
-    if (rate <= 0 || !random.chance(rate)) return next();
-    const fault = { kind: random.pick(kinds), afterApply: random.chance(0.5) };
-    stats.faults++;
-    if (!fault.afterApply) return injure(c, fault);
-    await next();
-    stats.faultsAfterApply++;
-    c.res = void 0;
-    c.res = injure(c, fault);
-  };
-}
-function injure(c, fault) {
-  if (fault.kind === "drop") {
-    c.env.incoming.socket.destroy();
-    return new Response(null, { status: 500 });
-  }
-  const reasons = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
-  return c.json({ message: reasons[fault.kind] }, fault.kind);
-}
-
-// src/mock/qtest/app.ts
-import { randomUUID } from "node:crypto";
-
-// node_modules/hono/dist/http-exception.js
-var HTTPException = class extends Error {
-  res;
-  status;
-  /**
-  * Creates an instance of `HTTPException`.
-  * @param status - HTTP status code for the exception. Defaults to 500.
-  * @param options - Additional options for the exception.
-  */
-  constructor(status = 500, options) {
-    super(options?.message, { cause: options?.cause });
-    this.res = options?.res;
-    this.status = status;
-  }
-  /**
-  * Returns the response object associated with the exception.
-  * If a response object is not provided, a new response is created with the error message and status code.
-  * @returns The response object.
-  */
-  getResponse() {
-    if (this.res) return new Response(this.res.body, {
-      status: this.status,
-      headers: this.res.headers
-    });
-    return new Response(this.message, { status: this.status });
-  }
-};
-
-// node_modules/hono/dist/request/constants.js
-var GET_MATCH_RESULT = /* @__PURE__ */ Symbol();
-
-// node_modules/hono/dist/utils/buffer.js
-var bufferToFormData = (arrayBuffer, contentType2) => {
-  return new Response(arrayBuffer, { headers: { "Content-Type": contentType2.replace(/^[^;]+/, (mediaType) => mediaType.toLowerCase()) } }).formData();
-};
-
-// node_modules/hono/dist/utils/body.js
-var MAX_NESTED_OBJECTS = 1e4;
-var isRawRequest = (request) => "headers" in request;
-var parseBody = async (request, options = /* @__PURE__ */ Object.create(null)) => {
-  const { all = false, dot = false } = options;
-  const mediaType = (isRawRequest(request) ? request.headers : request.raw.headers).get("Content-Type")?.split(";")[0].trim().toLowerCase();
-  if (mediaType === "multipart/form-data" || mediaType === "application/x-www-form-urlencoded") return parseFormData(request, {
-    all,
-    dot
-  });
-  return {};
-};
-async function parseFormData(request, options) {
-  if (!isRawRequest(request) && request.bodyCache.formData) return convertFormDataToBodyData(await request.bodyCache.formData, options);
-  const headers = isRawRequest(request) ? request.headers : request.raw.headers;
-  const arrayBuffer = await request.arrayBuffer();
-  const formDataPromise = bufferToFormData(arrayBuffer, headers.get("Content-Type") || "");
-  if (!isRawRequest(request)) request.bodyCache.formData = formDataPromise;
-  const formData = await formDataPromise;
-  if (formData) return convertFormDataToBodyData(formData, options);
-  return {};
-}
-function convertFormDataToBodyData(formData, options) {
-  const form = /* @__PURE__ */ Object.create(null);
-  const nestingState = { count: 0 };
-  formData.forEach((value, key) => {
-    if (!(options.all || key.endsWith("[]"))) form[key] = value;
-    else handleParsingAllValues(form, key, value);
-  });
-  if (options.dot) Object.entries(form).forEach(([key, value]) => {
-    if (key.includes(".")) {
-      handleParsingNestedValues(form, key, value, nestingState);
-      delete form[key];
-    }
-  });
-  return form;
-}
-var handleParsingAllValues = (form, key, value) => {
-  if (form[key] !== void 0) {
-    if (Array.isArray(form[key])) form[key].push(value);
-    else form[key] = [form[key], value];
-  } else if (!key.endsWith("[]")) form[key] = value;
-  else form[key] = [value];
-};
-var handleParsingNestedValues = (form, key, value, state) => {
-  if (/(?:^|\.)__proto__\./.test(key)) return;
-  let nestedForm = form;
-  const keys = key.split(".", 34);
-  if (keys.length > 33) throwNestingLimitExceeded();
-  keys.forEach((key2, index2) => {
-    if (index2 === keys.length - 1) nestedForm[key2] = value;
-    else {
-      if (!nestedForm[key2] || typeof nestedForm[key2] !== "object" || Array.isArray(nestedForm[key2]) || nestedForm[key2] instanceof File) {
-        if (state.count++ >= MAX_NESTED_OBJECTS) throwNestingLimitExceeded();
-        nestedForm[key2] = /* @__PURE__ */ Object.create(null);
-      }
-      nestedForm = nestedForm[key2];
-    }
-  });
-};
-var throwNestingLimitExceeded = () => {
-  throw new Error("Nesting limit exceeded");
-};
-
-// node_modules/hono/dist/utils/url.js
-var splitPath = (path) => {
-  const paths = path.split("/");
-  if (paths[0] === "") paths.shift();
-  return paths;
-};
-var splitRoutingPath = (routePath2) => {
-  const { groups, path } = extractGroupsFromPath(routePath2);
-  const paths = splitPath(path);
-  return replaceGroupMarks(paths, groups);
-};
-var extractGroupsFromPath = (path) => {
-  const groups = [];
-  path = path.replace(/\{[^}]+\}/g, (match2, index2) => {
-    const mark = `@${index2}`;
-    groups.push([mark, match2]);
-    return mark;
-  });
-  return {
-    groups,
-    path
-  };
-};
-var replaceGroupMarks = (paths, groups) => {
-  for (let i = groups.length - 1; i >= 0; i--) {
-    const [mark] = groups[i];
-    for (let j = paths.length - 1; j >= 0; j--) if (paths[j].includes(mark)) {
-      paths[j] = paths[j].replace(mark, groups[i][1]);
-      break;
-    }
-  }
-  return paths;
-};
-var patternCache = {};
-var getPattern = (label, next) => {
-  if (label === "*") return "*";
-  const match2 = label.match(/^\:([^\{\}]+)(?:\{(.+)\})?$/);
-  if (match2) {
-    const cacheKey2 = `${label}#${next}`;
-    if (!patternCache[cacheKey2]) {
-      if (match2[2]) patternCache[cacheKey2] = next && next[0] !== ":" && next[0] !== "*" ? [
-        cacheKey2,
-        match2[1],
-        new RegExp(`^${match2[2]}(?=/${next})`)
-      ] : [
-        label,
-        match2[1],
-        new RegExp(`^${match2[2]}$`)
-      ];
-      else patternCache[cacheKey2] = [
-        label,
-        match2[1],
-        true
-      ];
-    }
-    return patternCache[cacheKey2];
-  }
-  return null;
-};
-var tryDecode = (str, decoder) => {
-  try {
-    return decoder(str);
-  } catch {
-    return str.replace(/(?:%[0-9A-Fa-f]{2})+/g, (match2) => {
-      try {
-        return decoder(match2);
-      } catch {
-        return match2;
-      }
-    });
-  }
-};
-var decodeURIWithPreservedPercent = (value) => decodeURI(value.includes("%25") ? value.replace(/%25/g, "%2525") : value);
-var getPath = (request) => {
-  const url2 = request.url;
-  const start = url2.indexOf("/", url2.indexOf(":") + 4);
-  let i = start;
-  for (; i < url2.length; i++) {
-    const charCode = url2.charCodeAt(i);
-    if (charCode === 37) {
-      const queryIndex = url2.indexOf("?", i);
-      const hashIndex = url2.indexOf("#", i);
-      const end = queryIndex === -1 ? hashIndex === -1 ? void 0 : hashIndex : hashIndex === -1 ? queryIndex : Math.min(queryIndex, hashIndex);
-      const path = url2.slice(start, end);
-      const decoded = tryDecode(path, decodeURIWithPreservedPercent);
-      if (/%(?![0-9A-Fa-f]{2})/.test(path)) {
-        const rewritten = new URL("http://localhost");
-        rewritten.pathname = decoded.replace(/[\\\t\n\r]/g, encodeURIComponent);
-        if (tryDecode(rewritten.pathname, decodeURIWithPreservedPercent) !== decoded) return tryDecode(path.replace(/%(?![0-9A-Fa-f]{2})/g, "%25"), decodeURIWithPreservedPercent);
-      }
-      return decoded;
-    } else if (charCode === 63 || charCode === 35) break;
-  }
-  return url2.slice(start, i);
-};
-var getPathNoStrict = (request) => {
-  const result = getPath(request);
-  return result.length > 1 && result.at(-1) === "/" ? result.slice(0, -1) : result;
-};
-var mergePath = (base, sub, ...rest) => {
-  if (rest.length) sub = mergePath(sub, ...rest);
-  return `${base?.[0] === "/" ? "" : "/"}${base}${sub === "/" ? "" : `${base?.at(-1) === "/" ? "" : "/"}${sub?.[0] === "/" ? sub.slice(1) : sub}`}`;
-};
-var checkOptionalParameter = (path) => {
-  if (path.charCodeAt(path.length - 1) !== 63 || !path.includes(":")) return null;
-  const segments = path.split("/");
-  const results = [];
-  let basePath = "";
-  segments.forEach((segment) => {
-    if (segment !== "" && !/\:/.test(segment)) basePath += "/" + segment;
-    else if (/\:/.test(segment)) {
-      if (segment.charCodeAt(segment.length - 1) === 63) {
-        if (results.length === 0 && basePath === "") results.push("/");
-        else results.push(basePath);
-        const optionalSegment = segment.slice(0, -1);
-        basePath += "/" + optionalSegment;
-        results.push(basePath);
-      } else basePath += "/" + segment;
-    }
-  });
-  return results.filter((v, i, a) => a.indexOf(v) === i);
-};
-var tryDecodeURIComponent = (str) => str.indexOf("%") !== -1 ? tryDecode(str, decodeURIComponent_) : str;
-var _decodeURI = (value) => {
-  if (value.indexOf("+") !== -1) value = value.replace(/\+/g, " ");
-  return tryDecodeURIComponent(value);
-};
-var _getQueryParam = (url2, key, multiple) => {
-  const hashIndex = url2.indexOf("#", 8);
-  if (hashIndex !== -1) url2 = url2.slice(0, hashIndex);
-  let encoded;
-  if (!multiple && key && !/[%+&=]/.test(key)) {
-    const queryIndex = url2.indexOf("?", 8);
-    let keyIndex2 = queryIndex;
-    if (keyIndex2 === -1) return;
-    if (!url2.startsWith(key, keyIndex2 + 1)) keyIndex2 = url2.indexOf(`&${key}`, keyIndex2 + 1);
-    while (keyIndex2 !== -1) {
-      const trailingKeyCode = url2.charCodeAt(keyIndex2 + key.length + 1);
-      if (trailingKeyCode === 61 || trailingKeyCode === 38 || isNaN(trailingKeyCode)) {
-        if (keyIndex2 > queryIndex && /(?:^|&)[^=&]*[%+]/.test(url2.slice(queryIndex + 1, keyIndex2))) break;
-        if (trailingKeyCode === 61) {
-          const valueIndex = keyIndex2 + key.length + 2;
-          const endIndex = url2.indexOf("&", valueIndex);
-          return _decodeURI(url2.slice(valueIndex, endIndex === -1 ? void 0 : endIndex));
-        }
-        return "";
-      }
-      keyIndex2 = url2.indexOf(`&${key}`, keyIndex2 + 1);
-    }
-    encoded = /[%+]/.test(url2);
-    if (!encoded) return;
-  }
-  const results = /* @__PURE__ */ Object.create(null);
-  encoded ??= /[%+]/.test(url2);
-  let keyIndex = url2.indexOf("?", 8);
-  while (keyIndex !== -1) {
-    const nextKeyIndex = url2.indexOf("&", keyIndex + 1);
-    let valueIndex = url2.indexOf("=", keyIndex);
-    if (valueIndex > nextKeyIndex && nextKeyIndex !== -1) valueIndex = -1;
-    let name = url2.slice(keyIndex + 1, valueIndex === -1 ? nextKeyIndex === -1 ? void 0 : nextKeyIndex : valueIndex);
-    if (encoded) name = _decodeURI(name);
-    keyIndex = nextKeyIndex;
-    if (name === "") continue;
-    let value;
-    if (valueIndex === -1) value = "";
-    else {
-      value = url2.slice(valueIndex + 1, nextKeyIndex === -1 ? void 0 : nextKeyIndex);
-      if (encoded) value = _decodeURI(value);
-    }
-    if (multiple) {
-      if (!(results[name] && Array.isArray(results[name]))) results[name] = [];
-      results[name].push(value);
-    } else results[name] ??= value;
-  }
-  return key ? results[key] : results;
-};
-var getQueryParam = _getQueryParam;
-var getQueryParams = (url2, key) => {
-  return _getQueryParam(url2, key, true);
-};
-var decodeURIComponent_ = decodeURIComponent;
-
-// node_modules/hono/dist/request.js
-var HonoRequest = class {
-  /**
-  * `.raw` can get the raw Request object.
-  *
-  * @see {@link https://hono.dev/docs/api/request#raw}
-  *
-  * @example
-  * ```ts
-  * // For Cloudflare Workers
-  * app.post('/', async (c) => {
-  *   const metadata = c.req.raw.cf?.hostMetadata?
-  *   ...
-  * })
-  * ```
-  */
-  raw;
-  #validatedData;
-  #matchResult;
-  routeIndex = 0;
-  /**
-  * `.path` can get the pathname of the request.
-  *
-  * @see {@link https://hono.dev/docs/api/request#path}
-  *
-  * @example
-  * ```ts
-  * app.get('/about/me', (c) => {
-  *   const pathname = c.req.path // `/about/me`
-  * })
-  * ```
-  */
-  path;
-  bodyCache = {};
-  constructor(request, path = "/", matchResult = [[]]) {
-    this.raw = request;
-    this.path = path;
-    this.#matchResult = matchResult;
-  }
-  param(key) {
-    return key ? this.#getDecodedParam(key) : this.#getAllDecodedParams();
-  }
-  #getDecodedParam(key) {
-    const paramKey = this.#matchResult[0][this.routeIndex]?.[1][key];
-    const param = this.#getParamValue(paramKey);
-    return param && tryDecodeURIComponent(param);
-  }
-  #getAllDecodedParams() {
-    const decoded = {};
-    const keys = Object.keys(this.#matchResult[0][this.routeIndex]?.[1] ?? {});
-    for (const key of keys) {
-      const value = this.#getParamValue(this.#matchResult[0][this.routeIndex][1][key]);
-      if (value !== void 0) decoded[key] = tryDecodeURIComponent(value);
-    }
-    return decoded;
-  }
-  #getParamValue(paramKey) {
-    return this.#matchResult[1] ? this.#matchResult[1][paramKey] : paramKey;
-  }
-  query(key) {
-    return getQueryParam(this.url, key);
-  }
-  queries(key) {
-    return getQueryParams(this.url, key);
-  }
-  header(name) {
-    if (name) return this.raw.headers.get(name) ?? void 0;
-    const headerData = /* @__PURE__ */ Object.create(null);
-    this.raw.headers.forEach((value, key) => {
-      headerData[key] = value;
-    });
-    return headerData;
-  }
-  async parseBody(options) {
-    return parseBody(this, options);
-  }
-  #cachedBody = (key) => {
-    const { bodyCache, raw: raw2 } = this;
-    const cachedBody = bodyCache[key];
-    if (cachedBody) return cachedBody;
-    for (const anyCachedKey in bodyCache) return bodyCache[anyCachedKey].then((body) => {
-      if (anyCachedKey === "json") body = JSON.stringify(body);
-      const contentType2 = anyCachedKey === "formData" ? void 0 : raw2.headers.get("content-type");
-      return new Response(body, { headers: contentType2 ? { "Content-Type": contentType2 } : void 0 })[key]();
-    });
-    return bodyCache[key] = raw2[key]();
-  };
-  /**
-  * `.json()` can parse Request body of type `application/json`
-  *
-  * @see {@link https://hono.dev/docs/api/request#json}
-  *
-  * @example
-  * ```ts
-  * app.post('/entry', async (c) => {
-  *   const body = await c.req.json()
-  * })
-  * ```
-  */
-  json() {
-    return this.#cachedBody("text").then((text) => JSON.parse(text));
-  }
-  /**
-  * `.text()` can parse Request body of type `text/plain`
-  *
-  * @see {@link https://hono.dev/docs/api/request#text}
-  *
-  * @example
-  * ```ts
-  * app.post('/entry', async (c) => {
-  *   const body = await c.req.text()
-  * })
-  * ```
-  */
-  text() {
-    return this.#cachedBody("text");
-  }
-  /**
-  * `.arrayBuffer()` parse Request body as an `ArrayBuffer`
-  *
-  * @see {@link https://hono.dev/docs/api/request#arraybuffer}
-  *
-  * @example
-  * ```ts
-  * app.post('/entry', async (c) => {
-  *   const body = await c.req.arrayBuffer()
-  * })
-  * ```
-  */
-  arrayBuffer() {
-    return this.#cachedBody("arrayBuffer");
-  }
-  /**
-  * `.bytes()` parses the request body as a `Uint8Array`.
-  *
-  * @see {@link https://hono.dev/docs/api/request#bytes}
-  *
-  * @example
-  * ```ts
-  * app.post('/entry', async (c) => {
-  *   const body = await c.req.bytes()
-  * })
-  * ```
-  */
-  bytes() {
-    return this.#cachedBody("arrayBuffer").then((buffer) => new Uint8Array(buffer));
-  }
-  /**
-  * Parses the request body as a `Blob`.
-  * @example
-  * ```ts
-  * app.post('/entry', async (c) => {
-  *   const body = await c.req.blob();
-  * });
-  * ```
-  * @see https://hono.dev/docs/api/request#blob
-  */
-  blob() {
-    return this.#cachedBody("blob");
-  }
-  /**
-  * Parses the request body as `FormData`.
-  * @example
-  * ```ts
-  * app.post('/entry', async (c) => {
-  *   const body = await c.req.formData();
-  * });
-  * ```
-  * @see https://hono.dev/docs/api/request#formdata
-  */
-  formData() {
-    return this.#cachedBody("formData");
-  }
-  /**
-  * Adds validated data to the request.
-  *
-  * @param target - The target of the validation.
-  * @param data - The validated data to add.
-  */
-  addValidatedData(target, data) {
-    (this.#validatedData ??= {})[target] = data;
-  }
-  valid(target) {
-    return this.#validatedData?.[target];
-  }
-  /**
-  * `.url` can get the request url strings.
-  *
-  * @see {@link https://hono.dev/docs/api/request#url}
-  *
-  * @example
-  * ```ts
-  * app.get('/about/me', (c) => {
-  *   const url = c.req.url // `http://localhost:8787/about/me`
-  *   ...
-  * })
-  * ```
-  */
-  get url() {
-    return this.raw.url;
-  }
-  /**
-  * `.method` can get the method name of the request.
-  *
-  * @see {@link https://hono.dev/docs/api/request#method}
-  *
-  * @example
-  * ```ts
-  * app.get('/about/me', (c) => {
-  *   const method = c.req.method // `GET`
-  * })
-  * ```
-  */
-  get method() {
-    return this.raw.method;
-  }
-  get [GET_MATCH_RESULT]() {
-    return this.#matchResult;
-  }
-  /**
-  * `.matchedRoutes` can return a matched route in the handler
-  *
-  * @deprecated
-  *
-  * Use matchedRoutes helper defined in "hono/route" instead.
-  *
-  * @see {@link https://hono.dev/docs/api/request#matchedroutes}
-  *
-  * @example
-  * ```ts
-  * app.use('*', async function logger(c, next) {
-  *   await next()
-  *   c.req.matchedRoutes.forEach(({ handler, method, path }, i) => {
-  *     const name = handler.name || (handler.length < 2 ? '[handler]' : '[middleware]')
-  *     console.log(
-  *       method,
-  *       ' ',
-  *       path,
-  *       ' '.repeat(Math.max(10 - path.length, 0)),
-  *       name,
-  *       i === c.req.routeIndex ? '<- respond from here' : ''
-  *     )
-  *   })
-  * })
-  * ```
-  */
-  get matchedRoutes() {
-    return this.#matchResult[0].map(([[, route]]) => route);
-  }
-  /**
-  * `.routePath` can retrieve the path registered within the handler
-  *
-  * @deprecated
-  *
-  * Use routePath helper defined in "hono/route" instead.
-  *
-  * @see {@link https://hono.dev/docs/api/request#routepath}
-  *
-  * @example
-  * ```ts
-  * app.get('/posts/:id', (c) => {
-  *   return c.json({ path: c.req.routePath })
-  * })
-  * ```
-  */
-  get routePath() {
-    return this.#matchResult[0].map(([[, route]]) => route)[this.routeIndex].path;
-  }
-};
-
-// node_modules/hono/dist/utils/html.js
-var HtmlEscapedCallbackPhase = {
-  Stringify: 1,
-  BeforeStream: 2,
-  Stream: 3
-};
-var raw = (value, callbacks) => {
-  const escapedString = new String(value);
-  escapedString.isEscaped = true;
-  escapedString.callbacks = callbacks;
-  return escapedString;
-};
-var resolveCallback = async (str, phase, preserveCallbacks, context, buffer) => {
-  if (typeof str === "object" && !(str instanceof String)) {
-    if (!(str instanceof Promise)) str = str.toString();
-    if (str instanceof Promise) str = await str;
-  }
-  const callbacks = str.callbacks;
-  if (!callbacks?.length) return Promise.resolve(str);
-  if (buffer) buffer[0] += str;
-  else buffer = [str];
-  const resStr = Promise.all(callbacks.map((c) => c({
-    phase,
-    buffer,
-    context
-  }))).then((res) => Promise.all(res.filter(Boolean).map((str2) => resolveCallback(str2, phase, false, context, buffer))).then(() => buffer[0]));
-  if (preserveCallbacks) return raw(await resStr, callbacks);
-  else return resStr;
-};
-
-// node_modules/hono/dist/context.js
-var TEXT_PLAIN = "text/plain; charset=UTF-8";
-var setDefaultContentType = (contentType2, headers) => {
-  return {
-    "Content-Type": contentType2,
-    ...headers
-  };
-};
-var createResponseInstance = (body, init) => new Response(body, init);
-var Context = class {
-  #rawRequest;
-  #req;
-  /**
-  * `.env` can get bindings (environment variables, secrets, KV namespaces, D1 database, R2 bucket etc.) in Cloudflare Workers.
-  *
-  * @see {@link https://hono.dev/docs/api/context#env}
-  *
-  * @example
-  * ```ts
-  * // Environment object for Cloudflare Workers
-  * app.get('*', async c => {
-  *   const counter = c.env.COUNTER
-  * })
-  * ```
-  */
-  env = {};
-  #var;
-  finalized = false;
-  /**
-  * `.error` can get the error object from the middleware if the Handler throws an error.
-  *
-  * @see {@link https://hono.dev/docs/api/context#error}
-  *
-  * @example
-  * ```ts
-  * app.use('*', async (c, next) => {
-  *   await next()
-  *   if (c.error) {
-  *     // do something...
-  *   }
-  * })
-  * ```
-  */
-  error;
-  #status;
-  #executionCtx;
-  #res;
-  #layout;
-  #renderer;
-  #notFoundHandler;
-  #preparedHeaders;
-  #matchResult;
-  #path;
-  /**
-  * Creates an instance of the Context class.
-  *
-  * @param req - The Request object.
-  * @param options - Optional configuration options for the context.
-  */
-  constructor(req, options) {
-    this.#rawRequest = req;
-    if (options) {
-      this.#executionCtx = options.executionCtx;
-      this.env = options.env;
-      this.#notFoundHandler = options.notFoundHandler;
-      this.#path = options.path;
-      this.#matchResult = options.matchResult;
-    }
-  }
-  /**
-  * `.req` is the instance of {@link HonoRequest}.
-  */
-  get req() {
-    this.#req ??= new HonoRequest(this.#rawRequest, this.#path, this.#matchResult);
-    return this.#req;
-  }
-  /**
-  * @see {@link https://hono.dev/docs/api/context#event}
-  * The FetchEvent associated with the current request.
-  *
-  * @throws Will throw an error if the context does not have a FetchEvent.
-  */
-  get event() {
-    if (this.#executionCtx && "respondWith" in this.#executionCtx) return this.#executionCtx;
-    else throw Error("This context has no FetchEvent");
-  }
-  /**
-  * @see {@link https://hono.dev/docs/api/context#executionctx}
-  * The ExecutionContext associated with the current request.
-  *
-  * @throws Will throw an error if the context does not have an ExecutionContext.
-  */
-  get executionCtx() {
-    if (this.#executionCtx) return this.#executionCtx;
-    else throw Error("This context has no ExecutionContext");
-  }
-  /**
-  * @see {@link https://hono.dev/docs/api/context#res}
-  * The Response object for the current request.
-  */
-  get res() {
-    return this.#res ||= createResponseInstance(null, { headers: this.#preparedHeaders ??= new Headers() });
-  }
-  /**
-  * Sets the Response object for the current request.
-  *
-  * @param _res - The Response object to set.
-  */
-  set res(_res) {
-    if (this.#res && _res) {
-      _res = createResponseInstance(_res.body, _res);
-      for (const [k, v] of this.#res.headers.entries()) {
-        if (k === "content-type") continue;
-        if (k === "set-cookie") {
-          const cookies = this.#res.headers.getSetCookie();
-          _res.headers.delete("set-cookie");
-          for (const cookie of cookies) _res.headers.append("set-cookie", cookie);
-        } else _res.headers.set(k, v);
-      }
-    }
-    this.#res = _res;
-    this.finalized = true;
-  }
-  /**
-  * `.render()` can create a response within a layout.
-  *
-  * @see {@link https://hono.dev/docs/api/context#render-setrenderer}
-  *
-  * @example
-  * ```ts
-  * app.get('/', (c) => {
-  *   return c.render('Hello!')
-  * })
-  * ```
-  */
-  render = (...args) => {
-    this.#renderer ??= (content) => this.html(content);
-    return this.#renderer(...args);
-  };
-  /**
-  * Sets the layout for the response.
-  *
-  * @param layout - The layout to set.
-  * @returns The layout function.
-  */
-  setLayout = (layout) => this.#layout = layout;
-  /**
-  * Gets the current layout for the response.
-  *
-  * @returns The current layout function.
-  */
-  getLayout = () => this.#layout;
-  /**
-  * `.setRenderer()` can set the layout in the custom middleware.
-  *
-  * @see {@link https://hono.dev/docs/api/context#render-setrenderer}
-  *
-  * @example
-  * ```tsx
-  * app.use('*', async (c, next) => {
-  *   c.setRenderer((content) => {
-  *     return c.html(
-  *       <html>
-  *         <body>
-  *           <p>{content}</p>
-  *         </body>
-  *       </html>
-  *     )
-  *   })
-  *   await next()
-  * })
-  * ```
-  */
-  setRenderer = (renderer) => {
-    this.#renderer = renderer;
-  };
-  /**
-  * `.header()` can set headers.
-  *
-  * @see {@link https://hono.dev/docs/api/context#header}
-  *
-  * @example
-  * ```ts
-  * app.get('/welcome', (c) => {
-  *   // Set headers
-  *   c.header('X-Message', 'Hello!')
-  *   c.header('Content-Type', 'text/plain')
-  *
-  *   // Append multiple headers using the append option (e.g. Vary)
-  *   c.header('Vary', 'Accept-Encoding', { append: true })
-  *   c.header('Vary', 'User-Agent', { append: true })
-  *
-  *   return c.body('Thank you for coming')
-  * })
-  * ```
-  */
-  header = (name, value, options) => {
-    if (this.finalized && !this.#res.bodyUsed) this.#res = createResponseInstance(this.#res.body, this.#res);
-    const headers = this.#res ? this.#res.headers : this.#preparedHeaders ??= new Headers();
-    if (value === void 0) headers.delete(name);
-    else if (options?.append) headers.append(name, value);
-    else headers.set(name, value);
-  };
-  status = (status) => {
-    this.#status = status;
-  };
-  /**
-  * `.set()` can set the value specified by the key.
-  *
-  * @see {@link https://hono.dev/docs/api/context#set-get}
-  *
-  * @example
-  * ```ts
-  * app.use('*', async (c, next) => {
-  *   c.set('message', 'Hono is hot!!')
-  *   await next()
-  * })
-  * ```
-  */
-  set = (key, value) => {
-    this.#var ??= /* @__PURE__ */ new Map();
-    this.#var.set(key, value);
-  };
-  /**
-  * `.get()` can use the value specified by the key.
-  *
-  * @see {@link https://hono.dev/docs/api/context#set-get}
-  *
-  * @example
-  * ```ts
-  * app.get('/', (c) => {
-  *   const message = c.get('message')
-  *   return c.text(`The message is "${message}"`)
-  * })
-  * ```
-  */
-  get = (key) => {
-    return this.#var ? this.#var.get(key) : void 0;
-  };
-  /**
-  * `.var` can access the value of a variable.
-  *
-  * @see {@link https://hono.dev/docs/api/context#var}
-  *
-  * @example
-  * ```ts
-  * const result = c.var.client.oneMethod()
-  * ```
-  */
-  get var() {
-    if (!this.#var) return {};
-    return Object.fromEntries(this.#var);
-  }
-  #newResponse(data, arg, headers) {
-    let responseHeaders = this.#res ? new Headers(this.#res.headers) : this.#preparedHeaders;
-    if (typeof arg === "object" && arg.headers) {
-      responseHeaders ??= new Headers();
-      for (const [key, value] of new Headers(arg.headers)) if (key === "set-cookie") responseHeaders.append(key, value);
-      else responseHeaders.set(key, value);
-    }
-    if (headers) {
-      if (!responseHeaders) {
-        let count = 0;
-        for (const k in headers) if (++count > 1 || typeof headers[k] !== "string") {
-          responseHeaders = new Headers();
-          break;
-        }
-      }
-      if (responseHeaders) for (const k in headers) {
-        const v = headers[k];
-        if (typeof v === "string") responseHeaders.set(k, v);
-        else {
-          responseHeaders.delete(k);
-          for (const v2 of v) responseHeaders.append(k, v2);
-        }
-      }
-    }
-    const status = typeof arg === "number" ? arg : arg?.status ?? this.#status;
-    return createResponseInstance(data, {
-      status,
-      headers: responseHeaders ?? headers
-    });
-  }
-  newResponse = (...args) => this.#newResponse(...args);
-  /**
-  * `.body()` can return the HTTP response.
-  * You can set headers with `.header()` and set HTTP status code with `.status`.
-  * This can also be set in `.text()`, `.json()` and so on.
-  *
-  * @see {@link https://hono.dev/docs/api/context#body}
-  *
-  * @example
-  * ```ts
-  * app.get('/welcome', (c) => {
-  *   // Set headers
-  *   c.header('X-Message', 'Hello!')
-  *   c.header('Content-Type', 'text/plain')
-  *   // Set HTTP status code
-  *   c.status(201)
-  *
-  *   // Return the response body
-  *   return c.body('Thank you for coming')
-  * })
-  * ```
-  */
-  body = (data, arg, headers) => this.#newResponse(data, arg, headers);
-  /**
-  * `.text()` can render text as `Content-Type:text/plain`.
-  *
-  * @see {@link https://hono.dev/docs/api/context#text}
-  *
-  * @example
-  * ```ts
-  * app.get('/say', (c) => {
-  *   return c.text('Hello!')
-  * })
-  * ```
-  */
-  text = (text, arg, headers) => {
-    return !this.#preparedHeaders && !this.#status && !arg && !headers && !this.finalized ? new Response(text) : this.#newResponse(text, arg, setDefaultContentType(TEXT_PLAIN, headers));
-  };
-  /**
-  * `.json()` can render JSON as `Content-Type:application/json`.
-  *
-  * @see {@link https://hono.dev/docs/api/context#json}
-  *
-  * @example
-  * ```ts
-  * app.get('/api', (c) => {
-  *   return c.json({ message: 'Hello!' })
-  * })
-  * ```
-  */
-  json = (object2, arg, headers) => {
-    return this.#newResponse(JSON.stringify(object2), arg, setDefaultContentType("application/json", headers));
-  };
-  html = (html, arg, headers) => {
-    const res = (html2) => this.#newResponse(html2, arg, setDefaultContentType("text/html; charset=UTF-8", headers));
-    return typeof html === "object" ? resolveCallback(html, HtmlEscapedCallbackPhase.Stringify, false, {}).then(res) : res(html);
-  };
-  /**
-  * `.redirect()` can Redirect, default status code is 302.
-  *
-  * @see {@link https://hono.dev/docs/api/context#redirect}
-  *
-  * @example
-  * ```ts
-  * app.get('/redirect', (c) => {
-  *   return c.redirect('/')
-  * })
-  * app.get('/redirect-permanently', (c) => {
-  *   return c.redirect('/', 301)
-  * })
-  * ```
-  */
-  redirect = (location, status) => {
-    const locationString = String(location);
-    this.header("Location", !/[^\x00-\xFF]/.test(locationString) ? locationString : encodeURI(locationString));
-    return this.newResponse(null, status ?? 302);
-  };
-  /**
-  * `.notFound()` can return the Not Found Response.
-  *
-  * @see {@link https://hono.dev/docs/api/context#notfound}
-  *
-  * @example
-  * ```ts
-  * app.get('/notfound', (c) => {
-  *   return c.notFound()
-  * })
-  * ```
-  */
-  notFound = () => {
-    this.#notFoundHandler ??= () => createResponseInstance();
-    return this.#notFoundHandler(this);
-  };
-};
-
-// node_modules/hono/dist/compose.js
-var compose = (middleware, onError, onNotFound) => {
-  return (context, next) => {
-    let index2 = -1;
-    return dispatch(0);
-    async function dispatch(i) {
-      if (i <= index2) throw new Error("next() called multiple times");
-      index2 = i;
-      let res;
-      let isError = false;
-      let handler;
-      if (middleware[i]) {
-        handler = middleware[i][0][0];
-        context.req.routeIndex = i;
-      } else handler = i === middleware.length && next || void 0;
-      if (handler) try {
-        res = await handler(context, () => dispatch(i + 1));
-      } catch (err) {
-        if (err instanceof Error && onError) {
-          context.error = err;
-          res = await onError(err, context);
-          isError = true;
-        } else throw err;
-      }
-      else if (context.finalized === false && onNotFound) res = await onNotFound(context);
-      if (res && (context.finalized === false || isError)) context.res = res;
-      return context;
-    }
-  };
-};
-
-// node_modules/hono/dist/helper/route/index.js
-var matchedRoutes = (c) => c.req[GET_MATCH_RESULT][0].map(([[, route]]) => route);
-var routePath = (c, index2) => matchedRoutes(c).at(index2 ?? c.req.routeIndex)?.path ?? "";
-
-// node_modules/hono/dist/router.js
-var METHODS = [
-  "get",
-  "post",
-  "put",
-  "delete",
-  "options",
-  "patch",
-  "query"
-];
-var MESSAGE_MATCHER_IS_ALREADY_BUILT = "Can not add a route since the matcher is already built.";
-var UnsupportedPathError = class extends Error {
-};
-
-// node_modules/hono/dist/utils/constants.js
-var COMPOSED_HANDLER = "__COMPOSED_HANDLER";
-
-// node_modules/hono/dist/utils/mount.js
-var countTrailingSlashes = (path) => {
-  let index2 = path.length;
-  while (index2 > 0 && path.charCodeAt(index2 - 1) === 47) index2--;
-  return path.length - index2;
-};
-var getPathPrefixLength = (c, pathPrefix, routePath2) => {
-  if (!/[:*]/.test(pathPrefix)) return pathPrefix.length;
-  const path = c.req.path;
-  const matchResult = c.req[GET_MATCH_RESULT];
-  const paramNames = /* @__PURE__ */ new Set();
-  let length = 0;
-  for (const part of splitRoutingPath(pathPrefix)) {
-    if (part[0] === ":" && part.endsWith("}?")) throw new Error(`mount(): Optional regular expression parameters are not supported in "${routePath2}".`);
-    const pattern = getPattern(part);
-    if (pattern && pattern !== "*") {
-      const name = pattern[1];
-      if (paramNames.has(name)) throw new Error(`mount(): Duplicate path parameter "${name}" in "${routePath2}".`);
-      paramNames.add(name);
-    }
-    if (pattern && pattern !== "*" && pattern[2] !== true) {
-      const value = matchResult.length === 2 ? matchResult[1][matchResult[0][c.req.routeIndex][1][pattern[1]]] : matchResult[0][c.req.routeIndex][1][pattern[1]];
-      length += value.length + 1;
-    } else if (pattern || part.endsWith("*")) {
-      const end = path.indexOf("/", length + 1);
-      length = end === -1 ? path.length : end;
-    } else length += part.length + 1;
-  }
-  return length;
-};
-var createMountedRequest = (c, pathPrefix, routePath2) => {
-  if (/[^/]\*$/.test(routePath2)) throw new Error(`mount(): Wildcard must follow "/" in "${routePath2}".`);
-  const prefixLength = getPathPrefixLength(c, pathPrefix, routePath2);
-  const path = c.req.path.slice(prefixLength) || "/";
-  if (prefixLength > c.req.path.length || path[0] !== "/" || /\/(?:\.|%2e){1,2}(?:\/|$)/i.test(path)) throw new HTTPException(400, { message: "Invalid mounted path" });
-  const rawUrl = c.req.raw.url;
-  if (/^[^/?#]*\/\/[^/?#\\]*[?#\\]/.test(rawUrl)) throw new HTTPException(400, { message: "Invalid mounted path" });
-  const rawPathEnd = rawUrl.search(/[?#]/);
-  const rawTrailingSlashes = countTrailingSlashes(rawPathEnd === -1 ? rawUrl : rawUrl.slice(0, rawPathEnd));
-  if (rawTrailingSlashes > 1 && countTrailingSlashes(c.req.path) === rawTrailingSlashes - 1) throw new HTTPException(400, { message: "Invalid mounted path" });
-  const url2 = new URL(rawUrl);
-  url2.pathname = path.replace(/[\\\t\n\r]/g, encodeURIComponent);
-  if (path.includes("%")) {
-  }
-  return new Request(url2, c.req.raw);
-};
-
-// node_modules/hono/dist/hono-base.js
-var notFoundHandler = (c) => {
-  return c.text("404 Not Found", 404);
-};
-var errorHandler = (err, c) => {
-  if ("getResponse" in err) {
-    const res = err.getResponse();
-    return c.newResponse(res.body, res);
-  }
-  console.error(err);
-  return c.text("Internal Server Error", 500);
-};
-var Hono = class Hono2 {
-  get;
-  post;
-  put;
-  delete;
-  options;
-  patch;
-  query;
-  all;
-  on;
-  use;
-  router;
-  getPath;
-  _basePath = "/";
-  #path = "/";
-  routes = [];
-  constructor(options = {}) {
-    [...METHODS, "all"].forEach((method) => {
-      this[method] = (args1, ...args) => {
-        const methodName = method.toUpperCase();
-        if (typeof args1 === "string") this.#path = args1;
-        else this.#addRoute(methodName, this.#path, args1);
-        args.forEach((handler) => {
-          this.#addRoute(methodName, this.#path, handler);
-        });
-        return this;
-      };
-    });
-    this.on = (method, path, ...handlers) => {
-      for (const p of [path].flat()) {
-        this.#path = p;
-        for (const m of [method].flat()) {
-          const methodName = m.toUpperCase();
-          for (const handler of handlers) this.#addRoute(methodName, this.#path, handler);
-        }
-      }
-      return this;
-    };
-    this.use = (arg1, ...handlers) => {
-      if (typeof arg1 === "string") this.#path = arg1;
-      else {
-        this.#path = "*";
-        handlers.unshift(arg1);
-      }
-      handlers.forEach((handler) => {
-        this.#addRoute("ALL", this.#path, handler);
-      });
-      return this;
-    };
-    const { strict, ...optionsWithoutStrict } = options;
-    Object.assign(this, optionsWithoutStrict);
-    this.getPath = strict ?? true ? options.getPath ?? getPath : getPathNoStrict;
-  }
-  #clone() {
-    const clone2 = new Hono2({
-      router: this.router,
-      getPath: this.getPath
-    });
-    clone2.errorHandler = this.errorHandler;
-    clone2.#notFoundHandler = this.#notFoundHandler;
-    clone2.routes = this.routes;
-    return clone2;
-  }
-  #notFoundHandler = notFoundHandler;
-  errorHandler = errorHandler;
-  /**
-  * `.route()` allows grouping other Hono instance in routes.
-  *
-  * @see {@link https://hono.dev/docs/api/routing#grouping}
-  *
-  * @param {string} path - base Path
-  * @param {Hono} app - other Hono instance
-  * @returns {Hono} routed Hono instance
-  *
-  * @example
-  * ```ts
-  * const app = new Hono()
-  * const app2 = new Hono()
-  *
-  * app2.get("/user", (c) => c.text("user"))
-  * app.route("/api", app2) // GET /api/user
-  * ```
-  */
-  route(path, app) {
-    const subApp = this.basePath(path);
-    app.routes.map((r) => {
-      let handler;
-      if (app.errorHandler === errorHandler) handler = r.handler;
-      else {
-        handler = async (c, next) => (await compose([], app.errorHandler)(c, () => r.handler(c, next))).res;
-        handler[COMPOSED_HANDLER] = r.handler;
-      }
-      subApp.#addRoute(r.method, r.path, handler, r.basePath);
-    });
-    return this;
-  }
-  /**
-  * `.basePath()` allows base paths to be specified.
-  *
-  * @see {@link https://hono.dev/docs/api/routing#base-path}
-  *
-  * @param {string} path - base Path
-  * @returns {Hono} changed Hono instance
-  *
-  * @example
-  * ```ts
-  * const api = new Hono().basePath('/api')
-  * ```
-  */
-  basePath(path) {
-    const subApp = this.#clone();
-    subApp._basePath = mergePath(this._basePath, path);
-    return subApp;
-  }
-  /**
-  * `.onError()` handles an error and returns a customized Response.
-  *
-  * @see {@link https://hono.dev/docs/api/hono#error-handling}
-  *
-  * @param {ErrorHandler} handler - request Handler for error
-  * @returns {Hono} changed Hono instance
-  *
-  * @example
-  * ```ts
-  * app.onError((err, c) => {
-  *   console.error(`${err}`)
-  *   return c.text('Custom Error Message', 500)
-  * })
-  * ```
-  */
-  onError = (handler) => {
-    this.errorHandler = handler;
-    return this;
-  };
-  /**
-  * `.notFound()` allows you to customize a Not Found Response.
-  *
-  * @see {@link https://hono.dev/docs/api/hono#not-found}
-  *
-  * @param {NotFoundHandler} handler - request handler for not-found
-  * @returns {Hono} changed Hono instance
-  *
-  * @example
-  * ```ts
-  * app.notFound((c) => {
-  *   return c.text('Custom 404 Message', 404)
-  * })
-  * ```
-  */
-  notFound = (handler) => {
-    this.#notFoundHandler = handler;
-    return this;
-  };
-  /**
-  * `.mount()` allows you to mount applications built with other frameworks into your Hono application.
-  *
-  * @deprecated Use `mount()` from `hono/mount` instead. `.mount()` will be removed in v5.
-  *
-  * @see {@link https://hono.dev/docs/api/hono#mount}
-  *
-  * @param {string} path - base Path
-  * @param {Function} applicationHandler - other Request Handler
-  * @param {MountOptions} [options] - options of `.mount()`
-  * @returns {Hono} mounted Hono instance
-  * @throws {Error} If automatic request rewriting encounters duplicate path parameter names or an optional regular expression parameter.
-  * @throws {HTTPException} With status 400 if automatic request rewriting cannot safely preserve the routed path.
-  *
-  * @example
-  * ```ts
-  * import { Router as IttyRouter } from 'itty-router'
-  * import { Hono } from 'hono'
-  * // Create itty-router application
-  * const ittyRouter = IttyRouter()
-  * // GET /itty-router/hello
-  * ittyRouter.get('/hello', () => new Response('Hello from itty-router'))
-  *
-  * const app = new Hono()
-  * app.mount('/itty-router', ittyRouter.handle)
-  * ```
-  *
-  * @example
-  * ```ts
-  * const app = new Hono()
-  * // Send the request to another application without modification.
-  * app.mount('/app', anotherApp, {
-  *   replaceRequest: (req) => req,
-  * })
-  * ```
-  */
-  mount(path, applicationHandler, options) {
-    let replaceRequest;
-    let optionHandler;
-    if (options) {
-      if (typeof options === "function") optionHandler = options;
-      else {
-        optionHandler = options.optionHandler;
-        if (options.replaceRequest === false) replaceRequest = (request) => request;
-        else replaceRequest = options.replaceRequest;
-      }
-    }
-    const getOptions = optionHandler ? (c) => {
-      const options2 = optionHandler(c);
-      return Array.isArray(options2) ? options2 : [options2];
-    } : (c) => {
-      let executionContext = void 0;
-      try {
-        executionContext = c.executionCtx;
-      } catch {
-      }
-      return [c.env, executionContext];
-    };
-    const defaultReplaceRequest = (c) => {
-      const mountedRoutePath = routePath(c);
-      return createMountedRequest(c, mountedRoutePath.replace(/\/?\*$/, ""), mountedRoutePath);
-    };
-    const handler = async (c, next) => {
-      const res = await applicationHandler(replaceRequest ? replaceRequest(c.req.raw) : defaultReplaceRequest(c), ...getOptions(c));
-      if (res) return res;
-      await next();
-    };
-    this.#addRoute("ALL", mergePath(path, "*"), handler);
-    return this;
-  }
-  #addRoute(method, path, handler, baseRoutePath) {
-    path = mergePath(this._basePath, path);
-    const r = {
-      basePath: baseRoutePath !== void 0 ? mergePath(this._basePath, baseRoutePath) : this._basePath,
-      path,
-      method,
-      handler
-    };
-    this.router.add(method, path, [handler, r]);
-    this.routes.push(r);
-  }
-  #handleError(err, c) {
-    if (err instanceof Error) return this.errorHandler(err, c);
-    throw err;
-  }
-  #dispatch(request, executionCtx, env, method) {
-    if (method === "HEAD") return (async () => new Response(null, await this.#dispatch(request, executionCtx, env, "GET")))();
-    const path = this.getPath(request, { env });
-    const matchResult = this.router.match(method, path);
-    const c = new Context(request, {
-      path,
-      matchResult,
-      env,
-      executionCtx,
-      notFoundHandler: this.#notFoundHandler
-    });
-    if (matchResult[0].length === 1) {
-      let res;
-      try {
-        res = matchResult[0][0][0][0](c, async () => {
-          c.res = await this.#notFoundHandler(c);
-        });
-      } catch (err) {
-        return this.#handleError(err, c);
-      }
-      return res instanceof Promise ? res.then((resolved) => resolved || (c.finalized ? c.res : this.#notFoundHandler(c))).catch((err) => this.#handleError(err, c)) : res ?? this.#notFoundHandler(c);
-    }
-    const composed = compose(matchResult[0], this.errorHandler, this.#notFoundHandler);
-    return (async () => {
-      try {
-        const context = await composed(c);
-        if (!context.finalized) throw new Error("Context is not finalized. Did you forget to return a Response object or `await next()`?");
-        return context.res;
-      } catch (err) {
-        return this.#handleError(err, c);
-      }
-    })();
-  }
-  /**
-  * `.fetch()` will be entry point of your app.
-  *
-  * @see {@link https://hono.dev/docs/api/hono#fetch}
-  *
-  * @param {Request} request - request Object of request
-  * @param {Env} env - env Object
-  * @param {ExecutionContext} executionCtx - context of execution
-  * @returns {Response | Promise<Response>} response of request
-  *
-  */
-  fetch = (request, ...rest) => {
-    return this.#dispatch(request, rest[1], rest[0], request.method);
-  };
-  /**
-  * `.request()` is a useful method for testing.
-  * You can pass a URL or pathname to send a GET request.
-  * app will return a Response object.
-  * ```ts
-  * test('GET /hello is ok', async () => {
-  *   const res = await app.request('/hello')
-  *   expect(res.status).toBe(200)
-  * })
-  * ```
-  * @see https://hono.dev/docs/api/hono#request
-  */
-  request = (input2, requestInit, Env, executionCtx) => {
-    if (input2 instanceof Request) return this.fetch(requestInit ? new Request(input2, requestInit) : input2, Env, executionCtx);
-    input2 = input2.toString();
-    return this.fetch(new Request(/^https?:\/\//.test(input2) ? input2 : `http://localhost${mergePath("/", input2)}`, requestInit), Env, executionCtx);
-  };
-  /**
-  * `.fire()` automatically adds a global fetch event listener.
-  * This can be useful for environments that adhere to the Service Worker API, such as non-ES module Cloudflare Workers.
-  * @deprecated
-  * Use `fire` from `hono/service-worker` instead.
-  * ```ts
-  * import { Hono } from 'hono'
-  * import { fire } from 'hono/service-worker'
-  *
-  * const app = new Hono()
-  * // ...
-  * fire(app)
-  * ```
-  * @see https://hono.dev/docs/api/hono#fire
-  * @see https://developer.mozilla.org/en-US/docs/Web/API/Service_Worker_API
-  * @see https://developers.cloudflare.com/workers/reference/migrate-to-module-workers/
-  */
-  fire = () => {
-    addEventListener("fetch", (event) => {
-      event.respondWith(this.#dispatch(event.request, event, void 0, event.request.method));
-    });
-  };
-};
-
-// node_modules/hono/dist/router/utils.js
-var createNullObject = () => /* @__PURE__ */ Object.create(null);
-
-// node_modules/hono/dist/router/reg-exp-router/matcher.js
-var emptyParam = [];
-function match(method, path) {
-  const matchers = this.buildAllMatchers();
-  const match2 = ((method2, path2) => {
-    const matcher = matchers[method2] || matchers["ALL"];
-    const staticMatch = matcher[2][path2];
-    if (staticMatch) return staticMatch;
-    const match3 = path2.match(matcher[0]);
-    if (!match3) return [[], emptyParam];
-    const index2 = match3.indexOf("", 1);
-    return [matcher[1][index2], match3];
-  });
-  this.match = match2;
-  return match2(method, path);
-}
-
-// node_modules/hono/dist/router/reg-exp-router/node.js
-var LABEL_REG_EXP_STR = "[^/]+";
-var ONLY_WILDCARD_REG_EXP_STR = "[^]*";
-var TAIL_WILDCARD_REG_EXP_STR = "(?:|/[^]*)";
-var PATH_ERROR = /* @__PURE__ */ Symbol();
-var regExpMetaChars = /* @__PURE__ */ new Set(".\\+*[^]$()");
-function compareKey(a, b) {
-  if (a.length === 1) return b.length === 1 ? a < b ? -1 : 1 : -1;
-  if (b.length === 1) return 1;
-  if (a === "[^]*" || a === "(?:|/[^]*)") return b === "[^]*" ? -1 : 1;
-  else if (b === "[^]*" || b === "(?:|/[^]*)") return -1;
-  if (a === "[^/]+") return 1;
-  else if (b === "[^/]+") return -1;
-  return a.length === b.length ? a < b ? -1 : 1 : b.length - a.length;
-}
-var Node = class Node2 {
-  #index;
-  #varIndex;
-  #children = createNullObject();
-  insert(tokens, index2, paramMap, context, keys) {
-    let node2 = this;
-    for (let i = 0, len = tokens.length; i < len; i++) {
-      const token = tokens[i];
-      const pattern = token.length === 1 ? token === "*" ? i === len - 1 ? [
-        "",
-        "",
-        ONLY_WILDCARD_REG_EXP_STR
-      ] : [
-        "",
-        "",
-        LABEL_REG_EXP_STR
-      ] : null : token === "/*" ? [
-        "",
-        "",
-        TAIL_WILDCARD_REG_EXP_STR
-      ] : token.match(/^\:([^\{\}]+)(?:\{(.+)\})?$/);
-      let nextNode;
-      if (pattern) {
-        const name = pattern[1];
-        let regexpStr = pattern[2] || "[^/]+";
-        if (name && pattern[2]) {
-          if (new RegExp(regexpStr).test("")) throw PATH_ERROR;
-          regexpStr = regexpStr.replace(/^\((?!\?:)(?=[^)]+\)$)/, "(?:");
-          if (/\((?!\?:)/.test(regexpStr)) throw PATH_ERROR;
-          if (regexpStr.length === 1 && regExpMetaChars.has(regexpStr)) throw PATH_ERROR;
-        }
-        keys.push(regexpStr);
-        nextNode = node2.#children[regexpStr];
-        if (!nextNode) {
-          if (regexpStr !== "[^]*" && regexpStr !== "(?:|/[^]*)") {
-            for (const k in node2.#children) if ((regexpStr.length > 1 || k.length > 1) && k !== "[^]*" && k !== "(?:|/[^]*)") throw PATH_ERROR;
-          }
-          nextNode = node2.#children[regexpStr] = new Node2();
-        }
-        if (name !== "") {
-          nextNode.#varIndex ??= context.varIndex++;
-          paramMap.push([name, nextNode.#varIndex]);
-        }
-      } else {
-        keys.push(token);
-        nextNode = node2.#children[token];
-        if (!nextNode) {
-          for (const k in node2.#children) if (k.length > 1 && k !== "[^]*" && k !== "(?:|/[^]*)") throw PATH_ERROR;
-          nextNode = node2.#children[token] = new Node2();
-        }
-      }
-      node2 = nextNode;
-    }
-    if (node2.#index !== void 0) throw PATH_ERROR;
-    node2.#index = index2;
-  }
-  buildRegExpStr() {
-    const strList = Object.keys(this.#children).sort(compareKey).map((k) => {
-      const c = this.#children[k];
-      const childStr = c.buildRegExpStr();
-      return childStr === "" ? "" : (typeof c.#varIndex === "number" ? `(${k})@${c.#varIndex}` : regExpMetaChars.has(k) ? `\\${k}` : k) + childStr;
-    }).filter(Boolean);
-    if (typeof this.#index === "number" && this.#index !== -1) strList.unshift(`#${this.#index}`);
-    if (strList.length === 0) return "";
-    if (strList.length === 1) return strList[0];
-    return "(?:" + strList.join("|") + ")";
-  }
-};
-
-// node_modules/hono/dist/router/reg-exp-router/trie.js
-var Trie = class {
-  #context = { varIndex: 0 };
-  #root = new Node();
-  #index = 0;
-  paths = createNullObject();
-  insert(path, isStatic) {
-    const keys = [];
-    if (isStatic) {
-      this.#root.insert(path.split(""), -1, [], this.#context, keys);
-      this.paths[path] = [
-        -1,
-        [],
-        keys
-      ];
-      return;
-    }
-    const paramAssoc = [];
-    const groups = [];
-    let markedPath = path;
-    for (let i = 0; ; ) {
-      let replaced = false;
-      markedPath = markedPath.replace(/\{(?:\{[\d,]+\}|[^}])+\}/g, (m) => {
-        const mark = `@\\${i}`;
-        groups[i] = [mark, m];
-        i++;
-        replaced = true;
-        return mark;
-      });
-      if (!replaced) break;
-    }
-    const tokens = markedPath.match(/(?::[^\/]+)|(?:\/\*$)|./gs) || [];
-    for (let i = groups.length - 1; i >= 0; i--) {
-      const [mark] = groups[i];
-      for (let j = tokens.length - 1; j >= 0; j--) if (tokens[j].indexOf(mark) !== -1) {
-        tokens[j] = tokens[j].replace(mark, groups[i][1]);
-        break;
-      }
-    }
-    this.#root.insert(tokens, this.#index, paramAssoc, this.#context, keys);
-    this.paths[path] = [
-      this.#index++,
-      paramAssoc,
-      keys
-    ];
-  }
-  buildRegExp() {
-    let regexp = this.#root.buildRegExpStr();
-    if (regexp === "") return [
-      /^$/,
-      [],
-      []
-    ];
-    let captureIndex = 0;
-    const indexReplacementMap = [];
-    const paramReplacementMap = [];
-    regexp = regexp.replace(/#(\d+)|@(\d+)|\.\*\$/g, (_, handlerIndex, paramIndex) => {
-      if (handlerIndex !== void 0) {
-        indexReplacementMap[++captureIndex] = Number(handlerIndex);
-        return "$()";
-      }
-      if (paramIndex !== void 0) {
-        paramReplacementMap[Number(paramIndex)] = ++captureIndex;
-        return "";
-      }
-      return "";
-    });
-    return [
-      new RegExp(`^${regexp}`),
-      indexReplacementMap,
-      paramReplacementMap
-    ];
-  }
-};
-
-// node_modules/hono/dist/router/reg-exp-router/router.js
-function endsWithWildcard(keys) {
-  const tail = keys[keys.length - 1];
-  return tail === "[^]*" || tail === "(?:|/[^]*)";
-}
-function covers(wildcard, target) {
-  const last = wildcard.length - 1;
-  for (let i = 0; i < last; i++) if (wildcard[i] !== target[i]) return false;
-  return wildcard[last] === "[^]*" || target.length === last || target[last] === "/";
-}
-var RegExpRouter = class {
-  name = "RegExpRouter";
-  #handlers;
-  #tries;
-  constructor() {
-    this.#handlers = { ["ALL"]: [] };
-    this.#tries = { ["ALL"]: new Trie() };
-  }
-  #insertPath(method, path) {
-    try {
-      this.#tries[method].insert(path, !/\*|\/:/.test(path));
-    } catch (e) {
-      throw e === PATH_ERROR ? new UnsupportedPathError(path) : e;
-    }
-  }
-  add(method, path, handler) {
-    const handlers = this.#handlers;
-    if (!handlers) throw new Error(MESSAGE_MATCHER_IS_ALREADY_BUILT);
-    const tries = this.#tries;
-    if (!handlers[method]) {
-      tries[method] = new Trie();
-      handlers[method] = [...handlers["ALL"]];
-      for (const p in tries["ALL"].paths) this.#insertPath(method, p);
-    }
-    if (path === "/*") path = "*";
-    const methods = method === "ALL" ? Object.keys(handlers) : [method];
-    const paths = checkOptionalParameter(path) || [path];
-    for (const path2 of paths) for (const m of methods) {
-      if (!tries[m].paths[path2]) this.#insertPath(m, path2);
-      handlers[m].push([handler, path2]);
-    }
-  }
-  match = match;
-  buildAllMatchers() {
-    const matchers = createNullObject();
-    for (const method of Object.keys(this.#handlers)) matchers[method] = this.#buildMatcher(method);
-    this.#handlers = this.#tries = void 0;
-    return matchers;
-  }
-  #buildMatcher(method) {
-    const handlers = this.#handlers[method];
-    const trie = this.#tries[method];
-    const staticMap = createNullObject();
-    const handlerData = [];
-    const [regexp, indexReplacementMap, paramReplacementMap] = trie.buildRegExp();
-    const own2 = createNullObject();
-    const entries = handlers.map(([h, p], i) => {
-      (own2[p] ??= []).push(i);
-      return [h, trie.paths[p][1].reduceRight((map2, [key, varIndex]) => {
-        map2[key] = paramReplacementMap[varIndex];
-        return map2;
-      }, createNullObject())];
-    });
-    const wildcards = Object.keys(own2).filter((p) => endsWithWildcard(trie.paths[p][2]));
-    for (const path in trie.paths) {
-      const [index2, , keys] = trie.paths[path];
-      const indexes = [...own2[path]];
-      for (const p of wildcards) if (p !== path && covers(trie.paths[p][2], keys)) indexes.push(...own2[p]);
-      const data = indexes.sort((a, b) => a - b).map((i) => entries[i]);
-      if (index2 === -1) {
-        const last = Math.max(-1, ...data.flatMap(([, map2]) => Object.values(map2)));
-        staticMap[path] = [data, last === -1 ? emptyParam : path.match(regexp).slice(0, last + 1)];
-      } else handlerData[index2] = data;
-    }
-    return [
-      regexp,
-      indexReplacementMap.map((i) => handlerData[i]),
-      staticMap
-    ];
-  }
-};
-
-// node_modules/hono/dist/router/smart-router/router.js
-var SmartRouter = class {
-  name = "SmartRouter";
-  #routers = [];
-  #routes = [];
-  constructor(init) {
-    this.#routers = init.routers;
-  }
-  add(method, path, handler) {
-    if (!this.#routes) throw new Error(MESSAGE_MATCHER_IS_ALREADY_BUILT);
-    this.#routes.push([
-      method,
-      path,
-      handler
-    ]);
-  }
-  match(method, path) {
-    if (!this.#routes) throw new Error("Fatal error");
-    const routers = this.#routers;
-    const routes = this.#routes;
-    const len = routers.length;
-    let i = 0;
-    let res;
-    for (; i < len; i++) {
-      const router = routers[i];
-      try {
-        for (let i2 = 0, len2 = routes.length; i2 < len2; i2++) router.add(...routes[i2]);
-        res = router.match(method, path);
-      } catch (e) {
-        if (e instanceof UnsupportedPathError) continue;
-        throw e;
-      }
-      this.match = router.match.bind(router);
-      this.#routers = [router];
-      this.#routes = void 0;
-      break;
-    }
-    if (i === len) throw new Error("Fatal error");
-    this.name = `SmartRouter + ${this.activeRouter.name}`;
-    return res;
-  }
-  get activeRouter() {
-    if (this.#routes || this.#routers.length !== 1) throw new Error("No active router has been determined yet.");
-    return this.#routers[0];
-  }
-};
-
-// node_modules/hono/dist/router/trie-router/node.js
-var emptyParams = createNullObject();
-var order = 0;
-var Node3 = class Node4 {
-  #methods = [];
-  #children = createNullObject();
-  #patterns = [];
-  #pattern;
-  #params = emptyParams;
-  insert(method, path, handler) {
-    let curNode = this;
-    const parts = splitRoutingPath(path);
-    const possibleKeys = /* @__PURE__ */ new Set();
-    let i = 0;
-    for (const p of parts) {
-      const nextP = parts[++i];
-      const pattern = getPattern(p, nextP) || (nextP === void 0 && p && p.indexOf("*") === p.length - 1 ? p : null);
-      const isParam = Array.isArray(pattern);
-      const key = isParam ? pattern[0] : pattern || p;
-      const child = curNode.#children[key] ||= new Node4();
-      if (pattern && !child.#pattern) {
-        child.#pattern = pattern;
-        curNode.#patterns.push(child);
-      }
-      curNode = child;
-      if (isParam) possibleKeys.add(pattern[1]);
-    }
-    curNode.#methods.push({ [method]: {
-      handler,
-      possibleKeys: [...possibleKeys],
-      score: ++order
-    } });
-  }
-  #pushHandlerSets(handlerSets, node2, method, nodeParams, params) {
-    for (let i = 0, len = node2.#methods.length; i < len; i++) {
-      const m = node2.#methods[i];
-      const handlerSet = m[method] || m["ALL"];
-      if (handlerSet) {
-        handlerSet.params = createNullObject();
-        handlerSets.push(handlerSet);
-        for (let i2 = 0, len2 = handlerSet.possibleKeys.length; i2 < len2; i2++) {
-          const key = handlerSet.possibleKeys[i2];
-          handlerSet.params[key] = params?.[key] && !i2 ? params[key] : nodeParams[key] ?? params?.[key];
-        }
-      }
-    }
-  }
-  search(method, path) {
-    const handlerSets = [];
-    this.#params = emptyParams;
-    let curNodes = [this];
-    const parts = splitPath(path);
-    const curNodesQueue = [];
-    const len = parts.length;
-    let partOffsets = null;
-    for (let i = 0; i < len; i++) {
-      const part = parts[i];
-      const isLast = i === len - 1;
-      const tempNodes = [];
-      for (let j = 0, len2 = curNodes.length; j < len2; j++) {
-        const node2 = curNodes[j];
-        const nextNode = node2.#children[part];
-        if (nextNode) {
-          nextNode.#params = node2.#params;
-          if (isLast) {
-            if (nextNode.#children["*"]) this.#pushHandlerSets(handlerSets, nextNode.#children["*"], method, node2.#params);
-            this.#pushHandlerSets(handlerSets, nextNode, method, node2.#params);
-          } else tempNodes.push(nextNode);
-        }
-        for (const child of node2.#patterns) {
-          const pattern = child.#pattern;
-          const params = node2.#params === emptyParams ? {} : { ...node2.#params };
-          if (typeof pattern === "string") {
-            if (pattern === "*" || part.startsWith(pattern.slice(0, -1))) {
-              this.#pushHandlerSets(handlerSets, child, method, node2.#params);
-              if (pattern === "*") {
-                child.#params = params;
-                tempNodes.push(child);
-              }
-            }
-            continue;
-          }
-          const [, name, matcher] = pattern;
-          if (!part && matcher === true) continue;
-          if (matcher !== true) {
-            if (!partOffsets) {
-              partOffsets = [];
-              let offset = path[0] === "/" ? 1 : 0;
-              for (let p = 0; p < len; p++) {
-                partOffsets[p] = offset;
-                offset += parts[p].length + 1;
-              }
-            }
-            const restPathString = path.slice(partOffsets[i]);
-            const m = matcher.exec(restPathString);
-            if (m) {
-              if (!Object.hasOwn(params, name)) params[name] = m[0];
-              this.#pushHandlerSets(handlerSets, child, method, node2.#params, params);
-              if (m[0].length === restPathString.length && child.#children["*"]) this.#pushHandlerSets(handlerSets, child.#children["*"], method, node2.#params, params);
-              for (const _ in child.#children) {
-                child.#params = params;
-                const componentCount = m[0].match(/\//g)?.length ?? 0;
-                (curNodesQueue[componentCount] ||= []).push(child);
-                break;
-              }
-              continue;
-            }
-          }
-          if (matcher === true || matcher.test(part)) {
-            if (!Object.hasOwn(params, name)) params[name] = part;
-            if (isLast) {
-              this.#pushHandlerSets(handlerSets, child, method, params, node2.#params);
-              if (child.#children["*"]) this.#pushHandlerSets(handlerSets, child.#children["*"], method, params, node2.#params);
-            } else {
-              child.#params = params;
-              tempNodes.push(child);
-            }
-          }
-        }
-      }
-      const shifted = curNodesQueue.shift();
-      curNodes = shifted ? tempNodes.concat(shifted) : tempNodes;
-    }
-    if (handlerSets[1]) handlerSets.sort((a, b) => {
-      return a.score - b.score;
-    });
-    return [handlerSets.map(({ handler, params }) => [handler, params])];
-  }
-};
-
-// node_modules/hono/dist/router/trie-router/router.js
-var TrieRouter = class {
-  name = "TrieRouter";
-  #node = new Node3();
-  add(method, path, handler) {
-    for (const result of checkOptionalParameter(path) || [path]) this.#node.insert(method, result, handler);
-  }
-  match(method, path) {
-    return this.#node.search(method, path);
-  }
-};
-
-// node_modules/hono/dist/hono.js
-var Hono3 = class extends Hono {
-  /**
-  * Creates an instance of the Hono class.
-  *
-  * @param options - Optional configuration options for the Hono instance.
-  */
-  constructor(options = {}) {
-    super(options);
-    this.router = options.router ?? new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] });
-  }
-};
+// src/config/load.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -11988,7 +15745,7 @@ __export(external_exports, {
   ipv4: () => ipv42,
   ipv6: () => ipv62,
   iso: () => iso_exports,
-  json: () => json2,
+  json: () => json,
   jwt: () => jwt,
   keyof: () => keyof,
   ksuid: () => ksuid2,
@@ -15392,7 +19149,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -15400,7 +19157,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -15536,7 +19293,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -15545,7 +19302,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -16897,7 +20654,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve) {
+function isRecursive(inst, stack, resolve2) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -16907,7 +20664,7 @@ function isRecursive(inst, stack, resolve) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+      const answer = isRecursive(child, stack, resolve2);
       if (answer > result)
         result = answer;
     }
@@ -16918,7 +20675,7 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -16982,7 +20739,7 @@ function isRecursive(inst, stack, resolve) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -27681,7 +31438,7 @@ function foldObjects(members2) {
     objects2.push(member);
   }
   const properties = {};
-  const required2 = /* @__PURE__ */ new Set();
+  const required3 = /* @__PURE__ */ new Set();
   for (const object2 of objects2) {
     for (const key in object2.properties) {
       if (Object.prototype.hasOwnProperty.call(properties, key))
@@ -27698,11 +31455,11 @@ function foldObjects(members2) {
       assignProp(properties, key, merged);
     }
     for (const key of object2.required ?? [])
-      required2.add(key);
+      required3.add(key);
   }
   const folded = { type: "object", properties };
-  if (required2.size)
-    folded.required = [...required2];
+  if (required3.size)
+    folded.required = [...required3];
   if (objects2.every((object2) => object2.additionalProperties === false)) {
     folded.additionalProperties = false;
   } else {
@@ -28924,7 +32681,7 @@ __export(schemas_exports2, {
   invertCodec: () => invertCodec,
   ipv4: () => ipv42,
   ipv6: () => ipv62,
-  json: () => json2,
+  json: () => json,
   jwt: () => jwt,
   keyof: () => keyof,
   ksuid: () => ksuid2,
@@ -30527,7 +34284,7 @@ var stringbool = (...args) => _stringbool({
   Boolean: ZodBoolean,
   String: ZodString
 }, ...args);
-function json2(params) {
+function json(params) {
   const jsonSchema = lazy(() => {
     return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
@@ -31547,13 +35304,3052 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/zephyr/schemas.ts
+var projectKeyPattern = /^[A-Z][A-Z_0-9]+$/;
+var specProjectKey = /([A-Z][A-Z_0-9]+)/;
+var specTestCaseKey = /(.+-T[0-9]+)/;
+var specTestCycleKey = /.+-[R|C][0-9]+/;
+var specTestCycleIdOrKey = /([0-9]+)|(.+-R[0-9]+)/;
+var accountIdPattern = /^[-:a-zA-Z0-9]{1,128}$/;
+var id = external_exports.number().int();
+var refSchema = external_exports.looseObject({ id, self: external_exports.string().optional() });
+var accountRefSchema = external_exports.looseObject({ self: external_exports.string().optional(), accountId: external_exports.string().nullable() });
+var customFieldsSchema = external_exports.record(external_exports.string(), external_exports.unknown());
+function pagedListSchema(item) {
+  return external_exports.looseObject({
+    next: external_exports.string().nullish(),
+    startAt: external_exports.number().int(),
+    maxResults: external_exports.number().int(),
+    total: external_exports.number().int().optional(),
+    isLast: external_exports.boolean().optional(),
+    values: external_exports.array(item)
+  });
+}
+function cursorPagedListSchema(item) {
+  return external_exports.looseObject({
+    next: external_exports.string().nullish(),
+    nextStartAtId: external_exports.number().int().nullable(),
+    limit: external_exports.number().int(),
+    values: external_exports.array(item)
+  });
+}
+var projectSchema = external_exports.looseObject({
+  id,
+  jiraProjectId: id,
+  key: external_exports.string(),
+  enabled: external_exports.boolean()
+});
+var folderTypeSchema = external_exports.enum(["TEST_CASE", "TEST_PLAN", "TEST_CYCLE"]);
+var folderSchema = external_exports.looseObject({
+  id,
+  /** The spec says a required integer ≥ 1, but root folders have none: the API sends null. */
+  parentId: id.nullable(),
+  name: external_exports.string(),
+  index: external_exports.number().int(),
+  folderType: folderTypeSchema,
+  project: refSchema.optional()
+});
+var statusTypeSchema = external_exports.enum(["TEST_CASE", "TEST_PLAN", "TEST_CYCLE", "TEST_EXECUTION"]);
+var optionValueShape = {
+  id,
+  project: refSchema,
+  name: external_exports.string(),
+  description: external_exports.string().nullish(),
+  index: external_exports.number().int()
+};
+var statusSchema = external_exports.looseObject({
+  ...optionValueShape,
+  color: external_exports.string().optional(),
+  archived: external_exports.boolean().default(false),
+  default: external_exports.boolean().default(false)
+});
+var prioritySchema = external_exports.looseObject({
+  ...optionValueShape,
+  color: external_exports.string().optional(),
+  default: external_exports.boolean().default(false)
+});
+var environmentSchema = external_exports.looseObject({
+  ...optionValueShape,
+  archived: external_exports.boolean().default(false)
+});
+var linkTypeSchema = external_exports.enum(["COVERAGE", "BLOCKS", "RELATED"]);
+var issueLinkSchema = external_exports.looseObject({
+  self: external_exports.string().optional(),
+  issueId: id,
+  id: id.optional(),
+  target: external_exports.string().optional(),
+  type: linkTypeSchema.optional()
+});
+var webLinkSchema = external_exports.looseObject({
+  self: external_exports.string().optional(),
+  description: external_exports.string().optional(),
+  url: external_exports.string(),
+  id: id.optional(),
+  type: linkTypeSchema.optional()
+});
+var testCaseLinksSchema = external_exports.looseObject({
+  self: external_exports.string().optional(),
+  issues: external_exports.array(issueLinkSchema).optional(),
+  webLinks: external_exports.array(webLinkSchema).optional()
+});
+var testCycleLinksSchema = testCaseLinksSchema.extend({
+  testPlans: external_exports.array(
+    external_exports.looseObject({
+      id: id.optional(),
+      self: external_exports.string().optional(),
+      testPlanId: id.optional(),
+      type: linkTypeSchema.optional(),
+      target: external_exports.string().optional()
+    })
+  ).optional()
+});
+var testExecutionLinksSchema = external_exports.looseObject({
+  self: external_exports.string().optional(),
+  issues: external_exports.array(issueLinkSchema).optional()
+});
+var testCaseSchema = external_exports.looseObject({
+  id,
+  key: external_exports.string(),
+  name: external_exports.string(),
+  project: refSchema,
+  createdOn: external_exports.string().optional(),
+  objective: external_exports.string().nullish(),
+  precondition: external_exports.string().nullish(),
+  /** Milliseconds. */
+  estimatedTime: external_exports.number().int().nullish(),
+  labels: external_exports.array(external_exports.string()).optional(),
+  component: refSchema.nullish(),
+  priority: refSchema,
+  status: refSchema,
+  folder: refSchema.nullish(),
+  owner: accountRefSchema.nullish(),
+  testScript: external_exports.looseObject({ self: external_exports.string().optional() }).optional(),
+  customFields: customFieldsSchema.optional(),
+  links: testCaseLinksSchema.optional()
+});
+var scriptTypeSchema = external_exports.enum(["plain", "bdd"]);
+var testScriptSchema = external_exports.looseObject({
+  id: id.optional(),
+  type: scriptTypeSchema,
+  text: external_exports.string()
+});
+var testStepInlineSchema = external_exports.looseObject({
+  description: external_exports.string().nullish(),
+  testData: external_exports.string().nullish(),
+  expectedResult: external_exports.string().nullish(),
+  customFields: customFieldsSchema.optional(),
+  reflectRef: external_exports.string().nullish()
+});
+var parameterTypeSchema = external_exports.enum(["MANUAL_INPUT", "DEFAULT_VALUE"]);
+var testStepCallSchema = external_exports.looseObject({
+  self: external_exports.string().optional(),
+  testCaseKey: external_exports.string(),
+  parameters: external_exports.array(
+    external_exports.looseObject({
+      name: external_exports.string().optional(),
+      type: parameterTypeSchema.optional(),
+      value: external_exports.string().optional()
+    })
+  ).nullish()
+});
+function hasExactlyOneKind(step) {
+  return step.inline == null !== (step.testCase == null);
+}
+var exactlyOneKind = { message: "A test step must have exactly one of `inline` or `testCase`." };
+var testStepSchema = external_exports.looseObject({
+  /** 2026: steps carry an id (attachments are addressed by it); older data may lack it. */
+  id: id.nullish(),
+  inline: testStepInlineSchema.nullish(),
+  testCase: testStepCallSchema.nullish()
+}).refine(hasExactlyOneKind, exactlyOneKind);
+var testCycleSchema = external_exports.looseObject({
+  id,
+  key: external_exports.string(),
+  name: external_exports.string(),
+  project: refSchema,
+  jiraProjectVersion: refSchema.nullish(),
+  status: refSchema,
+  folder: refSchema.nullish(),
+  description: external_exports.string().nullish(),
+  plannedStartDate: external_exports.string().nullish(),
+  plannedEndDate: external_exports.string().nullish(),
+  owner: accountRefSchema.nullish(),
+  customFields: customFieldsSchema.optional(),
+  links: testCycleLinksSchema.optional()
+});
+var testExecutionSchema = external_exports.looseObject({
+  id,
+  key: external_exports.string().nullish(),
+  project: refSchema,
+  /**
+   * The spec's TestCaseVersionLink and TestCycleLink leave `id` optional; it is required here
+   * because every example carries it and nothing can be migrated without it. The test case key
+   * and version are only in `self` (`/testcases/{KEY}/versions/{n}`).
+   */
+  testCase: refSchema,
+  environment: refSchema.nullish(),
+  jiraProjectVersion: refSchema.nullish(),
+  testExecutionStatus: refSchema,
+  /** The spec says optional only; an execution not yet run has no end date, which the API sends as null. */
+  actualEndDate: external_exports.string().nullish(),
+  estimatedTime: external_exports.number().int().nullish(),
+  executionTime: external_exports.number().int().nullish(),
+  executedById: external_exports.string().nullish(),
+  assignedToId: external_exports.string().nullish(),
+  comment: external_exports.string().nullish(),
+  automated: external_exports.boolean().optional(),
+  testCycle: refSchema.nullish(),
+  customFields: customFieldsSchema.optional(),
+  links: testExecutionLinksSchema.optional()
+});
+var testExecutionStepSchema = external_exports.looseObject({
+  id: id.nullish(),
+  /** The spec requires nothing here, but an execution step is nothing except its `inline` part. */
+  inline: external_exports.looseObject({
+    description: external_exports.string().nullish(),
+    testData: external_exports.string().nullish(),
+    expectedResult: external_exports.string().nullish(),
+    actualResult: external_exports.string().nullish(),
+    testDataRowNumber: external_exports.number().int().nullish(),
+    reflectRef: external_exports.string().nullish(),
+    status: refSchema.optional()
+  })
+});
+var errorSchema = external_exports.looseObject({ errorCode: external_exports.number().int(), message: external_exports.string() });
+var unauthorizedSchema = external_exports.looseObject({ error: external_exports.string() });
+var createdResourceSchema = external_exports.looseObject({ id, self: external_exports.string() });
+var keyedCreatedResourceSchema = createdResourceSchema.extend({ key: external_exports.string() });
+var nameInput = external_exports.string().min(1).max(255).regex(/^(?!\s*$).+/, "must not be blank");
+var nameRefInput = external_exports.string().min(1).max(255);
+var labelsInput = external_exports.array(external_exports.string()).max(50);
+var dateTimeInput = external_exports.iso.datetime({ offset: true });
+var accountIdInput = external_exports.string().regex(accountIdPattern);
+var refInput = external_exports.object({ id: id.min(1), self: external_exports.string().optional() });
+var refOrIdInput = external_exports.union([refInput, id.min(1).transform((value) => ({ id: value }))]);
+var ownerInput = external_exports.union([
+  external_exports.object({ self: external_exports.string().optional(), accountId: accountIdInput }),
+  accountIdInput.transform((accountId) => ({ accountId }))
+]);
+var folderInputSchema = external_exports.object({
+  /** Must be null (or absent) for a root folder. */
+  parentId: id.min(1).nullish(),
+  name: external_exports.string().min(1).max(255).regex(/^[^/\\]*$/, "must not contain '/' or '\\'"),
+  projectKey: external_exports.string().regex(specProjectKey),
+  folderType: folderTypeSchema
+});
+var testCaseInputSchema = external_exports.object({
+  projectKey: external_exports.string().regex(specProjectKey),
+  name: nameInput,
+  objective: external_exports.string().nullish(),
+  precondition: external_exports.string().nullish(),
+  estimatedTime: external_exports.number().int().min(0).optional(),
+  componentId: external_exports.number().int().min(0).optional(),
+  priorityName: nameRefInput.optional(),
+  statusName: nameRefInput.optional(),
+  folderId: id.min(1).optional(),
+  ownerId: accountIdInput.nullish(),
+  labels: labelsInput.optional(),
+  customFields: customFieldsSchema.optional()
+});
+var testCaseUpdateSchema = external_exports.object({
+  id: id.min(1),
+  key: external_exports.string().regex(specTestCaseKey),
+  name: nameInput,
+  project: refInput,
+  objective: external_exports.string().nullish(),
+  precondition: external_exports.string().nullish(),
+  estimatedTime: external_exports.number().int().min(0).nullish(),
+  labels: labelsInput.optional(),
+  component: refOrIdInput.nullish(),
+  priority: refInput,
+  status: refInput,
+  folder: refOrIdInput.nullish(),
+  owner: ownerInput.nullish(),
+  customFields: customFieldsSchema.optional()
+});
+var testScriptInputSchema = external_exports.object({
+  type: scriptTypeSchema,
+  text: external_exports.string().min(1)
+});
+var testStepInput = external_exports.object({
+  inline: external_exports.object({
+    description: external_exports.string().optional(),
+    testData: external_exports.string().optional(),
+    expectedResult: external_exports.string().optional(),
+    customFields: customFieldsSchema.optional(),
+    reflectRef: external_exports.string().optional()
+  }).optional(),
+  testCase: external_exports.object({
+    self: external_exports.string().optional(),
+    testCaseKey: external_exports.string().regex(specTestCaseKey),
+    parameters: external_exports.array(
+      external_exports.object({
+        name: external_exports.string().optional(),
+        type: parameterTypeSchema.optional(),
+        value: external_exports.string().optional()
+      })
+    ).optional()
+  }).optional()
+}).refine(hasExactlyOneKind, exactlyOneKind);
+var testStepsInputSchema = external_exports.object({
+  mode: external_exports.enum(["APPEND", "OVERWRITE"]),
+  items: external_exports.array(testStepInput).max(100)
+});
+var testCycleInputSchema = external_exports.object({
+  projectKey: external_exports.string().regex(specProjectKey),
+  name: nameInput,
+  description: external_exports.string().nullish(),
+  plannedStartDate: dateTimeInput.optional(),
+  plannedEndDate: dateTimeInput.optional(),
+  /** A Jira version id, not a reference object. */
+  jiraProjectVersion: id.min(1).optional(),
+  statusName: nameRefInput.optional(),
+  folderId: id.min(1).optional(),
+  ownerId: accountIdInput.nullish(),
+  customFields: customFieldsSchema.optional()
+});
+var testCycleUpdateSchema = external_exports.object({
+  id: id.min(1),
+  key: external_exports.string().regex(specTestCycleKey),
+  name: nameInput,
+  project: refInput,
+  jiraProjectVersion: refOrIdInput.nullish(),
+  status: refInput,
+  folder: refOrIdInput.nullish(),
+  description: external_exports.string().nullish(),
+  plannedStartDate: dateTimeInput.nullish(),
+  plannedEndDate: dateTimeInput.nullish(),
+  owner: ownerInput.nullish(),
+  customFields: customFieldsSchema.optional()
+});
+var testExecutionInputSchema = external_exports.object({
+  projectKey: external_exports.string().regex(specProjectKey),
+  testCaseKey: external_exports.string().regex(specTestCaseKey),
+  testCycleKey: external_exports.string().regex(specTestCycleIdOrKey),
+  statusName: nameRefInput,
+  testScriptResults: external_exports.array(
+    external_exports.object({
+      statusName: nameRefInput,
+      actualEndDate: dateTimeInput.optional(),
+      actualResult: external_exports.string().optional()
+    })
+  ).optional(),
+  environmentName: external_exports.string().optional(),
+  actualEndDate: dateTimeInput.optional(),
+  executionTime: external_exports.number().int().min(0).optional(),
+  executedById: accountIdInput.nullish(),
+  assignedToId: accountIdInput.nullish(),
+  comment: external_exports.string().nullish(),
+  customFields: customFieldsSchema.optional()
+});
+var testExecutionUpdateSchema = external_exports.object({
+  statusName: nameRefInput.optional(),
+  environmentName: external_exports.string().optional(),
+  actualEndDate: dateTimeInput.optional(),
+  executionTime: external_exports.number().int().min(0).optional(),
+  executedById: accountIdInput.nullish(),
+  assignedToId: accountIdInput.nullish(),
+  comment: external_exports.string().nullish()
+});
+
+// src/config/schema.ts
+var customFieldTypes = [
+  "text",
+  "richtext",
+  "number",
+  "date",
+  "datetime",
+  "checkbox",
+  "select",
+  "multiselect",
+  "user",
+  "url"
+];
+var selectFieldTypes = ["select", "multiselect"];
+var defaultZephyrUrl = "https://api.zephyrscale.smartbear.com/v2";
+var defaultStateLocation = ".ztoq/state.db";
+var defaultMarkerField = "Zephyr Key";
+function intInRange(min, max) {
+  const error62 = `expected a whole number from ${min} to ${max}`;
+  return external_exports.int({ error: error62 }).min(min, { error: error62 }).max(max, { error: error62 });
+}
+function positiveNumber() {
+  const error62 = "expected a number greater than 0";
+  return external_exports.number({ error: error62 }).positive({ error: error62 });
+}
+function positiveInt() {
+  const error62 = "expected a positive whole number";
+  return external_exports.int({ error: error62 }).positive({ error: error62 });
+}
+function nonEmptyString(what = "a non-empty string") {
+  const error62 = `expected ${what}`;
+  return external_exports.string({ error: error62 }).min(1, { error: error62 });
+}
+function urlHasCredentials(value) {
+  try {
+    const url2 = new URL(value);
+    return url2.username !== "" || url2.password !== "";
+  } catch {
+    return false;
+  }
+}
+function httpUrl2() {
+  return external_exports.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }).refine((value) => !urlHasCredentials(value), {
+    error: "expected a URL without a user name or password (credentials go in environment variables or action inputs)"
+  });
+}
+function isStateLocation(value) {
+  if (value.trim() === "") return false;
+  if (/^sqlite:/i.test(value)) return value.slice("sqlite:".length).trim() !== "";
+  if (/^postgres(ql)?:\/\//i.test(value)) return URL.canParse(value);
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+var stateLocation = external_exports.string({ error: "expected sqlite:PATH, a file path, or postgres://\u2026" }).refine(isStateLocation, { error: "expected sqlite:PATH, a file path, or postgres://\u2026" });
+var qtestLabel = nonEmptyString("a qTest value label (a non-empty string)");
+function labelMap(description) {
+  return external_exports.record(external_exports.string(), qtestLabel).default({}).describe(description);
+}
+var zephyrFileSection = external_exports.strictObject({
+  url: httpUrl2().default(defaultZephyrUrl).describe(`Base URL of the Zephyr Scale Cloud REST API v2. Environment: ZTOQ_ZEPHYR_URL. Default: ${defaultZephyrUrl}.`),
+  projectKey: external_exports.string({ error: "expected a Jira project key (a capital letter, then capitals, digits or _)" }).regex(projectKeyPattern, { error: "expected a Jira project key (a capital letter, then capitals, digits or _)" }).optional().describe(
+    "Key of the Jira project whose Zephyr Scale test assets are migrated, e.g. QA. Required here or in ZTOQ_ZEPHYR_PROJECT."
+  ),
+  rateLimit: positiveNumber().default(10).describe("Most requests per second sent to Zephyr Scale (shared by all workers). Default: 10."),
+  timeoutSeconds: positiveNumber().default(30).describe("Timeout of one Zephyr Scale request, in seconds. Default: 30.")
+});
+var qtestFileSection = external_exports.strictObject({
+  url: httpUrl2().optional().describe(
+    "Base URL of the qTest Manager site, e.g. https://example.qtestnet.com (the API lives under /api/v3). Required here or in ZTOQ_QTEST_URL."
+  ),
+  projectId: positiveInt().optional().describe("Numeric id of the target qTest project. Required here or in ZTOQ_QTEST_PROJECT."),
+  rateLimit: positiveNumber().default(10).describe("Most requests per second sent to qTest (shared by all workers). Default: 10."),
+  timeoutSeconds: positiveNumber().default(30).describe("Timeout of one qTest request, in seconds. Default: 30.")
+});
+var migrationSection = external_exports.strictObject({
+  concurrency: intInRange(1, 64).default(8).describe("How many entities are migrated at the same time (1 to 64). Default: 8."),
+  retries: intInRange(0, 20).default(5).describe("How many times a failed idempotent request is retried, with backoff (0 to 20). Default: 5."),
+  callToTest: external_exports.enum(["call", "inline"]).default("call").describe(
+    "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case; `inline` copies the called test case's steps in its place. Default: call."
+  ),
+  attachments: external_exports.enum(["upload", "skip"]).default("upload").describe(
+    "`upload` uploads attachments the source exposes (the others are reported as not migrated); `skip` migrates none. Default: upload."
+  )
+});
+var customFieldTarget = external_exports.strictObject({
+  field: nonEmptyString("the label of a qTest field").describe(
+    "Label of the qTest field that receives the value (on the qTest object the Zephyr entity becomes)."
+  ),
+  type: external_exports.enum(customFieldTypes).describe(
+    "Type of the qTest field; the Zephyr value is converted to it (dates to ISO dates, users through mapping.users, \u2026)."
+  ),
+  values: external_exports.record(external_exports.string(), qtestLabel).optional().describe(
+    "For select and multiselect fields: Zephyr option value \u2192 qTest option label. Values not listed must match a qTest option of the same name."
+  )
+}).refine((target) => target.values === void 0 || selectFieldTypes.includes(target.type), {
+  path: ["values"],
+  error: "only allowed when type is select or multiselect"
+}).describe("Migrate this Zephyr custom field into a qTest field.");
+var customFieldIgnore = external_exports.strictObject({
+  ignore: external_exports.literal(true).describe("true: do not migrate this Zephyr custom field.")
+}).describe("Leave this Zephyr custom field out of the migration.");
+var customFieldMappingSchema = external_exports.union([customFieldTarget, customFieldIgnore], { error: "expected { field, type, values? } or { ignore: true }" }).describe("Where one Zephyr custom field goes: a qTest field and a type, or { ignore: true }.");
+var qtestUser = (() => {
+  const error62 = "expected a qTest username or a numeric qTest user id";
+  return external_exports.union([external_exports.string({ error: error62 }).min(1, { error: error62 }), external_exports.int({ error: error62 }).positive({ error: error62 })], { error: error62 });
+})();
+var mappingSection = external_exports.strictObject({
+  rootModule: nonEmptyString().optional().describe("Name of the qTest module that holds the migrated folder tree. Default: the Zephyr project key."),
+  cycleRoot: external_exports.strictObject({
+    name: nonEmptyString().optional().describe("Name of the root qTest test cycle. Default: the Zephyr project key.")
+  }).optional().describe("The root qTest test cycle that holds the migrated test cycle tree."),
+  markerField: nonEmptyString().default(defaultMarkerField).describe(
+    `Label of the qTest field that carries the Zephyr key (or execution id) of every migrated object; created in preflight if missing. Default: ${defaultMarkerField}.`
+  ),
+  statuses: external_exports.strictObject({
+    testCase: labelMap("Zephyr test case status name \u2192 qTest test case Status label."),
+    testCycle: labelMap("Zephyr test cycle status name \u2192 qTest test suite Status label."),
+    testExecution: labelMap("Zephyr test execution status name \u2192 qTest test run/log Status label.")
+  }).prefault({}).describe("Status names per entity type. A status not listed must match a qTest label of the same name, or preflight stops."),
+  priorities: labelMap("Zephyr priority name \u2192 qTest Priority label. Unlisted names must match a qTest label of the same name."),
+  environments: labelMap(
+    "Zephyr environment name \u2192 qTest Environment label. Unlisted names must match a qTest label of the same name."
+  ),
+  users: external_exports.record(external_exports.string(), qtestUser).default({}).describe("Atlassian accountId \u2192 qTest username or numeric qTest user id (owners, executors, user fields)."),
+  customFields: external_exports.record(external_exports.string(), customFieldMappingSchema).default({}).describe("Zephyr custom field name \u2192 { field, type, values? } or { ignore: true }.")
+});
+var reportSection = external_exports.strictObject({
+  dir: nonEmptyString().default(".").describe("Directory the JSON reports and their Markdown twins are written to. Default: the working directory.")
+});
+var sections = {
+  state: stateLocation.default(defaultStateLocation).describe(
+    `Where the migration state lives: sqlite:PATH, a plain file path (SQLite), or postgres://\u2026 (shared, for sharded runs; put a password in ZTOQ_STATE, not here). Environment: ZTOQ_STATE. Default: ${defaultStateLocation}.`
+  ),
+  migration: migrationSection.prefault({}).describe("How the migration runs."),
+  mapping: mappingSection.prefault({}).describe("How Zephyr values become qTest values."),
+  report: reportSection.prefault({}).describe("Where reports are written.")
+};
+var configFileSchema = external_exports.strictObject({
+  $schema: external_exports.string().optional().describe("Path or URL of this JSON Schema, for editors. Ignored by ztoq."),
+  zephyr: zephyrFileSection.prefault({}).describe("The source: Zephyr Scale Cloud. The API token comes from ZTOQ_ZEPHYR_TOKEN."),
+  qtest: qtestFileSection.prefault({}).describe(
+    "The target: qTest Manager. Credentials come from ZTOQ_QTEST_TOKEN or ZTOQ_QTEST_USERNAME + ZTOQ_QTEST_PASSWORD."
+  ),
+  ...sections
+}).describe(
+  "ZTOQ configuration (Zephyr Scale \u2192 qTest migration). Secrets never go here: use environment variables or action inputs."
+);
+var configSchema = external_exports.strictObject({
+  zephyr: zephyrFileSection.extend({ projectKey: zephyrFileSection.shape.projectKey.unwrap() }).describe("The source: Zephyr Scale Cloud."),
+  qtest: qtestFileSection.extend({ url: qtestFileSection.shape.url.unwrap(), projectId: qtestFileSection.shape.projectId.unwrap() }).describe("The target: qTest Manager."),
+  ...sections
+});
+
+// src/config/load.ts
+var configFileNames = ["ztoq.config.yml", "ztoq.config.yaml", "ztoq.config.json"];
+var configEnv = {
+  config: "ZTOQ_CONFIG",
+  zephyrUrl: "ZTOQ_ZEPHYR_URL",
+  zephyrToken: "ZTOQ_ZEPHYR_TOKEN",
+  zephyrProject: "ZTOQ_ZEPHYR_PROJECT",
+  qtestUrl: "ZTOQ_QTEST_URL",
+  qtestToken: "ZTOQ_QTEST_TOKEN",
+  qtestUsername: "ZTOQ_QTEST_USERNAME",
+  qtestPassword: "ZTOQ_QTEST_PASSWORD",
+  qtestProject: "ZTOQ_QTEST_PROJECT",
+  state: "ZTOQ_STATE"
+};
+async function loadConfig(options = {}) {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const file2 = await locateConfigFile(options.path, env, cwd);
+  const fileConfig = file2 ? await readConfigFile(file2) : {};
+  const fileLabel = file2?.display ?? configFileNames[0];
+  const fromEnv = readEnvironment(env);
+  const fromOverrides = splitOverrides(options.overrides);
+  const layers = [{ zephyr: {}, qtest: {} }, fileConfig, fromEnv.values, fromOverrides.values];
+  const merged = layers.reduce((base, top) => mergeValues2(base, top, []), {});
+  const parsed = configSchema.safeParse(merged, parseParams);
+  if (!parsed.success) {
+    const overridePaths = leafPaths(fromOverrides.values);
+    const label = (problem) => {
+      const variableForRequired = problem.required ? requiredVariables[problem.path.join(".")] : void 0;
+      if (variableForRequired) return `${problem.path.join(".")} is required: set it in ${fileLabel} or ${variableForRequired}`;
+      const at = problem.required ? problem.path.slice(0, -1) : problem.path;
+      if (overridePaths.some((source) => overlaps(source, at))) return renderProblem(`option ${problem.path.join(".")}`, problem);
+      const variable = fromEnv.sources.find((source) => overlaps(source.path, at));
+      if (variable) return renderEnvProblem(variable.name, problem);
+      return renderProblem(`${fileLabel}: ${problem.path.join(".")}`, problem);
+    };
+    throw new BadInputError(joinProblems(collectProblems(parsed.error.issues).map(label)));
+  }
+  const zephyrToken = fromOverrides.secrets.zephyrToken ?? fromEnv.secrets.zephyrToken;
+  if (zephyrToken === void 0)
+    throw new BadInputError(`No Zephyr token: set ${configEnv.zephyrToken} (or the zephyr-token input)`);
+  const config2 = parsed.data;
+  return {
+    ...config2,
+    zephyr: { ...config2.zephyr, token: zephyrToken },
+    qtest: { ...config2.qtest, auth: qtestAuth(fromOverrides.secrets, fromEnv.secrets) },
+    source: { file: file2?.path ?? null }
+  };
+}
+function withoutSecrets(config2) {
+  const { token: _token, ...zephyr } = config2.zephyr;
+  const { auth, ...qtest } = config2.qtest;
+  return {
+    ...config2,
+    zephyr,
+    qtest: { ...qtest, auth: auth.kind === "token" ? { kind: "token" } : { kind: "password", username: auth.username } }
+  };
+}
+async function locateConfigFile(given, env, cwd) {
+  const explicit = blankToUndefined(given);
+  const fromEnv = blankToUndefined(env[configEnv.config]);
+  const named = explicit ?? fromEnv;
+  if (named !== void 0) {
+    const location = fileLocation(resolve(cwd, named), cwd);
+    const origin = explicit !== void 0 ? "" : ` (from ${configEnv.config})`;
+    const kind = await fileKind(location.path);
+    if (kind === "missing") throw new BadInputError(`Config file ${location.display} not found${origin}`);
+    if (kind === "directory") throw new BadInputError(`Config file ${location.display} is a directory${origin}`);
+    return location;
+  }
+  const present = [];
+  for (const name of configFileNames) {
+    const location = fileLocation(resolve(cwd, name), cwd);
+    if (await fileKind(location.path) === "file") present.push(location);
+  }
+  if (present.length > 1) {
+    const names = present.map((location) => location.display).join(" and ");
+    throw new BadInputError(`Found ${names}: keep one config file, or name the one to use with ${configEnv.config} or --config`);
+  }
+  return present[0] ?? null;
+}
+function fileLocation(path, cwd) {
+  const rel = relative(cwd, path);
+  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  return { path, display: inside ? rel : path };
+}
+async function fileKind(path) {
+  try {
+    return (await stat(path)).isDirectory() ? "directory" : "file";
+  } catch (error62) {
+    if (error62.code === "ENOENT" || error62.code === "ENOTDIR")
+      return "missing";
+    throw new BadInputError(`Cannot read config file ${path}: ${error62.message}`);
+  }
+}
+async function readConfigFile(file2) {
+  let text;
+  try {
+    text = await readFile(file2.path, "utf8");
+  } catch (error62) {
+    throw new BadInputError(`Cannot read config file ${file2.display}: ${error62.code ?? "error"}`);
+  }
+  const raw2 = parseText(text, file2);
+  if (raw2 === null || raw2 === void 0) return {};
+  if (!isPlainObject2(raw2)) {
+    throw new BadInputError(
+      `${file2.display}: expected a mapping of sections (zephyr, qtest, state, migration, mapping, report); got ${describeValue(raw2)}`
+    );
+  }
+  rejectSecrets(raw2, file2.display);
+  const parsed = configFileSchema.safeParse(raw2, parseParams);
+  if (!parsed.success) {
+    const label = (problem) => renderProblem(`${file2.display}: ${problem.path.join(".")}`, problem);
+    throw new BadInputError(joinProblems(collectProblems(parsed.error.issues).map(label)));
+  }
+  const { $schema: _schema, ...config2 } = parsed.data;
+  return config2;
+}
+function parseText(text, file2) {
+  const format = file2.path.toLowerCase().endsWith(".json") ? "JSON" : "YAML";
+  const doc = import_yaml.default.parseDocument(text.replace(/^\uFEFF/, ""), { uniqueKeys: true, prettyErrors: true });
+  const error62 = doc.errors[0];
+  if (error62) {
+    const reason = (error62.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    const where = error62.linePos ? ` at line ${error62.linePos[0].line}, column ${error62.linePos[0].col}` : "";
+    throw new BadInputError(`${file2.display}: invalid ${format}${where}: ${reason}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 1e3 });
+  } catch (error63) {
+    throw new BadInputError(`${file2.display}: invalid ${format}: ${error63.message.split("\n")[0]}`);
+  }
+}
+var secretNames = /* @__PURE__ */ new Set(["token", "password", "passwd", "secret", "apitoken", "accesstoken", "apikey"]);
+function isSecretKey(key) {
+  const normalized = key.toLowerCase().replace(/[-_]/g, "");
+  return secretNames.has(normalized) || /(token|password|secret)$/.test(normalized);
+}
+function keysAreData(path) {
+  const [section, part, name, sub] = path;
+  if (section !== "mapping") return false;
+  if (path.length === 2) return ["priorities", "environments", "users", "customFields"].includes(part ?? "");
+  if (path.length === 3) return part === "statuses";
+  return path.length === 4 && part === "customFields" && name !== void 0 && sub === "values";
+}
+var secretAdvice = `secrets must not be in the config file; remove it and set ${configEnv.zephyrToken}, ${configEnv.qtestToken} or ${configEnv.qtestUsername} + ${configEnv.qtestPassword} (or the action inputs zephyr-token, qtest-token, qtest-username, qtest-password)`;
+function rejectSecrets(raw2, display) {
+  const found2 = findSecretKey(raw2, []);
+  if (found2) throw new BadInputError(`${display}: ${found2.join(".")}: ${secretAdvice}`);
+  const state = raw2.state;
+  if (typeof state === "string" && urlHoldsPassword(state)) {
+    throw new BadInputError(
+      `${display}: state: the URL holds a password, and secrets must not be in the config file; set ${configEnv.state} (or the state input) instead`
+    );
+  }
+}
+function findSecretKey(value, path) {
+  if (Array.isArray(value)) {
+    for (const [index2, item] of value.entries()) {
+      const found2 = findSecretKey(item, [...path, String(index2)]);
+      if (found2) return found2;
+    }
+    return void 0;
+  }
+  if (!isPlainObject2(value)) return void 0;
+  const data = keysAreData(path);
+  for (const [key, item] of Object.entries(value)) {
+    if (!data && isSecretKey(key)) return [...path, key];
+    const found2 = findSecretKey(item, [...path, key]);
+    if (found2) return found2;
+  }
+  return void 0;
+}
+function urlHoldsPassword(value) {
+  if (!URL.canParse(value)) return false;
+  const url2 = new URL(value);
+  return url2.password !== "" || url2.searchParams.has("password");
+}
+function readEnvironment(env) {
+  const values = {};
+  const sources = [];
+  const set2 = (path, name, value) => {
+    const [section, key] = path;
+    if (key === void 0) values[section] = value;
+    else values[section] = { ...values[section], [key]: value };
+    sources.push({ path, name });
+  };
+  const read = (name) => blankToUndefined(env[name]);
+  const zephyrUrl = read(configEnv.zephyrUrl);
+  if (zephyrUrl !== void 0) set2(["zephyr", "url"], configEnv.zephyrUrl, zephyrUrl);
+  const zephyrProject = read(configEnv.zephyrProject);
+  if (zephyrProject !== void 0) set2(["zephyr", "projectKey"], configEnv.zephyrProject, zephyrProject);
+  const qtestUrl = read(configEnv.qtestUrl);
+  if (qtestUrl !== void 0) set2(["qtest", "url"], configEnv.qtestUrl, qtestUrl);
+  const qtestProject = read(configEnv.qtestProject);
+  if (qtestProject !== void 0) {
+    const id3 = /^[0-9]+$/.test(qtestProject) ? Number(qtestProject) : Number.NaN;
+    if (!Number.isSafeInteger(id3) || id3 <= 0) {
+      throw new BadInputError(`${configEnv.qtestProject} must be a positive integer; got ${JSON.stringify(qtestProject)}`);
+    }
+    set2(["qtest", "projectId"], configEnv.qtestProject, id3);
+  }
+  const state = read(configEnv.state);
+  if (state !== void 0) set2(["state"], configEnv.state, state);
+  return {
+    values,
+    sources,
+    secrets: {
+      zephyrToken: cleanToken(env[configEnv.zephyrToken]),
+      qtestToken: cleanToken(env[configEnv.qtestToken]),
+      qtestUsername: read(configEnv.qtestUsername),
+      qtestPassword: cleanPassword(env[configEnv.qtestPassword])
+    }
+  };
+}
+function splitOverrides(overrides) {
+  const { zephyr, qtest, ...rest } = overrides ?? {};
+  const { token: zephyrToken, ...zephyrRest } = zephyr ?? {};
+  const { token: qtestToken, username, password, ...qtestRest } = qtest ?? {};
+  const values = dropUnset({ ...rest, zephyr: zephyrRest, qtest: qtestRest });
+  return {
+    values: isPlainObject2(values) ? values : {},
+    secrets: {
+      zephyrToken: cleanToken(zephyrToken),
+      qtestToken: cleanToken(qtestToken),
+      qtestUsername: blankToUndefined(username),
+      qtestPassword: cleanPassword(password)
+    }
+  };
+}
+function qtestAuth(overrides, env) {
+  const token = overrides.qtestToken ?? env.qtestToken;
+  if (token !== void 0) return { kind: "token", token };
+  const username = overrides.qtestUsername ?? env.qtestUsername;
+  const password = overrides.qtestPassword ?? env.qtestPassword;
+  if (username !== void 0 && password !== void 0) return { kind: "password", username, password };
+  if (username !== void 0) {
+    throw new BadInputError(
+      `A qTest username is set but no password: set ${configEnv.qtestPassword} (or the qtest-password input), or use ${configEnv.qtestToken} instead`
+    );
+  }
+  if (password !== void 0) {
+    throw new BadInputError(
+      `A qTest password is set but no username: set ${configEnv.qtestUsername} (or the qtest-username input), or use ${configEnv.qtestToken} instead`
+    );
+  }
+  throw new BadInputError(
+    `No qTest credentials: set ${configEnv.qtestToken} (or the qtest-token input), or ${configEnv.qtestUsername} and ${configEnv.qtestPassword} (or the qtest-username and qtest-password inputs)`
+  );
+}
+function blankToUndefined(value) {
+  const trimmed = value?.trim();
+  return trimmed === void 0 || trimmed === "" ? void 0 : trimmed;
+}
+function cleanToken(value) {
+  return blankToUndefined(blankToUndefined(value)?.replace(/^bearer\s+/i, ""));
+}
+function cleanPassword(value) {
+  return value === void 0 || value.trim() === "" ? void 0 : value;
+}
+function dropUnset(value) {
+  if (typeof value === "string") return value.trim() === "" ? void 0 : value;
+  if (!isPlainObject2(value)) return value;
+  const out = {};
+  for (const [key, item] of Object.entries(value)) {
+    const kept = dropUnset(item);
+    if (kept !== void 0) defineValue(out, key, kept);
+  }
+  return out;
+}
+function mergeValues2(base, top, path) {
+  return mergeValue(base, top, path);
+}
+function mergeValue(base, top, path) {
+  if (top === void 0) return base;
+  if (!isPlainObject2(top) || !isPlainObject2(base)) return top;
+  if (path.length === 3 && path[0] === "mapping" && path[1] === "customFields") return top;
+  const out = {};
+  for (const [key, item] of Object.entries(base)) defineValue(out, key, item);
+  for (const [key, item] of Object.entries(top)) {
+    defineValue(out, key, mergeValue(Object.hasOwn(out, key) ? out[key] : void 0, item, [...path, key]));
+  }
+  return out;
+}
+function defineValue(target, key, value) {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+function leafPaths(value, path = []) {
+  if (!isPlainObject2(value)) return [path];
+  const entries = Object.entries(value);
+  if (entries.length === 0) return [];
+  return entries.flatMap(([key, item]) => leafPaths(item, [...path, key]));
+}
+function overlaps(a, b) {
+  const length = Math.min(a.length, b.length);
+  for (let index2 = 0; index2 < length; index2++) if (String(a[index2]) !== String(b[index2])) return false;
+  return true;
+}
+var requiredVariables = {
+  "zephyr.projectKey": configEnv.zephyrProject,
+  "qtest.url": configEnv.qtestUrl,
+  "qtest.projectId": configEnv.qtestProject
+};
+var errorMap = (issue2) => {
+  switch (issue2.code) {
+    case "invalid_type":
+      return `expected ${typeName(issue2.expected)}`;
+    case "invalid_value":
+      return issue2.values.length === 1 ? `expected ${String(issue2.values[0])}` : `expected one of ${issue2.values.map((value) => String(value)).join(", ")}`;
+    case "unrecognized_keys": {
+      const shape = issue2.inst?.shape;
+      return shape ? Object.keys(shape).join(", ") : "";
+    }
+    case "too_small":
+      return issue2.origin === "string" ? "expected a non-empty string" : `expected at least ${String(issue2.minimum)}`;
+    case "too_big":
+      return `expected at most ${String(issue2.maximum)}`;
+    default:
+      return void 0;
+  }
+};
+var parseParams = { reportInput: true, error: errorMap };
+function typeName(expected2) {
+  switch (expected2) {
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    case "boolean":
+      return "true or false";
+    case "object":
+    case "record":
+      return "a mapping";
+    case "array":
+      return "a list";
+    default:
+      return expected2;
+  }
+}
+function collectProblems(issues, base = []) {
+  const problems = [];
+  for (const issue2 of issues) {
+    const path = [...base, ...issue2.path.map(String)];
+    const input2 = issue2.input;
+    if (issue2.code === "unrecognized_keys") {
+      const allowed = issue2.message === "" ? [] : issue2.message.split(", ");
+      for (const key of issue2.keys) {
+        const suggestion = closest(key, allowed);
+        const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
+        const list = allowed.length > 0 ? `; allowed: ${allowed.join(", ")}` : "";
+        problems.push({ path: [...path, key], message: `unknown key${hint}${list}`, required: false });
+      }
+    } else if (issue2.code === "invalid_union" && isPlainObject2(input2) && issue2.errors.length > 0) {
+      problems.push(...collectProblems(closestBranch(issue2.errors), path));
+    } else if (issue2.code === "invalid_type" && input2 === void 0) {
+      problems.push({ path, message: "is required", required: true });
+    } else {
+      const wholeObject = issue2.code === "custom" && typeof input2 === "object";
+      const got = input2 === void 0 || wholeObject ? void 0 : describeValue(input2);
+      problems.push({ path, message: issue2.message, required: false, got });
+    }
+  }
+  return problems;
+}
+function closestBranch(branches) {
+  const unknownKeys = (issues) => issues.reduce(
+    (count, issue2) => count + (issue2.code === "unrecognized_keys" && issue2.path.length === 0 ? issue2.keys.length : 0),
+    0
+  );
+  let best = branches[0] ?? [];
+  for (const branch of branches) if (unknownKeys(branch) < unknownKeys(best)) best = branch;
+  return best;
+}
+function renderProblem(where, problem) {
+  const got = problem.got === void 0 ? "" : `; got ${problem.got}`;
+  return `${where}: ${problem.message}${got}`;
+}
+function renderEnvProblem(name, problem) {
+  const got = problem.got === void 0 ? "" : `; got ${problem.got}`;
+  return problem.message.startsWith("expected ") ? `${name} must be ${problem.message.slice("expected ".length)}${got}` : `${name}: ${problem.message}${got}`;
+}
+var maxProblems = 5;
+function joinProblems(lines) {
+  const unique = [...new Set(lines)];
+  const shown = unique.slice(0, maxProblems).join("; ");
+  const more = unique.length - maxProblems;
+  return more > 0 ? `${shown}; and ${more} more problem${more === 1 ? "" : "s"}` : shown;
+}
+function describeValue(value) {
+  if (typeof value === "string") {
+    const masked = maskUrlPassword(value);
+    return JSON.stringify(masked.length > 80 ? `${masked.slice(0, 77)}...` : masked);
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return String(value);
+}
+function maskUrlPassword(value) {
+  if (!URL.canParse(value)) return value;
+  const url2 = new URL(value);
+  let masked = false;
+  if (url2.password !== "") {
+    url2.password = "***";
+    masked = true;
+  }
+  if (url2.searchParams.has("password")) {
+    url2.searchParams.set("password", "***");
+    masked = true;
+  }
+  return masked ? url2.toString() : value;
+}
+function closest(key, allowed) {
+  let best;
+  for (const name of allowed) {
+    const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, name);
+    if (distance <= 2 && distance < key.length / 2 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, index2) => index2);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+// src/log/logger.ts
+var import_pino = __toESM(require_pino(), 1);
+function createLogger(bindings = {}) {
+  return (0, import_pino.pino)(
+    {
+      level: process.env.ZTOQ_LOG_LEVEL ?? "info",
+      base: bindings,
+      // Whatever a caller passes, credentials never reach a log line.
+      redact: { paths: ["token", "password", "*.token", "*.password", "headers.authorization"], censor: "[redacted]" }
+    },
+    import_pino.pino.destination({ fd: 2, sync: true })
+  );
+}
+
+// src/migrate/run.ts
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
+
+// src/http/errors.ts
+var EXCERPT_LENGTH = 300;
+var ApiError = class extends Error {
+  status;
+  method;
+  url;
+  bodyExcerpt;
+  kind;
+  attempts;
+  constructor(init) {
+    const url2 = redactUrl(init.url);
+    const kind = init.kind ?? kindOfStatus(init.status);
+    const bodyExcerpt = excerpt(init.body ?? "");
+    const what = init.status === null ? kind === "timeout" ? "timed out" : "network error" : `HTTP ${init.status} (${kind})`;
+    const tail = bodyExcerpt === "" ? "" : `: ${bodyExcerpt}`;
+    super(`${init.method} ${url2} failed: ${what}${tail}`, init.cause === void 0 ? void 0 : { cause: init.cause });
+    this.name = "ApiError";
+    this.status = init.status;
+    this.method = init.method;
+    this.url = url2;
+    this.bodyExcerpt = bodyExcerpt;
+    this.kind = kind;
+    this.attempts = init.attempts ?? 1;
+  }
+};
+function kindOfStatus(status) {
+  if (status === null) return "network";
+  if (status === 401 || status === 403) return "auth";
+  if (status === 404) return "notFound";
+  if (status === 429) return "throttled";
+  if (status === 400 || status === 409 || status === 413 || status === 422) return "badRequest";
+  if (status >= 500) return "server";
+  return "other";
+}
+function isAmbiguous(error62) {
+  if (!(error62 instanceof ApiError)) return false;
+  return error62.kind === "network" || error62.kind === "timeout" || error62.kind === "server";
+}
+var UnexpectedResponseError = class extends Error {
+  constructor(method, url2, detail) {
+    super(`${method} ${redactUrl(url2)} returned an unexpected body: ${detail}`);
+    this.method = method;
+    this.url = url2;
+    this.name = "UnexpectedResponseError";
+  }
+  method;
+  url;
+};
+function parseResponse(schema, data, method, url2) {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 3).map((issue2) => `${issue2.path.length > 0 ? issue2.path.join(".") : "body"}: ${issue2.message}`).join("; ");
+  throw new UnexpectedResponseError(method, url2, issues);
+}
+var SECRET_PARAM = /token|passw|secret|signature|api[-_]?key|auth|credential|session|sig$/i;
+function redactUrl(raw2) {
+  let url2;
+  try {
+    url2 = new URL(raw2);
+  } catch {
+    return raw2.replace(/\?.*$/, "");
+  }
+  url2.username = "";
+  url2.password = "";
+  for (const name of [...url2.searchParams.keys()]) {
+    if (SECRET_PARAM.test(name)) url2.searchParams.set(name, "redacted");
+  }
+  return url2.toString();
+}
+function excerpt(body) {
+  const flat = body.replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}\u2026` : flat;
+}
+
+// src/http/backoff.ts
+function backoffDelay(retry2, options) {
+  const random = options.random ?? Math.random;
+  const exponential = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, retry2 - 1));
+  return exponential / 2 + random() * (exponential / 2);
+}
+function parseRetryAfter(value, now2 = Date.now) {
+  if (value == null) return void 0;
+  const text = value.trim();
+  if (text === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1e3;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return void 0;
+  return Math.max(0, at - now2());
+}
+function sleep(ms, signal) {
+  if (ms <= 0 && !signal?.aborted) return Promise.resolve();
+  return new Promise((resolve2, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve2();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// src/http/rate-gate.ts
+var RateGate = class {
+  #rate;
+  #burst;
+  #minFactor;
+  #recovery;
+  #throttleBaseMs;
+  #throttleMaxMs;
+  #lowRemaining;
+  #now;
+  #random;
+  #concurrency;
+  #tokens;
+  #refilledAt;
+  #factor = 1;
+  #pausedUntil = 0;
+  /** When the rate was last cut; responses to permits issued before it do not cut again. */
+  #lastCutAt = Number.NEGATIVE_INFINITY;
+  #consecutiveThrottles = 0;
+  #active = 0;
+  #waiters = [];
+  #timer;
+  #timerAt = Number.POSITIVE_INFINITY;
+  /** Counters for reports and tests. */
+  counters = { granted: 0, throttles: 0, slowdowns: 0, pausedMs: 0 };
+  constructor(options) {
+    if (!(options.ratePerSecond > 0)) throw new RangeError(`ratePerSecond must be positive, got ${options.ratePerSecond}`);
+    if (!(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+      throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
+    }
+    this.#rate = options.ratePerSecond;
+    this.#concurrency = options.concurrency;
+    this.#burst = Math.max(1, options.burst ?? Math.min(10, Math.max(2, this.#rate / 10)));
+    this.#minFactor = options.minRateFactor ?? 0.1;
+    this.#recovery = options.recoveryPerSuccess ?? 0.02;
+    this.#throttleBaseMs = options.throttleBaseMs ?? 250;
+    this.#throttleMaxMs = options.throttleMaxMs ?? 6e4;
+    this.#lowRemaining = options.lowRemaining ?? 2;
+    this.#now = options.now ?? (() => performance.now());
+    this.#random = options.random ?? Math.random;
+    this.#tokens = this.#burst;
+    this.#refilledAt = this.#now();
+  }
+  get state() {
+    return {
+      ratePerSecond: this.#rate,
+      rateFactor: this.#factor,
+      active: this.#active,
+      waiting: this.#waiters.length,
+      pausedForMs: Math.max(0, this.#pausedUntil - this.#now())
+    };
+  }
+  /** Waits for a token and a free slot (first come, first served). */
+  acquire(signal) {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve2, reject) => {
+      const waiter = { resolve: resolve2, reject };
+      if (signal) {
+        waiter.signal = signal;
+        waiter.onAbort = () => {
+          const index2 = this.#waiters.indexOf(waiter);
+          if (index2 >= 0) this.#waiters.splice(index2, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      this.#waiters.push(waiter);
+      this.#pump();
+    });
+  }
+  /** Runs `task` holding a permit. */
+  async run(task, signal) {
+    const permit = await this.acquire(signal);
+    try {
+      return await task(permit);
+    } finally {
+      permit.release();
+    }
+  }
+  /**
+   * The server answered 429 to a request sent under `permit`. Pauses the gate for `retryAfterMs`
+   * (or an exponential, jittered delay) and cuts the rate. Returns the pause in milliseconds.
+   */
+  throttled(permit, retryAfterMs) {
+    const now2 = this.#now();
+    this.counters.throttles++;
+    if (permit.issuedAt >= this.#lastCutAt) {
+      this.#consecutiveThrottles++;
+      this.#cut(now2, 0.5);
+    }
+    const pause = Math.min(
+      this.#throttleMaxMs,
+      retryAfterMs ?? backoffDelay(this.#consecutiveThrottles, {
+        baseMs: this.#throttleBaseMs,
+        maxMs: this.#throttleMaxMs,
+        random: this.#random
+      })
+    );
+    const until = now2 + pause;
+    if (until > this.#pausedUntil) {
+      this.counters.pausedMs += until - Math.max(now2, this.#pausedUntil);
+      this.#pausedUntil = until;
+    }
+    this.#tokens = 0;
+    this.#refilledAt = Math.max(this.#refilledAt, this.#pausedUntil);
+    this.#pump();
+    return pause;
+  }
+  /**
+   * The server answered (anything but 429) to a request sent under `permit`. `remaining` is the
+   * server's `x-ratelimit-remaining-*` when it sent one.
+   */
+  responded(permit, remaining) {
+    const now2 = this.#now();
+    if (remaining !== void 0 && remaining <= this.#lowRemaining) {
+      if (permit.issuedAt >= this.#lastCutAt) {
+        this.counters.slowdowns++;
+        this.#cut(now2, remaining <= 0 ? 0.7 : 0.9);
+      }
+      return;
+    }
+    this.#consecutiveThrottles = 0;
+    if (this.#factor < 1) this.#factor = Math.min(1, this.#factor + this.#recovery);
+  }
+  #cut(now2, multiplier) {
+    this.#refill(now2);
+    this.#factor = Math.max(this.#minFactor, this.#factor * multiplier);
+    this.#lastCutAt = now2;
+  }
+  #currentRate() {
+    return this.#rate * this.#factor;
+  }
+  #refill(now2) {
+    if (now2 <= this.#refilledAt) return;
+    const rate = this.#currentRate();
+    this.#tokens = rate === Number.POSITIVE_INFINITY ? this.#burst : Math.min(this.#burst, this.#tokens + (now2 - this.#refilledAt) / 1e3 * rate);
+    this.#refilledAt = now2;
+  }
+  #pump() {
+    while (this.#waiters.length > 0 && this.#active < this.#concurrency) {
+      const now2 = this.#now();
+      if (now2 < this.#pausedUntil) {
+        this.#wake(this.#pausedUntil - now2);
+        return;
+      }
+      this.#refill(now2);
+      if (this.#tokens < 1) {
+        this.#wake((1 - this.#tokens) / this.#currentRate() * 1e3);
+        return;
+      }
+      this.#tokens -= 1;
+      const waiter = this.#waiters.shift();
+      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+      this.#active++;
+      this.counters.granted++;
+      let released = false;
+      waiter.resolve({
+        issuedAt: now2,
+        release: () => {
+          if (released) return;
+          released = true;
+          this.#active--;
+          this.#pump();
+        }
+      });
+    }
+  }
+  /** Runs the pump again in `ms` (keeping an earlier wake-up if one is set). */
+  #wake(ms) {
+    const at = this.#now() + ms;
+    if (this.#timer !== void 0 && this.#timerAt <= at + 0.5) return;
+    if (this.#timer !== void 0) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = void 0;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.#pump();
+      },
+      Math.max(0, Math.ceil(ms))
+    );
+  }
+};
+
+// node_modules/ky/distribution/errors/KyError.js
+var KyError = class extends Error {
+  name = "KyError";
+  get isKyError() {
+    return true;
+  }
+};
+
+// node_modules/ky/distribution/errors/HTTPError.js
+var HTTPError = class extends KyError {
+  name = "HTTPError";
+  response;
+  request;
+  options;
+  data;
+  constructor(response, request, options) {
+    const code = response.status || response.status === 0 ? response.status : "";
+    const title2 = response.statusText ?? "";
+    const status = `${code} ${title2}`.trim();
+    const reason = status ? `status code ${status}` : "an unknown error";
+    super(`Request failed with ${reason}: ${request.method} ${request.url}`);
+    this.response = response;
+    this.request = request;
+    this.options = options;
+  }
+};
+
+// node_modules/ky/distribution/errors/NetworkError.js
+var NetworkError = class extends KyError {
+  name = "NetworkError";
+  request;
+  constructor(request, options) {
+    super(`Request failed due to a network error: ${request.method} ${request.url}`, options);
+    this.request = request;
+  }
+};
+
+// node_modules/ky/distribution/errors/NonError.js
+var NonError = class extends Error {
+  name = "NonError";
+  value;
+  constructor(value) {
+    let message = "Non-error value was thrown";
+    try {
+      if (typeof value === "string") {
+        message = value;
+      } else if (value && typeof value === "object" && "message" in value && typeof value.message === "string") {
+        message = value.message;
+      }
+    } catch {
+    }
+    super(message);
+    this.value = value;
+  }
+};
+
+// node_modules/ky/distribution/errors/ForceRetryError.js
+var ForceRetryError = class extends KyError {
+  name = "ForceRetryError";
+  customDelay;
+  code;
+  customRequest;
+  constructor(options) {
+    const cause = options?.cause ? options.cause instanceof Error ? options.cause : new NonError(options.cause) : void 0;
+    super(options?.code ? `Forced retry: ${options.code}` : "Forced retry", cause ? { cause } : void 0);
+    this.customDelay = options?.delay;
+    this.code = options?.code;
+    this.customRequest = options?.request;
+  }
+};
+
+// node_modules/ky/distribution/errors/SchemaValidationError.js
+var SchemaValidationError = class extends Error {
+  name = "SchemaValidationError";
+  issues;
+  constructor(issues) {
+    super("Response schema validation failed");
+    this.issues = issues;
+  }
+};
+
+// node_modules/ky/distribution/errors/TimeoutError.js
+var TimeoutError = class extends KyError {
+  name = "TimeoutError";
+  request;
+  constructor(request) {
+    super(`Request timed out: ${request.method} ${request.url}`);
+    this.request = request;
+  }
+};
+
+// node_modules/ky/distribution/core/constants.js
+var supportsRequestStreams = (() => {
+  let duplexAccessed = false;
+  let hasContentType = false;
+  const supportsReadableStream = typeof globalThis.ReadableStream === "function";
+  const supportsRequest = typeof globalThis.Request === "function";
+  if (supportsReadableStream && supportsRequest) {
+    try {
+      hasContentType = new globalThis.Request("https://empty.invalid", {
+        body: new globalThis.ReadableStream(),
+        method: "POST",
+        // @ts-expect-error - Types are outdated.
+        get duplex() {
+          duplexAccessed = true;
+          return "half";
+        }
+      }).headers.has("Content-Type");
+    } catch (error62) {
+      if (error62 instanceof Error && error62.message === "unsupported BodyInit type") {
+        return false;
+      }
+      throw error62;
+    }
+  }
+  return duplexAccessed && !hasContentType;
+})();
+var supportsAbortController = typeof globalThis.AbortController === "function";
+var supportsAbortSignal = typeof globalThis.AbortSignal === "function" && typeof globalThis.AbortSignal.any === "function";
+var supportsResponseStreams = typeof globalThis.ReadableStream === "function";
+var supportsFormData = typeof globalThis.FormData === "function";
+var requestMethods = ["get", "post", "put", "patch", "head", "delete", "query"];
+var validate2 = () => void 0;
+validate2();
+var responseTypes = {
+  json: "application/json",
+  text: "text/*",
+  formData: "multipart/form-data",
+  arrayBuffer: "*/*",
+  blob: "*/*",
+  // Supported in modern Fetch implementations (for example, browsers and recent Node.js/undici).
+  // We still feature-check at runtime before exposing the shortcut.
+  bytes: "*/*"
+};
+var maxSafeTimeout = 2147483647;
+var usualFormBoundarySize = 40;
+var stop = /* @__PURE__ */ Symbol("stop");
+var RetryMarker = class {
+  options;
+  constructor(options) {
+    this.options = options;
+  }
+};
+var retry = (options) => new RetryMarker(options);
+var kyOptionKeys = {
+  json: true,
+  parseJson: true,
+  stringifyJson: true,
+  searchParams: true,
+  baseUrl: true,
+  prefix: true,
+  retry: true,
+  timeout: true,
+  totalTimeout: true,
+  hooks: true,
+  throwHttpErrors: true,
+  onDownloadProgress: true,
+  onUploadProgress: true,
+  fetch: true,
+  context: true
+};
+var requestOptionsRegistry = {
+  method: true,
+  headers: true,
+  body: true,
+  mode: true,
+  credentials: true,
+  cache: true,
+  redirect: true,
+  referrer: true,
+  referrerPolicy: true,
+  integrity: true,
+  keepalive: true,
+  signal: true,
+  window: true,
+  duplex: true
+};
+
+// node_modules/ky/distribution/utils/body.js
+var encoder = new TextEncoder();
+var getBodySize = (body) => {
+  if (!body) {
+    return 0;
+  }
+  if (body instanceof FormData) {
+    let size = 0;
+    for (const [key, value] of body) {
+      size += usualFormBoundarySize;
+      size += encoder.encode(`Content-Disposition: form-data; name="${key}"`).byteLength;
+      size += typeof value === "string" ? encoder.encode(value).byteLength : value.size;
+    }
+    return size;
+  }
+  if (body instanceof Blob) {
+    return body.size;
+  }
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    return body.byteLength;
+  }
+  if (typeof body === "string") {
+    return encoder.encode(body).byteLength;
+  }
+  if (body instanceof URLSearchParams) {
+    return encoder.encode(body.toString()).byteLength;
+  }
+  return 0;
+};
+var withProgress = (stream, totalBytes, onProgress) => {
+  let previousChunk;
+  let transferredBytes = 0;
+  return stream.pipeThrough(new TransformStream({
+    transform(currentChunk, controller) {
+      controller.enqueue(currentChunk);
+      if (previousChunk) {
+        transferredBytes += previousChunk.byteLength;
+        let percent = totalBytes === 0 ? 0 : transferredBytes / totalBytes;
+        if (percent >= 1) {
+          percent = 1 - Number.EPSILON;
+        }
+        onProgress?.({ percent, totalBytes: Math.max(totalBytes, transferredBytes), transferredBytes }, previousChunk);
+      }
+      previousChunk = currentChunk;
+    },
+    flush() {
+      const finalChunk = previousChunk ?? new Uint8Array();
+      transferredBytes += finalChunk.byteLength;
+      onProgress?.({ percent: 1, totalBytes: Math.max(totalBytes, transferredBytes), transferredBytes }, finalChunk);
+    }
+  }));
+};
+var streamResponse = (response, onDownloadProgress) => {
+  if (!response.body) {
+    return response;
+  }
+  const responseInit = {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers
+  };
+  if (response.status === 204) {
+    return new Response(null, responseInit);
+  }
+  const totalBytes = Math.max(0, Number(response.headers.get("content-length")) || 0);
+  return new Response(withProgress(response.body, totalBytes, onDownloadProgress), responseInit);
+};
+var streamRequest = (request, onUploadProgress, originalBody) => {
+  if (!request.body) {
+    return request;
+  }
+  const totalBytes = getBodySize(originalBody ?? request.body);
+  return new Request(request, {
+    // @ts-expect-error - Types are outdated.
+    duplex: "half",
+    body: withProgress(request.body, totalBytes, onUploadProgress)
+  });
+};
+
+// node_modules/ky/distribution/utils/is.js
+var isObject2 = (value) => value !== null && typeof value === "object";
+
+// node_modules/ky/distribution/utils/merge.js
+var replaceSymbol = /* @__PURE__ */ Symbol("replaceOption");
+var getReplaceState = (value) => isObject2(value) && value[replaceSymbol] === true ? {
+  isReplace: true,
+  value: value.value
+} : {
+  isReplace: false,
+  value
+};
+var validateAndMerge = (...sources) => {
+  for (const source of sources) {
+    if ((!isObject2(source) || Array.isArray(source)) && source !== void 0) {
+      throw new TypeError("The `options` argument must be an object");
+    }
+  }
+  return deepMerge({}, ...sources);
+};
+var mergeHeaders = (source1 = {}, source2 = {}) => {
+  const result = new globalThis.Headers(source1);
+  const isHeadersInstance = source2 instanceof globalThis.Headers;
+  const source = new globalThis.Headers(source2);
+  for (const [key, value] of source.entries()) {
+    if (isHeadersInstance && value === "undefined" || value === void 0) {
+      result.delete(key);
+    } else {
+      result.set(key, value);
+    }
+  }
+  return result;
+};
+var isPlainObject3 = (value) => {
+  if (!isObject2(value) || Array.isArray(value)) {
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+};
+var cloneShallow = (value) => {
+  if (value instanceof URLSearchParams) {
+    const copy = new URLSearchParams(value);
+    const deleted = value[deletedParametersSymbol];
+    if (deleted) {
+      copy[deletedParametersSymbol] = new Set(deleted);
+    }
+    return copy;
+  }
+  if (value instanceof globalThis.Headers) {
+    return new globalThis.Headers(value);
+  }
+  if (Array.isArray(value)) {
+    return [...value];
+  }
+  if (isPlainObject3(value)) {
+    const copy = { ...value };
+    return copy;
+  }
+  return value;
+};
+var normalizeHeaderObject = (headers) => Object.fromEntries(Object.entries(headers).filter((entry) => entry[1] !== void 0));
+var mergeHeaderContainers = (source1, source2) => {
+  if (isPlainObject3(source1) && isPlainObject3(source2)) {
+    return normalizeHeaderObject({ ...source1, ...source2 });
+  }
+  return mergeHeaders(source1, source2);
+};
+function newHookValue(original, incoming, property) {
+  return Object.hasOwn(incoming, property) && incoming[property] === void 0 ? [] : deepMerge(original[property] ?? [], incoming[property] ?? []);
+}
+var mergeHooks = (original = {}, incoming = {}) => ({
+  init: newHookValue(original, incoming, "init"),
+  beforeRequest: newHookValue(original, incoming, "beforeRequest"),
+  beforeRetry: newHookValue(original, incoming, "beforeRetry"),
+  beforeError: newHookValue(original, incoming, "beforeError"),
+  afterResponse: newHookValue(original, incoming, "afterResponse")
+});
+var deletedParametersSymbol = /* @__PURE__ */ Symbol("deletedParameters");
+var appendSearchParameters = (target, source) => {
+  const result = new URLSearchParams();
+  const deleted = /* @__PURE__ */ new Set();
+  for (const input2 of [target, source]) {
+    if (input2 === void 0) {
+      continue;
+    }
+    if (input2 instanceof URLSearchParams) {
+      for (const [key, value] of input2.entries()) {
+        result.append(key, value);
+        deleted.delete(key);
+      }
+      const inputDeleted = input2[deletedParametersSymbol];
+      if (inputDeleted) {
+        for (const key of inputDeleted) {
+          result.delete(key);
+          deleted.add(key);
+        }
+      }
+    } else if (Array.isArray(input2)) {
+      for (const pair of input2) {
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          throw new TypeError("Array search parameters must be provided in [[key, value], ...] format");
+        }
+        result.append(String(pair[0]), String(pair[1]));
+        deleted.delete(String(pair[0]));
+      }
+    } else if (isObject2(input2)) {
+      for (const [key, value] of Object.entries(input2)) {
+        if (value === void 0) {
+          result.delete(key);
+          deleted.add(key);
+        } else {
+          result.append(key, String(value));
+          deleted.delete(key);
+        }
+      }
+    } else {
+      const parameters = new URLSearchParams(input2);
+      for (const [key, value] of parameters.entries()) {
+        result.append(key, value);
+        deleted.delete(key);
+      }
+    }
+  }
+  if (deleted.size > 0) {
+    result[deletedParametersSymbol] = deleted;
+  }
+  return result;
+};
+var deepMergeInternal = (isRoot, ...sources) => {
+  let returnValue = {};
+  let headers = {};
+  let hooks = {};
+  let searchParameters;
+  const signals = [];
+  for (const source of sources) {
+    if (Array.isArray(source)) {
+      if (!Array.isArray(returnValue)) {
+        returnValue = [];
+      }
+      returnValue = [...returnValue, ...source];
+    } else if (isObject2(source)) {
+      for (let [key, value] of Object.entries(source)) {
+        const replaceState = getReplaceState(value);
+        const { isReplace } = replaceState;
+        value = replaceState.value;
+        const isRootSignal = isRoot && key === "signal";
+        if (isRootSignal && (isReplace || value === void 0)) {
+          signals.length = 0;
+        }
+        if (isRootSignal && value instanceof globalThis.AbortSignal) {
+          signals.push(value);
+          continue;
+        }
+        if (key === "context") {
+          if (value !== void 0 && value !== null && (!isObject2(value) || Array.isArray(value))) {
+            throw new TypeError("The `context` option must be an object");
+          }
+          returnValue = {
+            ...returnValue,
+            context: value === void 0 || value === null ? {} : isReplace ? { ...value } : { ...returnValue.context, ...value }
+          };
+          continue;
+        }
+        if (key === "searchParams") {
+          if (value === void 0 || value === null) {
+            searchParameters = void 0;
+          } else if (isReplace) {
+            searchParameters = value;
+          } else {
+            searchParameters = searchParameters === void 0 ? value : appendSearchParameters(searchParameters, value);
+          }
+          continue;
+        }
+        if (isRoot && key === "retry" && isObject2(value) && !isReplace && typeof returnValue[key] === "number") {
+          returnValue = { ...returnValue, [key]: { limit: returnValue[key] } };
+        }
+        if (isObject2(value) && !isReplace && key in returnValue) {
+          value = deepMergeInternal(false, returnValue[key], value);
+        }
+        returnValue = { ...returnValue, [key]: value };
+      }
+      if (isObject2(source.hooks)) {
+        const { value: hookValue, isReplace } = getReplaceState(source.hooks);
+        hooks = isReplace ? mergeHooks({}, hookValue) : mergeHooks(hooks, hookValue);
+        returnValue.hooks = hooks;
+      }
+      if (isObject2(source.headers)) {
+        const { value: headerValue, isReplace } = getReplaceState(source.headers);
+        headers = isReplace ? cloneShallow(headerValue) : mergeHeaderContainers(headers, headerValue);
+        returnValue.headers = headers;
+      }
+    }
+  }
+  if (searchParameters !== void 0) {
+    returnValue.searchParams = searchParameters;
+  }
+  if (signals.length > 0) {
+    if (signals.length === 1) {
+      returnValue.signal = signals[0];
+    } else if (supportsAbortSignal) {
+      returnValue.signal = AbortSignal.any(signals);
+    } else {
+      returnValue.signal = signals.at(-1);
+    }
+  }
+  return returnValue;
+};
+var deepMerge = (...sources) => deepMergeInternal(true, ...sources);
+
+// node_modules/ky/distribution/utils/normalize.js
+var normalizeRequestMethod = (input2) => requestMethods.includes(input2) ? input2.toUpperCase() : input2;
+var retryMethods = ["get", "put", "head", "delete", "options", "trace", "query"];
+var retryStatusCodes = [408, 413, 429, 500, 502, 503, 504];
+var retryAfterStatusCodes = [413, 429, 503];
+var invalidRetryLimitErrorMessage = "`retry.limit` must be a finite, non-negative integer";
+var defaultRetryOptions = {
+  limit: 2,
+  methods: retryMethods,
+  statusCodes: retryStatusCodes,
+  afterStatusCodes: retryAfterStatusCodes,
+  maxRetryAfter: Number.POSITIVE_INFINITY,
+  backoffLimit: Number.POSITIVE_INFINITY,
+  delay: (attemptCount) => 0.3 * 2 ** (attemptCount - 1) * 1e3,
+  jitter: void 0,
+  retryOnTimeout: false
+};
+var getDefaultRetryOptions = () => ({
+  ...defaultRetryOptions,
+  methods: [...defaultRetryOptions.methods],
+  statusCodes: [...defaultRetryOptions.statusCodes],
+  afterStatusCodes: [...defaultRetryOptions.afterStatusCodes]
+});
+var normalizeRetryLimit = (retryLimit) => {
+  if (retryLimit === void 0) {
+    return defaultRetryOptions.limit;
+  }
+  if (typeof retryLimit !== "number" || !Number.isInteger(retryLimit) || retryLimit < 0) {
+    throw new TypeError(invalidRetryLimitErrorMessage);
+  }
+  return retryLimit;
+};
+var normalizeRetryOptions = (retry2 = {}) => {
+  if (typeof retry2 === "number") {
+    return {
+      ...getDefaultRetryOptions(),
+      limit: normalizeRetryLimit(retry2)
+    };
+  }
+  if (retry2 === null || typeof retry2 !== "object" || Array.isArray(retry2)) {
+    throw new TypeError("`retry` must be a number or an object");
+  }
+  const normalizedRetry = Object.fromEntries(Object.entries(retry2).filter(([, value]) => value !== void 0));
+  const retryLimit = normalizeRetryLimit(normalizedRetry.limit);
+  if (normalizedRetry.methods !== void 0 && !Array.isArray(normalizedRetry.methods)) {
+    throw new Error("retry.methods must be an array");
+  }
+  if (normalizedRetry.statusCodes !== void 0 && !Array.isArray(normalizedRetry.statusCodes)) {
+    throw new Error("retry.statusCodes must be an array");
+  }
+  if (normalizedRetry.afterStatusCodes !== void 0 && !Array.isArray(normalizedRetry.afterStatusCodes)) {
+    throw new Error("retry.afterStatusCodes must be an array");
+  }
+  if (normalizedRetry.methods !== void 0) {
+    normalizedRetry.methods = normalizedRetry.methods.map((method) => method.toLowerCase());
+  }
+  if (normalizedRetry.statusCodes !== void 0) {
+    normalizedRetry.statusCodes = [...normalizedRetry.statusCodes];
+  }
+  if (normalizedRetry.afterStatusCodes !== void 0) {
+    normalizedRetry.afterStatusCodes = [...normalizedRetry.afterStatusCodes];
+  }
+  return {
+    ...getDefaultRetryOptions(),
+    ...normalizedRetry,
+    limit: retryLimit
+  };
+};
+
+// node_modules/ky/distribution/utils/timeout.js
+async function timeout(request, init, abortController, options) {
+  return new Promise((resolve2, reject) => {
+    const timeoutId = setTimeout(() => {
+      if (abortController) {
+        abortController.abort();
+      }
+      reject(new TimeoutError(request));
+    }, options.timeout);
+    void options.fetch(request, init).then(resolve2).catch(reject).then(() => {
+      clearTimeout(timeoutId);
+    });
+  });
+}
+
+// node_modules/ky/distribution/utils/delay.js
+async function delay(ms, { signal }) {
+  return new Promise((resolve2, reject) => {
+    if (signal) {
+      signal.throwIfAborted();
+      signal.addEventListener("abort", abortHandler, { once: true });
+    }
+    function abortHandler() {
+      clearTimeout(timeoutId);
+      reject(signal.reason);
+    }
+    const timeoutId = setTimeout(() => {
+      signal?.removeEventListener("abort", abortHandler);
+      resolve2();
+    }, ms);
+  });
+}
+
+// node_modules/ky/distribution/utils/options.js
+var findUnknownOptions = (options) => {
+  const unknownOptions = {};
+  for (const key in options) {
+    if (!Object.hasOwn(options, key)) {
+      continue;
+    }
+    if (!(key in requestOptionsRegistry) && !(key in kyOptionKeys)) {
+      unknownOptions[key] = options[key];
+    }
+  }
+  return unknownOptions;
+};
+var hasSearchParameters = (search) => {
+  if (search === void 0) {
+    return false;
+  }
+  if (Array.isArray(search)) {
+    return search.length > 0;
+  }
+  if (search instanceof URLSearchParams) {
+    return search.size > 0 || Boolean(search[deletedParametersSymbol]?.size);
+  }
+  if (typeof search === "object") {
+    return Object.keys(search).length > 0;
+  }
+  if (typeof search === "string") {
+    return search.trim().length > 0;
+  }
+  return Boolean(search);
+};
+
+// node_modules/ky/distribution/utils/is-network-error.js
+var objectToString = Object.prototype.toString;
+var isError = (value) => objectToString.call(value) === "[object Error]";
+var errorMessages = /* @__PURE__ */ new Set([
+  "network error",
+  // Chrome
+  "NetworkError when attempting to fetch resource.",
+  // Firefox
+  "The Internet connection appears to be offline.",
+  // Safari 16
+  "Network request failed",
+  // `cross-fetch`
+  "fetch failed",
+  // Undici (Node.js)
+  "terminated",
+  // Undici (Node.js)
+  " A network error occurred.",
+  // Bun (WebKit) - leading space is intentional
+  "Network connection lost"
+  // Cloudflare Workers (fetch)
+]);
+function isRawNetworkError(error62) {
+  const isValid = error62 && isError(error62) && error62.name === "TypeError" && typeof error62.message === "string";
+  if (!isValid) {
+    return false;
+  }
+  const { message, stack } = error62;
+  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
+    return stack === void 0 || "__sentry_captured__" in error62;
+  }
+  if (message.startsWith("error sending request for url")) {
+    return true;
+  }
+  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
+    return true;
+  }
+  return errorMessages.has(message);
+}
+
+// node_modules/ky/distribution/utils/type-guards.js
+var isErrorType = (error62, cls) => error62 instanceof cls || error62?.name === cls.name;
+function isHTTPError(error62) {
+  return isErrorType(error62, HTTPError);
+}
+function isNetworkError(error62) {
+  return isErrorType(error62, NetworkError);
+}
+function isTimeoutError(error62) {
+  return isErrorType(error62, TimeoutError);
+}
+
+// node_modules/ky/distribution/core/retry-timing.js
+var timestampThreshold = Date.parse("2024-01-01");
+var delayPattern = /^\d+$/;
+var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+var imfDatePattern = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+var rfc850DatePattern = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+var asctimeDatePattern = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}| \d) (\d{2}:\d{2}:\d{2}) (\d{4})$/;
+var getRetryTimingHeader = (headers) => {
+  const retryAfter = headers.get("Retry-After");
+  if (retryAfter !== null) {
+    return { value: retryAfter, allowTimestamp: false };
+  }
+  const rateLimitReset = headers.get("RateLimit-Reset");
+  if (rateLimitReset !== null) {
+    return { value: rateLimitReset, allowTimestamp: true };
+  }
+  const rateLimitRetryAfter = headers.get("X-RateLimit-Retry-After");
+  if (rateLimitRetryAfter !== null) {
+    return { value: rateLimitRetryAfter, allowTimestamp: false };
+  }
+  const rateLimitResetAlias = headers.get("X-RateLimit-Reset") ?? headers.get("X-Rate-Limit-Reset");
+  if (rateLimitResetAlias !== null) {
+    return { value: rateLimitResetAlias, allowTimestamp: true };
+  }
+  return void 0;
+};
+var createTimestamp = ({ year, month, day, hours, minutes, seconds }) => {
+  const monthIndex = months.indexOf(month);
+  const dayNumber = Number(day);
+  const hoursNumber = Number(hours);
+  const minutesNumber = Number(minutes);
+  const secondsNumber = Number(seconds);
+  if (monthIndex === -1 || hoursNumber > 23 || minutesNumber > 59 || secondsNumber > 60) {
+    return void 0;
+  }
+  const normalizedSeconds = Math.min(secondsNumber, 59);
+  const date5 = new Date(Date.UTC(year, monthIndex, dayNumber, hoursNumber, minutesNumber, normalizedSeconds));
+  date5.setUTCFullYear(year);
+  const timestamp = date5.getTime();
+  if (date5.getUTCFullYear() !== year || date5.getUTCMonth() !== monthIndex || date5.getUTCDate() !== dayNumber || date5.getUTCHours() !== hoursNumber || date5.getUTCMinutes() !== minutesNumber || date5.getUTCSeconds() !== normalizedSeconds) {
+    return void 0;
+  }
+  return secondsNumber === 60 ? timestamp + 1e3 : timestamp;
+};
+var getCapture = (match2, index2) => match2[index2];
+var parseDate = (value) => {
+  const imfDate = imfDatePattern.exec(value);
+  if (imfDate) {
+    return createTimestamp({
+      year: Number(getCapture(imfDate, 3)),
+      month: getCapture(imfDate, 2),
+      day: getCapture(imfDate, 1),
+      hours: getCapture(imfDate, 4),
+      minutes: getCapture(imfDate, 5),
+      seconds: getCapture(imfDate, 6)
+    });
+  }
+  const rfc850Date = rfc850DatePattern.exec(value);
+  if (rfc850Date) {
+    const now2 = /* @__PURE__ */ new Date();
+    const twoDigitYear = Number(getCapture(rfc850Date, 3));
+    const currentCenturyYear = Math.floor(now2.getUTCFullYear() / 100) * 100 + twoDigitYear;
+    const fiftyYearsFromNow = Date.UTC(now2.getUTCFullYear() + 50, now2.getUTCMonth(), now2.getUTCDate(), now2.getUTCHours(), now2.getUTCMinutes(), now2.getUTCSeconds(), now2.getUTCMilliseconds());
+    let timestamp;
+    for (const year of [
+      currentCenturyYear - 100,
+      currentCenturyYear,
+      currentCenturyYear + 100
+    ]) {
+      const candidateTimestamp = createTimestamp({
+        year,
+        month: getCapture(rfc850Date, 2),
+        day: getCapture(rfc850Date, 1),
+        hours: getCapture(rfc850Date, 4),
+        minutes: getCapture(rfc850Date, 5),
+        seconds: getCapture(rfc850Date, 6)
+      });
+      if (candidateTimestamp !== void 0 && candidateTimestamp <= fiftyYearsFromNow) {
+        timestamp = candidateTimestamp;
+      }
+    }
+    return timestamp;
+  }
+  const asctimeDate = asctimeDatePattern.exec(value);
+  if (asctimeDate) {
+    const time3 = getCapture(asctimeDate, 4);
+    const [hours, minutes, seconds] = time3.split(":");
+    return createTimestamp({
+      year: Number(getCapture(asctimeDate, 5)),
+      month: getCapture(asctimeDate, 2),
+      day: getCapture(asctimeDate, 3).trim(),
+      hours,
+      minutes,
+      seconds
+    });
+  }
+  return void 0;
+};
+var calculateRetryTimingDelay = ({ value, allowTimestamp }) => {
+  if (delayPattern.test(value)) {
+    let delay3 = Number(value) * 1e3;
+    if (allowTimestamp && delay3 >= timestampThreshold) {
+      delay3 -= Date.now();
+    }
+    return Math.max(0, delay3);
+  }
+  const timestamp = parseDate(value);
+  if (timestamp === void 0) {
+    return void 0;
+  }
+  const delay2 = timestamp - Date.now();
+  return Number.isFinite(delay2) ? Math.max(0, delay2) : void 0;
+};
+
+// node_modules/ky/distribution/core/Ky.js
+var maxErrorResponseBodySize = 10 * 1024 * 1024;
+var prefixUrlRenamedErrorMessage = "The `prefixUrl` option has been renamed `prefix` in v2 and enhanced to allow slashes in input. See also the new `baseUrl` option for improved flexibility with standard URL resolution: https://github.com/sindresorhus/ky#baseurl";
+var timedOutResponseData = /* @__PURE__ */ Symbol("timedOutResponseData");
+var timedOutOperation = /* @__PURE__ */ Symbol("timedOutOperation");
+var createTextDecoder = (contentType2) => {
+  const match2 = /;\s*charset\s*=\s*(?:"([^"]+)"|([^;,\s]+))/i.exec(contentType2);
+  const charset = match2?.[1] ?? match2?.[2];
+  if (charset) {
+    try {
+      return new TextDecoder(charset);
+    } catch {
+    }
+  }
+  return new TextDecoder();
+};
+var invalidSchemaMessage = "The `schema` argument must follow the Standard Schema specification";
+var cloneRetryOptions = (retry2) => {
+  if (retry2 === null || typeof retry2 !== "object" || Array.isArray(retry2)) {
+    return retry2;
+  }
+  const clonedRetry = { ...retry2 };
+  if (Array.isArray(clonedRetry.methods)) {
+    clonedRetry.methods = [...clonedRetry.methods];
+  }
+  if (Array.isArray(clonedRetry.statusCodes)) {
+    clonedRetry.statusCodes = [...clonedRetry.statusCodes];
+  }
+  if (Array.isArray(clonedRetry.afterStatusCodes)) {
+    clonedRetry.afterStatusCodes = [...clonedRetry.afterStatusCodes];
+  }
+  return clonedRetry;
+};
+var objectToString2 = Object.prototype.toString;
+var leadingC0ControlOrSpacePattern = /^[\0-\u0020]+/g;
+var asciiTabOrNewLinePattern = /[\t\n\r]/g;
+var schemePattern = /^[a-z][\d+.a-z-]*:/i;
+var malformedHttpProtocolPattern = /^https?:(?!\/\/)/i;
+var isRequestInstance = (value) => value instanceof globalThis.Request || objectToString2.call(value) === "[object Request]";
+var isResponseInstance = (value) => value instanceof globalThis.Response || objectToString2.call(value) === "[object Response]";
+var isAbsoluteInput = (input2) => schemePattern.test(input2);
+var normalizeInputForProtocolCheck = (input2) => input2.replaceAll(leadingC0ControlOrSpacePattern, "").replaceAll(asciiTabOrNewLinePattern, "");
+var cloneSearchParametersForInitHook = (searchParameters) => {
+  if (Array.isArray(searchParameters)) {
+    return searchParameters.map((parameter) => [...parameter]);
+  }
+  return cloneShallow(searchParameters);
+};
+function cloneInitHookOptions(options) {
+  const clonedOptions = {
+    ...options,
+    json: cloneShallow(options.json),
+    context: cloneShallow(options.context),
+    headers: cloneShallow(options.headers),
+    searchParams: cloneSearchParametersForInitHook(options.searchParams)
+  };
+  if (options.retry !== void 0) {
+    clonedOptions.retry = cloneRetryOptions(options.retry);
+  }
+  return clonedOptions;
+}
+var validateJsonWithSchema = async (jsonValue, schema) => {
+  if (typeof schema !== "object" && typeof schema !== "function" || schema === null) {
+    throw new TypeError(invalidSchemaMessage);
+  }
+  const standardSchema = schema["~standard"];
+  if (typeof standardSchema !== "object" || standardSchema === null || typeof standardSchema.validate !== "function") {
+    throw new TypeError(invalidSchemaMessage);
+  }
+  const validationResult = await standardSchema.validate(jsonValue);
+  if (validationResult.issues) {
+    throw new SchemaValidationError(validationResult.issues);
+  }
+  return validationResult.value;
+};
+var Ky = class _Ky {
+  static create(input2, options) {
+    const initHooks = options.hooks?.init ?? [];
+    const initHookOptions = initHooks.length > 0 ? cloneInitHookOptions(options) : options;
+    for (const hook of initHooks) {
+      hook(initHookOptions);
+    }
+    const ky2 = new _Ky(input2, initHookOptions);
+    const function_ = async () => {
+      if (typeof ky2.#options.timeout === "number" && ky2.#options.timeout > maxSafeTimeout) {
+        throw new RangeError(`The \`timeout\` option cannot be greater than ${maxSafeTimeout}`);
+      }
+      if (typeof ky2.#options.totalTimeout === "number" && ky2.#options.totalTimeout > maxSafeTimeout) {
+        throw new RangeError(`The \`totalTimeout\` option cannot be greater than ${maxSafeTimeout}`);
+      }
+      await Promise.resolve();
+      const beforeRequestResponse = await ky2.#runBeforeRequestHooks();
+      if (beforeRequestResponse !== void 0) {
+        ky2.#retryLimit = normalizeRetryOptions(ky2.#options.retry).limit;
+      }
+      let response = beforeRequestResponse ?? await ky2.#retry(async () => ky2.#fetch());
+      let responseFromHook = beforeRequestResponse !== void 0 || ky2.#consumeReturnedResponseFromBeforeRetryHook();
+      for (; ; ) {
+        if (response === void 0) {
+          return response;
+        }
+        if (isResponseInstance(response)) {
+          try {
+            response = await ky2.#runAfterResponseHooks(response);
+          } catch (error62) {
+            if (!(error62 instanceof ForceRetryError)) {
+              throw error62;
+            }
+            const retriedResponse = await ky2.#retryFromError(error62, async () => ky2.#fetch());
+            if (retriedResponse === void 0) {
+              return retriedResponse;
+            }
+            response = retriedResponse;
+            responseFromHook = ky2.#consumeReturnedResponseFromBeforeRetryHook();
+            continue;
+          }
+        }
+        const currentResponse = response;
+        if (!currentResponse.ok && currentResponse.type !== "opaque" && (typeof ky2.#options.throwHttpErrors === "function" ? ky2.#options.throwHttpErrors(currentResponse.status) : ky2.#options.throwHttpErrors)) {
+          const httpError = new HTTPError(currentResponse, ky2.#getResponseRequest(currentResponse), ky2.#getNormalizedOptions());
+          const errorToThrow = httpError;
+          httpError.data = await ky2.#getResponseData(currentResponse);
+          if (responseFromHook) {
+            throw errorToThrow;
+          }
+          const retriedResponse = await ky2.#retryFromError(httpError, async () => ky2.#fetch());
+          if (retriedResponse === void 0) {
+            return retriedResponse;
+          }
+          response = retriedResponse;
+          responseFromHook = ky2.#consumeReturnedResponseFromBeforeRetryHook();
+          continue;
+        }
+        break;
+      }
+      if (!isResponseInstance(response)) {
+        return response;
+      }
+      ky2.#decorateResponse(response);
+      if (ky2.#options.onDownloadProgress) {
+        if (typeof ky2.#options.onDownloadProgress !== "function") {
+          throw new TypeError("The `onDownloadProgress` option must be a function");
+        }
+        if (!supportsResponseStreams) {
+          throw new Error("Streams are not supported in your environment. `ReadableStream` is missing.");
+        }
+        const progressResponse = response.clone();
+        ky2.#cancelResponseBody(response);
+        return streamResponse(progressResponse, ky2.#options.onDownloadProgress);
+      }
+      return response;
+    };
+    const result = (async () => {
+      try {
+        return await function_();
+      } catch (error62) {
+        await ky2.#throwProcessedError(error62);
+      } finally {
+        const originalRequest = ky2.#originalRequest;
+        ky2.#cancelBody(originalRequest?.body ?? void 0);
+        if (ky2.request !== originalRequest) {
+          ky2.#cancelBody(ky2.request.body ?? void 0);
+        }
+      }
+    })();
+    for (const [type, mimeType] of Object.entries(responseTypes)) {
+      if (type === "bytes" && typeof globalThis.Response?.prototype?.bytes !== "function") {
+        continue;
+      }
+      result[type] = async (schema) => {
+        ky2.request.headers.set("accept", ky2.request.headers.get("accept") || mimeType);
+        const response = await result;
+        if (type !== "json") {
+          return ky2.#raceBodyRead(async () => response[type](), response);
+        }
+        const text = await ky2.#raceBodyRead(async () => response.text(), response);
+        const request = ky2.#getResponseRequest(response);
+        const parsedResult = await ky2.#raceWithTotalTimeout(async () => {
+          const jsonValue = initHookOptions.parseJson ? await initHookOptions.parseJson(text, { request, response }) : text === "" && schema !== void 0 ? void 0 : JSON.parse(text);
+          return schema === void 0 ? jsonValue : validateJsonWithSchema(jsonValue, schema);
+        });
+        if (parsedResult === timedOutOperation) {
+          await ky2.#throwProcessedError(new TimeoutError(request));
+        }
+        return parsedResult;
+      };
+    }
+    return result;
+  }
+  // eslint-disable-next-line unicorn/prevent-abbreviations
+  static #normalizeSearchParams(searchParams) {
+    if (searchParams && typeof searchParams === "object" && !Array.isArray(searchParams) && !(searchParams instanceof URLSearchParams)) {
+      return Object.fromEntries(Object.entries(searchParams).filter(([, value]) => value !== void 0));
+    }
+    return searchParams;
+  }
+  request;
+  #abortController;
+  #retryCount = 0;
+  #retryLimit;
+  #input;
+  #options;
+  #originalRequest;
+  #userProvidedAbortSignal;
+  #beforeRetryHookErrors = /* @__PURE__ */ new WeakSet();
+  #cachedNormalizedOptions;
+  #startTime;
+  #returnedResponseFromBeforeRetryHook = false;
+  #responseRequests = /* @__PURE__ */ new WeakMap();
+  // eslint-disable-next-line complexity
+  constructor(input2, options = {}) {
+    this.#input = input2;
+    if (Object.hasOwn(options, "prefixUrl")) {
+      throw new Error(prefixUrlRenamedErrorMessage);
+    }
+    this.#options = {
+      ...options,
+      headers: mergeHeaders(this.#input.headers, options.headers),
+      hooks: mergeHooks({}, options.hooks),
+      method: normalizeRequestMethod(options.method ?? this.#input.method ?? "GET"),
+      // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+      prefix: String(options.prefix || ""),
+      retry: normalizeRetryOptions(options.retry),
+      throwHttpErrors: options.throwHttpErrors ?? true,
+      timeout: options.timeout ?? 1e4,
+      totalTimeout: options.totalTimeout ?? false,
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      context: options.context ?? {}
+    };
+    this.#retryLimit = this.#options.retry.limit;
+    if (typeof this.#input !== "string" && !(this.#input instanceof URL || this.#input instanceof globalThis.Request)) {
+      throw new TypeError("`input` must be a string, URL, or Request");
+    }
+    if (typeof this.#input === "string") {
+      if (this.#options.prefix) {
+        const normalizedPrefix = this.#options.prefix.replace(/\/+$/, "");
+        const normalizedInput = this.#input.replace(/^\/+/, "");
+        this.#input = `${normalizedPrefix}/${normalizedInput}`;
+      }
+      if (this.#options.baseUrl) {
+        const normalizedInput = normalizeInputForProtocolCheck(this.#input);
+        if (malformedHttpProtocolPattern.test(normalizedInput)) {
+          throw new TypeError("`input` url protocol must be followed by `//` when using `baseUrl`");
+        }
+        if (!isAbsoluteInput(normalizedInput)) {
+          this.#input = new URL(this.#input, new Request(this.#options.baseUrl).url);
+        }
+      }
+    }
+    if (supportsAbortController && supportsAbortSignal) {
+      this.#userProvidedAbortSignal = this.#options.signal ?? this.#input.signal;
+      this.#abortController = new globalThis.AbortController();
+      this.#options.signal = this.#createManagedSignal();
+    }
+    if (supportsRequestStreams) {
+      this.#options.duplex = "half";
+    }
+    if (this.#options.json !== void 0) {
+      this.#options.body = this.#options.stringifyJson?.(this.#options.json) ?? JSON.stringify(this.#options.json);
+      this.#options.headers.set("content-type", this.#options.headers.get("content-type") ?? "application/json");
+    }
+    const userProvidedContentType = options.headers && new globalThis.Headers(options.headers).has("content-type");
+    if (this.#input instanceof globalThis.Request && (supportsFormData && this.#options.body instanceof globalThis.FormData || this.#options.body instanceof URLSearchParams) && !userProvidedContentType) {
+      this.#options.headers.delete("content-type");
+    }
+    this.request = new globalThis.Request(this.#input, this.#options);
+    if (hasSearchParameters(this.#options.searchParams)) {
+      const url2 = new URL(this.request.url);
+      const deleted = this.#options.searchParams?.[deletedParametersSymbol];
+      if (deleted) {
+        for (const key of deleted) {
+          url2.searchParams.delete(key);
+        }
+      }
+      if (typeof this.#options.searchParams === "string") {
+        const stringSearchParameters = this.#options.searchParams.replace(/^\?/, "");
+        if (stringSearchParameters !== "") {
+          url2.search = url2.search ? `${url2.search}&${stringSearchParameters}` : `?${stringSearchParameters}`;
+        }
+      } else {
+        const optionsSearchParameters = new URLSearchParams(_Ky.#normalizeSearchParams(this.#options.searchParams));
+        for (const [key, value] of optionsSearchParameters.entries()) {
+          url2.searchParams.append(key, value);
+        }
+      }
+      if (this.#options.searchParams && typeof this.#options.searchParams === "object" && !Array.isArray(this.#options.searchParams) && !(this.#options.searchParams instanceof URLSearchParams)) {
+        for (const [key, value] of Object.entries(this.#options.searchParams)) {
+          if (value === void 0) {
+            url2.searchParams.delete(key);
+          }
+        }
+      }
+      this.request = new globalThis.Request(url2, this.#options);
+    }
+    if (this.#options.onUploadProgress && typeof this.#options.onUploadProgress !== "function") {
+      throw new TypeError("The `onUploadProgress` option must be a function");
+    }
+    this.#startTime = typeof this.#options.totalTimeout === "number" ? this.#getCurrentTime() : void 0;
+  }
+  #calculateDelay(retry2) {
+    const retryDelay = retry2.delay(this.#retryCount + 1);
+    let jitteredDelay = retryDelay;
+    if (retry2.jitter === true) {
+      jitteredDelay = Math.random() * retryDelay;
+    } else if (typeof retry2.jitter === "function") {
+      jitteredDelay = retry2.jitter(retryDelay);
+      if (!Number.isFinite(jitteredDelay) || jitteredDelay < 0) {
+        jitteredDelay = retryDelay;
+      }
+    }
+    return Math.min(retry2.backoffLimit, jitteredDelay);
+  }
+  async #calculateRetryDelay(error62) {
+    const retry2 = normalizeRetryOptions(this.#options.retry);
+    if (this.#retryCount >= Math.min(retry2.limit, this.#retryLimit)) {
+      throw error62;
+    }
+    const errorObject = error62 instanceof Error ? error62 : new NonError(error62);
+    if (errorObject instanceof ForceRetryError) {
+      return errorObject.customDelay ?? this.#calculateDelay(retry2);
+    }
+    if (!retry2.methods.includes(this.request.method.toLowerCase())) {
+      throw error62;
+    }
+    const { shouldRetry } = retry2;
+    if (shouldRetry !== void 0) {
+      const result = await this.#raceWithTotalTimeout(async () => shouldRetry({ error: errorObject, retryCount: this.#retryCount + 1 }));
+      if (result === timedOutOperation) {
+        throw new TimeoutError(this.request);
+      }
+      if (result === false) {
+        throw error62;
+      }
+      if (result === true) {
+        return this.#calculateDelay(retry2);
+      }
+    }
+    if (isTimeoutError(error62)) {
+      if (!retry2.retryOnTimeout) {
+        throw error62;
+      }
+      return this.#calculateDelay(retry2);
+    }
+    if (isHTTPError(error62)) {
+      if (!retry2.statusCodes.includes(error62.response.status)) {
+        throw error62;
+      }
+      const retryTimingHeader = getRetryTimingHeader(error62.response.headers);
+      if (retryTimingHeader && retry2.afterStatusCodes.includes(error62.response.status)) {
+        const after = calculateRetryTimingDelay(retryTimingHeader);
+        if (after === void 0) {
+          return this.#calculateDelay(retry2);
+        }
+        return Math.min(retry2.maxRetryAfter, after);
+      }
+      if (error62.response.status === 413) {
+        throw error62;
+      }
+      return this.#calculateDelay(retry2);
+    }
+    if (!isNetworkError(error62)) {
+      throw error62;
+    }
+    return this.#calculateDelay(retry2);
+  }
+  #decorateResponse(response) {
+    const request = this.#getResponseRequest(response);
+    if (this.#options.parseJson) {
+      response.json = async () => {
+        const text = await response.text();
+        return this.#options.parseJson(text, { request, response });
+      };
+    }
+    return response;
+  }
+  async #throwProcessedError(error62) {
+    if (!(error62 instanceof Error)) {
+      throw error62;
+    }
+    if (this.#beforeRetryHookErrors.has(error62)) {
+      throw error62;
+    }
+    let processedError = error62;
+    for (const hook of this.#options.hooks.beforeError) {
+      const hookResult = await hook({
+        request: this.request,
+        options: this.#getNormalizedOptions(),
+        error: processedError,
+        retryCount: this.#retryCount
+      });
+      if (hookResult instanceof Error) {
+        processedError = hookResult;
+      }
+    }
+    throw processedError;
+  }
+  async #getResponseData(response) {
+    const readTimeout = this.#getErrorDataTimeout();
+    const text = await this.#readResponseText(response, readTimeout.milliseconds);
+    if (text === timedOutResponseData) {
+      if (readTimeout.fromTotalTimeout) {
+        throw new TimeoutError(this.request);
+      }
+      this.#throwIfTotalTimeoutExhausted();
+      return void 0;
+    }
+    if (!text) {
+      return void 0;
+    }
+    if (!this.#isJsonContentType(response.headers.get("content-type") ?? "")) {
+      return text;
+    }
+    const parseTimeout = this.#getErrorDataTimeout();
+    const data = await this.#parseJson(text, response, parseTimeout.milliseconds, this.#getResponseRequest(response));
+    if (data === timedOutResponseData) {
+      if (parseTimeout.fromTotalTimeout) {
+        throw new TimeoutError(this.request);
+      }
+      this.#throwIfTotalTimeoutExhausted();
+      return void 0;
+    }
+    return data;
+  }
+  #getErrorDataTimeout() {
+    const errorDataTimeout = this.#options.timeout === false ? 1e4 : this.#options.timeout;
+    const remainingTotal = this.#getRemainingTotalTimeout();
+    if (remainingTotal === void 0) {
+      return {
+        milliseconds: errorDataTimeout,
+        fromTotalTimeout: false
+      };
+    }
+    if (remainingTotal <= 0) {
+      throw new TimeoutError(this.request);
+    }
+    return {
+      milliseconds: Math.min(errorDataTimeout, remainingTotal),
+      fromTotalTimeout: remainingTotal <= errorDataTimeout
+    };
+  }
+  #getBodyReadTimeout() {
+    const remainingTotal = this.#getRemainingTotalTimeout();
+    if (remainingTotal !== void 0) {
+      if (remainingTotal <= 0) {
+        throw new TimeoutError(this.request);
+      }
+      return this.#options.timeout === false ? remainingTotal : Math.min(this.#options.timeout, remainingTotal);
+    }
+    return this.#options.timeout === false ? void 0 : this.#options.timeout;
+  }
+  // Unlike error bodies (`#getResponseData`), a successful body read has no fallback value to return -
+  // the caller's `.json()`/`.text()`/etc. promise must settle, so a timeout here always rejects.
+  async #raceBodyRead(createBodyPromise, response) {
+    let timeoutMs;
+    try {
+      timeoutMs = this.#getBodyReadTimeout();
+    } catch (error62) {
+      await this.#throwProcessedError(error62);
+    }
+    const bodyPromise = createBodyPromise();
+    if (timeoutMs === void 0) {
+      return bodyPromise;
+    }
+    const result = await Promise.race([
+      bodyPromise,
+      new Promise((resolve2) => {
+        const timeoutId = setTimeout(() => {
+          resolve2(timedOutResponseData);
+        }, timeoutMs);
+        void bodyPromise.finally(() => {
+          clearTimeout(timeoutId);
+        }).catch(() => void 0);
+      })
+    ]);
+    if (result === timedOutResponseData) {
+      this.#abortController?.abort();
+      await this.#throwProcessedError(new TimeoutError(this.#getResponseRequest(response)));
+    }
+    return result;
+  }
+  async #raceWithTotalTimeout(operation) {
+    const remainingTotal = this.#getRemainingTotalTimeout();
+    if (remainingTotal === void 0) {
+      return operation();
+    }
+    if (remainingTotal <= 0) {
+      this.#abortController?.abort();
+      return timedOutOperation;
+    }
+    let timeoutId;
+    try {
+      const timeoutPromise = new Promise((resolve2) => {
+        timeoutId = setTimeout(() => {
+          resolve2(timedOutOperation);
+        }, remainingTotal);
+      });
+      const operationResult = Promise.resolve().then(operation).then((value) => ({ status: "fulfilled", value })).catch((error62) => ({ status: "rejected", error: error62 }));
+      const result = await Promise.race([operationResult, timeoutPromise]);
+      const remainingAfterOperation = this.#getRemainingTotalTimeout();
+      const didTimeOut = result === timedOutOperation || remainingAfterOperation !== void 0 && remainingAfterOperation <= 0;
+      if (didTimeOut) {
+        this.#abortController?.abort();
+        if (result === timedOutOperation) {
+          void operationResult.then((result2) => {
+            if (result2.status === "fulfilled") {
+              this.#cancelReturnedBody(result2.value);
+            }
+          });
+        } else if (result.status === "fulfilled") {
+          this.#cancelReturnedBody(result.value);
+        }
+        return timedOutOperation;
+      }
+      if (result.status === "rejected") {
+        throw result.error;
+      }
+      return result.value;
+    } finally {
+      clearTimeout(timeoutId);
+    }
+  }
+  #isJsonContentType(contentType2) {
+    const mimeType = (contentType2.split(";", 1)[0] ?? "").trim().toLowerCase();
+    return /\/(?:.*[.+-])?json$/.test(mimeType);
+  }
+  async #readResponseText(response, timeoutMs) {
+    const { body } = response;
+    if (!body) {
+      try {
+        return await response.text();
+      } catch {
+        return void 0;
+      }
+    }
+    let reader;
+    try {
+      reader = body.getReader();
+    } catch {
+      return void 0;
+    }
+    const decoder = createTextDecoder(response.headers.get("content-type") ?? "");
+    const chunks = [];
+    let totalBytes = 0;
+    const readAll = (async () => {
+      try {
+        for (; ; ) {
+          const { done, value } = await reader.read();
+          if (done) {
+            break;
+          }
+          totalBytes += value.byteLength;
+          if (totalBytes > maxErrorResponseBodySize) {
+            void reader.cancel().catch(() => void 0);
+            return void 0;
+          }
+          chunks.push(decoder.decode(value, { stream: true }));
+        }
+      } catch {
+        return void 0;
+      }
+      chunks.push(decoder.decode());
+      return chunks.join("");
+    })();
+    const timeoutPromise = new Promise((resolve2) => {
+      const timeoutId = setTimeout(() => {
+        resolve2(timedOutResponseData);
+      }, timeoutMs);
+      void readAll.finally(() => {
+        clearTimeout(timeoutId);
+      });
+    });
+    const result = await Promise.race([readAll, timeoutPromise]);
+    if (result === timedOutResponseData) {
+      void reader.cancel().catch(() => void 0);
+    }
+    return result;
+  }
+  async #parseJson(text, response, timeoutMs, request) {
+    let timeoutId;
+    try {
+      return await Promise.race([
+        Promise.resolve().then(() => this.#options.parseJson ? this.#options.parseJson(text, { request, response }) : JSON.parse(text)),
+        new Promise((resolve2) => {
+          timeoutId = setTimeout(() => {
+            resolve2(timedOutResponseData);
+          }, timeoutMs);
+        })
+      ]);
+    } catch {
+      return void 0;
+    } finally {
+      clearTimeout(timeoutId);
+    }
+  }
+  #cancelBody(body) {
+    if (!body) {
+      return;
+    }
+    void body.cancel().catch(() => void 0);
+  }
+  #cancelResponseBody(response) {
+    this.#cancelBody(response.body ?? void 0);
+  }
+  #cancelReturnedBody(value) {
+    if (isResponseInstance(value)) {
+      this.#cancelResponseBody(value);
+    } else if (isRequestInstance(value)) {
+      this.#cancelBody(value.body ?? void 0);
+    }
+  }
+  #createManagedSignal() {
+    return this.#userProvidedAbortSignal ? AbortSignal.any([this.#userProvidedAbortSignal, this.#abortController.signal]) : this.#abortController.signal;
+  }
+  #throwIfTotalTimeoutExhausted() {
+    const remaining = this.#getRemainingTotalTimeout();
+    if (remaining !== void 0 && remaining <= 0) {
+      throw new TimeoutError(this.request);
+    }
+  }
+  async #runBeforeRequestHooks() {
+    for (const hook of this.#options.hooks.beforeRequest) {
+      const result = await this.#raceWithTotalTimeout(async () => hook({
+        request: this.request,
+        options: this.#getNormalizedOptions(),
+        retryCount: 0
+      }));
+      if (result === timedOutOperation) {
+        throw new TimeoutError(this.request);
+      }
+      if (isRequestInstance(result)) {
+        this.#assignRequest(result);
+      } else if (isResponseInstance(result)) {
+        return result;
+      }
+    }
+    return void 0;
+  }
+  async #runAfterResponseHooks(response) {
+    const responseRequest = this.#getResponseRequest(response);
+    for (const hook of this.#options.hooks.afterResponse) {
+      const hookResponse = this.#setResponseRequest(response.clone(), responseRequest);
+      this.#decorateResponse(hookResponse);
+      let modifiedResponse;
+      try {
+        modifiedResponse = await this.#raceWithTotalTimeout(async () => hook({
+          request: this.request,
+          options: this.#getNormalizedOptions(),
+          response: hookResponse,
+          retryCount: this.#retryCount
+        }));
+        if (modifiedResponse === timedOutOperation) {
+          throw new TimeoutError(this.request);
+        }
+      } catch (error62) {
+        if (hookResponse !== response) {
+          this.#cancelResponseBody(hookResponse);
+        }
+        this.#cancelResponseBody(response);
+        throw error62;
+      }
+      if (modifiedResponse instanceof RetryMarker) {
+        if (hookResponse !== response) {
+          this.#cancelResponseBody(hookResponse);
+        }
+        this.#cancelResponseBody(response);
+        throw new ForceRetryError(modifiedResponse.options);
+      }
+      const nextResponse = isResponseInstance(modifiedResponse) ? this.#setResponseRequest(modifiedResponse, responseRequest) : response;
+      if (hookResponse !== response && hookResponse !== nextResponse && hookResponse.body !== nextResponse.body) {
+        this.#cancelResponseBody(hookResponse);
+      }
+      if (response !== nextResponse && response.body !== nextResponse.body) {
+        this.#cancelResponseBody(response);
+      }
+      response = nextResponse;
+    }
+    return response;
+  }
+  async #retry(function_) {
+    try {
+      return await function_();
+    } catch (error62) {
+      return this.#retryFromError(error62, function_);
+    }
+  }
+  async #retryFromError(error62, function_) {
+    this.#returnedResponseFromBeforeRetryHook = false;
+    const retryDelay = Math.min(await this.#calculateRetryDelay(error62), maxSafeTimeout);
+    const delayOptions = { signal: this.#userProvidedAbortSignal };
+    const remainingTimeout = this.#getRemainingTotalTimeout();
+    if (remainingTimeout !== void 0) {
+      if (remainingTimeout <= 0) {
+        throw new TimeoutError(this.request);
+      }
+      if (retryDelay >= remainingTimeout) {
+        await delay(remainingTimeout, delayOptions);
+        throw new TimeoutError(this.request);
+      }
+    }
+    await delay(retryDelay, delayOptions);
+    this.#throwIfTotalTimeoutExhausted();
+    if (error62 instanceof ForceRetryError && error62.customRequest) {
+      const customRequest = new globalThis.Request(error62.customRequest, this.#options.signal ? { signal: this.#options.signal } : void 0);
+      this.#assignRequest(customRequest);
+    }
+    for (const hook of this.#options.hooks.beforeRetry) {
+      let hookResult;
+      try {
+        hookResult = await this.#raceWithTotalTimeout(async () => hook({
+          request: this.request,
+          options: this.#getNormalizedOptions(),
+          error: error62,
+          retryCount: this.#retryCount + 1
+        }));
+      } catch (hookError) {
+        if (hookError instanceof Error && hookError !== error62) {
+          this.#beforeRetryHookErrors.add(hookError);
+        }
+        throw hookError;
+      }
+      if (hookResult === timedOutOperation) {
+        throw new TimeoutError(this.request);
+      }
+      if (isRequestInstance(hookResult)) {
+        this.#assignRequest(hookResult);
+        break;
+      }
+      if (isResponseInstance(hookResult)) {
+        this.#returnedResponseFromBeforeRetryHook = true;
+        this.#retryCount++;
+        return hookResult;
+      }
+      if (hookResult === stop) {
+        return;
+      }
+    }
+    this.#throwIfTotalTimeoutExhausted();
+    this.#retryCount++;
+    return this.#retry(function_);
+  }
+  #consumeReturnedResponseFromBeforeRetryHook() {
+    const value = this.#returnedResponseFromBeforeRetryHook;
+    this.#returnedResponseFromBeforeRetryHook = false;
+    return value;
+  }
+  async #fetch() {
+    if (this.#abortController?.signal.aborted) {
+      this.#abortController = new globalThis.AbortController();
+      this.#options.signal = this.#createManagedSignal();
+      this.request = new globalThis.Request(this.request, { signal: this.#options.signal });
+    }
+    const nonRequestOptions = findUnknownOptions(this.#options);
+    this.#retryLimit = normalizeRetryOptions(this.#options.retry).limit;
+    const retryRequest = this.#retryLimit > 0 ? this.request.clone() : void 0;
+    const request = this.#wrapRequestWithUploadProgress(this.request, this.#options.body ?? void 0);
+    this.#originalRequest = request;
+    if (retryRequest) {
+      this.request = retryRequest;
+    }
+    try {
+      const remainingTotal = this.#getRemainingTotalTimeout();
+      if (remainingTotal !== void 0 && remainingTotal <= 0) {
+        throw new TimeoutError(this.request);
+      }
+      const effectiveTimeout = this.#options.timeout === false ? remainingTotal : remainingTotal === void 0 ? this.#options.timeout : Math.min(this.#options.timeout, remainingTotal);
+      const response = effectiveTimeout === void 0 ? await this.#options.fetch(request, nonRequestOptions) : await timeout(request, nonRequestOptions, this.#abortController, {
+        timeout: effectiveTimeout,
+        fetch: this.#options.fetch
+      });
+      return this.#setResponseRequest(response, request);
+    } catch (error62) {
+      if (isRawNetworkError(error62)) {
+        throw new NetworkError(this.request, { cause: error62 });
+      }
+      throw error62;
+    }
+  }
+  #getRemainingTotalTimeout() {
+    if (this.#startTime === void 0) {
+      return void 0;
+    }
+    const elapsed = this.#getCurrentTime() - this.#startTime;
+    return Math.max(0, this.#options.totalTimeout - elapsed);
+  }
+  #getCurrentTime() {
+    return globalThis.performance?.now() ?? Date.now();
+  }
+  #getNormalizedOptions() {
+    if (!this.#cachedNormalizedOptions) {
+      const { hooks, json: json3, parseJson, stringifyJson, searchParams, timeout: timeout2, totalTimeout, throwHttpErrors, fetch, ...normalizedOptions } = this.#options;
+      this.#cachedNormalizedOptions = Object.freeze(normalizedOptions);
+    }
+    return this.#cachedNormalizedOptions;
+  }
+  #assignRequest(request) {
+    this.#cachedNormalizedOptions = void 0;
+    this.request = request;
+  }
+  #getResponseRequest(response) {
+    return this.#responseRequests.get(response) ?? this.request;
+  }
+  #setResponseRequest(response, request) {
+    this.#responseRequests.set(response, request);
+    return response;
+  }
+  #wrapRequestWithUploadProgress(request, originalBody) {
+    if (!this.#options.onUploadProgress || !request.body || !supportsRequestStreams) {
+      return request;
+    }
+    return streamRequest(request, this.#options.onUploadProgress, originalBody ?? this.#options.body ?? void 0);
+  }
+};
+
+// node_modules/ky/distribution/index.js
+var createInstance = (defaults) => {
+  const ky2 = (input2, options) => Ky.create(input2, validateAndMerge(defaults, options));
+  for (const method of requestMethods) {
+    ky2[method] = (input2, options) => Ky.create(input2, validateAndMerge(defaults, options, { method }));
+  }
+  ky2.create = (newDefaults) => createInstance(validateAndMerge(newDefaults));
+  ky2.extend = (newDefaults) => {
+    if (typeof newDefaults === "function") {
+      newDefaults = newDefaults(defaults ?? {});
+    }
+    return createInstance(validateAndMerge(defaults, newDefaults));
+  };
+  ky2.stop = stop;
+  ky2.retry = retry;
+  return ky2;
+};
+var ky = createInstance();
+var distribution_default = ky;
+
+// src/http/stats.ts
+function newHttpStats() {
+  return { requests: 0, retries: 0, throttled: 0, failures: 0, bytesSent: 0, bytesReceived: 0 };
+}
+
+// src/http/request.ts
+var IDEMPOTENT = /* @__PURE__ */ new Set(["GET", "PUT", "DELETE", "HEAD"]);
+var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 500, 502, 503, 504]);
+var REMAINING_HEADERS = ["x-ratelimit-remaining-minute", "x-ratelimit-remaining", "ratelimit-remaining"];
+var HttpClient = class {
+  baseUrl;
+  stats;
+  gate;
+  #ky;
+  #options;
+  #random;
+  constructor(options) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.gate = options.gate;
+    this.stats = options.stats ?? newHttpStats();
+    this.#options = options;
+    this.#random = options.random ?? Math.random;
+    this.#ky = distribution_default.create({
+      timeout: options.timeoutMs,
+      retry: 0,
+      throwHttpErrors: false,
+      headers: options.headers
+    });
+  }
+  /** The absolute URL for a path (an absolute URL is kept as it is) with query parameters added. */
+  url(path, searchParams) {
+    const url2 = new URL(/^https?:\/\//.test(path) ? path : `${this.baseUrl}${path.startsWith("/") ? "" : "/"}${path}`);
+    for (const [name, value] of Object.entries(searchParams ?? {})) {
+      if (value !== void 0 && value !== null) url2.searchParams.set(name, String(value));
+    }
+    return url2.toString();
+  }
+  /** Sends the request, retrying as the module comment says; resolves with a 2xx, throws `ApiError` otherwise. */
+  async request(method, path, options = {}) {
+    const verb = method.toUpperCase();
+    const url2 = this.url(path, options.searchParams);
+    const idempotent = options.idempotent ?? IDEMPOTENT.has(verb);
+    const headers = { accept: "application/json", ...options.headers };
+    let body = options.body;
+    if (options.json !== void 0) {
+      body = JSON.stringify(options.json);
+      headers["content-type"] = "application/json";
+    }
+    const bodySize = body === void 0 ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body instanceof URLSearchParams ? body.toString().length : body.byteLength;
+    const { retries, throttleRetries = 30 } = this.#options;
+    let attempt = 0;
+    let failedRetries = 0;
+    let throttledRetries = 0;
+    for (; ; ) {
+      attempt++;
+      if (attempt > 1) this.stats.retries++;
+      const permit = await this.gate.acquire(options.signal);
+      let outcome;
+      try {
+        this.stats.requests++;
+        this.stats.bytesSent += bodySize;
+        outcome = await this.#send(verb, url2, headers, body, attempt, options.signal);
+      } catch (error62) {
+        permit.release();
+        throw error62;
+      }
+      if (outcome.kind === "failure") {
+        permit.release();
+        const error62 = outcome.error;
+        if (idempotent && failedRetries < retries) {
+          failedRetries++;
+          const delay2 = this.#backoff(failedRetries);
+          this.#log(verb, url2, { status: null, kind: error62.kind, attempt, delayMs: delay2 }, "retrying after a failed attempt");
+          await sleep(delay2, options.signal);
+          continue;
+        }
+        throw this.#fail(error62, verb, url2, attempt);
+      }
+      const response = outcome.response;
+      if (response.status === 429) {
+        this.stats.throttled++;
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        const pause = this.gate.throttled(permit, retryAfter);
+        permit.release();
+        if (throttledRetries < throttleRetries) {
+          throttledRetries++;
+          this.#log(verb, url2, { status: 429, kind: "throttled", attempt, pauseMs: Math.round(pause) }, "throttled; gate paused");
+          continue;
+        }
+        throw this.#fail(this.#httpError(response, attempt), verb, url2, attempt);
+      }
+      this.gate.responded(permit, remainingOf(response.headers));
+      permit.release();
+      if (response.status >= 200 && response.status < 300) return response;
+      if (idempotent && RETRYABLE_STATUS.has(response.status) && failedRetries < retries) {
+        failedRetries++;
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        const delay2 = retryAfter === void 0 ? this.#backoff(failedRetries) : Math.min(retryAfter, this.#options.maxRetryAfterMs ?? 12e4);
+        this.#log(
+          verb,
+          url2,
+          { status: response.status, kind: "server", attempt, delayMs: Math.round(delay2) },
+          "retrying after an error status"
+        );
+        await sleep(delay2, options.signal);
+        continue;
+      }
+      throw this.#fail(this.#httpError(response, attempt), verb, url2, attempt);
+    }
+  }
+  async #send(method, url2, headers, body, attempt, signal) {
+    try {
+      const pending = this.#ky(url2, { method, headers, body, signal });
+      const raw2 = await pending;
+      const bytes = new Uint8Array(await pending.arrayBuffer());
+      this.stats.bytesReceived += bytes.byteLength;
+      return { kind: "response", response: makeResponse(method, url2, raw2.status, raw2.headers, bytes) };
+    } catch (error62) {
+      if (signal?.aborted) throw error62;
+      const kind = isTimeoutError(error62) || error62?.name === "TimeoutError" ? "timeout" : "network";
+      return { kind: "failure", error: new ApiError({ status: null, method, url: url2, kind, attempts: attempt, cause: error62 }) };
+    }
+  }
+  #httpError(response, attempts) {
+    return new ApiError({ status: response.status, method: response.method, url: response.url, body: response.text(), attempts });
+  }
+  #fail(error62, method, url2, attempt) {
+    this.stats.failures++;
+    this.#log(method, url2, { status: error62.status, kind: error62.kind, attempt }, "request failed");
+    return error62.attempts === attempt ? error62 : new ApiError({
+      status: error62.status,
+      method: error62.method,
+      url: error62.url,
+      body: error62.bodyExcerpt,
+      kind: error62.kind,
+      attempts: attempt,
+      cause: error62.cause
+    });
+  }
+  #backoff(retry2) {
+    return backoffDelay(retry2, {
+      baseMs: this.#options.retryBaseMs ?? 500,
+      maxMs: this.#options.retryMaxMs ?? 3e4,
+      random: this.#random
+    });
+  }
+  /** One debug line: host, method, path (never the query, headers or body), status, attempt. */
+  #log(method, url2, fields, message) {
+    const logger = this.#options.logger;
+    if (!logger) return;
+    const { host, pathname } = new URL(url2);
+    logger.debug({ host, method, path: pathname, ...fields }, message);
+  }
+};
+function makeResponse(method, url2, status, headers, bytes) {
+  let text;
+  const readText = () => {
+    text ??= new TextDecoder().decode(bytes);
+    return text;
+  };
+  return {
+    method,
+    url: url2,
+    status,
+    headers,
+    bytes,
+    text: readText,
+    json: () => {
+      const body = readText();
+      if (body.trim() === "") return void 0;
+      try {
+        return JSON.parse(body);
+      } catch {
+        throw new UnexpectedResponseError(method, url2, "the body is not JSON");
+      }
+    }
+  };
+}
+function remainingOf(headers) {
+  let least;
+  for (const name of REMAINING_HEADERS) {
+    const raw2 = headers.get(name);
+    if (raw2 === null || raw2.trim() === "") continue;
+    const value = Number(raw2);
+    if (Number.isFinite(value)) least = least === void 0 ? value : Math.min(least, value);
+  }
+  return least;
+}
+
 // src/qtest/schemas.ts
 var linkSchema = external_exports.looseObject({
   rel: external_exports.string(),
   href: external_exports.string()
 });
 var links = external_exports.array(linkSchema).nullish();
-var id = external_exports.int();
+var id2 = external_exports.int();
 var oauthTokenSchema = external_exports.looseObject({
   access_token: external_exports.string(),
   token_type: external_exports.string(),
@@ -31562,27 +38358,36 @@ var oauthTokenSchema = external_exports.looseObject({
   scope: external_exports.string().nullish(),
   agent: external_exports.string().nullish()
 });
-var errorSchema = external_exports.looseObject({
+var errorSchema2 = external_exports.looseObject({
   code: external_exports.int().nullish(),
   message: external_exports.string(),
   additionalInfo: external_exports.looseObject({}).nullish()
 });
+function pagedSchema(item) {
+  return external_exports.looseObject({
+    links,
+    page: external_exports.int(),
+    page_size: external_exports.int(),
+    total: external_exports.int(),
+    items: external_exports.array(item)
+  });
+}
 var attachmentAuthorSchema = external_exports.looseObject({
-  id: id.nullish(),
+  id: id2.nullish(),
   email: external_exports.string().nullish(),
   first_name: external_exports.string().nullish(),
   last_name: external_exports.string().nullish()
 });
 var attachmentSchema = external_exports.looseObject({
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   content_type: external_exports.string().nullish(),
   data: external_exports.string().nullish(),
   web_url: external_exports.string().nullish(),
   created_date: external_exports.string().nullish(),
   author: attachmentAuthorSchema.nullish(),
-  artifact_id: id.nullish()
+  artifact_id: id2.nullish()
 });
 var attachmentInputSchema = external_exports.object({
   name: external_exports.string().min(1),
@@ -31591,9 +38396,9 @@ var attachmentInputSchema = external_exports.object({
 });
 var linkedDefectSchema = external_exports.looseObject({
   links,
-  id: id.nullish(),
+  id: id2.nullish(),
   external_defect_id: external_exports.string().nullish(),
-  connection_id: id.nullish(),
+  connection_id: id2.nullish(),
   external_project_id: external_exports.string().nullish(),
   summary: external_exports.string().nullish(),
   status: external_exports.string().nullish(),
@@ -31602,35 +38407,35 @@ var linkedDefectSchema = external_exports.looseObject({
   description: external_exports.string().nullish()
 });
 var customFieldInfoSchema = external_exports.looseObject({
-  id: id.nullish(),
+  id: id2.nullish(),
   value: external_exports.string().nullish(),
-  objectId: id.nullish(),
+  objectId: id2.nullish(),
   type: external_exports.string().nullish(),
   name: external_exports.string().nullish(),
   stripHTMLValue: external_exports.string().nullish(),
   propertyEditorComponent: external_exports.boolean().nullish()
 });
 var customFieldInfoInputSchema = external_exports.object({
-  id: id.optional(),
+  id: id2.optional(),
   value: external_exports.string().optional(),
   type: external_exports.string().optional(),
   name: external_exports.string().optional()
 });
 var testCaseRefSchema = external_exports.looseObject({
-  id,
+  id: id2,
   pid: external_exports.string().nullish(),
   name: external_exports.string().nullish()
 });
-var projectSchema = external_exports.looseObject({
+var projectSchema2 = external_exports.looseObject({
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   description: external_exports.string().nullish(),
-  status_id: id.nullish(),
+  status_id: id2.nullish(),
   start_date: external_exports.string().nullish(),
   end_date: external_exports.string().nullish(),
   admins: external_exports.array(external_exports.string()).nullish(),
-  admin_ids: external_exports.array(id).nullish(),
+  admin_ids: external_exports.array(id2).nullish(),
   sample: external_exports.boolean().nullish(),
   // Per-artifact permission trees (`UserProfile`, `DefectTrackingSystem`); nothing here reads them.
   user_profile: external_exports.looseObject({}).nullish(),
@@ -31638,21 +38443,21 @@ var projectSchema = external_exports.looseObject({
   x_explorer_access_level: external_exports.int().nullish(),
   date_format: external_exports.string().nullish(),
   automation: external_exports.boolean().nullish(),
-  template_id: id.nullish(),
+  template_id: id2.nullish(),
   uuid: external_exports.string().nullish()
 });
 var moduleSchema = external_exports.looseObject({
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   order: external_exports.int().nullish(),
   pid: external_exports.string(),
   created_date: external_exports.string().nullish(),
   last_modified_date: external_exports.string().nullish(),
-  parent_id: id.nullish(),
+  parent_id: id2.nullish(),
   description: external_exports.string().nullish(),
   shared: external_exports.boolean().nullish(),
-  projects_shared_to: external_exports.array(id).nullish(),
+  projects_shared_to: external_exports.array(id2).nullish(),
   get children() {
     return external_exports.array(moduleSchema).nullish();
   },
@@ -31664,7 +38469,7 @@ var moduleSchema = external_exports.looseObject({
 var moduleInputSchema = external_exports.object({
   name: external_exports.string().min(1).max(500),
   description: external_exports.string().optional(),
-  parent_id: id.optional()
+  parent_id: id2.optional()
 });
 var allowedValueSchema = external_exports.looseObject({
   links,
@@ -31678,7 +38483,7 @@ var allowedValueSchema = external_exports.looseObject({
 var fieldSchema = external_exports.looseObject({
   instanceType: external_exports.string().nullish(),
   links,
-  id,
+  id: id2,
   label: external_exports.string(),
   attribute_type: external_exports.string().nullish(),
   required: external_exports.boolean(),
@@ -31716,48 +38521,48 @@ var fieldInputSchema = external_exports.object({
   is_active: external_exports.boolean().optional()
 });
 var propertySchema = external_exports.looseObject({
-  field_id: id,
+  field_id: id2,
   field_name: external_exports.string().nullish(),
   field_value: external_exports.string(),
   field_value_name: external_exports.string().nullish()
 });
 var propertyInputSchema = external_exports.object({
-  field_id: id,
+  field_id: id2,
   field_value: external_exports.string()
 });
-var testStepSchema = external_exports.looseObject({
+var testStepSchema2 = external_exports.looseObject({
   customFieldInfo: external_exports.array(customFieldInfoSchema).nullish(),
   links,
-  id: id.nullish(),
+  id: id2.nullish(),
   description: external_exports.string(),
   expected: external_exports.string(),
   order: external_exports.int().nullish(),
   attachments: external_exports.array(attachmentSchema).nullish(),
   group: external_exports.int().nullish(),
   called_test_case_name: external_exports.string().nullish(),
-  root_called_test_case_id: id.nullish(),
+  root_called_test_case_id: id2.nullish(),
   called_test_case: testCaseRefSchema.nullish(),
-  parent_test_step_id: id.nullish(),
+  parent_test_step_id: id2.nullish(),
   // Swagger `TestStepInformationVM`: parameterised renderings of the step text.
   information: external_exports.looseObject({}).nullish(),
   plain_value_text: external_exports.string().nullish(),
   parameter_values: external_exports.array(external_exports.string()).nullish(),
-  called_test_case_id: id.nullish()
+  called_test_case_id: id2.nullish()
 });
 var testStepInputSchema = external_exports.object({
-  id: id.optional(),
+  id: id2.optional(),
   description: external_exports.string(),
   expected: external_exports.string(),
   order: external_exports.int().min(1).optional(),
   attachments: external_exports.array(attachmentInputSchema).optional(),
-  called_test_case_id: id.optional(),
-  parent_test_step_id: id.optional(),
+  called_test_case_id: id2.optional(),
+  parent_test_step_id: id2.optional(),
   parameter_values: external_exports.array(external_exports.string()).optional(),
   customFieldInfo: external_exports.array(customFieldInfoInputSchema).optional()
 });
-var testCaseSchema = external_exports.looseObject({
+var testCaseSchema2 = external_exports.looseObject({
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   order: external_exports.int(),
   pid: external_exports.string(),
@@ -31767,14 +38572,14 @@ var testCaseSchema = external_exports.looseObject({
   properties: external_exports.array(propertySchema).nullish(),
   web_url: external_exports.string(),
   attachments: external_exports.array(attachmentSchema).nullish(),
-  parent_id: id,
-  test_case_version_id: id.nullish(),
+  parent_id: id2,
+  test_case_version_id: id2.nullish(),
   version: external_exports.string().nullish(),
   description: external_exports.string().nullish(),
   precondition: external_exports.string().nullish(),
-  creator_id: id.nullish(),
-  agent_ids: external_exports.array(id).nullish(),
-  test_steps: external_exports.array(testStepSchema).nullish(),
+  creator_id: id2.nullish(),
+  agent_ids: external_exports.array(id2).nullish(),
+  test_steps: external_exports.array(testStepSchema2).nullish(),
   tosca_guid: external_exports.string().nullish(),
   tosca_node_path: external_exports.string().nullish(),
   tosca_url: external_exports.string().nullish(),
@@ -31783,20 +38588,20 @@ var testCaseSchema = external_exports.looseObject({
   tosca_workspace_url: external_exports.string().nullish(),
   last_modified_date_utc: external_exports.string().nullish()
 });
-var testCaseInputSchema = external_exports.object({
+var testCaseInputSchema2 = external_exports.object({
   name: external_exports.string().min(1).max(500),
   properties: external_exports.array(propertyInputSchema),
-  parent_id: id.optional(),
+  parent_id: id2.optional(),
   description: external_exports.string().optional(),
   precondition: external_exports.string().optional(),
   test_steps: external_exports.array(testStepInputSchema).optional(),
   attachments: external_exports.array(attachmentInputSchema).optional()
 });
 var testSuiteSchema = external_exports.looseObject({
-  parentId: id.nullish(),
+  parentId: id2.nullish(),
   parentType: external_exports.enum(["root", "release", "test-cycle"]).nullish(),
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   order: external_exports.int().nullish(),
   pid: external_exports.string(),
@@ -31804,18 +38609,18 @@ var testSuiteSchema = external_exports.looseObject({
   last_modified_date: external_exports.string().nullish(),
   properties: external_exports.array(propertySchema),
   web_url: external_exports.string().nullish(),
-  target_release_id: id.nullish(),
-  target_build_id: id.nullish()
+  target_release_id: id2.nullish(),
+  target_build_id: id2.nullish()
 });
 var testSuiteInputSchema = external_exports.object({
   name: external_exports.string().min(1).max(500),
   properties: external_exports.array(propertyInputSchema),
-  target_release_id: id.optional(),
-  target_build_id: id.optional()
+  target_release_id: id2.optional(),
+  target_build_id: id2.optional()
 });
-var testCycleSchema = external_exports.looseObject({
+var testCycleSchema2 = external_exports.looseObject({
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   order: external_exports.int().nullish(),
   pid: external_exports.string(),
@@ -31823,38 +38628,38 @@ var testCycleSchema = external_exports.looseObject({
   last_modified_date: external_exports.string().nullish(),
   web_url: external_exports.string().nullish(),
   description: external_exports.string().nullish(),
-  target_release_id: id.nullish(),
-  target_build_id: id.nullish(),
+  target_release_id: id2.nullish(),
+  target_build_id: id2.nullish(),
   get "test-cycles"() {
-    return external_exports.array(testCycleSchema).nullish();
+    return external_exports.array(testCycleSchema2).nullish();
   },
   "test-suites": external_exports.array(testSuiteSchema).nullish()
 });
-var testCycleInputSchema = external_exports.object({
+var testCycleInputSchema2 = external_exports.object({
   name: external_exports.string().min(1).max(500),
   description: external_exports.string().optional(),
-  target_release_id: id.optional(),
-  target_build_id: id.optional()
+  target_release_id: id2.optional(),
+  target_build_id: id2.optional()
 });
 var shortTestLogSchema = external_exports.looseObject({
   status: external_exports.string().nullish(),
-  id: id.nullish(),
+  id: id2.nullish(),
   exe_start_date: external_exports.string().nullish(),
   exe_end_date: external_exports.string().nullish()
 });
 var parameterTestStepSchema = external_exports.looseObject({
-  step_id: id.nullish(),
+  step_id: id2.nullish(),
   description_parameter_values: external_exports.array(external_exports.string()).nullish(),
   expected_parameter_values: external_exports.array(external_exports.string()).nullish()
 });
 var testRunSchema = external_exports.looseObject({
-  parentId: id,
+  parentId: id2,
   parentType: external_exports.enum(["root", "release", "test-cycle", "test-suite"]),
   automation: external_exports.string().nullish(),
   created: external_exports.string().nullish(),
-  testCaseId: id.nullish(),
+  testCaseId: id2.nullish(),
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   order: external_exports.int().nullish(),
   pid: external_exports.string(),
@@ -31863,9 +38668,9 @@ var testRunSchema = external_exports.looseObject({
   properties: external_exports.array(propertySchema),
   test_case: testCaseRefSchema,
   latest_test_log: shortTestLogSchema.nullish(),
-  test_case_version_id: id.nullish(),
+  test_case_version_id: id2.nullish(),
   test_case_version: external_exports.string().nullish(),
-  creator_id: id.nullish(),
+  creator_id: id2.nullish(),
   assign_parameter_values: external_exports.array(parameterTestStepSchema).nullish(),
   tosca_guid: external_exports.string().nullish(),
   tosca_node_path: external_exports.string().nullish(),
@@ -31875,17 +38680,17 @@ var testRunSchema = external_exports.looseObject({
 });
 var testRunInputSchema = external_exports.object({
   name: external_exports.string().min(1).max(500).optional(),
-  test_case: external_exports.object({ id }),
-  test_case_version_id: id.optional(),
+  test_case: external_exports.object({ id: id2 }),
+  test_case_version_id: id2.optional(),
   properties: external_exports.array(propertyInputSchema)
 });
 var statusRefSchema = external_exports.looseObject({
-  id,
+  id: id2,
   name: external_exports.string().nullish()
 });
 var executionStatusSchema = external_exports.looseObject({
   links,
-  id,
+  id: id2,
   name: external_exports.string(),
   is_default: external_exports.boolean().nullish(),
   color: external_exports.string().nullish(),
@@ -31894,30 +38699,30 @@ var executionStatusSchema = external_exports.looseObject({
 var testStepLogSchema = external_exports.looseObject({
   customFieldInfo: external_exports.array(customFieldInfoSchema).nullish(),
   links,
-  test_step_id: id.nullish(),
-  test_step_log_id: id.nullish(),
-  user_id: id.nullish(),
+  test_step_id: id2.nullish(),
+  test_step_log_id: id2.nullish(),
+  user_id: id2.nullish(),
   status: statusRefSchema.nullish(),
   description: external_exports.string().nullish(),
   expected_result: external_exports.string().nullish(),
   actual_result: external_exports.string().nullish(),
-  called_test_case_id: id.nullish(),
+  called_test_case_id: id2.nullish(),
   called_test_case_name: external_exports.string().nullish(),
   order: external_exports.int().nullish(),
   group: external_exports.int().nullish(),
-  test_step: testStepSchema.nullish(),
+  test_step: testStepSchema2.nullish(),
   defects: external_exports.array(linkedDefectSchema).nullish(),
   get called_test_case_log() {
     return testLogSchema.nullish();
   },
-  parent_test_step_id: id.nullish(),
+  parent_test_step_id: id2.nullish(),
   exe_date: external_exports.string().nullish(),
   attachments: external_exports.array(attachmentSchema).nullish()
 });
 var testLogSchema = external_exports.looseObject({
   links,
-  id,
-  test_case_version_id: id.nullish(),
+  id: id2,
+  test_case_version_id: id2.nullish(),
   exe_start_date: external_exports.string(),
   exe_end_date: external_exports.string(),
   note: external_exports.string().nullish(),
@@ -31933,28 +38738,28 @@ var testLogSchema = external_exports.looseObject({
   get test_step_logs() {
     return external_exports.array(testStepLogSchema).nullish();
   },
-  test_run_id: id.nullish(),
+  test_run_id: id2.nullish(),
   test_case: testCaseRefSchema.nullish(),
   defects: external_exports.array(linkedDefectSchema).nullish()
 });
-var statusInputSchema = external_exports.object({ id });
+var statusInputSchema = external_exports.object({ id: id2 });
 var testStepLogInputSchema = external_exports.object({
-  test_step_id: id.optional(),
+  test_step_id: id2.optional(),
   status: statusInputSchema,
   actual_result: external_exports.string().optional(),
   description: external_exports.string().optional(),
   expected_result: external_exports.string().optional(),
   order: external_exports.int().optional(),
   exe_date: external_exports.string().optional(),
-  called_test_case_id: id.optional(),
-  parent_test_step_id: id.optional(),
+  called_test_case_id: id2.optional(),
+  parent_test_step_id: id2.optional(),
   attachments: external_exports.array(attachmentInputSchema).optional()
 });
 var testLogInputSchema = external_exports.object({
   status: statusInputSchema,
   exe_start_date: external_exports.string(),
   exe_end_date: external_exports.string(),
-  test_case_version_id: id.optional(),
+  test_case_version_id: id2.optional(),
   note: external_exports.string().optional(),
   name: external_exports.string().optional(),
   planned_exe_time: external_exports.int().min(0).max(9999999).optional(),
@@ -31980,6 +38785,6970 @@ var searchBodySchema = external_exports.object({
   fields: external_exports.array(external_exports.string()).optional(),
   query: external_exports.string().optional()
 });
+
+// src/qtest/client.ts
+var userSchema = external_exports.looseObject({
+  id: external_exports.int(),
+  username: external_exports.string(),
+  email: external_exports.string().nullish(),
+  first_name: external_exports.string().nullish(),
+  last_name: external_exports.string().nullish(),
+  status: external_exports.int().nullish()
+});
+var searchSchemas = {
+  "test-cases": testCaseSchema2,
+  "test-suites": testSuiteSchema,
+  "test-runs": testRunSchema,
+  "test-logs": testLogSchema,
+  "test-cycles": testCycleSchema2
+};
+var partialSearchResultSchema = external_exports.looseObject({ id: external_exports.int() });
+var PAGED_SIZE = 999;
+var TEST_CASE_PAGE = 100;
+var CYCLE_PAGE = 100;
+var OAUTH_CLIENT = `Basic ${Buffer.from("ztoq:").toString("base64")}`;
+var QTestClient = class {
+  projectId;
+  #stats = { ...newHttpStats(), reconciled: 0, logins: 0 };
+  #http;
+  #baseUrl;
+  #auth;
+  #retries;
+  #retryBaseMs;
+  #logger;
+  #session;
+  #loggingIn;
+  constructor(options) {
+    this.projectId = options.projectId;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#auth = options.auth;
+    this.#retries = options.retries;
+    this.#retryBaseMs = options.retryBaseMs ?? 500;
+    this.#logger = options.logger;
+    if (options.auth.kind === "token") this.#session = { header: `bearer ${options.auth.token}` };
+    this.#http = new HttpClient({
+      baseUrl: this.#baseUrl,
+      gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      retryBaseMs: options.retryBaseMs,
+      headers: { "user-agent": "ztoq" },
+      logger: options.logger,
+      stats: this.#stats
+    });
+  }
+  get gate() {
+    return this.#http.gate;
+  }
+  /** A copy of the request counters so far, with creates reconciled and logins. */
+  stats() {
+    return { ...this.#stats };
+  }
+  // ---- project, settings, users ----------------------------------------------------------------
+  /** The project, which also proves the URL and the credentials. */
+  async project() {
+    try {
+      return await this.#get("", projectSchema2);
+    } catch (error62) {
+      if (error62 instanceof ApiError && error62.status === 404) {
+        throw new BadInputError(`qTest project ${this.projectId} not found at ${this.#baseUrl}`);
+      }
+      if (error62 instanceof ApiError && error62.status === 403) {
+        throw new BadInputError(`qTest denied access to project ${this.projectId} (HTTP 403) at ${this.#baseUrl}`);
+      }
+      throw error62;
+    }
+  }
+  fields(objectType, options = {}) {
+    return this.#get(`/settings/${objectType}/fields`, external_exports.array(fieldSchema), { includeInactive: options.includeInactive });
+  }
+  /** Creates a field; after an ambiguous failure, a field with the same label is taken as this one. */
+  createField(objectType, input2) {
+    return this.#create(
+      `field '${input2.label}'`,
+      () => this.#post(`/settings/${objectType}/fields`, fieldSchema, { json: input2 }),
+      async () => lastBy(await this.fields(objectType, { includeInactive: true }), (f) => sameLabel(f.label, input2.label))
+    );
+  }
+  executionStatuses() {
+    return this.#get("/test-runs/execution-statuses", external_exports.array(executionStatusSchema));
+  }
+  users() {
+    return this.#get("/users", external_exports.array(userSchema));
+  }
+  // ---- modules -------------------------------------------------------------------------------------
+  /** The modules directly under `parentId` (the top-level modules without it). */
+  modules(parentId) {
+    return this.#get("/modules", external_exports.array(moduleSchema), { parentId });
+  }
+  /** The top-level modules with all their descendants nested in `children`. */
+  moduleTree() {
+    return this.#get("/modules", external_exports.array(moduleSchema), { expand: "descendants" });
+  }
+  /** Creates a module; after an ambiguous failure, a sibling with the same name is taken as this one. */
+  createModule(input2, parentId) {
+    return this.#create(
+      `module '${input2.name}'`,
+      () => this.#post("/modules", moduleSchema, { json: input2, searchParams: { parentId } }),
+      async () => lastBy(await this.modules(parentId), (m) => m.name === input2.name)
+    );
+  }
+  /** Deletes a module (with its contents when `force`). One that is already gone counts as deleted. */
+  deleteModule(id3, options = {}) {
+    return this.#delete(`/modules/${id3}`, { force: options.force });
+  }
+  // ---- test cases ----------------------------------------------------------------------------------
+  /** The test cases of a module, a page at a time (properties included). */
+  async *testCases(moduleId, options = {}) {
+    for (let page = 1; ; page++) {
+      const items = await this.#get("/test-cases", external_exports.array(testCaseSchema2), {
+        parentId: moduleId,
+        page,
+        size: TEST_CASE_PAGE,
+        expandProps: true,
+        expandSteps: options.withSteps ?? false
+      });
+      if (items.length > 0) yield items;
+      if (items.length < TEST_CASE_PAGE) return;
+    }
+  }
+  testCase(id3, options = {}) {
+    return this.#get(`/test-cases/${id3}`, testCaseSchema2, { expand: options.withSteps ? "teststep" : void 0 });
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestCase(input2, marker) {
+    return this.#create(
+      `test case ${marker.value}`,
+      () => this.#post("/test-cases", testCaseSchema2, { json: input2 }),
+      async () => (await this.findByMarker("test-cases", marker.fieldName, marker.value))[0]
+    );
+  }
+  updateTestCase(id3, input2) {
+    return this.#put(`/test-cases/${id3}`, testCaseSchema2, input2);
+  }
+  /** Deletes a test case (and its runs). One that is already gone counts as deleted. */
+  deleteTestCase(id3) {
+    return this.#delete(`/test-cases/${id3}`);
+  }
+  // ---- test cycles and suites ----------------------------------------------------------------------
+  /** The test cycles directly under `parent`. */
+  async testCycles(parent) {
+    return this.#allBarePages("/test-cycles", testCycleSchema2, parentQuery(parent), "pageSize", CYCLE_PAGE);
+  }
+  /** The top-level test cycles with their descendants nested in `test-cycles` / `test-suites`. */
+  testCycleTree() {
+    return this.#allBarePages(
+      "/test-cycles",
+      testCycleSchema2,
+      { parentId: 0, parentType: "root", expand: "descendants" },
+      "pageSize",
+      CYCLE_PAGE
+    );
+  }
+  /** Creates a test cycle; after an ambiguous failure, a sibling with the same name is taken as this one. */
+  createTestCycle(input2, parent) {
+    return this.#create(
+      `test cycle '${input2.name}'`,
+      () => this.#post("/test-cycles", testCycleSchema2, { json: input2, searchParams: parentQuery(parent) }),
+      async () => lastBy(await this.testCycles(parent), (c) => c.name === input2.name)
+    );
+  }
+  testSuites(parent) {
+    return this.#get("/test-suites", external_exports.array(testSuiteSchema), parentQuery(parent));
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestSuite(input2, parent, marker) {
+    return this.#create(
+      `test suite ${marker.value}`,
+      () => this.#post("/test-suites", testSuiteSchema, { json: input2, searchParams: parentQuery(parent) }),
+      async () => (await this.findByMarker("test-suites", marker.fieldName, marker.value))[0]
+    );
+  }
+  updateTestSuite(id3, input2) {
+    return this.#put(`/test-suites/${id3}`, testSuiteSchema, input2);
+  }
+  // ---- test runs and logs --------------------------------------------------------------------------
+  /** The test runs under `parent` (all levels below it with `descendants`), a page at a time. */
+  testRuns(parent, options = {}) {
+    return this.#pages(
+      "/test-runs",
+      testRunSchema,
+      { ...parentQuery(parent), expand: options.descendants ? "descendants" : void 0 },
+      "GET"
+    );
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestRun(input2, parent, marker) {
+    return this.#create(
+      `test run ${marker.value}`,
+      () => this.#post("/test-runs", testRunSchema, { json: input2, searchParams: parentQuery(parent) }),
+      async () => (await this.findByMarker("test-runs", marker.fieldName, marker.value))[0]
+    );
+  }
+  /** Deletes a test run (and its logs). One that is already gone counts as deleted. */
+  deleteTestRun(id3) {
+    return this.#delete(`/test-runs/${id3}`);
+  }
+  testLogs(runId) {
+    return this.#pages(`/test-runs/${runId}/test-logs`, testLogSchema, {}, "GET");
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestLog(runId, input2, marker) {
+    return this.#create(
+      `test log ${marker.value}`,
+      () => this.#post(`/test-runs/${runId}/test-logs`, testLogSchema, { json: input2 }),
+      async () => {
+        const found2 = await this.findByMarker("test-logs", marker.fieldName, marker.value);
+        return found2.find((log) => log.test_run_id == null || log.test_run_id === runId);
+      }
+    );
+  }
+  search(objectType, query, options = {}) {
+    const whole = options.fields === void 0 || options.fields.includes("*");
+    const schema = whole ? searchSchemas[objectType] : partialSearchResultSchema;
+    return this.#pages("/search", schema, {}, "POST", {
+      object_type: objectType,
+      fields: options.fields ?? ["*"],
+      query
+    });
+  }
+  /** Every object of `objectType` whose `markerFieldName` equals `value` exactly. */
+  async findByMarker(objectType, markerFieldName, value) {
+    const found2 = [];
+    for await (const page of this.search(objectType, markerQuery(markerFieldName, value))) found2.push(...page);
+    return found2;
+  }
+  // ---- attachments ---------------------------------------------------------------------------------
+  /** Uploads raw bytes; after an ambiguous failure, an attachment of the object with the same name is taken as this one. */
+  uploadAttachment(objectType, objectId, file2) {
+    const path = `/${objectType}/${objectId}`;
+    return this.#create(
+      `attachment '${file2.name}'`,
+      () => this.#post(`${path}/blob-handles`, attachmentSchema, {
+        body: file2.bytes,
+        headers: { "file-name": encodeURIComponent(file2.name), "content-type": file2.contentType }
+      }),
+      async () => lastBy(await this.#get(`${path}/attachments`, external_exports.array(attachmentSchema)), (a) => a.name === file2.name)
+    );
+  }
+  // ---- plumbing ------------------------------------------------------------------------------------
+  /**
+   * A create that is never repeated blindly: after an ambiguous failure `find` looks for what the
+   * failed POST may have made; found → returned, not found → posted again, at most `retries` times.
+   */
+  async #create(what, post, find) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await post();
+      } catch (error62) {
+        if (!isAmbiguous(error62) || attempt > this.#retries) throw error62;
+        const delay2 = backoffDelay(attempt, { baseMs: this.#retryBaseMs, maxMs: 3e4 });
+        this.#logger?.debug(
+          { objectType: what, kind: error62.kind, status: error62.status, attempt },
+          "create failed ambiguously; looking for it before posting again"
+        );
+        await sleep(delay2);
+        const found2 = await find();
+        if (found2 !== void 0) {
+          this.#stats.reconciled++;
+          return found2;
+        }
+      }
+    }
+  }
+  #projectPath(path) {
+    return `/api/v3/projects/${this.projectId}${path}`;
+  }
+  async #get(path, schema, searchParams) {
+    const response = await this.#call("GET", this.#projectPath(path), { searchParams });
+    return parseResponse(schema, response.json(), "GET", response.url);
+  }
+  async #post(path, schema, options) {
+    const response = await this.#call("POST", this.#projectPath(path), options);
+    return parseResponse(schema, response.json(), "POST", response.url);
+  }
+  async #put(path, schema, json3) {
+    const response = await this.#call("PUT", this.#projectPath(path), { json: json3 });
+    return parseResponse(schema, response.json(), "PUT", response.url);
+  }
+  /** DELETE is idempotent: a 404 (already gone, perhaps by an earlier attempt whose answer was lost) is success. */
+  async #delete(path, searchParams) {
+    try {
+      await this.#call("DELETE", this.#projectPath(path), { searchParams });
+    } catch (error62) {
+      if (error62 instanceof ApiError && error62.status === 404) return;
+      throw error62;
+    }
+  }
+  /** A bare-array list paged with `page` and a size parameter, read to the first short page. */
+  async #allBarePages(path, item, query, sizeParam, size) {
+    const all = [];
+    for (let page = 1; ; page++) {
+      const items = await this.#get(path, external_exports.array(item), { ...query, page, [sizeParam]: size });
+      all.push(...items);
+      if (items.length < size) return all;
+    }
+  }
+  /** The pages of a `{page, page_size, total, items}` list (GET, or the POST of a search). */
+  async *#pages(path, item, query, method, json3) {
+    const schema = pagedSchema(item);
+    for (let page = 1; ; page++) {
+      const searchParams = { ...query, page, pageSize: PAGED_SIZE };
+      const response = await this.#call(method, this.#projectPath(path), { searchParams, json: json3, idempotent: true });
+      const body = parseResponse(schema, response.json(), method, response.url);
+      const items = body.items;
+      if (items.length > 0) yield items;
+      const pageSize = body.page_size > 0 ? body.page_size : PAGED_SIZE;
+      if (items.length === 0 || items.length < pageSize || page * pageSize >= body.total) return;
+    }
+  }
+  /**
+   * One request with the session's Authorization header. On a 401 with username/password the
+   * client logs in again — once, shared by every request that saw the same stale session — and
+   * repeats the request once. A 401 that survives that, or any 401 with a token, is bad input.
+   */
+  async #call(method, path, options) {
+    const session = await this.#currentSession();
+    try {
+      return await this.#http.request(method, path, withAuthorization(options, session.header));
+    } catch (error62) {
+      if (!(error62 instanceof ApiError && error62.status === 401)) throw error62;
+      if (this.#auth.kind === "token") throw new BadInputError(`qTest rejected the token (HTTP 401) at ${this.#baseUrl}`);
+    }
+    const renewed = await this.#currentSession(session);
+    try {
+      return await this.#http.request(method, path, withAuthorization(options, renewed.header));
+    } catch (error62) {
+      if (error62 instanceof ApiError && error62.status === 401) {
+        throw new BadInputError(`qTest rejected the session of '${this.#username()}' (HTTP 401) at ${this.#baseUrl}`);
+      }
+      throw error62;
+    }
+  }
+  /** The session to use; a new login when there is none yet or the caller saw `stale` rejected. */
+  #currentSession(stale) {
+    if (this.#loggingIn) return this.#loggingIn;
+    if (this.#session && this.#session !== stale) return Promise.resolve(this.#session);
+    const login = this.#logIn().then((session) => {
+      this.#session = session;
+      return session;
+    });
+    this.#loggingIn = login;
+    const clear = () => {
+      if (this.#loggingIn === login) this.#loggingIn = void 0;
+    };
+    login.then(clear, clear);
+    return login;
+  }
+  /**
+   * `POST /oauth/token` with the password grant. Retried like a read: a second token is harmless.
+   * A 400 or 401 means the credentials (or the client header) were refused.
+   */
+  async #logIn() {
+    if (this.#auth.kind !== "password") throw new Error("a token session needs no login");
+    this.#stats.logins++;
+    const form = new URLSearchParams({ grant_type: "password", username: this.#auth.username, password: this.#auth.password });
+    let response;
+    try {
+      response = await this.#http.request("POST", "/oauth/token", {
+        body: form.toString(),
+        headers: { authorization: OAUTH_CLIENT, "content-type": "application/x-www-form-urlencoded" },
+        idempotent: true
+      });
+    } catch (error62) {
+      if (error62 instanceof ApiError && (error62.status === 400 || error62.status === 401)) {
+        throw new BadInputError(`qTest rejected the username/password at ${this.#baseUrl}`);
+      }
+      throw error62;
+    }
+    const token = parseResponse(oauthTokenSchema, response.json(), "POST", response.url);
+    return { header: `${token.token_type || "bearer"} ${token.access_token}` };
+  }
+  #username() {
+    return this.#auth.kind === "password" ? this.#auth.username : "token";
+  }
+};
+function withAuthorization(options, header) {
+  return { ...options, headers: { ...options.headers, authorization: header } };
+}
+function parentQuery(parent) {
+  return { parentId: parent.type === "root" ? 0 : parent.id, parentType: parent.type };
+}
+function markerQuery(fieldName, value) {
+  return `'${escapeQuoted(fieldName)}' = '${escapeQuoted(value)}'`;
+}
+function escapeQuoted(text) {
+  return text.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+}
+function lastBy(items, match2) {
+  let best;
+  for (const item of items) if (match2(item) && (best === void 0 || item.id > best.id)) best = item;
+  return best;
+}
+function sameLabel(a, b) {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+// src/state/store.ts
+var entityTypeSchema = external_exports.enum(["module", "testCase", "testCycle", "testSuite", "testRun", "testLog"]);
+var entityStatusSchema = external_exports.enum(["pending", "creating", "done", "failed"]);
+var entityRecordSchema = external_exports.object({
+  type: entityTypeSchema,
+  /** Source identity: a Zephyr key (`PROJ-T1`), a folder id, an execution id, … */
+  key: external_exports.string().min(1),
+  /** Content hash of the source as last written to the target; null before the first write. */
+  hash: external_exports.string().nullable(),
+  targetId: external_exports.number().int().nullable(),
+  status: entityStatusSchema,
+  attempts: external_exports.number().int().min(0),
+  lastError: external_exports.string().nullable(),
+  /** Small facts about the target object that later phases need (version id, parent id, …). */
+  data: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
+  /** The run that last changed this record. */
+  runId: external_exports.string(),
+  updatedAt: external_exports.string()
+});
+var runRecordSchema = external_exports.object({
+  id: external_exports.string(),
+  mode: external_exports.enum(["full", "incremental", "dry-run"]),
+  status: external_exports.enum(["running", "succeeded", "failed", "incomplete"]),
+  startedAt: external_exports.string(),
+  finishedAt: external_exports.string().nullable(),
+  /** Counters and anything else the report wants to keep. */
+  summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable()
+});
+var StateStoreError = class extends Error {
+  constructor(message, reason) {
+    super(message);
+    this.reason = reason;
+    this.name = "StateStoreError";
+  }
+  reason;
+};
+
+// src/report/migration-report.ts
+var MIGRATION_REPORT_VERSION = 1;
+var outcomeCountsSchema = external_exports.object({
+  created: external_exports.number().int(),
+  updated: external_exports.number().int(),
+  unchanged: external_exports.number().int(),
+  failed: external_exports.number().int(),
+  skipped: external_exports.number().int(),
+  disappeared: external_exports.number().int(),
+  pruned: external_exports.number().int()
+});
+var requestStatsSchema = external_exports.object({
+  requests: external_exports.number().int(),
+  retries: external_exports.number().int(),
+  throttled: external_exports.number().int(),
+  failures: external_exports.number().int()
+}).catchall(external_exports.number());
+var migrationReportSchema = external_exports.object({
+  schemaVersion: external_exports.literal(MIGRATION_REPORT_VERSION),
+  kind: external_exports.literal("ztoq-migration"),
+  status: external_exports.enum(["succeeded", "failed", "incomplete", "dry-run"]).describe("failed: some entities failed; incomplete: the run stopped early"),
+  run: external_exports.object({
+    id: external_exports.string(),
+    mode: external_exports.enum(["full", "incremental"]),
+    dryRun: external_exports.boolean(),
+    prune: external_exports.boolean(),
+    tool: external_exports.object({ name: external_exports.literal("ztoq"), version: external_exports.string() }),
+    startedAt: external_exports.string(),
+    finishedAt: external_exports.string(),
+    durationMs: external_exports.number(),
+    configHash: external_exports.string(),
+    updatedAfter: external_exports.string().nullable().describe("Incremental runs: only source entities changed after this were read in full")
+  }),
+  source: external_exports.object({ url: external_exports.string(), projectKey: external_exports.string() }),
+  target: external_exports.object({ url: external_exports.string(), projectId: external_exports.number().int() }),
+  preflight: external_exports.object({
+    fieldsCreated: external_exports.array(external_exports.string()),
+    sourceCounts: external_exports.object({ testCases: external_exports.number().int(), testCycles: external_exports.number().int(), testExecutions: external_exports.number().int() })
+  }),
+  entities: external_exports.array(
+    external_exports.object({
+      type: entityTypeSchema,
+      ...outcomeCountsSchema.shape,
+      durationMs: external_exports.number(),
+      reasons: external_exports.array(external_exports.object({ key: external_exports.string(), outcome: external_exports.string(), reason: external_exports.string() }))
+    })
+  ),
+  totals: outcomeCountsSchema,
+  requests: external_exports.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }),
+  error: external_exports.string().nullable().describe("Why the run stopped early, when it did")
+});
+var LABELS = {
+  module: "Modules (test case folders)",
+  testCase: "Test cases",
+  testCycle: "Test cycles (cycle folders)",
+  testSuite: "Test suites (cycles)",
+  testRun: "Test runs",
+  testLog: "Test logs (executions)"
+};
+function migrationReportMarkdown(report) {
+  const icon = { succeeded: "\u2705", failed: "\u274C", incomplete: "\u26A0\uFE0F", "dry-run": "\u{1F50D}" }[report.status];
+  const lines = [
+    `## ${icon} ZTOQ migration: ${report.status}`,
+    "",
+    `${report.source.projectKey} (${report.source.url}) \u2192 qTest project ${report.target.projectId} (${report.target.url})`,
+    "",
+    `Run \`${report.run.id}\` \xB7 ${report.run.mode}${report.run.dryRun ? " \xB7 dry run" : ""}${report.run.prune ? " \xB7 prune" : ""} \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version}`,
+    ""
+  ];
+  if (report.error) lines.push(`> **Stopped early:** ${report.error}`, "");
+  if (report.preflight.fieldsCreated.length > 0) {
+    lines.push(`Fields ${report.run.dryRun ? "to create" : "created"}: ${report.preflight.fieldsCreated.join(", ")}`, "");
+  }
+  lines.push(
+    "| Entity | Created | Updated | Unchanged | Failed | Skipped | Disappeared | Pruned |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|"
+  );
+  for (const e of report.entities) {
+    lines.push(
+      `| ${LABELS[e.type] ?? e.type} | ${e.created} | ${e.updated} | ${e.unchanged} | ${e.failed} | ${e.skipped} | ${e.disappeared} | ${e.pruned} |`
+    );
+  }
+  const t = report.totals;
+  lines.push(
+    `| **Total** | ${t.created} | ${t.updated} | ${t.unchanged} | ${t.failed} | ${t.skipped} | ${t.disappeared} | ${t.pruned} |`,
+    ""
+  );
+  const reasons = report.entities.flatMap((e) => e.reasons.map((r) => ({ ...r, type: e.type })));
+  if (reasons.length > 0) {
+    lines.push(
+      "<details><summary>Failed, skipped and disappeared entities</summary>",
+      "",
+      "| Entity | Key | Outcome | Reason |",
+      "|---|---|---|---|"
+    );
+    for (const r of reasons)
+      lines.push(`| ${r.type} | \`${r.key}\` | ${r.outcome} | ${r.reason.replaceAll("|", "\\|").replaceAll("\n", " ")} |`);
+    lines.push("", "</details>", "");
+  }
+  const { zephyr, qtest } = report.requests;
+  lines.push(
+    `Requests: Zephyr ${zephyr.requests} (${zephyr.retries} retries, ${zephyr.throttled} throttled) \xB7 qTest ${qtest.requests} (${qtest.retries} retries, ${qtest.throttled} throttled)`,
+    ""
+  );
+  return lines.join("\n");
+}
+
+// src/state/sqlite-store.ts
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+var APPLICATION_ID = "ztoq-state";
+var MIGRATIONS = [
+  `
+  -- WITHOUT ROWID: the (type, key) primary key is the table itself, so lookups and key-ordered pages
+  -- read one b-tree instead of an index plus the table.
+  CREATE TABLE entities (
+    type TEXT NOT NULL,
+    key TEXT NOT NULL,
+    hash TEXT,
+    target_id INTEGER,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    last_error TEXT,
+    data TEXT CHECK (data IS NULL OR json_valid(data)),
+    run_id TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (type, key)
+  ) WITHOUT ROWID;
+  -- key is spelled out so a status-filtered page is read in key order straight from the index.
+  CREATE INDEX entities_type_status ON entities (type, status, key);
+
+  -- seq orders runs by when they were started: two runs can share a millisecond timestamp.
+  CREATE TABLE runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    mode TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    summary TEXT CHECK (summary IS NULL OR json_valid(summary))
+  );
+
+  CREATE TABLE watermarks (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `
+];
+var SCHEMA_VERSION = MIGRATIONS.length;
+var PAGE_SIZE = 500;
+var IN_CHUNK = 500;
+var BUSY_TIMEOUT_MS = 1e4;
+var SQLITE_CORRUPT = 11;
+var SQLITE_NOTADB = 26;
+var ENTITY_COLUMNS = "type, key, hash, target_id AS targetId, status, attempts, last_error AS lastError, data, run_id AS runId, updated_at AS updatedAt";
+var RUN_COLUMNS = "id, mode, status, started_at AS startedAt, finished_at AS finishedAt, summary";
+function prepareStatements(db) {
+  return {
+    get: db.prepare(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE type = ? AND key = ?`),
+    page: db.prepare(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE type = ? AND key > ? ORDER BY key LIMIT ${PAGE_SIZE}`),
+    pageByStatus: db.prepare(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE type = ? AND status = ? AND key > ? ORDER BY key LIMIT ${PAGE_SIZE}`
+    ),
+    beginCreate: db.prepare(
+      `INSERT INTO entities (type, key, status, attempts, run_id, updated_at)
+       VALUES (:type, :key, 'creating', 1, :runId, :now)
+       ON CONFLICT (type, key) DO UPDATE SET
+         status = 'creating', attempts = attempts + 1, run_id = excluded.run_id, updated_at = excluded.updated_at`
+    ),
+    // :keepData distinguishes "no data given" (keep what an earlier phase stored) from an explicit null.
+    recordDone: db.prepare(
+      `INSERT INTO entities (type, key, hash, target_id, status, attempts, data, run_id, updated_at)
+       VALUES (:type, :key, :hash, :targetId, 'done', 0, :data, :runId, :now)
+       ON CONFLICT (type, key) DO UPDATE SET
+         status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
+         data = CASE WHEN :keepData THEN data ELSE excluded.data END,
+         run_id = excluded.run_id, updated_at = excluded.updated_at`
+    ),
+    // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
+    recordFailure: db.prepare(
+      `INSERT INTO entities (type, key, status, attempts, last_error, run_id, updated_at)
+       VALUES (:type, :key, 'failed', 0, :error, :runId, :now)
+       ON CONFLICT (type, key) DO UPDATE SET
+         status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at`
+    ),
+    remove: db.prepare("DELETE FROM entities WHERE type = ? AND key = ?"),
+    counts: db.prepare("SELECT type, status, count(*) AS n FROM entities GROUP BY type, status"),
+    startRun: db.prepare(`INSERT INTO runs (id, mode, status, started_at) VALUES (?, ?, 'running', ?) RETURNING ${RUN_COLUMNS}`),
+    finishRun: db.prepare("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?"),
+    lastRun: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY seq DESC LIMIT 1`),
+    getWatermark: db.prepare("SELECT value FROM watermarks WHERE name = ?"),
+    setWatermark: db.prepare(
+      `INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+    )
+  };
+}
+var SqliteStateStore = class {
+  location;
+  #db;
+  #statements;
+  /** getMany statements by number of keys: a full chunk is reused, a shorter last chunk is prepared once. */
+  #inStatements = /* @__PURE__ */ new Map();
+  constructor(path) {
+    this.location = path;
+  }
+  async open() {
+    if (this.#db) return;
+    const db = this.#connect();
+    try {
+      inspect(db, this.location);
+      configure(db);
+      migrate(db, this.location);
+      this.#statements = prepareStatements(db);
+    } catch (error62) {
+      db.close();
+      throw asStoreError(error62, this.location);
+    }
+    this.#db = db;
+  }
+  async close() {
+    const db = this.#db;
+    this.#db = void 0;
+    this.#statements = void 0;
+    this.#inStatements.clear();
+    db?.close();
+  }
+  async get(type, key) {
+    const row = this.#sql().get.get(type, key);
+    return row ? this.#entity(row) : void 0;
+  }
+  async getMany(type, keys) {
+    this.#sql();
+    const found2 = /* @__PURE__ */ new Map();
+    const unique = [...new Set(keys)];
+    for (let start = 0; start < unique.length; start += IN_CHUNK) {
+      const chunk = unique.slice(start, start + IN_CHUNK);
+      for (const row of this.#inStatement(chunk.length).all(type, ...chunk)) {
+        const record2 = this.#entity(row);
+        found2.set(record2.key, record2);
+      }
+    }
+    return found2;
+  }
+  /**
+   * Keyset pagination on key rather than OFFSET: each page is an index seek, and records that change
+   * status while the caller works through the pages are neither skipped nor seen twice.
+   */
+  async *list(type, options = {}) {
+    let after = "";
+    for (; ; ) {
+      const page = this.#page(type, options.status, after);
+      yield* page;
+      const last = page.at(-1);
+      if (last === void 0 || page.length < PAGE_SIZE) return;
+      after = last.key;
+    }
+  }
+  async beginCreate(type, key, runId) {
+    this.#sql().beginCreate.run({ type, key, runId, now: now() });
+  }
+  async recordDone(type, key, result) {
+    this.#sql().recordDone.run({
+      type,
+      key,
+      hash: result.hash,
+      targetId: result.targetId,
+      data: toJson(result.data ?? null),
+      keepData: result.data === void 0 ? 1 : 0,
+      runId: result.runId,
+      now: now()
+    });
+  }
+  async recordFailure(type, key, error62, runId) {
+    this.#sql().recordFailure.run({ type, key, error: error62, runId, now: now() });
+  }
+  async remove(type, key) {
+    this.#sql().remove.run(type, key);
+  }
+  async counts() {
+    const counts = emptyCounts();
+    for (const row of this.#sql().counts.all()) {
+      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
+      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
+      counts[type][status] = Number(row.n);
+    }
+    return counts;
+  }
+  async startRun(run) {
+    const row = this.#sql().startRun.get(run.id, run.mode, now());
+    if (!row) throw new Error(`${this.location}: run ${run.id} was not recorded`);
+    return this.#run(row);
+  }
+  async finishRun(id3, result) {
+    const { changes } = this.#sql().finishRun.run(result.status, now(), toJson(result.summary), id3);
+    if (changes === 0) throw new Error(`${this.location}: no run ${JSON.stringify(id3)} to finish`);
+  }
+  async lastRun() {
+    const row = this.#sql().lastRun.get();
+    return row ? this.#run(row) : void 0;
+  }
+  async getWatermark(name) {
+    const row = this.#sql().getWatermark.get(name);
+    return typeof row?.value === "string" ? row.value : void 0;
+  }
+  async setWatermark(name, value) {
+    this.#sql().setWatermark.run(name, value, now());
+  }
+  #connect() {
+    try {
+      mkdirSync(dirname(this.location), { recursive: true });
+      return new DatabaseSync(this.location, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+    } catch (error62) {
+      throw asStoreError(error62, this.location);
+    }
+  }
+  #sql() {
+    if (!this.#statements) throw new Error(`state store ${this.location} is not open`);
+    return this.#statements;
+  }
+  #page(type, status, after) {
+    const sql = this.#sql();
+    const rows = status === void 0 ? sql.page.all(type, after) : sql.pageByStatus.all(type, status, after);
+    return rows.map((row) => this.#entity(row));
+  }
+  #inStatement(size) {
+    let statement = this.#inStatements.get(size);
+    if (!statement) {
+      const db = this.#db;
+      if (!db) throw new Error(`state store ${this.location} is not open`);
+      const placeholders = Array.from({ length: size }, () => "?").join(", ");
+      statement = db.prepare(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE type = ? AND key IN (${placeholders})`);
+      this.#inStatements.set(size, statement);
+    }
+    return statement;
+  }
+  #entity(row) {
+    return validated(entityRecordSchema, { ...row, data: fromJson(row.data) }, this.location, "an entity row");
+  }
+  #run(row) {
+    return validated(runRecordSchema, { ...row, summary: fromJson(row.summary) }, this.location, "a run row");
+  }
+};
+function inspect(db, path) {
+  const objects2 = db.prepare("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").all();
+  if (objects2.length === 0) return 0;
+  if (!objects2.some((object2) => object2.name === "ztoq_meta" && object2.type === "table")) {
+    const names = objects2.map((object2) => String(object2.name)).slice(0, 5);
+    throw new StateStoreError(
+      `${path} is an SQLite database but not a ZTOQ state store (it holds ${names.join(", ")} and no ztoq_meta table); refusing to touch it`,
+      "foreign"
+    );
+  }
+  return storedVersion(db, path);
+}
+function storedVersion(db, path) {
+  const meta3 = readMeta(db, path);
+  if (meta3.get("application") !== APPLICATION_ID) {
+    throw new StateStoreError(
+      `${path} has a ztoq_meta table but belongs to ${JSON.stringify(meta3.get("application") ?? null)}, not ${APPLICATION_ID}; refusing to touch it`,
+      "foreign"
+    );
+  }
+  const version2 = Number(meta3.get("schema_version"));
+  if (!Number.isSafeInteger(version2) || version2 < 0) {
+    throw new StateStoreError(
+      `${path} is a ZTOQ state store without a valid schema version (${JSON.stringify(meta3.get("schema_version") ?? null)})`,
+      "corrupt"
+    );
+  }
+  if (version2 > SCHEMA_VERSION) {
+    throw new StateStoreError(
+      `${path} has state schema version ${version2}, but this ZTOQ knows up to version ${SCHEMA_VERSION}; it was written by a newer ZTOQ, upgrade to use it`,
+      "newer"
+    );
+  }
+  return version2;
+}
+function readMeta(db, path) {
+  let rows;
+  try {
+    rows = db.prepare("SELECT key, value FROM ztoq_meta").all();
+  } catch (error62) {
+    if (isCorruption(error62)) throw error62;
+    throw new StateStoreError(
+      `${path} has a ztoq_meta table that is not ZTOQ's (${errorMessage(error62)}); refusing to touch it`,
+      "foreign"
+    );
+  }
+  return new Map(rows.map((row) => [String(row.key), String(row.value)]));
+}
+function configure(db) {
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+}
+function migrate(db, path) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const from = inspect(db, path);
+    if (from < SCHEMA_VERSION) applyMigrations(db, from);
+    db.exec("COMMIT");
+  } catch (error62) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error62;
+  }
+}
+function applyMigrations(db, from) {
+  db.exec("CREATE TABLE IF NOT EXISTS ztoq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('application', ?)").run(APPLICATION_ID);
+  for (const step of MIGRATIONS.slice(from)) db.exec(step);
+  db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+}
+function emptyCounts() {
+  const zeros = () => ({ pending: 0, creating: 0, done: 0, failed: 0 });
+  return {
+    module: zeros(),
+    testCase: zeros(),
+    testCycle: zeros(),
+    testSuite: zeros(),
+    testRun: zeros(),
+    testLog: zeros()
+  };
+}
+function now() {
+  return (/* @__PURE__ */ new Date()).toISOString();
+}
+function toJson(value) {
+  return value === null ? null : JSON.stringify(value);
+}
+function fromJson(value) {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+function validated(schema, input2, location, what) {
+  const result = schema.safeParse(input2);
+  if (result.success) return result.data;
+  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
+}
+function isCorruption(error62) {
+  const code = sqliteCode(error62);
+  return code === SQLITE_CORRUPT || code === SQLITE_NOTADB;
+}
+function sqliteCode(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("errcode" in error62)) return void 0;
+  return typeof error62.errcode === "number" ? error62.errcode & 255 : void 0;
+}
+function asStoreError(error62, path) {
+  if (error62 instanceof StateStoreError) return error62;
+  if (isCorruption(error62)) {
+    return new StateStoreError(
+      `${path} is not a readable SQLite database (${errorMessage(error62)}); refusing to touch it`,
+      "corrupt"
+    );
+  }
+  return new StateStoreError(`cannot open the state store ${path}: ${errorMessage(error62)}`, "unreachable");
+}
+function errorMessage(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+
+// src/state/open-store.ts
+var SQLITE_PREFIX = "sqlite:";
+var POSTGRES = /^postgres(ql)?:\/\//i;
+var URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+function createStateStore(location) {
+  if (POSTGRES.test(location)) {
+    throw new StateStoreError(
+      "PostgreSQL state stores arrive with the PostgreSQL store; use a SQLite path for now",
+      "unreachable"
+    );
+  }
+  const path = location.startsWith(SQLITE_PREFIX) ? location.slice(SQLITE_PREFIX.length) : location;
+  if (path === "") throw new StateStoreError(`the state location ${JSON.stringify(location)} names no file`, "unreachable");
+  if (location.startsWith(`${SQLITE_PREFIX}//`)) {
+    throw new StateStoreError(
+      `write the state location as sqlite:PATH (sqlite:state/ztoq.db, sqlite:/abs/ztoq.db), not ${JSON.stringify(location)}`,
+      "unreachable"
+    );
+  }
+  if (URL_LIKE.test(path)) {
+    throw new StateStoreError(
+      `unsupported state location ${JSON.stringify(path.slice(0, path.indexOf("://") + 3))}: use a SQLite path or postgres://\u2026`,
+      "unreachable"
+    );
+  }
+  return new SqliteStateStore(path);
+}
+
+// src/zephyr/datetime.ts
+function toZephyrDateTime(ms) {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+// src/zephyr/client.ts
+var PAGE_SIZE2 = 1e3;
+var ZephyrClient = class {
+  projectKey;
+  #http;
+  #baseUrl;
+  constructor(options) {
+    this.projectKey = options.projectKey;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#http = new HttpClient({
+      baseUrl: this.#baseUrl,
+      gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      retryBaseMs: options.retryBaseMs,
+      headers: { authorization: `Bearer ${options.token}`, "user-agent": "ztoq" },
+      logger: options.logger
+    });
+  }
+  /** A copy of the request counters so far. */
+  stats() {
+    return { ...this.#http.stats };
+  }
+  get gate() {
+    return this.#http.gate;
+  }
+  /** The project, which also proves the URL, the token and the key. */
+  async project() {
+    try {
+      return await this.#get(`/projects/${encodeURIComponent(this.projectKey)}`, projectSchema);
+    } catch (error62) {
+      if (error62 instanceof ApiError && error62.status === 404) {
+        throw new BadInputError(`Zephyr project '${this.projectKey}' not found at ${this.#baseUrl}`);
+      }
+      if (error62 instanceof ApiError && error62.status === 403) throw this.#rejectedToken(403);
+      throw error62;
+    }
+  }
+  folders(folderType) {
+    return this.#allOffsetPages("/folders", folderSchema, { projectKey: this.projectKey, folderType });
+  }
+  statuses(statusType) {
+    return this.#allOffsetPages("/statuses", statusSchema, { projectKey: this.projectKey, statusType });
+  }
+  priorities() {
+    return this.#allOffsetPages("/priorities", prioritySchema, { projectKey: this.projectKey });
+  }
+  environments() {
+    return this.#allOffsetPages("/environments", environmentSchema, { projectKey: this.projectKey });
+  }
+  testCases(options = {}) {
+    return this.#cursorPages("/testcases/nextgen", testCaseSchema, options);
+  }
+  testCycles(options = {}) {
+    return this.#cursorPages("/testcycles/nextgen", testCycleSchema, options);
+  }
+  testExecutions(options = {}) {
+    return this.#cursorPages("/testexecutions/nextgen", testExecutionSchema, options);
+  }
+  /** All steps of a test case; a case with a plain or BDD script answers 422, so its script is read instead. */
+  async testSteps(testCaseKey) {
+    const key = encodeURIComponent(testCaseKey);
+    try {
+      return { kind: "steps", steps: await this.#allOffsetPages(`/testcases/${key}/teststeps`, testStepSchema, {}) };
+    } catch (error62) {
+      if (!(error62 instanceof ApiError && error62.status === 422)) throw error62;
+    }
+    return { kind: "script", script: await this.#get(`/testcases/${key}/testscript`, testScriptSchema) };
+  }
+  testExecutionSteps(idOrKey) {
+    return this.#allOffsetPages(`/testexecutions/${encodeURIComponent(idOrKey)}/teststeps`, testExecutionStepSchema, {});
+  }
+  // ---- plumbing ------------------------------------------------------------------------------
+  /** A GET parsed with `schema`. A 401 on any call is a rejected token: bad input, not a failure to retry. */
+  async #get(path, schema, searchParams) {
+    let response;
+    try {
+      response = await this.#http.request("GET", path, { searchParams });
+    } catch (error62) {
+      if (error62 instanceof ApiError && error62.status === 401) throw this.#rejectedToken(401);
+      throw error62;
+    }
+    return parseResponse(schema, response.json(), "GET", response.url);
+  }
+  #rejectedToken(status) {
+    return new BadInputError(`Zephyr rejected the token (HTTP ${status}) at ${this.#baseUrl}`);
+  }
+  /**
+   * Every page of an offset list. The next page starts after what this one held, so a server that
+   * answers fewer than `maxResults` (its own cap) loses nothing. Stops on an empty page, `isLast`,
+   * a null `next`, or when `total` is reached.
+   */
+  async #allOffsetPages(path, item, query) {
+    const schema = pagedListSchema(item);
+    const all = [];
+    let startAt = 0;
+    for (; ; ) {
+      const page = await this.#get(path, schema, { ...query, startAt, maxResults: PAGE_SIZE2 });
+      const values = page.values;
+      all.push(...values);
+      startAt = page.startAt + values.length;
+      if (values.length === 0 || page.isLast === true || page.next === null) break;
+      if (page.total !== void 0 && startAt >= page.total) break;
+    }
+    return all;
+  }
+  /** The pages of a NextGen list, following `nextStartAtId` until it is null. */
+  async *#cursorPages(path, item, options) {
+    const schema = cursorPagedListSchema(item);
+    const updatedAfter = formatUpdatedAfter(options.updatedAfter);
+    let startAtId = 0;
+    while (startAtId !== null) {
+      const page = await this.#get(path, schema, {
+        projectKey: this.projectKey,
+        limit: PAGE_SIZE2,
+        startAtId,
+        updatedAfter
+      });
+      const values = page.values;
+      if (values.length > 0) yield values;
+      if (values.length === 0 || page.nextStartAtId === startAtId) break;
+      startAtId = page.nextStartAtId;
+    }
+  }
+};
+function formatUpdatedAfter(value) {
+  if (value === void 0) return void 0;
+  const ms = value instanceof Date ? value.getTime() : typeof value === "number" ? value : Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new BadInputError(`updatedAfter '${String(value)}' is not a date-time such as 2024-01-31T23:59:59Z`);
+  return toZephyrDateTime(ms);
+}
+
+// src/transform/content-hash.ts
+import { createHash } from "node:crypto";
+function contentHash(value) {
+  return createHash("sha256").update(stableJson(value)).digest("base64url").slice(0, 32);
+}
+function stableJson(value) {
+  if (value === void 0) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+}
+
+// src/migrate/folder-tree.ts
+function foldersByDepth(folders) {
+  const byId = new Map(folders.map((f) => [f.id, f]));
+  const depthOf = /* @__PURE__ */ new Map();
+  const depth = (folder, seen = /* @__PURE__ */ new Set()) => {
+    const known = depthOf.get(folder.id);
+    if (known !== void 0) return known;
+    const parent = folder.parentId == null ? void 0 : byId.get(folder.parentId);
+    const d = parent && !seen.has(parent.id) ? depth(parent, seen.add(folder.id)) + 1 : 0;
+    depthOf.set(folder.id, d);
+    return d;
+  };
+  const levels = [];
+  for (const folder of [...folders].sort((a, b) => (a.index ?? 0) - (b.index ?? 0) || a.id - b.id)) {
+    const d = depth(folder);
+    (levels[d] ??= []).push(folder);
+  }
+  return levels.filter((level) => level !== void 0);
+}
+function parentFolderId(folder, known) {
+  return folder.parentId != null && known.has(folder.parentId) ? folder.parentId : null;
+}
+
+// src/migrate/named-children.ts
+var NamedChildren = class {
+  #lists = /* @__PURE__ */ new Map();
+  #list;
+  #keyOf;
+  constructor(list, keyOf) {
+    this.#list = list;
+    this.#keyOf = keyOf;
+  }
+  async find(parent, name) {
+    return (await this.#children(parent)).get(name);
+  }
+  async remember(parent, name, id3) {
+    (await this.#children(parent)).set(name, id3);
+  }
+  #children(parent) {
+    const key = this.#keyOf(parent);
+    let children = this.#lists.get(key);
+    if (!children) {
+      children = this.#list(parent).then((items) => new Map(items.map((item) => [item.name, item.id])));
+      children.catch(() => this.#lists.delete(key));
+      this.#lists.set(key, children);
+    }
+    return children;
+  }
+};
+
+// node_modules/eventemitter3/index.mjs
+var import_index2 = __toESM(require_eventemitter3(), 1);
+
+// node_modules/p-timeout/index.js
+var TimeoutError2 = class _TimeoutError extends Error {
+  name = "TimeoutError";
+  constructor(message, options) {
+    super(message, options);
+    Error.captureStackTrace?.(this, _TimeoutError);
+  }
+};
+var getAbortedReason = (signal) => signal.reason ?? new DOMException("This operation was aborted.", "AbortError");
+function pTimeout(promise2, options) {
+  const {
+    milliseconds,
+    fallback,
+    message,
+    customTimers = { setTimeout, clearTimeout },
+    signal
+  } = options;
+  let timer;
+  let abortHandler;
+  const wrappedPromise = new Promise((resolve2, reject) => {
+    if (typeof milliseconds !== "number" || Math.sign(milliseconds) !== 1) {
+      throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
+    }
+    if (signal?.aborted) {
+      reject(getAbortedReason(signal));
+      promise2.then(resolve2, reject);
+      return;
+    }
+    if (signal) {
+      abortHandler = () => {
+        reject(getAbortedReason(signal));
+      };
+      signal.addEventListener("abort", abortHandler, { once: true });
+    }
+    promise2.then(resolve2, reject);
+    if (milliseconds === Number.POSITIVE_INFINITY) {
+      return;
+    }
+    const timeoutError = new TimeoutError2();
+    timer = customTimers.setTimeout.call(void 0, () => {
+      if (fallback) {
+        try {
+          resolve2(fallback());
+        } catch (error62) {
+          reject(error62);
+        }
+        return;
+      }
+      if (typeof promise2.cancel === "function") {
+        promise2.cancel();
+      }
+      if (message === false) {
+        resolve2();
+      } else if (message instanceof Error) {
+        reject(message);
+      } else {
+        timeoutError.message = message ?? `Promise timed out after ${milliseconds} milliseconds`;
+        reject(timeoutError);
+      }
+    }, milliseconds);
+  });
+  const cancelablePromise = wrappedPromise.finally(() => {
+    cancelablePromise.clear();
+    if (abortHandler && signal) {
+      signal.removeEventListener("abort", abortHandler);
+    }
+  });
+  cancelablePromise.clear = () => {
+    customTimers.clearTimeout.call(void 0, timer);
+    timer = void 0;
+  };
+  return cancelablePromise;
+}
+
+// node_modules/p-queue/dist/lower-bound.js
+function lowerBound(array2, value, comparator) {
+  let first = 0;
+  let count = array2.length;
+  while (count > 0) {
+    const step = Math.trunc(count / 2);
+    let it = first + step;
+    if (comparator(array2[it], value) <= 0) {
+      first = ++it;
+      count -= step + 1;
+    } else {
+      count = step;
+    }
+  }
+  return first;
+}
+
+// node_modules/p-queue/dist/priority-queue.js
+var compactionThreshold = 100;
+var PriorityQueue = class {
+  #queue = [];
+  // The queue is stored as a sorted array, but dequeued items are left before `#head` until compaction. Only items from `#head` onward are live, which keeps repeated dequeues amortized O(1).
+  #head = 0;
+  enqueue(run, options) {
+    const { priority = 0, id: id3 } = options ?? {};
+    const { size } = this;
+    const element = {
+      priority,
+      id: id3,
+      run
+    };
+    if (size === 0) {
+      this.#queue.length = 0;
+      this.#head = 0;
+      this.#queue.push(element);
+      return;
+    }
+    if (this.#queue.at(-1).priority >= priority) {
+      this.#queue.push(element);
+      return;
+    }
+    this.#compact();
+    const index2 = lowerBound(this.#queue, element, (a, b) => b.priority - a.priority);
+    this.#queue.splice(index2, 0, element);
+  }
+  setPriority(id3, priority) {
+    const index2 = this.#queue.findIndex((element, index3) => index3 >= this.#head && element.id === id3);
+    if (index2 === -1) {
+      throw new ReferenceError(`No promise function with the id "${id3}" exists in the queue.`);
+    }
+    const [item] = this.#queue.splice(index2, 1);
+    this.enqueue(item.run, { priority, id: id3 });
+  }
+  remove(idOrRun) {
+    const index2 = this.#queue.findIndex((element, index3) => {
+      if (index3 < this.#head) {
+        return false;
+      }
+      if (typeof idOrRun === "string") {
+        return element.id === idOrRun;
+      }
+      return element.run === idOrRun;
+    });
+    if (index2 !== -1) {
+      this.#queue.splice(index2, 1);
+    }
+  }
+  dequeue() {
+    if (this.#head === this.#queue.length) {
+      return void 0;
+    }
+    const item = this.#queue[this.#head];
+    this.#head++;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head > compactionThreshold && this.#head > this.#queue.length / 2) {
+      this.#compact();
+    }
+    return item?.run;
+  }
+  filter(options) {
+    const result = [];
+    for (let index2 = this.#head; index2 < this.#queue.length; index2++) {
+      const element = this.#queue[index2];
+      if (element.priority === options.priority) {
+        result.push(element.run);
+      }
+    }
+    return result;
+  }
+  get size() {
+    return this.#queue.length - this.#head;
+  }
+  #compact() {
+    if (this.#head === 0) {
+      return;
+    }
+    this.#queue.splice(0, this.#head);
+    this.#head = 0;
+  }
+};
+
+// node_modules/p-queue/dist/index.js
+var PQueue = class extends import_index2.default {
+  #carryoverIntervalCount;
+  #isIntervalIgnored;
+  #intervalCount = 0;
+  #intervalCap;
+  #rateLimitedInInterval = false;
+  #rateLimitFlushScheduled = false;
+  #interval;
+  /*
+  Timestamp when the current interval window ends. Kept accurate at every window transition: `#initializeIntervalIfNeeded` sets it when a window starts and `#onInterval` advances it as the recurring timer rolls into each new window. This is the source of truth for whether a task added after the queue goes idle belongs to a fresh window, so it must not go stale.
+  */
+  #intervalEnd = 0;
+  // Recurring timer that drives windows while the queue is actively processing. Absent (`undefined`) once the queue goes idle.
+  #intervalId;
+  // One-shot timer used while idle to resume at the next window boundary, since `#intervalId` is cleared when idle.
+  #timeoutId;
+  #strict;
+  // Circular buffer implementation for better performance
+  #strictTicks = [];
+  #strictTicksStartIndex = 0;
+  #queue;
+  #queueClass;
+  #pending = 0;
+  // The `!` is needed because of https://github.com/microsoft/TypeScript/issues/32194
+  #concurrency;
+  #isPaused;
+  // Use to assign a unique identifier to a promise function, if not explicitly specified
+  #idAssigner = 1n;
+  // Track currently running tasks for debugging
+  #runningTasks = /* @__PURE__ */ new Map();
+  #queueAbortListenerCleanupFunctions = /* @__PURE__ */ new Set();
+  /**
+      Get or set the default timeout for all tasks. Can be changed at runtime.
+  
+      Operations will throw a `TimeoutError` if they don't complete within the specified time.
+  
+      The timeout begins when the operation is dequeued and starts execution, not while it's waiting in the queue.
+  
+      @example
+      ```
+      const queue = new PQueue({timeout: 5000});
+  
+      // Change timeout for all future tasks
+      queue.timeout = 10000;
+      ```
+      */
+  timeout;
+  constructor(options) {
+    super();
+    options = {
+      carryoverIntervalCount: false,
+      intervalCap: Number.POSITIVE_INFINITY,
+      interval: 0,
+      concurrency: Number.POSITIVE_INFINITY,
+      autoStart: true,
+      queueClass: PriorityQueue,
+      strict: false,
+      ...options
+    };
+    if (!(typeof options.intervalCap === "number" && options.intervalCap >= 1)) {
+      throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${options.intervalCap?.toString() ?? ""}\` (${typeof options.intervalCap})`);
+    }
+    if (options.interval === void 0 || !(Number.isFinite(options.interval) && options.interval >= 0)) {
+      throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${options.interval?.toString() ?? ""}\` (${typeof options.interval})`);
+    }
+    if (options.strict && options.interval === 0) {
+      throw new TypeError("The `strict` option requires a non-zero `interval`");
+    }
+    if (options.strict && options.intervalCap === Number.POSITIVE_INFINITY) {
+      throw new TypeError("The `strict` option requires a finite `intervalCap`");
+    }
+    this.#carryoverIntervalCount = options.carryoverIntervalCount ?? options.carryoverConcurrencyCount ?? false;
+    this.#isIntervalIgnored = options.intervalCap === Number.POSITIVE_INFINITY || options.interval === 0;
+    this.#intervalCap = options.intervalCap;
+    this.#interval = options.interval;
+    this.#strict = options.strict;
+    this.#queue = new options.queueClass();
+    this.#queueClass = options.queueClass;
+    this.concurrency = options.concurrency;
+    if (options.timeout !== void 0 && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+      throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+    }
+    this.timeout = options.timeout;
+    this.#isPaused = options.autoStart === false;
+    this.#setupRateLimitTracking();
+  }
+  #cleanupStrictTicks(now2) {
+    while (this.#strictTicksStartIndex < this.#strictTicks.length) {
+      const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+      if (oldestTick !== void 0 && now2 - oldestTick >= this.#interval) {
+        this.#strictTicksStartIndex++;
+      } else {
+        break;
+      }
+    }
+    const shouldCompact = this.#strictTicksStartIndex > 100 && this.#strictTicksStartIndex > this.#strictTicks.length / 2 || this.#strictTicksStartIndex === this.#strictTicks.length;
+    if (shouldCompact) {
+      this.#strictTicks = this.#strictTicks.slice(this.#strictTicksStartIndex);
+      this.#strictTicksStartIndex = 0;
+    }
+  }
+  // Helper methods for interval consumption
+  #consumeIntervalSlot(now2) {
+    if (this.#strict) {
+      this.#strictTicks.push(now2);
+    } else {
+      this.#intervalCount++;
+    }
+  }
+  #rollbackIntervalSlot() {
+    if (this.#strict) {
+      if (this.#strictTicks.length > this.#strictTicksStartIndex) {
+        this.#strictTicks.pop();
+      }
+    } else if (this.#intervalCount > 0) {
+      this.#intervalCount--;
+    }
+  }
+  #getActiveTicksCount() {
+    return this.#strictTicks.length - this.#strictTicksStartIndex;
+  }
+  get #doesIntervalAllowAnother() {
+    if (this.#isIntervalIgnored) {
+      return true;
+    }
+    if (this.#strict) {
+      return this.#getActiveTicksCount() < this.#intervalCap;
+    }
+    return this.#intervalCount < this.#intervalCap;
+  }
+  get #doesConcurrentAllowAnother() {
+    return this.#pending < this.#concurrency;
+  }
+  #next() {
+    this.#pending--;
+    if (this.#pending === 0) {
+      this.emit("pendingZero");
+    }
+    this.#tryToStartAnother();
+    this.emit("next");
+  }
+  #onResumeInterval() {
+    this.#timeoutId = void 0;
+    this.#onInterval();
+    this.#initializeIntervalIfNeeded();
+  }
+  #isIntervalPausedAt(now2) {
+    if (this.#strict) {
+      this.#cleanupStrictTicks(now2);
+      const activeTicksCount = this.#getActiveTicksCount();
+      if (activeTicksCount >= this.#intervalCap) {
+        const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
+        const delay2 = this.#interval - (now2 - oldestTick);
+        this.#createIntervalTimeout(delay2);
+        return true;
+      }
+      return false;
+    }
+    if (this.#intervalId === void 0) {
+      const delay2 = this.#intervalEnd - now2;
+      if (delay2 < 0) {
+        this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+      } else {
+        this.#createIntervalTimeout(delay2);
+        return true;
+      }
+    }
+    return false;
+  }
+  #createIntervalTimeout(delay2) {
+    if (this.#timeoutId !== void 0) {
+      return;
+    }
+    this.#timeoutId = setTimeout(() => {
+      this.#onResumeInterval();
+    }, delay2);
+  }
+  #clearIntervalTimer() {
+    if (this.#intervalId) {
+      clearInterval(this.#intervalId);
+      this.#intervalId = void 0;
+    }
+  }
+  #clearTimeoutTimer() {
+    if (this.#timeoutId) {
+      clearTimeout(this.#timeoutId);
+      this.#timeoutId = void 0;
+    }
+  }
+  #tryToStartAnother() {
+    if (this.#queue.size === 0) {
+      this.#clearIntervalTimer();
+      this.emit("empty");
+      if (this.#pending === 0) {
+        this.#clearTimeoutTimer();
+        if (this.#strict && this.#strictTicksStartIndex > 0) {
+          const now2 = Date.now();
+          this.#cleanupStrictTicks(now2);
+        }
+        this.emit("idle");
+      }
+      return false;
+    }
+    let taskStarted = false;
+    if (!this.#isPaused) {
+      const now2 = Date.now();
+      const canInitializeInterval = !this.#isIntervalPausedAt(now2);
+      if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
+        const job = this.#queue.dequeue();
+        if (!this.#isIntervalIgnored) {
+          this.#consumeIntervalSlot(now2);
+          this.#scheduleRateLimitUpdate();
+        }
+        if (canInitializeInterval) {
+          this.#initializeIntervalIfNeeded();
+        }
+        job();
+        this.emit("active");
+        taskStarted = true;
+      }
+    }
+    return taskStarted;
+  }
+  #initializeIntervalIfNeeded() {
+    if (this.#isIntervalIgnored || this.#intervalId !== void 0) {
+      return;
+    }
+    if (this.#strict) {
+      return;
+    }
+    this.#intervalId = setInterval(() => {
+      this.#onInterval();
+    }, this.#interval);
+    this.#intervalEnd = Date.now() + this.#interval;
+  }
+  #onInterval() {
+    if (!this.#strict) {
+      if (this.#intervalId !== void 0) {
+        if (this.#intervalCount === 0 && this.#pending === 0) {
+          this.#clearIntervalTimer();
+        } else {
+          this.#intervalEnd = Date.now() + this.#interval;
+        }
+      }
+      this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
+    }
+    this.#processQueue();
+    this.#scheduleRateLimitUpdate();
+  }
+  /**
+  Executes all queued functions until it reaches the limit.
+  */
+  #processQueue() {
+    while (this.#tryToStartAnother()) {
+    }
+  }
+  get concurrency() {
+    return this.#concurrency;
+  }
+  set concurrency(newConcurrency) {
+    if (!(typeof newConcurrency === "number" && newConcurrency >= 1)) {
+      throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
+    }
+    this.#concurrency = newConcurrency;
+    this.#processQueue();
+  }
+  /**
+      Updates the priority of a promise function by its id, affecting its execution order. Requires a defined concurrency limit to take effect.
+  
+      For example, this can be used to prioritize a promise function to run earlier.
+  
+      ```js
+      import PQueue from 'p-queue';
+  
+      const queue = new PQueue({concurrency: 1});
+  
+      queue.add(async () => '🦄', {priority: 1});
+      queue.add(async () => '🦀', {priority: 0, id: '🦀'});
+      queue.add(async () => '🦄', {priority: 1});
+      queue.add(async () => '🦄', {priority: 1});
+  
+      queue.setPriority('🦀', 2);
+      ```
+  
+      In this case, the promise function with `id: '🦀'` runs second.
+  
+      You can also deprioritize a promise function to delay its execution:
+  
+      ```js
+      import PQueue from 'p-queue';
+  
+      const queue = new PQueue({concurrency: 1});
+  
+      queue.add(async () => '🦄', {priority: 1});
+      queue.add(async () => '🦀', {priority: 1, id: '🦀'});
+      queue.add(async () => '🦄');
+      queue.add(async () => '🦄', {priority: 0});
+  
+      queue.setPriority('🦀', -1);
+      ```
+      Here, the promise function with `id: '🦀'` executes last.
+      */
+  setPriority(id3, priority) {
+    if (typeof priority !== "number" || !Number.isFinite(priority)) {
+      throw new TypeError(`Expected \`priority\` to be a finite number, got \`${priority}\` (${typeof priority})`);
+    }
+    this.#queue.setPriority(id3, priority);
+  }
+  async add(function_, options = {}) {
+    options = {
+      timeout: this.timeout,
+      ...options,
+      // Assign unique ID if not provided
+      id: options.id ?? (this.#idAssigner++).toString()
+    };
+    if (options.timeout !== void 0 && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+      throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
+    }
+    return new Promise((resolve2, reject) => {
+      const taskSymbol = /* @__PURE__ */ Symbol(`task-${options.id}`);
+      let cleanupQueueAbortHandler = () => void 0;
+      const run = async () => {
+        cleanupQueueAbortHandler();
+        this.#pending++;
+        this.#runningTasks.set(taskSymbol, {
+          id: options.id,
+          priority: options.priority ?? 0,
+          // Match priority-queue default
+          startTime: Date.now(),
+          timeout: options.timeout
+        });
+        let eventListener;
+        try {
+          try {
+            options.signal?.throwIfAborted();
+          } catch (error62) {
+            this.#rollbackIntervalConsumption();
+            this.#runningTasks.delete(taskSymbol);
+            throw error62;
+          }
+          let operation = function_({ signal: options.signal });
+          if (options.timeout !== void 0) {
+            operation = pTimeout(Promise.resolve(operation), {
+              milliseconds: options.timeout,
+              message: `Task timed out after ${options.timeout}ms (queue has ${this.#pending} running, ${this.#queue.size} waiting)`
+            });
+          }
+          if (options.signal) {
+            const { signal } = options;
+            operation = Promise.race([operation, new Promise((_resolve, reject2) => {
+              eventListener = () => {
+                reject2(signal.reason);
+              };
+              signal.addEventListener("abort", eventListener, { once: true });
+              if (signal.aborted) {
+                eventListener();
+              }
+            })]);
+          }
+          const result = await operation;
+          resolve2(result);
+          this.emit("completed", result);
+        } catch (error62) {
+          reject(error62);
+          this.emit("error", error62);
+        } finally {
+          if (eventListener) {
+            options.signal?.removeEventListener("abort", eventListener);
+          }
+          this.#runningTasks.delete(taskSymbol);
+          queueMicrotask(() => {
+            this.#next();
+          });
+        }
+      };
+      this.#queue.enqueue(run, options);
+      const removeQueuedTask = () => {
+        if (this.#queue instanceof PriorityQueue) {
+          this.#queue.remove(run);
+          return;
+        }
+        this.#queue.remove?.(options.id);
+      };
+      if (options.signal) {
+        const { signal } = options;
+        const queueAbortHandler = () => {
+          cleanupQueueAbortHandler();
+          removeQueuedTask();
+          reject(signal.reason);
+          this.#tryToStartAnother();
+          this.emit("next");
+        };
+        cleanupQueueAbortHandler = () => {
+          signal.removeEventListener("abort", queueAbortHandler);
+          this.#queueAbortListenerCleanupFunctions.delete(cleanupQueueAbortHandler);
+        };
+        if (signal.aborted) {
+          queueAbortHandler();
+          return;
+        }
+        signal.addEventListener("abort", queueAbortHandler, { once: true });
+        this.#queueAbortListenerCleanupFunctions.add(cleanupQueueAbortHandler);
+      }
+      this.emit("add");
+      this.#tryToStartAnother();
+    });
+  }
+  async addAll(functions, options) {
+    return Promise.all(functions.map(async (function_) => this.add(function_, options)));
+  }
+  /**
+  Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
+  */
+  start() {
+    if (!this.#isPaused) {
+      return this;
+    }
+    this.#isPaused = false;
+    this.#processQueue();
+    return this;
+  }
+  /**
+  Put queue execution on hold.
+  */
+  pause() {
+    this.#isPaused = true;
+  }
+  /**
+  Clear the queue.
+  */
+  clear() {
+    for (const cleanupQueueAbortHandler of this.#queueAbortListenerCleanupFunctions) {
+      cleanupQueueAbortHandler();
+    }
+    this.#queue = new this.#queueClass();
+    this.#clearIntervalTimer();
+    this.#updateRateLimitState();
+    this.emit("empty");
+    if (this.#pending === 0) {
+      this.#clearTimeoutTimer();
+      this.emit("idle");
+    }
+    this.emit("next");
+  }
+  /**
+      Can be called multiple times. Useful if you for example add additional items at a later time.
+  
+      @returns A promise that settles when the queue becomes empty.
+      */
+  async onEmpty() {
+    if (this.#queue.size === 0) {
+      return;
+    }
+    await this.#onEvent("empty");
+  }
+  /**
+      @returns A promise that settles when the queue size is less than the given limit: `queue.size < limit`.
+  
+      If you want to avoid having the queue grow beyond a certain size you can `await queue.onSizeLessThan()` before adding a new item.
+  
+      Note that this only limits the number of items waiting to start. There could still be up to `concurrency` jobs already running that this call does not include in its calculation.
+      */
+  async onSizeLessThan(limit) {
+    if (this.#queue.size < limit) {
+      return;
+    }
+    await this.#onEvent(["next", "active"], () => this.#queue.size < limit);
+  }
+  /**
+      The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
+  
+      @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
+      */
+  async onIdle() {
+    if (this.#pending === 0 && this.#queue.size === 0) {
+      return;
+    }
+    await this.#onEvent("idle");
+  }
+  /**
+      The difference with `.onIdle` is that `.onPendingZero` only waits for currently running tasks to finish, ignoring queued tasks.
+  
+      @returns A promise that settles when all currently running tasks have completed; `queue.pending === 0`.
+      */
+  async onPendingZero() {
+    if (this.#pending === 0) {
+      return;
+    }
+    await this.#onEvent("pendingZero");
+  }
+  /**
+  @returns A promise that settles when the queue becomes rate-limited due to intervalCap.
+  */
+  async onRateLimit() {
+    if (this.isRateLimited) {
+      return;
+    }
+    await this.#onEvent("rateLimit");
+  }
+  /**
+  @returns A promise that settles when the queue is no longer rate-limited.
+  */
+  async onRateLimitCleared() {
+    if (!this.isRateLimited) {
+      return;
+    }
+    await this.#onEvent("rateLimitCleared");
+  }
+  /**
+      @returns A promise that rejects when any task in the queue errors.
+  
+      Use with `Promise.race([queue.onError(), queue.onIdle()])` to fail fast on the first error while still resolving normally when the queue goes idle.
+  
+      Important: The promise returned by `add()` still rejects. You must handle each `add()` promise (for example, `.catch(() => {})`) to avoid unhandled rejections.
+  
+      @example
+      ```
+      import PQueue from 'p-queue';
+  
+      const queue = new PQueue({concurrency: 2});
+  
+      queue.add(() => fetchData(1)).catch(() => {});
+      queue.add(() => fetchData(2)).catch(() => {});
+      queue.add(() => fetchData(3)).catch(() => {});
+  
+      // Stop processing on first error
+      try {
+          await Promise.race([
+              queue.onError(),
+              queue.onIdle()
+          ]);
+      } catch (error) {
+          queue.pause(); // Stop processing remaining tasks
+          console.error('Queue failed:', error);
+      }
+      ```
+      */
+  // eslint-disable-next-line @typescript-eslint/promise-function-async
+  onError() {
+    return new Promise((_resolve, reject) => {
+      const handleError = (error62) => {
+        this.off("error", handleError);
+        reject(error62);
+      };
+      this.on("error", handleError);
+    });
+  }
+  async #onEvent(events, filter) {
+    const eventList = Array.isArray(events) ? events : [events];
+    return new Promise((resolve2) => {
+      const listener = () => {
+        if (filter && !filter()) {
+          return;
+        }
+        for (const event of eventList) {
+          this.off(event, listener);
+        }
+        resolve2();
+      };
+      for (const event of eventList) {
+        this.on(event, listener);
+      }
+    });
+  }
+  /**
+  Size of the queue, the number of queued items waiting to run.
+  */
+  get size() {
+    return this.#queue.size;
+  }
+  /**
+      Size of the queue, filtered by the given options.
+  
+      For example, this can be used to find the number of items remaining in the queue with a specific priority level.
+      */
+  sizeBy(options) {
+    return this.#queue.filter(options).length;
+  }
+  /**
+  Number of running items (no longer in the queue).
+  */
+  get pending() {
+    return this.#pending;
+  }
+  /**
+  Whether the queue is currently paused.
+  */
+  get isPaused() {
+    return this.#isPaused;
+  }
+  #setupRateLimitTracking() {
+    if (this.#isIntervalIgnored) {
+      return;
+    }
+    this.on("add", () => {
+      if (this.#queue.size > 0) {
+        this.#scheduleRateLimitUpdate();
+      }
+    });
+    this.on("next", () => {
+      this.#scheduleRateLimitUpdate();
+    });
+  }
+  #scheduleRateLimitUpdate() {
+    if (this.#isIntervalIgnored || this.#rateLimitFlushScheduled) {
+      return;
+    }
+    this.#rateLimitFlushScheduled = true;
+    queueMicrotask(() => {
+      this.#rateLimitFlushScheduled = false;
+      this.#updateRateLimitState();
+    });
+  }
+  #rollbackIntervalConsumption() {
+    if (this.#isIntervalIgnored) {
+      return;
+    }
+    this.#rollbackIntervalSlot();
+    this.#scheduleRateLimitUpdate();
+  }
+  #updateRateLimitState() {
+    const previous = this.#rateLimitedInInterval;
+    if (this.#isIntervalIgnored || this.#queue.size === 0) {
+      if (previous) {
+        this.#rateLimitedInInterval = false;
+        this.emit("rateLimitCleared");
+      }
+      return;
+    }
+    let count;
+    if (this.#strict) {
+      const now2 = Date.now();
+      this.#cleanupStrictTicks(now2);
+      count = this.#getActiveTicksCount();
+    } else {
+      count = this.#intervalCount;
+    }
+    const shouldBeRateLimited = count >= this.#intervalCap;
+    if (shouldBeRateLimited !== previous) {
+      this.#rateLimitedInInterval = shouldBeRateLimited;
+      this.emit(shouldBeRateLimited ? "rateLimit" : "rateLimitCleared");
+    }
+  }
+  /**
+  Whether the queue is currently rate-limited due to intervalCap.
+  */
+  get isRateLimited() {
+    return this.#rateLimitedInInterval;
+  }
+  /**
+      Whether the queue is saturated. Returns `true` when:
+      - All concurrency slots are occupied and tasks are waiting, OR
+      - The queue is rate-limited and tasks are waiting
+  
+      Useful for detecting backpressure and potential hanging tasks.
+  
+      ```js
+      import PQueue from 'p-queue';
+  
+      const queue = new PQueue({concurrency: 2});
+  
+      // Backpressure handling
+      if (queue.isSaturated) {
+          console.log('Queue is saturated, waiting for capacity...');
+          await queue.onSizeLessThan(queue.concurrency);
+      }
+  
+      // Monitoring for stuck tasks
+      setInterval(() => {
+          if (queue.isSaturated) {
+              console.warn(`Queue saturated: ${queue.pending} running, ${queue.size} waiting`);
+          }
+      }, 60000);
+      ```
+      */
+  get isSaturated() {
+    return this.#pending === this.#concurrency && this.#queue.size > 0 || this.isRateLimited && this.#queue.size > 0;
+  }
+  /**
+      The tasks currently being executed. Each task includes its `id`, `priority`, `startTime`, `timeout` (if set), and `timeoutRemaining` (milliseconds until the task times out, or `undefined` if no timeout is set).
+  
+      Returns an array of task info objects.
+  
+      ```js
+      import PQueue from 'p-queue';
+  
+      const queue = new PQueue({concurrency: 2, timeout: 10000});
+  
+      // Add tasks with IDs for better debugging
+      queue.add(() => fetchUser(123), {id: 'user-123'});
+      queue.add(() => fetchPosts(456), {id: 'posts-456', priority: 1});
+  
+      // Check what's running
+      console.log(queue.runningTasks);
+      // => [{
+      //   id: 'user-123',
+      //   priority: 0,
+      //   startTime: 1759253001716,
+      //   timeout: 10000,
+      //   timeoutRemaining: 9700
+      // }, {
+      //   id: 'posts-456',
+      //   priority: 1,
+      //   startTime: 1759253001916,
+      //   timeout: 10000,
+      //   timeoutRemaining: 9900
+      // }]
+      ```
+      */
+  get runningTasks() {
+    return [...this.#runningTasks.values()].map((task) => ({
+      ...task,
+      timeoutRemaining: task.timeout ? Math.max(0, task.startTime + task.timeout - Date.now()) : void 0
+    }));
+  }
+};
+
+// src/migrate/pool.ts
+async function forEachConcurrent(items, concurrency, work) {
+  const queue = new PQueue({ concurrency });
+  let failure2;
+  for await (const item of items) {
+    if (failure2) break;
+    await queue.onSizeLessThan(concurrency);
+    queue.add(() => work(item)).catch((error62) => {
+      failure2 ??= { error: error62 };
+    });
+  }
+  await queue.onIdle();
+  if (failure2) throw failure2.error;
+}
+
+// src/migrate/sync-entity.ts
+async function syncEntity(context, sync) {
+  const { state, runId, log } = context;
+  const record2 = sync.record === void 0 ? await state.get(sync.type, sync.key) : sync.record ?? void 0;
+  const entityLog = log.child({ entity: sync.type, key: sync.key });
+  try {
+    if (record2?.status === "done" && record2.targetId !== null) {
+      const current = { targetId: record2.targetId, data: record2.data };
+      if (record2.hash === sync.hash || !sync.update) return finish("unchanged", current, false);
+      return finish("updated", await sync.update(record2.targetId), true);
+    }
+    if (record2 && (record2.status === "creating" || record2.attempts > 0)) {
+      const found2 = await sync.find();
+      if (found2) {
+        entityLog.info({ targetId: found2.targetId }, "found in qTest what an interrupted run created");
+        return finish("created", sync.update ? await sync.update(found2.targetId) : found2, true);
+      }
+    }
+    await state.beginCreate(sync.type, sync.key, runId);
+    return finish("created", await sync.create(), true);
+  } catch (error62) {
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    await state.recordFailure(sync.type, sync.key, message, runId);
+    if (error62 instanceof ApiError && error62.kind === "badRequest") {
+      entityLog.warn({ error: message }, "qTest refused the entity");
+      context.tally.count(sync.type, "failed", sync.key, message);
+      return void 0;
+    }
+    throw error62;
+  }
+  async function finish(outcome, target, write) {
+    if (write) {
+      await state.recordDone(sync.type, sync.key, {
+        targetId: target.targetId,
+        hash: sync.hash,
+        data: target.data ?? null,
+        runId
+      });
+      entityLog.debug({ targetId: target.targetId, outcome }, outcome);
+    }
+    context.tally.count(sync.type, outcome);
+    return { ...target, outcome };
+  }
+}
+
+// src/migrate/phases/folder-trees.ts
+async function mirrorTree(context, folders, target) {
+  const children = new NamedChildren(target.list, target.parentKey);
+  const targets = /* @__PURE__ */ new Map();
+  const ensure = async (key, name, parent) => {
+    const adopt = async () => {
+      const id3 = await children.find(parent, name);
+      return id3 === void 0 ? void 0 : { targetId: id3 };
+    };
+    const result = await syncEntity(context, {
+      type: target.type,
+      key,
+      hash: contentHash({ name, parent: target.parentKey(parent) }),
+      find: adopt,
+      create: async () => {
+        const existing = await adopt();
+        if (existing) return existing;
+        const created = await target.create(name, parent);
+        await children.remember(parent, name, created.id);
+        return { targetId: created.id };
+      }
+    });
+    context.progress.tick(target.type);
+    return result?.targetId;
+  };
+  const root = await ensure("root", target.rootName, target.parentOf(null));
+  if (root === void 0) return targets;
+  targets.set(null, root);
+  for (const level of foldersByDepth(folders)) {
+    await forEachConcurrent(level, context.config.migration.concurrency, async (folder) => {
+      const parent = targets.get(parentFolderId(folder, targets));
+      const id3 = await ensure(`folder:${folder.id}`, folder.name, target.parentOf(parent));
+      if (id3 !== void 0) targets.set(folder.id, id3);
+    });
+  }
+  return targets;
+}
+async function migrateModules(context) {
+  const folders = await context.zephyr.folders("TEST_CASE");
+  context.progress.expect("module", folders.length + 1);
+  const { qtest } = context;
+  return mirrorTree(context, folders, {
+    type: "module",
+    rootName: context.config.mapping.rootModule ?? context.config.zephyr.projectKey,
+    parentOf: (id3) => id3 ?? void 0,
+    parentKey: (parent) => String(parent ?? "top"),
+    list: (parent) => qtest.modules(parent),
+    create: (name, parent) => qtest.createModule({ name }, parent)
+  });
+}
+async function migrateCycleTree(context) {
+  const folders = await context.zephyr.folders("TEST_CYCLE");
+  context.progress.expect("testCycle", folders.length + 1);
+  const { qtest } = context;
+  return mirrorTree(context, folders, {
+    type: "testCycle",
+    rootName: context.config.mapping.cycleRoot?.name ?? context.config.zephyr.projectKey,
+    parentOf: (id3) => id3 === null ? { id: 0, type: "root" } : { id: id3, type: "test-cycle" },
+    parentKey: (parent) => `${parent.type}:${parent.id}`,
+    list: (parent) => qtest.testCycles(parent),
+    create: (name, parent) => qtest.createTestCycle({ name }, parent)
+  });
+}
+
+// src/transform/custom-fields.ts
+var UnmappedValue = class extends Error {
+};
+function convertCustomField(value, target, users) {
+  if (value === null || value === void 0 || value === "") return null;
+  if (Array.isArray(value) && value.length === 0) return null;
+  switch (target.type) {
+    case "text":
+    case "richtext":
+    case "url":
+      return Array.isArray(value) ? value.map(String).join(", ") : String(value);
+    case "number": {
+      const n = typeof value === "number" ? value : Number(value);
+      if (!Number.isFinite(n)) throw new UnmappedValue(`'${String(value)}' is not a number`);
+      return String(n);
+    }
+    case "date":
+    case "datetime": {
+      const text = String(value);
+      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+      if (Number.isNaN(ms)) throw new UnmappedValue(`'${text}' is not a date`);
+      return new Date(ms).toISOString();
+    }
+    case "checkbox":
+    case "multiselect": {
+      const items = Array.isArray(value) ? value : [value];
+      return `[${items.map((item) => mapChoice(String(item), target)).join(",")}]`;
+    }
+    case "select":
+      return mapChoice(String(value), target);
+    case "user": {
+      const user = users.get(String(value));
+      if (!user) throw new UnmappedValue(`user '${String(value)}' is not mapped`);
+      return user;
+    }
+  }
+}
+function mapChoice(value, target) {
+  const mapped = target.values.get(value);
+  if (mapped === void 0) throw new UnmappedValue(`'${value}' has no allowed value`);
+  return mapped;
+}
+
+// src/transform/test-case.ts
+function planTestCase(testCase, content, context) {
+  const { resolution } = context;
+  const fields = resolution.fields.testCase;
+  const waitingFor = [];
+  const inlineStepPositions = [];
+  const steps = [];
+  if (content.kind === "script") steps.push(scriptStep(content.script));
+  else {
+    for (const step of content.steps) {
+      if (step.inline) inlineStepPositions.push(steps.length);
+      steps.push(...toSteps(step));
+    }
+  }
+  return {
+    input: {
+      name: testCase.name,
+      parent_id: context.moduleId,
+      description: testCase.objective ?? "",
+      precondition: testCase.precondition ?? "",
+      properties: compact([
+        [fields.marker, testCase.key],
+        [fields.status, resolution.testCaseStatus.get(testCase.status.id)],
+        [fields.priority, resolution.priority.get(testCase.priority.id)],
+        [fields.assignedTo, testCase.owner?.accountId ? resolution.users.get(testCase.owner.accountId) : void 0],
+        [fields.labels, testCase.labels?.length ? testCase.labels.join(", ") : void 0],
+        [fields.component, testCase.component ? String(testCase.component.id) : void 0],
+        [fields.estimatedTime, testCase.estimatedTime != null ? formatDuration(testCase.estimatedTime) : void 0],
+        [fields.links, formatLinks(testCase)],
+        ...customProperties(testCase.customFields ?? {}, resolution)
+      ]),
+      test_steps: steps.map((step, i) => ({ ...step, order: i + 1 }))
+    },
+    waitingFor,
+    inlineStepPositions
+  };
+  function toSteps(step) {
+    if (step.inline) {
+      const { description, testData: testData2, expectedResult } = step.inline;
+      return [
+        {
+          description: testData2 ? `${description ?? ""}<br><br><b>Test data:</b> ${testData2}` : description ?? "",
+          expected: expectedResult ?? ""
+        }
+      ];
+    }
+    const call = step.testCase;
+    if (!call) return [];
+    const parameters = (call.parameters ?? []).map((p) => `${p.name}=${p.value ?? ""}`);
+    if (resolution.callToTest === "inline") {
+      const called = context.calledSteps?.(call.testCaseKey);
+      if (called) return called.flatMap((s) => s.inline ? toSteps(s) : []);
+    }
+    const calledId = context.migratedCaseId(call.testCaseKey);
+    if (calledId === void 0) {
+      waitingFor.push(call.testCaseKey);
+      return [{ description: callText(call.testCaseKey, parameters), expected: "" }];
+    }
+    return [
+      {
+        description: callText(call.testCaseKey, parameters),
+        expected: "",
+        called_test_case_id: calledId,
+        ...parameters.length > 0 && { parameter_values: parameters }
+      }
+    ];
+  }
+}
+function callText(key, parameters) {
+  return parameters.length > 0 ? `Call to test ${key} (${parameters.join(", ")})` : `Call to test ${key}`;
+}
+function scriptStep(script) {
+  return { description: script.type === "bdd" ? `<pre>${script.text}</pre>` : script.text, expected: "" };
+}
+function customProperties(values, resolution) {
+  const properties = [];
+  for (const [name, target] of resolution.fields.testCase.custom) {
+    const converted = convertCustomField(values[name], target, resolution.users);
+    properties.push([target.fieldId, converted ?? void 0]);
+  }
+  return properties;
+}
+function formatDuration(ms) {
+  const minutes = Math.round(ms / 6e4);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+}
+function formatLinks(testCase) {
+  const issues = (testCase.links?.issues ?? []).map((l) => `${l.type ?? "RELATED"} issue ${l.issueId}`);
+  const web = (testCase.links?.webLinks ?? []).map(
+    (l) => `${l.type ?? "RELATED"} ${l.url}${l.description ? ` (${l.description})` : ""}`
+  );
+  const all = [...issues, ...web];
+  return all.length > 0 ? all.join("\n") : void 0;
+}
+function compact(pairs) {
+  return pairs.filter((p) => p[1] !== void 0).map(([field_id, field_value]) => ({ field_id, field_value }));
+}
+
+// src/migrate/phases/test-cases.ts
+async function migrateTestCases(context, modules) {
+  const { zephyr, state, config: config2, progress } = context;
+  const waiting = [];
+  const seen = /* @__PURE__ */ new Set();
+  const rootModule = modules.get(null);
+  for await (const page of zephyr.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
+    const records = await state.getMany(
+      "testCase",
+      page.map((t) => t.key)
+    );
+    await forEachConcurrent(page, config2.migration.concurrency, async (testCase) => {
+      seen.add(testCase.key);
+      const content = await zephyr.testSteps(testCase.key);
+      const pending = { testCase, content, record: records.get(testCase.key) };
+      if (!await migrateOne(context, pending, modules, rootModule, false)) waiting.push(pending);
+    });
+  }
+  await forEachConcurrent(waiting, config2.migration.concurrency, async (pending) => {
+    await migrateOne(context, pending, modules, rootModule, true);
+  });
+  progress.finish("testCase");
+  await reportDisappeared(context, seen);
+}
+async function migrateOne(context, { testCase, content, record: record2 }, modules, rootModule, last) {
+  const { qtest, state, resolution } = context;
+  const calls = content.kind === "steps" ? content.steps.flatMap((s) => s.testCase ? [s.testCase.testCaseKey] : []) : [];
+  const callees = calls.length > 0 ? await state.getMany("testCase", calls) : /* @__PURE__ */ new Map();
+  const plan = planTestCase(testCase, content, {
+    resolution,
+    moduleId: testCase.folder && modules.get(testCase.folder.id) || rootModule,
+    migratedCaseId: (key) => {
+      const callee = callees.get(key);
+      return callee?.status === "done" ? callee.targetId ?? void 0 : void 0;
+    }
+  });
+  if (plan.waitingFor.length > 0 && !last) return false;
+  const describe3 = async (created) => {
+    const withSteps = created.test_steps ? created : await qtest.testCase(created.id, { withSteps: true });
+    const steps = withSteps.test_steps ?? [];
+    const data = {
+      name: plan.input.name,
+      versionId: withSteps.test_case_version_id ?? 0,
+      stepIds: plan.inlineStepPositions.flatMap((p) => steps[p]?.id != null ? [steps[p]?.id] : [])
+    };
+    return { targetId: created.id, data: { ...data } };
+  };
+  const marker = { fieldName: resolution.markerField, value: testCase.key };
+  await syncEntity(context, {
+    type: "testCase",
+    key: testCase.key,
+    hash: contentHash(plan.input),
+    record: record2 ?? null,
+    create: async () => describe3(await qtest.createTestCase(plan.input, marker)),
+    update: async (id3) => describe3(await qtest.updateTestCase(id3, plan.input)),
+    find: async () => {
+      const [found2] = await qtest.findByMarker("test-cases", marker.fieldName, marker.value);
+      return found2 ? describe3(await qtest.testCase(found2.id, { withSteps: true })) : void 0;
+    }
+  });
+  context.progress.tick("testCase");
+  return true;
+}
+async function reportDisappeared(context, seen) {
+  const { zephyr, state, qtest, tally, log } = context;
+  if (context.updatedAfter) {
+    for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
+  }
+  const gone = [];
+  for await (const record2 of state.list("testCase", { status: "done" })) {
+    if (!seen.has(record2.key)) gone.push({ key: record2.key, targetId: record2.targetId });
+  }
+  for (const { key, targetId } of gone) {
+    tally.count("testCase", "disappeared", key, "no longer in Zephyr");
+    if (!context.prune || targetId === null) {
+      log.warn({ entity: "testCase", key, targetId }, "test case no longer in Zephyr (kept in qTest; --prune deletes it)");
+      continue;
+    }
+    await qtest.deleteTestCase(targetId);
+    await state.remove("testCase", key);
+    tally.count("testCase", "pruned", key, "deleted from qTest");
+    log.info({ entity: "testCase", key, targetId }, "deleted from qTest (--prune)");
+  }
+}
+
+// src/transform/test-execution.ts
+var AD_HOC = "ad-hoc";
+function runKey(cycleKey, testCaseKey) {
+  return `${cycleKey ?? AD_HOC}/${testCaseKey}`;
+}
+function planTestRun(key, testCase, resolution) {
+  return {
+    name: testCase.name,
+    test_case: { id: testCase.id },
+    test_case_version_id: testCase.versionId,
+    properties: compact([[resolution.fields.testRun.marker, key]])
+  };
+}
+function executionMarker(execution) {
+  return execution.key ?? `execution-${execution.id}`;
+}
+function planTestLog(execution, steps, target, resolution) {
+  if (!execution.actualEndDate) return null;
+  const end = Date.parse(execution.actualEndDate);
+  const start = end - (execution.executionTime ?? 0);
+  const status = resolution.executionStatus.get(execution.testExecutionStatus.id);
+  if (status === void 0) throw new Error(`execution status ${execution.testExecutionStatus.id} was not resolved`);
+  return {
+    status: { id: status },
+    exe_start_date: new Date(start).toISOString(),
+    exe_end_date: new Date(end).toISOString(),
+    note: execution.comment ?? "",
+    test_case_version_id: target.versionId,
+    properties: compact([
+      [resolution.fields.testRun.marker, executionMarker(execution)],
+      [
+        resolution.fields.testRun.environment,
+        execution.environment ? resolution.environment.get(execution.environment.id) : void 0
+      ]
+    ]),
+    test_step_logs: steps.flatMap((step, i) => {
+      const stepStatus = step.inline.status ? resolution.executionStatus.get(step.inline.status.id) : void 0;
+      const stepId = target.stepIds[i];
+      if (stepStatus === void 0 || stepId === void 0) return [];
+      return [{ test_step_id: stepId, status: { id: stepStatus }, actual_result: step.inline.actualResult ?? "", order: i + 1 }];
+    })
+  };
+}
+
+// src/migrate/phases/test-executions.ts
+async function migrateExecutions(context, suites, adHocSuite2) {
+  const { zephyr, state, config: config2 } = context;
+  const runs = /* @__PURE__ */ new Map();
+  for await (const page of zephyr.testExecutions(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
+    const logs = await state.getMany("testLog", page.map(executionMarker));
+    const cases = await state.getMany("testCase", [...new Set(page.map(testCaseKeyOf).filter((k) => k !== void 0))]);
+    await forEachConcurrent(page, config2.migration.concurrency, async (execution) => {
+      await migrateExecution(context, execution, { suites, adHocSuite: adHocSuite2, runs, logs, cases });
+      context.progress.tick("testLog");
+    });
+    if (runs.size > 1e4) runs.clear();
+  }
+  context.progress.finish("testLog");
+}
+async function migrateExecution(context, execution, known) {
+  const { tally, zephyr, qtest, resolution } = context;
+  const marker = executionMarker(execution);
+  const caseKey = testCaseKeyOf(execution);
+  const testCase = caseKey === void 0 ? void 0 : known.cases.get(caseKey);
+  if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
+    tally.count("testLog", "skipped", marker, `its test case ${caseKey ?? "(unknown)"} was not migrated`);
+    return;
+  }
+  const suite = execution.testCycle ? known.suites.get(execution.testCycle.id) : await known.adHocSuite();
+  if (!suite) {
+    tally.count("testLog", "skipped", marker, `its test cycle ${execution.testCycle?.id} was not migrated`);
+    return;
+  }
+  const existing = known.logs.get(marker);
+  if (existing?.status === "done") {
+    tally.count("testLog", "unchanged");
+    return;
+  }
+  const caseData = testCase.data;
+  const key = runKey(suite.key, caseKey);
+  let run = known.runs.get(key);
+  if (!run) {
+    run = ensureRun(context, key, suite.suiteId, { id: testCase.targetId, name: caseData.name, versionId: caseData.versionId });
+    known.runs.set(key, run);
+  }
+  const target = await run;
+  if (!target) {
+    tally.count("testLog", "skipped", marker, `its test run ${key} could not be created`);
+    return;
+  }
+  const steps = await zephyr.testExecutionSteps(String(execution.id));
+  const input2 = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
+  if (!input2) {
+    tally.count("testLog", "skipped", marker, "never executed (no end date)");
+    return;
+  }
+  const logMarker = { fieldName: resolution.markerField, value: marker };
+  await syncEntity(context, {
+    type: "testLog",
+    key: marker,
+    hash: contentHash(input2),
+    record: existing ?? null,
+    create: async () => ({
+      targetId: (await qtest.createTestLog(target.runId, input2, logMarker)).id,
+      data: { runId: target.runId }
+    }),
+    find: async () => {
+      const [found2] = await qtest.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
+      return found2 ? { targetId: found2.id, data: { runId: target.runId } } : void 0;
+    }
+  });
+}
+async function ensureRun(context, key, suiteId, testCase) {
+  const { qtest, resolution } = context;
+  const input2 = planTestRun(key, testCase, resolution);
+  const parent = { id: suiteId, type: "test-suite" };
+  const marker = { fieldName: resolution.markerField, value: key };
+  const describe3 = (run) => ({
+    targetId: run.id,
+    data: { versionId: run.test_case_version_id ?? testCase.versionId }
+  });
+  const result = await syncEntity(context, {
+    type: "testRun",
+    key,
+    hash: contentHash({ input: input2, parent }),
+    create: async () => describe3(await qtest.createTestRun(input2, parent, marker)),
+    find: async () => {
+      const [found2] = await qtest.findByMarker("test-runs", marker.fieldName, marker.value);
+      return found2 ? describe3(found2) : void 0;
+    }
+  });
+  if (!result) return void 0;
+  return { runId: result.targetId, versionId: Number(result.data?.versionId ?? testCase.versionId) };
+}
+function testCaseKeyOf(execution) {
+  return /\/testcases\/([^/?]+)/.exec(execution.testCase.self ?? "")?.[1];
+}
+
+// src/transform/test-cycle.ts
+function planTestSuite(cycle, resolution) {
+  const fields = resolution.fields.testSuite;
+  return {
+    name: cycle.name,
+    properties: compact([
+      [fields.marker, cycle.key],
+      [fields.status, cycle.status ? resolution.testCycleStatus.get(cycle.status.id) : void 0],
+      [fields.plannedStart, cycle.plannedStartDate ?? void 0],
+      [fields.plannedEnd, cycle.plannedEndDate ?? void 0],
+      [fields.assignedTo, cycle.owner?.accountId ? resolution.users.get(cycle.owner.accountId) : void 0]
+    ])
+  };
+}
+
+// src/migrate/phases/test-suites.ts
+async function migrateTestSuites(context, cycles) {
+  const { zephyr, state, qtest, resolution, config: config2 } = context;
+  const suites = /* @__PURE__ */ new Map();
+  const rootCycle = cycles.get(null);
+  for await (const page of zephyr.testCycles()) {
+    const records = await state.getMany(
+      "testSuite",
+      page.map((c) => c.key)
+    );
+    await forEachConcurrent(page, config2.migration.concurrency, async (cycle) => {
+      const input2 = planTestSuite(cycle, resolution);
+      const parent = { id: cycle.folder && cycles.get(cycle.folder.id) || rootCycle, type: "test-cycle" };
+      const marker = { fieldName: resolution.markerField, value: cycle.key };
+      const result = await syncEntity(context, {
+        type: "testSuite",
+        key: cycle.key,
+        hash: contentHash({ input: input2, parent }),
+        record: records.get(cycle.key) ?? null,
+        create: async () => ({ targetId: (await qtest.createTestSuite(input2, parent, marker)).id }),
+        update: async (id3) => ({ targetId: (await qtest.updateTestSuite(id3, input2)).id }),
+        find: async () => {
+          const [found2] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
+          return found2 ? { targetId: found2.id } : void 0;
+        }
+      });
+      context.progress.tick("testSuite");
+      if (result) suites.set(cycle.id, { key: cycle.key, suiteId: result.targetId });
+    });
+  }
+  context.progress.finish("testSuite");
+  return suites;
+}
+function adHocSuite(context, cycles) {
+  let suite;
+  return () => {
+    suite ??= (async () => {
+      const { qtest, resolution } = context;
+      const input2 = {
+        name: "Ad hoc executions",
+        properties: [{ field_id: resolution.fields.testSuite.marker, field_value: AD_HOC }]
+      };
+      const parent = { id: cycles.get(null), type: "test-cycle" };
+      const marker = { fieldName: resolution.markerField, value: AD_HOC };
+      const result = await syncEntity(context, {
+        type: "testSuite",
+        key: AD_HOC,
+        hash: contentHash({ input: input2, parent }),
+        create: async () => ({ targetId: (await qtest.createTestSuite(input2, parent, marker)).id }),
+        find: async () => {
+          const [found2] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
+          return found2 ? { targetId: found2.id } : void 0;
+        }
+      });
+      return result && { key: AD_HOC, suiteId: result.targetId };
+    })();
+    return suite;
+  };
+}
+
+// src/migrate/value-matching.ts
+var synonyms = {
+  // execution statuses
+  pass: ["passed"],
+  passed: ["pass"],
+  fail: ["failed"],
+  failed: ["fail"],
+  "not executed": ["unexecuted", "not run"],
+  unexecuted: ["not executed"],
+  "in progress": ["incomplete", "in progress"],
+  blocked: ["blocked"],
+  // priorities
+  normal: ["medium"],
+  medium: ["normal"],
+  critical: ["urgent"],
+  urgent: ["critical"],
+  // test case statuses
+  draft: ["new"],
+  deprecated: ["obsolete"],
+  approved: ["approved", "baseline"],
+  // booleans (checkbox custom fields into yes/no selects)
+  true: ["yes"],
+  false: ["no"],
+  // cycle statuses
+  done: ["done", "complete", "completed"]
+};
+function matchChoice(source, choices, configured) {
+  const byLabel = (label) => choices.find((c) => c.label.toLowerCase() === label.toLowerCase());
+  if (configured !== void 0) return byLabel(configured) ?? choices.find((c) => c.id === configured);
+  const direct = byLabel(source);
+  if (direct) return direct;
+  for (const alternative of synonyms[source.toLowerCase()] ?? []) {
+    const match2 = byLabel(alternative);
+    if (match2) return match2;
+  }
+  return void 0;
+}
+
+// src/migrate/preflight.ts
+var MANAGED_FIELDS = {
+  labels: "Zephyr Labels",
+  component: "Zephyr Component",
+  estimatedTime: "Zephyr Estimated Time",
+  links: "Zephyr Links"
+};
+var TEXT_BOX = 1;
+var TEXT_AREA = 2;
+var Usage = class {
+  #counts = /* @__PURE__ */ new Map();
+  add(kind, value) {
+    if (value === null || value === void 0 || value === "") return;
+    const counts = this.#counts.get(kind) ?? /* @__PURE__ */ new Map();
+    counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+    this.#counts.set(kind, counts);
+  }
+  of(kind) {
+    return this.#counts.get(kind) ?? /* @__PURE__ */ new Map();
+  }
+};
+async function preflight(config2, zephyr, qtest, options) {
+  const [project] = await Promise.all([zephyr.project(), qtest.project()]);
+  const [caseFields, suiteFields, runFields, executionStatuses2, users] = await Promise.all([
+    qtest.fields("test-cases"),
+    qtest.fields("test-suites"),
+    qtest.fields("test-runs"),
+    qtest.executionStatuses(),
+    qtest.users()
+  ]);
+  const [caseStatuses, cycleStatuses, executionStatusList, priorities, environments] = await Promise.all([
+    zephyr.statuses("TEST_CASE"),
+    zephyr.statuses("TEST_CYCLE"),
+    zephyr.statuses("TEST_EXECUTION"),
+    zephyr.priorities(),
+    zephyr.environments()
+  ]);
+  const usage = new Usage();
+  const customValues = /* @__PURE__ */ new Map();
+  let testCases = 0;
+  for await (const page of zephyr.testCases()) {
+    for (const t of page) {
+      testCases++;
+      usage.add("testCaseStatus", t.status.id);
+      usage.add("priority", t.priority.id);
+      usage.add("user", t.owner?.accountId);
+      for (const [name, value] of Object.entries(t.customFields ?? {})) {
+        const values = customValues.get(name) ?? /* @__PURE__ */ new Map();
+        for (const item of Array.isArray(value) ? value : [value]) {
+          if (item !== null && item !== void 0 && item !== "") values.set(String(item), (values.get(String(item)) ?? 0) + 1);
+        }
+        customValues.set(name, values);
+      }
+    }
+  }
+  let testCycles = 0;
+  for await (const page of zephyr.testCycles()) {
+    for (const c of page) {
+      testCycles++;
+      usage.add("testCycleStatus", c.status?.id);
+      usage.add("user", c.owner?.accountId);
+    }
+  }
+  let testExecutions = 0;
+  for await (const page of zephyr.testExecutions()) {
+    for (const e of page) {
+      testExecutions++;
+      usage.add("executionStatus", e.testExecutionStatus.id);
+      usage.add("environment", e.environment?.id);
+    }
+  }
+  for (const s of executionStatusList) if (!s.archived) usage.add("executionStatus", s.id);
+  const problems = [];
+  const mapping = config2.mapping;
+  const field = (fields, label) => fields.find((f) => f.label.toLowerCase() === label.toLowerCase());
+  const choices = (f) => (f?.allowed_values ?? []).filter((v) => v.is_active !== false).map((v) => ({ id: String(v.value), label: v.label }));
+  const resolveNamed = (what, kind, sources, targets, configured, configKey) => {
+    const resolved = /* @__PURE__ */ new Map();
+    for (const [id3, uses] of usage.of(kind)) {
+      const source = sources.find((s) => String(s.id) === id3);
+      const name = source?.name ?? `#${id3}`;
+      const match2 = matchChoice(name, targets, configured[name]);
+      if (match2) resolved.set(Number(id3), match2.id);
+      else problems.push({ what, value: name, uses, allowed: targets.map((t) => t.label), configKey: `${configKey}.${name}` });
+    }
+    return resolved;
+  };
+  const statusField = field(caseFields, "Status");
+  const priorityField = field(caseFields, "Priority");
+  const suiteStatusField = field(suiteFields, "Status");
+  const environmentField = field(runFields, "Environment");
+  const testCaseStatus = resolveNamed(
+    "test case status",
+    "testCaseStatus",
+    caseStatuses,
+    choices(statusField),
+    mapping.statuses.testCase,
+    "mapping.statuses.testCase"
+  );
+  const testCycleStatus = resolveNamed(
+    "test cycle status",
+    "testCycleStatus",
+    cycleStatuses,
+    choices(suiteStatusField),
+    mapping.statuses.testCycle,
+    "mapping.statuses.testCycle"
+  );
+  const executionStatus = /* @__PURE__ */ new Map();
+  for (const [id3, value] of resolveNamed(
+    "execution status",
+    "executionStatus",
+    executionStatusList,
+    executionStatuses2.map((s) => ({ id: String(s.id), label: s.name })),
+    mapping.statuses.testExecution,
+    "mapping.statuses.testExecution"
+  )) {
+    executionStatus.set(id3, Number(value));
+  }
+  const priority = resolveNamed(
+    "priority",
+    "priority",
+    priorities,
+    choices(priorityField),
+    mapping.priorities,
+    "mapping.priorities"
+  );
+  const environment = resolveNamed(
+    "environment",
+    "environment",
+    environments,
+    choices(environmentField),
+    mapping.environments,
+    "mapping.environments"
+  );
+  const userIds = /* @__PURE__ */ new Map();
+  const userChoices = users.map((u) => ({ id: String(u.id), label: u.username }));
+  for (const [accountId, uses] of usage.of("user")) {
+    const configured = mapping.users[accountId];
+    const match2 = configured === void 0 ? void 0 : userChoices.find((u) => u.id === String(configured) || u.label.toLowerCase() === String(configured).toLowerCase());
+    if (match2) userIds.set(accountId, match2.id);
+    else {
+      problems.push({
+        what: "user",
+        value: accountId,
+        uses,
+        allowed: userChoices.map((u) => u.label),
+        configKey: `mapping.users.${accountId}`
+      });
+    }
+  }
+  const custom2 = /* @__PURE__ */ new Map();
+  for (const [name, values] of customValues) {
+    const configured = mapping.customFields[name];
+    if (configured && "ignore" in configured) continue;
+    const label = configured?.field ?? name;
+    const target = field(caseFields, label);
+    if (!target) {
+      problems.push({
+        what: "custom field",
+        value: name,
+        uses: [...values.values()].reduce((a, b) => a + b, 0),
+        allowed: caseFields.filter((f) => !f.system_field).map((f) => f.label),
+        configKey: `mapping.customFields.${name} (map it to a qTest field, or { ignore: true })`
+      });
+      continue;
+    }
+    const type = configured?.type ?? typeOf(target);
+    const valueIds = /* @__PURE__ */ new Map();
+    if (type === "select" || type === "multiselect" || type === "checkbox") {
+      for (const [value, uses] of values) {
+        const match2 = matchChoice(value, choices(target), configured?.values?.[value]);
+        if (match2) valueIds.set(value, match2.id);
+        else {
+          problems.push({
+            what: `value of custom field '${name}'`,
+            value,
+            uses,
+            allowed: choices(target).map((c) => c.label),
+            configKey: `mapping.customFields.${name}.values.${value}`
+          });
+        }
+      }
+    }
+    custom2.set(name, { fieldId: target.id, type, values: valueIds });
+  }
+  if (problems.length > 0) throw new BadInputError(describeProblems(problems));
+  const fieldsCreated = [];
+  const ensureField = async (objectType, fields, label, dataType) => {
+    const existing = field(fields, label);
+    if (existing) return existing.id;
+    fieldsCreated.push(`${objectType}: ${label}`);
+    if (options.dryRun) return -1;
+    options.log.info({ objectType, field: label }, "creating field in qTest");
+    return (await qtest.createField(objectType, { label, data_type: dataType, required: false })).id;
+  };
+  const marker = mapping.markerField;
+  const resolution = {
+    markerField: marker,
+    fields: {
+      testCase: {
+        marker: await ensureField("test-cases", caseFields, marker, TEXT_BOX),
+        status: required2(statusField, "test-cases", "Status"),
+        priority: required2(priorityField, "test-cases", "Priority"),
+        assignedTo: required2(field(caseFields, "Assigned To"), "test-cases", "Assigned To"),
+        labels: await ensureField("test-cases", caseFields, MANAGED_FIELDS.labels, TEXT_BOX),
+        component: await ensureField("test-cases", caseFields, MANAGED_FIELDS.component, TEXT_BOX),
+        estimatedTime: await ensureField("test-cases", caseFields, MANAGED_FIELDS.estimatedTime, TEXT_BOX),
+        links: await ensureField("test-cases", caseFields, MANAGED_FIELDS.links, TEXT_AREA),
+        custom: custom2
+      },
+      testSuite: {
+        marker: await ensureField("test-suites", suiteFields, marker, TEXT_BOX),
+        status: required2(suiteStatusField, "test-suites", "Status"),
+        plannedStart: required2(field(suiteFields, "Planned Start Date"), "test-suites", "Planned Start Date"),
+        plannedEnd: required2(field(suiteFields, "Planned End Date"), "test-suites", "Planned End Date"),
+        assignedTo: required2(field(suiteFields, "Assigned To"), "test-suites", "Assigned To")
+      },
+      testRun: {
+        marker: await ensureField("test-runs", runFields, marker, TEXT_BOX),
+        environment: required2(environmentField, "test-runs", "Environment")
+      }
+    },
+    testCaseStatus,
+    testCycleStatus,
+    executionStatus,
+    priority,
+    environment,
+    users: userIds,
+    callToTest: config2.migration.callToTest
+  };
+  return { resolution, fieldsCreated, source: { projectKey: project.key, testCases, testCycles, testExecutions } };
+}
+function required2(field, objectType, label) {
+  if (!field)
+    throw new BadInputError(`The qTest project has no '${label}' field for ${objectType}; ZTOQ maps onto qTest's system fields.`);
+  return field.id;
+}
+function typeOf(field) {
+  switch (field.data_type) {
+    case 2:
+      return "text";
+    case 3:
+      return "select";
+    case 4:
+      return "date";
+    case 5:
+      return "user";
+    case 6:
+      return "richtext";
+    case 7:
+      return "number";
+    case 8:
+      return "checkbox";
+    case 9:
+      return "datetime";
+    case 12:
+      return "url";
+    case 17:
+      return "multiselect";
+    default:
+      return "text";
+  }
+}
+function describeProblems(problems) {
+  const lines = problems.map(
+    (p) => `  - ${p.what} '${p.value}' (used ${p.uses}\xD7): set ${p.configKey}; allowed: ${p.allowed.length > 0 ? p.allowed.join(", ") : "(none)"}`
+  );
+  return [`${problems.length} source value(s) have no mapping in the qTest project; nothing was written:`, ...lines].join("\n");
+}
+
+// src/migrate/progress.ts
+var LABELS2 = {
+  module: "modules",
+  testCase: "test cases",
+  testCycle: "test cycles",
+  testSuite: "test suites",
+  testRun: "test runs",
+  testLog: "executions"
+};
+var Progress = class {
+  #out;
+  #tty;
+  #actions;
+  #intervalMs;
+  #counters = /* @__PURE__ */ new Map();
+  #current;
+  #lastPrint = 0;
+  #groupOpen = false;
+  constructor(options = {}) {
+    const out = options.out ?? process.stderr;
+    this.#out = out;
+    this.#tty = !options.quiet && Boolean(out.isTTY);
+    this.#actions = options.actions ?? process.env.GITHUB_ACTIONS === "true";
+    this.#intervalMs = options.quiet ? Number.POSITIVE_INFINITY : options.intervalMs ?? (this.#tty ? 100 : 1e4);
+  }
+  /** Starts a phase. */
+  phase(name) {
+    this.#clearLine();
+    if (this.#actions) {
+      if (this.#groupOpen) this.#out.write("::endgroup::\n");
+      this.#out.write(`::group::${name}
+`);
+      this.#groupOpen = true;
+    } else if (this.#intervalMs !== Number.POSITIVE_INFINITY) {
+      this.#out.write(`[ztoq] ${name}
+`);
+    }
+  }
+  expect(type, total) {
+    const counter = this.#counter(type);
+    counter.total = (counter.total ?? 0) + total;
+  }
+  tick(type, count = 1) {
+    this.#counter(type).done += count;
+    this.#current = type;
+    const now2 = performance.now();
+    if (now2 - this.#lastPrint >= this.#intervalMs) {
+      this.#lastPrint = now2;
+      this.#print(type, false);
+    }
+  }
+  finish(type) {
+    if (this.#counters.has(type) && this.#intervalMs !== Number.POSITIVE_INFINITY) this.#print(type, true);
+  }
+  close() {
+    this.#clearLine();
+    if (this.#groupOpen) this.#out.write("::endgroup::\n");
+    this.#groupOpen = false;
+  }
+  /** One line: `test cases 340/2000 (17%) 48.2/s ETA 34s`. */
+  line(type) {
+    const { total, done, startedAt } = this.#counter(type);
+    const seconds = Math.max(1e-3, (performance.now() - startedAt) / 1e3);
+    const rate = done / seconds;
+    const of = total === void 0 ? `${done}` : `${done}/${total} (${Math.floor(done / Math.max(1, total) * 100)}%)`;
+    const eta = total !== void 0 && rate > 0 && done < total ? ` ETA ${formatSeconds((total - done) / rate)}` : "";
+    return `${LABELS2[type]} ${of} ${rate.toFixed(1)}/s${eta}`;
+  }
+  #print(type, final) {
+    if (this.#tty) {
+      this.#out.write(`\r\x1B[K${this.line(type)}${final ? "\n" : ""}`);
+    } else {
+      this.#out.write(`[ztoq] ${this.line(type)}
+`);
+    }
+  }
+  #clearLine() {
+    if (this.#tty && this.#current) this.#out.write("\r\x1B[K");
+  }
+  #counter(type) {
+    let counter = this.#counters.get(type);
+    if (!counter) {
+      counter = { total: void 0, done: 0, startedAt: performance.now() };
+      this.#counters.set(type, counter);
+    }
+    return counter;
+  }
+};
+function formatSeconds(seconds) {
+  if (seconds < 90) return `${Math.ceil(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 90 ? `${minutes}m${Math.round(seconds % 60)}s` : `${Math.floor(minutes / 60)}h${minutes % 60}m`;
+}
+
+// src/migrate/tally.ts
+var OUTCOMES = ["created", "updated", "unchanged", "failed", "skipped", "disappeared", "pruned"];
+var MAX_REASONS = 50;
+var Tally = class {
+  #byType = /* @__PURE__ */ new Map();
+  count(type, outcome, key, reason) {
+    const tally = this.#of(type);
+    tally.counts[outcome]++;
+    if (reason !== void 0 && key !== void 0 && tally.reasons.length < MAX_REASONS) {
+      tally.reasons.push({ key, outcome, reason });
+    }
+  }
+  addDuration(type, ms) {
+    this.#of(type).durationMs += ms;
+  }
+  processed(type) {
+    const { counts } = this.#of(type);
+    return counts.created + counts.updated + counts.unchanged + counts.failed + counts.skipped;
+  }
+  total(outcome) {
+    let sum = 0;
+    for (const tally of this.#byType.values()) sum += tally.counts[outcome];
+    return sum;
+  }
+  snapshot() {
+    return Object.fromEntries(this.#byType);
+  }
+  #of(type) {
+    let tally = this.#byType.get(type);
+    if (!tally) {
+      tally = { counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])), reasons: [], durationMs: 0 };
+      this.#byType.set(type, tally);
+    }
+    return tally;
+  }
+};
+
+// src/migrate/run.ts
+var WATERMARK = "zephyr.updatedAfter";
+async function migrate2(options) {
+  const { config: config2, log } = options;
+  const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const runLog = log.child({ runId });
+  const startedAt = /* @__PURE__ */ new Date();
+  const progress = options.progress ?? new Progress();
+  const tally = new Tally();
+  const zephyr = new ZephyrClient({
+    baseUrl: config2.zephyr.url,
+    token: config2.zephyr.token,
+    projectKey: config2.zephyr.projectKey,
+    rateLimit: config2.zephyr.rateLimit,
+    timeoutMs: config2.zephyr.timeoutSeconds * 1e3,
+    retries: config2.migration.retries,
+    concurrency: config2.migration.concurrency,
+    logger: runLog
+  });
+  const qtest = new QTestClient({
+    baseUrl: config2.qtest.url,
+    auth: config2.qtest.auth,
+    projectId: config2.qtest.projectId,
+    rateLimit: config2.qtest.rateLimit,
+    timeoutMs: config2.qtest.timeoutSeconds * 1e3,
+    retries: config2.migration.retries,
+    concurrency: config2.migration.concurrency,
+    logger: runLog
+  });
+  const state = createStateStore(config2.state);
+  await openState(state);
+  let preflightResult;
+  let updatedAfter;
+  let error62 = null;
+  let status = "succeeded";
+  try {
+    await state.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
+    runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
+    progress.phase("Preflight: resolving statuses, priorities, users and fields");
+    preflightResult = await preflight(config2, zephyr, qtest, { dryRun: options.dryRun, log: runLog });
+    if (options.dryRun) {
+      status = "dry-run";
+    } else {
+      if (options.mode === "incremental") {
+        updatedAfter = await state.getWatermark(WATERMARK);
+        if (!updatedAfter) runLog.warn("no earlier complete run recorded: this incremental run reads everything");
+      }
+      const { source } = preflightResult;
+      progress.expect("testCase", updatedAfter ? 0 : source.testCases);
+      progress.expect("testSuite", source.testCycles);
+      progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
+      const context = {
+        runId,
+        mode: options.mode,
+        prune: options.prune,
+        updatedAfter,
+        config: config2,
+        state,
+        zephyr,
+        qtest,
+        resolution: preflightResult.resolution,
+        tally,
+        progress,
+        log: runLog
+      };
+      progress.phase("Modules from test case folders");
+      const modules = await migrateModules(context);
+      progress.phase("Test cases");
+      await migrateTestCases(context, modules);
+      progress.phase("Test cycles from cycle folders, suites from cycles");
+      const cycles = await migrateCycleTree(context);
+      const suites = await migrateTestSuites(context, cycles);
+      progress.phase("Executions: test runs and test logs");
+      await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      if (tally.total("failed") > 0) status = "failed";
+      else {
+        await state.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1e3) * 1e3 - 1e3));
+      }
+    }
+  } catch (caught) {
+    if (caught instanceof ZtoqError) {
+      await state.finishRun(runId, { status: "failed", summary: { error: caught.message } }).catch(() => void 0);
+      await state.close();
+      progress.close();
+      throw caught;
+    }
+    status = "incomplete";
+    error62 = describeStop(caught);
+    runLog.error({ error: error62 }, "migration stopped before the end; re-run the same command to resume");
+  } finally {
+    progress.close();
+  }
+  const report = buildReport({
+    options,
+    runId,
+    startedAt,
+    status,
+    error: error62,
+    preflight: preflightResult,
+    updatedAfter,
+    tally,
+    requests: { zephyr: zephyr.stats(), qtest: qtest.stats() }
+  });
+  await state.finishRun(runId, { status: status === "dry-run" ? "succeeded" : status, summary: report.totals });
+  await state.close();
+  await writeReport(options.reportPath, report);
+  runLog.info({ status, totals: report.totals, report: options.reportPath }, "migration finished");
+  const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
+  return { report, exitCode };
+}
+async function openState(state) {
+  try {
+    await state.open();
+  } catch (error62) {
+    if (error62 instanceof StateStoreError) {
+      throw new ZtoqError(
+        `State store ${state.location}: ${error62.message}`,
+        error62.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput
+      );
+    }
+    throw error62;
+  }
+}
+function describeStop(error62) {
+  if (error62 instanceof ApiError) return error62.message;
+  if (error62 instanceof Error) return error62.message;
+  return String(error62);
+}
+function buildReport(input2) {
+  const { options, tally } = input2;
+  const finishedAt = /* @__PURE__ */ new Date();
+  const byType = tally.snapshot();
+  const entities = entityTypeSchema.options.flatMap((type) => {
+    const t = byType[type];
+    return t ? [{ type, ...t.counts, durationMs: t.durationMs, reasons: t.reasons }] : [];
+  });
+  const totals = Object.fromEntries(OUTCOMES.map((o) => [o, tally.total(o)]));
+  const { config: config2 } = options;
+  return migrationReportSchema.parse({
+    schemaVersion: 1,
+    kind: "ztoq-migration",
+    status: input2.status,
+    run: {
+      id: input2.runId,
+      mode: options.mode,
+      dryRun: options.dryRun,
+      prune: options.prune,
+      tool: { name: "ztoq", version: true ? "0.1.0" : "dev" },
+      startedAt: input2.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - input2.startedAt.getTime(),
+      // Secrets are left out before hashing: the hash says "same settings", never anything about a token.
+      configHash: createHash2("sha256").update(JSON.stringify(withoutSecrets(config2))).digest("hex").slice(0, 16),
+      updatedAfter: input2.updatedAfter ?? null
+    },
+    source: { url: config2.zephyr.url, projectKey: config2.zephyr.projectKey },
+    target: { url: config2.qtest.url, projectId: config2.qtest.projectId },
+    preflight: {
+      fieldsCreated: input2.preflight?.fieldsCreated ?? [],
+      sourceCounts: {
+        testCases: input2.preflight?.source.testCases ?? 0,
+        testCycles: input2.preflight?.source.testCycles ?? 0,
+        testExecutions: input2.preflight?.source.testExecutions ?? 0
+      }
+    },
+    entities,
+    totals,
+    requests: input2.requests,
+    error: input2.error
+  });
+}
+async function writeReport(path, report) {
+  await mkdir(dirname2(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(report, null, 2)}
+`);
+  await writeFile(path.replace(/\.json$/i, "") + ".md", migrationReportMarkdown(report));
+}
+
+// src/cli/migrate-command.ts
+function registerMigrateCommand(program2, setExitCode) {
+  program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)").option("--state <location>", "state store: a SQLite path, sqlite:PATH or postgres://\u2026 (default .ztoq/state.db)").addOption(
+    new Option("--mode <mode>", "full reads everything; incremental only what changed since the last complete run").choices(["full", "incremental"]).default("full")
+  ).option("--dry-run", "resolve every mapping against qTest and report; write nothing").option("--prune", "delete from qTest the test cases that no longer exist in Zephyr").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").action(async (flags) => {
+    const config2 = await loadConfig({
+      ...flags.config && { path: flags.config },
+      overrides: { ...flags.state && { state: flags.state } }
+    });
+    const log = createLogger({ component: "migrate" });
+    const { report, exitCode } = await migrate2({
+      config: config2,
+      mode: flags.mode,
+      dryRun: Boolean(flags.dryRun),
+      prune: Boolean(flags.prune),
+      reportPath: flags.report ?? join(config2.report.dir, "migration-report.json"),
+      log
+    });
+    process.stdout.write(`${migrationReportMarkdown(report)}
+`);
+    if (report.error)
+      process.stderr.write(`ztoq: stopped before the end: ${report.error} (re-run the same command to resume)
+`);
+    setExitCode(exitCode);
+  });
+}
+
+// src/cli/mock-command.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/mock/start.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+
+// src/mock/random.ts
+var SeededRandom = class _SeededRandom {
+  #state;
+  constructor(seed) {
+    this.#state = seed >>> 0 || 2654435769;
+  }
+  /** A float in [0, 1). */
+  next() {
+    this.#state = this.#state + 1831565813 >>> 0;
+    let t = this.#state;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  }
+  /** An integer in [min, max], both inclusive. */
+  int(min, max) {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  chance(probability) {
+    return this.next() < probability;
+  }
+  pick(items) {
+    if (items.length === 0) throw new RangeError("pick from an empty list");
+    return items[Math.floor(this.next() * items.length)];
+  }
+  /** A few distinct items, in their original order. */
+  sample(items, count) {
+    const chosen = /* @__PURE__ */ new Set();
+    const wanted = Math.min(count, items.length);
+    while (chosen.size < wanted) chosen.add(Math.floor(this.next() * items.length));
+    return [...chosen].sort((a, b) => a - b).map((i) => items[i]);
+  }
+  /** An independent stream, so that adding draws in one place does not shift another. */
+  fork(label) {
+    let h = this.#state ^ 2166136261;
+    for (const ch of label) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+    return new _SeededRandom(h >>> 0);
+  }
+};
+
+// src/mock/dataset/text.ts
+var verbs = ["Verify", "Check", "Ensure", "Validate", "Confirm", "Test", "Open", "Submit", "Reject", "Export"];
+var objects = [
+  "login form",
+  "password reset",
+  "shopping cart",
+  "invoice PDF",
+  "search results",
+  "user profile",
+  "payment gateway",
+  "audit log",
+  "session timeout",
+  "two-factor prompt",
+  "CSV import",
+  "dashboard widget",
+  "notification email",
+  "API rate limit",
+  "dark mode toggle"
+];
+var qualifiers = [
+  "with valid data",
+  "with an expired token",
+  "on a slow network",
+  "after a page reload",
+  "as a read-only user",
+  "with 10,000 rows",
+  "in Safari",
+  "with an empty payload",
+  "under concurrent edits",
+  "with the keyboard only"
+];
+var foreign = [
+  "\xDCberpr\xFCfung der W\xE4hrung (\u20AC)",
+  "V\xE9rifier l'acc\xE8s \xAB invit\xE9 \xBB",
+  "\u30ED\u30B0\u30A4\u30F3\u753B\u9762\u3092\u78BA\u8A8D\u3059\u308B",
+  "\u68C0\u67E5\u8D2D\u7269\u8F66\u603B\u989D",
+  "\u0627\u0644\u062A\u062D\u0642\u0642 \u0645\u0646 \u062A\u0633\u062C\u064A\u0644 \u0627\u0644\u062F\u062E\u0648\u0644",
+  "\u041F\u0440\u043E\u0432\u0435\u0440\u043A\u0430 \u043E\u0442\u0447\u0451\u0442\u0430",
+  "A\xE7\xE3o conclu\xEDda com \xEAxito \u2705",
+  "\xC9moji handling \u{1F680}\u{1F525} in titles",
+  `Quotes "double" and 'single' & <angle>`,
+  "Backslash \\ and percent % and hash #"
+];
+function sentence(random) {
+  return `${random.pick(verbs)} ${random.pick(objects)} ${random.pick(qualifiers)}`;
+}
+function title(random) {
+  return random.chance(0.12) ? `${random.pick(foreign)} \u2014 ${sentence(random)}` : sentence(random);
+}
+function richText(random) {
+  const roll = random.next();
+  if (roll < 0.3) return sentence(random);
+  if (roll < 0.55) return `${sentence(random)}.<br>${sentence(random)}.`;
+  if (roll < 0.75) {
+    return `<p><strong>${sentence(random)}</strong></p><ul><li>${sentence(random)}</li><li>${random.pick(foreign)}</li></ul>`;
+  }
+  if (roll < 0.9) {
+    return `See <a href="https://example.com/spec?id=${random.int(1, 999)}&amp;v=2">the spec</a> &amp; ${random.pick(foreign)}`;
+  }
+  return `${random.pick(foreign)}<br><em>${sentence(random)}</em> &lt;tag&gt; 5 &gt; 3`;
+}
+function testData(random) {
+  const roll = random.next();
+  if (roll < 0.45) return null;
+  if (roll < 0.8)
+    return `username = user${random.int(1, 99)}@example.com<br>password = ${random.pick(["hunter2", "P@ss w0rd!", "p\xE4ssw\xF6rd"])}`;
+  return `{"amount": ${random.int(1, 5e3) / 100}, "currency": "${random.pick(["EUR", "USD", "JPY"])}"}`;
+}
+function expected(random) {
+  return random.pick([
+    "The page shows a confirmation",
+    "An error message names the invalid field",
+    "The record is saved and listed first",
+    "Nothing changes; the request is rejected with 403",
+    "The download starts within 2 seconds",
+    "Le total affich\xE9 est correct (TVA incluse)",
+    "\u7D50\u679C\u304C\u8868\u793A\u3055\u308C\u308B",
+    "<b>Success</b> banner is visible<br>and dismissible"
+  ]);
+}
+var bddScript = (random) => [
+  `Feature: ${sentence(random)}`,
+  "",
+  `  Scenario: ${sentence(random)}`,
+  `    Given the user is on the ${random.pick(objects)} page`,
+  `    When they ${random.pick(verbs).toLowerCase()} the ${random.pick(objects)}`,
+  `    Then ${expected(random).toLowerCase()}`,
+  "",
+  "  Scenario Outline: parameterised",
+  "    Given a <role> account",
+  "    Then access is <result>",
+  "    Examples:",
+  "      | role   | result  |",
+  "      | admin  | granted |",
+  "      | viewer | denied  |"
+].join("\n");
+var plainScript = (random) => `1. ${sentence(random)}
+2. ${sentence(random)}
+3. ${expected(random)}
+
+Note: ${random.pick(foreign)}`;
+
+// src/mock/dataset/generate.ts
+var PROJECT_ID = 10005;
+var EPOCH = Date.UTC(2025, 0, 6, 9, 0, 0);
+var HOUR = 36e5;
+function generateProject(options) {
+  const random = new SeededRandom(options.seed ?? 1);
+  const key = options.projectKey ?? "DEMO";
+  const base = options.baseUrl ?? "https://api.zephyrscale.smartbear.com/v2";
+  const count = Math.max(1, Math.round(options.testCases));
+  const project = { id: PROJECT_ID, jiraProjectId: 10100, key, enabled: true };
+  const projectRef = { id: PROJECT_ID, self: `${base}/projects/${PROJECT_ID}` };
+  const ref = (collection, id3) => ({ id: id3, self: `${base}/${collection}/${id3}` });
+  const users = Array.from({ length: 8 }, (_, i) => `5b10a2844c20165700ede2${(i + 10).toString(16).padStart(2, "0")}`);
+  const owner = (r) => r.chance(0.8) ? ((id3) => ({ self: `https://example.atlassian.net/rest/api/2/user?accountId=${id3}`, accountId: id3 }))(
+    r.pick(users)
+  ) : null;
+  const statuses = [];
+  const statusTypes = {};
+  const addStatus = (type, name, color, extra = {}) => {
+    const id3 = 1e4 + statuses.length;
+    statuses.push({
+      id: id3,
+      project: projectRef,
+      name,
+      description: null,
+      index: statuses.filter((s) => statusTypes[String(s.id)] === type).length,
+      color,
+      archived: extra.archived ?? false,
+      default: extra.default ?? false
+    });
+    statusTypes[String(id3)] = type;
+    return id3;
+  };
+  const caseStatuses = [
+    addStatus("TEST_CASE", "Draft", "#cccccc", { default: true }),
+    addStatus("TEST_CASE", "Approved", "#00ff00"),
+    addStatus("TEST_CASE", "Deprecated", "#ff0000")
+  ];
+  addStatus("TEST_CASE", "Legacy Review", "#999999", { archived: true });
+  const cycleStatuses = [
+    addStatus("TEST_CYCLE", "Not Executed", "#cccccc", { default: true }),
+    addStatus("TEST_CYCLE", "In Progress", "#ffff00"),
+    addStatus("TEST_CYCLE", "Done", "#00ff00")
+  ];
+  const notExecuted = addStatus("TEST_EXECUTION", "Not Executed", "#cccccc", { default: true });
+  const executionStatuses2 = [
+    addStatus("TEST_EXECUTION", "In Progress", "#ffff00"),
+    addStatus("TEST_EXECUTION", "Pass", "#00ff00"),
+    addStatus("TEST_EXECUTION", "Fail", "#ff0000"),
+    addStatus("TEST_EXECUTION", "Blocked", "#4444ff")
+  ];
+  const stepStatuses = [notExecuted, ...executionStatuses2];
+  const priorities = ["Critical", "High", "Normal", "Low"].map((name, index2) => ({
+    id: 1 + index2,
+    project: projectRef,
+    name,
+    description: `${name} priority`,
+    index: index2,
+    color: ["#ff0000", "#ff8800", "#0088ff", "#888888"][index2],
+    default: name === "Normal"
+  }));
+  const environments = ["Chrome", "Firefox", "Safari", "iOS 18"].map((name, index2) => ({
+    id: 1 + index2,
+    project: projectRef,
+    name,
+    description: `${name} test environment`,
+    index: index2,
+    archived: false
+  }));
+  const folders = [];
+  const folderNames = ["Authentication", "Checkout", "Reporting", "Admin", "Mobile", "API", "Billing", "Search"];
+  const addFolder = (type, parentId, name) => {
+    const id3 = 1e5 + folders.length + 1;
+    const siblings = folders.filter((f) => f.parentId === parentId && f.folderType === type).length;
+    folders.push({ id: id3, parentId, name, index: siblings, folderType: type, project: projectRef });
+    return id3;
+  };
+  const folderRandom = random.fork("folders");
+  const caseFolderCount = Math.max(4, Math.round(count / 15));
+  const caseFolders = [];
+  for (let i = 0; i < caseFolderCount; i++) {
+    const parent = i < 3 || caseFolders.length === 0 || folderRandom.chance(0.3) ? null : folderRandom.pick(caseFolders);
+    const name = `${folderRandom.pick(folderNames)} ${i + 1}${folderRandom.chance(0.1) ? " \u2013 Gr\xF6\xDFe & \xAB\xDCbersicht\xBB" : ""}`;
+    caseFolders.push(addFolder("TEST_CASE", parent, name));
+  }
+  let deepParent = null;
+  for (let depth = 1; depth <= 7; depth++) deepParent = addFolder("TEST_CASE", deepParent, `Level ${depth}`);
+  caseFolders.push(deepParent);
+  const emptyParent = addFolder("TEST_CASE", null, "Empty area");
+  addFolder("TEST_CASE", emptyParent, "Nothing here yet");
+  const cycleFolders = [];
+  for (let i = 0; i < Math.max(2, Math.round(count / 200)); i++) {
+    const parent = cycleFolders.length > 0 && folderRandom.chance(0.4) ? folderRandom.pick(cycleFolders) : null;
+    cycleFolders.push(addFolder("TEST_CYCLE", parent, `Release ${2025 + Math.floor(i / 4)}.${i % 4 + 1}`));
+  }
+  addFolder("TEST_CYCLE", null, "Archive (empty)");
+  const testCases = [];
+  const testSteps = {};
+  const testScripts = {};
+  const categories = ["Functional", "Security", "Performance", "Usability"];
+  const platforms = ["Web", "Android", "iOS", "Desktop"];
+  let stepId = 1;
+  let scriptId = 1;
+  const callable = [];
+  for (let i = 1; i <= count; i++) {
+    const r = random.fork(`case-${i}`);
+    const caseKey = `${key}-T${i}`;
+    const id3 = 1e3 + i;
+    testCases.push({
+      id: id3,
+      key: caseKey,
+      name: title(r).slice(0, 255),
+      project: projectRef,
+      createdOn: toZephyrDateTime(EPOCH + i * HOUR),
+      objective: r.chance(0.85) ? richText(r) : null,
+      precondition: r.chance(0.6) ? richText(r) : null,
+      estimatedTime: r.chance(0.7) ? r.int(1, 120) * 6e4 : null,
+      labels: r.sample(["Regression", "Smoke", "Automated", "Performance", "UI", "API", "Flaky"], r.int(0, 3)),
+      component: r.chance(0.5) ? jiraRef("component", 1e4 + r.int(1, 5)) : null,
+      priority: ref("priorities", r.pick(priorities).id),
+      status: ref("statuses", r.pick(caseStatuses)),
+      folder: r.chance(0.92) ? ref("folders", r.pick(caseFolders)) : null,
+      owner: owner(r),
+      testScript: { self: `${base}/testcases/${caseKey}/testscript` },
+      customFields: {
+        "Build Number": r.chance(0.8) ? r.int(1, 500) : null,
+        "Release Date": r.chance(0.7) ? `2025-${pad(r.int(1, 12))}-${pad(r.int(1, 28))}` : null,
+        "Pre-Condition(s)": r.chance(0.5) ? `${sentence(r)}. <br> ${sentence(r)}.` : null,
+        Implemented: r.chance(0.5),
+        Category: r.chance(0.9) ? r.pick(categories) : null,
+        Platforms: r.sample(platforms, r.int(0, 3)),
+        Reviewer: r.chance(0.6) ? r.pick(users) : null,
+        "Effort (days)": r.chance(0.5) ? r.int(1, 40) / 4 : null
+      },
+      links: {
+        self: `${base}/testcases/${caseKey}/links`,
+        issues: Array.from({ length: r.int(0, 2) }, (_, n) => ({
+          self: `${base}/links/${id3 * 10 + n}`,
+          ...((issueId) => ({ issueId, target: jiraRef("issue", issueId).self }))(2e4 + r.int(1, 300)),
+          id: id3 * 10 + n,
+          type: r.pick(["COVERAGE", "BLOCKS", "RELATED"])
+        })),
+        webLinks: r.chance(0.2) ? [
+          {
+            self: `${base}/links/${id3 * 10 + 5}`,
+            description: "Design doc",
+            url: `https://wiki.example.com/page/${i}`,
+            id: id3 * 10 + 5,
+            type: "RELATED"
+          }
+        ] : []
+      }
+    });
+    const roll = r.next();
+    if (roll < 0.05) {
+      testScripts[caseKey] = { id: scriptId++, type: "plain", text: plainScript(r) };
+      continue;
+    }
+    if (roll < 0.1) {
+      testScripts[caseKey] = { id: scriptId++, type: "bdd", text: bddScript(r) };
+      continue;
+    }
+    const size = roll < 0.14 ? r.int(101, 150) : roll < 0.24 ? r.int(13, 60) : roll < 0.3 ? 0 : r.int(1, 12);
+    const steps = [];
+    for (let n = 0; n < size; n++) {
+      if (callable.length > 0 && r.chance(0.06)) {
+        const target = r.pick(callable);
+        steps.push({
+          id: stepId++,
+          testCase: {
+            self: `${base}/testcases/${target}/teststeps`,
+            testCaseKey: target,
+            parameters: r.chance(0.5) ? [
+              { name: "username", type: "DEFAULT_VALUE", value: `user${r.int(1, 9)}@example.com` },
+              { name: "locale", type: "MANUAL_INPUT", value: r.pick(["en-GB", "de-DE", "ja-JP"]) }
+            ] : []
+          }
+        });
+        continue;
+      }
+      steps.push({
+        id: stepId++,
+        inline: {
+          description: richText(r),
+          testData: testData(r),
+          expectedResult: expected(r),
+          customFields: {},
+          reflectRef: null
+        }
+      });
+    }
+    testSteps[caseKey] = steps;
+    if (size > 0 && size <= 12 && steps.every((s) => s.inline)) callable.push(caseKey);
+  }
+  const testCycles = [];
+  const testExecutions = [];
+  const testExecutionSteps = {};
+  let executionStepId = 1;
+  const cycleCount = Math.max(2, Math.round(count / 25));
+  const addExecution = (r, testCase, cycle, when) => {
+    const n = testExecutions.length + 1;
+    const id3 = 5e4 + n;
+    const status = r.pick(executionStatuses2);
+    testExecutions.push({
+      id: id3,
+      key: `${key}-E${n}`,
+      project: projectRef,
+      testCase: { id: testCase.id, self: `${base}/testcases/${testCase.key}/versions/1` },
+      environment: r.chance(0.75) ? ref("environments", r.pick(environments).id) : null,
+      jiraProjectVersion: cycle?.jiraProjectVersion ?? null,
+      testExecutionStatus: ref("statuses", status),
+      actualEndDate: toZephyrDateTime(when),
+      estimatedTime: testCase.estimatedTime ?? null,
+      executionTime: r.chance(0.8) ? r.int(5, 3600) * 1e3 : null,
+      executedById: r.chance(0.9) ? r.pick(users) : null,
+      assignedToId: r.chance(0.5) ? r.pick(users) : null,
+      comment: r.chance(0.4) ? richText(r) : null,
+      automated: false,
+      testCycle: cycle ? ref("testcycles", cycle.id) : null,
+      customFields: {},
+      links: { self: `${base}/testexecutions/${id3}/links`, issues: [] }
+    });
+    const inline = (testSteps[testCase.key] ?? []).flatMap((s) => s.inline ? [s.inline] : []);
+    testExecutionSteps[String(id3)] = inline.map((step) => ({
+      id: executionStepId++,
+      inline: {
+        description: step.description ?? null,
+        testData: step.testData ?? null,
+        expectedResult: step.expectedResult ?? null,
+        actualResult: r.chance(0.5) ? expected(r) : null,
+        testDataRowNumber: null,
+        reflectRef: null,
+        status: ref("statuses", r.pick(stepStatuses))
+      }
+    }));
+  };
+  for (let c = 1; c <= cycleCount; c++) {
+    const r = random.fork(`cycle-${c}`);
+    const start = EPOCH + (count + c * 24) * HOUR;
+    const cycle = {
+      id: 2e4 + c,
+      key: `${key}-R${c}`,
+      name: `${r.pick(["Sprint", "Regression", "Release", "Smoke"])} ${c}${r.chance(0.1) ? " \u2014 n\xE4chtlich \u{1F319}" : ""}`,
+      project: projectRef,
+      jiraProjectVersion: r.chance(0.5) ? jiraRef("version", 1e4 + r.int(1, 6)) : null,
+      status: ref("statuses", r.pick(cycleStatuses)),
+      folder: c === 1 ? null : r.chance(0.8) ? ref("folders", r.pick(cycleFolders)) : null,
+      description: r.chance(0.7) ? richText(r) : null,
+      plannedStartDate: toZephyrDateTime(start),
+      plannedEndDate: toZephyrDateTime(start + r.int(2, 14) * 24 * HOUR),
+      owner: owner(r),
+      customFields: { "Sprint Goal": r.chance(0.5) ? sentence(r) : null },
+      links: { self: `${base}/testcycles/${2e4 + c}/links`, issues: [], webLinks: [], testPlans: [] }
+    };
+    testCycles.push(cycle);
+    const members2 = r.sample(testCases, Math.min(testCases.length, r.int(5, 40)));
+    for (const testCase of members2) {
+      const runs = r.chance(0.12) ? r.int(2, 3) : 1;
+      for (let k = 0; k < runs; k++) addExecution(r, testCase, cycle, start + (k + 1) * r.int(1, 20) * HOUR);
+    }
+  }
+  const looseRandom = random.fork("executions-outside-cycles");
+  for (let n = 0; n < Math.max(2, Math.round(count / 50)); n++) {
+    addExecution(looseRandom, looseRandom.pick(testCases), null, EPOCH + (count + n) * HOUR);
+  }
+  return {
+    project,
+    folders,
+    statuses,
+    priorities,
+    environments,
+    testCases,
+    testCycles,
+    testExecutions,
+    testSteps,
+    testScripts,
+    testExecutionSteps,
+    statusTypes
+  };
+}
+function jiraRef(kind, id3) {
+  return { id: id3, self: `https://example.atlassian.net/rest/api/2/${kind}/${id3}` };
+}
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+// node_modules/@hono/node-server/dist/constants-BLSFu_RU.mjs
+var X_ALREADY_SENT = "x-hono-already-sent";
+
+// node_modules/@hono/node-server/dist/index.mjs
+import { STATUS_CODES, ServerResponse, createServer } from "node:http";
+import { Http2ServerRequest, constants } from "node:http2";
+import { Readable } from "node:stream";
+
+// node_modules/hono/dist/helper/websocket/index.js
+var defineWebSocketHelper = (handler) => {
+  return ((...args) => {
+    if (typeof args[0] === "function") {
+      const [createEvents, options] = args;
+      return async function upgradeWebSocket2(c, next) {
+        const result = await handler(c, await createEvents(c), options);
+        if (result) return result;
+        await next();
+      };
+    } else {
+      const [c, events, options] = args;
+      return (async () => {
+        const upgraded = await handler(c, events, options);
+        if (!upgraded) throw new Error("Failed to upgrade WebSocket");
+        return upgraded;
+      })();
+    }
+  });
+};
+
+// node_modules/@hono/node-server/dist/index.mjs
+var RequestError = class extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "RequestError";
+  }
+};
+var nonJoinedHeaders = /* @__PURE__ */ new Set([
+  "age",
+  "authorization",
+  "content-length",
+  "content-type",
+  "etag",
+  "expires",
+  "from",
+  "host",
+  "if-modified-since",
+  "if-unmodified-since",
+  "last-modified",
+  "location",
+  "max-forwards",
+  "proxy-authorization",
+  "referer",
+  "retry-after",
+  "server",
+  "user-agent"
+]);
+var validHeaderName = /^[!#$%&'*+\-.^_`|~\dA-Za-z]+$/;
+var isHttpWhitespace = (code) => code === 9 || code === 10 || code === 13 || code === 32;
+var normalizeHeaderValue = (value) => {
+  if (!isHttpWhitespace(value.charCodeAt(0)) && !isHttpWhitespace(value.charCodeAt(value.length - 1))) return value;
+  let start = 0;
+  let end = value.length;
+  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++;
+  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
+};
+var forbiddenHeaderValue = /[\0\r\n]/;
+var GlobalHeaders = globalThis.Headers;
+var materializeHeaders = (rawHeaders, HeadersCtor = GlobalHeaders) => {
+  const headers = new HeadersCtor();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (!name.startsWith(":")) headers.append(name, rawHeaders[i + 1]);
+  }
+  return headers;
+};
+var RequestHeaders = class {
+  #incoming;
+  #rawHeaders;
+  #headers;
+  #invalidValue;
+  constructor(incoming) {
+    this.#incoming = incoming;
+    if (incoming instanceof Http2ServerRequest) this.#rawHeaders = incoming.rawHeaders.slice();
+  }
+  get #lazyRawHeaders() {
+    return this.#rawHeaders ??= this.#incoming.rawHeaders.slice();
+  }
+  get #native() {
+    if (!this.#headers) {
+      this.#headers = materializeHeaders(this.#lazyRawHeaders);
+      this.#rawHeaders = void 0;
+    }
+    return this.#headers;
+  }
+  #normalizedName(name) {
+    if (typeof name !== "string") return;
+    if (!validHeaderName.test(name)) throw new TypeError(`Invalid header name: ${name}`);
+    return name.toLowerCase();
+  }
+  #lookupHttp1(lowerName) {
+    const headers = this.#incoming instanceof Http2ServerRequest ? void 0 : this.#incoming.headers;
+    if (!headers || nonJoinedHeaders.has(lowerName) || lowerName === "set-cookie" || lowerName === "__proto__") return;
+    if (!Object.hasOwn(headers, lowerName)) return null;
+    const rawValue = headers[lowerName];
+    if (typeof rawValue === "string") {
+      const value = normalizeHeaderValue(rawValue);
+      return forbiddenHeaderValue.test(value) ? void 0 : value;
+    }
+  }
+  #lookup(rawHeaders, lowerName) {
+    const separator = lowerName === "cookie" ? "; " : ", ";
+    let value = null;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const rawName = rawHeaders[i];
+      if (rawName.length === lowerName.length && rawName.toLowerCase() === lowerName) {
+        const rawValue = normalizeHeaderValue(rawHeaders[i + 1]);
+        if (forbiddenHeaderValue.test(rawValue)) {
+          this.#invalidValue = true;
+          return;
+        }
+        value = value === null ? rawValue : value + separator + rawValue;
+      }
+    }
+    return value;
+  }
+  append(name, value) {
+    this.#native.append(name, value);
+  }
+  delete(name) {
+    this.#native.delete(name);
+  }
+  get(name) {
+    const lowerName = this.#normalizedName(name);
+    if (lowerName && !this.#headers && !this.#invalidValue) {
+      const http1Value = this.#lookupHttp1(lowerName);
+      if (http1Value !== void 0) return http1Value;
+      const value = this.#lookup(this.#lazyRawHeaders, lowerName);
+      if (value !== void 0) return value;
+    }
+    return this.#native.get(name);
+  }
+  has(name) {
+    const lowerName = this.#normalizedName(name);
+    if (lowerName && !this.#headers && !this.#invalidValue) {
+      const http1Value = this.#lookupHttp1(lowerName);
+      if (http1Value !== void 0) return http1Value !== null;
+      const value = this.#lookup(this.#lazyRawHeaders, lowerName);
+      if (value !== void 0) return value !== null;
+    }
+    return this.#native.has(name);
+  }
+  set(name, value) {
+    this.#native.set(name, value);
+  }
+  getSetCookie() {
+    return this.#native.getSetCookie();
+  }
+  keys() {
+    return this.#native.keys();
+  }
+  values() {
+    return this.#native.values();
+  }
+  entries() {
+    return this.#native.entries();
+  }
+  forEach(callback, thisArg) {
+    this.#native.forEach((value, key) => {
+      callback.call(thisArg, value, key, this);
+    });
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+};
+Object.defineProperty(RequestHeaders.prototype, /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom"), { value: function(depth, options, inspectFn) {
+  return `Headers (lightweight) ${inspectFn(Object.fromEntries(this), {
+    ...options,
+    depth: depth == null ? null : depth - 1
+  })}`;
+} });
+Object.setPrototypeOf(RequestHeaders.prototype, GlobalHeaders.prototype);
+var newHeadersFromIncoming = (incoming) => globalThis.Headers === GlobalHeaders ? new RequestHeaders(incoming) : materializeHeaders(incoming.rawHeaders, globalThis.Headers);
+var reValidRequestUrl = /^\/[!#$&-;=?-\[\]_a-z~]*$/;
+var reDotSegment = /\/\.\.?(?:[/?#]|$)/;
+var reValidHost = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+var validateRequestTarget = (target) => {
+  const backslash = target.indexOf("\\");
+  if (backslash !== -1) {
+    const query = target.indexOf("?");
+    if (query === -1 || backslash < query) throw new RequestError("Backslash in request path");
+  }
+};
+var buildUrl = (scheme, host, incomingUrl) => {
+  const url2 = `${scheme}://${host}${incomingUrl}`;
+  if (!reValidHost.test(host)) {
+    validateRequestTarget(incomingUrl);
+    const urlObj = new URL(url2);
+    if (urlObj.hostname.length !== host.length && urlObj.hostname !== (host.includes(":") ? host.replace(/:\d+$/, "") : host).toLowerCase()) throw new RequestError("Invalid host header");
+    return urlObj.href;
+  } else if (incomingUrl.length === 0) return url2 + "/";
+  else {
+    if (incomingUrl.charCodeAt(0) !== 47) throw new RequestError("Invalid URL");
+    if (!reValidRequestUrl.test(incomingUrl) || reDotSegment.test(incomingUrl)) {
+      validateRequestTarget(incomingUrl);
+      return new URL(url2).href;
+    }
+    return url2;
+  }
+};
+var toRequestError = (e) => {
+  if (e instanceof RequestError) return e;
+  return new RequestError(e.message, { cause: e });
+};
+var GlobalRequest = global.Request;
+var Request$1 = class extends GlobalRequest {
+  constructor(input2, options) {
+    if (typeof input2 === "object" && getRequestCache in input2) {
+      const hasReplacementBody = options !== void 0 && "body" in options && options.body != null;
+      if (input2[bodyConsumedDirectlyKey] && !hasReplacementBody) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
+      input2 = input2[getRequestCache]();
+    }
+    if (typeof options?.body?.getReader !== "undefined") options.duplex ??= "half";
+    super(input2, options);
+  }
+};
+var wrapBodyStream = /* @__PURE__ */ Symbol("wrapBodyStream");
+var byteExactEncodings = /* @__PURE__ */ new Set([
+  "latin1",
+  "binary",
+  "hex",
+  "base64",
+  "base64url"
+]);
+var isByteExactEncoding = (encoding) => encoding === null || byteExactEncodings.has(encoding);
+var bodyBufferedBeforeDisconnectKey = /* @__PURE__ */ Symbol("bodyBufferedBeforeDisconnect");
+var bodyBufferedLengthBeforeDisconnectKey = /* @__PURE__ */ Symbol("bodyBufferedLengthBeforeDisconnect");
+var toBufferChunk = (chunk, encoding) => Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding ?? "utf8");
+var isRecoverableDisconnectedIncoming = (incoming) => !(incoming instanceof Http2ServerRequest) && !!incoming.complete && !!incoming.readableAborted && typeof incoming.read === "function" && isByteExactEncoding(incoming.readableEncoding);
+var recordBodyBufferedBeforeDisconnect = (incoming) => {
+  if (incoming.readableDidRead || !isRecoverableDisconnectedIncoming(incoming)) return;
+  const incomingWithRecovery = incoming;
+  incomingWithRecovery[bodyBufferedLengthBeforeDisconnectKey] ??= incoming.readableLength;
+};
+var readBodyBufferedBeforeDisconnect = (incoming, chunks) => {
+  if (incoming.readableDidRead && !chunks || !isRecoverableDisconnectedIncoming(incoming)) return;
+  const incomingWithRecovery = incoming;
+  if (incomingWithRecovery[bodyBufferedBeforeDisconnectKey] !== void 0) return incomingWithRecovery[bodyBufferedBeforeDisconnectKey];
+  let result;
+  const errored = incoming.errored;
+  if (errored && errored.code !== "ECONNRESET") result = errored;
+  else if (incomingWithRecovery[bodyBufferedLengthBeforeDisconnectKey] !== void 0 && incoming.readableLength !== incomingWithRecovery[bodyBufferedLengthBeforeDisconnectKey]) result = newBodyUnusableError();
+  else {
+    const bodyChunks = chunks ?? [];
+    const chunk = incoming.read();
+    if (chunk !== null) bodyChunks.push(toBufferChunk(chunk, incoming.readableEncoding));
+    const buffer = bodyChunks.length === 1 ? bodyChunks[0] : Buffer.concat(bodyChunks);
+    result = buffer;
+    const contentLength = incoming.headers["content-length"];
+    if (typeof contentLength === "string" && /^\d+$/.test(contentLength)) {
+      const expectedLength = Number(contentLength);
+      if (Number.isSafeInteger(expectedLength) && buffer.length !== expectedLength) result = newBodyUnusableError();
+    }
+  }
+  incomingWithRecovery[bodyBufferedBeforeDisconnectKey] = result;
+  return result;
+};
+var enqueueBufferedBody = (controller, buffered) => {
+  if (buffered instanceof Error) {
+    controller.error(buffered);
+    return;
+  }
+  if (buffered.length > 0) controller.enqueue(buffered);
+  controller.close();
+};
+var newRequestFromIncoming = (method, url2, headers, incoming, abortController) => {
+  const init = {
+    method,
+    headers,
+    signal: abortController.signal
+  };
+  if (method === "TRACE") {
+    init.method = "GET";
+    const req = new Request$1(url2, init);
+    Object.defineProperty(req, "method", { get() {
+      return "TRACE";
+    } });
+    return req;
+  }
+  if (!(method === "GET" || method === "HEAD")) if ("rawBody" in incoming && incoming.rawBody instanceof Buffer) init.body = new ReadableStream({ start(controller) {
+    controller.enqueue(incoming.rawBody);
+    controller.close();
+  } });
+  else if (incoming[wrapBodyStream]) {
+    let reader;
+    init.body = new ReadableStream({ async pull(controller) {
+      try {
+        if (!reader) {
+          const buffered = readBodyBufferedBeforeDisconnect(incoming);
+          if (buffered !== void 0) {
+            enqueueBufferedBody(controller, buffered);
+            return;
+          }
+        }
+        reader ||= Readable.toWeb(incoming).getReader();
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error62) {
+        controller.error(error62);
+      }
+    } });
+  } else {
+    const buffered = readBodyBufferedBeforeDisconnect(incoming);
+    if (buffered !== void 0) init.body = new ReadableStream({ start(controller) {
+      enqueueBufferedBody(controller, buffered);
+    } });
+    else init.body = Readable.toWeb(incoming);
+  }
+  return new Request$1(url2, init);
+};
+var getRequestCache = /* @__PURE__ */ Symbol("getRequestCache");
+var requestCache = /* @__PURE__ */ Symbol("requestCache");
+var incomingKey = /* @__PURE__ */ Symbol("incomingKey");
+var urlKey = /* @__PURE__ */ Symbol("urlKey");
+var methodKey = /* @__PURE__ */ Symbol("methodKey");
+var headersKey = /* @__PURE__ */ Symbol("headersKey");
+var abortControllerKey = /* @__PURE__ */ Symbol("abortControllerKey");
+var getAbortController = /* @__PURE__ */ Symbol("getAbortController");
+var abortRequest = /* @__PURE__ */ Symbol("abortRequest");
+var bodyBufferKey = /* @__PURE__ */ Symbol("bodyBuffer");
+var bodyReadPromiseKey = /* @__PURE__ */ Symbol("bodyReadPromise");
+var bodyConsumedDirectlyKey = /* @__PURE__ */ Symbol("bodyConsumedDirectly");
+var bodyLockReaderKey = /* @__PURE__ */ Symbol("bodyLockReader");
+var abortReasonKey = /* @__PURE__ */ Symbol("abortReason");
+var newBodyUnusableError = () => {
+  return /* @__PURE__ */ new TypeError("Body is unusable");
+};
+var rejectBodyUnusable = () => {
+  return Promise.reject(newBodyUnusableError());
+};
+var textDecoder = new TextDecoder();
+var consumeBodyDirectOnce = (request) => {
+  if (request[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
+  request[bodyConsumedDirectlyKey] = true;
+};
+var toArrayBuffer = (buf) => {
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+};
+var contentType = (request) => {
+  return (request[headersKey] ||= newHeadersFromIncoming(request[incomingKey])).get("content-type") || "";
+};
+var methodTokenRegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+var normalizeIncomingMethod = (method) => {
+  if (typeof method !== "string" || method.length === 0) return "GET";
+  switch (method) {
+    case "DELETE":
+    case "GET":
+    case "HEAD":
+    case "OPTIONS":
+    case "PATCH":
+    case "POST":
+    case "PUT":
+    case "QUERY":
+      return method;
+  }
+  const upper = method.toUpperCase();
+  switch (upper) {
+    case "DELETE":
+    case "GET":
+    case "HEAD":
+    case "OPTIONS":
+    case "POST":
+    case "PUT":
+      return upper;
+    default:
+      return method;
+  }
+};
+var validateDirectReadMethod = (method) => {
+  if (!methodTokenRegExp.test(method)) return /* @__PURE__ */ new TypeError(`'${method}' is not a valid HTTP method.`);
+  const normalized = method.toUpperCase();
+  if (normalized === "CONNECT" || normalized === "TRACK" || normalized === "TRACE" && method !== "TRACE") return /* @__PURE__ */ new TypeError(`'${method}' HTTP method is unsupported.`);
+};
+var readBodyWithFastPath = (request, method, fromBuffer) => {
+  if (request[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
+  const methodName = request.method;
+  if (methodName === "GET" || methodName === "HEAD") return request[getRequestCache]()[method]();
+  const methodValidationError = validateDirectReadMethod(methodName);
+  if (methodValidationError) return Promise.reject(methodValidationError);
+  if (request[requestCache]) {
+    if (methodName !== "TRACE") return request[requestCache][method]();
+  }
+  const alreadyUsedError = consumeBodyDirectOnce(request);
+  if (alreadyUsedError) return alreadyUsedError;
+  const raw2 = readRawBodyIfAvailable(request);
+  if (raw2) {
+    const result = Promise.resolve(fromBuffer(raw2, request));
+    request[bodyBufferKey] = void 0;
+    return result;
+  }
+  return readBodyDirect(request).then((buf) => {
+    const result = fromBuffer(buf, request);
+    request[bodyBufferKey] = void 0;
+    return result;
+  });
+};
+var readRawBodyIfAvailable = (request) => {
+  const incoming = request[incomingKey];
+  if ("rawBody" in incoming && incoming.rawBody instanceof Buffer) return incoming.rawBody;
+};
+var normalizeAbortError = (request, incoming) => {
+  if (incoming.errored) return incoming.errored;
+  const reason = request[abortReasonKey];
+  if (reason !== void 0) return reason instanceof Error ? reason : new Error(String(reason));
+  return /* @__PURE__ */ new Error("Client connection prematurely closed.");
+};
+var readBodyDirect = (request) => {
+  if (request[bodyBufferKey]) return Promise.resolve(request[bodyBufferKey]);
+  if (request[bodyReadPromiseKey]) return request[bodyReadPromiseKey];
+  const incoming = request[incomingKey];
+  if (incoming.readableDidRead) return rejectBodyUnusable();
+  const buffered = readBodyBufferedBeforeDisconnect(incoming);
+  if (buffered !== void 0) {
+    if (buffered instanceof Error) return Promise.reject(buffered);
+    request[bodyBufferKey] = buffered;
+    return Promise.resolve(buffered);
+  }
+  const promise2 = new Promise((resolve2, reject) => {
+    const chunks = [];
+    let settled = false;
+    const finish = (callback) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      callback();
+    };
+    const recoverCompleteBodyAfterDisconnect = (error62) => {
+      const streamError = incoming.errored ?? error62;
+      if (!isRecoverableDisconnectedIncoming(incoming) || streamError && streamError.code !== "ECONNRESET") return false;
+      finish(() => {
+        const recovered = readBodyBufferedBeforeDisconnect(incoming, chunks);
+        if (recovered instanceof Error) reject(recovered);
+        else if (recovered === void 0) reject(error62 ?? normalizeAbortError(request, incoming));
+        else {
+          request[bodyBufferKey] = recovered;
+          resolve2(recovered);
+        }
+      });
+      return true;
+    };
+    const onData = (chunk) => {
+      chunks.push(toBufferChunk(chunk, incoming.readableEncoding));
+    };
+    const onEnd = () => {
+      finish(() => {
+        const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        request[bodyBufferKey] = buffer;
+        resolve2(buffer);
+      });
+    };
+    const onError = (error62) => {
+      if (recoverCompleteBodyAfterDisconnect(error62)) return;
+      finish(() => {
+        reject(error62);
+      });
+    };
+    const onClose = () => {
+      if (incoming.readableEnded) {
+        onEnd();
+        return;
+      }
+      if (recoverCompleteBodyAfterDisconnect()) return;
+      finish(() => {
+        reject(normalizeAbortError(request, incoming));
+      });
+    };
+    const cleanup = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+      incoming.off("close", onClose);
+      request[bodyReadPromiseKey] = void 0;
+    };
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+    incoming.on("close", onClose);
+    queueMicrotask(() => {
+      if (settled) return;
+      if (incoming.readableEnded) onEnd();
+      else if (incoming.errored) onError(incoming.errored);
+      else if (incoming.destroyed) onClose();
+    });
+  });
+  request[bodyReadPromiseKey] = promise2;
+  return promise2;
+};
+var requestPrototype = {
+  get method() {
+    return this[methodKey];
+  },
+  get url() {
+    return this[urlKey];
+  },
+  get headers() {
+    return this[headersKey] ||= newHeadersFromIncoming(this[incomingKey]);
+  },
+  [abortRequest](reason) {
+    if (this[abortReasonKey] === void 0) this[abortReasonKey] = reason;
+    const abortController = this[abortControllerKey];
+    if (abortController && !abortController.signal.aborted) abortController.abort(reason);
+  },
+  [getAbortController]() {
+    this[abortControllerKey] ||= new AbortController();
+    if (this[abortReasonKey] !== void 0 && !this[abortControllerKey].signal.aborted) this[abortControllerKey].abort(this[abortReasonKey]);
+    return this[abortControllerKey];
+  },
+  [getRequestCache]() {
+    const abortController = this[getAbortController]();
+    if (this[requestCache]) return this[requestCache];
+    const method = this.method;
+    if (this[bodyConsumedDirectlyKey] && !(method === "GET" || method === "HEAD")) {
+      this[bodyBufferKey] = void 0;
+      const init = {
+        method: method === "TRACE" ? "GET" : method,
+        headers: this.headers,
+        signal: abortController.signal
+      };
+      if (method !== "TRACE") {
+        init.body = new ReadableStream({ start(c) {
+          c.close();
+        } });
+        init.duplex = "half";
+      }
+      const req = new Request$1(this[urlKey], init);
+      if (method === "TRACE") Object.defineProperty(req, "method", { get() {
+        return "TRACE";
+      } });
+      return this[requestCache] = req;
+    }
+    return this[requestCache] = newRequestFromIncoming(this.method, this[urlKey], this.headers, this[incomingKey], abortController);
+  },
+  get body() {
+    if (!this[bodyConsumedDirectlyKey]) return this[getRequestCache]().body;
+    const request = this[getRequestCache]();
+    if (!this[bodyLockReaderKey] && request.body) this[bodyLockReaderKey] = request.body.getReader();
+    return request.body;
+  },
+  get bodyUsed() {
+    if (this[bodyConsumedDirectlyKey]) return true;
+    if (this[requestCache]) return this[requestCache].bodyUsed;
+    return false;
+  }
+};
+Object.defineProperty(requestPrototype, "signal", { get() {
+  return this[getAbortController]().signal;
+} });
+[
+  "cache",
+  "credentials",
+  "destination",
+  "duplex",
+  "integrity",
+  "mode",
+  "redirect",
+  "referrer",
+  "referrerPolicy",
+  "keepalive"
+].forEach((k) => {
+  Object.defineProperty(requestPrototype, k, { get() {
+    return this[getRequestCache]()[k];
+  } });
+});
+["clone", "formData"].forEach((k) => {
+  Object.defineProperty(requestPrototype, k, { value: function() {
+    if (this[bodyConsumedDirectlyKey]) {
+      if (k === "clone") throw newBodyUnusableError();
+      return rejectBodyUnusable();
+    }
+    return this[getRequestCache]()[k]();
+  } });
+});
+Object.defineProperty(requestPrototype, "text", { value: function() {
+  return readBodyWithFastPath(this, "text", (buf) => textDecoder.decode(buf));
+} });
+Object.defineProperty(requestPrototype, "arrayBuffer", { value: function() {
+  return readBodyWithFastPath(this, "arrayBuffer", (buf) => toArrayBuffer(buf));
+} });
+Object.defineProperty(requestPrototype, "blob", { value: function() {
+  return readBodyWithFastPath(this, "blob", (buf, request) => {
+    const type = contentType(request);
+    const init = type ? { headers: { "content-type": type } } : void 0;
+    return new Response(buf, init).blob();
+  });
+} });
+Object.defineProperty(requestPrototype, "json", { value: function() {
+  if (this[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
+  return this.text().then(JSON.parse);
+} });
+Object.defineProperty(requestPrototype, /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom"), { value: function(depth, options, inspectFn) {
+  return `Request (lightweight) ${inspectFn({
+    method: this.method,
+    url: this.url,
+    headers: this.headers,
+    nativeRequest: this[requestCache]
+  }, {
+    ...options,
+    depth: depth == null ? null : depth - 1
+  })}`;
+} });
+Object.setPrototypeOf(requestPrototype, Request$1.prototype);
+var newRequest = (incoming, defaultHostname) => {
+  const req = Object.create(requestPrototype);
+  req[incomingKey] = incoming;
+  req[methodKey] = normalizeIncomingMethod(incoming.method);
+  const incomingUrl = incoming.url || "";
+  if (incomingUrl[0] !== "/" && (incomingUrl.startsWith("http://") || incomingUrl.startsWith("https://"))) {
+    if (incoming instanceof Http2ServerRequest) throw new RequestError("Absolute URL for :path is not allowed in HTTP/2");
+    try {
+      validateRequestTarget(incomingUrl);
+      req[urlKey] = new URL(incomingUrl).href;
+    } catch (e) {
+      throw new RequestError("Invalid absolute URL", { cause: e });
+    }
+    return req;
+  }
+  const host = (incoming instanceof Http2ServerRequest ? incoming.authority : incoming.headers.host) || defaultHostname;
+  if (!host) throw new RequestError("Missing host header");
+  let scheme;
+  if (incoming instanceof Http2ServerRequest) {
+    scheme = incoming.scheme;
+    if (!(scheme === "http" || scheme === "https")) throw new RequestError("Unsupported scheme");
+  } else scheme = incoming.socket && incoming.socket.encrypted ? "https" : "http";
+  try {
+    req[urlKey] = buildUrl(scheme, host, incomingUrl);
+  } catch (e) {
+    if (e instanceof RequestError) throw e;
+    else throw new RequestError("Invalid URL", { cause: e });
+  }
+  return req;
+};
+var defaultContentType = "text/plain; charset=UTF-8";
+var responseCache = /* @__PURE__ */ Symbol("responseCache");
+var getResponseCache = /* @__PURE__ */ Symbol("getResponseCache");
+var cacheKey = /* @__PURE__ */ Symbol("cache");
+var GlobalResponse = global.Response;
+var Response$1 = class Response$12 {
+  #body;
+  #init;
+  [getResponseCache]() {
+    const cache = this[cacheKey];
+    const liveHeaders = cache && cache[2] instanceof Headers ? cache[2] : void 0;
+    delete this[cacheKey];
+    return this[responseCache] ||= new GlobalResponse(this.#body, liveHeaders ? {
+      status: this.#init?.status,
+      statusText: this.#init?.statusText,
+      headers: liveHeaders
+    } : this.#init);
+  }
+  constructor(body, init) {
+    let headers;
+    this.#body = body;
+    if (init instanceof GlobalResponse) {
+      const cachedGlobalResponse = init[responseCache];
+      if (cachedGlobalResponse) {
+        this.#init = cachedGlobalResponse;
+        this[getResponseCache]();
+        return;
+      }
+      this.#init = init instanceof Response$12 ? init.#init : init;
+      headers = new Headers(init.headers);
+    } else this.#init = init;
+    if (body == null || typeof body === "string" || typeof body?.getReader !== "undefined" || body instanceof Blob || body instanceof Uint8Array) this[cacheKey] = [
+      init?.status || 200,
+      body ?? null,
+      headers || init?.headers
+    ];
+  }
+  get headers() {
+    const cache = this[cacheKey];
+    if (cache) {
+      if (!(cache[2] instanceof Headers)) cache[2] = new Headers(cache[2] || (cache[1] === null ? void 0 : { "content-type": defaultContentType }));
+      return cache[2];
+    }
+    return this[getResponseCache]().headers;
+  }
+  get status() {
+    return this[cacheKey]?.[0] ?? this[getResponseCache]().status;
+  }
+  get ok() {
+    const status = this.status;
+    return status >= 200 && status < 300;
+  }
+};
+[
+  "body",
+  "bodyUsed",
+  "redirected",
+  "statusText",
+  "trailers",
+  "type",
+  "url"
+].forEach((k) => {
+  Object.defineProperty(Response$1.prototype, k, { get() {
+    return this[getResponseCache]()[k];
+  } });
+});
+[
+  "arrayBuffer",
+  "blob",
+  "clone",
+  "formData",
+  "json",
+  "text"
+].forEach((k) => {
+  Object.defineProperty(Response$1.prototype, k, { value: function() {
+    return this[getResponseCache]()[k]();
+  } });
+});
+Object.defineProperty(Response$1.prototype, /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom"), { value: function(depth, options, inspectFn) {
+  return `Response (lightweight) ${inspectFn({
+    status: this.status,
+    headers: this.headers,
+    ok: this.ok,
+    nativeResponse: this[responseCache]
+  }, {
+    ...options,
+    depth: depth == null ? null : depth - 1
+  })}`;
+} });
+Object.setPrototypeOf(Response$1, GlobalResponse);
+Object.setPrototypeOf(Response$1.prototype, GlobalResponse.prototype);
+var validRedirectUrl = /^https?:\/\/[!#-;=?-[\]_a-z~A-Z]+$/;
+var parseRedirectUrl = (url2) => {
+  if (url2 instanceof URL) return url2.href;
+  if (validRedirectUrl.test(url2)) return url2;
+  return new URL(url2).href;
+};
+var validRedirectStatuses = /* @__PURE__ */ new Set([
+  301,
+  302,
+  303,
+  307,
+  308
+]);
+Object.defineProperty(Response$1, "redirect", {
+  value: function redirect(url2, status = 302) {
+    if (!validRedirectStatuses.has(status)) throw new RangeError("Invalid status code");
+    return new Response$1(null, {
+      status,
+      headers: { location: parseRedirectUrl(url2) }
+    });
+  },
+  writable: true,
+  configurable: true
+});
+Object.defineProperty(Response$1, "json", {
+  value: function json2(data, init) {
+    const body = JSON.stringify(data);
+    if (body === void 0) throw new TypeError("The data is not JSON serializable");
+    const initHeaders = init?.headers;
+    let headers;
+    if (initHeaders) {
+      headers = new Headers(initHeaders);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    } else headers = { "content-type": "application/json" };
+    return new Response$1(body, {
+      status: init?.status ?? 200,
+      statusText: init?.statusText,
+      headers
+    });
+  },
+  writable: true,
+  configurable: true
+});
+async function readWithoutBlocking(readPromise) {
+  return Promise.race([readPromise, Promise.resolve().then(() => Promise.resolve(void 0))]);
+}
+function writeFromReadableStreamDefaultReader(reader, writable, currentReadPromise) {
+  const cancel = (error62) => {
+    reader.cancel(error62).catch(() => {
+    });
+  };
+  const stream = writable.stream;
+  if (writable.destroyed || stream?.closed || stream?.destroyed) {
+    cancel();
+    return reader.closed;
+  }
+  writable.on("close", cancel);
+  writable.on("error", cancel);
+  (currentReadPromise ?? reader.read()).then(flow, handleStreamError);
+  return reader.closed.finally(() => {
+    writable.off("close", cancel);
+    writable.off("error", cancel);
+  });
+  function handleStreamError(error62) {
+    if (error62) writable.destroy(error62);
+  }
+  function onDrain() {
+    reader.read().then(flow, handleStreamError);
+  }
+  function flow({ done, value }) {
+    try {
+      if (done) writable.end();
+      else if (!writable.write(value)) writable.once("drain", onDrain);
+      else reader.read().then(flow, handleStreamError);
+    } catch (e) {
+      handleStreamError(e);
+    }
+  }
+}
+function writeFromReadableStream(stream, writable) {
+  if (stream.locked) throw new TypeError("ReadableStream is locked.");
+  else if (writable.destroyed) {
+    stream.cancel().catch(() => {
+    });
+    return;
+  }
+  return writeFromReadableStreamDefaultReader(stream.getReader(), writable);
+}
+var buildOutgoingHttpHeaders = (headers, defaultContentType2) => {
+  const res = {};
+  if (!(headers instanceof Headers)) headers = new Headers(headers ?? void 0);
+  if (headers.has("set-cookie")) {
+    const cookies = [];
+    for (const [k, v] of headers) if (k === "set-cookie") cookies.push(v);
+    else res[k] = v;
+    if (cookies.length > 0) res["set-cookie"] = cookies;
+  } else for (const [k, v] of headers) res[k] = v;
+  if (defaultContentType2) res["content-type"] ??= defaultContentType2;
+  return res;
+};
+var outgoingEnded = /* @__PURE__ */ Symbol("outgoingEnded");
+var incomingDraining = /* @__PURE__ */ Symbol("incomingDraining");
+var DRAIN_TIMEOUT_MS = 500;
+var MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+var drainIncoming = (incoming) => {
+  const incomingWithDrainState = incoming;
+  if (incoming.destroyed || incomingWithDrainState[incomingDraining]) return;
+  incomingWithDrainState[incomingDraining] = true;
+  if (incoming instanceof Http2ServerRequest) {
+    try {
+      incoming.stream?.close?.(constants.NGHTTP2_NO_ERROR);
+    } catch {
+    }
+    return;
+  }
+  let bytesRead = 0;
+  const cleanup = () => {
+    clearTimeout(timer);
+    incoming.off("data", onData);
+    incoming.off("end", cleanup);
+    incoming.off("error", cleanup);
+  };
+  const forceClose = () => {
+    cleanup();
+    const socket = incoming.socket;
+    if (socket && !socket.destroyed) {
+      if (typeof socket.destroySoon === "function") socket.destroySoon();
+      else if (typeof socket.destroy === "function") socket.destroy();
+    }
+  };
+  const timer = setTimeout(forceClose, DRAIN_TIMEOUT_MS);
+  timer.unref?.();
+  const onData = (chunk) => {
+    bytesRead += chunk.length;
+    if (bytesRead > MAX_DRAIN_BYTES) forceClose();
+  };
+  incoming.on("data", onData);
+  incoming.on("end", cleanup);
+  incoming.on("error", cleanup);
+  incoming.resume();
+};
+var makeCloseHandler = (req, incoming, outgoing, needsBodyCleanup) => () => {
+  if (incoming.errored) {
+    recordBodyBufferedBeforeDisconnect(incoming);
+    req[abortRequest](incoming.errored.toString());
+  } else if (!outgoing.writableFinished || incoming instanceof Http2ServerRequest && incoming.aborted) {
+    recordBodyBufferedBeforeDisconnect(incoming);
+    req[abortRequest]("Client connection prematurely closed.");
+  }
+  if (needsBodyCleanup && !incoming.readableEnded) setTimeout(() => {
+    if (!incoming.readableEnded) setTimeout(() => {
+      drainIncoming(incoming);
+    });
+  });
+};
+var isImmediateCacheableResponse = (res) => {
+  if (!(cacheKey in res)) return false;
+  const body = res[cacheKey][1];
+  return body === null || typeof body === "string" || body instanceof Uint8Array;
+};
+var handleRequestError = () => new Response(null, { status: 400 });
+var handleFetchError = (e) => new Response(null, { status: e instanceof Error && (e.name === "TimeoutError" || e.constructor.name === "TimeoutError") ? 504 : 500 });
+var handleResponseError = (e, outgoing) => {
+  const err = e instanceof Error ? e : new Error("unknown error", { cause: e });
+  if (err.code === "ERR_STREAM_PREMATURE_CLOSE") console.info("The user aborted a request.");
+  else {
+    console.error(e);
+    if (!outgoing.headersSent) {
+      if (outgoing instanceof ServerResponse) outgoing._contentLength = null;
+      outgoing.writeHead(500, { "Content-Type": "text/plain" });
+    }
+    outgoing.end(`Error: ${err.message}`);
+    outgoing.destroy(err);
+  }
+};
+var flushHeaders = (outgoing) => {
+  if ("flushHeaders" in outgoing && outgoing.writable) outgoing.flushHeaders();
+};
+var trySetContentLength = (outgoing, status, length) => {
+  const http1 = outgoing;
+  if (http1._contentLength === null && http1._hasBody && http1.useChunkedEncodingByDefault && !http1._removedContLen && status >= 200 && status !== 204 && status !== 304 && !outgoing.hasHeader("content-length") && !outgoing.hasHeader("transfer-encoding") && !outgoing.hasHeader("trailer")) {
+    http1._contentLength = length;
+    return true;
+  }
+  return false;
+};
+var writeDefaultHeaders = (outgoing, status, length) => {
+  if (trySetContentLength(outgoing, status, length)) outgoing.writeHead(status, { "Content-Type": defaultContentType });
+  else outgoing.writeHead(status, {
+    "Content-Type": defaultContentType,
+    "Content-Length": length
+  });
+};
+var responseViaCache = async (res, outgoing) => {
+  let [status, body, header] = res[cacheKey];
+  if (!header) {
+    if (body === null) {
+      outgoing.writeHead(status);
+      outgoing.end();
+    } else if (typeof body === "string") {
+      writeDefaultHeaders(outgoing, status, Buffer.byteLength(body));
+      outgoing.end(body);
+    } else if (body instanceof Uint8Array) {
+      writeDefaultHeaders(outgoing, status, body.byteLength);
+      outgoing.end(body);
+    } else if (body instanceof Blob) {
+      writeDefaultHeaders(outgoing, status, body.size);
+      outgoing.end(new Uint8Array(await body.arrayBuffer()));
+    } else {
+      outgoing.writeHead(status, { "Content-Type": defaultContentType });
+      flushHeaders(outgoing);
+      await writeFromReadableStream(body, outgoing)?.catch((e) => handleResponseError(e, outgoing));
+    }
+    outgoing[outgoingEnded]?.();
+    return;
+  }
+  let hasContentLength = false;
+  let plainHeaders = false;
+  let canAutoLength = true;
+  if (header instanceof Headers) {
+    hasContentLength = header.has("content-length");
+    header = buildOutgoingHttpHeaders(header, body === null ? void 0 : defaultContentType);
+  } else if (Array.isArray(header)) {
+    const headerObj = new Headers(header);
+    hasContentLength = headerObj.has("content-length");
+    header = buildOutgoingHttpHeaders(headerObj, body === null ? void 0 : defaultContentType);
+  } else {
+    plainHeaders = true;
+    for (const key in header) {
+      if (key.length === 14 && key.toLowerCase() === "content-length") {
+        hasContentLength = true;
+        break;
+      }
+      if (key.length === 17 && key.toLowerCase() === "transfer-encoding" || key.length === 7 && key.toLowerCase() === "trailer") canAutoLength = false;
+    }
+  }
+  if (!hasContentLength) {
+    let length;
+    if (typeof body === "string") length = Buffer.byteLength(body);
+    else if (body instanceof Uint8Array) length = body.byteLength;
+    else if (body instanceof Blob) length = body.size;
+    if (length !== void 0 && (!plainHeaders || !canAutoLength || !trySetContentLength(outgoing, status, length))) {
+      if (plainHeaders) header = { ...header };
+      header["Content-Length"] = length;
+    }
+  }
+  outgoing.writeHead(status, header);
+  if (body == null) outgoing.end();
+  else if (typeof body === "string" || body instanceof Uint8Array) outgoing.end(body);
+  else if (body instanceof Blob) outgoing.end(new Uint8Array(await body.arrayBuffer()));
+  else {
+    flushHeaders(outgoing);
+    await writeFromReadableStream(body, outgoing)?.catch((e) => handleResponseError(e, outgoing));
+  }
+  outgoing[outgoingEnded]?.();
+};
+var isPromise = (res) => typeof res.then === "function";
+var responseViaResponseObject = async (res, outgoing, options = {}) => {
+  if (isPromise(res)) if (options.errorHandler) try {
+    res = await res;
+  } catch (err) {
+    const errRes = await options.errorHandler(err);
+    if (!errRes) return;
+    res = errRes;
+  }
+  else res = await res.catch(handleFetchError);
+  if (cacheKey in res) return responseViaCache(res, outgoing);
+  const resHeaderRecord = buildOutgoingHttpHeaders(res.headers, res.body === null ? void 0 : defaultContentType);
+  if (res.body) {
+    const reader = res.body.getReader();
+    const values = [];
+    let done = false;
+    let currentReadPromise = void 0;
+    if (resHeaderRecord["transfer-encoding"] !== "chunked") {
+      let maxReadCount = 2;
+      for (let i = 0; i < maxReadCount; i++) {
+        currentReadPromise ||= reader.read();
+        const chunk = await readWithoutBlocking(currentReadPromise);
+        if (!chunk) {
+          if (i === 1) {
+            await new Promise((resolve2) => setTimeout(resolve2));
+            maxReadCount = 3;
+            continue;
+          }
+          break;
+        }
+        currentReadPromise = void 0;
+        if (chunk.value) values.push(chunk.value);
+        if (chunk.done) {
+          done = true;
+          break;
+        }
+      }
+      if (done && !("content-length" in resHeaderRecord)) resHeaderRecord["content-length"] = values.reduce((acc, value) => acc + value.length, 0);
+    }
+    outgoing.writeHead(res.status, resHeaderRecord);
+    values.forEach((value) => {
+      outgoing.write(value);
+    });
+    if (done) outgoing.end();
+    else {
+      if (values.length === 0) flushHeaders(outgoing);
+      await writeFromReadableStreamDefaultReader(reader, outgoing, currentReadPromise);
+    }
+  } else if (resHeaderRecord[X_ALREADY_SENT]) {
+  } else {
+    outgoing.writeHead(res.status, resHeaderRecord);
+    outgoing.end();
+  }
+  outgoing[outgoingEnded]?.();
+};
+var getRequestListener = (fetchCallback, options = {}) => {
+  const autoCleanupIncoming = options.autoCleanupIncoming ?? true;
+  if (options.overrideGlobalObjects !== false && global.Request !== Request$1) {
+    Object.defineProperty(global, "Request", { value: Request$1 });
+    Object.defineProperty(global, "Response", { value: Response$1 });
+  }
+  return async (incoming, outgoing) => {
+    let res, req;
+    let needsBodyCleanup = false;
+    let closeHandlerAttached = false;
+    const ensureCloseHandler = () => {
+      if (!req || closeHandlerAttached) return;
+      closeHandlerAttached = true;
+      outgoing.on("close", makeCloseHandler(req, incoming, outgoing, needsBodyCleanup));
+    };
+    try {
+      req = newRequest(incoming, options.hostname);
+      needsBodyCleanup = autoCleanupIncoming && !(incoming.method === "GET" || incoming.method === "HEAD");
+      if (needsBodyCleanup) {
+        incoming[wrapBodyStream] = true;
+        if (incoming instanceof Http2ServerRequest) outgoing[outgoingEnded] = () => {
+          if (!incoming.readableEnded) setTimeout(() => {
+            if (!incoming.readableEnded) setTimeout(() => {
+              incoming.destroy();
+              outgoing.destroy();
+            });
+          });
+        };
+      }
+      res = fetchCallback(req, {
+        incoming,
+        outgoing
+      });
+      if (!isPromise(res) && isImmediateCacheableResponse(res)) {
+        if (needsBodyCleanup && !incoming.readableEnded) outgoing.once("finish", () => {
+          if (!incoming.readableEnded) drainIncoming(incoming);
+        });
+        return responseViaCache(res, outgoing);
+      }
+      ensureCloseHandler();
+    } catch (e) {
+      if (!res) if (options.errorHandler) {
+        ensureCloseHandler();
+        res = await options.errorHandler(req ? e : toRequestError(e));
+        if (!res) return;
+      } else if (!req) res = handleRequestError();
+      else res = handleFetchError(e);
+      else return handleResponseError(e, outgoing);
+    }
+    try {
+      return await responseViaResponseObject(res, outgoing, options);
+    } catch (e) {
+      return handleResponseError(e, outgoing);
+    }
+  };
+};
+var CloseEvent = globalThis.CloseEvent ?? class extends Event {
+  #eventInitDict;
+  constructor(type, eventInitDict = {}) {
+    super(type, eventInitDict);
+    this.#eventInitDict = eventInitDict;
+  }
+  get wasClean() {
+    return this.#eventInitDict.wasClean ?? false;
+  }
+  get code() {
+    return this.#eventInitDict.code ?? 0;
+  }
+  get reason() {
+    return this.#eventInitDict.reason ?? "";
+  }
+};
+var ErrorEvent = globalThis.ErrorEvent ?? class extends Event {
+  #eventInitDict;
+  constructor(type, eventInitDict = {}) {
+    super(type, eventInitDict);
+    this.#eventInitDict = eventInitDict;
+  }
+  get message() {
+    return this.#eventInitDict.message ?? "";
+  }
+  get filename() {
+    return this.#eventInitDict.filename ?? "";
+  }
+  get lineno() {
+    return this.#eventInitDict.lineno ?? 0;
+  }
+  get colno() {
+    return this.#eventInitDict.colno ?? 0;
+  }
+  get error() {
+    return this.#eventInitDict.error ?? null;
+  }
+};
+var generateConnectionSymbol = () => /* @__PURE__ */ Symbol("connection");
+var CONNECTION_SYMBOL_KEY = /* @__PURE__ */ Symbol("CONNECTION_SYMBOL_KEY");
+var WAIT_FOR_WEBSOCKET_SYMBOL = /* @__PURE__ */ Symbol("WAIT_FOR_WEBSOCKET_SYMBOL");
+var responseHeadersToSkip = /* @__PURE__ */ new Set([
+  "connection",
+  "content-length",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "sec-websocket-accept",
+  "sec-websocket-extensions",
+  "sec-websocket-protocol"
+]);
+var appendResponseHeaders = (headers, responseHeaders) => {
+  if (!responseHeaders) return;
+  responseHeaders.forEach((value, key) => {
+    if (responseHeadersToSkip.has(key.toLowerCase())) return;
+    headers.push(`${key}: ${value}`);
+  });
+};
+var rejectUpgradeRequest = (socket, status, responseHeaders) => {
+  if (socket.destroyed) return;
+  const responseLines = ["Connection: close", "Content-Length: 0"];
+  appendResponseHeaders(responseLines, responseHeaders);
+  socket.end(`HTTP/1.1 ${status.toString()} ${STATUS_CODES[status] ?? ""}\r
+${responseLines.join("\r\n")}\r
+\r
+`);
+};
+var createUpgradeRequest = (request) => {
+  const protocol = request.socket.encrypted ? "https" : "http";
+  const incomingUrl = request.url ?? "/";
+  let url2;
+  if (incomingUrl[0] !== "/" && (incomingUrl.startsWith("http://") || incomingUrl.startsWith("https://"))) {
+    validateRequestTarget(incomingUrl);
+    url2 = new URL(incomingUrl).href;
+  } else url2 = buildUrl(protocol, request.headers.host ?? "localhost", incomingUrl);
+  const headers = new Headers();
+  for (const key in request.headers) {
+    const value = request.headers[key];
+    if (!value) continue;
+    headers.append(key, Array.isArray(value) ? value[0] : value);
+  }
+  return new Request(url2, { headers });
+};
+var setupWebSocket = (options) => {
+  const { server, fetchCallback, wss } = options;
+  const waiterMap = /* @__PURE__ */ new Map();
+  wss.on("connection", (ws, request) => {
+    const waiter = waiterMap.get(request);
+    if (waiter) {
+      waiter.resolve(ws);
+      waiterMap.delete(request);
+    }
+  });
+  const rejectWaiter = (request) => {
+    const waiter = waiterMap.get(request);
+    if (waiter) {
+      waiterMap.delete(request);
+      waiter.reject(/* @__PURE__ */ new Error("WebSocket handshake aborted"));
+    }
+  };
+  const waitForWebSocket = (request, connectionSymbol) => {
+    return new Promise((resolve2, reject) => {
+      waiterMap.set(request, {
+        resolve: resolve2,
+        reject,
+        connectionSymbol
+      });
+    });
+  };
+  server.on("upgrade", async (request, socket, head) => {
+    if (request.headers.upgrade?.toLowerCase() !== "websocket") return;
+    const ignoreSocketError = () => {
+    };
+    const reclaimWaiterOnClose = () => rejectWaiter(request);
+    socket.on("error", ignoreSocketError);
+    socket.once("close", reclaimWaiterOnClose);
+    const env = {
+      incoming: request,
+      outgoing: void 0,
+      wss,
+      [WAIT_FOR_WEBSOCKET_SYMBOL]: waitForWebSocket
+    };
+    let status = 400;
+    let responseHeaders;
+    try {
+      const response = await fetchCallback(createUpgradeRequest(request), env);
+      if (response instanceof Response) {
+        status = response.status;
+        responseHeaders = response.headers;
+      }
+    } catch (error62) {
+      if (server.listenerCount("upgrade") === 1) rejectUpgradeRequest(socket, error62 instanceof RequestError ? 400 : 500);
+      return;
+    }
+    if (socket.destroyed) {
+      rejectWaiter(request);
+      return;
+    }
+    const waiter = waiterMap.get(request);
+    if (!waiter || waiter.connectionSymbol !== env[CONNECTION_SYMBOL_KEY]) {
+      rejectWaiter(request);
+      if (server.listenerCount("upgrade") === 1) rejectUpgradeRequest(socket, status, responseHeaders);
+      return;
+    }
+    const addResponseHeaders = (headers) => {
+      appendResponseHeaders(headers, responseHeaders);
+    };
+    wss.on("headers", addResponseHeaders);
+    try {
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        socket.off("close", reclaimWaiterOnClose);
+        socket.off("error", ignoreSocketError);
+        wss.emit("connection", ws, request);
+      });
+    } finally {
+      wss.off("headers", addResponseHeaders);
+    }
+  });
+  server.on("close", () => {
+    wss.close();
+  });
+};
+var upgradeWebSocket = defineWebSocketHelper(async (c, events, options) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return;
+  const env = c.env;
+  const waitForWebSocket = env[WAIT_FOR_WEBSOCKET_SYMBOL];
+  if (!waitForWebSocket || !env.incoming) return new Response(null, { status: 500 });
+  const connectionSymbol = generateConnectionSymbol();
+  env[CONNECTION_SYMBOL_KEY] = connectionSymbol;
+  (async () => {
+    let ws;
+    try {
+      ws = await waitForWebSocket(env.incoming, connectionSymbol);
+    } catch {
+      return;
+    }
+    const messagesReceivedInStarting = [];
+    const bufferMessage = (data, isBinary) => {
+      messagesReceivedInStarting.push([data, isBinary]);
+    };
+    ws.on("message", bufferMessage);
+    const ctx = {
+      binaryType: "arraybuffer",
+      close(code, reason) {
+        ws.close(code, reason);
+      },
+      protocol: ws.protocol,
+      raw: ws,
+      get readyState() {
+        return ws.readyState;
+      },
+      send(source, opts) {
+        ws.send(source, { compress: opts?.compress });
+      },
+      url: new URL(c.req.url)
+    };
+    try {
+      events?.onOpen?.(new Event("open"), ctx);
+    } catch (e) {
+      (options?.onError ?? console.error)(e);
+    }
+    const handleMessage = (data, isBinary) => {
+      const datas = Array.isArray(data) ? data : [data];
+      for (const data2 of datas) try {
+        events?.onMessage?.(new MessageEvent("message", { data: isBinary ? data2 instanceof ArrayBuffer ? data2 : data2.buffer.slice(data2.byteOffset, data2.byteOffset + data2.byteLength) : typeof data2 === "string" ? data2 : Buffer.from(data2).toString("utf-8") }), ctx);
+      } catch (e) {
+        (options?.onError ?? console.error)(e);
+      }
+    };
+    ws.off("message", bufferMessage);
+    for (const message of messagesReceivedInStarting) handleMessage(...message);
+    ws.on("message", (data, isBinary) => {
+      handleMessage(data, isBinary);
+    });
+    ws.on("close", (code, reason) => {
+      try {
+        events?.onClose?.(new CloseEvent("close", {
+          code,
+          reason: reason.toString()
+        }), ctx);
+      } catch (e) {
+        (options?.onError ?? console.error)(e);
+      }
+    });
+    ws.on("error", (error62) => {
+      try {
+        events?.onError?.(new ErrorEvent("error", { error: error62 }), ctx);
+      } catch (e) {
+        (options?.onError ?? console.error)(e);
+      }
+    });
+  })();
+  return new Response();
+});
+var createAdaptorServer = (options) => {
+  const fetchCallback = options.fetch;
+  const requestListener = getRequestListener(fetchCallback, {
+    hostname: options.hostname,
+    overrideGlobalObjects: options.overrideGlobalObjects,
+    autoCleanupIncoming: options.autoCleanupIncoming
+  });
+  const server = (options.createServer || createServer)(options.serverOptions || {}, requestListener);
+  if (options.websocket && options.websocket.server) {
+    if (options.websocket.server.options.noServer !== true) throw new Error("WebSocket server must be created with { noServer: true } option");
+    setupWebSocket({
+      server,
+      fetchCallback,
+      wss: options.websocket.server
+    });
+  }
+  return server;
+};
+var serve = (options, listeningListener) => {
+  const server = createAdaptorServer(options);
+  server.listen(options?.port ?? 3e3, options.hostname, () => {
+    const serverInfo = server.address();
+    listeningListener && listeningListener(serverInfo);
+  });
+  return server;
+};
+
+// src/mock/http/listen.ts
+function listen(fetch, port = 0) {
+  return new Promise((resolve2, reject) => {
+    const server = serve({ fetch, port, hostname: "127.0.0.1" }, (info) => {
+      resolve2({
+        origin: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise((done) => {
+          if ("closeAllConnections" in server) server.closeAllConnections();
+          server.close(() => done());
+        })
+      });
+    });
+    server.once("error", reject);
+  });
+}
+
+// src/mock/http/traffic.ts
+var TrafficStats = class {
+  requests = 0;
+  /** Writes (POST/PUT/DELETE) the client saw succeed. */
+  writes = 0;
+  throttled = 0;
+  faults = 0;
+  /** Faults injected after the request had been applied: the client cannot know whether it took effect. */
+  faultsAfterApply = 0;
+  byRoute = /* @__PURE__ */ new Map();
+  count(route) {
+    this.byRoute.set(route, (this.byRoute.get(route) ?? 0) + 1);
+  }
+};
+function latency(ms) {
+  return async (_c, next) => {
+    if (ms && ms > 0) await new Promise((resolve2) => setTimeout(resolve2, ms));
+    await next();
+  };
+}
+function faults(options, stats) {
+  const rate = options.faultRate ?? 0;
+  const random = new SeededRandom(options.seed ?? 1).fork("faults");
+  const kinds = [500, 502, 503, "drop"];
+  return async (c, next) => {
+    if (rate <= 0 || !random.chance(rate)) return next();
+    const fault = { kind: random.pick(kinds), afterApply: random.chance(0.5) };
+    stats.faults++;
+    if (!fault.afterApply) return injure(c, fault);
+    await next();
+    stats.faultsAfterApply++;
+    c.res = void 0;
+    c.res = injure(c, fault);
+  };
+}
+function injure(c, fault) {
+  if (fault.kind === "drop") {
+    c.env.incoming.socket.destroy();
+    return new Response(null, { status: 500 });
+  }
+  const reasons = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
+  return c.json({ message: reasons[fault.kind] }, fault.kind);
+}
+
+// src/mock/qtest/app.ts
+import { randomUUID } from "node:crypto";
+
+// node_modules/hono/dist/http-exception.js
+var HTTPException = class extends Error {
+  res;
+  status;
+  /**
+  * Creates an instance of `HTTPException`.
+  * @param status - HTTP status code for the exception. Defaults to 500.
+  * @param options - Additional options for the exception.
+  */
+  constructor(status = 500, options) {
+    super(options?.message, { cause: options?.cause });
+    this.res = options?.res;
+    this.status = status;
+  }
+  /**
+  * Returns the response object associated with the exception.
+  * If a response object is not provided, a new response is created with the error message and status code.
+  * @returns The response object.
+  */
+  getResponse() {
+    if (this.res) return new Response(this.res.body, {
+      status: this.status,
+      headers: this.res.headers
+    });
+    return new Response(this.message, { status: this.status });
+  }
+};
+
+// node_modules/hono/dist/request/constants.js
+var GET_MATCH_RESULT = /* @__PURE__ */ Symbol();
+
+// node_modules/hono/dist/utils/buffer.js
+var bufferToFormData = (arrayBuffer, contentType2) => {
+  return new Response(arrayBuffer, { headers: { "Content-Type": contentType2.replace(/^[^;]+/, (mediaType) => mediaType.toLowerCase()) } }).formData();
+};
+
+// node_modules/hono/dist/utils/body.js
+var MAX_NESTED_OBJECTS = 1e4;
+var isRawRequest = (request) => "headers" in request;
+var parseBody = async (request, options = /* @__PURE__ */ Object.create(null)) => {
+  const { all = false, dot = false } = options;
+  const mediaType = (isRawRequest(request) ? request.headers : request.raw.headers).get("Content-Type")?.split(";")[0].trim().toLowerCase();
+  if (mediaType === "multipart/form-data" || mediaType === "application/x-www-form-urlencoded") return parseFormData(request, {
+    all,
+    dot
+  });
+  return {};
+};
+async function parseFormData(request, options) {
+  if (!isRawRequest(request) && request.bodyCache.formData) return convertFormDataToBodyData(await request.bodyCache.formData, options);
+  const headers = isRawRequest(request) ? request.headers : request.raw.headers;
+  const arrayBuffer = await request.arrayBuffer();
+  const formDataPromise = bufferToFormData(arrayBuffer, headers.get("Content-Type") || "");
+  if (!isRawRequest(request)) request.bodyCache.formData = formDataPromise;
+  const formData = await formDataPromise;
+  if (formData) return convertFormDataToBodyData(formData, options);
+  return {};
+}
+function convertFormDataToBodyData(formData, options) {
+  const form = /* @__PURE__ */ Object.create(null);
+  const nestingState = { count: 0 };
+  formData.forEach((value, key) => {
+    if (!(options.all || key.endsWith("[]"))) form[key] = value;
+    else handleParsingAllValues(form, key, value);
+  });
+  if (options.dot) Object.entries(form).forEach(([key, value]) => {
+    if (key.includes(".")) {
+      handleParsingNestedValues(form, key, value, nestingState);
+      delete form[key];
+    }
+  });
+  return form;
+}
+var handleParsingAllValues = (form, key, value) => {
+  if (form[key] !== void 0) {
+    if (Array.isArray(form[key])) form[key].push(value);
+    else form[key] = [form[key], value];
+  } else if (!key.endsWith("[]")) form[key] = value;
+  else form[key] = [value];
+};
+var handleParsingNestedValues = (form, key, value, state) => {
+  if (/(?:^|\.)__proto__\./.test(key)) return;
+  let nestedForm = form;
+  const keys = key.split(".", 34);
+  if (keys.length > 33) throwNestingLimitExceeded();
+  keys.forEach((key2, index2) => {
+    if (index2 === keys.length - 1) nestedForm[key2] = value;
+    else {
+      if (!nestedForm[key2] || typeof nestedForm[key2] !== "object" || Array.isArray(nestedForm[key2]) || nestedForm[key2] instanceof File) {
+        if (state.count++ >= MAX_NESTED_OBJECTS) throwNestingLimitExceeded();
+        nestedForm[key2] = /* @__PURE__ */ Object.create(null);
+      }
+      nestedForm = nestedForm[key2];
+    }
+  });
+};
+var throwNestingLimitExceeded = () => {
+  throw new Error("Nesting limit exceeded");
+};
+
+// node_modules/hono/dist/utils/url.js
+var splitPath = (path) => {
+  const paths = path.split("/");
+  if (paths[0] === "") paths.shift();
+  return paths;
+};
+var splitRoutingPath = (routePath2) => {
+  const { groups, path } = extractGroupsFromPath(routePath2);
+  const paths = splitPath(path);
+  return replaceGroupMarks(paths, groups);
+};
+var extractGroupsFromPath = (path) => {
+  const groups = [];
+  path = path.replace(/\{[^}]+\}/g, (match2, index2) => {
+    const mark = `@${index2}`;
+    groups.push([mark, match2]);
+    return mark;
+  });
+  return {
+    groups,
+    path
+  };
+};
+var replaceGroupMarks = (paths, groups) => {
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const [mark] = groups[i];
+    for (let j = paths.length - 1; j >= 0; j--) if (paths[j].includes(mark)) {
+      paths[j] = paths[j].replace(mark, groups[i][1]);
+      break;
+    }
+  }
+  return paths;
+};
+var patternCache = {};
+var getPattern = (label, next) => {
+  if (label === "*") return "*";
+  const match2 = label.match(/^\:([^\{\}]+)(?:\{(.+)\})?$/);
+  if (match2) {
+    const cacheKey2 = `${label}#${next}`;
+    if (!patternCache[cacheKey2]) {
+      if (match2[2]) patternCache[cacheKey2] = next && next[0] !== ":" && next[0] !== "*" ? [
+        cacheKey2,
+        match2[1],
+        new RegExp(`^${match2[2]}(?=/${next})`)
+      ] : [
+        label,
+        match2[1],
+        new RegExp(`^${match2[2]}$`)
+      ];
+      else patternCache[cacheKey2] = [
+        label,
+        match2[1],
+        true
+      ];
+    }
+    return patternCache[cacheKey2];
+  }
+  return null;
+};
+var tryDecode = (str, decoder) => {
+  try {
+    return decoder(str);
+  } catch {
+    return str.replace(/(?:%[0-9A-Fa-f]{2})+/g, (match2) => {
+      try {
+        return decoder(match2);
+      } catch {
+        return match2;
+      }
+    });
+  }
+};
+var decodeURIWithPreservedPercent = (value) => decodeURI(value.includes("%25") ? value.replace(/%25/g, "%2525") : value);
+var getPath = (request) => {
+  const url2 = request.url;
+  const start = url2.indexOf("/", url2.indexOf(":") + 4);
+  let i = start;
+  for (; i < url2.length; i++) {
+    const charCode = url2.charCodeAt(i);
+    if (charCode === 37) {
+      const queryIndex = url2.indexOf("?", i);
+      const hashIndex = url2.indexOf("#", i);
+      const end = queryIndex === -1 ? hashIndex === -1 ? void 0 : hashIndex : hashIndex === -1 ? queryIndex : Math.min(queryIndex, hashIndex);
+      const path = url2.slice(start, end);
+      const decoded = tryDecode(path, decodeURIWithPreservedPercent);
+      if (/%(?![0-9A-Fa-f]{2})/.test(path)) {
+        const rewritten = new URL("http://localhost");
+        rewritten.pathname = decoded.replace(/[\\\t\n\r]/g, encodeURIComponent);
+        if (tryDecode(rewritten.pathname, decodeURIWithPreservedPercent) !== decoded) return tryDecode(path.replace(/%(?![0-9A-Fa-f]{2})/g, "%25"), decodeURIWithPreservedPercent);
+      }
+      return decoded;
+    } else if (charCode === 63 || charCode === 35) break;
+  }
+  return url2.slice(start, i);
+};
+var getPathNoStrict = (request) => {
+  const result = getPath(request);
+  return result.length > 1 && result.at(-1) === "/" ? result.slice(0, -1) : result;
+};
+var mergePath = (base, sub, ...rest) => {
+  if (rest.length) sub = mergePath(sub, ...rest);
+  return `${base?.[0] === "/" ? "" : "/"}${base}${sub === "/" ? "" : `${base?.at(-1) === "/" ? "" : "/"}${sub?.[0] === "/" ? sub.slice(1) : sub}`}`;
+};
+var checkOptionalParameter = (path) => {
+  if (path.charCodeAt(path.length - 1) !== 63 || !path.includes(":")) return null;
+  const segments = path.split("/");
+  const results = [];
+  let basePath = "";
+  segments.forEach((segment) => {
+    if (segment !== "" && !/\:/.test(segment)) basePath += "/" + segment;
+    else if (/\:/.test(segment)) {
+      if (segment.charCodeAt(segment.length - 1) === 63) {
+        if (results.length === 0 && basePath === "") results.push("/");
+        else results.push(basePath);
+        const optionalSegment = segment.slice(0, -1);
+        basePath += "/" + optionalSegment;
+        results.push(basePath);
+      } else basePath += "/" + segment;
+    }
+  });
+  return results.filter((v, i, a) => a.indexOf(v) === i);
+};
+var tryDecodeURIComponent = (str) => str.indexOf("%") !== -1 ? tryDecode(str, decodeURIComponent_) : str;
+var _decodeURI = (value) => {
+  if (value.indexOf("+") !== -1) value = value.replace(/\+/g, " ");
+  return tryDecodeURIComponent(value);
+};
+var _getQueryParam = (url2, key, multiple) => {
+  const hashIndex = url2.indexOf("#", 8);
+  if (hashIndex !== -1) url2 = url2.slice(0, hashIndex);
+  let encoded;
+  if (!multiple && key && !/[%+&=]/.test(key)) {
+    const queryIndex = url2.indexOf("?", 8);
+    let keyIndex2 = queryIndex;
+    if (keyIndex2 === -1) return;
+    if (!url2.startsWith(key, keyIndex2 + 1)) keyIndex2 = url2.indexOf(`&${key}`, keyIndex2 + 1);
+    while (keyIndex2 !== -1) {
+      const trailingKeyCode = url2.charCodeAt(keyIndex2 + key.length + 1);
+      if (trailingKeyCode === 61 || trailingKeyCode === 38 || isNaN(trailingKeyCode)) {
+        if (keyIndex2 > queryIndex && /(?:^|&)[^=&]*[%+]/.test(url2.slice(queryIndex + 1, keyIndex2))) break;
+        if (trailingKeyCode === 61) {
+          const valueIndex = keyIndex2 + key.length + 2;
+          const endIndex = url2.indexOf("&", valueIndex);
+          return _decodeURI(url2.slice(valueIndex, endIndex === -1 ? void 0 : endIndex));
+        }
+        return "";
+      }
+      keyIndex2 = url2.indexOf(`&${key}`, keyIndex2 + 1);
+    }
+    encoded = /[%+]/.test(url2);
+    if (!encoded) return;
+  }
+  const results = /* @__PURE__ */ Object.create(null);
+  encoded ??= /[%+]/.test(url2);
+  let keyIndex = url2.indexOf("?", 8);
+  while (keyIndex !== -1) {
+    const nextKeyIndex = url2.indexOf("&", keyIndex + 1);
+    let valueIndex = url2.indexOf("=", keyIndex);
+    if (valueIndex > nextKeyIndex && nextKeyIndex !== -1) valueIndex = -1;
+    let name = url2.slice(keyIndex + 1, valueIndex === -1 ? nextKeyIndex === -1 ? void 0 : nextKeyIndex : valueIndex);
+    if (encoded) name = _decodeURI(name);
+    keyIndex = nextKeyIndex;
+    if (name === "") continue;
+    let value;
+    if (valueIndex === -1) value = "";
+    else {
+      value = url2.slice(valueIndex + 1, nextKeyIndex === -1 ? void 0 : nextKeyIndex);
+      if (encoded) value = _decodeURI(value);
+    }
+    if (multiple) {
+      if (!(results[name] && Array.isArray(results[name]))) results[name] = [];
+      results[name].push(value);
+    } else results[name] ??= value;
+  }
+  return key ? results[key] : results;
+};
+var getQueryParam = _getQueryParam;
+var getQueryParams = (url2, key) => {
+  return _getQueryParam(url2, key, true);
+};
+var decodeURIComponent_ = decodeURIComponent;
+
+// node_modules/hono/dist/request.js
+var HonoRequest = class {
+  /**
+  * `.raw` can get the raw Request object.
+  *
+  * @see {@link https://hono.dev/docs/api/request#raw}
+  *
+  * @example
+  * ```ts
+  * // For Cloudflare Workers
+  * app.post('/', async (c) => {
+  *   const metadata = c.req.raw.cf?.hostMetadata?
+  *   ...
+  * })
+  * ```
+  */
+  raw;
+  #validatedData;
+  #matchResult;
+  routeIndex = 0;
+  /**
+  * `.path` can get the pathname of the request.
+  *
+  * @see {@link https://hono.dev/docs/api/request#path}
+  *
+  * @example
+  * ```ts
+  * app.get('/about/me', (c) => {
+  *   const pathname = c.req.path // `/about/me`
+  * })
+  * ```
+  */
+  path;
+  bodyCache = {};
+  constructor(request, path = "/", matchResult = [[]]) {
+    this.raw = request;
+    this.path = path;
+    this.#matchResult = matchResult;
+  }
+  param(key) {
+    return key ? this.#getDecodedParam(key) : this.#getAllDecodedParams();
+  }
+  #getDecodedParam(key) {
+    const paramKey = this.#matchResult[0][this.routeIndex]?.[1][key];
+    const param = this.#getParamValue(paramKey);
+    return param && tryDecodeURIComponent(param);
+  }
+  #getAllDecodedParams() {
+    const decoded = {};
+    const keys = Object.keys(this.#matchResult[0][this.routeIndex]?.[1] ?? {});
+    for (const key of keys) {
+      const value = this.#getParamValue(this.#matchResult[0][this.routeIndex][1][key]);
+      if (value !== void 0) decoded[key] = tryDecodeURIComponent(value);
+    }
+    return decoded;
+  }
+  #getParamValue(paramKey) {
+    return this.#matchResult[1] ? this.#matchResult[1][paramKey] : paramKey;
+  }
+  query(key) {
+    return getQueryParam(this.url, key);
+  }
+  queries(key) {
+    return getQueryParams(this.url, key);
+  }
+  header(name) {
+    if (name) return this.raw.headers.get(name) ?? void 0;
+    const headerData = /* @__PURE__ */ Object.create(null);
+    this.raw.headers.forEach((value, key) => {
+      headerData[key] = value;
+    });
+    return headerData;
+  }
+  async parseBody(options) {
+    return parseBody(this, options);
+  }
+  #cachedBody = (key) => {
+    const { bodyCache, raw: raw2 } = this;
+    const cachedBody = bodyCache[key];
+    if (cachedBody) return cachedBody;
+    for (const anyCachedKey in bodyCache) return bodyCache[anyCachedKey].then((body) => {
+      if (anyCachedKey === "json") body = JSON.stringify(body);
+      const contentType2 = anyCachedKey === "formData" ? void 0 : raw2.headers.get("content-type");
+      return new Response(body, { headers: contentType2 ? { "Content-Type": contentType2 } : void 0 })[key]();
+    });
+    return bodyCache[key] = raw2[key]();
+  };
+  /**
+  * `.json()` can parse Request body of type `application/json`
+  *
+  * @see {@link https://hono.dev/docs/api/request#json}
+  *
+  * @example
+  * ```ts
+  * app.post('/entry', async (c) => {
+  *   const body = await c.req.json()
+  * })
+  * ```
+  */
+  json() {
+    return this.#cachedBody("text").then((text) => JSON.parse(text));
+  }
+  /**
+  * `.text()` can parse Request body of type `text/plain`
+  *
+  * @see {@link https://hono.dev/docs/api/request#text}
+  *
+  * @example
+  * ```ts
+  * app.post('/entry', async (c) => {
+  *   const body = await c.req.text()
+  * })
+  * ```
+  */
+  text() {
+    return this.#cachedBody("text");
+  }
+  /**
+  * `.arrayBuffer()` parse Request body as an `ArrayBuffer`
+  *
+  * @see {@link https://hono.dev/docs/api/request#arraybuffer}
+  *
+  * @example
+  * ```ts
+  * app.post('/entry', async (c) => {
+  *   const body = await c.req.arrayBuffer()
+  * })
+  * ```
+  */
+  arrayBuffer() {
+    return this.#cachedBody("arrayBuffer");
+  }
+  /**
+  * `.bytes()` parses the request body as a `Uint8Array`.
+  *
+  * @see {@link https://hono.dev/docs/api/request#bytes}
+  *
+  * @example
+  * ```ts
+  * app.post('/entry', async (c) => {
+  *   const body = await c.req.bytes()
+  * })
+  * ```
+  */
+  bytes() {
+    return this.#cachedBody("arrayBuffer").then((buffer) => new Uint8Array(buffer));
+  }
+  /**
+  * Parses the request body as a `Blob`.
+  * @example
+  * ```ts
+  * app.post('/entry', async (c) => {
+  *   const body = await c.req.blob();
+  * });
+  * ```
+  * @see https://hono.dev/docs/api/request#blob
+  */
+  blob() {
+    return this.#cachedBody("blob");
+  }
+  /**
+  * Parses the request body as `FormData`.
+  * @example
+  * ```ts
+  * app.post('/entry', async (c) => {
+  *   const body = await c.req.formData();
+  * });
+  * ```
+  * @see https://hono.dev/docs/api/request#formdata
+  */
+  formData() {
+    return this.#cachedBody("formData");
+  }
+  /**
+  * Adds validated data to the request.
+  *
+  * @param target - The target of the validation.
+  * @param data - The validated data to add.
+  */
+  addValidatedData(target, data) {
+    (this.#validatedData ??= {})[target] = data;
+  }
+  valid(target) {
+    return this.#validatedData?.[target];
+  }
+  /**
+  * `.url` can get the request url strings.
+  *
+  * @see {@link https://hono.dev/docs/api/request#url}
+  *
+  * @example
+  * ```ts
+  * app.get('/about/me', (c) => {
+  *   const url = c.req.url // `http://localhost:8787/about/me`
+  *   ...
+  * })
+  * ```
+  */
+  get url() {
+    return this.raw.url;
+  }
+  /**
+  * `.method` can get the method name of the request.
+  *
+  * @see {@link https://hono.dev/docs/api/request#method}
+  *
+  * @example
+  * ```ts
+  * app.get('/about/me', (c) => {
+  *   const method = c.req.method // `GET`
+  * })
+  * ```
+  */
+  get method() {
+    return this.raw.method;
+  }
+  get [GET_MATCH_RESULT]() {
+    return this.#matchResult;
+  }
+  /**
+  * `.matchedRoutes` can return a matched route in the handler
+  *
+  * @deprecated
+  *
+  * Use matchedRoutes helper defined in "hono/route" instead.
+  *
+  * @see {@link https://hono.dev/docs/api/request#matchedroutes}
+  *
+  * @example
+  * ```ts
+  * app.use('*', async function logger(c, next) {
+  *   await next()
+  *   c.req.matchedRoutes.forEach(({ handler, method, path }, i) => {
+  *     const name = handler.name || (handler.length < 2 ? '[handler]' : '[middleware]')
+  *     console.log(
+  *       method,
+  *       ' ',
+  *       path,
+  *       ' '.repeat(Math.max(10 - path.length, 0)),
+  *       name,
+  *       i === c.req.routeIndex ? '<- respond from here' : ''
+  *     )
+  *   })
+  * })
+  * ```
+  */
+  get matchedRoutes() {
+    return this.#matchResult[0].map(([[, route]]) => route);
+  }
+  /**
+  * `.routePath` can retrieve the path registered within the handler
+  *
+  * @deprecated
+  *
+  * Use routePath helper defined in "hono/route" instead.
+  *
+  * @see {@link https://hono.dev/docs/api/request#routepath}
+  *
+  * @example
+  * ```ts
+  * app.get('/posts/:id', (c) => {
+  *   return c.json({ path: c.req.routePath })
+  * })
+  * ```
+  */
+  get routePath() {
+    return this.#matchResult[0].map(([[, route]]) => route)[this.routeIndex].path;
+  }
+};
+
+// node_modules/hono/dist/utils/html.js
+var HtmlEscapedCallbackPhase = {
+  Stringify: 1,
+  BeforeStream: 2,
+  Stream: 3
+};
+var raw = (value, callbacks) => {
+  const escapedString = new String(value);
+  escapedString.isEscaped = true;
+  escapedString.callbacks = callbacks;
+  return escapedString;
+};
+var resolveCallback = async (str, phase, preserveCallbacks, context, buffer) => {
+  if (typeof str === "object" && !(str instanceof String)) {
+    if (!(str instanceof Promise)) str = str.toString();
+    if (str instanceof Promise) str = await str;
+  }
+  const callbacks = str.callbacks;
+  if (!callbacks?.length) return Promise.resolve(str);
+  if (buffer) buffer[0] += str;
+  else buffer = [str];
+  const resStr = Promise.all(callbacks.map((c) => c({
+    phase,
+    buffer,
+    context
+  }))).then((res) => Promise.all(res.filter(Boolean).map((str2) => resolveCallback(str2, phase, false, context, buffer))).then(() => buffer[0]));
+  if (preserveCallbacks) return raw(await resStr, callbacks);
+  else return resStr;
+};
+
+// node_modules/hono/dist/context.js
+var TEXT_PLAIN = "text/plain; charset=UTF-8";
+var setDefaultContentType = (contentType2, headers) => {
+  return {
+    "Content-Type": contentType2,
+    ...headers
+  };
+};
+var createResponseInstance = (body, init) => new Response(body, init);
+var Context = class {
+  #rawRequest;
+  #req;
+  /**
+  * `.env` can get bindings (environment variables, secrets, KV namespaces, D1 database, R2 bucket etc.) in Cloudflare Workers.
+  *
+  * @see {@link https://hono.dev/docs/api/context#env}
+  *
+  * @example
+  * ```ts
+  * // Environment object for Cloudflare Workers
+  * app.get('*', async c => {
+  *   const counter = c.env.COUNTER
+  * })
+  * ```
+  */
+  env = {};
+  #var;
+  finalized = false;
+  /**
+  * `.error` can get the error object from the middleware if the Handler throws an error.
+  *
+  * @see {@link https://hono.dev/docs/api/context#error}
+  *
+  * @example
+  * ```ts
+  * app.use('*', async (c, next) => {
+  *   await next()
+  *   if (c.error) {
+  *     // do something...
+  *   }
+  * })
+  * ```
+  */
+  error;
+  #status;
+  #executionCtx;
+  #res;
+  #layout;
+  #renderer;
+  #notFoundHandler;
+  #preparedHeaders;
+  #matchResult;
+  #path;
+  /**
+  * Creates an instance of the Context class.
+  *
+  * @param req - The Request object.
+  * @param options - Optional configuration options for the context.
+  */
+  constructor(req, options) {
+    this.#rawRequest = req;
+    if (options) {
+      this.#executionCtx = options.executionCtx;
+      this.env = options.env;
+      this.#notFoundHandler = options.notFoundHandler;
+      this.#path = options.path;
+      this.#matchResult = options.matchResult;
+    }
+  }
+  /**
+  * `.req` is the instance of {@link HonoRequest}.
+  */
+  get req() {
+    this.#req ??= new HonoRequest(this.#rawRequest, this.#path, this.#matchResult);
+    return this.#req;
+  }
+  /**
+  * @see {@link https://hono.dev/docs/api/context#event}
+  * The FetchEvent associated with the current request.
+  *
+  * @throws Will throw an error if the context does not have a FetchEvent.
+  */
+  get event() {
+    if (this.#executionCtx && "respondWith" in this.#executionCtx) return this.#executionCtx;
+    else throw Error("This context has no FetchEvent");
+  }
+  /**
+  * @see {@link https://hono.dev/docs/api/context#executionctx}
+  * The ExecutionContext associated with the current request.
+  *
+  * @throws Will throw an error if the context does not have an ExecutionContext.
+  */
+  get executionCtx() {
+    if (this.#executionCtx) return this.#executionCtx;
+    else throw Error("This context has no ExecutionContext");
+  }
+  /**
+  * @see {@link https://hono.dev/docs/api/context#res}
+  * The Response object for the current request.
+  */
+  get res() {
+    return this.#res ||= createResponseInstance(null, { headers: this.#preparedHeaders ??= new Headers() });
+  }
+  /**
+  * Sets the Response object for the current request.
+  *
+  * @param _res - The Response object to set.
+  */
+  set res(_res) {
+    if (this.#res && _res) {
+      _res = createResponseInstance(_res.body, _res);
+      for (const [k, v] of this.#res.headers.entries()) {
+        if (k === "content-type") continue;
+        if (k === "set-cookie") {
+          const cookies = this.#res.headers.getSetCookie();
+          _res.headers.delete("set-cookie");
+          for (const cookie of cookies) _res.headers.append("set-cookie", cookie);
+        } else _res.headers.set(k, v);
+      }
+    }
+    this.#res = _res;
+    this.finalized = true;
+  }
+  /**
+  * `.render()` can create a response within a layout.
+  *
+  * @see {@link https://hono.dev/docs/api/context#render-setrenderer}
+  *
+  * @example
+  * ```ts
+  * app.get('/', (c) => {
+  *   return c.render('Hello!')
+  * })
+  * ```
+  */
+  render = (...args) => {
+    this.#renderer ??= (content) => this.html(content);
+    return this.#renderer(...args);
+  };
+  /**
+  * Sets the layout for the response.
+  *
+  * @param layout - The layout to set.
+  * @returns The layout function.
+  */
+  setLayout = (layout) => this.#layout = layout;
+  /**
+  * Gets the current layout for the response.
+  *
+  * @returns The current layout function.
+  */
+  getLayout = () => this.#layout;
+  /**
+  * `.setRenderer()` can set the layout in the custom middleware.
+  *
+  * @see {@link https://hono.dev/docs/api/context#render-setrenderer}
+  *
+  * @example
+  * ```tsx
+  * app.use('*', async (c, next) => {
+  *   c.setRenderer((content) => {
+  *     return c.html(
+  *       <html>
+  *         <body>
+  *           <p>{content}</p>
+  *         </body>
+  *       </html>
+  *     )
+  *   })
+  *   await next()
+  * })
+  * ```
+  */
+  setRenderer = (renderer) => {
+    this.#renderer = renderer;
+  };
+  /**
+  * `.header()` can set headers.
+  *
+  * @see {@link https://hono.dev/docs/api/context#header}
+  *
+  * @example
+  * ```ts
+  * app.get('/welcome', (c) => {
+  *   // Set headers
+  *   c.header('X-Message', 'Hello!')
+  *   c.header('Content-Type', 'text/plain')
+  *
+  *   // Append multiple headers using the append option (e.g. Vary)
+  *   c.header('Vary', 'Accept-Encoding', { append: true })
+  *   c.header('Vary', 'User-Agent', { append: true })
+  *
+  *   return c.body('Thank you for coming')
+  * })
+  * ```
+  */
+  header = (name, value, options) => {
+    if (this.finalized && !this.#res.bodyUsed) this.#res = createResponseInstance(this.#res.body, this.#res);
+    const headers = this.#res ? this.#res.headers : this.#preparedHeaders ??= new Headers();
+    if (value === void 0) headers.delete(name);
+    else if (options?.append) headers.append(name, value);
+    else headers.set(name, value);
+  };
+  status = (status) => {
+    this.#status = status;
+  };
+  /**
+  * `.set()` can set the value specified by the key.
+  *
+  * @see {@link https://hono.dev/docs/api/context#set-get}
+  *
+  * @example
+  * ```ts
+  * app.use('*', async (c, next) => {
+  *   c.set('message', 'Hono is hot!!')
+  *   await next()
+  * })
+  * ```
+  */
+  set = (key, value) => {
+    this.#var ??= /* @__PURE__ */ new Map();
+    this.#var.set(key, value);
+  };
+  /**
+  * `.get()` can use the value specified by the key.
+  *
+  * @see {@link https://hono.dev/docs/api/context#set-get}
+  *
+  * @example
+  * ```ts
+  * app.get('/', (c) => {
+  *   const message = c.get('message')
+  *   return c.text(`The message is "${message}"`)
+  * })
+  * ```
+  */
+  get = (key) => {
+    return this.#var ? this.#var.get(key) : void 0;
+  };
+  /**
+  * `.var` can access the value of a variable.
+  *
+  * @see {@link https://hono.dev/docs/api/context#var}
+  *
+  * @example
+  * ```ts
+  * const result = c.var.client.oneMethod()
+  * ```
+  */
+  get var() {
+    if (!this.#var) return {};
+    return Object.fromEntries(this.#var);
+  }
+  #newResponse(data, arg, headers) {
+    let responseHeaders = this.#res ? new Headers(this.#res.headers) : this.#preparedHeaders;
+    if (typeof arg === "object" && arg.headers) {
+      responseHeaders ??= new Headers();
+      for (const [key, value] of new Headers(arg.headers)) if (key === "set-cookie") responseHeaders.append(key, value);
+      else responseHeaders.set(key, value);
+    }
+    if (headers) {
+      if (!responseHeaders) {
+        let count = 0;
+        for (const k in headers) if (++count > 1 || typeof headers[k] !== "string") {
+          responseHeaders = new Headers();
+          break;
+        }
+      }
+      if (responseHeaders) for (const k in headers) {
+        const v = headers[k];
+        if (typeof v === "string") responseHeaders.set(k, v);
+        else {
+          responseHeaders.delete(k);
+          for (const v2 of v) responseHeaders.append(k, v2);
+        }
+      }
+    }
+    const status = typeof arg === "number" ? arg : arg?.status ?? this.#status;
+    return createResponseInstance(data, {
+      status,
+      headers: responseHeaders ?? headers
+    });
+  }
+  newResponse = (...args) => this.#newResponse(...args);
+  /**
+  * `.body()` can return the HTTP response.
+  * You can set headers with `.header()` and set HTTP status code with `.status`.
+  * This can also be set in `.text()`, `.json()` and so on.
+  *
+  * @see {@link https://hono.dev/docs/api/context#body}
+  *
+  * @example
+  * ```ts
+  * app.get('/welcome', (c) => {
+  *   // Set headers
+  *   c.header('X-Message', 'Hello!')
+  *   c.header('Content-Type', 'text/plain')
+  *   // Set HTTP status code
+  *   c.status(201)
+  *
+  *   // Return the response body
+  *   return c.body('Thank you for coming')
+  * })
+  * ```
+  */
+  body = (data, arg, headers) => this.#newResponse(data, arg, headers);
+  /**
+  * `.text()` can render text as `Content-Type:text/plain`.
+  *
+  * @see {@link https://hono.dev/docs/api/context#text}
+  *
+  * @example
+  * ```ts
+  * app.get('/say', (c) => {
+  *   return c.text('Hello!')
+  * })
+  * ```
+  */
+  text = (text, arg, headers) => {
+    return !this.#preparedHeaders && !this.#status && !arg && !headers && !this.finalized ? new Response(text) : this.#newResponse(text, arg, setDefaultContentType(TEXT_PLAIN, headers));
+  };
+  /**
+  * `.json()` can render JSON as `Content-Type:application/json`.
+  *
+  * @see {@link https://hono.dev/docs/api/context#json}
+  *
+  * @example
+  * ```ts
+  * app.get('/api', (c) => {
+  *   return c.json({ message: 'Hello!' })
+  * })
+  * ```
+  */
+  json = (object2, arg, headers) => {
+    return this.#newResponse(JSON.stringify(object2), arg, setDefaultContentType("application/json", headers));
+  };
+  html = (html, arg, headers) => {
+    const res = (html2) => this.#newResponse(html2, arg, setDefaultContentType("text/html; charset=UTF-8", headers));
+    return typeof html === "object" ? resolveCallback(html, HtmlEscapedCallbackPhase.Stringify, false, {}).then(res) : res(html);
+  };
+  /**
+  * `.redirect()` can Redirect, default status code is 302.
+  *
+  * @see {@link https://hono.dev/docs/api/context#redirect}
+  *
+  * @example
+  * ```ts
+  * app.get('/redirect', (c) => {
+  *   return c.redirect('/')
+  * })
+  * app.get('/redirect-permanently', (c) => {
+  *   return c.redirect('/', 301)
+  * })
+  * ```
+  */
+  redirect = (location, status) => {
+    const locationString = String(location);
+    this.header("Location", !/[^\x00-\xFF]/.test(locationString) ? locationString : encodeURI(locationString));
+    return this.newResponse(null, status ?? 302);
+  };
+  /**
+  * `.notFound()` can return the Not Found Response.
+  *
+  * @see {@link https://hono.dev/docs/api/context#notfound}
+  *
+  * @example
+  * ```ts
+  * app.get('/notfound', (c) => {
+  *   return c.notFound()
+  * })
+  * ```
+  */
+  notFound = () => {
+    this.#notFoundHandler ??= () => createResponseInstance();
+    return this.#notFoundHandler(this);
+  };
+};
+
+// node_modules/hono/dist/compose.js
+var compose = (middleware, onError, onNotFound) => {
+  return (context, next) => {
+    let index2 = -1;
+    return dispatch(0);
+    async function dispatch(i) {
+      if (i <= index2) throw new Error("next() called multiple times");
+      index2 = i;
+      let res;
+      let isError2 = false;
+      let handler;
+      if (middleware[i]) {
+        handler = middleware[i][0][0];
+        context.req.routeIndex = i;
+      } else handler = i === middleware.length && next || void 0;
+      if (handler) try {
+        res = await handler(context, () => dispatch(i + 1));
+      } catch (err) {
+        if (err instanceof Error && onError) {
+          context.error = err;
+          res = await onError(err, context);
+          isError2 = true;
+        } else throw err;
+      }
+      else if (context.finalized === false && onNotFound) res = await onNotFound(context);
+      if (res && (context.finalized === false || isError2)) context.res = res;
+      return context;
+    }
+  };
+};
+
+// node_modules/hono/dist/helper/route/index.js
+var matchedRoutes = (c) => c.req[GET_MATCH_RESULT][0].map(([[, route]]) => route);
+var routePath = (c, index2) => matchedRoutes(c).at(index2 ?? c.req.routeIndex)?.path ?? "";
+
+// node_modules/hono/dist/router.js
+var METHODS = [
+  "get",
+  "post",
+  "put",
+  "delete",
+  "options",
+  "patch",
+  "query"
+];
+var MESSAGE_MATCHER_IS_ALREADY_BUILT = "Can not add a route since the matcher is already built.";
+var UnsupportedPathError = class extends Error {
+};
+
+// node_modules/hono/dist/utils/constants.js
+var COMPOSED_HANDLER = "__COMPOSED_HANDLER";
+
+// node_modules/hono/dist/utils/mount.js
+var countTrailingSlashes = (path) => {
+  let index2 = path.length;
+  while (index2 > 0 && path.charCodeAt(index2 - 1) === 47) index2--;
+  return path.length - index2;
+};
+var getPathPrefixLength = (c, pathPrefix, routePath2) => {
+  if (!/[:*]/.test(pathPrefix)) return pathPrefix.length;
+  const path = c.req.path;
+  const matchResult = c.req[GET_MATCH_RESULT];
+  const paramNames = /* @__PURE__ */ new Set();
+  let length = 0;
+  for (const part of splitRoutingPath(pathPrefix)) {
+    if (part[0] === ":" && part.endsWith("}?")) throw new Error(`mount(): Optional regular expression parameters are not supported in "${routePath2}".`);
+    const pattern = getPattern(part);
+    if (pattern && pattern !== "*") {
+      const name = pattern[1];
+      if (paramNames.has(name)) throw new Error(`mount(): Duplicate path parameter "${name}" in "${routePath2}".`);
+      paramNames.add(name);
+    }
+    if (pattern && pattern !== "*" && pattern[2] !== true) {
+      const value = matchResult.length === 2 ? matchResult[1][matchResult[0][c.req.routeIndex][1][pattern[1]]] : matchResult[0][c.req.routeIndex][1][pattern[1]];
+      length += value.length + 1;
+    } else if (pattern || part.endsWith("*")) {
+      const end = path.indexOf("/", length + 1);
+      length = end === -1 ? path.length : end;
+    } else length += part.length + 1;
+  }
+  return length;
+};
+var createMountedRequest = (c, pathPrefix, routePath2) => {
+  if (/[^/]\*$/.test(routePath2)) throw new Error(`mount(): Wildcard must follow "/" in "${routePath2}".`);
+  const prefixLength = getPathPrefixLength(c, pathPrefix, routePath2);
+  const path = c.req.path.slice(prefixLength) || "/";
+  if (prefixLength > c.req.path.length || path[0] !== "/" || /\/(?:\.|%2e){1,2}(?:\/|$)/i.test(path)) throw new HTTPException(400, { message: "Invalid mounted path" });
+  const rawUrl = c.req.raw.url;
+  if (/^[^/?#]*\/\/[^/?#\\]*[?#\\]/.test(rawUrl)) throw new HTTPException(400, { message: "Invalid mounted path" });
+  const rawPathEnd = rawUrl.search(/[?#]/);
+  const rawTrailingSlashes = countTrailingSlashes(rawPathEnd === -1 ? rawUrl : rawUrl.slice(0, rawPathEnd));
+  if (rawTrailingSlashes > 1 && countTrailingSlashes(c.req.path) === rawTrailingSlashes - 1) throw new HTTPException(400, { message: "Invalid mounted path" });
+  const url2 = new URL(rawUrl);
+  url2.pathname = path.replace(/[\\\t\n\r]/g, encodeURIComponent);
+  if (path.includes("%")) {
+  }
+  return new Request(url2, c.req.raw);
+};
+
+// node_modules/hono/dist/hono-base.js
+var notFoundHandler = (c) => {
+  return c.text("404 Not Found", 404);
+};
+var errorHandler = (err, c) => {
+  if ("getResponse" in err) {
+    const res = err.getResponse();
+    return c.newResponse(res.body, res);
+  }
+  console.error(err);
+  return c.text("Internal Server Error", 500);
+};
+var Hono = class Hono2 {
+  get;
+  post;
+  put;
+  delete;
+  options;
+  patch;
+  query;
+  all;
+  on;
+  use;
+  router;
+  getPath;
+  _basePath = "/";
+  #path = "/";
+  routes = [];
+  constructor(options = {}) {
+    [...METHODS, "all"].forEach((method) => {
+      this[method] = (args1, ...args) => {
+        const methodName = method.toUpperCase();
+        if (typeof args1 === "string") this.#path = args1;
+        else this.#addRoute(methodName, this.#path, args1);
+        args.forEach((handler) => {
+          this.#addRoute(methodName, this.#path, handler);
+        });
+        return this;
+      };
+    });
+    this.on = (method, path, ...handlers) => {
+      for (const p of [path].flat()) {
+        this.#path = p;
+        for (const m of [method].flat()) {
+          const methodName = m.toUpperCase();
+          for (const handler of handlers) this.#addRoute(methodName, this.#path, handler);
+        }
+      }
+      return this;
+    };
+    this.use = (arg1, ...handlers) => {
+      if (typeof arg1 === "string") this.#path = arg1;
+      else {
+        this.#path = "*";
+        handlers.unshift(arg1);
+      }
+      handlers.forEach((handler) => {
+        this.#addRoute("ALL", this.#path, handler);
+      });
+      return this;
+    };
+    const { strict, ...optionsWithoutStrict } = options;
+    Object.assign(this, optionsWithoutStrict);
+    this.getPath = strict ?? true ? options.getPath ?? getPath : getPathNoStrict;
+  }
+  #clone() {
+    const clone2 = new Hono2({
+      router: this.router,
+      getPath: this.getPath
+    });
+    clone2.errorHandler = this.errorHandler;
+    clone2.#notFoundHandler = this.#notFoundHandler;
+    clone2.routes = this.routes;
+    return clone2;
+  }
+  #notFoundHandler = notFoundHandler;
+  errorHandler = errorHandler;
+  /**
+  * `.route()` allows grouping other Hono instance in routes.
+  *
+  * @see {@link https://hono.dev/docs/api/routing#grouping}
+  *
+  * @param {string} path - base Path
+  * @param {Hono} app - other Hono instance
+  * @returns {Hono} routed Hono instance
+  *
+  * @example
+  * ```ts
+  * const app = new Hono()
+  * const app2 = new Hono()
+  *
+  * app2.get("/user", (c) => c.text("user"))
+  * app.route("/api", app2) // GET /api/user
+  * ```
+  */
+  route(path, app) {
+    const subApp = this.basePath(path);
+    app.routes.map((r) => {
+      let handler;
+      if (app.errorHandler === errorHandler) handler = r.handler;
+      else {
+        handler = async (c, next) => (await compose([], app.errorHandler)(c, () => r.handler(c, next))).res;
+        handler[COMPOSED_HANDLER] = r.handler;
+      }
+      subApp.#addRoute(r.method, r.path, handler, r.basePath);
+    });
+    return this;
+  }
+  /**
+  * `.basePath()` allows base paths to be specified.
+  *
+  * @see {@link https://hono.dev/docs/api/routing#base-path}
+  *
+  * @param {string} path - base Path
+  * @returns {Hono} changed Hono instance
+  *
+  * @example
+  * ```ts
+  * const api = new Hono().basePath('/api')
+  * ```
+  */
+  basePath(path) {
+    const subApp = this.#clone();
+    subApp._basePath = mergePath(this._basePath, path);
+    return subApp;
+  }
+  /**
+  * `.onError()` handles an error and returns a customized Response.
+  *
+  * @see {@link https://hono.dev/docs/api/hono#error-handling}
+  *
+  * @param {ErrorHandler} handler - request Handler for error
+  * @returns {Hono} changed Hono instance
+  *
+  * @example
+  * ```ts
+  * app.onError((err, c) => {
+  *   console.error(`${err}`)
+  *   return c.text('Custom Error Message', 500)
+  * })
+  * ```
+  */
+  onError = (handler) => {
+    this.errorHandler = handler;
+    return this;
+  };
+  /**
+  * `.notFound()` allows you to customize a Not Found Response.
+  *
+  * @see {@link https://hono.dev/docs/api/hono#not-found}
+  *
+  * @param {NotFoundHandler} handler - request handler for not-found
+  * @returns {Hono} changed Hono instance
+  *
+  * @example
+  * ```ts
+  * app.notFound((c) => {
+  *   return c.text('Custom 404 Message', 404)
+  * })
+  * ```
+  */
+  notFound = (handler) => {
+    this.#notFoundHandler = handler;
+    return this;
+  };
+  /**
+  * `.mount()` allows you to mount applications built with other frameworks into your Hono application.
+  *
+  * @deprecated Use `mount()` from `hono/mount` instead. `.mount()` will be removed in v5.
+  *
+  * @see {@link https://hono.dev/docs/api/hono#mount}
+  *
+  * @param {string} path - base Path
+  * @param {Function} applicationHandler - other Request Handler
+  * @param {MountOptions} [options] - options of `.mount()`
+  * @returns {Hono} mounted Hono instance
+  * @throws {Error} If automatic request rewriting encounters duplicate path parameter names or an optional regular expression parameter.
+  * @throws {HTTPException} With status 400 if automatic request rewriting cannot safely preserve the routed path.
+  *
+  * @example
+  * ```ts
+  * import { Router as IttyRouter } from 'itty-router'
+  * import { Hono } from 'hono'
+  * // Create itty-router application
+  * const ittyRouter = IttyRouter()
+  * // GET /itty-router/hello
+  * ittyRouter.get('/hello', () => new Response('Hello from itty-router'))
+  *
+  * const app = new Hono()
+  * app.mount('/itty-router', ittyRouter.handle)
+  * ```
+  *
+  * @example
+  * ```ts
+  * const app = new Hono()
+  * // Send the request to another application without modification.
+  * app.mount('/app', anotherApp, {
+  *   replaceRequest: (req) => req,
+  * })
+  * ```
+  */
+  mount(path, applicationHandler, options) {
+    let replaceRequest;
+    let optionHandler;
+    if (options) {
+      if (typeof options === "function") optionHandler = options;
+      else {
+        optionHandler = options.optionHandler;
+        if (options.replaceRequest === false) replaceRequest = (request) => request;
+        else replaceRequest = options.replaceRequest;
+      }
+    }
+    const getOptions = optionHandler ? (c) => {
+      const options2 = optionHandler(c);
+      return Array.isArray(options2) ? options2 : [options2];
+    } : (c) => {
+      let executionContext = void 0;
+      try {
+        executionContext = c.executionCtx;
+      } catch {
+      }
+      return [c.env, executionContext];
+    };
+    const defaultReplaceRequest = (c) => {
+      const mountedRoutePath = routePath(c);
+      return createMountedRequest(c, mountedRoutePath.replace(/\/?\*$/, ""), mountedRoutePath);
+    };
+    const handler = async (c, next) => {
+      const res = await applicationHandler(replaceRequest ? replaceRequest(c.req.raw) : defaultReplaceRequest(c), ...getOptions(c));
+      if (res) return res;
+      await next();
+    };
+    this.#addRoute("ALL", mergePath(path, "*"), handler);
+    return this;
+  }
+  #addRoute(method, path, handler, baseRoutePath) {
+    path = mergePath(this._basePath, path);
+    const r = {
+      basePath: baseRoutePath !== void 0 ? mergePath(this._basePath, baseRoutePath) : this._basePath,
+      path,
+      method,
+      handler
+    };
+    this.router.add(method, path, [handler, r]);
+    this.routes.push(r);
+  }
+  #handleError(err, c) {
+    if (err instanceof Error) return this.errorHandler(err, c);
+    throw err;
+  }
+  #dispatch(request, executionCtx, env, method) {
+    if (method === "HEAD") return (async () => new Response(null, await this.#dispatch(request, executionCtx, env, "GET")))();
+    const path = this.getPath(request, { env });
+    const matchResult = this.router.match(method, path);
+    const c = new Context(request, {
+      path,
+      matchResult,
+      env,
+      executionCtx,
+      notFoundHandler: this.#notFoundHandler
+    });
+    if (matchResult[0].length === 1) {
+      let res;
+      try {
+        res = matchResult[0][0][0][0](c, async () => {
+          c.res = await this.#notFoundHandler(c);
+        });
+      } catch (err) {
+        return this.#handleError(err, c);
+      }
+      return res instanceof Promise ? res.then((resolved) => resolved || (c.finalized ? c.res : this.#notFoundHandler(c))).catch((err) => this.#handleError(err, c)) : res ?? this.#notFoundHandler(c);
+    }
+    const composed = compose(matchResult[0], this.errorHandler, this.#notFoundHandler);
+    return (async () => {
+      try {
+        const context = await composed(c);
+        if (!context.finalized) throw new Error("Context is not finalized. Did you forget to return a Response object or `await next()`?");
+        return context.res;
+      } catch (err) {
+        return this.#handleError(err, c);
+      }
+    })();
+  }
+  /**
+  * `.fetch()` will be entry point of your app.
+  *
+  * @see {@link https://hono.dev/docs/api/hono#fetch}
+  *
+  * @param {Request} request - request Object of request
+  * @param {Env} env - env Object
+  * @param {ExecutionContext} executionCtx - context of execution
+  * @returns {Response | Promise<Response>} response of request
+  *
+  */
+  fetch = (request, ...rest) => {
+    return this.#dispatch(request, rest[1], rest[0], request.method);
+  };
+  /**
+  * `.request()` is a useful method for testing.
+  * You can pass a URL or pathname to send a GET request.
+  * app will return a Response object.
+  * ```ts
+  * test('GET /hello is ok', async () => {
+  *   const res = await app.request('/hello')
+  *   expect(res.status).toBe(200)
+  * })
+  * ```
+  * @see https://hono.dev/docs/api/hono#request
+  */
+  request = (input2, requestInit, Env, executionCtx) => {
+    if (input2 instanceof Request) return this.fetch(requestInit ? new Request(input2, requestInit) : input2, Env, executionCtx);
+    input2 = input2.toString();
+    return this.fetch(new Request(/^https?:\/\//.test(input2) ? input2 : `http://localhost${mergePath("/", input2)}`, requestInit), Env, executionCtx);
+  };
+  /**
+  * `.fire()` automatically adds a global fetch event listener.
+  * This can be useful for environments that adhere to the Service Worker API, such as non-ES module Cloudflare Workers.
+  * @deprecated
+  * Use `fire` from `hono/service-worker` instead.
+  * ```ts
+  * import { Hono } from 'hono'
+  * import { fire } from 'hono/service-worker'
+  *
+  * const app = new Hono()
+  * // ...
+  * fire(app)
+  * ```
+  * @see https://hono.dev/docs/api/hono#fire
+  * @see https://developer.mozilla.org/en-US/docs/Web/API/Service_Worker_API
+  * @see https://developers.cloudflare.com/workers/reference/migrate-to-module-workers/
+  */
+  fire = () => {
+    addEventListener("fetch", (event) => {
+      event.respondWith(this.#dispatch(event.request, event, void 0, event.request.method));
+    });
+  };
+};
+
+// node_modules/hono/dist/router/utils.js
+var createNullObject = () => /* @__PURE__ */ Object.create(null);
+
+// node_modules/hono/dist/router/reg-exp-router/matcher.js
+var emptyParam = [];
+function match(method, path) {
+  const matchers = this.buildAllMatchers();
+  const match2 = ((method2, path2) => {
+    const matcher = matchers[method2] || matchers["ALL"];
+    const staticMatch = matcher[2][path2];
+    if (staticMatch) return staticMatch;
+    const match3 = path2.match(matcher[0]);
+    if (!match3) return [[], emptyParam];
+    const index2 = match3.indexOf("", 1);
+    return [matcher[1][index2], match3];
+  });
+  this.match = match2;
+  return match2(method, path);
+}
+
+// node_modules/hono/dist/router/reg-exp-router/node.js
+var LABEL_REG_EXP_STR = "[^/]+";
+var ONLY_WILDCARD_REG_EXP_STR = "[^]*";
+var TAIL_WILDCARD_REG_EXP_STR = "(?:|/[^]*)";
+var PATH_ERROR = /* @__PURE__ */ Symbol();
+var regExpMetaChars = /* @__PURE__ */ new Set(".\\+*[^]$()");
+function compareKey(a, b) {
+  if (a.length === 1) return b.length === 1 ? a < b ? -1 : 1 : -1;
+  if (b.length === 1) return 1;
+  if (a === "[^]*" || a === "(?:|/[^]*)") return b === "[^]*" ? -1 : 1;
+  else if (b === "[^]*" || b === "(?:|/[^]*)") return -1;
+  if (a === "[^/]+") return 1;
+  else if (b === "[^/]+") return -1;
+  return a.length === b.length ? a < b ? -1 : 1 : b.length - a.length;
+}
+var Node = class Node2 {
+  #index;
+  #varIndex;
+  #children = createNullObject();
+  insert(tokens, index2, paramMap, context, keys) {
+    let node2 = this;
+    for (let i = 0, len = tokens.length; i < len; i++) {
+      const token = tokens[i];
+      const pattern = token.length === 1 ? token === "*" ? i === len - 1 ? [
+        "",
+        "",
+        ONLY_WILDCARD_REG_EXP_STR
+      ] : [
+        "",
+        "",
+        LABEL_REG_EXP_STR
+      ] : null : token === "/*" ? [
+        "",
+        "",
+        TAIL_WILDCARD_REG_EXP_STR
+      ] : token.match(/^\:([^\{\}]+)(?:\{(.+)\})?$/);
+      let nextNode;
+      if (pattern) {
+        const name = pattern[1];
+        let regexpStr = pattern[2] || "[^/]+";
+        if (name && pattern[2]) {
+          if (new RegExp(regexpStr).test("")) throw PATH_ERROR;
+          regexpStr = regexpStr.replace(/^\((?!\?:)(?=[^)]+\)$)/, "(?:");
+          if (/\((?!\?:)/.test(regexpStr)) throw PATH_ERROR;
+          if (regexpStr.length === 1 && regExpMetaChars.has(regexpStr)) throw PATH_ERROR;
+        }
+        keys.push(regexpStr);
+        nextNode = node2.#children[regexpStr];
+        if (!nextNode) {
+          if (regexpStr !== "[^]*" && regexpStr !== "(?:|/[^]*)") {
+            for (const k in node2.#children) if ((regexpStr.length > 1 || k.length > 1) && k !== "[^]*" && k !== "(?:|/[^]*)") throw PATH_ERROR;
+          }
+          nextNode = node2.#children[regexpStr] = new Node2();
+        }
+        if (name !== "") {
+          nextNode.#varIndex ??= context.varIndex++;
+          paramMap.push([name, nextNode.#varIndex]);
+        }
+      } else {
+        keys.push(token);
+        nextNode = node2.#children[token];
+        if (!nextNode) {
+          for (const k in node2.#children) if (k.length > 1 && k !== "[^]*" && k !== "(?:|/[^]*)") throw PATH_ERROR;
+          nextNode = node2.#children[token] = new Node2();
+        }
+      }
+      node2 = nextNode;
+    }
+    if (node2.#index !== void 0) throw PATH_ERROR;
+    node2.#index = index2;
+  }
+  buildRegExpStr() {
+    const strList = Object.keys(this.#children).sort(compareKey).map((k) => {
+      const c = this.#children[k];
+      const childStr = c.buildRegExpStr();
+      return childStr === "" ? "" : (typeof c.#varIndex === "number" ? `(${k})@${c.#varIndex}` : regExpMetaChars.has(k) ? `\\${k}` : k) + childStr;
+    }).filter(Boolean);
+    if (typeof this.#index === "number" && this.#index !== -1) strList.unshift(`#${this.#index}`);
+    if (strList.length === 0) return "";
+    if (strList.length === 1) return strList[0];
+    return "(?:" + strList.join("|") + ")";
+  }
+};
+
+// node_modules/hono/dist/router/reg-exp-router/trie.js
+var Trie = class {
+  #context = { varIndex: 0 };
+  #root = new Node();
+  #index = 0;
+  paths = createNullObject();
+  insert(path, isStatic) {
+    const keys = [];
+    if (isStatic) {
+      this.#root.insert(path.split(""), -1, [], this.#context, keys);
+      this.paths[path] = [
+        -1,
+        [],
+        keys
+      ];
+      return;
+    }
+    const paramAssoc = [];
+    const groups = [];
+    let markedPath = path;
+    for (let i = 0; ; ) {
+      let replaced = false;
+      markedPath = markedPath.replace(/\{(?:\{[\d,]+\}|[^}])+\}/g, (m) => {
+        const mark = `@\\${i}`;
+        groups[i] = [mark, m];
+        i++;
+        replaced = true;
+        return mark;
+      });
+      if (!replaced) break;
+    }
+    const tokens = markedPath.match(/(?::[^\/]+)|(?:\/\*$)|./gs) || [];
+    for (let i = groups.length - 1; i >= 0; i--) {
+      const [mark] = groups[i];
+      for (let j = tokens.length - 1; j >= 0; j--) if (tokens[j].indexOf(mark) !== -1) {
+        tokens[j] = tokens[j].replace(mark, groups[i][1]);
+        break;
+      }
+    }
+    this.#root.insert(tokens, this.#index, paramAssoc, this.#context, keys);
+    this.paths[path] = [
+      this.#index++,
+      paramAssoc,
+      keys
+    ];
+  }
+  buildRegExp() {
+    let regexp = this.#root.buildRegExpStr();
+    if (regexp === "") return [
+      /^$/,
+      [],
+      []
+    ];
+    let captureIndex = 0;
+    const indexReplacementMap = [];
+    const paramReplacementMap = [];
+    regexp = regexp.replace(/#(\d+)|@(\d+)|\.\*\$/g, (_, handlerIndex, paramIndex) => {
+      if (handlerIndex !== void 0) {
+        indexReplacementMap[++captureIndex] = Number(handlerIndex);
+        return "$()";
+      }
+      if (paramIndex !== void 0) {
+        paramReplacementMap[Number(paramIndex)] = ++captureIndex;
+        return "";
+      }
+      return "";
+    });
+    return [
+      new RegExp(`^${regexp}`),
+      indexReplacementMap,
+      paramReplacementMap
+    ];
+  }
+};
+
+// node_modules/hono/dist/router/reg-exp-router/router.js
+function endsWithWildcard(keys) {
+  const tail = keys[keys.length - 1];
+  return tail === "[^]*" || tail === "(?:|/[^]*)";
+}
+function covers(wildcard, target) {
+  const last = wildcard.length - 1;
+  for (let i = 0; i < last; i++) if (wildcard[i] !== target[i]) return false;
+  return wildcard[last] === "[^]*" || target.length === last || target[last] === "/";
+}
+var RegExpRouter = class {
+  name = "RegExpRouter";
+  #handlers;
+  #tries;
+  constructor() {
+    this.#handlers = { ["ALL"]: [] };
+    this.#tries = { ["ALL"]: new Trie() };
+  }
+  #insertPath(method, path) {
+    try {
+      this.#tries[method].insert(path, !/\*|\/:/.test(path));
+    } catch (e) {
+      throw e === PATH_ERROR ? new UnsupportedPathError(path) : e;
+    }
+  }
+  add(method, path, handler) {
+    const handlers = this.#handlers;
+    if (!handlers) throw new Error(MESSAGE_MATCHER_IS_ALREADY_BUILT);
+    const tries = this.#tries;
+    if (!handlers[method]) {
+      tries[method] = new Trie();
+      handlers[method] = [...handlers["ALL"]];
+      for (const p in tries["ALL"].paths) this.#insertPath(method, p);
+    }
+    if (path === "/*") path = "*";
+    const methods = method === "ALL" ? Object.keys(handlers) : [method];
+    const paths = checkOptionalParameter(path) || [path];
+    for (const path2 of paths) for (const m of methods) {
+      if (!tries[m].paths[path2]) this.#insertPath(m, path2);
+      handlers[m].push([handler, path2]);
+    }
+  }
+  match = match;
+  buildAllMatchers() {
+    const matchers = createNullObject();
+    for (const method of Object.keys(this.#handlers)) matchers[method] = this.#buildMatcher(method);
+    this.#handlers = this.#tries = void 0;
+    return matchers;
+  }
+  #buildMatcher(method) {
+    const handlers = this.#handlers[method];
+    const trie = this.#tries[method];
+    const staticMap = createNullObject();
+    const handlerData = [];
+    const [regexp, indexReplacementMap, paramReplacementMap] = trie.buildRegExp();
+    const own2 = createNullObject();
+    const entries = handlers.map(([h, p], i) => {
+      (own2[p] ??= []).push(i);
+      return [h, trie.paths[p][1].reduceRight((map2, [key, varIndex]) => {
+        map2[key] = paramReplacementMap[varIndex];
+        return map2;
+      }, createNullObject())];
+    });
+    const wildcards = Object.keys(own2).filter((p) => endsWithWildcard(trie.paths[p][2]));
+    for (const path in trie.paths) {
+      const [index2, , keys] = trie.paths[path];
+      const indexes = [...own2[path]];
+      for (const p of wildcards) if (p !== path && covers(trie.paths[p][2], keys)) indexes.push(...own2[p]);
+      const data = indexes.sort((a, b) => a - b).map((i) => entries[i]);
+      if (index2 === -1) {
+        const last = Math.max(-1, ...data.flatMap(([, map2]) => Object.values(map2)));
+        staticMap[path] = [data, last === -1 ? emptyParam : path.match(regexp).slice(0, last + 1)];
+      } else handlerData[index2] = data;
+    }
+    return [
+      regexp,
+      indexReplacementMap.map((i) => handlerData[i]),
+      staticMap
+    ];
+  }
+};
+
+// node_modules/hono/dist/router/smart-router/router.js
+var SmartRouter = class {
+  name = "SmartRouter";
+  #routers = [];
+  #routes = [];
+  constructor(init) {
+    this.#routers = init.routers;
+  }
+  add(method, path, handler) {
+    if (!this.#routes) throw new Error(MESSAGE_MATCHER_IS_ALREADY_BUILT);
+    this.#routes.push([
+      method,
+      path,
+      handler
+    ]);
+  }
+  match(method, path) {
+    if (!this.#routes) throw new Error("Fatal error");
+    const routers = this.#routers;
+    const routes = this.#routes;
+    const len = routers.length;
+    let i = 0;
+    let res;
+    for (; i < len; i++) {
+      const router = routers[i];
+      try {
+        for (let i2 = 0, len2 = routes.length; i2 < len2; i2++) router.add(...routes[i2]);
+        res = router.match(method, path);
+      } catch (e) {
+        if (e instanceof UnsupportedPathError) continue;
+        throw e;
+      }
+      this.match = router.match.bind(router);
+      this.#routers = [router];
+      this.#routes = void 0;
+      break;
+    }
+    if (i === len) throw new Error("Fatal error");
+    this.name = `SmartRouter + ${this.activeRouter.name}`;
+    return res;
+  }
+  get activeRouter() {
+    if (this.#routes || this.#routers.length !== 1) throw new Error("No active router has been determined yet.");
+    return this.#routers[0];
+  }
+};
+
+// node_modules/hono/dist/router/trie-router/node.js
+var emptyParams = createNullObject();
+var order = 0;
+var Node3 = class Node4 {
+  #methods = [];
+  #children = createNullObject();
+  #patterns = [];
+  #pattern;
+  #params = emptyParams;
+  insert(method, path, handler) {
+    let curNode = this;
+    const parts = splitRoutingPath(path);
+    const possibleKeys = /* @__PURE__ */ new Set();
+    let i = 0;
+    for (const p of parts) {
+      const nextP = parts[++i];
+      const pattern = getPattern(p, nextP) || (nextP === void 0 && p && p.indexOf("*") === p.length - 1 ? p : null);
+      const isParam = Array.isArray(pattern);
+      const key = isParam ? pattern[0] : pattern || p;
+      const child = curNode.#children[key] ||= new Node4();
+      if (pattern && !child.#pattern) {
+        child.#pattern = pattern;
+        curNode.#patterns.push(child);
+      }
+      curNode = child;
+      if (isParam) possibleKeys.add(pattern[1]);
+    }
+    curNode.#methods.push({ [method]: {
+      handler,
+      possibleKeys: [...possibleKeys],
+      score: ++order
+    } });
+  }
+  #pushHandlerSets(handlerSets, node2, method, nodeParams, params) {
+    for (let i = 0, len = node2.#methods.length; i < len; i++) {
+      const m = node2.#methods[i];
+      const handlerSet = m[method] || m["ALL"];
+      if (handlerSet) {
+        handlerSet.params = createNullObject();
+        handlerSets.push(handlerSet);
+        for (let i2 = 0, len2 = handlerSet.possibleKeys.length; i2 < len2; i2++) {
+          const key = handlerSet.possibleKeys[i2];
+          handlerSet.params[key] = params?.[key] && !i2 ? params[key] : nodeParams[key] ?? params?.[key];
+        }
+      }
+    }
+  }
+  search(method, path) {
+    const handlerSets = [];
+    this.#params = emptyParams;
+    let curNodes = [this];
+    const parts = splitPath(path);
+    const curNodesQueue = [];
+    const len = parts.length;
+    let partOffsets = null;
+    for (let i = 0; i < len; i++) {
+      const part = parts[i];
+      const isLast = i === len - 1;
+      const tempNodes = [];
+      for (let j = 0, len2 = curNodes.length; j < len2; j++) {
+        const node2 = curNodes[j];
+        const nextNode = node2.#children[part];
+        if (nextNode) {
+          nextNode.#params = node2.#params;
+          if (isLast) {
+            if (nextNode.#children["*"]) this.#pushHandlerSets(handlerSets, nextNode.#children["*"], method, node2.#params);
+            this.#pushHandlerSets(handlerSets, nextNode, method, node2.#params);
+          } else tempNodes.push(nextNode);
+        }
+        for (const child of node2.#patterns) {
+          const pattern = child.#pattern;
+          const params = node2.#params === emptyParams ? {} : { ...node2.#params };
+          if (typeof pattern === "string") {
+            if (pattern === "*" || part.startsWith(pattern.slice(0, -1))) {
+              this.#pushHandlerSets(handlerSets, child, method, node2.#params);
+              if (pattern === "*") {
+                child.#params = params;
+                tempNodes.push(child);
+              }
+            }
+            continue;
+          }
+          const [, name, matcher] = pattern;
+          if (!part && matcher === true) continue;
+          if (matcher !== true) {
+            if (!partOffsets) {
+              partOffsets = [];
+              let offset = path[0] === "/" ? 1 : 0;
+              for (let p = 0; p < len; p++) {
+                partOffsets[p] = offset;
+                offset += parts[p].length + 1;
+              }
+            }
+            const restPathString = path.slice(partOffsets[i]);
+            const m = matcher.exec(restPathString);
+            if (m) {
+              if (!Object.hasOwn(params, name)) params[name] = m[0];
+              this.#pushHandlerSets(handlerSets, child, method, node2.#params, params);
+              if (m[0].length === restPathString.length && child.#children["*"]) this.#pushHandlerSets(handlerSets, child.#children["*"], method, node2.#params, params);
+              for (const _ in child.#children) {
+                child.#params = params;
+                const componentCount = m[0].match(/\//g)?.length ?? 0;
+                (curNodesQueue[componentCount] ||= []).push(child);
+                break;
+              }
+              continue;
+            }
+          }
+          if (matcher === true || matcher.test(part)) {
+            if (!Object.hasOwn(params, name)) params[name] = part;
+            if (isLast) {
+              this.#pushHandlerSets(handlerSets, child, method, params, node2.#params);
+              if (child.#children["*"]) this.#pushHandlerSets(handlerSets, child.#children["*"], method, params, node2.#params);
+            } else {
+              child.#params = params;
+              tempNodes.push(child);
+            }
+          }
+        }
+      }
+      const shifted = curNodesQueue.shift();
+      curNodes = shifted ? tempNodes.concat(shifted) : tempNodes;
+    }
+    if (handlerSets[1]) handlerSets.sort((a, b) => {
+      return a.score - b.score;
+    });
+    return [handlerSets.map(({ handler, params }) => [handler, params])];
+  }
+};
+
+// node_modules/hono/dist/router/trie-router/router.js
+var TrieRouter = class {
+  name = "TrieRouter";
+  #node = new Node3();
+  add(method, path, handler) {
+    for (const result of checkOptionalParameter(path) || [path]) this.#node.insert(method, result, handler);
+  }
+  match(method, path) {
+    return this.#node.search(method, path);
+  }
+};
+
+// node_modules/hono/dist/hono.js
+var Hono3 = class extends Hono {
+  /**
+  * Creates an instance of the Hono class.
+  *
+  * @param options - Optional configuration options for the Hono instance.
+  */
+  constructor(options = {}) {
+    super(options);
+    this.router = options.router ?? new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] });
+  }
+};
 
 // src/mock/http/requests.ts
 var BadRequest = class extends Error {
@@ -32034,13 +45803,13 @@ var TokenBucket = class {
   #tokens;
   #lastRefill;
   #now;
-  constructor(ratePerSecond, now = performance.now.bind(performance)) {
+  constructor(ratePerSecond, now2 = performance.now.bind(performance)) {
     if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
     this.#ratePerSecond = ratePerSecond;
     this.#capacity = Math.max(1, ratePerSecond);
     this.#tokens = this.#capacity;
-    this.#now = now;
-    this.#lastRefill = now();
+    this.#now = now2;
+    this.#lastRefill = now2();
   }
   /** Takes one token if there is one; otherwise says how long until there will be. */
   take() {
@@ -32052,9 +45821,9 @@ var TokenBucket = class {
     return { granted: false, retryAfterMs: (1 - this.#tokens) / this.#ratePerSecond * 1e3 };
   }
   #refill() {
-    const now = this.#now();
-    const elapsed = (now - this.#lastRefill) / 1e3;
-    this.#lastRefill = now;
+    const now2 = this.#now();
+    const elapsed = (now2 - this.#lastRefill) / 1e3;
+    this.#lastRefill = now2;
     this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#ratePerSecond);
   }
 };
@@ -32281,14 +46050,14 @@ function qtestApp(options) {
     const items = all.slice((page - 1) * size, page * size);
     return c.json(boolQuery(c, "expandProps") === false ? items.map(({ properties: _, ...rest }) => rest) : items);
   });
-  project.post("/test-cases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema))));
+  project.post("/test-cases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema2))));
   project.get(
     "/test-cases/:id",
     (c) => c.json(store.testCase(c.req.param("id"), c.req.query("expand")?.includes("teststep") ?? false))
   );
   project.put(
     "/test-cases/:id",
-    async (c) => c.json(store.updateTestCase(numParam(c, "id"), await jsonBody(c, testCaseInputSchema.partial())))
+    async (c) => c.json(store.updateTestCase(numParam(c, "id"), await jsonBody(c, testCaseInputSchema2.partial())))
   );
   project.delete("/test-cases/:id", (c) => {
     store.deleteTestCase(numParam(c, "id"));
@@ -32318,7 +46087,7 @@ function qtestApp(options) {
   project.post(
     "/test-cycles",
     async (c) => c.json(
-      store.createTestCycle(await jsonBody(c, testCycleInputSchema), intQuery(c, "parentId"), c.req.query("parentType")),
+      store.createTestCycle(await jsonBody(c, testCycleInputSchema2), intQuery(c, "parentId"), c.req.query("parentType")),
       201
     )
   );
@@ -32328,7 +46097,7 @@ function qtestApp(options) {
     async (c) => c.json(
       store.updateTestCycle(
         numParam(c, "id"),
-        await jsonBody(c, testCycleInputSchema.partial()),
+        await jsonBody(c, testCycleInputSchema2.partial()),
         intQuery(c, "parentId"),
         c.req.query("parentType")
       )
@@ -32832,14 +46601,14 @@ var QTestStore = class {
     }
   }
   project() {
-    const now = iso(this.#clock());
+    const now2 = iso(this.#clock());
     return {
       links: [{ rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}` }],
       id: this.projectId,
       name: this.projectName,
       description: "Target project of a Zephyr Scale migration",
       status_id: 101,
-      start_date: now,
+      start_date: now2,
       end_date: null,
       sample: false,
       admins: [this.users[0]?.username],
@@ -32903,12 +46672,12 @@ var QTestStore = class {
   createModule(input2, parentId) {
     const parent = parentId ?? input2.parent_id ?? null;
     if (parent !== null) this.#module(parent);
-    const now = this.#clock();
+    const now2 = this.#clock();
     const record2 = {
       id: this.#id(),
       pid: this.#pid("MD"),
-      created: now,
-      modified: now,
+      created: now2,
+      modified: now2,
       name: input2.name,
       description: input2.description ?? "",
       parentId: parent,
@@ -32960,12 +46729,12 @@ var QTestStore = class {
     for (const step of input2.test_steps ?? [])
       if (step.called_test_case_id != null) this.#testCaseByIdOrPid(String(step.called_test_case_id));
     const parentId = input2.parent_id ?? this.#createdViaApiModule();
-    const now = this.#clock();
+    const now2 = this.#clock();
     const record2 = {
       id: this.#id(),
       pid: this.#pid("TC"),
-      created: now,
-      modified: now,
+      created: now2,
+      modified: now2,
       name: input2.name,
       parentId,
       order: this.#childCount("case", "module", parentId) + 1,
@@ -33050,12 +46819,12 @@ var QTestStore = class {
   }
   createTestCycle(input2, parentId, parentType) {
     const { id: parent, type } = this.#container(parentId, parentType);
-    const now = this.#clock();
+    const now2 = this.#clock();
     const record2 = {
       id: this.#id(),
       pid: this.#pid("CL"),
-      created: now,
-      modified: now,
+      created: now2,
+      modified: now2,
       name: input2.name,
       description: input2.description ?? "",
       parentId: parent,
@@ -33110,12 +46879,12 @@ var QTestStore = class {
   createTestSuite(input2, parentId, parentType) {
     const { id: parent, type } = this.#container(parentId, parentType);
     const props = this.#properties("test-suites", input2.properties ?? [], /* @__PURE__ */ new Map());
-    const now = this.#clock();
+    const now2 = this.#clock();
     const record2 = {
       id: this.#id(),
       pid: this.#pid("TS"),
-      created: now,
-      modified: now,
+      created: now2,
+      modified: now2,
       name: input2.name,
       parentId: parent,
       parentType: type,
@@ -33175,12 +46944,12 @@ var QTestStore = class {
       throw new QTestApiError(400, `test_case_version_id ${versionId} is not a version of test case ${testCase.id}.`);
     }
     const props = this.#properties("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map());
-    const now = this.#clock();
+    const now2 = this.#clock();
     const record2 = {
       id: this.#id(),
       pid: this.#pid("TR"),
-      created: now,
-      modified: now,
+      created: now2,
+      modified: now2,
       name: input2.name ?? testCase.name,
       parentId: parent,
       parentType: type,
@@ -33259,7 +47028,7 @@ var QTestStore = class {
         ...s.parent_test_step_id != null && { parentTestStepId: s.parent_test_step_id }
       };
     });
-    const now = this.#clock();
+    const now2 = this.#clock();
     const record2 = {
       id: this.#id(),
       runId: run.id,
@@ -33271,12 +47040,12 @@ var QTestStore = class {
       // The Swagger lists no field settings for logs; their properties share the test-run fields.
       props: this.#properties("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map(), { partial: true }),
       stepLogs,
-      created: now,
-      modified: now
+      created: now2,
+      modified: now2
     };
     this.#logs.set(record2.id, record2);
     this.#logsByRun.set(run.id, [...this.#logsByRun.get(run.id) ?? [], record2.id]);
-    run.modified = now;
+    run.modified = now2;
     return this.#renderLog(record2);
   }
   // ---- attachments -------------------------------------------------------------------------
@@ -33685,335 +47454,6 @@ function iso(ms) {
   return new Date(ms).toISOString();
 }
 
-// src/zephyr/schemas.ts
-var specProjectKey = /([A-Z][A-Z_0-9]+)/;
-var specTestCaseKey = /(.+-T[0-9]+)/;
-var specTestCycleKey = /.+-[R|C][0-9]+/;
-var specTestCycleIdOrKey = /([0-9]+)|(.+-R[0-9]+)/;
-var accountIdPattern = /^[-:a-zA-Z0-9]{1,128}$/;
-var id2 = external_exports.number().int();
-var refSchema = external_exports.looseObject({ id: id2, self: external_exports.string().optional() });
-var accountRefSchema = external_exports.looseObject({ self: external_exports.string().optional(), accountId: external_exports.string().nullable() });
-var customFieldsSchema = external_exports.record(external_exports.string(), external_exports.unknown());
-var projectSchema2 = external_exports.looseObject({
-  id: id2,
-  jiraProjectId: id2,
-  key: external_exports.string(),
-  enabled: external_exports.boolean()
-});
-var folderTypeSchema = external_exports.enum(["TEST_CASE", "TEST_PLAN", "TEST_CYCLE"]);
-var folderSchema = external_exports.looseObject({
-  id: id2,
-  /** The spec says a required integer ≥ 1, but root folders have none: the API sends null. */
-  parentId: id2.nullable(),
-  name: external_exports.string(),
-  index: external_exports.number().int(),
-  folderType: folderTypeSchema,
-  project: refSchema.optional()
-});
-var statusTypeSchema = external_exports.enum(["TEST_CASE", "TEST_PLAN", "TEST_CYCLE", "TEST_EXECUTION"]);
-var optionValueShape = {
-  id: id2,
-  project: refSchema,
-  name: external_exports.string(),
-  description: external_exports.string().nullish(),
-  index: external_exports.number().int()
-};
-var statusSchema = external_exports.looseObject({
-  ...optionValueShape,
-  color: external_exports.string().optional(),
-  archived: external_exports.boolean().default(false),
-  default: external_exports.boolean().default(false)
-});
-var prioritySchema = external_exports.looseObject({
-  ...optionValueShape,
-  color: external_exports.string().optional(),
-  default: external_exports.boolean().default(false)
-});
-var environmentSchema = external_exports.looseObject({
-  ...optionValueShape,
-  archived: external_exports.boolean().default(false)
-});
-var linkTypeSchema = external_exports.enum(["COVERAGE", "BLOCKS", "RELATED"]);
-var issueLinkSchema = external_exports.looseObject({
-  self: external_exports.string().optional(),
-  issueId: id2,
-  id: id2.optional(),
-  target: external_exports.string().optional(),
-  type: linkTypeSchema.optional()
-});
-var webLinkSchema = external_exports.looseObject({
-  self: external_exports.string().optional(),
-  description: external_exports.string().optional(),
-  url: external_exports.string(),
-  id: id2.optional(),
-  type: linkTypeSchema.optional()
-});
-var testCaseLinksSchema = external_exports.looseObject({
-  self: external_exports.string().optional(),
-  issues: external_exports.array(issueLinkSchema).optional(),
-  webLinks: external_exports.array(webLinkSchema).optional()
-});
-var testCycleLinksSchema = testCaseLinksSchema.extend({
-  testPlans: external_exports.array(
-    external_exports.looseObject({
-      id: id2.optional(),
-      self: external_exports.string().optional(),
-      testPlanId: id2.optional(),
-      type: linkTypeSchema.optional(),
-      target: external_exports.string().optional()
-    })
-  ).optional()
-});
-var testExecutionLinksSchema = external_exports.looseObject({
-  self: external_exports.string().optional(),
-  issues: external_exports.array(issueLinkSchema).optional()
-});
-var testCaseSchema2 = external_exports.looseObject({
-  id: id2,
-  key: external_exports.string(),
-  name: external_exports.string(),
-  project: refSchema,
-  createdOn: external_exports.string().optional(),
-  objective: external_exports.string().nullish(),
-  precondition: external_exports.string().nullish(),
-  /** Milliseconds. */
-  estimatedTime: external_exports.number().int().nullish(),
-  labels: external_exports.array(external_exports.string()).optional(),
-  component: refSchema.nullish(),
-  priority: refSchema,
-  status: refSchema,
-  folder: refSchema.nullish(),
-  owner: accountRefSchema.nullish(),
-  testScript: external_exports.looseObject({ self: external_exports.string().optional() }).optional(),
-  customFields: customFieldsSchema.optional(),
-  links: testCaseLinksSchema.optional()
-});
-var scriptTypeSchema = external_exports.enum(["plain", "bdd"]);
-var testScriptSchema = external_exports.looseObject({
-  id: id2.optional(),
-  type: scriptTypeSchema,
-  text: external_exports.string()
-});
-var testStepInlineSchema = external_exports.looseObject({
-  description: external_exports.string().nullish(),
-  testData: external_exports.string().nullish(),
-  expectedResult: external_exports.string().nullish(),
-  customFields: customFieldsSchema.optional(),
-  reflectRef: external_exports.string().nullish()
-});
-var parameterTypeSchema = external_exports.enum(["MANUAL_INPUT", "DEFAULT_VALUE"]);
-var testStepCallSchema = external_exports.looseObject({
-  self: external_exports.string().optional(),
-  testCaseKey: external_exports.string(),
-  parameters: external_exports.array(
-    external_exports.looseObject({
-      name: external_exports.string().optional(),
-      type: parameterTypeSchema.optional(),
-      value: external_exports.string().optional()
-    })
-  ).nullish()
-});
-function hasExactlyOneKind(step) {
-  return step.inline == null !== (step.testCase == null);
-}
-var exactlyOneKind = { message: "A test step must have exactly one of `inline` or `testCase`." };
-var testStepSchema2 = external_exports.looseObject({
-  /** 2026: steps carry an id (attachments are addressed by it); older data may lack it. */
-  id: id2.nullish(),
-  inline: testStepInlineSchema.nullish(),
-  testCase: testStepCallSchema.nullish()
-}).refine(hasExactlyOneKind, exactlyOneKind);
-var testCycleSchema2 = external_exports.looseObject({
-  id: id2,
-  key: external_exports.string(),
-  name: external_exports.string(),
-  project: refSchema,
-  jiraProjectVersion: refSchema.nullish(),
-  status: refSchema,
-  folder: refSchema.nullish(),
-  description: external_exports.string().nullish(),
-  plannedStartDate: external_exports.string().nullish(),
-  plannedEndDate: external_exports.string().nullish(),
-  owner: accountRefSchema.nullish(),
-  customFields: customFieldsSchema.optional(),
-  links: testCycleLinksSchema.optional()
-});
-var testExecutionSchema = external_exports.looseObject({
-  id: id2,
-  key: external_exports.string().nullish(),
-  project: refSchema,
-  /**
-   * The spec's TestCaseVersionLink and TestCycleLink leave `id` optional; it is required here
-   * because every example carries it and nothing can be migrated without it. The test case key
-   * and version are only in `self` (`/testcases/{KEY}/versions/{n}`).
-   */
-  testCase: refSchema,
-  environment: refSchema.nullish(),
-  jiraProjectVersion: refSchema.nullish(),
-  testExecutionStatus: refSchema,
-  /** The spec says optional only; an execution not yet run has no end date, which the API sends as null. */
-  actualEndDate: external_exports.string().nullish(),
-  estimatedTime: external_exports.number().int().nullish(),
-  executionTime: external_exports.number().int().nullish(),
-  executedById: external_exports.string().nullish(),
-  assignedToId: external_exports.string().nullish(),
-  comment: external_exports.string().nullish(),
-  automated: external_exports.boolean().optional(),
-  testCycle: refSchema.nullish(),
-  customFields: customFieldsSchema.optional(),
-  links: testExecutionLinksSchema.optional()
-});
-var testExecutionStepSchema = external_exports.looseObject({
-  id: id2.nullish(),
-  /** The spec requires nothing here, but an execution step is nothing except its `inline` part. */
-  inline: external_exports.looseObject({
-    description: external_exports.string().nullish(),
-    testData: external_exports.string().nullish(),
-    expectedResult: external_exports.string().nullish(),
-    actualResult: external_exports.string().nullish(),
-    testDataRowNumber: external_exports.number().int().nullish(),
-    reflectRef: external_exports.string().nullish(),
-    status: refSchema.optional()
-  })
-});
-var errorSchema2 = external_exports.looseObject({ errorCode: external_exports.number().int(), message: external_exports.string() });
-var unauthorizedSchema = external_exports.looseObject({ error: external_exports.string() });
-var createdResourceSchema = external_exports.looseObject({ id: id2, self: external_exports.string() });
-var keyedCreatedResourceSchema = createdResourceSchema.extend({ key: external_exports.string() });
-var nameInput = external_exports.string().min(1).max(255).regex(/^(?!\s*$).+/, "must not be blank");
-var nameRefInput = external_exports.string().min(1).max(255);
-var labelsInput = external_exports.array(external_exports.string()).max(50);
-var dateTimeInput = external_exports.iso.datetime({ offset: true });
-var accountIdInput = external_exports.string().regex(accountIdPattern);
-var refInput = external_exports.object({ id: id2.min(1), self: external_exports.string().optional() });
-var refOrIdInput = external_exports.union([refInput, id2.min(1).transform((value) => ({ id: value }))]);
-var ownerInput = external_exports.union([
-  external_exports.object({ self: external_exports.string().optional(), accountId: accountIdInput }),
-  accountIdInput.transform((accountId) => ({ accountId }))
-]);
-var folderInputSchema = external_exports.object({
-  /** Must be null (or absent) for a root folder. */
-  parentId: id2.min(1).nullish(),
-  name: external_exports.string().min(1).max(255).regex(/^[^/\\]*$/, "must not contain '/' or '\\'"),
-  projectKey: external_exports.string().regex(specProjectKey),
-  folderType: folderTypeSchema
-});
-var testCaseInputSchema2 = external_exports.object({
-  projectKey: external_exports.string().regex(specProjectKey),
-  name: nameInput,
-  objective: external_exports.string().nullish(),
-  precondition: external_exports.string().nullish(),
-  estimatedTime: external_exports.number().int().min(0).optional(),
-  componentId: external_exports.number().int().min(0).optional(),
-  priorityName: nameRefInput.optional(),
-  statusName: nameRefInput.optional(),
-  folderId: id2.min(1).optional(),
-  ownerId: accountIdInput.nullish(),
-  labels: labelsInput.optional(),
-  customFields: customFieldsSchema.optional()
-});
-var testCaseUpdateSchema = external_exports.object({
-  id: id2.min(1),
-  key: external_exports.string().regex(specTestCaseKey),
-  name: nameInput,
-  project: refInput,
-  objective: external_exports.string().nullish(),
-  precondition: external_exports.string().nullish(),
-  estimatedTime: external_exports.number().int().min(0).nullish(),
-  labels: labelsInput.optional(),
-  component: refOrIdInput.nullish(),
-  priority: refInput,
-  status: refInput,
-  folder: refOrIdInput.nullish(),
-  owner: ownerInput.nullish(),
-  customFields: customFieldsSchema.optional()
-});
-var testScriptInputSchema = external_exports.object({
-  type: scriptTypeSchema,
-  text: external_exports.string().min(1)
-});
-var testStepInput = external_exports.object({
-  inline: external_exports.object({
-    description: external_exports.string().optional(),
-    testData: external_exports.string().optional(),
-    expectedResult: external_exports.string().optional(),
-    customFields: customFieldsSchema.optional(),
-    reflectRef: external_exports.string().optional()
-  }).optional(),
-  testCase: external_exports.object({
-    self: external_exports.string().optional(),
-    testCaseKey: external_exports.string().regex(specTestCaseKey),
-    parameters: external_exports.array(
-      external_exports.object({
-        name: external_exports.string().optional(),
-        type: parameterTypeSchema.optional(),
-        value: external_exports.string().optional()
-      })
-    ).optional()
-  }).optional()
-}).refine(hasExactlyOneKind, exactlyOneKind);
-var testStepsInputSchema = external_exports.object({
-  mode: external_exports.enum(["APPEND", "OVERWRITE"]),
-  items: external_exports.array(testStepInput).max(100)
-});
-var testCycleInputSchema2 = external_exports.object({
-  projectKey: external_exports.string().regex(specProjectKey),
-  name: nameInput,
-  description: external_exports.string().nullish(),
-  plannedStartDate: dateTimeInput.optional(),
-  plannedEndDate: dateTimeInput.optional(),
-  /** A Jira version id, not a reference object. */
-  jiraProjectVersion: id2.min(1).optional(),
-  statusName: nameRefInput.optional(),
-  folderId: id2.min(1).optional(),
-  ownerId: accountIdInput.nullish(),
-  customFields: customFieldsSchema.optional()
-});
-var testCycleUpdateSchema = external_exports.object({
-  id: id2.min(1),
-  key: external_exports.string().regex(specTestCycleKey),
-  name: nameInput,
-  project: refInput,
-  jiraProjectVersion: refOrIdInput.nullish(),
-  status: refInput,
-  folder: refOrIdInput.nullish(),
-  description: external_exports.string().nullish(),
-  plannedStartDate: dateTimeInput.nullish(),
-  plannedEndDate: dateTimeInput.nullish(),
-  owner: ownerInput.nullish(),
-  customFields: customFieldsSchema.optional()
-});
-var testExecutionInputSchema = external_exports.object({
-  projectKey: external_exports.string().regex(specProjectKey),
-  testCaseKey: external_exports.string().regex(specTestCaseKey),
-  testCycleKey: external_exports.string().regex(specTestCycleIdOrKey),
-  statusName: nameRefInput,
-  testScriptResults: external_exports.array(
-    external_exports.object({
-      statusName: nameRefInput,
-      actualEndDate: dateTimeInput.optional(),
-      actualResult: external_exports.string().optional()
-    })
-  ).optional(),
-  environmentName: external_exports.string().optional(),
-  actualEndDate: dateTimeInput.optional(),
-  executionTime: external_exports.number().int().min(0).optional(),
-  executedById: accountIdInput.nullish(),
-  assignedToId: accountIdInput.nullish(),
-  comment: external_exports.string().nullish(),
-  customFields: customFieldsSchema.optional()
-});
-var testExecutionUpdateSchema = external_exports.object({
-  statusName: nameRefInput.optional(),
-  environmentName: external_exports.string().optional(),
-  actualEndDate: dateTimeInput.optional(),
-  executionTime: external_exports.number().int().min(0).optional(),
-  executedById: accountIdInput.nullish(),
-  assignedToId: accountIdInput.nullish(),
-  comment: external_exports.string().nullish()
-});
-
 // src/mock/zephyr/store.ts
 var ZephyrApiError = class extends Error {
   constructor(status, message) {
@@ -34069,10 +47509,10 @@ var ZephyrStore = class {
     for (const [key, steps] of Object.entries(snapshot.testSteps)) this.#steps.set(key, steps);
     for (const [key, script] of Object.entries(snapshot.testScripts)) this.#scripts.set(key, script);
     for (const [id3, steps] of Object.entries(snapshot.testExecutionSteps)) this.#executionSteps.set(Number(id3), steps);
-    const now = this.#clock();
-    for (const t of this.#testCases) this.#updatedAt.set(`testcase:${t.id}`, now);
-    for (const c of this.#cycles) this.#updatedAt.set(`testcycle:${c.id}`, now);
-    for (const e of this.#executions) this.#updatedAt.set(`testexecution:${e.id}`, now);
+    const now2 = this.#clock();
+    for (const t of this.#testCases) this.#updatedAt.set(`testcase:${t.id}`, now2);
+    for (const c of this.#cycles) this.#updatedAt.set(`testcycle:${c.id}`, now2);
+    for (const e of this.#executions) this.#updatedAt.set(`testexecution:${e.id}`, now2);
     this.#statusTypes = this.#inferStatusTypes(snapshot);
     this.#last = {
       stepId: maxId([...this.#steps.values()].flat()),
@@ -34661,7 +48101,7 @@ function zephyrApp(options) {
     const filter = { folderId: intQuery(c, "folderId", { min: 1 }), updatedAfter: dateQuery(c, "updatedAfter") };
     return c.json(cursorPage(c, store.testCases(filter)));
   });
-  v2.post("/testcases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema2)), 201));
+  v2.post("/testcases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema)), 201));
   v2.get("/testcases/:key", (c) => c.json(store.testCase(c.req.param("key"))));
   v2.put("/testcases/:key", async (c) => {
     store.updateTestCase(c.req.param("key"), await jsonBody(c, testCaseUpdateSchema));
@@ -34695,7 +48135,7 @@ function zephyrApp(options) {
     };
     return c.json(cursorPage(c, store.testCycles(filter)));
   });
-  v2.post("/testcycles", async (c) => c.json(store.createTestCycle(await jsonBody(c, testCycleInputSchema2)), 201));
+  v2.post("/testcycles", async (c) => c.json(store.createTestCycle(await jsonBody(c, testCycleInputSchema)), 201));
   v2.get("/testcycles/:idOrKey", (c) => c.json(store.testCycle(c.req.param("idOrKey"))));
   v2.put("/testcycles/:idOrKey", async (c) => {
     store.updateTestCycle(c.req.param("idOrKey"), await jsonBody(c, testCycleUpdateSchema));
@@ -34776,7 +48216,7 @@ function offsetPage(c, items, cap = MAX_RESULTS_CAP) {
 function cursorPage(c, items) {
   const limit = Math.min(intQuery(c, "limit", { default: 10, min: 1 }) ?? 10, MAX_RESULTS_CAP);
   const startAtId = intQuery(c, "startAtId", { default: 0, min: 0 }) ?? 0;
-  const first = lowerBound(items, startAtId);
+  const first = lowerBound2(items, startAtId);
   const values = items.slice(first, first + limit);
   const following = items[first + limit];
   return {
@@ -34786,7 +48226,7 @@ function cursorPage(c, items) {
     values
   };
 }
-function lowerBound(items, id3) {
+function lowerBound2(items, id3) {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
@@ -34819,10 +48259,10 @@ async function startMocks(options = {}) {
   zephyrFetch = zephyrApp({ ...options, seed, token: zephyrToken, store: zephyrStore, stats: zephyrStats }).fetch;
   const projectId = options.qtestProjectId ?? 4242;
   const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId });
-  const qtestToken = randomBytes(16).toString("hex");
+  const qtestToken = randomBytes2(16).toString("hex");
   const qtestStats = new TrafficStats();
   const username = qtestStore.users[0]?.username ?? "admin@example.com";
-  const password = randomBytes(9).toString("base64url");
+  const password = randomBytes2(9).toString("base64url");
   qtestFetch = qtestApp({
     ...options,
     // A different fault sequence from the Zephyr mock's, still fixed by the seed.
@@ -34859,22 +48299,22 @@ function fakeJwt() {
   const part = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
   return [
     part({ alg: "HS256", typ: "JWT" }),
-    part({ context: { user: { accountId: "5b10a2844c20165700ede21g" } }, iss: "ztoq-mock", jti: randomBytes(8).toString("hex") }),
-    randomBytes(32).toString("base64url")
+    part({ context: { user: { accountId: "5b10a2844c20165700ede21g" } }, iss: "ztoq-mock", jti: randomBytes2(8).toString("hex") }),
+    randomBytes2(32).toString("base64url")
   ].join(".");
 }
 
 // src/zephyr/snapshot.ts
 var snapshotSchema = external_exports.object({
-  project: projectSchema2,
+  project: projectSchema,
   folders: external_exports.array(folderSchema),
   statuses: external_exports.array(statusSchema),
   priorities: external_exports.array(prioritySchema),
   environments: external_exports.array(environmentSchema),
-  testCases: external_exports.array(testCaseSchema2),
-  testCycles: external_exports.array(testCycleSchema2),
+  testCases: external_exports.array(testCaseSchema),
+  testCycles: external_exports.array(testCycleSchema),
   testExecutions: external_exports.array(testExecutionSchema),
-  testSteps: external_exports.record(external_exports.string(), external_exports.array(testStepSchema2)),
+  testSteps: external_exports.record(external_exports.string(), external_exports.array(testStepSchema)),
   testScripts: external_exports.record(external_exports.string(), testScriptSchema),
   testExecutionSteps: external_exports.record(external_exports.string(), external_exports.array(testExecutionStepSchema)),
   /** Not in the API: status objects do not say their type, which only the `statusType` filter reveals. */
@@ -34933,9 +48373,9 @@ function registerMockCommand(program2) {
         throw new BadInputError(`Port already in use: ${error62.message.replace(/^.*EADDRINUSE:?\s*/, "")}.`);
       throw error62;
     });
-    const stopped = new Promise((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
+    const stopped = new Promise((resolve2) => {
+      process.once("SIGINT", resolve2);
+      process.once("SIGTERM", resolve2);
     });
     process.stdout.write(`${JSON.stringify(mocks.describe())}
 `);
@@ -34955,7 +48395,7 @@ function registerMockCommand(program2) {
 async function loadSnapshot(path) {
   let text;
   try {
-    text = await readFile(path, "utf8");
+    text = await readFile2(path, "utf8");
   } catch (error62) {
     throw new BadInputError(`Cannot read dataset ${path}: ${error62.message}`);
   }
@@ -34974,13 +48414,75 @@ async function loadSnapshot(path) {
   return json3;
 }
 
+// src/cli/status-command.ts
+function registerStatusCommand(program2) {
+  program2.command("status").description("What the state store knows: per entity type, how many are done, pending, in flight or failed").option("-c, --config <file>", "configuration file").option("--state <location>", "state store location (default .ztoq/state.db)").option("--json", "print JSON instead of a table").action(async (flags) => {
+    const location = flags.state ?? process.env.ZTOQ_STATE ?? await stateFromConfig(flags.config);
+    const store = createStateStore(location);
+    try {
+      await store.open();
+    } catch (error62) {
+      if (error62 instanceof StateStoreError) {
+        throw new ZtoqError(
+          `State store ${location}: ${error62.message}`,
+          error62.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput
+        );
+      }
+      throw error62;
+    }
+    try {
+      const counts = await store.counts();
+      const lastRun = await store.lastRun();
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ location: store.location, counts, lastRun }, null, 2)}
+`);
+        return;
+      }
+      const statuses = entityStatusSchema.options;
+      const rows = entityTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
+      const header = ["entity", ...statuses];
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+      const format = (cells) => cells.map((c, i) => i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)).join("  ");
+      const lines = [`State: ${store.location}`, format(header), ...rows.map(format)];
+      lines.push(
+        lastRun ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}, started ${lastRun.startedAt}` : "No run recorded yet."
+      );
+      process.stdout.write(`${lines.join("\n")}
+`);
+    } finally {
+      await store.close();
+    }
+  });
+}
+async function stateFromConfig(path) {
+  try {
+    const config2 = await loadConfig({
+      ...path && { path },
+      env: {
+        ...process.env,
+        ZTOQ_ZEPHYR_TOKEN: process.env.ZTOQ_ZEPHYR_TOKEN ?? "unused",
+        ZTOQ_QTEST_TOKEN: process.env.ZTOQ_QTEST_TOKEN ?? "unused"
+      }
+    });
+    return config2.state;
+  } catch (error62) {
+    if (error62 instanceof BadInputError && !path) return ".ztoq/state.db";
+    throw error62;
+  }
+}
+
 // src/cli/main.ts
 async function main(argv) {
   const program2 = new Command("ztoq").description("Migrate test assets from Zephyr Scale Cloud to Tricentis qTest, and prove it.").version(true ? "0.1.0" : "dev").exitOverride().showHelpAfterError(false);
+  let exitCode = ExitCode.ok;
   registerMockCommand(program2);
+  registerMigrateCommand(program2, (code) => {
+    exitCode = code;
+  });
+  registerStatusCommand(program2);
   try {
     await program2.parseAsync(argv, { from: "user" });
-    return ExitCode.ok;
+    return exitCode;
   } catch (error62) {
     if (error62 instanceof CommanderError) {
       return error62.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;

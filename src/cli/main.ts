@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, ZtoqError } from "./errors.js";
+import { registerMigrateCommand } from "./migrate-command.js";
 import { registerMockCommand } from "./mock-command.js";
+import { registerStatusCommand } from "./status-command.js";
 
 declare const ZTOQ_VERSION: string;
 
@@ -11,10 +13,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(typeof ZTOQ_VERSION === "string" ? ZTOQ_VERSION : "dev")
     .exitOverride()
     .showHelpAfterError(false);
+  let exitCode: number = ExitCode.ok;
   registerMockCommand(program);
+  registerMigrateCommand(program, (code) => {
+    exitCode = code;
+  });
+  registerStatusCommand(program);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return ExitCode.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message; help and version are not failures.

@@ -1,0 +1,70 @@
+import type { Command } from "commander";
+import { loadConfig } from "../config/load.js";
+import { createStateStore } from "../state/open-store.js";
+import { entityStatusSchema, entityTypeSchema, StateStoreError } from "../state/store.js";
+import { BadInputError, ExitCode, ZtoqError } from "./errors.js";
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command("status")
+    .description("What the state store knows: per entity type, how many are done, pending, in flight or failed")
+    .option("-c, --config <file>", "configuration file")
+    .option("--state <location>", "state store location (default .ztoq/state.db)")
+    .option("--json", "print JSON instead of a table")
+    .action(async (flags: { config?: string; state?: string; json?: boolean }) => {
+      const location = flags.state ?? process.env.ZTOQ_STATE ?? (await stateFromConfig(flags.config));
+      const store = createStateStore(location);
+      try {
+        await store.open();
+      } catch (error) {
+        if (error instanceof StateStoreError) {
+          throw new ZtoqError(
+            `State store ${location}: ${error.message}`,
+            error.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput,
+          );
+        }
+        throw error;
+      }
+      try {
+        const counts = await store.counts();
+        const lastRun = await store.lastRun();
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ location: store.location, counts, lastRun }, null, 2)}\n`);
+          return;
+        }
+        const statuses = entityStatusSchema.options;
+        const rows = entityTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
+        const header = ["entity", ...statuses];
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+        const format = (cells: string[]) =>
+          cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+        const lines = [`State: ${store.location}`, format(header), ...rows.map(format)];
+        lines.push(
+          lastRun
+            ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}, started ${lastRun.startedAt}`
+            : "No run recorded yet.",
+        );
+        process.stdout.write(`${lines.join("\n")}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+async function stateFromConfig(path: string | undefined): Promise<string> {
+  try {
+    // Status needs no credentials: only the state location is read from the configuration.
+    const config = await loadConfig({
+      ...(path && { path }),
+      env: {
+        ...process.env,
+        ZTOQ_ZEPHYR_TOKEN: process.env.ZTOQ_ZEPHYR_TOKEN ?? "unused",
+        ZTOQ_QTEST_TOKEN: process.env.ZTOQ_QTEST_TOKEN ?? "unused",
+      },
+    });
+    return config.state;
+  } catch (error) {
+    if (error instanceof BadInputError && !path) return ".ztoq/state.db";
+    throw error;
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * The shape of `ztoq.config.yml` (YAML or JSON), PRODUCT.md §2.3.
+ *
+ * Two schemas share every field:
+ * - `configFileSchema` is what a config file may hold. Nothing in it is required, because environment
+ *   variables and flags can supply everything (the CLI works with no file at all). Its input side is
+ *   the published JSON Schema, so every field carries a `.describe()` text that editors show.
+ * - `configSchema` is the merged result (file < environment < flags/inputs, over the defaults), where
+ *   the Zephyr project key, the qTest URL and the qTest project id are required.
+ *
+ * Objects are strict: an unknown key is an error, so a typo in the config never passes silently.
+ * Secrets have no place in either schema; `load.ts` rejects them by key name before validation.
+ */
+import { z } from "zod";
+import { projectKeyPattern } from "../zephyr/schemas.js";
+
+/** qTest field types a Zephyr custom field can be converted to. */
+export const customFieldTypes = [
+  "text",
+  "richtext",
+  "number",
+  "date",
+  "datetime",
+  "checkbox",
+  "select",
+  "multiselect",
+  "user",
+  "url",
+] as const;
+export type CustomFieldType = (typeof customFieldTypes)[number];
+
+/** The field types whose values are translated through `values` (source value → target label). */
+export const selectFieldTypes: readonly CustomFieldType[] = ["select", "multiselect"];
+
+export const defaultZephyrUrl = "https://api.zephyrscale.smartbear.com/v2";
+export const defaultStateLocation = ".ztoq/state.db";
+export const defaultMarkerField = "Zephyr Key";
+
+// ---- field helpers ------------------------------------------------------------------------------
+// Every message is phrased as what is allowed ("expected …"); the loader adds the file or variable,
+// the field path and what it got.
+
+function intInRange(min: number, max: number) {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+function positiveNumber() {
+  const error = "expected a number greater than 0";
+  return z.number({ error }).positive({ error });
+}
+
+function positiveInt() {
+  const error = "expected a positive whole number";
+  return z.int({ error }).positive({ error });
+}
+
+function nonEmptyString(what = "a non-empty string") {
+  const error = `expected ${what}`;
+  return z.string({ error }).min(1, { error });
+}
+
+/** True when a URL string carries a user name or password (`https://user:pass@host`). */
+export function urlHasCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== "" || url.password !== "";
+  } catch {
+    return false;
+  }
+}
+
+function httpUrl() {
+  return z
+    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+    .refine((value) => !urlHasCredentials(value), {
+      error: "expected a URL without a user name or password (credentials go in environment variables or action inputs)",
+    });
+}
+
+/**
+ * `sqlite:PATH`, a plain file path (SQLite), or `postgres://…` / `postgresql://…`. Any other
+ * `scheme://` is refused, so `mysql://…` or `postgress://…` is not taken for a file name.
+ */
+export function isStateLocation(value: string): boolean {
+  if (value.trim() === "") return false;
+  if (/^sqlite:/i.test(value)) return value.slice("sqlite:".length).trim() !== "";
+  if (/^postgres(ql)?:\/\//i.test(value)) return URL.canParse(value);
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
+const stateLocation = z
+  .string({ error: "expected sqlite:PATH, a file path, or postgres://…" })
+  .refine(isStateLocation, { error: "expected sqlite:PATH, a file path, or postgres://…" });
+
+const qtestLabel = nonEmptyString("a qTest value label (a non-empty string)");
+
+function labelMap(description: string) {
+  return z.record(z.string(), qtestLabel).default({}).describe(description);
+}
+
+// ---- sections -----------------------------------------------------------------------------------
+
+const zephyrFileSection = z.strictObject({
+  url: httpUrl()
+    .default(defaultZephyrUrl)
+    .describe(`Base URL of the Zephyr Scale Cloud REST API v2. Environment: ZTOQ_ZEPHYR_URL. Default: ${defaultZephyrUrl}.`),
+  projectKey: z
+    .string({ error: "expected a Jira project key (a capital letter, then capitals, digits or _)" })
+    .regex(projectKeyPattern, { error: "expected a Jira project key (a capital letter, then capitals, digits or _)" })
+    .optional()
+    .describe(
+      "Key of the Jira project whose Zephyr Scale test assets are migrated, e.g. QA. Required here or in ZTOQ_ZEPHYR_PROJECT.",
+    ),
+  rateLimit: positiveNumber()
+    .default(10)
+    .describe("Most requests per second sent to Zephyr Scale (shared by all workers). Default: 10."),
+  timeoutSeconds: positiveNumber().default(30).describe("Timeout of one Zephyr Scale request, in seconds. Default: 30."),
+});
+
+const qtestFileSection = z.strictObject({
+  url: httpUrl()
+    .optional()
+    .describe(
+      "Base URL of the qTest Manager site, e.g. https://example.qtestnet.com (the API lives under /api/v3). Required here or in ZTOQ_QTEST_URL.",
+    ),
+  projectId: positiveInt().optional().describe("Numeric id of the target qTest project. Required here or in ZTOQ_QTEST_PROJECT."),
+  rateLimit: positiveNumber()
+    .default(10)
+    .describe("Most requests per second sent to qTest (shared by all workers). Default: 10."),
+  timeoutSeconds: positiveNumber().default(30).describe("Timeout of one qTest request, in seconds. Default: 30."),
+});
+
+const migrationSection = z.strictObject({
+  concurrency: intInRange(1, 64).default(8).describe("How many entities are migrated at the same time (1 to 64). Default: 8."),
+  retries: intInRange(0, 20)
+    .default(5)
+    .describe("How many times a failed idempotent request is retried, with backoff (0 to 20). Default: 5."),
+  callToTest: z
+    .enum(["call", "inline"])
+    .default("call")
+    .describe(
+      "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case; `inline` copies the called test case's steps in its place. Default: call.",
+    ),
+  attachments: z
+    .enum(["upload", "skip"])
+    .default("upload")
+    .describe(
+      "`upload` uploads attachments the source exposes (the others are reported as not migrated); `skip` migrates none. Default: upload.",
+    ),
+});
+
+const customFieldTarget = z
+  .strictObject({
+    field: nonEmptyString("the label of a qTest field").describe(
+      "Label of the qTest field that receives the value (on the qTest object the Zephyr entity becomes).",
+    ),
+    type: z
+      .enum(customFieldTypes)
+      .describe(
+        "Type of the qTest field; the Zephyr value is converted to it (dates to ISO dates, users through mapping.users, …).",
+      ),
+    values: z
+      .record(z.string(), qtestLabel)
+      .optional()
+      .describe(
+        "For select and multiselect fields: Zephyr option value → qTest option label. Values not listed must match a qTest option of the same name.",
+      ),
+  })
+  .refine((target) => target.values === undefined || selectFieldTypes.includes(target.type), {
+    path: ["values"],
+    error: "only allowed when type is select or multiselect",
+  })
+  .describe("Migrate this Zephyr custom field into a qTest field.");
+
+const customFieldIgnore = z
+  .strictObject({
+    ignore: z.literal(true).describe("true: do not migrate this Zephyr custom field."),
+  })
+  .describe("Leave this Zephyr custom field out of the migration.");
+
+export const customFieldMappingSchema = z
+  .union([customFieldTarget, customFieldIgnore], { error: "expected { field, type, values? } or { ignore: true }" })
+  .describe("Where one Zephyr custom field goes: a qTest field and a type, or { ignore: true }.");
+export type CustomFieldMapping = z.infer<typeof customFieldMappingSchema>;
+
+const qtestUser = (() => {
+  const error = "expected a qTest username or a numeric qTest user id";
+  return z.union([z.string({ error }).min(1, { error }), z.int({ error }).positive({ error })], { error });
+})();
+
+const mappingSection = z.strictObject({
+  rootModule: nonEmptyString()
+    .optional()
+    .describe("Name of the qTest module that holds the migrated folder tree. Default: the Zephyr project key."),
+  cycleRoot: z
+    .strictObject({
+      name: nonEmptyString().optional().describe("Name of the root qTest test cycle. Default: the Zephyr project key."),
+    })
+    .optional()
+    .describe("The root qTest test cycle that holds the migrated test cycle tree."),
+  markerField: nonEmptyString()
+    .default(defaultMarkerField)
+    .describe(
+      `Label of the qTest field that carries the Zephyr key (or execution id) of every migrated object; created in preflight if missing. Default: ${defaultMarkerField}.`,
+    ),
+  statuses: z
+    .strictObject({
+      testCase: labelMap("Zephyr test case status name → qTest test case Status label."),
+      testCycle: labelMap("Zephyr test cycle status name → qTest test suite Status label."),
+      testExecution: labelMap("Zephyr test execution status name → qTest test run/log Status label."),
+    })
+    .prefault({})
+    .describe("Status names per entity type. A status not listed must match a qTest label of the same name, or preflight stops."),
+  priorities: labelMap("Zephyr priority name → qTest Priority label. Unlisted names must match a qTest label of the same name."),
+  environments: labelMap(
+    "Zephyr environment name → qTest Environment label. Unlisted names must match a qTest label of the same name.",
+  ),
+  users: z
+    .record(z.string(), qtestUser)
+    .default({})
+    .describe("Atlassian accountId → qTest username or numeric qTest user id (owners, executors, user fields)."),
+  customFields: z
+    .record(z.string(), customFieldMappingSchema)
+    .default({})
+    .describe("Zephyr custom field name → { field, type, values? } or { ignore: true }."),
+});
+
+const reportSection = z.strictObject({
+  dir: nonEmptyString()
+    .default(".")
+    .describe("Directory the JSON reports and their Markdown twins are written to. Default: the working directory."),
+});
+
+// ---- the file and the merged config ---------------------------------------------------------------
+
+const sections = {
+  state: stateLocation
+    .default(defaultStateLocation)
+    .describe(
+      `Where the migration state lives: sqlite:PATH, a plain file path (SQLite), or postgres://… (shared, for sharded runs; put a password in ZTOQ_STATE, not here). Environment: ZTOQ_STATE. Default: ${defaultStateLocation}.`,
+    ),
+  migration: migrationSection.prefault({}).describe("How the migration runs."),
+  mapping: mappingSection.prefault({}).describe("How Zephyr values become qTest values."),
+  report: reportSection.prefault({}).describe("Where reports are written."),
+};
+
+/** What `ztoq.config.yml` may contain. Every key is optional; defaults fill the rest. */
+export const configFileSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors. Ignored by ztoq."),
+    zephyr: zephyrFileSection
+      .prefault({})
+      .describe("The source: Zephyr Scale Cloud. The API token comes from ZTOQ_ZEPHYR_TOKEN."),
+    qtest: qtestFileSection
+      .prefault({})
+      .describe(
+        "The target: qTest Manager. Credentials come from ZTOQ_QTEST_TOKEN or ZTOQ_QTEST_USERNAME + ZTOQ_QTEST_PASSWORD.",
+      ),
+    ...sections,
+  })
+  .describe(
+    "ZTOQ configuration (Zephyr Scale → qTest migration). Secrets never go here: use environment variables or action inputs.",
+  );
+export type ConfigFileInput = z.input<typeof configFileSchema>;
+export type ConfigFile = z.output<typeof configFileSchema>;
+
+/**
+ * The merged configuration: file, environment and flags over the defaults, required values present.
+ * The loader always passes `zephyr` and `qtest` objects (possibly empty), so a missing project key is
+ * reported as `zephyr.projectKey`, not as a missing section.
+ */
+export const configSchema = z.strictObject({
+  zephyr: zephyrFileSection
+    .extend({ projectKey: zephyrFileSection.shape.projectKey.unwrap() })
+    .describe("The source: Zephyr Scale Cloud."),
+  qtest: qtestFileSection
+    .extend({ url: qtestFileSection.shape.url.unwrap(), projectId: qtestFileSection.shape.projectId.unwrap() })
+    .describe("The target: qTest Manager."),
+  ...sections,
+});
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;

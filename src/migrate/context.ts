@@ -1,0 +1,25 @@
+import type { ResolvedConfig } from "../config/load.js";
+import type { Logger } from "../log/logger.js";
+import type { QTestClient } from "../qtest/client.js";
+import type { StateStore } from "../state/store.js";
+import type { Resolution } from "../transform/resolution.js";
+import type { ZephyrClient } from "../zephyr/client.js";
+import type { Progress } from "./progress.js";
+import type { Tally } from "./tally.js";
+
+/** Everything a phase needs, passed explicitly: the phases share no module state. */
+export interface RunContext {
+  runId: string;
+  mode: "full" | "incremental";
+  prune: boolean;
+  /** Only source entities changed after this instant are read in full (incremental runs). */
+  updatedAfter: string | undefined;
+  config: ResolvedConfig;
+  state: StateStore;
+  zephyr: ZephyrClient;
+  qtest: QTestClient;
+  resolution: Resolution;
+  tally: Tally;
+  progress: Progress;
+  log: Logger;
+}

@@ -1,0 +1,94 @@
+import type { EntityType } from "../../state/store.js";
+import { contentHash } from "../../transform/content-hash.js";
+import type { Folder } from "../../zephyr/schemas.js";
+import type { RunContext } from "../context.js";
+import { foldersByDepth, parentFolderId } from "../folder-tree.js";
+import { NamedChildren } from "../named-children.js";
+import { forEachConcurrent } from "../pool.js";
+import { syncEntity } from "../sync-entity.js";
+
+/** Folder id → target container id; `null` is the root container. */
+export type FolderTargets = Map<number | null, number>;
+
+interface TreeTarget<P> {
+  type: EntityType;
+  rootName: string;
+  /** The container a child of `targetId` (null: top level) is created in. */
+  parentOf: (targetId: number | null) => P;
+  parentKey: (parent: P) => string;
+  list: (parent: P) => Promise<readonly { id: number; name: string }[]>;
+  create: (name: string, parent: P) => Promise<{ id: number }>;
+}
+
+/**
+ * Mirrors a Zephyr folder tree under one root container in qTest: TEST_CASE folders become modules,
+ * TEST_CYCLE folders test cycles. Level by level, parents first; each container reconciled by
+ * (parent, name) so re-runs and interrupted runs adopt what exists.
+ */
+async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], target: TreeTarget<P>): Promise<FolderTargets> {
+  const children = new NamedChildren<P>(target.list, target.parentKey);
+  const targets: FolderTargets = new Map();
+  const ensure = async (key: string, name: string, parent: P) => {
+    const adopt = async () => {
+      const id = await children.find(parent, name);
+      return id === undefined ? undefined : { targetId: id };
+    };
+    const result = await syncEntity(context, {
+      type: target.type,
+      key,
+      hash: contentHash({ name, parent: target.parentKey(parent) }),
+      find: adopt,
+      create: async () => {
+        const existing = await adopt();
+        if (existing) return existing;
+        const created = await target.create(name, parent);
+        await children.remember(parent, name, created.id);
+        return { targetId: created.id };
+      },
+    });
+    context.progress.tick(target.type);
+    return result?.targetId;
+  };
+
+  const root = await ensure("root", target.rootName, target.parentOf(null));
+  if (root === undefined) return targets;
+  targets.set(null, root);
+  for (const level of foldersByDepth(folders)) {
+    await forEachConcurrent(level, context.config.migration.concurrency, async (folder) => {
+      const parent = targets.get(parentFolderId(folder, targets)) as number;
+      const id = await ensure(`folder:${folder.id}`, folder.name, target.parentOf(parent));
+      if (id !== undefined) targets.set(folder.id, id);
+    });
+  }
+  return targets;
+}
+
+export async function migrateModules(context: RunContext): Promise<FolderTargets> {
+  const folders = await context.zephyr.folders("TEST_CASE");
+  context.progress.expect("module", folders.length + 1);
+  const { qtest } = context;
+  return mirrorTree<number | undefined>(context, folders, {
+    type: "module",
+    rootName: context.config.mapping.rootModule ?? context.config.zephyr.projectKey,
+    parentOf: (id) => id ?? undefined,
+    parentKey: (parent) => String(parent ?? "top"),
+    list: (parent) => qtest.modules(parent),
+    create: (name, parent) => qtest.createModule({ name }, parent),
+  });
+}
+
+type CycleParent = { id: number; type: "root" | "test-cycle" };
+
+export async function migrateCycleTree(context: RunContext): Promise<FolderTargets> {
+  const folders = await context.zephyr.folders("TEST_CYCLE");
+  context.progress.expect("testCycle", folders.length + 1);
+  const { qtest } = context;
+  return mirrorTree<CycleParent>(context, folders, {
+    type: "testCycle",
+    rootName: context.config.mapping.cycleRoot?.name ?? context.config.zephyr.projectKey,
+    parentOf: (id) => (id === null ? { id: 0, type: "root" } : { id, type: "test-cycle" }),
+    parentKey: (parent) => `${parent.type}:${parent.id}`,
+    list: (parent) => qtest.testCycles(parent),
+    create: (name, parent) => qtest.createTestCycle({ name }, parent),
+  });
+}

@@ -1,0 +1,127 @@
+import type { TestCase as QTestCase } from "../../qtest/schemas.js";
+import type { EntityRecord } from "../../state/store.js";
+import { contentHash } from "../../transform/content-hash.js";
+import { planTestCase, type TestCaseContent } from "../../transform/test-case.js";
+import type { TestCase } from "../../zephyr/schemas.js";
+import type { RunContext } from "../context.js";
+import { forEachConcurrent } from "../pool.js";
+import { syncEntity, type Target } from "../sync-entity.js";
+import type { FolderTargets } from "./folder-trees.js";
+
+/** What later phases need to know of a migrated test case. */
+export interface TestCaseData {
+  name: string;
+  versionId: number;
+  /** qTest step ids of the steps made from Zephyr inline steps, in order: execution steps pair with them. */
+  stepIds: number[];
+}
+
+interface Pending {
+  testCase: TestCase;
+  content: TestCaseContent;
+  record: EntityRecord | undefined;
+}
+
+/**
+ * Test cases, streamed page by page from Zephyr, each with its steps or script. A case that calls a
+ * case not migrated yet waits until the end of the phase, when its callee normally exists; a callee
+ * that never arrives leaves a text step naming it.
+ */
+export async function migrateTestCases(context: RunContext, modules: FolderTargets): Promise<void> {
+  const { zephyr, state, config, progress } = context;
+  const waiting: Pending[] = [];
+  const seen = new Set<string>();
+  const rootModule = modules.get(null) as number;
+
+  for await (const page of zephyr.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
+    const records = await state.getMany(
+      "testCase",
+      page.map((t) => t.key),
+    );
+    await forEachConcurrent(page, config.migration.concurrency, async (testCase) => {
+      seen.add(testCase.key);
+      const content = await zephyr.testSteps(testCase.key);
+      const pending = { testCase, content, record: records.get(testCase.key) };
+      if (!(await migrateOne(context, pending, modules, rootModule, false))) waiting.push(pending);
+    });
+  }
+  await forEachConcurrent(waiting, config.migration.concurrency, async (pending) => {
+    await migrateOne(context, pending, modules, rootModule, true);
+  });
+  progress.finish("testCase");
+  await reportDisappeared(context, seen);
+}
+
+/** Returns false when the case must wait for a callee (and `last` is false). */
+async function migrateOne(
+  context: RunContext,
+  { testCase, content, record }: Pending,
+  modules: FolderTargets,
+  rootModule: number,
+  last: boolean,
+): Promise<boolean> {
+  const { qtest, state, resolution } = context;
+  const calls = content.kind === "steps" ? content.steps.flatMap((s) => (s.testCase ? [s.testCase.testCaseKey] : [])) : [];
+  const callees = calls.length > 0 ? await state.getMany("testCase", calls) : new Map<string, EntityRecord>();
+  const plan = planTestCase(testCase, content, {
+    resolution,
+    moduleId: (testCase.folder && modules.get(testCase.folder.id)) || rootModule,
+    migratedCaseId: (key) => {
+      const callee = callees.get(key);
+      return callee?.status === "done" ? (callee.targetId ?? undefined) : undefined;
+    },
+  });
+  if (plan.waitingFor.length > 0 && !last) return false;
+
+  const describe = async (created: QTestCase): Promise<Target> => {
+    const withSteps = created.test_steps ? created : await qtest.testCase(created.id, { withSteps: true });
+    const steps = withSteps.test_steps ?? [];
+    const data: TestCaseData = {
+      name: plan.input.name,
+      versionId: withSteps.test_case_version_id ?? 0,
+      stepIds: plan.inlineStepPositions.flatMap((p) => (steps[p]?.id != null ? [steps[p]?.id as number] : [])),
+    };
+    return { targetId: created.id, data: { ...data } };
+  };
+  const marker = { fieldName: resolution.markerField, value: testCase.key };
+  await syncEntity(context, {
+    type: "testCase",
+    key: testCase.key,
+    hash: contentHash(plan.input),
+    record: record ?? null,
+    create: async () => describe(await qtest.createTestCase(plan.input, marker)),
+    update: async (id) => describe(await qtest.updateTestCase(id, plan.input)),
+    find: async () => {
+      const [found] = await qtest.findByMarker("test-cases", marker.fieldName, marker.value);
+      return found ? describe(await qtest.testCase(found.id, { withSteps: true })) : undefined;
+    },
+  });
+  context.progress.tick("testCase");
+  return true;
+}
+
+/**
+ * Cases migrated before but no longer in Zephyr: reported, and deleted from qTest only with
+ * `--prune`. An incremental run saw only the changed cases, so it lists every key first.
+ */
+async function reportDisappeared(context: RunContext, seen: Set<string>): Promise<void> {
+  const { zephyr, state, qtest, tally, log } = context;
+  if (context.updatedAfter) {
+    for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
+  }
+  const gone: { key: string; targetId: number | null }[] = [];
+  for await (const record of state.list("testCase", { status: "done" })) {
+    if (!seen.has(record.key)) gone.push({ key: record.key, targetId: record.targetId });
+  }
+  for (const { key, targetId } of gone) {
+    tally.count("testCase", "disappeared", key, "no longer in Zephyr");
+    if (!context.prune || targetId === null) {
+      log.warn({ entity: "testCase", key, targetId }, "test case no longer in Zephyr (kept in qTest; --prune deletes it)");
+      continue;
+    }
+    await qtest.deleteTestCase(targetId);
+    await state.remove("testCase", key);
+    tally.count("testCase", "pruned", key, "deleted from qTest");
+    log.info({ entity: "testCase", key, targetId }, "deleted from qTest (--prune)");
+  }
+}

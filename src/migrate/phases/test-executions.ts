@@ -1,0 +1,136 @@
+import type { EntityRecord } from "../../state/store.js";
+import { contentHash } from "../../transform/content-hash.js";
+import { executionMarker, planTestLog, planTestRun, runKey } from "../../transform/test-execution.js";
+import type { TestExecution } from "../../zephyr/schemas.js";
+import type { RunContext } from "../context.js";
+import { forEachConcurrent } from "../pool.js";
+import { syncEntity } from "../sync-entity.js";
+import type { TestCaseData } from "./test-cases.js";
+import type { SuiteTargets } from "./test-suites.js";
+
+interface RunTarget {
+  runId: number;
+  versionId: number;
+}
+
+/**
+ * Executions, streamed: each becomes a test log on the run of its test case in its cycle's suite.
+ * Runs are made on first need; concurrent executions of one cycle item share one creation.
+ */
+export async function migrateExecutions(
+  context: RunContext,
+  suites: SuiteTargets,
+  adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>,
+): Promise<void> {
+  const { zephyr, state, config } = context;
+  const runs = new Map<string, Promise<RunTarget | undefined>>();
+  for await (const page of zephyr.testExecutions(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
+    const logs = await state.getMany("testLog", page.map(executionMarker));
+    const cases = await state.getMany("testCase", [...new Set(page.map(testCaseKeyOf).filter((k) => k !== undefined))]);
+    await forEachConcurrent(page, config.migration.concurrency, async (execution) => {
+      await migrateExecution(context, execution, { suites, adHocSuite, runs, logs, cases });
+      context.progress.tick("testLog");
+    });
+    // Runs of earlier pages stay findable through the state store; the map need not grow forever.
+    if (runs.size > 10_000) runs.clear();
+  }
+  context.progress.finish("testLog");
+}
+
+async function migrateExecution(
+  context: RunContext,
+  execution: TestExecution,
+  known: {
+    suites: SuiteTargets;
+    adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>;
+    runs: Map<string, Promise<RunTarget | undefined>>;
+    logs: Map<string, EntityRecord>;
+    cases: Map<string, EntityRecord>;
+  },
+): Promise<void> {
+  const { tally, zephyr, qtest, resolution } = context;
+  const marker = executionMarker(execution);
+  const caseKey = testCaseKeyOf(execution);
+  const testCase = caseKey === undefined ? undefined : known.cases.get(caseKey);
+  if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
+    tally.count("testLog", "skipped", marker, `its test case ${caseKey ?? "(unknown)"} was not migrated`);
+    return;
+  }
+  const suite = execution.testCycle ? known.suites.get(execution.testCycle.id) : await known.adHocSuite();
+  if (!suite) {
+    tally.count("testLog", "skipped", marker, `its test cycle ${execution.testCycle?.id} was not migrated`);
+    return;
+  }
+  const existing = known.logs.get(marker);
+  if (existing?.status === "done") {
+    // A log records what happened; it is written once.
+    tally.count("testLog", "unchanged");
+    return;
+  }
+  const caseData = testCase.data as unknown as TestCaseData;
+  const key = runKey(suite.key, caseKey);
+  let run = known.runs.get(key);
+  if (!run) {
+    run = ensureRun(context, key, suite.suiteId, { id: testCase.targetId, name: caseData.name, versionId: caseData.versionId });
+    known.runs.set(key, run);
+  }
+  const target = await run;
+  if (!target) {
+    tally.count("testLog", "skipped", marker, `its test run ${key} could not be created`);
+    return;
+  }
+  const steps = await zephyr.testExecutionSteps(String(execution.id));
+  const input = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
+  if (!input) {
+    tally.count("testLog", "skipped", marker, "never executed (no end date)");
+    return;
+  }
+  const logMarker = { fieldName: resolution.markerField, value: marker };
+  await syncEntity(context, {
+    type: "testLog",
+    key: marker,
+    hash: contentHash(input),
+    record: existing ?? null,
+    create: async () => ({
+      targetId: (await qtest.createTestLog(target.runId, input, logMarker)).id,
+      data: { runId: target.runId },
+    }),
+    find: async () => {
+      const [found] = await qtest.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
+      return found ? { targetId: found.id, data: { runId: target.runId } } : undefined;
+    },
+  });
+}
+
+async function ensureRun(
+  context: RunContext,
+  key: string,
+  suiteId: number,
+  testCase: { id: number; name: string; versionId: number },
+): Promise<RunTarget | undefined> {
+  const { qtest, resolution } = context;
+  const input = planTestRun(key, testCase, resolution);
+  const parent = { id: suiteId, type: "test-suite" as const };
+  const marker = { fieldName: resolution.markerField, value: key };
+  const describe = (run: { id: number; test_case_version_id?: number | null }) => ({
+    targetId: run.id,
+    data: { versionId: run.test_case_version_id ?? testCase.versionId },
+  });
+  const result = await syncEntity(context, {
+    type: "testRun",
+    key,
+    hash: contentHash({ input, parent }),
+    create: async () => describe(await qtest.createTestRun(input, parent, marker)),
+    find: async () => {
+      const [found] = await qtest.findByMarker("test-runs", marker.fieldName, marker.value);
+      return found ? describe(found) : undefined;
+    },
+  });
+  if (!result) return undefined;
+  return { runId: result.targetId, versionId: Number(result.data?.versionId ?? testCase.versionId) };
+}
+
+/** The execution's test case reference has no key field; the key sits in its `self` URL. */
+export function testCaseKeyOf(execution: TestExecution): string | undefined {
+  return /\/testcases\/([^/?]+)/.exec(execution.testCase.self ?? "")?.[1];
+}

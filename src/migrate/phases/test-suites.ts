@@ -1,0 +1,80 @@
+import { contentHash } from "../../transform/content-hash.js";
+import { planTestSuite } from "../../transform/test-cycle.js";
+import { AD_HOC } from "../../transform/test-execution.js";
+import type { TestCycle } from "../../zephyr/schemas.js";
+import type { RunContext } from "../context.js";
+import { forEachConcurrent } from "../pool.js";
+import { syncEntity } from "../sync-entity.js";
+import type { FolderTargets } from "./folder-trees.js";
+
+/** Zephyr cycle id → the suite its executions' runs go into. */
+export type SuiteTargets = Map<number, { key: string; suiteId: number }>;
+
+/**
+ * Each Zephyr test cycle becomes a test suite inside the test cycle its folder became. The map of
+ * cycle id → suite is small (one entry per cycle) and is what the execution phase needs.
+ */
+export async function migrateTestSuites(context: RunContext, cycles: FolderTargets): Promise<SuiteTargets> {
+  const { zephyr, state, qtest, resolution, config } = context;
+  const suites: SuiteTargets = new Map();
+  const rootCycle = cycles.get(null) as number;
+  // Every cycle is listed, changed or not: executions need every suite id.
+  for await (const page of zephyr.testCycles()) {
+    const records = await state.getMany(
+      "testSuite",
+      page.map((c) => c.key),
+    );
+    await forEachConcurrent(page, config.migration.concurrency, async (cycle: TestCycle) => {
+      const input = planTestSuite(cycle, resolution);
+      const parent = { id: (cycle.folder && cycles.get(cycle.folder.id)) || rootCycle, type: "test-cycle" as const };
+      const marker = { fieldName: resolution.markerField, value: cycle.key };
+      const result = await syncEntity(context, {
+        type: "testSuite",
+        key: cycle.key,
+        hash: contentHash({ input, parent }),
+        record: records.get(cycle.key) ?? null,
+        create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
+        update: async (id) => ({ targetId: (await qtest.updateTestSuite(id, input)).id }),
+        find: async () => {
+          const [found] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
+          return found ? { targetId: found.id } : undefined;
+        },
+      });
+      context.progress.tick("testSuite");
+      if (result) suites.set(cycle.id, { key: cycle.key, suiteId: result.targetId });
+    });
+  }
+  context.progress.finish("testSuite");
+  return suites;
+}
+
+/** The suite that holds executions run outside any cycle, made on first need. */
+export function adHocSuite(
+  context: RunContext,
+  cycles: FolderTargets,
+): () => Promise<{ key: string; suiteId: number } | undefined> {
+  let suite: Promise<{ key: string; suiteId: number } | undefined> | undefined;
+  return () => {
+    suite ??= (async () => {
+      const { qtest, resolution } = context;
+      const input = {
+        name: "Ad hoc executions",
+        properties: [{ field_id: resolution.fields.testSuite.marker, field_value: AD_HOC }],
+      };
+      const parent = { id: cycles.get(null) as number, type: "test-cycle" as const };
+      const marker = { fieldName: resolution.markerField, value: AD_HOC };
+      const result = await syncEntity(context, {
+        type: "testSuite",
+        key: AD_HOC,
+        hash: contentHash({ input, parent }),
+        create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
+        find: async () => {
+          const [found] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
+          return found ? { targetId: found.id } : undefined;
+        },
+      });
+      return result && { key: AD_HOC, suiteId: result.targetId };
+    })();
+    return suite;
+  };
+}

@@ -1,0 +1,239 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { ExitCode, ZtoqError } from "../cli/errors.js";
+import { type ResolvedConfig, withoutSecrets } from "../config/load.js";
+import { ApiError } from "../http/errors.js";
+import type { Logger } from "../log/logger.js";
+import { QTestClient } from "../qtest/client.js";
+import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
+import { createStateStore } from "../state/open-store.js";
+import { entityTypeSchema, type StateStore, StateStoreError } from "../state/store.js";
+import { ZephyrClient } from "../zephyr/client.js";
+import { toZephyrDateTime } from "../zephyr/datetime.js";
+import type { RunContext } from "./context.js";
+import { migrateCycleTree, migrateModules } from "./phases/folder-trees.js";
+import { migrateTestCases } from "./phases/test-cases.js";
+import { migrateExecutions } from "./phases/test-executions.js";
+import { adHocSuite, migrateTestSuites } from "./phases/test-suites.js";
+import { type PreflightResult, preflight } from "./preflight.js";
+import { Progress } from "./progress.js";
+import { OUTCOMES, type Outcome, Tally } from "./tally.js";
+
+declare const ZTOQ_VERSION: string;
+const WATERMARK = "zephyr.updatedAfter";
+
+export interface MigrateOptions {
+  config: ResolvedConfig;
+  mode: "full" | "incremental";
+  dryRun: boolean;
+  prune: boolean;
+  /** Where the JSON report goes; its Markdown twin is written beside it. */
+  reportPath: string;
+  log: Logger;
+  progress?: Progress;
+}
+
+export interface MigrateResult {
+  report: MigrationReport;
+  exitCode: ExitCode;
+}
+
+/**
+ * One migration run: preflight, then folders → modules, test cases, cycle folders → test cycles,
+ * cycles → suites, executions → runs and logs. Resumable at any point by running it again.
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
+  const { config, log } = options;
+  const runId = `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const runLog = log.child({ runId });
+  const startedAt = new Date();
+  const progress = options.progress ?? new Progress();
+  const tally = new Tally();
+  const zephyr = new ZephyrClient({
+    baseUrl: config.zephyr.url,
+    token: config.zephyr.token,
+    projectKey: config.zephyr.projectKey,
+    rateLimit: config.zephyr.rateLimit,
+    timeoutMs: config.zephyr.timeoutSeconds * 1000,
+    retries: config.migration.retries,
+    concurrency: config.migration.concurrency,
+    logger: runLog,
+  });
+  const qtest = new QTestClient({
+    baseUrl: config.qtest.url,
+    auth: config.qtest.auth,
+    projectId: config.qtest.projectId,
+    rateLimit: config.qtest.rateLimit,
+    timeoutMs: config.qtest.timeoutSeconds * 1000,
+    retries: config.migration.retries,
+    concurrency: config.migration.concurrency,
+    logger: runLog,
+  });
+  const state = createStateStore(config.state);
+  await openState(state);
+
+  let preflightResult: PreflightResult | undefined;
+  let updatedAfter: string | undefined;
+  let error: string | null = null;
+  let status: MigrationReport["status"] = "succeeded";
+  try {
+    await state.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
+    runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
+    progress.phase("Preflight: resolving statuses, priorities, users and fields");
+    preflightResult = await preflight(config, zephyr, qtest, { dryRun: options.dryRun, log: runLog });
+    if (options.dryRun) {
+      status = "dry-run";
+    } else {
+      if (options.mode === "incremental") {
+        updatedAfter = await state.getWatermark(WATERMARK);
+        if (!updatedAfter) runLog.warn("no earlier complete run recorded: this incremental run reads everything");
+      }
+      const { source } = preflightResult;
+      progress.expect("testCase", updatedAfter ? 0 : source.testCases);
+      progress.expect("testSuite", source.testCycles);
+      progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
+      const context: RunContext = {
+        runId,
+        mode: options.mode,
+        prune: options.prune,
+        updatedAfter,
+        config,
+        state,
+        zephyr,
+        qtest,
+        resolution: preflightResult.resolution,
+        tally,
+        progress,
+        log: runLog,
+      };
+      progress.phase("Modules from test case folders");
+      const modules = await migrateModules(context);
+      progress.phase("Test cases");
+      await migrateTestCases(context, modules);
+      progress.phase("Test cycles from cycle folders, suites from cycles");
+      const cycles = await migrateCycleTree(context);
+      const suites = await migrateTestSuites(context, cycles);
+      progress.phase("Executions: test runs and test logs");
+      await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      if (tally.total("failed") > 0) status = "failed";
+      else {
+        // Whole seconds, one earlier: Zephyr compares `updatedAfter` strictly, at second precision.
+        await state.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1000) * 1000 - 1000));
+      }
+    }
+  } catch (caught) {
+    if (caught instanceof ZtoqError) {
+      await state.finishRun(runId, { status: "failed", summary: { error: caught.message } }).catch(() => undefined);
+      await state.close();
+      progress.close();
+      throw caught;
+    }
+    status = "incomplete";
+    error = describeStop(caught);
+    runLog.error({ error }, "migration stopped before the end; re-run the same command to resume");
+  } finally {
+    progress.close();
+  }
+
+  const report = buildReport({
+    options,
+    runId,
+    startedAt,
+    status,
+    error,
+    preflight: preflightResult,
+    updatedAfter,
+    tally,
+    requests: { zephyr: zephyr.stats(), qtest: qtest.stats() },
+  });
+  await state.finishRun(runId, { status: status === "dry-run" ? "succeeded" : status, summary: report.totals });
+  await state.close();
+  await writeReport(options.reportPath, report);
+  runLog.info({ status, totals: report.totals, report: options.reportPath }, "migration finished");
+  const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
+  return { report, exitCode };
+}
+
+async function openState(state: StateStore): Promise<void> {
+  try {
+    await state.open();
+  } catch (error) {
+    if (error instanceof StateStoreError) {
+      throw new ZtoqError(
+        `State store ${state.location}: ${error.message}`,
+        error.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput,
+      );
+    }
+    throw error;
+  }
+}
+
+function describeStop(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function buildReport(input: {
+  options: MigrateOptions;
+  runId: string;
+  startedAt: Date;
+  status: MigrationReport["status"];
+  error: string | null;
+  preflight: PreflightResult | undefined;
+  updatedAfter: string | undefined;
+  tally: Tally;
+  requests: MigrationReport["requests"];
+}): MigrationReport {
+  const { options, tally } = input;
+  const finishedAt = new Date();
+  const byType = tally.snapshot();
+  const entities = entityTypeSchema.options.flatMap((type) => {
+    const t = byType[type];
+    return t ? [{ type, ...t.counts, durationMs: t.durationMs, reasons: t.reasons }] : [];
+  });
+  const totals = Object.fromEntries(OUTCOMES.map((o) => [o, tally.total(o)])) as Record<Outcome, number>;
+  const { config } = options;
+  return migrationReportSchema.parse({
+    schemaVersion: 1,
+    kind: "ztoq-migration",
+    status: input.status,
+    run: {
+      id: input.runId,
+      mode: options.mode,
+      dryRun: options.dryRun,
+      prune: options.prune,
+      tool: { name: "ztoq", version: typeof ZTOQ_VERSION === "string" ? ZTOQ_VERSION : "dev" },
+      startedAt: input.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - input.startedAt.getTime(),
+      // Secrets are left out before hashing: the hash says "same settings", never anything about a token.
+      configHash: createHash("sha256")
+        .update(JSON.stringify(withoutSecrets(config)))
+        .digest("hex")
+        .slice(0, 16),
+      updatedAfter: input.updatedAfter ?? null,
+    },
+    source: { url: config.zephyr.url, projectKey: config.zephyr.projectKey },
+    target: { url: config.qtest.url, projectId: config.qtest.projectId },
+    preflight: {
+      fieldsCreated: input.preflight?.fieldsCreated ?? [],
+      sourceCounts: {
+        testCases: input.preflight?.source.testCases ?? 0,
+        testCycles: input.preflight?.source.testCycles ?? 0,
+        testExecutions: input.preflight?.source.testExecutions ?? 0,
+      },
+    },
+    entities,
+    totals,
+    requests: input.requests,
+    error: input.error,
+  });
+}
+
+async function writeReport(path: string, report: MigrationReport): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path.replace(/\.json$/i, "") + ".md", migrationReportMarkdown(report));
+}

@@ -1,0 +1,79 @@
+import { ApiError } from "../http/errors.js";
+import type { EntityRecord, EntityType } from "../state/store.js";
+import type { RunContext } from "./context.js";
+import type { Outcome } from "./tally.js";
+
+export interface Target {
+  targetId: number;
+  data?: Record<string, unknown> | null;
+}
+
+export interface EntitySync {
+  type: EntityType;
+  key: string;
+  /** Hash of the body ZTOQ would write: unchanged when it equals the recorded one. */
+  hash: string;
+  /** The record already read (a page's records are read in one query); undefined reads it. */
+  record?: EntityRecord | null;
+  create: () => Promise<Target>;
+  /** Brings an existing target object up to date; without it a changed entity is left as it is. */
+  update?: (targetId: number) => Promise<Target>;
+  /** Looks for the target object a create may have made before the process stopped. */
+  find: () => Promise<Target | undefined>;
+}
+
+export interface SyncResult extends Target {
+  outcome: Outcome;
+}
+
+/**
+ * One entity through the exactly-once protocol: the intent is recorded before a create and the
+ * target id right after, so a create interrupted at any moment (even `kill -9`) is found again by
+ * `find` on the next run instead of being made twice. A 400 fails this entity only; anything else
+ * (the target unreachable after retries) stops the run — a re-run resumes.
+ */
+export async function syncEntity(context: RunContext, sync: EntitySync): Promise<SyncResult | undefined> {
+  const { state, runId, log } = context;
+  const record = sync.record === undefined ? await state.get(sync.type, sync.key) : (sync.record ?? undefined);
+  const entityLog = log.child({ entity: sync.type, key: sync.key });
+  try {
+    if (record?.status === "done" && record.targetId !== null) {
+      const current = { targetId: record.targetId, data: record.data };
+      if (record.hash === sync.hash || !sync.update) return finish("unchanged", current, false);
+      return finish("updated", await sync.update(record.targetId), true);
+    }
+    if (record && (record.status === "creating" || record.attempts > 0)) {
+      // A create may have reached the target before the last run stopped.
+      const found = await sync.find();
+      if (found) {
+        entityLog.info({ targetId: found.targetId }, "found in qTest what an interrupted run created");
+        return finish("created", sync.update ? await sync.update(found.targetId) : found, true);
+      }
+    }
+    await state.beginCreate(sync.type, sync.key, runId);
+    return finish("created", await sync.create(), true);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await state.recordFailure(sync.type, sync.key, message, runId);
+    if (error instanceof ApiError && error.kind === "badRequest") {
+      entityLog.warn({ error: message }, "qTest refused the entity");
+      context.tally.count(sync.type, "failed", sync.key, message);
+      return undefined;
+    }
+    throw error;
+  }
+
+  async function finish(outcome: Outcome, target: Target, write: boolean): Promise<SyncResult> {
+    if (write) {
+      await state.recordDone(sync.type, sync.key, {
+        targetId: target.targetId,
+        hash: sync.hash,
+        data: target.data ?? null,
+        runId,
+      });
+      entityLog.debug({ targetId: target.targetId, outcome }, outcome);
+    }
+    context.tally.count(sync.type, outcome);
+    return { ...target, outcome };
+  }
+}

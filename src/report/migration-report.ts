@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { entityTypeSchema } from "../state/store.js";
+
+export const MIGRATION_REPORT_VERSION = 1;
+
+const outcomeCountsSchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  disappeared: z.number().int(),
+  pruned: z.number().int(),
+});
+
+const requestStatsSchema = z
+  .object({
+    requests: z.number().int(),
+    retries: z.number().int(),
+    throttled: z.number().int(),
+    failures: z.number().int(),
+  })
+  .catchall(z.number());
+
+export const migrationReportSchema = z.object({
+  schemaVersion: z.literal(MIGRATION_REPORT_VERSION),
+  kind: z.literal("ztoq-migration"),
+  status: z
+    .enum(["succeeded", "failed", "incomplete", "dry-run"])
+    .describe("failed: some entities failed; incomplete: the run stopped early"),
+  run: z.object({
+    id: z.string(),
+    mode: z.enum(["full", "incremental"]),
+    dryRun: z.boolean(),
+    prune: z.boolean(),
+    tool: z.object({ name: z.literal("ztoq"), version: z.string() }),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    durationMs: z.number(),
+    configHash: z.string(),
+    updatedAfter: z.string().nullable().describe("Incremental runs: only source entities changed after this were read in full"),
+  }),
+  source: z.object({ url: z.string(), projectKey: z.string() }),
+  target: z.object({ url: z.string(), projectId: z.number().int() }),
+  preflight: z.object({
+    fieldsCreated: z.array(z.string()),
+    sourceCounts: z.object({ testCases: z.number().int(), testCycles: z.number().int(), testExecutions: z.number().int() }),
+  }),
+  entities: z.array(
+    z.object({
+      type: entityTypeSchema,
+      ...outcomeCountsSchema.shape,
+      durationMs: z.number(),
+      reasons: z.array(z.object({ key: z.string(), outcome: z.string(), reason: z.string() })),
+    }),
+  ),
+  totals: outcomeCountsSchema,
+  requests: z.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }),
+  error: z.string().nullable().describe("Why the run stopped early, when it did"),
+});
+export type MigrationReport = z.infer<typeof migrationReportSchema>;
+
+const LABELS: Record<string, string> = {
+  module: "Modules (test case folders)",
+  testCase: "Test cases",
+  testCycle: "Test cycles (cycle folders)",
+  testSuite: "Test suites (cycles)",
+  testRun: "Test runs",
+  testLog: "Test logs (executions)",
+};
+
+/** The report's Markdown twin: verdict first, then a table per entity type. */
+export function migrationReportMarkdown(report: MigrationReport): string {
+  const icon = { succeeded: "✅", failed: "❌", incomplete: "⚠️", "dry-run": "🔍" }[report.status];
+  const lines = [
+    `## ${icon} ZTOQ migration: ${report.status}`,
+    "",
+    `${report.source.projectKey} (${report.source.url}) → qTest project ${report.target.projectId} (${report.target.url})`,
+    "",
+    `Run \`${report.run.id}\` · ${report.run.mode}${report.run.dryRun ? " · dry run" : ""}${report.run.prune ? " · prune" : ""} · ` +
+      `${(report.run.durationMs / 1000).toFixed(1)} s · ZTOQ ${report.run.tool.version}`,
+    "",
+  ];
+  if (report.error) lines.push(`> **Stopped early:** ${report.error}`, "");
+  if (report.preflight.fieldsCreated.length > 0) {
+    lines.push(`Fields ${report.run.dryRun ? "to create" : "created"}: ${report.preflight.fieldsCreated.join(", ")}`, "");
+  }
+  lines.push(
+    "| Entity | Created | Updated | Unchanged | Failed | Skipped | Disappeared | Pruned |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const e of report.entities) {
+    lines.push(
+      `| ${LABELS[e.type] ?? e.type} | ${e.created} | ${e.updated} | ${e.unchanged} | ${e.failed} | ${e.skipped} | ${e.disappeared} | ${e.pruned} |`,
+    );
+  }
+  const t = report.totals;
+  lines.push(
+    `| **Total** | ${t.created} | ${t.updated} | ${t.unchanged} | ${t.failed} | ${t.skipped} | ${t.disappeared} | ${t.pruned} |`,
+    "",
+  );
+  const reasons = report.entities.flatMap((e) => e.reasons.map((r) => ({ ...r, type: e.type })));
+  if (reasons.length > 0) {
+    lines.push(
+      "<details><summary>Failed, skipped and disappeared entities</summary>",
+      "",
+      "| Entity | Key | Outcome | Reason |",
+      "|---|---|---|---|",
+    );
+    for (const r of reasons)
+      lines.push(`| ${r.type} | \`${r.key}\` | ${r.outcome} | ${r.reason.replaceAll("|", "\\|").replaceAll("\n", " ")} |`);
+    lines.push("", "</details>", "");
+  }
+  const { zephyr, qtest } = report.requests;
+  lines.push(
+    `Requests: Zephyr ${zephyr.requests} (${zephyr.retries} retries, ${zephyr.throttled} throttled) · ` +
+      `qTest ${qtest.requests} (${qtest.retries} retries, ${qtest.throttled} throttled)`,
+    "",
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,416 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type EntityRecord,
+  type EntityStatus,
+  entityStatusSchema,
+  entityTypeSchema,
+  type StateStore,
+  type StatusCounts,
+} from "../../src/state/store.js";
+
+export interface StoreUnderTest {
+  /** A new, empty, not yet opened store. */
+  store: StateStore;
+  /** Removes whatever the store left behind; called after the store is closed. */
+  cleanup: () => Promise<void>;
+}
+
+/** More than two `list()` pages in any reasonable implementation, and not a multiple of a round page size. */
+const MANY = 1_234;
+
+/**
+ * What every `StateStore` must do, whatever holds the state. "Key order" means code point order (UTF-8
+ * byte order), the same in every store, so a migration resumed against another store walks the same way.
+ */
+export function stateStoreContract(name: string, make: () => Promise<StoreUnderTest>): void {
+  describe(`${name} StateStore contract`, () => {
+    let subject: StoreUnderTest;
+    let store: StateStore;
+
+    beforeEach(async () => {
+      subject = await make();
+      store = subject.store;
+      await store.open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await subject.cleanup();
+    });
+
+    describe("open and close", () => {
+      it("opens again without harm, while open and after close, keeping every kind of data", async () => {
+        await store.open();
+        await store.recordDone("testCase", "P-T1", { targetId: 7, hash: "h1", data: { versionId: 3 }, runId: "r1" });
+        await store.startRun({ id: "r1", mode: "full" });
+        await store.setWatermark("testCases", "2024-05-01T00:00:00Z");
+        const before = await store.get("testCase", "P-T1");
+
+        for (let cycle = 0; cycle < 3; cycle++) {
+          await store.close();
+          await store.open();
+        }
+
+        expect(await store.get("testCase", "P-T1")).toEqual(before);
+        expect((await store.lastRun())?.id).toBe("r1");
+        expect(await store.getWatermark("testCases")).toBe("2024-05-01T00:00:00Z");
+        expect((await store.counts()).testCase.done).toBe(1);
+      });
+
+      it("closes twice without error and refuses work while closed", async () => {
+        await store.close();
+        await store.close();
+        await expect(store.get("testCase", "P-T1")).rejects.toThrow();
+        await expect(store.beginCreate("testCase", "P-T1", "r1")).rejects.toThrow();
+      });
+
+      it("names where the state lives", () => {
+        expect(store.location).not.toBe("");
+      });
+    });
+
+    describe("reading entities", () => {
+      it("returns undefined for a record never written", async () => {
+        expect(await store.get("testCase", "P-T404")).toBeUndefined();
+      });
+
+      it("returns the whole record", async () => {
+        const before = Date.now();
+        await store.beginCreate("testCase", "P-T1", "r1");
+        const record = await store.get("testCase", "P-T1");
+        expect(record).toEqual({
+          type: "testCase",
+          key: "P-T1",
+          hash: null,
+          targetId: null,
+          status: "creating",
+          attempts: 1,
+          lastError: null,
+          data: null,
+          runId: "r1",
+          updatedAt: expect.any(String),
+        });
+        expect(Date.parse(record?.updatedAt ?? "")).toBeGreaterThanOrEqual(before - 1_000);
+      });
+
+      it("keeps each type's keys apart", async () => {
+        await store.recordDone("module", "42", { targetId: 1, hash: "m", runId: "r1" });
+        await store.recordFailure("testCycle", "42", "boom", "r1");
+        expect((await store.get("module", "42"))?.status).toBe("done");
+        expect((await store.get("testCycle", "42"))?.status).toBe("failed");
+        expect(await store.get("testCase", "42")).toBeUndefined();
+        expect([...(await store.getMany("module", ["42"])).keys()]).toEqual(["42"]);
+        expect(await collectKeys(store.list("testCycle"))).toEqual(["42"]);
+      });
+
+      it("getMany returns the records found, keyed by key, and leaves out the rest", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "a", runId: "r1" });
+        await store.beginCreate("testCase", "P-T2", "r1");
+        await store.recordDone("testRun", "P-T3", { targetId: 3, hash: "c", runId: "r1" });
+
+        const found = await store.getMany("testCase", ["P-T2", "P-T1", "P-T3", "P-T1"]);
+
+        expect([...found.keys()].sort()).toEqual(["P-T1", "P-T2"]);
+        expect(found.get("P-T1")).toEqual(await store.get("testCase", "P-T1"));
+        expect(found.get("P-T2")?.status).toBe("creating");
+        expect((await store.getMany("testCase", [])).size).toBe(0);
+      });
+
+      it("getMany answers for thousands of keys at once", async () => {
+        const stored = keys(MANY);
+        await writeAll(stored, (key) => store.beginCreate("testLog", key, "r1"));
+        const asked = [...stored, ...keys(MANY).map((key) => `${key}-missing`), ...stored.slice(0, 10)];
+
+        const found = await store.getMany("testLog", asked);
+
+        expect(found.size).toBe(MANY);
+        expect([...found.keys()].sort(byCodePoint)).toEqual([...stored].sort(byCodePoint));
+        for (const [key, record] of found) expect(record.key).toBe(key);
+      });
+
+      it("lists in key order, code point by code point", async () => {
+        const unordered = ["P-T10", "p-T1", "P-T2", "P-T1", "Ä-1", "P-T1.1", "Z", "10", "9", "😀", "ﬀ"];
+        await writeAll(unordered, (key) => store.beginCreate("testCase", key, "r1"));
+
+        expect(await collectKeys(store.list("testCase"))).toEqual([...unordered].sort(byCodePoint));
+      });
+
+      it("lists only the status asked for", async () => {
+        await store.beginCreate("testCase", "P-T1", "r1");
+        await store.recordDone("testCase", "P-T2", { targetId: 2, hash: "b", runId: "r1" });
+        await store.recordFailure("testCase", "P-T3", "boom", "r1");
+        await store.recordDone("testCase", "P-T4", { targetId: 4, hash: "d", runId: "r1" });
+
+        expect(await collectKeys(store.list("testCase", { status: "done" }))).toEqual(["P-T2", "P-T4"]);
+        expect(await collectKeys(store.list("testCase", { status: "failed" }))).toEqual(["P-T3"]);
+        expect(await collectKeys(store.list("testCase", { status: "pending" }))).toEqual([]);
+        expect(await collectKeys(store.list("testCase", {}))).toEqual(["P-T1", "P-T2", "P-T3", "P-T4"]);
+        expect(await collectKeys(store.list("module"))).toEqual([]);
+      });
+
+      it("lists more than a thousand records with nothing missing or repeated, with and without a status", async () => {
+        const all = keys(MANY);
+        await writeAll(all, (key, index) =>
+          index % 3 === 0 ? store.recordFailure("testCase", key, "boom", "r1") : store.beginCreate("testCase", key, "r1"),
+        );
+        const failed = all.filter((_, index) => index % 3 === 0);
+
+        const listed = await collect(store.list("testCase"));
+        expect(listed.map((record) => record.key)).toEqual([...all].sort(byCodePoint));
+        expect(listed.every((record) => record.type === "testCase")).toBe(true);
+        expect(await collectKeys(store.list("testCase", { status: "failed" }))).toEqual([...failed].sort(byCodePoint));
+        expect(await collectKeys(store.list("testCase", { status: "creating" }))).toHaveLength(MANY - failed.length);
+      });
+
+      it("visits every record once when the caller changes records while listing", async () => {
+        const all = keys(MANY);
+        await writeAll(all, (key) => store.beginCreate("testSuite", key, "r1"));
+        const visited: string[] = [];
+
+        for await (const record of store.list("testSuite", { status: "creating" })) {
+          visited.push(record.key);
+          await store.recordDone("testSuite", record.key, { targetId: visited.length, hash: "h", runId: "r2" });
+        }
+
+        expect(visited).toEqual([...all].sort(byCodePoint));
+        expect((await store.counts()).testSuite).toEqual({ pending: 0, creating: 0, done: MANY, failed: 0 });
+      });
+
+      it("lets a caller stop listing early", async () => {
+        await writeAll(keys(10), (key) => store.beginCreate("testCase", key, "r1"));
+        const seen: string[] = [];
+        for await (const record of store.list("testCase")) {
+          seen.push(record.key);
+          if (seen.length === 2) break;
+        }
+        expect(seen).toHaveLength(2);
+        expect(await collectKeys(store.list("testCase"))).toHaveLength(10);
+      });
+    });
+
+    describe("writing entities", () => {
+      it("beginCreate marks the record creating and counts the attempt", async () => {
+        await store.beginCreate("testCase", "P-T1", "r1");
+        await store.recordFailure("testCase", "P-T1", "timeout", "r1");
+        await store.beginCreate("testCase", "P-T1", "r2");
+
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ status: "creating", attempts: 2, runId: "r2" });
+        await store.beginCreate("testCase", "P-T1", "r3");
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ status: "creating", attempts: 3, runId: "r3" });
+      });
+
+      it("beginCreate keeps what is known about the target object", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 77, hash: "h1", data: { versionId: 2 }, runId: "r1" });
+        await store.beginCreate("testCase", "P-T1", "r2");
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ targetId: 77, hash: "h1", data: { versionId: 2 } });
+      });
+
+      it("recordDone marks the record done with the target id, hash and data, and clears the last error", async () => {
+        await store.beginCreate("testCase", "P-T1", "r1");
+        await store.recordFailure("testCase", "P-T1", "HTTP 500", "r1");
+        await store.beginCreate("testCase", "P-T1", "r2");
+        const data = { versionId: 12, parentId: 3, nested: { names: ["ä", "😀"] }, flag: true, nothing: null };
+
+        await store.recordDone("testCase", "P-T1", { targetId: 2 ** 40, hash: "sha256:abc", data, runId: "r2" });
+
+        expect(await store.get("testCase", "P-T1")).toMatchObject({
+          status: "done",
+          targetId: 2 ** 40,
+          hash: "sha256:abc",
+          data,
+          lastError: null,
+          attempts: 2,
+          runId: "r2",
+        });
+      });
+
+      it("recordDone records an entity never begun, such as one found in the target", async () => {
+        await store.recordDone("module", "folder-9", { targetId: 5, hash: null, runId: "r1" });
+        expect(await store.get("module", "folder-9")).toMatchObject({
+          status: "done",
+          targetId: 5,
+          hash: null,
+          data: null,
+          attempts: 0,
+          lastError: null,
+        });
+      });
+
+      it("recordDone keeps the data when given none, and clears it when given null", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h1", data: { versionId: 1 }, runId: "r1" });
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h2", runId: "r2" });
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ hash: "h2", data: { versionId: 1 } });
+
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h3", data: { versionId: 2 }, runId: "r3" });
+        expect((await store.get("testCase", "P-T1"))?.data).toEqual({ versionId: 2 });
+
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h4", data: null, runId: "r4" });
+        expect((await store.get("testCase", "P-T1"))?.data).toBeNull();
+      });
+
+      it("recordFailure marks the record failed and keeps the target id, hash and data", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 9, hash: "h1", data: { versionId: 4 }, runId: "r1" });
+        await store.recordFailure("testCase", "P-T1", "HTTP 409: conflict", "r2");
+
+        expect(await store.get("testCase", "P-T1")).toMatchObject({
+          status: "failed",
+          targetId: 9,
+          hash: "h1",
+          data: { versionId: 4 },
+          lastError: "HTTP 409: conflict",
+          runId: "r2",
+        });
+      });
+
+      it("recordFailure records an entity that failed before any create", async () => {
+        await store.recordFailure("testRun", "exec-1", "unknown status", "r1");
+        expect(await store.get("testRun", "exec-1")).toMatchObject({
+          status: "failed",
+          targetId: null,
+          hash: null,
+          attempts: 0,
+          lastError: "unknown status",
+        });
+      });
+
+      it("moves updatedAt forward on every write", async () => {
+        await store.beginCreate("testCase", "P-T1", "r1");
+        const first = (await store.get("testCase", "P-T1"))?.updatedAt ?? "";
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h", runId: "r1" });
+        const second = (await store.get("testCase", "P-T1"))?.updatedAt ?? "";
+        expect(Date.parse(second)).toBeGreaterThan(Date.parse(first));
+      });
+
+      it("remove deletes only that record, and removing a missing one is harmless", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h", runId: "r1" });
+        await store.recordDone("testCase", "P-T2", { targetId: 2, hash: "h", runId: "r1" });
+        await store.recordDone("testRun", "P-T1", { targetId: 3, hash: "h", runId: "r1" });
+
+        await store.remove("testCase", "P-T1");
+        await store.remove("testCase", "P-T404");
+
+        expect(await store.get("testCase", "P-T1")).toBeUndefined();
+        expect(await collectKeys(store.list("testCase"))).toEqual(["P-T2"]);
+        expect(await store.get("testRun", "P-T1")).toBeDefined();
+      });
+    });
+
+    describe("counts", () => {
+      it("reports every type and status, zeros included", async () => {
+        expect(await store.counts()).toEqual(zeroCounts());
+      });
+
+      it("counts each record once under its current status", async () => {
+        await store.beginCreate("testCase", "P-T1", "r1");
+        await store.beginCreate("testCase", "P-T2", "r1");
+        await store.recordDone("testCase", "P-T2", { targetId: 2, hash: "h", runId: "r1" });
+        await store.recordDone("testCase", "P-T3", { targetId: 3, hash: "h", runId: "r1" });
+        await store.recordFailure("testCycle", "P-R1", "boom", "r1");
+        await store.recordDone("module", "m1", { targetId: 4, hash: "h", runId: "r1" });
+        await store.remove("testCase", "P-T3");
+
+        const expected = zeroCounts();
+        expected.testCase.creating = 1;
+        expected.testCase.done = 1;
+        expected.testCycle.failed = 1;
+        expected.module.done = 1;
+        expect(await store.counts()).toEqual(expected);
+      });
+    });
+
+    describe("runs", () => {
+      it("has no last run before the first", async () => {
+        expect(await store.lastRun()).toBeUndefined();
+      });
+
+      it("startRun records a running run", async () => {
+        const before = Date.now();
+        const run = await store.startRun({ id: "r1", mode: "incremental" });
+        expect(run).toEqual({
+          id: "r1",
+          mode: "incremental",
+          status: "running",
+          startedAt: expect.any(String),
+          finishedAt: null,
+          summary: null,
+        });
+        expect(Date.parse(run.startedAt)).toBeGreaterThanOrEqual(before - 1_000);
+        expect(await store.lastRun()).toEqual(run);
+      });
+
+      it("lastRun is the run started last, even within the same millisecond", async () => {
+        for (const id of ["r1", "r2", "r3", "r0"]) await store.startRun({ id, mode: "full" });
+        expect((await store.lastRun())?.id).toBe("r0");
+      });
+
+      it("finishRun records the outcome, and finishing an older run leaves the last one last", async () => {
+        await store.startRun({ id: "r1", mode: "full" });
+        await store.startRun({ id: "r2", mode: "dry-run" });
+        await store.finishRun("r2", { status: "incomplete", summary: { created: 3, failed: { testCase: 1 } } });
+
+        const last = await store.lastRun();
+        expect(last).toMatchObject({
+          id: "r2",
+          mode: "dry-run",
+          status: "incomplete",
+          summary: { created: 3, failed: { testCase: 1 } },
+        });
+        expect(Date.parse(last?.finishedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(last?.startedAt ?? ""));
+
+        await store.finishRun("r1", { status: "failed", summary: null });
+        expect(await store.lastRun()).toEqual(last);
+      });
+
+      it("refuses to finish a run never started, or to start one twice", async () => {
+        await expect(store.finishRun("r404", { status: "succeeded", summary: null })).rejects.toThrow();
+        await store.startRun({ id: "r1", mode: "full" });
+        await expect(store.startRun({ id: "r1", mode: "full" })).rejects.toThrow();
+      });
+    });
+
+    describe("watermarks", () => {
+      it("returns undefined for a watermark never set", async () => {
+        expect(await store.getWatermark("testCases")).toBeUndefined();
+      });
+
+      it("sets, overwrites and keeps watermarks apart by name", async () => {
+        await store.setWatermark("testCases", "2024-05-01T00:00:00Z");
+        await store.setWatermark("testCycles", "2024-04-01T00:00:00Z");
+        await store.setWatermark("testCases", "2024-06-01T00:00:00Z");
+
+        expect(await store.getWatermark("testCases")).toBe("2024-06-01T00:00:00Z");
+        expect(await store.getWatermark("testCycles")).toBe("2024-04-01T00:00:00Z");
+      });
+    });
+  });
+}
+
+function keys(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `PROJ-T${index + 1}`);
+}
+
+/** One at a time, as a migration writes: the store is not asked to cope with a burst of parallel writes here. */
+async function writeAll(all: readonly string[], write: (key: string, index: number) => Promise<void>): Promise<void> {
+  for (const [index, key] of all.entries()) await write(key, index);
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+async function collectKeys(records: AsyncIterable<EntityRecord>): Promise<string[]> {
+  return (await collect(records)).map((record) => record.key);
+}
+
+/** UTF-8 byte order is code point order; JavaScript's `<` compares UTF-16 units and puts 😀 before ﬀ. */
+function byCodePoint(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function zeroCounts(): StatusCounts {
+  const zeros = () => Object.fromEntries(entityStatusSchema.options.map((status) => [status, 0])) as Record<EntityStatus, number>;
+  return Object.fromEntries(entityTypeSchema.options.map((type) => [type, zeros()])) as StatusCounts;
+}

@@ -1,0 +1,344 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createStateStore } from "../../src/state/open-store.js";
+import { APPLICATION_ID, SCHEMA_VERSION, SqliteStateStore } from "../../src/state/sqlite-store.js";
+import { StateStoreError } from "../../src/state/store.js";
+import { stateStoreContract } from "./contract.js";
+
+stateStoreContract("SQLite", async () => {
+  const dir = await freshDir();
+  // A missing parent directory on purpose: opening must create it.
+  return { store: new SqliteStateStore(join(dir, "state", "ztoq.db")), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+let dir: string;
+let path: string;
+const opened: SqliteStateStore[] = [];
+
+describe("SqliteStateStore", () => {
+  beforeEach(async () => {
+    dir = await freshDir();
+    path = join(dir, "ztoq.db");
+  });
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe("on disk", () => {
+    it("marks the file as a ZTOQ store in WAL mode, and migrates once however often it is opened", async () => {
+      await openStore(path);
+      await (await openStore(path)).close();
+      await openStore(path);
+
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        const meta = db.prepare("SELECT key, value FROM ztoq_meta ORDER BY key").all();
+        expect(meta.map((row) => ({ ...row }))).toEqual([
+          { key: "application", value: APPLICATION_ID },
+          { key: "schema_version", value: String(SCHEMA_VERSION) },
+        ]);
+        expect(db.prepare("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
+      } finally {
+        db.close();
+      }
+    });
+
+    it("brings a store at an older schema version up to date", async () => {
+      withRawDatabase(path, (db) => {
+        db.exec("CREATE TABLE ztoq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        db.prepare("INSERT INTO ztoq_meta VALUES ('application', ?), ('schema_version', '0')").run(APPLICATION_ID);
+      });
+      const store = await openStore(path);
+      await store.setWatermark("testCases", "w1");
+      expect(await store.getWatermark("testCases")).toBe("w1");
+      withRawDatabase(path, (db) => {
+        const version = db.prepare("SELECT value FROM ztoq_meta WHERE key = 'schema_version'").get();
+        expect(version?.value).toBe(String(SCHEMA_VERSION));
+      });
+    });
+
+    it("refuses to return a record it cannot read back", async () => {
+      const store = await openStore(path);
+      await store.beginCreate("testCase", "P-T1", "r1");
+      withRawDatabase(path, (db) => db.exec("UPDATE entities SET status = 'exploded'"));
+      await expect(store.get("testCase", "P-T1")).rejects.toMatchObject({ name: "StateStoreError", reason: "corrupt" });
+      await expect(store.counts()).rejects.toMatchObject({ name: "StateStoreError", reason: "corrupt" });
+    });
+
+    it("turns an empty file into a store", async () => {
+      await writeFile(path, "");
+      const store = await openStore(path);
+      await store.beginCreate("testCase", "P-T1", "r1");
+      expect((await store.get("testCase", "P-T1"))?.status).toBe("creating");
+    });
+
+    it("refuses a file that is not SQLite at all, and leaves it as it was", async () => {
+      await writeFile(path, randomBytes(8192));
+      await expectRefusal("corrupt", /not a readable SQLite database/);
+    });
+
+    it("refuses an SQLite header followed by garbage", async () => {
+      await writeFile(path, Buffer.concat([Buffer.from("SQLite format 3\0"), randomBytes(8192 - 16)]));
+      await expectRefusal("corrupt", /not a readable SQLite database/);
+    });
+
+    it("refuses a ZTOQ store cut short", async () => {
+      const store = await openStore(path);
+      for (let index = 0; index < 200; index++) {
+        await store.recordDone("testCase", `P-T${index}`, { targetId: index, hash: "x".repeat(200), runId: "r1" });
+      }
+      await store.close();
+      await truncate(path, 4096);
+      await expectRefusal("corrupt");
+    });
+
+    it("refuses another application's SQLite database, and leaves it as it was", async () => {
+      withRawDatabase(path, (db) =>
+        db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'a')"),
+      );
+      await expectRefusal("foreign", /not a ZTOQ state store.*users/);
+    });
+
+    it("refuses a database whose ztoq_meta names another application", async () => {
+      withRawDatabase(path, (db) => {
+        db.exec("CREATE TABLE ztoq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        db.exec("INSERT INTO ztoq_meta VALUES ('application', 'ztoq-something-else'), ('schema_version', '1')");
+      });
+      await expectRefusal("foreign", /ztoq-something-else/);
+    });
+
+    it("refuses a database whose ztoq_meta has another shape", async () => {
+      withRawDatabase(path, (db) => db.exec("CREATE TABLE ztoq_meta (id INTEGER, blob BLOB)"));
+      await expectRefusal("foreign", /ztoq_meta/);
+    });
+
+    it("refuses a store written by a newer ZTOQ, and leaves it as it was", async () => {
+      await (await openStore(path)).close();
+      withRawDatabase(path, (db) =>
+        db.prepare("UPDATE ztoq_meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION + 1)),
+      );
+      await expectRefusal("newer", new RegExp(`version ${SCHEMA_VERSION + 1}.*newer ZTOQ`));
+    });
+
+    it("reports a location it cannot open as unreachable", async () => {
+      await writeFile(join(dir, "file"), "");
+      const store = new SqliteStateStore(join(dir, "file", "ztoq.db"));
+      await expect(store.open()).rejects.toMatchObject({ name: "StateStoreError", reason: "unreachable" });
+    });
+
+    it("has a write on disk, readable by another process, as soon as the call returns", async () => {
+      const store = await openStore(path);
+      await store.beginCreate("testCase", "P-T1", "r1");
+      await store.recordDone("testCase", "P-T1", { targetId: 42, hash: "h1", data: { versionId: 7 }, runId: "r1" });
+
+      // The writer stays open: the reader must find the row in the file and its WAL, not in a cache.
+      const child = await runNode(
+        `import { DatabaseSync } from "node:sqlite";
+       const db = new DatabaseSync(process.env.ZTOQ_STATE_PATH);
+       const row = db.prepare("SELECT status, target_id AS targetId, attempts, data FROM entities WHERE type = 'testCase' AND key = 'P-T1'").get();
+       process.stdout.write(JSON.stringify(row ?? null));`,
+        { ZTOQ_STATE_PATH: path },
+      );
+
+      expect(child.stderr).toBe("");
+      expect(JSON.parse(child.stdout)).toEqual({ status: "done", targetId: 42, attempts: 1, data: '{"versionId":7}' });
+    });
+
+    it("lets two stores on one file read and write in turn", async () => {
+      const first = await openStore(path);
+      const second = await openStore(path);
+      await first.beginCreate("testCase", "P-T1", "r1");
+      await second.recordDone("testCase", "P-T1", { targetId: 1, hash: "h", runId: "r1" });
+      await first.recordFailure("testCase", "P-T2", "boom", "r1");
+
+      // A listing in progress on one store survives a write from the other.
+      const listing = first.list("testCase")[Symbol.asyncIterator]();
+      expect((await listing.next()).value?.key).toBe("P-T1");
+      await second.recordDone("testCase", "P-T3", { targetId: 3, hash: "h", runId: "r1" });
+      expect((await listing.next()).value?.key).toBe("P-T2");
+      await listing.return?.();
+
+      expect((await first.getMany("testCase", ["P-T1", "P-T2", "P-T3"])).size).toBe(3);
+
+      expect((await first.get("testCase", "P-T1"))?.status).toBe("done");
+      expect((await second.get("testCase", "P-T2"))?.status).toBe("failed");
+    });
+  });
+
+  describe("across processes", () => {
+    let bundle: string;
+    let bundleDir: string;
+
+    beforeAll(async () => {
+      // Child processes cannot load the TypeScript source; they get the store as the CLI bundle would have it.
+      bundleDir = await freshDir();
+      bundle = join(bundleDir, "sqlite-store.mjs");
+      await build({
+        entryPoints: [join(import.meta.dirname, "../../src/state/sqlite-store.ts")],
+        outfile: bundle,
+        bundle: true,
+        platform: "node",
+        target: "node24",
+        format: "esm",
+        logLevel: "silent",
+      });
+    });
+
+    afterAll(async () => {
+      await rm(bundleDir, { recursive: true, force: true });
+    });
+
+    it("keeps a recorded create when the writer is killed with SIGKILL right after the call returns", async () => {
+      const child = await runNode(
+        `const { SqliteStateStore } = await import(process.env.ZTOQ_STORE_MODULE);
+       const store = new SqliteStateStore(process.env.ZTOQ_STATE_PATH);
+       await store.open();
+       await store.beginCreate("testCase", "P-T1", "r1");
+       await store.recordDone("testCase", "P-T1", { targetId: 42, hash: "h1", data: { versionId: 7 }, runId: "r1" });
+       process.kill(process.pid, "SIGKILL");`,
+        { ZTOQ_STORE_MODULE: pathToFileURL(bundle).href, ZTOQ_STATE_PATH: path },
+      );
+      expect(child.signal).toBe("SIGKILL");
+
+      const store = await openStore(path);
+      expect(await store.get("testCase", "P-T1")).toMatchObject({ status: "done", targetId: 42, data: { versionId: 7 } });
+    });
+
+    it("lets several processes open a new file at once and write without 'database is locked'", async () => {
+      const writers = 4;
+      const perWriter = 300;
+      const children = Array.from({ length: writers }, (_, writer) =>
+        runNode(
+          `const { SqliteStateStore } = await import(process.env.ZTOQ_STORE_MODULE);
+         const store = new SqliteStateStore(process.env.ZTOQ_STATE_PATH);
+         await store.open();
+         for (let index = 0; index < ${perWriter}; index++) {
+           const key = "W${writer}-" + index;
+           await store.beginCreate("testCase", key, "r${writer}");
+           await store.recordDone("testCase", key, { targetId: index, hash: "h", runId: "r${writer}" });
+         }
+         await store.close();`,
+          { ZTOQ_STORE_MODULE: pathToFileURL(bundle).href, ZTOQ_STATE_PATH: path },
+        ),
+      );
+      const store = await openStore(path);
+      for (let index = 0; index < perWriter; index++) await store.beginCreate("testRun", `P-${index}`, "parent");
+
+      const results = await Promise.all(children);
+
+      for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      const counts = await store.counts();
+      expect(counts.testCase.done).toBe(writers * perWriter);
+      expect(counts.testRun.creating).toBe(perWriter);
+    });
+  });
+});
+
+describe("createStateStore", () => {
+  it("opens a plain path or sqlite:PATH as a SQLite store", () => {
+    const plain = createStateStore("state/ztoq.db");
+    const prefixed = createStateStore("sqlite:/var/ztoq/state.db");
+    expect(plain).toBeInstanceOf(SqliteStateStore);
+    expect(plain.location).toBe("state/ztoq.db");
+    expect(prefixed).toBeInstanceOf(SqliteStateStore);
+    expect(prefixed.location).toBe("/var/ztoq/state.db");
+  });
+
+  it.each(["postgres://ztoq:s3cret@db:5432/ztoq", "postgresql://ztoq:s3cret@db/ztoq", "POSTGRES://db/ztoq"])(
+    "says PostgreSQL is not there yet for %s, without repeating the password",
+    (location) => {
+      const error = catchError(() => createStateStore(location));
+      expect(error).toBeInstanceOf(StateStoreError);
+      expect(error).toMatchObject({ reason: "unreachable", message: expect.stringContaining("PostgreSQL") });
+      expect(String(error)).not.toContain("s3cret");
+    },
+  );
+
+  it.each(["sqlite:", "sqlite://state.db", "mysql://db/ztoq", ""])("refuses the location %j", (location) => {
+    expect(catchError(() => createStateStore(location))).toMatchObject({ name: "StateStoreError", reason: "unreachable" });
+  });
+});
+
+async function freshDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "ztoq-state-"));
+}
+
+async function openStore(location: string): Promise<SqliteStateStore> {
+  const store = new SqliteStateStore(location);
+  await store.open();
+  opened.push(store);
+  return store;
+}
+
+function withRawDatabase(location: string, change: (db: DatabaseSync) => void): void {
+  const db = new DatabaseSync(location);
+  try {
+    change(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Opening must fail for `reason`, name the file, and leave the directory byte for byte as it was. */
+async function expectRefusal(reason: StateStoreError["reason"], message?: RegExp): Promise<void> {
+  const before = await snapshot(dir);
+  const error = await new SqliteStateStore(path).open().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+
+  expect(error).toBeInstanceOf(StateStoreError);
+  expect(error).toMatchObject({ reason, message: expect.stringContaining(path) });
+  if (message) expect(error).toMatchObject({ message: expect.stringMatching(message) });
+  expect(await snapshot(dir)).toEqual(before);
+}
+
+async function snapshot(folder: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const name of (await readdir(folder)).sort()) files.set(name, (await readFile(join(folder, name))).toString("base64"));
+  return files;
+}
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runNode(script: string, env: Record<string, string>): Promise<ChildResult> {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, type ResolvedConfig } from "../../src/config/load.js";
+import { createLogger } from "../../src/log/logger.js";
+import { Progress } from "../../src/migrate/progress.js";
+import { migrate } from "../../src/migrate/run.js";
+import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js";
+import { type MockOptions, type RunningMocks, startMocks } from "../../src/mock/start.js";
+
+export interface MigrationFixture {
+  mocks: RunningMocks;
+  dir: string;
+  statePath: string;
+  config: ResolvedConfig;
+  /** Environment variables that point the CLI at these mocks (for child-process runs). */
+  env: Record<string, string>;
+  run(options?: { mode?: "full" | "incremental"; prune?: boolean; dryRun?: boolean }): ReturnType<typeof migrate>;
+  close(): Promise<void>;
+}
+
+/** Mocks with a generated project, a provisioned qTest target, a temp dir with the SQLite state. */
+export async function migrationFixture(
+  options: MockOptions & { rateLimit?: number; concurrency?: number } = {},
+): Promise<MigrationFixture> {
+  const mocks = await startMocks({ generate: 60, seed: 5, ...options });
+  await provisionDemoTarget(mocks);
+  const dir = await mkdtemp(join(tmpdir(), "ztoq-migrate-"));
+  const statePath = join(dir, "state.db");
+  const env = {
+    ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
+    ZTOQ_ZEPHYR_TOKEN: mocks.zephyr.token,
+    ZTOQ_ZEPHYR_PROJECT: mocks.zephyr.projectKey,
+    ZTOQ_QTEST_URL: mocks.qtest.url,
+    ZTOQ_QTEST_TOKEN: mocks.qtest.token,
+    ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+    ZTOQ_STATE: statePath,
+  };
+  const config = await loadConfig({
+    cwd: dir,
+    env,
+    overrides: {
+      mapping: await demoMapping(mocks),
+      migration: { concurrency: options.concurrency ?? 4, retries: 6 },
+      zephyr: { rateLimit: options.rateLimit ?? 500, timeoutSeconds: 5 },
+      qtest: { rateLimit: options.rateLimit ?? 500, timeoutSeconds: 5 },
+      report: { dir },
+    },
+  });
+  const log = createLogger({ test: true });
+  log.level = "warn";
+  return {
+    mocks,
+    dir,
+    statePath,
+    config,
+    env,
+    run: (run = {}) =>
+      migrate({
+        config,
+        mode: run.mode ?? "full",
+        dryRun: run.dryRun ?? false,
+        prune: run.prune ?? false,
+        reportPath: join(dir, "migration-report.json"),
+        log,
+        progress: new Progress({ quiet: true }),
+      }),
+    close: async () => {
+      await mocks.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
