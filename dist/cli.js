@@ -36457,7 +36457,7 @@ var RateGate = class {
   throttled(permit, retryAfterMs) {
     const now2 = this.#now();
     this.counters.throttles++;
-    if (permit.issuedAt >= this.#lastCutAt) {
+    if (permit.issuedAt > this.#lastCutAt) {
       this.#consecutiveThrottles++;
       this.#cut(now2, 0.5);
     }
@@ -36486,7 +36486,7 @@ var RateGate = class {
   responded(permit, remaining) {
     const now2 = this.#now();
     if (remaining !== void 0 && remaining <= this.#lowRemaining) {
-      if (permit.issuedAt >= this.#lastCutAt) {
+      if (permit.issuedAt > this.#lastCutAt) {
         this.counters.slowdowns++;
         this.#cut(now2, remaining <= 0 ? 0.7 : 0.9);
       }
@@ -38226,7 +38226,12 @@ var HttpClient = class {
         if (idempotent && failedRetries < retries) {
           failedRetries++;
           const delay2 = this.#backoff(failedRetries);
-          this.#log(verb, url2, { status: null, kind: error62.kind, attempt, delayMs: delay2 }, "retrying after a failed attempt");
+          this.#log(
+            verb,
+            url2,
+            { status: null, kind: error62.kind, attempt, delayMs: Math.round(delay2) },
+            "retrying after a failed attempt"
+          );
           await sleep(delay2, options.signal);
           continue;
         }
@@ -38255,7 +38260,7 @@ var HttpClient = class {
         this.#log(
           verb,
           url2,
-          { status: response.status, kind: "server", attempt, delayMs: Math.round(delay2) },
+          { status: response.status, kind: kindOfStatus(response.status), attempt, delayMs: Math.round(delay2) },
           "retrying after an error status"
         );
         await sleep(delay2, options.signal);
@@ -39034,25 +39039,24 @@ var QTestClient = class {
   // ---- plumbing ------------------------------------------------------------------------------------
   /**
    * A create that is never repeated blindly: after an ambiguous failure `find` looks for what the
-   * failed POST may have made; found → returned, not found → posted again, at most `retries` times.
+   * failed POST may have made; found → returned, not found → posted again, at most `retries` times
+   * (the last failure is still followed by a look, so an applied write is never reported as failed).
    */
   async #create(what, post, find) {
     for (let attempt = 1; ; attempt++) {
       try {
         return await post();
       } catch (error62) {
-        if (!isAmbiguous(error62) || attempt > this.#retries) throw error62;
-        const delay2 = backoffDelay(attempt, { baseMs: this.#retryBaseMs, maxMs: 3e4 });
-        this.#logger?.debug(
-          { objectType: what, kind: error62.kind, status: error62.status, attempt },
-          "create failed ambiguously; looking for it before posting again"
-        );
-        await sleep(delay2);
+        if (!isAmbiguous(error62)) throw error62;
+        const { kind, status } = error62;
+        this.#logger?.debug({ what, kind, status, attempt }, "create failed ambiguously; looking for it before posting again");
+        await sleep(backoffDelay(attempt, { baseMs: this.#retryBaseMs, maxMs: 3e4 }));
         const found2 = await find();
         if (found2 !== void 0) {
           this.#stats.reconciled++;
           return found2;
         }
+        if (attempt > this.#retries) throw error62;
       }
     }
   }
@@ -39257,7 +39261,8 @@ var migrationReportSchema = external_exports.object({
     finishedAt: external_exports.string(),
     durationMs: external_exports.number(),
     configHash: external_exports.string(),
-    updatedAfter: external_exports.string().nullable().describe("Incremental runs: only source entities changed after this were read in full")
+    updatedAfter: external_exports.string().nullable().describe("Incremental runs: only source entities changed after this were read in full"),
+    peakRssBytes: external_exports.number().int().describe("Peak resident memory of the migrating process")
   }),
   source: external_exports.object({ url: external_exports.string(), projectKey: external_exports.string() }),
   target: external_exports.object({ url: external_exports.string(), projectId: external_exports.number().int() }),
@@ -39825,9 +39830,12 @@ var ZephyrClient = class {
       const page = await this.#get(path, schema, { ...query, startAt, maxResults: PAGE_SIZE2 });
       const values = page.values;
       all.push(...values);
-      startAt = page.startAt + values.length;
       if (values.length === 0 || page.isLast === true || page.next === null) break;
-      if (page.total !== void 0 && startAt >= page.total) break;
+      const next = page.startAt + values.length;
+      if (page.total !== void 0 && next >= page.total) break;
+      if (next <= startAt)
+        throw new UnexpectedResponseError("GET", this.#http.url(path, query), `startAt ${startAt} answered from ${page.startAt}`);
+      startAt = next;
     }
     return all;
   }
@@ -39886,7 +39894,9 @@ function foldersByDepth(folders) {
   const levels = [];
   for (const folder of [...folders].sort((a, b) => (a.index ?? 0) - (b.index ?? 0) || a.id - b.id)) {
     const d = depth(folder);
-    (levels[d] ??= []).push(folder);
+    const level = levels[d] ?? [];
+    level.push(folder);
+    levels[d] = level;
   }
   return levels.filter((level) => level !== void 0);
 }
@@ -41974,7 +41984,8 @@ function buildReport(input2) {
       durationMs: finishedAt.getTime() - input2.startedAt.getTime(),
       // Secrets are left out before hashing: the hash says "same settings", never anything about a token.
       configHash: createHash2("sha256").update(JSON.stringify(withoutSecrets(config2))).digest("hex").slice(0, 16),
-      updatedAfter: input2.updatedAfter ?? null
+      updatedAfter: input2.updatedAfter ?? null,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024
     },
     source: { url: config2.zephyr.url, projectKey: config2.zephyr.projectKey },
     target: { url: config2.qtest.url, projectId: config2.qtest.projectId },
@@ -41996,7 +42007,7 @@ async function writeReport(path, report) {
   await mkdir(dirname2(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}
 `);
-  await writeFile(path.replace(/\.json$/i, "") + ".md", migrationReportMarkdown(report));
+  await writeFile(`${path.replace(/\.json$/i, "")}.md`, migrationReportMarkdown(report));
 }
 
 // src/cli/migrate-command.ts

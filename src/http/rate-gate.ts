@@ -156,7 +156,7 @@ export class RateGate {
   throttled(permit: Permit, retryAfterMs?: number): number {
     const now = this.#now();
     this.counters.throttles++;
-    if (permit.issuedAt >= this.#lastCutAt) {
+    if (permit.issuedAt > this.#lastCutAt) {
       this.#consecutiveThrottles++;
       this.#cut(now, 0.5);
     }
@@ -188,7 +188,7 @@ export class RateGate {
   responded(permit: Permit, remaining?: number): void {
     const now = this.#now();
     if (remaining !== undefined && remaining <= this.#lowRemaining) {
-      if (permit.issuedAt >= this.#lastCutAt) {
+      if (permit.issuedAt > this.#lastCutAt) {
         this.counters.slowdowns++;
         this.#cut(now, remaining <= 0 ? 0.7 : 0.9);
       }

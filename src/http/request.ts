@@ -14,7 +14,7 @@
 import ky, { isTimeoutError, type KyInstance } from "ky";
 import type { Logger } from "pino";
 import { backoffDelay, parseRetryAfter, sleep } from "./backoff.js";
-import { ApiError, UnexpectedResponseError } from "./errors.js";
+import { ApiError, kindOfStatus, UnexpectedResponseError } from "./errors.js";
 import type { RateGate } from "./rate-gate.js";
 import { type HttpStats, newHttpStats } from "./stats.js";
 
@@ -153,7 +153,12 @@ export class HttpClient {
         if (idempotent && failedRetries < retries) {
           failedRetries++;
           const delay = this.#backoff(failedRetries);
-          this.#log(verb, url, { status: null, kind: error.kind, attempt, delayMs: delay }, "retrying after a failed attempt");
+          this.#log(
+            verb,
+            url,
+            { status: null, kind: error.kind, attempt, delayMs: Math.round(delay) },
+            "retrying after a failed attempt",
+          );
           await sleep(delay, options.signal);
           continue;
         }
@@ -188,7 +193,7 @@ export class HttpClient {
         this.#log(
           verb,
           url,
-          { status: response.status, kind: "server", attempt, delayMs: Math.round(delay) },
+          { status: response.status, kind: kindOfStatus(response.status), attempt, delayMs: Math.round(delay) },
           "retrying after an error status",
         );
         await sleep(delay, options.signal);

@@ -16,7 +16,9 @@ export function foldersByDepth(folders: readonly Folder[]): Folder[][] {
   const levels: Folder[][] = [];
   for (const folder of [...folders].sort((a, b) => (a.index ?? 0) - (b.index ?? 0) || a.id - b.id)) {
     const d = depth(folder);
-    (levels[d] ??= []).push(folder);
+    const level = levels[d] ?? [];
+    level.push(folder);
+    levels[d] = level;
   }
   return levels.filter((level) => level !== undefined);
 }

@@ -214,6 +214,7 @@ function buildReport(input: {
         .digest("hex")
         .slice(0, 16),
       updatedAfter: input.updatedAfter ?? null,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
     },
     source: { url: config.zephyr.url, projectKey: config.zephyr.projectKey },
     target: { url: config.qtest.url, projectId: config.qtest.projectId },
@@ -235,5 +236,5 @@ function buildReport(input: {
 async function writeReport(path: string, report: MigrationReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(path.replace(/\.json$/i, "") + ".md", migrationReportMarkdown(report));
+  await writeFile(`${path.replace(/\.json$/i, "")}.md`, migrationReportMarkdown(report));
 }

@@ -1,10 +1,14 @@
-import type { RunningMocks } from "./start.js";
-
 /**
- * What a qTest administrator does before migrating the generated demo project: create the custom
- * fields its Zephyr custom fields map onto. Done over the API, as an admin's script would.
+ * What a qTest administrator prepares before migrating the generated demo project, and the mapping
+ * that project needs. Both work over HTTP only, so they serve mocks in this process or in another.
  */
-export async function provisionDemoTarget(mocks: RunningMocks): Promise<void> {
+export interface MockEndpoints {
+  zephyr: { url: string; token: string };
+  qtest: { url: string; token: string; projectId: number };
+}
+
+/** Creates the custom fields the generated project's Zephyr custom fields map onto. */
+export async function provisionDemoTarget(mocks: MockEndpoints): Promise<void> {
   const fields = [
     { label: "Build Number", data_type: 7 },
     { label: "Release Date", data_type: 4 },
@@ -24,22 +28,29 @@ export async function provisionDemoTarget(mocks: RunningMocks): Promise<void> {
     { label: "Reviewer", data_type: 5 },
     { label: "Effort (days)", data_type: 7 },
   ];
-  const existing = (await call(mocks, "GET", "/settings/test-cases/fields")) as { label: string }[];
-  for (const field of fields) {
-    if (existing.some((f) => f.label === field.label)) continue;
-    await call(mocks, "POST", "/settings/test-cases/fields", { ...field, required: false });
+  // Re-read after each round: under --fault-rate a POST may fail before or after taking effect.
+  for (let round = 0; round < 10; round++) {
+    const existing = (await qtest(mocks, "GET", "/settings/test-cases/fields")) as { label: string }[];
+    const missing = fields.filter((field) => !existing.some((f) => f.label === field.label));
+    if (missing.length === 0) return;
+    for (const field of missing) await qtest(mocks, "POST", "/settings/test-cases/fields", { ...field, required: false });
   }
+  throw new Error("could not provision the demo fields in qTest");
 }
 
-/** The mapping the generated demo project needs: users, and the few values qTest names otherwise. */
-export async function demoMapping(mocks: RunningMocks) {
-  const users = (await call(mocks, "GET", "/users")) as { id: number; username: string }[];
+/** The mapping the generated project needs: its users, and the few values qTest names otherwise. */
+export async function demoMapping(mocks: MockEndpoints) {
+  const users = (await qtest(mocks, "GET", "/users")) as { id: number; username: string }[];
   const accountIds = new Set<string>();
-  for (const t of mocks.zephyr.store.testCases()) if (t.owner?.accountId) accountIds.add(t.owner.accountId);
-  for (const c of mocks.zephyr.store.testCycles()) if (c.owner?.accountId) accountIds.add(c.owner.accountId);
-  for (const t of mocks.zephyr.store.testCases()) {
-    const reviewer = t.customFields?.Reviewer;
+  for await (const item of zephyrItems(mocks, "/testcases/nextgen")) {
+    const testCase = item as { owner?: { accountId?: string } | null; customFields?: Record<string, unknown> | null };
+    if (testCase.owner?.accountId) accountIds.add(testCase.owner.accountId);
+    const reviewer = testCase.customFields?.Reviewer;
     if (typeof reviewer === "string") accountIds.add(reviewer);
+  }
+  for await (const item of zephyrItems(mocks, "/testcycles/nextgen")) {
+    const cycle = item as { owner?: { accountId?: string } | null };
+    if (cycle.owner?.accountId) accountIds.add(cycle.owner.accountId);
   }
   const userMap = Object.fromEntries([...accountIds].sort().map((id, i) => [id, users[i % users.length]?.username ?? ""]));
   return {
@@ -54,12 +65,52 @@ export async function demoMapping(mocks: RunningMocks) {
   };
 }
 
-async function call(mocks: RunningMocks, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${mocks.qtest.url}/api/v3/projects/${mocks.qtest.projectId}${path}`, {
+async function* zephyrItems(mocks: MockEndpoints, path: string): AsyncGenerator<unknown> {
+  let startAtId: number | null = 0;
+  while (startAtId !== null) {
+    const page = (await request(
+      `${mocks.zephyr.url}${path}?limit=1000&startAtId=${startAtId}`,
+      `Bearer ${mocks.zephyr.token}`,
+    )) as {
+      values: unknown[];
+      nextStartAtId: number | null;
+    };
+    yield* page.values;
+    startAtId = page.nextStartAtId;
+  }
+}
+
+function qtest(mocks: MockEndpoints, method: string, path: string, body?: unknown): Promise<unknown> {
+  return request(
+    `${mocks.qtest.url}/api/v3/projects/${mocks.qtest.projectId}${path}`,
+    `bearer ${mocks.qtest.token}`,
     method,
-    headers: { authorization: `bearer ${mocks.qtest.token}`, "content-type": "application/json" },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  return response.json();
+    body,
+  );
+}
+
+/**
+ * Patient with a mock under `--rate-limit` or `--fault-rate`: waits out 429s and retries server
+ * errors (a field POST that failed after being applied is found by the existence check next time).
+ */
+async function request(url: string, authorization: string, method = "GET", body?: unknown): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    const retry = () => new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * (attempt + 1))));
+    const response = await fetch(url, {
+      method,
+      headers: { authorization, "content-type": "application/json" },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    }).catch((error: unknown) => {
+      if (attempt >= 50) throw error;
+      return undefined;
+    });
+    if (!response || ((response.status === 429 || response.status >= 500) && attempt < 50)) {
+      await response?.arrayBuffer();
+      await retry();
+      if (method === "POST" && response && response.status >= 500) return undefined;
+      continue;
+    }
+    if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${await response.text()}`);
+    return response.json();
+  }
 }

@@ -444,25 +444,25 @@ export class QTestClient {
 
   /**
    * A create that is never repeated blindly: after an ambiguous failure `find` looks for what the
-   * failed POST may have made; found → returned, not found → posted again, at most `retries` times.
+   * failed POST may have made; found → returned, not found → posted again, at most `retries` times
+   * (the last failure is still followed by a look, so an applied write is never reported as failed).
    */
   async #create<T>(what: string, post: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await post();
       } catch (error) {
-        if (!isAmbiguous(error) || attempt > this.#retries) throw error;
-        const delay = backoffDelay(attempt, { baseMs: this.#retryBaseMs, maxMs: 30_000 });
-        this.#logger?.debug(
-          { objectType: what, kind: (error as ApiError).kind, status: (error as ApiError).status, attempt },
-          "create failed ambiguously; looking for it before posting again",
-        );
-        await sleep(delay);
+        if (!isAmbiguous(error)) throw error;
+        const { kind, status } = error as ApiError;
+        this.#logger?.debug({ what, kind, status, attempt }, "create failed ambiguously; looking for it before posting again");
+        await sleep(backoffDelay(attempt, { baseMs: this.#retryBaseMs, maxMs: 30_000 }));
         const found = await find();
         if (found !== undefined) {
           this.#stats.reconciled++;
           return found;
         }
+        // Not there: the failed POST was not applied, so posting again cannot duplicate it.
+        if (attempt > this.#retries) throw error;
       }
     }
   }

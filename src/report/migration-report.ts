@@ -39,6 +39,7 @@ export const migrationReportSchema = z.object({
     durationMs: z.number(),
     configHash: z.string(),
     updatedAfter: z.string().nullable().describe("Incremental runs: only source entities changed after this were read in full"),
+    peakRssBytes: z.number().int().describe("Peak resident memory of the migrating process"),
   }),
   source: z.object({ url: z.string(), projectKey: z.string() }),
   target: z.object({ url: z.string(), projectId: z.number().int() }),

@@ -10,7 +10,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { BadInputError } from "../cli/errors.js";
-import { ApiError, parseResponse } from "../http/errors.js";
+import { ApiError, parseResponse, UnexpectedResponseError } from "../http/errors.js";
 import { RateGate } from "../http/rate-gate.js";
 import { HttpClient, type HttpResponse, type QueryValue } from "../http/request.js";
 import type { HttpStats } from "../http/stats.js";
@@ -191,9 +191,13 @@ export class ZephyrClient {
       const page = await this.#get(path, schema, { ...query, startAt, maxResults: PAGE_SIZE });
       const values = page.values as z.infer<S>[];
       all.push(...values);
-      startAt = page.startAt + values.length;
       if (values.length === 0 || page.isLast === true || page.next === null) break;
-      if (page.total !== undefined && startAt >= page.total) break;
+      const next = page.startAt + values.length;
+      if (page.total !== undefined && next >= page.total) break;
+      // A server that ignores startAt would otherwise be read forever.
+      if (next <= startAt)
+        throw new UnexpectedResponseError("GET", this.#http.url(path, query), `startAt ${startAt} answered from ${page.startAt}`);
+      startAt = next;
     }
     return all;
   }

@@ -262,7 +262,12 @@ describe("rate gate", () => {
     vi.useFakeTimers();
     const gate = new RateGate({ ratePerSecond: 10, concurrency: 100, burst: 2, now: () => Date.now() });
     let granted = 0;
-    for (let i = 0; i < 30; i++) void gate.acquire().then((permit) => (granted++, permit.release()));
+    for (let i = 0; i < 30; i++) {
+      void gate.acquire().then((permit) => {
+        granted++;
+        permit.release();
+      });
+    }
     await vi.advanceTimersByTimeAsync(0);
     expect(granted).toBe(2); // the burst
     await vi.advanceTimersByTimeAsync(99);
@@ -286,10 +291,12 @@ describe("rate gate", () => {
     expect(gate.throttled(first, 2000)).toBe(2000);
     first.release();
     expect(gate.state.rateFactor).toBe(0.5);
-    await vi.advanceTimersByTimeAsync(1999);
+    await vi.advanceTimersByTimeAsync(2000);
     expect(permits).toHaveLength(1); // nobody got through during the pause
     // After the pause the bucket starts empty and refills at the halved rate: 5/s, one per 200 ms.
-    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(permits).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(permits).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(199);
     expect(permits).toHaveLength(2);
@@ -370,7 +377,7 @@ describe("logging", () => {
     const http = client({ logger, headers: { authorization: "Bearer SECRET-TOKEN-1" } });
     await http.request("GET", "/items", { searchParams: { access_token: "SECRET-QUERY-2", startAt: 0 } });
     nock(ORIGIN).post("/oauth/token").reply(400, { error: "invalid_grant" });
-    await failure(http.request("POST", "/../oauth/token", { body: "password=SECRET-PASSWORD-3", idempotent: true }));
+    await failure(http.request("POST", `${ORIGIN}/oauth/token`, { body: "password=SECRET-PASSWORD-3", idempotent: true }));
 
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const retries = entries.filter((e) => e.path === "/v2/items");

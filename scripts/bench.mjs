@@ -1,0 +1,31 @@
+// `npm run bench`: bundles a benchmark from bench/ (TypeScript importing src/) and runs it.
+// Benchmarks print figures as ratios against a measured floor; they are not tests and assert nothing.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+
+const names = process.argv.slice(2);
+const all = ["migrate"];
+const dir = mkdtempSync(join(tmpdir(), "ztoq-bench-"));
+try {
+  for (const name of names.length > 0 ? names : all) {
+    const outfile = join(dir, `${name}.mjs`);
+    await build({
+      entryPoints: [`bench/${name}.ts`],
+      outfile,
+      bundle: true,
+      platform: "node",
+      target: "node24",
+      format: "esm",
+      logLevel: "warning",
+      define: { ZTOQ_VERSION: '"bench"' },
+      banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+    });
+    const result = spawnSync(process.execPath, [outfile], { stdio: "inherit" });
+    if (result.status !== 0) process.exitCode = result.status ?? 1;
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
