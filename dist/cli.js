@@ -36246,7 +36246,7 @@ function isPlainObject2(value) {
 
 // src/log/logger.ts
 var import_pino = __toESM(require_pino(), 1);
-function createLogger(bindings = {}) {
+function createLogger(bindings = {}, destination) {
   return (0, import_pino.pino)(
     {
       level: process.env.ZTOQ_LOG_LEVEL ?? "info",
@@ -36254,7 +36254,7 @@ function createLogger(bindings = {}) {
       // Whatever a caller passes, credentials never reach a log line.
       redact: { paths: ["token", "password", "*.token", "*.password", "headers.authorization"], censor: "[redacted]" }
     },
-    import_pino.pino.destination({ fd: 2, sync: true })
+    destination ?? import_pino.pino.destination({ fd: 2, sync: true })
   );
 }
 

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configJsonSchema, configSchemaFile } from "../../src/config/json-schema.js";
+import { migrationReportJsonSchema, migrationReportSchemaFile } from "../../src/report/json-schema.js";
 
 const committed = join(import.meta.dirname, "../..", configSchemaFile);
 const expected = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
@@ -41,5 +42,20 @@ describe("the committed config JSON Schema", () => {
     };
     visit(schema, "");
     expect(undescribed).toEqual([]);
+  });
+});
+
+describe("the committed migration report JSON Schema", () => {
+  const file = join(import.meta.dirname, "../..", migrationReportSchemaFile);
+  const generated = `${JSON.stringify(migrationReportJsonSchema(), null, 2)}\n`;
+  if (process.env.UPDATE_SCHEMAS === "1") {
+    it(`is written to ${migrationReportSchemaFile}`, async () => {
+      await writeFile(file, generated);
+    });
+    return;
+  }
+  it("equals migrationReportJsonSchema()", async () => {
+    const text = await readFile(file, "utf8").catch(() => "(missing)");
+    expect(text, `${migrationReportSchemaFile} is stale: run \`npm run schemas\` and commit the result`).toBe(generated);
   });
 });
