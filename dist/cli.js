@@ -41068,7 +41068,10 @@ function callText(key, parameters) {
   return parameters.length > 0 ? `Call to test ${key} (${parameters.join(", ")})` : `Call to test ${key}`;
 }
 function scriptStep(script) {
-  return { description: script.type === "bdd" ? `<pre>${script.text}</pre>` : script.text, expected: "" };
+  return { description: script.type === "bdd" ? `<pre>${escapeHtml(script.text)}</pre>` : script.text, expected: "" };
+}
+function escapeHtml(text) {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 function customProperties(values, resolution) {
   const properties = [];

@@ -4,7 +4,8 @@ import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
-const entryPoints = { cli: "src/cli/index.ts" };
+// The CLI, and one bundle per action (action.yml → migrate, verify/action.yml → verify).
+const entryPoints = { cli: "src/cli/index.ts", migrate: "src/actions/migrate-main.ts" };
 
 await build({
   entryPoints,

@@ -100,9 +100,16 @@ export function callText(key: string, parameters: readonly string[]): string {
   return parameters.length > 0 ? `Call to test ${key} (${parameters.join(", ")})` : `Call to test ${key}`;
 }
 
-/** A script becomes one step holding it verbatim: BDD keeps its Gherkin, plain its prose. */
+/**
+ * A script becomes one step holding it verbatim: plain prose as it is; BDD Gherkin preformatted and
+ * escaped, so `<role>` placeholders show as written instead of vanishing as unknown HTML tags.
+ */
 function scriptStep(script: TestScript): TestStepInput {
-  return { description: script.type === "bdd" ? `<pre>${script.text}</pre>` : script.text, expected: "" };
+  return { description: script.type === "bdd" ? `<pre>${escapeHtml(script.text)}</pre>` : script.text, expected: "" };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 function customProperties(values: Record<string, unknown>, resolution: Resolution): [number, string | undefined][] {

@@ -113,10 +113,12 @@ describe("planTestCase", () => {
     expect(waiting.input.test_steps?.[0]?.description).toBe("Call to test QA-T2");
     const bdd = planTestCase(
       testCase,
-      { kind: "script", script: { type: "bdd", text: "Feature: x\n  Scenario: y" } },
+      { kind: "script", script: { type: "bdd", text: "Feature: x\n  Scenario: y <role> & co" } },
       { resolution, moduleId: 1, migratedCaseId: () => undefined },
     );
-    expect(bdd.input.test_steps).toEqual([{ description: "<pre>Feature: x\n  Scenario: y</pre>", expected: "", order: 1 }]);
+    expect(bdd.input.test_steps).toEqual([
+      { description: "<pre>Feature: x\n  Scenario: y &lt;role&gt; &amp; co</pre>", expected: "", order: 1 },
+    ]);
     expect(bdd.inlineStepPositions).toEqual([]);
   });
 });

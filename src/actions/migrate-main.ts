@@ -1,0 +1,3 @@
+import { migrateAction } from "./migrate-action.js";
+
+await migrateAction();
