@@ -4033,8 +4033,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4142,13 +4142,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -6543,7 +6543,7 @@ var require_timestamp = __commonJS({
       resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
-    var timestamp = {
+    var timestamp2 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -6552,7 +6552,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match2 = str.match(timestamp.test);
+        const match2 = str.match(timestamp2.test);
         if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match2.map(Number);
@@ -6571,7 +6571,7 @@ var require_timestamp = __commonJS({
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
-    exports.timestamp = timestamp;
+    exports.timestamp = timestamp2;
   }
 });
 
@@ -6591,7 +6591,7 @@ var require_schema3 = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schema = [
       map2.map,
       seq.seq,
@@ -6611,9 +6611,9 @@ var require_schema3 = __commonJS({
       omap.omap,
       pairs.pairs,
       set2.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
+      timestamp2.intTime,
+      timestamp2.floatTime,
+      timestamp2.timestamp
     ];
     exports.schema = schema;
   }
@@ -6638,7 +6638,7 @@ var require_tags = __commonJS({
     var pairs = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map2.map, seq.seq, string4.string]],
@@ -6652,11 +6652,11 @@ var require_tags = __commonJS({
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
+      floatTime: timestamp2.floatTime,
       int: int2.int,
       intHex: int2.intHex,
       intOct: int2.intOct,
-      intTime: timestamp.intTime,
+      intTime: timestamp2.intTime,
       map: map2.map,
       merge: merge2.merge,
       null: _null4.nullTag,
@@ -6664,7 +6664,7 @@ var require_tags = __commonJS({
       pairs: pairs.pairs,
       seq: seq.seq,
       set: set2.set,
-      timestamp: timestamp.timestamp
+      timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
@@ -6672,7 +6672,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
@@ -7101,8 +7101,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7179,12 +7179,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -12054,7 +12054,7 @@ var require_sonic_boom = __commonJS({
       if (!(this instanceof SonicBoom)) {
         return new SonicBoom(opts);
       }
-      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir2, retryEAGAIN, fsync, contentMode, mode } = opts || {};
+      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir3, retryEAGAIN, fsync, contentMode, mode } = opts || {};
       fd = fd || dest;
       this._len = 0;
       this.fd = -1;
@@ -12079,7 +12079,7 @@ var require_sonic_boom = __commonJS({
       this.append = append || false;
       this.mode = mode;
       this.retryEAGAIN = retryEAGAIN || (() => true);
-      this.mkdir = mkdir2 || false;
+      this.mkdir = mkdir3 || false;
       let fsWriteSync;
       let fsWrite;
       if (contentMode === kContentModeBuffer) {
@@ -12807,7 +12807,7 @@ var require_thread_stream = __commonJS({
     var { version: version2 } = require_package();
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Worker } = __require("worker_threads");
-    var { join: join2 } = __require("path");
+    var { join: join4 } = __require("path");
     var { pathToFileURL } = __require("url");
     var { wait } = require_wait();
     var {
@@ -12859,7 +12859,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join2(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join4(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -13372,7 +13372,7 @@ var require_transport = __commonJS({
     var { createRequire } = __require("module");
     var { existsSync } = __require("node:fs");
     var getCallers = require_caller();
-    var { join: join2, isAbsolute: isAbsolute2, sep } = __require("node:path");
+    var { join: join4, isAbsolute: isAbsolute2, sep } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -13527,7 +13527,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -13548,7 +13548,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join2(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -13575,7 +13575,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join2(__dirname, "..", "file.js");
+          return join4(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -14555,7 +14555,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join2 = ",";
+            let join4 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -14569,7 +14569,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join2 = `,
+                join4 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -14577,13 +14577,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join2;
+                res += join4;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -14604,7 +14604,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join2 = `,
+              join4 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -14618,13 +14618,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join2;
+                separator = join4;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join2;
+              separator = join4;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -14665,7 +14665,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join2 = ",";
+            let join4 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -14678,7 +14678,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join2 = `,
+                join4 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -14686,13 +14686,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join2;
+                res += join4;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -14705,7 +14705,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join2 = `,
+              join4 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -14714,7 +14714,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join2;
+                separator = join4;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -14772,20 +14772,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join3 = `,
+              const join5 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join3;
+                res2 += join5;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -14801,16 +14801,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join2 = `,
+            const join4 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join2, maximumBreadth);
+              res += stringifyTypedArray(value, join4, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join2;
+              separator = join4;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -14821,13 +14821,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join2;
+                separator = join4;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join2;
+              separator = join4;
             }
             if (separator !== "") {
               res = `
@@ -15241,7 +15241,7 @@ var require_pino = __commonJS({
         redact,
         crlf,
         serializers: serializers2,
-        timestamp,
+        timestamp: timestamp2,
         messageKey,
         errorKey,
         nestedKey,
@@ -15291,7 +15291,7 @@ var require_pino = __commonJS({
           chindings = coreChindings(Object.assign({}, base, { name }));
         }
       }
-      const time4 = timestamp instanceof Function ? timestamp : timestamp ? epochTime : nullTime;
+      const time4 = timestamp2 instanceof Function ? timestamp2 : timestamp2 ? epochTime : nullTime;
       const timeSliceIndex = time4().indexOf(":") + 1;
       if (useOnlyCustomLevels && !customLevels) throw Error("customLevels is required if useOnlyCustomLevels is set true");
       if (mixin && typeof mixin !== "function") throw Error(`Unknown mixin type "${typeof mixin}" - expected "function"`);
@@ -15555,6 +15555,15 @@ var {
   Help
 } = import_index.default;
 
+// src/cli/demo-command.ts
+import { rm } from "node:fs/promises";
+import { join, resolve as resolve2 } from "node:path";
+
+// src/config/load.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
+
 // src/cli/errors.ts
 var ExitCode = {
   ok: 0,
@@ -15578,14 +15587,6 @@ var BadInputError = class extends ZtoqError {
     super(message, ExitCode.badInput);
   }
 };
-
-// src/cli/migrate-command.ts
-import { join } from "node:path";
-
-// src/config/load.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFile, stat } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -16814,14 +16815,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -20654,7 +20655,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -20664,7 +20665,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -20675,7 +20676,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -20739,7 +20740,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -21204,8 +21205,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -23852,8 +23853,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -26591,8 +26592,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -35855,11 +35856,11 @@ async function loadConfig(options = {}) {
 }
 function withoutSecrets(config2) {
   const { token: _token, ...zephyr } = config2.zephyr;
-  const { auth, ...qtest } = config2.qtest;
+  const { auth, ...qtest2 } = config2.qtest;
   return {
     ...config2,
     zephyr,
-    qtest: { ...qtest, auth: auth.kind === "token" ? { kind: "token" } : { kind: "password", username: auth.username } }
+    qtest: { ...qtest2, auth: auth.kind === "token" ? { kind: "token" } : { kind: "password", username: auth.username } }
   };
 }
 async function locateConfigFile(given, env, cwd) {
@@ -36020,9 +36021,9 @@ function readEnvironment(env) {
   };
 }
 function splitOverrides(overrides) {
-  const { zephyr, qtest, ...rest } = overrides ?? {};
+  const { zephyr, qtest: qtest2, ...rest } = overrides ?? {};
   const { token: zephyrToken, ...zephyrRest } = zephyr ?? {};
-  const { token: qtestToken, username, password, ...qtestRest } = qtest ?? {};
+  const { token: qtestToken, username, password, ...qtestRest } = qtest2 ?? {};
   const values = dropUnset({ ...rest, zephyr: zephyrRest, qtest: qtestRest });
   return {
     values: isPlainObject2(values) ? values : {},
@@ -36172,7 +36173,7 @@ function collectProblems(issues, base = []) {
 }
 function closestBranch(branches) {
   const unknownKeys = (issues) => issues.reduce(
-    (count, issue2) => count + (issue2.code === "unrecognized_keys" && issue2.path.length === 0 ? issue2.keys.length : 0),
+    (count2, issue2) => count2 + (issue2.code === "unrecognized_keys" && issue2.path.length === 0 ? issue2.keys.length : 0),
     0
   );
   let best = branches[0] ?? [];
@@ -36189,9 +36190,9 @@ function renderEnvProblem(name, problem) {
 }
 var maxProblems = 5;
 function joinProblems(lines) {
-  const unique = [...new Set(lines)];
-  const shown = unique.slice(0, maxProblems).join("; ");
-  const more = unique.length - maxProblems;
+  const unique2 = [...new Set(lines)];
+  const shown = unique2.slice(0, maxProblems).join("; ");
+  const more = unique2.length - maxProblems;
   return more > 0 ? `${shown}; and ${more} more problem${more === 1 ? "" : "s"}` : shown;
 }
 function describeValue(value) {
@@ -36354,7 +36355,7 @@ function parseRetryAfter(value, now2 = Date.now) {
 }
 function sleep(ms, signal) {
   if (ms <= 0 && !signal?.aborted) return Promise.resolve();
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
@@ -36365,7 +36366,7 @@ function sleep(ms, signal) {
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
-      resolve2();
+      resolve3();
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
@@ -36426,8 +36427,8 @@ var RateGate = class {
   /** Waits for a token and a free slot (first come, first served). */
   acquire(signal) {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise((resolve2, reject) => {
-      const waiter = { resolve: resolve2, reject };
+    return new Promise((resolve3, reject) => {
+      const waiter = { resolve: resolve3, reject };
       if (signal) {
         waiter.signal = signal;
         waiter.onAbort = () => {
@@ -36570,14 +36571,14 @@ var HTTPError = class extends KyError {
   request;
   options;
   data;
-  constructor(response, request, options) {
+  constructor(response, request2, options) {
     const code = response.status || response.status === 0 ? response.status : "";
     const title2 = response.statusText ?? "";
     const status = `${code} ${title2}`.trim();
     const reason = status ? `status code ${status}` : "an unknown error";
-    super(`Request failed with ${reason}: ${request.method} ${request.url}`);
+    super(`Request failed with ${reason}: ${request2.method} ${request2.url}`);
     this.response = response;
-    this.request = request;
+    this.request = request2;
     this.options = options;
   }
 };
@@ -36586,9 +36587,9 @@ var HTTPError = class extends KyError {
 var NetworkError = class extends KyError {
   name = "NetworkError";
   request;
-  constructor(request, options) {
-    super(`Request failed due to a network error: ${request.method} ${request.url}`, options);
-    this.request = request;
+  constructor(request2, options) {
+    super(`Request failed due to a network error: ${request2.method} ${request2.url}`, options);
+    this.request = request2;
   }
 };
 
@@ -36640,9 +36641,9 @@ var SchemaValidationError = class extends Error {
 var TimeoutError = class extends KyError {
   name = "TimeoutError";
   request;
-  constructor(request) {
-    super(`Request timed out: ${request.method} ${request.url}`);
-    this.request = request;
+  constructor(request2) {
+    super(`Request timed out: ${request2.method} ${request2.url}`);
+    this.request = request2;
   }
 };
 
@@ -36800,15 +36801,15 @@ var streamResponse = (response, onDownloadProgress) => {
   const totalBytes = Math.max(0, Number(response.headers.get("content-length")) || 0);
   return new Response(withProgress(response.body, totalBytes, onDownloadProgress), responseInit);
 };
-var streamRequest = (request, onUploadProgress, originalBody) => {
-  if (!request.body) {
-    return request;
+var streamRequest = (request2, onUploadProgress, originalBody) => {
+  if (!request2.body) {
+    return request2;
   }
-  const totalBytes = getBodySize(originalBody ?? request.body);
-  return new Request(request, {
+  const totalBytes = getBodySize(originalBody ?? request2.body);
+  return new Request(request2, {
     // @ts-expect-error - Types are outdated.
     duplex: "half",
-    body: withProgress(request.body, totalBytes, onUploadProgress)
+    body: withProgress(request2.body, totalBytes, onUploadProgress)
   });
 };
 
@@ -37092,15 +37093,15 @@ var normalizeRetryOptions = (retry2 = {}) => {
 };
 
 // node_modules/ky/distribution/utils/timeout.js
-async function timeout(request, init, abortController, options) {
-  return new Promise((resolve2, reject) => {
+async function timeout(request2, init, abortController, options) {
+  return new Promise((resolve3, reject) => {
     const timeoutId = setTimeout(() => {
       if (abortController) {
         abortController.abort();
       }
-      reject(new TimeoutError(request));
+      reject(new TimeoutError(request2));
     }, options.timeout);
-    void options.fetch(request, init).then(resolve2).catch(reject).then(() => {
+    void options.fetch(request2, init).then(resolve3).catch(reject).then(() => {
       clearTimeout(timeoutId);
     });
   });
@@ -37108,7 +37109,7 @@ async function timeout(request, init, abortController, options) {
 
 // node_modules/ky/distribution/utils/delay.js
 async function delay(ms, { signal }) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     if (signal) {
       signal.throwIfAborted();
       signal.addEventListener("abort", abortHandler, { once: true });
@@ -37119,7 +37120,7 @@ async function delay(ms, { signal }) {
     }
     const timeoutId = setTimeout(() => {
       signal?.removeEventListener("abort", abortHandler);
-      resolve2();
+      resolve3();
     }, ms);
   });
 }
@@ -37245,11 +37246,11 @@ var createTimestamp = ({ year, month, day, hours, minutes, seconds }) => {
   const normalizedSeconds = Math.min(secondsNumber, 59);
   const date5 = new Date(Date.UTC(year, monthIndex, dayNumber, hoursNumber, minutesNumber, normalizedSeconds));
   date5.setUTCFullYear(year);
-  const timestamp = date5.getTime();
+  const timestamp2 = date5.getTime();
   if (date5.getUTCFullYear() !== year || date5.getUTCMonth() !== monthIndex || date5.getUTCDate() !== dayNumber || date5.getUTCHours() !== hoursNumber || date5.getUTCMinutes() !== minutesNumber || date5.getUTCSeconds() !== normalizedSeconds) {
     return void 0;
   }
-  return secondsNumber === 60 ? timestamp + 1e3 : timestamp;
+  return secondsNumber === 60 ? timestamp2 + 1e3 : timestamp2;
 };
 var getCapture = (match2, index2) => match2[index2];
 var parseDate = (value) => {
@@ -37270,7 +37271,7 @@ var parseDate = (value) => {
     const twoDigitYear = Number(getCapture(rfc850Date, 3));
     const currentCenturyYear = Math.floor(now2.getUTCFullYear() / 100) * 100 + twoDigitYear;
     const fiftyYearsFromNow = Date.UTC(now2.getUTCFullYear() + 50, now2.getUTCMonth(), now2.getUTCDate(), now2.getUTCHours(), now2.getUTCMinutes(), now2.getUTCSeconds(), now2.getUTCMilliseconds());
-    let timestamp;
+    let timestamp2;
     for (const year of [
       currentCenturyYear - 100,
       currentCenturyYear,
@@ -37285,10 +37286,10 @@ var parseDate = (value) => {
         seconds: getCapture(rfc850Date, 6)
       });
       if (candidateTimestamp !== void 0 && candidateTimestamp <= fiftyYearsFromNow) {
-        timestamp = candidateTimestamp;
+        timestamp2 = candidateTimestamp;
       }
     }
-    return timestamp;
+    return timestamp2;
   }
   const asctimeDate = asctimeDatePattern.exec(value);
   if (asctimeDate) {
@@ -37313,11 +37314,11 @@ var calculateRetryTimingDelay = ({ value, allowTimestamp }) => {
     }
     return Math.max(0, delay3);
   }
-  const timestamp = parseDate(value);
-  if (timestamp === void 0) {
+  const timestamp2 = parseDate(value);
+  if (timestamp2 === void 0) {
     return void 0;
   }
-  const delay2 = timestamp - Date.now();
+  const delay2 = timestamp2 - Date.now();
   return Number.isFinite(delay2) ? Math.max(0, delay2) : void 0;
 };
 
@@ -37497,13 +37498,13 @@ var Ky = class _Ky {
           return ky2.#raceBodyRead(async () => response[type](), response);
         }
         const text = await ky2.#raceBodyRead(async () => response.text(), response);
-        const request = ky2.#getResponseRequest(response);
+        const request2 = ky2.#getResponseRequest(response);
         const parsedResult = await ky2.#raceWithTotalTimeout(async () => {
-          const jsonValue = initHookOptions.parseJson ? await initHookOptions.parseJson(text, { request, response }) : text === "" && schema !== void 0 ? void 0 : JSON.parse(text);
+          const jsonValue = initHookOptions.parseJson ? await initHookOptions.parseJson(text, { request: request2, response }) : text === "" && schema !== void 0 ? void 0 : JSON.parse(text);
           return schema === void 0 ? jsonValue : validateJsonWithSchema(jsonValue, schema);
         });
         if (parsedResult === timedOutOperation) {
-          await ky2.#throwProcessedError(new TimeoutError(request));
+          await ky2.#throwProcessedError(new TimeoutError(request2));
         }
         return parsedResult;
       };
@@ -37687,11 +37688,11 @@ var Ky = class _Ky {
     return this.#calculateDelay(retry2);
   }
   #decorateResponse(response) {
-    const request = this.#getResponseRequest(response);
+    const request2 = this.#getResponseRequest(response);
     if (this.#options.parseJson) {
       response.json = async () => {
         const text = await response.text();
-        return this.#options.parseJson(text, { request, response });
+        return this.#options.parseJson(text, { request: request2, response });
       };
     }
     return response;
@@ -37786,9 +37787,9 @@ var Ky = class _Ky {
     }
     const result = await Promise.race([
       bodyPromise,
-      new Promise((resolve2) => {
+      new Promise((resolve3) => {
         const timeoutId = setTimeout(() => {
-          resolve2(timedOutResponseData);
+          resolve3(timedOutResponseData);
         }, timeoutMs);
         void bodyPromise.finally(() => {
           clearTimeout(timeoutId);
@@ -37812,9 +37813,9 @@ var Ky = class _Ky {
     }
     let timeoutId;
     try {
-      const timeoutPromise = new Promise((resolve2) => {
+      const timeoutPromise = new Promise((resolve3) => {
         timeoutId = setTimeout(() => {
-          resolve2(timedOutOperation);
+          resolve3(timedOutOperation);
         }, remainingTotal);
       });
       const operationResult = Promise.resolve().then(operation).then((value) => ({ status: "fulfilled", value })).catch((error62) => ({ status: "rejected", error: error62 }));
@@ -37884,9 +37885,9 @@ var Ky = class _Ky {
       chunks.push(decoder.decode());
       return chunks.join("");
     })();
-    const timeoutPromise = new Promise((resolve2) => {
+    const timeoutPromise = new Promise((resolve3) => {
       const timeoutId = setTimeout(() => {
-        resolve2(timedOutResponseData);
+        resolve3(timedOutResponseData);
       }, timeoutMs);
       void readAll.finally(() => {
         clearTimeout(timeoutId);
@@ -37898,14 +37899,14 @@ var Ky = class _Ky {
     }
     return result;
   }
-  async #parseJson(text, response, timeoutMs, request) {
+  async #parseJson(text, response, timeoutMs, request2) {
     let timeoutId;
     try {
       return await Promise.race([
-        Promise.resolve().then(() => this.#options.parseJson ? this.#options.parseJson(text, { request, response }) : JSON.parse(text)),
-        new Promise((resolve2) => {
+        Promise.resolve().then(() => this.#options.parseJson ? this.#options.parseJson(text, { request: request2, response }) : JSON.parse(text)),
+        new Promise((resolve3) => {
           timeoutId = setTimeout(() => {
-            resolve2(timedOutResponseData);
+            resolve3(timedOutResponseData);
           }, timeoutMs);
         })
       ]);
@@ -38075,8 +38076,8 @@ var Ky = class _Ky {
     const nonRequestOptions = findUnknownOptions(this.#options);
     this.#retryLimit = normalizeRetryOptions(this.#options.retry).limit;
     const retryRequest = this.#retryLimit > 0 ? this.request.clone() : void 0;
-    const request = this.#wrapRequestWithUploadProgress(this.request, this.#options.body ?? void 0);
-    this.#originalRequest = request;
+    const request2 = this.#wrapRequestWithUploadProgress(this.request, this.#options.body ?? void 0);
+    this.#originalRequest = request2;
     if (retryRequest) {
       this.request = retryRequest;
     }
@@ -38086,11 +38087,11 @@ var Ky = class _Ky {
         throw new TimeoutError(this.request);
       }
       const effectiveTimeout = this.#options.timeout === false ? remainingTotal : remainingTotal === void 0 ? this.#options.timeout : Math.min(this.#options.timeout, remainingTotal);
-      const response = effectiveTimeout === void 0 ? await this.#options.fetch(request, nonRequestOptions) : await timeout(request, nonRequestOptions, this.#abortController, {
+      const response = effectiveTimeout === void 0 ? await this.#options.fetch(request2, nonRequestOptions) : await timeout(request2, nonRequestOptions, this.#abortController, {
         timeout: effectiveTimeout,
         fetch: this.#options.fetch
       });
-      return this.#setResponseRequest(response, request);
+      return this.#setResponseRequest(response, request2);
     } catch (error62) {
       if (isRawNetworkError(error62)) {
         throw new NetworkError(this.request, { cause: error62 });
@@ -38110,27 +38111,27 @@ var Ky = class _Ky {
   }
   #getNormalizedOptions() {
     if (!this.#cachedNormalizedOptions) {
-      const { hooks, json: json3, parseJson, stringifyJson, searchParams, timeout: timeout2, totalTimeout, throwHttpErrors, fetch, ...normalizedOptions } = this.#options;
+      const { hooks, json: json3, parseJson, stringifyJson, searchParams, timeout: timeout2, totalTimeout, throwHttpErrors, fetch: fetch2, ...normalizedOptions } = this.#options;
       this.#cachedNormalizedOptions = Object.freeze(normalizedOptions);
     }
     return this.#cachedNormalizedOptions;
   }
-  #assignRequest(request) {
+  #assignRequest(request2) {
     this.#cachedNormalizedOptions = void 0;
-    this.request = request;
+    this.request = request2;
   }
   #getResponseRequest(response) {
     return this.#responseRequests.get(response) ?? this.request;
   }
-  #setResponseRequest(response, request) {
-    this.#responseRequests.set(response, request);
+  #setResponseRequest(response, request2) {
+    this.#responseRequests.set(response, request2);
     return response;
   }
-  #wrapRequestWithUploadProgress(request, originalBody) {
-    if (!this.#options.onUploadProgress || !request.body || !supportsRequestStreams) {
-      return request;
+  #wrapRequestWithUploadProgress(request2, originalBody) {
+    if (!this.#options.onUploadProgress || !request2.body || !supportsRequestStreams) {
+      return request2;
     }
-    return streamRequest(request, this.#options.onUploadProgress, originalBody ?? this.#options.body ?? void 0);
+    return streamRequest(request2, this.#options.onUploadProgress, originalBody ?? this.#options.body ?? void 0);
   }
 };
 
@@ -39330,9 +39331,9 @@ function migrationReportMarkdown(report) {
       lines.push(`| ${r.type} | \`${r.key}\` | ${r.outcome} | ${r.reason.replaceAll("|", "\\|").replaceAll("\n", " ")} |`);
     lines.push("", "</details>", "");
   }
-  const { zephyr, qtest } = report.requests;
+  const { zephyr, qtest: qtest2 } = report.requests;
   lines.push(
-    `Requests: Zephyr ${zephyr.requests} (${zephyr.retries} retries, ${zephyr.throttled} throttled) \xB7 qTest ${qtest.requests} (${qtest.retries} retries, ${qtest.throttled} throttled)`,
+    `Requests: Zephyr ${zephyr.requests} (${zephyr.retries} retries, ${zephyr.throttled} throttled) \xB7 qTest ${qtest2.requests} (${qtest2.retries} retries, ${qtest2.throttled} throttled)`,
     ""
   );
   return lines.join("\n");
@@ -39467,9 +39468,9 @@ var SqliteStateStore = class {
   async getMany(type, keys) {
     this.#sql();
     const found2 = /* @__PURE__ */ new Map();
-    const unique = [...new Set(keys)];
-    for (let start = 0; start < unique.length; start += IN_CHUNK) {
-      const chunk = unique.slice(start, start + IN_CHUNK);
+    const unique2 = [...new Set(keys)];
+    for (let start = 0; start < unique2.length; start += IN_CHUNK) {
+      const chunk = unique2.slice(start, start + IN_CHUNK);
       for (const row of this.#inStatement(chunk.length).all(type, ...chunk)) {
         const record2 = this.#entity(row);
         found2.set(record2.key, record2);
@@ -39953,13 +39954,13 @@ function pTimeout(promise2, options) {
   } = options;
   let timer;
   let abortHandler;
-  const wrappedPromise = new Promise((resolve2, reject) => {
+  const wrappedPromise = new Promise((resolve3, reject) => {
     if (typeof milliseconds !== "number" || Math.sign(milliseconds) !== 1) {
       throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
     }
     if (signal?.aborted) {
       reject(getAbortedReason(signal));
-      promise2.then(resolve2, reject);
+      promise2.then(resolve3, reject);
       return;
     }
     if (signal) {
@@ -39968,7 +39969,7 @@ function pTimeout(promise2, options) {
       };
       signal.addEventListener("abort", abortHandler, { once: true });
     }
-    promise2.then(resolve2, reject);
+    promise2.then(resolve3, reject);
     if (milliseconds === Number.POSITIVE_INFINITY) {
       return;
     }
@@ -39976,7 +39977,7 @@ function pTimeout(promise2, options) {
     timer = customTimers.setTimeout.call(void 0, () => {
       if (fallback) {
         try {
-          resolve2(fallback());
+          resolve3(fallback());
         } catch (error62) {
           reject(error62);
         }
@@ -39986,7 +39987,7 @@ function pTimeout(promise2, options) {
         promise2.cancel();
       }
       if (message === false) {
-        resolve2();
+        resolve3();
       } else if (message instanceof Error) {
         reject(message);
       } else {
@@ -40011,15 +40012,15 @@ function pTimeout(promise2, options) {
 // node_modules/p-queue/dist/lower-bound.js
 function lowerBound(array2, value, comparator) {
   let first = 0;
-  let count = array2.length;
-  while (count > 0) {
-    const step = Math.trunc(count / 2);
+  let count2 = array2.length;
+  while (count2 > 0) {
+    const step = Math.trunc(count2 / 2);
     let it = first + step;
     if (comparator(array2[it], value) <= 0) {
       first = ++it;
-      count -= step + 1;
+      count2 -= step + 1;
     } else {
-      count = step;
+      count2 = step;
     }
   }
   return first;
@@ -40430,7 +40431,7 @@ var PQueue = class extends import_index2.default {
     if (options.timeout !== void 0 && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
       throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
     }
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve3, reject) => {
       const taskSymbol = /* @__PURE__ */ Symbol(`task-${options.id}`);
       let cleanupQueueAbortHandler = () => void 0;
       const run = async () => {
@@ -40472,7 +40473,7 @@ var PQueue = class extends import_index2.default {
             })]);
           }
           const result = await operation;
-          resolve2(result);
+          resolve3(result);
           this.emit("completed", result);
         } catch (error62) {
           reject(error62);
@@ -40661,7 +40662,7 @@ var PQueue = class extends import_index2.default {
   }
   async #onEvent(events, filter) {
     const eventList = Array.isArray(events) ? events : [events];
-    return new Promise((resolve2) => {
+    return new Promise((resolve3) => {
       const listener = () => {
         if (filter && !filter()) {
           return;
@@ -40669,7 +40670,7 @@ var PQueue = class extends import_index2.default {
         for (const event of eventList) {
           this.off(event, listener);
         }
-        resolve2();
+        resolve3();
       };
       for (const event of eventList) {
         this.on(event, listener);
@@ -40741,15 +40742,15 @@ var PQueue = class extends import_index2.default {
       }
       return;
     }
-    let count;
+    let count2;
     if (this.#strict) {
       const now2 = Date.now();
       this.#cleanupStrictTicks(now2);
-      count = this.#getActiveTicksCount();
+      count2 = this.#getActiveTicksCount();
     } else {
-      count = this.#intervalCount;
+      count2 = this.#intervalCount;
     }
-    const shouldBeRateLimited = count >= this.#intervalCap;
+    const shouldBeRateLimited = count2 >= this.#intervalCap;
     if (shouldBeRateLimited !== previous) {
       this.#rateLimitedInInterval = shouldBeRateLimited;
       this.emit(shouldBeRateLimited ? "rateLimit" : "rateLimitCleared");
@@ -40929,27 +40930,27 @@ async function mirrorTree(context, folders, target) {
 async function migrateModules(context) {
   const folders = await context.zephyr.folders("TEST_CASE");
   context.progress.expect("module", folders.length + 1);
-  const { qtest } = context;
+  const { qtest: qtest2 } = context;
   return mirrorTree(context, folders, {
     type: "module",
     rootName: context.config.mapping.rootModule ?? context.config.zephyr.projectKey,
     parentOf: (id3) => id3 ?? void 0,
     parentKey: (parent) => String(parent ?? "top"),
-    list: (parent) => qtest.modules(parent),
-    create: (name, parent) => qtest.createModule({ name }, parent)
+    list: (parent) => qtest2.modules(parent),
+    create: (name, parent) => qtest2.createModule({ name }, parent)
   });
 }
 async function migrateCycleTree(context) {
   const folders = await context.zephyr.folders("TEST_CYCLE");
   context.progress.expect("testCycle", folders.length + 1);
-  const { qtest } = context;
+  const { qtest: qtest2 } = context;
   return mirrorTree(context, folders, {
     type: "testCycle",
     rootName: context.config.mapping.cycleRoot?.name ?? context.config.zephyr.projectKey,
     parentOf: (id3) => id3 === null ? { id: 0, type: "root" } : { id: id3, type: "test-cycle" },
     parentKey: (parent) => `${parent.type}:${parent.id}`,
-    list: (parent) => qtest.testCycles(parent),
-    create: (name, parent) => qtest.createTestCycle({ name }, parent)
+    list: (parent) => qtest2.testCycles(parent),
+    create: (name, parent) => qtest2.createTestCycle({ name }, parent)
   });
 }
 
@@ -41122,7 +41123,7 @@ async function migrateTestCases(context, modules) {
   await reportDisappeared(context, seen);
 }
 async function migrateOne(context, { testCase, content, record: record2 }, modules, rootModule, last) {
-  const { qtest, state, resolution } = context;
+  const { qtest: qtest2, state, resolution } = context;
   const calls = content.kind === "steps" ? content.steps.flatMap((s) => s.testCase ? [s.testCase.testCaseKey] : []) : [];
   const callees = calls.length > 0 ? await state.getMany("testCase", calls) : /* @__PURE__ */ new Map();
   const plan = planTestCase(testCase, content, {
@@ -41135,7 +41136,7 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
   });
   if (plan.waitingFor.length > 0 && !last) return false;
   const describe3 = async (created) => {
-    const withSteps = created.test_steps ? created : await qtest.testCase(created.id, { withSteps: true });
+    const withSteps = created.test_steps ? created : await qtest2.testCase(created.id, { withSteps: true });
     const steps = withSteps.test_steps ?? [];
     const data = {
       name: plan.input.name,
@@ -41150,18 +41151,18 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
     key: testCase.key,
     hash: contentHash(plan.input),
     record: record2 ?? null,
-    create: async () => describe3(await qtest.createTestCase(plan.input, marker)),
-    update: async (id3) => describe3(await qtest.updateTestCase(id3, plan.input)),
+    create: async () => describe3(await qtest2.createTestCase(plan.input, marker)),
+    update: async (id3) => describe3(await qtest2.updateTestCase(id3, plan.input)),
     find: async () => {
-      const [found2] = await qtest.findByMarker("test-cases", marker.fieldName, marker.value);
-      return found2 ? describe3(await qtest.testCase(found2.id, { withSteps: true })) : void 0;
+      const [found2] = await qtest2.findByMarker("test-cases", marker.fieldName, marker.value);
+      return found2 ? describe3(await qtest2.testCase(found2.id, { withSteps: true })) : void 0;
     }
   });
   context.progress.tick("testCase");
   return true;
 }
 async function reportDisappeared(context, seen) {
-  const { zephyr, state, qtest, tally, log } = context;
+  const { zephyr, state, qtest: qtest2, tally, log } = context;
   if (context.updatedAfter) {
     for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
   }
@@ -41175,7 +41176,7 @@ async function reportDisappeared(context, seen) {
       log.warn({ entity: "testCase", key, targetId }, "test case no longer in Zephyr (kept in qTest; --prune deletes it)");
       continue;
     }
-    await qtest.deleteTestCase(targetId);
+    await qtest2.deleteTestCase(targetId);
     await state.remove("testCase", key);
     tally.count("testCase", "pruned", key, "deleted from qTest");
     log.info({ entity: "testCase", key, targetId }, "deleted from qTest (--prune)");
@@ -41242,7 +41243,7 @@ async function migrateExecutions(context, suites, adHocSuite2) {
   context.progress.finish("testLog");
 }
 async function migrateExecution(context, execution, known) {
-  const { tally, zephyr, qtest, resolution } = context;
+  const { tally, zephyr, qtest: qtest2, resolution } = context;
   const marker = executionMarker(execution);
   const caseKey = testCaseKeyOf(execution);
   const testCase = caseKey === void 0 ? void 0 : known.cases.get(caseKey);
@@ -41285,17 +41286,17 @@ async function migrateExecution(context, execution, known) {
     hash: contentHash(input2),
     record: existing ?? null,
     create: async () => ({
-      targetId: (await qtest.createTestLog(target.runId, input2, logMarker)).id,
+      targetId: (await qtest2.createTestLog(target.runId, input2, logMarker)).id,
       data: { runId: target.runId }
     }),
     find: async () => {
-      const [found2] = await qtest.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
+      const [found2] = await qtest2.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
       return found2 ? { targetId: found2.id, data: { runId: target.runId } } : void 0;
     }
   });
 }
 async function ensureRun(context, key, suiteId, testCase) {
-  const { qtest, resolution } = context;
+  const { qtest: qtest2, resolution } = context;
   const input2 = planTestRun(key, testCase, resolution);
   const parent = { id: suiteId, type: "test-suite" };
   const marker = { fieldName: resolution.markerField, value: key };
@@ -41307,9 +41308,9 @@ async function ensureRun(context, key, suiteId, testCase) {
     type: "testRun",
     key,
     hash: contentHash({ input: input2, parent }),
-    create: async () => describe3(await qtest.createTestRun(input2, parent, marker)),
+    create: async () => describe3(await qtest2.createTestRun(input2, parent, marker)),
     find: async () => {
-      const [found2] = await qtest.findByMarker("test-runs", marker.fieldName, marker.value);
+      const [found2] = await qtest2.findByMarker("test-runs", marker.fieldName, marker.value);
       return found2 ? describe3(found2) : void 0;
     }
   });
@@ -41337,7 +41338,7 @@ function planTestSuite(cycle, resolution) {
 
 // src/migrate/phases/test-suites.ts
 async function migrateTestSuites(context, cycles) {
-  const { zephyr, state, qtest, resolution, config: config2 } = context;
+  const { zephyr, state, qtest: qtest2, resolution, config: config2 } = context;
   const suites = /* @__PURE__ */ new Map();
   const rootCycle = cycles.get(null);
   for await (const page of zephyr.testCycles()) {
@@ -41354,10 +41355,10 @@ async function migrateTestSuites(context, cycles) {
         key: cycle.key,
         hash: contentHash({ input: input2, parent }),
         record: records.get(cycle.key) ?? null,
-        create: async () => ({ targetId: (await qtest.createTestSuite(input2, parent, marker)).id }),
-        update: async (id3) => ({ targetId: (await qtest.updateTestSuite(id3, input2)).id }),
+        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker)).id }),
+        update: async (id3) => ({ targetId: (await qtest2.updateTestSuite(id3, input2)).id }),
         find: async () => {
-          const [found2] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
+          const [found2] = await qtest2.findByMarker("test-suites", marker.fieldName, marker.value);
           return found2 ? { targetId: found2.id } : void 0;
         }
       });
@@ -41372,7 +41373,7 @@ function adHocSuite(context, cycles) {
   let suite;
   return () => {
     suite ??= (async () => {
-      const { qtest, resolution } = context;
+      const { qtest: qtest2, resolution } = context;
       const input2 = {
         name: "Ad hoc executions",
         properties: [{ field_id: resolution.fields.testSuite.marker, field_value: AD_HOC }]
@@ -41383,9 +41384,9 @@ function adHocSuite(context, cycles) {
         type: "testSuite",
         key: AD_HOC,
         hash: contentHash({ input: input2, parent }),
-        create: async () => ({ targetId: (await qtest.createTestSuite(input2, parent, marker)).id }),
+        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker)).id }),
         find: async () => {
-          const [found2] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
+          const [found2] = await qtest2.findByMarker("test-suites", marker.fieldName, marker.value);
           return found2 ? { targetId: found2.id } : void 0;
         }
       });
@@ -41454,14 +41455,14 @@ var Usage = class {
     return this.#counts.get(kind) ?? /* @__PURE__ */ new Map();
   }
 };
-async function preflight(config2, zephyr, qtest, options) {
-  const [project] = await Promise.all([zephyr.project(), qtest.project()]);
+async function preflight(config2, zephyr, qtest2, options) {
+  const [project] = await Promise.all([zephyr.project(), qtest2.project()]);
   const [caseFields, suiteFields, runFields, executionStatuses2, users] = await Promise.all([
-    qtest.fields("test-cases"),
-    qtest.fields("test-suites"),
-    qtest.fields("test-runs"),
-    qtest.executionStatuses(),
-    qtest.users()
+    qtest2.fields("test-cases"),
+    qtest2.fields("test-suites"),
+    qtest2.fields("test-runs"),
+    qtest2.executionStatuses(),
+    qtest2.users()
   ]);
   const [caseStatuses, cycleStatuses, executionStatusList, priorities, environments] = await Promise.all([
     zephyr.statuses("TEST_CASE"),
@@ -41626,7 +41627,7 @@ async function preflight(config2, zephyr, qtest, options) {
     fieldsCreated.push(`${objectType}: ${label}`);
     if (options.dryRun) return -1;
     options.log.info({ objectType, field: label }, "creating field in qTest");
-    return (await qtest.createField(objectType, { label, data_type: dataType, required: false })).id;
+    return (await qtest2.createField(objectType, { label, data_type: dataType, required: false })).id;
   };
   const marker = mapping.markerField;
   const resolution = {
@@ -41745,8 +41746,8 @@ var Progress = class {
     const counter = this.#counter(type);
     counter.total = (counter.total ?? 0) + total;
   }
-  tick(type, count = 1) {
-    this.#counter(type).done += count;
+  tick(type, count2 = 1) {
+    this.#counter(type).done += count2;
     this.#current = type;
     const now2 = performance.now();
     if (now2 - this.#lastPrint >= this.#intervalMs) {
@@ -41853,7 +41854,7 @@ async function migrate2(options) {
     concurrency: config2.migration.concurrency,
     logger: runLog
   });
-  const qtest = new QTestClient({
+  const qtest2 = new QTestClient({
     baseUrl: config2.qtest.url,
     auth: config2.qtest.auth,
     projectId: config2.qtest.projectId,
@@ -41873,7 +41874,7 @@ async function migrate2(options) {
     await state.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
     runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
     progress.phase("Preflight: resolving statuses, priorities, users and fields");
-    preflightResult = await preflight(config2, zephyr, qtest, { dryRun: options.dryRun, log: runLog });
+    preflightResult = await preflight(config2, zephyr, qtest2, { dryRun: options.dryRun, log: runLog });
     if (options.dryRun) {
       status = "dry-run";
     } else {
@@ -41893,7 +41894,7 @@ async function migrate2(options) {
         config: config2,
         state,
         zephyr,
-        qtest,
+        qtest: qtest2,
         resolution: preflightResult.resolution,
         tally,
         progress,
@@ -41935,7 +41936,7 @@ async function migrate2(options) {
     preflight: preflightResult,
     updatedAfter,
     tally,
-    requests: { zephyr: zephyr.stats(), qtest: qtest.stats() }
+    requests: { zephyr: zephyr.stats(), qtest: qtest2.stats() }
   });
   await state.finishRun(runId, { status: status === "dry-run" ? "succeeded" : status, summary: report.totals });
   await state.close();
@@ -42013,35 +42014,100 @@ async function writeReport(path, report) {
   await writeFile(`${path.replace(/\.json$/i, "")}.md`, migrationReportMarkdown(report));
 }
 
-// src/cli/migrate-command.ts
-function registerMigrateCommand(program2, setExitCode) {
-  program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)").option("--state <location>", "state store: a SQLite path, sqlite:PATH or postgres://\u2026 (default .ztoq/state.db)").addOption(
-    new Option("--mode <mode>", "full reads everything; incremental only what changed since the last complete run").choices(["full", "incremental"]).default("full")
-  ).option("--dry-run", "resolve every mapping against qTest and report; write nothing").option("--prune", "delete from qTest the test cases that no longer exist in Zephyr").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").action(async (flags) => {
-    const config2 = await loadConfig({
-      ...flags.config && { path: flags.config },
-      overrides: { ...flags.state && { state: flags.state } }
-    });
-    const log = createLogger({ component: "migrate" });
-    const { report, exitCode } = await migrate2({
-      config: config2,
-      mode: flags.mode,
-      dryRun: Boolean(flags.dryRun),
-      prune: Boolean(flags.prune),
-      reportPath: flags.report ?? join(config2.report.dir, "migration-report.json"),
-      log
-    });
-    process.stdout.write(`${migrationReportMarkdown(report)}
-`);
-    if (report.error)
-      process.stderr.write(`ztoq: stopped before the end: ${report.error} (re-run the same command to resume)
-`);
-    setExitCode(exitCode);
-  });
+// src/mock/demo-target.ts
+async function provisionDemoTarget(mocks) {
+  const fields = [
+    { label: "Build Number", data_type: 7 },
+    { label: "Release Date", data_type: 4 },
+    { label: "Pre-Condition(s)", data_type: 6 },
+    { label: "Implemented", data_type: 3, allowed_values: [{ label: "Yes" }, { label: "No" }] },
+    {
+      label: "Category",
+      data_type: 3,
+      allowed_values: ["Functional", "Security", "Performance", "Usability"].map((label) => ({ label }))
+    },
+    {
+      label: "Platforms",
+      data_type: 17,
+      multiple: true,
+      allowed_values: ["Web", "Android", "iOS", "Desktop"].map((label) => ({ label }))
+    },
+    { label: "Reviewer", data_type: 5 },
+    { label: "Effort (days)", data_type: 7 }
+  ];
+  for (let round = 0; round < 10; round++) {
+    const existing = await qtest(mocks, "GET", "/settings/test-cases/fields");
+    const missing = fields.filter((field) => !existing.some((f) => f.label === field.label));
+    if (missing.length === 0) return;
+    for (const field of missing) await qtest(mocks, "POST", "/settings/test-cases/fields", { ...field, required: false });
+  }
+  throw new Error("could not provision the demo fields in qTest");
 }
-
-// src/cli/mock-command.ts
-import { readFile as readFile2 } from "node:fs/promises";
+async function demoMapping(mocks) {
+  const users = await qtest(mocks, "GET", "/users");
+  const accountIds = /* @__PURE__ */ new Set();
+  for await (const item of zephyrItems(mocks, "/testcases/nextgen")) {
+    const testCase = item;
+    if (testCase.owner?.accountId) accountIds.add(testCase.owner.accountId);
+    const reviewer = testCase.customFields?.Reviewer;
+    if (typeof reviewer === "string") accountIds.add(reviewer);
+  }
+  for await (const item of zephyrItems(mocks, "/testcycles/nextgen")) {
+    const cycle = item;
+    if (cycle.owner?.accountId) accountIds.add(cycle.owner.accountId);
+  }
+  const userMap = Object.fromEntries([...accountIds].sort().map((id3, i) => [id3, users[i % users.length]?.username ?? ""]));
+  return {
+    statuses: { testCase: {}, testCycle: { "Not Executed": "New" }, testExecution: {} },
+    priorities: {},
+    environments: { "iOS 18": "Safari" },
+    users: userMap,
+    customFields: {
+      "Pre-Condition(s)": { field: "Pre-Condition(s)", type: "richtext" },
+      Implemented: { field: "Implemented", type: "select", values: { true: "Yes", false: "No" } }
+    }
+  };
+}
+async function* zephyrItems(mocks, path) {
+  let startAtId = 0;
+  while (startAtId !== null) {
+    const page = await request(
+      `${mocks.zephyr.url}${path}?limit=1000&startAtId=${startAtId}`,
+      `Bearer ${mocks.zephyr.token}`
+    );
+    yield* page.values;
+    startAtId = page.nextStartAtId;
+  }
+}
+function qtest(mocks, method, path, body) {
+  return request(
+    `${mocks.qtest.url}/api/v3/projects/${mocks.qtest.projectId}${path}`,
+    `bearer ${mocks.qtest.token}`,
+    method,
+    body
+  );
+}
+async function request(url2, authorization, method = "GET", body) {
+  for (let attempt = 0; ; attempt++) {
+    const retry2 = () => new Promise((resolve3) => setTimeout(resolve3, Math.min(2e3, 50 * (attempt + 1))));
+    const response = await fetch(url2, {
+      method,
+      headers: { authorization, "content-type": "application/json" },
+      ...body !== void 0 && { body: JSON.stringify(body) }
+    }).catch((error62) => {
+      if (attempt >= 50) throw error62;
+      return void 0;
+    });
+    if (!response || (response.status === 429 || response.status >= 500) && attempt < 50) {
+      await response?.arrayBuffer();
+      await retry2();
+      if (method === "POST" && response && response.status >= 500) return void 0;
+      continue;
+    }
+    if (!response.ok) throw new Error(`${method} ${url2}: HTTP ${response.status} ${await response.text()}`);
+    return response.json();
+  }
+}
 
 // src/mock/start.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
@@ -42072,9 +42138,9 @@ var SeededRandom = class _SeededRandom {
     return items[Math.floor(this.next() * items.length)];
   }
   /** A few distinct items, in their original order. */
-  sample(items, count) {
+  sample(items, count2) {
     const chosen = /* @__PURE__ */ new Set();
-    const wanted = Math.min(count, items.length);
+    const wanted = Math.min(count2, items.length);
     while (chosen.size < wanted) chosen.add(Math.floor(this.next() * items.length));
     return [...chosen].sort((a, b) => a - b).map((i) => items[i]);
   }
@@ -42196,7 +42262,7 @@ function generateProject(options) {
   const random = new SeededRandom(options.seed ?? 1);
   const key = options.projectKey ?? "DEMO";
   const base = options.baseUrl ?? "https://api.zephyrscale.smartbear.com/v2";
-  const count = Math.max(1, Math.round(options.testCases));
+  const count2 = Math.max(1, Math.round(options.testCases));
   const project = { id: PROJECT_ID, jiraProjectId: 10100, key, enabled: true };
   const projectRef = { id: PROJECT_ID, self: `${base}/projects/${PROJECT_ID}` };
   const ref = (collection, id3) => ({ id: id3, self: `${base}/${collection}/${id3}` });
@@ -42266,7 +42332,7 @@ function generateProject(options) {
     return id3;
   };
   const folderRandom = random.fork("folders");
-  const caseFolderCount = Math.max(4, Math.round(count / 15));
+  const caseFolderCount = Math.max(4, Math.round(count2 / 15));
   const caseFolders = [];
   for (let i = 0; i < caseFolderCount; i++) {
     const parent = i < 3 || caseFolders.length === 0 || folderRandom.chance(0.3) ? null : folderRandom.pick(caseFolders);
@@ -42279,7 +42345,7 @@ function generateProject(options) {
   const emptyParent = addFolder("TEST_CASE", null, "Empty area");
   addFolder("TEST_CASE", emptyParent, "Nothing here yet");
   const cycleFolders = [];
-  for (let i = 0; i < Math.max(2, Math.round(count / 200)); i++) {
+  for (let i = 0; i < Math.max(2, Math.round(count2 / 200)); i++) {
     const parent = cycleFolders.length > 0 && folderRandom.chance(0.4) ? folderRandom.pick(cycleFolders) : null;
     cycleFolders.push(addFolder("TEST_CYCLE", parent, `Release ${2025 + Math.floor(i / 4)}.${i % 4 + 1}`));
   }
@@ -42292,7 +42358,7 @@ function generateProject(options) {
   let stepId = 1;
   let scriptId = 1;
   const callable = [];
-  for (let i = 1; i <= count; i++) {
+  for (let i = 1; i <= count2; i++) {
     const r = random.fork(`case-${i}`);
     const caseKey = `${key}-T${i}`;
     const id3 = 1e3 + i;
@@ -42386,7 +42452,7 @@ function generateProject(options) {
   const testExecutions = [];
   const testExecutionSteps = {};
   let executionStepId = 1;
-  const cycleCount = Math.max(2, Math.round(count / 25));
+  const cycleCount = Math.max(2, Math.round(count2 / 25));
   const addExecution = (r, testCase, cycle, when) => {
     const n = testExecutions.length + 1;
     const id3 = 5e4 + n;
@@ -42426,7 +42492,7 @@ function generateProject(options) {
   };
   for (let c = 1; c <= cycleCount; c++) {
     const r = random.fork(`cycle-${c}`);
-    const start = EPOCH + (count + c * 24) * HOUR;
+    const start = EPOCH + (count2 + c * 24) * HOUR;
     const cycle = {
       id: 2e4 + c,
       key: `${key}-R${c}`,
@@ -42450,8 +42516,8 @@ function generateProject(options) {
     }
   }
   const looseRandom = random.fork("executions-outside-cycles");
-  for (let n = 0; n < Math.max(2, Math.round(count / 50)); n++) {
-    addExecution(looseRandom, looseRandom.pick(testCases), null, EPOCH + (count + n) * HOUR);
+  for (let n = 0; n < Math.max(2, Math.round(count2 / 50)); n++) {
+    addExecution(looseRandom, looseRandom.pick(testCases), null, EPOCH + (count2 + n) * HOUR);
   }
   return {
     project,
@@ -42818,15 +42884,15 @@ var rejectBodyUnusable = () => {
   return Promise.reject(newBodyUnusableError());
 };
 var textDecoder = new TextDecoder();
-var consumeBodyDirectOnce = (request) => {
-  if (request[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
-  request[bodyConsumedDirectlyKey] = true;
+var consumeBodyDirectOnce = (request2) => {
+  if (request2[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
+  request2[bodyConsumedDirectlyKey] = true;
 };
 var toArrayBuffer = (buf) => {
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
 };
-var contentType = (request) => {
-  return (request[headersKey] ||= newHeadersFromIncoming(request[incomingKey])).get("content-type") || "";
+var contentType = (request2) => {
+  return (request2[headersKey] ||= newHeadersFromIncoming(request2[incomingKey])).get("content-type") || "";
 };
 var methodTokenRegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 var normalizeIncomingMethod = (method) => {
@@ -42860,51 +42926,51 @@ var validateDirectReadMethod = (method) => {
   const normalized = method.toUpperCase();
   if (normalized === "CONNECT" || normalized === "TRACK" || normalized === "TRACE" && method !== "TRACE") return /* @__PURE__ */ new TypeError(`'${method}' HTTP method is unsupported.`);
 };
-var readBodyWithFastPath = (request, method, fromBuffer) => {
-  if (request[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
-  const methodName = request.method;
-  if (methodName === "GET" || methodName === "HEAD") return request[getRequestCache]()[method]();
+var readBodyWithFastPath = (request2, method, fromBuffer) => {
+  if (request2[bodyConsumedDirectlyKey]) return rejectBodyUnusable();
+  const methodName = request2.method;
+  if (methodName === "GET" || methodName === "HEAD") return request2[getRequestCache]()[method]();
   const methodValidationError = validateDirectReadMethod(methodName);
   if (methodValidationError) return Promise.reject(methodValidationError);
-  if (request[requestCache]) {
-    if (methodName !== "TRACE") return request[requestCache][method]();
+  if (request2[requestCache]) {
+    if (methodName !== "TRACE") return request2[requestCache][method]();
   }
-  const alreadyUsedError = consumeBodyDirectOnce(request);
+  const alreadyUsedError = consumeBodyDirectOnce(request2);
   if (alreadyUsedError) return alreadyUsedError;
-  const raw2 = readRawBodyIfAvailable(request);
+  const raw2 = readRawBodyIfAvailable(request2);
   if (raw2) {
-    const result = Promise.resolve(fromBuffer(raw2, request));
-    request[bodyBufferKey] = void 0;
+    const result = Promise.resolve(fromBuffer(raw2, request2));
+    request2[bodyBufferKey] = void 0;
     return result;
   }
-  return readBodyDirect(request).then((buf) => {
-    const result = fromBuffer(buf, request);
-    request[bodyBufferKey] = void 0;
+  return readBodyDirect(request2).then((buf) => {
+    const result = fromBuffer(buf, request2);
+    request2[bodyBufferKey] = void 0;
     return result;
   });
 };
-var readRawBodyIfAvailable = (request) => {
-  const incoming = request[incomingKey];
+var readRawBodyIfAvailable = (request2) => {
+  const incoming = request2[incomingKey];
   if ("rawBody" in incoming && incoming.rawBody instanceof Buffer) return incoming.rawBody;
 };
-var normalizeAbortError = (request, incoming) => {
+var normalizeAbortError = (request2, incoming) => {
   if (incoming.errored) return incoming.errored;
-  const reason = request[abortReasonKey];
+  const reason = request2[abortReasonKey];
   if (reason !== void 0) return reason instanceof Error ? reason : new Error(String(reason));
   return /* @__PURE__ */ new Error("Client connection prematurely closed.");
 };
-var readBodyDirect = (request) => {
-  if (request[bodyBufferKey]) return Promise.resolve(request[bodyBufferKey]);
-  if (request[bodyReadPromiseKey]) return request[bodyReadPromiseKey];
-  const incoming = request[incomingKey];
+var readBodyDirect = (request2) => {
+  if (request2[bodyBufferKey]) return Promise.resolve(request2[bodyBufferKey]);
+  if (request2[bodyReadPromiseKey]) return request2[bodyReadPromiseKey];
+  const incoming = request2[incomingKey];
   if (incoming.readableDidRead) return rejectBodyUnusable();
   const buffered = readBodyBufferedBeforeDisconnect(incoming);
   if (buffered !== void 0) {
     if (buffered instanceof Error) return Promise.reject(buffered);
-    request[bodyBufferKey] = buffered;
+    request2[bodyBufferKey] = buffered;
     return Promise.resolve(buffered);
   }
-  const promise2 = new Promise((resolve2, reject) => {
+  const promise2 = new Promise((resolve3, reject) => {
     const chunks = [];
     let settled = false;
     const finish = (callback) => {
@@ -42919,10 +42985,10 @@ var readBodyDirect = (request) => {
       finish(() => {
         const recovered = readBodyBufferedBeforeDisconnect(incoming, chunks);
         if (recovered instanceof Error) reject(recovered);
-        else if (recovered === void 0) reject(error62 ?? normalizeAbortError(request, incoming));
+        else if (recovered === void 0) reject(error62 ?? normalizeAbortError(request2, incoming));
         else {
-          request[bodyBufferKey] = recovered;
-          resolve2(recovered);
+          request2[bodyBufferKey] = recovered;
+          resolve3(recovered);
         }
       });
       return true;
@@ -42933,8 +42999,8 @@ var readBodyDirect = (request) => {
     const onEnd = () => {
       finish(() => {
         const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        request[bodyBufferKey] = buffer;
-        resolve2(buffer);
+        request2[bodyBufferKey] = buffer;
+        resolve3(buffer);
       });
     };
     const onError = (error62) => {
@@ -42950,7 +43016,7 @@ var readBodyDirect = (request) => {
       }
       if (recoverCompleteBodyAfterDisconnect()) return;
       finish(() => {
-        reject(normalizeAbortError(request, incoming));
+        reject(normalizeAbortError(request2, incoming));
       });
     };
     const cleanup = () => {
@@ -42958,7 +43024,7 @@ var readBodyDirect = (request) => {
       incoming.off("end", onEnd);
       incoming.off("error", onError);
       incoming.off("close", onClose);
-      request[bodyReadPromiseKey] = void 0;
+      request2[bodyReadPromiseKey] = void 0;
     };
     incoming.on("data", onData);
     incoming.on("end", onEnd);
@@ -42971,7 +43037,7 @@ var readBodyDirect = (request) => {
       else if (incoming.destroyed) onClose();
     });
   });
-  request[bodyReadPromiseKey] = promise2;
+  request2[bodyReadPromiseKey] = promise2;
   return promise2;
 };
 var requestPrototype = {
@@ -43021,9 +43087,9 @@ var requestPrototype = {
   },
   get body() {
     if (!this[bodyConsumedDirectlyKey]) return this[getRequestCache]().body;
-    const request = this[getRequestCache]();
-    if (!this[bodyLockReaderKey] && request.body) this[bodyLockReaderKey] = request.body.getReader();
-    return request.body;
+    const request2 = this[getRequestCache]();
+    if (!this[bodyLockReaderKey] && request2.body) this[bodyLockReaderKey] = request2.body.getReader();
+    return request2.body;
   },
   get bodyUsed() {
     if (this[bodyConsumedDirectlyKey]) return true;
@@ -43066,8 +43132,8 @@ Object.defineProperty(requestPrototype, "arrayBuffer", { value: function() {
   return readBodyWithFastPath(this, "arrayBuffer", (buf) => toArrayBuffer(buf));
 } });
 Object.defineProperty(requestPrototype, "blob", { value: function() {
-  return readBodyWithFastPath(this, "blob", (buf, request) => {
-    const type = contentType(request);
+  return readBodyWithFastPath(this, "blob", (buf, request2) => {
+    const type = contentType(request2);
     const init = type ? { headers: { "content-type": type } } : void 0;
     return new Response(buf, init).blob();
   });
@@ -43489,7 +43555,7 @@ var responseViaResponseObject = async (res, outgoing, options = {}) => {
         const chunk = await readWithoutBlocking(currentReadPromise);
         if (!chunk) {
           if (i === 1) {
-            await new Promise((resolve2) => setTimeout(resolve2));
+            await new Promise((resolve3) => setTimeout(resolve3));
             maxReadCount = 3;
             continue;
           }
@@ -43647,17 +43713,17 @@ ${responseLines.join("\r\n")}\r
 \r
 `);
 };
-var createUpgradeRequest = (request) => {
-  const protocol = request.socket.encrypted ? "https" : "http";
-  const incomingUrl = request.url ?? "/";
+var createUpgradeRequest = (request2) => {
+  const protocol = request2.socket.encrypted ? "https" : "http";
+  const incomingUrl = request2.url ?? "/";
   let url2;
   if (incomingUrl[0] !== "/" && (incomingUrl.startsWith("http://") || incomingUrl.startsWith("https://"))) {
     validateRequestTarget(incomingUrl);
     url2 = new URL(incomingUrl).href;
-  } else url2 = buildUrl(protocol, request.headers.host ?? "localhost", incomingUrl);
+  } else url2 = buildUrl(protocol, request2.headers.host ?? "localhost", incomingUrl);
   const headers = new Headers();
-  for (const key in request.headers) {
-    const value = request.headers[key];
+  for (const key in request2.headers) {
+    const value = request2.headers[key];
     if (!value) continue;
     headers.append(key, Array.isArray(value) ? value[0] : value);
   }
@@ -43666,38 +43732,38 @@ var createUpgradeRequest = (request) => {
 var setupWebSocket = (options) => {
   const { server, fetchCallback, wss } = options;
   const waiterMap = /* @__PURE__ */ new Map();
-  wss.on("connection", (ws, request) => {
-    const waiter = waiterMap.get(request);
+  wss.on("connection", (ws, request2) => {
+    const waiter = waiterMap.get(request2);
     if (waiter) {
       waiter.resolve(ws);
-      waiterMap.delete(request);
+      waiterMap.delete(request2);
     }
   });
-  const rejectWaiter = (request) => {
-    const waiter = waiterMap.get(request);
+  const rejectWaiter = (request2) => {
+    const waiter = waiterMap.get(request2);
     if (waiter) {
-      waiterMap.delete(request);
+      waiterMap.delete(request2);
       waiter.reject(/* @__PURE__ */ new Error("WebSocket handshake aborted"));
     }
   };
-  const waitForWebSocket = (request, connectionSymbol) => {
-    return new Promise((resolve2, reject) => {
-      waiterMap.set(request, {
-        resolve: resolve2,
+  const waitForWebSocket = (request2, connectionSymbol) => {
+    return new Promise((resolve3, reject) => {
+      waiterMap.set(request2, {
+        resolve: resolve3,
         reject,
         connectionSymbol
       });
     });
   };
-  server.on("upgrade", async (request, socket, head) => {
-    if (request.headers.upgrade?.toLowerCase() !== "websocket") return;
+  server.on("upgrade", async (request2, socket, head) => {
+    if (request2.headers.upgrade?.toLowerCase() !== "websocket") return;
     const ignoreSocketError = () => {
     };
-    const reclaimWaiterOnClose = () => rejectWaiter(request);
+    const reclaimWaiterOnClose = () => rejectWaiter(request2);
     socket.on("error", ignoreSocketError);
     socket.once("close", reclaimWaiterOnClose);
     const env = {
-      incoming: request,
+      incoming: request2,
       outgoing: void 0,
       wss,
       [WAIT_FOR_WEBSOCKET_SYMBOL]: waitForWebSocket
@@ -43705,7 +43771,7 @@ var setupWebSocket = (options) => {
     let status = 400;
     let responseHeaders;
     try {
-      const response = await fetchCallback(createUpgradeRequest(request), env);
+      const response = await fetchCallback(createUpgradeRequest(request2), env);
       if (response instanceof Response) {
         status = response.status;
         responseHeaders = response.headers;
@@ -43715,12 +43781,12 @@ var setupWebSocket = (options) => {
       return;
     }
     if (socket.destroyed) {
-      rejectWaiter(request);
+      rejectWaiter(request2);
       return;
     }
-    const waiter = waiterMap.get(request);
+    const waiter = waiterMap.get(request2);
     if (!waiter || waiter.connectionSymbol !== env[CONNECTION_SYMBOL_KEY]) {
-      rejectWaiter(request);
+      rejectWaiter(request2);
       if (server.listenerCount("upgrade") === 1) rejectUpgradeRequest(socket, status, responseHeaders);
       return;
     }
@@ -43729,10 +43795,10 @@ var setupWebSocket = (options) => {
     };
     wss.on("headers", addResponseHeaders);
     try {
-      wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.handleUpgrade(request2, socket, head, (ws) => {
         socket.off("close", reclaimWaiterOnClose);
         socket.off("error", ignoreSocketError);
-        wss.emit("connection", ws, request);
+        wss.emit("connection", ws, request2);
       });
     } finally {
       wss.off("headers", addResponseHeaders);
@@ -43842,10 +43908,10 @@ var serve = (options, listeningListener) => {
 };
 
 // src/mock/http/listen.ts
-function listen(fetch, port = 0) {
-  return new Promise((resolve2, reject) => {
-    const server = serve({ fetch, port, hostname: "127.0.0.1" }, (info) => {
-      resolve2({
+function listen(fetch2, port = 0) {
+  return new Promise((resolve3, reject) => {
+    const server = serve({ fetch: fetch2, port, hostname: "127.0.0.1" }, (info) => {
+      resolve3({
         origin: `http://127.0.0.1:${info.port}`,
         close: () => new Promise((done) => {
           if ("closeAllConnections" in server) server.closeAllConnections();
@@ -43873,7 +43939,7 @@ var TrafficStats = class {
 };
 function latency(ms) {
   return async (_c, next) => {
-    if (ms && ms > 0) await new Promise((resolve2) => setTimeout(resolve2, ms));
+    if (ms && ms > 0) await new Promise((resolve3) => setTimeout(resolve3, ms));
     await next();
   };
 }
@@ -43942,22 +44008,22 @@ var bufferToFormData = (arrayBuffer, contentType2) => {
 
 // node_modules/hono/dist/utils/body.js
 var MAX_NESTED_OBJECTS = 1e4;
-var isRawRequest = (request) => "headers" in request;
-var parseBody = async (request, options = /* @__PURE__ */ Object.create(null)) => {
+var isRawRequest = (request2) => "headers" in request2;
+var parseBody = async (request2, options = /* @__PURE__ */ Object.create(null)) => {
   const { all = false, dot = false } = options;
-  const mediaType = (isRawRequest(request) ? request.headers : request.raw.headers).get("Content-Type")?.split(";")[0].trim().toLowerCase();
-  if (mediaType === "multipart/form-data" || mediaType === "application/x-www-form-urlencoded") return parseFormData(request, {
+  const mediaType = (isRawRequest(request2) ? request2.headers : request2.raw.headers).get("Content-Type")?.split(";")[0].trim().toLowerCase();
+  if (mediaType === "multipart/form-data" || mediaType === "application/x-www-form-urlencoded") return parseFormData(request2, {
     all,
     dot
   });
   return {};
 };
-async function parseFormData(request, options) {
-  if (!isRawRequest(request) && request.bodyCache.formData) return convertFormDataToBodyData(await request.bodyCache.formData, options);
-  const headers = isRawRequest(request) ? request.headers : request.raw.headers;
-  const arrayBuffer = await request.arrayBuffer();
+async function parseFormData(request2, options) {
+  if (!isRawRequest(request2) && request2.bodyCache.formData) return convertFormDataToBodyData(await request2.bodyCache.formData, options);
+  const headers = isRawRequest(request2) ? request2.headers : request2.raw.headers;
+  const arrayBuffer = await request2.arrayBuffer();
   const formDataPromise = bufferToFormData(arrayBuffer, headers.get("Content-Type") || "");
-  if (!isRawRequest(request)) request.bodyCache.formData = formDataPromise;
+  if (!isRawRequest(request2)) request2.bodyCache.formData = formDataPromise;
   const formData = await formDataPromise;
   if (formData) return convertFormDataToBodyData(formData, options);
   return {};
@@ -44077,8 +44143,8 @@ var tryDecode = (str, decoder) => {
   }
 };
 var decodeURIWithPreservedPercent = (value) => decodeURI(value.includes("%25") ? value.replace(/%25/g, "%2525") : value);
-var getPath = (request) => {
-  const url2 = request.url;
+var getPath = (request2) => {
+  const url2 = request2.url;
   const start = url2.indexOf("/", url2.indexOf(":") + 4);
   let i = start;
   for (; i < url2.length; i++) {
@@ -44099,8 +44165,8 @@ var getPath = (request) => {
   }
   return url2.slice(start, i);
 };
-var getPathNoStrict = (request) => {
-  const result = getPath(request);
+var getPathNoStrict = (request2) => {
+  const result = getPath(request2);
   return result.length > 1 && result.at(-1) === "/" ? result.slice(0, -1) : result;
 };
 var mergePath = (base, sub, ...rest) => {
@@ -44220,8 +44286,8 @@ var HonoRequest = class {
   */
   path;
   bodyCache = {};
-  constructor(request, path = "/", matchResult = [[]]) {
-    this.raw = request;
+  constructor(request2, path = "/", matchResult = [[]]) {
+    this.raw = request2;
     this.path = path;
     this.#matchResult = matchResult;
   }
@@ -44748,8 +44814,8 @@ var Context = class {
     }
     if (headers) {
       if (!responseHeaders) {
-        let count = 0;
-        for (const k in headers) if (++count > 1 || typeof headers[k] !== "string") {
+        let count2 = 0;
+        for (const k in headers) if (++count2 > 1 || typeof headers[k] !== "string") {
           responseHeaders = new Headers();
           break;
         }
@@ -45171,7 +45237,7 @@ var Hono = class Hono2 {
       if (typeof options === "function") optionHandler = options;
       else {
         optionHandler = options.optionHandler;
-        if (options.replaceRequest === false) replaceRequest = (request) => request;
+        if (options.replaceRequest === false) replaceRequest = (request2) => request2;
         else replaceRequest = options.replaceRequest;
       }
     }
@@ -45213,11 +45279,11 @@ var Hono = class Hono2 {
     if (err instanceof Error) return this.errorHandler(err, c);
     throw err;
   }
-  #dispatch(request, executionCtx, env, method) {
-    if (method === "HEAD") return (async () => new Response(null, await this.#dispatch(request, executionCtx, env, "GET")))();
-    const path = this.getPath(request, { env });
+  #dispatch(request2, executionCtx, env, method) {
+    if (method === "HEAD") return (async () => new Response(null, await this.#dispatch(request2, executionCtx, env, "GET")))();
+    const path = this.getPath(request2, { env });
     const matchResult = this.router.match(method, path);
-    const c = new Context(request, {
+    const c = new Context(request2, {
       path,
       matchResult,
       env,
@@ -45257,8 +45323,8 @@ var Hono = class Hono2 {
   * @returns {Response | Promise<Response>} response of request
   *
   */
-  fetch = (request, ...rest) => {
-    return this.#dispatch(request, rest[1], rest[0], request.method);
+  fetch = (request2, ...rest) => {
+    return this.#dispatch(request2, rest[1], rest[0], request2.method);
   };
   /**
   * `.request()` is a useful method for testing.
@@ -48258,8 +48324,8 @@ async function startMocks(options = {}) {
   let qtestFetch;
   const servers = [];
   try {
-    servers.push(await listen((request, env) => zephyrFetch(request, env), options.zephyrPort));
-    servers.push(await listen((request, env) => qtestFetch(request, env), options.qtestPort));
+    servers.push(await listen((request2, env) => zephyrFetch(request2, env), options.zephyrPort));
+    servers.push(await listen((request2, env) => qtestFetch(request2, env), options.qtestPort));
   } catch (error62) {
     await Promise.all(servers.map((s) => s.close()));
     throw error62;
@@ -48288,7 +48354,7 @@ async function startMocks(options = {}) {
     stats: qtestStats
   }).fetch;
   const zephyr = { url: zephyrUrl, token: zephyrToken, projectKey: snapshot.project.key, store: zephyrStore, stats: zephyrStats };
-  const qtest = {
+  const qtest2 = {
     url: qtestServer.origin,
     token: qtestToken,
     projectId,
@@ -48299,10 +48365,10 @@ async function startMocks(options = {}) {
   };
   return {
     zephyr,
-    qtest,
+    qtest: qtest2,
     describe: () => ({
       zephyr: { url: zephyr.url, token: zephyr.token, projectKey: zephyr.projectKey },
-      qtest: { url: qtest.url, token: qtest.token, projectId, username, password }
+      qtest: { url: qtest2.url, token: qtest2.token, projectId, username, password }
     }),
     stop: async () => {
       await Promise.all(servers.map((s) => s.close()));
@@ -48317,6 +48383,1280 @@ function fakeJwt() {
     randomBytes2(32).toString("base64url")
   ].join(".");
 }
+
+// src/report/verification-report.ts
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname3 } from "node:path";
+var VERIFICATION_REPORT_VERSION = 1;
+var verifiedEntityTypeSchema = external_exports.enum([
+  "modules",
+  "testCases",
+  "testSteps",
+  "testCycles",
+  "testSuites",
+  "testRuns",
+  "testLogs"
+]);
+var ENTITY_LABELS = {
+  modules: "Test case folders \u2192 modules",
+  testCases: "Test cases",
+  testSteps: "Test steps",
+  testCycles: "Cycle folders \u2192 test cycles",
+  testSuites: "Test cycles \u2192 test suites",
+  testRuns: "Cycle items \u2192 test runs",
+  testLogs: "Executions \u2192 test logs"
+};
+var problemSchema = external_exports.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
+var metricSchema = external_exports.enum(["missing", "extra", "changed", "duplicated", "misplaced"]);
+var differenceSchema = external_exports.object({
+  path: external_exports.string().describe("Field path in the compared form, e.g. testSteps[3].expected (array indexes from 0)"),
+  source: external_exports.unknown().describe("The expected value, from the source through the migration's mapping (normalized)"),
+  target: external_exports.unknown().describe("The value read from the target (normalized)")
+});
+var sampleSchema = external_exports.object({
+  key: external_exports.string().describe("The entity's key: its marker (Zephyr key, execution key, run key) or its path"),
+  problem: problemSchema,
+  targetIds: external_exports.array(external_exports.number().int()).describe("qTest ids of the target objects concerned"),
+  differences: external_exports.array(differenceSchema)
+});
+var verdictSchema = external_exports.enum(["passed", "failed"]);
+var count = external_exports.number().int().min(0);
+var entityCheckSchema = external_exports.object({
+  type: verifiedEntityTypeSchema,
+  label: external_exports.string(),
+  gated: external_exports.boolean().describe("Whether this type's counts add to the totals the thresholds bound (test steps are details of their test case)"),
+  source: external_exports.object({
+    count: count.describe("Source entities the mapping carries over"),
+    excluded: count.describe("Source entities the mapping does not carry over (e.g. executions never run)")
+  }),
+  target: external_exports.object({ count: count.describe("Target objects of this type in the migrated area") }),
+  matched: count.describe("Paired by marker, equal in content and place"),
+  missingInTarget: count,
+  extraInTarget: count.describe("Target objects without a marker, or with a marker the source does not have"),
+  duplicated: count.describe("Surplus target objects carrying a marker another object already carries"),
+  changed: count.describe("Paired, with field differences"),
+  misplaced: count.describe("Paired, in the wrong container"),
+  fieldMismatches: external_exports.record(external_exports.string(), count).describe("Changed entities per field path (array indexes as [])"),
+  samples: external_exports.array(sampleSchema),
+  truncated: external_exports.boolean().describe("More problems than samples were found"),
+  threshold: external_exports.string(),
+  verdict: verdictSchema.describe("failed when this type adds to a metric whose total exceeds its threshold")
+});
+var problemTotalsSchema = external_exports.object({
+  matched: count,
+  missing: count,
+  extra: count,
+  changed: count,
+  duplicated: count,
+  misplaced: count
+});
+var zephyrQTestCheckSchema = external_exports.object({
+  kind: external_exports.literal("zephyr-qtest"),
+  verdict: verdictSchema,
+  source: external_exports.object({ url: external_exports.string(), projectKey: external_exports.string() }),
+  target: external_exports.object({
+    url: external_exports.string(),
+    projectId: external_exports.number().int(),
+    rootModule: external_exports.string().describe("The module holding the migrated test design"),
+    cycleRoot: external_exports.string().describe("The test cycle holding the migrated test execution tree"),
+    markerField: external_exports.string()
+  }),
+  normalization: external_exports.record(external_exports.string(), external_exports.string()).describe("The comparison rules, as applied"),
+  thresholds: external_exports.array(
+    external_exports.object({ metric: metricSchema, max: count, actual: count, verdict: verdictSchema }).describe("Fails when actual > max")
+  ),
+  totals: problemTotalsSchema.describe("Sums over the gated entity types"),
+  entities: external_exports.array(entityCheckSchema)
+});
+var requestStatsSchema2 = external_exports.object({
+  requests: external_exports.number().int(),
+  retries: external_exports.number().int(),
+  throttled: external_exports.number().int(),
+  failures: external_exports.number().int()
+}).catchall(external_exports.number());
+var verificationReportSchema = external_exports.object({
+  schemaVersion: external_exports.literal(VERIFICATION_REPORT_VERSION),
+  kind: external_exports.literal("ztoq-verification"),
+  status: verdictSchema,
+  run: external_exports.object({
+    id: external_exports.string(),
+    tool: external_exports.object({ name: external_exports.literal("ztoq"), version: external_exports.string() }),
+    startedAt: external_exports.string(),
+    finishedAt: external_exports.string(),
+    durationMs: external_exports.number(),
+    configHash: external_exports.string()
+  }),
+  failOn: external_exports.string().describe("The thresholds applied, every metric listed"),
+  totals: problemTotalsSchema.describe("Sums over all checks"),
+  checks: external_exports.array(zephyrQTestCheckSchema),
+  cost: external_exports.object({
+    requests: external_exports.object({ zephyr: requestStatsSchema2, qtest: requestStatsSchema2 }),
+    entitiesRead: external_exports.object({
+      source: count,
+      target: count,
+      reread: count.describe("Target objects read a second time to find the fields that differ")
+    }),
+    durationMs: external_exports.number(),
+    peakRssBytes: external_exports.number().int()
+  })
+});
+var MARKDOWN_SAMPLES = 10;
+var CELL = 80;
+function verificationReportMarkdown(report) {
+  const icon = report.status === "passed" ? "\u2705" : "\u274C";
+  const t = report.totals;
+  const lines = [
+    `## ${icon} ZTOQ verification: ${report.status}`,
+    "",
+    `**${t.matched}** matched \xB7 **${t.missing}** missing \xB7 **${t.extra}** extra \xB7 **${t.changed}** changed \xB7 **${t.duplicated}** duplicated \xB7 **${t.misplaced}** misplaced`,
+    "",
+    `Run \`${report.run.id}\` \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version} \xB7 fail on \`${report.failOn}\``,
+    ""
+  ];
+  for (const check2 of report.checks) {
+    lines.push(
+      `### ${check2.verdict === "passed" ? "\u2705" : "\u274C"} ${check2.source.projectKey} (Zephyr) \u2192 qTest project ${check2.target.projectId}`,
+      "",
+      "| Threshold | Actual | Verdict |",
+      "|---|---:|---|",
+      ...check2.thresholds.map((th) => `| ${th.metric} > ${th.max} | ${th.actual} | ${th.verdict === "passed" ? "\u2705" : "\u274C"} |`),
+      "",
+      "| Entity | Source | Target | Matched | Missing | Extra | Duplicated | Changed | Misplaced | Verdict |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    );
+    for (const e of check2.entities) {
+      const source = e.source.excluded > 0 ? `${e.source.count} (+${e.source.excluded} not mapped)` : `${e.source.count}`;
+      lines.push(
+        `| ${e.label}${e.gated ? "" : " \xB9"} | ${source} | ${e.target.count} | ${e.matched} | ${e.missingInTarget} | ${e.extraInTarget} | ${e.duplicated} | ${e.changed} | ${e.misplaced} | ${e.verdict === "passed" ? "\u2705" : "\u274C"} |`
+      );
+    }
+    lines.push("", "\xB9 Details of their test case: shown, not added to the totals.", "");
+    const mismatches = check2.entities.flatMap((e) => Object.entries(e.fieldMismatches).map(([path, n]) => ({ e, path, n })));
+    if (mismatches.length > 0) {
+      lines.push("| Entity | Field | Changed |", "|---|---|---:|");
+      for (const { e, path, n } of mismatches) lines.push(`| ${e.label} | \`${path}\` | ${n} |`);
+      lines.push("");
+    }
+    for (const e of check2.entities.filter((x) => x.samples.length > 0)) {
+      const shown = e.samples.slice(0, MARKDOWN_SAMPLES);
+      const more = e.samples.length - shown.length;
+      lines.push(
+        `<details><summary>${e.label}: ${shown.length} sample(s)${more > 0 || e.truncated ? " (more in the JSON report)" : ""}</summary>`,
+        "",
+        "| Key | Problem | Field | Source | Target |",
+        "|---|---|---|---|---|"
+      );
+      for (const s of shown) {
+        const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: void 0, target: void 0 }];
+        for (const d of rows) {
+          lines.push(
+            `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`
+          );
+        }
+      }
+      lines.push("", "</details>", "");
+    }
+    lines.push("<details><summary>Comparison rules</summary>", "");
+    for (const [name, rule] of Object.entries(check2.normalization)) lines.push(`- **${name}**: ${rule}`);
+    lines.push("", "</details>", "");
+  }
+  const { zephyr, qtest: qtest2 } = report.cost.requests;
+  const read = report.cost.entitiesRead;
+  lines.push(
+    `Cost: Zephyr ${zephyr.requests} requests \xB7 qTest ${qtest2.requests} requests \xB7 ${read.source} source and ${read.target} target entities read (${read.reread} re-read for field differences) \xB7 ${(report.cost.durationMs / 1e3).toFixed(1)} s \xB7 peak ${Math.round(report.cost.peakRssBytes / 1024 / 1024)} MB`,
+    ""
+  );
+  return lines.join("\n");
+}
+function cell(text) {
+  const flat = text.replaceAll("|", "\\|").replace(/\s+/g, " ");
+  return flat.length > CELL ? `${flat.slice(0, CELL)}\u2026` : flat;
+}
+function show(value) {
+  if (value === void 0) return "";
+  if (value === null) return "*(none)*";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text === "" ? "*(empty)*" : cell(text);
+}
+async function writeVerificationReport(path, report) {
+  await mkdir2(dirname3(path), { recursive: true });
+  await writeFile2(path, `${JSON.stringify(report, null, 2)}
+`);
+  await writeFile2(`${path.replace(/\.json$/i, "")}.md`, verificationReportMarkdown(report));
+}
+
+// src/verify/run.ts
+import { createHash as createHash3, randomBytes as randomBytes3 } from "node:crypto";
+
+// src/verify/entity-tally.ts
+var SAMPLE_CAP = 20;
+var VALUE_CAP = 300;
+function diff(source, target, path = "") {
+  if (Array.isArray(source) && Array.isArray(target)) {
+    const out = [];
+    for (let i = 0; i < Math.max(source.length, target.length); i++) {
+      const at = `${path}[${i}]`;
+      if (i >= source.length) out.push({ path: at, source: null, target: target[i] });
+      else if (i >= target.length) out.push({ path: at, source: source[i], target: null });
+      else out.push(...diff(source[i], target[i], at));
+    }
+    return out;
+  }
+  if (isRecord(source) && isRecord(target)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(source), ...Object.keys(target)])].sort();
+    return keys.flatMap((key) => diff(source[key] ?? null, target[key] ?? null, path === "" ? key : `${path}.${key}`));
+  }
+  if (sameValue(source, target)) return [];
+  return [{ path, source: source ?? null, target: target ?? null }];
+}
+function sameValue(a, b) {
+  if (a === b) return true;
+  if ((a === null || a === void 0) && (b === null || b === void 0)) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function fieldOf(path) {
+  return path.replace(/\[\d+\]/g, "[]");
+}
+function clip(value) {
+  if (typeof value === "string") return value.length > VALUE_CAP ? `${value.slice(0, VALUE_CAP)}\u2026` : value;
+  if (Array.isArray(value)) return value.map(clip);
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clip(v)]));
+  return value;
+}
+var EntityTally = class {
+  constructor(type, gated = true) {
+    this.type = type;
+    this.gated = gated;
+  }
+  type;
+  gated;
+  sourceCount = 0;
+  excluded = 0;
+  targetCount = 0;
+  matched = 0;
+  missing = 0;
+  extra = 0;
+  duplicated = 0;
+  changed = 0;
+  misplaced = 0;
+  truncated = false;
+  fieldMismatches = /* @__PURE__ */ new Map();
+  samples = [];
+  /**
+   * One paired entity: matched when it is neither misplaced nor changed; each problem it has is
+   * counted (so an entity both moved and changed counts in both).
+   */
+  paired(key, targetIds, problems) {
+    const { misplaced = [], changed = [] } = problems;
+    if (misplaced.length === 0 && changed.length === 0) {
+      this.matched++;
+      return;
+    }
+    if (misplaced.length > 0) this.#report("misplaced", key, targetIds, misplaced);
+    if (changed.length > 0) this.#report("changed", key, targetIds, changed);
+  }
+  /** `n` entities (one key) with a problem; a sample names the key. */
+  problem(problem, key, targetIds, n = 1, differences = []) {
+    if (n <= 0) return;
+    this.#add(problem, n);
+    this.#sample({ key, problem, targetIds, differences });
+  }
+  /** Changed entities with their differences; every distinct field path counts the entity once. */
+  #report(problem, key, targetIds, differences) {
+    this.#add(problem, 1);
+    if (problem === "changed") {
+      for (const field of new Set(differences.map((d) => fieldOf(d.path)))) {
+        this.fieldMismatches.set(field, (this.fieldMismatches.get(field) ?? 0) + 1);
+      }
+    }
+    this.#sample({ key, problem, targetIds, differences });
+  }
+  /** Counts without a sample (e.g. the steps of a changed case, sampled through the case). */
+  add(problem, n) {
+    if (problem === "matched") this.matched += n;
+    else this.#add(problem, n);
+  }
+  #add(problem, n) {
+    switch (problem) {
+      case "missing":
+        this.missing += n;
+        break;
+      case "extra":
+        this.extra += n;
+        break;
+      case "duplicated":
+        this.duplicated += n;
+        break;
+      case "changed":
+        this.changed += n;
+        break;
+      case "misplaced":
+        this.misplaced += n;
+        break;
+    }
+  }
+  #sample(sample) {
+    if (this.samples.length >= SAMPLE_CAP) {
+      this.truncated = true;
+      return;
+    }
+    this.samples.push({
+      ...sample,
+      targetIds: sample.targetIds.slice(0, 10),
+      differences: sample.differences.slice(0, 10).map((d) => ({ path: d.path, source: clip(d.source), target: clip(d.target) }))
+    });
+  }
+  count(problem) {
+    switch (problem) {
+      case "missing":
+        return this.missing;
+      case "extra":
+        return this.extra;
+      case "duplicated":
+        return this.duplicated;
+      case "changed":
+        return this.changed;
+      case "misplaced":
+        return this.misplaced;
+    }
+  }
+};
+
+// src/verify/fail-on.ts
+var METRICS = ["missing", "extra", "changed", "duplicated", "misplaced"];
+var DEFAULT_FAIL_ON = "missing>0,extra>0,changed>0,duplicated>0,misplaced>0";
+function parseFailOn(spec) {
+  const thresholds = Object.fromEntries(METRICS.map((m) => [m, 0]));
+  if (spec === void 0) return thresholds;
+  const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number \u2265 0), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
+  const parts = spec.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  if (parts.length === 0) throw new BadInputError(`--fail-on is empty; ${allowed}`);
+  const seen = /* @__PURE__ */ new Set();
+  for (const part of parts) {
+    const match2 = /^([A-Za-z]+)\s*>\s*(\d+)$/.exec(part);
+    const metric = match2?.[1]?.toLowerCase();
+    if (!match2 || metric === void 0 || !METRICS.includes(metric)) {
+      throw new BadInputError(`--fail-on: '${part}' is not a threshold; ${allowed}`);
+    }
+    if (seen.has(metric)) throw new BadInputError(`--fail-on: '${metric}' is bounded twice; ${allowed}`);
+    seen.add(metric);
+    thresholds[metric] = Number(match2[2]);
+  }
+  return thresholds;
+}
+function formatFailOn(thresholds) {
+  return METRICS.map((m) => `${m}>${thresholds[m]}`).join(",");
+}
+
+// src/verify/normalize.ts
+var NORMALIZATION_RULES = {
+  richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
+  plainText: "Names: leading and trailing whitespace is ignored and runs of whitespace are one space.",
+  timestamps: "Date-times (execution start/end, date fields): compared as UTC instants at whole seconds, the coarser precision of the two APIs.",
+  numbers: "Number fields: compared as numbers (2.50 equals 2.5).",
+  choices: "Choice fields: compared by allowed-value id and shown by label; multi-value fields as sets. A choice field the mapping leaves empty is expected to hold the field's default value, as qTest sets it.",
+  references: "References are compared by marker, never by id: a call-to-test step by the called case's marker, a run by its test case's and suite's markers, a log by its run's marker. Test step logs point at steps by position in the case.",
+  containers: "Containers by path of names: module path = folder path, parent test cycle path = cycle folder path."
+};
+function richText2(value) {
+  if (value === null || value === void 0) return "";
+  return value.replace(/&nbsp;|&#160;|\u00a0/gi, " ").replace(/<br\s*\/?>/gi, "\n").replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, (_, slash, name) => `<${slash}${name.toLowerCase()}`).replace(/\r\n?/g, "\n").replace(/\s+/g, (run) => run.includes("\n") ? "\n" : " ").trim();
+}
+function plainText(value) {
+  return (value ?? "").replace(/\s+/g, " ").trim();
+}
+function timestamp(value) {
+  if (value === null || value === void 0 || value.trim() === "") return "";
+  const text = value.trim();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(ms)) return text;
+  return `${new Date(Math.floor(ms / 1e3) * 1e3).toISOString().slice(0, 19)}Z`;
+}
+function numberText(value) {
+  const text = (value ?? "").trim();
+  if (text === "") return "";
+  const n = Number(text);
+  return Number.isFinite(n) ? String(n) : text;
+}
+function valueList(value) {
+  return (value ?? "").replace(/^\s*\[|\]\s*$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "").sort();
+}
+
+// src/verify/comparables.ts
+var USER_LIST = 5;
+var DATE = 4;
+var DATE_TIME = 9;
+var NUMBER = 7;
+var FieldCatalog = class {
+  #fields = /* @__PURE__ */ new Map();
+  #users;
+  constructor(fields, users) {
+    this.#users = new Map(users.map((u) => [String(u.id), u.username]));
+    for (const f of fields) {
+      const choices = new Map((f.allowed_values ?? []).map((v) => [String(v.value), v.label]));
+      const fallback = f.multiple ? void 0 : f.allowed_values?.find((v) => v.is_default && v.is_active !== false);
+      this.#fields.set(f.id, {
+        label: f.label,
+        dataType: f.data_type,
+        multiple: f.multiple || f.data_type === 8 || f.data_type === 17,
+        choices,
+        defaultValue: fallback ? String(fallback.value) : void 0
+      });
+    }
+  }
+  label(fieldId) {
+    return this.#fields.get(fieldId)?.label ?? `field ${fieldId}`;
+  }
+  /** A stored value in comparable form: labels for choices and users, numbers, instants, rich text. */
+  value(fieldId, raw2) {
+    const field = this.#fields.get(fieldId);
+    const text = raw2 ?? "";
+    if (!field) return richText2(text);
+    if (field.choices.size > 0 || field.multiple) {
+      const labels = valueList(field.multiple ? text : `[${text}]`).map((v) => field.choices.get(v) ?? `#${v}`);
+      return field.multiple ? labels.sort() : labels[0] ?? "";
+    }
+    switch (field.dataType) {
+      case USER_LIST:
+        return text.trim() === "" ? "" : this.#users.get(text.trim()) ?? `#${text.trim()}`;
+      case DATE:
+      case DATE_TIME:
+        return timestamp(text);
+      case NUMBER:
+        return numberText(text);
+      default:
+        return richText2(text);
+    }
+  }
+  /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
+  expected(input2, fieldIds, options) {
+    const given = new Map(input2.map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id3) => given.get(id3) ?? (options.defaults ? this.#fields.get(id3)?.defaultValue : void 0));
+  }
+  /** The properties of `fieldIds` as read from the target, by label. */
+  actual(properties, fieldIds) {
+    const read = new Map((properties ?? []).map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id3) => read.get(id3));
+  }
+  #byLabel(fieldIds, valueOf) {
+    const out = {};
+    for (const id3 of fieldIds) {
+      const label = this.label(id3);
+      out[label in out ? `${label} (${id3})` : label] = this.value(id3, valueOf(id3));
+    }
+    return out;
+  }
+};
+function expectedTestCase(input2, catalog, fieldIds, calledKey) {
+  return {
+    name: plainText(input2.name),
+    description: richText2(input2.description),
+    precondition: richText2(input2.precondition),
+    properties: catalog.expected(input2.properties, fieldIds, { defaults: true }),
+    testSteps: (input2.test_steps ?? []).map((s) => ({
+      description: richText2(s.description),
+      expected: richText2(s.expected),
+      calledTestCase: s.called_test_case_id == null ? null : calledKey(s.called_test_case_id) ?? `#${s.called_test_case_id}`,
+      parameters: [...s.parameter_values ?? []]
+    }))
+  };
+}
+function targetTestCase(testCase, catalog, fieldIds, callRef) {
+  return {
+    name: plainText(testCase.name),
+    description: richText2(testCase.description),
+    precondition: richText2(testCase.precondition),
+    properties: catalog.actual(testCase.properties, fieldIds),
+    testSteps: [...testCase.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => ({
+      description: richText2(s.description),
+      expected: richText2(s.expected),
+      calledTestCase: s.called_test_case_id == null ? null : callRef(s.called_test_case_id),
+      parameters: [...s.parameter_values ?? []]
+    }))
+  };
+}
+function expectedSuite(input2, catalog, fieldIds) {
+  return { name: plainText(input2.name), properties: catalog.expected(input2.properties, fieldIds, { defaults: true }) };
+}
+function targetSuite(suite, catalog, fieldIds) {
+  return { name: plainText(suite.name), properties: catalog.actual(suite.properties, fieldIds) };
+}
+function statusNames(statuses) {
+  return new Map(statuses.map((s) => [s.id, s.name]));
+}
+var statusOf = (names, id3) => names.get(id3) ?? `#${id3}`;
+function expectedLog(input2, catalog, fieldIds, statuses) {
+  return {
+    status: statusOf(statuses, input2.status.id),
+    executionStart: timestamp(input2.exe_start_date),
+    executionEnd: timestamp(input2.exe_end_date),
+    note: richText2(input2.note),
+    properties: catalog.expected(input2.properties ?? [], fieldIds, { defaults: false }),
+    testStepLogs: (input2.test_step_logs ?? []).map((s) => ({
+      step: s.test_step_id == null ? "" : `testSteps[${s.test_step_id}]`,
+      status: statusOf(statuses, s.status.id),
+      actualResult: richText2(s.actual_result)
+    }))
+  };
+}
+function targetLog(log, catalog, fieldIds, statuses, stepIds) {
+  return {
+    status: statusOf(statuses, log.status.id),
+    executionStart: timestamp(log.exe_start_date),
+    executionEnd: timestamp(log.exe_end_date),
+    note: richText2(log.note),
+    properties: catalog.actual(log.properties, fieldIds),
+    testStepLogs: [...log.test_step_logs ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => {
+      const position = s.test_step_id == null ? -1 : stepIds?.indexOf(s.test_step_id) ?? -1;
+      return {
+        step: s.test_step_id == null ? "" : position >= 0 ? `testSteps[${position}]` : `#${s.test_step_id}`,
+        status: s.status ? statusOf(statuses, s.status.id) : "",
+        actualResult: richText2(s.actual_result)
+      };
+    })
+  };
+}
+
+// src/verify/target-set.ts
+var TargetSet = class {
+  #byId = /* @__PURE__ */ new Map();
+  #byMarker = /* @__PURE__ */ new Map();
+  #taken = /* @__PURE__ */ new Set();
+  add(record2) {
+    if (this.#byId.has(record2.id)) return;
+    this.#byId.set(record2.id, record2);
+    if (record2.marker === null) return;
+    const ids = this.#byMarker.get(record2.marker);
+    if (ids) ids.push(record2.id);
+    else this.#byMarker.set(record2.marker, [record2.id]);
+  }
+  get size() {
+    return this.#byId.size;
+  }
+  get(id3) {
+    return this.#byId.get(id3);
+  }
+  markerOf(id3) {
+    return this.#byId.get(id3)?.marker ?? void 0;
+  }
+  /** The id of the one object carrying `marker`; undefined when none or several do. */
+  uniqueId(marker) {
+    const ids = this.#byMarker.get(marker);
+    return ids?.length === 1 ? ids[0] : void 0;
+  }
+  /** The objects carrying `marker`, oldest (lowest id) first, marked as paired. */
+  take(marker) {
+    const ids = [...this.#byMarker.get(marker) ?? []].sort((a, b) => a - b);
+    for (const id3 of ids) this.#taken.add(id3);
+    return ids.flatMap((id3) => {
+      const record2 = this.#byId.get(id3);
+      return record2 ? [record2] : [];
+    });
+  }
+  /** Objects never taken: without a marker, or with one the source does not have. */
+  *leftovers() {
+    for (const [id3, record2] of this.#byId) if (!this.#taken.has(id3)) yield record2;
+  }
+  values() {
+    return this.#byId.values();
+  }
+};
+function pathKey(path) {
+  return JSON.stringify(path);
+}
+function showPath(key) {
+  return JSON.parse(key).join(" / ");
+}
+function folderPaths(folders) {
+  const byId = new Map(folders.map((f) => [f.id, f]));
+  const paths = /* @__PURE__ */ new Map();
+  const pathOf = (folder, seen) => {
+    const known = paths.get(folder.id);
+    if (known) return known;
+    const parent = folder.parentId == null ? void 0 : byId.get(folder.parentId);
+    const path = parent && !seen.has(parent.id) ? [...pathOf(parent, seen.add(folder.id)), folder.name] : [folder.name];
+    paths.set(folder.id, path);
+    return path;
+  };
+  for (const folder of folders) pathOf(folder, /* @__PURE__ */ new Set());
+  return paths;
+}
+function treePaths(roots, children) {
+  const paths = /* @__PURE__ */ new Map();
+  const walk = (nodes, parent) => {
+    for (const node2 of nodes) {
+      if (paths.has(node2.id)) continue;
+      const path = [...parent, node2.name];
+      paths.set(node2.id, path);
+      walk(children(node2) ?? [], path);
+    }
+  };
+  walk(roots, []);
+  return paths;
+}
+
+// src/verify/zephyr-qtest.ts
+var AD_HOC_SUITE_NAME = "Ad hoc executions";
+var unique = (ids) => [...new Set(ids)];
+async function readTarget(context) {
+  const { qtest: qtest2, config: config2, resolution } = context;
+  const concurrency = config2.migration.concurrency;
+  const [caseFields, suiteFields, runFields, users, executionStatuses2] = await Promise.all([
+    qtest2.fields("test-cases"),
+    qtest2.fields("test-suites"),
+    qtest2.fields("test-runs"),
+    qtest2.users(),
+    qtest2.executionStatuses()
+  ]);
+  const f = resolution.fields;
+  const catalogs = {
+    testCase: new FieldCatalog(caseFields, users),
+    testSuite: new FieldCatalog(suiteFields, users),
+    testRun: new FieldCatalog(runFields, users),
+    statuses: statusNames(executionStatuses2)
+  };
+  const fieldIds = {
+    testCase: unique([
+      f.testCase.status,
+      f.testCase.priority,
+      f.testCase.assignedTo,
+      f.testCase.labels,
+      f.testCase.component,
+      f.testCase.estimatedTime,
+      f.testCase.links,
+      ...[...f.testCase.custom.values()].map((c) => c.fieldId)
+    ]).filter((id3) => id3 !== f.testCase.marker),
+    testSuite: unique([f.testSuite.status, f.testSuite.plannedStart, f.testSuite.plannedEnd, f.testSuite.assignedTo]),
+    testLog: [f.testRun.environment]
+  };
+  let read = 0;
+  const rootModuleName = config2.mapping.rootModule ?? config2.zephyr.projectKey;
+  const moduleRoots = (await qtest2.moduleTree()).filter((m) => m.name === rootModuleName);
+  const modulePaths = treePaths(moduleRoots, (m) => m.children);
+  const modules = new Map([...modulePaths].map(([id3, path]) => [id3, pathKey(path)]));
+  read += modules.size;
+  const cases = new TargetSet();
+  const caseMarker = (properties) => markerIn(properties, f.testCase.marker);
+  await forEachConcurrent([...modules.keys()], concurrency, async (moduleId) => {
+    for await (const page of qtest2.testCases(moduleId, { withSteps: true })) {
+      for (const testCase of page) {
+        read++;
+        const comparable = targetTestCase(testCase, catalogs.testCase, fieldIds.testCase, (id3) => `#${id3}`);
+        cases.add({
+          id: testCase.id,
+          marker: caseMarker(testCase.properties),
+          moduleId,
+          digest: contentHash(comparable),
+          stepIds: [...testCase.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => s.id ?? -1)
+        });
+      }
+    }
+  });
+  const cycleRootName = config2.mapping.cycleRoot?.name ?? config2.zephyr.projectKey;
+  const cycleRoots = (await qtest2.testCycleTree()).filter((c) => c.name === cycleRootName);
+  const cyclePaths = treePaths(cycleRoots, (c) => c["test-cycles"]);
+  const cycles = new Map([...cyclePaths].map(([id3, path]) => [id3, pathKey(path)]));
+  read += cycles.size;
+  const suites = new TargetSet();
+  await forEachConcurrent([...cycles.keys()], concurrency, async (cycleId) => {
+    const parent = { id: cycleId, type: "test-cycle" };
+    for (const suite of await qtest2.testSuites(parent)) {
+      read++;
+      suites.add({
+        id: suite.id,
+        marker: markerIn(suite.properties, f.testSuite.marker),
+        parent,
+        digest: contentHash(targetSuite(suite, catalogs.testSuite, fieldIds.testSuite))
+      });
+    }
+  });
+  const runs = new TargetSet();
+  for (const root of cycleRoots) {
+    for await (const page of qtest2.testRuns({ id: root.id, type: "test-cycle" }, { descendants: true })) {
+      for (const run of page) {
+        read++;
+        runs.add({
+          id: run.id,
+          marker: markerIn(run.properties, f.testRun.marker),
+          parentId: run.parentId,
+          parentType: run.parentType,
+          caseId: run.test_case.id
+        });
+      }
+    }
+  }
+  const logs = new TargetSet();
+  await forEachConcurrent([...runs.values()], concurrency, async (run) => {
+    const stepIds = cases.get(run.caseId)?.stepIds;
+    for await (const page of qtest2.testLogs(run.id)) {
+      for (const log of page) {
+        read++;
+        logs.add({
+          id: log.id,
+          marker: markerIn(log.properties, f.testRun.marker),
+          runId: run.id,
+          digest: contentHash(targetLog(log, catalogs.testRun, fieldIds.testLog, catalogs.statuses, stepIds))
+        });
+      }
+    }
+  });
+  context.log.info(
+    {
+      modules: modules.size,
+      testCases: cases.size,
+      testCycles: cycles.size,
+      suites: suites.size,
+      runs: runs.size,
+      logs: logs.size
+    },
+    "target read"
+  );
+  return {
+    catalogs,
+    fieldIds,
+    rootModuleKey: pathKey([rootModuleName]),
+    rootCycleKey: pathKey([cycleRootName]),
+    modules,
+    cycles,
+    cases,
+    suites,
+    runs,
+    logs,
+    read
+  };
+}
+function markerIn(properties, fieldId) {
+  const value = properties?.find((p) => p.field_id === fieldId)?.field_value?.trim();
+  return value ? value : null;
+}
+async function compareSource(context, target) {
+  const { zephyr, qtest: qtest2, config: config2, resolution, progress } = context;
+  const concurrency = config2.migration.concurrency;
+  const tallies = {
+    modules: new EntityTally("modules"),
+    testCases: new EntityTally("testCases"),
+    testSteps: new EntityTally("testSteps", false),
+    testCycles: new EntityTally("testCycles"),
+    testSuites: new EntityTally("testSuites"),
+    testRuns: new EntityTally("testRuns"),
+    testLogs: new EntityTally("testLogs")
+  };
+  const read = { source: 0, target: target.read, reread: 0 };
+  const [caseFolders, cycleFolders] = await Promise.all([zephyr.folders("TEST_CASE"), zephyr.folders("TEST_CYCLE")]);
+  read.source += caseFolders.length + cycleFolders.length;
+  const rootModule = JSON.parse(target.rootModuleKey);
+  const rootCycle = JSON.parse(target.rootCycleKey);
+  const moduleOfFolder = new Map([...folderPaths(caseFolders)].map(([id3, path]) => [id3, pathKey([...rootModule, ...path])]));
+  const cycleOfFolder = new Map([...folderPaths(cycleFolders)].map(([id3, path]) => [id3, pathKey([...rootCycle, ...path])]));
+  comparePaths(tallies.modules, [target.rootModuleKey, ...moduleOfFolder.values()], target.modules);
+  comparePaths(tallies.testCycles, [target.rootCycleKey, ...cycleOfFolder.values()], target.cycles);
+  const sourceKeys = /* @__PURE__ */ new Set();
+  for await (const page of zephyr.testCases()) for (const t of page) sourceKeys.add(t.key);
+  const inlinePositions = /* @__PURE__ */ new Map();
+  const cases = target.cases;
+  const caseFields = target.fieldIds.testCase;
+  progress.expect("testCase", context.sourceCounts.testCases);
+  for await (const page of zephyr.testCases()) {
+    await forEachConcurrent(page, concurrency, async (testCase) => {
+      read.source++;
+      const content = await zephyr.testSteps(testCase.key);
+      const called = /* @__PURE__ */ new Map();
+      const plan = planTestCase(testCase, content, {
+        resolution,
+        moduleId: 0,
+        // A stand-in id per call, turned back into the key below: calls are compared by marker.
+        migratedCaseId: (key) => {
+          if (!sourceKeys.has(key)) return void 0;
+          const id3 = -(called.size + 1);
+          called.set(id3, key);
+          return id3;
+        }
+      });
+      const positions = plan.inlineStepPositions;
+      inlinePositions.set(testCase.key, positions.every((p, i) => p === i) ? positions.length : positions);
+      const expected2 = expectedTestCase(plan.input, target.catalogs.testCase, caseFields, (id3) => called.get(id3));
+      const expectedModule = testCase.folder && moduleOfFolder.get(testCase.folder.id) || target.rootModuleKey;
+      await compareTestCase(testCase.key, expected2, expectedModule);
+      progress.tick("testCase");
+    });
+  }
+  progress.finish("testCase");
+  async function compareTestCase(key, expected2, expectedModule) {
+    const t = tallies.testCases;
+    const s = tallies.testSteps;
+    const n = expected2.testSteps.length;
+    t.sourceCount++;
+    s.sourceCount += n;
+    const [primary, ...surplus] = cases.take(key);
+    if (!primary) {
+      t.problem("missing", key, []);
+      s.problem("missing", key, [], n);
+      return;
+    }
+    reportSurplus(t, key, primary.id, surplus);
+    s.add(
+      "duplicated",
+      surplus.reduce((sum, r) => sum + r.stepIds.length, 0)
+    );
+    const placeDiffs = target.modules.get(primary.moduleId) === expectedModule ? [] : [{ path: "module", source: showPath(expectedModule), target: showPath(target.modules.get(primary.moduleId) ?? "[]") }];
+    const digestForm = {
+      ...expected2,
+      testSteps: expected2.testSteps.map((step) => {
+        if (step.calledTestCase === null) return step;
+        const id3 = cases.uniqueId(step.calledTestCase);
+        return { ...step, calledTestCase: id3 === void 0 ? `?${step.calledTestCase}` : `#${id3}` };
+      })
+    };
+    if (contentHash(digestForm) === primary.digest) {
+      t.paired(key, [primary.id], { misplaced: placeDiffs });
+      s.add("matched", n);
+      return;
+    }
+    read.reread++;
+    const fresh = await orMissing(() => qtest2.testCase(primary.id, { withSteps: true }));
+    if (!fresh) {
+      t.problem("missing", key, [primary.id], 1, [{ path: "", source: "present", target: "deleted while verifying" }]);
+      s.problem("missing", key, [primary.id], n);
+      return;
+    }
+    const actual = targetTestCase(fresh, target.catalogs.testCase, caseFields, (id3) => cases.markerOf(id3) ?? `#${id3}`);
+    const differences = diff(expected2, actual);
+    t.paired(key, [primary.id], { misplaced: placeDiffs, changed: differences });
+    const m = actual.testSteps.length;
+    const shared = Math.min(n, m);
+    for (let i = 0; i < shared; i++) {
+      const prefix = `testSteps[${i}]`;
+      const stepDiffs = differences.filter((d) => d.path === prefix || d.path.startsWith(`${prefix}.`)).map((d) => ({ ...d, path: d.path.slice(prefix.length + 1) || "step" }));
+      s.paired(`${key} ${prefix}`, [primary.id], { changed: stepDiffs });
+    }
+    if (n > m) s.problem("missing", `${key} testSteps[${m}\u2026${n - 1}]`, [primary.id], n - m);
+    if (m > n) s.problem("extra", `${key} testSteps[${n}\u2026${m - 1}]`, [primary.id], m - n);
+  }
+  tallies.testCases.targetCount = cases.size;
+  for (const record2 of cases.values()) tallies.testSteps.targetCount += record2.stepIds.length;
+  for (const record2 of cases.leftovers()) {
+    const key = record2.marker ?? `(no ${config2.mapping.markerField}) #${record2.id}`;
+    tallies.testCases.problem("extra", key, [record2.id]);
+    tallies.testSteps.problem("extra", key, [record2.id], record2.stepIds.length);
+  }
+  const suites = target.suites;
+  const cycleKeys = /* @__PURE__ */ new Map();
+  const suiteFields = target.fieldIds.testSuite;
+  for await (const page of zephyr.testCycles()) {
+    for (const cycle of page) {
+      read.source++;
+      cycleKeys.set(cycle.id, cycle.key);
+      const expected2 = expectedSuite(planTestSuite(cycle, resolution), target.catalogs.testSuite, suiteFields);
+      const parent = cycle.folder && cycleOfFolder.get(cycle.folder.id) || target.rootCycleKey;
+      await compareSuite(cycle.key, expected2, parent);
+      progress.tick("testSuite");
+    }
+  }
+  async function compareSuite(key, expected2, parentKey) {
+    const t = tallies.testSuites;
+    t.sourceCount++;
+    const [primary, ...surplus] = suites.take(key);
+    if (!primary) {
+      t.problem("missing", key, []);
+      return;
+    }
+    reportSurplus(t, key, primary.id, surplus);
+    const actualParent = primary.parent.type === "test-cycle" ? target.cycles.get(primary.parent.id) : void 0;
+    const placeDiffs = actualParent === parentKey ? [] : [
+      {
+        path: "testCycle",
+        source: showPath(parentKey),
+        target: actualParent ? showPath(actualParent) : `${primary.parent.type} #${primary.parent.id}`
+      }
+    ];
+    let differences = [];
+    if (contentHash(expected2) !== primary.digest) {
+      read.reread++;
+      const fresh = (await qtest2.testSuites(primary.parent)).find((x) => x.id === primary.id);
+      differences = fresh ? diff(expected2, targetSuite(fresh, target.catalogs.testSuite, suiteFields)) : [{ path: "", source: "present", target: "deleted while verifying" }];
+    }
+    t.paired(key, [primary.id], { misplaced: placeDiffs, changed: differences });
+  }
+  const runs = target.runs;
+  const logs = target.logs;
+  const expectedRuns = /* @__PURE__ */ new Set();
+  let adHocNeeded = false;
+  const logFields = target.fieldIds.testLog;
+  progress.expect("testLog", context.sourceCounts.testExecutions);
+  for await (const page of zephyr.testExecutions()) {
+    await forEachConcurrent(page, concurrency, async (execution) => {
+      read.source++;
+      await compareExecution(execution);
+      progress.tick("testLog");
+    });
+  }
+  progress.finish("testLog");
+  async function compareExecution(execution) {
+    const t = tallies.testLogs;
+    const caseKey = testCaseKeyOf(execution);
+    const suiteKey = execution.testCycle ? cycleKeys.get(execution.testCycle.id) : AD_HOC;
+    if (caseKey === void 0 || !sourceKeys.has(caseKey) || suiteKey === void 0) {
+      t.excluded++;
+      return;
+    }
+    if (suiteKey === AD_HOC) adHocNeeded = true;
+    const key = runKey(execution.testCycle ? suiteKey : null, caseKey);
+    if (!expectedRuns.has(key)) {
+      expectedRuns.add(key);
+      compareRun(key, caseKey, suiteKey);
+    }
+    if (!execution.actualEndDate) {
+      t.excluded++;
+      return;
+    }
+    const marker = executionMarker(execution);
+    const steps = await zephyr.testExecutionSteps(String(execution.id));
+    const positions = inlinePositions.get(caseKey) ?? 0;
+    const stepIds = typeof positions === "number" ? Array.from({ length: positions }, (_, i) => i) : positions;
+    const input2 = planTestLog(execution, steps, { versionId: 0, stepIds }, resolution);
+    t.sourceCount++;
+    if (!input2) return;
+    const expected2 = expectedLog(input2, target.catalogs.testRun, logFields, target.catalogs.statuses);
+    const [primary, ...surplus] = logs.take(marker);
+    if (!primary) {
+      t.problem("missing", marker, []);
+      return;
+    }
+    reportSurplus(t, marker, primary.id, surplus);
+    const run = runs.get(primary.runId);
+    const placeDiffs = [];
+    if (run?.marker !== key) placeDiffs.push({ path: "testRun", source: key, target: run?.marker ?? `#${primary.runId}` });
+    else placeDiffs.push(...runPlace(run, caseKey, suiteKey));
+    let differences = [];
+    if (contentHash(expected2) !== primary.digest) {
+      read.reread++;
+      const fresh = await findLog(primary.runId, primary.id);
+      const stepIdsOfCase = run ? cases.get(run.caseId)?.stepIds : void 0;
+      differences = fresh ? diff(expected2, targetLog(fresh, target.catalogs.testRun, logFields, target.catalogs.statuses, stepIdsOfCase)) : [{ path: "", source: "present", target: "deleted while verifying" }];
+    }
+    t.paired(marker, [primary.id], { misplaced: placeDiffs, changed: differences });
+  }
+  function compareRun(key, caseKey, suiteKey) {
+    const t = tallies.testRuns;
+    t.sourceCount++;
+    const [primary, ...surplus] = runs.take(key);
+    if (!primary) {
+      t.problem("missing", key, []);
+      return;
+    }
+    reportSurplus(t, key, primary.id, surplus);
+    t.paired(key, [primary.id], { misplaced: runPlace(primary, caseKey, suiteKey) });
+  }
+  function runPlace(run, caseKey, suiteKey) {
+    const out = [];
+    const suiteMarker = run.parentType === "test-suite" ? suites.markerOf(run.parentId) : void 0;
+    if (suiteMarker !== suiteKey) {
+      out.push({ path: "testSuite", source: suiteKey, target: suiteMarker ?? `${run.parentType} #${run.parentId}` });
+    }
+    const caseMarker = cases.markerOf(run.caseId);
+    if (caseMarker !== caseKey) out.push({ path: "testCase", source: caseKey, target: caseMarker ?? `#${run.caseId}` });
+    return out;
+  }
+  async function findLog(runId, logId) {
+    for await (const page of qtest2.testLogs(runId)) {
+      const found2 = page.find((l) => l.id === logId);
+      if (found2) return found2;
+    }
+    return void 0;
+  }
+  if (adHocNeeded) {
+    const input2 = {
+      name: AD_HOC_SUITE_NAME,
+      properties: [{ field_id: resolution.fields.testSuite.marker, field_value: AD_HOC }]
+    };
+    await compareSuite(AD_HOC, expectedSuite(input2, target.catalogs.testSuite, suiteFields), target.rootCycleKey);
+  }
+  const leftovers = [
+    [tallies.testSuites, suites],
+    [tallies.testRuns, runs],
+    [tallies.testLogs, logs]
+  ];
+  for (const [tally, set2] of leftovers) {
+    tally.targetCount = set2.size;
+    for (const record2 of set2.leftovers()) {
+      tally.problem("extra", record2.marker ?? `(no ${config2.mapping.markerField}) #${record2.id}`, [record2.id]);
+    }
+  }
+  return { tallies: Object.values(tallies), read };
+}
+function reportSurplus(tally, key, primaryId, surplus) {
+  if (surplus.length === 0) return;
+  tally.problem("duplicated", key, [primaryId, ...surplus.map((r) => r.id)], surplus.length, [
+    { path: "count", source: 1, target: surplus.length + 1 }
+  ]);
+}
+function comparePaths(tally, sourcePaths, target) {
+  const expected2 = /* @__PURE__ */ new Map();
+  for (const path of sourcePaths) expected2.set(path, (expected2.get(path) ?? 0) + 1);
+  const actual = /* @__PURE__ */ new Map();
+  for (const [id3, path] of target) actual.set(path, [...actual.get(path) ?? [], id3]);
+  tally.sourceCount = sourcePaths.length;
+  tally.targetCount = target.size;
+  for (const path of /* @__PURE__ */ new Set([...expected2.keys(), ...actual.keys()])) {
+    const n = expected2.get(path) ?? 0;
+    const ids = actual.get(path) ?? [];
+    tally.add("matched", Math.min(n, ids.length));
+    if (n > ids.length) tally.problem("missing", showPath(path), [], n - ids.length);
+    else if (n === 0) tally.problem("extra", showPath(path), ids, ids.length);
+    else if (ids.length > n) tally.problem("duplicated", showPath(path), ids, ids.length - n);
+  }
+}
+async function orMissing(read) {
+  try {
+    return await read();
+  } catch (error62) {
+    if (error62 instanceof ApiError && error62.status === 404) return void 0;
+    throw error62;
+  }
+}
+
+// src/verify/run.ts
+async function verify(options) {
+  const { config: config2 } = options;
+  const thresholds = parseFailOn(options.failOn);
+  const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes3(3).toString("hex")}`;
+  const log = options.log.child({ runId, command: "verify" });
+  const startedAt = /* @__PURE__ */ new Date();
+  const progress = options.progress ?? new Progress();
+  const zephyr = new ZephyrClient({
+    baseUrl: config2.zephyr.url,
+    token: config2.zephyr.token,
+    projectKey: config2.zephyr.projectKey,
+    rateLimit: config2.zephyr.rateLimit,
+    timeoutMs: config2.zephyr.timeoutSeconds * 1e3,
+    retries: config2.migration.retries,
+    concurrency: config2.migration.concurrency,
+    logger: log
+  });
+  const qtest2 = new QTestClient({
+    baseUrl: config2.qtest.url,
+    auth: config2.qtest.auth,
+    projectId: config2.qtest.projectId,
+    rateLimit: config2.qtest.rateLimit,
+    timeoutMs: config2.qtest.timeoutSeconds * 1e3,
+    retries: config2.migration.retries,
+    concurrency: config2.migration.concurrency,
+    logger: log
+  });
+  let result;
+  try {
+    log.info({ failOn: formatFailOn(thresholds) }, "verification started");
+    progress.phase("Preflight: resolving the mapping against qTest (read only)");
+    const { resolution, source } = await preflight(config2, zephyr, qtest2, { dryRun: true, log });
+    const context = { config: config2, zephyr, qtest: qtest2, resolution, log, progress, sourceCounts: source };
+    progress.phase("Reading the qTest target");
+    const target = await readTarget(context);
+    progress.phase("Comparing the Zephyr source with the target");
+    result = await compareSource(context, target);
+  } catch (error62) {
+    progress.close();
+    if (error62 instanceof ZtoqError) throw error62;
+    if (error62 instanceof ApiError || error62 instanceof UnexpectedResponseError) {
+      throw new ZtoqError(`Verification could not finish: ${error62.message} (safe to re-run)`, ExitCode.incomplete);
+    }
+    throw error62;
+  }
+  progress.close();
+  const report = buildReport2({
+    config: config2,
+    runId,
+    startedAt,
+    thresholds,
+    tallies: result.tallies,
+    read: result.read,
+    requests: { zephyr: zephyr.stats(), qtest: qtest2.stats() }
+  });
+  await writeVerificationReport(options.reportPath, report);
+  log.info({ status: report.status, totals: report.totals, report: options.reportPath }, "verification finished");
+  return { report, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };
+}
+function buildReport2(input2) {
+  const { config: config2, thresholds, tallies } = input2;
+  const totals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
+  for (const t of tallies.filter((x) => x.gated)) {
+    totals.matched += t.matched;
+    for (const m of METRICS) totals[m] += t.count(m);
+  }
+  const failed = new Set(METRICS.filter((m) => totals[m] > thresholds[m]));
+  const verdict = failed.size > 0 ? "failed" : "passed";
+  const failOn = formatFailOn(thresholds);
+  const entities = tallies.map((t) => ({
+    type: t.type,
+    label: ENTITY_LABELS[t.type],
+    gated: t.gated,
+    source: { count: t.sourceCount, excluded: t.excluded },
+    target: { count: t.targetCount },
+    matched: t.matched,
+    missingInTarget: t.missing,
+    extraInTarget: t.extra,
+    duplicated: t.duplicated,
+    changed: t.changed,
+    misplaced: t.misplaced,
+    fieldMismatches: Object.fromEntries([...t.fieldMismatches].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)),
+    samples: t.samples,
+    truncated: t.truncated,
+    threshold: failOn,
+    verdict: [...failed].some((m) => t.count(m) > 0) ? "failed" : "passed"
+  }));
+  const check2 = {
+    kind: "zephyr-qtest",
+    verdict,
+    source: { url: config2.zephyr.url, projectKey: config2.zephyr.projectKey },
+    target: {
+      url: config2.qtest.url,
+      projectId: config2.qtest.projectId,
+      rootModule: config2.mapping.rootModule ?? config2.zephyr.projectKey,
+      cycleRoot: config2.mapping.cycleRoot?.name ?? config2.zephyr.projectKey,
+      markerField: config2.mapping.markerField
+    },
+    normalization: {
+      ...NORMALIZATION_RULES,
+      samples: `At most ${SAMPLE_CAP} samples per entity type; all problems are counted.`
+    },
+    thresholds: METRICS.map((metric) => ({
+      metric,
+      max: thresholds[metric],
+      actual: totals[metric],
+      verdict: failed.has(metric) ? "failed" : "passed"
+    })),
+    totals,
+    entities
+  };
+  const finishedAt = /* @__PURE__ */ new Date();
+  const durationMs = finishedAt.getTime() - input2.startedAt.getTime();
+  return verificationReportSchema.parse({
+    schemaVersion: 1,
+    kind: "ztoq-verification",
+    status: verdict,
+    run: {
+      id: input2.runId,
+      tool: { name: "ztoq", version: true ? "0.1.0" : "dev" },
+      startedAt: input2.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs,
+      // The migration report's hash, computed the same way: equal hashes mean the same settings.
+      configHash: createHash3("sha256").update(JSON.stringify(withoutSecrets(config2))).digest("hex").slice(0, 16)
+    },
+    failOn,
+    totals,
+    checks: [check2],
+    cost: {
+      requests: input2.requests,
+      entitiesRead: input2.read,
+      durationMs,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024
+    }
+  });
+}
+
+// src/cli/options.ts
+function numberOption(flag, bounds = {}) {
+  return (raw2) => {
+    const value = Number(raw2);
+    const kind = bounds.integer ? "a whole number" : "a number";
+    const range = bounds.min !== void 0 && bounds.max !== void 0 ? ` from ${bounds.min} to ${bounds.max}` : bounds.min !== void 0 ? ` of at least ${bounds.min}` : "";
+    const ok = raw2.trim() !== "" && Number.isFinite(value) && (!bounds.integer || Number.isInteger(value)) && (bounds.min === void 0 || value >= bounds.min) && (bounds.max === void 0 || value <= bounds.max);
+    if (!ok) throw new InvalidArgumentError(`${flag} takes ${kind}${range}; got '${raw2}'.`);
+    return value;
+  };
+}
+
+// src/cli/demo-command.ts
+function registerDemoCommand(program2, setExitCode) {
+  program2.command("demo").description("Start the mocks with a generated project, migrate it with SQLite state, verify it, print the summary").option(
+    "--generate <n>",
+    "about how many test cases the generated project has",
+    numberOption("--generate", { min: 1, integer: true }),
+    200
+  ).option("--seed <s>", "seed of the generated project", numberOption("--seed", { integer: true }), 1).option("--dir <dir>", "where the state file and the reports go", "ztoq-demo").action(async (flags) => {
+    const dir = resolve2(flags.dir);
+    const log = createLogger({ component: "demo" });
+    log.level = process.env.ZTOQ_LOG_LEVEL ?? "warn";
+    for (const file2 of ["state.db", "state.db-wal", "state.db-shm"]) await rm(join(dir, file2), { force: true });
+    const mocks = await startMocks({ generate: flags.generate, seed: flags.seed });
+    try {
+      process.stderr.write(
+        `Mocks: Zephyr ${mocks.zephyr.url} (project ${mocks.zephyr.projectKey}), qTest ${mocks.qtest.url}
+`
+      );
+      await provisionDemoTarget(mocks);
+      const config2 = await loadConfig({
+        cwd: dir,
+        env: {},
+        overrides: {
+          zephyr: { url: mocks.zephyr.url, token: mocks.zephyr.token, projectKey: mocks.zephyr.projectKey, rateLimit: 200 },
+          qtest: { url: mocks.qtest.url, token: mocks.qtest.token, projectId: mocks.qtest.projectId, rateLimit: 200 },
+          state: join(dir, "state.db"),
+          mapping: await demoMapping(mocks),
+          report: { dir }
+        }
+      });
+      const migration = await migrate2({
+        config: config2,
+        mode: "full",
+        dryRun: false,
+        prune: false,
+        reportPath: join(dir, "migration-report.json"),
+        log
+      });
+      process.stdout.write(`${migrationReportMarkdown(migration.report)}
+`);
+      if (migration.exitCode !== ExitCode.ok) {
+        setExitCode(migration.exitCode);
+        return;
+      }
+      const verification = await verify({ config: config2, reportPath: join(dir, "verification-report.json"), log });
+      process.stdout.write(`${verificationReportMarkdown(verification.report)}
+`);
+      process.stdout.write(
+        `Reports: ${join(dir, "migration-report.{json,md}")}, ${join(dir, "verification-report.{json,md}")}
+`
+      );
+      setExitCode(verification.exitCode);
+    } finally {
+      await mocks.stop();
+    }
+  });
+}
+
+// src/cli/migrate-command.ts
+import { join as join2 } from "node:path";
+function registerMigrateCommand(program2, setExitCode) {
+  program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)").option("--state <location>", "state store: a SQLite path, sqlite:PATH or postgres://\u2026 (default .ztoq/state.db)").addOption(
+    new Option("--mode <mode>", "full reads everything; incremental only what changed since the last complete run").choices(["full", "incremental"]).default("full")
+  ).option("--dry-run", "resolve every mapping against qTest and report; write nothing").option("--prune", "delete from qTest the test cases that no longer exist in Zephyr").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").action(async (flags) => {
+    const config2 = await loadConfig({
+      ...flags.config && { path: flags.config },
+      overrides: { ...flags.state && { state: flags.state } }
+    });
+    const log = createLogger({ component: "migrate" });
+    const { report, exitCode } = await migrate2({
+      config: config2,
+      mode: flags.mode,
+      dryRun: Boolean(flags.dryRun),
+      prune: Boolean(flags.prune),
+      reportPath: flags.report ?? join2(config2.report.dir, "migration-report.json"),
+      log
+    });
+    process.stdout.write(`${migrationReportMarkdown(report)}
+`);
+    if (report.error)
+      process.stderr.write(`ztoq: stopped before the end: ${report.error} (re-run the same command to resume)
+`);
+    setExitCode(exitCode);
+  });
+}
+
+// src/cli/mock-command.ts
+import { readFile as readFile2 } from "node:fs/promises";
 
 // src/zephyr/snapshot.ts
 var snapshotSchema = external_exports.object({
@@ -48334,18 +49674,6 @@ var snapshotSchema = external_exports.object({
   /** Not in the API: status objects do not say their type, which only the `statusType` filter reveals. */
   statusTypes: external_exports.record(external_exports.string(), statusTypeSchema).optional()
 });
-
-// src/cli/options.ts
-function numberOption(flag, bounds = {}) {
-  return (raw2) => {
-    const value = Number(raw2);
-    const kind = bounds.integer ? "a whole number" : "a number";
-    const range = bounds.min !== void 0 && bounds.max !== void 0 ? ` from ${bounds.min} to ${bounds.max}` : bounds.min !== void 0 ? ` of at least ${bounds.min}` : "";
-    const ok = raw2.trim() !== "" && Number.isFinite(value) && (!bounds.integer || Number.isInteger(value)) && (bounds.min === void 0 || value >= bounds.min) && (bounds.max === void 0 || value <= bounds.max);
-    if (!ok) throw new InvalidArgumentError(`${flag} takes ${kind}${range}; got '${raw2}'.`);
-    return value;
-  };
-}
 
 // src/cli/mock-command.ts
 function registerMockCommand(program2) {
@@ -48387,9 +49715,9 @@ function registerMockCommand(program2) {
         throw new BadInputError(`Port already in use: ${error62.message.replace(/^.*EADDRINUSE:?\s*/, "")}.`);
       throw error62;
     });
-    const stopped = new Promise((resolve2) => {
-      process.once("SIGINT", resolve2);
-      process.once("SIGTERM", resolve2);
+    const stopped = new Promise((resolve3) => {
+      process.once("SIGINT", resolve3);
+      process.once("SIGTERM", resolve3);
     });
     process.stdout.write(`${JSON.stringify(mocks.describe())}
 `);
@@ -48485,15 +49813,39 @@ async function stateFromConfig(path) {
   }
 }
 
+// src/cli/verify-command.ts
+import { join as join3 } from "node:path";
+function registerVerifyCommand(program2, setExitCode) {
+  program2.command("verify").description("Compare the Zephyr Scale source with the qTest target, both read live; exit 1 when a threshold is exceeded").option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").option(
+    "--fail-on <spec>",
+    `thresholds, comma-separated metric>N (metrics: ${METRICS.join(", ")}; unnamed ones stay >0). Default: ${DEFAULT_FAIL_ON}`
+  ).action(async (flags) => {
+    const config2 = await loadConfig({ ...flags.config && { path: flags.config } });
+    const log = createLogger({ component: "verify" });
+    const { report, exitCode } = await verify({
+      config: config2,
+      failOn: flags.failOn,
+      reportPath: flags.report ?? join3(config2.report.dir, "verification-report.json"),
+      log
+    });
+    process.stdout.write(`${verificationReportMarkdown(report)}
+`);
+    setExitCode(exitCode);
+  });
+}
+
 // src/cli/main.ts
 async function main(argv) {
   const program2 = new Command("ztoq").description("Migrate test assets from Zephyr Scale Cloud to Tricentis qTest, and prove it.").version(true ? "0.1.0" : "dev").exitOverride().showHelpAfterError(false);
   let exitCode = ExitCode.ok;
   registerMockCommand(program2);
-  registerMigrateCommand(program2, (code) => {
+  const setExitCode = (code) => {
     exitCode = code;
-  });
+  };
+  registerMigrateCommand(program2, setExitCode);
   registerStatusCommand(program2);
+  registerVerifyCommand(program2, setExitCode);
+  registerDemoCommand(program2, setExitCode);
   try {
     await program2.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -5,7 +5,7 @@ import { build } from "esbuild";
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 // The CLI, and one bundle per action (action.yml → migrate, verify/action.yml → verify).
-const entryPoints = { cli: "src/cli/index.ts", migrate: "src/actions/migrate-main.ts" };
+const entryPoints = { cli: "src/cli/index.ts", migrate: "src/actions/migrate-main.ts", verify: "src/actions/verify-main.ts" };
 
 await build({
   entryPoints,

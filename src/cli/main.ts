@@ -1,8 +1,10 @@
 import { Command, CommanderError } from "commander";
+import { registerDemoCommand } from "./demo-command.js";
 import { ExitCode, ZtoqError } from "./errors.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { registerMockCommand } from "./mock-command.js";
 import { registerStatusCommand } from "./status-command.js";
+import { registerVerifyCommand } from "./verify-command.js";
 
 declare const ZTOQ_VERSION: string;
 
@@ -15,10 +17,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError(false);
   let exitCode: number = ExitCode.ok;
   registerMockCommand(program);
-  registerMigrateCommand(program, (code) => {
+  const setExitCode = (code: number) => {
     exitCode = code;
-  });
+  };
+  registerMigrateCommand(program, setExitCode);
   registerStatusCommand(program);
+  registerVerifyCommand(program, setExitCode);
+  registerDemoCommand(program, setExitCode);
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

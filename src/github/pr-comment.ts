@@ -24,6 +24,8 @@ export interface StickyCommentInput {
   context?: CommentContext;
   /** REST API base. Default: `GITHUB_API_URL` read now, else https://api.github.com. */
   apiUrl?: string;
+  /** Update the comment if there is one, but create none (a passing verdict on a quiet PR). */
+  onlyUpdate?: boolean;
 }
 
 export interface StickyCommentResult {
@@ -93,6 +95,7 @@ export async function upsertStickyComment(input: StickyCommentInput): Promise<St
       core.info(`Updated pull request comment ${updated.data.html_url}`);
       return { action: "updated", id: updated.data.id };
     }
+    if (input.onlyUpdate) return skipped("nothing to update, and nothing worth a new comment");
     const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
     core.info(`Created pull request comment ${created.data.html_url}`);
     return { action: "created", id: created.data.id };

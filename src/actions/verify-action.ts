@@ -1,0 +1,71 @@
+import { join } from "node:path";
+import * as core from "@actions/core";
+import { context } from "@actions/github";
+import { loadConfig } from "../config/load.js";
+import { annotate } from "../github/annotations.js";
+import { artifactUrl, isPullRequest } from "../github/context.js";
+import { upsertStickyComment } from "../github/pr-comment.js";
+import { writeJobSummary } from "../github/summary.js";
+import { createLogger } from "../log/logger.js";
+import { verificationReportMarkdown } from "../report/verification-report.js";
+import { verify } from "../verify/run.js";
+import { uploadFiles } from "./artifacts.js";
+import { choiceInput, connectionInputs, retentionDaysInput } from "./inputs.js";
+import { runAction } from "./run-action.js";
+
+/**
+ * The verify action (`verify/action.yml`): reads both live systems, sets `result` for downstream
+ * `needs:` gates, uploads the report, writes the summary, and keeps one sticky comment on a PR.
+ * A failed verdict fails the step, so dependent jobs do not run.
+ */
+export function verifyAction(): Promise<void> {
+  return runAction(async () => {
+    const { configPath, overrides } = connectionInputs();
+    const failOn = core.getInput("fail-on").trim() || undefined;
+    const comment = choiceInput("comment", ["auto", "always", "never"] as const, "auto");
+    const retentionDays = retentionDaysInput();
+    const reportName = core.getInput("report-name").trim() || "ztoq-verification";
+    const config = await loadConfig({ path: configPath, overrides });
+    const reportPath = join(config.report.dir, "verification-report.json");
+    const { report, exitCode } = await verify({ config, failOn, reportPath, log: createLogger({ component: "verify" }) });
+
+    const { totals } = report;
+    core.setOutput("result", report.status);
+    core.setOutput("mismatches", totals.changed + totals.misplaced);
+    core.setOutput("missing", totals.missing);
+    core.setOutput("extra", totals.extra);
+    core.setOutput("report-path", reportPath);
+
+    const artifact = await uploadFiles(reportName, [reportPath, reportPath.replace(/\.json$/, ".md")], retentionDays);
+    if (artifact) core.setOutput("artifact-id", artifact.id);
+    const url = artifact ? artifactUrl(artifact.id) : undefined;
+    const markdown = `${verificationReportMarkdown(report)}${url ? `\n[Full report (artifact ${reportName})](${url})\n` : ""}`;
+    await writeJobSummary(markdown);
+
+    const samples = report.checks.flatMap((check) =>
+      check.entities.flatMap((entity) =>
+        entity.samples.map((sample) => ({
+          level: "error" as const,
+          title: `ZTOQ verify: ${entity.type} ${sample.key} ${sample.problem}`,
+          message:
+            sample.differences.map((d) => `${d.path}: ${JSON.stringify(d.source)} ≠ ${JSON.stringify(d.target)}`).join("\n") ||
+            sample.problem,
+        })),
+      ),
+    );
+    if (report.status === "failed") annotate(samples);
+
+    if (comment !== "never" && isPullRequest()) {
+      // auto: speak up when something is wrong, and keep an existing comment current once it is fixed.
+      await upsertStickyComment({
+        token: core.getInput("github-token"),
+        marker: `verify-${reportName}`,
+        body: markdown,
+        context,
+        ...(comment === "auto" && report.status === "passed" && { onlyUpdate: true }),
+      });
+    }
+    const failure = `Verification failed: ${totals.missing} missing, ${totals.extra} extra, ${totals.changed} changed, ${totals.duplicated} duplicated, ${totals.misplaced} misplaced (fail on ${report.failOn}).`;
+    return { exitCode, failure };
+  });
+}

@@ -1,0 +1,3 @@
+import { verifyAction } from "./verify-action.js";
+
+await verifyAction();

@@ -1,0 +1,83 @@
+import { rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { loadConfig } from "../config/load.js";
+import { createLogger } from "../log/logger.js";
+import { migrate } from "../migrate/run.js";
+import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
+import { startMocks } from "../mock/start.js";
+import { migrationReportMarkdown } from "../report/migration-report.js";
+import { verificationReportMarkdown } from "../report/verification-report.js";
+import { verify } from "../verify/run.js";
+import { ExitCode } from "./errors.js";
+import { numberOption } from "./options.js";
+
+interface DemoFlags {
+  generate: number;
+  seed: number;
+  dir: string;
+}
+
+/**
+ * The main job on the embedded default, with nothing to set up: the mocks with a generated project,
+ * a migration with SQLite state, a verification of both live APIs, the reports left on disk.
+ */
+export function registerDemoCommand(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command("demo")
+    .description("Start the mocks with a generated project, migrate it with SQLite state, verify it, print the summary")
+    .option(
+      "--generate <n>",
+      "about how many test cases the generated project has",
+      numberOption("--generate", { min: 1, integer: true }),
+      200,
+    )
+    .option("--seed <s>", "seed of the generated project", numberOption("--seed", { integer: true }), 1)
+    .option("--dir <dir>", "where the state file and the reports go", "ztoq-demo")
+    .action(async (flags: DemoFlags) => {
+      const dir = resolve(flags.dir);
+      const log = createLogger({ component: "demo" });
+      log.level = process.env.ZTOQ_LOG_LEVEL ?? "warn";
+      // A fresh store each time: the mocks start empty, so an earlier demo's state would point at nothing.
+      for (const file of ["state.db", "state.db-wal", "state.db-shm"]) await rm(join(dir, file), { force: true });
+      const mocks = await startMocks({ generate: flags.generate, seed: flags.seed });
+      try {
+        process.stderr.write(
+          `Mocks: Zephyr ${mocks.zephyr.url} (project ${mocks.zephyr.projectKey}), qTest ${mocks.qtest.url}\n`,
+        );
+        await provisionDemoTarget(mocks);
+        const config = await loadConfig({
+          cwd: dir,
+          env: {},
+          overrides: {
+            zephyr: { url: mocks.zephyr.url, token: mocks.zephyr.token, projectKey: mocks.zephyr.projectKey, rateLimit: 200 },
+            qtest: { url: mocks.qtest.url, token: mocks.qtest.token, projectId: mocks.qtest.projectId, rateLimit: 200 },
+            state: join(dir, "state.db"),
+            mapping: await demoMapping(mocks),
+            report: { dir },
+          },
+        });
+        const migration = await migrate({
+          config,
+          mode: "full",
+          dryRun: false,
+          prune: false,
+          reportPath: join(dir, "migration-report.json"),
+          log,
+        });
+        process.stdout.write(`${migrationReportMarkdown(migration.report)}\n`);
+        if (migration.exitCode !== ExitCode.ok) {
+          setExitCode(migration.exitCode);
+          return;
+        }
+        const verification = await verify({ config, reportPath: join(dir, "verification-report.json"), log });
+        process.stdout.write(`${verificationReportMarkdown(verification.report)}\n`);
+        process.stdout.write(
+          `Reports: ${join(dir, "migration-report.{json,md}")}, ${join(dir, "verification-report.{json,md}")}\n`,
+        );
+        setExitCode(verification.exitCode);
+      } finally {
+        await mocks.stop();
+      }
+    });
+}

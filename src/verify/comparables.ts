@@ -1,0 +1,258 @@
+/**
+ * The comparable forms of what verification compares: a test case, a suite, a log, each built twice —
+ * from the body the migration's own transforms plan for a source entity (expected), and from the
+ * object read back from qTest (target) — normalized by the same rules, so equal content compares equal.
+ */
+import type { User } from "../qtest/client.js";
+import type {
+  ExecutionStatus,
+  Field,
+  Property,
+  PropertyInput,
+  TestCase as QTestCase,
+  TestCaseInput,
+  TestLog,
+  TestLogInput,
+  TestSuite,
+  TestSuiteInput,
+} from "../qtest/schemas.js";
+import { numberText, plainText, richText, timestamp, valueList } from "./normalize.js";
+
+const USER_LIST = 5;
+const DATE = 4;
+const DATE_TIME = 9;
+const NUMBER = 7;
+
+interface FieldInfo {
+  label: string;
+  dataType: number;
+  multiple: boolean;
+  /** Allowed-value id → label, for choice fields. */
+  choices: Map<string, string>;
+  /** What qTest sets when a write leaves the field out (single-choice fields with a default). */
+  defaultValue: string | undefined;
+}
+
+/** The target's field settings of one object type, and how each field's values are normalized. */
+export class FieldCatalog {
+  readonly #fields = new Map<number, FieldInfo>();
+  readonly #users: Map<string, string>;
+
+  constructor(fields: readonly Field[], users: readonly User[]) {
+    this.#users = new Map(users.map((u) => [String(u.id), u.username]));
+    for (const f of fields) {
+      const choices = new Map((f.allowed_values ?? []).map((v) => [String(v.value), v.label]));
+      const fallback = f.multiple ? undefined : f.allowed_values?.find((v) => v.is_default && v.is_active !== false);
+      this.#fields.set(f.id, {
+        label: f.label,
+        dataType: f.data_type,
+        multiple: f.multiple || f.data_type === 8 || f.data_type === 17,
+        choices,
+        defaultValue: fallback ? String(fallback.value) : undefined,
+      });
+    }
+  }
+
+  label(fieldId: number): string {
+    return this.#fields.get(fieldId)?.label ?? `field ${fieldId}`;
+  }
+
+  /** A stored value in comparable form: labels for choices and users, numbers, instants, rich text. */
+  value(fieldId: number, raw: string | null | undefined): string | string[] {
+    const field = this.#fields.get(fieldId);
+    const text = raw ?? "";
+    if (!field) return richText(text);
+    if (field.choices.size > 0 || field.multiple) {
+      const labels = valueList(field.multiple ? text : `[${text}]`).map((v) => field.choices.get(v) ?? `#${v}`);
+      return field.multiple ? labels.sort() : (labels[0] ?? "");
+    }
+    switch (field.dataType) {
+      case USER_LIST:
+        return text.trim() === "" ? "" : (this.#users.get(text.trim()) ?? `#${text.trim()}`);
+      case DATE:
+      case DATE_TIME:
+        return timestamp(text);
+      case NUMBER:
+        return numberText(text);
+      default:
+        return richText(text);
+    }
+  }
+
+  /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
+  expected(input: readonly PropertyInput[], fieldIds: readonly number[], options: { defaults: boolean }): Properties {
+    const given = new Map(input.map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id) => given.get(id) ?? (options.defaults ? this.#fields.get(id)?.defaultValue : undefined));
+  }
+
+  /** The properties of `fieldIds` as read from the target, by label. */
+  actual(properties: readonly Property[] | null | undefined, fieldIds: readonly number[]): Properties {
+    const read = new Map((properties ?? []).map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id) => read.get(id));
+  }
+
+  #byLabel(fieldIds: readonly number[], valueOf: (id: number) => string | undefined): Properties {
+    const out: Properties = {};
+    for (const id of fieldIds) {
+      const label = this.label(id);
+      out[label in out ? `${label} (${id})` : label] = this.value(id, valueOf(id));
+    }
+    return out;
+  }
+}
+
+export type Properties = Record<string, string | string[]>;
+
+// ---- test cases --------------------------------------------------------------------------------
+
+export interface StepComparable {
+  description: string;
+  expected: string;
+  /** The called test case's marker (`#id` when the target calls an object without one), or null. */
+  calledTestCase: string | null;
+  parameters: string[];
+}
+
+export interface TestCaseComparable {
+  name: string;
+  description: string;
+  precondition: string;
+  properties: Properties;
+  testSteps: StepComparable[];
+}
+
+/** The expected form of a planned test case; `calledKey` names the case a planned call step calls. */
+export function expectedTestCase(
+  input: TestCaseInput,
+  catalog: FieldCatalog,
+  fieldIds: readonly number[],
+  calledKey: (id: number) => string | undefined,
+): TestCaseComparable {
+  return {
+    name: plainText(input.name),
+    description: richText(input.description),
+    precondition: richText(input.precondition),
+    properties: catalog.expected(input.properties, fieldIds, { defaults: true }),
+    testSteps: (input.test_steps ?? []).map((s) => ({
+      description: richText(s.description),
+      expected: richText(s.expected),
+      calledTestCase: s.called_test_case_id == null ? null : (calledKey(s.called_test_case_id) ?? `#${s.called_test_case_id}`),
+      parameters: [...(s.parameter_values ?? [])],
+    })),
+  };
+}
+
+/** The target form of a test case read from qTest; `callRef` names the case a step calls, by its qTest id. */
+export function targetTestCase(
+  testCase: QTestCase,
+  catalog: FieldCatalog,
+  fieldIds: readonly number[],
+  callRef: (id: number) => string,
+): TestCaseComparable {
+  return {
+    name: plainText(testCase.name),
+    description: richText(testCase.description),
+    precondition: richText(testCase.precondition),
+    properties: catalog.actual(testCase.properties, fieldIds),
+    testSteps: [...(testCase.test_steps ?? [])]
+      .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+      .map((s) => ({
+        description: richText(s.description),
+        expected: richText(s.expected),
+        calledTestCase: s.called_test_case_id == null ? null : callRef(s.called_test_case_id),
+        parameters: [...(s.parameter_values ?? [])],
+      })),
+  };
+}
+
+// ---- test suites -------------------------------------------------------------------------------
+
+export interface SuiteComparable {
+  name: string;
+  properties: Properties;
+}
+
+export function expectedSuite(input: TestSuiteInput, catalog: FieldCatalog, fieldIds: readonly number[]): SuiteComparable {
+  return { name: plainText(input.name), properties: catalog.expected(input.properties, fieldIds, { defaults: true }) };
+}
+
+export function targetSuite(suite: TestSuite, catalog: FieldCatalog, fieldIds: readonly number[]): SuiteComparable {
+  return { name: plainText(suite.name), properties: catalog.actual(suite.properties, fieldIds) };
+}
+
+// ---- test logs ---------------------------------------------------------------------------------
+
+export interface StepLogComparable {
+  /** `testSteps[i]` of the run's test case, or `#id` for a step id not in it. */
+  step: string;
+  status: string;
+  actualResult: string;
+}
+
+export interface LogComparable {
+  status: string;
+  executionStart: string;
+  executionEnd: string;
+  note: string;
+  properties: Properties;
+  testStepLogs: StepLogComparable[];
+}
+
+export type StatusNames = ReadonlyMap<number, string>;
+
+export function statusNames(statuses: readonly ExecutionStatus[]): StatusNames {
+  return new Map(statuses.map((s) => [s.id, s.name]));
+}
+
+const statusOf = (names: StatusNames, id: number) => names.get(id) ?? `#${id}`;
+
+/**
+ * The expected form of a planned log. The plan was made with step positions in place of step ids
+ * (`planTestLog(…, { stepIds: inlineStepPositions })`), so its `test_step_id`s are positions.
+ */
+export function expectedLog(
+  input: TestLogInput,
+  catalog: FieldCatalog,
+  fieldIds: readonly number[],
+  statuses: StatusNames,
+): LogComparable {
+  return {
+    status: statusOf(statuses, input.status.id),
+    executionStart: timestamp(input.exe_start_date),
+    executionEnd: timestamp(input.exe_end_date),
+    note: richText(input.note),
+    properties: catalog.expected(input.properties ?? [], fieldIds, { defaults: false }),
+    testStepLogs: (input.test_step_logs ?? []).map((s) => ({
+      step: s.test_step_id == null ? "" : `testSteps[${s.test_step_id}]`,
+      status: statusOf(statuses, s.status.id),
+      actualResult: richText(s.actual_result),
+    })),
+  };
+}
+
+/** The target form of a log; `stepIds` are the step ids of its run's test case, in order. */
+export function targetLog(
+  log: TestLog,
+  catalog: FieldCatalog,
+  fieldIds: readonly number[],
+  statuses: StatusNames,
+  stepIds: readonly number[] | undefined,
+): LogComparable {
+  return {
+    status: statusOf(statuses, log.status.id),
+    executionStart: timestamp(log.exe_start_date),
+    executionEnd: timestamp(log.exe_end_date),
+    note: richText(log.note),
+    properties: catalog.actual(log.properties, fieldIds),
+    testStepLogs: [...(log.test_step_logs ?? [])]
+      .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+      .map((s) => {
+        const position = s.test_step_id == null ? -1 : (stepIds?.indexOf(s.test_step_id) ?? -1);
+        return {
+          step: s.test_step_id == null ? "" : position >= 0 ? `testSteps[${position}]` : `#${s.test_step_id}`,
+          status: s.status ? statusOf(statuses, s.status.id) : "",
+          actualResult: richText(s.actual_result),
+        };
+      }),
+  };
+}

@@ -1,0 +1,43 @@
+import { BadInputError } from "../cli/errors.js";
+
+/** The problems a verification counts, each a metric a threshold can bound. */
+export const METRICS = ["missing", "extra", "changed", "duplicated", "misplaced"] as const;
+export type Metric = (typeof METRICS)[number];
+
+/** The default: any problem at all fails the verification. */
+export const DEFAULT_FAIL_ON = "missing>0,extra>0,changed>0,duplicated>0,misplaced>0";
+
+/** A metric fails when its total exceeds `max`. */
+export type Thresholds = Record<Metric, number>;
+
+/**
+ * Parses `metric>N[,metric>N…]` (N a whole number ≥ 0). Metrics not named keep the default bound
+ * (`>0`), so relaxing one metric never silently stops the others from failing the verification.
+ */
+export function parseFailOn(spec: string | undefined): Thresholds {
+  const thresholds = Object.fromEntries(METRICS.map((m) => [m, 0])) as Thresholds;
+  if (spec === undefined) return thresholds;
+  const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number ≥ 0), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
+  const parts = spec
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (parts.length === 0) throw new BadInputError(`--fail-on is empty; ${allowed}`);
+  const seen = new Set<string>();
+  for (const part of parts) {
+    const match = /^([A-Za-z]+)\s*>\s*(\d+)$/.exec(part);
+    const metric = match?.[1]?.toLowerCase();
+    if (!match || metric === undefined || !(METRICS as readonly string[]).includes(metric)) {
+      throw new BadInputError(`--fail-on: '${part}' is not a threshold; ${allowed}`);
+    }
+    if (seen.has(metric)) throw new BadInputError(`--fail-on: '${metric}' is bounded twice; ${allowed}`);
+    seen.add(metric);
+    thresholds[metric as Metric] = Number(match[2]);
+  }
+  return thresholds;
+}
+
+/** The canonical text of a set of thresholds, for the report. */
+export function formatFailOn(thresholds: Thresholds): string {
+  return METRICS.map((m) => `${m}>${thresholds[m]}`).join(",");
+}

@@ -1,0 +1,197 @@
+import { createHash, randomBytes } from "node:crypto";
+import { ExitCode, ZtoqError } from "../cli/errors.js";
+import { type ResolvedConfig, withoutSecrets } from "../config/load.js";
+import { ApiError, UnexpectedResponseError } from "../http/errors.js";
+import type { Logger } from "../log/logger.js";
+import { preflight } from "../migrate/preflight.js";
+import { Progress } from "../migrate/progress.js";
+import { QTestClient } from "../qtest/client.js";
+import {
+  ENTITY_LABELS,
+  type EntityCheck,
+  type ProblemTotals,
+  type VerificationReport,
+  verificationReportSchema,
+  writeVerificationReport,
+  type ZephyrQTestCheck,
+} from "../report/verification-report.js";
+import { ZephyrClient } from "../zephyr/client.js";
+import { type EntityTally, SAMPLE_CAP } from "./entity-tally.js";
+import { formatFailOn, METRICS, type Metric, parseFailOn, type Thresholds } from "./fail-on.js";
+import { NORMALIZATION_RULES } from "./normalize.js";
+import { type CheckResult, compareSource, readTarget, type VerifyContext } from "./zephyr-qtest.js";
+
+declare const ZTOQ_VERSION: string;
+
+export interface VerifyOptions {
+  config: ResolvedConfig;
+  /** Thresholds such as `missing>0,changed>5` (see `parseFailOn`); default: any problem fails. */
+  failOn?: string | undefined;
+  /** Where the JSON report goes; its Markdown twin is written beside it. */
+  reportPath: string;
+  log: Logger;
+  progress?: Progress;
+}
+
+export interface VerifyResult {
+  report: VerificationReport;
+  exitCode: ExitCode;
+}
+
+/**
+ * Compares the Zephyr source with the qTest target, both read live through their APIs (never from
+ * the state store), and writes the verification report. Exit code 1 when a threshold is exceeded;
+ * bad input throws a `BadInputError` (2), a target or source that stays unreachable a `ZtoqError` (3).
+ * Writes nothing to either side: the mapping is resolved by the migration's preflight in dry-run mode.
+ */
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const { config } = options;
+  const thresholds = parseFailOn(options.failOn);
+  const runId = `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const log = options.log.child({ runId, command: "verify" });
+  const startedAt = new Date();
+  const progress = options.progress ?? new Progress();
+  const zephyr = new ZephyrClient({
+    baseUrl: config.zephyr.url,
+    token: config.zephyr.token,
+    projectKey: config.zephyr.projectKey,
+    rateLimit: config.zephyr.rateLimit,
+    timeoutMs: config.zephyr.timeoutSeconds * 1000,
+    retries: config.migration.retries,
+    concurrency: config.migration.concurrency,
+    logger: log,
+  });
+  const qtest = new QTestClient({
+    baseUrl: config.qtest.url,
+    auth: config.qtest.auth,
+    projectId: config.qtest.projectId,
+    rateLimit: config.qtest.rateLimit,
+    timeoutMs: config.qtest.timeoutSeconds * 1000,
+    retries: config.migration.retries,
+    concurrency: config.migration.concurrency,
+    logger: log,
+  });
+
+  let result: CheckResult;
+  try {
+    log.info({ failOn: formatFailOn(thresholds) }, "verification started");
+    progress.phase("Preflight: resolving the mapping against qTest (read only)");
+    const { resolution, source } = await preflight(config, zephyr, qtest, { dryRun: true, log });
+    const context: VerifyContext = { config, zephyr, qtest, resolution, log, progress, sourceCounts: source };
+    progress.phase("Reading the qTest target");
+    const target = await readTarget(context);
+    progress.phase("Comparing the Zephyr source with the target");
+    result = await compareSource(context, target);
+  } catch (error) {
+    progress.close();
+    if (error instanceof ZtoqError) throw error;
+    if (error instanceof ApiError || error instanceof UnexpectedResponseError) {
+      throw new ZtoqError(`Verification could not finish: ${error.message} (safe to re-run)`, ExitCode.incomplete);
+    }
+    throw error;
+  }
+  progress.close();
+
+  const report = buildReport({
+    config,
+    runId,
+    startedAt,
+    thresholds,
+    tallies: result.tallies,
+    read: result.read,
+    requests: { zephyr: zephyr.stats(), qtest: qtest.stats() },
+  });
+  await writeVerificationReport(options.reportPath, report);
+  log.info({ status: report.status, totals: report.totals, report: options.reportPath }, "verification finished");
+  return { report, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };
+}
+
+function buildReport(input: {
+  config: ResolvedConfig;
+  runId: string;
+  startedAt: Date;
+  thresholds: Thresholds;
+  tallies: readonly EntityTally[];
+  read: { source: number; target: number; reread: number };
+  requests: VerificationReport["cost"]["requests"];
+}): VerificationReport {
+  const { config, thresholds, tallies } = input;
+  const totals: ProblemTotals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
+  for (const t of tallies.filter((x) => x.gated)) {
+    totals.matched += t.matched;
+    for (const m of METRICS) totals[m] += t.count(m);
+  }
+  const failed = new Set<Metric>(METRICS.filter((m) => totals[m] > thresholds[m]));
+  const verdict = failed.size > 0 ? "failed" : "passed";
+  const failOn = formatFailOn(thresholds);
+  const entities: EntityCheck[] = tallies.map((t) => ({
+    type: t.type,
+    label: ENTITY_LABELS[t.type],
+    gated: t.gated,
+    source: { count: t.sourceCount, excluded: t.excluded },
+    target: { count: t.targetCount },
+    matched: t.matched,
+    missingInTarget: t.missing,
+    extraInTarget: t.extra,
+    duplicated: t.duplicated,
+    changed: t.changed,
+    misplaced: t.misplaced,
+    fieldMismatches: Object.fromEntries([...t.fieldMismatches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    samples: t.samples,
+    truncated: t.truncated,
+    threshold: failOn,
+    verdict: [...failed].some((m) => t.count(m) > 0) ? "failed" : "passed",
+  }));
+  const check: ZephyrQTestCheck = {
+    kind: "zephyr-qtest",
+    verdict,
+    source: { url: config.zephyr.url, projectKey: config.zephyr.projectKey },
+    target: {
+      url: config.qtest.url,
+      projectId: config.qtest.projectId,
+      rootModule: config.mapping.rootModule ?? config.zephyr.projectKey,
+      cycleRoot: config.mapping.cycleRoot?.name ?? config.zephyr.projectKey,
+      markerField: config.mapping.markerField,
+    },
+    normalization: {
+      ...NORMALIZATION_RULES,
+      samples: `At most ${SAMPLE_CAP} samples per entity type; all problems are counted.`,
+    },
+    thresholds: METRICS.map((metric) => ({
+      metric,
+      max: thresholds[metric],
+      actual: totals[metric],
+      verdict: failed.has(metric) ? "failed" : "passed",
+    })),
+    totals,
+    entities,
+  };
+  const finishedAt = new Date();
+  const durationMs = finishedAt.getTime() - input.startedAt.getTime();
+  return verificationReportSchema.parse({
+    schemaVersion: 1,
+    kind: "ztoq-verification",
+    status: verdict,
+    run: {
+      id: input.runId,
+      tool: { name: "ztoq", version: typeof ZTOQ_VERSION === "string" ? ZTOQ_VERSION : "dev" },
+      startedAt: input.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs,
+      // The migration report's hash, computed the same way: equal hashes mean the same settings.
+      configHash: createHash("sha256")
+        .update(JSON.stringify(withoutSecrets(config)))
+        .digest("hex")
+        .slice(0, 16),
+    },
+    failOn,
+    totals,
+    checks: [check],
+    cost: {
+      requests: input.requests,
+      entitiesRead: input.read,
+      durationMs,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
+  } satisfies VerificationReport);
+}

@@ -1,0 +1,110 @@
+import type { Folder } from "../zephyr/schemas.js";
+
+/** What is kept of one target object between reading it and pairing it: its id, marker and a digest. */
+export interface TargetRecord {
+  id: number;
+  /** The marker field's value; null when the object carries none. */
+  marker: string | null;
+}
+
+/**
+ * The compact records of one target object type, indexed by id and by marker. Pairing `take`s the
+ * objects of a marker; whatever is never taken is extra.
+ */
+export class TargetSet<R extends TargetRecord> {
+  readonly #byId = new Map<number, R>();
+  readonly #byMarker = new Map<string, number[]>();
+  readonly #taken = new Set<number>();
+
+  add(record: R): void {
+    if (this.#byId.has(record.id)) return;
+    this.#byId.set(record.id, record);
+    if (record.marker === null) return;
+    const ids = this.#byMarker.get(record.marker);
+    if (ids) ids.push(record.id);
+    else this.#byMarker.set(record.marker, [record.id]);
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get(id: number): R | undefined {
+    return this.#byId.get(id);
+  }
+
+  markerOf(id: number): string | undefined {
+    return this.#byId.get(id)?.marker ?? undefined;
+  }
+
+  /** The id of the one object carrying `marker`; undefined when none or several do. */
+  uniqueId(marker: string): number | undefined {
+    const ids = this.#byMarker.get(marker);
+    return ids?.length === 1 ? ids[0] : undefined;
+  }
+
+  /** The objects carrying `marker`, oldest (lowest id) first, marked as paired. */
+  take(marker: string): R[] {
+    const ids = [...(this.#byMarker.get(marker) ?? [])].sort((a, b) => a - b);
+    for (const id of ids) this.#taken.add(id);
+    return ids.flatMap((id) => {
+      const record = this.#byId.get(id);
+      return record ? [record] : [];
+    });
+  }
+
+  /** Objects never taken: without a marker, or with one the source does not have. */
+  *leftovers(): Generator<R> {
+    for (const [id, record] of this.#byId) if (!this.#taken.has(id)) yield record;
+  }
+
+  values(): IterableIterator<R> {
+    return this.#byId.values();
+  }
+}
+
+/** A path of names as a map key (names may hold any character, so not a joined string). */
+export function pathKey(path: readonly string[]): string {
+  return JSON.stringify(path);
+}
+
+export function showPath(key: string): string {
+  return (JSON.parse(key) as string[]).join(" / ");
+}
+
+/**
+ * The path of names of every folder, as the migration mirrors it: a folder whose parent is not in
+ * the list (or that sits in a loop) hangs directly under the root.
+ */
+export function folderPaths(folders: readonly Folder[]): Map<number, string[]> {
+  const byId = new Map(folders.map((f) => [f.id, f]));
+  const paths = new Map<number, string[]>();
+  const pathOf = (folder: Folder, seen: Set<number>): string[] => {
+    const known = paths.get(folder.id);
+    if (known) return known;
+    const parent = folder.parentId == null ? undefined : byId.get(folder.parentId);
+    const path = parent && !seen.has(parent.id) ? [...pathOf(parent, seen.add(folder.id)), folder.name] : [folder.name];
+    paths.set(folder.id, path);
+    return path;
+  };
+  for (const folder of folders) pathOf(folder, new Set());
+  return paths;
+}
+
+/** A tree of named nodes, walked into `id → path` for the subtrees under `roots`. */
+export function treePaths<N extends { id: number; name: string }>(
+  roots: readonly N[],
+  children: (node: N) => readonly N[] | null | undefined,
+): Map<number, string[]> {
+  const paths = new Map<number, string[]>();
+  const walk = (nodes: readonly N[], parent: string[]) => {
+    for (const node of nodes) {
+      if (paths.has(node.id)) continue;
+      const path = [...parent, node.name];
+      paths.set(node.id, path);
+      walk(children(node) ?? [], path);
+    }
+  };
+  walk(roots, []);
+  return paths;
+}

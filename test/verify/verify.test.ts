@@ -1,0 +1,517 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Command } from "commander";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { BadInputError, ZtoqError } from "../../src/cli/errors.js";
+import { registerVerifyCommand } from "../../src/cli/verify-command.js";
+import { createLogger } from "../../src/log/logger.js";
+import { Progress } from "../../src/migrate/progress.js";
+import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
+import {
+  type EntityCheck,
+  type VerificationReport,
+  type VerifiedEntityType,
+  verificationReportSchema,
+} from "../../src/report/verification-report.js";
+import { verify } from "../../src/verify/run.js";
+import { closedPort, writeYamlConfig } from "../support/cli.js";
+import { type HttpClient, httpClient } from "../support/http.js";
+import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
+
+/**
+ * `verify` against the in-process mocks after a real migration (`fixture.run()`), everything over
+ * HTTP. Each sabotage gets a fresh fixture, changed through the qTest API as a person would.
+ */
+
+const log = createLogger({ test: true });
+log.level = "silent";
+
+function runVerify(f: MigrationFixture, failOn?: string, config = f.config) {
+  return verify({
+    config,
+    failOn,
+    reportPath: join(f.dir, "verification-report.json"),
+    log,
+    progress: new Progress({ quiet: true }),
+  });
+}
+
+async function migrated(): Promise<{ f: MigrationFixture; qtest: HttpClient }> {
+  const f = await migrationFixture({ generate: 60, seed: 5 });
+  const { exitCode } = await f.run();
+  expect(exitCode).toBe(0);
+  return { f, qtest: httpClient(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}`, f.mocks.qtest.token) };
+}
+
+function entity(report: VerificationReport, type: VerifiedEntityType): EntityCheck {
+  const found = report.checks[0]?.entities.find((e) => e.type === type);
+  if (!found) throw new Error(`no ${type} in the report`);
+  return found;
+}
+
+/** The counts of the dataset the Zephyr mock serves, computed here from its store, not by the engine. */
+function sourceCounts(store: ZephyrStore): Record<VerifiedEntityType, number> {
+  const cases = store.testCases();
+  let steps = 0;
+  for (const c of cases) {
+    try {
+      steps += store.testSteps(c.key).length;
+    } catch {
+      steps += 1; // a plain or BDD script becomes one step
+    }
+  }
+  const cycleKeys = new Map(store.testCycles().map((c) => [c.id, c.key]));
+  const executions = store.testExecutions();
+  const runKeys = new Set(
+    executions.map((e) => `${e.testCycle ? cycleKeys.get(e.testCycle.id) : "ad-hoc"}/${store.executionTestCaseKey(e)}`),
+  );
+  const adHoc = executions.some((e) => !e.testCycle) ? 1 : 0;
+  return {
+    modules: store.folders("TEST_CASE").length + 1,
+    testCases: cases.length,
+    testSteps: steps,
+    testCycles: store.folders("TEST_CYCLE").length + 1,
+    testSuites: store.testCycles().length + adHoc,
+    testRuns: runKeys.size,
+    testLogs: executions.filter((e) => e.actualEndDate).length,
+  };
+}
+
+interface QCase {
+  id: number;
+  name: string;
+  parent_id: number;
+  description: string;
+  properties: { field_id: number; field_name: string; field_value: string }[];
+  test_steps: { id: number; description: string; expected: string; order: number; called_test_case_id?: number }[];
+}
+
+const markerOf = (c: { properties: { field_name: string; field_value: string }[] }) =>
+  c.properties.find((p) => p.field_name === "Zephyr Key")?.field_value ?? "";
+
+/** A migrated test case (with steps) that `pick` accepts, found and read through the qTest API. */
+async function findCase(qtest: HttpClient, pick: (c: QCase) => boolean): Promise<QCase> {
+  const found = await qtest.post("/search?pageSize=999", {
+    object_type: "test-cases",
+    fields: ["*"],
+    query: "'Zephyr Key' is 'not empty'",
+  });
+  expect(found.status).toBe(200);
+  for (const hit of (found.body as { items: { id: number }[] }).items) {
+    const read = await qtest.get(`/test-cases/${hit.id}?expand=teststep`);
+    expect(read.status).toBe(200);
+    if (pick(read.body as QCase)) return read.body as QCase;
+  }
+  throw new Error("no test case fits");
+}
+
+describe("a complete migration", () => {
+  let f: MigrationFixture;
+  let report: VerificationReport;
+  let exitCode: number;
+
+  beforeAll(async () => {
+    ({ f } = await migrated());
+    ({ report, exitCode } = await runVerify(f));
+  }, 60_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("verifies passed with exit code 0 and no problem of any kind", () => {
+    expect(exitCode).toBe(0);
+    expect(report.status).toBe("passed");
+    expect(report.checks[0]?.verdict).toBe("passed");
+    expect(report.totals).toMatchObject({ missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 });
+    for (const e of report.checks[0]?.entities ?? []) {
+      expect({ type: e.type, samples: e.samples, verdict: e.verdict }).toEqual({ type: e.type, samples: [], verdict: "passed" });
+    }
+  });
+
+  it("counts exactly what the mocks hold, on both sides", () => {
+    const expected = sourceCounts(f.mocks.zephyr.store);
+    const target = f.mocks.qtest.store.counts();
+    const targetOf: Record<VerifiedEntityType, number> = {
+      modules: target.modules,
+      testCases: target.testCases,
+      testSteps: expected.testSteps,
+      testCycles: target.testCycles,
+      testSuites: target.testSuites,
+      testRuns: target.testRuns,
+      testLogs: target.testLogs,
+    };
+    const steps = (f.mocks.qtest.store.testCases(undefined, { expandSteps: true }) as unknown as QCase[]).reduce(
+      (sum, c) => sum + c.test_steps.length,
+      0,
+    );
+    expect(steps).toBe(expected.testSteps);
+    const counts = Object.fromEntries(
+      (report.checks[0]?.entities ?? []).map((e) => [
+        e.type,
+        { source: e.source.count, target: e.target.count, matched: e.matched },
+      ]),
+    );
+    expect(counts).toEqual(
+      Object.fromEntries(
+        Object.entries(expected).map(([type, n]) => [
+          type,
+          { source: n, target: targetOf[type as VerifiedEntityType], matched: n },
+        ]),
+      ),
+    );
+    expect(report.totals.matched).toBe(
+      Object.entries(expected)
+        .filter(([type]) => type !== "testSteps")
+        .reduce((sum, [, n]) => sum + n, 0),
+    );
+  });
+
+  it("reports its cost from what it did, and re-reads nothing when everything is equal", () => {
+    expect(report.cost.requests.qtest.requests).toBeGreaterThan(0);
+    expect(report.cost.requests.zephyr.requests).toBeGreaterThan(0);
+    expect(report.cost.entitiesRead.reread).toBe(0);
+    const counts = sourceCounts(f.mocks.zephyr.store);
+    expect(report.cost.entitiesRead.target).toBe(
+      counts.modules + counts.testCases + counts.testCycles + counts.testSuites + counts.testRuns + counts.testLogs,
+    );
+    expect(report.cost.peakRssBytes).toBeGreaterThan(0);
+    expect(report.run.configHash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("writes the JSON report and its Markdown twin, verdict first", async () => {
+    const json = JSON.parse(await readFile(join(f.dir, "verification-report.json"), "utf8"));
+    expect(verificationReportSchema.parse(json)).toEqual(report);
+    const markdown = await readFile(join(f.dir, "verification-report.md"), "utf8");
+    expect(markdown.split("\n")[0]).toBe("## ✅ ZTOQ verification: passed");
+    expect(markdown).toContain("| Test cases | 60 | 60 | 60 | 0 | 0 | 0 | 0 | 0 | ✅ |");
+  });
+
+  it("runs as `ztoq verify`: Markdown on stdout, reports where --report says, exit code set", async () => {
+    const config = await writeYamlConfig(f.dir, {
+      zephyr: { rateLimit: 500 },
+      qtest: { rateLimit: 500 },
+      migration: { concurrency: 4 },
+      mapping: f.config.mapping,
+      report: { dir: f.dir },
+    });
+    for (const [name, value] of Object.entries({ ...f.env, ZTOQ_LOG_LEVEL: "silent" })) vi.stubEnv(name, value);
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const progress = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    let code = -1;
+    try {
+      const program = new Command("ztoq").exitOverride();
+      registerVerifyCommand(program, (c) => {
+        code = c;
+      });
+      await program.parseAsync(
+        ["verify", "--config", config, "--report", join(f.dir, "cli", "v.json"), "--fail-on", "changed>3"],
+        {
+          from: "user",
+        },
+      );
+    } finally {
+      write.mockRestore();
+      progress.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(code).toBe(0);
+    expect(out.join("")).toMatch(/^## ✅ ZTOQ verification: passed/);
+    const written = verificationReportSchema.parse(JSON.parse(await readFile(join(f.dir, "cli", "v.json"), "utf8")));
+    expect(written.failOn).toBe("missing>0,extra>0,changed>3,duplicated>0,misplaced>0");
+    expect(await readFile(join(f.dir, "cli", "v.md"), "utf8")).toContain("ZTOQ verification: passed");
+  });
+});
+
+describe("sabotaged targets fail verification", () => {
+  let f: MigrationFixture;
+  let qtest: HttpClient;
+
+  afterEach(async () => {
+    await f?.close();
+  });
+
+  it("a test case deleted in qTest is missing, by key", async () => {
+    ({ f, qtest } = await migrated());
+    const victim = await findCase(qtest, (c) => c.test_steps.length > 0);
+    const key = markerOf(victim);
+    expect((await qtest.request("DELETE", `/test-cases/${victim.id}`)).status).toBe(200);
+
+    const { report, exitCode } = await runVerify(f);
+    expect(exitCode).toBe(1);
+    expect(report.status).toBe("failed");
+    const cases = entity(report, "testCases");
+    expect(cases).toMatchObject({ missingInTarget: 1, verdict: "failed" });
+    expect(cases.samples).toContainEqual(expect.objectContaining({ key, problem: "missing" }));
+    expect(entity(report, "testSteps").missingInTarget).toBe(victim.test_steps.length);
+    expect(report.checks[0]?.thresholds.find((t) => t.metric === "missing")).toMatchObject({ verdict: "failed" });
+  }, 30_000);
+
+  it("one step's expected result changed in qTest is changed, naming the key and the field path", async () => {
+    ({ f, qtest } = await migrated());
+    const victim = await findCase(qtest, (c) => c.test_steps.length >= 4 && c.test_steps.every((s) => !s.called_test_case_id));
+    const key = markerOf(victim);
+    const steps = victim.test_steps.map((s, i) => ({
+      id: s.id,
+      description: s.description,
+      expected: i === 3 ? `${s.expected} — edited in qTest` : s.expected,
+      order: s.order,
+    }));
+    expect((await qtest.put(`/test-cases/${victim.id}`, { test_steps: steps })).status).toBe(200);
+
+    const { report, exitCode } = await runVerify(f);
+    expect(exitCode).toBe(1);
+    expect(report.status).toBe("failed");
+    const cases = entity(report, "testCases");
+    expect(cases).toMatchObject({ changed: 1, missingInTarget: 0, fieldMismatches: { "testSteps[].expected": 1 } });
+    const sample = cases.samples.find((s) => s.key === key);
+    expect(sample).toMatchObject({ problem: "changed", targetIds: [victim.id] });
+    expect(sample?.differences).toEqual([
+      expect.objectContaining({ path: "testSteps[3].expected", target: expect.stringContaining("edited in qTest") }),
+    ]);
+    expect(entity(report, "testSteps")).toMatchObject({ changed: 1, fieldMismatches: { expected: 1 } });
+    expect(report.cost.entitiesRead.reread).toBe(1);
+  }, 30_000);
+
+  it("a test run deleted in qTest takes its logs with it: missing run and logs", async () => {
+    ({ f, qtest } = await migrated());
+    const runs = (await qtest.get("/test-runs?parentId=0&parentType=root&expand=descendants&pageSize=999")).body as {
+      items: { id: number; properties: { field_name: string; field_value: string }[] }[];
+    };
+    let victim: { id: number; marker: string; logs: string[] } | undefined;
+    for (const run of runs.items) {
+      const logs = (await qtest.get(`/test-runs/${run.id}/test-logs`)).body as {
+        items: { properties: { field_name: string; field_value: string }[] }[];
+      };
+      if (logs.items.length > 0) {
+        victim = { id: run.id, marker: markerOf(run), logs: logs.items.map(markerOf) };
+        break;
+      }
+    }
+    if (!victim) throw new Error("no run with logs");
+    expect((await qtest.request("DELETE", `/test-runs/${victim.id}`)).status).toBe(200);
+
+    const { report, exitCode } = await runVerify(f);
+    expect(exitCode).toBe(1);
+    expect(report.status).toBe("failed");
+    expect(entity(report, "testRuns")).toMatchObject({ missingInTarget: 1 });
+    expect(entity(report, "testRuns").samples).toContainEqual(
+      expect.objectContaining({ key: victim.marker, problem: "missing" }),
+    );
+    const logs = entity(report, "testLogs");
+    expect(logs.missingInTarget).toBe(victim.logs.length);
+    expect(logs.samples.map((s) => s.key).sort()).toEqual([...victim.logs].sort());
+  }, 30_000);
+
+  it("a second qTest test case carrying an existing marker is duplicated", async () => {
+    ({ f, qtest } = await migrated());
+    const original = await findCase(qtest, () => true);
+    const key = markerOf(original);
+    const marker = original.properties.find((p) => p.field_name === "Zephyr Key");
+    const copy = await qtest.post("/test-cases", {
+      name: original.name,
+      parent_id: original.parent_id,
+      description: original.description,
+      properties: [{ field_id: marker?.field_id, field_value: key }],
+    });
+    expect(copy.status).toBe(200);
+
+    const { report, exitCode } = await runVerify(f);
+    expect(exitCode).toBe(1);
+    expect(report.status).toBe("failed");
+    const cases = entity(report, "testCases");
+    expect(cases).toMatchObject({ duplicated: 1, missingInTarget: 0, extraInTarget: 0, changed: 0, verdict: "failed" });
+    expect(cases.target.count).toBe(cases.source.count + 1);
+    expect(cases.samples).toEqual([
+      expect.objectContaining({ key, problem: "duplicated", targetIds: [original.id, (copy.body as { id: number }).id] }),
+    ]);
+    expect(report.checks[0]?.thresholds.find((t) => t.metric === "duplicated")).toMatchObject({ actual: 1, verdict: "failed" });
+  }, 30_000);
+
+  it("changed>1 tolerates one changed test case; the default does not", async () => {
+    ({ f, qtest } = await migrated());
+    const victim = await findCase(qtest, () => true);
+    expect((await qtest.put(`/test-cases/${victim.id}`, { description: "Rewritten in qTest" })).status).toBe(200);
+
+    const tolerant = await runVerify(f, "changed>1");
+    expect(tolerant.exitCode).toBe(0);
+    expect(tolerant.report.status).toBe("passed");
+    expect(tolerant.report.failOn).toBe("missing>0,extra>0,changed>1,duplicated>0,misplaced>0");
+    expect(entity(tolerant.report, "testCases")).toMatchObject({
+      changed: 1,
+      fieldMismatches: { description: 1 },
+      verdict: "passed",
+    });
+    expect(tolerant.report.checks[0]?.thresholds.find((t) => t.metric === "changed")).toEqual({
+      metric: "changed",
+      max: 1,
+      actual: 1,
+      verdict: "passed",
+    });
+
+    const strict = await runVerify(f);
+    expect(strict.exitCode).toBe(1);
+    expect(entity(strict.report, "testCases").samples[0]).toMatchObject({
+      key: markerOf(victim),
+      problem: "changed",
+      differences: [{ path: "description", target: "Rewritten in qTest" }],
+    });
+    const markdown = await readFile(join(f.dir, "verification-report.md"), "utf8");
+    expect(markdown.split("\n")[0]).toBe("## ❌ ZTOQ verification: failed");
+    expect(markdown).toContain("| changed > 0 | 1 | ❌ |");
+  }, 30_000);
+  it("a test case moved to another module is misplaced; a changed property is named by its field", async () => {
+    ({ f, qtest } = await migrated());
+    const moved = await findCase(qtest, () => true);
+    const other = await findCase(qtest, (c) => c.parent_id !== moved.parent_id);
+    expect((await qtest.put(`/test-cases/${moved.id}`, { parent_id: other.parent_id })).status).toBe(200);
+    const changed = await findCase(qtest, (c) => c.id !== moved.id && c.id !== other.id);
+    const priority = changed.properties.find((p) => p.field_name === "Priority");
+    const urgent = priority?.field_value === "711" ? "714" : "711";
+    expect(
+      (await qtest.put(`/test-cases/${changed.id}`, { properties: [{ field_id: priority?.field_id, field_value: urgent }] }))
+        .status,
+    ).toBe(200);
+
+    const { report, exitCode } = await runVerify(f);
+    expect(exitCode).toBe(1);
+    const cases = entity(report, "testCases");
+    expect(cases).toMatchObject({
+      misplaced: 1,
+      changed: 1,
+      matched: cases.source.count - 2,
+      fieldMismatches: { "properties.Priority": 1 },
+    });
+    expect(cases.samples).toContainEqual(
+      expect.objectContaining({
+        key: markerOf(moved),
+        problem: "misplaced",
+        differences: [expect.objectContaining({ path: "module" })],
+      }),
+    );
+    expect(cases.samples).toContainEqual(
+      expect.objectContaining({
+        key: markerOf(changed),
+        problem: "changed",
+        differences: [expect.objectContaining({ path: "properties.Priority", target: urgent === "711" ? "Urgent" : "Low" })],
+      }),
+    );
+    expect(report.checks[0]?.thresholds.find((t) => t.metric === "misplaced")).toMatchObject({ actual: 1, verdict: "failed" });
+  }, 30_000);
+
+  it("a test log re-created with another status is changed, its step logs still paired by position", async () => {
+    ({ f, qtest } = await migrated());
+    type Log = {
+      status: { id: number };
+      exe_start_date: string;
+      exe_end_date: string;
+      note: string;
+      test_case_version_id: number;
+      properties: { field_id: number; field_name: string; field_value: string }[];
+      test_step_logs: { test_step_id: number; status: { id: number }; actual_result: string; order: number }[];
+    };
+    type Run = {
+      id: number;
+      parentId: number;
+      test_case: { id: number };
+      properties: { field_id: number; field_name: string; field_value: string }[];
+    };
+    const runs = (await qtest.get("/test-runs?parentId=0&parentType=root&expand=descendants&pageSize=999")).body as {
+      items: Run[];
+    };
+    let victim: { run: Run; logs: Log[] } | undefined;
+    for (const run of runs.items) {
+      const logs = ((await qtest.get(`/test-runs/${run.id}/test-logs`)).body as { items: Log[] }).items;
+      if (logs.length === 1 && (logs[0]?.test_step_logs.length ?? 0) > 1) {
+        victim = { run, logs };
+        break;
+      }
+    }
+    if (!victim) throw new Error("no run with one log with step logs");
+    const [log] = victim.logs as [Log];
+    // qTest has no DELETE for a log: the run goes, and comes back with the log as it should not be.
+    expect((await qtest.request("DELETE", `/test-runs/${victim.run.id}`)).status).toBe(200);
+    const marker = victim.run.properties.find((p) => p.field_name === "Zephyr Key") as { field_id: number; field_value: string };
+    const run = await qtest.post(`/test-runs?parentId=${victim.run.parentId}&parentType=test-suite`, {
+      test_case: { id: victim.run.test_case.id },
+      properties: [{ field_id: marker.field_id, field_value: marker.field_value }],
+    });
+    expect(run.status).toBe(201);
+    const status = log.status.id === 601 ? 602 : 601;
+    const recreated = await qtest.post(`/test-runs/${(run.body as { id: number }).id}/test-logs`, {
+      status: { id: status },
+      exe_start_date: log.exe_start_date,
+      exe_end_date: log.exe_end_date,
+      note: log.note,
+      properties: log.properties
+        .filter((p) => p.field_value !== "")
+        .map((p) => ({ field_id: p.field_id, field_value: p.field_value })),
+      test_step_logs: log.test_step_logs.map((s) => ({
+        test_step_id: s.test_step_id,
+        status: s.status,
+        actual_result: s.actual_result,
+        order: s.order,
+      })),
+    });
+    expect(recreated.status).toBe(201);
+
+    const { report, exitCode } = await runVerify(f);
+    expect(exitCode).toBe(1);
+    expect(entity(report, "testRuns")).toMatchObject({ matched: entity(report, "testRuns").source.count, missingInTarget: 0 });
+    const logs = entity(report, "testLogs");
+    expect(logs).toMatchObject({ changed: 1, missingInTarget: 0, extraInTarget: 0, fieldMismatches: { status: 1 } });
+    const key = markerOf(log);
+    expect(logs.samples).toEqual([
+      expect.objectContaining({
+        key,
+        problem: "changed",
+        differences: [
+          { path: "status", source: log.status.id === 601 ? "Passed" : "Failed", target: status === 601 ? "Passed" : "Failed" },
+        ],
+      }),
+    ]);
+  }, 30_000);
+});
+
+describe("bad input and an unreachable target", () => {
+  let f: MigrationFixture;
+  beforeAll(async () => {
+    f = await migrationFixture({ generate: 10, seed: 2 });
+  }, 30_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("a wrong qTest token is bad input", async () => {
+    const config = { ...f.config, qtest: { ...f.config.qtest, auth: { kind: "token" as const, token: "wrong" } } };
+    const error = await runVerify(f, undefined, config).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(/qTest rejected the token/);
+  });
+
+  it("an invalid --fail-on is bad input naming the allowed metrics, before any request", async () => {
+    const before = f.mocks.qtest.stats.requests + f.mocks.zephyr.stats.requests;
+    for (const spec of ["changes>1", "missing>-1", "missing", "", "missing>0,missing>2"]) {
+      const error = await runVerify(f, spec).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BadInputError);
+      expect((error as Error).message).toContain("missing>N, extra>N, changed>N, duplicated>N, misplaced>N");
+    }
+    expect(f.mocks.qtest.stats.requests + f.mocks.zephyr.stats.requests).toBe(before);
+  });
+
+  it("a qTest that cannot be reached stops with exit code 3", async () => {
+    const port = await closedPort();
+    const config = {
+      ...f.config,
+      migration: { ...f.config.migration, retries: 0 },
+      qtest: { ...f.config.qtest, url: `http://127.0.0.1:${port}` },
+    };
+    const error = await runVerify(f, undefined, config).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZtoqError);
+    expect(error).not.toBeInstanceOf(BadInputError);
+    expect((error as ZtoqError).exitCode).toBe(3);
+  });
+});
