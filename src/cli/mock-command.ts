@@ -1,6 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { stringify } from "yaml";
 import { createLogger } from "../log/logger.js";
+import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
 import { startMocks } from "../mock/start.js";
 import { type Snapshot, snapshotSchema } from "../zephyr/snapshot.js";
 import { BadInputError } from "./errors.js";
@@ -15,6 +17,7 @@ interface MockFlags {
   faultRate?: number;
   zephyrPort?: number;
   qtestPort?: number;
+  demoConfig?: string;
 }
 
 export function registerMockCommand(program: Command): void {
@@ -49,6 +52,10 @@ export function registerMockCommand(program: Command): void {
       "port of the qTest mock (default: a free one)",
       numberOption("--qtest-port", { min: 0, max: 65535, integer: true }),
     )
+    .option(
+      "--demo-config <file>",
+      "prepare the qTest project as an admin would for the generated project (its custom fields) and write the mapping it needs to FILE",
+    )
     .action(async (flags: MockFlags) => {
       if (flags.dataset && flags.generate !== undefined) throw new BadInputError("Use either --dataset or --generate, not both.");
       const log = createLogger({ component: "mock" });
@@ -67,6 +74,10 @@ export function registerMockCommand(program: Command): void {
           throw new BadInputError(`Port already in use: ${error.message.replace(/^.*EADDRINUSE:?\s*/, "")}.`);
         throw error;
       });
+      if (flags.demoConfig) {
+        await provisionDemoTarget(mocks);
+        await writeFile(flags.demoConfig, stringify({ mapping: await demoMapping(mocks) }));
+      }
       // Listen for the stop signals before announcing readiness: a caller may send one at once.
       const stopped = new Promise<NodeJS.Signals>((resolve) => {
         process.once("SIGINT", resolve);

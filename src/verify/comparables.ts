@@ -91,11 +91,11 @@ export class FieldCatalog {
     return this.#byLabel(fieldIds, (id) => read.get(id));
   }
 
-  #byLabel(fieldIds: readonly number[], valueOf: (id: number) => string | undefined): Properties {
+  #byLabel(fieldIds: readonly number[], stored: (id: number) => string | undefined): Properties {
     const out: Properties = {};
     for (const id of fieldIds) {
       const label = this.label(id);
-      out[label in out ? `${label} (${id})` : label] = this.value(id, valueOf(id));
+      out[label in out ? `${label} (${id})` : label] = this.value(id, stored(id));
     }
     return out;
   }

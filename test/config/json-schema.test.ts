@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configJsonSchema, configSchemaFile } from "../../src/config/json-schema.js";
 import { migrationReportJsonSchema, migrationReportSchemaFile } from "../../src/report/json-schema.js";
+import { verificationReportJsonSchema } from "../../src/report/verification-report.js";
 
 const committed = join(import.meta.dirname, "../..", configSchemaFile);
 const expected = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
@@ -57,5 +58,20 @@ describe("the committed migration report JSON Schema", () => {
   it("equals migrationReportJsonSchema()", async () => {
     const text = await readFile(file, "utf8").catch(() => "(missing)");
     expect(text, `${migrationReportSchemaFile} is stale: run \`npm run schemas\` and commit the result`).toBe(generated);
+  });
+});
+
+describe("the committed verification report JSON Schema", () => {
+  const file = join(import.meta.dirname, "../..", "schemas/verification-report.schema.json");
+  const generated = `${JSON.stringify(verificationReportJsonSchema(), null, 2)}\n`;
+  if (process.env.UPDATE_SCHEMAS === "1") {
+    it("is written to schemas/verification-report.schema.json", async () => {
+      await writeFile(file, generated);
+    });
+    return;
+  }
+  it("equals verificationReportJsonSchema()", async () => {
+    const text = await readFile(file, "utf8").catch(() => "(missing)");
+    expect(text, "schemas/verification-report.schema.json is stale: run `npm run schemas` and commit the result").toBe(generated);
   });
 });

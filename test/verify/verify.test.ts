@@ -86,6 +86,15 @@ interface QCase {
   test_steps: { id: number; description: string; expected: string; order: number; called_test_case_id?: number }[];
 }
 
+/** qTest's execution statuses (the mock's, as a new project has them). */
+const STATUS_NAMES: Record<number, string> = {
+  601: "Passed",
+  602: "Failed",
+  603: "Incomplete",
+  604: "Blocked",
+  605: "Unexecuted",
+};
+
 const markerOf = (c: { properties: { field_name: string; field_value: string }[] }) =>
   c.properties.find((p) => p.field_name === "Zephyr Key")?.field_value ?? "";
 
