@@ -60,6 +60,8 @@ export function migrateAction(): Promise<void> {
           .filter((r) => r.outcome === "failed")
           .map((r) => ({ level: "error" as const, title: `ZTOQ: ${e.type} ${r.key} failed`, message: r.reason })),
       ),
+      // GitHub shows ten errors per step: eight failures, the "…and N more" line and the failure itself.
+      8,
     );
     const failure =
       report.status === "incomplete"

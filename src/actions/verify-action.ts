@@ -13,6 +13,14 @@ import { uploadFiles } from "./artifacts.js";
 import { choiceInput, connectionInputs, retentionDaysInput } from "./inputs.js";
 import { runAction } from "./run-action.js";
 
+const PROBLEMS: Record<string, string> = {
+  missing: "in Zephyr, not found in qTest",
+  extra: "in qTest with no Zephyr counterpart",
+  duplicated: "more than one qTest object carries this key",
+  changed: "contents differ",
+  misplaced: "in the wrong module, cycle, suite or run",
+};
+
 /**
  * The verify action (`verify/action.yml`): reads both live systems, sets `result` for downstream
  * `needs:` gates, uploads the report, writes the summary, and keeps one sticky comment on a PR.
@@ -46,14 +54,15 @@ export function verifyAction(): Promise<void> {
       check.entities.flatMap((entity) =>
         entity.samples.map((sample) => ({
           level: "error" as const,
-          title: `ZTOQ verify: ${entity.type} ${sample.key} ${sample.problem}`,
+          title: `ZTOQ verify: ${entity.label} ${sample.key} ${sample.problem}`,
           message:
             sample.differences.map((d) => `${d.path}: ${JSON.stringify(d.source)} ≠ ${JSON.stringify(d.target)}`).join("\n") ||
-            sample.problem,
+            (PROBLEMS[sample.problem] ?? sample.problem),
         })),
       ),
     );
-    if (report.status === "failed") annotate(samples);
+    // GitHub shows ten errors per step: eight samples, the "…and N more" line and the failure itself.
+    if (report.status === "failed") annotate(samples, 8);
 
     if (comment !== "never" && isPullRequest()) {
       // auto: speak up when something is wrong, and keep an existing comment current once it is fixed.

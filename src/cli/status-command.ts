@@ -19,7 +19,7 @@ export function registerStatusCommand(program: Command): void {
       } catch (error) {
         if (error instanceof StateStoreError) {
           throw new ZtoqError(
-            `State store ${location}: ${error.message}`,
+            `State store ${store.location}: ${error.message}`, // never the raw location: a URL may carry a password
             error.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput,
           );
         }

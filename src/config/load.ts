@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * Loads the configuration: `ztoq.config.yml` (or `.yaml` / `.json`, or the file named by `--config` or
  * `ZTOQ_CONFIG`, or none), then environment variables, then flags / action inputs, over the defaults.
@@ -616,4 +617,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
+}
+
+/** Equal hashes mean the same settings; secrets are left out first, so the hash reveals nothing of them. */
+export function configHash(config: ResolvedConfig): string {
+  return createHash("sha256")
+    .update(JSON.stringify(withoutSecrets(config)))
+    .digest("hex")
+    .slice(0, 16);
 }

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ExitCode, ZtoqError } from "../cli/errors.js";
-import { type ResolvedConfig, withoutSecrets } from "../config/load.js";
+import { configHash, type ResolvedConfig } from "../config/load.js";
 import { ApiError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { QTestClient } from "../qtest/client.js";
@@ -208,11 +208,7 @@ function buildReport(input: {
       startedAt: input.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - input.startedAt.getTime(),
-      // Secrets are left out before hashing: the hash says "same settings", never anything about a token.
-      configHash: createHash("sha256")
-        .update(JSON.stringify(withoutSecrets(config)))
-        .digest("hex")
-        .slice(0, 16),
+      configHash: configHash(config),
       updatedAfter: input.updatedAfter ?? null,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     },

@@ -1,3 +1,4 @@
+import { PostgresStateStore } from "./postgres-store.js";
 import { SqliteStateStore } from "./sqlite-store.js";
 import { type StateStore, StateStoreError } from "./store.js";
 
@@ -11,13 +12,8 @@ const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
  * `postgres://…` for a shared database. Choosing a default location is the caller's job.
  */
 export function createStateStore(location: string): StateStore {
-  if (POSTGRES.test(location)) {
-    // The location is left out of the message: it may carry a password.
-    throw new StateStoreError(
-      "PostgreSQL state stores arrive with the PostgreSQL store; use a SQLite path for now",
-      "unreachable",
-    );
-  }
+  // The store's location, and any error it raises, leave out the password the URL may carry.
+  if (POSTGRES.test(location)) return new PostgresStateStore(location);
   const path = location.startsWith(SQLITE_PREFIX) ? location.slice(SQLITE_PREFIX.length) : location;
   if (path === "") throw new StateStoreError(`the state location ${JSON.stringify(location)} names no file`, "unreachable");
   // `sqlite://x.db` would silently mean `/x.db`; the URL spelling is refused rather than guessed at.

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { ExitCode, ZtoqError } from "../cli/errors.js";
-import { type ResolvedConfig, withoutSecrets } from "../config/load.js";
+import { configHash, type ResolvedConfig } from "../config/load.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { preflight } from "../migrate/preflight.js";
@@ -178,11 +178,7 @@ function buildReport(input: {
       startedAt: input.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs,
-      // The migration report's hash, computed the same way: equal hashes mean the same settings.
-      configHash: createHash("sha256")
-        .update(JSON.stringify(withoutSecrets(config)))
-        .digest("hex")
-        .slice(0, 16),
+      configHash: configHash(config),
     },
     failOn,
     totals,

@@ -19,7 +19,7 @@ import type { Difference } from "../report/verification-report.js";
 import { contentHash } from "../transform/content-hash.js";
 import type { Resolution } from "../transform/resolution.js";
 import { planTestCase } from "../transform/test-case.js";
-import { planTestSuite } from "../transform/test-cycle.js";
+import { planAdHocSuite, planTestSuite } from "../transform/test-cycle.js";
 import { AD_HOC, executionMarker, planTestLog, runKey } from "../transform/test-execution.js";
 import type { ZephyrClient } from "../zephyr/client.js";
 import type { TestExecution } from "../zephyr/schemas.js";
@@ -37,9 +37,6 @@ import {
 } from "./comparables.js";
 import { diff, EntityTally } from "./entity-tally.js";
 import { folderPaths, pathKey, showPath, TargetSet, treePaths } from "./target-set.js";
-
-/** The name the migration gives the suite of executions run outside any cycle. */
-const AD_HOC_SUITE_NAME = "Ad hoc executions";
 
 export interface VerifyContext {
   config: ResolvedConfig;
@@ -376,8 +373,8 @@ export async function compareSource(context: VerifyContext, target: Target): Pro
         .map((d) => ({ ...d, path: d.path.slice(prefix.length + 1) || "step" }));
       s.paired(`${key} ${prefix}`, [primary.id], { changed: stepDiffs });
     }
-    if (n > m) s.problem("missing", `${key} testSteps[${m}…${n - 1}]`, [primary.id], n - m);
-    if (m > n) s.problem("extra", `${key} testSteps[${n}…${m - 1}]`, [primary.id], m - n);
+    if (n > m) s.problem("missing", `${key} ${stepRange(m, n)}`, [primary.id], n - m);
+    if (m > n) s.problem("extra", `${key} ${stepRange(n, m)}`, [primary.id], m - n);
   }
 
   tallies.testCases.targetCount = cases.size;
@@ -534,10 +531,7 @@ export async function compareSource(context: VerifyContext, target: Target): Pro
 
   // The ad-hoc suite, when some execution ran outside any cycle; then what was never paired.
   if (adHocNeeded) {
-    const input = {
-      name: AD_HOC_SUITE_NAME,
-      properties: [{ field_id: resolution.fields.testSuite.marker, field_value: AD_HOC }],
-    };
+    const input = planAdHocSuite(resolution);
     await compareSuite(AD_HOC, expectedSuite(input, target.catalogs.testSuite, suiteFields), target.rootCycleKey);
   }
   const leftovers: [EntityTally, TargetSet<{ id: number; marker: string | null }>][] = [
@@ -553,6 +547,11 @@ export async function compareSource(context: VerifyContext, target: Target): Pro
   }
 
   return { tallies: Object.values(tallies), read };
+}
+
+/** `testSteps[4]`, or `testSteps[4…9]` for steps 4 to 9. */
+function stepRange(from: number, to: number): string {
+  return to - from === 1 ? `testSteps[${from}]` : `testSteps[${from}…${to - 1}]`;
 }
 
 /** Target objects beyond the first that carry the same marker. */

@@ -89,7 +89,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
   for (const [name, spec] of Object.entries(declared)) {
     let value: string | undefined;
     if (Object.hasOwn(given, name)) value = String(given[name]);
-    else if (spec?.default !== undefined && spec.default !== null) value = renderExpressions(String(spec.default), { githubToken });
+    else if (spec?.default !== undefined && spec.default !== null)
+      value = renderExpressions(String(spec.default), { githubToken });
     if (value !== undefined) inputEnv[inputVariable(name)] = value;
   }
 
@@ -101,10 +102,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
     const stepId = randomBytes(8).toString("hex");
     const outputPath = join(fileCommands, `set_output_${stepId}`);
     const summaryPath = join(fileCommands, `step_summary_${stepId}`);
+    const envPath = join(fileCommands, `set_env_${stepId}`);
+    const pathPath = join(fileCommands, `add_path_${stepId}`);
+    const statePath = join(fileCommands, `save_state_${stepId}`);
     const eventPath = join(runnerTemp, "_github_workflow", "event.json");
     await mkdir(dirname(eventPath), { recursive: true });
     await writeFile(outputPath, "");
     await writeFile(summaryPath, "");
+    for (const file of [envPath, pathPath, statePath]) await writeFile(file, "");
     await writeFile(eventPath, JSON.stringify(options.eventPayload ?? {}, null, 2));
     const toolCache = join(runnerTemp, "_tool");
     await mkdir(toolCache, { recursive: true });
@@ -123,6 +128,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
       GITHUB_JOB: "ztoq",
       GITHUB_OUTPUT: outputPath,
       GITHUB_STEP_SUMMARY: summaryPath,
+      GITHUB_ENV: envPath,
+      GITHUB_PATH: pathPath,
+      GITHUB_STATE: statePath,
       GITHUB_REPOSITORY: TEST_REPOSITORY,
       GITHUB_REPOSITORY_OWNER: TEST_REPOSITORY.split("/")[0] ?? "",
       GITHUB_REF: "refs/heads/main",
@@ -232,4 +240,41 @@ export function parseOutputFile(text: string): Record<string, string> {
 /** The workflow-command lines (`::error …::…`, `::warning::…`) of one kind among the step's lines. */
 export function workflowCommands(result: ActionResult, kind: string): string[] {
   return result.lines.filter((line) => line.startsWith(`::${kind} `) || line.startsWith(`::${kind}::`));
+}
+
+export interface WorkflowCommand {
+  /** `error`, `warning`, `notice`, `debug`, `add-mask`, `group`, … */
+  command: string;
+  /** The properties (`title`, `file`, `line`, …), unescaped. */
+  properties: Record<string, string>;
+  /** The message, unescaped. */
+  message: string;
+}
+
+/**
+ * The workflow commands (`::name key=value,…::message`) the step printed, unescaped the way the
+ * runner reads them (`%25` `%0D` `%0A` in both parts, `%3A` `%2C` in properties).
+ */
+export function parseWorkflowCommands(result: ActionResult): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = [];
+  for (const line of result.lines) {
+    const match = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!match) continue;
+    const [, command = "", rawProperties = "", rawMessage = ""] = match;
+    const properties: Record<string, string> = {};
+    for (const pair of rawProperties.split(",").filter((p) => p !== "")) {
+      const equals = pair.indexOf("=");
+      if (equals > 0) properties[pair.slice(0, equals)] = unescapeProperty(pair.slice(equals + 1));
+    }
+    commands.push({ command, properties, message: unescapeData(rawMessage) });
+  }
+  return commands;
+}
+
+function unescapeData(value: string): string {
+  return value.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%25/g, "%");
+}
+
+function unescapeProperty(value: string): string {
+  return value.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
 }

@@ -118,10 +118,13 @@ describe("a complete migration", () => {
   let f: MigrationFixture;
   let report: VerificationReport;
   let exitCode: number;
+  let writes: { zephyr: number; qtest: number };
 
   beforeAll(async () => {
     ({ f } = await migrated());
+    const before = { zephyr: f.mocks.zephyr.stats.writes, qtest: f.mocks.qtest.stats.writes };
     ({ report, exitCode } = await runVerify(f));
+    writes = { zephyr: f.mocks.zephyr.stats.writes - before.zephyr, qtest: f.mocks.qtest.stats.writes - before.qtest };
   }, 60_000);
   afterAll(async () => {
     await f?.close();
@@ -135,6 +138,10 @@ describe("a complete migration", () => {
     for (const e of report.checks[0]?.entities ?? []) {
       expect({ type: e.type, samples: e.samples, verdict: e.verdict }).toEqual({ type: e.type, samples: [], verdict: "passed" });
     }
+  });
+
+  it("writes nothing to either side", () => {
+    expect(writes).toEqual({ zephyr: 0, qtest: 0 });
   });
 
   it("counts exactly what the mocks hold, on both sides", () => {
@@ -175,7 +182,7 @@ describe("a complete migration", () => {
     );
   });
 
-  it("reports its cost from what it did, and re-reads nothing when everything is equal", () => {
+  it("reports its cost from what it did, and re-reads nothing when everything is equal", async () => {
     expect(report.cost.requests.qtest.requests).toBeGreaterThan(0);
     expect(report.cost.requests.zephyr.requests).toBeGreaterThan(0);
     expect(report.cost.entitiesRead.reread).toBe(0);
@@ -185,6 +192,8 @@ describe("a complete migration", () => {
     );
     expect(report.cost.peakRssBytes).toBeGreaterThan(0);
     expect(report.run.configHash).toMatch(/^[0-9a-f]{16}$/);
+    const migration = JSON.parse(await readFile(join(f.dir, "migration-report.json"), "utf8")) as { run: { configHash: string } };
+    expect(report.run.configHash).toBe(migration.run.configHash);
   });
 
   it("writes the JSON report and its Markdown twin, verdict first", async () => {
@@ -477,9 +486,7 @@ describe("sabotaged targets fail verification", () => {
       expect.objectContaining({
         key,
         problem: "changed",
-        differences: [
-          { path: "status", source: log.status.id === 601 ? "Passed" : "Failed", target: status === 601 ? "Passed" : "Failed" },
-        ],
+        differences: [{ path: "status", source: STATUS_NAMES[log.status.id], target: STATUS_NAMES[status] }],
       }),
     ]);
   }, 30_000);

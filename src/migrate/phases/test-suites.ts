@@ -1,5 +1,5 @@
 import { contentHash } from "../../transform/content-hash.js";
-import { planTestSuite } from "../../transform/test-cycle.js";
+import { planAdHocSuite, planTestSuite } from "../../transform/test-cycle.js";
 import { AD_HOC } from "../../transform/test-execution.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
@@ -57,10 +57,7 @@ export function adHocSuite(
   return () => {
     suite ??= (async () => {
       const { qtest, resolution } = context;
-      const input = {
-        name: "Ad hoc executions",
-        properties: [{ field_id: resolution.fields.testSuite.marker, field_value: AD_HOC }],
-      };
+      const input = planAdHocSuite(resolution);
       const parent = { id: cycles.get(null) as number, type: "test-cycle" as const };
       const marker = { fieldName: resolution.markerField, value: AD_HOC };
       const result = await syncEntity(context, {

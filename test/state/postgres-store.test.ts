@@ -1,0 +1,410 @@
+import { createServer, type Server, type Socket } from "node:net";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createStateStore } from "../../src/state/open-store.js";
+import { APPLICATION_ID, PostgresStateStore, SCHEMA_VERSION } from "../../src/state/postgres-store.js";
+import { StateStoreError } from "../../src/state/store.js";
+import {
+  ADMIN_URL,
+  adminSql,
+  createTestDatabase,
+  postgresAvailable,
+  type TestDatabase,
+  urlForDatabase,
+} from "../support/postgres.js";
+import { stateStoreContract } from "./contract.js";
+
+const available = await postgresAvailable();
+/** In CI a missing server is a failure, not a reason to skip. */
+const required = Boolean(process.env.CI) || process.env.ZTOQ_REQUIRE_POSTGRES === "1";
+if (!available) {
+  console.warn(
+    `\n!!! PostgreSQL is not reachable at ${new URL(ADMIN_URL).host}: the PostgreSQL state store tests ${required ? "will FAIL" : "are SKIPPED"}.\n` +
+      "!!! Start a server (trust auth, user postgres) or point ZTOQ_TEST_POSTGRES_URL at one.\n",
+  );
+}
+
+const admin = new URL(ADMIN_URL);
+const serverHost = admin.hostname.replace(/^\[(.+)\]$/, "$1");
+
+describe.skipIf(!available && !required)("PostgreSQL", () => {
+  // One database for the whole contract, its ztoq schema dropped around every test: each test starts
+  // from an empty database as far as the store can tell, a few hundred ms cheaper than a new database.
+  let contractDatabase: TestDatabase | undefined;
+  afterAll(async () => {
+    await contractDatabase?.drop();
+  });
+  stateStoreContract("PostgreSQL", async () => {
+    contractDatabase ??= await createTestDatabase();
+    const database = contractDatabase;
+    const dropSchema = () => database.sql("DROP SCHEMA IF EXISTS ztoq CASCADE");
+    await dropSchema();
+    return { store: new PostgresStateStore(database.url), cleanup: async () => void (await dropSchema()) };
+  });
+
+  describe("PostgresStateStore", () => {
+    let db: TestDatabase;
+    const opened: PostgresStateStore[] = [];
+    const cleanups: (() => Promise<unknown>)[] = [];
+
+    beforeEach(async () => {
+      db = await createTestDatabase();
+    });
+
+    afterEach(async () => {
+      for (const store of opened.splice(0)) await store.close();
+      await db.drop();
+      for (const cleanup of cleanups.splice(0)) await cleanup();
+    });
+
+    async function openStore(url = db.url): Promise<PostgresStateStore> {
+      const store = new PostgresStateStore(url);
+      opened.push(store);
+      await store.open();
+      return store;
+    }
+
+    describe("in the database", () => {
+      it("keeps its tables in the ztoq schema, marked as ZTOQ's, beside other applications' tables", async () => {
+        await db.sql("CREATE TABLE public.users (id integer PRIMARY KEY, name text); INSERT INTO public.users VALUES (1, 'a')");
+
+        const store = await openStore();
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h", runId: "r1" });
+
+        expect(await db.sql("SELECT key, value FROM ztoq.ztoq_meta ORDER BY key")).toEqual([
+          { key: "application", value: APPLICATION_ID },
+          { key: "schema_version", value: String(SCHEMA_VERSION) },
+        ]);
+        expect(await tables()).toEqual(["public.users", "ztoq.entities", "ztoq.runs", "ztoq.watermarks", "ztoq.ztoq_meta"]);
+        expect(await db.sql("SELECT id, name FROM public.users")).toEqual([{ id: 1, name: "a" }]);
+        const collations = await db.sql<{ collation: string }>(
+          `SELECT DISTINCT collation_name AS collation FROM information_schema.columns
+           WHERE table_schema = 'ztoq' AND table_name = 'entities' AND column_name IN ('type', 'key')`,
+        );
+        expect(collations).toEqual([{ collation: "C" }]);
+      });
+
+      it("lets four stores open a new database at the same moment, migrating it exactly once", async () => {
+        // Three rounds, each on a database of its own, to give a race more than one chance to show.
+        const databases = [db, await createTestDatabase(), await createTestDatabase()];
+        cleanups.push(...databases.slice(1).map((other) => () => other.drop()));
+
+        for (const database of databases) {
+          const stores = Array.from({ length: 4 }, () => new PostgresStateStore(database.url));
+          opened.push(...stores);
+          const results = await Promise.allSettled(stores.map((store) => store.open()));
+
+          expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+          expect(await database.sql("SELECT key, value FROM ztoq.ztoq_meta ORDER BY key")).toEqual([
+            { key: "application", value: APPLICATION_ID },
+            { key: "schema_version", value: String(SCHEMA_VERSION) },
+          ]);
+          // One transaction created the tables and wrote the version; no later open rewrote it.
+          const [origin] = await database.sql<{ writers: number; sameTransaction: boolean }>(
+            `SELECT (SELECT count(DISTINCT xmin::text)::integer FROM ztoq.ztoq_meta) AS writers,
+                    (SELECT xmin::text FROM ztoq.ztoq_meta WHERE key = 'schema_version')
+                      = (SELECT xmin::text FROM pg_class WHERE oid = 'ztoq.entities'::regclass) AS "sameTransaction"`,
+          );
+          expect(origin).toEqual({ writers: 1, sameTransaction: true });
+
+          const [first, ...others] = stores;
+          await first?.beginCreate("testCase", "P-T1", "r1");
+          for (const other of others) expect((await other.get("testCase", "P-T1"))?.status).toBe("creating");
+        }
+      });
+
+      it("brings a store at an older schema version up to date", async () => {
+        await db.sql("CREATE SCHEMA ztoq; CREATE TABLE ztoq.ztoq_meta (key text PRIMARY KEY, value text NOT NULL)");
+        await db.sql("INSERT INTO ztoq.ztoq_meta VALUES ('application', $1), ('schema_version', '0')", [APPLICATION_ID]);
+
+        const store = await openStore();
+        await store.setWatermark("testCases", "w1");
+
+        expect(await store.getWatermark("testCases")).toBe("w1");
+        expect(await db.sql("SELECT value FROM ztoq.ztoq_meta WHERE key = 'schema_version'")).toEqual([
+          { value: String(SCHEMA_VERSION) },
+        ]);
+      });
+
+      it("uses an empty ztoq schema made for it, as a user that may not create schemas", async () => {
+        const role = `${db.name}_user`;
+        await db.sql(`CREATE ROLE ${role} LOGIN PASSWORD 'pw'; CREATE SCHEMA ztoq AUTHORIZATION ${role}`);
+        // The role owns objects in the database, which is dropped first (afterEach), then the role.
+        cleanups.push(() => adminSql(`DROP ROLE IF EXISTS ${role}`));
+        const url = new URL(db.url);
+        url.username = role;
+        url.password = "pw";
+
+        const store = await openStore(url.href);
+        await store.beginCreate("testCase", "P-T1", "r1");
+
+        expect((await store.get("testCase", "P-T1"))?.status).toBe("creating");
+        expect(await db.sql("SELECT has_database_privilege($1, current_database(), 'CREATE') AS may", [role])).toEqual([
+          { may: false },
+        ]);
+      });
+
+      it("reports a user that may not create the ztoq schema as a credentials problem", async () => {
+        const role = `${db.name}_user`;
+        await db.sql(`CREATE ROLE ${role} LOGIN PASSWORD 'pw-VALUE'`);
+        cleanups.push(() => adminSql(`DROP ROLE IF EXISTS ${role}`));
+        const url = new URL(db.url);
+        url.username = role;
+        url.password = "pw-VALUE";
+
+        const error = await openError(url.href);
+
+        expect(error).toMatchObject({ reason: "credentials", message: expect.stringMatching(/permission denied/) });
+        expect(String(error)).not.toContain("pw-VALUE");
+        expect(await tables()).toEqual([]);
+      });
+
+      it("refuses to return a record it cannot read back", async () => {
+        const store = await openStore();
+        await store.beginCreate("testCase", "P-T1", "r1");
+        await db.sql("UPDATE ztoq.entities SET status = 'exploded'");
+        await expect(store.get("testCase", "P-T1")).rejects.toMatchObject({ name: "StateStoreError", reason: "corrupt" });
+        await expect(store.counts()).rejects.toMatchObject({ name: "StateStoreError", reason: "corrupt" });
+      });
+
+      it("has a write in the database, for every other connection, as soon as the call returns", async () => {
+        const store = await openStore();
+        await store.recordDone("testCase", "P-T1", { targetId: 2 ** 40, hash: "h1", data: { versionId: 7 }, runId: "r1" });
+
+        expect(
+          await db.sql("SELECT status, target_id::text AS target, data::text AS data FROM ztoq.entities WHERE key = 'P-T1'"),
+        ).toEqual([{ status: "done", target: String(2 ** 40), data: '{"versionId":7}' }]);
+      });
+
+      it("keeps an error message that holds a NUL character", async () => {
+        const store = await openStore();
+        await store.recordFailure("testCase", "P-T1", "HTTP 500: a\u0000b", "r1");
+        expect((await store.get("testCase", "P-T1"))?.lastError).toBe("HTTP 500: a\uFFFDb");
+      });
+
+      it("keeps working after the server ends its connections", async () => {
+        const store = await openStore();
+        await Promise.all([store.beginCreate("testCase", "P-T1", "r1"), store.beginCreate("testCase", "P-T2", "r1")]);
+
+        await db.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [
+          db.name,
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+
+        expect((await store.getMany("testCase", ["P-T1", "P-T2"])).size).toBe(2);
+      });
+
+      it("keeps counts consistent while two stores write the same records at once", async () => {
+        const [first, second] = [await openStore(), await openStore()];
+        const keys = Array.from({ length: 200 }, (_, index) => `P-T${index}`);
+
+        await Promise.all([
+          Promise.all(keys.map((key) => first.beginCreate("testCase", key, "r1"))),
+          Promise.all(keys.map((key) => second.beginCreate("testCase", key, "r2"))),
+        ]);
+        const begun = await first.getMany("testCase", keys);
+        expect([...begun.values()].map((record) => record.attempts)).toEqual(keys.map(() => 2));
+        expect((await second.counts()).testCase).toEqual({ pending: 0, creating: 200, done: 0, failed: 0 });
+
+        // Each store finishes half, both finish the first twenty, and each fails a record of its own.
+        const done = (store: PostgresStateStore, key: string, index: number) =>
+          store.recordDone("testCase", key, { targetId: index, hash: "h", data: { by: store === first ? 1 : 2 }, runId: "r" });
+        await Promise.all([
+          ...keys.map((key, index) => done(index % 2 === 0 ? first : second, key, index)),
+          ...keys.slice(0, 20).map((key, index) => done(index % 2 === 0 ? second : first, key, index)),
+          first.recordFailure("testRun", "E-1", "boom", "r1"),
+          second.recordFailure("testRun", "E-2", "boom", "r2"),
+        ]);
+
+        for (const store of [first, second]) {
+          const counts = await store.counts();
+          expect(counts.testCase).toEqual({ pending: 0, creating: 0, done: 200, failed: 0 });
+          expect(counts.testRun).toEqual({ pending: 0, creating: 0, done: 0, failed: 2 });
+        }
+        const listed = [];
+        for await (const record of second.list("testCase", { status: "done" })) listed.push(record);
+        expect(listed).toHaveLength(200);
+        expect(listed.every((record) => record.attempts === 2 && record.targetId !== null)).toBe(true);
+      });
+    });
+
+    describe("refusing a schema that is not ZTOQ's, and leaving it as it was", () => {
+      it("refuses a ztoq schema that holds other tables and no ztoq_meta", async () => {
+        await db.sql("CREATE SCHEMA ztoq; CREATE TABLE ztoq.jobs (id integer)");
+        await expectRefusal("foreign", /not a ZTOQ state store.*jobs|jobs.*not a ZTOQ state store/);
+      });
+
+      it("refuses a ztoq_meta that names another application", async () => {
+        await db.sql("CREATE SCHEMA ztoq; CREATE TABLE ztoq.ztoq_meta (key text PRIMARY KEY, value text NOT NULL)");
+        await db.sql("INSERT INTO ztoq.ztoq_meta VALUES ('application', 'ztoq-something-else'), ('schema_version', '1')");
+        await expectRefusal("foreign", /ztoq-something-else/);
+      });
+
+      it("refuses a ztoq_meta of another shape", async () => {
+        await db.sql("CREATE SCHEMA ztoq; CREATE TABLE ztoq.ztoq_meta (id integer, blob bytea)");
+        await expectRefusal("foreign", /ztoq_meta/);
+      });
+
+      it("refuses a store without a valid schema version", async () => {
+        await db.sql("CREATE SCHEMA ztoq; CREATE TABLE ztoq.ztoq_meta (key text PRIMARY KEY, value text NOT NULL)");
+        await db.sql("INSERT INTO ztoq.ztoq_meta VALUES ('application', $1), ('schema_version', 'two')", [APPLICATION_ID]);
+        await expectRefusal("corrupt", /schema version/);
+      });
+
+      it("refuses a store written by a newer ZTOQ", async () => {
+        await (await openStore()).close();
+        await db.sql("UPDATE ztoq.ztoq_meta SET value = $1 WHERE key = 'schema_version'", [String(SCHEMA_VERSION + 1)]);
+        await expectRefusal("newer", new RegExp(`version ${SCHEMA_VERSION + 1}.*newer ZTOQ`));
+      });
+
+      /** Opening must fail for `reason`, name the store, and change nothing in the database. */
+      async function expectRefusal(reason: StateStoreError["reason"], message: RegExp): Promise<void> {
+        const before = await snapshot();
+        const store = new PostgresStateStore(db.url);
+        const error = await openError(db.url);
+
+        expect(error).toBeInstanceOf(StateStoreError);
+        expect(error).toMatchObject({ reason, message: expect.stringContaining(store.location) });
+        expect(error).toMatchObject({ message: expect.stringMatching(message) });
+        expect(await snapshot()).toEqual(before);
+      }
+
+      async function snapshot(): Promise<unknown> {
+        const meta = (await tables()).includes("ztoq.ztoq_meta")
+          ? await db.sql("SELECT row_to_json(m)::text AS row FROM ztoq.ztoq_meta m ORDER BY 1")
+          : [];
+        return { tables: await tables(), meta };
+      }
+    });
+
+    /** Every table outside the system schemas, as schema.name. */
+    async function tables(): Promise<string[]> {
+      const rows = await db.sql<{ name: string }>(
+        `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
+         WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+      );
+      return rows.map((row) => row.name);
+    }
+  });
+
+  describe("PostgresStateStore connection errors", () => {
+    it("reports a closed port as unreachable, naming host and port but not the password", async () => {
+      const port = await closedPort();
+      const error = await openError(`postgres://ztoq:s3cret-VALUE@127.0.0.1:${port}/ztoq`);
+
+      expect(error).toMatchObject({ name: "StateStoreError", reason: "unreachable" });
+      expect(error).toMatchObject({ message: expect.stringContaining(`127.0.0.1:${port}`) });
+      expectNoSecret(error, "s3cret-VALUE");
+    });
+
+    it("reports a host that is not found as unreachable", async () => {
+      const error = await openError("postgres://ztoq:s3cret-VALUE@ztoq-db.invalid:5433/ztoq");
+
+      expect(error).toMatchObject({ name: "StateStoreError", reason: "unreachable" });
+      expect(error).toMatchObject({ message: expect.stringMatching(/ztoq-db\.invalid:5433.*not found/) });
+      expectNoSecret(error, "s3cret-VALUE");
+    });
+
+    it("gives up on a server that never answers after the connect timeout", async () => {
+      const silent = await silentServer();
+      try {
+        const store = new PostgresStateStore(`postgres://ztoq:s3cret-VALUE@127.0.0.1:${silent.port}/ztoq`, {
+          connectTimeoutMs: 300,
+        });
+        const started = Date.now();
+        const error = await store.open().then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(error).toMatchObject({ name: "StateStoreError", reason: "unreachable" });
+        expect(error).toMatchObject({ message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${silent.port}.*timeout`)) });
+        expectNoSecret(error, "s3cret-VALUE");
+      } finally {
+        await silent.close();
+      }
+    });
+
+    it("reports a user the server does not know as a credentials problem, without the password", async () => {
+      const error = await openError(`postgres://nobody:s3cret-VALUE@${admin.host}/postgres`);
+
+      expect(error).toMatchObject({ name: "StateStoreError", reason: "credentials" });
+      expect(error).toMatchObject({ message: expect.stringContaining(`nobody@${serverHost}`) });
+      expectNoSecret(error, "s3cret-VALUE");
+    });
+
+    it("reports a database that does not exist as a credentials problem, naming the database", async () => {
+      const error = await openError(urlForDatabase("ztoq_test_missing_database"));
+
+      expect(error).toMatchObject({ name: "StateStoreError", reason: "credentials" });
+      expect(error).toMatchObject({ message: expect.stringContaining('"ztoq_test_missing_database"') });
+    });
+  });
+});
+
+describe("PostgresStateStore location", () => {
+  it.each([
+    ["postgres://ztoq:s3cret@db.example.com:6543/state", "ztoq@db.example.com:6543/state"],
+    ["postgresql://ztoq:s3cret@db.example.com/state", "ztoq@db.example.com:5432/state"],
+    ["postgres://ztoq:s3%40cret@[::1]:6543/state", "ztoq@[::1]:6543/state"],
+    ["postgres://ztoq@db.example.com/state?password=s3cret", "ztoq@db.example.com:5432/state"],
+  ])("names %s as %s", (url, location) => {
+    expect(new PostgresStateStore(url).location).toBe(location);
+  });
+
+  it.each(["postgres://ztoq:s3cret@db:5432/ztoq", "postgresql://ztoq:s3cret@db/ztoq", "POSTGRES://ztoq@db/ztoq"])(
+    "createStateStore opens %s as a PostgreSQL store, without the password in its location",
+    (location) => {
+      const store = createStateStore(location);
+      expect(store).toBeInstanceOf(PostgresStateStore);
+      expect(store.location).toBe("ztoq@db:5432/ztoq");
+    },
+  );
+});
+
+function expectNoSecret(error: unknown, secret: string): void {
+  expect(error).toBeInstanceOf(StateStoreError);
+  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ""}\n${JSON.stringify(error)}` : String(error);
+  expect(text).not.toContain(secret);
+  expect(text).not.toContain(encodeURIComponent(secret));
+}
+
+async function openError(url: string): Promise<unknown> {
+  const store = new PostgresStateStore(url);
+  return store.open().then(
+    async () => {
+      await store.close();
+      return undefined;
+    },
+    (caught: unknown) => caught,
+  );
+}
+
+/** A port on 127.0.0.1 that nothing listens on: bound by the system, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** Accepts connections and never says a word, as a firewall that drops packets would look to a client. */
+async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return {
+    port: address.port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
