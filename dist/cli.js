@@ -49707,6 +49707,51 @@ function listen(fetch2, port = 0) {
   });
 }
 
+// src/mock/http/token-bucket.ts
+var TokenBucket = class {
+  #ratePerSecond;
+  #capacity;
+  #tokens;
+  #lastRefill;
+  #now;
+  constructor(ratePerSecond, now3 = performance.now.bind(performance)) {
+    if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
+    this.#ratePerSecond = ratePerSecond;
+    this.#capacity = Math.max(1, ratePerSecond);
+    this.#tokens = this.#capacity;
+    this.#now = now3;
+    this.#lastRefill = now3();
+  }
+  /** Takes one token if there is one; otherwise says how long until there will be. */
+  take() {
+    this.#refill();
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return { granted: true, remaining: Math.floor(this.#tokens) };
+    }
+    return { granted: false, retryAfterMs: (1 - this.#tokens) / this.#ratePerSecond * 1e3 };
+  }
+  #refill() {
+    const now3 = this.#now();
+    const elapsed = (now3 - this.#lastRefill) / 1e3;
+    this.#lastRefill = now3;
+    this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#ratePerSecond);
+  }
+};
+var RateLimit = class {
+  #bucket;
+  constructor(ratePerSecond) {
+    this.set(ratePerSecond);
+  }
+  set(ratePerSecond) {
+    this.#bucket = ratePerSecond ? new TokenBucket(ratePerSecond) : void 0;
+  }
+  /** Undefined when there is no limit. */
+  take() {
+    return this.#bucket?.take();
+  }
+};
+
 // src/mock/http/traffic.ts
 var TrafficStats = class {
   requests = 0;
@@ -51660,38 +51705,6 @@ function urlWith(c, changes) {
   return url2.toString();
 }
 
-// src/mock/http/token-bucket.ts
-var TokenBucket = class {
-  #ratePerSecond;
-  #capacity;
-  #tokens;
-  #lastRefill;
-  #now;
-  constructor(ratePerSecond, now3 = performance.now.bind(performance)) {
-    if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
-    this.#ratePerSecond = ratePerSecond;
-    this.#capacity = Math.max(1, ratePerSecond);
-    this.#tokens = this.#capacity;
-    this.#now = now3;
-    this.#lastRefill = now3();
-  }
-  /** Takes one token if there is one; otherwise says how long until there will be. */
-  take() {
-    this.#refill();
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      return { granted: true, remaining: Math.floor(this.#tokens) };
-    }
-    return { granted: false, retryAfterMs: (1 - this.#tokens) / this.#ratePerSecond * 1e3 };
-  }
-  #refill() {
-    const now3 = this.#now();
-    const elapsed = (now3 - this.#lastRefill) / 1e3;
-    this.#lastRefill = now3;
-    this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#ratePerSecond);
-  }
-};
-
 // src/mock/qtest/errors.ts
 var QTestApiError = class extends Error {
   constructor(status, message) {
@@ -51796,22 +51809,20 @@ function qtestApp(options) {
     if (c.req.method !== "GET" && c.res.status < 400 && !c.req.path.startsWith("/oauth")) stats.writes++;
   });
   app.use(latency(options.latencyMs));
-  if (options.rateLimitRps) {
-    const bucket = new TokenBucket(options.rateLimitRps);
-    app.use(async (c, next) => {
-      const taken = bucket.take();
-      monthly = Math.max(0, monthly - 1);
-      c.header("x-ratelimit-remaining-month", String(monthly));
-      if (!taken.granted) {
-        stats.throttled++;
-        c.header("x-ratelimit-remaining-minute", "0");
-        return c.json({ code: 429, message: "API rate limit exceeded" }, 429);
-      }
-      await next();
-      c.res.headers.set("x-ratelimit-remaining-minute", String(taken.remaining));
-      c.res.headers.set("x-ratelimit-remaining-month", String(monthly));
-    });
-  }
+  app.use(async (c, next) => {
+    const taken = options.rateLimit.take();
+    if (!taken) return next();
+    monthly = Math.max(0, monthly - 1);
+    c.header("x-ratelimit-remaining-month", String(monthly));
+    if (!taken.granted) {
+      stats.throttled++;
+      c.header("x-ratelimit-remaining-minute", "0");
+      return c.json({ code: 429, message: "API rate limit exceeded" }, 429);
+    }
+    await next();
+    c.res.headers.set("x-ratelimit-remaining-minute", String(taken.remaining));
+    c.res.headers.set("x-ratelimit-remaining-month", String(monthly));
+  });
   app.use(faults(options, stats));
   app.post("/oauth/token", async (c) => {
     const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
@@ -53912,16 +53923,13 @@ function zephyrApp(options) {
     if (c.req.method !== "GET" && c.res.status < 400) stats.writes++;
   });
   app.use(latency(options.latencyMs));
-  if (options.rateLimitRps) {
-    const bucket = new TokenBucket(options.rateLimitRps);
-    app.use(async (c, next) => {
-      const taken = bucket.take();
-      if (taken.granted) return next();
-      stats.throttled++;
-      c.header("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1e3))));
-      return c.json({ message: "Too Many Requests" }, 429);
-    });
-  }
+  app.use(async (c, next) => {
+    const taken = options.rateLimit.take();
+    if (!taken || taken.granted) return next();
+    stats.throttled++;
+    c.header("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1e3))));
+    return c.json({ message: "Too Many Requests" }, 429);
+  });
   app.use(faults(options, stats));
   app.use(async (c, next) => {
     const header = c.req.header("authorization");
@@ -54120,15 +54128,25 @@ async function startMocks(options = {}) {
   const zephyrStore = new ZephyrStore(snapshot, { baseUrl: zephyrUrl });
   const zephyrToken = fakeJwt();
   const zephyrStats = new TrafficStats();
-  zephyrFetch = zephyrApp({ ...options, seed, token: zephyrToken, store: zephyrStore, stats: zephyrStats }).fetch;
+  const zephyrRateLimit = new RateLimit(options.rateLimitRps);
+  zephyrFetch = zephyrApp({
+    ...options,
+    seed,
+    token: zephyrToken,
+    store: zephyrStore,
+    stats: zephyrStats,
+    rateLimit: zephyrRateLimit
+  }).fetch;
   const projectId = options.qtestProjectId ?? 4242;
   const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId });
   const qtestToken = randomBytes2(16).toString("hex");
   const qtestStats = new TrafficStats();
   const username = qtestStore.users[0]?.username ?? "admin@example.com";
   const password = randomBytes2(9).toString("base64url");
+  const qtestRateLimit = new RateLimit(options.rateLimitRps);
   qtestFetch = qtestApp({
     ...options,
+    rateLimit: qtestRateLimit,
     // A different fault sequence from the Zephyr mock's, still fixed by the seed.
     seed: seed ^ 1515870810,
     token: qtestToken,
@@ -54137,7 +54155,14 @@ async function startMocks(options = {}) {
     store: qtestStore,
     stats: qtestStats
   }).fetch;
-  const zephyr = { url: zephyrUrl, token: zephyrToken, projectKey: snapshot.project.key, store: zephyrStore, stats: zephyrStats };
+  const zephyr = {
+    url: zephyrUrl,
+    token: zephyrToken,
+    projectKey: snapshot.project.key,
+    store: zephyrStore,
+    stats: zephyrStats,
+    rateLimit: zephyrRateLimit
+  };
   const qtest2 = {
     url: qtestServer.origin,
     token: qtestToken,
@@ -54145,7 +54170,8 @@ async function startMocks(options = {}) {
     username,
     password,
     store: qtestStore,
-    stats: qtestStats
+    stats: qtestStats,
+    rateLimit: qtestRateLimit
   };
   return {
     zephyr,
@@ -54568,6 +54594,69 @@ function numberText(value) {
 function valueList(value) {
   return (value ?? "").replace(/^\s*\[|\]\s*$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "").sort();
 }
+
+// src/verify/prefetch.ts
+var SourcePrefetch = class {
+  #zephyr;
+  #cap;
+  #ahead = /* @__PURE__ */ new Map();
+  #room;
+  #stopped = false;
+  constructor(zephyr, cap = 4e3) {
+    this.#zephyr = zephyr;
+    this.#cap = cap;
+  }
+  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
+  start() {
+    this.#run().catch(() => void 0);
+  }
+  stop() {
+    this.#stopped = true;
+    this.#room?.();
+  }
+  folders = (...args) => this.#zephyr.folders(...args);
+  testCases = (...args) => this.#zephyr.testCases(...args);
+  testCycles = (...args) => this.#zephyr.testCycles(...args);
+  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
+  testSteps = (key) => this.#take(`case:${key}`, () => this.#zephyr.testSteps(key));
+  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
+  async #run() {
+    for await (const page of this.#zephyr.testCases()) {
+      for (const testCase of page) {
+        if (!await this.#wait()) return;
+        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
+      }
+    }
+    for await (const page of this.#zephyr.testExecutions()) {
+      for (const execution of page) {
+        if (!await this.#wait()) return;
+        const id3 = String(execution.id);
+        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
+      }
+    }
+  }
+  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
+  #settled(read) {
+    return read.catch(() => FAILED);
+  }
+  async #take(key, read) {
+    const ahead = this.#ahead.get(key);
+    if (ahead === void 0) return read();
+    this.#ahead.delete(key);
+    this.#room?.();
+    const value = await ahead;
+    return value === FAILED ? read() : value;
+  }
+  async #wait() {
+    while (!this.#stopped && this.#ahead.size >= this.#cap) {
+      await new Promise((resolve3) => {
+        this.#room = resolve3;
+      });
+    }
+    return !this.#stopped;
+  }
+};
+var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
 
 // src/verify/comparables.ts
 var USER_LIST = 5;
@@ -55234,11 +55323,17 @@ async function verify(options) {
     log.info({ failOn: formatFailOn(thresholds) }, "verification started");
     progress.phase("Preflight: resolving the mapping against qTest (read only)");
     const { resolution, source } = await preflight(config2, zephyr, qtest2, { dryRun: true, log });
-    const context = { config: config2, zephyr, qtest: qtest2, resolution, log, progress, sourceCounts: source };
+    const sourceReader = new SourcePrefetch(zephyr);
+    const context = { config: config2, zephyr: sourceReader, qtest: qtest2, resolution, log, progress, sourceCounts: source };
     progress.phase("Reading the qTest target");
-    const target = await readTarget(context);
-    progress.phase("Comparing the Zephyr source with the target");
-    result = await compareSource(context, target);
+    sourceReader.start();
+    try {
+      const target = await readTarget(context);
+      progress.phase("Comparing the Zephyr source with the target");
+      result = await compareSource(context, target);
+    } finally {
+      sourceReader.stop();
+    }
   } catch (error62) {
     progress.close();
     if (error62 instanceof ZtoqError) throw error62;

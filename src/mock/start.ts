@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Snapshot } from "../zephyr/snapshot.js";
 import { generateProject } from "./dataset/generate.js";
 import { type FetchCallback, type Listening, listen } from "./http/listen.js";
+import { RateLimit } from "./http/token-bucket.js";
 import { type TrafficOptions, TrafficStats } from "./http/traffic.js";
 import { qtestApp } from "./qtest/app.js";
 import { QTestStore } from "./qtest/store.js";
@@ -19,7 +20,7 @@ export interface MockOptions extends TrafficOptions {
 }
 
 export interface RunningMocks {
-  zephyr: { url: string; token: string; projectKey: string; store: ZephyrStore; stats: TrafficStats };
+  zephyr: { url: string; token: string; projectKey: string; store: ZephyrStore; stats: TrafficStats; rateLimit: RateLimit };
   qtest: {
     url: string;
     token: string;
@@ -28,6 +29,8 @@ export interface RunningMocks {
     password: string;
     store: QTestStore;
     stats: TrafficStats;
+    /** Changeable while serving: `rateLimit.set(50)`, `rateLimit.set(undefined)`. */
+    rateLimit: RateLimit;
   };
   /** The start contract: what `ztoq mock` prints as its one line. */
   describe(): {
@@ -57,7 +60,15 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
   const zephyrStore = new ZephyrStore(snapshot, { baseUrl: zephyrUrl });
   const zephyrToken = fakeJwt();
   const zephyrStats = new TrafficStats();
-  zephyrFetch = zephyrApp({ ...options, seed, token: zephyrToken, store: zephyrStore, stats: zephyrStats }).fetch;
+  const zephyrRateLimit = new RateLimit(options.rateLimitRps);
+  zephyrFetch = zephyrApp({
+    ...options,
+    seed,
+    token: zephyrToken,
+    store: zephyrStore,
+    stats: zephyrStats,
+    rateLimit: zephyrRateLimit,
+  }).fetch;
 
   const projectId = options.qtestProjectId ?? 4242;
   const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId });
@@ -65,8 +76,10 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
   const qtestStats = new TrafficStats();
   const username = qtestStore.users[0]?.username ?? "admin@example.com";
   const password = randomBytes(9).toString("base64url");
+  const qtestRateLimit = new RateLimit(options.rateLimitRps);
   qtestFetch = qtestApp({
     ...options,
+    rateLimit: qtestRateLimit,
     // A different fault sequence from the Zephyr mock's, still fixed by the seed.
     seed: seed ^ 0x5a5a5a5a,
     token: qtestToken,
@@ -76,7 +89,14 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
     stats: qtestStats,
   }).fetch;
 
-  const zephyr = { url: zephyrUrl, token: zephyrToken, projectKey: snapshot.project.key, store: zephyrStore, stats: zephyrStats };
+  const zephyr = {
+    url: zephyrUrl,
+    token: zephyrToken,
+    projectKey: snapshot.project.key,
+    store: zephyrStore,
+    stats: zephyrStats,
+    rateLimit: zephyrRateLimit,
+  };
   const qtest = {
     url: qtestServer.origin,
     token: qtestToken,
@@ -85,6 +105,7 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
     password,
     store: qtestStore,
     stats: qtestStats,
+    rateLimit: qtestRateLimit,
   };
   return {
     zephyr,

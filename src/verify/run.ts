@@ -19,6 +19,7 @@ import { ZephyrClient } from "../zephyr/client.js";
 import { type EntityTally, SAMPLE_CAP } from "./entity-tally.js";
 import { formatFailOn, METRICS, type Metric, parseFailOn, type Thresholds } from "./fail-on.js";
 import { NORMALIZATION_RULES } from "./normalize.js";
+import { SourcePrefetch } from "./prefetch.js";
 import { type CheckResult, compareSource, readTarget, type VerifyContext } from "./zephyr-qtest.js";
 
 declare const ZTOQ_VERSION: string;
@@ -77,11 +78,18 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     log.info({ failOn: formatFailOn(thresholds) }, "verification started");
     progress.phase("Preflight: resolving the mapping against qTest (read only)");
     const { resolution, source } = await preflight(config, zephyr, qtest, { dryRun: true, log });
-    const context: VerifyContext = { config, zephyr, qtest, resolution, log, progress, sourceCounts: source };
+    // The source's steps are read ahead while the target is read: two hosts, two rate limits, at once.
+    const sourceReader = new SourcePrefetch(zephyr);
+    const context: VerifyContext = { config, zephyr: sourceReader, qtest, resolution, log, progress, sourceCounts: source };
     progress.phase("Reading the qTest target");
-    const target = await readTarget(context);
-    progress.phase("Comparing the Zephyr source with the target");
-    result = await compareSource(context, target);
+    sourceReader.start();
+    try {
+      const target = await readTarget(context);
+      progress.phase("Comparing the Zephyr source with the target");
+      result = await compareSource(context, target);
+    } finally {
+      sourceReader.stop();
+    }
   } catch (error) {
     progress.close();
     if (error instanceof ZtoqError) throw error;

@@ -21,7 +21,6 @@ import type { Resolution } from "../transform/resolution.js";
 import { planTestCase } from "../transform/test-case.js";
 import { planAdHocSuite, planTestSuite } from "../transform/test-cycle.js";
 import { AD_HOC, executionMarker, planTestLog, runKey } from "../transform/test-execution.js";
-import type { ZephyrClient } from "../zephyr/client.js";
 import type { TestExecution } from "../zephyr/schemas.js";
 import {
   expectedLog,
@@ -36,11 +35,12 @@ import {
   targetTestCase,
 } from "./comparables.js";
 import { diff, EntityTally } from "./entity-tally.js";
+import type { SourceReader } from "./prefetch.js";
 import { folderPaths, pathKey, showPath, TargetSet, treePaths } from "./target-set.js";
 
 export interface VerifyContext {
   config: ResolvedConfig;
-  zephyr: ZephyrClient;
+  zephyr: SourceReader;
   qtest: QTestClient;
   resolution: Resolution;
   log: Logger;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generateProject } from "../../src/mock/dataset/generate.js";
+import { RateLimit } from "../../src/mock/http/token-bucket.js";
 import { TrafficStats } from "../../src/mock/http/traffic.js";
 import { qtestApp } from "../../src/mock/qtest/app.js";
 import { QTestStore } from "../../src/mock/qtest/store.js";
@@ -51,7 +52,7 @@ describe.skipIf(!existsSync(zephyrSpec))("Zephyr mock routes", () => {
   it("are all in the official Zephyr Scale Cloud v2 spec", () => {
     const spec = specRoutes(zephyrSpec);
     const store = new ZephyrStore(generateProject({ testCases: 1 }), { baseUrl: "http://x/v2" });
-    const routes = appRoutes(zephyrApp({ token: "t", store, stats: new TrafficStats() }), "/v2");
+    const routes = appRoutes(zephyrApp({ token: "t", store, stats: new TrafficStats(), rateLimit: new RateLimit() }), "/v2");
     expect(routes.length).toBeGreaterThan(30);
     const unknown = routes.filter((r) => !spec.has(r) && !zephyrNewerThanSpec.has(r));
     expect(unknown).toEqual([]);
@@ -62,7 +63,9 @@ describe.skipIf(!existsSync(qtestSpec))("qTest mock routes", () => {
   it("are all in the official qTest Manager v3 Swagger", () => {
     const spec = specRoutes(qtestSpec);
     const store = new QTestStore({ origin: "http://x", projectId: 1 });
-    const routes = appRoutes(qtestApp({ token: "t", username: "u", password: "p", store, stats: new TrafficStats() }));
+    const routes = appRoutes(
+      qtestApp({ token: "t", username: "u", password: "p", store, stats: new TrafficStats(), rateLimit: new RateLimit() }),
+    );
     expect(routes.length).toBeGreaterThan(40);
     const unknown = routes.filter((r) => !spec.has(r));
     expect(unknown).toEqual([]);

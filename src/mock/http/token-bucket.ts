@@ -35,3 +35,21 @@ export class TokenBucket {
     this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#ratePerSecond);
   }
 }
+
+/** A mock's rate limit, which a test or benchmark may change while the mock serves (or lift). */
+export class RateLimit {
+  #bucket: TokenBucket | undefined;
+
+  constructor(ratePerSecond?: number) {
+    this.set(ratePerSecond);
+  }
+
+  set(ratePerSecond: number | undefined): void {
+    this.#bucket = ratePerSecond ? new TokenBucket(ratePerSecond) : undefined;
+  }
+
+  /** Undefined when there is no limit. */
+  take(): ReturnType<TokenBucket["take"]> | undefined {
+    return this.#bucket?.take();
+  }
+}

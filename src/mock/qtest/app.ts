@@ -12,13 +12,14 @@ import {
   testSuiteInputSchema,
 } from "../../qtest/schemas.js";
 import { BadRequest, boolQuery, dateQuery, intQuery, jsonBody, urlWith } from "../http/requests.js";
-import { TokenBucket } from "../http/token-bucket.js";
+import type { RateLimit } from "../http/token-bucket.js";
 import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
 import { QTestApiError } from "./errors.js";
 import { matchesQuery, parseQuery } from "./search-query.js";
 import type { QTestStore } from "./store.js";
 
 export interface QTestAppOptions extends TrafficOptions {
+  rateLimit: RateLimit;
   /** The long-lived API token from the site's "API & SDK" page. */
   token: string;
   username: string;
@@ -48,22 +49,20 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
     if (c.req.method !== "GET" && c.res.status < 400 && !c.req.path.startsWith("/oauth")) stats.writes++;
   });
   app.use(latency(options.latencyMs));
-  if (options.rateLimitRps) {
-    const bucket = new TokenBucket(options.rateLimitRps);
-    app.use(async (c, next) => {
-      const taken = bucket.take();
-      monthly = Math.max(0, monthly - 1);
-      c.header("x-ratelimit-remaining-month", String(monthly));
-      if (!taken.granted) {
-        stats.throttled++;
-        c.header("x-ratelimit-remaining-minute", "0");
-        return c.json({ code: 429, message: "API rate limit exceeded" }, 429);
-      }
-      await next();
-      c.res.headers.set("x-ratelimit-remaining-minute", String(taken.remaining));
-      c.res.headers.set("x-ratelimit-remaining-month", String(monthly));
-    });
-  }
+  app.use(async (c, next) => {
+    const taken = options.rateLimit.take();
+    if (!taken) return next();
+    monthly = Math.max(0, monthly - 1);
+    c.header("x-ratelimit-remaining-month", String(monthly));
+    if (!taken.granted) {
+      stats.throttled++;
+      c.header("x-ratelimit-remaining-minute", "0");
+      return c.json({ code: 429, message: "API rate limit exceeded" }, 429);
+    }
+    await next();
+    c.res.headers.set("x-ratelimit-remaining-minute", String(taken.remaining));
+    c.res.headers.set("x-ratelimit-remaining-month", String(monthly));
+  });
   app.use(faults(options, stats));
 
   app.post("/oauth/token", async (c) => {

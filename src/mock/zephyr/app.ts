@@ -14,7 +14,7 @@ import {
   testStepsInputSchema,
 } from "../../zephyr/schemas.js";
 import { BadRequest, boolQuery, dateQuery, intQuery, jsonBody, urlWith } from "../http/requests.js";
-import { TokenBucket } from "../http/token-bucket.js";
+import type { RateLimit } from "../http/token-bucket.js";
 import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
 import { ZephyrApiError, type ZephyrStore } from "./store.js";
 
@@ -23,6 +23,7 @@ const MAX_RESULTS_CAP = 1000;
 const STEPS_PAGE_CAP = 100;
 
 export interface ZephyrAppOptions extends TrafficOptions {
+  rateLimit: RateLimit;
   token: string;
   store: ZephyrStore;
   stats: TrafficStats;
@@ -39,17 +40,14 @@ export function zephyrApp(options: ZephyrAppOptions): Hono<MockEnv> {
     if (c.req.method !== "GET" && c.res.status < 400) stats.writes++;
   });
   app.use(latency(options.latencyMs));
-  if (options.rateLimitRps) {
-    const bucket = new TokenBucket(options.rateLimitRps);
-    app.use(async (c, next) => {
-      const taken = bucket.take();
-      if (taken.granted) return next();
-      stats.throttled++;
-      // Retry-After is whole seconds, as SmartBear documents for its cloud APIs.
-      c.header("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
-      return c.json({ message: "Too Many Requests" }, 429);
-    });
-  }
+  app.use(async (c, next) => {
+    const taken = options.rateLimit.take();
+    if (!taken || taken.granted) return next();
+    stats.throttled++;
+    // Retry-After is whole seconds, as SmartBear documents for its cloud APIs.
+    c.header("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
+    return c.json({ message: "Too Many Requests" }, 429);
+  });
   app.use(faults(options, stats));
   app.use(async (c, next) => {
     const header = c.req.header("authorization");

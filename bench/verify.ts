@@ -1,0 +1,61 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
+import { startMocks } from "../src/mock/start.js";
+import type { VerificationReport } from "../src/report/verification-report.js";
+import { runCli } from "./mock-process.js";
+
+/**
+ * Verification benchmark (issue 4): the generated 2,000-case project is migrated at full speed, then
+ * both mocks are limited to 50 requests/s and `ztoq verify` runs. The floor is the reads it made at
+ * 50 per second on the busier host (the two hosts are read in parallel); the figure is wall ÷ floor.
+ * The mocks run in this process so their rate limit can change between the two runs.
+ */
+const mocks = await startMocks({ generate: 2000, seed: 1, latencyMs: 20 });
+const dir = await mkdtemp(join(tmpdir(), "ztoq-bench-verify-"));
+try {
+  await provisionDemoTarget(mocks);
+  const configPath = join(dir, "ztoq.config.yml");
+  await writeFile(
+    configPath,
+    stringify({
+      zephyr: { rateLimit: 50 },
+      qtest: { rateLimit: 50 },
+      migration: { concurrency: 8 },
+      mapping: await demoMapping(mocks),
+      report: { dir },
+    }),
+  );
+  const env = {
+    ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
+    ZTOQ_ZEPHYR_TOKEN: mocks.zephyr.token,
+    ZTOQ_ZEPHYR_PROJECT: mocks.zephyr.projectKey,
+    ZTOQ_QTEST_URL: mocks.qtest.url,
+    ZTOQ_QTEST_TOKEN: mocks.qtest.token,
+    ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+    ZTOQ_STATE: join(dir, "state.db"),
+    ZTOQ_LOG_LEVEL: "warn",
+  };
+  // Migrate without the limit (the client's own 50/s gate still applies, so lift it too).
+  const fast = { ...env, ZTOQ_CONFIG: configPath };
+  await writeFile(join(dir, "fast.yml"), (await readFile(configPath, "utf8")).replaceAll("rateLimit: 50", "rateLimit: 5000"));
+  const migrated = await runCli(["migrate", "--config", join(dir, "fast.yml")], fast);
+  if (migrated.code !== 0) throw new Error(`migrate exited ${migrated.code}`);
+
+  mocks.zephyr.rateLimit.set(50);
+  mocks.qtest.rateLimit.set(50);
+  const { code, seconds } = await runCli(["verify", "--config", configPath], env);
+  const report = JSON.parse(await readFile(join(dir, "verification-report.json"), "utf8")) as VerificationReport;
+  const reads = (host: "zephyr" | "qtest") => report.cost.requests[host].requests - report.cost.requests[host].retries;
+  const floor = Math.max(reads("zephyr"), reads("qtest")) / 50;
+  console.log(
+    `verify 2,000 cases @ 50 req/s, 20 ms latency: ${seconds.toFixed(1)} s wall (exit ${code}, ${report.status}); ` +
+      `reads Zephyr ${reads("zephyr")}, qTest ${reads("qtest")} → floor ${floor.toFixed(1)} s; ratio ${(seconds / floor).toFixed(3)} (target ≤ 1.2)`,
+  );
+  console.log(`  throttled: Zephyr ${report.cost.requests.zephyr.throttled}, qTest ${report.cost.requests.qtest.throttled}`);
+} finally {
+  await mocks.stop();
+  await rm(dir, { recursive: true, force: true });
+}
