@@ -11943,7 +11943,7 @@ var require_atomic_sleep = __commonJS({
   "node_modules/atomic-sleep/index.js"(exports, module) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
-      let sleep2 = function(ms) {
+      let sleep3 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -11954,9 +11954,9 @@ var require_atomic_sleep = __commonJS({
         Atomics.wait(nil, 0, 0, Number(ms));
       };
       const nil = new Int32Array(new SharedArrayBuffer(4));
-      module.exports = sleep2;
+      module.exports = sleep3;
     } else {
-      let sleep2 = function(ms) {
+      let sleep3 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -11968,7 +11968,7 @@ var require_atomic_sleep = __commonJS({
         while (target > Date.now()) {
         }
       };
-      module.exports = sleep2;
+      module.exports = sleep3;
     }
   }
 });
@@ -11981,7 +11981,7 @@ var require_sonic_boom = __commonJS({
     var EventEmitter2 = __require("events");
     var inherits = __require("util").inherits;
     var path = __require("path");
-    var sleep2 = require_atomic_sleep();
+    var sleep3 = require_atomic_sleep();
     var assert2 = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -12127,7 +12127,7 @@ var require_sonic_boom = __commonJS({
           if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep2(BUSY_WRITE_TIMEOUT);
+                sleep3(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -12440,7 +12440,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep2(BUSY_WRITE_TIMEOUT);
+          sleep3(BUSY_WRITE_TIMEOUT);
         }
       }
       try {
@@ -12477,7 +12477,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep2(BUSY_WRITE_TIMEOUT);
+          sleep3(BUSY_WRITE_TIMEOUT);
         }
       }
     }
@@ -13374,7 +13374,7 @@ var require_transport = __commonJS({
     var getCallers = require_caller();
     var { join: join4, isAbsolute: isAbsolute2, sep } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
-    var sleep2 = require_atomic_sleep();
+    var sleep3 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
     var { transportUsesMultistreamSym } = require_symbols();
@@ -13498,7 +13498,7 @@ var require_transport = __commonJS({
           return;
         }
         stream.flushSync();
-        sleep2(100);
+        sleep3(100);
         stream.end();
       }
       return stream;
@@ -41041,6 +41041,9 @@ var qtestFileSection = external_exports.strictObject({
 var migrationSection = external_exports.strictObject({
   concurrency: intInRange(1, 64).default(8).describe("How many entities are migrated at the same time (1 to 64). Default: 8."),
   retries: intInRange(0, 20).default(5).describe("How many times a failed idempotent request is retried, with backoff (0 to 20). Default: 5."),
+  leaseSeconds: intInRange(5, 3600).default(300).describe(
+    "Sharded runs: how long a shard's claim on an entity lasts; a shard that dies has its claimed work taken over by the others this long after (5 to 3600). Keep it above the longest time one entity can take with retries. Default: 300."
+  ),
   callToTest: external_exports.enum(["call", "inline"]).default("call").describe(
     "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case; `inline` copies the called test case's steps in its place. Default: call."
   ),
@@ -44526,7 +44529,14 @@ var entityRecordSchema = external_exports.object({
   data: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
   /** The run that last changed this record. */
   runId: external_exports.string(),
-  updatedAt: external_exports.string()
+  updatedAt: external_exports.string(),
+  /**
+   * The shard that last claimed this record (see `StateStore.claim`); it stays after the work is done or
+   * the lease released, as a record of who did the work. Null for a record never claimed.
+   */
+  owner: external_exports.string().nullable(),
+  /** When the owner's lease runs out (ISO 8601); null when no lease is held (never claimed, released, finished). */
+  leaseUntil: external_exports.string().nullable()
 });
 var runRecordSchema = external_exports.object({
   id: external_exports.string(),
@@ -44537,6 +44547,17 @@ var runRecordSchema = external_exports.object({
   /** Counters and anything else the report wants to keep. */
   summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable()
 });
+function byOwnerName(a, b) {
+  if (a.owner === null || b.owner === null) return (a.owner === null ? 0 : 1) - (b.owner === null ? 0 : 1);
+  return Buffer.compare(Buffer.from(a.owner), Buffer.from(b.owner));
+}
+var MAX_LEASE_MS = 366 * 24 * 3600 * 1e3;
+function checkClaim(owner, leaseMs) {
+  if (typeof owner !== "string" || owner === "") throw new RangeError("a claim needs a non-empty owner");
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0 || leaseMs > MAX_LEASE_MS) {
+    throw new RangeError(`a lease must last more than 0 ms and at most ${MAX_LEASE_MS} ms, not ${leaseMs}`);
+  }
+}
 var StateStoreError = class extends Error {
   constructor(message, reason) {
     super(message);
@@ -44572,6 +44593,7 @@ var migrationReportSchema = external_exports.object({
     mode: external_exports.enum(["full", "incremental"]),
     dryRun: external_exports.boolean(),
     prune: external_exports.boolean(),
+    shard: external_exports.string().nullable().describe("i/n when this run was one shard of a sharded migration"),
     tool: external_exports.object({ name: external_exports.literal("ztoq"), version: external_exports.string() }),
     startedAt: external_exports.string(),
     finishedAt: external_exports.string(),
@@ -44613,7 +44635,7 @@ function migrationReportMarkdown(report) {
     "",
     `${report.source.projectKey} (${report.source.url}) \u2192 qTest project ${report.target.projectId} (${report.target.url})`,
     "",
-    `Run \`${report.run.id}\` \xB7 ${report.run.mode}${report.run.dryRun ? " \xB7 dry run" : ""}${report.run.prune ? " \xB7 prune" : ""} \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version}`,
+    `Run \`${report.run.id}\` \xB7 ${report.run.mode}${report.run.shard ? ` \xB7 shard ${report.run.shard}` : ""}${report.run.dryRun ? " \xB7 dry run" : ""}${report.run.prune ? " \xB7 prune" : ""} \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version}`,
     ""
   ];
   if (report.error) lines.push(`> **Stopped early:** ${report.error}`, "");
@@ -44707,17 +44729,24 @@ var MIGRATIONS = [
     value text NOT NULL,
     updated_at timestamptz NOT NULL
   );
+  `,
+  // 2: leases, for shards working one store. Nullable columns without a default are a catalog change
+  // only: no table rewrite, whatever the number of records; existing records read as never claimed.
+  `
+  ALTER TABLE ${SCHEMA}.entities ADD COLUMN owner text COLLATE "C", ADD COLUMN lease_until timestamptz;
   `
 ];
 var SCHEMA_VERSION = MIGRATIONS.length;
 var MIGRATION_LOCK = "8823800102984638836";
 var MIGRATION_LOCK_TIMEOUT = "60s";
+var SERIALIZATION_FAILURE = "40001";
+var SERIALIZATION_ATTEMPTS = 5;
 var POOL_SIZE = 4;
 var CONNECT_TIMEOUT_MS = 1e4;
 var PAGE_SIZE = 500;
 var ANY_CHUNK = 1e3;
 var ENTITY_COLUMNS = `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
-  run_id AS "runId", updated_at AS "updatedAt"`;
+  run_id AS "runId", updated_at AS "updatedAt", owner, lease_until AS "leaseUntil"`;
 var RUN_COLUMNS = `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary`;
 var SQL = {
   get: `SELECT ${ENTITY_COLUMNS} FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
@@ -44736,14 +44765,41 @@ var SQL = {
     ON CONFLICT (type, key) DO UPDATE SET
       status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
       data = CASE WHEN $6::boolean THEN e.data ELSE excluded.data END,
-      run_id = excluded.run_id, updated_at = excluded.updated_at`,
+      run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`,
   // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
   recordFailure: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, last_error, run_id, updated_at)
     VALUES ($1, $2, 'failed', 0, $3, $4, $5)
     ON CONFLICT (type, key) DO UPDATE SET
-      status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+      status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+      lease_until = NULL`,
+  /**
+   * The lease is decided by this one statement. A new key is inserted (granted); the unique index lets
+   * only one of several concurrent inserts in, and the others wait for it and take the ON CONFLICT
+   * path. On conflict the row is locked, and under READ COMMITTED the WHERE is evaluated on its latest
+   * committed version (after waiting for any transaction updating it): of concurrent claims, the first to
+   * lock the row takes the lease, and the others then see a running lease of another owner and update
+   * nothing. A row is returned only when the lease was granted. "Now" is the server's clock_timestamp(),
+   * read when the row is decided, so every shard measures leases by the same clock.
+   */
+  claim: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, run_id, updated_at, owner, lease_until)
+    VALUES ($1, $2, 'pending', 0, $5, $6, $3, clock_timestamp() + $4::double precision * interval '1 millisecond')
+    ON CONFLICT (type, key) DO UPDATE SET
+      owner = excluded.owner, lease_until = clock_timestamp() + $4::double precision * interval '1 millisecond',
+      run_id = excluded.run_id, updated_at = excluded.updated_at
+    WHERE e.status <> 'done' AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp() OR e.owner = excluded.owner)
+    RETURNING 1 AS granted`,
+  /**
+   * Why a claim was refused, in a statement of its own: the claim's statement cannot say, because its
+   * snapshot predates a row a concurrent claim inserted (and the claim waited for), so it would not see
+   * that row. A new statement has a new snapshot, which does.
+   */
+  claimRefused: `SELECT status FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
+  // Atomic for the same reason: if another owner took the expired lease first, the WHERE no longer holds.
+  release: `UPDATE ${SCHEMA}.entities SET lease_until = NULL, updated_at = $4
+    WHERE type = $1 AND key = $2 AND owner = $3 AND lease_until IS NOT NULL`,
   remove: `DELETE FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
   counts: `SELECT type, status, count(*)::integer AS n FROM ${SCHEMA}.entities GROUP BY type, status`,
+  countsByOwner: `SELECT owner, type, status, count(*)::integer AS n FROM ${SCHEMA}.entities GROUP BY owner, type, status`,
   startRun: `INSERT INTO ${SCHEMA}.runs (id, mode, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING ${RUN_COLUMNS}`,
   finishRun: `UPDATE ${SCHEMA}.runs SET status = $2, finished_at = $3, summary = $4::json WHERE id = $1`,
   lastRun: `SELECT ${RUN_COLUMNS} FROM ${SCHEMA}.runs ORDER BY seq DESC LIMIT 1`,
@@ -44828,6 +44884,19 @@ var PostgresStateStore = class {
   async recordFailure(type, key, error62, runId) {
     await this.#query(SQL.recordFailure, [type, key, withoutNul(error62), runId, now()]);
   }
+  async claim(type, key, owner, leaseMs, runId) {
+    checkClaim(owner, leaseMs);
+    for (let pass = 0; pass < 3; pass++) {
+      const { rowCount } = await this.#query(SQL.claim, [type, key, owner, leaseMs, runId, now()]);
+      if (rowCount) return "granted";
+      const { rows } = await this.#query(SQL.claimRefused, [type, key]);
+      if (rows[0]) return rows[0].status === "done" ? "done" : "held";
+    }
+    return "held";
+  }
+  async release(type, key, owner) {
+    await this.#query(SQL.release, [type, key, owner, now()]);
+  }
   async remove(type, key) {
     await this.#query(SQL.remove, [type, key]);
   }
@@ -44840,6 +44909,19 @@ var PostgresStateStore = class {
       counts[type][status] = Number(row.n);
     }
     return counts;
+  }
+  async countsByOwner() {
+    const byOwner = /* @__PURE__ */ new Map();
+    const { rows } = await this.#query(SQL.countsByOwner);
+    for (const row of rows) {
+      const owner = validated(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
+      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
+      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
+      const counts = byOwner.get(owner) ?? emptyCounts();
+      counts[type][status] = Number(row.n);
+      byOwner.set(owner, counts);
+    }
+    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
   }
   async startRun(run) {
     const { rows } = await this.#query(SQL.startRun, [run.id, run.mode, now()]);
@@ -44897,16 +44979,31 @@ var PostgresStateStore = class {
     if (!this.#pool) throw new Error(`state store ${this.location} is not open`);
     return this.#pool;
   }
+  /**
+   * Every statement runs alone, in a transaction of its own. Under READ COMMITTED (the usual default) a
+   * write that meets a row changed since its snapshot waits for the change and goes on with the latest
+   * version; under a stricter server default (REPEATABLE READ, SERIALIZABLE) it fails with a serialization
+   * failure instead, as two shards claiming one entity would see. Nothing of the failed statement stays,
+   * so it is run again, with a new snapshot, which is what READ COMMITTED would have done.
+   */
   async #query(text, values) {
     const pool = this.#openPool();
-    try {
-      return await pool.query(text, values);
-    } catch (error62) {
-      throw connectionError(error62, this.#target) ?? error62;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await pool.query(text, values);
+      } catch (error62) {
+        if (sqlState(error62) === SERIALIZATION_FAILURE && attempt < SERIALIZATION_ATTEMPTS) continue;
+        throw connectionError(error62, this.#target) ?? error62;
+      }
     }
   }
   #entity(row) {
-    const input2 = { ...row, targetId: fromBigint(row.targetId), updatedAt: fromTimestamp(row.updatedAt) };
+    const input2 = {
+      ...row,
+      targetId: fromBigint(row.targetId),
+      updatedAt: fromTimestamp(row.updatedAt),
+      leaseUntil: fromTimestamp(row.leaseUntil)
+    };
     return validated(entityRecordSchema, input2, this.location, "an entity row");
   }
   #run(row) {
@@ -45170,6 +45267,13 @@ var MIGRATIONS2 = [
     value TEXT NOT NULL,
     updated_at TEXT NOT NULL
   );
+  `,
+  // 2: leases, for shards working one store. ADD COLUMN only writes the schema: existing rows read the
+  // new columns as NULL (never claimed) without being rewritten. lease_until is an ISO 8601 UTC string
+  // of fixed width (toISOString), so text comparison is time comparison.
+  `
+  ALTER TABLE entities ADD COLUMN owner TEXT;
+  ALTER TABLE entities ADD COLUMN lease_until TEXT;
   `
 ];
 var SCHEMA_VERSION2 = MIGRATIONS2.length;
@@ -45178,7 +45282,7 @@ var IN_CHUNK = 500;
 var BUSY_TIMEOUT_MS = 1e4;
 var SQLITE_CORRUPT = 11;
 var SQLITE_NOTADB = 26;
-var ENTITY_COLUMNS2 = "type, key, hash, target_id AS targetId, status, attempts, last_error AS lastError, data, run_id AS runId, updated_at AS updatedAt";
+var ENTITY_COLUMNS2 = "type, key, hash, target_id AS targetId, status, attempts, last_error AS lastError, data, run_id AS runId, updated_at AS updatedAt, owner, lease_until AS leaseUntil";
 var RUN_COLUMNS2 = "id, mode, status, started_at AS startedAt, finished_at AS finishedAt, summary";
 function prepareStatements(db) {
   return {
@@ -45200,17 +45304,35 @@ function prepareStatements(db) {
        ON CONFLICT (type, key) DO UPDATE SET
          status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
          data = CASE WHEN :keepData THEN data ELSE excluded.data END,
-         run_id = excluded.run_id, updated_at = excluded.updated_at`
+         run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`
     ),
     // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
     recordFailure: db.prepare(
       `INSERT INTO entities (type, key, status, attempts, last_error, run_id, updated_at)
        VALUES (:type, :key, 'failed', 0, :error, :runId, :now)
        ON CONFLICT (type, key) DO UPDATE SET
-         status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at`
+         status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+         lease_until = NULL`
+    ),
+    // One statement, so one write transaction: SQLite has a single writer per file, so no other process
+    // can change the record between the WHERE (is it claimable?) and the SET. A row comes back only when
+    // the lease was granted (inserted, or updated because the WHERE held); no row means done or held.
+    claim: db.prepare(
+      `INSERT INTO entities (type, key, status, attempts, run_id, updated_at, owner, lease_until)
+       VALUES (:type, :key, 'pending', 0, :runId, :now, :owner, :leaseUntil)
+       ON CONFLICT (type, key) DO UPDATE SET
+         owner = excluded.owner, lease_until = excluded.lease_until, run_id = excluded.run_id, updated_at = excluded.updated_at
+       WHERE status <> 'done' AND (lease_until IS NULL OR lease_until < :now OR owner = excluded.owner)
+       RETURNING status`
+    ),
+    claimRefused: db.prepare("SELECT status FROM entities WHERE type = ? AND key = ?"),
+    release: db.prepare(
+      `UPDATE entities SET lease_until = NULL, updated_at = :now
+       WHERE type = :type AND key = :key AND owner = :owner AND lease_until IS NOT NULL`
     ),
     remove: db.prepare("DELETE FROM entities WHERE type = ? AND key = ?"),
     counts: db.prepare("SELECT type, status, count(*) AS n FROM entities GROUP BY type, status"),
+    countsByOwner: db.prepare("SELECT owner, type, status, count(*) AS n FROM entities GROUP BY owner, type, status"),
     startRun: db.prepare(`INSERT INTO runs (id, mode, status, started_at) VALUES (?, ?, 'running', ?) RETURNING ${RUN_COLUMNS2}`),
     finishRun: db.prepare("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?"),
     lastRun: db.prepare(`SELECT ${RUN_COLUMNS2} FROM runs ORDER BY seq DESC LIMIT 1`),
@@ -45300,6 +45422,28 @@ var SqliteStateStore = class {
   async recordFailure(type, key, error62, runId) {
     this.#sql().recordFailure.run({ type, key, error: error62, runId, now: now2() });
   }
+  async claim(type, key, owner, leaseMs, runId) {
+    checkClaim(owner, leaseMs);
+    const sql = this.#sql();
+    for (let pass = 0; pass < 3; pass++) {
+      const at = Date.now();
+      const granted = sql.claim.get({
+        type,
+        key,
+        owner,
+        runId,
+        now: new Date(at).toISOString(),
+        leaseUntil: new Date(at + leaseMs).toISOString()
+      });
+      if (granted) return "granted";
+      const found2 = sql.claimRefused.get(type, key);
+      if (found2) return found2.status === "done" ? "done" : "held";
+    }
+    return "held";
+  }
+  async release(type, key, owner) {
+    this.#sql().release.run({ type, key, owner, now: now2() });
+  }
   async remove(type, key) {
     this.#sql().remove.run(type, key);
   }
@@ -45311,6 +45455,18 @@ var SqliteStateStore = class {
       counts[type][status] = Number(row.n);
     }
     return counts;
+  }
+  async countsByOwner() {
+    const byOwner = /* @__PURE__ */ new Map();
+    for (const row of this.#sql().countsByOwner.all()) {
+      const owner = validated2(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
+      const type = validated2(entityTypeSchema, row.type, this.location, "an entity type");
+      const status = validated2(entityStatusSchema, row.status, this.location, "an entity status");
+      const counts = byOwner.get(owner) ?? emptyCounts2();
+      counts[type][status] = Number(row.n);
+      byOwner.set(owner, counts);
+    }
+    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
   }
   async startRun(run) {
     const row = this.#sql().startRun.get(run.id, run.mode, now2());
@@ -46630,6 +46786,23 @@ async function forEachConcurrent(items, concurrency, work) {
   if (failure2) throw failure2.error;
 }
 
+// src/migrate/shard.ts
+function parseShard(spec) {
+  if (spec === void 0 || spec.trim() === "" || spec.trim() === "1/1") return void 0;
+  const match2 = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
+  const index2 = Number(match2?.[1]);
+  const count2 = Number(match2?.[2]);
+  if (!match2 || count2 < 1 || index2 < 1 || index2 > count2) {
+    throw new BadInputError(`--shard takes i/n with 1 \u2264 i \u2264 n, e.g. 2/4; got "${spec}".`);
+  }
+  return { index: index2, count: count2 };
+}
+function shardOf(key, count2) {
+  let hash2 = 2166136261;
+  for (let i = 0; i < key.length; i++) hash2 = Math.imul(hash2 ^ key.charCodeAt(i), 16777619);
+  return (hash2 >>> 0) % count2 + 1;
+}
+
 // src/migrate/sync-entity.ts
 async function syncEntity(context, sync) {
   const { state, runId, log } = context;
@@ -46675,6 +46848,52 @@ async function syncEntity(context, sync) {
   }
 }
 
+// src/migrate/shard-work.ts
+var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+async function claim2(context, type, key) {
+  const { shard, state, runId } = context;
+  if (!shard) return { granted: true };
+  const answer = await state.claim(type, key, shard.owner, shard.leaseMs, runId);
+  if (answer === "granted") return { granted: true };
+  return { granted: false, done: answer === "done" ? await state.get(type, key) : void 0 };
+}
+async function syncShared(context, sync) {
+  for (; ; ) {
+    const answer = await claim2(context, sync.type, sync.key);
+    if (answer.granted) return syncEntity(context, { ...sync, record: void 0 });
+    if (answer.done) return syncEntity(context, { ...sync, record: answer.done });
+    await sleep2(150 + Math.random() * 150);
+  }
+}
+async function shardedForEach(context, options) {
+  const { shard, state, config: config2 } = context;
+  const concurrency = config2.migration.concurrency;
+  const held = [];
+  const attempt = async (item, record2, mine) => {
+    if (!shard) return options.work(item, record2 ?? null);
+    const answer = await claim2(context, options.type, options.claimKey(item));
+    if (answer.granted) return options.work(item, void 0);
+    if (answer.done) return mine ? options.work(item, answer.done) : void 0;
+    held.push(item);
+  };
+  const pass = async (mine) => {
+    for await (const page of options.pages()) {
+      const selected = shard ? page.filter((item) => shardOf(options.partitionKey(item), shard.count) === shard.index === mine) : page;
+      if (selected.length === 0) continue;
+      const records = await state.getMany(options.type, selected.map(options.claimKey));
+      await forEachConcurrent(selected, concurrency, (item) => attempt(item, records.get(options.claimKey(item)), mine));
+    }
+  };
+  await pass(true);
+  if (!shard) return;
+  await pass(false);
+  while (held.length > 0) {
+    await sleep2(Math.min(1e3, shard.leaseMs / 4));
+    const retry2 = held.splice(0);
+    await forEachConcurrent(retry2, concurrency, (item) => attempt(item, void 0, false));
+  }
+}
+
 // src/migrate/phases/folder-trees.ts
 async function mirrorTree(context, folders, target) {
   const children = new NamedChildren(target.list, target.parentKey);
@@ -46684,7 +46903,7 @@ async function mirrorTree(context, folders, target) {
       const id3 = await children.find(parent, name);
       return id3 === void 0 ? void 0 : { targetId: id3 };
     };
-    const result = await syncEntity(context, {
+    const result = await syncShared(context, {
       type: target.type,
       key,
       hash: contentHash({ name, parent: target.parentKey(parent) }),
@@ -46885,24 +47104,25 @@ function compact(pairs) {
 
 // src/migrate/phases/test-cases.ts
 async function migrateTestCases(context, modules) {
-  const { zephyr, state, config: config2, progress } = context;
+  const { zephyr, config: config2, progress } = context;
   const waiting = [];
   const seen = /* @__PURE__ */ new Set();
   const rootModule = modules.get(null);
-  for await (const page of zephyr.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
-    const records = await state.getMany(
-      "testCase",
-      page.map((t) => t.key)
-    );
-    await forEachConcurrent(page, config2.migration.concurrency, async (testCase) => {
+  await shardedForEach(context, {
+    type: "testCase",
+    pages: () => zephyr.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {}),
+    partitionKey: (testCase) => testCase.key,
+    claimKey: (testCase) => testCase.key,
+    work: async (testCase, record2) => {
       seen.add(testCase.key);
       const content = await zephyr.testSteps(testCase.key);
-      const pending = { testCase, content, record: records.get(testCase.key) };
+      const pending = { testCase, content, record: record2 };
       if (!await migrateOne(context, pending, modules, rootModule, false)) waiting.push(pending);
-    });
-  }
+    }
+  });
   await forEachConcurrent(waiting, config2.migration.concurrency, async (pending) => {
-    await migrateOne(context, pending, modules, rootModule, true);
+    if (!(await claim2(context, "testCase", pending.testCase.key)).granted) return;
+    await migrateOne(context, { ...pending, record: void 0 }, modules, rootModule, true);
   });
   progress.finish("testCase");
   await reportDisappeared(context, seen);
@@ -46935,7 +47155,7 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
     type: "testCase",
     key: testCase.key,
     hash: contentHash(plan.input),
-    record: record2 ?? null,
+    record: record2,
     create: async () => describe3(await qtest2.createTestCase(plan.input, marker)),
     update: async (id3) => describe3(await qtest2.updateTestCase(id3, plan.input)),
     find: async () => {
@@ -46947,8 +47167,9 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
   return true;
 }
 async function reportDisappeared(context, seen) {
-  const { zephyr, state, qtest: qtest2, tally, log } = context;
-  if (context.updatedAfter) {
+  const { zephyr, state, qtest: qtest2, tally, log, shard } = context;
+  if (shard && shard.index !== 1) return;
+  if (context.updatedAfter || shard) {
     for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
   }
   const gone = [];
@@ -47014,24 +47235,29 @@ function planTestLog(execution, steps, target, resolution) {
 
 // src/migrate/phases/test-executions.ts
 async function migrateExecutions(context, suites, adHocSuite2) {
-  const { zephyr, state, config: config2 } = context;
+  const { zephyr, state } = context;
   const runs = /* @__PURE__ */ new Map();
-  for await (const page of zephyr.testExecutions(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
-    const logs = await state.getMany("testLog", page.map(executionMarker));
-    const cases = await state.getMany("testCase", [...new Set(page.map(testCaseKeyOf).filter((k) => k !== void 0))]);
-    await forEachConcurrent(page, config2.migration.concurrency, async (execution) => {
-      await migrateExecution(context, execution, { suites, adHocSuite: adHocSuite2, runs, logs, cases });
+  await shardedForEach(context, {
+    type: "testLog",
+    pages: () => zephyr.testExecutions(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {}),
+    // All executions of one cycle item go to one shard, which so makes its run.
+    partitionKey: (execution) => runKey(execution.testCycle ? String(execution.testCycle.id) : null, testCaseKeyOf(execution) ?? ""),
+    claimKey: executionMarker,
+    work: async (execution, log) => {
+      const caseKey = testCaseKeyOf(execution);
+      const testCase = caseKey === void 0 ? void 0 : await state.get("testCase", caseKey);
+      await migrateExecution(context, execution, { suites, adHocSuite: adHocSuite2, runs, log, testCase });
       context.progress.tick("testLog");
-    });
-    if (runs.size > 1e4) runs.clear();
-  }
+      if (runs.size > 1e4) runs.clear();
+    }
+  });
   context.progress.finish("testLog");
 }
 async function migrateExecution(context, execution, known) {
   const { tally, zephyr, qtest: qtest2, resolution } = context;
   const marker = executionMarker(execution);
   const caseKey = testCaseKeyOf(execution);
-  const testCase = caseKey === void 0 ? void 0 : known.cases.get(caseKey);
+  const { testCase } = known;
   if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
     tally.count("testLog", "skipped", marker, `its test case ${caseKey ?? "(unknown)"} was not migrated`);
     return;
@@ -47041,7 +47267,7 @@ async function migrateExecution(context, execution, known) {
     tally.count("testLog", "skipped", marker, `its test cycle ${execution.testCycle?.id} was not migrated`);
     return;
   }
-  const existing = known.logs.get(marker);
+  const existing = known.log === void 0 ? await context.state.get("testLog", marker) : known.log;
   if (existing?.status === "done") {
     tally.count("testLog", "unchanged");
     return;
@@ -47069,7 +47295,7 @@ async function migrateExecution(context, execution, known) {
     type: "testLog",
     key: marker,
     hash: contentHash(input2),
-    record: existing ?? null,
+    record: existing,
     create: async () => ({
       targetId: (await qtest2.createTestLog(target.runId, input2, logMarker)).id,
       data: { runId: target.runId }
@@ -47089,7 +47315,7 @@ async function ensureRun(context, key, suiteId, testCase) {
     targetId: run.id,
     data: { versionId: run.test_case_version_id ?? testCase.versionId }
   });
-  const result = await syncEntity(context, {
+  const result = await syncShared(context, {
     type: "testRun",
     key,
     hash: contentHash({ input: input2, parent }),
@@ -47126,23 +47352,18 @@ function planAdHocSuite(resolution) {
 
 // src/migrate/phases/test-suites.ts
 async function migrateTestSuites(context, cycles) {
-  const { zephyr, state, qtest: qtest2, resolution, config: config2 } = context;
+  const { zephyr, qtest: qtest2, resolution, config: config2 } = context;
   const suites = /* @__PURE__ */ new Map();
   const rootCycle = cycles.get(null);
   for await (const page of zephyr.testCycles()) {
-    const records = await state.getMany(
-      "testSuite",
-      page.map((c) => c.key)
-    );
     await forEachConcurrent(page, config2.migration.concurrency, async (cycle) => {
       const input2 = planTestSuite(cycle, resolution);
       const parent = { id: cycle.folder && cycles.get(cycle.folder.id) || rootCycle, type: "test-cycle" };
       const marker = { fieldName: resolution.markerField, value: cycle.key };
-      const result = await syncEntity(context, {
+      const result = await syncShared(context, {
         type: "testSuite",
         key: cycle.key,
         hash: contentHash({ input: input2, parent }),
-        record: records.get(cycle.key) ?? null,
         create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker)).id }),
         update: async (id3) => ({ targetId: (await qtest2.updateTestSuite(id3, input2)).id }),
         find: async () => {
@@ -47165,7 +47386,7 @@ function adHocSuite(context, cycles) {
       const input2 = planAdHocSuite(resolution);
       const parent = { id: cycles.get(null), type: "test-cycle" };
       const marker = { fieldName: resolution.markerField, value: AD_HOC };
-      const result = await syncEntity(context, {
+      const result = await syncShared(context, {
         type: "testSuite",
         key: AD_HOC,
         hash: contentHash({ input: input2, parent }),
@@ -47649,6 +47870,14 @@ async function migrate3(options) {
     concurrency: config2.migration.concurrency,
     logger: runLog
   });
+  if (options.shard && options.mode === "incremental") {
+    throw new BadInputError("Incremental runs are not sharded: run --mode incremental as one job (they are small).");
+  }
+  const shard = options.shard && {
+    ...options.shard,
+    owner: `shard ${options.shard.index}/${options.shard.count} (${runId})`,
+    leaseMs: config2.migration.leaseSeconds * 1e3
+  };
   const state = createStateStore(config2.state);
   await openState(state);
   let preflightResult;
@@ -47675,6 +47904,7 @@ async function migrate3(options) {
         runId,
         mode: options.mode,
         prune: options.prune,
+        shard,
         updatedAfter,
         config: config2,
         state,
@@ -47695,7 +47925,7 @@ async function migrate3(options) {
       progress.phase("Executions: test runs and test logs");
       await migrateExecutions(context, suites, adHocSuite(context, cycles));
       if (tally.total("failed") > 0) status = "failed";
-      else {
+      else if (!shard) {
         await state.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1e3) * 1e3 - 1e3));
       }
     }
@@ -47767,6 +47997,7 @@ function buildReport(input2) {
       mode: options.mode,
       dryRun: options.dryRun,
       prune: options.prune,
+      shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
       tool: { name: "ztoq", version: true ? "0.1.0" : "dev" },
       startedAt: input2.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -55509,7 +55740,7 @@ import { join as join2 } from "node:path";
 function registerMigrateCommand(program2, setExitCode) {
   program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)").option("--state <location>", "state store: a SQLite path, sqlite:PATH or postgres://\u2026 (default .ztoq/state.db)").addOption(
     new Option("--mode <mode>", "full reads everything; incremental only what changed since the last complete run").choices(["full", "incremental"]).default("full")
-  ).option("--dry-run", "resolve every mapping against qTest and report; write nothing").option("--prune", "delete from qTest the test cases that no longer exist in Zephyr").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").action(async (flags) => {
+  ).option("--dry-run", "resolve every mapping against qTest and report; write nothing").option("--prune", "delete from qTest the test cases that no longer exist in Zephyr").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").option("--shard <i/n>", "run shard i of n (e.g. 2/4) against a state store all shards share (PostgreSQL)").action(async (flags) => {
     const config2 = await loadConfig({
       ...flags.config && { path: flags.config },
       overrides: { ...flags.state && { state: flags.state } }
@@ -55520,6 +55751,7 @@ function registerMigrateCommand(program2, setExitCode) {
       mode: flags.mode,
       dryRun: Boolean(flags.dryRun),
       prune: Boolean(flags.prune),
+      shard: parseShard(flags.shard),
       reportPath: flags.report ?? join2(config2.report.dir, "migration-report.json"),
       log
     });
@@ -55661,17 +55893,22 @@ function registerStatusCommand(program2) {
     try {
       const counts = await store.counts();
       const lastRun = await store.lastRun();
+      const shards = shardTotals(await store.countsByOwner());
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ location: store.location, counts, lastRun }, null, 2)}
+        process.stdout.write(`${JSON.stringify({ location: store.location, counts, shards, lastRun }, null, 2)}
 `);
         return;
       }
       const statuses = entityStatusSchema.options;
       const rows = entityTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
       const header = ["entity", ...statuses];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+      const shardRows = shards.map((s) => [s.shard, ...statuses.map((status) => String(s.counts[status]))]);
+      const widths = header.map((h, i) => Math.max(h.length, ...[...rows, ...shardRows].map((r) => (r[i] ?? "").length)));
       const format = (cells) => cells.map((c, i) => i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)).join("  ");
       const lines = [`State: ${store.location}`, format(header), ...rows.map(format)];
+      if (shards.some((s) => s.shard !== "unsharded")) {
+        lines.push("", "Per shard, all entity types:", format(["shard", ...statuses]), ...shardRows.map(format));
+      }
       lines.push(
         lastRun ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}, started ${lastRun.startedAt}` : "No run recorded yet."
       );
@@ -55697,6 +55934,17 @@ async function stateFromConfig(path) {
     if (error62 instanceof BadInputError && !path) return ".ztoq/state.db";
     throw error62;
   }
+}
+function shardTotals(byOwner) {
+  const totals = /* @__PURE__ */ new Map();
+  for (const { owner, counts } of byOwner) {
+    const shard = /^shard (\d+\/\d+)/.exec(owner ?? "")?.[1] ?? (owner === null ? "unsharded" : owner);
+    const sum = totals.get(shard) ?? Object.fromEntries(entityStatusSchema.options.map((s) => [s, 0]));
+    for (const type of entityTypeSchema.options)
+      for (const status of entityStatusSchema.options) sum[status] += counts[type][status];
+    totals.set(shard, sum);
+  }
+  return [...totals].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true })).map(([shard, counts]) => ({ shard: shard === "unsharded" ? shard : `shard ${shard}`, counts }));
 }
 
 // src/cli/verify-command.ts

@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import * as core from "@actions/core";
-import { BadInputError } from "../cli/errors.js";
 import { loadConfig } from "../config/load.js";
 import { annotate } from "../github/annotations.js";
 import { artifactUrl } from "../github/context.js";
 import { writeJobSummary } from "../github/summary.js";
 import { createLogger } from "../log/logger.js";
 import { migrate } from "../migrate/run.js";
+import { parseShard } from "../migrate/shard.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
 import { sqliteFile, uploadFiles } from "./artifacts.js";
 import { booleanInput, choiceInput, connectionInputs, retentionDaysInput } from "./inputs.js";
@@ -19,10 +19,7 @@ export function migrateAction(): Promise<void> {
     const mode = choiceInput("mode", ["full", "incremental"] as const, "full");
     const dryRun = booleanInput("dry-run");
     const prune = booleanInput("prune");
-    const shard = core.getInput("shard").trim();
-    if (shard !== "" && shard !== "1/1") {
-      throw new BadInputError(`Input shard "${shard}": sharding needs the PostgreSQL state store, which is not available yet.`);
-    }
+    const shard = parseShard(core.getInput("shard"));
     const retentionDays = retentionDaysInput();
     const reportName = core.getInput("report-name").trim() || "ztoq-migration";
     const config = await loadConfig({ path: configPath, overrides });
@@ -32,6 +29,7 @@ export function migrateAction(): Promise<void> {
       mode,
       dryRun,
       prune,
+      shard,
       reportPath,
       log: createLogger({ component: "migrate" }),
     });

@@ -3,6 +3,7 @@ import { type Command, Option } from "commander";
 import { loadConfig } from "../config/load.js";
 import { createLogger } from "../log/logger.js";
 import { migrate } from "../migrate/run.js";
+import { parseShard } from "../migrate/shard.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
 
 interface MigrateFlags {
@@ -12,6 +13,7 @@ interface MigrateFlags {
   dryRun?: boolean;
   prune?: boolean;
   report?: string;
+  shard?: string;
 }
 
 export function registerMigrateCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -28,6 +30,7 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
     .option("--dry-run", "resolve every mapping against qTest and report; write nothing")
     .option("--prune", "delete from qTest the test cases that no longer exist in Zephyr")
     .option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)")
+    .option("--shard <i/n>", "run shard i of n (e.g. 2/4) against a state store all shards share (PostgreSQL)")
     .action(async (flags: MigrateFlags) => {
       const config = await loadConfig({
         ...(flags.config && { path: flags.config }),
@@ -39,6 +42,7 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
         mode: flags.mode,
         dryRun: Boolean(flags.dryRun),
         prune: Boolean(flags.prune),
+        shard: parseShard(flags.shard),
         reportPath: flags.report ?? join(config.report.dir, "migration-report.json"),
         log,
       });

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { createStateStore } from "../state/open-store.js";
-import { entityStatusSchema, entityTypeSchema, StateStoreError } from "../state/store.js";
+import { type EntityStatus, entityStatusSchema, entityTypeSchema, type StateStore, StateStoreError } from "../state/store.js";
 import { BadInputError, ExitCode, ZtoqError } from "./errors.js";
 
 export function registerStatusCommand(program: Command): void {
@@ -28,17 +28,22 @@ export function registerStatusCommand(program: Command): void {
       try {
         const counts = await store.counts();
         const lastRun = await store.lastRun();
+        const shards = shardTotals(await store.countsByOwner());
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ location: store.location, counts, lastRun }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ location: store.location, counts, shards, lastRun }, null, 2)}\n`);
           return;
         }
         const statuses = entityStatusSchema.options;
         const rows = entityTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
         const header = ["entity", ...statuses];
-        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+        const shardRows = shards.map((s) => [s.shard, ...statuses.map((status) => String(s.counts[status]))]);
+        const widths = header.map((h, i) => Math.max(h.length, ...[...rows, ...shardRows].map((r) => (r[i] ?? "").length)));
         const format = (cells: string[]) =>
           cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
         const lines = [`State: ${store.location}`, format(header), ...rows.map(format)];
+        if (shards.some((s) => s.shard !== "unsharded")) {
+          lines.push("", "Per shard, all entity types:", format(["shard", ...statuses]), ...shardRows.map(format));
+        }
         lines.push(
           lastRun
             ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}, started ${lastRun.startedAt}`
@@ -67,4 +72,20 @@ async function stateFromConfig(path: string | undefined): Promise<string> {
     if (error instanceof BadInputError && !path) return ".ztoq/state.db";
     throw error;
   }
+}
+
+/** Sums per shard: leases are signed `shard i/n (run …)`; records never claimed belong to no shard. */
+function shardTotals(byOwner: Awaited<ReturnType<StateStore["countsByOwner"]>>) {
+  const totals = new Map<string, Record<EntityStatus, number>>();
+  for (const { owner, counts } of byOwner) {
+    const shard = /^shard (\d+\/\d+)/.exec(owner ?? "")?.[1] ?? (owner === null ? "unsharded" : owner);
+    const sum =
+      totals.get(shard) ?? (Object.fromEntries(entityStatusSchema.options.map((s) => [s, 0])) as Record<EntityStatus, number>);
+    for (const type of entityTypeSchema.options)
+      for (const status of entityStatusSchema.options) sum[status] += counts[type][status];
+    totals.set(shard, sum);
+  }
+  return [...totals]
+    .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+    .map(([shard, counts]) => ({ shard: shard === "unsharded" ? shard : `shard ${shard}`, counts }));
 }

@@ -136,6 +136,11 @@ const migrationSection = z.strictObject({
   retries: intInRange(0, 20)
     .default(5)
     .describe("How many times a failed idempotent request is retried, with backoff (0 to 20). Default: 5."),
+  leaseSeconds: intInRange(5, 3600)
+    .default(300)
+    .describe(
+      "Sharded runs: how long a shard's claim on an entity lasts; a shard that dies has its claimed work taken over by the others this long after (5 to 3600). Keep it above the longest time one entity can take with retries. Default: 300.",
+    ),
   callToTest: z
     .enum(["call", "inline"])
     .default("call")

@@ -5,6 +5,7 @@ import type { StateStore } from "../state/store.js";
 import type { Resolution } from "../transform/resolution.js";
 import type { ZephyrClient } from "../zephyr/client.js";
 import type { Progress } from "./progress.js";
+import type { Shard } from "./shard.js";
 import type { Tally } from "./tally.js";
 
 /** Everything a phase needs, passed explicitly: the phases share no module state. */
@@ -12,6 +13,8 @@ export interface RunContext {
   runId: string;
   mode: "full" | "incremental";
   prune: boolean;
+  /** Set when this process is one job of a sharded migration. */
+  shard: Shard | undefined;
   /** Only source entities changed after this instant are read in full (incremental runs). */
   updatedAfter: string | undefined;
   config: ResolvedConfig;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { ExitCode, ZtoqError } from "../cli/errors.js";
+import { BadInputError, ExitCode, ZtoqError } from "../cli/errors.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
 import { ApiError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
@@ -28,6 +28,8 @@ export interface MigrateOptions {
   mode: "full" | "incremental";
   dryRun: boolean;
   prune: boolean;
+  /** One job of a sharded migration (`--shard i/n`); needs a state store all shards share. */
+  shard?: { index: number; count: number } | undefined;
   /** Where the JSON report goes; its Markdown twin is written beside it. */
   reportPath: string;
   log: Logger;
@@ -70,6 +72,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     concurrency: config.migration.concurrency,
     logger: runLog,
   });
+  if (options.shard && options.mode === "incremental") {
+    throw new BadInputError("Incremental runs are not sharded: run --mode incremental as one job (they are small).");
+  }
+  const shard = options.shard && {
+    ...options.shard,
+    owner: `shard ${options.shard.index}/${options.shard.count} (${runId})`,
+    leaseMs: config.migration.leaseSeconds * 1000,
+  };
   const state = createStateStore(config.state);
   await openState(state);
 
@@ -97,6 +107,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         runId,
         mode: options.mode,
         prune: options.prune,
+        shard,
         updatedAfter,
         config,
         state,
@@ -117,7 +128,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       progress.phase("Executions: test runs and test logs");
       await migrateExecutions(context, suites, adHocSuite(context, cycles));
       if (tally.total("failed") > 0) status = "failed";
-      else {
+      else if (!shard) {
         // Whole seconds, one earlier: Zephyr compares `updatedAfter` strictly, at second precision.
         await state.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1000) * 1000 - 1000));
       }
@@ -204,6 +215,7 @@ function buildReport(input: {
       mode: options.mode,
       dryRun: options.dryRun,
       prune: options.prune,
+      shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
       tool: { name: "ztoq", version: typeof ZTOQ_VERSION === "string" ? ZTOQ_VERSION : "dev" },
       startedAt: input.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),

@@ -33,6 +33,7 @@ export const migrationReportSchema = z.object({
     mode: z.enum(["full", "incremental"]),
     dryRun: z.boolean(),
     prune: z.boolean(),
+    shard: z.string().nullable().describe("i/n when this run was one shard of a sharded migration"),
     tool: z.object({ name: z.literal("ztoq"), version: z.string() }),
     startedAt: z.string(),
     finishedAt: z.string(),
@@ -78,7 +79,8 @@ export function migrationReportMarkdown(report: MigrationReport): string {
     "",
     `${report.source.projectKey} (${report.source.url}) → qTest project ${report.target.projectId} (${report.target.url})`,
     "",
-    `Run \`${report.run.id}\` · ${report.run.mode}${report.run.dryRun ? " · dry run" : ""}${report.run.prune ? " · prune" : ""} · ` +
+    `Run \`${report.run.id}\` · ${report.run.mode}${report.run.shard ? ` · shard ${report.run.shard}` : ""}` +
+      `${report.run.dryRun ? " · dry run" : ""}${report.run.prune ? " · prune" : ""} · ` +
       `${(report.run.durationMs / 1000).toFixed(1)} s · ZTOQ ${report.run.tool.version}`,
     "",
   ];

@@ -1,12 +1,16 @@
 import pg from "pg";
 import type { z } from "zod";
 import {
+  byOwnerName,
+  type ClaimOutcome,
+  checkClaim,
   type EntityRecord,
   type EntityStatus,
   type EntityType,
   entityRecordSchema,
   entityStatusSchema,
   entityTypeSchema,
+  type OwnerCounts,
   type RunRecord,
   runRecordSchema,
   type StateStore,
@@ -31,9 +35,10 @@ export const SCHEMA = "ztoq";
  * Text that is compared or ordered (keys, names) is `COLLATE "C"`: byte order, which for UTF-8 is code
  * point order, the order the SQLite store lists in, whatever the database's default collation. The
  * enumerated columns (type, status, mode) have no CHECK, like the SQLite store's: rows are validated
- * against the zod schemas when read. Timestamps come from the process clock (see `now()`).
+ * against the zod schemas when read. Timestamps come from the process clock (see `now()`), except lease
+ * ends, which come from the server's: shards on several machines must agree on when a lease runs out.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE ${SCHEMA}.entities (
     type text COLLATE "C" NOT NULL,
@@ -69,6 +74,11 @@ const MIGRATIONS: readonly string[] = [
     updated_at timestamptz NOT NULL
   );
   `,
+  // 2: leases, for shards working one store. Nullable columns without a default are a catalog change
+  // only: no table rewrite, whatever the number of records; existing records read as never claimed.
+  `
+  ALTER TABLE ${SCHEMA}.entities ADD COLUMN owner text COLLATE "C", ADD COLUMN lease_until timestamptz;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -81,6 +91,10 @@ const MIGRATION_LOCK = "8823800102984638836";
 /** How long an `open()` waits for another one's migration (or for a table lock a migration needs). */
 const MIGRATION_LOCK_TIMEOUT = "60s";
 
+const SERIALIZATION_FAILURE = "40001";
+/** Each attempt has a newer snapshot than the last, so a second one almost always does; more are spare. */
+const SERIALIZATION_ATTEMPTS = 5;
+
 /** A few connections: enough for a page read while writes go on, few enough for a shared server. */
 const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -90,7 +104,7 @@ const PAGE_SIZE = 500;
 const ANY_CHUNK = 1_000;
 
 const ENTITY_COLUMNS = `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
-  run_id AS "runId", updated_at AS "updatedAt"`;
+  run_id AS "runId", updated_at AS "updatedAt", owner, lease_until AS "leaseUntil"`;
 const RUN_COLUMNS = `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary`;
 
 /**
@@ -114,14 +128,41 @@ const SQL = {
     ON CONFLICT (type, key) DO UPDATE SET
       status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
       data = CASE WHEN $6::boolean THEN e.data ELSE excluded.data END,
-      run_id = excluded.run_id, updated_at = excluded.updated_at`,
+      run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`,
   // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
   recordFailure: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, last_error, run_id, updated_at)
     VALUES ($1, $2, 'failed', 0, $3, $4, $5)
     ON CONFLICT (type, key) DO UPDATE SET
-      status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+      status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+      lease_until = NULL`,
+  /**
+   * The lease is decided by this one statement. A new key is inserted (granted); the unique index lets
+   * only one of several concurrent inserts in, and the others wait for it and take the ON CONFLICT
+   * path. On conflict the row is locked, and under READ COMMITTED the WHERE is evaluated on its latest
+   * committed version (after waiting for any transaction updating it): of concurrent claims, the first to
+   * lock the row takes the lease, and the others then see a running lease of another owner and update
+   * nothing. A row is returned only when the lease was granted. "Now" is the server's clock_timestamp(),
+   * read when the row is decided, so every shard measures leases by the same clock.
+   */
+  claim: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, run_id, updated_at, owner, lease_until)
+    VALUES ($1, $2, 'pending', 0, $5, $6, $3, clock_timestamp() + $4::double precision * interval '1 millisecond')
+    ON CONFLICT (type, key) DO UPDATE SET
+      owner = excluded.owner, lease_until = clock_timestamp() + $4::double precision * interval '1 millisecond',
+      run_id = excluded.run_id, updated_at = excluded.updated_at
+    WHERE e.status <> 'done' AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp() OR e.owner = excluded.owner)
+    RETURNING 1 AS granted`,
+  /**
+   * Why a claim was refused, in a statement of its own: the claim's statement cannot say, because its
+   * snapshot predates a row a concurrent claim inserted (and the claim waited for), so it would not see
+   * that row. A new statement has a new snapshot, which does.
+   */
+  claimRefused: `SELECT status FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
+  // Atomic for the same reason: if another owner took the expired lease first, the WHERE no longer holds.
+  release: `UPDATE ${SCHEMA}.entities SET lease_until = NULL, updated_at = $4
+    WHERE type = $1 AND key = $2 AND owner = $3 AND lease_until IS NOT NULL`,
   remove: `DELETE FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
   counts: `SELECT type, status, count(*)::integer AS n FROM ${SCHEMA}.entities GROUP BY type, status`,
+  countsByOwner: `SELECT owner, type, status, count(*)::integer AS n FROM ${SCHEMA}.entities GROUP BY owner, type, status`,
   startRun: `INSERT INTO ${SCHEMA}.runs (id, mode, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING ${RUN_COLUMNS}`,
   finishRun: `UPDATE ${SCHEMA}.runs SET status = $2, finished_at = $3, summary = $4::json WHERE id = $1`,
   lastRun: `SELECT ${RUN_COLUMNS} FROM ${SCHEMA}.runs ORDER BY seq DESC LIMIT 1`,
@@ -242,6 +283,22 @@ export class PostgresStateStore implements StateStore {
     await this.#query(SQL.recordFailure, [type, key, withoutNul(error), runId, now()]);
   }
 
+  async claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
+    checkClaim(owner, leaseMs);
+    // A record removed between a refused claim and the look at it is claimed again; a second pass settles it.
+    for (let pass = 0; pass < 3; pass++) {
+      const { rowCount } = await this.#query(SQL.claim, [type, key, owner, leaseMs, runId, now()]);
+      if (rowCount) return "granted";
+      const { rows } = await this.#query(SQL.claimRefused, [type, key]);
+      if (rows[0]) return rows[0].status === "done" ? "done" : "held";
+    }
+    return "held";
+  }
+
+  async release(type: EntityType, key: string, owner: string): Promise<void> {
+    await this.#query(SQL.release, [type, key, owner, now()]);
+  }
+
   async remove(type: EntityType, key: string): Promise<void> {
     await this.#query(SQL.remove, [type, key]);
   }
@@ -255,6 +312,20 @@ export class PostgresStateStore implements StateStore {
       counts[type][status] = Number(row.n);
     }
     return counts;
+  }
+
+  async countsByOwner(): Promise<OwnerCounts[]> {
+    const byOwner = new Map<string | null, StatusCounts>();
+    const { rows } = await this.#query(SQL.countsByOwner);
+    for (const row of rows) {
+      const owner = validated(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
+      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
+      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
+      const counts = byOwner.get(owner) ?? emptyCounts();
+      counts[type][status] = Number(row.n);
+      byOwner.set(owner, counts);
+    }
+    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
   }
 
   async startRun(run: { id: string; mode: RunRecord["mode"] }): Promise<RunRecord> {
@@ -321,17 +392,32 @@ export class PostgresStateStore implements StateStore {
     return this.#pool;
   }
 
+  /**
+   * Every statement runs alone, in a transaction of its own. Under READ COMMITTED (the usual default) a
+   * write that meets a row changed since its snapshot waits for the change and goes on with the latest
+   * version; under a stricter server default (REPEATABLE READ, SERIALIZABLE) it fails with a serialization
+   * failure instead, as two shards claiming one entity would see. Nothing of the failed statement stays,
+   * so it is run again, with a new snapshot, which is what READ COMMITTED would have done.
+   */
   async #query(text: string, values?: unknown[]): Promise<pg.QueryResult<Row>> {
     const pool = this.#openPool();
-    try {
-      return await pool.query<Row>(text, values);
-    } catch (error) {
-      throw connectionError(error, this.#target) ?? error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await pool.query<Row>(text, values);
+      } catch (error) {
+        if (sqlState(error) === SERIALIZATION_FAILURE && attempt < SERIALIZATION_ATTEMPTS) continue;
+        throw connectionError(error, this.#target) ?? error;
+      }
     }
   }
 
   #entity(row: Row): EntityRecord {
-    const input = { ...row, targetId: fromBigint(row.targetId), updatedAt: fromTimestamp(row.updatedAt) };
+    const input = {
+      ...row,
+      targetId: fromBigint(row.targetId),
+      updatedAt: fromTimestamp(row.updatedAt),
+      leaseUntil: fromTimestamp(row.leaseUntil),
+    };
     return validated(entityRecordSchema, input, this.location, "an entity row");
   }
 

@@ -3,12 +3,16 @@ import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
 import type { z } from "zod";
 import {
+  byOwnerName,
+  type ClaimOutcome,
+  checkClaim,
   type EntityRecord,
   type EntityStatus,
   type EntityType,
   entityRecordSchema,
   entityStatusSchema,
   entityTypeSchema,
+  type OwnerCounts,
   type RunRecord,
   runRecordSchema,
   type StateStore,
@@ -25,7 +29,7 @@ export const APPLICATION_ID = "ztoq-state";
  * status, mode) have no CHECK: SQLite cannot change one without rebuilding the table, and rows are
  * validated against the zod schemas when read.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   -- WITHOUT ROWID: the (type, key) primary key is the table itself, so lookups and key-ordered pages
   -- read one b-tree instead of an index plus the table.
@@ -62,6 +66,13 @@ const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 2: leases, for shards working one store. ADD COLUMN only writes the schema: existing rows read the
+  // new columns as NULL (never claimed) without being rewritten. lease_until is an ISO 8601 UTC string
+  // of fixed width (toISOString), so text comparison is time comparison.
+  `
+  ALTER TABLE entities ADD COLUMN owner TEXT;
+  ALTER TABLE entities ADD COLUMN lease_until TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -78,7 +89,7 @@ const SQLITE_CORRUPT = 11;
 const SQLITE_NOTADB = 26;
 
 const ENTITY_COLUMNS =
-  "type, key, hash, target_id AS targetId, status, attempts, last_error AS lastError, data, run_id AS runId, updated_at AS updatedAt";
+  "type, key, hash, target_id AS targetId, status, attempts, last_error AS lastError, data, run_id AS runId, updated_at AS updatedAt, owner, lease_until AS leaseUntil";
 const RUN_COLUMNS = "id, mode, status, started_at AS startedAt, finished_at AS finishedAt, summary";
 
 type Row = Record<string, SQLOutputValue>;
@@ -106,17 +117,35 @@ function prepareStatements(db: DatabaseSync) {
        ON CONFLICT (type, key) DO UPDATE SET
          status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
          data = CASE WHEN :keepData THEN data ELSE excluded.data END,
-         run_id = excluded.run_id, updated_at = excluded.updated_at`,
+         run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`,
     ),
     // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
     recordFailure: db.prepare(
       `INSERT INTO entities (type, key, status, attempts, last_error, run_id, updated_at)
        VALUES (:type, :key, 'failed', 0, :error, :runId, :now)
        ON CONFLICT (type, key) DO UPDATE SET
-         status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+         status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+         lease_until = NULL`,
+    ),
+    // One statement, so one write transaction: SQLite has a single writer per file, so no other process
+    // can change the record between the WHERE (is it claimable?) and the SET. A row comes back only when
+    // the lease was granted (inserted, or updated because the WHERE held); no row means done or held.
+    claim: db.prepare(
+      `INSERT INTO entities (type, key, status, attempts, run_id, updated_at, owner, lease_until)
+       VALUES (:type, :key, 'pending', 0, :runId, :now, :owner, :leaseUntil)
+       ON CONFLICT (type, key) DO UPDATE SET
+         owner = excluded.owner, lease_until = excluded.lease_until, run_id = excluded.run_id, updated_at = excluded.updated_at
+       WHERE status <> 'done' AND (lease_until IS NULL OR lease_until < :now OR owner = excluded.owner)
+       RETURNING status`,
+    ),
+    claimRefused: db.prepare("SELECT status FROM entities WHERE type = ? AND key = ?"),
+    release: db.prepare(
+      `UPDATE entities SET lease_until = NULL, updated_at = :now
+       WHERE type = :type AND key = :key AND owner = :owner AND lease_until IS NOT NULL`,
     ),
     remove: db.prepare("DELETE FROM entities WHERE type = ? AND key = ?"),
     counts: db.prepare("SELECT type, status, count(*) AS n FROM entities GROUP BY type, status"),
+    countsByOwner: db.prepare("SELECT owner, type, status, count(*) AS n FROM entities GROUP BY owner, type, status"),
     startRun: db.prepare(`INSERT INTO runs (id, mode, status, started_at) VALUES (?, ?, 'running', ?) RETURNING ${RUN_COLUMNS}`),
     finishRun: db.prepare("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?"),
     lastRun: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY seq DESC LIMIT 1`),
@@ -223,6 +252,31 @@ export class SqliteStateStore implements StateStore {
     this.#sql().recordFailure.run({ type, key, error, runId, now: now() });
   }
 
+  async claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
+    checkClaim(owner, leaseMs);
+    const sql = this.#sql();
+    // A record removed between a refused claim and the look at it is claimed again; a second pass settles it.
+    for (let pass = 0; pass < 3; pass++) {
+      const at = Date.now();
+      const granted = sql.claim.get({
+        type,
+        key,
+        owner,
+        runId,
+        now: new Date(at).toISOString(),
+        leaseUntil: new Date(at + leaseMs).toISOString(),
+      });
+      if (granted) return "granted";
+      const found = sql.claimRefused.get(type, key);
+      if (found) return found.status === "done" ? "done" : "held";
+    }
+    return "held";
+  }
+
+  async release(type: EntityType, key: string, owner: string): Promise<void> {
+    this.#sql().release.run({ type, key, owner, now: now() });
+  }
+
   async remove(type: EntityType, key: string): Promise<void> {
     this.#sql().remove.run(type, key);
   }
@@ -235,6 +289,19 @@ export class SqliteStateStore implements StateStore {
       counts[type][status] = Number(row.n);
     }
     return counts;
+  }
+
+  async countsByOwner(): Promise<OwnerCounts[]> {
+    const byOwner = new Map<string | null, StatusCounts>();
+    for (const row of this.#sql().countsByOwner.all()) {
+      const owner = validated(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
+      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
+      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
+      const counts = byOwner.get(owner) ?? emptyCounts();
+      counts[type][status] = Number(row.n);
+      byOwner.set(owner, counts);
+    }
+    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
   }
 
   async startRun(run: { id: string; mode: RunRecord["mode"] }): Promise<RunRecord> {

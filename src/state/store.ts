@@ -31,6 +31,13 @@ export const entityRecordSchema = z.object({
   /** The run that last changed this record. */
   runId: z.string(),
   updatedAt: z.string(),
+  /**
+   * The shard that last claimed this record (see `StateStore.claim`); it stays after the work is done or
+   * the lease released, as a record of who did the work. Null for a record never claimed.
+   */
+  owner: z.string().nullable(),
+  /** When the owner's lease runs out (ISO 8601); null when no lease is held (never claimed, released, finished). */
+  leaseUntil: z.string().nullable(),
 });
 export type EntityRecord = z.infer<typeof entityRecordSchema>;
 
@@ -46,6 +53,38 @@ export const runRecordSchema = z.object({
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
 export type StatusCounts = Record<EntityType, Record<EntityStatus, number>>;
+
+/**
+ * What `claim` found: `granted` (the caller holds the lease and may work the entity), `done` (finished,
+ * by anyone; nothing to do), `held` (another owner's lease is running; try again later or move on).
+ */
+export type ClaimOutcome = "granted" | "done" | "held";
+
+/** The counts of the records one owner last claimed; `owner` null for records never claimed. */
+export interface OwnerCounts {
+  owner: string | null;
+  counts: StatusCounts;
+}
+
+/**
+ * The order of `countsByOwner()`: records never claimed (null) first, then owners in code point order,
+ * the order keys are listed in.
+ */
+export function byOwnerName(a: OwnerCounts, b: OwnerCounts): number {
+  if (a.owner === null || b.owner === null) return (a.owner === null ? 0 : 1) - (b.owner === null ? 0 : 1);
+  return Buffer.compare(Buffer.from(a.owner), Buffer.from(b.owner));
+}
+
+/** A year: far beyond any shard's run, far within what a timestamp holds. */
+const MAX_LEASE_MS = 366 * 24 * 3600 * 1000;
+
+/** Refuses claim arguments that could not mean a lease: an empty owner, a lease that is not a positive duration. */
+export function checkClaim(owner: string, leaseMs: number): void {
+  if (typeof owner !== "string" || owner === "") throw new RangeError("a claim needs a non-empty owner");
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0 || leaseMs > MAX_LEASE_MS) {
+    throw new RangeError(`a lease must last more than 0 ms and at most ${MAX_LEASE_MS} ms, not ${leaseMs}`);
+  }
+}
 
 export interface StateStore {
   /** Where the state lives, for messages (never includes a password). */
@@ -63,18 +102,55 @@ export interface StateStore {
 
   /** Records the intent to create: status `creating`, attempts + 1. Call before the POST. */
   beginCreate(type: EntityType, key: string, runId: string): Promise<void>;
-  /** Records a finished create or update: status `done`, the target id, the hash written, extra data. */
+  /**
+   * Records a finished create or update: status `done`, the target id, the hash written, extra data. Ends
+   * any lease; the owner stays recorded, as the shard that did the work.
+   */
   recordDone(
     type: EntityType,
     key: string,
     result: { targetId: number; hash: string | null; data?: Record<string, unknown> | null; runId: string },
   ): Promise<void>;
-  /** Records a failure; the entity stays retryable on the next run. */
+  /**
+   * Records a failure; the entity stays retryable on the next run. Ends any lease (so another shard may
+   * try it at once); the owner stays recorded.
+   */
   recordFailure(type: EntityType, key: string, error: string, runId: string): Promise<void>;
+  /**
+   * Claims an entity for `owner` (a shard) for `leaseMs`, in one atomic step, so that of several shards
+   * (processes, machines) asking for the same entity at once exactly one is granted it:
+   *
+   * - the record is `done` → `"done"`, and nothing changes;
+   * - there is no record, or its lease is free, expired, or already `owner`'s → the lease is taken or
+   *   renewed (owner = `owner`, lease until now + `leaseMs`; a new record is `pending`, 0 attempts, `runId`)
+   *   → `"granted"`. The record's runId and updatedAt become this claim's; its status, attempts,
+   *   target id, hash and data are kept: a `creating` record taken over from a shard that died must
+   *   still be reconciled before any retry;
+   * - otherwise another owner's lease is running → `"held"`, and nothing changes.
+   *
+   * A shard that dies without finishing loses its entities when their leases expire; one that lives
+   * renews a lease by claiming again before it runs out (the store does not stop a shard whose lease
+   * ran out from recording its result, so the lease must comfortably outlast the work). "Now" is the database server's clock where
+   * there is a server (PostgreSQL), so shards on different machines agree; the process clock otherwise.
+   * Throws a RangeError for an empty owner or a lease that is not a positive duration.
+   */
+  claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome>;
+  /**
+   * Gives up `owner`'s lease on an entity at once (after a failure, so another shard may try it now
+   * rather than when the lease would have run out). Does nothing if the lease is not `owner`'s, or if
+   * there is no lease or no record. The owner stays recorded.
+   */
+  release(type: EntityType, key: string, owner: string): Promise<void>;
   /** Removes a record (after `--prune` deleted the target object). */
   remove(type: EntityType, key: string): Promise<void>;
 
   counts(): Promise<StatusCounts>;
+  /**
+   * The counts split by owner (the shard that last claimed each record), for progress per shard: one
+   * entry per owner holding any record, records never claimed under `null` first, then owners in code
+   * point order. Every type and status is present, zeros included; the entries add up to `counts()`.
+   */
+  countsByOwner(): Promise<OwnerCounts[]>;
 
   startRun(run: { id: string; mode: RunRecord["mode"] }): Promise<RunRecord>;
   finishRun(id: string, result: { status: RunRecord["status"]; summary: Record<string, unknown> | null }): Promise<void>;

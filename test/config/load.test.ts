@@ -83,7 +83,7 @@ describe("loadConfig: sources", () => {
         auth: { kind: "token", token: QTEST_TOKEN },
       },
       state: ".ztoq/state.db",
-      migration: { concurrency: 8, retries: 5, callToTest: "call", attachments: "upload" },
+      migration: { concurrency: 8, retries: 5, leaseSeconds: 300, callToTest: "call", attachments: "upload" },
       mapping: {
         markerField: "Zephyr Key",
         statuses: { testCase: {}, testCycle: {}, testExecution: {} },
@@ -339,7 +339,7 @@ describe("loadConfig: bad input", () => {
     await write("ztoq.config.yml", "migration:\n  concurency: 4\n");
     await expectBadInput(
       load({ env: fullEnv }),
-      "ztoq.config.yml: migration.concurency: unknown key (did you mean concurrency?); allowed: concurrency, retries, callToTest, attachments",
+      "ztoq.config.yml: migration.concurency: unknown key (did you mean concurrency?); allowed: concurrency, retries, leaseSeconds, callToTest, attachments",
     );
     await write("ztoq.config.yml", "zephry:\n  projectKey: QA\n");
     await expectBadInput(load({ env: fullEnv }), /^ztoq\.config\.yml: zephry: unknown key \(did you mean zephyr\?\); allowed: /);

@@ -89,6 +89,8 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
           data: null,
           runId: "r1",
           updatedAt: expect.any(String),
+          owner: null,
+          leaseUntil: null,
         });
         expect(Date.parse(record?.updatedAt ?? "")).toBeGreaterThanOrEqual(before - 1_000);
       });
@@ -319,6 +321,190 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
       });
     });
 
+    describe("claims", () => {
+      it("grants a new entity to the first owner, as a pending record, and reports it held to any other", async () => {
+        const before = Date.now();
+        expect(await store.claim("testCase", "P-T1", "shard-1", LONG, "r1")).toBe("granted");
+
+        const record = await store.get("testCase", "P-T1");
+        expect(record).toMatchObject({
+          status: "pending",
+          attempts: 0,
+          hash: null,
+          targetId: null,
+          lastError: null,
+          data: null,
+          runId: "r1",
+          owner: "shard-1",
+        });
+        expectLeaseEnd(record, before + LONG);
+
+        expect(await store.claim("testCase", "P-T1", "shard-2", LONG, "r2")).toBe("held");
+        expect(await store.claim("testCase", "P-T1", "shard-3", 1, "r3")).toBe("held");
+        expect(await store.get("testCase", "P-T1")).toEqual(record);
+      });
+
+      it("renews the lease for the owner that holds it", async () => {
+        expect(await store.claim("testCase", "P-T1", "shard-1", SHORT, "r1")).toBe("granted");
+        const first = await store.get("testCase", "P-T1");
+
+        const before = Date.now();
+        expect(await store.claim("testCase", "P-T1", "shard-1", LONG, "r1")).toBe("granted");
+        const renewed = await store.get("testCase", "P-T1");
+        expect(renewed).toMatchObject({ status: "pending", owner: "shard-1", attempts: 0 });
+        expectLeaseEnd(renewed, before + LONG);
+        expect(Date.parse(renewed?.leaseUntil ?? "")).toBeGreaterThan(Date.parse(first?.leaseUntil ?? ""));
+
+        // Past the end of the first, short lease the renewed one still holds.
+        await sleep(SHORT * 2);
+        expect(await store.claim("testCase", "P-T1", "shard-2", LONG, "r2")).toBe("held");
+      });
+
+      it("grants an entity to another owner once the lease has run out, and the first then finds it held", async () => {
+        expect(await store.claim("testCase", "P-T1", "shard-1", SHORT, "r1")).toBe("granted");
+        expect(await store.claim("testCase", "P-T1", "shard-2", LONG, "r2")).toBe("held");
+
+        await sleep(SHORT * 2);
+
+        expect(await store.claim("testCase", "P-T1", "shard-2", LONG, "r2")).toBe("granted");
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ owner: "shard-2", runId: "r2", status: "pending" });
+        expect(await store.claim("testCase", "P-T1", "shard-1", LONG, "r1")).toBe("held");
+      });
+
+      it("takes over an entity left creating by an owner whose lease ran out, keeping what is known of it", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 7, hash: "h1", data: { versionId: 2 }, runId: "r0" });
+        await store.recordFailure("testCase", "P-T1", "HTTP 500", "r0");
+        expect(await store.claim("testCase", "P-T1", "shard-1", SHORT, "r1")).toBe("granted");
+        await store.beginCreate("testCase", "P-T1", "r1");
+
+        await sleep(SHORT * 2);
+
+        expect(await store.claim("testCase", "P-T1", "shard-2", LONG, "r2")).toBe("granted");
+        expect(await store.get("testCase", "P-T1")).toMatchObject({
+          status: "creating",
+          attempts: 1,
+          targetId: 7,
+          hash: "h1",
+          data: { versionId: 2 },
+          lastError: "HTTP 500",
+          owner: "shard-2",
+        });
+      });
+
+      it("reports a done entity as done to every owner, and changes nothing", async () => {
+        await store.recordDone("module", "m1", { targetId: 1, hash: "h", runId: "r0" });
+        expect(await store.claim("testCase", "P-T1", "shard-1", LONG, "r1")).toBe("granted");
+        await store.recordDone("testCase", "P-T1", { targetId: 2, hash: "h", runId: "r1" });
+        const before = { module: await store.get("module", "m1"), testCase: await store.get("testCase", "P-T1") };
+
+        for (const owner of ["shard-1", "shard-2"]) {
+          expect(await store.claim("module", "m1", owner, LONG, "r2")).toBe("done");
+          expect(await store.claim("testCase", "P-T1", owner, LONG, "r2")).toBe("done");
+        }
+
+        expect({ module: await store.get("module", "m1"), testCase: await store.get("testCase", "P-T1") }).toEqual(before);
+        expect(before.module).toMatchObject({ owner: null, leaseUntil: null });
+      });
+
+      it("keeps each type's keys apart", async () => {
+        expect(await store.claim("module", "42", "shard-1", LONG, "r1")).toBe("granted");
+        expect(await store.claim("testCycle", "42", "shard-2", LONG, "r1")).toBe("granted");
+        expect(await store.claim("module", "42", "shard-2", LONG, "r1")).toBe("held");
+      });
+
+      it("release frees the entity at once, but only for the owner that holds it", async () => {
+        expect(await store.claim("testCase", "P-T1", "shard-1", LONG, "r1")).toBe("granted");
+
+        await store.release("testCase", "P-T1", "shard-2");
+        expect(await store.claim("testCase", "P-T1", "shard-3", LONG, "r3")).toBe("held");
+
+        await store.release("testCase", "P-T1", "shard-1");
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ owner: "shard-1", leaseUntil: null, status: "pending" });
+        expect(await store.claim("testCase", "P-T1", "shard-3", LONG, "r3")).toBe("granted");
+
+        // The first owner no longer holds it: its release is a no-op, and so is one for a missing record.
+        await store.release("testCase", "P-T1", "shard-1");
+        await store.release("testCase", "P-T404", "shard-1");
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ owner: "shard-3", leaseUntil: expect.any(String) });
+        expect(await store.get("testCase", "P-T404")).toBeUndefined();
+      });
+
+      it("recordDone and recordFailure end the lease and keep the owner", async () => {
+        expect(await store.claim("testCase", "P-T1", "shard-1", LONG, "r1")).toBe("granted");
+        expect(await store.claim("testCase", "P-T2", "shard-1", LONG, "r1")).toBe("granted");
+        await store.beginCreate("testCase", "P-T1", "r1");
+        expect(await store.get("testCase", "P-T1")).toMatchObject({ owner: "shard-1", leaseUntil: expect.any(String) });
+
+        await store.recordDone("testCase", "P-T1", { targetId: 1, hash: "h", runId: "r1" });
+        await store.recordFailure("testCase", "P-T2", "HTTP 500", "r1");
+
+        expect(await store.get("testCase", "P-T1")).toMatchObject({
+          status: "done",
+          attempts: 1,
+          owner: "shard-1",
+          leaseUntil: null,
+        });
+        expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "failed", owner: "shard-1", leaseUntil: null });
+        // A failed entity is free for another shard to try at once.
+        expect(await store.claim("testCase", "P-T2", "shard-2", LONG, "r2")).toBe("granted");
+        expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "failed", owner: "shard-2" });
+      });
+
+      it("grants one of many owners claiming the same entity at once", async () => {
+        const owners = Array.from({ length: 10 }, (_, index) => `shard-${index}`);
+        const outcomes = await Promise.all(owners.map((owner) => store.claim("testRun", "E-1", owner, LONG, "r1")));
+
+        expect(outcomes.filter((outcome) => outcome === "granted")).toHaveLength(1);
+        expect(outcomes.filter((outcome) => outcome === "held")).toHaveLength(owners.length - 1);
+        expect((await store.get("testRun", "E-1"))?.owner).toBe(owners[outcomes.indexOf("granted")]);
+      });
+
+      it("refuses an empty owner or a lease that is not a positive duration", async () => {
+        await expect(store.claim("testCase", "P-T1", "", LONG, "r1")).rejects.toThrow(RangeError);
+        for (const lease of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+          await expect(store.claim("testCase", "P-T1", "shard-1", lease, "r1")).rejects.toThrow(RangeError);
+        }
+        expect(await store.get("testCase", "P-T1")).toBeUndefined();
+      });
+    });
+
+    describe("counts by owner", () => {
+      it("is empty for an empty store for an empty store", async () => {
+        expect(await store.countsByOwner()).toEqual([]);
+      });
+
+      it("counts each record under the owner that last claimed it, unclaimed under null first", async () => {
+        await store.recordDone("module", "m1", { targetId: 1, hash: "h", runId: "r0" });
+        await store.beginCreate("testCase", "P-T9", "r0");
+        for (const key of ["P-T1", "P-T2", "P-T3"])
+          expect(await store.claim("testCase", key, "shard-b", LONG, "r1")).toBe("granted");
+        await store.beginCreate("testCase", "P-T1", "r1");
+        await store.recordDone("testCase", "P-T1", { targetId: 2, hash: "h", runId: "r1" });
+        await store.recordFailure("testCase", "P-T2", "boom", "r1");
+        expect(await store.claim("testCycle", "C-1", "shard-a", LONG, "r2")).toBe("granted");
+        // Released, P-T3 stays shard-b's; taken over, P-T2 becomes shard-a's.
+        await store.release("testCase", "P-T3", "shard-b");
+        expect(await store.claim("testCase", "P-T2", "shard-a", LONG, "r2")).toBe("granted");
+
+        const unclaimed = zeroCounts();
+        unclaimed.module.done = 1;
+        unclaimed.testCase.creating = 1;
+        const shardA = zeroCounts();
+        shardA.testCycle.pending = 1;
+        shardA.testCase.failed = 1;
+        const shardB = zeroCounts();
+        shardB.testCase.done = 1;
+        shardB.testCase.pending = 1;
+        const byOwner = await store.countsByOwner();
+        expect(byOwner).toEqual([
+          { owner: null, counts: unclaimed },
+          { owner: "shard-a", counts: shardA },
+          { owner: "shard-b", counts: shardB },
+        ]);
+        expect(sumCounts(byOwner.map((entry) => entry.counts))).toEqual(await store.counts());
+      });
+    });
+
     describe("runs", () => {
       it("has no last run before the first", async () => {
         expect(await store.lastRun()).toBeUndefined();
@@ -384,6 +570,34 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
       });
     });
   });
+}
+
+/**
+ * A lease that outlasts any test, and one short enough to wait out (twice its length) yet long enough
+ * that a slow machine still answers the next claim before it runs out.
+ */
+const LONG = 60_000;
+const SHORT = 150;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The lease ends about `expected` (epoch ms): the stores may read a clock of their own (a database server's). */
+function expectLeaseEnd(record: EntityRecord | undefined, expected: number): void {
+  const end = Date.parse(record?.leaseUntil ?? "");
+  expect(end).toBeGreaterThanOrEqual(expected - 2_000);
+  expect(end).toBeLessThanOrEqual(expected + 2_000);
+}
+
+function sumCounts(all: readonly StatusCounts[]): StatusCounts {
+  const sum = zeroCounts();
+  for (const counts of all) {
+    for (const type of entityTypeSchema.options) {
+      for (const status of entityStatusSchema.options) sum[type][status] += counts[type][status];
+    }
+  }
+  return sum;
 }
 
 function keys(count: number): string[] {

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createStateStore } from "../../src/state/open-store.js";
-import { APPLICATION_ID, PostgresStateStore, SCHEMA_VERSION } from "../../src/state/postgres-store.js";
+import { APPLICATION_ID, MIGRATIONS, PostgresStateStore, SCHEMA_VERSION } from "../../src/state/postgres-store.js";
 import { StateStoreError } from "../../src/state/store.js";
 import {
   ADMIN_URL,
@@ -224,6 +224,150 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         for await (const record of second.list("testCase", { status: "done" })) listed.push(record);
         expect(listed).toHaveLength(200);
         expect(listed.every((record) => record.attempts === 2 && record.targetId !== null)).toBe(true);
+      });
+    });
+
+    describe("upgrading from schema version 1", () => {
+      it("adds leases to a version 1 store in place, keeping its records as never claimed", async () => {
+        // A store as ZTOQ wrote it at version 1: that version's migration step, and records in its columns.
+        await db.sql('CREATE SCHEMA ztoq; CREATE TABLE ztoq.ztoq_meta (key text COLLATE "C" PRIMARY KEY, value text NOT NULL)');
+        await db.sql("INSERT INTO ztoq.ztoq_meta VALUES ('application', $1), ('schema_version', '1')", [APPLICATION_ID]);
+        await db.sql(MIGRATIONS[0] ?? "");
+        await db.sql(
+          `INSERT INTO ztoq.entities (type, key, hash, target_id, status, attempts, last_error, data, run_id, updated_at) VALUES
+             ('testCase', 'P-T1', 'h1', 11, 'done', 1, NULL, '{"versionId":3}', 'r1', '2024-05-01T00:00:00Z'),
+             ('testCase', 'P-T2', NULL, NULL, 'creating', 2, NULL, NULL, 'r1', '2024-05-01T00:00:01Z'),
+             ('testRun', 'E-1', NULL, NULL, 'failed', 0, 'boom', NULL, 'r1', '2024-05-01T00:00:02Z')`,
+        );
+        await db.sql("INSERT INTO ztoq.runs (id, mode, status, started_at) VALUES ('r1', 'full', 'running', now())");
+
+        const store = await openStore();
+
+        expect(await db.sql("SELECT value FROM ztoq.ztoq_meta WHERE key = 'schema_version'")).toEqual([
+          { value: String(SCHEMA_VERSION) },
+        ]);
+        expect(await store.get("testCase", "P-T1")).toEqual({
+          type: "testCase",
+          key: "P-T1",
+          hash: "h1",
+          targetId: 11,
+          status: "done",
+          attempts: 1,
+          lastError: null,
+          data: { versionId: 3 },
+          runId: "r1",
+          updatedAt: "2024-05-01T00:00:00.000Z",
+          owner: null,
+          leaseUntil: null,
+        });
+        expect(await store.get("testCase", "P-T2")).toMatchObject({
+          status: "creating",
+          attempts: 2,
+          owner: null,
+          leaseUntil: null,
+        });
+        expect(await store.get("testRun", "E-1")).toMatchObject({ status: "failed", lastError: "boom", owner: null });
+        expect((await store.lastRun())?.id).toBe("r1");
+        expect(await store.countsByOwner()).toEqual([{ owner: null, counts: await store.counts() }]);
+
+        expect(await store.claim("testCase", "P-T1", "shard-1", 60_000, "r2")).toBe("done");
+        expect(await store.claim("testCase", "P-T2", "shard-1", 60_000, "r2")).toBe("granted");
+        expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "creating", attempts: 2, owner: "shard-1" });
+        const collations = await db.sql<{ collation: string | null }>(
+          `SELECT collation_name AS collation FROM information_schema.columns
+           WHERE table_schema = 'ztoq' AND table_name = 'entities' AND column_name = 'owner'`,
+        );
+        expect(collations).toEqual([{ collation: "C" }]);
+      });
+    });
+
+    describe("claims across stores", () => {
+      const KEYS = Array.from({ length: 200 }, (_, index) => `P-T${index}`);
+
+      /**
+       * Eight owners (four per store, one per pool connection) claim every key at once, in the same order,
+       * so that each key is asked for by several at the same moment. Returns who was granted each key.
+       */
+      async function race(stores: readonly PostgresStateStore[], round: string): Promise<Map<string, string[]>> {
+        const grants = new Map<string, string[]>(KEYS.map((key) => [key, []]));
+        await Promise.all(
+          stores.flatMap((store, index) =>
+            Array.from({ length: 4 }, async (_, worker) => {
+              const owner = `${round}-store${index}-worker${worker}`;
+              for (const key of KEYS) {
+                if ((await store.claim("testCase", key, owner, 60_000, round)) === "granted") grants.get(key)?.push(owner);
+              }
+            }),
+          ),
+        );
+        return grants;
+      }
+
+      async function expectEachGrantedOnce(grants: Map<string, string[]>): Promise<void> {
+        expect([...grants.values()].filter((owners) => owners.length !== 1)).toEqual([]);
+        const rows = await db.sql<{ key: string; owner: string }>(
+          "SELECT key, owner FROM ztoq.entities WHERE type = 'testCase' AND lease_until > clock_timestamp()",
+        );
+        expect(new Map(rows.map((row) => [row.key, [row.owner]]))).toEqual(grants);
+      }
+
+      /** Both rounds: new keys (concurrent inserts), then every lease expired (concurrent updates). */
+      async function raceTwice(stores: readonly PostgresStateStore[]): Promise<void> {
+        await expectEachGrantedOnce(await race(stores, "first"));
+        await db.sql("UPDATE ztoq.entities SET lease_until = clock_timestamp() - interval '1 second'");
+        await expectEachGrantedOnce(await race(stores, "second"));
+        expect((await stores[0]?.counts())?.testCase.pending).toBe(KEYS.length);
+      }
+
+      it("grants each of 200 keys exactly once to 8 owners on 2 stores claiming them all at once", async () => {
+        await raceTwice([await openStore(), await openStore()]);
+      });
+
+      it("grants each key exactly once under a SERIALIZABLE server default as well", async () => {
+        await db.sql(`ALTER DATABASE ${db.name} SET default_transaction_isolation = 'serializable'`);
+        const stores = [await openStore(), await openStore()];
+        expect(await db.sql("SHOW default_transaction_isolation")).toEqual([{ default_transaction_isolation: "serializable" }]);
+        await raceTwice(stores);
+      });
+
+      it("lets a second store take over the entities of one that stopped without releasing them, once the leases run out", async () => {
+        const [first, second] = [await openStore(), await openStore()];
+        for (const key of ["P-T1", "P-T2"]) expect(await first.claim("testCase", key, "shard-1", 300, "r1")).toBe("granted");
+        await first.beginCreate("testCase", "P-T1", "r1");
+        // The first shard is gone (a SIGKILL releases nothing): its connections close, its leases stay.
+        await first.close();
+
+        expect(await second.claim("testCase", "P-T1", "shard-2", 60_000, "r2")).toBe("held");
+        await new Promise((resolve) => setTimeout(resolve, 400));
+
+        expect(await second.claim("testCase", "P-T1", "shard-2", 60_000, "r2")).toBe("granted");
+        expect(await second.claim("testCase", "P-T2", "shard-2", 60_000, "r2")).toBe("granted");
+        expect(await second.get("testCase", "P-T1")).toMatchObject({ status: "creating", attempts: 1, owner: "shard-2" });
+        await second.recordDone("testCase", "P-T1", { targetId: 1, hash: "h", runId: "r2" });
+
+        const third = await openStore();
+        expect(await third.claim("testCase", "P-T1", "shard-1", 60_000, "r3")).toBe("done");
+        expect(await third.claim("testCase", "P-T2", "shard-1", 60_000, "r3")).toBe("held");
+        expect(await third.countsByOwner()).toEqual([{ owner: "shard-2", counts: expect.anything() }]);
+      });
+
+      it("measures leases by the server's clock, so a shard whose clock is ahead does not end them early", async () => {
+        const [first, second] = [await openStore(), await openStore()];
+        expect(await first.claim("testCase", "P-T1", "shard-1", 60_000, "r1")).toBe("granted");
+
+        // This process now believes it is an hour later, as a machine with a clock an hour fast would.
+        vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 3_600_000 });
+        try {
+          expect(await second.claim("testCase", "P-T1", "shard-2", 60_000, "r2")).toBe("held");
+          expect(await second.claim("testCase", "P-T2", "shard-2", 60_000, "r2")).toBe("granted");
+        } finally {
+          vi.useRealTimers();
+        }
+        const [lease] = await db.sql<{ seconds: number }>(
+          "SELECT extract(epoch FROM lease_until - clock_timestamp())::float8 AS seconds FROM ztoq.entities WHERE key = 'P-T2'",
+        );
+        expect(lease?.seconds).toBeGreaterThan(55);
+        expect(lease?.seconds).toBeLessThanOrEqual(60);
       });
     });
 

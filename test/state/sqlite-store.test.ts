@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStateStore } from "../../src/state/open-store.js";
-import { APPLICATION_ID, SCHEMA_VERSION, SqliteStateStore } from "../../src/state/sqlite-store.js";
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, SqliteStateStore } from "../../src/state/sqlite-store.js";
 import { StateStoreError } from "../../src/state/store.js";
 import { stateStoreContract } from "./contract.js";
 
@@ -64,6 +64,75 @@ describe("SqliteStateStore", () => {
         const version = db.prepare("SELECT value FROM ztoq_meta WHERE key = 'schema_version'").get();
         expect(version?.value).toBe(String(SCHEMA_VERSION));
       });
+    });
+
+    it("adds leases to a version 1 store in place, keeping its records as never claimed", async () => {
+      // A file as ZTOQ wrote it at version 1: that version's migration step, and records in its columns.
+      withRawDatabase(path, (db) => {
+        db.exec("CREATE TABLE ztoq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        db.prepare("INSERT INTO ztoq_meta VALUES ('application', ?), ('schema_version', '1')").run(APPLICATION_ID);
+        db.exec(MIGRATIONS[0] ?? "");
+        db.exec(
+          `INSERT INTO entities (type, key, hash, target_id, status, attempts, last_error, data, run_id, updated_at) VALUES
+             ('testCase', 'P-T1', 'h1', 11, 'done', 1, NULL, '{"versionId":3}', 'r1', '2024-05-01T00:00:00.000Z'),
+             ('testCase', 'P-T2', NULL, NULL, 'creating', 2, NULL, NULL, 'r1', '2024-05-01T00:00:01.000Z'),
+             ('testRun', 'E-1', NULL, NULL, 'failed', 0, 'boom', NULL, 'r1', '2024-05-01T00:00:02.000Z');
+           INSERT INTO runs (id, mode, status, started_at) VALUES ('r1', 'full', 'running', '2024-05-01T00:00:00.000Z');`,
+        );
+      });
+
+      const store = await openStore(path);
+
+      withRawDatabase(path, (db) => {
+        expect(db.prepare("SELECT value FROM ztoq_meta WHERE key = 'schema_version'").get()?.value).toBe(String(SCHEMA_VERSION));
+      });
+      expect(await store.get("testCase", "P-T1")).toEqual({
+        type: "testCase",
+        key: "P-T1",
+        hash: "h1",
+        targetId: 11,
+        status: "done",
+        attempts: 1,
+        lastError: null,
+        data: { versionId: 3 },
+        runId: "r1",
+        updatedAt: "2024-05-01T00:00:00.000Z",
+        owner: null,
+        leaseUntil: null,
+      });
+      expect(await store.get("testCase", "P-T2")).toMatchObject({
+        status: "creating",
+        attempts: 2,
+        owner: null,
+        leaseUntil: null,
+      });
+      expect(await store.get("testRun", "E-1")).toMatchObject({ status: "failed", lastError: "boom", owner: null });
+      expect((await store.lastRun())?.id).toBe("r1");
+      expect(await store.countsByOwner()).toEqual([{ owner: null, counts: await store.counts() }]);
+
+      expect(await store.claim("testCase", "P-T1", "shard-1", 60_000, "r2")).toBe("done");
+      expect(await store.claim("testCase", "P-T2", "shard-1", 60_000, "r2")).toBe("granted");
+      expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "creating", attempts: 2, owner: "shard-1" });
+    });
+
+    it("lets two stores on one file claim the same keys, granting each once", async () => {
+      const stores = [await openStore(path), await openStore(path)];
+      const keys = Array.from({ length: 50 }, (_, index) => `P-T${index}`);
+      const grants = new Map<string, string[]>(keys.map((key) => [key, []]));
+
+      await Promise.all(
+        stores.flatMap((store, index) =>
+          ["a", "b"].map(async (worker) => {
+            const owner = `store${index}-${worker}`;
+            for (const key of keys) {
+              if ((await store.claim("testCase", key, owner, 60_000, "r1")) === "granted") grants.get(key)?.push(owner);
+            }
+          }),
+        ),
+      );
+
+      expect([...grants.values()].filter((owners) => owners.length !== 1)).toEqual([]);
+      for (const [key, [owner]] of grants) expect((await stores[1]?.get("testCase", key))?.owner).toBe(owner);
     });
 
     it("refuses to return a record it cannot read back", async () => {
@@ -211,6 +280,67 @@ describe("SqliteStateStore", () => {
 
       const store = await openStore(path);
       expect(await store.get("testCase", "P-T1")).toMatchObject({ status: "done", targetId: 42, data: { versionId: 7 } });
+    });
+
+    it("grants each key exactly once to several processes claiming the same keys at once", async () => {
+      const processes = 3;
+      const keyCount = 150;
+      // Each process opens the store, then waits for the same moment to start, so that their claims overlap.
+      // A millisecond between claims stands for a shard's work: without it the first process to take the
+      // write lock runs through every key while the others are still backing off (SQLite's busy handler).
+      const startAt = Date.now() + 1_500;
+      const children = Array.from({ length: processes }, (_, index) =>
+        runNode(
+          `const { SqliteStateStore } = await import(process.env.ZTOQ_STORE_MODULE);
+         const store = new SqliteStateStore(process.env.ZTOQ_STATE_PATH);
+         await store.open();
+         while (Date.now() < ${startAt}) await new Promise((resolve) => setTimeout(resolve, 1));
+         const granted = [];
+         for (let n = 0; n < ${keyCount}; n++) {
+           const key = "P-T" + n;
+           if ((await store.claim("testCase", key, "shard-${index}", 60000, "r${index}")) === "granted") granted.push(key);
+           await new Promise((resolve) => setTimeout(resolve, 1));
+         }
+         await store.close();
+         process.stdout.write(JSON.stringify(granted));`,
+          { ZTOQ_STORE_MODULE: pathToFileURL(bundle).href, ZTOQ_STATE_PATH: path },
+        ),
+      );
+
+      const results = await Promise.all(children);
+
+      for (const result of results) expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      const granted = results.flatMap((result, index) =>
+        (JSON.parse(result.stdout) as string[]).map((key) => ({ key, owner: `shard-${index}` })),
+      );
+      expect(granted.map((grant) => grant.key).sort()).toEqual(
+        Array.from({ length: keyCount }, (_, index) => `P-T${index}`).sort(),
+      );
+      const store = await openStore(path);
+      for (const { key, owner } of granted) expect((await store.get("testCase", key))?.owner).toBe(owner);
+    });
+
+    it("lets another process take over what a process killed with SIGKILL had claimed, once the lease runs out", async () => {
+      const child = await runNode(
+        `const { SqliteStateStore } = await import(process.env.ZTOQ_STORE_MODULE);
+       const store = new SqliteStateStore(process.env.ZTOQ_STATE_PATH);
+       await store.open();
+       await store.claim("testCase", "P-T1", "shard-1", 1000, "r1");
+       await store.beginCreate("testCase", "P-T1", "r1");
+       await store.claim("testCase", "P-T2", "shard-1", 1000, "r1");
+       process.kill(process.pid, "SIGKILL");`,
+        { ZTOQ_STORE_MODULE: pathToFileURL(bundle).href, ZTOQ_STATE_PATH: path },
+      );
+      expect(child.signal).toBe("SIGKILL");
+
+      const store = await openStore(path);
+      const leaseUntil = Date.parse((await store.get("testCase", "P-T1"))?.leaseUntil ?? "");
+      if (Date.now() < leaseUntil) expect(await store.claim("testCase", "P-T1", "shard-2", 60_000, "r2")).toBe("held");
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, leaseUntil - Date.now()) + 20));
+
+      expect(await store.claim("testCase", "P-T1", "shard-2", 60_000, "r2")).toBe("granted");
+      expect(await store.claim("testCase", "P-T2", "shard-2", 60_000, "r2")).toBe("granted");
+      expect(await store.get("testCase", "P-T1")).toMatchObject({ status: "creating", attempts: 1, owner: "shard-2" });
     });
 
     it("lets several processes open a new file at once and write without 'database is locked'", async () => {

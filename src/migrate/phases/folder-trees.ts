@@ -5,7 +5,7 @@ import type { RunContext } from "../context.js";
 import { foldersByDepth, parentFolderId } from "../folder-tree.js";
 import { NamedChildren } from "../named-children.js";
 import { forEachConcurrent } from "../pool.js";
-import { syncEntity } from "../sync-entity.js";
+import { syncShared } from "../shard-work.js";
 
 /** Folder id → target container id; `null` is the root container. */
 export type FolderTargets = Map<number | null, number>;
@@ -33,7 +33,7 @@ async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], ta
       const id = await children.find(parent, name);
       return id === undefined ? undefined : { targetId: id };
     };
-    const result = await syncEntity(context, {
+    const result = await syncShared(context, {
       type: target.type,
       key,
       hash: contentHash({ name, parent: target.parentKey(parent) }),

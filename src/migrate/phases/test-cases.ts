@@ -5,6 +5,7 @@ import { planTestCase, type TestCaseContent } from "../../transform/test-case.js
 import type { TestCase } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { forEachConcurrent } from "../pool.js";
+import { claim, shardedForEach } from "../shard-work.js";
 import { syncEntity, type Target } from "../sync-entity.js";
 import type { FolderTargets } from "./folder-trees.js";
 
@@ -19,7 +20,8 @@ export interface TestCaseData {
 interface Pending {
   testCase: TestCase;
   content: TestCaseContent;
-  record: EntityRecord | undefined;
+  /** null: known absent; undefined: read it again. */
+  record: EntityRecord | null | undefined;
 }
 
 /**
@@ -28,25 +30,27 @@ interface Pending {
  * that never arrives leaves a text step naming it.
  */
 export async function migrateTestCases(context: RunContext, modules: FolderTargets): Promise<void> {
-  const { zephyr, state, config, progress } = context;
+  const { zephyr, config, progress } = context;
   const waiting: Pending[] = [];
   const seen = new Set<string>();
   const rootModule = modules.get(null) as number;
 
-  for await (const page of zephyr.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
-    const records = await state.getMany(
-      "testCase",
-      page.map((t) => t.key),
-    );
-    await forEachConcurrent(page, config.migration.concurrency, async (testCase) => {
+  await shardedForEach(context, {
+    type: "testCase",
+    pages: () => zephyr.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {}),
+    partitionKey: (testCase) => testCase.key,
+    claimKey: (testCase) => testCase.key,
+    work: async (testCase, record) => {
       seen.add(testCase.key);
       const content = await zephyr.testSteps(testCase.key);
-      const pending = { testCase, content, record: records.get(testCase.key) };
+      const pending = { testCase, content, record };
       if (!(await migrateOne(context, pending, modules, rootModule, false))) waiting.push(pending);
-    });
-  }
+    },
+  });
   await forEachConcurrent(waiting, config.migration.concurrency, async (pending) => {
-    await migrateOne(context, pending, modules, rootModule, true);
+    // Its lease may have lapsed while it waited: only the shard holding it now may write it.
+    if (!(await claim(context, "testCase", pending.testCase.key)).granted) return;
+    await migrateOne(context, { ...pending, record: undefined }, modules, rootModule, true);
   });
   progress.finish("testCase");
   await reportDisappeared(context, seen);
@@ -88,7 +92,7 @@ async function migrateOne(
     type: "testCase",
     key: testCase.key,
     hash: contentHash(plan.input),
-    record: record ?? null,
+    record,
     create: async () => describe(await qtest.createTestCase(plan.input, marker)),
     update: async (id) => describe(await qtest.updateTestCase(id, plan.input)),
     find: async () => {
@@ -105,8 +109,10 @@ async function migrateOne(
  * `--prune`. An incremental run saw only the changed cases, so it lists every key first.
  */
 async function reportDisappeared(context: RunContext, seen: Set<string>): Promise<void> {
-  const { zephyr, state, qtest, tally, log } = context;
-  if (context.updatedAfter) {
+  const { zephyr, state, qtest, tally, log, shard } = context;
+  // One shard speaks for all: the others would report the same cases.
+  if (shard && shard.index !== 1) return;
+  if (context.updatedAfter || shard) {
     for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
   }
   const gone: { key: string; targetId: number | null }[] = [];

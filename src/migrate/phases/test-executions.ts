@@ -3,7 +3,7 @@ import { contentHash } from "../../transform/content-hash.js";
 import { executionMarker, planTestLog, planTestRun, runKey } from "../../transform/test-execution.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
-import { forEachConcurrent } from "../pool.js";
+import { shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
 import type { TestCaseData } from "./test-cases.js";
 import type { SuiteTargets } from "./test-suites.js";
@@ -22,18 +22,24 @@ export async function migrateExecutions(
   suites: SuiteTargets,
   adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>,
 ): Promise<void> {
-  const { zephyr, state, config } = context;
+  const { zephyr, state } = context;
   const runs = new Map<string, Promise<RunTarget | undefined>>();
-  for await (const page of zephyr.testExecutions(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
-    const logs = await state.getMany("testLog", page.map(executionMarker));
-    const cases = await state.getMany("testCase", [...new Set(page.map(testCaseKeyOf).filter((k) => k !== undefined))]);
-    await forEachConcurrent(page, config.migration.concurrency, async (execution) => {
-      await migrateExecution(context, execution, { suites, adHocSuite, runs, logs, cases });
+  await shardedForEach(context, {
+    type: "testLog",
+    pages: () => zephyr.testExecutions(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {}),
+    // All executions of one cycle item go to one shard, which so makes its run.
+    partitionKey: (execution) =>
+      runKey(execution.testCycle ? String(execution.testCycle.id) : null, testCaseKeyOf(execution) ?? ""),
+    claimKey: executionMarker,
+    work: async (execution, log) => {
+      const caseKey = testCaseKeyOf(execution);
+      const testCase = caseKey === undefined ? undefined : await state.get("testCase", caseKey);
+      await migrateExecution(context, execution, { suites, adHocSuite, runs, log, testCase });
       context.progress.tick("testLog");
-    });
-    // Runs of earlier pages stay findable through the state store; the map need not grow forever.
-    if (runs.size > 10_000) runs.clear();
-  }
+      // Runs stay findable through the state store; the map need not grow forever.
+      if (runs.size > 10_000) runs.clear();
+    },
+  });
   context.progress.finish("testLog");
 }
 
@@ -44,14 +50,15 @@ async function migrateExecution(
     suites: SuiteTargets;
     adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>;
     runs: Map<string, Promise<RunTarget | undefined>>;
-    logs: Map<string, EntityRecord>;
-    cases: Map<string, EntityRecord>;
+    /** The log's record: null when known absent, undefined when it must be read. */
+    log: EntityRecord | null | undefined;
+    testCase: EntityRecord | undefined;
   },
 ): Promise<void> {
   const { tally, zephyr, qtest, resolution } = context;
   const marker = executionMarker(execution);
   const caseKey = testCaseKeyOf(execution);
-  const testCase = caseKey === undefined ? undefined : known.cases.get(caseKey);
+  const { testCase } = known;
   if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
     tally.count("testLog", "skipped", marker, `its test case ${caseKey ?? "(unknown)"} was not migrated`);
     return;
@@ -61,7 +68,7 @@ async function migrateExecution(
     tally.count("testLog", "skipped", marker, `its test cycle ${execution.testCycle?.id} was not migrated`);
     return;
   }
-  const existing = known.logs.get(marker);
+  const existing = known.log === undefined ? await context.state.get("testLog", marker) : known.log;
   if (existing?.status === "done") {
     // A log records what happened; it is written once.
     tally.count("testLog", "unchanged");
@@ -90,7 +97,7 @@ async function migrateExecution(
     type: "testLog",
     key: marker,
     hash: contentHash(input),
-    record: existing ?? null,
+    record: existing,
     create: async () => ({
       targetId: (await qtest.createTestLog(target.runId, input, logMarker)).id,
       data: { runId: target.runId },
@@ -116,7 +123,7 @@ async function ensureRun(
     targetId: run.id,
     data: { versionId: run.test_case_version_id ?? testCase.versionId },
   });
-  const result = await syncEntity(context, {
+  const result = await syncShared(context, {
     type: "testRun",
     key,
     hash: contentHash({ input, parent }),

@@ -4,7 +4,7 @@ import { AD_HOC } from "../../transform/test-execution.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { forEachConcurrent } from "../pool.js";
-import { syncEntity } from "../sync-entity.js";
+import { syncShared } from "../shard-work.js";
 import type { FolderTargets } from "./folder-trees.js";
 
 /** Zephyr cycle id → the suite its executions' runs go into. */
@@ -15,24 +15,19 @@ export type SuiteTargets = Map<number, { key: string; suiteId: number }>;
  * cycle id → suite is small (one entry per cycle) and is what the execution phase needs.
  */
 export async function migrateTestSuites(context: RunContext, cycles: FolderTargets): Promise<SuiteTargets> {
-  const { zephyr, state, qtest, resolution, config } = context;
+  const { zephyr, qtest, resolution, config } = context;
   const suites: SuiteTargets = new Map();
   const rootCycle = cycles.get(null) as number;
   // Every cycle is listed, changed or not: executions need every suite id.
   for await (const page of zephyr.testCycles()) {
-    const records = await state.getMany(
-      "testSuite",
-      page.map((c) => c.key),
-    );
     await forEachConcurrent(page, config.migration.concurrency, async (cycle: TestCycle) => {
       const input = planTestSuite(cycle, resolution);
       const parent = { id: (cycle.folder && cycles.get(cycle.folder.id)) || rootCycle, type: "test-cycle" as const };
       const marker = { fieldName: resolution.markerField, value: cycle.key };
-      const result = await syncEntity(context, {
+      const result = await syncShared(context, {
         type: "testSuite",
         key: cycle.key,
         hash: contentHash({ input, parent }),
-        record: records.get(cycle.key) ?? null,
         create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
         update: async (id) => ({ targetId: (await qtest.updateTestSuite(id, input)).id }),
         find: async () => {
@@ -60,7 +55,7 @@ export function adHocSuite(
       const input = planAdHocSuite(resolution);
       const parent = { id: cycles.get(null) as number, type: "test-cycle" as const };
       const marker = { fieldName: resolution.markerField, value: AD_HOC };
-      const result = await syncEntity(context, {
+      const result = await syncShared(context, {
         type: "testSuite",
         key: AD_HOC,
         hash: contentHash({ input, parent }),
