@@ -12488,36 +12488,36 @@ var require_sonic_boom = __commonJS({
       actualClose(this);
     };
     function actualWrite() {
-      const release = this.release;
+      const release2 = this.release;
       this._writing = true;
       this._writingBuf = this._writingBuf.length ? this._writingBuf : this._bufs.shift() || "";
       if (this.sync) {
         try {
           const written = Buffer.isBuffer(this._writingBuf) ? fs.writeSync(this.fd, this._writingBuf) : fs.writeSync(this.fd, this._writingBuf, "utf8");
-          release(null, written);
+          release2(null, written);
         } catch (err) {
-          release(err);
+          release2(err);
         }
       } else {
-        fs.write(this.fd, this._writingBuf, release);
+        fs.write(this.fd, this._writingBuf, release2);
       }
     }
     function actualWriteBuffer() {
-      const release = this.release;
+      const release2 = this.release;
       this._writing = true;
       this._writingBuf = this._writingBuf.length ? this._writingBuf : mergeBuf(this._bufs.shift(), this._lens.shift());
       if (this.sync) {
         try {
           const written = fs.writeSync(this.fd, this._writingBuf);
-          release(null, written);
+          release2(null, written);
         } catch (err) {
-          release(err);
+          release2(err);
         }
       } else {
         if (kCopyBuffer) {
           this._writingBuf = Buffer.from(this._writingBuf);
         }
-        fs.write(this.fd, this._writingBuf, release);
+        fs.write(this.fd, this._writingBuf, release2);
       }
     }
     function actualClose(sonic) {
@@ -44186,13 +44186,23 @@ var QTestClient = class {
   fields(objectType, options = {}) {
     return this.#get(`/settings/${objectType}/fields`, external_exports.array(fieldSchema), { includeInactive: options.includeInactive });
   }
-  /** Creates a field; after an ambiguous failure, a field with the same label is taken as this one. */
-  createField(objectType, input2) {
-    return this.#create(
-      `field '${input2.label}'`,
-      () => this.#post(`/settings/${objectType}/fields`, fieldSchema, { json: input2 }),
-      async () => lastBy(await this.fields(objectType, { includeInactive: true }), (f) => sameLabel(f.label, input2.label))
-    );
+  /**
+   * Creates a field; after an ambiguous failure, a field with the same label is taken as this one. So
+   * is one a concurrent job (another shard) created first, which makes this create answer 400.
+   */
+  async createField(objectType, input2) {
+    try {
+      return await this.#create(
+        `field '${input2.label}'`,
+        () => this.#post(`/settings/${objectType}/fields`, fieldSchema, { json: input2 }),
+        async () => lastBy(await this.fields(objectType, { includeInactive: true }), (f) => sameLabel(f.label, input2.label))
+      );
+    } catch (error62) {
+      if (!(error62 instanceof ApiError && error62.kind === "badRequest")) throw error62;
+      const created = lastBy(await this.fields(objectType), (f) => sameLabel(f.label, input2.label));
+      if (created) return created;
+      throw error62;
+    }
   }
   executionStatuses() {
     return this.#get("/test-runs/execution-statuses", external_exports.array(executionStatusSchema));
@@ -44514,7 +44524,7 @@ function sameLabel(a, b) {
 
 // src/state/store.ts
 var entityTypeSchema = external_exports.enum(["module", "testCase", "testCycle", "testSuite", "testRun", "testLog"]);
-var entityStatusSchema = external_exports.enum(["pending", "creating", "done", "failed"]);
+var entityStatusSchema = external_exports.enum(["pending", "creating", "done", "failed", "skipped"]);
 var entityRecordSchema = external_exports.object({
   type: entityTypeSchema,
   /** Source identity: a Zephyr key (`PROJ-T1`), a folder id, an execution id, … */
@@ -44547,6 +44557,18 @@ var runRecordSchema = external_exports.object({
   /** Counters and anything else the report wants to keep. */
   summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable()
 });
+function emptyCounts() {
+  const zeros = () => ({ pending: 0, creating: 0, done: 0, failed: 0, skipped: 0 });
+  return {
+    module: zeros(),
+    testCase: zeros(),
+    testCycle: zeros(),
+    testSuite: zeros(),
+    testRun: zeros(),
+    testLog: zeros()
+  };
+}
+var FINISHED_STATUSES = ["done", "skipped"];
 function byOwnerName(a, b) {
   if (a.owner === null || b.owner === null) return (a.owner === null ? 0 : 1) - (b.owner === null ? 0 : 1);
   return Buffer.compare(Buffer.from(a.owner), Buffer.from(b.owner));
@@ -44772,6 +44794,11 @@ var SQL = {
     ON CONFLICT (type, key) DO UPDATE SET
       status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
       lease_until = NULL`,
+  recordSkipped: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, last_error, run_id, updated_at)
+    VALUES ($1, $2, 'skipped', 0, $3, $4, $5)
+    ON CONFLICT (type, key) DO UPDATE SET
+      status = 'skipped', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+      lease_until = NULL`,
   /**
    * The lease is decided by this one statement. A new key is inserted (granted); the unique index lets
    * only one of several concurrent inserts in, and the others wait for it and take the ON CONFLICT
@@ -44786,7 +44813,7 @@ var SQL = {
     ON CONFLICT (type, key) DO UPDATE SET
       owner = excluded.owner, lease_until = clock_timestamp() + $4::double precision * interval '1 millisecond',
       run_id = excluded.run_id, updated_at = excluded.updated_at
-    WHERE e.status <> 'done' AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp() OR e.owner = excluded.owner)
+    WHERE e.status NOT IN ('done', 'skipped') AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp() OR e.owner = excluded.owner)
     RETURNING 1 AS granted`,
   /**
    * Why a claim was refused, in a statement of its own: the claim's statement cannot say, because its
@@ -44810,6 +44837,7 @@ var SQL = {
 var PostgresStateStore = class {
   /** `user@host:port/database`: the URL without its password. */
   location;
+  shared = true;
   #url;
   #target;
   #connectTimeoutMs;
@@ -44884,13 +44912,16 @@ var PostgresStateStore = class {
   async recordFailure(type, key, error62, runId) {
     await this.#query(SQL.recordFailure, [type, key, withoutNul(error62), runId, now()]);
   }
+  async recordSkipped(type, key, reason, runId) {
+    await this.#query(SQL.recordSkipped, [type, key, withoutNul(reason), runId, now()]);
+  }
   async claim(type, key, owner, leaseMs, runId) {
     checkClaim(owner, leaseMs);
     for (let pass = 0; pass < 3; pass++) {
       const { rowCount } = await this.#query(SQL.claim, [type, key, owner, leaseMs, runId, now()]);
       if (rowCount) return "granted";
       const { rows } = await this.#query(SQL.claimRefused, [type, key]);
-      if (rows[0]) return rows[0].status === "done" ? "done" : "held";
+      if (rows[0]) return FINISHED_STATUSES.includes(rows[0].status) ? "done" : "held";
     }
     return "held";
   }
@@ -45191,17 +45222,6 @@ function errorCode(error62) {
 function sqlState(error62) {
   return error62 instanceof esm_default.DatabaseError ? error62.code : void 0;
 }
-function emptyCounts() {
-  const zeros = () => ({ pending: 0, creating: 0, done: 0, failed: 0 });
-  return {
-    module: zeros(),
-    testCase: zeros(),
-    testCycle: zeros(),
-    testSuite: zeros(),
-    testRun: zeros(),
-    testLog: zeros()
-  };
-}
 function now() {
   return (/* @__PURE__ */ new Date()).toISOString();
 }
@@ -45314,6 +45334,13 @@ function prepareStatements(db) {
          status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
          lease_until = NULL`
     ),
+    recordSkipped: db.prepare(
+      `INSERT INTO entities (type, key, status, attempts, last_error, run_id, updated_at)
+       VALUES (:type, :key, 'skipped', 0, :reason, :runId, :now)
+       ON CONFLICT (type, key) DO UPDATE SET
+         status = 'skipped', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+         lease_until = NULL`
+    ),
     // One statement, so one write transaction: SQLite has a single writer per file, so no other process
     // can change the record between the WHERE (is it claimable?) and the SET. A row comes back only when
     // the lease was granted (inserted, or updated because the WHERE held); no row means done or held.
@@ -45322,7 +45349,7 @@ function prepareStatements(db) {
        VALUES (:type, :key, 'pending', 0, :runId, :now, :owner, :leaseUntil)
        ON CONFLICT (type, key) DO UPDATE SET
          owner = excluded.owner, lease_until = excluded.lease_until, run_id = excluded.run_id, updated_at = excluded.updated_at
-       WHERE status <> 'done' AND (lease_until IS NULL OR lease_until < :now OR owner = excluded.owner)
+       WHERE status NOT IN ('done', 'skipped') AND (lease_until IS NULL OR lease_until < :now OR owner = excluded.owner)
        RETURNING status`
     ),
     claimRefused: db.prepare("SELECT status FROM entities WHERE type = ? AND key = ?"),
@@ -45345,6 +45372,8 @@ function prepareStatements(db) {
 }
 var SqliteStateStore = class {
   location;
+  // A file on one runner: processes on that machine could share it, a matrix of jobs cannot.
+  shared = false;
   #db;
   #statements;
   /** getMany statements by number of keys: a full chunk is reused, a shorter last chunk is prepared once. */
@@ -45422,6 +45451,9 @@ var SqliteStateStore = class {
   async recordFailure(type, key, error62, runId) {
     this.#sql().recordFailure.run({ type, key, error: error62, runId, now: now2() });
   }
+  async recordSkipped(type, key, reason, runId) {
+    this.#sql().recordSkipped.run({ type, key, reason, runId, now: now2() });
+  }
   async claim(type, key, owner, leaseMs, runId) {
     checkClaim(owner, leaseMs);
     const sql = this.#sql();
@@ -45437,7 +45469,7 @@ var SqliteStateStore = class {
       });
       if (granted) return "granted";
       const found2 = sql.claimRefused.get(type, key);
-      if (found2) return found2.status === "done" ? "done" : "held";
+      if (found2) return FINISHED_STATUSES.includes(found2.status) ? "done" : "held";
     }
     return "held";
   }
@@ -45448,7 +45480,7 @@ var SqliteStateStore = class {
     this.#sql().remove.run(type, key);
   }
   async counts() {
-    const counts = emptyCounts2();
+    const counts = emptyCounts();
     for (const row of this.#sql().counts.all()) {
       const type = validated2(entityTypeSchema, row.type, this.location, "an entity type");
       const status = validated2(entityStatusSchema, row.status, this.location, "an entity status");
@@ -45462,7 +45494,7 @@ var SqliteStateStore = class {
       const owner = validated2(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
       const type = validated2(entityTypeSchema, row.type, this.location, "an entity type");
       const status = validated2(entityStatusSchema, row.status, this.location, "an entity status");
-      const counts = byOwner.get(owner) ?? emptyCounts2();
+      const counts = byOwner.get(owner) ?? emptyCounts();
       counts[type][status] = Number(row.n);
       byOwner.set(owner, counts);
     }
@@ -45591,17 +45623,6 @@ function applyMigrations2(db, from) {
   db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('application', ?)").run(APPLICATION_ID2);
   for (const step of MIGRATIONS2.slice(from)) db.exec(step);
   db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION2));
-}
-function emptyCounts2() {
-  const zeros = () => ({ pending: 0, creating: 0, done: 0, failed: 0 });
-  return {
-    module: zeros(),
-    testCase: zeros(),
-    testCycle: zeros(),
-    testSuite: zeros(),
-    testRun: zeros(),
-    testLog: zeros()
-  };
 }
 function now2() {
   return (/* @__PURE__ */ new Date()).toISOString();
@@ -46857,41 +46878,66 @@ async function claim2(context, type, key) {
   if (answer === "granted") return { granted: true };
   return { granted: false, done: answer === "done" ? await state.get(type, key) : void 0 };
 }
+async function release(context, type, key) {
+  if (context.shard) await context.state.release(type, key, context.shard.owner);
+}
+function heldRetryMs(context) {
+  return Math.min(1e3, (context.shard?.leaseMs ?? 4e3) / 4);
+}
 async function syncShared(context, sync) {
   for (; ; ) {
     const answer = await claim2(context, sync.type, sync.key);
     if (answer.granted) return syncEntity(context, { ...sync, record: void 0 });
     if (answer.done) return syncEntity(context, { ...sync, record: answer.done });
-    await sleep2(150 + Math.random() * 150);
+    await sleep2(heldRetryMs(context) * (0.5 + Math.random() / 2));
+  }
+}
+async function claimEach(context, items, options) {
+  const held = [];
+  await forEachConcurrent(items, context.config.migration.concurrency, async (item) => {
+    const answer = await claim2(context, options.type, options.claimKey(item));
+    if (answer.granted) return options.work(item);
+    if (answer.done) return options.done?.(item, answer.done);
+    held.push(item);
+  });
+  return held;
+}
+async function forEachClaimed(context, items, options) {
+  let pending = await claimEach(context, items, options);
+  while (pending.length > 0) {
+    await sleep2(heldRetryMs(context));
+    pending = await claimEach(context, pending, options);
   }
 }
 async function shardedForEach(context, options) {
   const { shard, state, config: config2 } = context;
-  const concurrency = config2.migration.concurrency;
-  const held = [];
-  const attempt = async (item, record2, mine) => {
-    if (!shard) return options.work(item, record2 ?? null);
-    const answer = await claim2(context, options.type, options.claimKey(item));
-    if (answer.granted) return options.work(item, void 0);
-    if (answer.done) return mine ? options.work(item, answer.done) : void 0;
-    held.push(item);
-  };
-  const pass = async (mine) => {
+  if (!shard) {
     for await (const page of options.pages()) {
-      const selected = shard ? page.filter((item) => shardOf(options.partitionKey(item), shard.count) === shard.index === mine) : page;
-      if (selected.length === 0) continue;
-      const records = await state.getMany(options.type, selected.map(options.claimKey));
-      await forEachConcurrent(selected, concurrency, (item) => attempt(item, records.get(options.claimKey(item)), mine));
+      const records = await state.getMany(options.type, page.map(options.claimKey));
+      await forEachConcurrent(
+        page,
+        config2.migration.concurrency,
+        (item) => options.work(item, records.get(options.claimKey(item)) ?? null)
+      );
     }
-  };
-  await pass(true);
-  if (!shard) return;
-  await pass(false);
-  while (held.length > 0) {
-    await sleep2(Math.min(1e3, shard.leaseMs / 4));
-    const retry2 = held.splice(0);
-    await forEachConcurrent(retry2, concurrency, (item) => attempt(item, void 0, false));
+    return;
   }
+  const work = (item) => options.work(item, void 0);
+  const held = [];
+  for (const mine of [true, false]) {
+    for await (const page of options.pages()) {
+      const selected = page.filter((item) => shardOf(options.partitionKey(item), shard.count) === shard.index === mine);
+      const stillHeld = await claimEach(context, selected, {
+        type: options.type,
+        claimKey: options.claimKey,
+        work,
+        // A finished item of this shard is still compared (an update may be due); another's is theirs.
+        done: async (item, record2) => mine ? options.work(item, record2) : void 0
+      });
+      held.push(...stillHeld);
+    }
+  }
+  await forEachClaimed(context, held, { type: options.type, claimKey: options.claimKey, work });
 }
 
 // src/migrate/phases/folder-trees.ts
@@ -47104,7 +47150,7 @@ function compact(pairs) {
 
 // src/migrate/phases/test-cases.ts
 async function migrateTestCases(context, modules) {
-  const { zephyr, config: config2, progress } = context;
+  const { zephyr, progress } = context;
   const waiting = [];
   const seen = /* @__PURE__ */ new Set();
   const rootModule = modules.get(null);
@@ -47117,12 +47163,17 @@ async function migrateTestCases(context, modules) {
       seen.add(testCase.key);
       const content = await zephyr.testSteps(testCase.key);
       const pending = { testCase, content, record: record2 };
-      if (!await migrateOne(context, pending, modules, rootModule, false)) waiting.push(pending);
+      if (await migrateOne(context, pending, modules, rootModule, false)) return;
+      waiting.push(pending);
+      await release(context, "testCase", testCase.key);
     }
   });
-  await forEachConcurrent(waiting, config2.migration.concurrency, async (pending) => {
-    if (!(await claim2(context, "testCase", pending.testCase.key)).granted) return;
-    await migrateOne(context, { ...pending, record: void 0 }, modules, rootModule, true);
+  await forEachClaimed(context, waiting, {
+    type: "testCase",
+    claimKey: (pending) => pending.testCase.key,
+    work: async (pending) => {
+      await migrateOne(context, { ...pending, record: void 0 }, modules, rootModule, true);
+    }
   });
   progress.finish("testCase");
   await reportDisappeared(context, seen);
@@ -47256,15 +47307,19 @@ async function migrateExecutions(context, suites, adHocSuite2) {
 async function migrateExecution(context, execution, known) {
   const { tally, zephyr, qtest: qtest2, resolution } = context;
   const marker = executionMarker(execution);
+  const skip = async (reason) => {
+    tally.count("testLog", "skipped", marker, reason);
+    await context.state.recordSkipped("testLog", marker, reason, context.runId);
+  };
   const caseKey = testCaseKeyOf(execution);
   const { testCase } = known;
   if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
-    tally.count("testLog", "skipped", marker, `its test case ${caseKey ?? "(unknown)"} was not migrated`);
+    await skip(`its test case ${caseKey ?? "(unknown)"} was not migrated`);
     return;
   }
   const suite = execution.testCycle ? known.suites.get(execution.testCycle.id) : await known.adHocSuite();
   if (!suite) {
-    tally.count("testLog", "skipped", marker, `its test cycle ${execution.testCycle?.id} was not migrated`);
+    await skip(`its test cycle ${execution.testCycle?.id} was not migrated`);
     return;
   }
   const existing = known.log === void 0 ? await context.state.get("testLog", marker) : known.log;
@@ -47281,16 +47336,17 @@ async function migrateExecution(context, execution, known) {
   }
   const target = await run;
   if (!target) {
-    tally.count("testLog", "skipped", marker, `its test run ${key} could not be created`);
+    await skip(`its test run ${key} could not be created`);
     return;
   }
   const steps = await zephyr.testExecutionSteps(String(execution.id));
   const input2 = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
   if (!input2) {
-    tally.count("testLog", "skipped", marker, "never executed (no end date)");
+    await skip("never executed (no end date)");
     return;
   }
   const logMarker = { fieldName: resolution.markerField, value: marker };
+  if (!(await claim2(context, "testLog", marker)).granted) return;
   await syncEntity(context, {
     type: "testLog",
     key: marker,
@@ -47879,6 +47935,11 @@ async function migrate3(options) {
     leaseMs: config2.migration.leaseSeconds * 1e3
   };
   const state = createStateStore(config2.state);
+  if (shard && !state.shared) {
+    throw new BadInputError(
+      `--shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set state (ZTOQ_STATE) to a postgres:// URL, not ${state.location}.`
+    );
+  }
   await openState(state);
   let preflightResult;
   let updatedAfter;

@@ -81,6 +81,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     leaseMs: config.migration.leaseSeconds * 1000,
   };
   const state = createStateStore(config.state);
+  if (shard && !state.shared) {
+    throw new BadInputError(
+      `--shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set state (ZTOQ_STATE) to a postgres:// URL, not ${state.location}.`,
+    );
+  }
   await openState(state);
 
   let preflightResult: PreflightResult | undefined;

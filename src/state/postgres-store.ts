@@ -7,9 +7,11 @@ import {
   type EntityRecord,
   type EntityStatus,
   type EntityType,
+  emptyCounts,
   entityRecordSchema,
   entityStatusSchema,
   entityTypeSchema,
+  FINISHED_STATUSES,
   type OwnerCounts,
   type RunRecord,
   runRecordSchema,
@@ -135,6 +137,11 @@ const SQL = {
     ON CONFLICT (type, key) DO UPDATE SET
       status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
       lease_until = NULL`,
+  recordSkipped: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, last_error, run_id, updated_at)
+    VALUES ($1, $2, 'skipped', 0, $3, $4, $5)
+    ON CONFLICT (type, key) DO UPDATE SET
+      status = 'skipped', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+      lease_until = NULL`,
   /**
    * The lease is decided by this one statement. A new key is inserted (granted); the unique index lets
    * only one of several concurrent inserts in, and the others wait for it and take the ON CONFLICT
@@ -149,7 +156,7 @@ const SQL = {
     ON CONFLICT (type, key) DO UPDATE SET
       owner = excluded.owner, lease_until = clock_timestamp() + $4::double precision * interval '1 millisecond',
       run_id = excluded.run_id, updated_at = excluded.updated_at
-    WHERE e.status <> 'done' AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp() OR e.owner = excluded.owner)
+    WHERE e.status NOT IN ('done', 'skipped') AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp() OR e.owner = excluded.owner)
     RETURNING 1 AS granted`,
   /**
    * Why a claim was refused, in a statement of its own: the claim's statement cannot say, because its
@@ -192,6 +199,7 @@ export interface PostgresStateStoreOptions {
 export class PostgresStateStore implements StateStore {
   /** `user@host:port/database`: the URL without its password. */
   readonly location: string;
+  readonly shared = true;
   readonly #url: string;
   readonly #target: Target;
   readonly #connectTimeoutMs: number;
@@ -283,6 +291,10 @@ export class PostgresStateStore implements StateStore {
     await this.#query(SQL.recordFailure, [type, key, withoutNul(error), runId, now()]);
   }
 
+  async recordSkipped(type: EntityType, key: string, reason: string, runId: string): Promise<void> {
+    await this.#query(SQL.recordSkipped, [type, key, withoutNul(reason), runId, now()]);
+  }
+
   async claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
     checkClaim(owner, leaseMs);
     // A record removed between a refused claim and the look at it is claimed again; a second pass settles it.
@@ -290,7 +302,7 @@ export class PostgresStateStore implements StateStore {
       const { rowCount } = await this.#query(SQL.claim, [type, key, owner, leaseMs, runId, now()]);
       if (rowCount) return "granted";
       const { rows } = await this.#query(SQL.claimRefused, [type, key]);
-      if (rows[0]) return rows[0].status === "done" ? "done" : "held";
+      if (rows[0]) return FINISHED_STATUSES.includes(rows[0].status as EntityStatus) ? "done" : "held";
     }
     return "held";
   }
@@ -650,19 +662,6 @@ function errorCode(error: unknown): string | undefined {
 /** The server's SQLSTATE, from a `DatabaseError` only (Node's own codes are not five-character states). */
 function sqlState(error: unknown): string | undefined {
   return error instanceof pg.DatabaseError ? error.code : undefined;
-}
-
-/** Spelled out rather than built from the enums so that a new type or status fails to compile here. */
-function emptyCounts(): StatusCounts {
-  const zeros = (): Record<EntityStatus, number> => ({ pending: 0, creating: 0, done: 0, failed: 0 });
-  return {
-    module: zeros(),
-    testCase: zeros(),
-    testCycle: zeros(),
-    testSuite: zeros(),
-    testRun: zeros(),
-    testLog: zeros(),
-  };
 }
 
 /** Timestamps come from the process clock, the same one the rest of ZTOQ (and the SQLite store) uses. */

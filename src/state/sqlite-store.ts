@@ -9,9 +9,11 @@ import {
   type EntityRecord,
   type EntityStatus,
   type EntityType,
+  emptyCounts,
   entityRecordSchema,
   entityStatusSchema,
   entityTypeSchema,
+  FINISHED_STATUSES,
   type OwnerCounts,
   type RunRecord,
   runRecordSchema,
@@ -127,6 +129,13 @@ function prepareStatements(db: DatabaseSync) {
          status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
          lease_until = NULL`,
     ),
+    recordSkipped: db.prepare(
+      `INSERT INTO entities (type, key, status, attempts, last_error, run_id, updated_at)
+       VALUES (:type, :key, 'skipped', 0, :reason, :runId, :now)
+       ON CONFLICT (type, key) DO UPDATE SET
+         status = 'skipped', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+         lease_until = NULL`,
+    ),
     // One statement, so one write transaction: SQLite has a single writer per file, so no other process
     // can change the record between the WHERE (is it claimable?) and the SET. A row comes back only when
     // the lease was granted (inserted, or updated because the WHERE held); no row means done or held.
@@ -135,7 +144,7 @@ function prepareStatements(db: DatabaseSync) {
        VALUES (:type, :key, 'pending', 0, :runId, :now, :owner, :leaseUntil)
        ON CONFLICT (type, key) DO UPDATE SET
          owner = excluded.owner, lease_until = excluded.lease_until, run_id = excluded.run_id, updated_at = excluded.updated_at
-       WHERE status <> 'done' AND (lease_until IS NULL OR lease_until < :now OR owner = excluded.owner)
+       WHERE status NOT IN ('done', 'skipped') AND (lease_until IS NULL OR lease_until < :now OR owner = excluded.owner)
        RETURNING status`,
     ),
     claimRefused: db.prepare("SELECT status FROM entities WHERE type = ? AND key = ?"),
@@ -160,6 +169,8 @@ function prepareStatements(db: DatabaseSync) {
 /** The migration state in one local SQLite file: the store that needs no server. */
 export class SqliteStateStore implements StateStore {
   readonly location: string;
+  // A file on one runner: processes on that machine could share it, a matrix of jobs cannot.
+  readonly shared = false;
   #db: DatabaseSync | undefined;
   #statements: Statements | undefined;
   /** getMany statements by number of keys: a full chunk is reused, a shorter last chunk is prepared once. */
@@ -252,6 +263,10 @@ export class SqliteStateStore implements StateStore {
     this.#sql().recordFailure.run({ type, key, error, runId, now: now() });
   }
 
+  async recordSkipped(type: EntityType, key: string, reason: string, runId: string): Promise<void> {
+    this.#sql().recordSkipped.run({ type, key, reason, runId, now: now() });
+  }
+
   async claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
     checkClaim(owner, leaseMs);
     const sql = this.#sql();
@@ -268,7 +283,7 @@ export class SqliteStateStore implements StateStore {
       });
       if (granted) return "granted";
       const found = sql.claimRefused.get(type, key);
-      if (found) return found.status === "done" ? "done" : "held";
+      if (found) return FINISHED_STATUSES.includes(found.status as EntityStatus) ? "done" : "held";
     }
     return "held";
   }
@@ -465,19 +480,6 @@ function applyMigrations(db: DatabaseSync, from: number): void {
   db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('application', ?)").run(APPLICATION_ID);
   for (const step of MIGRATIONS.slice(from)) db.exec(step);
   db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-}
-
-/** Spelled out rather than built from the enums so that a new type or status fails to compile here. */
-function emptyCounts(): StatusCounts {
-  const zeros = (): Record<EntityStatus, number> => ({ pending: 0, creating: 0, done: 0, failed: 0 });
-  return {
-    module: zeros(),
-    testCase: zeros(),
-    testCycle: zeros(),
-    testSuite: zeros(),
-    testRun: zeros(),
-    testLog: zeros(),
-  };
 }
 
 /** Timestamps come from the process clock, the same one the rest of ZTOQ (and any other store) uses. */

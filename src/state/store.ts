@@ -13,7 +13,11 @@ export type EntityType = z.infer<typeof entityTypeSchema>;
  * `creating` is the intent recorded before a create: on resume such an entity may or may not exist in
  * the target, and must be reconciled (searched by its marker) before any retry.
  */
-export const entityStatusSchema = z.enum(["pending", "creating", "done", "failed"]);
+/**
+ * `skipped`: looked at and deliberately not written (an execution never run, one whose test case failed);
+ * like `done` it ends the entity's part in a run, unlike `done` the next run looks at it again.
+ */
+export const entityStatusSchema = z.enum(["pending", "creating", "done", "failed", "skipped"]);
 export type EntityStatus = z.infer<typeof entityStatusSchema>;
 
 export const entityRecordSchema = z.object({
@@ -54,11 +58,27 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 
 export type StatusCounts = Record<EntityType, Record<EntityStatus, number>>;
 
+/** Spelled out rather than built from the enums so that a new type or status fails to compile here. */
+export function emptyCounts(): StatusCounts {
+  const zeros = (): Record<EntityStatus, number> => ({ pending: 0, creating: 0, done: 0, failed: 0, skipped: 0 });
+  return {
+    module: zeros(),
+    testCase: zeros(),
+    testCycle: zeros(),
+    testSuite: zeros(),
+    testRun: zeros(),
+    testLog: zeros(),
+  };
+}
+
 /**
  * What `claim` found: `granted` (the caller holds the lease and may work the entity), `done` (finished,
  * by anyone; nothing to do), `held` (another owner's lease is running; try again later or move on).
  */
 export type ClaimOutcome = "granted" | "done" | "held";
+
+/** The statuses `claim` answers `"done"` for: nothing left to do for the entity in this migration. */
+export const FINISHED_STATUSES: readonly EntityStatus[] = ["done", "skipped"];
 
 /** The counts of the records one owner last claimed; `owner` null for records never claimed. */
 export interface OwnerCounts {
@@ -89,6 +109,8 @@ export function checkClaim(owner: string, leaseMs: number): void {
 export interface StateStore {
   /** Where the state lives, for messages (never includes a password). */
   readonly location: string;
+  /** Whether jobs on other machines can work this store at once (what sharding needs). */
+  readonly shared: boolean;
 
   /** Opens the store and applies pending schema migrations; refuses a corrupt or foreign store. */
   open(): Promise<void>;
@@ -117,10 +139,16 @@ export interface StateStore {
    */
   recordFailure(type: EntityType, key: string, error: string, runId: string): Promise<void>;
   /**
+   * Records that the entity was deliberately not written, and why: status `skipped`, the reason in
+   * `lastError`. The target id and hash stay (a later run may still update what an earlier one wrote).
+   * Ends any lease, and other shards take it as finished (see `claim`); the next run looks at it again.
+   */
+  recordSkipped(type: EntityType, key: string, reason: string, runId: string): Promise<void>;
+  /**
    * Claims an entity for `owner` (a shard) for `leaseMs`, in one atomic step, so that of several shards
    * (processes, machines) asking for the same entity at once exactly one is granted it:
    *
-   * - the record is `done` → `"done"`, and nothing changes;
+   * - the record is `done` or `skipped` → `"done"`, and nothing changes;
    * - there is no record, or its lease is free, expired, or already `owner`'s → the lease is taken or
    *   renewed (owner = `owner`, lease until now + `leaseMs`; a new record is `pending`, 0 attempts, `runId`)
    *   → `"granted"`. The record's runId and updatedAt become this claim's; its status, attempts,

@@ -262,6 +262,17 @@ describe("against the qTest mock", () => {
       expect(field).toMatchObject({ label: "Zephyr Key", system_field: false });
       expect((await client.fields(type)).map((f) => f.id)).toEqual([...before.map((f) => f.id), field.id]);
     }
+    // Two jobs creating one field at once (shards in their preflight): both end with the same field.
+    const [job1, job2] = [1, 2].map(() =>
+      qtest({ baseUrl: mocks.qtest.url, projectId: mocks.qtest.projectId, auth: { kind: "token", token: mocks.qtest.token } }),
+    );
+    const [first, second] = await Promise.all(
+      [job1, job2].map((job) => job?.createField("test-cases", { label: "Shared Field", data_type: 1 })),
+    );
+    expect(second?.id).toBe(first?.id);
+    expect((await client.fields("test-cases")).filter((f) => f.label === "Shared Field")).toHaveLength(1);
+    // A 400 for any other reason is still an error.
+    await expect(job1?.createField("test-cases", { label: "", data_type: 1 })).rejects.toThrow(ApiError);
     const statuses = await client.executionStatuses();
     expect(statuses.map((s) => s.name)).toContain("Passed");
     const users = await client.users();

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { provisionDemoTarget } from "../../src/mock/demo-target.js";
-import { compareTarget, expectedCounts, readSource, runMarker, targetCounts } from "../support/expected-target.js";
+import { readSource } from "../support/expected-target.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
-import { duplicates, qtestRead, readTarget, searchMarked } from "../support/qtest-target.js";
+import { expectWholeTargetOnce } from "../support/whole-target.js";
 
 /**
  * Both mocks answer 5 % of requests with a 500/502/503 or a dropped connection — half of them after
@@ -57,33 +57,7 @@ describe("a migration under faults and a rate limit", () => {
     expect(mocks.qtest.stats.faultsAfterApply).toBeGreaterThan(0);
     expect(mocks.zephyr.stats.faults).toBeGreaterThan(0);
 
-    // Complete: per object type, exactly the source's count; and every marker exactly once.
-    const target = await readTarget(mocks.qtest);
-    const expected = expectedCounts(source);
-    expect(targetCounts(target)).toEqual(expected);
-    expect(mocks.qtest.store.counts()).toMatchObject({
-      modules: expected.module,
-      testCases: expected.testCase,
-      testCycles: expected.testCycle,
-      testSuites: expected.testSuite,
-      testRuns: expected.testRun,
-      testLogs: expected.testLog,
-    });
-    const markers = {
-      "test-cases": source.cases.map((c) => c.testCase.key),
-      "test-suites": [...source.cycles.map((c) => c.cycle.key), "ad-hoc"],
-      "test-runs": [...new Set(source.executions.map(runMarker))],
-      "test-logs": source.executions.map((e) => e.marker),
-    } as const;
-    for (const [objectType, expectedMarkers] of Object.entries(markers)) {
-      const found = (await searchMarked(mocks.qtest, objectType as keyof typeof markers)).map((h) => h.marker);
-      expect({ objectType, duplicates: duplicates(found) }).toEqual({ objectType, duplicates: {} });
-      expect({ objectType, markers: [...found].sort() }).toEqual({ objectType, markers: [...expectedMarkers].sort() });
-    }
-
-    // And right, field by field.
-    const qtestUsers = (await qtestRead(mocks.qtest, "GET", "/users")) as { id: number; username: string }[];
-    const { problems } = compareTarget(source, target, { users: fixture.config.mapping.users, qtestUsers });
-    expect(problems).toEqual([]);
+    // Complete, every marker exactly once, and right field by field.
+    await expectWholeTargetOnce(mocks, source, fixture.config);
   }, 90_000);
 });

@@ -5,9 +5,9 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { demoMapping } from "../../src/mock/demo-target.js";
 import type { EntityStatus, EntityType } from "../../src/state/store.js";
 import { runCli, startCli, waitFor, writeYamlConfig } from "../support/cli.js";
-import { compareTarget, expectedCounts, readSource, runMarker } from "../support/expected-target.js";
+import { expectedCounts, readSource } from "../support/expected-target.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
-import { duplicates, qtestRead, readTarget, searchMarked } from "../support/qtest-target.js";
+import { expectWholeTargetOnce } from "../support/whole-target.js";
 
 /**
  * `kill -9` in the middle of a migration, then the same command again: it must finish with zero
@@ -96,33 +96,8 @@ async function resumeAndVerify(setup: Awaited<ReturnType<typeof setUp>>) {
   const done = Object.fromEntries(Object.entries(after.counts).map(([type, c]) => [type, c.done]));
   expect(done).toEqual(expected);
 
-  // Zero gaps and zero duplicates, field by field, through the qTest read API.
-  const target = await readTarget(f.mocks.qtest);
-  const qtestUsers = (await qtestRead(f.mocks.qtest, "GET", "/users")) as { id: number; username: string }[];
-  const { problems } = compareTarget(source, target, { users: f.config.mapping.users, qtestUsers });
-  expect(problems).toEqual([]);
-
-  // And through the search API: every marker exactly once per object type.
-  const bySearch = {
-    "test-cases": source.cases.map((c) => c.testCase.key),
-    "test-suites": [...source.cycles.map((c) => c.cycle.key), "ad-hoc"],
-    "test-runs": [...new Set(source.executions.map(runMarker))],
-    "test-logs": source.executions.map((e) => e.marker),
-  } as const;
-  for (const [objectType, markers] of Object.entries(bySearch)) {
-    const hits = await searchMarked(f.mocks.qtest, objectType as keyof typeof bySearch);
-    const found = hits.map((h) => h.marker);
-    expect({ objectType, duplicates: duplicates(found) }).toEqual({ objectType, duplicates: {} });
-    expect({ objectType, markers: [...found].sort() }).toEqual({ objectType, markers: [...markers].sort() });
-  }
-  expect(f.mocks.qtest.store.counts()).toMatchObject({
-    modules: expected.module,
-    testCases: expected.testCase,
-    testCycles: expected.testCycle,
-    testSuites: expected.testSuite,
-    testRuns: expected.testRun,
-    testLogs: expected.testLog,
-  });
+  // Zero gaps and zero duplicates, field by field, through the qTest read and search APIs.
+  await expectWholeTargetOnce(f.mocks, source, f.config);
 }
 
 describe("a migration killed with SIGKILL and run again", () => {

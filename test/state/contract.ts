@@ -175,7 +175,7 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
         }
 
         expect(visited).toEqual([...all].sort(byCodePoint));
-        expect((await store.counts()).testSuite).toEqual({ pending: 0, creating: 0, done: MANY, failed: 0 });
+        expect((await store.counts()).testSuite).toEqual({ pending: 0, creating: 0, done: MANY, failed: 0, skipped: 0 });
       });
 
       it("lets a caller stop listing early", async () => {
@@ -273,6 +273,23 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
           attempts: 0,
           lastError: "unknown status",
         });
+      });
+
+      it("recordSkipped marks the record skipped with the reason, keeping the target id, hash and data", async () => {
+        await store.recordDone("testLog", "C1/P-T1#1", { targetId: 9, hash: "h1", data: { runId: 4 }, runId: "r1" });
+        await store.recordSkipped("testLog", "C1/P-T1#1", "never executed (no end date)", "r2");
+        await store.recordSkipped("testLog", "C1/P-T2#2", "its test case P-T2 was not migrated", "r2");
+
+        expect(await store.get("testLog", "C1/P-T1#1")).toMatchObject({
+          status: "skipped",
+          targetId: 9,
+          hash: "h1",
+          data: { runId: 4 },
+          lastError: "never executed (no end date)",
+          runId: "r2",
+        });
+        expect(await store.get("testLog", "C1/P-T2#2")).toMatchObject({ status: "skipped", targetId: null, attempts: 0 });
+        expect((await store.counts()).testLog.skipped).toBe(2);
       });
 
       it("moves updatedAt forward on every write", async () => {
@@ -404,6 +421,18 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
 
         expect({ module: await store.get("module", "m1"), testCase: await store.get("testCase", "P-T1") }).toEqual(before);
         expect(before.module).toMatchObject({ owner: null, leaseUntil: null });
+      });
+
+      it("reports a skipped entity as done to every owner (and it ends the lease), but a later run may still write it", async () => {
+        expect(await store.claim("testLog", "E-1", "shard-1", LONG, "r1")).toBe("granted");
+        await store.recordSkipped("testLog", "E-1", "never executed (no end date)", "r1");
+        expect(await store.get("testLog", "E-1")).toMatchObject({ status: "skipped", owner: "shard-1", leaseUntil: null });
+
+        for (const owner of ["shard-1", "shard-2"]) expect(await store.claim("testLog", "E-1", owner, LONG, "r1")).toBe("done");
+
+        await store.beginCreate("testLog", "E-1", "r2");
+        await store.recordDone("testLog", "E-1", { targetId: 5, hash: "h", runId: "r2" });
+        expect(await store.get("testLog", "E-1")).toMatchObject({ status: "done", targetId: 5, lastError: null });
       });
 
       it("keeps each type's keys apart", async () => {

@@ -203,7 +203,7 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         ]);
         const begun = await first.getMany("testCase", keys);
         expect([...begun.values()].map((record) => record.attempts)).toEqual(keys.map(() => 2));
-        expect((await second.counts()).testCase).toEqual({ pending: 0, creating: 200, done: 0, failed: 0 });
+        expect((await second.counts()).testCase).toEqual({ pending: 0, creating: 200, done: 0, failed: 0, skipped: 0 });
 
         // Each store finishes half, both finish the first twenty, and each fails a record of its own.
         const done = (store: PostgresStateStore, key: string, index: number) =>
@@ -217,8 +217,8 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
 
         for (const store of [first, second]) {
           const counts = await store.counts();
-          expect(counts.testCase).toEqual({ pending: 0, creating: 0, done: 200, failed: 0 });
-          expect(counts.testRun).toEqual({ pending: 0, creating: 0, done: 0, failed: 2 });
+          expect(counts.testCase).toEqual({ pending: 0, creating: 0, done: 200, failed: 0, skipped: 0 });
+          expect(counts.testRun).toEqual({ pending: 0, creating: 0, done: 0, failed: 2, skipped: 0 });
         }
         const listed = [];
         for await (const record of second.list("testCase", { status: "done" })) listed.push(record);

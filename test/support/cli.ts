@@ -96,12 +96,12 @@ export async function closedPort(): Promise<number> {
  * (when given) has exited, since then the moment waited for can no longer come.
  */
 export async function waitFor(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   what: string,
   options: { child?: ChildProcess; timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  while (!condition()) {
+  while (!(await condition())) {
     if (options.child && options.child.exitCode !== null) {
       throw new Error(`the process exited (code ${options.child.exitCode}) before ${what}`);
     }

@@ -4,8 +4,7 @@ import { contentHash } from "../../transform/content-hash.js";
 import { planTestCase, type TestCaseContent } from "../../transform/test-case.js";
 import type { TestCase } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
-import { forEachConcurrent } from "../pool.js";
-import { claim, shardedForEach } from "../shard-work.js";
+import { forEachClaimed, release, shardedForEach } from "../shard-work.js";
 import { syncEntity, type Target } from "../sync-entity.js";
 import type { FolderTargets } from "./folder-trees.js";
 
@@ -30,7 +29,7 @@ interface Pending {
  * that never arrives leaves a text step naming it.
  */
 export async function migrateTestCases(context: RunContext, modules: FolderTargets): Promise<void> {
-  const { zephyr, config, progress } = context;
+  const { zephyr, progress } = context;
   const waiting: Pending[] = [];
   const seen = new Set<string>();
   const rootModule = modules.get(null) as number;
@@ -44,13 +43,19 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
       seen.add(testCase.key);
       const content = await zephyr.testSteps(testCase.key);
       const pending = { testCase, content, record };
-      if (!(await migrateOne(context, pending, modules, rootModule, false))) waiting.push(pending);
+      if (await migrateOne(context, pending, modules, rootModule, false)) return;
+      waiting.push(pending);
+      // Free for another shard meanwhile: one that needs it done must not wait on this one's lease.
+      await release(context, "testCase", testCase.key);
     },
   });
-  await forEachConcurrent(waiting, config.migration.concurrency, async (pending) => {
-    // Its lease may have lapsed while it waited: only the shard holding it now may write it.
-    if (!(await claim(context, "testCase", pending.testCase.key)).granted) return;
-    await migrateOne(context, { ...pending, record: undefined }, modules, rootModule, true);
+  // Several shards may have put a case aside; whichever claims it now writes it.
+  await forEachClaimed(context, waiting, {
+    type: "testCase",
+    claimKey: (pending) => pending.testCase.key,
+    work: async (pending) => {
+      await migrateOne(context, { ...pending, record: undefined }, modules, rootModule, true);
+    },
   });
   progress.finish("testCase");
   await reportDisappeared(context, seen);

@@ -3,7 +3,7 @@ import { contentHash } from "../../transform/content-hash.js";
 import { executionMarker, planTestLog, planTestRun, runKey } from "../../transform/test-execution.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
-import { shardedForEach, syncShared } from "../shard-work.js";
+import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
 import type { TestCaseData } from "./test-cases.js";
 import type { SuiteTargets } from "./test-suites.js";
@@ -57,15 +57,20 @@ async function migrateExecution(
 ): Promise<void> {
   const { tally, zephyr, qtest, resolution } = context;
   const marker = executionMarker(execution);
+  // Recorded, so that other shards take it as finished; the next run looks at it again.
+  const skip = async (reason: string) => {
+    tally.count("testLog", "skipped", marker, reason);
+    await context.state.recordSkipped("testLog", marker, reason, context.runId);
+  };
   const caseKey = testCaseKeyOf(execution);
   const { testCase } = known;
   if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
-    tally.count("testLog", "skipped", marker, `its test case ${caseKey ?? "(unknown)"} was not migrated`);
+    await skip(`its test case ${caseKey ?? "(unknown)"} was not migrated`);
     return;
   }
   const suite = execution.testCycle ? known.suites.get(execution.testCycle.id) : await known.adHocSuite();
   if (!suite) {
-    tally.count("testLog", "skipped", marker, `its test cycle ${execution.testCycle?.id} was not migrated`);
+    await skip(`its test cycle ${execution.testCycle?.id} was not migrated`);
     return;
   }
   const existing = known.log === undefined ? await context.state.get("testLog", marker) : known.log;
@@ -83,16 +88,18 @@ async function migrateExecution(
   }
   const target = await run;
   if (!target) {
-    tally.count("testLog", "skipped", marker, `its test run ${key} could not be created`);
+    await skip(`its test run ${key} could not be created`);
     return;
   }
   const steps = await zephyr.testExecutionSteps(String(execution.id));
   const input = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
   if (!input) {
-    tally.count("testLog", "skipped", marker, "never executed (no end date)");
+    await skip("never executed (no end date)");
     return;
   }
   const logMarker = { fieldName: resolution.markerField, value: marker };
+  // Waiting for the run may have outlasted this shard's lease on the log: renewed, or left to its holder.
+  if (!(await claim(context, "testLog", marker)).granted) return;
   await syncEntity(context, {
     type: "testLog",
     key: marker,
