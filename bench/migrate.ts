@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
+import { mockEnvironment } from "../src/mock/start.js";
 import type { MigrationReport } from "../src/report/migration-report.js";
 import { runCli, startMockProcess } from "./mock-process.js";
 
@@ -31,12 +32,7 @@ async function migrateOnce(options: { cases: number; rateLimit?: number; latency
     const configPath = join(dir, "ztoq.config.yml");
     await writeFile(configPath, stringify(config));
     const env = {
-      ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
-      ZTOQ_ZEPHYR_TOKEN: mocks.zephyr.token,
-      ZTOQ_ZEPHYR_PROJECT: mocks.zephyr.projectKey,
-      ZTOQ_QTEST_URL: mocks.qtest.url,
-      ZTOQ_QTEST_TOKEN: mocks.qtest.token,
-      ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+      ...mockEnvironment(mocks),
       ZTOQ_STATE: join(dir, "state.db"),
       ZTOQ_LOG_LEVEL: "warn",
     };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { stringify } from "yaml";
 import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
+import { mockEnvironment } from "../src/mock/start.js";
 import { runCli, startMockProcess } from "./mock-process.js";
 
 /**
@@ -35,12 +36,7 @@ async function migrateWithShards(count: number): Promise<number> {
     const url = new URL(ADMIN);
     url.pathname = `/${database}`;
     const env = {
-      ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
-      ZTOQ_ZEPHYR_TOKEN: mocks.zephyr.token,
-      ZTOQ_ZEPHYR_PROJECT: mocks.zephyr.projectKey,
-      ZTOQ_QTEST_URL: mocks.qtest.url,
-      ZTOQ_QTEST_TOKEN: mocks.qtest.token,
-      ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+      ...mockEnvironment(mocks),
       ZTOQ_STATE: url.toString(),
       ZTOQ_LOG_LEVEL: "warn",
     };

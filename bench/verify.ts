@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
-import { startMocks } from "../src/mock/start.js";
+import { mockEnvironment, startMocks } from "../src/mock/start.js";
 import type { VerificationReport } from "../src/report/verification-report.js";
 import { runCli } from "./mock-process.js";
 
@@ -29,12 +29,7 @@ try {
     }),
   );
   const env = {
-    ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
-    ZTOQ_ZEPHYR_TOKEN: mocks.zephyr.token,
-    ZTOQ_ZEPHYR_PROJECT: mocks.zephyr.projectKey,
-    ZTOQ_QTEST_URL: mocks.qtest.url,
-    ZTOQ_QTEST_TOKEN: mocks.qtest.token,
-    ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+    ...mockEnvironment(mocks),
     ZTOQ_STATE: join(dir, "state.db"),
     ZTOQ_LOG_LEVEL: "warn",
   };

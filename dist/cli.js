@@ -44568,6 +44568,31 @@ function emptyCounts() {
     testLog: zeros()
   };
 }
+function validated(schema, input2, location, what) {
+  const result = schema.safeParse(input2);
+  if (result.success) return result.data;
+  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
+}
+function addCount(counts, row, location) {
+  const type = validated(entityTypeSchema, row.type, location, "an entity type");
+  const status = validated(entityStatusSchema, row.status, location, "an entity status");
+  counts[type][status] = Number(row.n);
+}
+function countRows(rows, location) {
+  const counts = emptyCounts();
+  for (const row of rows) addCount(counts, row, location);
+  return counts;
+}
+function countRowsByOwner(rows, location) {
+  const byOwner = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const owner = validated(entityRecordSchema.shape.owner, row.owner, location, "an owner");
+    const counts = byOwner.get(owner) ?? emptyCounts();
+    addCount(counts, row, location);
+    byOwner.set(owner, counts);
+  }
+  return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
+}
 var FINISHED_STATUSES = ["done", "skipped"];
 function byOwnerName(a, b) {
   if (a.owner === null || b.owner === null) return (a.owner === null ? 0 : 1) - (b.owner === null ? 0 : 1);
@@ -44932,27 +44957,10 @@ var PostgresStateStore = class {
     await this.#query(SQL.remove, [type, key]);
   }
   async counts() {
-    const counts = emptyCounts();
-    const { rows } = await this.#query(SQL.counts);
-    for (const row of rows) {
-      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
-      counts[type][status] = Number(row.n);
-    }
-    return counts;
+    return countRows((await this.#query(SQL.counts)).rows, this.location);
   }
   async countsByOwner() {
-    const byOwner = /* @__PURE__ */ new Map();
-    const { rows } = await this.#query(SQL.countsByOwner);
-    for (const row of rows) {
-      const owner = validated(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
-      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
-      const counts = byOwner.get(owner) ?? emptyCounts();
-      counts[type][status] = Number(row.n);
-      byOwner.set(owner, counts);
-    }
-    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
+    return countRowsByOwner((await this.#query(SQL.countsByOwner)).rows, this.location);
   }
   async startRun(run) {
     const { rows } = await this.#query(SQL.startRun, [run.id, run.mode, now()]);
@@ -45237,11 +45245,6 @@ function fromBigint(value) {
 function fromTimestamp(value) {
   return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
 }
-function validated(schema, input2, location, what) {
-  const result = schema.safeParse(input2);
-  if (result.success) return result.data;
-  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
-}
 function errorMessage(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
 }
@@ -45480,25 +45483,10 @@ var SqliteStateStore = class {
     this.#sql().remove.run(type, key);
   }
   async counts() {
-    const counts = emptyCounts();
-    for (const row of this.#sql().counts.all()) {
-      const type = validated2(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated2(entityStatusSchema, row.status, this.location, "an entity status");
-      counts[type][status] = Number(row.n);
-    }
-    return counts;
+    return countRows(this.#sql().counts.all(), this.location);
   }
   async countsByOwner() {
-    const byOwner = /* @__PURE__ */ new Map();
-    for (const row of this.#sql().countsByOwner.all()) {
-      const owner = validated2(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
-      const type = validated2(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated2(entityStatusSchema, row.status, this.location, "an entity status");
-      const counts = byOwner.get(owner) ?? emptyCounts();
-      counts[type][status] = Number(row.n);
-      byOwner.set(owner, counts);
-    }
-    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
+    return countRowsByOwner(this.#sql().countsByOwner.all(), this.location);
   }
   async startRun(run) {
     const row = this.#sql().startRun.get(run.id, run.mode, now2());
@@ -45549,10 +45537,10 @@ var SqliteStateStore = class {
     return statement;
   }
   #entity(row) {
-    return validated2(entityRecordSchema, { ...row, data: fromJson(row.data) }, this.location, "an entity row");
+    return validated(entityRecordSchema, { ...row, data: fromJson(row.data) }, this.location, "an entity row");
   }
   #run(row) {
-    return validated2(runRecordSchema, { ...row, summary: fromJson(row.summary) }, this.location, "a run row");
+    return validated(runRecordSchema, { ...row, summary: fromJson(row.summary) }, this.location, "a run row");
   }
 };
 function inspect2(db, path) {
@@ -45637,11 +45625,6 @@ function fromJson(value) {
   } catch {
     return value;
   }
-}
-function validated2(schema, input2, location, what) {
-  const result = schema.safeParse(input2);
-  if (result.success) return result.data;
-  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
 }
 function isCorruption(error62) {
   const code = sqliteCode(error62);

@@ -40,6 +40,21 @@ export interface RunningMocks {
   stop(): Promise<void>;
 }
 
+/** The `ZTOQ_*` variables that point ZTOQ at running mocks, from what their start contract gives. */
+export function mockEnvironment(mocks: {
+  zephyr: { url: string; token: string; projectKey: string };
+  qtest: { url: string; token: string; projectId: number };
+}): Record<string, string> {
+  return {
+    ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
+    ZTOQ_ZEPHYR_TOKEN: mocks.zephyr.token,
+    ZTOQ_ZEPHYR_PROJECT: mocks.zephyr.projectKey,
+    ZTOQ_QTEST_URL: mocks.qtest.url,
+    ZTOQ_QTEST_TOKEN: mocks.qtest.token,
+    ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+  };
+}
+
 /** Starts the Zephyr Scale and qTest mocks on 127.0.0.1, in this process. */
 export async function startMocks(options: MockOptions = {}): Promise<RunningMocks> {
   const seed = options.seed ?? 1;

@@ -1,16 +1,13 @@
 import pg from "pg";
-import type { z } from "zod";
 import {
-  byOwnerName,
   type ClaimOutcome,
   checkClaim,
+  countRows,
+  countRowsByOwner,
   type EntityRecord,
   type EntityStatus,
   type EntityType,
-  emptyCounts,
   entityRecordSchema,
-  entityStatusSchema,
-  entityTypeSchema,
   FINISHED_STATUSES,
   type OwnerCounts,
   type RunRecord,
@@ -18,6 +15,7 @@ import {
   type StateStore,
   StateStoreError,
   type StatusCounts,
+  validated,
 } from "./store.js";
 
 /** Written into `ztoq.ztoq_meta` so ZTOQ's schema can be told apart from anyone else's `ztoq` schema. */
@@ -316,28 +314,11 @@ export class PostgresStateStore implements StateStore {
   }
 
   async counts(): Promise<StatusCounts> {
-    const counts = emptyCounts();
-    const { rows } = await this.#query(SQL.counts);
-    for (const row of rows) {
-      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
-      counts[type][status] = Number(row.n);
-    }
-    return counts;
+    return countRows((await this.#query(SQL.counts)).rows, this.location);
   }
 
   async countsByOwner(): Promise<OwnerCounts[]> {
-    const byOwner = new Map<string | null, StatusCounts>();
-    const { rows } = await this.#query(SQL.countsByOwner);
-    for (const row of rows) {
-      const owner = validated(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
-      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
-      const counts = byOwner.get(owner) ?? emptyCounts();
-      counts[type][status] = Number(row.n);
-      byOwner.set(owner, counts);
-    }
-    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
+    return countRowsByOwner((await this.#query(SQL.countsByOwner)).rows, this.location);
   }
 
   async startRun(run: { id: string; mode: RunRecord["mode"] }): Promise<RunRecord> {
@@ -686,12 +667,6 @@ function fromBigint(value: unknown): unknown {
 /** The driver returns timestamptz as a Date; the records carry ISO 8601 strings, as the SQLite store's do. */
 function fromTimestamp(value: unknown): unknown {
   return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
-}
-
-function validated<T>(schema: z.ZodType<T>, input: unknown, location: string, what: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
 }
 
 function errorMessage(error: unknown): string {

@@ -1,18 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
-import type { z } from "zod";
 import {
-  byOwnerName,
   type ClaimOutcome,
   checkClaim,
+  countRows,
+  countRowsByOwner,
   type EntityRecord,
   type EntityStatus,
   type EntityType,
-  emptyCounts,
   entityRecordSchema,
-  entityStatusSchema,
-  entityTypeSchema,
   FINISHED_STATUSES,
   type OwnerCounts,
   type RunRecord,
@@ -20,6 +17,7 @@ import {
   type StateStore,
   StateStoreError,
   type StatusCounts,
+  validated,
 } from "./store.js";
 
 /** Written into `ztoq_meta` so a ZTOQ state file can be told apart from any other SQLite database. */
@@ -297,26 +295,11 @@ export class SqliteStateStore implements StateStore {
   }
 
   async counts(): Promise<StatusCounts> {
-    const counts = emptyCounts();
-    for (const row of this.#sql().counts.all()) {
-      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
-      counts[type][status] = Number(row.n);
-    }
-    return counts;
+    return countRows(this.#sql().counts.all(), this.location);
   }
 
   async countsByOwner(): Promise<OwnerCounts[]> {
-    const byOwner = new Map<string | null, StatusCounts>();
-    for (const row of this.#sql().countsByOwner.all()) {
-      const owner = validated(entityRecordSchema.shape.owner, row.owner, this.location, "an owner");
-      const type = validated(entityTypeSchema, row.type, this.location, "an entity type");
-      const status = validated(entityStatusSchema, row.status, this.location, "an entity status");
-      const counts = byOwner.get(owner) ?? emptyCounts();
-      counts[type][status] = Number(row.n);
-      byOwner.set(owner, counts);
-    }
-    return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
+    return countRowsByOwner(this.#sql().countsByOwner.all(), this.location);
   }
 
   async startRun(run: { id: string; mode: RunRecord["mode"] }): Promise<RunRecord> {
@@ -499,12 +482,6 @@ function fromJson(value: SQLOutputValue | undefined): unknown {
   } catch {
     return value;
   }
-}
-
-function validated<T>(schema: z.ZodType<T>, input: unknown, location: string, what: string): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
 }
 
 function isCorruption(error: unknown): boolean {

@@ -71,6 +71,41 @@ export function emptyCounts(): StatusCounts {
   };
 }
 
+/** A value of a stored row, checked: a row ZTOQ cannot read is reported as corrupt, never guessed at. */
+export function validated<T>(schema: z.ZodType<T>, input: unknown, location: string, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
+}
+
+/** A row of `SELECT [owner,] type, status, count(*) AS n … GROUP BY …`, as either store returns it. */
+type CountRow = Readonly<Record<string, unknown>>;
+
+function addCount(counts: StatusCounts, row: CountRow, location: string): void {
+  const type = validated(entityTypeSchema, row.type, location, "an entity type");
+  const status = validated(entityStatusSchema, row.status, location, "an entity status");
+  counts[type][status] = Number(row.n);
+}
+
+/** Folds count rows into counts per type and status, zeros included. */
+export function countRows(rows: Iterable<CountRow>, location: string): StatusCounts {
+  const counts = emptyCounts();
+  for (const row of rows) addCount(counts, row, location);
+  return counts;
+}
+
+/** Folds count rows grouped by owner into counts per owner, in `byOwnerName` order. */
+export function countRowsByOwner(rows: Iterable<CountRow>, location: string): OwnerCounts[] {
+  const byOwner = new Map<string | null, StatusCounts>();
+  for (const row of rows) {
+    const owner = validated(entityRecordSchema.shape.owner, row.owner, location, "an owner");
+    const counts = byOwner.get(owner) ?? emptyCounts();
+    addCount(counts, row, location);
+    byOwner.set(owner, counts);
+  }
+  return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
+}
+
 /**
  * What `claim` found: `granted` (the caller holds the lease and may work the entity), `done` (finished,
  * by anyone; nothing to do), `held` (another owner's lease is running; try again later or move on).

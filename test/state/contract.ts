@@ -657,3 +657,37 @@ function zeroCounts(): StatusCounts {
   const zeros = () => Object.fromEntries(entityStatusSchema.options.map((status) => [status, 0])) as Record<EntityStatus, number>;
   return Object.fromEntries(entityTypeSchema.options.map((type) => [type, zeros()])) as StatusCounts;
 }
+
+/**
+ * What the stores' upgrade tests share: the version 1 records (P-T1 done, P-T2 creating, E-1 failed, run
+ * r1) read back whole after the upgrade, as never claimed, and claimable.
+ */
+export async function expectVersion1RecordsUpgraded(store: StateStore): Promise<void> {
+  expect(await store.get("testCase", "P-T1")).toEqual({
+    type: "testCase",
+    key: "P-T1",
+    hash: "h1",
+    targetId: 11,
+    status: "done",
+    attempts: 1,
+    lastError: null,
+    data: { versionId: 3 },
+    runId: "r1",
+    updatedAt: "2024-05-01T00:00:00.000Z",
+    owner: null,
+    leaseUntil: null,
+  });
+  expect(await store.get("testCase", "P-T2")).toMatchObject({
+    status: "creating",
+    attempts: 2,
+    owner: null,
+    leaseUntil: null,
+  });
+  expect(await store.get("testRun", "E-1")).toMatchObject({ status: "failed", lastError: "boom", owner: null });
+  expect((await store.lastRun())?.id).toBe("r1");
+  expect(await store.countsByOwner()).toEqual([{ owner: null, counts: await store.counts() }]);
+
+  expect(await store.claim("testCase", "P-T1", "shard-1", 60_000, "r2")).toBe("done");
+  expect(await store.claim("testCase", "P-T2", "shard-1", 60_000, "r2")).toBe("granted");
+  expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "creating", attempts: 2, owner: "shard-1" });
+}

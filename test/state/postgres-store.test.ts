@@ -11,7 +11,7 @@ import {
   type TestDatabase,
   urlForDatabase,
 } from "../support/postgres.js";
-import { stateStoreContract } from "./contract.js";
+import { expectVersion1RecordsUpgraded, stateStoreContract } from "./contract.js";
 
 const available = await postgresAvailable();
 /** In CI a missing server is a failure, not a reason to skip. */
@@ -246,33 +246,7 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         expect(await db.sql("SELECT value FROM ztoq.ztoq_meta WHERE key = 'schema_version'")).toEqual([
           { value: String(SCHEMA_VERSION) },
         ]);
-        expect(await store.get("testCase", "P-T1")).toEqual({
-          type: "testCase",
-          key: "P-T1",
-          hash: "h1",
-          targetId: 11,
-          status: "done",
-          attempts: 1,
-          lastError: null,
-          data: { versionId: 3 },
-          runId: "r1",
-          updatedAt: "2024-05-01T00:00:00.000Z",
-          owner: null,
-          leaseUntil: null,
-        });
-        expect(await store.get("testCase", "P-T2")).toMatchObject({
-          status: "creating",
-          attempts: 2,
-          owner: null,
-          leaseUntil: null,
-        });
-        expect(await store.get("testRun", "E-1")).toMatchObject({ status: "failed", lastError: "boom", owner: null });
-        expect((await store.lastRun())?.id).toBe("r1");
-        expect(await store.countsByOwner()).toEqual([{ owner: null, counts: await store.counts() }]);
-
-        expect(await store.claim("testCase", "P-T1", "shard-1", 60_000, "r2")).toBe("done");
-        expect(await store.claim("testCase", "P-T2", "shard-1", 60_000, "r2")).toBe("granted");
-        expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "creating", attempts: 2, owner: "shard-1" });
+        await expectVersion1RecordsUpgraded(store);
         const collations = await db.sql<{ collation: string | null }>(
           `SELECT collation_name AS collation FROM information_schema.columns
            WHERE table_schema = 'ztoq' AND table_name = 'entities' AND column_name = 'owner'`,

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createStateStore } from "../../src/state/open-store.js";
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, SqliteStateStore } from "../../src/state/sqlite-store.js";
 import { StateStoreError } from "../../src/state/store.js";
-import { stateStoreContract } from "./contract.js";
+import { expectVersion1RecordsUpgraded, stateStoreContract } from "./contract.js";
 
 stateStoreContract("SQLite", async () => {
   const dir = await freshDir();
@@ -86,33 +86,7 @@ describe("SqliteStateStore", () => {
       withRawDatabase(path, (db) => {
         expect(db.prepare("SELECT value FROM ztoq_meta WHERE key = 'schema_version'").get()?.value).toBe(String(SCHEMA_VERSION));
       });
-      expect(await store.get("testCase", "P-T1")).toEqual({
-        type: "testCase",
-        key: "P-T1",
-        hash: "h1",
-        targetId: 11,
-        status: "done",
-        attempts: 1,
-        lastError: null,
-        data: { versionId: 3 },
-        runId: "r1",
-        updatedAt: "2024-05-01T00:00:00.000Z",
-        owner: null,
-        leaseUntil: null,
-      });
-      expect(await store.get("testCase", "P-T2")).toMatchObject({
-        status: "creating",
-        attempts: 2,
-        owner: null,
-        leaseUntil: null,
-      });
-      expect(await store.get("testRun", "E-1")).toMatchObject({ status: "failed", lastError: "boom", owner: null });
-      expect((await store.lastRun())?.id).toBe("r1");
-      expect(await store.countsByOwner()).toEqual([{ owner: null, counts: await store.counts() }]);
-
-      expect(await store.claim("testCase", "P-T1", "shard-1", 60_000, "r2")).toBe("done");
-      expect(await store.claim("testCase", "P-T2", "shard-1", 60_000, "r2")).toBe("granted");
-      expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "creating", attempts: 2, owner: "shard-1" });
+      await expectVersion1RecordsUpgraded(store);
     });
 
     it("lets two stores on one file claim the same keys, granting each once", async () => {

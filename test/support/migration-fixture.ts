@@ -6,7 +6,7 @@ import { createLogger } from "../../src/log/logger.js";
 import { Progress } from "../../src/migrate/progress.js";
 import { migrate } from "../../src/migrate/run.js";
 import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js";
-import { type MockOptions, type RunningMocks, startMocks } from "../../src/mock/start.js";
+import { type MockOptions, mockEnvironment, type RunningMocks, startMocks } from "../../src/mock/start.js";
 
 export interface MigrationFixture {
   mocks: RunningMocks;
@@ -28,12 +28,7 @@ export async function migrationFixture(
   const dir = await mkdtemp(join(tmpdir(), "ztoq-migrate-"));
   const statePath = join(dir, "state.db");
   const env = {
-    ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
-    ZTOQ_ZEPHYR_TOKEN: mocks.zephyr.token,
-    ZTOQ_ZEPHYR_PROJECT: mocks.zephyr.projectKey,
-    ZTOQ_QTEST_URL: mocks.qtest.url,
-    ZTOQ_QTEST_TOKEN: mocks.qtest.token,
-    ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+    ...mockEnvironment(mocks),
     ZTOQ_STATE: statePath,
   };
   const config = await loadConfig({
