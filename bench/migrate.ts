@@ -1,11 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
 import { mockEnvironment } from "../src/mock/start.js";
 import type { MigrationReport } from "../src/report/migration-report.js";
-import { runCli, startMockProcess } from "./mock-process.js";
+import { runCli, startMockProcess, writeBenchConfig } from "./mock-process.js";
 
 /**
  * Migration benchmarks (issue 3):
@@ -20,17 +18,7 @@ async function migrateOnce(options: { cases: number; rateLimit?: number; latency
   const mocks = await startMockProcess(mockArgs);
   const dir = await mkdtemp(join(tmpdir(), "ztoq-bench-migrate-"));
   try {
-    await provisionDemoTarget(mocks);
-    const rateLimit = options.rateLimit ?? 10_000;
-    const config = {
-      zephyr: { rateLimit },
-      qtest: { rateLimit },
-      migration: { concurrency: 8 },
-      mapping: await demoMapping(mocks),
-      report: { dir },
-    };
-    const configPath = join(dir, "ztoq.config.yml");
-    await writeFile(configPath, stringify(config));
+    const configPath = await writeBenchConfig(dir, mocks, { rateLimit: options.rateLimit ?? 10_000, reportDir: dir });
     const env = {
       ...mockEnvironment(mocks),
       ZTOQ_STATE: join(dir, "state.db"),

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { stringify } from "yaml";
+import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
 
 export const repoRoot = process.cwd();
 export const cli = join(repoRoot, "bin/ztoq.js");
@@ -43,4 +46,26 @@ export async function runCli(args: string[], env: Record<string, string>): Promi
   });
   const [code] = await once(child, "exit");
   return { code: code as number | null, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Provisions the demo target on running mocks and writes the benchmarks' configuration to
+ * `dir/ztoq.config.yml`: both hosts at `rateLimit`, 8 at a time, the demo mapping. Returns its path.
+ */
+export async function writeBenchConfig(
+  dir: string,
+  mocks: Parameters<typeof demoMapping>[0] & Parameters<typeof provisionDemoTarget>[0],
+  options: { rateLimit: number; reportDir?: string },
+): Promise<string> {
+  await provisionDemoTarget(mocks);
+  const path = join(dir, "ztoq.config.yml");
+  const config = {
+    zephyr: { rateLimit: options.rateLimit },
+    qtest: { rateLimit: options.rateLimit },
+    migration: { concurrency: 8 },
+    mapping: await demoMapping(mocks),
+    ...(options.reportDir && { report: { dir: options.reportDir } }),
+  };
+  await writeFile(path, stringify(config));
+  return path;
 }

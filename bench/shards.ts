@@ -1,11 +1,9 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { stringify } from "yaml";
-import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
 import { mockEnvironment } from "../src/mock/start.js";
-import { runCli, startMockProcess } from "./mock-process.js";
+import { runCli, startMockProcess, writeBenchConfig } from "./mock-process.js";
 
 /**
  * Sharding benchmark (issue 5): the generated 5,000-case project under `ztoq mock --latency 50` (no
@@ -22,17 +20,7 @@ async function migrateWithShards(count: number): Promise<number> {
   const mocks = await startMockProcess(["--generate", "5000", "--seed", "1", "--latency", "50"]);
   const dir = await mkdtemp(join(tmpdir(), "ztoq-bench-shards-"));
   try {
-    await provisionDemoTarget(mocks);
-    const configPath = join(dir, "ztoq.config.yml");
-    await writeFile(
-      configPath,
-      stringify({
-        zephyr: { rateLimit: 10_000 },
-        qtest: { rateLimit: 10_000 },
-        migration: { concurrency: 8 },
-        mapping: await demoMapping(mocks),
-      }),
-    );
+    const configPath = await writeBenchConfig(dir, mocks, { rateLimit: 10_000 });
     const url = new URL(ADMIN);
     url.pathname = `/${database}`;
     const env = {

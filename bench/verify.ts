@@ -1,11 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import { demoMapping, provisionDemoTarget } from "../src/mock/demo-target.js";
 import { mockEnvironment, startMocks } from "../src/mock/start.js";
 import type { VerificationReport } from "../src/report/verification-report.js";
-import { runCli } from "./mock-process.js";
+import { runCli, writeBenchConfig } from "./mock-process.js";
 
 /**
  * Verification benchmark (issue 4): the generated 2,000-case project is migrated at full speed, then
@@ -16,18 +14,7 @@ import { runCli } from "./mock-process.js";
 const mocks = await startMocks({ generate: 2000, seed: 1, latencyMs: 20 });
 const dir = await mkdtemp(join(tmpdir(), "ztoq-bench-verify-"));
 try {
-  await provisionDemoTarget(mocks);
-  const configPath = join(dir, "ztoq.config.yml");
-  await writeFile(
-    configPath,
-    stringify({
-      zephyr: { rateLimit: 50 },
-      qtest: { rateLimit: 50 },
-      migration: { concurrency: 8 },
-      mapping: await demoMapping(mocks),
-      report: { dir },
-    }),
-  );
+  const configPath = await writeBenchConfig(dir, mocks, { rateLimit: 50, reportDir: dir });
   const env = {
     ...mockEnvironment(mocks),
     ZTOQ_STATE: join(dir, "state.db"),
