@@ -46892,6 +46892,9 @@ async function forEachClaimed(context, items, options) {
     pending = await claimEach(context, pending, options);
   }
 }
+function finishedByAnother(record2, shard) {
+  return record2.owner !== null && record2.owner !== shard.owner && Date.parse(record2.updatedAt) >= shard.startedAt;
+}
 async function shardedForEach(context, options) {
   const { shard, state, config: config2 } = context;
   if (!shard) {
@@ -46914,8 +46917,9 @@ async function shardedForEach(context, options) {
         type: options.type,
         claimKey: options.claimKey,
         work,
-        // A finished item of this shard is still compared (an update may be due); another's is theirs.
-        done: async (item, record2) => mine ? options.work(item, record2) : void 0
+        // A finished item of this shard is still compared (an update may be due), unless another shard
+        // finished it while this one ran: then it is theirs to report, like the other shards' items.
+        done: async (item, record2) => mine && !finishedByAnother(record2, shard) ? options.work(item, record2) : void 0
       });
       held.push(...stillHeld);
     }
@@ -47915,7 +47919,8 @@ async function migrate3(options) {
   const shard = options.shard && {
     ...options.shard,
     owner: `shard ${options.shard.index}/${options.shard.count} (${runId})`,
-    leaseMs: config2.migration.leaseSeconds * 1e3
+    leaseMs: config2.migration.leaseSeconds * 1e3,
+    startedAt: startedAt.getTime()
   };
   const state = createStateStore(config2.state);
   if (shard && !state.shared) {

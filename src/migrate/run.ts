@@ -79,6 +79,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     ...options.shard,
     owner: `shard ${options.shard.index}/${options.shard.count} (${runId})`,
     leaseMs: config.migration.leaseSeconds * 1000,
+    startedAt: startedAt.getTime(),
   };
   const state = createStateStore(config.state);
   if (shard && !state.shared) {

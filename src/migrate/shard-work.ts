@@ -1,7 +1,7 @@
 import type { EntityRecord, EntityType } from "../state/store.js";
 import type { RunContext } from "./context.js";
 import { forEachConcurrent } from "./pool.js";
-import { shardOf } from "./shard.js";
+import { type Shard, shardOf } from "./shard.js";
 import { type EntitySync, type SyncResult, syncEntity } from "./sync-entity.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,6 +79,10 @@ export async function forEachClaimed<T>(context: RunContext, items: Iterable<T>,
   }
 }
 
+function finishedByAnother(record: EntityRecord, shard: Shard): boolean {
+  return record.owner !== null && record.owner !== shard.owner && Date.parse(record.updatedAt) >= shard.startedAt;
+}
+
 /**
  * Runs `work` over a source stream. Unsharded: everything, with the records read a page at a time.
  * Sharded: first this shard's items (by a stable hash of `partitionKey`), then — claim by claim — what
@@ -115,8 +119,9 @@ export async function shardedForEach<T>(
         type: options.type,
         claimKey: options.claimKey,
         work,
-        // A finished item of this shard is still compared (an update may be due); another's is theirs.
-        done: async (item, record) => (mine ? options.work(item, record) : undefined),
+        // A finished item of this shard is still compared (an update may be due), unless another shard
+        // finished it while this one ran: then it is theirs to report, like the other shards' items.
+        done: async (item, record) => (mine && !finishedByAnother(record, shard) ? options.work(item, record) : undefined),
       });
       held.push(...stillHeld);
     }

@@ -9,6 +9,8 @@ export interface Shard {
   owner: string;
   /** How long a claim lasts before another shard may take the entity over. */
   leaseMs: number;
+  /** When this shard started (ms since the epoch): what other shards finished since is theirs to report. */
+  startedAt: number;
 }
 
 /** Parses `i/n` (1 ≤ i ≤ n); `1/1` and empty mean "not sharded". */

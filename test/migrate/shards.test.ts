@@ -116,8 +116,31 @@ describe.skipIf(!available && !required)("sharded migrations against one Postgre
         migrationReportSchema.parse(JSON.parse(readFileSync(join(setup.f.dir, `report-${i + 1}-of-${count}.json`), "utf8"))),
       );
       expect(reports.map((r) => r.run.shard)).toEqual(Array.from({ length: count }, (_, i) => `${i + 1}/${count}`));
-      const createdCases = reports.reduce((total, r) => total + (r.entities.find((e) => e.type === "testCase")?.created ?? 0), 0);
-      expect(createdCases).toBe(setup.source.cases.length);
+      // The shards' reports partition the work: each test case and each execution is reported by one shard.
+      const summed = (type: string, outcomes: ("created" | "unchanged" | "skipped")[]) =>
+        reports.reduce((total, r) => {
+          const entity = r.entities.find((e) => e.type === type);
+          return total + outcomes.reduce((n, outcome) => n + (entity?.[outcome] ?? 0), 0);
+        }, 0);
+      expect(summed("testCase", ["created"])).toBe(setup.source.cases.length);
+      expect(summed("testCase", ["unchanged", "skipped"])).toBe(0);
+      expect(summed("testLog", ["created", "skipped"])).toBe(setup.source.executions.length);
+      expect(summed("testLog", ["unchanged"])).toBe(0);
+
+      if (count !== 2) return;
+      // The matrix run again (a re-run of the workflow): every shard compares its own part, none writes.
+      const writes = setup.f.mocks.qtest.stats.writes;
+      const again = await Promise.all([1, 2].map((i) => runCli(setup.shardArgs(i, 2), setup.env)));
+      again.forEach((result, i) => {
+        expectClean(result, `shard ${i + 1}/2 again`);
+      });
+      expect(setup.f.mocks.qtest.stats.writes - writes).toBe(0);
+      const rerun = [1, 2].map((i) =>
+        migrationReportSchema.parse(JSON.parse(readFileSync(join(setup.f.dir, `report-${i}-of-2.json`), "utf8"))),
+      );
+      for (const report of rerun) expect(report.totals).toMatchObject({ created: 0, updated: 0, failed: 0 });
+      const unchangedCases = rerun.reduce((n, r) => n + (r.entities.find((e) => e.type === "testCase")?.unchanged ?? 0), 0);
+      expect(unchangedCases).toBe(setup.source.cases.length);
     }, 120_000);
   }
 
