@@ -46791,13 +46791,13 @@ async function forEachConcurrent(items, concurrency, work) {
 }
 
 // src/migrate/shard.ts
-function parseShard(spec) {
+function parseShard(spec, what = "--shard") {
   if (spec === void 0 || spec.trim() === "" || spec.trim() === "1/1") return void 0;
   const match2 = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
   const index2 = Number(match2?.[1]);
   const count2 = Number(match2?.[2]);
   if (!match2 || count2 < 1 || index2 < 1 || index2 > count2) {
-    throw new BadInputError(`--shard takes i/n with 1 \u2264 i \u2264 n, e.g. 2/4; got "${spec}".`);
+    throw new BadInputError(`${what} takes i/n with 1 \u2264 i \u2264 n, e.g. 2/4; got "${spec}".`);
   }
   return { index: index2, count: count2 };
 }
@@ -47925,7 +47925,7 @@ async function migrate3(options) {
   const state = createStateStore(config2.state);
   if (shard && !state.shared) {
     throw new BadInputError(
-      `--shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set state (ZTOQ_STATE) to a postgres:// URL, not ${state.location}.`
+      `Shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set the state (--state, input state or ZTOQ_STATE) to a postgres:// URL, not ${state.location}.`
     );
   }
   await openState(state);

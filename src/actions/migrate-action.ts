@@ -19,7 +19,7 @@ export function migrateAction(): Promise<void> {
     const mode = choiceInput("mode", ["full", "incremental"] as const, "full");
     const dryRun = booleanInput("dry-run");
     const prune = booleanInput("prune");
-    const shard = parseShard(core.getInput("shard"));
+    const shard = parseShard(core.getInput("shard"), "Input shard");
     const retentionDays = retentionDaysInput();
     const reportName = core.getInput("report-name").trim() || "ztoq-migration";
     const config = await loadConfig({ path: configPath, overrides });

@@ -84,7 +84,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const state = createStateStore(config.state);
   if (shard && !state.shared) {
     throw new BadInputError(
-      `--shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set state (ZTOQ_STATE) to a postgres:// URL, not ${state.location}.`,
+      `Shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set the state (--state, input state or ZTOQ_STATE) to a postgres:// URL, not ${state.location}.`,
     );
   }
   await openState(state);

@@ -193,9 +193,7 @@ describe.skipIf(!available && !required)("sharded migrations against one Postgre
       const setup = await setUp({ generate: 10 });
       const sqlite = await runCli(setup.shardArgs(1, 2), setup.f.env);
       expect(sqlite.code).toBe(2);
-      expect(messageLines(sqlite.stderr).join("\n")).toMatch(
-        /--shard 1\/2 needs a state store every shard shares.*postgres:\/\//,
-      );
+      expect(messageLines(sqlite.stderr).join("\n")).toMatch(/Shard 1\/2 needs a state store every shard shares.*postgres:\/\//);
 
       for (const spec of ["3/2", "0/2", "two/4", "1/0"]) {
         const result = await runCli(["migrate", "--config", setup.file, "--shard", spec], setup.env);
