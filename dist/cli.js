@@ -46801,6 +46801,12 @@ function parseShard(spec, what = "--shard") {
   }
   return { index: index2, count: count2 };
 }
+function shardOwner(shard, runId) {
+  return `shard ${shard.index}/${shard.count} (${runId})`;
+}
+function shardOfOwner(owner) {
+  return /^shard (\d+\/\d+) \(/.exec(owner)?.[1];
+}
 function shardOf(key, count2) {
   let hash2 = 2166136261;
   for (let i = 0; i < key.length; i++) hash2 = Math.imul(hash2 ^ key.charCodeAt(i), 16777619);
@@ -47918,7 +47924,7 @@ async function migrate3(options) {
   }
   const shard = options.shard && {
     ...options.shard,
-    owner: `shard ${options.shard.index}/${options.shard.count} (${runId})`,
+    owner: shardOwner(options.shard, runId),
     leaseMs: config2.migration.leaseSeconds * 1e3,
     startedAt: startedAt.getTime()
   };
@@ -55987,7 +55993,7 @@ async function stateFromConfig(path) {
 function shardTotals(byOwner) {
   const totals = /* @__PURE__ */ new Map();
   for (const { owner, counts } of byOwner) {
-    const shard = /^shard (\d+\/\d+)/.exec(owner ?? "")?.[1] ?? (owner === null ? "unsharded" : owner);
+    const shard = owner === null ? "unsharded" : shardOfOwner(owner) ?? owner;
     const sum = totals.get(shard) ?? Object.fromEntries(entityStatusSchema.options.map((s) => [s, 0]));
     for (const type of entityTypeSchema.options)
       for (const status of entityStatusSchema.options) sum[status] += counts[type][status];

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import { shardOfOwner } from "../migrate/shard.js";
 import { createStateStore } from "../state/open-store.js";
 import { type EntityStatus, entityStatusSchema, entityTypeSchema, type StateStore, StateStoreError } from "../state/store.js";
 import { BadInputError, ExitCode, ZtoqError } from "./errors.js";
@@ -74,11 +75,11 @@ async function stateFromConfig(path: string | undefined): Promise<string> {
   }
 }
 
-/** Sums per shard: leases are signed `shard i/n (run …)`; records never claimed belong to no shard. */
+/** Sums per shard (of every run); records never claimed belong to no shard. */
 function shardTotals(byOwner: Awaited<ReturnType<StateStore["countsByOwner"]>>) {
   const totals = new Map<string, Record<EntityStatus, number>>();
   for (const { owner, counts } of byOwner) {
-    const shard = /^shard (\d+\/\d+)/.exec(owner ?? "")?.[1] ?? (owner === null ? "unsharded" : owner);
+    const shard = owner === null ? "unsharded" : (shardOfOwner(owner) ?? owner);
     const sum =
       totals.get(shard) ?? (Object.fromEntries(entityStatusSchema.options.map((s) => [s, 0])) as Record<EntityStatus, number>);
     for (const type of entityTypeSchema.options)

@@ -18,6 +18,7 @@ import { migrateExecutions } from "./phases/test-executions.js";
 import { adHocSuite, migrateTestSuites } from "./phases/test-suites.js";
 import { type PreflightResult, preflight } from "./preflight.js";
 import { Progress } from "./progress.js";
+import { shardOwner } from "./shard.js";
 import { OUTCOMES, type Outcome, Tally } from "./tally.js";
 
 declare const ZTOQ_VERSION: string;
@@ -77,7 +78,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   }
   const shard = options.shard && {
     ...options.shard,
-    owner: `shard ${options.shard.index}/${options.shard.count} (${runId})`,
+    owner: shardOwner(options.shard, runId),
     leaseMs: config.migration.leaseSeconds * 1000,
     startedAt: startedAt.getTime(),
   };

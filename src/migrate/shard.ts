@@ -25,6 +25,16 @@ export function parseShard(spec: string | undefined, what = "--shard"): { index:
   return { index, count };
 }
 
+/** How a shard signs its leases in the state store: `shard 2/4 (run …)`. */
+export function shardOwner(shard: { index: number; count: number }, runId: string): string {
+  return `shard ${shard.index}/${shard.count} (${runId})`;
+}
+
+/** The `i/n` of a lease owner `shardOwner` made; undefined for any other owner. */
+export function shardOfOwner(owner: string): string | undefined {
+  return /^shard (\d+\/\d+) \(/.exec(owner)?.[1];
+}
+
 /**
  * Which shard owns a source key: a stable hash (FNV-1a), so every job, on every run, agrees without
  * talking to the others.
