@@ -16547,7 +16547,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes4,
+      randomBytes: randomBytes3,
       deriveKey,
       sha256: sha2562,
       hashByName,
@@ -16557,7 +16557,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes4(length) {
+    function randomBytes3(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string4) {
@@ -41578,7 +41578,6 @@ function createLogger(bindings = {}, destination) {
 }
 
 // src/migrate/run.ts
-import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
 
@@ -41654,6 +41653,12 @@ function redactUrl(raw2) {
 function excerpt(body) {
   const flat = body.replace(/\s+/g, " ").trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}\u2026` : flat;
+}
+
+// src/log/run-id.ts
+import { randomBytes } from "node:crypto";
+function newRunId(now3 = /* @__PURE__ */ new Date()) {
+  return `${now3.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
 }
 
 // src/http/backoff.ts
@@ -44131,7 +44136,20 @@ var PAGED_SIZE = 999;
 var TEST_CASE_PAGE = 100;
 var CYCLE_PAGE = 100;
 var OAUTH_CLIENT = `Basic ${Buffer.from("ztoq:").toString("base64")}`;
-var QTestClient = class {
+var QTestClient = class _QTestClient {
+  /** The client a run uses: connection and pacing from the resolved configuration. */
+  static fromConfig(config2, logger) {
+    return new _QTestClient({
+      baseUrl: config2.qtest.url,
+      auth: config2.qtest.auth,
+      projectId: config2.qtest.projectId,
+      rateLimit: config2.qtest.rateLimit,
+      timeoutMs: config2.qtest.timeoutSeconds * 1e3,
+      retries: config2.migration.retries,
+      concurrency: config2.migration.concurrency,
+      logger
+    });
+  }
   projectId;
   #stats = { ...newHttpStats(), reconciled: 0, logins: 0 };
   #http;
@@ -44614,6 +44632,14 @@ var StateStoreError = class extends Error {
   reason;
 };
 
+// src/report/request-stats.ts
+var requestStatsSchema = external_exports.object({
+  requests: external_exports.number().int(),
+  retries: external_exports.number().int(),
+  throttled: external_exports.number().int(),
+  failures: external_exports.number().int()
+}).catchall(external_exports.number());
+
 // src/report/migration-report.ts
 var MIGRATION_REPORT_VERSION = 1;
 var outcomeCountsSchema = external_exports.object({
@@ -44625,12 +44651,6 @@ var outcomeCountsSchema = external_exports.object({
   disappeared: external_exports.number().int(),
   pruned: external_exports.number().int()
 });
-var requestStatsSchema = external_exports.object({
-  requests: external_exports.number().int(),
-  retries: external_exports.number().int(),
-  throttled: external_exports.number().int(),
-  failures: external_exports.number().int()
-}).catchall(external_exports.number());
 var migrationReportSchema = external_exports.object({
   schemaVersion: external_exports.literal(MIGRATION_REPORT_VERSION),
   kind: external_exports.literal("ztoq-migration"),
@@ -45678,7 +45698,20 @@ function toZephyrDateTime(ms) {
 
 // src/zephyr/client.ts
 var PAGE_SIZE3 = 1e3;
-var ZephyrClient = class {
+var ZephyrClient = class _ZephyrClient {
+  /** The client a run uses: connection and pacing from the resolved configuration. */
+  static fromConfig(config2, logger) {
+    return new _ZephyrClient({
+      baseUrl: config2.zephyr.url,
+      token: config2.zephyr.token,
+      projectKey: config2.zephyr.projectKey,
+      rateLimit: config2.zephyr.rateLimit,
+      timeoutMs: config2.zephyr.timeoutSeconds * 1e3,
+      retries: config2.migration.retries,
+      concurrency: config2.migration.concurrency,
+      logger
+    });
+  }
   projectKey;
   #http;
   #baseUrl;
@@ -47894,31 +47927,13 @@ var Tally = class {
 var WATERMARK = "zephyr.updatedAfter";
 async function migrate3(options) {
   const { config: config2, log } = options;
-  const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const runId = newRunId();
   const runLog = log.child({ runId });
   const startedAt = /* @__PURE__ */ new Date();
   const progress = options.progress ?? new Progress();
   const tally = new Tally();
-  const zephyr = new ZephyrClient({
-    baseUrl: config2.zephyr.url,
-    token: config2.zephyr.token,
-    projectKey: config2.zephyr.projectKey,
-    rateLimit: config2.zephyr.rateLimit,
-    timeoutMs: config2.zephyr.timeoutSeconds * 1e3,
-    retries: config2.migration.retries,
-    concurrency: config2.migration.concurrency,
-    logger: runLog
-  });
-  const qtest2 = new QTestClient({
-    baseUrl: config2.qtest.url,
-    auth: config2.qtest.auth,
-    projectId: config2.qtest.projectId,
-    rateLimit: config2.qtest.rateLimit,
-    timeoutMs: config2.qtest.timeoutSeconds * 1e3,
-    retries: config2.migration.retries,
-    concurrency: config2.migration.concurrency,
-    logger: runLog
-  });
+  const zephyr = ZephyrClient.fromConfig(config2, runLog);
+  const qtest2 = QTestClient.fromConfig(config2, runLog);
   if (options.shard && options.mode === "incremental") {
     throw new BadInputError("Incremental runs are not sharded: run --mode incremental as one job (they are small).");
   }
@@ -54564,12 +54579,6 @@ var zephyrQTestCheckSchema = external_exports.object({
   totals: problemTotalsSchema.describe("Sums over the gated entity types"),
   entities: external_exports.array(entityCheckSchema)
 });
-var requestStatsSchema2 = external_exports.object({
-  requests: external_exports.number().int(),
-  retries: external_exports.number().int(),
-  throttled: external_exports.number().int(),
-  failures: external_exports.number().int()
-}).catchall(external_exports.number());
 var verificationReportSchema = external_exports.object({
   schemaVersion: external_exports.literal(VERIFICATION_REPORT_VERSION),
   kind: external_exports.literal("ztoq-verification"),
@@ -54586,7 +54595,7 @@ var verificationReportSchema = external_exports.object({
   totals: problemTotalsSchema.describe("Sums over all checks"),
   checks: external_exports.array(zephyrQTestCheckSchema),
   cost: external_exports.object({
-    requests: external_exports.object({ zephyr: requestStatsSchema2, qtest: requestStatsSchema2 }),
+    requests: external_exports.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }),
     entitiesRead: external_exports.object({
       source: count,
       target: count,
@@ -54680,9 +54689,6 @@ async function writeVerificationReport(path, report) {
 `);
   await writeFile2(`${path.replace(/\.json$/i, "")}.md`, verificationReportMarkdown(report));
 }
-
-// src/verify/run.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
 
 // src/verify/entity-tally.ts
 var SAMPLE_CAP = 20;
@@ -55580,30 +55586,12 @@ async function orMissing(read) {
 async function verify(options) {
   const { config: config2 } = options;
   const thresholds = parseFailOn(options.failOn);
-  const runId = `${(/* @__PURE__ */ new Date()).toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes3(3).toString("hex")}`;
+  const runId = newRunId();
   const log = options.log.child({ runId, command: "verify" });
   const startedAt = /* @__PURE__ */ new Date();
   const progress = options.progress ?? new Progress();
-  const zephyr = new ZephyrClient({
-    baseUrl: config2.zephyr.url,
-    token: config2.zephyr.token,
-    projectKey: config2.zephyr.projectKey,
-    rateLimit: config2.zephyr.rateLimit,
-    timeoutMs: config2.zephyr.timeoutSeconds * 1e3,
-    retries: config2.migration.retries,
-    concurrency: config2.migration.concurrency,
-    logger: log
-  });
-  const qtest2 = new QTestClient({
-    baseUrl: config2.qtest.url,
-    auth: config2.qtest.auth,
-    projectId: config2.qtest.projectId,
-    rateLimit: config2.qtest.rateLimit,
-    timeoutMs: config2.qtest.timeoutSeconds * 1e3,
-    retries: config2.migration.retries,
-    concurrency: config2.migration.concurrency,
-    logger: log
-  });
+  const zephyr = ZephyrClient.fromConfig(config2, log);
+  const qtest2 = QTestClient.fromConfig(config2, log);
   let result;
   try {
     log.info({ failOn: formatFailOn(thresholds) }, "verification started");

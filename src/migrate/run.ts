@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { BadInputError, ExitCode, ZtoqError } from "../cli/errors.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
 import { ApiError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
+import { newRunId } from "../log/run-id.js";
 import { QTestClient } from "../qtest/client.js";
 import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
 import { createStateStore } from "../state/open-store.js";
@@ -48,31 +48,13 @@ export interface MigrateResult {
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const { config, log } = options;
-  const runId = `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const runId = newRunId();
   const runLog = log.child({ runId });
   const startedAt = new Date();
   const progress = options.progress ?? new Progress();
   const tally = new Tally();
-  const zephyr = new ZephyrClient({
-    baseUrl: config.zephyr.url,
-    token: config.zephyr.token,
-    projectKey: config.zephyr.projectKey,
-    rateLimit: config.zephyr.rateLimit,
-    timeoutMs: config.zephyr.timeoutSeconds * 1000,
-    retries: config.migration.retries,
-    concurrency: config.migration.concurrency,
-    logger: runLog,
-  });
-  const qtest = new QTestClient({
-    baseUrl: config.qtest.url,
-    auth: config.qtest.auth,
-    projectId: config.qtest.projectId,
-    rateLimit: config.qtest.rateLimit,
-    timeoutMs: config.qtest.timeoutSeconds * 1000,
-    retries: config.migration.retries,
-    concurrency: config.migration.concurrency,
-    logger: runLog,
-  });
+  const zephyr = ZephyrClient.fromConfig(config, runLog);
+  const qtest = QTestClient.fromConfig(config, runLog);
   if (options.shard && options.mode === "incremental") {
     throw new BadInputError("Incremental runs are not sharded: run --mode incremental as one job (they are small).");
   }

@@ -13,6 +13,7 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import { BadInputError } from "../cli/errors.js";
+import type { ResolvedConfig } from "../config/load.js";
 import { backoffDelay, sleep } from "../http/backoff.js";
 import { ApiError, isAmbiguous, parseResponse } from "../http/errors.js";
 import { RateGate } from "../http/rate-gate.js";
@@ -154,6 +155,20 @@ interface Session {
 }
 
 export class QTestClient {
+  /** The client a run uses: connection and pacing from the resolved configuration. */
+  static fromConfig(config: ResolvedConfig, logger: Logger): QTestClient {
+    return new QTestClient({
+      baseUrl: config.qtest.url,
+      auth: config.qtest.auth,
+      projectId: config.qtest.projectId,
+      rateLimit: config.qtest.rateLimit,
+      timeoutMs: config.qtest.timeoutSeconds * 1000,
+      retries: config.migration.retries,
+      concurrency: config.migration.concurrency,
+      logger,
+    });
+  }
+
   readonly projectId: number;
   readonly #stats: QTestStats = { ...newHttpStats(), reconciled: 0, logins: 0 };
   readonly #http: HttpClient;

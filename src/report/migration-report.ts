@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { entityTypeSchema } from "../state/store.js";
+import { requestStatsSchema } from "./request-stats.js";
 
 export const MIGRATION_REPORT_VERSION = 1;
 
@@ -12,15 +13,6 @@ const outcomeCountsSchema = z.object({
   disappeared: z.number().int(),
   pruned: z.number().int(),
 });
-
-const requestStatsSchema = z
-  .object({
-    requests: z.number().int(),
-    retries: z.number().int(),
-    throttled: z.number().int(),
-    failures: z.number().int(),
-  })
-  .catchall(z.number());
 
 export const migrationReportSchema = z.object({
   schemaVersion: z.literal(MIGRATION_REPORT_VERSION),

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { requestStatsSchema } from "./request-stats.js";
 
 export const VERIFICATION_REPORT_VERSION = 1;
 
@@ -103,15 +104,6 @@ export const zephyrQTestCheckSchema = z.object({
   entities: z.array(entityCheckSchema),
 });
 export type ZephyrQTestCheck = z.infer<typeof zephyrQTestCheckSchema>;
-
-const requestStatsSchema = z
-  .object({
-    requests: z.number().int(),
-    retries: z.number().int(),
-    throttled: z.number().int(),
-    failures: z.number().int(),
-  })
-  .catchall(z.number());
 
 export const verificationReportSchema = z.object({
   schemaVersion: z.literal(VERIFICATION_REPORT_VERSION),

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { ExitCode, ZtoqError } from "../cli/errors.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
+import { newRunId } from "../log/run-id.js";
 import { preflight } from "../migrate/preflight.js";
 import { Progress } from "../migrate/progress.js";
 import { QTestClient } from "../qtest/client.js";
@@ -48,30 +48,12 @@ export interface VerifyResult {
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const { config } = options;
   const thresholds = parseFailOn(options.failOn);
-  const runId = `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const runId = newRunId();
   const log = options.log.child({ runId, command: "verify" });
   const startedAt = new Date();
   const progress = options.progress ?? new Progress();
-  const zephyr = new ZephyrClient({
-    baseUrl: config.zephyr.url,
-    token: config.zephyr.token,
-    projectKey: config.zephyr.projectKey,
-    rateLimit: config.zephyr.rateLimit,
-    timeoutMs: config.zephyr.timeoutSeconds * 1000,
-    retries: config.migration.retries,
-    concurrency: config.migration.concurrency,
-    logger: log,
-  });
-  const qtest = new QTestClient({
-    baseUrl: config.qtest.url,
-    auth: config.qtest.auth,
-    projectId: config.qtest.projectId,
-    rateLimit: config.qtest.rateLimit,
-    timeoutMs: config.qtest.timeoutSeconds * 1000,
-    retries: config.migration.retries,
-    concurrency: config.migration.concurrency,
-    logger: log,
-  });
+  const zephyr = ZephyrClient.fromConfig(config, log);
+  const qtest = QTestClient.fromConfig(config, log);
 
   let result: CheckResult;
   try {

@@ -10,6 +10,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { BadInputError } from "../cli/errors.js";
+import type { ResolvedConfig } from "../config/load.js";
 import { ApiError, parseResponse, UnexpectedResponseError } from "../http/errors.js";
 import { RateGate } from "../http/rate-gate.js";
 import { HttpClient, type HttpResponse, type QueryValue } from "../http/request.js";
@@ -76,6 +77,20 @@ export interface ChangedSince {
 const PAGE_SIZE = 1000;
 
 export class ZephyrClient {
+  /** The client a run uses: connection and pacing from the resolved configuration. */
+  static fromConfig(config: ResolvedConfig, logger: Logger): ZephyrClient {
+    return new ZephyrClient({
+      baseUrl: config.zephyr.url,
+      token: config.zephyr.token,
+      projectKey: config.zephyr.projectKey,
+      rateLimit: config.zephyr.rateLimit,
+      timeoutMs: config.zephyr.timeoutSeconds * 1000,
+      retries: config.migration.retries,
+      concurrency: config.migration.concurrency,
+      logger,
+    });
+  }
+
   readonly projectKey: string;
   readonly #http: HttpClient;
   readonly #baseUrl: string;
