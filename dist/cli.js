@@ -41879,6 +41879,18 @@ var RateGate = class {
   }
 };
 
+// src/http/pacing.ts
+function pacedHttpOptions(baseUrl, options) {
+  return {
+    baseUrl,
+    gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    retryBaseMs: options.retryBaseMs,
+    logger: options.logger
+  };
+}
+
 // node_modules/ky/distribution/errors/KyError.js
 var KyError = class extends Error {
   name = "KyError";
@@ -44169,13 +44181,8 @@ var QTestClient = class _QTestClient {
     this.#logger = options.logger;
     if (options.auth.kind === "token") this.#session = { header: `bearer ${options.auth.token}` };
     this.#http = new HttpClient({
-      baseUrl: this.#baseUrl,
-      gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      retryBaseMs: options.retryBaseMs,
+      ...pacedHttpOptions(this.#baseUrl, options),
       headers: { "user-agent": "ztoq" },
-      logger: options.logger,
       stats: this.#stats
     });
   }
@@ -45719,13 +45726,8 @@ var ZephyrClient = class _ZephyrClient {
     this.projectKey = options.projectKey;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#http = new HttpClient({
-      baseUrl: this.#baseUrl,
-      gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      retryBaseMs: options.retryBaseMs,
-      headers: { authorization: `Bearer ${options.token}`, "user-agent": "ztoq" },
-      logger: options.logger
+      ...pacedHttpOptions(this.#baseUrl, options),
+      headers: { authorization: `Bearer ${options.token}`, "user-agent": "ztoq" }
     });
   }
   /** A copy of the request counters so far. */

@@ -8,6 +8,7 @@ export {
   redactUrl,
   UnexpectedResponseError,
 } from "./errors.js";
+export { type PacingOptions, pacedHttpOptions } from "./pacing.js";
 export { type Permit, RateGate, type RateGateOptions, type RateGateState } from "./rate-gate.js";
 export { HttpClient, type HttpClientOptions, type HttpResponse, type QueryValue, type RequestOptions } from "./request.js";
 export { type HttpStats, newHttpStats } from "./stats.js";

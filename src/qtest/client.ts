@@ -16,7 +16,8 @@ import { BadInputError } from "../cli/errors.js";
 import type { ResolvedConfig } from "../config/load.js";
 import { backoffDelay, sleep } from "../http/backoff.js";
 import { ApiError, isAmbiguous, parseResponse } from "../http/errors.js";
-import { RateGate } from "../http/rate-gate.js";
+import { type PacingOptions, pacedHttpOptions } from "../http/pacing.js";
+import type { RateGate } from "../http/rate-gate.js";
 import { HttpClient, type HttpResponse, type QueryValue, type RequestOptions } from "../http/request.js";
 import { type HttpStats, newHttpStats } from "../http/stats.js";
 import {
@@ -67,24 +68,12 @@ export type User = z.infer<typeof userSchema>;
 
 export type QTestAuth = { kind: "token"; token: string } | { kind: "password"; username: string; password: string };
 
-export interface QTestClientOptions {
+/** `retries` also bounds the re-posts of a create that was not found after an ambiguous failure. */
+export interface QTestClientOptions extends PacingOptions {
   /** The site, e.g. `https://example.qtestnet.com` (the API lives under `/api/v3`). */
   baseUrl: string;
   auth: QTestAuth;
   projectId: number;
-  /** Requests per second. */
-  rateLimit: number;
-  /** Per attempt. */
-  timeoutMs: number;
-  /** Retries of idempotent requests, and re-posts of a create that was not found after an ambiguous failure. */
-  retries: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  logger?: Logger;
-  /** A gate shared with other clients of the same host; by default the client makes its own. */
-  gate?: RateGate;
-  /** First retry delay (default 500 ms). */
-  retryBaseMs?: number;
 }
 
 export type ParentType = "root" | "release" | "test-cycle" | "test-suite";
@@ -189,13 +178,8 @@ export class QTestClient {
     this.#logger = options.logger;
     if (options.auth.kind === "token") this.#session = { header: `bearer ${options.auth.token}` };
     this.#http = new HttpClient({
-      baseUrl: this.#baseUrl,
-      gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      retryBaseMs: options.retryBaseMs,
+      ...pacedHttpOptions(this.#baseUrl, options),
       headers: { "user-agent": "ztoq" },
-      logger: options.logger,
       stats: this.#stats,
     });
   }

@@ -12,7 +12,8 @@ import type { z } from "zod";
 import { BadInputError } from "../cli/errors.js";
 import type { ResolvedConfig } from "../config/load.js";
 import { ApiError, parseResponse, UnexpectedResponseError } from "../http/errors.js";
-import { RateGate } from "../http/rate-gate.js";
+import { type PacingOptions, pacedHttpOptions } from "../http/pacing.js";
+import type { RateGate } from "../http/rate-gate.js";
 import { HttpClient, type HttpResponse, type QueryValue } from "../http/request.js";
 import type { HttpStats } from "../http/stats.js";
 import { toZephyrDateTime } from "./datetime.js";
@@ -45,24 +46,11 @@ import {
   testStepSchema,
 } from "./schemas.js";
 
-export interface ZephyrClientOptions {
+export interface ZephyrClientOptions extends PacingOptions {
   /** e.g. `https://api.zephyrscale.smartbear.com/v2`. */
   baseUrl: string;
   token: string;
   projectKey: string;
-  /** Requests per second. */
-  rateLimit: number;
-  /** Per attempt. */
-  timeoutMs: number;
-  /** Retries of idempotent requests after 5xx, timeouts and network errors. */
-  retries: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  logger?: Logger;
-  /** A gate shared with other clients of the same host; by default the client makes its own. */
-  gate?: RateGate;
-  /** First retry delay (default 500 ms). */
-  retryBaseMs?: number;
 }
 
 /** What `GET /testcases/{key}/teststeps` holds, or the script when the case has one instead. */
@@ -99,13 +87,8 @@ export class ZephyrClient {
     this.projectKey = options.projectKey;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#http = new HttpClient({
-      baseUrl: this.#baseUrl,
-      gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      retryBaseMs: options.retryBaseMs,
+      ...pacedHttpOptions(this.#baseUrl, options),
       headers: { authorization: `Bearer ${options.token}`, "user-agent": "ztoq" },
-      logger: options.logger,
     });
   }
 

@@ -272,7 +272,10 @@ describe("against the qTest mock", () => {
     expect(second?.id).toBe(first?.id);
     expect((await client.fields("test-cases")).filter((f) => f.label === "Shared Field")).toHaveLength(1);
     // A 400 for any other reason is still an error.
-    await expect(job1?.createField("test-cases", { label: "", data_type: 1 })).rejects.toThrow(ApiError);
+    await expect(job1?.createField("test-cases", { label: "", data_type: 1 })).rejects.toMatchObject({
+      kind: "badRequest",
+      status: 400,
+    });
     const statuses = await client.executionStatuses();
     expect(statuses.map((s) => s.name)).toContain("Passed");
     const users = await client.users();
