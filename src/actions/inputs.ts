@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
-import { BadInputError } from "../cli/errors.js";
 import type { ConfigOverrides } from "../config/load.js";
+import { BadInputError } from "../errors.js";
 
 /**
  * The connection inputs both actions share, as config overrides. An input wins over `ZTOQ_*`

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { ExitCode, ZtoqError } from "../cli/errors.js";
+import { ExitCode, ZtoqError } from "../errors.js";
 
 /**
  * Runs an action body with the product's exit codes: 0 success, 1 failed verdict or entities,

@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import { ExitCode } from "../errors.js";
 import { createLogger } from "../log/logger.js";
 import { migrate } from "../migrate/run.js";
 import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
@@ -9,7 +10,6 @@ import { startMocks } from "../mock/start.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
 import { verificationReportMarkdown } from "../report/verification-report.js";
 import { verify } from "../verify/run.js";
-import { ExitCode } from "./errors.js";
 import { numberOption } from "./options.js";
 
 interface DemoFlags {

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
+import { ExitCode, ZtoqError } from "../errors.js";
 import { registerDemoCommand } from "./demo-command.js";
-import { ExitCode, ZtoqError } from "./errors.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { registerMockCommand } from "./mock-command.js";
 import { registerStatusCommand } from "./status-command.js";

@@ -1,11 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { stringify } from "yaml";
+import { BadInputError } from "../errors.js";
 import { createLogger } from "../log/logger.js";
 import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
 import { startMocks } from "../mock/start.js";
 import { type Snapshot, snapshotSchema } from "../zephyr/snapshot.js";
-import { BadInputError } from "./errors.js";
 import { numberOption } from "./options.js";
 
 interface MockFlags {

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import { recordedTypeSchema } from "../entity-types.js";
+import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
 import { shardOfOwner } from "../migrate/shard.js";
 import { createStateStore } from "../state/open-store.js";
-import { type EntityStatus, entityStatusSchema, entityTypeSchema, type StateStore, StateStoreError } from "../state/store.js";
-import { BadInputError, ExitCode, ZtoqError } from "./errors.js";
+import { type EntityStatus, entityStatusSchema, type StateStore, StateStoreError } from "../state/store.js";
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -35,7 +36,7 @@ export function registerStatusCommand(program: Command): void {
           return;
         }
         const statuses = entityStatusSchema.options;
-        const rows = entityTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
+        const rows = recordedTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
         const header = ["entity", ...statuses];
         const shardRows = shards.map((s) => [s.shard, ...statuses.map((status) => String(s.counts[status]))]);
         const widths = header.map((h, i) => Math.max(h.length, ...[...rows, ...shardRows].map((r) => (r[i] ?? "").length)));
@@ -82,7 +83,7 @@ function shardTotals(byOwner: Awaited<ReturnType<StateStore["countsByOwner"]>>) 
     const shard = owner === null ? "unsharded" : (shardOfOwner(owner) ?? owner);
     const sum =
       totals.get(shard) ?? (Object.fromEntries(entityStatusSchema.options.map((s) => [s, 0])) as Record<EntityStatus, number>);
-    for (const type of entityTypeSchema.options)
+    for (const type of recordedTypeSchema.options)
       for (const status of entityStatusSchema.options) sum[status] += counts[type][status];
     totals.set(shard, sum);
   }

@@ -10,7 +10,7 @@ import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
-import { BadInputError } from "../cli/errors.js";
+import { BadInputError } from "../errors.js";
 import { type Config, type ConfigInput, configFileSchema, configSchema } from "./schema.js";
 
 /** Looked for in the working directory, in this order, when no path is given. */

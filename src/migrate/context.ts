@@ -1,10 +1,10 @@
 import type { ResolvedConfig } from "../config/load.js";
 import type { Logger } from "../log/logger.js";
+import type { Progress } from "../progress/progress.js";
 import type { QTestClient } from "../qtest/client.js";
 import type { StateStore } from "../state/store.js";
 import type { Resolution } from "../transform/resolution.js";
 import type { ZephyrClient } from "../zephyr/client.js";
-import type { Progress } from "./progress.js";
 import type { Shard } from "./shard.js";
 import type { Tally } from "./tally.js";
 

@@ -1,5 +1,5 @@
-import { BadInputError } from "../cli/errors.js";
 import type { ResolvedConfig } from "../config/load.js";
+import { BadInputError } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import type { QTestClient } from "../qtest/client.js";
 import type { Field } from "../qtest/schemas.js";

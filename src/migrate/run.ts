@@ -1,14 +1,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { BadInputError, ExitCode, ZtoqError } from "../cli/errors.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
+import { recordedTypeSchema } from "../entity-types.js";
+import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
 import { ApiError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
+import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
 import { createStateStore } from "../state/open-store.js";
-import { entityTypeSchema, type StateStore, StateStoreError } from "../state/store.js";
+import { type StateStore, StateStoreError } from "../state/store.js";
 import { ZephyrClient } from "../zephyr/client.js";
 import { toZephyrDateTime } from "../zephyr/datetime.js";
 import type { RunContext } from "./context.js";
@@ -17,7 +19,6 @@ import { migrateTestCases } from "./phases/test-cases.js";
 import { migrateExecutions } from "./phases/test-executions.js";
 import { adHocSuite, migrateTestSuites } from "./phases/test-suites.js";
 import { type PreflightResult, preflight } from "./preflight.js";
-import { Progress } from "./progress.js";
 import { shardOwner } from "./shard.js";
 import { OUTCOMES, type Outcome, Tally } from "./tally.js";
 
@@ -189,7 +190,7 @@ function buildReport(input: {
   const { options, tally } = input;
   const finishedAt = new Date();
   const byType = tally.snapshot();
-  const entities = entityTypeSchema.options.flatMap((type) => {
+  const entities = recordedTypeSchema.options.flatMap((type) => {
     const t = byType[type];
     return t ? [{ type, ...t.counts, durationMs: t.durationMs, reasons: t.reasons }] : [];
   });

@@ -1,6 +1,7 @@
-import type { EntityRecord, EntityType } from "../state/store.js";
+import { forEachConcurrent } from "../concurrency/pool.js";
+import type { RecordedType } from "../entity-types.js";
+import type { EntityRecord } from "../state/store.js";
 import type { RunContext } from "./context.js";
-import { forEachConcurrent } from "./pool.js";
 import { type Shard, shardOf } from "./shard.js";
 import { type EntitySync, type SyncResult, syncEntity } from "./sync-entity.js";
 
@@ -13,7 +14,7 @@ export type Claim = { granted: true } | { granted: false; done: EntityRecord | u
  * the record is returned when the entity is finished, or nothing when another live shard holds it.
  * Unsharded, everything is granted.
  */
-export async function claim(context: RunContext, type: EntityType, key: string): Promise<Claim> {
+export async function claim(context: RunContext, type: RecordedType, key: string): Promise<Claim> {
   const { shard, state, runId } = context;
   if (!shard) return { granted: true };
   const answer = await state.claim(type, key, shard.owner, shard.leaseMs, runId);
@@ -22,7 +23,7 @@ export async function claim(context: RunContext, type: EntityType, key: string):
 }
 
 /** Gives up this shard's lease at once, so another shard need not wait for it to run out. */
-export async function release(context: RunContext, type: EntityType, key: string): Promise<void> {
+export async function release(context: RunContext, type: RecordedType, key: string): Promise<void> {
   if (context.shard) await context.state.release(type, key, context.shard.owner);
 }
 
@@ -46,7 +47,7 @@ export async function syncShared(context: RunContext, sync: EntitySync): Promise
 }
 
 interface ClaimedWork<T> {
-  type: EntityType;
+  type: RecordedType;
   claimKey: (item: T) => string;
   /** The item is this shard's now. */
   work: (item: T) => Promise<void>;
@@ -91,7 +92,7 @@ function finishedByAnother(record: EntityRecord, shard: Shard): boolean {
 export async function shardedForEach<T>(
   context: RunContext,
   options: {
-    type: EntityType;
+    type: RecordedType;
     pages: () => AsyncIterable<T[]>;
     partitionKey: (item: T) => string;
     claimKey: (item: T) => string;

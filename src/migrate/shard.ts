@@ -1,4 +1,4 @@
-import { BadInputError } from "../cli/errors.js";
+import { BadInputError } from "../errors.js";
 
 /** One of N jobs of a sharded migration, coordinated through a shared state store. */
 export interface Shard {

@@ -1,5 +1,6 @@
+import type { RecordedType } from "../entity-types.js";
 import { ApiError } from "../http/errors.js";
-import type { EntityRecord, EntityType } from "../state/store.js";
+import type { EntityRecord } from "../state/store.js";
 import type { RunContext } from "./context.js";
 import type { Outcome } from "./tally.js";
 
@@ -9,7 +10,7 @@ export interface Target {
 }
 
 export interface EntitySync {
-  type: EntityType;
+  type: RecordedType;
   key: string;
   /** Hash of the body ZTOQ would write: unchanged when it equals the recorded one. */
   hash: string;

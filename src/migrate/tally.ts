@@ -1,4 +1,4 @@
-import type { EntityType } from "../state/store.js";
+import type { RecordedType } from "../entity-types.js";
 
 export const OUTCOMES = ["created", "updated", "unchanged", "failed", "skipped", "disappeared", "pruned"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -14,9 +14,9 @@ export interface EntityTally {
 
 /** Counts what a run did to each entity type, for the report, the progress line and the exit code. */
 export class Tally {
-  readonly #byType = new Map<EntityType, EntityTally>();
+  readonly #byType = new Map<RecordedType, EntityTally>();
 
-  count(type: EntityType, outcome: Outcome, key?: string, reason?: string): void {
+  count(type: RecordedType, outcome: Outcome, key?: string, reason?: string): void {
     const tally = this.#of(type);
     tally.counts[outcome]++;
     if (reason !== undefined && key !== undefined && tally.reasons.length < MAX_REASONS) {
@@ -24,11 +24,11 @@ export class Tally {
     }
   }
 
-  addDuration(type: EntityType, ms: number): void {
+  addDuration(type: RecordedType, ms: number): void {
     this.#of(type).durationMs += ms;
   }
 
-  processed(type: EntityType): number {
+  processed(type: RecordedType): number {
     const { counts } = this.#of(type);
     return counts.created + counts.updated + counts.unchanged + counts.failed + counts.skipped;
   }
@@ -39,11 +39,11 @@ export class Tally {
     return sum;
   }
 
-  snapshot(): Partial<Record<EntityType, EntityTally>> {
+  snapshot(): Partial<Record<RecordedType, EntityTally>> {
     return Object.fromEntries(this.#byType);
   }
 
-  #of(type: EntityType): EntityTally {
+  #of(type: RecordedType): EntityTally {
     let tally = this.#byType.get(type);
     if (!tally) {
       tally = { counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>, reasons: [], durationMs: 0 };

@@ -12,8 +12,8 @@
  */
 import type { Logger } from "pino";
 import { z } from "zod";
-import { BadInputError } from "../cli/errors.js";
 import type { ResolvedConfig } from "../config/load.js";
+import { BadInputError } from "../errors.js";
 import { backoffDelay, sleep } from "../http/backoff.js";
 import { ApiError, isAmbiguous, parseResponse } from "../http/errors.js";
 import { type PacingOptions, pacedHttpOptions } from "../http/pacing.js";

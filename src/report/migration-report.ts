@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { entityTypeSchema } from "../state/store.js";
+import { recordedTypeSchema } from "../entity-types.js";
 import { requestStatsSchema } from "./request-stats.js";
 
 export const MIGRATION_REPORT_VERSION = 1;
@@ -42,7 +42,7 @@ export const migrationReportSchema = z.object({
   }),
   entities: z.array(
     z.object({
-      type: entityTypeSchema,
+      type: recordedTypeSchema,
       ...outcomeCountsSchema.shape,
       durationMs: z.number(),
       reasons: z.array(z.object({ key: z.string(), outcome: z.string(), reason: z.string() })),

@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { RecordedType } from "../entity-types.js";
 import {
   type ClaimOutcome,
   checkClaim,
@@ -6,7 +7,6 @@ import {
   countRowsByOwner,
   type EntityRecord,
   type EntityStatus,
-  type EntityType,
   entityRecordSchema,
   FINISHED_STATUSES,
   type OwnerCounts,
@@ -225,12 +225,12 @@ export class PostgresStateStore implements StateStore {
     await pool?.end();
   }
 
-  async get(type: EntityType, key: string): Promise<EntityRecord | undefined> {
+  async get(type: RecordedType, key: string): Promise<EntityRecord | undefined> {
     const { rows } = await this.#query(SQL.get, [type, key]);
     return rows[0] ? this.#entity(rows[0]) : undefined;
   }
 
-  async getMany(type: EntityType, keys: readonly string[]): Promise<Map<string, EntityRecord>> {
+  async getMany(type: RecordedType, keys: readonly string[]): Promise<Map<string, EntityRecord>> {
     this.#openPool();
     const found = new Map<string, EntityRecord>();
     const unique = [...new Set(keys)];
@@ -249,7 +249,7 @@ export class PostgresStateStore implements StateStore {
    * query (no connection or transaction held between pages), and records that change status while the
    * caller works through the pages are neither skipped nor seen twice.
    */
-  async *list(type: EntityType, options: { status?: EntityStatus } = {}): AsyncIterable<EntityRecord> {
+  async *list(type: RecordedType, options: { status?: EntityStatus } = {}): AsyncIterable<EntityRecord> {
     let after = "";
     for (;;) {
       const { rows } =
@@ -264,12 +264,12 @@ export class PostgresStateStore implements StateStore {
     }
   }
 
-  async beginCreate(type: EntityType, key: string, runId: string): Promise<void> {
+  async beginCreate(type: RecordedType, key: string, runId: string): Promise<void> {
     await this.#query(SQL.beginCreate, [type, key, runId, now()]);
   }
 
   async recordDone(
-    type: EntityType,
+    type: RecordedType,
     key: string,
     result: { targetId: number; hash: string | null; data?: Record<string, unknown> | null; runId: string },
   ): Promise<void> {
@@ -285,15 +285,15 @@ export class PostgresStateStore implements StateStore {
     ]);
   }
 
-  async recordFailure(type: EntityType, key: string, error: string, runId: string): Promise<void> {
+  async recordFailure(type: RecordedType, key: string, error: string, runId: string): Promise<void> {
     await this.#query(SQL.recordFailure, [type, key, withoutNul(error), runId, now()]);
   }
 
-  async recordSkipped(type: EntityType, key: string, reason: string, runId: string): Promise<void> {
+  async recordSkipped(type: RecordedType, key: string, reason: string, runId: string): Promise<void> {
     await this.#query(SQL.recordSkipped, [type, key, withoutNul(reason), runId, now()]);
   }
 
-  async claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
+  async claim(type: RecordedType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
     checkClaim(owner, leaseMs);
     // A record removed between a refused claim and the look at it is claimed again; a second pass settles it.
     for (let pass = 0; pass < 3; pass++) {
@@ -305,11 +305,11 @@ export class PostgresStateStore implements StateStore {
     return "held";
   }
 
-  async release(type: EntityType, key: string, owner: string): Promise<void> {
+  async release(type: RecordedType, key: string, owner: string): Promise<void> {
     await this.#query(SQL.release, [type, key, owner, now()]);
   }
 
-  async remove(type: EntityType, key: string): Promise<void> {
+  async remove(type: RecordedType, key: string): Promise<void> {
     await this.#query(SQL.remove, [type, key]);
   }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from "node:sqlite";
+import type { RecordedType } from "../entity-types.js";
 import {
   type ClaimOutcome,
   checkClaim,
@@ -8,7 +9,6 @@ import {
   countRowsByOwner,
   type EntityRecord,
   type EntityStatus,
-  type EntityType,
   entityRecordSchema,
   FINISHED_STATUSES,
   type OwnerCounts,
@@ -202,12 +202,12 @@ export class SqliteStateStore implements StateStore {
     db?.close();
   }
 
-  async get(type: EntityType, key: string): Promise<EntityRecord | undefined> {
+  async get(type: RecordedType, key: string): Promise<EntityRecord | undefined> {
     const row = this.#sql().get.get(type, key);
     return row ? this.#entity(row) : undefined;
   }
 
-  async getMany(type: EntityType, keys: readonly string[]): Promise<Map<string, EntityRecord>> {
+  async getMany(type: RecordedType, keys: readonly string[]): Promise<Map<string, EntityRecord>> {
     this.#sql();
     const found = new Map<string, EntityRecord>();
     const unique = [...new Set(keys)];
@@ -225,7 +225,7 @@ export class SqliteStateStore implements StateStore {
    * Keyset pagination on key rather than OFFSET: each page is an index seek, and records that change
    * status while the caller works through the pages are neither skipped nor seen twice.
    */
-  async *list(type: EntityType, options: { status?: EntityStatus } = {}): AsyncIterable<EntityRecord> {
+  async *list(type: RecordedType, options: { status?: EntityStatus } = {}): AsyncIterable<EntityRecord> {
     let after = "";
     for (;;) {
       const page = this.#page(type, options.status, after);
@@ -236,12 +236,12 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  async beginCreate(type: EntityType, key: string, runId: string): Promise<void> {
+  async beginCreate(type: RecordedType, key: string, runId: string): Promise<void> {
     this.#sql().beginCreate.run({ type, key, runId, now: now() });
   }
 
   async recordDone(
-    type: EntityType,
+    type: RecordedType,
     key: string,
     result: { targetId: number; hash: string | null; data?: Record<string, unknown> | null; runId: string },
   ): Promise<void> {
@@ -257,15 +257,15 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  async recordFailure(type: EntityType, key: string, error: string, runId: string): Promise<void> {
+  async recordFailure(type: RecordedType, key: string, error: string, runId: string): Promise<void> {
     this.#sql().recordFailure.run({ type, key, error, runId, now: now() });
   }
 
-  async recordSkipped(type: EntityType, key: string, reason: string, runId: string): Promise<void> {
+  async recordSkipped(type: RecordedType, key: string, reason: string, runId: string): Promise<void> {
     this.#sql().recordSkipped.run({ type, key, reason, runId, now: now() });
   }
 
-  async claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
+  async claim(type: RecordedType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
     checkClaim(owner, leaseMs);
     const sql = this.#sql();
     // A record removed between a refused claim and the look at it is claimed again; a second pass settles it.
@@ -286,11 +286,11 @@ export class SqliteStateStore implements StateStore {
     return "held";
   }
 
-  async release(type: EntityType, key: string, owner: string): Promise<void> {
+  async release(type: RecordedType, key: string, owner: string): Promise<void> {
     this.#sql().release.run({ type, key, owner, now: now() });
   }
 
-  async remove(type: EntityType, key: string): Promise<void> {
+  async remove(type: RecordedType, key: string): Promise<void> {
     this.#sql().remove.run(type, key);
   }
 
@@ -343,7 +343,7 @@ export class SqliteStateStore implements StateStore {
     return this.#statements;
   }
 
-  #page(type: EntityType, status: EntityStatus | undefined, after: string): EntityRecord[] {
+  #page(type: RecordedType, status: EntityStatus | undefined, after: string): EntityRecord[] {
     const sql = this.#sql();
     const rows = status === undefined ? sql.page.all(type, after) : sql.pageByStatus.all(type, status, after);
     return rows.map((row) => this.#entity(row));

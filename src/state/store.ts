@@ -1,13 +1,10 @@
 import { z } from "zod";
+import { type RecordedType, recordedTypeSchema } from "../entity-types.js";
 
 /**
  * What the migration remembers between runs, behind one interface so the embedded SQLite file and a
  * shared PostgreSQL database are interchangeable (the same contract tests run against both).
  */
-
-/** The kinds of qTest objects a migration creates, each keyed by what identifies its source. */
-export const entityTypeSchema = z.enum(["module", "testCase", "testCycle", "testSuite", "testRun", "testLog"]);
-export type EntityType = z.infer<typeof entityTypeSchema>;
 
 /**
  * `creating` is the intent recorded before a create: on resume such an entity may or may not exist in
@@ -21,7 +18,7 @@ export const entityStatusSchema = z.enum(["pending", "creating", "done", "failed
 export type EntityStatus = z.infer<typeof entityStatusSchema>;
 
 export const entityRecordSchema = z.object({
-  type: entityTypeSchema,
+  type: recordedTypeSchema,
   /** Source identity: a Zephyr key (`PROJ-T1`), a folder id, an execution id, … */
   key: z.string().min(1),
   /** Content hash of the source as last written to the target; null before the first write. */
@@ -56,7 +53,7 @@ export const runRecordSchema = z.object({
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
-export type StatusCounts = Record<EntityType, Record<EntityStatus, number>>;
+export type StatusCounts = Record<RecordedType, Record<EntityStatus, number>>;
 
 /** Spelled out rather than built from the enums so that a new type or status fails to compile here. */
 export function emptyCounts(): StatusCounts {
@@ -82,7 +79,7 @@ export function validated<T>(schema: z.ZodType<T>, input: unknown, location: str
 type CountRow = Readonly<Record<string, unknown>>;
 
 function addCount(counts: StatusCounts, row: CountRow, location: string): void {
-  const type = validated(entityTypeSchema, row.type, location, "an entity type");
+  const type = validated(recordedTypeSchema, row.type, location, "an entity type");
   const status = validated(entityStatusSchema, row.status, location, "an entity status");
   counts[type][status] = Number(row.n);
 }
@@ -151,20 +148,20 @@ export interface StateStore {
   open(): Promise<void>;
   close(): Promise<void>;
 
-  get(type: EntityType, key: string): Promise<EntityRecord | undefined>;
+  get(type: RecordedType, key: string): Promise<EntityRecord | undefined>;
   /** Many at once, for a page of source entities. Missing keys are absent from the map. */
-  getMany(type: EntityType, keys: readonly string[]): Promise<Map<string, EntityRecord>>;
+  getMany(type: RecordedType, keys: readonly string[]): Promise<Map<string, EntityRecord>>;
   /** Every record of a type, optionally of one status, in key order, read in pages (bounded memory). */
-  list(type: EntityType, options?: { status?: EntityStatus }): AsyncIterable<EntityRecord>;
+  list(type: RecordedType, options?: { status?: EntityStatus }): AsyncIterable<EntityRecord>;
 
   /** Records the intent to create: status `creating`, attempts + 1. Call before the POST. */
-  beginCreate(type: EntityType, key: string, runId: string): Promise<void>;
+  beginCreate(type: RecordedType, key: string, runId: string): Promise<void>;
   /**
    * Records a finished create or update: status `done`, the target id, the hash written, extra data. Ends
    * any lease; the owner stays recorded, as the shard that did the work.
    */
   recordDone(
-    type: EntityType,
+    type: RecordedType,
     key: string,
     result: { targetId: number; hash: string | null; data?: Record<string, unknown> | null; runId: string },
   ): Promise<void>;
@@ -172,13 +169,13 @@ export interface StateStore {
    * Records a failure; the entity stays retryable on the next run. Ends any lease (so another shard may
    * try it at once); the owner stays recorded.
    */
-  recordFailure(type: EntityType, key: string, error: string, runId: string): Promise<void>;
+  recordFailure(type: RecordedType, key: string, error: string, runId: string): Promise<void>;
   /**
    * Records that the entity was deliberately not written, and why: status `skipped`, the reason in
    * `lastError`. The target id and hash stay (a later run may still update what an earlier one wrote).
    * Ends any lease, and other shards take it as finished (see `claim`); the next run looks at it again.
    */
-  recordSkipped(type: EntityType, key: string, reason: string, runId: string): Promise<void>;
+  recordSkipped(type: RecordedType, key: string, reason: string, runId: string): Promise<void>;
   /**
    * Claims an entity for `owner` (a shard) for `leaseMs`, in one atomic step, so that of several shards
    * (processes, machines) asking for the same entity at once exactly one is granted it:
@@ -197,15 +194,15 @@ export interface StateStore {
    * there is a server (PostgreSQL), so shards on different machines agree; the process clock otherwise.
    * Throws a RangeError for an empty owner or a lease that is not a positive duration.
    */
-  claim(type: EntityType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome>;
+  claim(type: RecordedType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome>;
   /**
    * Gives up `owner`'s lease on an entity at once (after a failure, so another shard may try it now
    * rather than when the lease would have run out). Does nothing if the lease is not `owner`'s, or if
    * there is no lease or no record. The owner stays recorded.
    */
-  release(type: EntityType, key: string, owner: string): Promise<void>;
+  release(type: RecordedType, key: string, owner: string): Promise<void>;
   /** Removes a record (after `--prune` deleted the target object). */
-  remove(type: EntityType, key: string): Promise<void>;
+  remove(type: RecordedType, key: string): Promise<void>;
 
   counts(): Promise<StatusCounts>;
   /**

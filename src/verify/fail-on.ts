@@ -1,4 +1,4 @@
-import { BadInputError } from "../cli/errors.js";
+import { BadInputError } from "../errors.js";
 
 /** The problems a verification counts, each a metric a threshold can bound. */
 export const METRICS = ["missing", "extra", "changed", "duplicated", "misplaced"] as const;

@@ -1,10 +1,10 @@
-import { ExitCode, ZtoqError } from "../cli/errors.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
+import { ExitCode, ZtoqError } from "../errors.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { preflight } from "../migrate/preflight.js";
-import { Progress } from "../migrate/progress.js";
+import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import {
   ENTITY_LABELS,

@@ -7,12 +7,13 @@
  * migration's own transforms, normalized the same way and compared digest to digest. Only where the
  * digests differ is the target object read again and compared field by field.
  */
+
+import { forEachConcurrent } from "../concurrency/pool.js";
 import type { ResolvedConfig } from "../config/load.js";
 import { ApiError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { testCaseKeyOf } from "../migrate/phases/test-executions.js";
-import { forEachConcurrent } from "../migrate/pool.js";
-import type { Progress } from "../migrate/progress.js";
+import type { Progress } from "../progress/progress.js";
 import type { Parent, QTestClient } from "../qtest/client.js";
 import type { Module, TestCycle as QTestCycle } from "../qtest/schemas.js";
 import type { Difference } from "../report/verification-report.js";

@@ -9,8 +9,8 @@
  */
 import type { Logger } from "pino";
 import type { z } from "zod";
-import { BadInputError } from "../cli/errors.js";
 import type { ResolvedConfig } from "../config/load.js";
+import { BadInputError } from "../errors.js";
 import { ApiError, parseResponse, UnexpectedResponseError } from "../http/errors.js";
 import { type PacingOptions, pacedHttpOptions } from "../http/pacing.js";
 import type { RateGate } from "../http/rate-gate.js";

@@ -5,7 +5,7 @@
  */
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BadInputError } from "../../src/cli/errors.js";
+import { BadInputError } from "../../src/errors.js";
 import { ApiError } from "../../src/http/errors.js";
 import { type RunningMocks, startMocks } from "../../src/mock/start.js";
 import { markerQuery, QTestClient, type QTestClientOptions } from "../../src/qtest/client.js";

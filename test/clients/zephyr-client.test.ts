@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { BadInputError } from "../../src/cli/errors.js";
+import { BadInputError } from "../../src/errors.js";
 import { ApiError } from "../../src/http/errors.js";
 import { type RunningMocks, startMocks } from "../../src/mock/start.js";
 import { ZephyrClient, type ZephyrClientOptions } from "../../src/zephyr/client.js";

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { BadInputError } from "../../src/cli/errors.js";
 import { configJsonSchema } from "../../src/config/json-schema.js";
 import { type LoadConfigOptions, loadConfig, withoutSecrets } from "../../src/config/load.js";
+import { BadInputError } from "../../src/errors.js";
 
 const ZEPHYR_TOKEN = "zephyr-token-VALUE-1234";
 const QTEST_TOKEN = "qtest-token-VALUE-5678";

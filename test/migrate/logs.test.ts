@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
-import { Progress } from "../../src/migrate/progress.js";
 import { migrate } from "../../src/migrate/run.js";
+import { Progress } from "../../src/progress/progress.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 
 describe("structured logs of a migration", () => {

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { Progress } from "../../src/migrate/progress.js";
+import { Progress } from "../../src/progress/progress.js";
 
 function sink(tty: boolean) {
   let text = "";

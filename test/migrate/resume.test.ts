@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { RecordedType } from "../../src/entity-types.js";
 import { demoMapping } from "../../src/mock/demo-target.js";
-import type { EntityStatus, EntityType } from "../../src/state/store.js";
+import type { EntityStatus } from "../../src/state/store.js";
 import { runCli, startCli, waitFor, writeYamlConfig } from "../support/cli.js";
 import { expectedCounts, readSource } from "../support/expected-target.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
@@ -17,7 +18,7 @@ import { expectWholeTargetOnce } from "../support/whole-target.js";
 
 type QTestCounts = ReturnType<MigrationFixture["mocks"]["qtest"]["store"]["counts"]>;
 interface StatusJson {
-  counts: Record<EntityType, Record<EntityStatus, number>>;
+  counts: Record<RecordedType, Record<EntityStatus, number>>;
   lastRun: { status: string; mode: string } | null;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BadInputError } from "../../src/cli/errors.js";
+import { BadInputError } from "../../src/errors.js";
 import { parseShard, shardOf, shardOfOwner, shardOwner } from "../../src/migrate/shard.js";
 
 describe("parseShard", () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recordedTypeSchema } from "../../src/entity-types.js";
 import {
   type EntityRecord,
   type EntityStatus,
   entityStatusSchema,
-  entityTypeSchema,
   type StateStore,
   type StatusCounts,
 } from "../../src/state/store.js";
@@ -622,7 +622,7 @@ function expectLeaseEnd(record: EntityRecord | undefined, expected: number): voi
 function sumCounts(all: readonly StatusCounts[]): StatusCounts {
   const sum = zeroCounts();
   for (const counts of all) {
-    for (const type of entityTypeSchema.options) {
+    for (const type of recordedTypeSchema.options) {
       for (const status of entityStatusSchema.options) sum[type][status] += counts[type][status];
     }
   }
@@ -655,7 +655,7 @@ function byCodePoint(a: string, b: string): number {
 
 function zeroCounts(): StatusCounts {
   const zeros = () => Object.fromEntries(entityStatusSchema.options.map((status) => [status, 0])) as Record<EntityStatus, number>;
-  return Object.fromEntries(entityTypeSchema.options.map((type) => [type, zeros()])) as StatusCounts;
+  return Object.fromEntries(recordedTypeSchema.options.map((type) => [type, zeros()])) as StatusCounts;
 }
 
 /**

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, type ResolvedConfig } from "../../src/config/load.js";
 import { createLogger } from "../../src/log/logger.js";
-import { Progress } from "../../src/migrate/progress.js";
 import { migrate } from "../../src/migrate/run.js";
 import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js";
 import { type MockOptions, mockEnvironment, type RunningMocks, startMocks } from "../../src/mock/start.js";
+import { Progress } from "../../src/progress/progress.js";
 
 export interface MigrationFixture {
   mocks: RunningMocks;

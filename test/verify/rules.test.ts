@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BadInputError } from "../../src/cli/errors.js";
+import { BadInputError } from "../../src/errors.js";
 import { verificationReportJsonSchema } from "../../src/report/verification-report.js";
 import { FieldCatalog } from "../../src/verify/comparables.js";
 import { diff, EntityTally, fieldOf, SAMPLE_CAP } from "../../src/verify/entity-tally.js";

@@ -2,11 +2,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { BadInputError, ZtoqError } from "../../src/cli/errors.js";
 import { registerVerifyCommand } from "../../src/cli/verify-command.js";
+import { BadInputError, ZtoqError } from "../../src/errors.js";
 import { createLogger } from "../../src/log/logger.js";
-import { Progress } from "../../src/migrate/progress.js";
 import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
+import { Progress } from "../../src/progress/progress.js";
 import {
   type EntityCheck,
   type VerificationReport,

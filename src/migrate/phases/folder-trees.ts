@@ -1,17 +1,17 @@
-import type { EntityType } from "../../state/store.js";
+import { forEachConcurrent } from "../../concurrency/pool.js";
+import type { RecordedType } from "../../entity-types.js";
 import { contentHash } from "../../transform/content-hash.js";
 import type { Folder } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { foldersByDepth, parentFolderId } from "../folder-tree.js";
 import { NamedChildren } from "../named-children.js";
-import { forEachConcurrent } from "../pool.js";
 import { syncShared } from "../shard-work.js";
 
 /** Folder id → target container id; `null` is the root container. */
 export type FolderTargets = Map<number | null, number>;
 
 interface TreeTarget<P> {
-  type: EntityType;
+  type: RecordedType;
   rootName: string;
   /** The container a child of `targetId` (null: top level) is created in. */
   parentOf: (targetId: number | null) => P;

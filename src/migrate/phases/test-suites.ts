@@ -1,9 +1,9 @@
+import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../transform/content-hash.js";
 import { planAdHocSuite, planTestSuite } from "../../transform/test-cycle.js";
 import { AD_HOC } from "../../transform/test-execution.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
-import { forEachConcurrent } from "../pool.js";
 import { syncShared } from "../shard-work.js";
 import type { FolderTargets } from "./folder-trees.js";
 

@@ -1,6 +1,7 @@
+import { FieldDataType } from "../../qtest/field-data-type.js";
 import type { Field, Property, PropertyInput } from "../../qtest/schemas.js";
 import { QTestApiError } from "./errors.js";
-import { attributeTypeOf, DataType, type FieldSeed } from "./system-fields.js";
+import { attributeTypeOf, type FieldSeed } from "./system-fields.js";
 
 /** What checking a field value needs beyond the field itself. */
 export interface FieldContext {
@@ -20,10 +21,10 @@ export function fieldFromSeed(seed: FieldSeed, system: boolean): Field {
     required: seed.required ?? false,
     constrained: allowed.length > 0,
     order: seed.id % 100,
-    multiple: seed.data_type === DataType.checkBox || seed.data_type === DataType.multiSelect,
+    multiple: seed.data_type === FieldDataType.checkBox || seed.data_type === FieldDataType.multiSelect,
     data_type: seed.data_type,
     searchable: true,
-    free_text_search: seed.data_type === DataType.textBox || seed.data_type === DataType.textArea,
+    free_text_search: seed.data_type === FieldDataType.textBox || seed.data_type === FieldDataType.textArea,
     search_key: seed.search_key,
     system_field: system,
     original_name: seed.original_name,
@@ -93,7 +94,7 @@ export function renderProperties(
 
 function valueName(field: Field, value: string, users: FieldContext["users"]): string {
   if (value === "") return "";
-  if (field.data_type === DataType.userList) {
+  if (field.data_type === FieldDataType.userList) {
     const user = users.find((u) => String(u.id) === value);
     return user ? `${user.first_name} ${user.last_name}` : value;
   }
@@ -105,7 +106,7 @@ function valueName(field: Field, value: string, users: FieldContext["users"]): s
 
 function checkValue(field: Field, value: string, where: string, context: FieldContext): void {
   const allowed = field.allowed_values ?? [];
-  if (field.data_type === DataType.userList) {
+  if (field.data_type === FieldDataType.userList) {
     if (!context.users.some((u) => String(u.id) === value)) {
       throw new QTestApiError(400, `${where}: '${value}' is not a user of project ${context.projectId}.`);
     }
@@ -121,10 +122,10 @@ function checkValue(field: Field, value: string, where: string, context: FieldCo
     }
     return;
   }
-  if (field.data_type === DataType.number && !Number.isFinite(Number(value))) {
+  if (field.data_type === FieldDataType.number && !Number.isFinite(Number(value))) {
     throw new QTestApiError(400, `${where}: '${value}' is not a number.`);
   }
-  const isDate = field.data_type === DataType.datePicker || field.data_type === DataType.dateTimePicker;
+  const isDate = field.data_type === FieldDataType.datePicker || field.data_type === FieldDataType.dateTimePicker;
   if (isDate && Number.isNaN(Date.parse(value))) throw new QTestApiError(400, `${where}: '${value}' is not a date.`);
 }
 

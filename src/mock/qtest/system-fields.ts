@@ -1,23 +1,9 @@
+import { FieldDataType } from "../../qtest/field-data-type.js";
 /**
  * What a new qTest project comes with: system fields per object type with their allowed values,
  * the execution statuses and a few users. A migration has to resolve every id from these exactly as
  * it would against a real site, so nothing here may be assumed by the migration code.
  */
-
-/** qTest's field data types (Swagger, createCustomField). */
-export const DataType = {
-  textBox: 1,
-  textArea: 2,
-  comboBox: 3,
-  datePicker: 4,
-  userList: 5,
-  richText: 6,
-  number: 7,
-  checkBox: 8,
-  dateTimePicker: 9,
-  url: 12,
-  multiSelect: 17,
-} as const;
 
 /**
  * The Swagger names `attribute_type` but never lists its strings; these follow the vendor sample
@@ -81,7 +67,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 3001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestCaseStatus",
       search_key: "status",
       allowed_values: [
@@ -94,7 +80,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 3002,
       label: "Type",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestCaseType",
       search_key: "type",
       allowed_values: [
@@ -107,7 +93,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 3003,
       label: "Priority",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestCasePriority",
       search_key: "priority",
       allowed_values: [
@@ -117,11 +103,11 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
         { value: 714, label: "Low" },
       ],
     },
-    { id: 3004, label: "Assigned To", data_type: DataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
+    { id: 3004, label: "Assigned To", data_type: FieldDataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
     {
       id: 3005,
       label: "Automation",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "Automation",
       search_key: "automation",
       allowed_values: [
@@ -132,7 +118,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 3006,
       label: "Automation Content",
-      data_type: DataType.textBox,
+      data_type: FieldDataType.textBox,
       original_name: "AutomationContent",
       search_key: "automationContent",
     },
@@ -141,7 +127,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 4001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestRunStatus",
       search_key: "status",
       readOnly: true,
@@ -150,7 +136,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 4002,
       label: "Priority",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestRunPriority",
       search_key: "priority",
       allowed_values: [
@@ -160,25 +146,25 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
         { value: 734, label: "Low" },
       ],
     },
-    { id: 4003, label: "Assigned To", data_type: DataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
+    { id: 4003, label: "Assigned To", data_type: FieldDataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
     {
       id: 4004,
       label: "Planned Start Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedStartDate",
       search_key: "plannedStartDate",
     },
     {
       id: 4005,
       label: "Planned End Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedEndDate",
       search_key: "plannedEndDate",
     },
     {
       id: 4006,
       label: "Execution Type",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "ExecutionTypeTestRun",
       search_key: "type",
       allowed_values: [
@@ -189,7 +175,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 4007,
       label: "Environment",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "Environment",
       search_key: "environment",
       allowed_values: [
@@ -204,7 +190,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 5001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestSuiteStatus",
       search_key: "status",
       allowed_values: [
@@ -213,25 +199,25 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
         { value: 753, label: "Done" },
       ],
     },
-    { id: 5002, label: "Assigned To", data_type: DataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
+    { id: 5002, label: "Assigned To", data_type: FieldDataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
     {
       id: 5003,
       label: "Planned Start Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedStartDate",
       search_key: "plannedStartDate",
     },
     {
       id: 5004,
       label: "Planned End Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedEndDate",
       search_key: "plannedEndDate",
     },
     {
       id: 5005,
       label: "Environment",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "Environment",
       search_key: "environment",
       allowed_values: [
@@ -247,7 +233,7 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
     {
       id: 6001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "RequirementStatus",
       search_key: "status",
       allowed_values: [

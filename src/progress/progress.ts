@@ -1,13 +1,4 @@
-import type { EntityType } from "../state/store.js";
-
-const LABELS: Record<EntityType, string> = {
-  module: "modules",
-  testCase: "test cases",
-  testCycle: "test cycles",
-  testSuite: "test suites",
-  testRun: "test runs",
-  testLog: "executions",
-};
+import { ENTITY_NAMES, type EntityType } from "../entity-types.js";
 
 interface Counter {
   total: number | undefined;
@@ -83,7 +74,7 @@ export class Progress {
     const rate = done / seconds;
     const of = total === undefined ? `${done}` : `${done}/${total} (${Math.floor((done / Math.max(1, total)) * 100)}%)`;
     const eta = total !== undefined && rate > 0 && done < total ? ` ETA ${formatSeconds((total - done) / rate)}` : "";
-    return `${LABELS[type]} ${of} ${rate.toFixed(1)}/s${eta}`;
+    return `${ENTITY_NAMES[type]} ${of} ${rate.toFixed(1)}/s${eta}`;
   }
 
   #print(type: EntityType, final: boolean): void {
