@@ -1,12 +1,12 @@
 import type { ResolvedConfig } from "../config/load.js";
 import type { Logger } from "../log/logger.js";
+import type { Resolution } from "../plan/resolution.js";
 import type { Progress } from "../progress/progress.js";
 import type { QTestClient } from "../qtest/client.js";
 import type { StateStore } from "../state/store.js";
-import type { Resolution } from "../transform/resolution.js";
 import type { ZephyrClient } from "../zephyr/client.js";
 import type { Shard } from "./shard.js";
-import type { Tally } from "./tally.js";
+import type { OutcomeTally } from "./tally.js";
 
 /** Everything a phase needs, passed explicitly: the phases share no module state. */
 export interface RunContext {
@@ -22,7 +22,7 @@ export interface RunContext {
   zephyr: ZephyrClient;
   qtest: QTestClient;
   resolution: Resolution;
-  tally: Tally;
+  tally: OutcomeTally;
   progress: Progress;
   log: Logger;
 }

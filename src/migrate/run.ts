@@ -6,6 +6,7 @@ import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
 import { ApiError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
+import { type PreflightResult, preflight } from "../mapping/preflight.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
@@ -18,9 +19,8 @@ import { migrateCycleTree, migrateModules } from "./phases/folder-trees.js";
 import { migrateTestCases } from "./phases/test-cases.js";
 import { migrateExecutions } from "./phases/test-executions.js";
 import { adHocSuite, migrateTestSuites } from "./phases/test-suites.js";
-import { type PreflightResult, preflight } from "./preflight.js";
 import { shardOwner } from "./shard.js";
-import { OUTCOMES, type Outcome, Tally } from "./tally.js";
+import { OUTCOMES, type Outcome, OutcomeTally } from "./tally.js";
 
 declare const ZTOQ_VERSION: string;
 const WATERMARK = "zephyr.updatedAfter";
@@ -53,7 +53,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const runLog = log.child({ runId });
   const startedAt = new Date();
   const progress = options.progress ?? new Progress();
-  const tally = new Tally();
+  const tally = new OutcomeTally();
   const zephyr = ZephyrClient.fromConfig(config, runLog);
   const qtest = QTestClient.fromConfig(config, runLog);
   if (options.shard && options.mode === "incremental") {
@@ -184,7 +184,7 @@ function buildReport(input: {
   error: string | null;
   preflight: PreflightResult | undefined;
   updatedAfter: string | undefined;
-  tally: Tally;
+  tally: OutcomeTally;
   requests: MigrationReport["requests"];
 }): MigrationReport {
   const { options, tally } = input;

@@ -4,7 +4,8 @@ import type { EntityRecord } from "../state/store.js";
 import type { RunContext } from "./context.js";
 import type { Outcome } from "./tally.js";
 
-export interface Target {
+/** What a create or update left in the target: the object's id and the facts later phases need. */
+export interface Written {
   targetId: number;
   data?: Record<string, unknown> | null;
 }
@@ -16,14 +17,14 @@ export interface EntitySync {
   hash: string;
   /** The record already read (a page's records are read in one query); undefined reads it. */
   record?: EntityRecord | null;
-  create: () => Promise<Target>;
+  create: () => Promise<Written>;
   /** Brings an existing target object up to date; without it a changed entity is left as it is. */
-  update?: (targetId: number) => Promise<Target>;
+  update?: (targetId: number) => Promise<Written>;
   /** Looks for the target object a create may have made before the process stopped. */
-  find: () => Promise<Target | undefined>;
+  find: () => Promise<Written | undefined>;
 }
 
-export interface SyncResult extends Target {
+export interface SyncResult extends Written {
   outcome: Outcome;
 }
 
@@ -35,6 +36,7 @@ export interface SyncResult extends Target {
  */
 export async function syncEntity(context: RunContext, sync: EntitySync): Promise<SyncResult | undefined> {
   const { state, runId, log } = context;
+  const started = performance.now();
   const record = sync.record === undefined ? await state.get(sync.type, sync.key) : (sync.record ?? undefined);
   const entityLog = log.child({ entity: sync.type, key: sync.key });
   try {
@@ -64,7 +66,7 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
     throw error;
   }
 
-  async function finish(outcome: Outcome, target: Target, write: boolean): Promise<SyncResult> {
+  async function finish(outcome: Outcome, target: Written, write: boolean): Promise<SyncResult> {
     if (write) {
       await state.recordDone(sync.type, sync.key, {
         targetId: target.targetId,
@@ -75,6 +77,7 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
       entityLog.debug({ targetId: target.targetId, outcome }, outcome);
     }
     context.tally.count(sync.type, outcome);
+    context.tally.time(sync.type, started, performance.now());
     return { ...target, outcome };
   }
 }

@@ -1,31 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { entityTypeSchema } from "../entity-types.js";
 import { requestStatsSchema } from "./request-stats.js";
 
-export const VERIFICATION_REPORT_VERSION = 1;
-
-/** Entity types of the zephyr-qtest check, named by what they are in qTest. */
-export const verifiedEntityTypeSchema = z.enum([
-  "modules",
-  "testCases",
-  "testSteps",
-  "testCycles",
-  "testSuites",
-  "testRuns",
-  "testLogs",
-]);
-export type VerifiedEntityType = z.infer<typeof verifiedEntityTypeSchema>;
-
-export const ENTITY_LABELS: Record<VerifiedEntityType, string> = {
-  modules: "Test case folders → modules",
-  testCases: "Test cases",
-  testSteps: "Test steps",
-  testCycles: "Cycle folders → test cycles",
-  testSuites: "Test cycles → test suites",
-  testRuns: "Cycle items → test runs",
-  testLogs: "Executions → test logs",
-};
+/** 2: entity types named as everywhere else (`testCase`, not `testCases`). */
+export const VERIFICATION_REPORT_VERSION = 2;
 
 export const problemSchema = z.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
 export type Problem = z.infer<typeof problemSchema>;
@@ -51,7 +31,7 @@ const verdictSchema = z.enum(["passed", "failed"]);
 const count = z.number().int().min(0);
 
 export const entityCheckSchema = z.object({
-  type: verifiedEntityTypeSchema,
+  type: entityTypeSchema,
   label: z.string(),
   gated: z
     .boolean()

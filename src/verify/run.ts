@@ -1,26 +1,25 @@
 import { configHash, type ResolvedConfig } from "../config/load.js";
+import { ENTITY_MAPPINGS } from "../entity-types.js";
 import { ExitCode, ZtoqError } from "../errors.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
-import { preflight } from "../migrate/preflight.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import {
-  ENTITY_LABELS,
   type EntityCheck,
   type ProblemTotals,
+  VERIFICATION_REPORT_VERSION,
   type VerificationReport,
   verificationReportSchema,
   writeVerificationReport,
   type ZephyrQTestCheck,
 } from "../report/verification-report.js";
 import { ZephyrClient } from "../zephyr/client.js";
-import { type EntityTally, SAMPLE_CAP } from "./entity-tally.js";
 import { formatFailOn, METRICS, type Metric, parseFailOn, type Thresholds } from "./fail-on.js";
 import { NORMALIZATION_RULES } from "./normalize.js";
-import { SourcePrefetch } from "./prefetch.js";
-import { type CheckResult, compareSource, readTarget, type VerifyContext } from "./zephyr-qtest.js";
+import { type ComparisonTally, SAMPLE_CAP } from "./tally.js";
+import { type CheckResult, zephyrQTestCheck } from "./zephyr-qtest/check.js";
 
 declare const ZTOQ_VERSION: string;
 
@@ -43,7 +42,6 @@ export interface VerifyResult {
  * Compares the Zephyr source with the qTest target, both read live through their APIs (never from
  * the state store), and writes the verification report. Exit code 1 when a threshold is exceeded;
  * bad input throws a `BadInputError` (2), a target or source that stays unreachable a `ZtoqError` (3).
- * Writes nothing to either side: the mapping is resolved by the migration's preflight in dry-run mode.
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const { config } = options;
@@ -58,20 +56,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   let result: CheckResult;
   try {
     log.info({ failOn: formatFailOn(thresholds) }, "verification started");
-    progress.phase("Preflight: resolving the mapping against qTest (read only)");
-    const { resolution, source } = await preflight(config, zephyr, qtest, { dryRun: true, log });
-    // The source's steps are read ahead while the target is read: two hosts, two rate limits, at once.
-    const sourceReader = new SourcePrefetch(zephyr);
-    const context: VerifyContext = { config, zephyr: sourceReader, qtest, resolution, log, progress, sourceCounts: source };
-    progress.phase("Reading the qTest target");
-    sourceReader.start();
-    try {
-      const target = await readTarget(context);
-      progress.phase("Comparing the Zephyr source with the target");
-      result = await compareSource(context, target);
-    } finally {
-      sourceReader.stop();
-    }
+    result = await zephyrQTestCheck({ config, zephyr, qtest, log, progress });
   } catch (error) {
     progress.close();
     if (error instanceof ZtoqError) throw error;
@@ -101,7 +86,7 @@ function buildReport(input: {
   runId: string;
   startedAt: Date;
   thresholds: Thresholds;
-  tallies: readonly EntityTally[];
+  tallies: readonly ComparisonTally[];
   read: { source: number; target: number; reread: number };
   requests: VerificationReport["cost"]["requests"];
 }): VerificationReport {
@@ -116,7 +101,7 @@ function buildReport(input: {
   const failOn = formatFailOn(thresholds);
   const entities: EntityCheck[] = tallies.map((t) => ({
     type: t.type,
-    label: ENTITY_LABELS[t.type],
+    label: ENTITY_MAPPINGS[t.type],
     gated: t.gated,
     source: { count: t.sourceCount, excluded: t.excluded },
     target: { count: t.targetCount },
@@ -159,7 +144,7 @@ function buildReport(input: {
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - input.startedAt.getTime();
   return verificationReportSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: VERIFICATION_REPORT_VERSION,
     kind: "ztoq-verification",
     status: verdict,
     run: {

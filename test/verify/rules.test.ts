@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { BadInputError } from "../../src/errors.js";
+import { folderPaths } from "../../src/plan/folder-tree.js";
 import { verificationReportJsonSchema } from "../../src/report/verification-report.js";
-import { FieldCatalog } from "../../src/verify/comparables.js";
-import { diff, EntityTally, fieldOf, SAMPLE_CAP } from "../../src/verify/entity-tally.js";
+import { diff, fieldOf } from "../../src/verify/diff.js";
 import { DEFAULT_FAIL_ON, formatFailOn, parseFailOn } from "../../src/verify/fail-on.js";
 import { numberText, plainText, richText, timestamp } from "../../src/verify/normalize.js";
-import { folderPaths } from "../../src/verify/target-set.js";
+import { ComparisonTally, SAMPLE_CAP } from "../../src/verify/tally.js";
+import { FieldCatalog } from "../../src/verify/zephyr-qtest/field-catalog.js";
 
 describe("normalization", () => {
   it("treats rich text as equal across <br> spellings, whitespace, &nbsp; and tag case", () => {
@@ -118,7 +119,7 @@ describe("field differences", () => {
   });
 
   it("counts every problem but keeps a capped number of samples", () => {
-    const tally = new EntityTally("testCases");
+    const tally = new ComparisonTally("testCase");
     for (let i = 0; i < SAMPLE_CAP + 5; i++) tally.problem("missing", `K-${i}`, []);
     tally.paired("K-x", [1], { changed: [{ path: "testSteps[3].expected", source: "a", target: "b" }] });
     tally.paired("K-y", [2], {});

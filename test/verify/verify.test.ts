@@ -3,16 +3,12 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerVerifyCommand } from "../../src/cli/verify-command.js";
+import type { EntityType } from "../../src/entity-types.js";
 import { BadInputError, ZtoqError } from "../../src/errors.js";
 import { createLogger } from "../../src/log/logger.js";
 import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
 import { Progress } from "../../src/progress/progress.js";
-import {
-  type EntityCheck,
-  type VerificationReport,
-  type VerifiedEntityType,
-  verificationReportSchema,
-} from "../../src/report/verification-report.js";
+import { type EntityCheck, type VerificationReport, verificationReportSchema } from "../../src/report/verification-report.js";
 import { verify } from "../../src/verify/run.js";
 import { closedPort, writeYamlConfig } from "../support/cli.js";
 import { type HttpClient, httpClient } from "../support/http.js";
@@ -43,14 +39,14 @@ async function migrated(): Promise<{ f: MigrationFixture; qtest: HttpClient }> {
   return { f, qtest: httpClient(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}`, f.mocks.qtest.token) };
 }
 
-function entity(report: VerificationReport, type: VerifiedEntityType): EntityCheck {
+function entity(report: VerificationReport, type: EntityType): EntityCheck {
   const found = report.checks[0]?.entities.find((e) => e.type === type);
   if (!found) throw new Error(`no ${type} in the report`);
   return found;
 }
 
 /** The counts of the dataset the Zephyr mock serves, computed here from its store, not by the engine. */
-function sourceCounts(store: ZephyrStore): Record<VerifiedEntityType, number> {
+function sourceCounts(store: ZephyrStore): Record<EntityType, number> {
   const cases = store.testCases();
   let steps = 0;
   for (const c of cases) {
@@ -67,13 +63,13 @@ function sourceCounts(store: ZephyrStore): Record<VerifiedEntityType, number> {
   );
   const adHoc = executions.some((e) => !e.testCycle) ? 1 : 0;
   return {
-    modules: store.folders("TEST_CASE").length + 1,
-    testCases: cases.length,
-    testSteps: steps,
-    testCycles: store.folders("TEST_CYCLE").length + 1,
-    testSuites: store.testCycles().length + adHoc,
-    testRuns: runKeys.size,
-    testLogs: executions.filter((e) => e.actualEndDate).length,
+    module: store.folders("TEST_CASE").length + 1,
+    testCase: cases.length,
+    testStep: steps,
+    testCycle: store.folders("TEST_CYCLE").length + 1,
+    testSuite: store.testCycles().length + adHoc,
+    testRun: runKeys.size,
+    testLog: executions.filter((e) => e.actualEndDate).length,
   };
 }
 
@@ -147,20 +143,20 @@ describe("a complete migration", () => {
   it("counts exactly what the mocks hold, on both sides", () => {
     const expected = sourceCounts(f.mocks.zephyr.store);
     const target = f.mocks.qtest.store.counts();
-    const targetOf: Record<VerifiedEntityType, number> = {
-      modules: target.modules,
-      testCases: target.testCases,
-      testSteps: expected.testSteps,
-      testCycles: target.testCycles,
-      testSuites: target.testSuites,
-      testRuns: target.testRuns,
-      testLogs: target.testLogs,
+    const targetOf: Record<EntityType, number> = {
+      module: target.modules,
+      testCase: target.testCases,
+      testStep: expected.testStep,
+      testCycle: target.testCycles,
+      testSuite: target.testSuites,
+      testRun: target.testRuns,
+      testLog: target.testLogs,
     };
     const steps = (f.mocks.qtest.store.testCases(undefined, { expandSteps: true }) as unknown as QCase[]).reduce(
       (sum, c) => sum + c.test_steps.length,
       0,
     );
-    expect(steps).toBe(expected.testSteps);
+    expect(steps).toBe(expected.testStep);
     const counts = Object.fromEntries(
       (report.checks[0]?.entities ?? []).map((e) => [
         e.type,
@@ -169,15 +165,12 @@ describe("a complete migration", () => {
     );
     expect(counts).toEqual(
       Object.fromEntries(
-        Object.entries(expected).map(([type, n]) => [
-          type,
-          { source: n, target: targetOf[type as VerifiedEntityType], matched: n },
-        ]),
+        Object.entries(expected).map(([type, n]) => [type, { source: n, target: targetOf[type as EntityType], matched: n }]),
       ),
     );
     expect(report.totals.matched).toBe(
       Object.entries(expected)
-        .filter(([type]) => type !== "testSteps")
+        .filter(([type]) => type !== "testStep")
         .reduce((sum, [, n]) => sum + n, 0),
     );
   });
@@ -188,7 +181,7 @@ describe("a complete migration", () => {
     expect(report.cost.entitiesRead.reread).toBe(0);
     const counts = sourceCounts(f.mocks.zephyr.store);
     expect(report.cost.entitiesRead.target).toBe(
-      counts.modules + counts.testCases + counts.testCycles + counts.testSuites + counts.testRuns + counts.testLogs,
+      counts.module + counts.testCase + counts.testCycle + counts.testSuite + counts.testRun + counts.testLog,
     );
     expect(report.cost.peakRssBytes).toBeGreaterThan(0);
     expect(report.run.configHash).toMatch(/^[0-9a-f]{16}$/);
@@ -261,10 +254,10 @@ describe("sabotaged targets fail verification", () => {
     const { report, exitCode } = await runVerify(f);
     expect(exitCode).toBe(1);
     expect(report.status).toBe("failed");
-    const cases = entity(report, "testCases");
+    const cases = entity(report, "testCase");
     expect(cases).toMatchObject({ missingInTarget: 1, verdict: "failed" });
     expect(cases.samples).toContainEqual(expect.objectContaining({ key, problem: "missing" }));
-    expect(entity(report, "testSteps").missingInTarget).toBe(victim.test_steps.length);
+    expect(entity(report, "testStep").missingInTarget).toBe(victim.test_steps.length);
     expect(report.checks[0]?.thresholds.find((t) => t.metric === "missing")).toMatchObject({ verdict: "failed" });
   }, 30_000);
 
@@ -283,14 +276,14 @@ describe("sabotaged targets fail verification", () => {
     const { report, exitCode } = await runVerify(f);
     expect(exitCode).toBe(1);
     expect(report.status).toBe("failed");
-    const cases = entity(report, "testCases");
+    const cases = entity(report, "testCase");
     expect(cases).toMatchObject({ changed: 1, missingInTarget: 0, fieldMismatches: { "testSteps[].expected": 1 } });
     const sample = cases.samples.find((s) => s.key === key);
     expect(sample).toMatchObject({ problem: "changed", targetIds: [victim.id] });
     expect(sample?.differences).toEqual([
       expect.objectContaining({ path: "testSteps[3].expected", target: expect.stringContaining("edited in qTest") }),
     ]);
-    expect(entity(report, "testSteps")).toMatchObject({ changed: 1, fieldMismatches: { expected: 1 } });
+    expect(entity(report, "testStep")).toMatchObject({ changed: 1, fieldMismatches: { expected: 1 } });
     expect(report.cost.entitiesRead.reread).toBe(1);
   }, 30_000);
 
@@ -315,11 +308,9 @@ describe("sabotaged targets fail verification", () => {
     const { report, exitCode } = await runVerify(f);
     expect(exitCode).toBe(1);
     expect(report.status).toBe("failed");
-    expect(entity(report, "testRuns")).toMatchObject({ missingInTarget: 1 });
-    expect(entity(report, "testRuns").samples).toContainEqual(
-      expect.objectContaining({ key: victim.marker, problem: "missing" }),
-    );
-    const logs = entity(report, "testLogs");
+    expect(entity(report, "testRun")).toMatchObject({ missingInTarget: 1 });
+    expect(entity(report, "testRun").samples).toContainEqual(expect.objectContaining({ key: victim.marker, problem: "missing" }));
+    const logs = entity(report, "testLog");
     expect(logs.missingInTarget).toBe(victim.logs.length);
     expect(logs.samples.map((s) => s.key).sort()).toEqual([...victim.logs].sort());
   }, 30_000);
@@ -340,7 +331,7 @@ describe("sabotaged targets fail verification", () => {
     const { report, exitCode } = await runVerify(f);
     expect(exitCode).toBe(1);
     expect(report.status).toBe("failed");
-    const cases = entity(report, "testCases");
+    const cases = entity(report, "testCase");
     expect(cases).toMatchObject({ duplicated: 1, missingInTarget: 0, extraInTarget: 0, changed: 0, verdict: "failed" });
     expect(cases.target.count).toBe(cases.source.count + 1);
     expect(cases.samples).toEqual([
@@ -358,7 +349,7 @@ describe("sabotaged targets fail verification", () => {
     expect(tolerant.exitCode).toBe(0);
     expect(tolerant.report.status).toBe("passed");
     expect(tolerant.report.failOn).toBe("missing>0,extra>0,changed>1,duplicated>0,misplaced>0");
-    expect(entity(tolerant.report, "testCases")).toMatchObject({
+    expect(entity(tolerant.report, "testCase")).toMatchObject({
       changed: 1,
       fieldMismatches: { description: 1 },
       verdict: "passed",
@@ -372,7 +363,7 @@ describe("sabotaged targets fail verification", () => {
 
     const strict = await runVerify(f);
     expect(strict.exitCode).toBe(1);
-    expect(entity(strict.report, "testCases").samples[0]).toMatchObject({
+    expect(entity(strict.report, "testCase").samples[0]).toMatchObject({
       key: markerOf(victim),
       problem: "changed",
       differences: [{ path: "description", target: "Rewritten in qTest" }],
@@ -396,7 +387,7 @@ describe("sabotaged targets fail verification", () => {
 
     const { report, exitCode } = await runVerify(f);
     expect(exitCode).toBe(1);
-    const cases = entity(report, "testCases");
+    const cases = entity(report, "testCase");
     expect(cases).toMatchObject({
       misplaced: 1,
       changed: 1,
@@ -478,8 +469,8 @@ describe("sabotaged targets fail verification", () => {
 
     const { report, exitCode } = await runVerify(f);
     expect(exitCode).toBe(1);
-    expect(entity(report, "testRuns")).toMatchObject({ matched: entity(report, "testRuns").source.count, missingInTarget: 0 });
-    const logs = entity(report, "testLogs");
+    expect(entity(report, "testRun")).toMatchObject({ matched: entity(report, "testRun").source.count, missingInTarget: 0 });
+    const logs = entity(report, "testLog");
     expect(logs).toMatchObject({ changed: 1, missingInTarget: 0, extraInTarget: 0, fieldMismatches: { status: 1 } });
     const key = markerOf(log);
     expect(logs.samples).toEqual([

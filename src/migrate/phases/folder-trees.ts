@@ -1,9 +1,9 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import type { RecordedType } from "../../entity-types.js";
-import { contentHash } from "../../transform/content-hash.js";
+import { contentHash } from "../../plan/content-hash.js";
+import { foldersByDepth, parentFolderId } from "../../plan/folder-tree.js";
 import type { Folder } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
-import { foldersByDepth, parentFolderId } from "../folder-tree.js";
 import { NamedChildren } from "../named-children.js";
 import { syncShared } from "../shard-work.js";
 

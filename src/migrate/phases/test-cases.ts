@@ -1,20 +1,13 @@
+import { contentHash } from "../../plan/content-hash.js";
+import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { TestCase as QTestCase } from "../../qtest/schemas.js";
+import type { TestCaseData } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
-import { contentHash } from "../../transform/content-hash.js";
-import { planTestCase, type TestCaseContent } from "../../transform/test-case.js";
 import type { TestCase } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { forEachClaimed, release, shardedForEach } from "../shard-work.js";
-import { syncEntity, type Target } from "../sync-entity.js";
+import { syncEntity, type Written } from "../sync-entity.js";
 import type { FolderTargets } from "./folder-trees.js";
-
-/** What later phases need to know of a migrated test case. */
-export interface TestCaseData {
-  name: string;
-  versionId: number;
-  /** qTest step ids of the steps made from Zephyr inline steps, in order: execution steps pair with them. */
-  stepIds: number[];
-}
 
 interface Pending {
   testCase: TestCase;
@@ -82,7 +75,7 @@ async function migrateOne(
   });
   if (plan.waitingFor.length > 0 && !last) return false;
 
-  const describe = async (created: QTestCase): Promise<Target> => {
+  const describe = async (created: QTestCase): Promise<Written> => {
     const withSteps = created.test_steps ? created : await qtest.testCase(created.id, { withSteps: true });
     const steps = withSteps.test_steps ?? [];
     const data: TestCaseData = {

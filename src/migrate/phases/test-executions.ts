@@ -1,11 +1,12 @@
+import { contentHash } from "../../plan/content-hash.js";
+import { executionMarker, runKey, testCaseKeyOf } from "../../plan/markers.js";
+import { NEVER_EXECUTED, placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
+import { testCaseDataSchema, testRunDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
-import { contentHash } from "../../transform/content-hash.js";
-import { executionMarker, planTestLog, planTestRun, runKey } from "../../transform/test-execution.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
-import type { TestCaseData } from "./test-cases.js";
 import type { SuiteTargets } from "./test-suites.js";
 
 interface RunTarget {
@@ -62,15 +63,18 @@ async function migrateExecution(
     tally.count("testLog", "skipped", marker, reason);
     await context.state.recordSkipped("testLog", marker, reason, context.runId);
   };
-  const caseKey = testCaseKeyOf(execution);
   const { testCase } = known;
-  if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
-    await skip(`its test case ${caseKey ?? "(unknown)"} was not migrated`);
+  const place = placeExecution(execution, {
+    testCase: () => testCase?.status === "done" && testCase.targetId !== null,
+    suiteKeyOf: (cycleId) => known.suites.get(cycleId)?.key,
+  });
+  if (place.kind === "skip" || !testCase || testCase.targetId === null) {
+    await skip(place.kind === "skip" ? place.reason : "its test case was not migrated");
     return;
   }
   const suite = execution.testCycle ? known.suites.get(execution.testCycle.id) : await known.adHocSuite();
   if (!suite) {
-    await skip(`its test cycle ${execution.testCycle?.id} was not migrated`);
+    await skip("its ad-hoc suite could not be created");
     return;
   }
   const existing = known.log === undefined ? await context.state.get("testLog", marker) : known.log;
@@ -79,8 +83,8 @@ async function migrateExecution(
     tally.count("testLog", "unchanged");
     return;
   }
-  const caseData = testCase.data as unknown as TestCaseData;
-  const key = runKey(suite.key, caseKey);
+  const caseData = testCaseDataSchema.parse(testCase.data);
+  const key = place.runKey;
   let run = known.runs.get(key);
   if (!run) {
     run = ensureRun(context, key, suite.suiteId, { id: testCase.targetId, name: caseData.name, versionId: caseData.versionId });
@@ -94,7 +98,7 @@ async function migrateExecution(
   const steps = await zephyr.testExecutionSteps(String(execution.id));
   const input = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
   if (!input) {
-    await skip("never executed (no end date)");
+    await skip(NEVER_EXECUTED);
     return;
   }
   const logMarker = { fieldName: resolution.markerField, value: marker };
@@ -141,10 +145,6 @@ async function ensureRun(
     },
   });
   if (!result) return undefined;
-  return { runId: result.targetId, versionId: Number(result.data?.versionId ?? testCase.versionId) };
-}
-
-/** The execution's test case reference has no key field; the key sits in its `self` URL. */
-export function testCaseKeyOf(execution: TestExecution): string | undefined {
-  return /\/testcases\/([^/?]+)/.exec(execution.testCase.self ?? "")?.[1];
+  const data = testRunDataSchema.safeParse(result.data);
+  return { runId: result.targetId, versionId: data.success ? data.data.versionId : testCase.versionId };
 }

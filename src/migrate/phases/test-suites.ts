@@ -1,7 +1,7 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
-import { contentHash } from "../../transform/content-hash.js";
-import { planAdHocSuite, planTestSuite } from "../../transform/test-cycle.js";
-import { AD_HOC } from "../../transform/test-execution.js";
+import { contentHash } from "../../plan/content-hash.js";
+import { AD_HOC } from "../../plan/markers.js";
+import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";

@@ -1,6 +1,7 @@
 import type { PropertyInput, TestCaseInput, TestStepInput } from "../qtest/schemas.js";
 import type { TestCase, TestScript, TestStep } from "../zephyr/schemas.js";
 import { convertCustomField } from "./custom-fields.js";
+import { managedProperties, TEST_CASE_FIELDS } from "./managed-fields.js";
 import type { Resolution } from "./resolution.js";
 
 /** A test case's body in Zephyr: inline and call-to-test steps, or a plain/BDD script. */
@@ -11,8 +12,6 @@ export interface TestCaseContext {
   moduleId: number;
   /** The qTest id of an already migrated test case, for call-to-test steps. */
   migratedCaseId: (key: string) => number | undefined;
-  /** Steps of a called case, when calls are inlined. */
-  calledSteps?: (key: string) => readonly TestStep[] | undefined;
 }
 
 export interface TestCasePlan {
@@ -26,10 +25,12 @@ export interface TestCasePlan {
   inlineStepPositions: number[];
 }
 
-/** PRODUCT.md §3: objective → description, steps with test data, calls, scripts, fields → properties. */
+/**
+ * What a Zephyr test case becomes in qTest: objective → description, inline steps with their test data,
+ * calls to migrated cases, scripts as one step, the managed fields and the custom fields as properties.
+ */
 export function planTestCase(testCase: TestCase, content: TestCaseContent, context: TestCaseContext): TestCasePlan {
   const { resolution } = context;
-  const fields = resolution.fields.testCase;
   const waitingFor: string[] = [];
   const inlineStepPositions: number[] = [];
   const steps: TestStepInput[] = [];
@@ -46,17 +47,10 @@ export function planTestCase(testCase: TestCase, content: TestCaseContent, conte
       parent_id: context.moduleId,
       description: testCase.objective ?? "",
       precondition: testCase.precondition ?? "",
-      properties: compact([
-        [fields.marker, testCase.key],
-        [fields.status, resolution.testCaseStatus.get(testCase.status.id)],
-        [fields.priority, resolution.priority.get(testCase.priority.id)],
-        [fields.assignedTo, testCase.owner?.accountId ? resolution.users.get(testCase.owner.accountId) : undefined],
-        [fields.labels, testCase.labels?.length ? testCase.labels.join(", ") : undefined],
-        [fields.component, testCase.component ? String(testCase.component.id) : undefined],
-        [fields.estimatedTime, testCase.estimatedTime != null ? formatDuration(testCase.estimatedTime) : undefined],
-        [fields.links, formatLinks(testCase)],
+      properties: [
+        ...managedProperties(TEST_CASE_FIELDS, testCase, resolution),
         ...customProperties(testCase.customFields ?? {}, resolution),
-      ]),
+      ],
       test_steps: steps.map((step, i) => ({ ...step, order: i + 1 })),
     },
     waitingFor,
@@ -76,10 +70,6 @@ export function planTestCase(testCase: TestCase, content: TestCaseContent, conte
     const call = step.testCase;
     if (!call) return [];
     const parameters = (call.parameters ?? []).map((p) => `${p.name}=${p.value ?? ""}`);
-    if (resolution.callToTest === "inline") {
-      const called = context.calledSteps?.(call.testCaseKey);
-      if (called) return called.flatMap((s) => (s.inline ? toSteps(s) : []));
-    }
     const calledId = context.migratedCaseId(call.testCaseKey);
     if (calledId === undefined) {
       waitingFor.push(call.testCaseKey);
@@ -112,32 +102,11 @@ export function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
-function customProperties(values: Record<string, unknown>, resolution: Resolution): [number, string | undefined][] {
-  const properties: [number, string | undefined][] = [];
-  for (const [name, target] of resolution.fields.testCase.custom) {
+function customProperties(values: Record<string, unknown>, resolution: Resolution): PropertyInput[] {
+  const properties: PropertyInput[] = [];
+  for (const [name, target] of resolution.custom) {
     const converted = convertCustomField(values[name], target, resolution.users);
-    properties.push([target.fieldId, converted ?? undefined]);
+    if (converted !== null) properties.push({ field_id: target.fieldId, field_value: converted });
   }
   return properties;
-}
-
-/** Zephyr keeps estimates in milliseconds; qTest has no such field, so it is text a person can read. */
-export function formatDuration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
-}
-
-function formatLinks(testCase: TestCase): string | undefined {
-  const issues = (testCase.links?.issues ?? []).map((l) => `${l.type ?? "RELATED"} issue ${l.issueId}`);
-  const web = (testCase.links?.webLinks ?? []).map(
-    (l) => `${l.type ?? "RELATED"} ${l.url}${l.description ? ` (${l.description})` : ""}`,
-  );
-  const all = [...issues, ...web];
-  return all.length > 0 ? all.join("\n") : undefined;
-}
-
-export function compact(pairs: readonly [number, string | undefined][]): PropertyInput[] {
-  return pairs
-    .filter((p): p is [number, string] => p[1] !== undefined)
-    .map(([field_id, field_value]) => ({ field_id, field_value }));
 }

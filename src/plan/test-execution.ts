@@ -1,17 +1,30 @@
 import type { TestLogInput, TestRunInput } from "../qtest/schemas.js";
 import type { TestExecution, TestExecutionStep } from "../zephyr/schemas.js";
+import { managedProperties, TEST_LOG_FIELDS, TEST_RUN_FIELDS } from "./managed-fields.js";
+import { AD_HOC, runKey, testCaseKeyOf } from "./markers.js";
 import type { Resolution } from "./resolution.js";
-import { compact } from "./test-case.js";
 
-/** Executions outside any cycle share one run per test case, in a suite of their own. */
-export const AD_HOC = "ad-hoc";
+/** The run an execution belongs to, or why it has none: the one rule migrate follows and verify expects. */
+export type ExecutionPlace =
+  | { kind: "run"; testCaseKey: string; suiteKey: string; runKey: string }
+  | { kind: "skip"; reason: string };
 
 /**
- * A test run stands for one test case in one suite (a Zephyr "cycle item"); every execution of the
- * case in that cycle becomes a log on it. Its marker is `<cycle key>/<test case key>`.
+ * An execution belongs to the run of its test case in its cycle's suite (or the ad-hoc suite) when both
+ * were migrated; `suiteKeyOf` names the suite of a cycle id, undefined when that cycle was not migrated.
+ * Whether it also gets a log is `planTestLog`'s to say.
  */
-export function runKey(cycleKey: string | null, testCaseKey: string): string {
-  return `${cycleKey ?? AD_HOC}/${testCaseKey}`;
+export function placeExecution(
+  execution: TestExecution,
+  migrated: { testCase: (key: string) => boolean; suiteKeyOf: (cycleId: number) => string | undefined },
+): ExecutionPlace {
+  const testCaseKey = testCaseKeyOf(execution);
+  if (testCaseKey === undefined || !migrated.testCase(testCaseKey)) {
+    return { kind: "skip", reason: `its test case ${testCaseKey ?? "(unknown)"} was not migrated` };
+  }
+  const suiteKey = execution.testCycle ? migrated.suiteKeyOf(execution.testCycle.id) : AD_HOC;
+  if (suiteKey === undefined) return { kind: "skip", reason: `its test cycle ${execution.testCycle?.id} was not migrated` };
+  return { kind: "run", testCaseKey, suiteKey, runKey: runKey(execution.testCycle ? suiteKey : null, testCaseKey) };
 }
 
 export function planTestRun(
@@ -23,18 +36,16 @@ export function planTestRun(
     name: testCase.name,
     test_case: { id: testCase.id },
     test_case_version_id: testCase.versionId,
-    properties: compact([[resolution.fields.testRun.marker, key]]),
+    properties: managedProperties(TEST_RUN_FIELDS, { runKey: key }, resolution),
   };
 }
 
-/** The marker of a log: the execution key, or its id where Zephyr gave it no key. */
-export function executionMarker(execution: TestExecution): string {
-  return execution.key ?? `execution-${execution.id}`;
-}
+/** Why an execution that belongs to a run has no log. */
+export const NEVER_EXECUTED = "never executed (no end date)";
 
 /**
  * An execution becomes a test log. Zephyr records when it ended and how long it took; qTest wants a
- * start and an end. An execution never run has no end date, and so no log.
+ * start and an end. An execution never run has no end date, and so no log (null).
  */
 export function planTestLog(
   execution: TestExecution,
@@ -53,13 +64,7 @@ export function planTestLog(
     exe_end_date: new Date(end).toISOString(),
     note: execution.comment ?? "",
     test_case_version_id: target.versionId,
-    properties: compact([
-      [resolution.fields.testRun.marker, executionMarker(execution)],
-      [
-        resolution.fields.testRun.environment,
-        execution.environment ? resolution.environment.get(execution.environment.id) : undefined,
-      ],
-    ]),
+    properties: managedProperties(TEST_LOG_FIELDS, execution, resolution),
     test_step_logs: steps.flatMap((step, i) => {
       const stepStatus = step.inline.status ? resolution.executionStatus.get(step.inline.status.id) : undefined;
       const stepId = target.stepIds[i];

@@ -1,4 +1,4 @@
-import type { ZephyrClient } from "../zephyr/client.js";
+import type { ZephyrClient } from "../../zephyr/client.js";
 
 /** What the comparison reads from the source. */
 export type SourceReader = Pick<

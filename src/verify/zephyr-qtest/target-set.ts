@@ -1,5 +1,3 @@
-import type { Folder } from "../zephyr/schemas.js";
-
 /** What is kept of one target object between reading it and pairing it: its id, marker and a digest. */
 export interface TargetRecord {
   id: number;
@@ -70,25 +68,6 @@ export function pathKey(path: readonly string[]): string {
 
 export function showPath(key: string): string {
   return (JSON.parse(key) as string[]).join(" / ");
-}
-
-/**
- * The path of names of every folder, as the migration mirrors it: a folder whose parent is not in
- * the list (or that sits in a loop) hangs directly under the root.
- */
-export function folderPaths(folders: readonly Folder[]): Map<number, string[]> {
-  const byId = new Map(folders.map((f) => [f.id, f]));
-  const paths = new Map<number, string[]>();
-  const pathOf = (folder: Folder, seen: Set<number>): string[] => {
-    const known = paths.get(folder.id);
-    if (known) return known;
-    const parent = folder.parentId == null ? undefined : byId.get(folder.parentId);
-    const path = parent && !seen.has(parent.id) ? [...pathOf(parent, seen.add(folder.id)), folder.name] : [folder.name];
-    paths.set(folder.id, path);
-    return path;
-  };
-  for (const folder of folders) pathOf(folder, new Set());
-  return paths;
 }
 
 /** A tree of named nodes, walked into `id → path` for the subtrees under `roots`. */

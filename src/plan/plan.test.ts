@@ -1,53 +1,58 @@
 import { describe, expect, it } from "vitest";
-import { matchChoice } from "../../src/migrate/value-matching.js";
-import { contentHash } from "../../src/transform/content-hash.js";
-import { convertCustomField, UnmappedValue } from "../../src/transform/custom-fields.js";
-import type { Resolution } from "../../src/transform/resolution.js";
-import { planTestCase } from "../../src/transform/test-case.js";
-import { planTestLog, runKey } from "../../src/transform/test-execution.js";
-import type { TestCase, TestExecution } from "../../src/zephyr/schemas.js";
+import type { TestCase, TestExecution } from "../zephyr/schemas.js";
+import { contentHash } from "./content-hash.js";
+import { convertCustomField, UnmappedValue } from "./custom-fields.js";
+import { runKey } from "./markers.js";
+import type { Resolution } from "./resolution.js";
+import { planTestCase } from "./test-case.js";
+import { planTestLog } from "./test-execution.js";
 
 const resolution: Resolution = {
   markerField: "Zephyr Key",
-  fields: {
-    testCase: {
-      marker: 1,
-      status: 2,
-      priority: 3,
-      assignedTo: 4,
-      labels: 5,
-      component: 6,
-      estimatedTime: 7,
-      links: 8,
-      custom: new Map([
-        ["Build", { fieldId: 20, type: "number", values: new Map() }],
-        [
-          "Platforms",
-          {
-            fieldId: 21,
-            type: "multiselect",
-            values: new Map([
-              ["Web", "901"],
-              ["iOS", "902"],
-            ]),
-          },
-        ],
-        ["Reviewer", { fieldId: 22, type: "user", values: new Map() }],
-      ]),
-    },
-    testSuite: { marker: 30, status: 31, plannedStart: 32, plannedEnd: 33, assignedTo: 34 },
-    testRun: { marker: 40, environment: 41 },
+  fieldIds: new Map([
+    ["testCase.marker", 1],
+    ["testCase.status", 2],
+    ["testCase.priority", 3],
+    ["testCase.assignedTo", 4],
+    ["testCase.labels", 5],
+    ["testCase.component", 6],
+    ["testCase.estimatedTime", 7],
+    ["testCase.links", 8],
+    ["testSuite.marker", 30],
+    ["testSuite.status", 31],
+    ["testSuite.plannedStart", 32],
+    ["testSuite.plannedEnd", 33],
+    ["testSuite.assignedTo", 34],
+    ["testRun.marker", 40],
+    ["testLog.marker", 40],
+    ["testLog.environment", 41],
+  ]),
+  custom: new Map([
+    ["Build", { fieldId: 20, type: "number", values: new Map() }],
+    [
+      "Platforms",
+      {
+        fieldId: 21,
+        type: "multiselect",
+        values: new Map([
+          ["Web", "901"],
+          ["iOS", "902"],
+        ]),
+      },
+    ],
+    ["Reviewer", { fieldId: 22, type: "user", values: new Map() }],
+  ]),
+  choices: {
+    testCaseStatus: new Map([[100, "201"]]),
+    testCycleStatus: new Map(),
+    priority: new Map([[7, "713"]]),
+    environment: new Map([[5, "741"]]),
   },
-  testCaseStatus: new Map([[100, "201"]]),
-  testCycleStatus: new Map(),
   executionStatus: new Map([
     [300, 601],
     [301, 602],
   ]),
-  priority: new Map([[7, "713"]]),
-  environment: new Map([[5, "741"]]),
   users: new Map([["acc-1", "9002"]]),
-  callToTest: "call",
 };
 
 const ref = (id: number) => ({ id, self: `https://x/${id}` });
@@ -182,18 +187,7 @@ describe("planTestLog", () => {
   });
 });
 
-describe("value matching and hashing", () => {
-  const choices = [
-    { id: "601", label: "Passed" },
-    { id: "713", label: "Medium" },
-  ];
-  it("prefers the configured label, then the same name, then a synonym", () => {
-    expect(matchChoice("Pass", choices)?.id).toBe("601");
-    expect(matchChoice("normal", choices)?.id).toBe("713");
-    expect(matchChoice("Pass", choices, "Medium")?.id).toBe("713");
-    expect(matchChoice("Pass", choices, "Nope")).toBeUndefined();
-    expect(matchChoice("Exotic", choices)).toBeUndefined();
-  });
+describe("hashing", () => {
   it("hashes content independently of key order", () => {
     expect(contentHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(contentHash({ b: [1, { d: 3, c: 2 }], a: 1 }));
     expect(contentHash({ a: 1 })).not.toBe(contentHash({ a: 2 }));

@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+/**
+ * The facts a migrated object's record keeps for later phases and runs, per entity type; read back
+ * through these schemas, so a record ZTOQ cannot use is an error, never a guess.
+ */
+
+/** A test case: what its runs and logs are made against. */
+export const testCaseDataSchema = z.object({
+  name: z.string(),
+  versionId: z.number(),
+  /** qTest step ids of the steps made from Zephyr inline steps, in order: execution steps pair with them. */
+  stepIds: z.array(z.number()),
+});
+export type TestCaseData = z.infer<typeof testCaseDataSchema>;
+
+/** A test run: the test case version it was made with, which its logs are made against. */
+export const testRunDataSchema = z.object({ versionId: z.number() });
+export type TestRunData = z.infer<typeof testRunDataSchema>;
+
+/** A test log: the run it is on (qTest reads a log through its run). */
+export const testLogDataSchema = z.object({ runId: z.number() });
+export type TestLogData = z.infer<typeof testLogDataSchema>;

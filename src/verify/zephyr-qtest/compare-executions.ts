@@ -1,0 +1,114 @@
+import { forEachConcurrent } from "../../concurrency/pool.js";
+import { contentHash } from "../../plan/content-hash.js";
+import { executionMarker } from "../../plan/markers.js";
+import { placeExecution, planTestLog } from "../../plan/test-execution.js";
+import type { Difference } from "../../report/verification-report.js";
+import type { TestExecution } from "../../zephyr/schemas.js";
+import { diff } from "../diff.js";
+import { expectedLog, targetLog } from "./comparables.js";
+import { type Comparison, DELETED_WHILE_VERIFYING, reportSurplus } from "./comparison.js";
+import type { TestRunRecord } from "./target-index.js";
+
+/** Executions → test runs (one per cycle item) and test logs (one per execution that ran). */
+export async function compareExecutions(comparison: Comparison): Promise<void> {
+  const { context } = comparison;
+  context.progress.expect("testLog", context.sourceCounts.testExecutions);
+  for await (const page of context.zephyr.testExecutions()) {
+    await forEachConcurrent(page, context.config.migration.concurrency, async (execution) => {
+      comparison.read.source++;
+      await compareExecution(comparison, execution);
+      context.progress.tick("testLog");
+    });
+  }
+  context.progress.finish("testLog");
+}
+
+async function compareExecution(comparison: Comparison, execution: TestExecution): Promise<void> {
+  const { context, target } = comparison;
+  const t = comparison.tallies.testLog;
+  // The migration skips an execution whose test case or cycle it did not migrate.
+  const place = placeExecution(execution, {
+    testCase: (key) => comparison.sourceKeys.has(key),
+    suiteKeyOf: (cycleId) => comparison.cycleKeys.get(cycleId),
+  });
+  if (place.kind === "skip") {
+    t.excluded++;
+    return;
+  }
+  const { testCaseKey, suiteKey, runKey } = place;
+  if (!execution.testCycle) comparison.adHocNeeded = true;
+  if (!comparison.expectedRuns.has(runKey)) {
+    comparison.expectedRuns.add(runKey);
+    pairRun(comparison, runKey, testCaseKey, suiteKey);
+  }
+  // Never executed: no end date, so no log.
+  if (!execution.actualEndDate) {
+    t.excluded++;
+    return;
+  }
+  const marker = executionMarker(execution);
+  const steps = await context.zephyr.testExecutionSteps(String(execution.id));
+  const positions = comparison.inlinePositions.get(testCaseKey) ?? 0;
+  const stepIds = typeof positions === "number" ? Array.from({ length: positions }, (_, i) => i) : positions;
+  // Planned with step positions in place of step ids: a target step log is compared by its step's position.
+  const input = planTestLog(execution, steps, { versionId: 0, stepIds }, context.resolution);
+  t.sourceCount++;
+  if (!input) return;
+  const expected = expectedLog(input, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses);
+  const [primary, ...surplus] = target.logs.take(marker);
+  if (!primary) {
+    t.problem("missing", marker, []);
+    return;
+  }
+  reportSurplus(t, marker, primary.id, surplus);
+  const run = target.runs.get(primary.runId);
+  const placeDiffs: Difference[] = [];
+  if (run?.marker !== runKey) placeDiffs.push({ path: "testRun", source: runKey, target: run?.marker ?? `#${primary.runId}` });
+  else placeDiffs.push(...runPlace(comparison, run, testCaseKey, suiteKey));
+  let differences: Difference[] = [];
+  if (contentHash(expected) !== primary.digest) {
+    comparison.read.reread++;
+    const fresh = await findLog(comparison, primary.runId, primary.id);
+    const stepIdsOfCase = run ? target.cases.get(run.caseId)?.stepIds : undefined;
+    differences = fresh
+      ? diff(
+          expected,
+          targetLog(fresh, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses, stepIdsOfCase),
+        )
+      : [DELETED_WHILE_VERIFYING];
+  }
+  t.paired(marker, [primary.id], { misplaced: placeDiffs, changed: differences });
+}
+
+function pairRun(comparison: Comparison, key: string, caseKey: string, suiteKey: string): void {
+  const t = comparison.tallies.testRun;
+  t.sourceCount++;
+  const [primary, ...surplus] = comparison.target.runs.take(key);
+  if (!primary) {
+    t.problem("missing", key, []);
+    return;
+  }
+  reportSurplus(t, key, primary.id, surplus);
+  t.paired(key, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey) });
+}
+
+/** A run belongs in the suite of its cycle and stands for its test case, both by marker. */
+function runPlace(comparison: Comparison, run: TestRunRecord, caseKey: string, suiteKey: string): Difference[] {
+  const { suites, cases } = comparison.target;
+  const out: Difference[] = [];
+  const suiteMarker = run.parentType === "test-suite" ? suites.markerOf(run.parentId) : undefined;
+  if (suiteMarker !== suiteKey) {
+    out.push({ path: "testSuite", source: suiteKey, target: suiteMarker ?? `${run.parentType} #${run.parentId}` });
+  }
+  const caseMarker = cases.markerOf(run.caseId);
+  if (caseMarker !== caseKey) out.push({ path: "testCase", source: caseKey, target: caseMarker ?? `#${run.caseId}` });
+  return out;
+}
+
+async function findLog(comparison: Comparison, runId: number, logId: number) {
+  for await (const page of comparison.context.qtest.testLogs(runId)) {
+    const found = page.find((l) => l.id === logId);
+    if (found) return found;
+  }
+  return undefined;
+}
