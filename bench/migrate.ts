@@ -6,7 +6,7 @@ import type { MigrationReport } from "../src/report/migration-report.js";
 import { runCli, startMockProcess, writeBenchConfig } from "./mock-process.js";
 
 /**
- * Migration benchmarks (issue 3):
+ * Migration benchmarks:
  * 1. Throughput: 2,000 generated cases under `ztoq mock --rate-limit 50 --latency 20`. The floor is
  *    the qTest writes the mapping cannot avoid at 50 per second; the figure is wall time ÷ floor.
  * 2. Memory: peak RSS migrating 20,000 cases ÷ peak RSS migrating 2,000 (no rate limit).

@@ -6,7 +6,7 @@ import { mockEnvironment } from "../src/mock/start.js";
 import { runCli, startMockProcess, writeBenchConfig } from "./mock-process.js";
 
 /**
- * Sharding benchmark (issue 5): the generated 5,000-case project under `ztoq mock --latency 50` (no
+ * Sharding benchmark: the generated 5,000-case project under `ztoq mock --latency 50` (no
  * rate limit), migrated once by one shard and once by two, each against a fresh PostgreSQL database
  * and a fresh mock, at the same concurrency per process. The figure is two shards' wall time ÷ one's.
  */

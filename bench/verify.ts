@@ -6,7 +6,7 @@ import type { VerificationReport } from "../src/report/verification-report.js";
 import { runCli, writeBenchConfig } from "./mock-process.js";
 
 /**
- * Verification benchmark (issue 4): the generated 2,000-case project is migrated at full speed, then
+ * Verification benchmark: the generated 2,000-case project is migrated at full speed, then
  * both mocks are limited to 50 requests/s and `ztoq verify` runs. The floor is the reads it made at
  * 50 per second on the busier host (the two hosts are read in parallel); the figure is wall ÷ floor.
  * The mocks run in this process so their rate limit can change between the two runs.

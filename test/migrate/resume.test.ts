@@ -12,8 +12,9 @@ import { expectWholeTargetOnce } from "../support/whole-target.js";
 
 /**
  * `kill -9` in the middle of a migration, then the same command again: it must finish with zero
- * duplicates and zero gaps (PRODUCT.md §3, exactly-once effect). The CLI runs as a child process
- * against mocks in this process, slowed down (latency) so the run lasts long enough to be cut.
+ * duplicates and zero gaps (README, `ztoq migrate`: a stopped run is resumed by the same command). The
+ * CLI runs as a child process against mocks in this process, slowed down (latency) so the run lasts
+ * long enough to be cut.
  */
 
 type QTestCounts = ReturnType<MigrationFixture["mocks"]["qtest"]["store"]["counts"]>;
@@ -76,7 +77,7 @@ async function killWhen(setup: Awaited<ReturnType<typeof setUp>>, cut: (c: QTest
   return { atKill, state };
 }
 
-/** The re-run with the same command, and everything the issue asks of the result. */
+/** The re-run with the same command, and everything a resumed run must show. */
 async function resumeAndVerify(setup: Awaited<ReturnType<typeof setUp>>) {
   const { f, file, args, source, expected } = setup;
   const rerun = await runCli(args, f.env);

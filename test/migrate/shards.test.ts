@@ -11,7 +11,7 @@ import { ADMIN_URL, createTestDatabase, postgresAvailable, type TestDatabase, ur
 import { expectWholeTargetOnce } from "../support/whole-target.js";
 
 /**
- * Sharded migrations (issue 5): N `ztoq migrate --shard i/N` processes at once against one PostgreSQL
+ * Sharded migrations: N `ztoq migrate --shard i/N` processes at once against one PostgreSQL
  * state store and one qTest project, as a GitHub Actions matrix runs them. Each test has a database of
  * its own.
  */

@@ -267,7 +267,7 @@ describe.skipIf(!hasSpec)("Zephyr schemas against the official spec", () => {
   });
 });
 
-/** What the spec states only in prose, or what changed after it (API digest A.2, A.6–A.10). */
+/** What the spec states only in prose, or what changed after it (docs/api-notes.md Z2, Z6–Z10). */
 describe("Zephyr schemas: prose rules and 2026 changes", () => {
   const ref = { id: 1, self: "https://api.zephyrscale.smartbear.com/v2/x/1" };
 

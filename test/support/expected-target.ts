@@ -1,8 +1,8 @@
 /**
  * What a migrated qTest project must hold, derived independently from the Zephyr source (the mock's
  * store), and a field-by-field comparison of it with what was read back through the qTest API.
- * The mapping rules are written out here from PRODUCT.md §3 and the issue, not taken from src/transform,
- * so the comparison checks the engine rather than repeating it.
+ * The mapping rules are written out here from the README's `ztoq migrate` section, not taken from
+ * src/transform, so the comparison checks the engine rather than repeating it.
  */
 import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
 import type { TestCase, TestCycle, TestExecution, TestExecutionStep, TestScript, TestStep } from "../../src/zephyr/schemas.js";
