@@ -1,4 +1,4 @@
-/** Exit codes shared by the CLI and the actions (PRODUCT.md §2.2). */
+/** Exit codes shared by the CLI and the actions (README, "Exit codes"). */
 export const ExitCode = {
   ok: 0,
   /** Verification failed, or entities failed permanently. */

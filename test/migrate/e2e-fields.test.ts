@@ -13,8 +13,8 @@ import { type QTestTarget, qtestRead, readTarget } from "../support/qtest-target
 
 /**
  * One full migration of a generated project, then everything read back through the qTest HTTP API and
- * compared field by field with the Zephyr source. Seed 5 with 60 cases has every feature the issue
- * names (asserted first, so the comparison cannot pass on a project that lacks one).
+ * compared field by field with the Zephyr source. Seed 5 with 60 cases has every feature the migration
+ * maps (asserted first, so the comparison cannot pass on a project that lacks one).
  */
 describe("a full migration, read back through the qTest API", () => {
   let f: MigrationFixture;
@@ -42,6 +42,14 @@ describe("a full migration, read back through the qTest API", () => {
     expect(report.error).toBeNull();
     expect(report.status).toBe("succeeded");
     expect(exitCode).toBe(0);
+  });
+
+  it("measures how long each entity type took, within the run's own duration", () => {
+    for (const entity of report.entities) {
+      expect({ type: entity.type, positive: entity.durationMs > 0 }).toEqual({ type: entity.type, positive: true });
+      expect(entity.durationMs).toBeLessThanOrEqual(report.run.durationMs);
+    }
+    expect(report.entities.map((e) => e.type)).toEqual(["module", "testCase", "testCycle", "testSuite", "testRun", "testLog"]);
   });
 
   it("put every entity where it belongs, field by field", async () => {
