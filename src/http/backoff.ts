@@ -9,6 +9,12 @@ export interface BackoffOptions {
 }
 
 /**
+ * The delays both API clients retry with unless told otherwise: the request layer's retries and the
+ * qTest client's looks before re-posting a create.
+ */
+export const RETRY_BACKOFF = { baseMs: 500, maxMs: 30_000 } as const;
+
+/**
  * The delay before retry number `retry` (1 for the first): `baseMs · 2^(retry-1)`, capped, with
  * "equal jitter" (a random point in the upper half), so simultaneous failures spread out without
  * any retry coming back immediately.

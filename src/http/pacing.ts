@@ -19,6 +19,24 @@ export interface PacingOptions {
   retryBaseMs?: number | undefined;
 }
 
+/**
+ * The pacing a run's configuration gives the client of one service: that service's rate limit and
+ * timeout, the run's retries and concurrency.
+ */
+export function configuredPacing(
+  service: { rateLimit: number; timeoutSeconds: number },
+  run: { retries: number; concurrency: number },
+  logger: Logger,
+): PacingOptions {
+  return {
+    rateLimit: service.rateLimit,
+    timeoutMs: service.timeoutSeconds * 1000,
+    retries: run.retries,
+    concurrency: run.concurrency,
+    logger,
+  };
+}
+
 /** The `HttpClient` options those pacing options mean for `baseUrl`. */
 export function pacedHttpOptions(
   baseUrl: string,

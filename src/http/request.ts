@@ -13,7 +13,7 @@
  */
 import ky, { isTimeoutError, type KyInstance } from "ky";
 import type { Logger } from "pino";
-import { backoffDelay, parseRetryAfter, sleep } from "./backoff.js";
+import { backoffDelay, parseRetryAfter, RETRY_BACKOFF, sleep } from "./backoff.js";
 import { ApiError, kindOfStatus, UnexpectedResponseError } from "./errors.js";
 import type { RateGate } from "./rate-gate.js";
 import { type HttpStats, newHttpStats } from "./stats.js";
@@ -35,7 +35,7 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Retries after a 429, counted apart from `retries` (default 30). */
   throttleRetries?: number;
-  /** Sent with every request. */
+  /** Sent with every request, after `user-agent: ztoq` (which they may replace). */
   headers?: Record<string, string>;
   /** Debug lines for retries and throttling; never headers or bodies. */
   logger?: Logger;
@@ -72,6 +72,8 @@ export interface HttpResponse {
   json(): unknown;
 }
 
+/** Both vendors see ZTOQ under this name. */
+const USER_AGENT = "ztoq";
 const IDEMPOTENT = new Set(["GET", "PUT", "DELETE", "HEAD"]);
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
 const REMAINING_HEADERS = ["x-ratelimit-remaining-minute", "x-ratelimit-remaining", "ratelimit-remaining"];
@@ -96,7 +98,7 @@ export class HttpClient {
       timeout: options.timeoutMs,
       retry: 0,
       throwHttpErrors: false,
-      headers: options.headers,
+      headers: { "user-agent": USER_AGENT, ...options.headers },
     });
   }
 
@@ -246,8 +248,8 @@ export class HttpClient {
 
   #backoff(retry: number): number {
     return backoffDelay(retry, {
-      baseMs: this.#options.retryBaseMs ?? 500,
-      maxMs: this.#options.retryMaxMs ?? 30_000,
+      baseMs: this.#options.retryBaseMs ?? RETRY_BACKOFF.baseMs,
+      maxMs: this.#options.retryMaxMs ?? RETRY_BACKOFF.maxMs,
       random: this.#random,
     });
   }

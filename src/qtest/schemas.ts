@@ -1,16 +1,17 @@
 /**
  * Zod schemas for the Tricentis qTest Manager REST API v3, written from the official Swagger 2.0
- * spec (qtest-manager-v3.swagger.yaml, "QT-OAS") and the API digest, section B. Each schema names
- * the Swagger definition it follows.
+ * spec (qtest-manager-v3.swagger.yaml, "QT-OAS") and docs/api-notes.md Q1–Q14. Each schema names
+ * the Swagger definition it follows. The file stays whole on purpose: one file per vendor API,
+ * mirrored from its spec and read side by side with it (test/schemas checks it against the spec).
  *
  * Response schemas are loose objects: fields we do not model are kept, not stripped.
  * The Swagger marks almost nothing as required, and Swagger 2.0 cannot express "nullable", while
- * sample payloads (the digest's, third-party clients') carry nulls such as `target_build_id: null`.
+ * sample payloads (Tricentis' documentation, third-party clients) carry nulls such as `target_build_id: null`.
  * So every optional response field is also nullable; only identity and structural fields are required.
  *
  * Request schemas are plain (stripping) objects, because qTest ignores unknown body fields. They
  * require what the Swagger `required` lists (and its body descriptions marked "(required)") require.
- * Dates stay plain strings: qTest's date format is unconfirmed (digest, unconfirmed point 10).
+ * Dates stay plain strings: qTest's date format is unconfirmed (docs/api-notes.md U10).
  */
 import { z } from "zod";
 
@@ -21,7 +22,6 @@ export const linkSchema = z.looseObject({
   rel: z.string(),
   href: z.string(),
 });
-export type Link = z.infer<typeof linkSchema>;
 
 const links = z.array(linkSchema).nullish();
 const id = z.int();
@@ -35,18 +35,16 @@ export const oauthTokenSchema = z.looseObject({
   scope: z.string().nullish(),
   agent: z.string().nullish(),
 });
-export type OAuthToken = z.infer<typeof oauthTokenSchema>;
 
 /**
  * Swagger `ErrorMessage` ({message, additionalInfo}). `code` comes from a third-party summary of
- * the error envelope (digest, unconfirmed point 8).
+ * the error envelope (docs/api-notes.md U8).
  */
 export const errorSchema = z.looseObject({
   code: z.int().nullish(),
   message: z.string(),
   additionalInfo: z.looseObject({}).nullish(),
 });
-export type ErrorMessage = z.infer<typeof errorSchema>;
 
 /** Swagger `PagedResource` and its typed variants (`TestRunListResource`, `TestLogListResource`, ...). */
 export function pagedSchema<T extends z.ZodType>(item: T) {
@@ -58,7 +56,6 @@ export function pagedSchema<T extends z.ZodType>(item: T) {
     items: z.array(item),
   });
 }
-export type Paged<T> = z.infer<ReturnType<typeof pagedSchema<z.ZodType<T>>>>;
 
 /** Swagger `AttachmentAuthor`. */
 const attachmentAuthorSchema = z.looseObject({
@@ -80,7 +77,6 @@ export const attachmentSchema = z.looseObject({
   author: attachmentAuthorSchema.nullish(),
   artifact_id: id.nullish(),
 });
-export type Attachment = z.infer<typeof attachmentSchema>;
 
 /** Swagger `AttachmentResource`, as written inline in test-case, test-step and test-log bodies. */
 export const attachmentInputSchema = z.object({
@@ -88,7 +84,6 @@ export const attachmentInputSchema = z.object({
   content_type: z.string().min(1),
   data: z.base64(),
 });
-export type AttachmentInput = z.infer<typeof attachmentInputSchema>;
 
 /** Swagger `LinkedDefectResource`. */
 const linkedDefectSchema = z.looseObject({
@@ -204,12 +199,11 @@ export const allowedValueSchema = z.looseObject({
   is_active: z.boolean().nullish(),
   color: z.string().nullish(),
 });
-export type AllowedValue = z.infer<typeof allowedValueSchema>;
 
 /**
  * Swagger `FieldResource` (list, create) merged with `FieldResourceSwagger` (single GET), which
  * adds `attribute_type` and `free_text_search`; `FieldResource` lacks them, so both stay optional.
- * `search_key` is only in the vendor's sample payload (digest B.5). The other required fields are
+ * `search_key` is only in the vendor's sample payload (docs/api-notes.md Q5). The other required fields are
  * in both definitions and in every vendor sample.
  */
 export const fieldSchema = z.looseObject({
@@ -373,10 +367,14 @@ export type TestCaseInput = z.infer<typeof testCaseInputSchema>;
 
 // ---- test execution tree -----------------------------------------------------------------
 
+/** The containers of the test execution tree, as `parentType` names them; `root` takes id 0. */
+export const parentTypeSchema = z.enum(["root", "release", "test-cycle", "test-suite"]);
+
 /** Swagger `TestSuiteWithCustomFieldResource`. Note the camelCase `parentId`/`parentType`. */
 export const testSuiteSchema = z.looseObject({
   parentId: id.nullish(),
-  parentType: z.enum(["root", "release", "test-cycle"]).nullish(),
+  // A suite cannot sit in a suite.
+  parentType: parentTypeSchema.exclude(["test-suite"]).nullish(),
   links,
   id,
   name: z.string(),
@@ -450,7 +448,7 @@ const parameterTestStepSchema = z.looseObject({
 /** Swagger `TestRunWithCustomFieldResource` (items of `TestRunListResource`). */
 export const testRunSchema = z.looseObject({
   parentId: id,
-  parentType: z.enum(["root", "release", "test-cycle", "test-suite"]),
+  parentType: parentTypeSchema,
   automation: z.string().nullish(),
   created: z.string().nullish(),
   testCaseId: id.nullish(),
@@ -496,7 +494,6 @@ export const statusRefSchema = z.looseObject({
   id,
   name: z.string().nullish(),
 });
-export type StatusRef = z.infer<typeof statusRefSchema>;
 
 /** Swagger `StatusResource` (`GET .../test-runs/execution-statuses`). */
 export const executionStatusSchema = z.looseObject({
@@ -533,7 +530,6 @@ export const testStepLogSchema = z.looseObject({
   exe_date: z.string().nullish(),
   attachments: z.array(attachmentSchema).nullish(),
 });
-export type TestStepLog = z.infer<typeof testStepLogSchema>;
 
 /** Swagger `TestLogResource` (`required: [exe_end_date, exe_start_date, status]`). */
 export const testLogSchema = z.looseObject({
@@ -625,4 +621,3 @@ export const searchBodySchema = z.object({
   fields: z.array(z.string()).optional(),
   query: z.string().optional(),
 });
-export type SearchBody = z.infer<typeof searchBodySchema>;

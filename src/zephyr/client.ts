@@ -5,15 +5,14 @@
  *
  * Lists of settings (folders, statuses, priorities, environments) come back whole, walked with the
  * offset model; test cases, cycles and executions stream as pages from the NextGen cursor
- * endpoints, which also take `updatedAfter` (api-digest A.2, A.3).
+ * endpoints, which also take `updatedAfter` (docs/api-notes.md Z2, Z3).
  */
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { ResolvedConfig } from "../config/load.js";
 import { BadInputError } from "../errors.js";
 import { ApiError, parseResponse, UnexpectedResponseError } from "../http/errors.js";
-import { type PacingOptions, pacedHttpOptions } from "../http/pacing.js";
-import type { RateGate } from "../http/rate-gate.js";
+import { configuredPacing, type PacingOptions, pacedHttpOptions } from "../http/pacing.js";
 import { HttpClient, type HttpResponse, type QueryValue } from "../http/request.js";
 import type { HttpStats } from "../http/stats.js";
 import { toZephyrDateTime } from "./datetime.js";
@@ -71,24 +70,18 @@ export class ZephyrClient {
       baseUrl: config.zephyr.url,
       token: config.zephyr.token,
       projectKey: config.zephyr.projectKey,
-      rateLimit: config.zephyr.rateLimit,
-      timeoutMs: config.zephyr.timeoutSeconds * 1000,
-      retries: config.migration.retries,
-      concurrency: config.migration.concurrency,
-      logger,
+      ...configuredPacing(config.zephyr, config.migration, logger),
     });
   }
 
   readonly projectKey: string;
   readonly #http: HttpClient;
-  readonly #baseUrl: string;
 
   constructor(options: ZephyrClientOptions) {
     this.projectKey = options.projectKey;
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#http = new HttpClient({
-      ...pacedHttpOptions(this.#baseUrl, options),
-      headers: { authorization: `Bearer ${options.token}`, "user-agent": "ztoq" },
+      ...pacedHttpOptions(options.baseUrl, options),
+      headers: { authorization: `Bearer ${options.token}` },
     });
   }
 
@@ -97,19 +90,15 @@ export class ZephyrClient {
     return { ...this.#http.stats };
   }
 
-  get gate(): RateGate {
-    return this.#http.gate;
-  }
-
   /** The project, which also proves the URL, the token and the key. */
   async project(): Promise<Project> {
     try {
       return await this.#get(`/projects/${encodeURIComponent(this.projectKey)}`, projectSchema);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        throw new BadInputError(`Zephyr project '${this.projectKey}' not found at ${this.#baseUrl}`);
+        throw new BadInputError(`Zephyr project '${this.projectKey}' not found at ${this.#http.baseUrl}`);
       }
-      // Zephyr answers 403 for an invalid key as well as for a path it does not route (api-digest A.1).
+      // Zephyr answers 403 for an invalid key as well as for a path it does not route (docs/api-notes.md Z1).
       if (error instanceof ApiError && error.status === 403) throw this.#rejectedToken(403);
       throw error;
     }
@@ -173,7 +162,7 @@ export class ZephyrClient {
   }
 
   #rejectedToken(status: number): BadInputError {
-    return new BadInputError(`Zephyr rejected the token (HTTP ${status}) at ${this.#baseUrl}`);
+    return new BadInputError(`Zephyr rejected the token (HTTP ${status}) at ${this.#http.baseUrl}`);
   }
 
   /**

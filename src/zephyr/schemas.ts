@@ -1,6 +1,7 @@
 /**
  * Zephyr Scale Cloud REST API v2 shapes, from SmartBear's OpenAPI spec (2025 copy) plus what the
- * 2026 spec changed (see the API digest, section A).
+ * 2026 spec changed (see docs/api-notes.md Z1–Z14). The file stays whole on purpose: one file per
+ * vendor API, mirrored from its spec and read side by side with it (test/schemas checks it against the spec).
  *
  * Response schemas are deliberately lenient: they are loose objects (unknown fields are kept, so a
  * field SmartBear adds later survives a round trip), they check no string formats or lengths, and
@@ -16,7 +17,7 @@ import { z } from "zod";
 // ---- keys ---------------------------------------------------------------------------------------
 
 /**
- * Whole-key patterns. The prefix is a project key rather than the digest's `[A-Z]+`, because Jira
+ * Whole-key patterns (docs/api-notes.md Z5). The prefix is a project key rather than `[A-Z]+`, because Jira
  * project keys may contain digits and underscores (`QA2-T1` is a valid test case key).
  */
 export const projectKeyPattern = /^[A-Z][A-Z_0-9]+$/;
@@ -40,11 +41,9 @@ const accountIdPattern = /^[-:a-zA-Z0-9]{1,128}$/;
 const id = z.number().int();
 
 export const refSchema = z.looseObject({ id, self: z.string().optional() });
-export type Ref = z.infer<typeof refSchema>;
 
 /** 2026: `accountId` is nullable (an owner whose Jira account is gone). */
 export const accountRefSchema = z.looseObject({ self: z.string().optional(), accountId: z.string().nullable() });
-export type AccountRef = z.infer<typeof accountRefSchema>;
 
 /**
  * Values are numbers, strings (text, HTML, `yyyy-MM-dd` dates, account IDs), booleans, string
@@ -52,7 +51,6 @@ export type AccountRef = z.infer<typeof accountRefSchema>;
  * we did not foresee must not fail a whole test case.
  */
 export const customFieldsSchema = z.record(z.string(), z.unknown());
-export type CustomFields = z.infer<typeof customFieldsSchema>;
 
 /**
  * Offset page. The spec leaves `values` optional; here it is required, so that a body without it
@@ -68,7 +66,6 @@ export function pagedListSchema<T extends z.ZodType>(item: T) {
     values: z.array(item),
   });
 }
-export type PagedList<T> = z.infer<ReturnType<typeof pagedListSchema<z.ZodType<T>>>>;
 
 /** NextGen cursor page (2026); `next` and `nextStartAtId` are null on the last page. */
 export function cursorPagedListSchema<T extends z.ZodType>(item: T) {
@@ -79,7 +76,6 @@ export function cursorPagedListSchema<T extends z.ZodType>(item: T) {
     values: z.array(item),
   });
 }
-export type CursorPagedList<T> = z.infer<ReturnType<typeof cursorPagedListSchema<z.ZodType<T>>>>;
 
 // ---- projects, folders, statuses, priorities, environments ---------------------------------------
 
@@ -148,7 +144,6 @@ export const issueLinkSchema = z.looseObject({
   target: z.string().optional(),
   type: linkTypeSchema.optional(),
 });
-export type IssueLink = z.infer<typeof issueLinkSchema>;
 
 export const webLinkSchema = z.looseObject({
   self: z.string().optional(),
@@ -157,14 +152,12 @@ export const webLinkSchema = z.looseObject({
   id: id.optional(),
   type: linkTypeSchema.optional(),
 });
-export type WebLink = z.infer<typeof webLinkSchema>;
 
 export const testCaseLinksSchema = z.looseObject({
   self: z.string().optional(),
   issues: z.array(issueLinkSchema).optional(),
   webLinks: z.array(webLinkSchema).optional(),
 });
-export type TestCaseLinks = z.infer<typeof testCaseLinksSchema>;
 
 const testCycleLinksSchema = testCaseLinksSchema.extend({
   testPlans: z
@@ -225,7 +218,6 @@ export const testStepInlineSchema = z.looseObject({
   customFields: customFieldsSchema.optional(),
   reflectRef: z.string().nullish(),
 });
-export type TestStepInline = z.infer<typeof testStepInlineSchema>;
 
 const parameterTypeSchema = z.enum(["MANUAL_INPUT", "DEFAULT_VALUE"]);
 
@@ -242,7 +234,6 @@ export const testStepCallSchema = z.looseObject({
     )
     .nullish(),
 });
-export type TestStepCall = z.infer<typeof testStepCallSchema>;
 
 function hasExactlyOneKind(step: { inline?: unknown; testCase?: unknown }): boolean {
   return (step.inline == null) !== (step.testCase == null);
@@ -325,19 +316,14 @@ export type TestExecutionStep = z.infer<typeof testExecutionStepSchema>;
 // ---- errors and created resources ---------------------------------------------------------------
 
 export const errorSchema = z.looseObject({ errorCode: z.number().int(), message: z.string() });
-/** Not `Error`, which would shadow the global in every module that imports it. */
-export type ZephyrError = z.infer<typeof errorSchema>;
 
 /** The body of a 401 from the API Gateway authorizer. */
 export const unauthorizedSchema = z.looseObject({ error: z.string() });
-export type Unauthorized = z.infer<typeof unauthorizedSchema>;
 
 /** The spec marks nothing required here; the caller cannot go on without the new id, so it is required. */
 export const createdResourceSchema = z.looseObject({ id, self: z.string() });
-export type CreatedResource = z.infer<typeof createdResourceSchema>;
 
 export const keyedCreatedResourceSchema = createdResourceSchema.extend({ key: z.string() });
-export type KeyedCreatedResource = z.infer<typeof keyedCreatedResourceSchema>;
 
 // ---- request bodies -----------------------------------------------------------------------------
 
