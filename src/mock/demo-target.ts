@@ -1,3 +1,5 @@
+import { FieldDataType } from "../qtest/field-data-type.js";
+
 /**
  * What a qTest administrator prepares before migrating the generated demo project, and the mapping
  * that project needs. Both work over HTTP only, so they serve mocks in this process or in another.
@@ -10,23 +12,23 @@ export interface MockEndpoints {
 /** Creates the custom fields the generated project's Zephyr custom fields map onto. */
 export async function provisionDemoTarget(mocks: MockEndpoints): Promise<void> {
   const fields = [
-    { label: "Build Number", data_type: 7 },
-    { label: "Release Date", data_type: 4 },
-    { label: "Pre-Condition(s)", data_type: 6 },
-    { label: "Implemented", data_type: 3, allowed_values: [{ label: "Yes" }, { label: "No" }] },
+    { label: "Build Number", data_type: FieldDataType.number },
+    { label: "Release Date", data_type: FieldDataType.datePicker },
+    { label: "Pre-Condition(s)", data_type: FieldDataType.richText },
+    { label: "Implemented", data_type: FieldDataType.comboBox, allowed_values: [{ label: "Yes" }, { label: "No" }] },
     {
       label: "Category",
-      data_type: 3,
+      data_type: FieldDataType.comboBox,
       allowed_values: ["Functional", "Security", "Performance", "Usability"].map((label) => ({ label })),
     },
     {
       label: "Platforms",
-      data_type: 17,
+      data_type: FieldDataType.multiSelect,
       multiple: true,
       allowed_values: ["Web", "Android", "iOS", "Desktop"].map((label) => ({ label })),
     },
-    { label: "Reviewer", data_type: 5 },
-    { label: "Effort (days)", data_type: 7 },
+    { label: "Reviewer", data_type: FieldDataType.userList },
+    { label: "Effort (days)", data_type: FieldDataType.number },
   ];
   // Re-read after each round: under --fault-rate a POST may fail before or after taking effect.
   for (let round = 0; round < 10; round++) {

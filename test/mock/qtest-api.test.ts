@@ -1,8 +1,8 @@
 /**
  * The qTest Manager v3 mock, driven over real HTTP exactly as a client drives a real site, and held
- * to the official Swagger (../shared/reference/qtest-manager-v3.swagger.yaml) and the API digest,
- * section B. Every read is parsed with the client's own zod schemas (src/qtest/schemas.ts), so a
- * drift between the mock and the schemas fails here before it fails a user's dry run.
+ * to the official qTest Manager v3 Swagger and docs/api-notes.md (Q1–Q11). Every read is parsed
+ * with the client's own zod schemas (src/qtest/schemas.ts), so a drift between the mock and the
+ * schemas fails here before it fails a user's dry run.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";

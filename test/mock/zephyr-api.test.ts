@@ -1,7 +1,7 @@
 /**
  * The Zephyr Scale Cloud mock (src/mock/zephyr) against the official API: real HTTP on 127.0.0.1,
- * every response checked with the client's own zod schemas, and the behaviour the spec and the API
- * digest (section A) document: paging, caps, errors, auth, write semantics, `updatedAfter`, and a
+ * every response checked with the client's own zod schemas, and the behaviour the spec and
+ * docs/api-notes.md (Z1–Z13) document: paging, caps, errors, auth, write semantics, `updatedAfter`, and a
  * loaded snapshot served back unchanged.
  *
  * Store access is used only to read nothing: every assertion is about what HTTP shows.

@@ -18,7 +18,7 @@ const reference = join(process.cwd(), "../shared/reference");
 const zephyrSpec = join(reference, "zephyr-scale-cloud-v2.openapi.yml");
 const qtestSpec = join(reference, "qtest-manager-v3.swagger.yaml");
 
-/** Routes the 2025 copy of the Zephyr spec lacks but SmartBear's 2026 schemas document (api-digest A.2, A.3). */
+/** Routes the 2025 copy of the Zephyr spec lacks but SmartBear's 2026 schemas document (docs/api-notes.md Z2, Z3). */
 const zephyrNewerThanSpec = new Set(["GET /testcases/nextgen", "GET /testcycles/nextgen", "GET /testexecutions/nextgen"]);
 
 function specRoutes(file: string, prefix = ""): Set<string> {

@@ -14,6 +14,7 @@ import {
 import { BadRequest, boolQuery, dateQuery, intQuery, jsonBody, urlWith } from "../http/requests.js";
 import type { RateLimit } from "../http/token-bucket.js";
 import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
+import { pageOf } from "./collection.js";
 import { QTestApiError } from "./errors.js";
 import { matchesQuery, parseQuery } from "./search-query.js";
 import type { QTestStore } from "./store.js";
@@ -169,7 +170,7 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
       modifiedAfter: dateQuery(c, "modifiedAfter"),
     });
     // expandProps=false drops the properties, as qTest does to lighten the page.
-    const items = all.slice((page - 1) * size, page * size);
+    const items = pageOf(all, page, size);
     return c.json(boolQuery(c, "expandProps") === false ? items.map(({ properties: _, ...rest }) => rest) : items);
   });
   project.post("/test-cases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema))));
@@ -201,7 +202,7 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
     const pageSize = intQuery(c, "pageSize", { default: 100 }) ?? 100;
     if (pageSize < 0) return c.json(all);
     const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
-    return c.json(all.slice((page - 1) * pageSize, page * pageSize));
+    return c.json(pageOf(all, page, pageSize));
   });
   project.post("/test-cycles", async (c) =>
     c.json(
@@ -333,7 +334,7 @@ function numParam(c: Context, name: string): number {
 function paged<T>(c: Context, all: readonly T[]) {
   const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
   const pageSize = intQuery(c, "pageSize", { default: 100, min: 1, max: 999 }) ?? 100;
-  const items = all.slice((page - 1) * pageSize, page * pageSize);
+  const items = pageOf(all, page, pageSize);
   const links = page * pageSize < all.length ? [{ rel: "next", href: urlWith(c, { page: page + 1, pageSize }) }] : [];
   return { links, page, page_size: pageSize, total: all.length, items };
 }

@@ -16,7 +16,8 @@ import {
 import { BadRequest, boolQuery, dateQuery, intQuery, jsonBody, urlWith } from "../http/requests.js";
 import type { RateLimit } from "../http/token-bucket.js";
 import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
-import { ZephyrApiError, type ZephyrStore } from "./store.js";
+import { ZephyrApiError } from "./errors.js";
+import type { ZephyrStore } from "./store.js";
 
 const MAX_RESULTS_CAP = 1000;
 /** The spec on step lists: "a paged response, with 100 items per page". */
