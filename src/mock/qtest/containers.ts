@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { parentTypeSchema } from "../../qtest/schemas.js";
 import { QTestApiError } from "./errors.js";
 import type { Site } from "./site.js";
 import { type Ref, ROOT } from "./tree.js";
@@ -7,8 +9,8 @@ import { type Ref, ROOT } from "./tree.js";
  * Test cycles and suites sit under the root, a release or a test cycle; runs also under a suite.
  */
 
-export type CycleParentType = "root" | "release" | "test-cycle";
-export type ParentType = CycleParentType | "test-suite";
+export type ParentType = z.infer<typeof parentTypeSchema>;
+export type CycleParentType = Exclude<ParentType, "test-suite">;
 
 /** Where a listing of cycles or suites looks: the Swagger's `parentId` 0 means "directly under root". */
 export function cycleListParent(site: Site, parentId: number | undefined, parentType: string | undefined): Ref {
