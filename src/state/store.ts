@@ -42,7 +42,8 @@ export const entityRecordSchema = z.object({
 });
 export type EntityRecord = z.infer<typeof entityRecordSchema>;
 
-export const runRecordSchema = z.object({
+/** One run of the migration (a `ztoq migrate`), not a qTest test run. */
+export const migrationRunSchema = z.object({
   id: z.string(),
   mode: z.enum(["full", "incremental", "dry-run"]),
   status: z.enum(["running", "succeeded", "failed", "incomplete"]),
@@ -51,7 +52,7 @@ export const runRecordSchema = z.object({
   /** Counters and anything else the report wants to keep. */
   summary: z.record(z.string(), z.unknown()).nullable(),
 });
-export type RunRecord = z.infer<typeof runRecordSchema>;
+export type MigrationRun = z.infer<typeof migrationRunSchema>;
 
 export type StatusCounts = Record<RecordedType, Record<EntityStatus, number>>;
 
@@ -75,7 +76,7 @@ export function validated<T>(schema: z.ZodType<T>, input: unknown, location: str
   throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
 }
 
-/** A row of `SELECT [owner,] type, status, count(*) AS n … GROUP BY …`, as either store returns it. */
+/** A row of `SELECT [owner,] type, status, count(*) AS n … GROUP BY …`, as either SQL engine returns it. */
 type CountRow = Readonly<Record<string, unknown>>;
 
 function addCount(counts: StatusCounts, row: CountRow, location: string): void {
@@ -212,9 +213,9 @@ export interface StateStore {
    */
   countsByOwner(): Promise<OwnerCounts[]>;
 
-  startRun(run: { id: string; mode: RunRecord["mode"] }): Promise<RunRecord>;
-  finishRun(id: string, result: { status: RunRecord["status"]; summary: Record<string, unknown> | null }): Promise<void>;
-  lastRun(): Promise<RunRecord | undefined>;
+  startRun(run: { id: string; mode: MigrationRun["mode"] }): Promise<MigrationRun>;
+  finishRun(id: string, result: { status: MigrationRun["status"]; summary: Record<string, unknown> | null }): Promise<void>;
+  lastRun(): Promise<MigrationRun | undefined>;
 
   getWatermark(name: string): Promise<string | undefined>;
   setWatermark(name: string, value: string): Promise<void>;
@@ -229,4 +230,8 @@ export class StateStoreError extends Error {
     super(message);
     this.name = "StateStoreError";
   }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

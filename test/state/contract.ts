@@ -1,3 +1,4 @@
+// The one suite every StateStore must pass; it stays whole so that each store is held to all of it in one place.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordedTypeSchema } from "../../src/entity-types.js";
 import {

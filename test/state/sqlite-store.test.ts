@@ -8,7 +8,8 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStateStore } from "../../src/state/open-store.js";
-import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, SqliteStateStore } from "../../src/state/sqlite-store.js";
+import { APPLICATION_ID } from "../../src/state/sql-schema.js";
+import { MIGRATIONS, SCHEMA_VERSION, SqliteStateStore } from "../../src/state/sqlite-store.js";
 import { StateStoreError } from "../../src/state/store.js";
 import { expectVersion1RecordsUpgraded, stateStoreContract } from "./contract.js";
 

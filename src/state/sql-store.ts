@@ -1,0 +1,356 @@
+import type { RecordedType } from "../entity-types.js";
+import {
+  type ClaimOutcome,
+  checkClaim,
+  countRows,
+  countRowsByOwner,
+  type EntityRecord,
+  type EntityStatus,
+  entityRecordSchema,
+  FINISHED_STATUSES,
+  type MigrationRun,
+  migrationRunSchema,
+  type OwnerCounts,
+  type StateStore,
+  type StatusCounts,
+  validated,
+} from "./store.js";
+
+/**
+ * The state store over SQL, written once: the statements, and which of them each method runs with which
+ * values. An engine (SQLite, PostgreSQL) supplies a `SqlDialect`: how it spells what the statements need
+ * spelled its own way, how it runs them, how it opens and migrates a store, and what its errors mean.
+ */
+
+/** Rows per `list()` query: bounded memory on 100k records, few enough round trips to stay fast. */
+const PAGE_SIZE = 500;
+/** Keys per `getMany()` query: one parameter holds them all, so no parameter limit, but a bounded result. */
+const KEYS_PER_QUERY = 1_000;
+
+/** An entity row's columns, named as `EntityRecord`'s fields (quoted: PostgreSQL folds bare names to lower case). */
+const ENTITY_COLUMNS = `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
+  run_id AS "runId", updated_at AS "updatedAt", owner, lease_until AS "leaseUntil"`;
+const RUN_COLUMNS = `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary`;
+
+/** What the statements leave to the engine to spell. */
+export interface Spelling {
+  /** Put before a table's name (PostgreSQL's schema: `ztoq.`). */
+  tablePrefix: string;
+  /** The condition that `key` is one of the list `:keys`. */
+  keyIn: string;
+  /** "Now" as leases are measured: whether a lease has run out. */
+  leaseNow: string;
+  /** When a lease granted now ends: `:leaseMs` from the lease clock's now, or `:leaseUntil` by the process clock. */
+  leaseEnd: string;
+}
+
+/**
+ * Every statement the store runs, with named parameters (`:name`) that the engine binds or rewrites; a
+ * statement is given every value an engine's spelling may name (a lease's end as both :leaseMs and
+ * :leaseUntil). Each runs alone, so each write is atomic: two stores writing one record never lose an attempt.
+ */
+export function statements(spelling: Spelling) {
+  const { tablePrefix, keyIn, leaseNow, leaseEnd } = spelling;
+  const [entities, runs, watermarks] = ["entities", "runs", "watermarks"].map((name) => `${tablePrefix}${name}`);
+  const select = `SELECT ${ENTITY_COLUMNS} FROM ${entities}`;
+  // `failed` and `skipped` end any lease; the owner stays recorded, as the shard that looked at the entity.
+  const finish = (status: string) => `INSERT INTO ${entities} AS e (type, key, status, attempts, last_error, run_id, updated_at)
+    VALUES (:type, :key, '${status}', 0, :lastError, :runId, :now)
+    ON CONFLICT (type, key) DO UPDATE SET
+      status = '${status}', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+      lease_until = NULL`;
+  return {
+    get: `${select} WHERE type = :type AND key = :key`,
+    getMany: `${select} WHERE type = :type AND ${keyIn}`,
+    page: `${select} WHERE type = :type AND key > :after ORDER BY key LIMIT ${PAGE_SIZE}`,
+    pageByStatus: `${select} WHERE type = :type AND status = :status AND key > :after ORDER BY key LIMIT ${PAGE_SIZE}`,
+    beginCreate: `INSERT INTO ${entities} AS e (type, key, status, attempts, run_id, updated_at)
+      VALUES (:type, :key, 'creating', 1, :runId, :now)
+      ON CONFLICT (type, key) DO UPDATE SET
+        status = 'creating', attempts = e.attempts + 1, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+    // :keepData distinguishes "no data given" (keep what an earlier phase stored) from an explicit null.
+    recordDone: `INSERT INTO ${entities} AS e (type, key, hash, target_id, status, attempts, data, run_id, updated_at)
+      VALUES (:type, :key, :hash, :targetId, 'done', 0, :data, :runId, :now)
+      ON CONFLICT (type, key) DO UPDATE SET
+        status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
+        data = CASE WHEN :keepData THEN e.data ELSE excluded.data END,
+        run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`,
+    // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
+    recordFailure: finish("failed"),
+    recordSkipped: finish("skipped"),
+    /**
+     * The lease is decided by this one statement; a row comes back only when it was granted (inserted, or
+     * updated because the WHERE held), none when the record is done or held.
+     *
+     * SQLite: one statement is one write transaction, and a file has a single writer, so no other process
+     * can change the record between the WHERE (is it claimable?) and the SET.
+     *
+     * PostgreSQL: a new key is inserted (granted); the unique index lets only one of several concurrent
+     * inserts in, and the others wait for it and take the ON CONFLICT path. On conflict the row is locked,
+     * and under READ COMMITTED the WHERE is evaluated on its latest committed version (after waiting for
+     * any transaction updating it): of concurrent claims, the first to lock the row takes the lease, and
+     * the others then see a running lease of another owner and update nothing.
+     */
+    claim: `INSERT INTO ${entities} AS e (type, key, status, attempts, run_id, updated_at, owner, lease_until)
+      VALUES (:type, :key, 'pending', 0, :runId, :now, :owner, ${leaseEnd})
+      ON CONFLICT (type, key) DO UPDATE SET
+        owner = excluded.owner, lease_until = ${leaseEnd}, run_id = excluded.run_id, updated_at = excluded.updated_at
+      WHERE e.status NOT IN ('done', 'skipped') AND (e.lease_until IS NULL OR e.lease_until < ${leaseNow} OR e.owner = excluded.owner)
+      RETURNING 1 AS granted`,
+    /**
+     * Why a claim was refused, in a statement of its own: the claim's statement cannot say, because (in
+     * PostgreSQL) its snapshot predates a row a concurrent claim inserted (and the claim waited for), so it
+     * would not see that row. A new statement has a new snapshot, which does.
+     */
+    claimRefused: `SELECT status FROM ${entities} WHERE type = :type AND key = :key`,
+    // Atomic for the same reason: if another owner took the expired lease first, the WHERE no longer holds.
+    release: `UPDATE ${entities} SET lease_until = NULL, updated_at = :now
+      WHERE type = :type AND key = :key AND owner = :owner AND lease_until IS NOT NULL`,
+    remove: `DELETE FROM ${entities} WHERE type = :type AND key = :key`,
+    counts: `SELECT type, status, count(*) AS n FROM ${entities} GROUP BY type, status`,
+    countsByOwner: `SELECT owner, type, status, count(*) AS n FROM ${entities} GROUP BY owner, type, status`,
+    startRun: `INSERT INTO ${runs} (id, mode, status, started_at) VALUES (:id, :mode, 'running', :now) RETURNING ${RUN_COLUMNS}`,
+    finishRun: `UPDATE ${runs} SET status = :status, finished_at = :now, summary = :summary WHERE id = :id RETURNING id`,
+    lastRun: `SELECT ${RUN_COLUMNS} FROM ${runs} ORDER BY seq DESC LIMIT 1`,
+    getWatermark: `SELECT value FROM ${watermarks} WHERE name = :name`,
+    setWatermark: `INSERT INTO ${watermarks} (name, value, updated_at) VALUES (:name, :value, :now)
+      ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  };
+}
+
+export type StatementName = keyof ReturnType<typeof statements>;
+export type Params = Readonly<Record<string, unknown>>;
+export type Row = Readonly<Record<string, unknown>>;
+
+/** What an engine supplies to `SqlStateStore`. */
+export interface SqlDialect {
+  /** Where the state lives, for messages (never includes a password). */
+  readonly location: string;
+  /** Whether jobs on other machines can work this store at once. */
+  readonly shared: boolean;
+  /** Connects, refuses what is not a ZTOQ store, migrates (see sql-schema.ts); then statements may run. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** Runs one of `statements()` on its own, committed when it returns; its rows (none for most writes). */
+  all(statement: StatementName, params: Params): Promise<Row[]>;
+  /** Free text (an error message, perhaps quoting a response body) as the engine can store it. */
+  storableText(text: string): string;
+}
+
+/** The `StateStore` an engine's statements make. */
+export class SqlStateStore implements StateStore {
+  readonly location: string;
+  readonly shared: boolean;
+  readonly #dialect: SqlDialect;
+  #isOpen = false;
+  #opening: Promise<void> | undefined;
+
+  constructor(dialect: SqlDialect) {
+    this.#dialect = dialect;
+    this.location = dialect.location;
+    this.shared = dialect.shared;
+  }
+
+  async open(): Promise<void> {
+    if (this.#isOpen) return;
+    // Calls made while opening share that opening rather than connect (and migrate) once more.
+    this.#opening ??= this.#open();
+    return this.#opening;
+  }
+
+  async #open(): Promise<void> {
+    try {
+      await this.#dialect.open();
+      this.#isOpen = true;
+    } finally {
+      this.#opening = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#isOpen) return;
+    this.#isOpen = false;
+    await this.#dialect.close();
+  }
+
+  async get(type: RecordedType, key: string): Promise<EntityRecord | undefined> {
+    const [row] = await this.#all("get", { type, key });
+    return row ? this.#entity(row) : undefined;
+  }
+
+  async getMany(type: RecordedType, keys: readonly string[]): Promise<Map<string, EntityRecord>> {
+    this.#ready();
+    const found = new Map<string, EntityRecord>();
+    const unique = [...new Set(keys)];
+    for (let start = 0; start < unique.length; start += KEYS_PER_QUERY) {
+      for (const row of await this.#all("getMany", { type, keys: unique.slice(start, start + KEYS_PER_QUERY) })) {
+        const record = this.#entity(row);
+        found.set(record.key, record);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Keyset pagination on key rather than OFFSET or a cursor: each page is an index seek and a short
+   * query (no connection or transaction held between pages), and records that change status while the
+   * caller works through the pages are neither skipped nor seen twice.
+   */
+  async *list(type: RecordedType, options: { status?: EntityStatus } = {}): AsyncIterable<EntityRecord> {
+    const { status } = options;
+    let after = "";
+    for (;;) {
+      const rows =
+        status === undefined
+          ? await this.#all("page", { type, after })
+          : await this.#all("pageByStatus", { type, status, after });
+      const page = rows.map((row) => this.#entity(row));
+      yield* page;
+      const last = page.at(-1);
+      if (last === undefined || page.length < PAGE_SIZE) return;
+      after = last.key;
+    }
+  }
+
+  async beginCreate(type: RecordedType, key: string, runId: string): Promise<void> {
+    await this.#all("beginCreate", { type, key, runId, now: now() });
+  }
+
+  async recordDone(
+    type: RecordedType,
+    key: string,
+    result: { targetId: number; hash: string | null; data?: Record<string, unknown> | null; runId: string },
+  ): Promise<void> {
+    const { targetId, hash, data, runId } = result;
+    const keepData = data === undefined;
+    await this.#all("recordDone", { type, key, hash, targetId, data: toJson(data ?? null), keepData, runId, now: now() });
+  }
+
+  async recordFailure(type: RecordedType, key: string, error: string, runId: string): Promise<void> {
+    await this.#all("recordFailure", { type, key, lastError: this.#dialect.storableText(error), runId, now: now() });
+  }
+
+  async recordSkipped(type: RecordedType, key: string, reason: string, runId: string): Promise<void> {
+    await this.#all("recordSkipped", { type, key, lastError: this.#dialect.storableText(reason), runId, now: now() });
+  }
+
+  async claim(type: RecordedType, key: string, owner: string, leaseMs: number, runId: string): Promise<ClaimOutcome> {
+    checkClaim(owner, leaseMs);
+    // A record removed between a refused claim and the look at it is claimed again; a second pass settles it.
+    for (let pass = 0; pass < 3; pass++) {
+      const at = Date.now();
+      const leaseUntil = new Date(at + leaseMs).toISOString();
+      const granted = await this.#all("claim", { type, key, owner, leaseMs, leaseUntil, runId, now: new Date(at).toISOString() });
+      if (granted.length > 0) return "granted";
+      const [found] = await this.#all("claimRefused", { type, key });
+      if (found) return FINISHED_STATUSES.includes(found.status as EntityStatus) ? "done" : "held";
+    }
+    return "held";
+  }
+
+  async release(type: RecordedType, key: string, owner: string): Promise<void> {
+    await this.#all("release", { type, key, owner, now: now() });
+  }
+
+  async remove(type: RecordedType, key: string): Promise<void> {
+    await this.#all("remove", { type, key });
+  }
+
+  async counts(): Promise<StatusCounts> {
+    return countRows(await this.#all("counts", {}), this.location);
+  }
+
+  async countsByOwner(): Promise<OwnerCounts[]> {
+    return countRowsByOwner(await this.#all("countsByOwner", {}), this.location);
+  }
+
+  async startRun(run: { id: string; mode: MigrationRun["mode"] }): Promise<MigrationRun> {
+    const [row] = await this.#all("startRun", { id: run.id, mode: run.mode, now: now() });
+    if (!row) throw new Error(`${this.location}: run ${run.id} was not recorded`);
+    return this.#run(row);
+  }
+
+  async finishRun(
+    id: string,
+    result: { status: MigrationRun["status"]; summary: Record<string, unknown> | null },
+  ): Promise<void> {
+    const finished = await this.#all("finishRun", { id, status: result.status, summary: toJson(result.summary), now: now() });
+    if (finished.length === 0) throw new Error(`${this.location}: no run ${JSON.stringify(id)} to finish`);
+  }
+
+  async lastRun(): Promise<MigrationRun | undefined> {
+    const [row] = await this.#all("lastRun", {});
+    return row ? this.#run(row) : undefined;
+  }
+
+  async getWatermark(name: string): Promise<string | undefined> {
+    const [row] = await this.#all("getWatermark", { name });
+    return typeof row?.value === "string" ? row.value : undefined;
+  }
+
+  async setWatermark(name: string, value: string): Promise<void> {
+    await this.#all("setWatermark", { name, value, now: now() });
+  }
+
+  #ready(): SqlDialect {
+    if (!this.#isOpen) throw new Error(`state store ${this.location} is not open`);
+    return this.#dialect;
+  }
+
+  async #all(statement: StatementName, params: Params): Promise<Row[]> {
+    return this.#ready().all(statement, params);
+  }
+
+  #entity(row: Row): EntityRecord {
+    const input = {
+      ...row,
+      targetId: fromBigint(row.targetId),
+      data: fromJson(row.data),
+      updatedAt: fromTimestamp(row.updatedAt),
+      leaseUntil: fromTimestamp(row.leaseUntil),
+    };
+    return validated(entityRecordSchema, input, this.location, "an entity row");
+  }
+
+  #run(row: Row): MigrationRun {
+    const input = {
+      ...row,
+      summary: fromJson(row.summary),
+      startedAt: fromTimestamp(row.startedAt),
+      finishedAt: fromTimestamp(row.finishedAt),
+    };
+    return validated(migrationRunSchema, input, this.location, "a run row");
+  }
+}
+
+/**
+ * Timestamps come from the process clock, the same one the rest of ZTOQ uses; only PostgreSQL measures
+ * leases by the server's (see its `Spelling`).
+ */
+function now(): string {
+  return new Date().toISOString();
+}
+
+function toJson(value: Record<string, unknown> | null): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+/** Unparseable JSON is passed on as is, so the schema check reports it along with the rest of the row. */
+function fromJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** pg returns bigint as a string, so that nothing is rounded without asking. Ids fit a double. */
+function fromBigint(value: unknown): unknown {
+  return typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
+/** pg returns timestamptz as a Date; the records carry ISO 8601 strings, as SQLite stores them. */
+function fromTimestamp(value: unknown): unknown {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
+}
