@@ -24,9 +24,9 @@ var __export = (target, all) => {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -463,7 +463,7 @@ var require_help = __commonJS({
         if (option.argChoices) {
           extraInfo.push(
             // use stringify to match the display of the default value
-            `choices: ${option.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+            `choices: ${option.argChoices.map((choice2) => JSON.stringify(choice2)).join(", ")}`
           );
         }
         if (option.defaultValue !== void 0) {
@@ -500,7 +500,7 @@ var require_help = __commonJS({
         if (argument.argChoices) {
           extraInfo.push(
             // use stringify to match the display of the default value
-            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+            `choices: ${argument.argChoices.map((choice2) => JSON.stringify(choice2)).join(", ")}`
           );
         }
         if (argument.defaultValue !== void 0) {
@@ -1047,9 +1047,9 @@ var require_option = __commonJS({
             this.positiveOptions.set(option.attributeName(), option);
           }
         });
-        this.negativeOptions.forEach((value, key) => {
-          if (this.positiveOptions.has(key)) {
-            this.dualOptions.add(key);
+        this.negativeOptions.forEach((value, key2) => {
+          if (this.positiveOptions.has(key2)) {
+            this.dualOptions.add(key2);
           }
         });
       }
@@ -1121,7 +1121,7 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
-    function editDistance2(a, b) {
+    function editDistance(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
         return Math.max(a.length, b.length);
       const d = [];
@@ -1167,7 +1167,7 @@ var require_suggestSimilar = __commonJS({
       const minSimilarity = 0.4;
       candidates.forEach((candidate) => {
         if (candidate.length <= 1) return;
-        const distance = editDistance2(word, candidate);
+        const distance = editDistance(word, candidate);
         const length = Math.max(word.length, candidate.length);
         const similarity = (length - distance) / length;
         if (similarity > minSimilarity) {
@@ -1927,8 +1927,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {boolean} [positional]
        * @return {Command} `this` command for chaining
        */
-      enablePositionalOptions(positional = true) {
-        this._enablePositionalOptions = !!positional;
+      enablePositionalOptions(positional2 = true) {
+        this._enablePositionalOptions = !!positional2;
         return this;
       }
       /**
@@ -1980,11 +1980,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {object} value
        */
-      getOptionValue(key) {
+      getOptionValue(key2) {
         if (this._storeOptionsAsProperties) {
-          return this[key];
+          return this[key2];
         }
-        return this._optionValues[key];
+        return this._optionValues[key2];
       }
       /**
        * Store option value.
@@ -1993,8 +1993,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} value
        * @return {Command} `this` command for chaining
        */
-      setOptionValue(key, value) {
-        return this.setOptionValueWithSource(key, value, void 0);
+      setOptionValue(key2, value) {
+        return this.setOptionValueWithSource(key2, value, void 0);
       }
       /**
        * Store option value and where the value came from.
@@ -2004,13 +2004,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} source - expected values are default/config/env/cli/implied
        * @return {Command} `this` command for chaining
        */
-      setOptionValueWithSource(key, value, source) {
+      setOptionValueWithSource(key2, value, source) {
         if (this._storeOptionsAsProperties) {
-          this[key] = value;
+          this[key2] = value;
         } else {
-          this._optionValues[key] = value;
+          this._optionValues[key2] = value;
         }
-        this._optionValueSources[key] = source;
+        this._optionValueSources[key2] = source;
         return this;
       }
       /**
@@ -2020,8 +2020,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {string}
        */
-      getOptionValueSource(key) {
-        return this._optionValueSources[key];
+      getOptionValueSource(key2) {
+        return this._optionValueSources[key2];
       }
       /**
        * Get source of option value. See also .optsWithGlobals().
@@ -2030,11 +2030,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {string}
        */
-      getOptionValueSourceWithGlobals(key) {
+      getOptionValueSourceWithGlobals(key2) {
         let source;
         this._getCommandAndAncestors().forEach((cmd) => {
-          if (cmd.getOptionValueSource(key) !== void 0) {
-            source = cmd.getOptionValueSource(key);
+          if (cmd.getOptionValueSource(key2) !== void 0) {
+            source = cmd.getOptionValueSource(key2);
           }
         });
         return source;
@@ -2760,8 +2760,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           const result = {};
           const len = this.options.length;
           for (let i = 0; i < len; i++) {
-            const key = this.options[i].attributeName();
-            result[key] = key === this._versionOptionName ? this._version : this[key];
+            const key2 = this.options[i].attributeName();
+            result[key2] = key2 === this._versionOptionName ? this._version : this[key2];
           }
           return result;
         }
@@ -3204,9 +3204,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text = helper.formatHelp(this, helper);
-        if (context.hasColors) return text;
-        return this._outputConfiguration.stripColor(text);
+        const text2 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text2;
+        return this._outputConfiguration.stripColor(text2);
       }
       /**
        * @typedef HelpContext
@@ -3366,7 +3366,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position, text2) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3375,10 +3375,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text === "function") {
-            helpStr = text({ error: context.error, command: context.command });
+          if (typeof text2 === "function") {
+            helpStr = text2({ error: context.error, command: context.command });
           } else {
-            helpStr = text;
+            helpStr = text2;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -3542,11 +3542,11 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path) {
-      const ctrl = callVisitor(key, node2, visitor, path);
+    function visit_(key2, node2, visitor, path) {
+      const ctrl = callVisitor(key2, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visit_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
@@ -3590,11 +3590,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path) {
-      const ctrl = await callVisitor(key, node2, visitor, path);
+    async function visitAsync_(key2, node2, visitor, path) {
+      const ctrl = await callVisitor(key2, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
@@ -3644,27 +3644,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path) {
+    function callVisitor(key2, node2, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path);
+        return visitor(key2, node2, path);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path);
+        return visitor.Map?.(key2, node2, path);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path);
+        return visitor.Seq?.(key2, node2, path);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path);
+        return visitor.Pair?.(key2, node2, path);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path);
+        return visitor.Scalar?.(key2, node2, path);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path);
+        return visitor.Alias?.(key2, node2, path);
       return void 0;
     }
-    function replaceNode(key, path, node2) {
+    function replaceNode(key2, path, node2) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node2;
+        parent.items[key2] = node2;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node2;
         else
           parent.value = node2;
@@ -3925,7 +3925,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -3965,7 +3965,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key2, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -4033,8 +4033,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4142,13 +4142,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -4295,7 +4295,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
-    var Collection = class extends Node5.NodeBase {
+    var Collection2 = class extends Node5.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -4328,14 +4328,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key, ...rest] = path;
-          const node2 = this.get(key, true);
+          const [key2, ...rest] = path;
+          const node2 = this.get(key2, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -4343,14 +4343,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key);
-        const node2 = this.get(key, true);
+          return this.delete(key2);
+        const node2 = this.get(key2, true);
         if (identity.isCollection(node2))
           return node2.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4358,8 +4358,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key, ...rest] = path;
-        const node2 = this.get(key, true);
+        const [key2, ...rest] = path;
+        const node2 = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
         else
@@ -4377,10 +4377,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key);
-        const node2 = this.get(key, true);
+          return this.has(key2);
+        const node2 = this.get(key2, true);
         return identity.isCollection(node2) ? node2.hasIn(rest) : false;
       }
       /**
@@ -4388,21 +4388,21 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node2 = this.get(key, true);
+          const node2 = this.get(key2, true);
           if (identity.isCollection(node2))
             node2.setIn(rest, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
-    exports.Collection = Collection;
+    exports.Collection = Collection2;
     exports.collectionFromPath = collectionFromPath;
     exports.isEmptyPath = isEmptyPath;
   }
@@ -4432,14 +4432,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4456,14 +4456,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -4480,12 +4480,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -4497,12 +4497,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -4517,39 +4517,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -4976,19 +4976,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -4996,7 +4996,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -5140,7 +5140,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge2.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -5157,14 +5157,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -5192,19 +5192,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key2))
         merge2.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -5219,19 +5219,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map2;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -5255,24 +5255,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -5444,15 +5444,15 @@ var require_YAMLMap = __commonJS({
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key2 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -5460,7 +5460,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection.Collection {
+    var YAMLMap = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -5475,20 +5475,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key2, value] of obj)
+            add(key2, value);
         } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+          for (const key2 of Object.keys(obj))
+            add(key2, obj[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -5528,23 +5528,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node2 = it?.value;
         return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -5610,11 +5610,11 @@ var require_YAMLSeq = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection.Collection {
+    var YAMLSeq = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -5633,15 +5633,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -5653,8 +5653,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -5664,10 +5664,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -5701,8 +5701,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key2 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key2, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -5710,8 +5710,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -6125,25 +6125,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs2;
     }
@@ -6190,16 +6190,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -6220,12 +6220,12 @@ var require_omap = __commonJS({
       resolve(seq, onError) {
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -6410,14 +6410,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -6426,18 +6426,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_, ctx) {
@@ -6684,7 +6684,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -6700,7 +6700,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -6830,7 +6830,7 @@ var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
@@ -6964,8 +6964,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -6973,15 +6973,15 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        if (Collection.isEmptyPath(path)) {
+        if (Collection2.isEmptyPath(path)) {
           if (this.contents == null)
             return false;
           this.contents = null;
@@ -6994,8 +6994,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -7003,21 +7003,21 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        if (Collection.isEmptyPath(path))
+        if (Collection2.isEmptyPath(path))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
         return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
        */
       hasIn(path) {
-        if (Collection.isEmptyPath(path))
+        if (Collection2.isEmptyPath(path))
           return this.contents !== void 0;
         return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
       }
@@ -7025,11 +7025,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -7037,10 +7037,10 @@ var require_Document = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        if (Collection.isEmptyPath(path)) {
+        if (Collection2.isEmptyPath(path)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path), value);
         } else if (assertCollection(this.contents)) {
           this.contents.setIn(path, value);
         }
@@ -7101,8 +7101,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7179,12 +7179,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count2);
+        const pointer = " ".repeat(ci) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -7218,29 +7218,29 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found2 = null;
       let start = null;
-      for (const token of tokens) {
+      for (const token2 of tokens) {
         if (reqSpace) {
-          if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
-            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+          if (token2.type !== "space" && token2.type !== "newline" && token2.type !== "comma")
+            onError(token2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
           reqSpace = false;
         }
         if (tab) {
-          if (atNewline && token.type !== "comment" && token.type !== "newline") {
+          if (atNewline && token2.type !== "comment" && token2.type !== "newline") {
             onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
           }
           tab = null;
         }
-        switch (token.type) {
+        switch (token2.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
-              tab = token;
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token2.source.includes("	")) {
+              tab = token2;
             }
             hasSpace = true;
             break;
           case "comment": {
             if (!hasSpace)
-              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-            const cb = token.source.substring(1) || " ";
+              onError(token2, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+            const cb = token2.source.substring(1) || " ";
             if (!comment)
               comment = cb;
             else
@@ -7252,33 +7252,33 @@ var require_resolve_props = __commonJS({
           case "newline":
             if (atNewline) {
               if (comment)
-                comment += token.source;
+                comment += token2.source;
               else if (!found2 || indicator !== "seq-item-ind")
                 spaceBefore = true;
             } else
-              commentSep += token.source;
+              commentSep += token2.source;
             atNewline = true;
             hasNewline = true;
             if (anchor2 || tag)
-              newlineAfterProp = token;
+              newlineAfterProp = token2;
             hasSpace = true;
             break;
           case "anchor":
             if (anchor2)
-              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
-            if (token.source.endsWith(":"))
-              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
-            anchor2 = token;
-            start ?? (start = token.offset);
+              onError(token2, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
+            if (token2.source.endsWith(":"))
+              onError(token2.offset + token2.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
+            anchor2 = token2;
+            start ?? (start = token2.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
             break;
           case "tag": {
             if (tag)
-              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag = token;
-            start ?? (start = token.offset);
+              onError(token2, "MULTIPLE_TAGS", "A node can have at most one tag");
+            tag = token2;
+            start ?? (start = token2.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -7286,25 +7286,25 @@ var require_resolve_props = __commonJS({
           }
           case indicator:
             if (anchor2 || tag)
-              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
+              onError(token2, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token2.source} indicator`);
             if (found2)
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
-            found2 = token;
+              onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${token2.source} in ${flow ?? "collection"}`);
+            found2 = token2;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
             break;
           case "comma":
             if (flow) {
               if (comma)
-                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
-              comma = token;
+                onError(token2, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
+              comma = token2;
               atNewline = false;
               hasSpace = false;
               break;
             }
           // else fallthrough
           default:
-            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
+            onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${token2.type} token`);
             atNewline = false;
             hasSpace = false;
         }
@@ -7337,24 +7337,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -7428,10 +7428,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -7439,10 +7439,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep) {
@@ -7455,17 +7455,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -7475,7 +7475,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -7577,15 +7577,15 @@ var require_resolve_end = __commonJS({
       if (end) {
         let hasSpace = false;
         let sep = "";
-        for (const token of end) {
-          const { source, type } = token;
+        for (const token2 of end) {
+          const { source, type } = token2;
           switch (type) {
             case "space":
               hasSpace = true;
               break;
             case "comment": {
               if (reqSpace && !hasSpace)
-                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+                onError(token2, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
               const cb = source.substring(1) || " ";
               if (!comment)
                 comment = cb;
@@ -7600,7 +7600,7 @@ var require_resolve_end = __commonJS({
               hasSpace = true;
               break;
             default:
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+              onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
           }
           offset += source.length;
         }
@@ -7624,7 +7624,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilContainsNewline = require_util_contains_newline();
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
-    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    var isBlock = (token2) => token2 && (token2.type === "block-map" || token2.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap = fc.start.source === "{";
       const fcName = isMap ? "flow map" : "flow sequence";
@@ -7639,11 +7639,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -7664,9 +7664,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -7713,8 +7713,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep ?? [], {
@@ -7816,8 +7816,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    function resolveCollection(CN, ctx, token2, onError, tagName, tag) {
+      const coll = token2.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token2, onError, tag) : token2.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token2, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token2, onError, tag);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -7827,10 +7827,10 @@ var require_compose_collection = __commonJS({
         coll.tag = tagName;
       return coll;
     }
-    function composeCollection(CN, ctx, token, props, onError) {
+    function composeCollection(CN, ctx, token2, props, onError) {
       const tagToken = props.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
-      if (token.type === "block-seq") {
+      if (token2.type === "block-seq") {
         const { anchor: anchor2, newlineAfterProp: nl } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
@@ -7838,9 +7838,9 @@ var require_compose_collection = __commonJS({
           onError(lastProp, "MISSING_CHAR", message);
         }
       }
-      const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
+      const expType = token2.type === "block-map" ? "map" : token2.type === "block-seq" ? "seq" : token2.start.source === "{" ? "map" : "seq";
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
-        return resolveCollection(CN, ctx, token, onError, tagName);
+        return resolveCollection(CN, ctx, token2, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
       if (!tag) {
@@ -7854,10 +7854,10 @@ var require_compose_collection = __commonJS({
           } else {
             onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
           }
-          return resolveCollection(CN, ctx, token, onError, tagName);
+          return resolveCollection(CN, ctx, token2, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const coll = resolveCollection(CN, ctx, token2, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
       node2.range = coll.range;
@@ -8007,31 +8007,31 @@ var require_resolve_block_scalar = __commonJS({
       let comment = "";
       let length = source.length;
       for (let i = 1; i < props.length; ++i) {
-        const token = props[i];
-        switch (token.type) {
+        const token2 = props[i];
+        switch (token2.type) {
           case "space":
             hasSpace = true;
           // fallthrough
           case "newline":
-            length += token.source.length;
+            length += token2.source.length;
             break;
           case "comment":
             if (strict && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              onError(token2, "MISSING_CHAR", message);
             }
-            length += token.source.length;
-            comment = token.source.substring(1);
+            length += token2.source.length;
+            comment = token2.source.substring(1);
             break;
           case "error":
-            onError(token, "UNEXPECTED_TOKEN", token.message);
-            length += token.source.length;
+            onError(token2, "UNEXPECTED_TOKEN", token2.message);
+            length += token2.source.length;
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
-            const ts = token.source;
+            const message = `Unexpected token in block scalar header: ${token2.type}`;
+            onError(token2, "UNEXPECTED_TOKEN", message);
+            const ts = token2.source;
             if (ts && typeof ts === "string")
               length += ts.length;
           }
@@ -8282,25 +8282,25 @@ var require_compose_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
-    function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    function composeScalar(ctx, token2, tagToken, onError) {
+      const { value, type, comment, range } = token2.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token2, onError) : resolveFlowScalar.resolveFlowScalar(token2, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
-      else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+      else if (token2.type === "scalar")
+        tag = findScalarTagByTest(ctx, value, token2, onError);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
-        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
+        onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
       scalar.range = range;
@@ -8338,7 +8338,7 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    function findScalarTagByTest({ atKey, directives, schema }, value, token2, onError) {
       const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
       if (schema.compat) {
         const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
@@ -8346,7 +8346,7 @@ var require_compose_scalar = __commonJS({
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
-          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+          onError(token2, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
       return tag;
@@ -8396,22 +8396,22 @@ var require_compose_node = __commonJS({
     var resolveEnd = require_resolve_end();
     var utilEmptyScalarPosition = require_util_empty_scalar_position();
     var CN = { composeNode, composeEmptyNode };
-    function composeNode(ctx, token, props, onError) {
+    function composeNode(ctx, token2, props, onError) {
       const atKey = ctx.atKey;
       const { spaceBefore, comment, anchor: anchor2, tag } = props;
       let node2;
       let isSrcToken = true;
-      switch (token.type) {
+      switch (token2.type) {
         case "alias":
-          node2 = composeAlias(ctx, token, onError);
+          node2 = composeAlias(ctx, token2, onError);
           if (anchor2 || tag)
-            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
+            onError(token2, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+          node2 = composeScalar.composeScalar(ctx, token2, tag, onError);
           if (anchor2)
             node2.anchor = anchor2.source.substring(1);
           break;
@@ -8419,47 +8419,47 @@ var require_compose_node = __commonJS({
         case "block-seq":
         case "flow-collection":
           try {
-            node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            node2 = composeCollection.composeCollection(CN, ctx, token2, props, onError);
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
             const message = error62 instanceof Error ? error62.message : String(error62);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            onError(token2, "RESOURCE_EXHAUSTION", message);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message = token2.type === "error" ? token2.message : `Unsupported token (type: ${token2.type})`;
+          onError(token2, "UNEXPECTED_TOKEN", message);
           isSrcToken = false;
         }
       }
-      node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      node2 ?? (node2 = composeEmptyNode(ctx, token2.offset, void 0, null, props, onError));
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
+        onError(tag ?? token2, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node2.spaceBefore = true;
       if (comment) {
-        if (token.type === "scalar" && token.source === "")
+        if (token2.type === "scalar" && token2.source === "")
           node2.comment = comment;
         else
           node2.commentBefore = comment;
       }
       if (ctx.options.keepSourceTokens && isSrcToken)
-        node2.srcToken = token;
+        node2.srcToken = token2;
       return node2;
     }
     function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
-      const token = {
+      const token2 = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+      const node2 = composeScalar.composeScalar(ctx, token2, tag, onError);
       if (anchor2) {
         node2.anchor = anchor2.source.substring(1);
         if (node2.anchor === "")
@@ -8650,28 +8650,28 @@ ${cb}` : comment;
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
       *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
-          yield* this.next(token);
+        for (const token2 of tokens)
+          yield* this.next(token2);
         yield* this.end(forceDoc, endOffset);
       }
       /** Advance the composer by one CST token. */
-      *next(token) {
+      *next(token2) {
         if (node_process.env.LOG_STREAM)
-          console.dir(token, { depth: null });
-        switch (token.type) {
+          console.dir(token2, { depth: null });
+        switch (token2.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
-              const pos = getErrorPos(token);
+            this.directives.add(token2.source, (offset, message, warning) => {
+              const pos = getErrorPos(token2);
               pos[0] += offset;
               this.onError(pos, "BAD_DIRECTIVE", message, warning);
             });
-            this.prelude.push(token.source);
+            this.prelude.push(token2.source);
             this.atDirectives = true;
             break;
           case "document": {
-            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+            const doc = composeDoc.composeDoc(this.options, this.directives, token2, this.onError);
             if (this.atDirectives && !doc.directives.docStart)
-              this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
+              this.onError(token2, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
             this.decorate(doc, false);
             if (this.doc)
               yield this.doc;
@@ -8684,11 +8684,11 @@ ${cb}` : comment;
             break;
           case "comment":
           case "newline":
-            this.prelude.push(token.source);
+            this.prelude.push(token2.source);
             break;
           case "error": {
-            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error62 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const msg = token2.source ? `${token2.message}: ${JSON.stringify(token2.source)}` : token2.message;
+            const error62 = new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
               this.errors.push(error62);
             else
@@ -8698,11 +8698,11 @@ ${cb}` : comment;
           case "doc-end": {
             if (!this.doc) {
               const msg = "Unexpected doc-end without preceding document";
-              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
+              this.errors.push(new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", msg));
               break;
             }
             this.doc.directives.docEnd = true;
-            const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+            const end = resolveEnd.resolveEnd(token2.end, token2.offset + token2.source.length, this.doc.options.strict, this.onError);
             this.decorate(this.doc, true);
             if (end.comment) {
               const dc = this.doc.comment;
@@ -8713,7 +8713,7 @@ ${end.comment}` : end.comment;
             break;
           }
           default:
-            this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", `Unsupported token ${token.type}`));
+            this.errors.push(new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", `Unsupported token ${token2.type}`));
         }
       }
       /**
@@ -8750,8 +8750,8 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
-      if (token) {
+    function resolveAsScalar(token2, strict = true, onError) {
+      if (token2) {
         const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
@@ -8759,13 +8759,13 @@ var require_cst_scalar = __commonJS({
           else
             throw new errors.YAMLParseError([offset, offset + 1], code, message);
         };
-        switch (token.type) {
+        switch (token2.type) {
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token2, strict, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token2, _onError);
         }
       }
       return null;
@@ -8802,13 +8802,13 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
+    function setScalarValue(token2, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
+      let indent = "indent" in token2 ? token2.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
       if (!type)
-        switch (token.type) {
+        switch (token2.type) {
           case "single-quoted-scalar":
             type = "QUOTE_SINGLE";
             break;
@@ -8816,7 +8816,7 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
+            const header = token2.props[0];
             if (header.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
             type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
@@ -8834,40 +8834,40 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">":
-          setBlockScalarValue(token, source);
+          setBlockScalarValue(token2, source);
           break;
         case '"':
-          setFlowScalarValue(token, source, "double-quoted-scalar");
+          setFlowScalarValue(token2, source, "double-quoted-scalar");
           break;
         case "'":
-          setFlowScalarValue(token, source, "single-quoted-scalar");
+          setFlowScalarValue(token2, source, "single-quoted-scalar");
           break;
         default:
-          setFlowScalarValue(token, source, "scalar");
+          setFlowScalarValue(token2, source, "scalar");
       }
     }
-    function setBlockScalarValue(token, source) {
+    function setBlockScalarValue(token2, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
-      if (token.type === "block-scalar") {
-        const header = token.props[0];
+      if (token2.type === "block-scalar") {
+        const header = token2.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header.source = head;
-        token.source = body;
+        token2.source = body;
       } else {
-        const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const { offset } = token2;
+        const indent = "indent" in token2 ? token2.indent : -1;
         const props = [
           { type: "block-scalar-header", offset, indent, source: head }
         ];
-        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
+        if (!addEndtoBlockProps(props, "end" in token2 ? token2.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        for (const key2 of Object.keys(token2))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token2[key2];
+        Object.assign(token2, { type: "block-scalar", indent, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -8884,40 +8884,40 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type) {
-      switch (token.type) {
+    function setFlowScalarValue(token2, source, type) {
+      switch (token2.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          token.type = type;
-          token.source = source;
+          token2.type = type;
+          token2.source = source;
           break;
         case "block-scalar": {
-          const end = token.props.slice(1);
+          const end = token2.props.slice(1);
           let oa = source.length;
-          if (token.props[0].type === "block-scalar-header")
-            oa -= token.props[0].source.length;
+          if (token2.props[0].type === "block-scalar-header")
+            oa -= token2.props[0].source.length;
           for (const tok of end)
             tok.offset += oa;
-          delete token.props;
-          Object.assign(token, { type, source, end });
+          delete token2.props;
+          Object.assign(token2, { type, source, end });
           break;
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source.length;
-          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
-          delete token.items;
-          Object.assign(token, { type, source, end: [nl] });
+          const offset = token2.offset + source.length;
+          const nl = { type: "newline", offset, indent: token2.indent, source: "\n" };
+          delete token2.items;
+          Object.assign(token2, { type, source, end: [nl] });
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
-          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          const indent = "indent" in token2 ? token2.indent : -1;
+          const end = "end" in token2 && Array.isArray(token2.end) ? token2.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
+          for (const key2 of Object.keys(token2))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token2[key2];
+          Object.assign(token2, { type, indent, source, end });
         }
       }
     }
@@ -8932,51 +8932,51 @@ var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
-    function stringifyToken(token) {
-      switch (token.type) {
+    function stringifyToken(token2) {
+      switch (token2.type) {
         case "block-scalar": {
           let res = "";
-          for (const tok of token.props)
+          for (const tok of token2.props)
             res += stringifyToken(tok);
-          return res + token.source;
+          return res + token2.source;
         }
         case "block-map":
         case "block-seq": {
           let res = "";
-          for (const item of token.items)
+          for (const item of token2.items)
             res += stringifyItem(item);
           return res;
         }
         case "flow-collection": {
-          let res = token.start.source;
-          for (const item of token.items)
+          let res = token2.start.source;
+          for (const item of token2.items)
             res += stringifyItem(item);
-          for (const st of token.end)
+          for (const st of token2.end)
             res += st.source;
           return res;
         }
         case "document": {
-          let res = stringifyItem(token);
-          if (token.end)
-            for (const st of token.end)
+          let res = stringifyItem(token2);
+          if (token2.end)
+            for (const st of token2.end)
               res += st.source;
           return res;
         }
         default: {
-          let res = token.source;
-          if ("end" in token && token.end)
-            for (const st of token.end)
+          let res = token2.source;
+          if ("end" in token2 && token2.end)
+            for (const st of token2.end)
               res += st.source;
           return res;
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key: key2, sep, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep)
         for (const st of sep)
           res += st.source;
@@ -9027,16 +9027,16 @@ var require_cst_visit = __commonJS({
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
-        const token = item[field];
-        if (token && "items" in token) {
-          for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+        const token2 = item[field];
+        if (token2 && "items" in token2) {
+          for (let i = 0; i < token2.items.length; ++i) {
+            const ci = _visit(Object.freeze(path.concat([[field, i]])), token2.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              token.items.splice(i, 1);
+              token2.items.splice(i, 1);
               i -= 1;
             }
           }
@@ -9061,10 +9061,10 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
-    function prettyToken(token) {
-      switch (token) {
+    var isCollection = (token2) => !!token2 && "items" in token2;
+    var isScalar = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
+    function prettyToken(token2) {
+      switch (token2) {
         case BOM:
           return "<BOM>";
         case DOCUMENT:
@@ -9074,7 +9074,7 @@ var require_cst = __commonJS({
         case SCALAR:
           return "<SCALAR>";
         default:
-          return JSON.stringify(token);
+          return JSON.stringify(token2);
       }
     }
     function tokenType(source) {
@@ -9255,11 +9255,11 @@ var require_lexer = __commonJS({
       hasChars(n) {
         return this.pos + n <= this.buffer.length;
       }
-      setNext(state) {
+      setNext(state2) {
         this.buffer = this.buffer.substring(this.pos);
         this.pos = 0;
         this.lineEndPos = null;
-        this.next = state;
+        this.next = state2;
         return null;
       }
       peek(n) {
@@ -9798,8 +9798,8 @@ var require_parser = __commonJS({
       }
       return -1;
     }
-    function isFlowToken(token) {
-      switch (token?.type) {
+    function isFlowToken(token2) {
+      switch (token2?.type) {
         case "alias":
         case "scalar":
         case "single-quoted-scalar":
@@ -10006,38 +10006,38 @@ var require_parser = __commonJS({
         return this.stack[this.stack.length - n];
       }
       *pop(error62) {
-        const token = error62 ?? this.stack.pop();
-        if (!token) {
+        const token2 = error62 ?? this.stack.pop();
+        if (!token2) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
         } else if (this.stack.length === 0) {
-          yield token;
+          yield token2;
         } else {
           const top = this.peek(1);
-          if (token.type === "block-scalar") {
-            token.indent = "indent" in top ? top.indent : 0;
-          } else if (token.type === "flow-collection" && top.type === "document") {
-            token.indent = 0;
+          if (token2.type === "block-scalar") {
+            token2.indent = "indent" in top ? top.indent : 0;
+          } else if (token2.type === "flow-collection" && top.type === "document") {
+            token2.indent = 0;
           }
-          if (token.type === "flow-collection")
-            fixFlowSeqItems(token);
+          if (token2.type === "flow-collection")
+            fixFlowSeqItems(token2);
           switch (top.type) {
             case "document":
-              top.value = token;
+              top.value = token2;
               break;
             case "block-scalar":
-              top.props.push(token);
+              top.props.push(token2);
               break;
             case "block-map": {
               const it = top.items[top.items.length - 1];
               if (it.value) {
-                top.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token2, sep: [] });
                 this.onKeyLine = true;
                 return;
               } else if (it.sep) {
-                it.value = token;
+                it.value = token2;
               } else {
-                Object.assign(it, { key: token, sep: [] });
+                Object.assign(it, { key: token2, sep: [] });
                 this.onKeyLine = !it.explicitKey;
                 return;
               }
@@ -10046,34 +10046,34 @@ var require_parser = __commonJS({
             case "block-seq": {
               const it = top.items[top.items.length - 1];
               if (it.value)
-                top.items.push({ start: [], value: token });
+                top.items.push({ start: [], value: token2 });
               else
-                it.value = token;
+                it.value = token2;
               break;
             }
             case "flow-collection": {
               const it = top.items[top.items.length - 1];
               if (!it || it.value)
-                top.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token2, sep: [] });
               else if (it.sep)
-                it.value = token;
+                it.value = token2;
               else
-                Object.assign(it, { key: token, sep: [] });
+                Object.assign(it, { key: token2, sep: [] });
               return;
             }
             /* istanbul ignore next should not happen */
             default:
               yield* this.pop();
-              yield* this.pop(token);
+              yield* this.pop(token2);
           }
-          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token2.type === "block-map" || token2.type === "block-seq")) {
+            const last = token2.items[token2.items.length - 1];
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token2.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token2.indent))) {
               if (top.type === "document")
                 top.end = last.start;
               else
                 top.items.push({ start: last.start });
-              token.items.splice(-1, 1);
+              token2.items.splice(-1, 1);
             }
           }
         }
@@ -10308,7 +10308,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep = it.sep;
                   sep.push(this.sourceToken);
                   delete it.key;
@@ -10317,7 +10317,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key: key2, sep }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -10616,7 +10616,7 @@ var require_parser = __commonJS({
             yield* this.pop();
         }
       }
-      *lineEnd(token) {
+      *lineEnd(token2) {
         switch (this.type) {
           case "comma":
           case "doc-start":
@@ -10633,10 +10633,10 @@ var require_parser = __commonJS({
           case "space":
           case "comment":
           default:
-            if (token.end)
-              token.end.push(this.sourceToken);
+            if (token2.end)
+              token2.end.push(this.sourceToken);
             else
-              token.end = [this.sourceToken];
+              token2.end = [this.sourceToken];
             if (this.type === "newline")
               yield* this.pop();
         }
@@ -10924,15 +10924,15 @@ var require_err = __commonJS({
       if (Array.isArray(err.errors)) {
         _err.aggregateErrors = err.errors.map((err2) => errSerializer(err2));
       }
-      for (const key in err) {
-        if (_err[key] === void 0) {
-          const val = err[key];
+      for (const key2 in err) {
+        if (_err[key2] === void 0) {
+          const val = err[key2];
           if (isErrorLike(val)) {
-            if (key !== "cause" && !Object.prototype.hasOwnProperty.call(val, seen)) {
-              _err[key] = errSerializer(val);
+            if (key2 !== "cause" && !Object.prototype.hasOwnProperty.call(val, seen)) {
+              _err[key2] = errSerializer(val);
             }
           } else {
-            _err[key] = val;
+            _err[key2] = val;
           }
         }
       }
@@ -10967,15 +10967,15 @@ var require_err_with_cause = __commonJS({
       if (isErrorLike(err.cause) && !Object.prototype.hasOwnProperty.call(err.cause, seen)) {
         _err.cause = errWithCauseSerializer(err.cause);
       }
-      for (const key in err) {
-        if (_err[key] === void 0) {
-          const val = err[key];
+      for (const key2 in err) {
+        if (_err[key2] === void 0) {
+          const val = err[key2];
           if (isErrorLike(val)) {
             if (!Object.prototype.hasOwnProperty.call(val, seen)) {
-              _err[key] = errWithCauseSerializer(val);
+              _err[key2] = errWithCauseSerializer(val);
             }
           } else {
-            _err[key] = val;
+            _err[key2] = val;
           }
         }
       }
@@ -11220,9 +11220,9 @@ var require_redact = __commonJS({
       }
       if (typeof obj === "object") {
         const cloned = Object.create(Object.getPrototypeOf(obj));
-        for (const key in obj) {
-          if (Object.prototype.hasOwnProperty.call(obj, key)) {
-            cloned[key] = deepClone(obj[key]);
+        for (const key2 in obj) {
+          if (Object.prototype.hasOwnProperty.call(obj, key2)) {
+            cloned[key2] = deepClone(obj[key2]);
           }
         }
         return cloned;
@@ -11275,14 +11275,14 @@ var require_redact = __commonJS({
     function setValue(obj, parts, value) {
       let current = obj;
       for (let i = 0; i < parts.length - 1; i++) {
-        const key = parts[i];
-        if (typeof current !== "object" || current === null || !(key in current)) {
+        const key2 = parts[i];
+        if (typeof current !== "object" || current === null || !(key2 in current)) {
           return false;
         }
-        if (typeof current[key] !== "object" || current[key] === null) {
+        if (typeof current[key2] !== "object" || current[key2] === null) {
           return false;
         }
-        current = current[key];
+        current = current[key2];
       }
       const lastKey = parts[parts.length - 1];
       if (lastKey === "*") {
@@ -11291,9 +11291,9 @@ var require_redact = __commonJS({
             current[i] = value;
           }
         } else if (typeof current === "object" && current !== null) {
-          for (const key in current) {
-            if (Object.prototype.hasOwnProperty.call(current, key)) {
-              current[key] = value;
+          for (const key2 in current) {
+            if (Object.prototype.hasOwnProperty.call(current, key2)) {
+              current[key2] = value;
             }
           }
         }
@@ -11307,14 +11307,14 @@ var require_redact = __commonJS({
     function removeKey(obj, parts) {
       let current = obj;
       for (let i = 0; i < parts.length - 1; i++) {
-        const key = parts[i];
-        if (typeof current !== "object" || current === null || !(key in current)) {
+        const key2 = parts[i];
+        if (typeof current !== "object" || current === null || !(key2 in current)) {
           return false;
         }
-        if (typeof current[key] !== "object" || current[key] === null) {
+        if (typeof current[key2] !== "object" || current[key2] === null) {
           return false;
         }
-        current = current[key];
+        current = current[key2];
       }
       const lastKey = parts[parts.length - 1];
       if (lastKey === "*") {
@@ -11323,9 +11323,9 @@ var require_redact = __commonJS({
             current[i] = void 0;
           }
         } else if (typeof current === "object" && current !== null) {
-          for (const key in current) {
-            if (Object.prototype.hasOwnProperty.call(current, key)) {
-              delete current[key];
+          for (const key2 in current) {
+            if (Object.prototype.hasOwnProperty.call(current, key2)) {
+              delete current[key2];
             }
           }
         }
@@ -11410,19 +11410,19 @@ var require_redact = __commonJS({
         } else if (typeof current === "object" && current !== null) {
           if (remove) {
             const keysToDelete = [];
-            for (const key in current) {
-              if (Object.prototype.hasOwnProperty.call(current, key)) {
-                keysToDelete.push(key);
+            for (const key2 in current) {
+              if (Object.prototype.hasOwnProperty.call(current, key2)) {
+                keysToDelete.push(key2);
               }
             }
-            for (const key of keysToDelete) {
-              delete current[key];
+            for (const key2 of keysToDelete) {
+              delete current[key2];
             }
           } else {
-            for (const key in current) {
-              const keyPath = [...parentParts, key];
-              const actualCensor = typeof censor === "function" ? censor(current[key], keyPath) : censor;
-              current[key] = actualCensor;
+            for (const key2 in current) {
+              const keyPath = [...parentParts, key2];
+              const actualCensor = typeof censor === "function" ? censor(current[key2], keyPath) : censor;
+              current[key2] = actualCensor;
             }
           }
         }
@@ -11442,9 +11442,9 @@ var require_redact = __commonJS({
               traverse(current[i], pathLength + 1);
             }
           } else if (typeof current === "object" && current !== null) {
-            for (const key in current) {
-              pathArray[pathLength] = key;
-              traverse(current[key], pathLength + 1);
+            for (const key2 in current) {
+              pathArray[pathLength] = key2;
+              traverse(current[key2], pathLength + 1);
             }
           }
         } else if (pathLength < beforeWildcard.length) {
@@ -11531,12 +11531,12 @@ var require_redact = __commonJS({
           return cloned2;
         }
         const cloned = Object.create(Object.getPrototypeOf(source));
-        for (const key in source) {
-          if (Object.prototype.hasOwnProperty.call(source, key)) {
-            if (pathMap.has(key) || pathMap.has("*")) {
-              cloned[key] = cloneSelectively(source[key], pathMap.get(key) || pathMap.get("*"));
+        for (const key2 in source) {
+          if (Object.prototype.hasOwnProperty.call(source, key2)) {
+            if (pathMap.has(key2) || pathMap.has("*")) {
+              cloned[key2] = cloneSelectively(source[key2], pathMap.get(key2) || pathMap.get("*"));
             } else {
-              cloned[key] = source[key];
+              cloned[key2] = source[key2];
             }
           }
         }
@@ -12720,10 +12720,10 @@ var require_wait = __commonJS({
   "node_modules/thread-stream/lib/wait.js"(exports, module) {
     "use strict";
     var WAIT_MS = 1e4;
-    function wait(state, index2, expected2, timeout2, done) {
+    function wait(state2, index2, expected2, timeout2, done) {
       const max = timeout2 === Infinity ? Infinity : Date.now() + timeout2;
       const check2 = (previous) => {
-        const current = Atomics.load(state, index2);
+        const current = Atomics.load(state2, index2);
         if (current >= expected2) {
           done(null, "ok");
           return;
@@ -12737,11 +12737,11 @@ var require_wait = __commonJS({
           return;
         }
         const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
-        const result = Atomics.waitAsync(state, index2, current, remaining);
+        const result = Atomics.waitAsync(state2, index2, current, remaining);
         if (result.async) {
           result.value.then((res) => {
             if (res === "ok") {
-              const latest = Atomics.load(state, index2);
+              const latest = Atomics.load(state2, index2);
               done(null, latest >= expected2 ? "ok" : "not-equal");
               return;
             }
@@ -12753,10 +12753,10 @@ var require_wait = __commonJS({
       };
       check2();
     }
-    function waitDiff(state, index2, expected2, timeout2, done) {
+    function waitDiff(state2, index2, expected2, timeout2, done) {
       const max = timeout2 === Infinity ? Infinity : Date.now() + timeout2;
       const check2 = () => {
-        const current = Atomics.load(state, index2);
+        const current = Atomics.load(state2, index2);
         if (current !== expected2) {
           done(null, "ok");
           return;
@@ -12766,7 +12766,7 @@ var require_wait = __commonJS({
           return;
         }
         const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
-        const result = Atomics.waitAsync(state, index2, expected2, remaining);
+        const result = Atomics.waitAsync(state2, index2, expected2, remaining);
         if (result.async) {
           result.value.then((res) => {
             if (res === "ok") {
@@ -13406,29 +13406,29 @@ var require_transport = __commonJS({
       const sanitized = [];
       let changed = false;
       for (let i = 0; i < tokens.length; i++) {
-        const token = tokens[i];
-        if (token === "--require" || token === "-r" || token === "--import") {
+        const token2 = tokens[i];
+        if (token2 === "--require" || token2 === "-r" || token2 === "--import") {
           const next = tokens[i + 1];
           if (next && shouldDropPreload(next)) {
             changed = true;
             i++;
             continue;
           }
-          sanitized.push(token);
+          sanitized.push(token2);
           if (next) {
             sanitized.push(next);
             i++;
           }
           continue;
         }
-        if (token.startsWith("--require=") || token.startsWith("-r=") || token.startsWith("--import=")) {
-          const value = token.slice(token.indexOf("=") + 1);
+        if (token2.startsWith("--require=") || token2.startsWith("-r=") || token2.startsWith("--import=")) {
+          const value = token2.slice(token2.indexOf("=") + 1);
           if (shouldDropPreload(value)) {
             changed = true;
             continue;
           }
         }
-        sanitized.push(token);
+        sanitized.push(token2);
       }
       return changed ? sanitized.join(" ") : nodeOptions;
     }
@@ -13715,15 +13715,15 @@ var require_tools = __commonJS({
       }
       const wildcardStringifier = stringifiers[wildcardFirstSym];
       let propStr = "";
-      for (const key in obj) {
-        value = obj[key];
-        if (Object.prototype.hasOwnProperty.call(obj, key) && value !== void 0) {
-          if (serializers[key]) {
-            value = serializers[key](value);
-          } else if (key === errorKey && serializers.err) {
+      for (const key2 in obj) {
+        value = obj[key2];
+        if (Object.prototype.hasOwnProperty.call(obj, key2) && value !== void 0) {
+          if (serializers[key2]) {
+            value = serializers[key2](value);
+          } else if (key2 === errorKey && serializers.err) {
             value = serializers.err(value);
           }
-          const stringifier = stringifiers[key] || wildcardStringifier;
+          const stringifier = stringifiers[key2] || wildcardStringifier;
           switch (typeof value) {
             case "undefined":
             case "function":
@@ -13743,7 +13743,7 @@ var require_tools = __commonJS({
               value = (stringifier || stringify3)(value, stringifySafe);
           }
           if (value === void 0) continue;
-          const strKey = asString(key);
+          const strKey = asString(key2);
           propStr += "," + strKey + ":" + value;
         }
       }
@@ -13788,14 +13788,14 @@ var require_tools = __commonJS({
       const serializers = instance[serializersSym];
       const formatter = instance[formattersSym].bindings;
       bindings = formatter(bindings);
-      for (const key in bindings) {
-        value = bindings[key];
-        const valid = (key.length < 5 || key !== "level" && key !== "serializers" && key !== "formatters" && key !== "customLevels") && bindings.hasOwnProperty(key) && value !== void 0;
+      for (const key2 in bindings) {
+        value = bindings[key2];
+        const valid = (key2.length < 5 || key2 !== "level" && key2 !== "serializers" && key2 !== "formatters" && key2 !== "customLevels") && bindings.hasOwnProperty(key2) && value !== void 0;
         if (valid === true) {
-          value = serializers[key] ? serializers[key](value) : value;
-          value = (stringifiers[key] || wildcardStringifier || stringify3)(value, stringifySafe);
+          value = serializers[key2] ? serializers[key2](value) : value;
+          value = (stringifiers[key2] || wildcardStringifier || stringify3)(value, stringifySafe);
           if (value === void 0) continue;
-          data += "," + asString(key) + ":" + value;
+          data += "," + asString(key2) + ":" + value;
         }
       }
       return data;
@@ -14030,12 +14030,12 @@ var require_levels = __commonJS({
       const useOnlyCustomLevelsVal = this[useOnlyCustomLevelsSym];
       const levelComparison = this[levelCompSym];
       const hook = this[hooksSym].logMethod;
-      for (const key in values) {
-        if (levelComparison(values[key], levelVal) === false) {
-          this[key] = noop;
+      for (const key2 in values) {
+        if (levelComparison(values[key2], levelVal) === false) {
+          this[key2] = noop;
           continue;
         }
-        this[key] = isStandardLevel(key, useOnlyCustomLevelsVal) ? levelMethods[key](hook) : genLog(values[key], hook);
+        this[key2] = isStandardLevel(key2, useOnlyCustomLevelsVal) ? levelMethods[key2](hook) : genLog(values[key2], hook);
       }
       this.emit(
         "level-change",
@@ -14087,7 +14087,7 @@ var require_levels = __commonJS({
     function assertDefaultLevelFound(defaultLevel, customLevels, useOnlyCustomLevels) {
       if (typeof defaultLevel === "number") {
         const values = [].concat(
-          Object.keys(customLevels || {}).map((key) => customLevels[key]),
+          Object.keys(customLevels || {}).map((key2) => customLevels[key2]),
           useOnlyCustomLevels ? [] : Object.keys(nums).map((level) => +level),
           Infinity
         );
@@ -14398,20 +14398,20 @@ var require_safe_stable_stringify = __commonJS({
       }
       return JSON.stringify(str);
     }
-    function sort(array2, comparator) {
-      if (array2.length > 200 || comparator) {
-        return array2.sort(comparator);
+    function sort(array3, comparator) {
+      if (array3.length > 200 || comparator) {
+        return array3.sort(comparator);
       }
-      for (let i = 1; i < array2.length; i++) {
-        const currentValue = array2[i];
+      for (let i = 1; i < array3.length; i++) {
+        const currentValue = array3[i];
         let position = i;
-        while (position !== 0 && array2[position - 1] > currentValue) {
-          array2[position] = array2[position - 1];
+        while (position !== 0 && array3[position - 1] > currentValue) {
+          array3[position] = array3[position - 1];
           position--;
         }
-        array2[position] = currentValue;
+        array3[position] = currentValue;
       }
-      return array2;
+      return array3;
     }
     var typedArrayPrototypeGetSymbolToStringTag = Object.getOwnPropertyDescriptor(
       Object.getPrototypeOf(
@@ -14424,14 +14424,14 @@ var require_safe_stable_stringify = __commonJS({
     function isTypedArrayWithEntries(value) {
       return typedArrayPrototypeGetSymbolToStringTag.call(value) !== void 0 && value.length !== 0;
     }
-    function stringifyTypedArray(array2, separator, maximumBreadth) {
-      if (array2.length < maximumBreadth) {
-        maximumBreadth = array2.length;
+    function stringifyTypedArray(array3, separator, maximumBreadth) {
+      if (array3.length < maximumBreadth) {
+        maximumBreadth = array3.length;
       }
       const whitespace = separator === "," ? "" : " ";
-      let res = `"0":${whitespace}${array2[0]}`;
+      let res = `"0":${whitespace}${array3[0]}`;
       for (let i = 1; i < maximumBreadth; i++) {
-        res += `${separator}"${i}":${whitespace}${array2[i]}`;
+        res += `${separator}"${i}":${whitespace}${array3[i]}`;
       }
       return res;
     }
@@ -14465,28 +14465,28 @@ var require_safe_stable_stringify = __commonJS({
       }
       return value === void 0 ? true : value;
     }
-    function getBooleanOption(options, key) {
+    function getBooleanOption(options, key2) {
       let value;
-      if (hasOwnProperty.call(options, key)) {
-        value = options[key];
+      if (hasOwnProperty.call(options, key2)) {
+        value = options[key2];
         if (typeof value !== "boolean") {
-          throw new TypeError(`The "${key}" argument must be of type boolean`);
+          throw new TypeError(`The "${key2}" argument must be of type boolean`);
         }
       }
       return value === void 0 ? true : value;
     }
-    function getPositiveIntegerOption(options, key) {
+    function getPositiveIntegerOption(options, key2) {
       let value;
-      if (hasOwnProperty.call(options, key)) {
-        value = options[key];
+      if (hasOwnProperty.call(options, key2)) {
+        value = options[key2];
         if (typeof value !== "number") {
-          throw new TypeError(`The "${key}" argument must be of type number`);
+          throw new TypeError(`The "${key2}" argument must be of type number`);
         }
         if (!Number.isInteger(value)) {
-          throw new TypeError(`The "${key}" argument must be an integer`);
+          throw new TypeError(`The "${key2}" argument must be an integer`);
         }
         if (value < 1) {
-          throw new RangeError(`The "${key}" argument must be >= 1`);
+          throw new RangeError(`The "${key2}" argument must be >= 1`);
         }
       }
       return value === void 0 ? Infinity : value;
@@ -14538,12 +14538,12 @@ var require_safe_stable_stringify = __commonJS({
       const comparator = typeof deterministic === "function" ? deterministic : void 0;
       const maximumDepth = getPositiveIntegerOption(options, "maximumDepth");
       const maximumBreadth = getPositiveIntegerOption(options, "maximumBreadth");
-      function stringifyFnReplacer(key, parent, stack, replacer, spacer, indentation) {
-        let value = parent[key];
+      function stringifyFnReplacer(key2, parent, stack, replacer, spacer, indentation) {
+        let value = parent[key2];
         if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
-          value = value.toJSON(key);
+          value = value.toJSON(key2);
         }
-        value = replacer.call(parent, key, value);
+        value = replacer.call(parent, key2, value);
         switch (typeof value) {
           case "string":
             return strEscape(value);
@@ -14614,10 +14614,10 @@ ${indentation}`;
             }
             stack.push(value);
             for (let i = 0; i < maximumPropertiesToStringify; i++) {
-              const key2 = keys[i];
-              const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
+              const key3 = keys[i];
+              const tmp = stringifyFnReplacer(key3, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
-                res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
+                res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
                 separator = join4;
               }
             }
@@ -14649,9 +14649,9 @@ ${originalIndentation}`;
             return fail ? fail(value) : void 0;
         }
       }
-      function stringifyArrayReplacer(key, value, stack, replacer, spacer, indentation) {
+      function stringifyArrayReplacer(key2, value, stack, replacer, spacer, indentation) {
         if (typeof value === "object" && value !== null && typeof value.toJSON === "function") {
-          value = value.toJSON(key);
+          value = value.toJSON(key2);
         }
         switch (typeof value) {
           case "string":
@@ -14710,10 +14710,10 @@ ${indentation}`;
               whitespace = " ";
             }
             let separator = "";
-            for (const key2 of replacer) {
-              const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
+            for (const key3 of replacer) {
+              const tmp = stringifyArrayReplacer(key3, value[key3], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
-                res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
+                res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
                 separator = join4;
               }
             }
@@ -14740,7 +14740,7 @@ ${originalIndentation}`;
             return fail ? fail(value) : void 0;
         }
       }
-      function stringifyIndent(key, value, stack, spacer, indentation) {
+      function stringifyIndent(key2, value, stack, spacer, indentation) {
         switch (typeof value) {
           case "string":
             return strEscape(value);
@@ -14749,9 +14749,9 @@ ${originalIndentation}`;
               return "null";
             }
             if (typeof value.toJSON === "function") {
-              value = value.toJSON(key);
+              value = value.toJSON(key2);
               if (typeof value !== "object") {
-                return stringifyIndent(key, value, stack, spacer, indentation);
+                return stringifyIndent(key2, value, stack, spacer, indentation);
               }
               if (value === null) {
                 return "null";
@@ -14817,10 +14817,10 @@ ${indentation}`;
             }
             stack.push(value);
             for (let i = 0; i < maximumPropertiesToStringify; i++) {
-              const key2 = keys[i];
-              const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
+              const key3 = keys[i];
+              const tmp = stringifyIndent(key3, value[key3], stack, spacer, indentation);
               if (tmp !== void 0) {
-                res += `${separator}${strEscape(key2)}: ${tmp}`;
+                res += `${separator}${strEscape(key3)}: ${tmp}`;
                 separator = join4;
               }
             }
@@ -14852,7 +14852,7 @@ ${originalIndentation}`;
             return fail ? fail(value) : void 0;
         }
       }
-      function stringifySimple(key, value, stack) {
+      function stringifySimple(key2, value, stack) {
         switch (typeof value) {
           case "string":
             return strEscape(value);
@@ -14861,9 +14861,9 @@ ${originalIndentation}`;
               return "null";
             }
             if (typeof value.toJSON === "function") {
-              value = value.toJSON(key);
+              value = value.toJSON(key2);
               if (typeof value !== "object") {
-                return stringifySimple(key, value, stack);
+                return stringifySimple(key2, value, stack);
               }
               if (value === null) {
                 return "null";
@@ -14919,10 +14919,10 @@ ${originalIndentation}`;
             }
             stack.push(value);
             for (let i = 0; i < maximumPropertiesToStringify; i++) {
-              const key2 = keys[i];
-              const tmp = stringifySimple(key2, value[key2], stack);
+              const key3 = keys[i];
+              const tmp = stringifySimple(key3, value[key3], stack);
               if (tmp !== void 0) {
-                res += `${separator}${strEscape(key2)}:${tmp}`;
+                res += `${separator}${strEscape(key3)}:${tmp}`;
                 separator = ",";
               }
             }
@@ -15473,12 +15473,12 @@ var require_postgres_array = __commonJS({
 // node_modules/pg-types/lib/arrayParser.js
 var require_arrayParser = __commonJS({
   "node_modules/pg-types/lib/arrayParser.js"(exports, module) {
-    var array2 = require_postgres_array();
+    var array3 = require_postgres_array();
     module.exports = {
       create: function(source, transform2) {
         return {
           parse: function() {
-            return array2.parse(source, transform2);
+            return array3.parse(source, transform2);
           }
         };
       }
@@ -15490,15 +15490,15 @@ var require_arrayParser = __commonJS({
 var require_postgres_date = __commonJS({
   "node_modules/postgres-date/index.js"(exports, module) {
     "use strict";
-    var DATE_TIME2 = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
-    var DATE2 = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
+    var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
+    var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
     var TIME_ZONE = /([Z+-])(\d{2})?:?(\d{2})?:?(\d{2})?/;
     var INFINITY = /^-?infinity$/;
     module.exports = function parseDate2(isoDate) {
       if (INFINITY.test(isoDate)) {
         return Number(isoDate.replace("i", "I"));
       }
-      var matches2 = DATE_TIME2.exec(isoDate);
+      var matches2 = DATE_TIME.exec(isoDate);
       if (!matches2) {
         return getDate(isoDate) || null;
       }
@@ -15533,7 +15533,7 @@ var require_postgres_date = __commonJS({
       return date5;
     };
     function getDate(isoDate) {
-      var matches2 = DATE2.exec(isoDate);
+      var matches2 = DATE.exec(isoDate);
       if (!matches2) {
         return;
       }
@@ -15581,9 +15581,9 @@ var require_mutable = __commonJS({
     function extend2(target) {
       for (var i = 1; i < arguments.length; i++) {
         var source = arguments[i];
-        for (var key in source) {
-          if (hasOwnProperty.call(source, key)) {
-            target[key] = source[key];
+        for (var key2 in source) {
+          if (hasOwnProperty.call(source, key2)) {
+            target[key2] = source[key2];
           }
         }
       }
@@ -15641,10 +15641,10 @@ var require_postgres_interval = __commonJS({
         return value + propertiesISOEquivalent[property];
       }
     };
-    var NUMBER2 = "([+-]?\\d+)";
-    var YEAR = NUMBER2 + "\\s+years?";
-    var MONTH = NUMBER2 + "\\s+mons?";
-    var DAY = NUMBER2 + "\\s+days?";
+    var NUMBER = "([+-]?\\d+)";
+    var YEAR = NUMBER + "\\s+years?";
+    var MONTH = NUMBER + "\\s+mons?";
+    var DAY = NUMBER + "\\s+days?";
     var TIME = "([+-])?([\\d]*):(\\d\\d):(\\d\\d)\\.?(\\d{1,6})?";
     var INTERVAL = new RegExp([YEAR, MONTH, DAY, TIME].map(function(regexString) {
       return "(" + regexString + ")?";
@@ -15722,7 +15722,7 @@ var require_postgres_bytea = __commonJS({
 // node_modules/pg-types/lib/textParsers.js
 var require_textParsers = __commonJS({
   "node_modules/pg-types/lib/textParsers.js"(exports, module) {
-    var array2 = require_postgres_array();
+    var array3 = require_postgres_array();
     var arrayParser = require_arrayParser();
     var parseDate2 = require_postgres_date();
     var parseInterval = require_postgres_interval();
@@ -15739,18 +15739,18 @@ var require_textParsers = __commonJS({
     }
     function parseBoolArray(value) {
       if (!value) return null;
-      return array2.parse(value, parseBool);
+      return array3.parse(value, parseBool);
     }
     function parseBaseTenInt(string4) {
       return parseInt(string4, 10);
     }
     function parseIntegerArray(value) {
       if (!value) return null;
-      return array2.parse(value, allowNull(parseBaseTenInt));
+      return array3.parse(value, allowNull(parseBaseTenInt));
     }
     function parseBigIntegerArray(value) {
       if (!value) return null;
-      return array2.parse(value, allowNull(function(entry) {
+      return array3.parse(value, allowNull(function(entry) {
         return parseBigInteger(entry).trim();
       }));
     }
@@ -15813,7 +15813,7 @@ var require_textParsers = __commonJS({
       if (!value) {
         return null;
       }
-      return array2.parse(value, allowNull(parseByteA));
+      return array3.parse(value, allowNull(parseByteA));
     };
     var parseInteger = function(value) {
       return parseInt(value, 10);
@@ -15829,7 +15829,7 @@ var require_textParsers = __commonJS({
       if (!value) {
         return null;
       }
-      return array2.parse(value, allowNull(JSON.parse));
+      return array3.parse(value, allowNull(JSON.parse));
     };
     var parsePoint = function(value) {
       if (value[0] !== "(") {
@@ -16151,20 +16151,20 @@ var require_binaryParsers = __commonJS({
         }
       };
       var parse3 = function(dimension, elementType2) {
-        var array2 = [];
+        var array3 = [];
         var i2;
         if (dimension.length > 1) {
-          var count2 = dimension.shift();
-          for (i2 = 0; i2 < count2; i2++) {
-            array2[i2] = parse3(dimension, elementType2);
+          var count3 = dimension.shift();
+          for (i2 = 0; i2 < count3; i2++) {
+            array3[i2] = parse3(dimension, elementType2);
           }
-          dimension.unshift(count2);
+          dimension.unshift(count3);
         } else {
           for (i2 = 0; i2 < dimension[0]; i2++) {
-            array2[i2] = parseElement(elementType2);
+            array3[i2] = parseElement(elementType2);
           }
         }
-        return array2;
+        return array3;
       };
       return parse3(dims, elementType);
     };
@@ -16569,25 +16569,25 @@ var require_utils2 = __commonJS({
         return Array.from(new Uint8Array(hash2)).map((b) => b.toString(16).padStart(2, "0")).join("");
       }
     }
-    async function postgresMd5PasswordHash(user, password, salt) {
-      const inner = await md5(password + user);
+    async function postgresMd5PasswordHash(user, password2, salt) {
+      const inner = await md5(password2 + user);
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha2562(text) {
-      return await subtleCrypto.digest("SHA-256", text);
+    async function sha2562(text2) {
+      return await subtleCrypto.digest("SHA-256", text2);
     }
-    async function hashByName(hashName, text) {
-      return await subtleCrypto.digest(hashName, text);
+    async function hashByName(hashName, text2) {
+      return await subtleCrypto.digest(hashName, text2);
     }
     async function hmacSha256(keyBuffer, msg) {
-      const key = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-      return await subtleCrypto.sign("HMAC", key, textEncoder.encode(msg));
+      const key2 = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      return await subtleCrypto.sign("HMAC", key2, textEncoder.encode(msg));
     }
-    async function deriveKey(password, salt, iterations) {
-      const key = await subtleCrypto.importKey("raw", textEncoder.encode(password), "PBKDF2", false, ["deriveBits"]);
+    async function deriveKey(password2, salt, iterations) {
+      const key2 = await subtleCrypto.importKey("raw", textEncoder.encode(password2), "PBKDF2", false, ["deriveBits"]);
       const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
-      return await subtleCrypto.deriveBits(params, key, 32 * 8, ["deriveBits"]);
+      return await subtleCrypto.deriveBits(params, key2, 32 * 8, ["deriveBits"]);
     }
   }
 });
@@ -16711,10 +16711,10 @@ var require_sasl = __commonJS({
     "use strict";
     var crypto2 = require_utils2();
     var { signatureAlgorithmHashFromCertificate } = require_cert_signatures();
-    function saslprep(password) {
+    function saslprep(password2) {
       const nonAsciiSpace = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g;
       const mappedToNothing = /[\u00AD\u034F\u1806\u180B\u180C\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
-      return password.replace(nonAsciiSpace, " ").replace(mappedToNothing, "").normalize("NFKC");
+      return password2.replace(nonAsciiSpace, " ").replace(mappedToNothing, "").normalize("NFKC");
     }
     var DEFAULT_MAX_SCRAM_ITERATIONS = 1e5;
     function startSession(mechanisms, stream, scramMaxIterations = DEFAULT_MAX_SCRAM_ITERATIONS) {
@@ -16737,14 +16737,14 @@ var require_sasl = __commonJS({
         scramMaxIterations
       };
     }
-    async function continueSession(session, password, serverData, stream) {
+    async function continueSession(session, password2, serverData, stream) {
       if (session.message !== "SASLInitialResponse") {
         throw new Error("SASL: Last message was not SASLInitialResponse");
       }
-      if (typeof password !== "string") {
+      if (typeof password2 !== "string") {
         throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string");
       }
-      if (password === "") {
+      if (password2 === "") {
         throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string");
       }
       if (typeof serverData !== "string") {
@@ -16776,7 +16776,7 @@ var require_sasl = __commonJS({
       const clientFinalMessageWithoutProof = "c=" + channelBinding + ",r=" + sv.nonce;
       const authMessage = clientFirstMessageBare + "," + serverFirstMessage + "," + clientFinalMessageWithoutProof;
       const saltBytes = Buffer.from(sv.salt, "base64");
-      const saltedPassword = await crypto2.deriveKey(saslprep(password), saltBytes, sv.iteration);
+      const saltedPassword = await crypto2.deriveKey(saslprep(password2), saltBytes, sv.iteration);
       const clientKey = await crypto2.hmacSha256(saltedPassword, "Client Key");
       const storedKey = await crypto2.sha256(clientKey);
       const clientSignature = await crypto2.hmacSha256(storedKey, authMessage);
@@ -16799,21 +16799,21 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text) {
-      if (typeof text !== "string") {
+    function isPrintableChars(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase64(text) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    function isBase64(text2) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
     }
-    function parseAttributePairs(text) {
-      if (typeof text !== "string") {
+    function parseAttributePairs(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text.split(",").map((attrValue) => {
+        text2.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
@@ -17055,35 +17055,35 @@ var require_pg_connection_string = __commonJS({
       return config2;
     }
     function toConnectionOptions(sslConfig) {
-      const connectionOptions = Object.entries(sslConfig).reduce((c, [key, value]) => {
+      const connectionOptions = Object.entries(sslConfig).reduce((c, [key2, value]) => {
         if (value !== void 0 && value !== null) {
-          c[key] = value;
+          c[key2] = value;
         }
         return c;
       }, /* @__PURE__ */ Object.create(null));
       return connectionOptions;
     }
     function toClientConfig(config2) {
-      const poolConfig = Object.entries(config2).reduce((c, [key, value]) => {
-        if (key === "ssl") {
+      const poolConfig = Object.entries(config2).reduce((c, [key2, value]) => {
+        if (key2 === "ssl") {
           const sslConfig = value;
           if (typeof sslConfig === "boolean") {
-            c[key] = sslConfig;
+            c[key2] = sslConfig;
           }
           if (typeof sslConfig === "object") {
-            c[key] = toConnectionOptions(sslConfig);
+            c[key2] = toConnectionOptions(sslConfig);
           }
         } else if (value !== void 0 && value !== null) {
-          if (key === "port") {
+          if (key2 === "port") {
             if (value !== "") {
               const v = parseInt(value, 10);
               if (isNaN(v)) {
-                throw new Error(`Invalid ${key}: ${value}`);
+                throw new Error(`Invalid ${key2}: ${value}`);
               }
-              c[key] = v;
+              c[key2] = v;
             }
           } else {
-            c[key] = value;
+            c[key2] = value;
           }
         }
         return c;
@@ -17120,17 +17120,17 @@ var require_connection_parameters = __commonJS({
     var dns = __require("dns");
     var defaults2 = require_defaults();
     var parse3 = require_pg_connection_string().parse;
-    var val = function(key, config2, envVar) {
-      if (config2[key]) {
-        return config2[key];
+    var val = function(key2, config2, envVar) {
+      if (config2[key2]) {
+        return config2[key2];
       }
       if (envVar === void 0) {
-        envVar = process.env["PG" + key.toUpperCase()];
+        envVar = process.env["PG" + key2.toUpperCase()];
       } else if (envVar === false) {
       } else {
         envVar = process.env[envVar];
       }
-      return envVar || defaults2[key];
+      return envVar || defaults2[key2];
     };
     var readSSLConfigFromEnvironment = function() {
       switch (process.env.PGSSLMODE) {
@@ -17695,19 +17695,19 @@ var require_messages = __commonJS({
     };
     exports.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text) {
+      constructor(length, text2) {
         this.length = length;
-        this.text = text;
+        this.text = text2;
         this.name = "commandComplete";
       }
     };
     exports.CommandCompleteMessage = CommandCompleteMessage;
     var DataRowMessage = class {
-      constructor(length, fields) {
+      constructor(length, fields2) {
         this.length = length;
-        this.fields = fields;
+        this.fields = fields2;
         this.name = "dataRow";
-        this.fieldCount = fields.length;
+        this.fieldCount = fields2.length;
       }
     };
     exports.DataRowMessage = DataRowMessage;
@@ -17845,8 +17845,8 @@ var require_serializer = __commonJS({
     var writer = new buffer_writer_1.Writer();
     var startup = (opts) => {
       writer.addInt16(3).addInt16(0);
-      for (const key of Object.keys(opts)) {
-        writer.addCString(key).addCString(opts[key]);
+      for (const key2 of Object.keys(opts)) {
+        writer.addCString(key2).addCString(opts[key2]);
       }
       writer.addCString("client_encoding").addCString("UTF8");
       const bodyBuffer = writer.addCString("").flush();
@@ -17859,8 +17859,8 @@ var require_serializer = __commonJS({
       response.writeInt32BE(80877103, 4);
       return response;
     };
-    var password = (password2) => {
-      return writer.addCString(password2).flush(
+    var password2 = (password3) => {
+      return writer.addCString(password3).flush(
         112
         /* code.startup */
       );
@@ -17878,8 +17878,8 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text) => {
-      return writer.addCString(text).flush(
+    var query = (text2) => {
+      return writer.addCString(text2).flush(
         81
         /* code.query */
       );
@@ -17922,7 +17922,7 @@ var require_serializer = __commonJS({
         buf[formatsOffset++] = formatByte;
       }
     };
-    var bind = (config2 = {}) => {
+    var bind2 = (config2 = {}) => {
       const portal = config2.portal || "";
       const statement = config2.statement || "";
       const binary = config2.binary || false;
@@ -17996,8 +17996,8 @@ var require_serializer = __commonJS({
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
-      const text = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text);
+      const text2 = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text2);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -18027,13 +18027,13 @@ var require_serializer = __commonJS({
     );
     var serialize = {
       startup,
-      password,
+      password: password2,
       requestSsl,
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
       parse: parse3,
-      bind,
+      bind: bind2,
       execute,
       describe: describe3,
       close,
@@ -18269,8 +18269,8 @@ var require_parser2 = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+      const text2 = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -18321,12 +18321,12 @@ var require_parser2 = __commonJS({
     };
     var parseDataRowMessage = (reader) => {
       const fieldCount = reader.int16();
-      const fields = new Array(fieldCount);
+      const fields2 = new Array(fieldCount);
       for (let i = 0; i < fieldCount; i++) {
         const len = reader.int32();
-        fields[i] = len === -1 ? null : reader.string(len);
+        fields2[i] = len === -1 ? null : reader.string(len);
       }
-      return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
+      return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields2);
     };
     var parseParameterStatusMessage = (reader) => {
       const name = reader.cstring();
@@ -18386,30 +18386,30 @@ var require_parser2 = __commonJS({
       return message;
     };
     var parseErrorMessage = (reader, name) => {
-      const fields = {};
+      const fields2 = {};
       let fieldType = reader.string(1);
       while (fieldType !== "\0") {
-        fields[fieldType] = reader.cstring();
+        fields2[fieldType] = reader.cstring();
         fieldType = reader.string(1);
       }
-      const messageValue = fields.M;
+      const messageValue = fields2.M;
       const message = name === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
-      message.severity = fields.S;
-      message.code = fields.C;
-      message.detail = fields.D;
-      message.hint = fields.H;
-      message.position = fields.P;
-      message.internalPosition = fields.p;
-      message.internalQuery = fields.q;
-      message.where = fields.W;
-      message.schema = fields.s;
-      message.table = fields.t;
-      message.column = fields.c;
-      message.dataType = fields.d;
-      message.constraint = fields.n;
-      message.file = fields.F;
-      message.line = fields.L;
-      message.routine = fields.R;
+      message.severity = fields2.S;
+      message.code = fields2.C;
+      message.detail = fields2.D;
+      message.hint = fields2.H;
+      message.position = fields2.P;
+      message.internalPosition = fields2.p;
+      message.internalQuery = fields2.q;
+      message.where = fields2.W;
+      message.schema = fields2.s;
+      message.table = fields2.t;
+      message.column = fields2.c;
+      message.dataType = fields2.d;
+      message.constraint = fields2.n;
+      message.file = fields2.F;
+      message.line = fields2.L;
+      message.routine = fields2.R;
       return message;
     };
   }
@@ -18642,8 +18642,8 @@ var require_connection = __commonJS({
       cancel(processID, secretKey) {
         this._send(serialize.cancel(processID, secretKey));
       }
-      password(password) {
-        this._send(serialize.password(password));
+      password(password2) {
+        this._send(serialize.password(password2));
       }
       sendSASLInitialResponseMessage(mechanism, initialResponse) {
         this._send(serialize.sendSASLInitialResponseMessage(mechanism, initialResponse));
@@ -18657,8 +18657,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text) {
-        this._send(serialize.query(text));
+      query(text2) {
+        this._send(serialize.query(text2));
       }
       // send parse message
       parse(query) {
@@ -20053,9 +20053,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text, values, cb) {
-        if (typeof text === "function") {
-          const response2 = promisify(this.Promise, text);
+      query(text2, values, cb) {
+        if (typeof text2 === "function") {
+          const response2 = promisify(this.Promise, text2);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -20083,7 +20083,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text, values, (err2, res) => {
+            client.query(text2, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -20175,11 +20175,11 @@ var require_query2 = __commonJS({
       sourceFunction: "routine"
     };
     NativeQuery.prototype.handleError = function(err) {
-      const fields = this.native && this.native.pq.resultErrorFields();
-      if (fields) {
-        for (const key in fields) {
-          const normalizedFieldName = errorFieldMap[key] || key;
-          err[normalizedFieldName] = fields[key];
+      const fields2 = this.native && this.native.pq.resultErrorFields();
+      if (fields2) {
+        for (const key2 in fields2) {
+          const normalizedFieldName = errorFieldMap[key2] || key2;
+          err[normalizedFieldName] = fields2[key2];
         }
       }
       if (this.callback) {
@@ -20866,17 +20866,7 @@ var {
   Help
 } = import_index.default;
 
-// src/cli/demo-command.ts
-import { rm } from "node:fs/promises";
-import { join, resolve as resolve2 } from "node:path";
-
-// src/config/load.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
-
-// src/cli/errors.ts
+// src/errors.ts
 var ExitCode = {
   ok: 0,
   /** Verification failed, or entities failed permanently. */
@@ -20899,6 +20889,10 @@ var BadInputError = class extends ZtoqError {
     super(message, ExitCode.badInput);
   }
 };
+
+// src/cli/demo-command.ts
+import { rm } from "node:fs/promises";
+import { join, resolve as resolve2 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -21581,8 +21575,8 @@ function getEnumValues(entries) {
   const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
-function joinValues(array2, separator = "|") {
-  return array2.map((val) => stringifyPrimitive(val)).join(separator);
+function joinValues(array3, separator = "|") {
+  return array3.map((val) => stringifyPrimitive(val)).join(separator);
 }
 function jsonStringifyReplacer(_, value) {
   if (typeof value === "bigint")
@@ -21623,9 +21617,9 @@ function floatSafeRemainder(val, step) {
   return ratio - roundedRatio;
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
-function defineLazy(object2, key, getter) {
+function defineLazy(object2, key2, getter) {
   let value = void 0;
-  Object.defineProperty(object2, key, {
+  Object.defineProperty(object2, key2, {
     get() {
       if (value === EVALUATING) {
         return void 0;
@@ -21637,7 +21631,7 @@ function defineLazy(object2, key, getter) {
       return value;
     },
     set(v) {
-      Object.defineProperty(object2, key, {
+      Object.defineProperty(object2, key2, {
         value: v
         // configurable: true,
       });
@@ -21663,47 +21657,47 @@ function rawShape(def) {
 function sourceShape(schema) {
   return rawShape(schema._zod.def) ?? schema._zod.def.shape;
 }
-function deferProp(target, key, getter) {
-  Object.defineProperty(target, key, {
+function deferProp(target, key2, getter) {
+  Object.defineProperty(target, key2, {
     get() {
       const value = getter();
-      assignProp(this, key, value);
+      assignProp(this, key2, value);
       return value;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key, value) {
-  if (key in target)
-    assignProp(target, key, value);
+function putProp(target, key2, value) {
+  if (key2 in target)
+    assignProp(target, key2, value);
   else
-    target[key] = value;
+    target[key2] = value;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw2 = sourceShape(source);
-  for (const key of keys) {
-    const desc = Object.getOwnPropertyDescriptor(raw2, key);
+  for (const key2 of keys) {
+    const desc = Object.getOwnPropertyDescriptor(raw2, key2);
     if (!desc.enumerable)
       continue;
     if (desc.get) {
-      deferProp(target, key, () => {
-        const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+      deferProp(target, key2, () => {
+        const value = source._zod.def.shape[key2];
+        return wrap ? wrap(value, key2) : value;
       });
     } else
-      putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+      putProp(target, key2, wrap ? wrap(desc.value, key2) : desc.value);
   }
 }
 function mirrorProps(target, source) {
-  for (const key of Reflect.ownKeys(source)) {
-    const desc = Object.getOwnPropertyDescriptor(source, key);
+  for (const key2 of Reflect.ownKeys(source)) {
+    const desc = Object.getOwnPropertyDescriptor(source, key2);
     if (!desc.enumerable)
       continue;
     if (desc.get)
-      deferProp(target, key, () => source[key]);
+      deferProp(target, key2, () => source[key2]);
     else
-      putProp(target, key, desc.value);
+      putProp(target, key2, desc.value);
   }
 }
 function mergeDefs(...defs) {
@@ -21720,11 +21714,11 @@ function cloneDef(schema) {
 function getElementAtPath(obj, path) {
   if (!path)
     return obj;
-  return path.reduce((acc, key) => acc?.[key], obj);
+  return path.reduce((acc, key2) => acc?.[key2], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises = keys.map((key) => promisesObj[key]);
+  const promises = keys.map((key2) => promisesObj[key2]);
   return Promise.all(promises).then((results) => {
     const resolvedObj = {};
     for (let i = 0; i < keys.length; i++) {
@@ -21796,8 +21790,8 @@ function shallowClone(o) {
 }
 function numKeys(data) {
   let keyCount = 0;
-  for (const key in data) {
-    if (Object.prototype.hasOwnProperty.call(data, key)) {
+  for (const key2 in data) {
+    if (Object.prototype.hasOwnProperty.call(data, key2)) {
       keyCount++;
     }
   }
@@ -21951,12 +21945,12 @@ function pick(schema, mask) {
 function maskedKeys(schema, mask) {
   const raw2 = sourceShape(schema);
   const keys = [];
-  for (const key of Reflect.ownKeys(mask)) {
-    if (!Object.getOwnPropertyDescriptor(raw2, key)?.enumerable) {
-      throw new Error(`Unrecognized key: "${String(key)}"`);
+  for (const key2 of Reflect.ownKeys(mask)) {
+    if (!Object.getOwnPropertyDescriptor(raw2, key2)?.enumerable) {
+      throw new Error(`Unrecognized key: "${String(key2)}"`);
     }
-    if (mask[key])
-      keys.push(key);
+    if (mask[key2])
+      keys.push(key2);
   }
   return keys;
 }
@@ -21969,7 +21963,7 @@ function omit(schema, mask) {
   }
   const omitted = new Set(maskedKeys(schema, mask));
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key2) => !omitted.has(key2)));
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
@@ -21980,8 +21974,8 @@ function extend(schema, shape) {
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
     const existingShape = sourceShape(schema);
-    for (const key of Reflect.ownKeys(shape)) {
-      if (Object.getOwnPropertyDescriptor(existingShape, key) !== void 0) {
+    for (const key2 of Reflect.ownKeys(shape)) {
+      if (Object.getOwnPropertyDescriptor(existingShape, key2) !== void 0) {
         throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
       }
     }
@@ -22028,15 +22022,15 @@ function partial(Class2, schema, mask, name = "partial") {
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key2) => selected && !selected.has(key2) ? value : new Class2({ type: "optional", innerType: value })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask) {
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key2) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key2) ? value : new Class2({ type: "nonoptional", innerType: value })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -22127,14 +22121,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -22223,46 +22217,46 @@ var Class = class {
   }
 };
 function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+  for (const key2 in table) {
+    const desc = Object.getOwnPropertyDescriptor(table, key2);
     if (desc.get)
-      Object.defineProperty(proto, key, { ...desc, enumerable: false });
+      Object.defineProperty(proto, key2, { ...desc, enumerable: false });
     else
-      defineBound(proto, key, desc.value);
+      defineBound(proto, key2, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+function own(inst, key2, value, enumerable = true) {
+  Object.defineProperty(inst, key2, { configurable: true, writable: true, enumerable, value });
   return value;
 }
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
+function hide(inst, key2, value) {
+  return own(inst, key2, value, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table) {
-  for (const key in computes) {
-    const compute = computes[key];
-    Object.defineProperty(table, key, {
+  for (const key2 in computes) {
+    const compute = computes[key2];
+    Object.defineProperty(table, key2, {
       configurable: true,
       enumerable: true,
       get() {
-        return own(this, key, compute(this));
+        return own(this, key2, compute(this));
       },
       set(value) {
-        own(this, key, value);
+        own(this, key2, value);
       }
     });
   }
   return table;
 }
-function defineBound(proto, key, fn) {
-  Object.defineProperty(proto, key, {
+function defineBound(proto, key2, fn) {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     get() {
-      return this == null ? fn : own(this, key, fn.bind(this));
+      return this == null ? fn : own(this, key2, fn.bind(this));
     },
     set(value) {
-      own(this, key, value);
+      own(this, key2, value);
     }
   });
 }
@@ -22279,53 +22273,53 @@ var breaker = {
     return void 0;
   }
 };
-function defineLazyInternal(inst, key, compute) {
+function defineLazyInternal(inst, key2, compute) {
   const proto = Object.getPrototypeOf(inst._zod);
-  if (key in proto && installing !== inst._zod) {
+  if (key2 in proto && installing !== inst._zod) {
     installing = void 0;
     return;
   }
   installing = inst._zod;
-  Object.defineProperty(proto, key, {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     get() {
-      Object.defineProperty(this, key, breaker);
+      Object.defineProperty(this, key2, breaker);
       const outer = broke;
       broke = false;
       try {
         const value = compute(this);
         if (broke)
-          delete this[key];
+          delete this[key2];
         else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key2, { configurable: true, writable: true, value });
         broke = broke || outer;
         return value;
       } catch (err) {
-        delete this[key];
+        delete this[key2];
         broke = broke || outer;
         throw err;
       }
     },
     set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+      Object.defineProperty(this, key2, { configurable: true, writable: true, value });
     }
   });
 }
-function installLazyProp(inst, key, make, enumerable) {
-  const proto = claim(inst, key);
+function installLazyProp(inst, key2, make, enumerable) {
+  const proto = claim(inst, key2);
   if (!proto)
     return;
-  Object.defineProperty(proto, key, {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     get() {
       const desc = { configurable: true, writable: true, enumerable, value: void 0 };
-      Object.defineProperty(this, key, desc);
+      Object.defineProperty(this, key2, desc);
       desc.value = make(this);
-      Object.defineProperty(this, key, desc);
+      Object.defineProperty(this, key2, desc);
       return desc.value;
     },
     set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+      Object.defineProperty(this, key2, { configurable: true, writable: true, enumerable, value });
     }
   });
 }
@@ -22502,15 +22496,15 @@ var $ZodError = $constructor("$ZodError", initializer);
 var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
   Parent: Error
 });
-function node(obj, key, make) {
-  if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-    if (key === "__proto__") {
-      Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+function node(obj, key2, make) {
+  if (!Object.prototype.hasOwnProperty.call(obj, key2)) {
+    if (key2 === "__proto__") {
+      Object.defineProperty(obj, key2, { value: make(), writable: true, enumerable: true, configurable: true });
     } else {
-      obj[key] = make();
+      obj[key2] = make();
     }
   }
-  return obj[key];
+  return obj[key2];
 }
 function flattenError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = {};
@@ -23419,16 +23413,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries ?? (entries = Reflect.ownKeys(def.shape).map((key2) => [key2, def.shape[key2]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries) {
-      const result = schema._zod.run({ value: input2[key], issues: [] }, {});
+    for (const [key2, schema] of entries) {
+      const result = schema._zod.run({ value: input2[key2], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
-        proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key)));
+        proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key2)));
       } else {
-        handleCheckPropertyResult(result, payload, key);
+        handleCheckPropertyResult(result, payload, key2);
       }
     }
     if (proms)
@@ -24030,9 +24024,9 @@ var $ZodIBAN = /* @__PURE__ */ $constructor("$ZodIBAN", (inst, def) => {
     });
   };
 });
-function isValidJWT(token, algorithm = null) {
+function isValidJWT(token2, algorithm = null) {
   try {
-    const tokensParts = token.split(".");
+    const tokensParts = token2.split(".");
     if (tokensParts.length !== 3)
       return false;
     const [header] = tokensParts;
@@ -24329,8 +24323,8 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   };
   capSize(inst, arraySize);
 });
-function handlePropertyResult(result, final, key, input2, optin, optout) {
-  const isPresent = key in input2;
+function handlePropertyResult(result, final, key2, input2, optin, optout) {
+  const isPresent = key2 in input2;
   const isOptionalOut = optout === "optional";
   if (!isPresent && isOptionalOut && optin === "optional") {
     return;
@@ -24339,7 +24333,7 @@ function handlePropertyResult(result, final, key, input2, optin, optout) {
     if (optin !== void 0 && isOptionalOut && !isPresent) {
       return;
     }
-    final.issues.push(...prefixIssues(key, result.issues));
+    final.issues.push(...prefixIssues(key2, result.issues));
   }
   if (!isPresent && optin === void 0) {
     if (!result.issues.length) {
@@ -24347,17 +24341,17 @@ function handlePropertyResult(result, final, key, input2, optin, optout) {
         code: "invalid_type",
         expected: "nonoptional",
         input: void 0,
-        path: [key]
+        path: [key2]
       });
     }
     return;
   }
   if (result.value === void 0) {
     if (isPresent || optin === "defaulted" && !isOptionalOut) {
-      final.value[key] = void 0;
+      final.value[key2] = void 0;
     }
   } else {
-    final.value[key] = result.value;
+    final.value[key2] = result.value;
   }
 }
 var NO_SYMBOL_KEYS = [];
@@ -24390,28 +24384,28 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   const optin = _catchall.optin;
   const optout = _catchall.optout;
   let seen = 0;
-  for (const key in input2) {
+  for (const key2 in input2) {
     if (abortEarly && payload.issues.length !== seen) {
       if (aborted(payload, seen))
         break;
       seen = payload.issues.length;
     }
-    if (keySet.has(key))
+    if (keySet.has(key2))
       continue;
-    if (key === "__proto__") {
+    if (key2 === "__proto__") {
       if (t === "never")
-        unrecognized.push(key);
+        unrecognized.push(key2);
       continue;
     }
     if (t === "never") {
-      unrecognized.push(key);
+      unrecognized.push(key2);
       continue;
     }
-    const r = _catchall.run({ value: input2[key], issues: [] }, ctx);
+    const r = _catchall.run({ value: input2[key2], issues: [] }, ctx);
     if (r instanceof Promise) {
-      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key2, input2, optin, optout)));
     } else {
-      handlePropertyResult(r, payload, key, input2, optin, optout);
+      handlePropertyResult(r, payload, key2, input2, optin, optout);
     }
   }
   if (unrecognized.length) {
@@ -24448,16 +24442,16 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   defineLazyInternal(inst, "propValues", (zod) => {
     const shape = zod.def.shape;
     const propValues = {};
-    for (const key in shape) {
-      const field = shape[key]._zod;
+    for (const key2 in shape) {
+      const field = shape[key2]._zod;
       if (field.values) {
-        if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
-          assignProp(propValues, key, /* @__PURE__ */ new Set());
+        if (!Object.prototype.hasOwnProperty.call(propValues, key2)) {
+          assignProp(propValues, key2, /* @__PURE__ */ new Set());
         }
         for (const v of field.values)
-          propValues[key].add(v);
+          propValues[key2].add(v);
         if (field.optin !== void 0)
-          propValues[key].add(void 0);
+          propValues[key2].add(void 0);
       }
     }
     return propValues;
@@ -24484,22 +24478,22 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     const shape = value.shape;
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const key of value.allKeys) {
+    for (const key2 of value.allKeys) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
-      if (key === "__proto__")
+      if (key2 === "__proto__")
         continue;
-      const el = shape[key];
+      const el = shape[key2];
       const optin = el._zod.optin;
       const optout = el._zod.optout;
-      const r = el._zod.run({ value: input2[key], issues: [] }, ctx);
+      const r = el._zod.run({ value: input2[key2], issues: [] }, ctx);
       if (r instanceof Promise) {
-        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key2, input2, optin, optout)));
       } else {
-        handlePropertyResult(r, payload, key, input2, optin, optout);
+        handlePropertyResult(r, payload, key2, input2, optin, optout);
       }
     }
     if (!catchall) {
@@ -24533,17 +24527,17 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     doc.write(`const input = payload.value;`);
     const ids = /* @__PURE__ */ Object.create(null);
     let counter = 0;
-    for (const key of normalized.allKeys) {
-      ids[key] = `key_${counter++}`;
+    for (const key2 of normalized.allKeys) {
+      ids[key2] = `key_${counter++}`;
     }
     doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
-    for (const key of normalized.allKeys) {
-      if (key === "__proto__")
+    for (const key2 of normalized.allKeys) {
+      if (key2 === "__proto__")
         continue;
-      const id3 = ids[key];
-      const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
+      const id3 = ids[key2];
+      const k = typeof key2 === "symbol" ? `syms[${syms.indexOf(key2)}]` : esc(key2);
       const isPresent = `${k} in input`;
-      const schema = shape[key];
+      const schema = shape[key2];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
@@ -24877,21 +24871,21 @@ function mergeValues(a, b) {
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const bKeys = Object.keys(b);
-    const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
+    const sharedKeys = Object.keys(a).filter((key2) => bKeys.indexOf(key2) !== -1);
     const newObj = { ...a, ...b };
     if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
       delete newObj.__proto__;
-    for (const key of sharedKeys) {
-      if (key === "__proto__")
+    for (const key2 of sharedKeys) {
+      if (key2 === "__proto__")
         continue;
-      const sharedValue = mergeValues(a[key], b[key]);
+      const sharedValue = mergeValues(a[key2], b[key2]);
       if (!sharedValue.valid) {
         return {
           valid: false,
-          mergeErrorPath: [key, ...sharedValue.mergeErrorPath]
+          mergeErrorPath: [key2, ...sharedValue.mergeErrorPath]
         };
       }
-      newObj[key] = sharedValue.data;
+      newObj[key2] = sharedValue.data;
     }
     return { valid: true, data: newObj };
   }
@@ -25050,9 +25044,9 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     return handleTupleResults(itemResults, payload, items, input2, optoutStart);
   };
 });
-function getTupleOptStart(items, key) {
+function getTupleOptStart(items, key2) {
   for (let i = items.length - 1; i >= 0; i--) {
-    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+    const omittable = key2 === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
     if (!omittable)
       return i + 1;
   }
@@ -25110,12 +25104,12 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     if (values && !def.partial) {
       payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
       const recordKeys = /* @__PURE__ */ new Set();
-      for (const key of values) {
-        if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
-          recordKeys.add(typeof key === "number" ? key.toString() : key);
-          if (key === "__proto__")
+      for (const key2 of values) {
+        if (typeof key2 === "string" || typeof key2 === "number" || typeof key2 === "symbol") {
+          recordKeys.add(typeof key2 === "number" ? key2.toString() : key2);
+          if (key2 === "__proto__")
             continue;
-          const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+          const keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
           if (keyResult instanceof Promise) {
             throw new Error("Async schemas not supported in object keys currently");
           }
@@ -25124,8 +25118,8 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
               code: "invalid_key",
               origin: "record",
               issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
-              input: key,
-              path: [key],
+              input: key2,
+              path: [key2],
               inst
             });
             continue;
@@ -25133,32 +25127,32 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           const outKey = keyResult.value;
           if (outKey === "__proto__")
             continue;
-          const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+          const result = def.valueType._zod.run({ value: input2[key2], issues: [] }, ctx);
           if (result instanceof Promise) {
             proms.push(result.then((result2) => {
               if (result2.issues.length) {
-                payload.issues.push(...prefixIssues(key, result2.issues));
+                payload.issues.push(...prefixIssues(key2, result2.issues));
               }
               payload.value[outKey] = result2.value;
             }));
           } else {
             if (result.issues.length) {
-              payload.issues.push(...prefixIssues(key, result.issues));
+              payload.issues.push(...prefixIssues(key2, result.issues));
             }
             payload.value[outKey] = result.value;
           }
         }
       }
       let unrecognized;
-      for (const key in input2) {
-        if (!recordKeys.has(key)) {
+      for (const key2 in input2) {
+        if (!recordKeys.has(key2)) {
           if (def.mode === "loose") {
-            if (key === "__proto__")
+            if (key2 === "__proto__")
               continue;
-            payload.value[key] = input2[key];
+            payload.value[key2] = input2[key2];
           } else {
             unrecognized = unrecognized ?? [];
-            unrecognized.push(key);
+            unrecognized.push(key2);
           }
         }
       }
@@ -25174,18 +25168,18 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     } else {
       payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
       let unrecognized;
-      for (const key of Reflect.ownKeys(input2)) {
-        if (key === "__proto__")
+      for (const key2 of Reflect.ownKeys(input2)) {
+        if (key2 === "__proto__")
           continue;
-        if (!Object.prototype.propertyIsEnumerable.call(input2, key))
+        if (!Object.prototype.propertyIsEnumerable.call(input2, key2))
           continue;
-        let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+        let keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
         if (keyResult instanceof Promise) {
           throw new Error("Async schemas not supported in object keys currently");
         }
-        const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+        const checkNumericKey = typeof key2 === "string" && number.test(key2) && keyResult.issues.length;
         if (checkNumericKey) {
-          const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
+          const retryResult = def.keyType._zod.run({ value: Number(key2), issues: [] }, ctx);
           if (retryResult instanceof Promise) {
             throw new Error("Async schemas not supported in object keys currently");
           }
@@ -25195,17 +25189,17 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         }
         if (keyResult.issues.length) {
           if (def.mode === "loose") {
-            payload.value[key] = input2[key];
+            payload.value[key2] = input2[key2];
           } else if (values) {
             unrecognized = unrecognized ?? [];
-            unrecognized.push(key);
+            unrecognized.push(key2);
           } else {
             payload.issues.push({
               code: "invalid_key",
               origin: "record",
               issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
-              input: key,
-              path: [key],
+              input: key2,
+              path: [key2],
               inst
             });
           }
@@ -25214,17 +25208,17 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         const outKey = keyResult.value;
         if (outKey === "__proto__")
           continue;
-        const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+        const result = def.valueType._zod.run({ value: input2[key2], issues: [] }, ctx);
         if (result instanceof Promise) {
           proms.push(result.then((result2) => {
             if (result2.issues.length) {
-              payload.issues.push(...prefixIssues(key, result2.issues));
+              payload.issues.push(...prefixIssues(key2, result2.issues));
             }
             payload.value[outKey] = result2.value;
           }));
         } else {
           if (result.issues.length) {
-            payload.issues.push(...prefixIssues(key, result.issues));
+            payload.issues.push(...prefixIssues(key2, result.issues));
           }
           payload.value[outKey] = result.value;
         }
@@ -25264,20 +25258,20 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const [key, value] of input2) {
+    for (const [key2, value] of input2) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
-      const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+      const keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
       const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
       if (keyResult instanceof Promise || valueResult instanceof Promise) {
         proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
-          handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
+          handleMapResult(keyResult2, valueResult2, payload, key2, input2, inst, ctx);
         }));
       } else {
-        handleMapResult(keyResult, valueResult, payload, key, input2, inst, ctx);
+        handleMapResult(keyResult, valueResult, payload, key2, input2, inst, ctx);
       }
     }
     if (proms.length)
@@ -25286,10 +25280,10 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   };
   capSize(inst, mapSize);
 });
-function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) {
+function handleMapResult(keyResult, valueResult, final, key2, input2, inst, ctx) {
   if (keyResult.issues.length) {
-    if (propertyKeyTypes.has(typeof key)) {
-      final.issues.push(...prefixIssues(key, keyResult.issues));
+    if (propertyKeyTypes.has(typeof key2)) {
+      final.issues.push(...prefixIssues(key2, keyResult.issues));
     } else {
       final.issues.push({
         code: "invalid_key",
@@ -25301,15 +25295,15 @@ function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) 
     }
   }
   if (valueResult.issues.length) {
-    if (propertyKeyTypes.has(typeof key)) {
-      final.issues.push(...prefixIssues(key, valueResult.issues));
+    if (propertyKeyTypes.has(typeof key2)) {
+      final.issues.push(...prefixIssues(key2, valueResult.issues));
     } else {
       final.issues.push({
         origin: "map",
         code: "invalid_element",
         input: input2,
         inst,
-        key,
+        key: key2,
         issues: valueResult.issues.map((iss) => finalizeIssue(iss, ctx, config()))
       });
     }
@@ -25984,8 +25978,8 @@ function isRecursive(inst, stack, resolve3) {
   };
   const shape = (sh, spread) => {
     let answer = NONE;
-    for (const key of Reflect.ownKeys(sh)) {
-      const desc = Object.getOwnPropertyDescriptor(sh, key);
+    for (const key2 of Reflect.ownKeys(sh)) {
+      const desc = Object.getOwnPropertyDescriptor(sh, key2);
       if (spread && !desc.enumerable)
         continue;
       const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
@@ -26081,8 +26075,8 @@ function isRecursive(inst, stack, resolve3) {
       break;
     default: {
       kind;
-      for (const key in def) {
-        const desc = Object.getOwnPropertyDescriptor(def, key);
+      for (const key2 in def) {
+        const desc = Object.getOwnPropertyDescriptor(def, key2);
         if (!desc || desc.get)
           continue;
         const value = desc.value;
@@ -26107,11 +26101,11 @@ function settle(inst, answer) {
 function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
-function bucketFor(state, inst) {
-  let bucket = state.buckets.get(inst);
+function bucketFor(state2, inst) {
+  let bucket = state2.buckets.get(inst);
   if (!bucket) {
     bucket = /* @__PURE__ */ new WeakMap();
-    state.buckets.set(inst, bucket);
+    state2.buckets.set(inst, bucket);
   }
   return bucket;
 }
@@ -26169,16 +26163,16 @@ var memo = {
         const input2 = payload.value;
         if (!isRef(input2))
           return base(payload, ctx);
-        let state = ctx[STATE];
-        if (!state) {
-          state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
-          ctx[STATE] = state;
+        let state2 = ctx[STATE];
+        if (!state2) {
+          state2 = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
+          ctx[STATE] = state2;
         }
         let bucket;
         if (lastCtx === ctx) {
           bucket = lastBucket;
         } else {
-          bucket = bucketFor(state, inst);
+          bucket = bucketFor(state2, inst);
           lastCtx = ctx;
           lastBucket = bucket;
         }
@@ -26190,8 +26184,8 @@ var memo = {
               payload.issues.push(...cloneIssues(hit.issues));
           } else {
             payload.memo = true;
-            state.backEdges ?? (state.backEdges = /* @__PURE__ */ new WeakSet());
-            state.backEdges.add(hit.value);
+            state2.backEdges ?? (state2.backEdges = /* @__PURE__ */ new WeakSet());
+            state2.backEdges.add(hit.value);
           }
           return payload;
         }
@@ -26517,8 +26511,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -28725,51 +28719,51 @@ var error20 = () => {
       }
       case "too_big": {
         const sizing = getSizing(issue2.origin);
-        const subject = withDefinite(issue2.origin ?? "value");
+        const subject2 = withDefinite(issue2.origin ?? "value");
         if (issue2.origin === "string") {
-          return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.maximum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
+          return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.maximum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
         }
         if (issue2.origin === "number") {
           const comparison = issue2.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue2.maximum}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
           const comparison = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue2.maximum} ${sizing?.unit ?? ""}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject2} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
         }
         const adj = issue2.inclusive ? "<=" : "<";
         const be = verbFor(issue2.origin ?? "value");
         if (sizing?.unit) {
-          return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
+          return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
         }
-        return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()}`;
+        return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.maximum.toString()}`;
       }
       case "too_small": {
         const sizing = getSizing(issue2.origin);
-        const subject = withDefinite(issue2.origin ?? "value");
+        const subject2 = withDefinite(issue2.origin ?? "value");
         if (issue2.origin === "string") {
-          return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.minimum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
+          return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.minimum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
         }
         if (issue2.origin === "number") {
           const comparison = issue2.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue2.minimum}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject2} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
           if (issue2.minimum === 1 && issue2.inclusive) {
             const singularPhrase = issue2.origin === "set" ? "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3" : "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3";
-            return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
+            return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject2} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
           }
           const comparison = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue2.minimum} ${sizing?.unit ?? ""}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject2} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
         }
         const adj = issue2.inclusive ? ">=" : ">";
         const be = verbFor(issue2.origin ?? "value");
         if (sizing?.unit) {
-          return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
+          return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
         }
-        return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()}`;
+        return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject2} ${be} ${adj}${issue2.minimum.toString()}`;
       }
       case "invalid_format": {
         const _issue = issue2;
@@ -29165,8 +29159,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -30250,8 +30244,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -31904,8 +31898,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -34215,11 +34209,11 @@ function generatePropertiesChecks(doc, ctx, def, accessor) {
   }
   doc.write(`if (${accessor} == null) return INVALID;`);
   const shape = def.shape;
-  for (const key of Reflect.ownKeys(shape)) {
-    const keyExpr = typeof key === "symbol" ? addConstant(ctx, key) : esc(key);
+  for (const key2 of Reflect.ownKeys(shape)) {
+    const keyExpr = typeof key2 === "symbol" ? addConstant(ctx, key2) : esc(key2);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${keyExpr}];`);
-    compileChild(doc, ctx, shape[key], inputVar, false);
+    compileChild(doc, ctx, shape[key2], inputVar, false);
   }
 }
 function generatePropertyCheck(doc, ctx, def, accessor) {
@@ -34612,9 +34606,9 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
   }
   const propOutputs = /* @__PURE__ */ new Map();
-  for (const key of allKeys) {
-    const propSchema = propShape[key];
-    const kx = keyExpr(key);
+  for (const key2 of allKeys) {
+    const propSchema = propShape[key2];
+    const kx = keyExpr(key2);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${kx}];`);
     if (propSchema._zod.optin !== void 0) {
@@ -34635,14 +34629,14 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
       } else {
         doc.write(`if (${outputVar2} === INVALID) return INVALID;`);
       }
-      propOutputs.set(key, outputVar2);
+      propOutputs.set(key2, outputVar2);
     } else {
       if (requiresPresenceCheck(propSchema)) {
         doc.write(`if (!(${kx} in ${accessor})) return INVALID;`);
       }
       const outputAccessor = compileChild(doc, ctx, propSchema, inputVar, buildsValue);
       if (outputAccessor !== null)
-        propOutputs.set(key, outputAccessor);
+        propOutputs.set(key2, outputAccessor);
     }
   }
   const catchall = def.catchall;
@@ -35063,9 +35057,9 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   }
   return outputVar;
 }
-function getTupleOptStart2(items, key) {
+function getTupleOptStart2(items, key2) {
   for (let i = items.length - 1; i >= 0; i--) {
-    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+    const omittable = key2 === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
     if (!omittable)
       return i + 1;
   }
@@ -35195,16 +35189,16 @@ function generateRecordCheck(doc, ctx, schema, accessor) {
   const keyValues = recordDef.partial ? void 0 : def.keyType._zod.values;
   if (keyValues) {
     const inputKeys = [];
-    for (const key of keyValues) {
-      if (!(typeof key === "string" || typeof key === "number" || typeof key === "symbol")) {
-        throw new ZodCompileUnsupportedError(`record key value ${String(key)}`);
+    for (const key2 of keyValues) {
+      if (!(typeof key2 === "string" || typeof key2 === "number" || typeof key2 === "symbol")) {
+        throw new ZodCompileUnsupportedError(`record key value ${String(key2)}`);
       }
-      const inputKey = typeof key === "number" ? key.toString() : key;
+      const inputKey = typeof key2 === "number" ? key2.toString() : key2;
       if (inputKey === "__proto__") {
         throw new ZodCompileUnsupportedError('record key "__proto__"');
       }
       inputKeys.push(inputKey);
-      const keyConst = addConstant(ctx, key);
+      const keyConst = addConstant(ctx, key2);
       const outKey = generateCheck(doc, ctx, def.keyType, keyConst);
       const valueVar = newVar(ctx);
       doc.write(`const ${valueVar} = ${accessor}[${literalPropertyKey(ctx, inputKey)}];`);
@@ -35282,10 +35276,10 @@ function emitOwnKeys(doc, ctx, accessor, kVar, body, onSymbol) {
   });
   doc.write(`}`);
 }
-function literalPropertyKey(ctx, key) {
-  if (typeof key === "string")
-    return esc(key);
-  return addConstant(ctx, key);
+function literalPropertyKey(ctx, key2) {
+  if (typeof key2 === "string")
+    return esc(key2);
+  return addConstant(ctx, key2);
 }
 function generateMapCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -36514,9 +36508,9 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
 // node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
-    for (const key of Reflect.ownKeys(source)) {
-      if (Object.prototype.propertyIsEnumerable.call(source, key)) {
-        assignProp(target, key, source[key]);
+    for (const key2 of Reflect.ownKeys(source)) {
+      if (Object.prototype.propertyIsEnumerable.call(source, key2)) {
+        assignProp(target, key2, source[key2]);
       }
     }
   }
@@ -36662,8 +36656,8 @@ function extractDefs(ctx, schema) {
     if (defId)
       seen.defId = defId;
     const schema2 = seen.schema;
-    for (const key in schema2) {
-      delete schema2[key];
+    for (const key2 in schema2) {
+      delete schema2[key2];
     }
     schema2.$ref = ref;
   };
@@ -36744,35 +36738,35 @@ function foldObjects(members2) {
   for (const member of members2) {
     if (typeof member !== "object" || member.type !== "object")
       return null;
-    for (const key in member) {
-      if (!FOLDABLE_KEYS.has(key))
+    for (const key2 in member) {
+      if (!FOLDABLE_KEYS.has(key2))
         return null;
     }
     objects2.push(member);
   }
   const properties = {};
-  const required3 = /* @__PURE__ */ new Set();
+  const required2 = /* @__PURE__ */ new Set();
   for (const object2 of objects2) {
-    for (const key in object2.properties) {
-      if (Object.prototype.hasOwnProperty.call(properties, key))
+    for (const key2 in object2.properties) {
+      if (Object.prototype.hasOwnProperty.call(properties, key2))
         continue;
       const parts = [];
       for (const other of objects2) {
-        const part = other.properties?.[key] ?? undeclaredConstraint(other);
+        const part = other.properties?.[key2] ?? undeclaredConstraint(other);
         if (part === null || part === void 0)
           continue;
         if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
           parts.push(part);
       }
       const merged = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
-      assignProp(properties, key, merged);
+      assignProp(properties, key2, merged);
     }
-    for (const key of object2.required ?? [])
-      required3.add(key);
+    for (const key2 of object2.required ?? [])
+      required2.add(key2);
   }
   const folded = { type: "object", properties };
-  if (required3.size)
-    folded.required = [...required3];
+  if (required2.size)
+    folded.required = [...required2];
   if (objects2.every((object2) => object2.additionalProperties === false)) {
     folded.additionalProperties = false;
   } else {
@@ -36793,8 +36787,8 @@ function foldIntersection(json3) {
   const allOf = json3.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
-  for (const key of FOLDABLE_KEYS)
-    if (key in json3)
+  for (const key2 of FOLDABLE_KEYS)
+    if (key2 in json3)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -36841,20 +36835,20 @@ function finalize(ctx, schema) {
       assignProps(schema2, _cached);
       const isParentRef = zodSchema._zod.parent === ref;
       if (isParentRef) {
-        for (const key in schema2) {
-          if (key === "$ref" || key === "allOf")
+        for (const key2 in schema2) {
+          if (key2 === "$ref" || key2 === "allOf")
             continue;
-          if (!(key in _cached)) {
-            delete schema2[key];
+          if (!(key2 in _cached)) {
+            delete schema2[key2];
           }
         }
       }
       if (refSchema2.$ref && refSeen.def) {
-        for (const key in schema2) {
-          if (key === "$ref" || key === "allOf")
+        for (const key2 in schema2) {
+          if (key2 === "$ref" || key2 === "allOf")
             continue;
-          if (key in refSeen.def && JSON.stringify(schema2[key]) === JSON.stringify(refSeen.def[key])) {
-            delete schema2[key];
+          if (key2 in refSeen.def && JSON.stringify(schema2[key2]) === JSON.stringify(refSeen.def[key2])) {
+            delete schema2[key2];
           }
         }
       }
@@ -36866,11 +36860,11 @@ function finalize(ctx, schema) {
       if (parentSeen?.schema.$ref) {
         schema2.$ref = parentSeen.schema.$ref;
         if (parentSeen.def) {
-          for (const key in schema2) {
-            if (key === "$ref" || key === "allOf")
+          for (const key2 in schema2) {
+            if (key2 === "$ref" || key2 === "allOf")
               continue;
-            if (key in parentSeen.def && JSON.stringify(schema2[key]) === JSON.stringify(parentSeen.def[key])) {
-              delete schema2[key];
+            if (key2 in parentSeen.def && JSON.stringify(schema2[key2]) === JSON.stringify(parentSeen.def[key2])) {
+              delete schema2[key2];
             }
           }
         }
@@ -37003,8 +36997,8 @@ function isTransforming(_schema, _ctx) {
     return isTransforming(def.in, ctx) || isTransforming(def.out, ctx);
   }
   if (def.type === "object") {
-    for (const key in def.shape) {
-      if (isTransforming(def.shape[key], ctx))
+    for (const key2 in def.shape) {
+      if (isTransforming(def.shape[key2], ctx))
         return true;
     }
     return false;
@@ -37042,13 +37036,13 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
-var narrowMin = (agg, key, value) => {
-  if (agg[key] === void 0 || value > agg[key])
-    agg[key] = value;
+var narrowMin = (agg, key2, value) => {
+  if (agg[key2] === void 0 || value > agg[key2])
+    agg[key2] = value;
 };
-var narrowMax = (agg, key, value) => {
-  if (agg[key] === void 0 || value < agg[key])
-    agg[key] = value;
+var narrowMax = (agg, key2, value) => {
+  if (agg[key2] === void 0 || value < agg[key2])
+    agg[key2] = value;
 };
 var narrowBoth = (agg, value) => {
   narrowMin(agg, "minimum", value);
@@ -37386,17 +37380,17 @@ var objectProcessor = (schema, ctx, _json, params) => {
   }
   json3.type = "object";
   json3.properties = {};
-  for (const key in shape) {
-    assignProp(json3.properties, key, processSchema(shape[key], ctx, {
+  for (const key2 in shape) {
+    assignProp(json3.properties, key2, processSchema(shape[key2], ctx, {
       ...params,
-      path: [...params.path, "properties", key]
+      path: [...params.path, "properties", key2]
     }));
   }
   const requiredKeys = [];
-  for (const key of Object.keys(shape)) {
-    const field = def.shape[key];
+  for (const key2 of Object.keys(shape)) {
+    const field = def.shape[key2];
     if (ctx.io === "input" ? inputOptin(field) === void 0 : field._zod.optout === void 0) {
-      requiredKeys.push(key);
+      requiredKeys.push(key2);
     }
   }
   if (requiredKeys.length > 0) {
@@ -37771,9 +37765,9 @@ function toJSONSchema(input2, params) {
     };
     ctx2.external = external;
     for (const entry of registry2._idmap.entries()) {
-      const [key, schema] = entry;
+      const [key2, schema] = entry;
       extractDefs(ctx2, schema);
-      assignProp(schemas, key, finalize(ctx2, schema));
+      assignProp(schemas, key2, finalize(ctx2, schema));
     }
     if (Object.keys(defs).length > 0) {
       const defsSegment = ctx2.target === "draft-2020-12" ? "$defs" : "definitions";
@@ -38088,17 +38082,17 @@ __export(checks_exports2, {
 
 // node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-function _lazyMethod(proto, key, make) {
-  Object.defineProperty(proto, key, {
+function _lazyMethod(proto, key2, make) {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     enumerable: false,
     get() {
       const value = make(this);
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+      Object.defineProperty(this, key2, { value, configurable: true, writable: true });
       return value;
     },
     set(value) {
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+      Object.defineProperty(this, key2, { value, configurable: true, writable: true });
     }
   });
 }
@@ -39768,11 +39762,11 @@ function resolveRef(ref, ctx) {
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
   if (path[0] === defsKey) {
-    const key = path[1] === void 0 ? void 0 : decodeJSONPointerSegment(path[1]);
-    if (!key || !ctx.defs[key]) {
+    const key2 = path[1] === void 0 ? void 0 : decodeJSONPointerSegment(path[1]);
+    if (!key2 || !ctx.defs[key2]) {
       throw new Error(`Reference not found: ${ref}`);
     }
-    return ctx.defs[key];
+    return ctx.defs[key2];
   }
   throw new Error(`Reference not found: ${ref}`);
 }
@@ -39807,16 +39801,16 @@ function checkObjectGuards(objectSchema, guards) {
       });
     }
     if (guards.keySchema) {
-      for (const key of keys) {
-        const result = guards.keySchema.safeParse(key);
+      for (const key2 of keys) {
+        const result = guards.keySchema.safeParse(key2);
         if (result.success)
           continue;
         payload.issues.push({
           code: "invalid_key",
           origin: "record",
           issues: result.error.issues,
-          input: key,
-          path: [key],
+          input: key2,
+          path: [key2],
           continue: true
         });
       }
@@ -39841,20 +39835,20 @@ function canonicalKey(value, seen) {
     if (Array.isArray(value)) {
       const parts2 = [];
       for (const item of value) {
-        const key = canonicalKey(item, seen);
-        if (key === null)
+        const key2 = canonicalKey(item, seen);
+        if (key2 === null)
           return null;
-        parts2.push(key);
+        parts2.push(key2);
       }
       return `a${parts2.length}:[${parts2.join(",")}]`;
     }
     const keys = Object.keys(value).sort();
     const parts = [];
     for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
-      if (key === null)
+      const key2 = canonicalKey(value[k], seen);
+      if (key2 === null)
         return null;
-      parts.push(`${k.length}:${k}=${key}`);
+      parts.push(`${k.length}:${k}=${key2}`);
     }
     return `o${parts.length}:{${parts.join(",")}}`;
   } finally {
@@ -39894,10 +39888,10 @@ function containsRef(value) {
     return value.some(containsRef);
   if (typeof value.$ref === "string")
     return true;
-  return Object.entries(value).some(([key, sub]) => {
-    if (SCHEMA_KEYWORDS.has(key))
+  return Object.entries(value).some(([key2, sub]) => {
+    if (SCHEMA_KEYWORDS.has(key2))
       return containsRef(sub);
-    if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
+    if (!SCHEMA_MAP_KEYWORDS.has(key2) || typeof sub !== "object" || sub === null)
       return false;
     return Object.values(sub).some(containsRef);
   });
@@ -39913,12 +39907,12 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.uniqueItems === true) {
       const firstSeen = /* @__PURE__ */ new Map();
       for (let i = 0; i < items.length; i++) {
-        const key = canonicalKey(items[i], /* @__PURE__ */ new Set());
-        if (key === null)
+        const key2 = canonicalKey(items[i], /* @__PURE__ */ new Set());
+        if (key2 === null)
           continue;
-        const first = firstSeen.get(key);
+        const first = firstSeen.get(key2);
         if (first === void 0) {
-          firstSeen.set(key, i);
+          firstSeen.set(key2, i);
           continue;
         }
         payload.issues.push({
@@ -40157,9 +40151,9 @@ function convertBaseSchema(schema, ctx) {
       const properties = schema.properties || {};
       const requiredSet = new Set(schema.required || []);
       const additionalSchema = typeof schema.additionalProperties === "object" ? convertSchema(schema.additionalProperties, ctx) : void 0;
-      for (const [key, propSchema] of Object.entries(properties)) {
+      for (const [key2, propSchema] of Object.entries(properties)) {
         const propZodSchema = convertSchema(propSchema, ctx);
-        assignProp(shape, key, requiredSet.has(key) ? propZodSchema : propZodSchema.optional());
+        assignProp(shape, key2, requiredSet.has(key2) ? propZodSchema : propZodSchema.optional());
       }
       if (schema.patternProperties) {
         const patternProps = schema.patternProperties;
@@ -40194,12 +40188,12 @@ function convertBaseSchema(schema, ctx) {
             if (!isPlainObject(payload.value))
               return;
             const unrecognized = [];
-            for (const key of Object.keys(payload.value)) {
-              if (propertyKeys.includes(key))
+            for (const key2 of Object.keys(payload.value)) {
+              if (propertyKeys.includes(key2))
                 continue;
-              if (patterns.some((regex) => regex.test(key)))
+              if (patterns.some((regex) => regex.test(key2)))
                 continue;
-              unrecognized.push(key);
+              unrecognized.push(key2);
             }
             if (unrecognized.length) {
               payload.issues.push({
@@ -40330,38 +40324,38 @@ function convertSchema(schema, ctx) {
   }
   const extraMeta = {};
   const coreMetadataKeys = ["$id", "id", "$comment", "$anchor", "$vocabulary", "$dynamicRef", "$dynamicAnchor"];
-  for (const key of coreMetadataKeys) {
-    if (key in schema) {
-      extraMeta[key] = schema[key];
+  for (const key2 of coreMetadataKeys) {
+    if (key2 in schema) {
+      extraMeta[key2] = schema[key2];
     }
   }
   const contentMetadataKeys = ["contentEncoding", "contentMediaType", "contentSchema"];
-  for (const key of contentMetadataKeys) {
-    if (key in schema) {
-      extraMeta[key] = schema[key];
+  for (const key2 of contentMetadataKeys) {
+    if (key2 in schema) {
+      extraMeta[key2] = schema[key2];
     }
   }
   if (schema.type === "object" && schema.$ref === void 0) {
     if (schema.propertyNames !== void 0 && !containsRef(schema.propertyNames)) {
       extraMeta.propertyNames = schema.propertyNames;
     }
-    for (const key of ["minProperties", "maxProperties"]) {
-      if (schema[key] !== void 0)
-        extraMeta[key] = schema[key];
+    for (const key2 of ["minProperties", "maxProperties"]) {
+      if (schema[key2] !== void 0)
+        extraMeta[key2] = schema[key2];
     }
   }
   if (schema.type === "array" && schema.$ref === void 0) {
     if (schema.contains !== void 0 && !containsRef(schema.contains)) {
       extraMeta.contains = schema.contains;
     }
-    for (const key of ["uniqueItems", "minContains", "maxContains"]) {
-      if (schema[key] !== void 0)
-        extraMeta[key] = schema[key];
+    for (const key2 of ["uniqueItems", "minContains", "maxContains"]) {
+      if (schema[key2] !== void 0)
+        extraMeta[key2] = schema[key2];
     }
   }
-  for (const key of Object.keys(schema)) {
-    if (!RECOGNIZED_KEYS.has(key)) {
-      assignProp(extraMeta, key, schema[key]);
+  for (const key2 of Object.keys(schema)) {
+    if (!RECOGNIZED_KEYS.has(key2)) {
+      assignProp(extraMeta, key2, schema[key2]);
     }
   }
   if (Object.keys(extraMeta).length > 0) {
@@ -41017,6 +41011,9 @@ function isStateLocation(value) {
   if (/^postgres(ql)?:\/\//i.test(value)) return URL.canParse(value);
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
+function notImplemented(refused, instead, what) {
+  return (issue2) => issue2.input === refused ? `${JSON.stringify(refused)} is not implemented yet; use ${JSON.stringify(instead)} (the default: ${what})` : void 0;
+}
 var stateLocation = external_exports.string({ error: "expected sqlite:PATH, a file path, or postgres://\u2026" }).refine(isStateLocation, { error: "expected sqlite:PATH, a file path, or postgres://\u2026" });
 var qtestLabel = nonEmptyString("a qTest value label (a non-empty string)");
 function labelMap(description) {
@@ -41044,12 +41041,10 @@ var migrationSection = external_exports.strictObject({
   leaseSeconds: intInRange(5, 3600).default(300).describe(
     "Sharded runs: how long a shard's claim on an entity lasts; a shard that dies has its claimed work taken over by the others this long after (5 to 3600). Keep it above the longest time one entity can take with retries. Default: 300."
   ),
-  callToTest: external_exports.enum(["call", "inline"]).default("call").describe(
-    "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case; `inline` copies the called test case's steps in its place. Default: call."
+  callToTest: external_exports.enum(["call"], { error: notImplemented("inline", "call", "a qTest step that calls the migrated test case") }).default("call").describe(
+    "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case, its parameters kept. `inline` (the called test case's steps copied in its place) is not implemented yet and is refused. Default: call."
   ),
-  attachments: external_exports.enum(["upload", "skip"]).default("upload").describe(
-    "`upload` uploads attachments the source exposes (the others are reported as not migrated); `skip` migrates none. Default: upload."
-  )
+  attachments: external_exports.enum(["skip"], { error: notImplemented("upload", "skip", "attachments are not migrated") }).default("skip").describe("Attachments: `skip` migrates none. `upload` is not implemented yet and is refused. Default: skip.")
 });
 var customFieldTarget = external_exports.strictObject({
   field: nonEmptyString("the label of a qTest field").describe(
@@ -41120,309 +41115,409 @@ var configSchema = external_exports.strictObject({
   ...sections
 });
 
-// src/config/load.ts
-var configFileNames = ["ztoq.config.yml", "ztoq.config.yaml", "ztoq.config.json"];
-var configEnv = {
-  config: "ZTOQ_CONFIG",
-  zephyrUrl: "ZTOQ_ZEPHYR_URL",
-  zephyrToken: "ZTOQ_ZEPHYR_TOKEN",
-  zephyrProject: "ZTOQ_ZEPHYR_PROJECT",
-  qtestUrl: "ZTOQ_QTEST_URL",
-  qtestToken: "ZTOQ_QTEST_TOKEN",
-  qtestUsername: "ZTOQ_QTEST_USERNAME",
-  qtestPassword: "ZTOQ_QTEST_PASSWORD",
-  qtestProject: "ZTOQ_QTEST_PROJECT",
-  state: "ZTOQ_STATE"
-};
-async function loadConfig(options = {}) {
-  const cwd = options.cwd ?? process.cwd();
-  const env = options.env ?? process.env;
-  const file2 = await locateConfigFile(options.path, env, cwd);
-  const fileConfig = file2 ? await readConfigFile(file2) : {};
-  const fileLabel = file2?.display ?? configFileNames[0];
-  const fromEnv = readEnvironment(env);
-  const fromOverrides = splitOverrides(options.overrides);
-  const layers = [{ zephyr: {}, qtest: {} }, fileConfig, fromEnv.values, fromOverrides.values];
-  const merged = layers.reduce((base, top) => mergeValues2(base, top, []), {});
-  const parsed = configSchema.safeParse(merged, parseParams);
-  if (!parsed.success) {
-    const overridePaths = leafPaths(fromOverrides.values);
-    const label = (problem) => {
-      const variableForRequired = problem.required ? requiredVariables[problem.path.join(".")] : void 0;
-      if (variableForRequired) return `${problem.path.join(".")} is required: set it in ${fileLabel} or ${variableForRequired}`;
-      const at = problem.required ? problem.path.slice(0, -1) : problem.path;
-      if (overridePaths.some((source) => overlaps(source, at))) return renderProblem(`option ${problem.path.join(".")}`, problem);
-      const variable = fromEnv.sources.find((source) => overlaps(source.path, at));
-      if (variable) return renderEnvProblem(variable.name, problem);
-      return renderProblem(`${fileLabel}: ${problem.path.join(".")}`, problem);
-    };
-    throw new BadInputError(joinProblems(collectProblems(parsed.error.issues).map(label)));
-  }
-  const zephyrToken = fromOverrides.secrets.zephyrToken ?? fromEnv.secrets.zephyrToken;
-  if (zephyrToken === void 0)
-    throw new BadInputError(`No Zephyr token: set ${configEnv.zephyrToken} (or the zephyr-token input)`);
-  const config2 = parsed.data;
-  return {
-    ...config2,
-    zephyr: { ...config2.zephyr, token: zephyrToken },
-    qtest: { ...config2.qtest, auth: qtestAuth(fromOverrides.secrets, fromEnv.secrets) },
-    source: { file: file2?.path ?? null }
-  };
-}
-function withoutSecrets(config2) {
-  const { token: _token, ...zephyr } = config2.zephyr;
-  const { auth, ...qtest2 } = config2.qtest;
-  return {
-    ...config2,
-    zephyr,
-    qtest: { ...qtest2, auth: auth.kind === "token" ? { kind: "token" } : { kind: "password", username: auth.username } }
-  };
-}
-async function locateConfigFile(given, env, cwd) {
-  const explicit = blankToUndefined(given);
-  const fromEnv = blankToUndefined(env[configEnv.config]);
-  const named = explicit ?? fromEnv;
-  if (named !== void 0) {
-    const location = fileLocation(resolve(cwd, named), cwd);
-    const origin = explicit !== void 0 ? "" : ` (from ${configEnv.config})`;
-    const kind = await fileKind(location.path);
-    if (kind === "missing") throw new BadInputError(`Config file ${location.display} not found${origin}`);
-    if (kind === "directory") throw new BadInputError(`Config file ${location.display} is a directory${origin}`);
-    return location;
-  }
-  const present = [];
-  for (const name of configFileNames) {
-    const location = fileLocation(resolve(cwd, name), cwd);
-    if (await fileKind(location.path) === "file") present.push(location);
-  }
-  if (present.length > 1) {
-    const names = present.map((location) => location.display).join(" and ");
-    throw new BadInputError(`Found ${names}: keep one config file, or name the one to use with ${configEnv.config} or --config`);
-  }
-  return present[0] ?? null;
-}
-function fileLocation(path, cwd) {
-  const rel = relative(cwd, path);
-  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-  return { path, display: inside ? rel : path };
-}
-async function fileKind(path) {
-  try {
-    return (await stat(path)).isDirectory() ? "directory" : "file";
-  } catch (error62) {
-    if (error62.code === "ENOENT" || error62.code === "ENOTDIR")
-      return "missing";
-    throw new BadInputError(`Cannot read config file ${path}: ${error62.message}`);
-  }
-}
-async function readConfigFile(file2) {
-  let text;
-  try {
-    text = await readFile(file2.path, "utf8");
-  } catch (error62) {
-    throw new BadInputError(`Cannot read config file ${file2.display}: ${error62.code ?? "error"}`);
-  }
-  const raw2 = parseText(text, file2);
-  if (raw2 === null || raw2 === void 0) return {};
-  if (!isPlainObject2(raw2)) {
-    throw new BadInputError(
-      `${file2.display}: expected a mapping of sections (zephyr, qtest, state, migration, mapping, report); got ${describeValue(raw2)}`
-    );
-  }
-  rejectSecrets(raw2, file2.display);
-  const parsed = configFileSchema.safeParse(raw2, parseParams);
-  if (!parsed.success) {
-    const label = (problem) => renderProblem(`${file2.display}: ${problem.path.join(".")}`, problem);
-    throw new BadInputError(joinProblems(collectProblems(parsed.error.issues).map(label)));
-  }
-  const { $schema: _schema, ...config2 } = parsed.data;
-  return config2;
-}
-function parseText(text, file2) {
-  const format = file2.path.toLowerCase().endsWith(".json") ? "JSON" : "YAML";
-  const doc = import_yaml.default.parseDocument(text.replace(/^\uFEFF/, ""), { uniqueKeys: true, prettyErrors: true });
-  const error62 = doc.errors[0];
-  if (error62) {
-    const reason = (error62.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-    const where = error62.linePos ? ` at line ${error62.linePos[0].line}, column ${error62.linePos[0].col}` : "";
-    throw new BadInputError(`${file2.display}: invalid ${format}${where}: ${reason}`);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 1e3 });
-  } catch (error63) {
-    throw new BadInputError(`${file2.display}: invalid ${format}: ${error63.message.split("\n")[0]}`);
-  }
-}
-var secretNames = /* @__PURE__ */ new Set(["token", "password", "passwd", "secret", "apitoken", "accesstoken", "apikey"]);
-function isSecretKey(key) {
-  const normalized = key.toLowerCase().replace(/[-_]/g, "");
-  return secretNames.has(normalized) || /(token|password|secret)$/.test(normalized);
-}
-function keysAreData(path) {
-  const [section, part, name, sub] = path;
-  if (section !== "mapping") return false;
-  if (path.length === 2) return ["priorities", "environments", "users", "customFields"].includes(part ?? "");
-  if (path.length === 3) return part === "statuses";
-  return path.length === 4 && part === "customFields" && name !== void 0 && sub === "values";
-}
-var secretAdvice = `secrets must not be in the config file; remove it and set ${configEnv.zephyrToken}, ${configEnv.qtestToken} or ${configEnv.qtestUsername} + ${configEnv.qtestPassword} (or the action inputs zephyr-token, qtest-token, qtest-username, qtest-password)`;
-function rejectSecrets(raw2, display) {
-  const found2 = findSecretKey(raw2, []);
-  if (found2) throw new BadInputError(`${display}: ${found2.join(".")}: ${secretAdvice}`);
-  const state = raw2.state;
-  if (typeof state === "string" && urlHoldsPassword(state)) {
-    throw new BadInputError(
-      `${display}: state: the URL holds a password, and secrets must not be in the config file; set ${configEnv.state} (or the state input) instead`
-    );
-  }
-}
-function findSecretKey(value, path) {
-  if (Array.isArray(value)) {
-    for (const [index2, item] of value.entries()) {
-      const found2 = findSecretKey(item, [...path, String(index2)]);
-      if (found2) return found2;
-    }
-    return void 0;
-  }
-  if (!isPlainObject2(value)) return void 0;
-  const data = keysAreData(path);
-  for (const [key, item] of Object.entries(value)) {
-    if (!data && isSecretKey(key)) return [...path, key];
-    const found2 = findSecretKey(item, [...path, key]);
-    if (found2) return found2;
-  }
-  return void 0;
-}
-function urlHoldsPassword(value) {
-  if (!URL.canParse(value)) return false;
-  const url2 = new URL(value);
-  return url2.password !== "" || url2.searchParams.has("password");
-}
-function readEnvironment(env) {
-  const values = {};
-  const sources = [];
-  const set2 = (path, name, value) => {
-    const [section, key] = path;
-    if (key === void 0) values[section] = value;
-    else values[section] = { ...values[section], [key]: value };
-    sources.push({ path, name });
-  };
-  const read = (name) => blankToUndefined(env[name]);
-  const zephyrUrl = read(configEnv.zephyrUrl);
-  if (zephyrUrl !== void 0) set2(["zephyr", "url"], configEnv.zephyrUrl, zephyrUrl);
-  const zephyrProject = read(configEnv.zephyrProject);
-  if (zephyrProject !== void 0) set2(["zephyr", "projectKey"], configEnv.zephyrProject, zephyrProject);
-  const qtestUrl = read(configEnv.qtestUrl);
-  if (qtestUrl !== void 0) set2(["qtest", "url"], configEnv.qtestUrl, qtestUrl);
-  const qtestProject = read(configEnv.qtestProject);
-  if (qtestProject !== void 0) {
-    const id3 = /^[0-9]+$/.test(qtestProject) ? Number(qtestProject) : Number.NaN;
-    if (!Number.isSafeInteger(id3) || id3 <= 0) {
-      throw new BadInputError(`${configEnv.qtestProject} must be a positive integer; got ${JSON.stringify(qtestProject)}`);
-    }
-    set2(["qtest", "projectId"], configEnv.qtestProject, id3);
-  }
-  const state = read(configEnv.state);
-  if (state !== void 0) set2(["state"], configEnv.state, state);
-  return {
-    values,
-    sources,
-    secrets: {
-      zephyrToken: cleanToken(env[configEnv.zephyrToken]),
-      qtestToken: cleanToken(env[configEnv.qtestToken]),
-      qtestUsername: read(configEnv.qtestUsername),
-      qtestPassword: cleanPassword(env[configEnv.qtestPassword])
-    }
-  };
-}
-function splitOverrides(overrides) {
-  const { zephyr, qtest: qtest2, ...rest } = overrides ?? {};
-  const { token: zephyrToken, ...zephyrRest } = zephyr ?? {};
-  const { token: qtestToken, username, password, ...qtestRest } = qtest2 ?? {};
-  const values = dropUnset({ ...rest, zephyr: zephyrRest, qtest: qtestRest });
-  return {
-    values: isPlainObject2(values) ? values : {},
-    secrets: {
-      zephyrToken: cleanToken(zephyrToken),
-      qtestToken: cleanToken(qtestToken),
-      qtestUsername: blankToUndefined(username),
-      qtestPassword: cleanPassword(password)
-    }
-  };
-}
-function qtestAuth(overrides, env) {
-  const token = overrides.qtestToken ?? env.qtestToken;
-  if (token !== void 0) return { kind: "token", token };
-  const username = overrides.qtestUsername ?? env.qtestUsername;
-  const password = overrides.qtestPassword ?? env.qtestPassword;
-  if (username !== void 0 && password !== void 0) return { kind: "password", username, password };
-  if (username !== void 0) {
-    throw new BadInputError(
-      `A qTest username is set but no password: set ${configEnv.qtestPassword} (or the qtest-password input), or use ${configEnv.qtestToken} instead`
-    );
-  }
-  if (password !== void 0) {
-    throw new BadInputError(
-      `A qTest password is set but no username: set ${configEnv.qtestUsername} (or the qtest-username input), or use ${configEnv.qtestToken} instead`
-    );
-  }
-  throw new BadInputError(
-    `No qTest credentials: set ${configEnv.qtestToken} (or the qtest-token input), or ${configEnv.qtestUsername} and ${configEnv.qtestPassword} (or the qtest-username and qtest-password inputs)`
-  );
+// src/config/values.ts
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 function blankToUndefined(value) {
   const trimmed = value?.trim();
   return trimmed === void 0 || trimmed === "" ? void 0 : trimmed;
 }
-function cleanToken(value) {
-  return blankToUndefined(blankToUndefined(value)?.replace(/^bearer\s+/i, ""));
+function defineValue(target, key2, value) {
+  Object.defineProperty(target, key2, { value, enumerable: true, writable: true, configurable: true });
 }
-function cleanPassword(value) {
-  return value === void 0 || value.trim() === "" ? void 0 : value;
-}
-function dropUnset(value) {
-  if (typeof value === "string") return value.trim() === "" ? void 0 : value;
-  if (!isPlainObject2(value)) return value;
-  const out = {};
-  for (const [key, item] of Object.entries(value)) {
-    const kept = dropUnset(item);
-    if (kept !== void 0) defineValue(out, key, kept);
+function setPath(target, path, value) {
+  const keys = path.split(".");
+  const last = keys.pop() ?? path;
+  let node2 = target;
+  for (const key2 of keys) {
+    const child = Object.hasOwn(node2, key2) ? node2[key2] : void 0;
+    if (!isPlainObject2(child)) defineValue(node2, key2, {});
+    node2 = node2[key2];
   }
-  return out;
+  defineValue(node2, last, value);
 }
-function mergeValues2(base, top, path) {
-  return mergeValue(base, top, path);
-}
-function mergeValue(base, top, path) {
-  if (top === void 0) return base;
-  if (!isPlainObject2(top) || !isPlainObject2(base)) return top;
-  if (path.length === 3 && path[0] === "mapping" && path[1] === "customFields") return top;
-  const out = {};
-  for (const [key, item] of Object.entries(base)) defineValue(out, key, item);
-  for (const [key, item] of Object.entries(top)) {
-    defineValue(out, key, mergeValue(Object.hasOwn(out, key) ? out[key] : void 0, item, [...path, key]));
+function getPath(source, path) {
+  let node2 = source;
+  for (const key2 of path.split(".")) {
+    if (!isPlainObject2(node2) || !Object.hasOwn(node2, key2)) return void 0;
+    node2 = node2[key2];
   }
-  return out;
+  return node2;
 }
-function defineValue(target, key, value) {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+
+// src/config/setting-values.ts
+function subject(from) {
+  return from.kind === "input" ? `Input ${from.name}` : from.name;
 }
-function leafPaths(value, path = []) {
-  if (!isPlainObject2(value)) return [path];
-  const entries = Object.entries(value);
-  if (entries.length === 0) return [];
-  return entries.flatMap(([key, item]) => leafPaths(item, [...path, key]));
-}
-function overlaps(a, b) {
-  const length = Math.min(a.length, b.length);
-  for (let index2 = 0; index2 < length; index2++) if (String(a[index2]) !== String(b[index2])) return false;
-  return true;
-}
-var requiredVariables = {
-  "zephyr.projectKey": configEnv.zephyrProject,
-  "qtest.url": configEnv.qtestUrl,
-  "qtest.projectId": configEnv.qtestProject
+var text = { read: (raw2) => blankToUndefined(raw2) };
+var token = {
+  read: (raw2) => blankToUndefined(blankToUndefined(raw2)?.replace(/^bearer\s+/i, ""))
 };
+var password = {
+  read: (raw2) => raw2 === void 0 || raw2.trim() === "" ? void 0 : raw2
+};
+var boolean4 = {
+  read(raw2, from) {
+    const value = (raw2 ?? "").trim().toLowerCase();
+    if (value === "") return void 0;
+    if (value === "false") return false;
+    if (value === "true") return true;
+    throw new BadInputError(`${subject(from)} must be true or false; got "${value}".`);
+  }
+};
+function choice(choices) {
+  return {
+    choices,
+    read(raw2, from) {
+      const value = blankToUndefined(raw2);
+      if (value === void 0) return void 0;
+      if (!choices.includes(value))
+        throw new BadInputError(`${subject(from)} must be one of ${choices.join(", ")}; got "${value}".`);
+      return value;
+    }
+  };
+}
+function wholeNumber(min, max) {
+  return {
+    read(raw2, from) {
+      const value = blankToUndefined(raw2);
+      if (value === void 0) return void 0;
+      const number4 = Number(value);
+      if (!Number.isInteger(number4) || number4 < min || number4 > max) {
+        throw new BadInputError(`${subject(from)} must be a whole number from ${min} to ${max}; got "${value}".`);
+      }
+      return number4;
+    }
+  };
+}
+var projectId = {
+  read(raw2, from) {
+    const value = blankToUndefined(raw2);
+    if (value === void 0) return void 0;
+    if (from.kind === "input") {
+      if (!/^\d+$/.test(value)) {
+        throw new BadInputError(`${subject(from)} must be a positive whole number (the qTest project id); got "${value}".`);
+      }
+      return Number(value);
+    }
+    const id3 = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(id3) || id3 <= 0)
+      throw new BadInputError(`${subject(from)} must be a positive integer; got ${JSON.stringify(value)}`);
+    return id3;
+  }
+};
+
+// src/config/settings.ts
+function setting(definition) {
+  return definition;
+}
+var both = ["migrate", "verify"];
+var settings = {
+  config: setting({
+    description: "Path of the configuration file (ztoq.config.yml). Optional when inputs and ZTOQ_* variables say it all.",
+    input: { name: "config", actions: both },
+    env: "ZTOQ_CONFIG",
+    flag: {
+      flags: "-c, --config <file>",
+      commands: ["migrate", "verify", "status"],
+      help: "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)"
+    },
+    secret: false,
+    value: text
+  }),
+  zephyrUrl: setting({
+    description: `Zephyr Scale Cloud API base URL (default ${defaultZephyrUrl}).`,
+    input: { name: "zephyr-url", actions: both },
+    env: "ZTOQ_ZEPHYR_URL",
+    config: "zephyr.url",
+    secret: false,
+    value: text
+  }),
+  zephyrToken: setting({
+    description: "Zephyr Scale API access token. Pass a secret.",
+    input: { name: "zephyr-token", actions: both },
+    env: "ZTOQ_ZEPHYR_TOKEN",
+    credential: "zephyr.token",
+    secret: true,
+    value: token
+  }),
+  zephyrProject: setting({
+    description: "Key of the Jira project whose Zephyr Scale assets are migrated.",
+    input: { name: "zephyr-project", actions: both },
+    env: "ZTOQ_ZEPHYR_PROJECT",
+    config: "zephyr.projectKey",
+    secret: false,
+    value: text
+  }),
+  qtestUrl: setting({
+    description: "qTest Manager site URL, e.g. https://example.qtestnet.com.",
+    input: { name: "qtest-url", actions: both },
+    env: "ZTOQ_QTEST_URL",
+    config: "qtest.url",
+    secret: false,
+    value: text
+  }),
+  qtestToken: setting({
+    description: "qTest API token. Pass a secret. Or use qtest-username and qtest-password.",
+    input: { name: "qtest-token", actions: both },
+    env: "ZTOQ_QTEST_TOKEN",
+    credential: "qtest.token",
+    secret: true,
+    value: token
+  }),
+  qtestUsername: setting({
+    description: "qTest user name, when no token is given.",
+    input: { name: "qtest-username", actions: both },
+    env: "ZTOQ_QTEST_USERNAME",
+    credential: "qtest.username",
+    // A user name is shown in reports (to say who signed in); only its password is a secret.
+    secret: false,
+    value: text
+  }),
+  qtestPassword: setting({
+    description: "qTest password, when no token is given. Pass a secret.",
+    input: { name: "qtest-password", actions: both },
+    env: "ZTOQ_QTEST_PASSWORD",
+    credential: "qtest.password",
+    secret: true,
+    value: password
+  }),
+  qtestProject: setting({
+    description: "Numeric id of the target qTest project.",
+    input: { name: "qtest-project", actions: both },
+    env: "ZTOQ_QTEST_PROJECT",
+    config: "qtest.projectId",
+    secret: false,
+    value: projectId
+  }),
+  state: setting({
+    description: `State store \u2014 an SQLite path (default ${defaultStateLocation}; keep it between runs with actions/cache) or a postgres:// URL.`,
+    input: { name: "state", actions: both },
+    env: "ZTOQ_STATE",
+    flag: {
+      flags: "--state <location>",
+      commands: ["migrate", "status"],
+      help: `state store: a SQLite path, sqlite:PATH or postgres://\u2026 (default ${defaultStateLocation})`
+    },
+    config: "state",
+    secret: false,
+    value: text
+  }),
+  mode: setting({
+    description: "full (read everything, write what is new or changed) or incremental (only what changed since the last complete run).",
+    input: { name: "mode", actions: ["migrate"] },
+    flag: {
+      flags: "--mode <mode>",
+      commands: ["migrate"],
+      help: "full reads everything; incremental only what changed since the last complete run"
+    },
+    secret: false,
+    default: "full",
+    value: choice(["full", "incremental"])
+  }),
+  dryRun: setting({
+    description: "true to resolve every mapping against qTest and write nothing.",
+    input: { name: "dry-run", actions: ["migrate"] },
+    flag: { flags: "--dry-run", commands: ["migrate"], help: "resolve every mapping against qTest and report; write nothing" },
+    secret: false,
+    default: "false",
+    value: boolean4
+  }),
+  prune: setting({
+    description: "true to delete from qTest the migrated test cases that no longer exist in Zephyr.",
+    input: { name: "prune", actions: ["migrate"] },
+    flag: { flags: "--prune", commands: ["migrate"], help: "delete from qTest the test cases that no longer exist in Zephyr" },
+    secret: false,
+    default: "false",
+    value: boolean4
+  }),
+  shard: setting({
+    description: "i/n to migrate one shard of a matrix (needs a PostgreSQL state store).",
+    input: { name: "shard", actions: ["migrate"] },
+    flag: {
+      flags: "--shard <i/n>",
+      commands: ["migrate"],
+      help: "run shard i of n (e.g. 2/4) against a state store all shards share (PostgreSQL)"
+    },
+    secret: false,
+    // `i/n` is checked where a shard is defined, by parseShard (src/migrate/shard.ts).
+    value: text
+  }),
+  report: setting({
+    description: "Where the JSON report is written, a Markdown twin beside it (default migration-report.json or verification-report.json in report.dir).",
+    flag: {
+      flags: "--report <file>",
+      commands: ["migrate", "verify"],
+      help: "where to write the JSON report (a Markdown twin goes beside it)"
+    },
+    secret: false,
+    value: text
+  }),
+  failOn: setting({
+    // The metrics and the default are src/verify/fail-on.ts's; the config layer imports nothing from
+    // verify, so a test holds these texts to them.
+    description: 'Thresholds that fail the verdict, e.g. "missing>0,extra>0,changed>0,duplicated>0,misplaced>0" (the default: any difference fails) or "changed>5" to tolerate up to five changed entities.',
+    input: { name: "fail-on", actions: ["verify"] },
+    flag: {
+      flags: "--fail-on <spec>",
+      commands: ["verify"],
+      help: "thresholds, comma-separated metric>N (metrics: missing, extra, changed, duplicated, misplaced; unnamed ones stay >0). Default: missing>0,extra>0,changed>0,duplicated>0,misplaced>0"
+    },
+    secret: false,
+    value: text
+  }),
+  comment: setting({
+    description: "Pull-request comment with the verdict: auto (on pull requests, when verification fails or a ZTOQ comment already exists, which it then updates), always (on every pull request run), never.",
+    input: { name: "comment", actions: ["verify"] },
+    secret: false,
+    default: "auto",
+    value: choice(["auto", "always", "never"])
+  }),
+  reportName: setting({
+    description: {
+      migrate: "Name of the artifact holding the report (and the SQLite state file).",
+      verify: "Name of the artifact holding the verification report."
+    },
+    input: { name: "report-name", actions: both },
+    secret: false,
+    default: { migrate: "ztoq-migration", verify: "ztoq-verification" },
+    value: text
+  }),
+  retentionDays: setting({
+    description: "Days to keep the artifact (1\u201390; default the repository's setting).",
+    input: { name: "retention-days", actions: both },
+    secret: false,
+    value: wholeNumber(1, 90)
+  }),
+  githubToken: setting({
+    description: {
+      migrate: "Token for the GitHub API.",
+      verify: "Token for the pull-request comment (needs pull-requests write)."
+    },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, for the runner to evaluate
+    input: { name: "github-token", actions: both, runnerDefault: "${{ github.token }}" },
+    secret: true,
+    value: text
+  })
+};
+function allSettings() {
+  return Object.keys(settings).map((id3) => ({ id: id3, setting: settings[id3] }));
+}
+function forAction(value, action) {
+  return isPerAction(value) ? value[action] : value;
+}
+function isPerAction(value) {
+  return typeof value === "object" && value !== null && "migrate" in value && "verify" in value;
+}
+
+// src/config/credentials.ts
+var credentialIds = ["zephyrToken", "qtestToken", "qtestUsername", "qtestPassword"];
+var { zephyrToken, qtestToken, qtestUsername, qtestPassword } = settings;
+function whereToSet(setting2) {
+  return `${setting2.env} (or the ${setting2.input.name} input)`;
+}
+function resolveZephyrToken(overrides, env) {
+  const token2 = overrides.zephyrToken ?? env.zephyrToken;
+  if (token2 === void 0) throw new BadInputError(`No Zephyr token: set ${whereToSet(zephyrToken)}`);
+  return token2;
+}
+function resolveQTestAuth(overrides, env) {
+  const token2 = overrides.qtestToken ?? env.qtestToken;
+  if (token2 !== void 0) return { kind: "token", token: token2 };
+  const username = overrides.qtestUsername ?? env.qtestUsername;
+  const password2 = overrides.qtestPassword ?? env.qtestPassword;
+  if (username !== void 0 && password2 !== void 0) return { kind: "password", username, password: password2 };
+  if (username !== void 0) {
+    throw new BadInputError(
+      `A qTest username is set but no password: set ${whereToSet(qtestPassword)}, or use ${qtestToken.env} instead`
+    );
+  }
+  if (password2 !== void 0) {
+    throw new BadInputError(
+      `A qTest password is set but no username: set ${whereToSet(qtestUsername)}, or use ${qtestToken.env} instead`
+    );
+  }
+  throw new BadInputError(
+    `No qTest credentials: set ${whereToSet(qtestToken)}, or ${qtestUsername.env} and ${qtestPassword.env} (or the ${qtestUsername.input.name} and ${qtestPassword.input.name} inputs)`
+  );
+}
+
+// src/config/file.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
+
+// node_modules/leven/index.js
+var array2 = [];
+var characterCodeCache = [];
+function leven(first, second, options) {
+  if (first === second) {
+    return 0;
+  }
+  const maxDistance = options?.maxDistance;
+  const swap = first;
+  if (first.length > second.length) {
+    first = second;
+    second = swap;
+  }
+  let firstLength = first.length;
+  let secondLength = second.length;
+  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
+    firstLength--;
+    secondLength--;
+  }
+  let start = 0;
+  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
+    start++;
+  }
+  firstLength -= start;
+  secondLength -= start;
+  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
+    return maxDistance;
+  }
+  if (firstLength === 0) {
+    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
+  }
+  let bCharacterCode;
+  let result;
+  let temporary;
+  let temporary2;
+  let index2 = 0;
+  let index22 = 0;
+  while (index2 < firstLength) {
+    characterCodeCache[index2] = first.charCodeAt(start + index2);
+    array2[index2] = ++index2;
+  }
+  while (index22 < secondLength) {
+    bCharacterCode = second.charCodeAt(start + index22);
+    temporary = index22++;
+    result = index22;
+    for (index2 = 0; index2 < firstLength; index2++) {
+      temporary2 = bCharacterCode === characterCodeCache[index2] ? temporary : temporary + 1;
+      temporary = array2[index2];
+      result = array2[index2] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
+    }
+    if (maxDistance !== void 0) {
+      let rowMinimum = result;
+      for (index2 = 0; index2 < firstLength; index2++) {
+        if (array2[index2] < rowMinimum) {
+          rowMinimum = array2[index2];
+        }
+      }
+      if (rowMinimum > maxDistance) {
+        return maxDistance;
+      }
+    }
+  }
+  array2.length = firstLength;
+  characterCodeCache.length = firstLength;
+  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
+}
+
+// src/config/messages.ts
 var errorMap = (issue2) => {
   switch (issue2.code) {
     case "invalid_type":
@@ -41468,11 +41563,11 @@ function collectProblems(issues, base = []) {
     const input2 = issue2.input;
     if (issue2.code === "unrecognized_keys") {
       const allowed = issue2.message === "" ? [] : issue2.message.split(", ");
-      for (const key of issue2.keys) {
-        const suggestion = closest(key, allowed);
+      for (const key2 of issue2.keys) {
+        const suggestion = closest(key2, allowed);
         const hint = suggestion ? ` (did you mean ${suggestion}?)` : "";
         const list = allowed.length > 0 ? `; allowed: ${allowed.join(", ")}` : "";
-        problems.push({ path: [...path, key], message: `unknown key${hint}${list}`, required: false });
+        problems.push({ path: [...path, key2], message: `unknown key${hint}${list}`, required: false });
       }
     } else if (issue2.code === "invalid_union" && isPlainObject2(input2) && issue2.errors.length > 0) {
       problems.push(...collectProblems(closestBranch(issue2.errors), path));
@@ -41480,7 +41575,9 @@ function collectProblems(issues, base = []) {
       problems.push({ path, message: "is required", required: true });
     } else {
       const wholeObject = issue2.code === "custom" && typeof input2 === "object";
-      const got = input2 === void 0 || wholeObject ? void 0 : describeValue(input2);
+      const described = input2 === void 0 || wholeObject ? void 0 : describeValue(input2);
+      const quoted = typeof input2 === "string" && described !== void 0 && issue2.message.includes(described);
+      const got = quoted ? void 0 : described;
       problems.push({ path, message: issue2.message, required: false, got });
     }
   }
@@ -41488,7 +41585,7 @@ function collectProblems(issues, base = []) {
 }
 function closestBranch(branches) {
   const unknownKeys = (issues) => issues.reduce(
-    (count2, issue2) => count2 + (issue2.code === "unrecognized_keys" && issue2.path.length === 0 ? issue2.keys.length : 0),
+    (count3, issue2) => count3 + (issue2.code === "unrecognized_keys" && issue2.path.length === 0 ? issue2.keys.length : 0),
     0
   );
   let best = branches[0] ?? [];
@@ -41505,9 +41602,9 @@ function renderEnvProblem(name, problem) {
 }
 var maxProblems = 5;
 function joinProblems(lines) {
-  const unique2 = [...new Set(lines)];
-  const shown = unique2.slice(0, maxProblems).join("; ");
-  const more = unique2.length - maxProblems;
+  const unique = [...new Set(lines)];
+  const shown = unique.slice(0, maxProblems).join("; ");
+  const more = unique.length - maxProblems;
   return more > 0 ? `${shown}; and ${more} more problem${more === 1 ? "" : "s"}` : shown;
 }
 function describeValue(value) {
@@ -41534,33 +41631,264 @@ function maskUrlPassword(value) {
   }
   return masked ? url2.toString() : value;
 }
-function closest(key, allowed) {
+var maxSuggestionDistance = 2;
+function closest(key2, allowed) {
   let best;
   for (const name of allowed) {
-    const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, name);
-    if (distance <= 2 && distance < key.length / 2 && (!best || distance < best.distance)) best = { name, distance };
+    const distance = name.toLowerCase() === key2.toLowerCase() ? 0 : leven(key2, name, { maxDistance: maxSuggestionDistance + 1 });
+    if (distance <= maxSuggestionDistance && distance < key2.length / 2 && (!best || distance < best.distance)) {
+      best = { name, distance };
+    }
   }
   return best?.name;
 }
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, index2) => index2);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+
+// src/config/secrets.ts
+var secretNames = /* @__PURE__ */ new Set(["token", "password", "passwd", "secret", "apitoken", "accesstoken", "apikey"]);
+function isSecretKey(key2) {
+  const normalized = key2.toLowerCase().replace(/[-_]/g, "");
+  return secretNames.has(normalized) || /(token|password|secret)$/.test(normalized);
 }
-function isPlainObject2(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+function keysAreData(path) {
+  const [section, part, name, sub] = path;
+  if (section !== "mapping") return false;
+  if (path.length === 2) return ["priorities", "environments", "users", "customFields"].includes(part ?? "");
+  if (path.length === 3) return part === "statuses";
+  return path.length === 4 && part === "customFields" && name !== void 0 && sub === "values";
+}
+var { zephyrToken: zephyrToken2, qtestToken: qtestToken2, qtestUsername: qtestUsername2, qtestPassword: qtestPassword2, state } = settings;
+var secretAdvice = `secrets must not be in the config file; remove it and set ${zephyrToken2.env}, ${qtestToken2.env} or ${qtestUsername2.env} + ${qtestPassword2.env} (or the action inputs ${[zephyrToken2, qtestToken2, qtestUsername2, qtestPassword2].map((s) => s.input.name).join(", ")})`;
+function rejectSecrets(raw2, display) {
+  const found2 = findSecretKey(raw2, []);
+  if (found2) throw new BadInputError(`${display}: ${found2.join(".")}: ${secretAdvice}`);
+  const location = raw2.state;
+  if (typeof location === "string" && urlHoldsPassword(location)) {
+    throw new BadInputError(
+      `${display}: state: the URL holds a password, and secrets must not be in the config file; set ${state.env} (or the ${state.input.name} input) instead`
+    );
+  }
+}
+function findSecretKey(value, path) {
+  if (Array.isArray(value)) {
+    for (const [index2, item] of value.entries()) {
+      const found2 = findSecretKey(item, [...path, String(index2)]);
+      if (found2) return found2;
+    }
+    return void 0;
+  }
+  if (!isPlainObject2(value)) return void 0;
+  const data = keysAreData(path);
+  for (const [key2, item] of Object.entries(value)) {
+    if (!data && isSecretKey(key2)) return [...path, key2];
+    const found2 = findSecretKey(item, [...path, key2]);
+    if (found2) return found2;
+  }
+  return void 0;
+}
+function urlHoldsPassword(value) {
+  if (!URL.canParse(value)) return false;
+  const url2 = new URL(value);
+  return url2.password !== "" || url2.searchParams.has("password");
+}
+
+// src/config/file.ts
+var configFileNames = ["ztoq.config.yml", "ztoq.config.yaml", "ztoq.config.json"];
+var configVariable = settings.config.env;
+async function locateConfigFile(given, env, cwd) {
+  const explicit = blankToUndefined(given);
+  const fromEnv = blankToUndefined(env[configVariable]);
+  const named = explicit ?? fromEnv;
+  if (named !== void 0) {
+    const location = fileLocation(resolve(cwd, named), cwd);
+    const origin = explicit !== void 0 ? "" : ` (from ${configVariable})`;
+    const kind = await fileKind(location.path);
+    if (kind === "missing") throw new BadInputError(`Config file ${location.display} not found${origin}`);
+    if (kind === "directory") throw new BadInputError(`Config file ${location.display} is a directory${origin}`);
+    return location;
+  }
+  const present = [];
+  for (const name of configFileNames) {
+    const location = fileLocation(resolve(cwd, name), cwd);
+    if (await fileKind(location.path) === "file") present.push(location);
+  }
+  if (present.length > 1) {
+    const names = present.map((location) => location.display).join(" and ");
+    throw new BadInputError(`Found ${names}: keep one config file, or name the one to use with ${configVariable} or --config`);
+  }
+  return present[0] ?? null;
+}
+function fileLocation(path, cwd) {
+  const rel = relative(cwd, path);
+  const inside = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  return { path, display: inside ? rel : path };
+}
+async function fileKind(path) {
+  try {
+    return (await stat(path)).isDirectory() ? "directory" : "file";
+  } catch (error62) {
+    if (error62.code === "ENOENT" || error62.code === "ENOTDIR")
+      return "missing";
+    throw new BadInputError(`Cannot read config file ${path}: ${error62.message}`);
+  }
+}
+async function readConfigFile(file2) {
+  let text2;
+  try {
+    text2 = await readFile(file2.path, "utf8");
+  } catch (error62) {
+    throw new BadInputError(`Cannot read config file ${file2.display}: ${error62.code ?? "error"}`);
+  }
+  const raw2 = parseText(text2, file2);
+  if (raw2 === null || raw2 === void 0) return {};
+  if (!isPlainObject2(raw2)) {
+    throw new BadInputError(
+      `${file2.display}: expected a mapping of sections (zephyr, qtest, state, migration, mapping, report); got ${describeValue(raw2)}`
+    );
+  }
+  rejectSecrets(raw2, file2.display);
+  const parsed = configFileSchema.safeParse(raw2, parseParams);
+  if (!parsed.success) {
+    const label = (problem) => renderProblem(`${file2.display}: ${problem.path.join(".")}`, problem);
+    throw new BadInputError(joinProblems(collectProblems(parsed.error.issues).map(label)));
+  }
+  const { $schema: _schema, ...config2 } = parsed.data;
+  return config2;
+}
+function parseText(text2, file2) {
+  const format = file2.path.toLowerCase().endsWith(".json") ? "JSON" : "YAML";
+  const doc = import_yaml.default.parseDocument(text2.replace(/^\uFEFF/, ""), { uniqueKeys: true, prettyErrors: true });
+  const error62 = doc.errors[0];
+  if (error62) {
+    const reason = (error62.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    const where = error62.linePos ? ` at line ${error62.linePos[0].line}, column ${error62.linePos[0].col}` : "";
+    throw new BadInputError(`${file2.display}: invalid ${format}${where}: ${reason}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 1e3 });
+  } catch (error63) {
+    throw new BadInputError(`${file2.display}: invalid ${format}: ${error63.message.split("\n")[0]}`);
+  }
+}
+
+// src/config/layers.ts
+function readEnvironment(env) {
+  const values = {};
+  const sources = [];
+  for (const { setting: setting2 } of allSettings()) {
+    if (setting2.env === void 0 || setting2.config === void 0) continue;
+    const value = setting2.value.read(env[setting2.env], { kind: "env", name: setting2.env });
+    if (value === void 0) continue;
+    setPath(values, setting2.config, value);
+    sources.push({ path: setting2.config.split("."), name: setting2.env });
+  }
+  const credentials = {};
+  for (const id3 of credentialIds) {
+    const { env: name, value } = settings[id3];
+    credentials[id3] = value.read(env[name], { kind: "env", name });
+  }
+  return { values, sources, credentials };
+}
+function splitOverrides(overrides) {
+  const credentials = {};
+  const paths = /* @__PURE__ */ new Set();
+  for (const id3 of credentialIds) {
+    const { credential, value } = settings[id3];
+    paths.add(credential);
+    const raw2 = getPath(overrides, credential);
+    credentials[id3] = value.read(typeof raw2 === "string" ? raw2 : void 0, { kind: "option", name: credential });
+  }
+  const values = dropUnset(overrides ?? {}, paths, []);
+  return { values: isPlainObject2(values) ? values : {}, credentials };
+}
+function dropUnset(value, skip, path) {
+  if (typeof value === "string") return value.trim() === "" ? void 0 : value;
+  if (!isPlainObject2(value)) return value;
+  const out = {};
+  for (const [key2, item] of Object.entries(value)) {
+    const at3 = [...path, key2];
+    if (skip.has(at3.join("."))) continue;
+    const kept = dropUnset(item, skip, at3);
+    if (kept !== void 0) defineValue(out, key2, kept);
+  }
+  return out;
+}
+function mergeLayers(layers) {
+  return layers.reduce((base, top) => mergeValue(base, top, []), {});
+}
+function mergeValue(base, top, path) {
+  if (top === void 0) return base;
+  if (!isPlainObject2(top) || !isPlainObject2(base)) return top;
+  if (path.length === 3 && path[0] === "mapping" && path[1] === "customFields") return top;
+  const out = {};
+  for (const [key2, item] of Object.entries(base)) defineValue(out, key2, item);
+  for (const [key2, item] of Object.entries(top)) {
+    defineValue(out, key2, mergeValue(Object.hasOwn(out, key2) ? out[key2] : void 0, item, [...path, key2]));
+  }
+  return out;
+}
+function leafPaths(value, path = []) {
+  if (!isPlainObject2(value)) return [path];
+  const entries = Object.entries(value);
+  if (entries.length === 0) return [];
+  return entries.flatMap(([key2, item]) => leafPaths(item, [...path, key2]));
+}
+function overlaps(a, b) {
+  const length = Math.min(a.length, b.length);
+  for (let index2 = 0; index2 < length; index2++) if (String(a[index2]) !== String(b[index2])) return false;
+  return true;
+}
+function variableFor(configPath) {
+  return allSettings().find(({ setting: setting2 }) => setting2.config === configPath)?.setting.env;
+}
+
+// src/config/public-config.ts
+import { createHash } from "node:crypto";
+function withoutSecrets(config2) {
+  const { token: _token, ...zephyr } = config2.zephyr;
+  const { auth, ...qtest2 } = config2.qtest;
+  return {
+    ...config2,
+    zephyr,
+    qtest: { ...qtest2, auth: auth.kind === "token" ? { kind: "token" } : { kind: "password", username: auth.username } }
+  };
 }
 function configHash(config2) {
   return createHash("sha256").update(JSON.stringify(withoutSecrets(config2))).digest("hex").slice(0, 16);
+}
+
+// src/config/load.ts
+async function loadConfig(options = {}) {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const file2 = await locateConfigFile(options.path, env, cwd);
+  const fileConfig = file2 ? await readConfigFile(file2) : {};
+  const fileLabel = file2?.display ?? configFileNames[0];
+  const fromEnv = readEnvironment(env);
+  const fromOverrides = splitOverrides(options.overrides);
+  const merged = mergeLayers([{ zephyr: {}, qtest: {} }, fileConfig, fromEnv.values, fromOverrides.values]);
+  const parsed = configSchema.safeParse(merged, parseParams);
+  if (!parsed.success) {
+    const overridePaths = leafPaths(fromOverrides.values);
+    const label = (problem) => {
+      const path = problem.path.join(".");
+      const variableForRequired = problem.required ? variableFor(path) : void 0;
+      if (variableForRequired) return `${path} is required: set it in ${fileLabel} or ${variableForRequired}`;
+      const at3 = problem.required ? problem.path.slice(0, -1) : problem.path;
+      if (overridePaths.some((source) => overlaps(source, at3))) return renderProblem(`option ${path}`, problem);
+      const variable = fromEnv.sources.find((source) => overlaps(source.path, at3));
+      if (variable) return renderEnvProblem(variable.name, problem);
+      return renderProblem(`${fileLabel}: ${path}`, problem);
+    };
+    throw new BadInputError(joinProblems(collectProblems(parsed.error.issues).map(label)));
+  }
+  const zephyrToken3 = resolveZephyrToken(fromOverrides.credentials, fromEnv.credentials);
+  const config2 = parsed.data;
+  return {
+    ...config2,
+    zephyr: { ...config2.zephyr, token: zephyrToken3 },
+    qtest: { ...config2.qtest, auth: resolveQTestAuth(fromOverrides.credentials, fromEnv.credentials) },
+    source: { file: file2?.path ?? null }
+  };
 }
 
 // src/log/logger.ts
@@ -41580,6 +41908,28 @@ function createLogger(bindings = {}, destination) {
 // src/migrate/run.ts
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
+
+// src/entity-types.ts
+var entityTypeSchema = external_exports.enum(["module", "testCase", "testStep", "testCycle", "testSuite", "testRun", "testLog"]);
+var recordedTypeSchema = entityTypeSchema.exclude(["testStep"]);
+var ENTITY_NAMES = {
+  module: "modules",
+  testCase: "test cases",
+  testStep: "test steps",
+  testCycle: "test cycles",
+  testSuite: "test suites",
+  testRun: "test runs",
+  testLog: "executions"
+};
+var ENTITY_MAPPINGS = {
+  module: "Test case folders \u2192 modules",
+  testCase: "Test cases",
+  testStep: "Test steps",
+  testCycle: "Cycle folders \u2192 test cycles",
+  testSuite: "Test cycles \u2192 test suites",
+  testRun: "Cycle items \u2192 test runs",
+  testLog: "Executions \u2192 test logs"
+};
 
 // src/http/errors.ts
 var EXCERPT_LENGTH = 300;
@@ -41657,24 +42007,583 @@ function excerpt(body) {
 
 // src/log/run-id.ts
 import { randomBytes } from "node:crypto";
-function newRunId(now3 = /* @__PURE__ */ new Date()) {
-  return `${now3.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+function newRunId(now2 = /* @__PURE__ */ new Date()) {
+  return `${now2.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+}
+
+// src/qtest/field-data-type.ts
+var FieldDataType = {
+  textBox: 1,
+  textArea: 2,
+  comboBox: 3,
+  datePicker: 4,
+  userList: 5,
+  richText: 6,
+  number: 7,
+  checkBox: 8,
+  dateTimePicker: 9,
+  url: 12,
+  multiSelect: 17
+};
+function isMultiValued(dataType) {
+  return dataType === FieldDataType.checkBox || dataType === FieldDataType.multiSelect;
+}
+
+// src/plan/markers.ts
+var AD_HOC = "ad-hoc";
+function runKey(cycleKey, testCaseKey) {
+  return `${cycleKey ?? AD_HOC}/${testCaseKey}`;
+}
+function executionMarker(execution) {
+  return execution.key ?? `execution-${execution.id}`;
+}
+function testCaseKeyOf(execution) {
+  return /\/testcases\/([^/?]+)/.exec(execution.testCase.self ?? "")?.[1];
+}
+
+// src/plan/managed-fields.ts
+var marker = (id3, objectType, of) => ({
+  id: id3,
+  objectType,
+  label: null,
+  origin: "ztoq",
+  dataType: FieldDataType.textBox,
+  derive: { kind: "text", of }
+});
+var system = (id3, objectType, label, derive) => ({
+  id: id3,
+  objectType,
+  label,
+  origin: "system",
+  dataType: FieldDataType.textBox,
+  derive
+});
+var zephyrText = (id3, label, dataType, of) => ({ id: id3, objectType: "test-cases", label, origin: "ztoq", dataType, derive: { kind: "text", of } });
+var TEST_CASE_FIELDS = [
+  marker("testCase.marker", "test-cases", (t) => t.key),
+  system("testCase.status", "test-cases", "Status", { kind: "choice", list: "testCaseStatus", of: (t) => t.status.id }),
+  system("testCase.priority", "test-cases", "Priority", { kind: "choice", list: "priority", of: (t) => t.priority.id }),
+  system("testCase.assignedTo", "test-cases", "Assigned To", { kind: "user", of: (t) => t.owner?.accountId ?? void 0 }),
+  zephyrText(
+    "testCase.labels",
+    "Zephyr Labels",
+    FieldDataType.textBox,
+    (t) => t.labels?.length ? t.labels.join(", ") : void 0
+  ),
+  zephyrText(
+    "testCase.component",
+    "Zephyr Component",
+    FieldDataType.textBox,
+    (t) => t.component ? String(t.component.id) : void 0
+  ),
+  zephyrText(
+    "testCase.estimatedTime",
+    "Zephyr Estimated Time",
+    FieldDataType.textBox,
+    (t) => t.estimatedTime != null ? formatDuration(t.estimatedTime) : void 0
+  ),
+  zephyrText("testCase.links", "Zephyr Links", FieldDataType.textArea, formatLinks)
+];
+var TEST_SUITE_FIELDS = [
+  marker("testSuite.marker", "test-suites", (c) => c.key),
+  system("testSuite.status", "test-suites", "Status", { kind: "choice", list: "testCycleStatus", of: (c) => c.status?.id }),
+  system("testSuite.plannedStart", "test-suites", "Planned Start Date", {
+    kind: "text",
+    of: (c) => c.plannedStartDate ?? void 0
+  }),
+  system("testSuite.plannedEnd", "test-suites", "Planned End Date", { kind: "text", of: (c) => c.plannedEndDate ?? void 0 }),
+  system("testSuite.assignedTo", "test-suites", "Assigned To", { kind: "user", of: (c) => c.owner?.accountId ?? void 0 })
+];
+var TEST_RUN_FIELDS = [
+  marker("testRun.marker", "test-runs", (r) => r.runKey)
+];
+var TEST_LOG_FIELDS = [
+  marker("testLog.marker", "test-runs", executionMarker),
+  system("testLog.environment", "test-runs", "Environment", {
+    kind: "choice",
+    list: "environment",
+    of: (e) => e.environment?.id
+  })
+];
+function allManagedFields() {
+  return [...TEST_CASE_FIELDS, ...TEST_SUITE_FIELDS, ...TEST_RUN_FIELDS, ...TEST_LOG_FIELDS];
+}
+function labelOf(field, markerField) {
+  return field.label ?? markerField;
+}
+function fieldIdOf(field, resolution) {
+  const id3 = resolution.fieldIds.get(field.id);
+  if (id3 === void 0) throw new Error(`field ${field.id} was not resolved`);
+  return id3;
+}
+function fieldValue(field, source, resolution) {
+  const { derive } = field;
+  switch (derive.kind) {
+    case "text":
+      return derive.of(source);
+    case "choice": {
+      const id3 = derive.of(source);
+      return id3 === void 0 ? void 0 : resolution.choices[derive.list].get(id3);
+    }
+    case "user": {
+      const accountId = derive.of(source);
+      return accountId ? resolution.users.get(accountId) : void 0;
+    }
+  }
+}
+function managedProperties(fields2, source, resolution) {
+  return fields2.flatMap((field) => {
+    const value = fieldValue(field, source, resolution);
+    return value === void 0 ? [] : [{ field_id: fieldIdOf(field, resolution), field_value: value }];
+  });
+}
+function markerFieldId(fields2, resolution) {
+  const marker2 = fields2.find((f) => f.label === null);
+  if (!marker2) throw new Error("these fields have no marker");
+  return fieldIdOf(marker2, resolution);
+}
+function comparedFieldIds(fields2, resolution) {
+  const markers = new Set(fields2.filter((f) => f.label === null).map((f) => fieldIdOf(f, resolution)));
+  return [...new Set(fields2.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
+    (id3) => !markers.has(id3)
+  );
+}
+function formatDuration(ms) {
+  const minutes = Math.round(ms / 6e4);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+}
+function formatLinks(testCase) {
+  const issues = (testCase.links?.issues ?? []).map((l) => `${l.type ?? "RELATED"} issue ${l.issueId}`);
+  const web = (testCase.links?.webLinks ?? []).map(
+    (l) => `${l.type ?? "RELATED"} ${l.url}${l.description ? ` (${l.description})` : ""}`
+  );
+  const all = [...issues, ...web];
+  return all.length > 0 ? all.join("\n") : void 0;
+}
+
+// src/mapping/value-matching.ts
+var synonyms = {
+  // execution statuses
+  pass: ["passed"],
+  passed: ["pass"],
+  fail: ["failed"],
+  failed: ["fail"],
+  "not executed": ["unexecuted", "not run"],
+  unexecuted: ["not executed"],
+  "in progress": ["incomplete", "in progress"],
+  blocked: ["blocked"],
+  // priorities
+  normal: ["medium"],
+  medium: ["normal"],
+  critical: ["urgent"],
+  urgent: ["critical"],
+  // test case statuses
+  draft: ["new"],
+  deprecated: ["obsolete"],
+  approved: ["approved", "baseline"],
+  // booleans (checkbox custom fields into yes/no selects)
+  true: ["yes"],
+  false: ["no"],
+  // cycle statuses
+  done: ["done", "complete", "completed"]
+};
+function matchChoice(source, choices, configured) {
+  const byLabel = (label) => choices.find((c) => c.label.toLowerCase() === label.toLowerCase());
+  if (configured !== void 0) return byLabel(configured) ?? choices.find((c) => c.id === configured);
+  const direct = byLabel(source);
+  if (direct) return direct;
+  for (const alternative of synonyms[source.toLowerCase()] ?? []) {
+    const match2 = byLabel(alternative);
+    if (match2) return match2;
+  }
+  return void 0;
+}
+
+// src/mapping/resolve.ts
+var CHOICE_SETTINGS = {
+  testCaseStatus: {
+    what: "test case status",
+    configKey: "mapping.statuses.testCase",
+    configured: (m) => m.statuses.testCase
+  },
+  testCycleStatus: {
+    what: "test cycle status",
+    configKey: "mapping.statuses.testCycle",
+    configured: (m) => m.statuses.testCycle
+  },
+  priority: { what: "priority", configKey: "mapping.priorities", configured: (m) => m.priorities },
+  environment: { what: "environment", configKey: "mapping.environments", configured: (m) => m.environments }
+};
+function findField(fields2, label) {
+  return fields2.find((f) => f.label.toLowerCase() === label.toLowerCase());
+}
+function choicesOf(field) {
+  return (field?.allowed_values ?? []).filter((v) => v.is_active !== false).map((v) => ({ id: String(v.value), label: v.label }));
+}
+function listField(list, target) {
+  const managed = allManagedFields().find((f) => f.derive.kind === "choice" && f.derive.list === list);
+  return managed?.label ? findField(target.fields[managed.objectType], managed.label) : void 0;
+}
+function resolveValues(usage, names, target, mapping) {
+  const problems = [];
+  const resolveNamed = (uses, sources, targets, settings2) => {
+    const resolved = /* @__PURE__ */ new Map();
+    for (const [id3, count3] of uses) {
+      const name = sources.find((s) => String(s.id) === id3)?.name ?? `#${id3}`;
+      const match2 = matchChoice(name, targets, settings2.configured[name]);
+      if (match2) resolved.set(Number(id3), match2.id);
+      else {
+        problems.push({
+          what: settings2.what,
+          value: name,
+          uses: count3,
+          allowed: targets.map((t) => t.label),
+          configKey: `${settings2.configKey}.${name}`
+        });
+      }
+    }
+    return resolved;
+  };
+  const choice2 = (list) => {
+    const settings2 = CHOICE_SETTINGS[list];
+    return resolveNamed(usage.choices[list], names.choices[list], choicesOf(listField(list, target)), {
+      ...settings2,
+      configured: settings2.configured(mapping)
+    });
+  };
+  const testCaseStatus = choice2("testCaseStatus");
+  const testCycleStatus = choice2("testCycleStatus");
+  const executionStatus = /* @__PURE__ */ new Map();
+  const executionStatusChoices = target.executionStatuses.map((s) => ({ id: String(s.id), label: s.name }));
+  const executionSettings = {
+    what: "execution status",
+    configKey: "mapping.statuses.testExecution",
+    configured: mapping.statuses.testExecution
+  };
+  for (const [id3, value] of resolveNamed(
+    usage.executionStatuses,
+    names.executionStatuses,
+    executionStatusChoices,
+    executionSettings
+  )) {
+    executionStatus.set(id3, Number(value));
+  }
+  const choices = {
+    testCaseStatus,
+    testCycleStatus,
+    priority: choice2("priority"),
+    environment: choice2("environment")
+  };
+  const users = /* @__PURE__ */ new Map();
+  const userChoices = target.users.map((u) => ({ id: String(u.id), label: u.username }));
+  for (const [accountId, count3] of usage.users) {
+    const configured = mapping.users[accountId];
+    const match2 = configured === void 0 ? void 0 : userChoices.find((u) => u.id === String(configured) || u.label.toLowerCase() === String(configured).toLowerCase());
+    if (match2) users.set(accountId, match2.id);
+    else {
+      problems.push({
+        what: "user",
+        value: accountId,
+        uses: count3,
+        allowed: userChoices.map((u) => u.label),
+        configKey: `mapping.users.${accountId}`
+      });
+    }
+  }
+  const custom2 = resolveCustomFields(usage.customFields, target.fields["test-cases"], mapping, problems);
+  return { values: { choices, executionStatus, users, custom: custom2 }, problems };
+}
+function resolveCustomFields(used, caseFields, mapping, problems) {
+  const custom2 = /* @__PURE__ */ new Map();
+  for (const [name, values] of used) {
+    const configured = mapping.customFields[name];
+    if (configured && "ignore" in configured) continue;
+    const target = findField(caseFields, configured?.field ?? name);
+    if (!target) {
+      problems.push({
+        what: "custom field",
+        value: name,
+        uses: [...values.values()].reduce((a, b) => a + b, 0),
+        allowed: caseFields.filter((f) => !f.system_field).map((f) => f.label),
+        configKey: `mapping.customFields.${name} (map it to a qTest field, or { ignore: true })`
+      });
+      continue;
+    }
+    const type = configured?.type ?? conversionFor(target.data_type);
+    const valueIds = /* @__PURE__ */ new Map();
+    if (type === "select" || type === "multiselect" || type === "checkbox") {
+      for (const [value, uses] of values) {
+        const match2 = matchChoice(value, choicesOf(target), configured?.values?.[value]);
+        if (match2) valueIds.set(value, match2.id);
+        else {
+          problems.push({
+            what: `value of custom field '${name}'`,
+            value,
+            uses,
+            allowed: choicesOf(target).map((c) => c.label),
+            configKey: `mapping.customFields.${name}.values.${value}`
+          });
+        }
+      }
+    }
+    custom2.set(name, { fieldId: target.id, type, values: valueIds });
+  }
+  return custom2;
+}
+function conversionFor(dataType) {
+  switch (dataType) {
+    case FieldDataType.textArea:
+      return "text";
+    case FieldDataType.comboBox:
+      return "select";
+    case FieldDataType.datePicker:
+      return "date";
+    case FieldDataType.userList:
+      return "user";
+    case FieldDataType.richText:
+      return "richtext";
+    case FieldDataType.number:
+      return "number";
+    case FieldDataType.checkBox:
+      return "checkbox";
+    case FieldDataType.dateTimePicker:
+      return "datetime";
+    case FieldDataType.url:
+      return "url";
+    case FieldDataType.multiSelect:
+      return "multiselect";
+    default:
+      return "text";
+  }
+}
+function describeProblems(problems) {
+  const lines = problems.map(
+    (p) => `  - ${p.what} '${p.value}' (used ${p.uses}\xD7): set ${p.configKey}; allowed: ${p.allowed.length > 0 ? p.allowed.join(", ") : "(none)"}`
+  );
+  return [`${problems.length} source value(s) have no mapping in the qTest project; nothing was written:`, ...lines].join("\n");
+}
+
+// src/mapping/source-usage.ts
+function count(uses, value) {
+  if (value === null || value === void 0 || value === "") return;
+  uses.set(String(value), (uses.get(String(value)) ?? 0) + 1);
+}
+function emptyUsage() {
+  return {
+    choices: { testCaseStatus: /* @__PURE__ */ new Map(), testCycleStatus: /* @__PURE__ */ new Map(), priority: /* @__PURE__ */ new Map(), environment: /* @__PURE__ */ new Map() },
+    executionStatuses: /* @__PURE__ */ new Map(),
+    users: /* @__PURE__ */ new Map(),
+    customFields: /* @__PURE__ */ new Map(),
+    counts: { testCases: 0, testCycles: 0, testExecutions: 0 }
+  };
+}
+function countFields(usage, fields2, source) {
+  for (const { derive } of fields2) {
+    if (derive.kind === "choice") count(usage.choices[derive.list], derive.of(source));
+    else if (derive.kind === "user") count(usage.users, derive.of(source));
+  }
+}
+async function readSourceUsage(zephyr) {
+  const usage = emptyUsage();
+  for await (const page of zephyr.testCases()) {
+    for (const testCase of page) {
+      usage.counts.testCases++;
+      countFields(usage, TEST_CASE_FIELDS, testCase);
+      for (const [name, value] of Object.entries(testCase.customFields ?? {})) {
+        const uses = usage.customFields.get(name) ?? /* @__PURE__ */ new Map();
+        for (const item of Array.isArray(value) ? value : [value]) count(uses, item);
+        usage.customFields.set(name, uses);
+      }
+    }
+  }
+  for await (const page of zephyr.testCycles()) {
+    for (const cycle of page) {
+      usage.counts.testCycles++;
+      countFields(usage, TEST_SUITE_FIELDS, cycle);
+    }
+  }
+  for await (const page of zephyr.testExecutions()) {
+    for (const execution of page) {
+      usage.counts.testExecutions++;
+      count(usage.executionStatuses, execution.testExecutionStatus.id);
+      countFields(usage, TEST_LOG_FIELDS, execution);
+    }
+  }
+  return usage;
+}
+
+// src/mapping/preflight.ts
+async function preflight(config2, zephyr, qtest2, options) {
+  const [project] = await Promise.all([zephyr.project(), qtest2.project()]);
+  const [caseFields, suiteFields, runFields, executionStatuses2, users] = await Promise.all([
+    qtest2.fields("test-cases"),
+    qtest2.fields("test-suites"),
+    qtest2.fields("test-runs"),
+    qtest2.executionStatuses(),
+    qtest2.users()
+  ]);
+  const target = {
+    fields: { "test-cases": caseFields, "test-suites": suiteFields, "test-runs": runFields },
+    executionStatuses: executionStatuses2,
+    users
+  };
+  const [caseStatuses, cycleStatuses, executionStatusList, priorities, environments] = await Promise.all([
+    zephyr.statuses("TEST_CASE"),
+    zephyr.statuses("TEST_CYCLE"),
+    zephyr.statuses("TEST_EXECUTION"),
+    zephyr.priorities(),
+    zephyr.environments()
+  ]);
+  const usage = await readSourceUsage(zephyr);
+  for (const status of executionStatusList) {
+    const id3 = String(status.id);
+    if (!status.archived) usage.executionStatuses.set(id3, (usage.executionStatuses.get(id3) ?? 0) + 1);
+  }
+  const names = {
+    choices: { testCaseStatus: caseStatuses, testCycleStatus: cycleStatuses, priority: priorities, environment: environments },
+    executionStatuses: executionStatusList
+  };
+  const { values, problems } = resolveValues(usage, names, target, config2.mapping);
+  if (problems.length > 0) throw new BadInputError(describeProblems(problems));
+  const markerField = config2.mapping.markerField;
+  for (const field of allManagedFields()) {
+    if (field.origin === "system" && !findField(target.fields[field.objectType], labelOf(field, markerField))) {
+      throw new BadInputError(
+        `The qTest project has no '${labelOf(field, markerField)}' field for ${field.objectType}; ZTOQ maps onto qTest's system fields.`
+      );
+    }
+  }
+  const fieldsCreated = [];
+  const ids = /* @__PURE__ */ new Map();
+  const create = async (objectType, label, dataType) => {
+    if (options.dryRun) return -1;
+    options.log.info({ objectType, field: label }, "creating field in qTest");
+    return (await qtest2.createField(objectType, { label, data_type: dataType, required: false })).id;
+  };
+  const ensure = (objectType, label, dataType) => {
+    const existing = findField(target.fields[objectType], label);
+    if (existing) return Promise.resolve(existing.id);
+    const key2 = `${objectType}: ${label}`;
+    let id3 = ids.get(key2);
+    if (!id3) {
+      fieldsCreated.push(key2);
+      id3 = create(objectType, label, dataType);
+      ids.set(key2, id3);
+    }
+    return id3;
+  };
+  const fieldIds = /* @__PURE__ */ new Map();
+  for (const field of allManagedFields()) {
+    fieldIds.set(field.id, await ensure(field.objectType, labelOf(field, markerField), field.dataType));
+  }
+  return {
+    resolution: { markerField, fieldIds, ...values },
+    fieldsCreated,
+    source: { projectKey: project.key, ...usage.counts }
+  };
+}
+
+// src/progress/progress.ts
+var Progress = class {
+  #out;
+  #tty;
+  #actions;
+  #intervalMs;
+  #counters = /* @__PURE__ */ new Map();
+  #current;
+  #lastPrint = 0;
+  #groupOpen = false;
+  constructor(options = {}) {
+    const out = options.out ?? process.stderr;
+    this.#out = out;
+    this.#tty = !options.quiet && Boolean(out.isTTY);
+    this.#actions = options.actions ?? process.env.GITHUB_ACTIONS === "true";
+    this.#intervalMs = options.quiet ? Number.POSITIVE_INFINITY : options.intervalMs ?? (this.#tty ? 100 : 1e4);
+  }
+  /** Starts a phase. */
+  phase(name) {
+    this.#clearLine();
+    if (this.#actions) {
+      if (this.#groupOpen) this.#out.write("::endgroup::\n");
+      this.#out.write(`::group::${name}
+`);
+      this.#groupOpen = true;
+    } else if (this.#intervalMs !== Number.POSITIVE_INFINITY) {
+      this.#out.write(`[ztoq] ${name}
+`);
+    }
+  }
+  expect(type, total) {
+    const counter = this.#counter(type);
+    counter.total = (counter.total ?? 0) + total;
+  }
+  tick(type, count3 = 1) {
+    this.#counter(type).done += count3;
+    this.#current = type;
+    const now2 = performance.now();
+    if (now2 - this.#lastPrint >= this.#intervalMs) {
+      this.#lastPrint = now2;
+      this.#print(type, false);
+    }
+  }
+  finish(type) {
+    if (this.#counters.has(type) && this.#intervalMs !== Number.POSITIVE_INFINITY) this.#print(type, true);
+  }
+  close() {
+    this.#clearLine();
+    if (this.#groupOpen) this.#out.write("::endgroup::\n");
+    this.#groupOpen = false;
+  }
+  /** One line: `test cases 340/2000 (17%) 48.2/s ETA 34s`. */
+  line(type) {
+    const { total, done, startedAt } = this.#counter(type);
+    const seconds = Math.max(1e-3, (performance.now() - startedAt) / 1e3);
+    const rate = done / seconds;
+    const of = total === void 0 ? `${done}` : `${done}/${total} (${Math.floor(done / Math.max(1, total) * 100)}%)`;
+    const eta = total !== void 0 && rate > 0 && done < total ? ` ETA ${formatSeconds((total - done) / rate)}` : "";
+    return `${ENTITY_NAMES[type]} ${of} ${rate.toFixed(1)}/s${eta}`;
+  }
+  #print(type, final) {
+    if (this.#tty) {
+      this.#out.write(`\r\x1B[K${this.line(type)}${final ? "\n" : ""}`);
+    } else {
+      this.#out.write(`[ztoq] ${this.line(type)}
+`);
+    }
+  }
+  #clearLine() {
+    if (this.#tty && this.#current) this.#out.write("\r\x1B[K");
+  }
+  #counter(type) {
+    let counter = this.#counters.get(type);
+    if (!counter) {
+      counter = { total: void 0, done: 0, startedAt: performance.now() };
+      this.#counters.set(type, counter);
+    }
+    return counter;
+  }
+};
+function formatSeconds(seconds) {
+  if (seconds < 90) return `${Math.ceil(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 90 ? `${minutes}m${Math.round(seconds % 60)}s` : `${Math.floor(minutes / 60)}h${minutes % 60}m`;
 }
 
 // src/http/backoff.ts
+var RETRY_BACKOFF = { baseMs: 500, maxMs: 3e4 };
 function backoffDelay(retry2, options) {
   const random = options.random ?? Math.random;
   const exponential = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, retry2 - 1));
   return exponential / 2 + random() * (exponential / 2);
 }
-function parseRetryAfter(value, now3 = Date.now) {
+function parseRetryAfter(value, now2 = Date.now) {
   if (value == null) return void 0;
-  const text = value.trim();
-  if (text === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1e3;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return void 0;
-  return Math.max(0, at - now3());
+  const text2 = value.trim();
+  if (text2 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text2)) return Number(text2) * 1e3;
+  const at3 = Date.parse(text2);
+  if (Number.isNaN(at3)) return void 0;
+  return Math.max(0, at3 - now2());
 }
 function sleep(ms, signal) {
   if (ms <= 0 && !signal?.aborted) return Promise.resolve();
@@ -41779,11 +42688,11 @@ var RateGate = class {
    * (or an exponential, jittered delay) and cuts the rate. Returns the pause in milliseconds.
    */
   throttled(permit, retryAfterMs) {
-    const now3 = this.#now();
+    const now2 = this.#now();
     this.counters.throttles++;
     if (permit.issuedAt > this.#lastCutAt) {
       this.#consecutiveThrottles++;
-      this.#cut(now3, 0.5);
+      this.#cut(now2, 0.5);
     }
     const pause = Math.min(
       this.#throttleMaxMs,
@@ -41793,9 +42702,9 @@ var RateGate = class {
         random: this.#random
       })
     );
-    const until = now3 + pause;
+    const until = now2 + pause;
     if (until > this.#pausedUntil) {
-      this.counters.pausedMs += until - Math.max(now3, this.#pausedUntil);
+      this.counters.pausedMs += until - Math.max(now2, this.#pausedUntil);
       this.#pausedUntil = until;
     }
     this.#tokens = 0;
@@ -41808,39 +42717,39 @@ var RateGate = class {
    * server's `x-ratelimit-remaining-*` when it sent one.
    */
   responded(permit, remaining) {
-    const now3 = this.#now();
+    const now2 = this.#now();
     if (remaining !== void 0 && remaining <= this.#lowRemaining) {
       if (permit.issuedAt > this.#lastCutAt) {
         this.counters.slowdowns++;
-        this.#cut(now3, remaining <= 0 ? 0.7 : 0.9);
+        this.#cut(now2, remaining <= 0 ? 0.7 : 0.9);
       }
       return;
     }
     this.#consecutiveThrottles = 0;
     if (this.#factor < 1) this.#factor = Math.min(1, this.#factor + this.#recovery);
   }
-  #cut(now3, multiplier) {
-    this.#refill(now3);
+  #cut(now2, multiplier) {
+    this.#refill(now2);
     this.#factor = Math.max(this.#minFactor, this.#factor * multiplier);
-    this.#lastCutAt = now3;
+    this.#lastCutAt = now2;
   }
   #currentRate() {
     return this.#rate * this.#factor;
   }
-  #refill(now3) {
-    if (now3 <= this.#refilledAt) return;
+  #refill(now2) {
+    if (now2 <= this.#refilledAt) return;
     const rate = this.#currentRate();
-    this.#tokens = rate === Number.POSITIVE_INFINITY ? this.#burst : Math.min(this.#burst, this.#tokens + (now3 - this.#refilledAt) / 1e3 * rate);
-    this.#refilledAt = now3;
+    this.#tokens = rate === Number.POSITIVE_INFINITY ? this.#burst : Math.min(this.#burst, this.#tokens + (now2 - this.#refilledAt) / 1e3 * rate);
+    this.#refilledAt = now2;
   }
   #pump() {
     while (this.#waiters.length > 0 && this.#active < this.#concurrency) {
-      const now3 = this.#now();
-      if (now3 < this.#pausedUntil) {
-        this.#wake(this.#pausedUntil - now3);
+      const now2 = this.#now();
+      if (now2 < this.#pausedUntil) {
+        this.#wake(this.#pausedUntil - now2);
         return;
       }
-      this.#refill(now3);
+      this.#refill(now2);
       if (this.#tokens < 1) {
         this.#wake((1 - this.#tokens) / this.#currentRate() * 1e3);
         return;
@@ -41852,7 +42761,7 @@ var RateGate = class {
       this.counters.granted++;
       let released = false;
       waiter.resolve({
-        issuedAt: now3,
+        issuedAt: now2,
         release: () => {
           if (released) return;
           released = true;
@@ -41864,10 +42773,10 @@ var RateGate = class {
   }
   /** Runs the pump again in `ms` (keeping an earlier wake-up if one is set). */
   #wake(ms) {
-    const at = this.#now() + ms;
-    if (this.#timer !== void 0 && this.#timerAt <= at + 0.5) return;
+    const at3 = this.#now() + ms;
+    if (this.#timer !== void 0 && this.#timerAt <= at3 + 0.5) return;
     if (this.#timer !== void 0) clearTimeout(this.#timer);
-    this.#timerAt = at;
+    this.#timerAt = at3;
     this.#timer = setTimeout(
       () => {
         this.#timer = void 0;
@@ -41880,6 +42789,15 @@ var RateGate = class {
 };
 
 // src/http/pacing.ts
+function configuredPacing(service, run, logger) {
+  return {
+    rateLimit: service.rateLimit,
+    timeoutMs: service.timeoutSeconds * 1e3,
+    retries: run.retries,
+    concurrency: run.concurrency,
+    logger
+  };
+}
 function pacedHttpOptions(baseUrl, options) {
   return {
     baseUrl,
@@ -42077,9 +42995,9 @@ var getBodySize = (body) => {
   }
   if (body instanceof FormData) {
     let size = 0;
-    for (const [key, value] of body) {
+    for (const [key2, value] of body) {
       size += usualFormBoundarySize;
-      size += encoder.encode(`Content-Disposition: form-data; name="${key}"`).byteLength;
+      size += encoder.encode(`Content-Disposition: form-data; name="${key2}"`).byteLength;
       size += typeof value === "string" ? encoder.encode(value).byteLength : value.size;
     }
     return size;
@@ -42172,11 +43090,11 @@ var mergeHeaders = (source1 = {}, source2 = {}) => {
   const result = new globalThis.Headers(source1);
   const isHeadersInstance = source2 instanceof globalThis.Headers;
   const source = new globalThis.Headers(source2);
-  for (const [key, value] of source.entries()) {
+  for (const [key2, value] of source.entries()) {
     if (isHeadersInstance && value === "undefined" || value === void 0) {
-      result.delete(key);
+      result.delete(key2);
     } else {
-      result.set(key, value);
+      result.set(key2, value);
     }
   }
   return result;
@@ -42235,15 +43153,15 @@ var appendSearchParameters = (target, source) => {
       continue;
     }
     if (input2 instanceof URLSearchParams) {
-      for (const [key, value] of input2.entries()) {
-        result.append(key, value);
-        deleted.delete(key);
+      for (const [key2, value] of input2.entries()) {
+        result.append(key2, value);
+        deleted.delete(key2);
       }
       const inputDeleted = input2[deletedParametersSymbol];
       if (inputDeleted) {
-        for (const key of inputDeleted) {
-          result.delete(key);
-          deleted.add(key);
+        for (const key2 of inputDeleted) {
+          result.delete(key2);
+          deleted.add(key2);
         }
       }
     } else if (Array.isArray(input2)) {
@@ -42255,20 +43173,20 @@ var appendSearchParameters = (target, source) => {
         deleted.delete(String(pair[0]));
       }
     } else if (isObject2(input2)) {
-      for (const [key, value] of Object.entries(input2)) {
+      for (const [key2, value] of Object.entries(input2)) {
         if (value === void 0) {
-          result.delete(key);
-          deleted.add(key);
+          result.delete(key2);
+          deleted.add(key2);
         } else {
-          result.append(key, String(value));
-          deleted.delete(key);
+          result.append(key2, String(value));
+          deleted.delete(key2);
         }
       }
     } else {
       const parameters = new URLSearchParams(input2);
-      for (const [key, value] of parameters.entries()) {
-        result.append(key, value);
-        deleted.delete(key);
+      for (const [key2, value] of parameters.entries()) {
+        result.append(key2, value);
+        deleted.delete(key2);
       }
     }
   }
@@ -42290,11 +43208,11 @@ var deepMergeInternal = (isRoot, ...sources) => {
       }
       returnValue = [...returnValue, ...source];
     } else if (isObject2(source)) {
-      for (let [key, value] of Object.entries(source)) {
+      for (let [key2, value] of Object.entries(source)) {
         const replaceState = getReplaceState(value);
         const { isReplace } = replaceState;
         value = replaceState.value;
-        const isRootSignal = isRoot && key === "signal";
+        const isRootSignal = isRoot && key2 === "signal";
         if (isRootSignal && (isReplace || value === void 0)) {
           signals.length = 0;
         }
@@ -42302,7 +43220,7 @@ var deepMergeInternal = (isRoot, ...sources) => {
           signals.push(value);
           continue;
         }
-        if (key === "context") {
+        if (key2 === "context") {
           if (value !== void 0 && value !== null && (!isObject2(value) || Array.isArray(value))) {
             throw new TypeError("The `context` option must be an object");
           }
@@ -42312,7 +43230,7 @@ var deepMergeInternal = (isRoot, ...sources) => {
           };
           continue;
         }
-        if (key === "searchParams") {
+        if (key2 === "searchParams") {
           if (value === void 0 || value === null) {
             searchParameters = void 0;
           } else if (isReplace) {
@@ -42322,13 +43240,13 @@ var deepMergeInternal = (isRoot, ...sources) => {
           }
           continue;
         }
-        if (isRoot && key === "retry" && isObject2(value) && !isReplace && typeof returnValue[key] === "number") {
-          returnValue = { ...returnValue, [key]: { limit: returnValue[key] } };
+        if (isRoot && key2 === "retry" && isObject2(value) && !isReplace && typeof returnValue[key2] === "number") {
+          returnValue = { ...returnValue, [key2]: { limit: returnValue[key2] } };
         }
-        if (isObject2(value) && !isReplace && key in returnValue) {
-          value = deepMergeInternal(false, returnValue[key], value);
+        if (isObject2(value) && !isReplace && key2 in returnValue) {
+          value = deepMergeInternal(false, returnValue[key2], value);
         }
-        returnValue = { ...returnValue, [key]: value };
+        returnValue = { ...returnValue, [key2]: value };
       }
       if (isObject2(source.hooks)) {
         const { value: hookValue, isReplace } = getReplaceState(source.hooks);
@@ -42463,12 +43381,12 @@ async function delay(ms, { signal }) {
 // node_modules/ky/distribution/utils/options.js
 var findUnknownOptions = (options) => {
   const unknownOptions = {};
-  for (const key in options) {
-    if (!Object.hasOwn(options, key)) {
+  for (const key2 in options) {
+    if (!Object.hasOwn(options, key2)) {
       continue;
     }
-    if (!(key in requestOptionsRegistry) && !(key in kyOptionKeys)) {
-      unknownOptions[key] = options[key];
+    if (!(key2 in requestOptionsRegistry) && !(key2 in kyOptionKeys)) {
+      unknownOptions[key2] = options[key2];
     }
   }
   return unknownOptions;
@@ -42602,10 +43520,10 @@ var parseDate = (value) => {
   }
   const rfc850Date = rfc850DatePattern.exec(value);
   if (rfc850Date) {
-    const now3 = /* @__PURE__ */ new Date();
+    const now2 = /* @__PURE__ */ new Date();
     const twoDigitYear = Number(getCapture(rfc850Date, 3));
-    const currentCenturyYear = Math.floor(now3.getUTCFullYear() / 100) * 100 + twoDigitYear;
-    const fiftyYearsFromNow = Date.UTC(now3.getUTCFullYear() + 50, now3.getUTCMonth(), now3.getUTCDate(), now3.getUTCHours(), now3.getUTCMinutes(), now3.getUTCSeconds(), now3.getUTCMilliseconds());
+    const currentCenturyYear = Math.floor(now2.getUTCFullYear() / 100) * 100 + twoDigitYear;
+    const fiftyYearsFromNow = Date.UTC(now2.getUTCFullYear() + 50, now2.getUTCMonth(), now2.getUTCDate(), now2.getUTCHours(), now2.getUTCMinutes(), now2.getUTCSeconds(), now2.getUTCMilliseconds());
     let timestamp2;
     for (const year of [
       currentCenturyYear - 100,
@@ -42832,10 +43750,10 @@ var Ky = class _Ky {
         if (type !== "json") {
           return ky2.#raceBodyRead(async () => response[type](), response);
         }
-        const text = await ky2.#raceBodyRead(async () => response.text(), response);
+        const text2 = await ky2.#raceBodyRead(async () => response.text(), response);
         const request2 = ky2.#getResponseRequest(response);
         const parsedResult = await ky2.#raceWithTotalTimeout(async () => {
-          const jsonValue = initHookOptions.parseJson ? await initHookOptions.parseJson(text, { request: request2, response }) : text === "" && schema !== void 0 ? void 0 : JSON.parse(text);
+          const jsonValue = initHookOptions.parseJson ? await initHookOptions.parseJson(text2, { request: request2, response }) : text2 === "" && schema !== void 0 ? void 0 : JSON.parse(text2);
           return schema === void 0 ? jsonValue : validateJsonWithSchema(jsonValue, schema);
         });
         if (parsedResult === timedOutOperation) {
@@ -42927,8 +43845,8 @@ var Ky = class _Ky {
       const url2 = new URL(this.request.url);
       const deleted = this.#options.searchParams?.[deletedParametersSymbol];
       if (deleted) {
-        for (const key of deleted) {
-          url2.searchParams.delete(key);
+        for (const key2 of deleted) {
+          url2.searchParams.delete(key2);
         }
       }
       if (typeof this.#options.searchParams === "string") {
@@ -42938,14 +43856,14 @@ var Ky = class _Ky {
         }
       } else {
         const optionsSearchParameters = new URLSearchParams(_Ky.#normalizeSearchParams(this.#options.searchParams));
-        for (const [key, value] of optionsSearchParameters.entries()) {
-          url2.searchParams.append(key, value);
+        for (const [key2, value] of optionsSearchParameters.entries()) {
+          url2.searchParams.append(key2, value);
         }
       }
       if (this.#options.searchParams && typeof this.#options.searchParams === "object" && !Array.isArray(this.#options.searchParams) && !(this.#options.searchParams instanceof URLSearchParams)) {
-        for (const [key, value] of Object.entries(this.#options.searchParams)) {
+        for (const [key2, value] of Object.entries(this.#options.searchParams)) {
           if (value === void 0) {
-            url2.searchParams.delete(key);
+            url2.searchParams.delete(key2);
           }
         }
       }
@@ -43026,8 +43944,8 @@ var Ky = class _Ky {
     const request2 = this.#getResponseRequest(response);
     if (this.#options.parseJson) {
       response.json = async () => {
-        const text = await response.text();
-        return this.#options.parseJson(text, { request: request2, response });
+        const text2 = await response.text();
+        return this.#options.parseJson(text2, { request: request2, response });
       };
     }
     return response;
@@ -43055,22 +43973,22 @@ var Ky = class _Ky {
   }
   async #getResponseData(response) {
     const readTimeout = this.#getErrorDataTimeout();
-    const text = await this.#readResponseText(response, readTimeout.milliseconds);
-    if (text === timedOutResponseData) {
+    const text2 = await this.#readResponseText(response, readTimeout.milliseconds);
+    if (text2 === timedOutResponseData) {
       if (readTimeout.fromTotalTimeout) {
         throw new TimeoutError(this.request);
       }
       this.#throwIfTotalTimeoutExhausted();
       return void 0;
     }
-    if (!text) {
+    if (!text2) {
       return void 0;
     }
     if (!this.#isJsonContentType(response.headers.get("content-type") ?? "")) {
-      return text;
+      return text2;
     }
     const parseTimeout = this.#getErrorDataTimeout();
-    const data = await this.#parseJson(text, response, parseTimeout.milliseconds, this.#getResponseRequest(response));
+    const data = await this.#parseJson(text2, response, parseTimeout.milliseconds, this.#getResponseRequest(response));
     if (data === timedOutResponseData) {
       if (parseTimeout.fromTotalTimeout) {
         throw new TimeoutError(this.request);
@@ -43234,11 +44152,11 @@ var Ky = class _Ky {
     }
     return result;
   }
-  async #parseJson(text, response, timeoutMs, request2) {
+  async #parseJson(text2, response, timeoutMs, request2) {
     let timeoutId;
     try {
       return await Promise.race([
-        Promise.resolve().then(() => this.#options.parseJson ? this.#options.parseJson(text, { request: request2, response }) : JSON.parse(text)),
+        Promise.resolve().then(() => this.#options.parseJson ? this.#options.parseJson(text2, { request: request2, response }) : JSON.parse(text2)),
         new Promise((resolve3) => {
           timeoutId = setTimeout(() => {
             resolve3(timedOutResponseData);
@@ -43496,6 +44414,7 @@ function newHttpStats() {
 }
 
 // src/http/request.ts
+var USER_AGENT = "ztoq";
 var IDEMPOTENT = /* @__PURE__ */ new Set(["GET", "PUT", "DELETE", "HEAD"]);
 var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 500, 502, 503, 504]);
 var REMAINING_HEADERS = ["x-ratelimit-remaining-minute", "x-ratelimit-remaining", "ratelimit-remaining"];
@@ -43516,7 +44435,7 @@ var HttpClient = class {
       timeout: options.timeoutMs,
       retry: 0,
       throwHttpErrors: false,
-      headers: options.headers
+      headers: { "user-agent": USER_AGENT, ...options.headers }
     });
   }
   /** The absolute URL for a path (an absolute URL is kept as it is) with query parameters added. */
@@ -43636,24 +44555,24 @@ var HttpClient = class {
   }
   #backoff(retry2) {
     return backoffDelay(retry2, {
-      baseMs: this.#options.retryBaseMs ?? 500,
-      maxMs: this.#options.retryMaxMs ?? 3e4,
+      baseMs: this.#options.retryBaseMs ?? RETRY_BACKOFF.baseMs,
+      maxMs: this.#options.retryMaxMs ?? RETRY_BACKOFF.maxMs,
       random: this.#random
     });
   }
   /** One debug line: host, method, path (never the query, headers or body), status, attempt. */
-  #log(method, url2, fields, message) {
+  #log(method, url2, fields2, message) {
     const logger = this.#options.logger;
     if (!logger) return;
     const { host, pathname } = new URL(url2);
-    logger.debug({ host, method, path: pathname, ...fields }, message);
+    logger.debug({ host, method, path: pathname, ...fields2 }, message);
   }
 };
 function makeResponse(method, url2, status, headers, bytes) {
-  let text;
+  let text2;
   const readText = () => {
-    text ??= new TextDecoder().decode(bytes);
-    return text;
+    text2 ??= new TextDecoder().decode(bytes);
+    return text2;
   };
   return {
     method,
@@ -43938,9 +44857,11 @@ var testCaseInputSchema2 = external_exports.object({
   test_steps: external_exports.array(testStepInputSchema).optional(),
   attachments: external_exports.array(attachmentInputSchema).optional()
 });
+var parentTypeSchema = external_exports.enum(["root", "release", "test-cycle", "test-suite"]);
 var testSuiteSchema = external_exports.looseObject({
   parentId: id2.nullish(),
-  parentType: external_exports.enum(["root", "release", "test-cycle"]).nullish(),
+  // A suite cannot sit in a suite.
+  parentType: parentTypeSchema.exclude(["test-suite"]).nullish(),
   links,
   id: id2,
   name: external_exports.string(),
@@ -43995,7 +44916,7 @@ var parameterTestStepSchema = external_exports.looseObject({
 });
 var testRunSchema = external_exports.looseObject({
   parentId: id2,
-  parentType: external_exports.enum(["root", "release", "test-cycle", "test-suite"]),
+  parentType: parentTypeSchema,
   automation: external_exports.string().nullish(),
   created: external_exports.string().nullish(),
   testCaseId: id2.nullish(),
@@ -44127,358 +45048,40 @@ var searchBodySchema = external_exports.object({
   query: external_exports.string().optional()
 });
 
-// src/qtest/client.ts
-var userSchema = external_exports.looseObject({
-  id: external_exports.int(),
-  username: external_exports.string(),
-  email: external_exports.string().nullish(),
-  first_name: external_exports.string().nullish(),
-  last_name: external_exports.string().nullish(),
-  status: external_exports.int().nullish()
-});
-var searchSchemas = {
-  "test-cases": testCaseSchema2,
-  "test-suites": testSuiteSchema,
-  "test-runs": testRunSchema,
-  "test-logs": testLogSchema,
-  "test-cycles": testCycleSchema2
-};
-var partialSearchResultSchema = external_exports.looseObject({ id: external_exports.int() });
-var PAGED_SIZE = 999;
-var TEST_CASE_PAGE = 100;
-var CYCLE_PAGE = 100;
+// src/qtest/auth.ts
 var OAUTH_CLIENT = `Basic ${Buffer.from("ztoq:").toString("base64")}`;
-var QTestClient = class _QTestClient {
-  /** The client a run uses: connection and pacing from the resolved configuration. */
-  static fromConfig(config2, logger) {
-    return new _QTestClient({
-      baseUrl: config2.qtest.url,
-      auth: config2.qtest.auth,
-      projectId: config2.qtest.projectId,
-      rateLimit: config2.qtest.rateLimit,
-      timeoutMs: config2.qtest.timeoutSeconds * 1e3,
-      retries: config2.migration.retries,
-      concurrency: config2.migration.concurrency,
-      logger
-    });
-  }
-  projectId;
-  #stats = { ...newHttpStats(), reconciled: 0, logins: 0 };
+var QTestSession = class {
   #http;
-  #baseUrl;
   #auth;
-  #retries;
-  #retryBaseMs;
-  #logger;
+  #stats;
   #session;
   #loggingIn;
-  constructor(options) {
-    this.projectId = options.projectId;
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
-    this.#auth = options.auth;
-    this.#retries = options.retries;
-    this.#retryBaseMs = options.retryBaseMs ?? 500;
-    this.#logger = options.logger;
-    if (options.auth.kind === "token") this.#session = { header: `bearer ${options.auth.token}` };
-    this.#http = new HttpClient({
-      ...pacedHttpOptions(this.#baseUrl, options),
-      headers: { "user-agent": "ztoq" },
-      stats: this.#stats
-    });
-  }
-  get gate() {
-    return this.#http.gate;
-  }
-  /** A copy of the request counters so far, with creates reconciled and logins. */
-  stats() {
-    return { ...this.#stats };
-  }
-  // ---- project, settings, users ----------------------------------------------------------------
-  /** The project, which also proves the URL and the credentials. */
-  async project() {
-    try {
-      return await this.#get("", projectSchema2);
-    } catch (error62) {
-      if (error62 instanceof ApiError && error62.status === 404) {
-        throw new BadInputError(`qTest project ${this.projectId} not found at ${this.#baseUrl}`);
-      }
-      if (error62 instanceof ApiError && error62.status === 403) {
-        throw new BadInputError(`qTest denied access to project ${this.projectId} (HTTP 403) at ${this.#baseUrl}`);
-      }
-      throw error62;
-    }
-  }
-  fields(objectType, options = {}) {
-    return this.#get(`/settings/${objectType}/fields`, external_exports.array(fieldSchema), { includeInactive: options.includeInactive });
-  }
-  /**
-   * Creates a field; after an ambiguous failure, a field with the same label is taken as this one. So
-   * is one a concurrent job (another shard) created first, which makes this create answer 400.
-   */
-  async createField(objectType, input2) {
-    try {
-      return await this.#create(
-        `field '${input2.label}'`,
-        () => this.#post(`/settings/${objectType}/fields`, fieldSchema, { json: input2 }),
-        async () => lastBy(await this.fields(objectType, { includeInactive: true }), (f) => sameLabel(f.label, input2.label))
-      );
-    } catch (error62) {
-      if (!(error62 instanceof ApiError && error62.kind === "badRequest")) throw error62;
-      const created = lastBy(await this.fields(objectType), (f) => sameLabel(f.label, input2.label));
-      if (created) return created;
-      throw error62;
-    }
-  }
-  executionStatuses() {
-    return this.#get("/test-runs/execution-statuses", external_exports.array(executionStatusSchema));
-  }
-  users() {
-    return this.#get("/users", external_exports.array(userSchema));
-  }
-  // ---- modules -------------------------------------------------------------------------------------
-  /** The modules directly under `parentId` (the top-level modules without it). */
-  modules(parentId) {
-    return this.#get("/modules", external_exports.array(moduleSchema), { parentId });
-  }
-  /** The top-level modules with all their descendants nested in `children`. */
-  moduleTree() {
-    return this.#get("/modules", external_exports.array(moduleSchema), { expand: "descendants" });
-  }
-  /** Creates a module; after an ambiguous failure, a sibling with the same name is taken as this one. */
-  createModule(input2, parentId) {
-    return this.#create(
-      `module '${input2.name}'`,
-      () => this.#post("/modules", moduleSchema, { json: input2, searchParams: { parentId } }),
-      async () => lastBy(await this.modules(parentId), (m) => m.name === input2.name)
-    );
-  }
-  /** Deletes a module (with its contents when `force`). One that is already gone counts as deleted. */
-  deleteModule(id3, options = {}) {
-    return this.#delete(`/modules/${id3}`, { force: options.force });
-  }
-  // ---- test cases ----------------------------------------------------------------------------------
-  /** The test cases of a module, a page at a time (properties included). */
-  async *testCases(moduleId, options = {}) {
-    for (let page = 1; ; page++) {
-      const items = await this.#get("/test-cases", external_exports.array(testCaseSchema2), {
-        parentId: moduleId,
-        page,
-        size: TEST_CASE_PAGE,
-        expandProps: true,
-        expandSteps: options.withSteps ?? false
-      });
-      if (items.length > 0) yield items;
-      if (items.length < TEST_CASE_PAGE) return;
-    }
-  }
-  testCase(id3, options = {}) {
-    return this.#get(`/test-cases/${id3}`, testCaseSchema2, { expand: options.withSteps ? "teststep" : void 0 });
-  }
-  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
-  createTestCase(input2, marker) {
-    return this.#create(
-      `test case ${marker.value}`,
-      () => this.#post("/test-cases", testCaseSchema2, { json: input2 }),
-      async () => (await this.findByMarker("test-cases", marker.fieldName, marker.value))[0]
-    );
-  }
-  updateTestCase(id3, input2) {
-    return this.#put(`/test-cases/${id3}`, testCaseSchema2, input2);
-  }
-  /** Deletes a test case (and its runs). One that is already gone counts as deleted. */
-  deleteTestCase(id3) {
-    return this.#delete(`/test-cases/${id3}`);
-  }
-  // ---- test cycles and suites ----------------------------------------------------------------------
-  /** The test cycles directly under `parent`. */
-  async testCycles(parent) {
-    return this.#allBarePages("/test-cycles", testCycleSchema2, parentQuery(parent), "pageSize", CYCLE_PAGE);
-  }
-  /** The top-level test cycles with their descendants nested in `test-cycles` / `test-suites`. */
-  testCycleTree() {
-    return this.#allBarePages(
-      "/test-cycles",
-      testCycleSchema2,
-      { parentId: 0, parentType: "root", expand: "descendants" },
-      "pageSize",
-      CYCLE_PAGE
-    );
-  }
-  /** Creates a test cycle; after an ambiguous failure, a sibling with the same name is taken as this one. */
-  createTestCycle(input2, parent) {
-    return this.#create(
-      `test cycle '${input2.name}'`,
-      () => this.#post("/test-cycles", testCycleSchema2, { json: input2, searchParams: parentQuery(parent) }),
-      async () => lastBy(await this.testCycles(parent), (c) => c.name === input2.name)
-    );
-  }
-  testSuites(parent) {
-    return this.#get("/test-suites", external_exports.array(testSuiteSchema), parentQuery(parent));
-  }
-  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
-  createTestSuite(input2, parent, marker) {
-    return this.#create(
-      `test suite ${marker.value}`,
-      () => this.#post("/test-suites", testSuiteSchema, { json: input2, searchParams: parentQuery(parent) }),
-      async () => (await this.findByMarker("test-suites", marker.fieldName, marker.value))[0]
-    );
-  }
-  updateTestSuite(id3, input2) {
-    return this.#put(`/test-suites/${id3}`, testSuiteSchema, input2);
-  }
-  // ---- test runs and logs --------------------------------------------------------------------------
-  /** The test runs under `parent` (all levels below it with `descendants`), a page at a time. */
-  testRuns(parent, options = {}) {
-    return this.#pages(
-      "/test-runs",
-      testRunSchema,
-      { ...parentQuery(parent), expand: options.descendants ? "descendants" : void 0 },
-      "GET"
-    );
-  }
-  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
-  createTestRun(input2, parent, marker) {
-    return this.#create(
-      `test run ${marker.value}`,
-      () => this.#post("/test-runs", testRunSchema, { json: input2, searchParams: parentQuery(parent) }),
-      async () => (await this.findByMarker("test-runs", marker.fieldName, marker.value))[0]
-    );
-  }
-  /** Deletes a test run (and its logs). One that is already gone counts as deleted. */
-  deleteTestRun(id3) {
-    return this.#delete(`/test-runs/${id3}`);
-  }
-  testLogs(runId) {
-    return this.#pages(`/test-runs/${runId}/test-logs`, testLogSchema, {}, "GET");
-  }
-  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
-  createTestLog(runId, input2, marker) {
-    return this.#create(
-      `test log ${marker.value}`,
-      () => this.#post(`/test-runs/${runId}/test-logs`, testLogSchema, { json: input2 }),
-      async () => {
-        const found2 = await this.findByMarker("test-logs", marker.fieldName, marker.value);
-        return found2.find((log) => log.test_run_id == null || log.test_run_id === runId);
-      }
-    );
-  }
-  search(objectType, query, options = {}) {
-    const whole = options.fields === void 0 || options.fields.includes("*");
-    const schema = whole ? searchSchemas[objectType] : partialSearchResultSchema;
-    return this.#pages("/search", schema, {}, "POST", {
-      object_type: objectType,
-      fields: options.fields ?? ["*"],
-      query
-    });
-  }
-  /** Every object of `objectType` whose `markerFieldName` equals `value` exactly. */
-  async findByMarker(objectType, markerFieldName, value) {
-    const found2 = [];
-    for await (const page of this.search(objectType, markerQuery(markerFieldName, value))) found2.push(...page);
-    return found2;
-  }
-  // ---- attachments ---------------------------------------------------------------------------------
-  /** Uploads raw bytes; after an ambiguous failure, an attachment of the object with the same name is taken as this one. */
-  uploadAttachment(objectType, objectId, file2) {
-    const path = `/${objectType}/${objectId}`;
-    return this.#create(
-      `attachment '${file2.name}'`,
-      () => this.#post(`${path}/blob-handles`, attachmentSchema, {
-        body: file2.bytes,
-        headers: { "file-name": encodeURIComponent(file2.name), "content-type": file2.contentType }
-      }),
-      async () => lastBy(await this.#get(`${path}/attachments`, external_exports.array(attachmentSchema)), (a) => a.name === file2.name)
-    );
-  }
-  // ---- plumbing ------------------------------------------------------------------------------------
-  /**
-   * A create that is never repeated blindly: after an ambiguous failure `find` looks for what the
-   * failed POST may have made; found → returned, not found → posted again, at most `retries` times
-   * (the last failure is still followed by a look, so an applied write is never reported as failed).
-   */
-  async #create(what, post, find) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await post();
-      } catch (error62) {
-        if (!isAmbiguous(error62)) throw error62;
-        const { kind, status } = error62;
-        this.#logger?.debug({ what, kind, status, attempt }, "create failed ambiguously; looking for it before posting again");
-        await sleep(backoffDelay(attempt, { baseMs: this.#retryBaseMs, maxMs: 3e4 }));
-        const found2 = await find();
-        if (found2 !== void 0) {
-          this.#stats.reconciled++;
-          return found2;
-        }
-        if (attempt > this.#retries) throw error62;
-      }
-    }
-  }
-  #projectPath(path) {
-    return `/api/v3/projects/${this.projectId}${path}`;
-  }
-  async #get(path, schema, searchParams) {
-    const response = await this.#call("GET", this.#projectPath(path), { searchParams });
-    return parseResponse(schema, response.json(), "GET", response.url);
-  }
-  async #post(path, schema, options) {
-    const response = await this.#call("POST", this.#projectPath(path), options);
-    return parseResponse(schema, response.json(), "POST", response.url);
-  }
-  async #put(path, schema, json3) {
-    const response = await this.#call("PUT", this.#projectPath(path), { json: json3 });
-    return parseResponse(schema, response.json(), "PUT", response.url);
-  }
-  /** DELETE is idempotent: a 404 (already gone, perhaps by an earlier attempt whose answer was lost) is success. */
-  async #delete(path, searchParams) {
-    try {
-      await this.#call("DELETE", this.#projectPath(path), { searchParams });
-    } catch (error62) {
-      if (error62 instanceof ApiError && error62.status === 404) return;
-      throw error62;
-    }
-  }
-  /** A bare-array list paged with `page` and a size parameter, read to the first short page. */
-  async #allBarePages(path, item, query, sizeParam, size) {
-    const all = [];
-    for (let page = 1; ; page++) {
-      const items = await this.#get(path, external_exports.array(item), { ...query, page, [sizeParam]: size });
-      all.push(...items);
-      if (items.length < size) return all;
-    }
-  }
-  /** The pages of a `{page, page_size, total, items}` list (GET, or the POST of a search). */
-  async *#pages(path, item, query, method, json3) {
-    const schema = pagedSchema(item);
-    for (let page = 1; ; page++) {
-      const searchParams = { ...query, page, pageSize: PAGED_SIZE };
-      const response = await this.#call(method, this.#projectPath(path), { searchParams, json: json3, idempotent: true });
-      const body = parseResponse(schema, response.json(), method, response.url);
-      const items = body.items;
-      if (items.length > 0) yield items;
-      const pageSize = body.page_size > 0 ? body.page_size : PAGED_SIZE;
-      if (items.length === 0 || items.length < pageSize || page * pageSize >= body.total) return;
-    }
+  /** `stats.logins` counts the password logins, the first one included. */
+  constructor(http, auth, stats) {
+    this.#http = http;
+    this.#auth = auth;
+    this.#stats = stats;
+    if (auth.kind === "token") this.#session = { header: `bearer ${auth.token}` };
   }
   /**
    * One request with the session's Authorization header. On a 401 with username/password the
    * client logs in again — once, shared by every request that saw the same stale session — and
    * repeats the request once. A 401 that survives that, or any 401 with a token, is bad input.
    */
-  async #call(method, path, options) {
+  async request(method, path, options) {
     const session = await this.#currentSession();
     try {
       return await this.#http.request(method, path, withAuthorization(options, session.header));
     } catch (error62) {
       if (!(error62 instanceof ApiError && error62.status === 401)) throw error62;
-      if (this.#auth.kind === "token") throw new BadInputError(`qTest rejected the token (HTTP 401) at ${this.#baseUrl}`);
+      if (this.#auth.kind === "token") throw new BadInputError(`qTest rejected the token (HTTP 401) at ${this.#http.baseUrl}`);
     }
     const renewed = await this.#currentSession(session);
     try {
       return await this.#http.request(method, path, withAuthorization(options, renewed.header));
     } catch (error62) {
       if (error62 instanceof ApiError && error62.status === 401) {
-        throw new BadInputError(`qTest rejected the session of '${this.#username()}' (HTTP 401) at ${this.#baseUrl}`);
+        throw new BadInputError(`qTest rejected the session of '${this.#username()}' (HTTP 401) at ${this.#http.baseUrl}`);
       }
       throw error62;
     }
@@ -44515,12 +45118,12 @@ var QTestClient = class _QTestClient {
       });
     } catch (error62) {
       if (error62 instanceof ApiError && (error62.status === 400 || error62.status === 401)) {
-        throw new BadInputError(`qTest rejected the username/password at ${this.#baseUrl}`);
+        throw new BadInputError(`qTest rejected the username/password at ${this.#http.baseUrl}`);
       }
       throw error62;
     }
-    const token = parseResponse(oauthTokenSchema, response.json(), "POST", response.url);
-    return { header: `${token.token_type || "bearer"} ${token.access_token}` };
+    const token2 = parseResponse(oauthTokenSchema, response.json(), "POST", response.url);
+    return { header: `${token2.token_type || "bearer"} ${token2.access_token}` };
   }
   #username() {
     return this.#auth.kind === "password" ? this.#auth.username : "token";
@@ -44529,115 +45132,325 @@ var QTestClient = class _QTestClient {
 function withAuthorization(options, header) {
   return { ...options, headers: { ...options.headers, authorization: header } };
 }
-function parentQuery(parent) {
-  return { parentId: parent.type === "root" ? 0 : parent.id, parentType: parent.type };
-}
-function markerQuery(fieldName, value) {
-  return `'${escapeQuoted(fieldName)}' = '${escapeQuoted(value)}'`;
-}
-function escapeQuoted(text) {
-  return text.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+
+// src/qtest/create.ts
+async function createOnce(policy, what, post, find) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await post();
+    } catch (error62) {
+      if (!isAmbiguous(error62)) throw error62;
+      const { kind, status } = error62;
+      policy.logger?.debug({ what, kind, status, attempt }, "create failed ambiguously; looking for it before posting again");
+      await sleep(backoffDelay(attempt, { baseMs: policy.retryBaseMs, maxMs: RETRY_BACKOFF.maxMs }));
+      const found2 = await find();
+      if (found2 !== void 0) {
+        policy.stats.reconciled++;
+        return found2;
+      }
+      if (attempt > policy.retries) throw error62;
+    }
+  }
 }
 function lastBy(items, match2) {
   let best;
   for (const item of items) if (match2(item) && (best === void 0 || item.id > best.id)) best = item;
   return best;
 }
+
+// src/qtest/paging.ts
+var PAGED_SIZE = 999;
+async function* barePages(api, path, item, query, sizeParam, size) {
+  for (let page = 1; ; page++) {
+    const items = await api.get(path, external_exports.array(item), { ...query, page, [sizeParam]: size });
+    if (items.length > 0) yield items;
+    if (items.length < size) return;
+  }
+}
+async function* envelopedPages(api, path, item, query, method, json3) {
+  const schema = pagedSchema(item);
+  for (let page = 1; ; page++) {
+    const searchParams = { ...query, page, pageSize: PAGED_SIZE };
+    const response = await api.call(method, path, { searchParams, json: json3, idempotent: true });
+    const body = parseResponse(schema, response.json(), method, response.url);
+    const items = body.items;
+    if (items.length > 0) yield items;
+    const pageSize = body.page_size > 0 ? body.page_size : PAGED_SIZE;
+    if (items.length === 0 || items.length < pageSize || page * pageSize >= body.total) return;
+  }
+}
+async function allItems(pages) {
+  const all = [];
+  for await (const page of pages) all.push(...page);
+  return all;
+}
+
+// src/qtest/project-api.ts
+var ProjectApi = class {
+  #session;
+  #projectId;
+  constructor(session, projectId2) {
+    this.#session = session;
+    this.#projectId = projectId2;
+  }
+  /** One request to `path` (relative to the project), answered with a 2xx. */
+  call(method, path, options) {
+    return this.#session.request(method, `/api/v3/projects/${this.#projectId}${path}`, options);
+  }
+  async get(path, schema, searchParams) {
+    const response = await this.call("GET", path, { searchParams });
+    return parseResponse(schema, response.json(), "GET", response.url);
+  }
+  async post(path, schema, options) {
+    const response = await this.call("POST", path, options);
+    return parseResponse(schema, response.json(), "POST", response.url);
+  }
+  async put(path, schema, json3) {
+    const response = await this.call("PUT", path, { json: json3 });
+    return parseResponse(schema, response.json(), "PUT", response.url);
+  }
+  /** DELETE is idempotent: a 404 (already gone, perhaps by an earlier attempt whose answer was lost) is success. */
+  async delete(path) {
+    try {
+      await this.call("DELETE", path, {});
+    } catch (error62) {
+      if (error62 instanceof ApiError && error62.status === 404) return;
+      throw error62;
+    }
+  }
+};
+
+// src/qtest/search.ts
+var searchSchemas = {
+  "test-cases": testCaseSchema2,
+  "test-suites": testSuiteSchema,
+  "test-runs": testRunSchema,
+  "test-logs": testLogSchema,
+  "test-cycles": testCycleSchema2
+};
+var partialSearchResultSchema = external_exports.looseObject({ id: external_exports.int() });
+function searchPages(api, objectType, query, fields2) {
+  const whole = fields2 === void 0 || fields2.includes("*");
+  const schema = whole ? searchSchemas[objectType] : partialSearchResultSchema;
+  return envelopedPages(api, "/search", schema, {}, "POST", {
+    object_type: objectType,
+    fields: fields2 ?? ["*"],
+    query
+  });
+}
+function markerQuery(fieldName, value) {
+  return `'${escapeQuoted(fieldName)}' = '${escapeQuoted(value)}'`;
+}
+function escapeQuoted(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+}
+
+// src/qtest/client.ts
+var userSchema = external_exports.looseObject({
+  id: external_exports.int(),
+  username: external_exports.string(),
+  email: external_exports.string().nullish(),
+  first_name: external_exports.string().nullish(),
+  last_name: external_exports.string().nullish(),
+  status: external_exports.int().nullish()
+});
+var TEST_CASE_PAGE = 100;
+var CYCLE_PAGE = 100;
+var QTestClient = class _QTestClient {
+  /** The client a run uses: connection and pacing from the resolved configuration. */
+  static fromConfig(config2, logger) {
+    return new _QTestClient({
+      baseUrl: config2.qtest.url,
+      auth: config2.qtest.auth,
+      projectId: config2.qtest.projectId,
+      ...configuredPacing(config2.qtest, config2.migration, logger)
+    });
+  }
+  projectId;
+  #stats = { ...newHttpStats(), reconciled: 0, logins: 0 };
+  #baseUrl;
+  #api;
+  #creates;
+  constructor(options) {
+    this.projectId = options.projectId;
+    const http = new HttpClient({ ...pacedHttpOptions(options.baseUrl, options), stats: this.#stats });
+    this.#baseUrl = http.baseUrl;
+    this.#api = new ProjectApi(new QTestSession(http, options.auth, this.#stats), options.projectId);
+    this.#creates = {
+      retries: options.retries,
+      retryBaseMs: options.retryBaseMs ?? RETRY_BACKOFF.baseMs,
+      logger: options.logger,
+      stats: this.#stats
+    };
+  }
+  /** A copy of the request counters so far, with creates reconciled and logins. */
+  stats() {
+    return { ...this.#stats };
+  }
+  // ---- project, settings, users ----------------------------------------------------------------
+  /** The project, which also proves the URL and the credentials. */
+  async project() {
+    try {
+      return await this.#api.get("", projectSchema2);
+    } catch (error62) {
+      if (error62 instanceof ApiError && error62.status === 404) {
+        throw new BadInputError(`qTest project ${this.projectId} not found at ${this.#baseUrl}`);
+      }
+      if (error62 instanceof ApiError && error62.status === 403) {
+        throw new BadInputError(`qTest denied access to project ${this.projectId} (HTTP 403) at ${this.#baseUrl}`);
+      }
+      throw error62;
+    }
+  }
+  fields(objectType, options = {}) {
+    return this.#api.get(`/settings/${objectType}/fields`, external_exports.array(fieldSchema), { includeInactive: options.includeInactive });
+  }
+  /**
+   * Creates a field; after an ambiguous failure, a field with the same label is taken as this one. So
+   * is one a concurrent job (another shard) created first, which makes this create answer 400.
+   */
+  async createField(objectType, input2) {
+    try {
+      return await createOnce(
+        this.#creates,
+        `field '${input2.label}'`,
+        () => this.#api.post(`/settings/${objectType}/fields`, fieldSchema, { json: input2 }),
+        async () => lastBy(await this.fields(objectType, { includeInactive: true }), (f) => sameLabel(f.label, input2.label))
+      );
+    } catch (error62) {
+      if (!(error62 instanceof ApiError && error62.kind === "badRequest")) throw error62;
+      const created = lastBy(await this.fields(objectType), (f) => sameLabel(f.label, input2.label));
+      if (created) return created;
+      throw error62;
+    }
+  }
+  executionStatuses() {
+    return this.#api.get("/test-runs/execution-statuses", external_exports.array(executionStatusSchema));
+  }
+  users() {
+    return this.#api.get("/users", external_exports.array(userSchema));
+  }
+  // ---- modules -------------------------------------------------------------------------------------
+  /** The modules directly under `parentId` (the top-level modules without it). */
+  modules(parentId) {
+    return this.#api.get("/modules", external_exports.array(moduleSchema), { parentId });
+  }
+  /** The top-level modules with all their descendants nested in `children`. */
+  moduleTree() {
+    return this.#api.get("/modules", external_exports.array(moduleSchema), { expand: "descendants" });
+  }
+  /** Creates a module; after an ambiguous failure, a sibling with the same name is taken as this one. */
+  createModule(input2, parentId) {
+    return createOnce(
+      this.#creates,
+      `module '${input2.name}'`,
+      () => this.#api.post("/modules", moduleSchema, { json: input2, searchParams: { parentId } }),
+      async () => lastBy(await this.modules(parentId), (m) => m.name === input2.name)
+    );
+  }
+  // ---- test cases ----------------------------------------------------------------------------------
+  /** The test cases of a module, a page at a time (properties included). */
+  testCases(moduleId, options = {}) {
+    const query = { parentId: moduleId, expandProps: true, expandSteps: options.withSteps ?? false };
+    return barePages(this.#api, "/test-cases", testCaseSchema2, query, "size", TEST_CASE_PAGE);
+  }
+  testCase(id3, options = {}) {
+    return this.#api.get(`/test-cases/${id3}`, testCaseSchema2, { expand: options.withSteps ? "teststep" : void 0 });
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestCase(input2, marker2) {
+    return createOnce(
+      this.#creates,
+      `test case ${marker2.value}`,
+      () => this.#api.post("/test-cases", testCaseSchema2, { json: input2 }),
+      async () => (await this.findByMarker("test-cases", marker2.fieldName, marker2.value))[0]
+    );
+  }
+  updateTestCase(id3, input2) {
+    return this.#api.put(`/test-cases/${id3}`, testCaseSchema2, input2);
+  }
+  /** Deletes a test case (and its runs). One that is already gone counts as deleted. */
+  deleteTestCase(id3) {
+    return this.#api.delete(`/test-cases/${id3}`);
+  }
+  // ---- test cycles and suites ----------------------------------------------------------------------
+  /** The test cycles directly under `parent`. */
+  testCycles(parent) {
+    return allItems(barePages(this.#api, "/test-cycles", testCycleSchema2, parentQuery(parent), "pageSize", CYCLE_PAGE));
+  }
+  /** The top-level test cycles with their descendants nested in `test-cycles` / `test-suites`. */
+  testCycleTree() {
+    const query = { parentId: 0, parentType: "root", expand: "descendants" };
+    return allItems(barePages(this.#api, "/test-cycles", testCycleSchema2, query, "pageSize", CYCLE_PAGE));
+  }
+  /** Creates a test cycle; after an ambiguous failure, a sibling with the same name is taken as this one. */
+  createTestCycle(input2, parent) {
+    return createOnce(
+      this.#creates,
+      `test cycle '${input2.name}'`,
+      () => this.#api.post("/test-cycles", testCycleSchema2, { json: input2, searchParams: parentQuery(parent) }),
+      async () => lastBy(await this.testCycles(parent), (c) => c.name === input2.name)
+    );
+  }
+  testSuites(parent) {
+    return this.#api.get("/test-suites", external_exports.array(testSuiteSchema), parentQuery(parent));
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestSuite(input2, parent, marker2) {
+    return createOnce(
+      this.#creates,
+      `test suite ${marker2.value}`,
+      () => this.#api.post("/test-suites", testSuiteSchema, { json: input2, searchParams: parentQuery(parent) }),
+      async () => (await this.findByMarker("test-suites", marker2.fieldName, marker2.value))[0]
+    );
+  }
+  updateTestSuite(id3, input2) {
+    return this.#api.put(`/test-suites/${id3}`, testSuiteSchema, input2);
+  }
+  // ---- test runs and logs --------------------------------------------------------------------------
+  /** The test runs under `parent` (all levels below it with `descendants`), a page at a time. */
+  testRuns(parent, options = {}) {
+    const query = { ...parentQuery(parent), expand: options.descendants ? "descendants" : void 0 };
+    return envelopedPages(this.#api, "/test-runs", testRunSchema, query, "GET");
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestRun(input2, parent, marker2) {
+    return createOnce(
+      this.#creates,
+      `test run ${marker2.value}`,
+      () => this.#api.post("/test-runs", testRunSchema, { json: input2, searchParams: parentQuery(parent) }),
+      async () => (await this.findByMarker("test-runs", marker2.fieldName, marker2.value))[0]
+    );
+  }
+  testLogs(runId) {
+    return envelopedPages(this.#api, `/test-runs/${runId}/test-logs`, testLogSchema, {}, "GET");
+  }
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createTestLog(runId, input2, marker2) {
+    return createOnce(
+      this.#creates,
+      `test log ${marker2.value}`,
+      () => this.#api.post(`/test-runs/${runId}/test-logs`, testLogSchema, { json: input2 }),
+      async () => {
+        const found2 = await this.findByMarker("test-logs", marker2.fieldName, marker2.value);
+        return found2.find((log) => log.test_run_id == null || log.test_run_id === runId);
+      }
+    );
+  }
+  search(objectType, query, options = {}) {
+    return searchPages(this.#api, objectType, query, options.fields);
+  }
+  /** Every object of `objectType` whose `markerFieldName` equals `value` exactly. */
+  findByMarker(objectType, markerFieldName, value) {
+    return allItems(this.search(objectType, markerQuery(markerFieldName, value)));
+  }
+};
+function parentQuery(parent) {
+  return { parentId: parent.type === "root" ? 0 : parent.id, parentType: parent.type };
+}
 function sameLabel(a, b) {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
-
-// src/state/store.ts
-var entityTypeSchema = external_exports.enum(["module", "testCase", "testCycle", "testSuite", "testRun", "testLog"]);
-var entityStatusSchema = external_exports.enum(["pending", "creating", "done", "failed", "skipped"]);
-var entityRecordSchema = external_exports.object({
-  type: entityTypeSchema,
-  /** Source identity: a Zephyr key (`PROJ-T1`), a folder id, an execution id, … */
-  key: external_exports.string().min(1),
-  /** Content hash of the source as last written to the target; null before the first write. */
-  hash: external_exports.string().nullable(),
-  targetId: external_exports.number().int().nullable(),
-  status: entityStatusSchema,
-  attempts: external_exports.number().int().min(0),
-  lastError: external_exports.string().nullable(),
-  /** Small facts about the target object that later phases need (version id, parent id, …). */
-  data: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
-  /** The run that last changed this record. */
-  runId: external_exports.string(),
-  updatedAt: external_exports.string(),
-  /**
-   * The shard that last claimed this record (see `StateStore.claim`); it stays after the work is done or
-   * the lease released, as a record of who did the work. Null for a record never claimed.
-   */
-  owner: external_exports.string().nullable(),
-  /** When the owner's lease runs out (ISO 8601); null when no lease is held (never claimed, released, finished). */
-  leaseUntil: external_exports.string().nullable()
-});
-var runRecordSchema = external_exports.object({
-  id: external_exports.string(),
-  mode: external_exports.enum(["full", "incremental", "dry-run"]),
-  status: external_exports.enum(["running", "succeeded", "failed", "incomplete"]),
-  startedAt: external_exports.string(),
-  finishedAt: external_exports.string().nullable(),
-  /** Counters and anything else the report wants to keep. */
-  summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable()
-});
-function emptyCounts() {
-  const zeros = () => ({ pending: 0, creating: 0, done: 0, failed: 0, skipped: 0 });
-  return {
-    module: zeros(),
-    testCase: zeros(),
-    testCycle: zeros(),
-    testSuite: zeros(),
-    testRun: zeros(),
-    testLog: zeros()
-  };
-}
-function validated(schema, input2, location, what) {
-  const result = schema.safeParse(input2);
-  if (result.success) return result.data;
-  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
-}
-function addCount(counts, row, location) {
-  const type = validated(entityTypeSchema, row.type, location, "an entity type");
-  const status = validated(entityStatusSchema, row.status, location, "an entity status");
-  counts[type][status] = Number(row.n);
-}
-function countRows(rows, location) {
-  const counts = emptyCounts();
-  for (const row of rows) addCount(counts, row, location);
-  return counts;
-}
-function countRowsByOwner(rows, location) {
-  const byOwner = /* @__PURE__ */ new Map();
-  for (const row of rows) {
-    const owner = validated(entityRecordSchema.shape.owner, row.owner, location, "an owner");
-    const counts = byOwner.get(owner) ?? emptyCounts();
-    addCount(counts, row, location);
-    byOwner.set(owner, counts);
-  }
-  return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
-}
-var FINISHED_STATUSES = ["done", "skipped"];
-function byOwnerName(a, b) {
-  if (a.owner === null || b.owner === null) return (a.owner === null ? 0 : 1) - (b.owner === null ? 0 : 1);
-  return Buffer.compare(Buffer.from(a.owner), Buffer.from(b.owner));
-}
-var MAX_LEASE_MS = 366 * 24 * 3600 * 1e3;
-function checkClaim(owner, leaseMs) {
-  if (typeof owner !== "string" || owner === "") throw new RangeError("a claim needs a non-empty owner");
-  if (!Number.isFinite(leaseMs) || leaseMs <= 0 || leaseMs > MAX_LEASE_MS) {
-    throw new RangeError(`a lease must last more than 0 ms and at most ${MAX_LEASE_MS} ms, not ${leaseMs}`);
-  }
-}
-var StateStoreError = class extends Error {
-  constructor(message, reason) {
-    super(message);
-    this.reason = reason;
-    this.name = "StateStoreError";
-  }
-  reason;
-};
 
 // src/report/request-stats.ts
 var requestStatsSchema = external_exports.object({
@@ -44684,7 +45497,7 @@ var migrationReportSchema = external_exports.object({
   }),
   entities: external_exports.array(
     external_exports.object({
-      type: entityTypeSchema,
+      type: recordedTypeSchema,
       ...outcomeCountsSchema.shape,
       durationMs: external_exports.number(),
       reasons: external_exports.array(external_exports.object({ key: external_exports.string(), outcome: external_exports.string(), reason: external_exports.string() }))
@@ -44765,8 +45578,492 @@ var TypeOverrides = import_lib.default.TypeOverrides;
 var defaults = import_lib.default.defaults;
 var esm_default = import_lib.default;
 
-// src/state/postgres-store.ts
+// src/state/store.ts
+var entityStatusSchema = external_exports.enum(["pending", "creating", "done", "failed", "skipped"]);
+var entityRecordSchema = external_exports.object({
+  type: recordedTypeSchema,
+  /** Source identity: a Zephyr key (`PROJ-T1`), a folder id, an execution id, … */
+  key: external_exports.string().min(1),
+  /** Content hash of the source as last written to the target; null before the first write. */
+  hash: external_exports.string().nullable(),
+  targetId: external_exports.number().int().nullable(),
+  status: entityStatusSchema,
+  attempts: external_exports.number().int().min(0),
+  lastError: external_exports.string().nullable(),
+  /** Small facts about the target object that later phases need (version id, parent id, …). */
+  data: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
+  /** The run that last changed this record. */
+  runId: external_exports.string(),
+  updatedAt: external_exports.string(),
+  /**
+   * The shard that last claimed this record (see `StateStore.claim`); it stays after the work is done or
+   * the lease released, as a record of who did the work. Null for a record never claimed.
+   */
+  owner: external_exports.string().nullable(),
+  /** When the owner's lease runs out (ISO 8601); null when no lease is held (never claimed, released, finished). */
+  leaseUntil: external_exports.string().nullable()
+});
+var migrationRunSchema = external_exports.object({
+  id: external_exports.string(),
+  mode: external_exports.enum(["full", "incremental", "dry-run"]),
+  status: external_exports.enum(["running", "succeeded", "failed", "incomplete"]),
+  startedAt: external_exports.string(),
+  finishedAt: external_exports.string().nullable(),
+  /** Counters and anything else the report wants to keep. */
+  summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable()
+});
+function emptyCounts() {
+  const zeros = () => ({ pending: 0, creating: 0, done: 0, failed: 0, skipped: 0 });
+  return {
+    module: zeros(),
+    testCase: zeros(),
+    testCycle: zeros(),
+    testSuite: zeros(),
+    testRun: zeros(),
+    testLog: zeros()
+  };
+}
+function validated(schema, input2, location, what) {
+  const result = schema.safeParse(input2);
+  if (result.success) return result.data;
+  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
+}
+function addCount(counts, row, location) {
+  const type = validated(recordedTypeSchema, row.type, location, "an entity type");
+  const status = validated(entityStatusSchema, row.status, location, "an entity status");
+  counts[type][status] = Number(row.n);
+}
+function countRows(rows, location) {
+  const counts = emptyCounts();
+  for (const row of rows) addCount(counts, row, location);
+  return counts;
+}
+function countRowsByOwner(rows, location) {
+  const byOwner = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const owner = validated(entityRecordSchema.shape.owner, row.owner, location, "an owner");
+    const counts = byOwner.get(owner) ?? emptyCounts();
+    addCount(counts, row, location);
+    byOwner.set(owner, counts);
+  }
+  return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
+}
+var FINISHED_STATUSES = ["done", "skipped"];
+function byOwnerName(a, b) {
+  if (a.owner === null || b.owner === null) return (a.owner === null ? 0 : 1) - (b.owner === null ? 0 : 1);
+  return Buffer.compare(Buffer.from(a.owner), Buffer.from(b.owner));
+}
+var MAX_LEASE_MS = 366 * 24 * 3600 * 1e3;
+function checkClaim(owner, leaseMs) {
+  if (typeof owner !== "string" || owner === "") throw new RangeError("a claim needs a non-empty owner");
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0 || leaseMs > MAX_LEASE_MS) {
+    throw new RangeError(`a lease must last more than 0 ms and at most ${MAX_LEASE_MS} ms, not ${leaseMs}`);
+  }
+}
+var StateStoreError = class extends Error {
+  constructor(message, reason) {
+    super(message);
+    this.reason = reason;
+    this.name = "StateStoreError";
+  }
+  reason;
+};
+function errorMessage(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+
+// src/state/postgres-connection.ts
+function resolveConnection(url2) {
+  let client;
+  try {
+    client = new esm_default.Client({ connectionString: url2 });
+  } catch (error62) {
+    const detail = error62 instanceof Error ? error62.message.replaceAll(url2, "***") : "";
+    throw new StateStoreError(`the PostgreSQL state location is not a valid URL (${detail})`, "unreachable");
+  }
+  const secrets = /* @__PURE__ */ new Set();
+  for (const secret of [client.password, urlPassword(url2)]) {
+    if (typeof secret === "string" && secret !== "") {
+      secrets.add(secret);
+      secrets.add(encodeURIComponent(secret));
+    }
+  }
+  return {
+    user: client.user || void 0,
+    host: client.host,
+    port: client.port,
+    database: client.database || void 0,
+    secrets: [url2, ...[...secrets].sort((a, b) => b.length - a.length)]
+  };
+}
+function urlPassword(url2) {
+  try {
+    return new URL(url2).password;
+  } catch {
+    return void 0;
+  }
+}
+function address(connection) {
+  const host = connection.host.includes(":") && !connection.host.startsWith("/") ? `[${connection.host}]` : connection.host;
+  return `${host}:${connection.port}`;
+}
+function describeConnection(connection) {
+  return `${connection.user === void 0 ? "" : `${connection.user}@`}${address(connection)}/${connection.database ?? ""}`;
+}
+var NETWORK_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EPIPE",
+  "EADDRNOTAVAIL",
+  "ENOENT"
+  // a Unix socket that is not there
+]);
+var NAME_CODES = /* @__PURE__ */ new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME"]);
+var UNAVAILABLE_STATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "53300"]);
+function connectionError(error62, connection) {
+  if (error62 instanceof StateStoreError) return error62;
+  const code = errorCode(error62);
+  const state2 = sqlState(error62);
+  const message = errorMessage(error62);
+  const text2 = connection ? redact(message, connection) : message;
+  const where = connection ? `PostgreSQL at ${address(connection)}` : "PostgreSQL";
+  const login = connection ? `${connection.user ?? "(no user)"}@${connection.host}` : "the user";
+  if (state2 === "28P01" || state2 === "28000") {
+    return new StateStoreError(`${where} refused to log in ${login}: ${text2}; check the user and password`, "credentials");
+  }
+  if (state2 === "3D000") {
+    const database = JSON.stringify(connection?.database ?? null);
+    return new StateStoreError(
+      `${where} has no database ${database} (${text2}); create it or fix the state location`,
+      "credentials"
+    );
+  }
+  if (code !== void 0 && NAME_CODES.has(code)) {
+    return new StateStoreError(`cannot reach ${where}: the host ${connection?.host ?? ""} is not found (${text2})`, "unreachable");
+  }
+  if (code !== void 0 && NETWORK_CODES.has(code) || state2?.startsWith("08") || state2 !== void 0 && UNAVAILABLE_STATES.has(state2) || /timeout|Connection terminated|server does not support SSL/i.test(message)) {
+    const detail = /timeout/i.test(message) ? `no answer within the connect timeout (${text2})` : text2;
+    return new StateStoreError(`cannot reach ${where}: ${detail}`, "unreachable");
+  }
+  return void 0;
+}
+function redact(text2, connection) {
+  let redacted = text2;
+  for (const secret of connection.secrets) redacted = redacted.replaceAll(secret, "***");
+  return redacted;
+}
+function errorCode(error62) {
+  if (typeof error62 !== "object" || error62 === null || !("code" in error62)) return void 0;
+  return typeof error62.code === "string" ? error62.code : void 0;
+}
+function sqlState(error62) {
+  return error62 instanceof esm_default.DatabaseError ? error62.code : void 0;
+}
+
+// src/state/sql-schema.ts
 var APPLICATION_ID = "ztoq-state";
+async function inspect(access) {
+  const { location, namespace } = access;
+  const objects2 = await access.objects();
+  if (objects2.names.length === 0) return 0;
+  if (!objects2.meta) {
+    const names = objects2.names.slice(0, 5).join(", ");
+    throw new StateStoreError(
+      `${location}: ${namespace} is not a ZTOQ state store (it holds ${names} and no ztoq_meta table); refusing to touch it`,
+      "foreign"
+    );
+  }
+  let rows;
+  try {
+    rows = await access.readMeta();
+  } catch (error62) {
+    if (access.unusable(error62)) throw error62;
+    throw new StateStoreError(
+      `${location}: the ztoq_meta table in ${namespace} is not ZTOQ's (${errorMessage(error62)}); refusing to touch it`,
+      "foreign"
+    );
+  }
+  const meta3 = new Map(rows.map((row) => [String(row.key), String(row.value)]));
+  const application = JSON.stringify(meta3.get("application") ?? null);
+  if (meta3.get("application") !== APPLICATION_ID) {
+    throw new StateStoreError(
+      `${location}: the ztoq_meta table in ${namespace} belongs to ${application}, not ${APPLICATION_ID}; refusing to touch it`,
+      "foreign"
+    );
+  }
+  const version2 = Number(meta3.get("schema_version"));
+  if (!Number.isSafeInteger(version2) || version2 < 0) {
+    throw new StateStoreError(
+      `${location} is a ZTOQ state store without a valid schema version (${JSON.stringify(meta3.get("schema_version") ?? null)})`,
+      "corrupt"
+    );
+  }
+  const known = access.migrations.length;
+  if (version2 > known) {
+    throw new StateStoreError(
+      `${location} has state schema version ${version2}, but this ZTOQ knows up to version ${known}; it was written by a newer ZTOQ, upgrade to use it`,
+      "newer"
+    );
+  }
+  return version2;
+}
+async function upgrade(access) {
+  const from = await inspect(access);
+  if (from >= access.migrations.length) return;
+  await access.createMeta();
+  await access.setMeta("application", APPLICATION_ID);
+  for (const step of access.migrations.slice(from)) await access.exec(step);
+  await access.setMeta("schema_version", String(access.migrations.length));
+}
+
+// src/state/sql-store.ts
+var PAGE_SIZE = 500;
+var KEYS_PER_QUERY = 1e3;
+var ENTITY_COLUMNS = `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
+  run_id AS "runId", updated_at AS "updatedAt", owner, lease_until AS "leaseUntil"`;
+var RUN_COLUMNS = `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary`;
+function statements(spelling) {
+  const { tablePrefix, keyIn, leaseNow, leaseEnd } = spelling;
+  const [entities, runs, watermarks] = ["entities", "runs", "watermarks"].map((name) => `${tablePrefix}${name}`);
+  const select = `SELECT ${ENTITY_COLUMNS} FROM ${entities}`;
+  const finish = (status) => `INSERT INTO ${entities} AS e (type, key, status, attempts, last_error, run_id, updated_at)
+    VALUES (:type, :key, '${status}', 0, :lastError, :runId, :now)
+    ON CONFLICT (type, key) DO UPDATE SET
+      status = '${status}', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
+      lease_until = NULL`;
+  return {
+    get: `${select} WHERE type = :type AND key = :key`,
+    getMany: `${select} WHERE type = :type AND ${keyIn}`,
+    page: `${select} WHERE type = :type AND key > :after ORDER BY key LIMIT ${PAGE_SIZE}`,
+    pageByStatus: `${select} WHERE type = :type AND status = :status AND key > :after ORDER BY key LIMIT ${PAGE_SIZE}`,
+    beginCreate: `INSERT INTO ${entities} AS e (type, key, status, attempts, run_id, updated_at)
+      VALUES (:type, :key, 'creating', 1, :runId, :now)
+      ON CONFLICT (type, key) DO UPDATE SET
+        status = 'creating', attempts = e.attempts + 1, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+    // :keepData distinguishes "no data given" (keep what an earlier phase stored) from an explicit null.
+    recordDone: `INSERT INTO ${entities} AS e (type, key, hash, target_id, status, attempts, data, run_id, updated_at)
+      VALUES (:type, :key, :hash, :targetId, 'done', 0, :data, :runId, :now)
+      ON CONFLICT (type, key) DO UPDATE SET
+        status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
+        data = CASE WHEN :keepData THEN e.data ELSE excluded.data END,
+        run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`,
+    // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
+    recordFailure: finish("failed"),
+    recordSkipped: finish("skipped"),
+    /**
+     * The lease is decided by this one statement; a row comes back only when it was granted (inserted, or
+     * updated because the WHERE held), none when the record is done or held.
+     *
+     * SQLite: one statement is one write transaction, and a file has a single writer, so no other process
+     * can change the record between the WHERE (is it claimable?) and the SET.
+     *
+     * PostgreSQL: a new key is inserted (granted); the unique index lets only one of several concurrent
+     * inserts in, and the others wait for it and take the ON CONFLICT path. On conflict the row is locked,
+     * and under READ COMMITTED the WHERE is evaluated on its latest committed version (after waiting for
+     * any transaction updating it): of concurrent claims, the first to lock the row takes the lease, and
+     * the others then see a running lease of another owner and update nothing.
+     */
+    claim: `INSERT INTO ${entities} AS e (type, key, status, attempts, run_id, updated_at, owner, lease_until)
+      VALUES (:type, :key, 'pending', 0, :runId, :now, :owner, ${leaseEnd})
+      ON CONFLICT (type, key) DO UPDATE SET
+        owner = excluded.owner, lease_until = ${leaseEnd}, run_id = excluded.run_id, updated_at = excluded.updated_at
+      WHERE e.status NOT IN ('done', 'skipped') AND (e.lease_until IS NULL OR e.lease_until < ${leaseNow} OR e.owner = excluded.owner)
+      RETURNING 1 AS granted`,
+    /**
+     * Why a claim was refused, in a statement of its own: the claim's statement cannot say, because (in
+     * PostgreSQL) its snapshot predates a row a concurrent claim inserted (and the claim waited for), so it
+     * would not see that row. A new statement has a new snapshot, which does.
+     */
+    claimRefused: `SELECT status FROM ${entities} WHERE type = :type AND key = :key`,
+    // Atomic for the same reason: if another owner took the expired lease first, the WHERE no longer holds.
+    release: `UPDATE ${entities} SET lease_until = NULL, updated_at = :now
+      WHERE type = :type AND key = :key AND owner = :owner AND lease_until IS NOT NULL`,
+    remove: `DELETE FROM ${entities} WHERE type = :type AND key = :key`,
+    counts: `SELECT type, status, count(*) AS n FROM ${entities} GROUP BY type, status`,
+    countsByOwner: `SELECT owner, type, status, count(*) AS n FROM ${entities} GROUP BY owner, type, status`,
+    startRun: `INSERT INTO ${runs} (id, mode, status, started_at) VALUES (:id, :mode, 'running', :now) RETURNING ${RUN_COLUMNS}`,
+    finishRun: `UPDATE ${runs} SET status = :status, finished_at = :now, summary = :summary WHERE id = :id RETURNING id`,
+    lastRun: `SELECT ${RUN_COLUMNS} FROM ${runs} ORDER BY seq DESC LIMIT 1`,
+    getWatermark: `SELECT value FROM ${watermarks} WHERE name = :name`,
+    setWatermark: `INSERT INTO ${watermarks} (name, value, updated_at) VALUES (:name, :value, :now)
+      ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+  };
+}
+var SqlStateStore = class {
+  location;
+  shared;
+  #dialect;
+  #isOpen = false;
+  #opening;
+  constructor(dialect) {
+    this.#dialect = dialect;
+    this.location = dialect.location;
+    this.shared = dialect.shared;
+  }
+  async open() {
+    if (this.#isOpen) return;
+    this.#opening ??= this.#open();
+    return this.#opening;
+  }
+  async #open() {
+    try {
+      await this.#dialect.open();
+      this.#isOpen = true;
+    } finally {
+      this.#opening = void 0;
+    }
+  }
+  async close() {
+    if (!this.#isOpen) return;
+    this.#isOpen = false;
+    await this.#dialect.close();
+  }
+  async get(type, key2) {
+    const [row] = await this.#all("get", { type, key: key2 });
+    return row ? this.#entity(row) : void 0;
+  }
+  async getMany(type, keys) {
+    this.#ready();
+    const found2 = /* @__PURE__ */ new Map();
+    const unique = [...new Set(keys)];
+    for (let start = 0; start < unique.length; start += KEYS_PER_QUERY) {
+      for (const row of await this.#all("getMany", { type, keys: unique.slice(start, start + KEYS_PER_QUERY) })) {
+        const record2 = this.#entity(row);
+        found2.set(record2.key, record2);
+      }
+    }
+    return found2;
+  }
+  /**
+   * Keyset pagination on key rather than OFFSET or a cursor: each page is an index seek and a short
+   * query (no connection or transaction held between pages), and records that change status while the
+   * caller works through the pages are neither skipped nor seen twice.
+   */
+  async *list(type, options = {}) {
+    const { status } = options;
+    let after = "";
+    for (; ; ) {
+      const rows = status === void 0 ? await this.#all("page", { type, after }) : await this.#all("pageByStatus", { type, status, after });
+      const page = rows.map((row) => this.#entity(row));
+      yield* page;
+      const last = page.at(-1);
+      if (last === void 0 || page.length < PAGE_SIZE) return;
+      after = last.key;
+    }
+  }
+  async beginCreate(type, key2, runId) {
+    await this.#all("beginCreate", { type, key: key2, runId, now: now() });
+  }
+  async recordDone(type, key2, result) {
+    const { targetId, hash: hash2, data, runId } = result;
+    const keepData = data === void 0;
+    await this.#all("recordDone", { type, key: key2, hash: hash2, targetId, data: toJson(data ?? null), keepData, runId, now: now() });
+  }
+  async recordFailure(type, key2, error62, runId) {
+    await this.#all("recordFailure", { type, key: key2, lastError: this.#dialect.storableText(error62), runId, now: now() });
+  }
+  async recordSkipped(type, key2, reason, runId) {
+    await this.#all("recordSkipped", { type, key: key2, lastError: this.#dialect.storableText(reason), runId, now: now() });
+  }
+  async claim(type, key2, owner, leaseMs, runId) {
+    checkClaim(owner, leaseMs);
+    for (let pass = 0; pass < 3; pass++) {
+      const at3 = Date.now();
+      const leaseUntil = new Date(at3 + leaseMs).toISOString();
+      const granted = await this.#all("claim", { type, key: key2, owner, leaseMs, leaseUntil, runId, now: new Date(at3).toISOString() });
+      if (granted.length > 0) return "granted";
+      const [found2] = await this.#all("claimRefused", { type, key: key2 });
+      if (found2) return FINISHED_STATUSES.includes(found2.status) ? "done" : "held";
+    }
+    return "held";
+  }
+  async release(type, key2, owner) {
+    await this.#all("release", { type, key: key2, owner, now: now() });
+  }
+  async remove(type, key2) {
+    await this.#all("remove", { type, key: key2 });
+  }
+  async counts() {
+    return countRows(await this.#all("counts", {}), this.location);
+  }
+  async countsByOwner() {
+    return countRowsByOwner(await this.#all("countsByOwner", {}), this.location);
+  }
+  async startRun(run) {
+    const [row] = await this.#all("startRun", { id: run.id, mode: run.mode, now: now() });
+    if (!row) throw new Error(`${this.location}: run ${run.id} was not recorded`);
+    return this.#run(row);
+  }
+  async finishRun(id3, result) {
+    const finished = await this.#all("finishRun", { id: id3, status: result.status, summary: toJson(result.summary), now: now() });
+    if (finished.length === 0) throw new Error(`${this.location}: no run ${JSON.stringify(id3)} to finish`);
+  }
+  async lastRun() {
+    const [row] = await this.#all("lastRun", {});
+    return row ? this.#run(row) : void 0;
+  }
+  async getWatermark(name) {
+    const [row] = await this.#all("getWatermark", { name });
+    return typeof row?.value === "string" ? row.value : void 0;
+  }
+  async setWatermark(name, value) {
+    await this.#all("setWatermark", { name, value, now: now() });
+  }
+  #ready() {
+    if (!this.#isOpen) throw new Error(`state store ${this.location} is not open`);
+    return this.#dialect;
+  }
+  async #all(statement, params) {
+    return this.#ready().all(statement, params);
+  }
+  #entity(row) {
+    const input2 = {
+      ...row,
+      targetId: fromBigint(row.targetId),
+      data: fromJson(row.data),
+      updatedAt: fromTimestamp(row.updatedAt),
+      leaseUntil: fromTimestamp(row.leaseUntil)
+    };
+    return validated(entityRecordSchema, input2, this.location, "an entity row");
+  }
+  #run(row) {
+    const input2 = {
+      ...row,
+      summary: fromJson(row.summary),
+      startedAt: fromTimestamp(row.startedAt),
+      finishedAt: fromTimestamp(row.finishedAt)
+    };
+    return validated(migrationRunSchema, input2, this.location, "a run row");
+  }
+};
+function now() {
+  return (/* @__PURE__ */ new Date()).toISOString();
+}
+function toJson(value) {
+  return value === null ? null : JSON.stringify(value);
+}
+function fromJson(value) {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+function fromBigint(value) {
+  return typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+}
+function fromTimestamp(value) {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
+}
+
+// src/state/postgres-store.ts
 var SCHEMA = "ztoq";
 var MIGRATIONS = [
   `
@@ -44817,200 +46114,35 @@ var SERIALIZATION_FAILURE = "40001";
 var SERIALIZATION_ATTEMPTS = 5;
 var POOL_SIZE = 4;
 var CONNECT_TIMEOUT_MS = 1e4;
-var PAGE_SIZE = 500;
-var ANY_CHUNK = 1e3;
-var ENTITY_COLUMNS = `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
-  run_id AS "runId", updated_at AS "updatedAt", owner, lease_until AS "leaseUntil"`;
-var RUN_COLUMNS = `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary`;
-var SQL = {
-  get: `SELECT ${ENTITY_COLUMNS} FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
-  getMany: `SELECT ${ENTITY_COLUMNS} FROM ${SCHEMA}.entities WHERE type = $1 AND key = ANY($2::text[])`,
-  page: `SELECT ${ENTITY_COLUMNS} FROM ${SCHEMA}.entities WHERE type = $1 AND key > $2 ORDER BY key LIMIT ${PAGE_SIZE}`,
-  pageByStatus: `SELECT ${ENTITY_COLUMNS} FROM ${SCHEMA}.entities
-    WHERE type = $1 AND status = $3 AND key > $2 ORDER BY key LIMIT ${PAGE_SIZE}`,
-  // One statement each: an upsert is atomic, so two stores writing one record never lose an attempt.
-  beginCreate: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, run_id, updated_at)
-    VALUES ($1, $2, 'creating', 1, $3, $4)
-    ON CONFLICT (type, key) DO UPDATE SET
-      status = 'creating', attempts = e.attempts + 1, run_id = excluded.run_id, updated_at = excluded.updated_at`,
-  // $6 distinguishes "no data given" (keep what an earlier phase stored) from an explicit null.
-  recordDone: `INSERT INTO ${SCHEMA}.entities AS e (type, key, hash, target_id, status, attempts, data, run_id, updated_at)
-    VALUES ($1, $2, $3, $4, 'done', 0, $5::json, $7, $8)
-    ON CONFLICT (type, key) DO UPDATE SET
-      status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
-      data = CASE WHEN $6::boolean THEN e.data ELSE excluded.data END,
-      run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`,
-  // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
-  recordFailure: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, last_error, run_id, updated_at)
-    VALUES ($1, $2, 'failed', 0, $3, $4, $5)
-    ON CONFLICT (type, key) DO UPDATE SET
-      status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
-      lease_until = NULL`,
-  recordSkipped: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, last_error, run_id, updated_at)
-    VALUES ($1, $2, 'skipped', 0, $3, $4, $5)
-    ON CONFLICT (type, key) DO UPDATE SET
-      status = 'skipped', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
-      lease_until = NULL`,
-  /**
-   * The lease is decided by this one statement. A new key is inserted (granted); the unique index lets
-   * only one of several concurrent inserts in, and the others wait for it and take the ON CONFLICT
-   * path. On conflict the row is locked, and under READ COMMITTED the WHERE is evaluated on its latest
-   * committed version (after waiting for any transaction updating it): of concurrent claims, the first to
-   * lock the row takes the lease, and the others then see a running lease of another owner and update
-   * nothing. A row is returned only when the lease was granted. "Now" is the server's clock_timestamp(),
-   * read when the row is decided, so every shard measures leases by the same clock.
-   */
-  claim: `INSERT INTO ${SCHEMA}.entities AS e (type, key, status, attempts, run_id, updated_at, owner, lease_until)
-    VALUES ($1, $2, 'pending', 0, $5, $6, $3, clock_timestamp() + $4::double precision * interval '1 millisecond')
-    ON CONFLICT (type, key) DO UPDATE SET
-      owner = excluded.owner, lease_until = clock_timestamp() + $4::double precision * interval '1 millisecond',
-      run_id = excluded.run_id, updated_at = excluded.updated_at
-    WHERE e.status NOT IN ('done', 'skipped') AND (e.lease_until IS NULL OR e.lease_until < clock_timestamp() OR e.owner = excluded.owner)
-    RETURNING 1 AS granted`,
-  /**
-   * Why a claim was refused, in a statement of its own: the claim's statement cannot say, because its
-   * snapshot predates a row a concurrent claim inserted (and the claim waited for), so it would not see
-   * that row. A new statement has a new snapshot, which does.
-   */
-  claimRefused: `SELECT status FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
-  // Atomic for the same reason: if another owner took the expired lease first, the WHERE no longer holds.
-  release: `UPDATE ${SCHEMA}.entities SET lease_until = NULL, updated_at = $4
-    WHERE type = $1 AND key = $2 AND owner = $3 AND lease_until IS NOT NULL`,
-  remove: `DELETE FROM ${SCHEMA}.entities WHERE type = $1 AND key = $2`,
-  counts: `SELECT type, status, count(*)::integer AS n FROM ${SCHEMA}.entities GROUP BY type, status`,
-  countsByOwner: `SELECT owner, type, status, count(*)::integer AS n FROM ${SCHEMA}.entities GROUP BY owner, type, status`,
-  startRun: `INSERT INTO ${SCHEMA}.runs (id, mode, status, started_at) VALUES ($1, $2, 'running', $3) RETURNING ${RUN_COLUMNS}`,
-  finishRun: `UPDATE ${SCHEMA}.runs SET status = $2, finished_at = $3, summary = $4::json WHERE id = $1`,
-  lastRun: `SELECT ${RUN_COLUMNS} FROM ${SCHEMA}.runs ORDER BY seq DESC LIMIT 1`,
-  getWatermark: `SELECT value FROM ${SCHEMA}.watermarks WHERE name = $1`,
-  setWatermark: `INSERT INTO ${SCHEMA}.watermarks (name, value, updated_at) VALUES ($1, $2, $3)
-    ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+var STATEMENTS = positional(
+  statements({
+    tablePrefix: `${SCHEMA}.`,
+    keyIn: "key = ANY(:keys::text[])",
+    // The server's clock, read when the row is decided, so every shard measures leases by the same clock.
+    leaseNow: "clock_timestamp()",
+    leaseEnd: "clock_timestamp() + :leaseMs::double precision * interval '1 millisecond'"
+  })
+);
+var PostgresStateStore = class extends SqlStateStore {
+  constructor(url2, options = {}) {
+    super(new PostgresDialect(url2, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS));
+  }
 };
-var PostgresStateStore = class {
+var PostgresDialect = class {
   /** `user@host:port/database`: the URL without its password. */
   location;
   shared = true;
   #url;
-  #target;
+  #connection;
   #connectTimeoutMs;
   #pool;
-  #opening;
-  constructor(url2, options = {}) {
+  constructor(url2, connectTimeoutMs) {
     this.#url = url2;
-    this.#target = resolveTarget(url2);
-    this.location = describeTarget(this.#target);
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    this.#connection = resolveConnection(url2);
+    this.location = describeConnection(this.#connection);
+    this.#connectTimeoutMs = connectTimeoutMs;
   }
   async open() {
-    if (this.#pool) return;
-    this.#opening ??= this.#open().finally(() => {
-      this.#opening = void 0;
-    });
-    return this.#opening;
-  }
-  async close() {
-    const pool = this.#pool;
-    this.#pool = void 0;
-    await pool?.end();
-  }
-  async get(type, key) {
-    const { rows } = await this.#query(SQL.get, [type, key]);
-    return rows[0] ? this.#entity(rows[0]) : void 0;
-  }
-  async getMany(type, keys) {
-    this.#openPool();
-    const found2 = /* @__PURE__ */ new Map();
-    const unique2 = [...new Set(keys)];
-    for (let start = 0; start < unique2.length; start += ANY_CHUNK) {
-      const { rows } = await this.#query(SQL.getMany, [type, unique2.slice(start, start + ANY_CHUNK)]);
-      for (const row of rows) {
-        const record2 = this.#entity(row);
-        found2.set(record2.key, record2);
-      }
-    }
-    return found2;
-  }
-  /**
-   * Keyset pagination on key rather than OFFSET or a cursor: each page is an index seek and a short
-   * query (no connection or transaction held between pages), and records that change status while the
-   * caller works through the pages are neither skipped nor seen twice.
-   */
-  async *list(type, options = {}) {
-    let after = "";
-    for (; ; ) {
-      const { rows } = options.status === void 0 ? await this.#query(SQL.page, [type, after]) : await this.#query(SQL.pageByStatus, [type, after, options.status]);
-      const page = rows.map((row) => this.#entity(row));
-      yield* page;
-      const last = page.at(-1);
-      if (last === void 0 || page.length < PAGE_SIZE) return;
-      after = last.key;
-    }
-  }
-  async beginCreate(type, key, runId) {
-    await this.#query(SQL.beginCreate, [type, key, runId, now()]);
-  }
-  async recordDone(type, key, result) {
-    await this.#query(SQL.recordDone, [
-      type,
-      key,
-      result.hash,
-      result.targetId,
-      toJson(result.data ?? null),
-      result.data === void 0,
-      result.runId,
-      now()
-    ]);
-  }
-  async recordFailure(type, key, error62, runId) {
-    await this.#query(SQL.recordFailure, [type, key, withoutNul(error62), runId, now()]);
-  }
-  async recordSkipped(type, key, reason, runId) {
-    await this.#query(SQL.recordSkipped, [type, key, withoutNul(reason), runId, now()]);
-  }
-  async claim(type, key, owner, leaseMs, runId) {
-    checkClaim(owner, leaseMs);
-    for (let pass = 0; pass < 3; pass++) {
-      const { rowCount } = await this.#query(SQL.claim, [type, key, owner, leaseMs, runId, now()]);
-      if (rowCount) return "granted";
-      const { rows } = await this.#query(SQL.claimRefused, [type, key]);
-      if (rows[0]) return FINISHED_STATUSES.includes(rows[0].status) ? "done" : "held";
-    }
-    return "held";
-  }
-  async release(type, key, owner) {
-    await this.#query(SQL.release, [type, key, owner, now()]);
-  }
-  async remove(type, key) {
-    await this.#query(SQL.remove, [type, key]);
-  }
-  async counts() {
-    return countRows((await this.#query(SQL.counts)).rows, this.location);
-  }
-  async countsByOwner() {
-    return countRowsByOwner((await this.#query(SQL.countsByOwner)).rows, this.location);
-  }
-  async startRun(run) {
-    const { rows } = await this.#query(SQL.startRun, [run.id, run.mode, now()]);
-    if (!rows[0]) throw new Error(`${this.location}: run ${run.id} was not recorded`);
-    return this.#run(rows[0]);
-  }
-  async finishRun(id3, result) {
-    const { rowCount } = await this.#query(SQL.finishRun, [id3, result.status, now(), toJson(result.summary)]);
-    if (!rowCount) throw new Error(`${this.location}: no run ${JSON.stringify(id3)} to finish`);
-  }
-  async lastRun() {
-    const { rows } = await this.#query(SQL.lastRun);
-    return rows[0] ? this.#run(rows[0]) : void 0;
-  }
-  async getWatermark(name) {
-    const { rows } = await this.#query(SQL.getWatermark, [name]);
-    const value = rows[0]?.value;
-    return typeof value === "string" ? value : void 0;
-  }
-  async setWatermark(name, value) {
-    await this.#query(SQL.setWatermark, [name, value, now()]);
-  }
-  async #open() {
     const pool = new esm_default.Pool({
       connectionString: this.#url,
       max: POOL_SIZE,
@@ -45037,13 +46169,14 @@ var PostgresStateStore = class {
     } catch (error62) {
       await pool.end().catch(() => {
       });
-      throw asOpenError(error62, this.#target, this.location);
+      throw asOpenError(error62, this.#connection, this.location);
     }
     this.#pool = pool;
   }
-  #openPool() {
-    if (!this.#pool) throw new Error(`state store ${this.location} is not open`);
-    return this.#pool;
+  async close() {
+    const pool = this.#pool;
+    this.#pool = void 0;
+    await pool?.end();
   }
   /**
    * Every statement runs alone, in a transaction of its own. Under READ COMMITTED (the usual default) a
@@ -45052,38 +46185,43 @@ var PostgresStateStore = class {
    * failure instead, as two shards claiming one entity would see. Nothing of the failed statement stays,
    * so it is run again, with a new snapshot, which is what READ COMMITTED would have done.
    */
-  async #query(text, values) {
-    const pool = this.#openPool();
+  async all(statement, params) {
+    const pool = this.#pool;
+    if (!pool) throw new Error(`state store ${this.location} is not open`);
+    const { text: text2, names } = STATEMENTS[statement];
+    const values = names.map((name) => params[name]);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await pool.query(text, values);
+        return (await pool.query(text2, values)).rows;
       } catch (error62) {
         if (sqlState(error62) === SERIALIZATION_FAILURE && attempt < SERIALIZATION_ATTEMPTS) continue;
-        throw connectionError(error62, this.#target) ?? error62;
+        throw connectionError(error62, this.#connection) ?? error62;
       }
     }
   }
-  #entity(row) {
-    const input2 = {
-      ...row,
-      targetId: fromBigint(row.targetId),
-      updatedAt: fromTimestamp(row.updatedAt),
-      leaseUntil: fromTimestamp(row.leaseUntil)
-    };
-    return validated(entityRecordSchema, input2, this.location, "an entity row");
-  }
-  #run(row) {
-    const input2 = { ...row, startedAt: fromTimestamp(row.startedAt), finishedAt: fromTimestamp(row.finishedAt) };
-    return validated(runRecordSchema, input2, this.location, "a run row");
+  /** PostgreSQL text cannot hold NUL; an error message (perhaps quoting a response body) may. */
+  storableText(text2) {
+    return text2.replaceAll("\0", "\uFFFD");
   }
 };
+function positional(texts) {
+  const compile2 = (sql) => {
+    const names = [];
+    const text2 = sql.replace(/(?<![:\w]):(\w+)/g, (_, name) => {
+      if (!names.includes(name)) names.push(name);
+      return `$${names.indexOf(name) + 1}`;
+    });
+    return { text: text2, names };
+  };
+  const entries = Object.entries(texts).map(([name, sql]) => [name, compile2(sql)]);
+  return Object.fromEntries(entries);
+}
 async function migrate(client, location) {
   await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
   try {
     await client.query(`SET LOCAL lock_timeout = '${MIGRATION_LOCK_TIMEOUT}'`);
     await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-    const found2 = await inspect(client, location);
-    if (found2.version < SCHEMA_VERSION) await applyMigrations(client, found2);
+    await upgrade(schemaAccess(client, location));
     await client.query("COMMIT");
   } catch (error62) {
     await client.query("ROLLBACK").catch(() => {
@@ -45091,196 +46229,63 @@ async function migrate(client, location) {
     throw error62;
   }
 }
-async function inspect(client, location) {
-  const schema = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [SCHEMA]);
-  if (schema.rowCount === 0) return { schemaExists: false, version: 0 };
-  const { rows: objects2 } = await client.query(
-    `SELECT c.relname AS name, c.relkind AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 ORDER BY c.relname`,
-    [SCHEMA]
-  );
-  if (objects2.length === 0) return { schemaExists: true, version: 0 };
-  if (!objects2.some((object2) => object2.name === "ztoq_meta" && ["r", "p", "v"].includes(object2.kind))) {
-    const names = objects2.map((object2) => object2.name).slice(0, 5);
-    throw new StateStoreError(
-      `${location}: the schema "${SCHEMA}" holds ${names.join(", ")} and no ztoq_meta table, so it is not a ZTOQ state store; refusing to touch it`,
-      "foreign"
-    );
-  }
-  return { schemaExists: true, version: await storedVersion(client, location) };
-}
-async function storedVersion(client, location) {
-  let rows;
-  try {
-    ({ rows } = await client.query(`SELECT key::text AS key, value::text AS value FROM ${SCHEMA}.ztoq_meta`));
-  } catch (error62) {
-    if (sqlState(error62) === "42501" || connectionError(error62) !== void 0) throw error62;
-    throw new StateStoreError(
-      `${location}: "${SCHEMA}.ztoq_meta" is not ZTOQ's (${errorMessage(error62)}); refusing to touch it`,
-      "foreign"
-    );
-  }
-  const meta3 = new Map(rows.map((row) => [row.key, row.value]));
-  if (meta3.get("application") !== APPLICATION_ID) {
-    throw new StateStoreError(
-      `${location}: "${SCHEMA}.ztoq_meta" belongs to ${JSON.stringify(meta3.get("application") ?? null)}, not ${APPLICATION_ID}; refusing to touch it`,
-      "foreign"
-    );
-  }
-  const version2 = Number(meta3.get("schema_version"));
-  if (!Number.isSafeInteger(version2) || version2 < 0) {
-    throw new StateStoreError(
-      `${location} is a ZTOQ state store without a valid schema version (${JSON.stringify(meta3.get("schema_version") ?? null)})`,
-      "corrupt"
-    );
-  }
-  if (version2 > SCHEMA_VERSION) {
-    throw new StateStoreError(
-      `${location} has state schema version ${version2}, but this ZTOQ knows up to version ${SCHEMA_VERSION}; it was written by a newer ZTOQ, upgrade to use it`,
-      "newer"
-    );
-  }
-  return version2;
-}
-async function applyMigrations(client, found2) {
-  if (!found2.schemaExists) await client.query(`CREATE SCHEMA ${SCHEMA}`);
-  await client.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.ztoq_meta (key text COLLATE "C" PRIMARY KEY, value text NOT NULL)`);
-  const setMeta = `INSERT INTO ${SCHEMA}.ztoq_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
-  await client.query(setMeta, ["application", APPLICATION_ID]);
-  for (const step of MIGRATIONS.slice(found2.version)) await client.query(step);
-  await client.query(setMeta, ["schema_version", String(SCHEMA_VERSION)]);
-}
-function resolveTarget(url2) {
-  let client;
-  try {
-    client = new esm_default.Client({ connectionString: url2 });
-  } catch (error62) {
-    const detail = error62 instanceof Error ? error62.message.replaceAll(url2, "***") : "";
-    throw new StateStoreError(`the PostgreSQL state location is not a valid URL (${detail})`, "unreachable");
-  }
-  const secrets = /* @__PURE__ */ new Set();
-  for (const secret of [client.password, urlPassword(url2)]) {
-    if (typeof secret === "string" && secret !== "") {
-      secrets.add(secret);
-      secrets.add(encodeURIComponent(secret));
-    }
-  }
+function schemaAccess(client, location) {
   return {
-    user: client.user || void 0,
-    host: client.host,
-    port: client.port,
-    database: client.database || void 0,
-    secrets: [url2, ...[...secrets].sort((a, b) => b.length - a.length)]
+    location,
+    namespace: `the schema "${SCHEMA}"`,
+    migrations: MIGRATIONS,
+    async objects() {
+      const { rows } = await client.query(
+        `SELECT c.relname AS name, c.relkind AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 ORDER BY c.relname`,
+        [SCHEMA]
+      );
+      const meta3 = rows.some((row) => row.name === "ztoq_meta" && ["r", "p", "v"].includes(row.kind));
+      return { names: rows.map((row) => row.name), meta: meta3 };
+    },
+    readMeta: async () => (await client.query(`SELECT key::text AS key, value::text AS value FROM ${SCHEMA}.ztoq_meta`)).rows,
+    unusable: (error62) => sqlState(error62) === "42501" || connectionError(error62) !== void 0,
+    async createMeta() {
+      const schema = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [SCHEMA]);
+      if (schema.rowCount === 0) await client.query(`CREATE SCHEMA ${SCHEMA}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${SCHEMA}.ztoq_meta (key text COLLATE "C" PRIMARY KEY, value text NOT NULL)`
+      );
+    },
+    async setMeta(key2, value) {
+      await client.query(
+        `INSERT INTO ${SCHEMA}.ztoq_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [key2, value]
+      );
+    },
+    async exec(sql) {
+      await client.query(sql);
+    }
   };
 }
-function urlPassword(url2) {
-  try {
-    return new URL(url2).password;
-  } catch {
-    return void 0;
-  }
-}
-function address(target) {
-  const host = target.host.includes(":") && !target.host.startsWith("/") ? `[${target.host}]` : target.host;
-  return `${host}:${target.port}`;
-}
-function describeTarget(target) {
-  return `${target.user === void 0 ? "" : `${target.user}@`}${address(target)}/${target.database ?? ""}`;
-}
-var NETWORK_CODES = /* @__PURE__ */ new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EPIPE",
-  "EADDRNOTAVAIL",
-  "ENOENT"
-  // a Unix socket that is not there
-]);
-var NAME_CODES = /* @__PURE__ */ new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME"]);
-var UNAVAILABLE_STATES = /* @__PURE__ */ new Set(["57P01", "57P02", "57P03", "53300"]);
-function connectionError(error62, target) {
-  if (error62 instanceof StateStoreError) return error62;
-  const code = errorCode(error62);
-  const state = sqlState(error62);
-  const message = errorMessage(error62);
-  const text = target ? redact(message, target) : message;
-  const where = target ? `PostgreSQL at ${address(target)}` : "PostgreSQL";
-  const login = target ? `${target.user ?? "(no user)"}@${target.host}` : "the user";
-  if (state === "28P01" || state === "28000") {
-    return new StateStoreError(`${where} refused to log in ${login}: ${text}; check the user and password`, "credentials");
-  }
-  if (state === "3D000") {
-    const database = JSON.stringify(target?.database ?? null);
+function asOpenError(error62, connection, location) {
+  const known = connectionError(error62, connection);
+  if (known) return known;
+  const text2 = redact(errorMessage(error62), connection);
+  if (sqlState(error62) === "42501") {
     return new StateStoreError(
-      `${where} has no database ${database} (${text}); create it or fix the state location`,
+      `${location}: ${connection.user ?? "the user"} lacks a privilege ZTOQ needs (${text2})`,
       "credentials"
     );
   }
-  if (code !== void 0 && NAME_CODES.has(code)) {
-    return new StateStoreError(`cannot reach ${where}: the host ${target?.host ?? ""} is not found (${text})`, "unreachable");
-  }
-  if (code !== void 0 && NETWORK_CODES.has(code) || state?.startsWith("08") || state !== void 0 && UNAVAILABLE_STATES.has(state) || /timeout|Connection terminated|server does not support SSL/i.test(message)) {
-    const detail = /timeout/i.test(message) ? `no answer within the connect timeout (${text})` : text;
-    return new StateStoreError(`cannot reach ${where}: ${detail}`, "unreachable");
-  }
-  return void 0;
-}
-function asOpenError(error62, target, location) {
-  const known = connectionError(error62, target);
-  if (known) return known;
-  const text = redact(errorMessage(error62), target);
-  if (sqlState(error62) === "42501") {
-    return new StateStoreError(`${location}: ${target.user ?? "the user"} lacks a privilege ZTOQ needs (${text})`, "credentials");
-  }
   if (sqlState(error62) === "55P03") {
     return new StateStoreError(
-      `${location}: another ZTOQ held the schema migration lock for over ${MIGRATION_LOCK_TIMEOUT} (${text})`,
+      `${location}: another ZTOQ held the schema migration lock for over ${MIGRATION_LOCK_TIMEOUT} (${text2})`,
       "unreachable"
     );
   }
-  return new StateStoreError(`cannot open the state store ${location}: ${text}`, "unreachable");
-}
-function redact(text, target) {
-  let redacted = text;
-  for (const secret of target.secrets) redacted = redacted.replaceAll(secret, "***");
-  return redacted;
-}
-function errorCode(error62) {
-  if (typeof error62 !== "object" || error62 === null || !("code" in error62)) return void 0;
-  return typeof error62.code === "string" ? error62.code : void 0;
-}
-function sqlState(error62) {
-  return error62 instanceof esm_default.DatabaseError ? error62.code : void 0;
-}
-function now() {
-  return (/* @__PURE__ */ new Date()).toISOString();
-}
-function toJson(value) {
-  return value === null ? null : JSON.stringify(value);
-}
-function withoutNul(text) {
-  return text.replaceAll("\0", "\uFFFD");
-}
-function fromBigint(value) {
-  return typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
-}
-function fromTimestamp(value) {
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
-}
-function errorMessage(error62) {
-  return error62 instanceof Error ? error62.message : String(error62);
+  return new StateStoreError(`cannot open the state store ${location}: ${text2}`, "unreachable");
 }
 
 // src/state/sqlite-store.ts
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-var APPLICATION_ID2 = "ztoq-state";
 var MIGRATIONS2 = [
   `
   -- WITHOUT ROWID: the (type, key) primary key is the table itself, so lookups and key-ordered pages
@@ -45327,98 +46332,39 @@ var MIGRATIONS2 = [
   `
 ];
 var SCHEMA_VERSION2 = MIGRATIONS2.length;
-var PAGE_SIZE2 = 500;
-var IN_CHUNK = 500;
 var BUSY_TIMEOUT_MS = 1e4;
 var SQLITE_CORRUPT = 11;
 var SQLITE_NOTADB = 26;
-var ENTITY_COLUMNS2 = "type, key, hash, target_id AS targetId, status, attempts, last_error AS lastError, data, run_id AS runId, updated_at AS updatedAt, owner, lease_until AS leaseUntil";
-var RUN_COLUMNS2 = "id, mode, status, started_at AS startedAt, finished_at AS finishedAt, summary";
-function prepareStatements(db) {
-  return {
-    get: db.prepare(`SELECT ${ENTITY_COLUMNS2} FROM entities WHERE type = ? AND key = ?`),
-    page: db.prepare(`SELECT ${ENTITY_COLUMNS2} FROM entities WHERE type = ? AND key > ? ORDER BY key LIMIT ${PAGE_SIZE2}`),
-    pageByStatus: db.prepare(
-      `SELECT ${ENTITY_COLUMNS2} FROM entities WHERE type = ? AND status = ? AND key > ? ORDER BY key LIMIT ${PAGE_SIZE2}`
-    ),
-    beginCreate: db.prepare(
-      `INSERT INTO entities (type, key, status, attempts, run_id, updated_at)
-       VALUES (:type, :key, 'creating', 1, :runId, :now)
-       ON CONFLICT (type, key) DO UPDATE SET
-         status = 'creating', attempts = attempts + 1, run_id = excluded.run_id, updated_at = excluded.updated_at`
-    ),
-    // :keepData distinguishes "no data given" (keep what an earlier phase stored) from an explicit null.
-    recordDone: db.prepare(
-      `INSERT INTO entities (type, key, hash, target_id, status, attempts, data, run_id, updated_at)
-       VALUES (:type, :key, :hash, :targetId, 'done', 0, :data, :runId, :now)
-       ON CONFLICT (type, key) DO UPDATE SET
-         status = 'done', hash = excluded.hash, target_id = excluded.target_id, last_error = NULL,
-         data = CASE WHEN :keepData THEN data ELSE excluded.data END,
-         run_id = excluded.run_id, updated_at = excluded.updated_at, lease_until = NULL`
-    ),
-    // target_id survives: the object may exist in qTest, and the next run must update it rather than duplicate it.
-    recordFailure: db.prepare(
-      `INSERT INTO entities (type, key, status, attempts, last_error, run_id, updated_at)
-       VALUES (:type, :key, 'failed', 0, :error, :runId, :now)
-       ON CONFLICT (type, key) DO UPDATE SET
-         status = 'failed', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
-         lease_until = NULL`
-    ),
-    recordSkipped: db.prepare(
-      `INSERT INTO entities (type, key, status, attempts, last_error, run_id, updated_at)
-       VALUES (:type, :key, 'skipped', 0, :reason, :runId, :now)
-       ON CONFLICT (type, key) DO UPDATE SET
-         status = 'skipped', last_error = excluded.last_error, run_id = excluded.run_id, updated_at = excluded.updated_at,
-         lease_until = NULL`
-    ),
-    // One statement, so one write transaction: SQLite has a single writer per file, so no other process
-    // can change the record between the WHERE (is it claimable?) and the SET. A row comes back only when
-    // the lease was granted (inserted, or updated because the WHERE held); no row means done or held.
-    claim: db.prepare(
-      `INSERT INTO entities (type, key, status, attempts, run_id, updated_at, owner, lease_until)
-       VALUES (:type, :key, 'pending', 0, :runId, :now, :owner, :leaseUntil)
-       ON CONFLICT (type, key) DO UPDATE SET
-         owner = excluded.owner, lease_until = excluded.lease_until, run_id = excluded.run_id, updated_at = excluded.updated_at
-       WHERE status NOT IN ('done', 'skipped') AND (lease_until IS NULL OR lease_until < :now OR owner = excluded.owner)
-       RETURNING status`
-    ),
-    claimRefused: db.prepare("SELECT status FROM entities WHERE type = ? AND key = ?"),
-    release: db.prepare(
-      `UPDATE entities SET lease_until = NULL, updated_at = :now
-       WHERE type = :type AND key = :key AND owner = :owner AND lease_until IS NOT NULL`
-    ),
-    remove: db.prepare("DELETE FROM entities WHERE type = ? AND key = ?"),
-    counts: db.prepare("SELECT type, status, count(*) AS n FROM entities GROUP BY type, status"),
-    countsByOwner: db.prepare("SELECT owner, type, status, count(*) AS n FROM entities GROUP BY owner, type, status"),
-    startRun: db.prepare(`INSERT INTO runs (id, mode, status, started_at) VALUES (?, ?, 'running', ?) RETURNING ${RUN_COLUMNS2}`),
-    finishRun: db.prepare("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?"),
-    lastRun: db.prepare(`SELECT ${RUN_COLUMNS2} FROM runs ORDER BY seq DESC LIMIT 1`),
-    getWatermark: db.prepare("SELECT value FROM watermarks WHERE name = ?"),
-    setWatermark: db.prepare(
-      `INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
-    )
-  };
-}
-var SqliteStateStore = class {
+var STATEMENTS2 = statements({
+  tablePrefix: "",
+  // The keys come as one JSON array, each looked up in the primary key.
+  keyIn: "key IN (SELECT value FROM json_each(:keys))",
+  leaseNow: ":now",
+  leaseEnd: ":leaseUntil"
+});
+var SqliteStateStore = class extends SqlStateStore {
+  constructor(path) {
+    super(new SqliteDialect(path));
+  }
+};
+var SqliteDialect = class {
   location;
   // A file on one runner: processes on that machine could share it, a matrix of jobs cannot.
   shared = false;
   #db;
+  /** Every statement, prepared once per open connection. */
   #statements;
-  /** getMany statements by number of keys: a full chunk is reused, a shorter last chunk is prepared once. */
-  #inStatements = /* @__PURE__ */ new Map();
   constructor(path) {
     this.location = path;
   }
   async open() {
-    if (this.#db) return;
     const db = this.#connect();
     try {
-      inspect2(db, this.location);
+      const access = schemaAccess2(db, this.location);
+      await inspect(access);
       configure(db);
-      migrate2(db, this.location);
-      this.#statements = prepareStatements(db);
+      await migrate2(db, access);
+      this.#statements = prepare(db);
     } catch (error62) {
       db.close();
       throw asStoreError(error62, this.location);
@@ -45429,111 +46375,15 @@ var SqliteStateStore = class {
     const db = this.#db;
     this.#db = void 0;
     this.#statements = void 0;
-    this.#inStatements.clear();
     db?.close();
   }
-  async get(type, key) {
-    const row = this.#sql().get.get(type, key);
-    return row ? this.#entity(row) : void 0;
+  async all(statement, params) {
+    if (!this.#statements) throw new Error(`state store ${this.location} is not open`);
+    return this.#statements[statement].all(bind(params));
   }
-  async getMany(type, keys) {
-    this.#sql();
-    const found2 = /* @__PURE__ */ new Map();
-    const unique2 = [...new Set(keys)];
-    for (let start = 0; start < unique2.length; start += IN_CHUNK) {
-      const chunk = unique2.slice(start, start + IN_CHUNK);
-      for (const row of this.#inStatement(chunk.length).all(type, ...chunk)) {
-        const record2 = this.#entity(row);
-        found2.set(record2.key, record2);
-      }
-    }
-    return found2;
-  }
-  /**
-   * Keyset pagination on key rather than OFFSET: each page is an index seek, and records that change
-   * status while the caller works through the pages are neither skipped nor seen twice.
-   */
-  async *list(type, options = {}) {
-    let after = "";
-    for (; ; ) {
-      const page = this.#page(type, options.status, after);
-      yield* page;
-      const last = page.at(-1);
-      if (last === void 0 || page.length < PAGE_SIZE2) return;
-      after = last.key;
-    }
-  }
-  async beginCreate(type, key, runId) {
-    this.#sql().beginCreate.run({ type, key, runId, now: now2() });
-  }
-  async recordDone(type, key, result) {
-    this.#sql().recordDone.run({
-      type,
-      key,
-      hash: result.hash,
-      targetId: result.targetId,
-      data: toJson2(result.data ?? null),
-      keepData: result.data === void 0 ? 1 : 0,
-      runId: result.runId,
-      now: now2()
-    });
-  }
-  async recordFailure(type, key, error62, runId) {
-    this.#sql().recordFailure.run({ type, key, error: error62, runId, now: now2() });
-  }
-  async recordSkipped(type, key, reason, runId) {
-    this.#sql().recordSkipped.run({ type, key, reason, runId, now: now2() });
-  }
-  async claim(type, key, owner, leaseMs, runId) {
-    checkClaim(owner, leaseMs);
-    const sql = this.#sql();
-    for (let pass = 0; pass < 3; pass++) {
-      const at = Date.now();
-      const granted = sql.claim.get({
-        type,
-        key,
-        owner,
-        runId,
-        now: new Date(at).toISOString(),
-        leaseUntil: new Date(at + leaseMs).toISOString()
-      });
-      if (granted) return "granted";
-      const found2 = sql.claimRefused.get(type, key);
-      if (found2) return FINISHED_STATUSES.includes(found2.status) ? "done" : "held";
-    }
-    return "held";
-  }
-  async release(type, key, owner) {
-    this.#sql().release.run({ type, key, owner, now: now2() });
-  }
-  async remove(type, key) {
-    this.#sql().remove.run(type, key);
-  }
-  async counts() {
-    return countRows(this.#sql().counts.all(), this.location);
-  }
-  async countsByOwner() {
-    return countRowsByOwner(this.#sql().countsByOwner.all(), this.location);
-  }
-  async startRun(run) {
-    const row = this.#sql().startRun.get(run.id, run.mode, now2());
-    if (!row) throw new Error(`${this.location}: run ${run.id} was not recorded`);
-    return this.#run(row);
-  }
-  async finishRun(id3, result) {
-    const { changes } = this.#sql().finishRun.run(result.status, now2(), toJson2(result.summary), id3);
-    if (changes === 0) throw new Error(`${this.location}: no run ${JSON.stringify(id3)} to finish`);
-  }
-  async lastRun() {
-    const row = this.#sql().lastRun.get();
-    return row ? this.#run(row) : void 0;
-  }
-  async getWatermark(name) {
-    const row = this.#sql().getWatermark.get(name);
-    return typeof row?.value === "string" ? row.value : void 0;
-  }
-  async setWatermark(name, value) {
-    this.#sql().setWatermark.run(name, value, now2());
+  /** SQLite text holds any character, NUL included. */
+  storableText(text2) {
+    return text2;
   }
   #connect() {
     try {
@@ -45543,114 +46393,56 @@ var SqliteStateStore = class {
       throw asStoreError(error62, this.location);
     }
   }
-  #sql() {
-    if (!this.#statements) throw new Error(`state store ${this.location} is not open`);
-    return this.#statements;
-  }
-  #page(type, status, after) {
-    const sql = this.#sql();
-    const rows = status === void 0 ? sql.page.all(type, after) : sql.pageByStatus.all(type, status, after);
-    return rows.map((row) => this.#entity(row));
-  }
-  #inStatement(size) {
-    let statement = this.#inStatements.get(size);
-    if (!statement) {
-      const db = this.#db;
-      if (!db) throw new Error(`state store ${this.location} is not open`);
-      const placeholders = Array.from({ length: size }, () => "?").join(", ");
-      statement = db.prepare(`SELECT ${ENTITY_COLUMNS2} FROM entities WHERE type = ? AND key IN (${placeholders})`);
-      this.#inStatements.set(size, statement);
-    }
-    return statement;
-  }
-  #entity(row) {
-    return validated(entityRecordSchema, { ...row, data: fromJson(row.data) }, this.location, "an entity row");
-  }
-  #run(row) {
-    return validated(runRecordSchema, { ...row, summary: fromJson(row.summary) }, this.location, "a run row");
-  }
 };
-function inspect2(db, path) {
-  const objects2 = db.prepare("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").all();
-  if (objects2.length === 0) return 0;
-  if (!objects2.some((object2) => object2.name === "ztoq_meta" && object2.type === "table")) {
-    const names = objects2.map((object2) => String(object2.name)).slice(0, 5);
-    throw new StateStoreError(
-      `${path} is an SQLite database but not a ZTOQ state store (it holds ${names.join(", ")} and no ztoq_meta table); refusing to touch it`,
-      "foreign"
-    );
-  }
-  return storedVersion2(db, path);
+function prepare(db) {
+  const prepared = Object.entries(STATEMENTS2).map(([name, text2]) => {
+    const statement = db.prepare(text2);
+    statement.setAllowUnknownNamedParameters(true);
+    return [name, statement];
+  });
+  return Object.fromEntries(prepared);
 }
-function storedVersion2(db, path) {
-  const meta3 = readMeta(db, path);
-  if (meta3.get("application") !== APPLICATION_ID2) {
-    throw new StateStoreError(
-      `${path} has a ztoq_meta table but belongs to ${JSON.stringify(meta3.get("application") ?? null)}, not ${APPLICATION_ID2}; refusing to touch it`,
-      "foreign"
-    );
-  }
-  const version2 = Number(meta3.get("schema_version"));
-  if (!Number.isSafeInteger(version2) || version2 < 0) {
-    throw new StateStoreError(
-      `${path} is a ZTOQ state store without a valid schema version (${JSON.stringify(meta3.get("schema_version") ?? null)})`,
-      "corrupt"
-    );
-  }
-  if (version2 > SCHEMA_VERSION2) {
-    throw new StateStoreError(
-      `${path} has state schema version ${version2}, but this ZTOQ knows up to version ${SCHEMA_VERSION2}; it was written by a newer ZTOQ, upgrade to use it`,
-      "newer"
-    );
-  }
-  return version2;
+function bind(params) {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, bindable(value)]));
 }
-function readMeta(db, path) {
-  let rows;
-  try {
-    rows = db.prepare("SELECT key, value FROM ztoq_meta").all();
-  } catch (error62) {
-    if (isCorruption(error62)) throw error62;
-    throw new StateStoreError(
-      `${path} has a ztoq_meta table that is not ZTOQ's (${errorMessage2(error62)}); refusing to touch it`,
-      "foreign"
-    );
-  }
-  return new Map(rows.map((row) => [String(row.key), String(row.value)]));
+function bindable(value) {
+  if (Array.isArray(value)) return JSON.stringify(value);
+  if (typeof value === "boolean") return Number(value);
+  return value;
+}
+function schemaAccess2(db, path) {
+  return {
+    location: path,
+    namespace: "the SQLite database",
+    migrations: MIGRATIONS2,
+    async objects() {
+      const rows = db.prepare("SELECT name, type FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").all();
+      return {
+        names: rows.map((row) => String(row.name)),
+        meta: rows.some((row) => row.name === "ztoq_meta" && row.type === "table")
+      };
+    },
+    readMeta: async () => db.prepare("SELECT key, value FROM ztoq_meta").all(),
+    unusable: isCorruption,
+    createMeta: async () => db.exec("CREATE TABLE IF NOT EXISTS ztoq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+    async setMeta(key2, value) {
+      db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES (?, ?)").run(key2, value);
+    },
+    exec: async (sql) => db.exec(sql)
+  };
 }
 function configure(db) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
 }
-function migrate2(db, path) {
+async function migrate2(db, access) {
   db.exec("BEGIN IMMEDIATE");
   try {
-    const from = inspect2(db, path);
-    if (from < SCHEMA_VERSION2) applyMigrations2(db, from);
+    await upgrade(access);
     db.exec("COMMIT");
   } catch (error62) {
     if (db.isTransaction) db.exec("ROLLBACK");
     throw error62;
-  }
-}
-function applyMigrations2(db, from) {
-  db.exec("CREATE TABLE IF NOT EXISTS ztoq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-  db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('application', ?)").run(APPLICATION_ID2);
-  for (const step of MIGRATIONS2.slice(from)) db.exec(step);
-  db.prepare("INSERT OR REPLACE INTO ztoq_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION2));
-}
-function now2() {
-  return (/* @__PURE__ */ new Date()).toISOString();
-}
-function toJson2(value) {
-  return value === null ? null : JSON.stringify(value);
-}
-function fromJson(value) {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
   }
 }
 function isCorruption(error62) {
@@ -45665,14 +46457,11 @@ function asStoreError(error62, path) {
   if (error62 instanceof StateStoreError) return error62;
   if (isCorruption(error62)) {
     return new StateStoreError(
-      `${path} is not a readable SQLite database (${errorMessage2(error62)}); refusing to touch it`,
+      `${path} is not a readable SQLite database (${errorMessage(error62)}); refusing to touch it`,
       "corrupt"
     );
   }
-  return new StateStoreError(`cannot open the state store ${path}: ${errorMessage2(error62)}`, "unreachable");
-}
-function errorMessage2(error62) {
-  return error62 instanceof Error ? error62.message : String(error62);
+  return new StateStoreError(`cannot open the state store ${path}: ${errorMessage(error62)}`, "unreachable");
 }
 
 // src/state/open-store.ts
@@ -45704,7 +46493,7 @@ function toZephyrDateTime(ms) {
 }
 
 // src/zephyr/client.ts
-var PAGE_SIZE3 = 1e3;
+var PAGE_SIZE2 = 1e3;
 var ZephyrClient = class _ZephyrClient {
   /** The client a run uses: connection and pacing from the resolved configuration. */
   static fromConfig(config2, logger) {
@@ -45712,30 +46501,21 @@ var ZephyrClient = class _ZephyrClient {
       baseUrl: config2.zephyr.url,
       token: config2.zephyr.token,
       projectKey: config2.zephyr.projectKey,
-      rateLimit: config2.zephyr.rateLimit,
-      timeoutMs: config2.zephyr.timeoutSeconds * 1e3,
-      retries: config2.migration.retries,
-      concurrency: config2.migration.concurrency,
-      logger
+      ...configuredPacing(config2.zephyr, config2.migration, logger)
     });
   }
   projectKey;
   #http;
-  #baseUrl;
   constructor(options) {
     this.projectKey = options.projectKey;
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#http = new HttpClient({
-      ...pacedHttpOptions(this.#baseUrl, options),
-      headers: { authorization: `Bearer ${options.token}`, "user-agent": "ztoq" }
+      ...pacedHttpOptions(options.baseUrl, options),
+      headers: { authorization: `Bearer ${options.token}` }
     });
   }
   /** A copy of the request counters so far. */
   stats() {
     return { ...this.#http.stats };
-  }
-  get gate() {
-    return this.#http.gate;
   }
   /** The project, which also proves the URL, the token and the key. */
   async project() {
@@ -45743,7 +46523,7 @@ var ZephyrClient = class _ZephyrClient {
       return await this.#get(`/projects/${encodeURIComponent(this.projectKey)}`, projectSchema);
     } catch (error62) {
       if (error62 instanceof ApiError && error62.status === 404) {
-        throw new BadInputError(`Zephyr project '${this.projectKey}' not found at ${this.#baseUrl}`);
+        throw new BadInputError(`Zephyr project '${this.projectKey}' not found at ${this.#http.baseUrl}`);
       }
       if (error62 instanceof ApiError && error62.status === 403) throw this.#rejectedToken(403);
       throw error62;
@@ -45772,13 +46552,13 @@ var ZephyrClient = class _ZephyrClient {
   }
   /** All steps of a test case; a case with a plain or BDD script answers 422, so its script is read instead. */
   async testSteps(testCaseKey) {
-    const key = encodeURIComponent(testCaseKey);
+    const key2 = encodeURIComponent(testCaseKey);
     try {
-      return { kind: "steps", steps: await this.#allOffsetPages(`/testcases/${key}/teststeps`, testStepSchema, {}) };
+      return { kind: "steps", steps: await this.#allOffsetPages(`/testcases/${key2}/teststeps`, testStepSchema, {}) };
     } catch (error62) {
       if (!(error62 instanceof ApiError && error62.status === 422)) throw error62;
     }
-    return { kind: "script", script: await this.#get(`/testcases/${key}/testscript`, testScriptSchema) };
+    return { kind: "script", script: await this.#get(`/testcases/${key2}/testscript`, testScriptSchema) };
   }
   testExecutionSteps(idOrKey) {
     return this.#allOffsetPages(`/testexecutions/${encodeURIComponent(idOrKey)}/teststeps`, testExecutionStepSchema, {});
@@ -45796,7 +46576,7 @@ var ZephyrClient = class _ZephyrClient {
     return parseResponse(schema, response.json(), "GET", response.url);
   }
   #rejectedToken(status) {
-    return new BadInputError(`Zephyr rejected the token (HTTP ${status}) at ${this.#baseUrl}`);
+    return new BadInputError(`Zephyr rejected the token (HTTP ${status}) at ${this.#http.baseUrl}`);
   }
   /**
    * Every page of an offset list. The next page starts after what this one held, so a server that
@@ -45808,7 +46588,7 @@ var ZephyrClient = class _ZephyrClient {
     const all = [];
     let startAt = 0;
     for (; ; ) {
-      const page = await this.#get(path, schema, { ...query, startAt, maxResults: PAGE_SIZE3 });
+      const page = await this.#get(path, schema, { ...query, startAt, maxResults: PAGE_SIZE2 });
       const values = page.values;
       all.push(...values);
       if (values.length === 0 || page.isLast === true || page.next === null) break;
@@ -45828,7 +46608,7 @@ var ZephyrClient = class _ZephyrClient {
     while (startAtId !== null) {
       const page = await this.#get(path, schema, {
         projectKey: this.projectKey,
-        limit: PAGE_SIZE3,
+        limit: PAGE_SIZE2,
         startAtId,
         updatedAfter
       });
@@ -45846,71 +46626,6 @@ function formatUpdatedAfter(value) {
     throw new BadInputError(`updatedAfter '${String(value)}' is not a date-time such as 2024-01-31T23:59:59Z`);
   return toZephyrDateTime(ms);
 }
-
-// src/transform/content-hash.ts
-import { createHash as createHash2 } from "node:crypto";
-function contentHash(value) {
-  return createHash2("sha256").update(stableJson(value)).digest("base64url").slice(0, 32);
-}
-function stableJson(value) {
-  if (value === void 0) return "null";
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-}
-
-// src/migrate/folder-tree.ts
-function foldersByDepth(folders) {
-  const byId = new Map(folders.map((f) => [f.id, f]));
-  const depthOf = /* @__PURE__ */ new Map();
-  const depth = (folder, seen = /* @__PURE__ */ new Set()) => {
-    const known = depthOf.get(folder.id);
-    if (known !== void 0) return known;
-    const parent = folder.parentId == null ? void 0 : byId.get(folder.parentId);
-    const d = parent && !seen.has(parent.id) ? depth(parent, seen.add(folder.id)) + 1 : 0;
-    depthOf.set(folder.id, d);
-    return d;
-  };
-  const levels = [];
-  for (const folder of [...folders].sort((a, b) => (a.index ?? 0) - (b.index ?? 0) || a.id - b.id)) {
-    const d = depth(folder);
-    const level = levels[d] ?? [];
-    level.push(folder);
-    levels[d] = level;
-  }
-  return levels.filter((level) => level !== void 0);
-}
-function parentFolderId(folder, known) {
-  return folder.parentId != null && known.has(folder.parentId) ? folder.parentId : null;
-}
-
-// src/migrate/named-children.ts
-var NamedChildren = class {
-  #lists = /* @__PURE__ */ new Map();
-  #list;
-  #keyOf;
-  constructor(list, keyOf) {
-    this.#list = list;
-    this.#keyOf = keyOf;
-  }
-  async find(parent, name) {
-    return (await this.#children(parent)).get(name);
-  }
-  async remember(parent, name, id3) {
-    (await this.#children(parent)).set(name, id3);
-  }
-  #children(parent) {
-    const key = this.#keyOf(parent);
-    let children = this.#lists.get(key);
-    if (!children) {
-      children = this.#list(parent).then((items) => new Map(items.map((item) => [item.name, item.id])));
-      children.catch(() => this.#lists.delete(key));
-      this.#lists.set(key, children);
-    }
-    return children;
-  }
-};
 
 // node_modules/eventemitter3/index.mjs
 var import_index2 = __toESM(require_eventemitter3(), 1);
@@ -45990,17 +46705,17 @@ function pTimeout(promise2, options) {
 }
 
 // node_modules/p-queue/dist/lower-bound.js
-function lowerBound(array2, value, comparator) {
+function lowerBound(array3, value, comparator) {
   let first = 0;
-  let count2 = array2.length;
-  while (count2 > 0) {
-    const step = Math.trunc(count2 / 2);
+  let count3 = array3.length;
+  while (count3 > 0) {
+    const step = Math.trunc(count3 / 2);
     let it = first + step;
-    if (comparator(array2[it], value) <= 0) {
+    if (comparator(array3[it], value) <= 0) {
       first = ++it;
-      count2 -= step + 1;
+      count3 -= step + 1;
     } else {
-      count2 = step;
+      count3 = step;
     }
   }
   return first;
@@ -46179,10 +46894,10 @@ var PQueue = class extends import_index2.default {
     this.#isPaused = options.autoStart === false;
     this.#setupRateLimitTracking();
   }
-  #cleanupStrictTicks(now3) {
+  #cleanupStrictTicks(now2) {
     while (this.#strictTicksStartIndex < this.#strictTicks.length) {
       const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-      if (oldestTick !== void 0 && now3 - oldestTick >= this.#interval) {
+      if (oldestTick !== void 0 && now2 - oldestTick >= this.#interval) {
         this.#strictTicksStartIndex++;
       } else {
         break;
@@ -46195,9 +46910,9 @@ var PQueue = class extends import_index2.default {
     }
   }
   // Helper methods for interval consumption
-  #consumeIntervalSlot(now3) {
+  #consumeIntervalSlot(now2) {
     if (this.#strict) {
-      this.#strictTicks.push(now3);
+      this.#strictTicks.push(now2);
     } else {
       this.#intervalCount++;
     }
@@ -46239,20 +46954,20 @@ var PQueue = class extends import_index2.default {
     this.#onInterval();
     this.#initializeIntervalIfNeeded();
   }
-  #isIntervalPausedAt(now3) {
+  #isIntervalPausedAt(now2) {
     if (this.#strict) {
-      this.#cleanupStrictTicks(now3);
+      this.#cleanupStrictTicks(now2);
       const activeTicksCount = this.#getActiveTicksCount();
       if (activeTicksCount >= this.#intervalCap) {
         const oldestTick = this.#strictTicks[this.#strictTicksStartIndex];
-        const delay2 = this.#interval - (now3 - oldestTick);
+        const delay2 = this.#interval - (now2 - oldestTick);
         this.#createIntervalTimeout(delay2);
         return true;
       }
       return false;
     }
     if (this.#intervalId === void 0) {
-      const delay2 = this.#intervalEnd - now3;
+      const delay2 = this.#intervalEnd - now2;
       if (delay2 < 0) {
         this.#intervalCount = this.#carryoverIntervalCount ? this.#pending : 0;
       } else {
@@ -46289,8 +47004,8 @@ var PQueue = class extends import_index2.default {
       if (this.#pending === 0) {
         this.#clearTimeoutTimer();
         if (this.#strict && this.#strictTicksStartIndex > 0) {
-          const now3 = Date.now();
-          this.#cleanupStrictTicks(now3);
+          const now2 = Date.now();
+          this.#cleanupStrictTicks(now2);
         }
         this.emit("idle");
       }
@@ -46298,12 +47013,12 @@ var PQueue = class extends import_index2.default {
     }
     let taskStarted = false;
     if (!this.#isPaused) {
-      const now3 = Date.now();
-      const canInitializeInterval = !this.#isIntervalPausedAt(now3);
+      const now2 = Date.now();
+      const canInitializeInterval = !this.#isIntervalPausedAt(now2);
       if (this.#doesIntervalAllowAnother && this.#doesConcurrentAllowAnother) {
         const job = this.#queue.dequeue();
         if (!this.#isIntervalIgnored) {
-          this.#consumeIntervalSlot(now3);
+          this.#consumeIntervalSlot(now2);
           this.#scheduleRateLimitUpdate();
         }
         if (canInitializeInterval) {
@@ -46722,15 +47437,15 @@ var PQueue = class extends import_index2.default {
       }
       return;
     }
-    let count2;
+    let count3;
     if (this.#strict) {
-      const now3 = Date.now();
-      this.#cleanupStrictTicks(now3);
-      count2 = this.#getActiveTicksCount();
+      const now2 = Date.now();
+      this.#cleanupStrictTicks(now2);
+      count3 = this.#getActiveTicksCount();
     } else {
-      count2 = this.#intervalCount;
+      count3 = this.#intervalCount;
     }
-    const shouldBeRateLimited = count2 >= this.#intervalCap;
+    const shouldBeRateLimited = count3 >= this.#intervalCap;
     if (shouldBeRateLimited !== previous) {
       this.#rateLimitedInInterval = shouldBeRateLimited;
       this.emit(shouldBeRateLimited ? "rateLimit" : "rateLimitCleared");
@@ -46810,7 +47525,7 @@ var PQueue = class extends import_index2.default {
   }
 };
 
-// src/migrate/pool.ts
+// src/concurrency/pool.ts
 async function forEachConcurrent(items, concurrency, work) {
   const queue = new PQueue({ concurrency });
   let failure2;
@@ -46825,16 +47540,90 @@ async function forEachConcurrent(items, concurrency, work) {
   if (failure2) throw failure2.error;
 }
 
+// src/plan/content-hash.ts
+import { createHash as createHash2 } from "node:crypto";
+function contentHash(value) {
+  return createHash2("sha256").update(stableJson(value)).digest("base64url").slice(0, 32);
+}
+function stableJson(value) {
+  if (value === void 0) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+}
+
+// src/plan/folder-tree.ts
+function placeFolders(folders) {
+  const byId = new Map(folders.map((f) => [f.id, f]));
+  const places = /* @__PURE__ */ new Map();
+  const place = (folder, seen) => {
+    const known = places.get(folder.id);
+    if (known) return known;
+    const parent = folder.parentId == null ? void 0 : byId.get(folder.parentId);
+    const under = parent && !seen.has(parent.id) ? place(parent, seen.add(folder.id)) : void 0;
+    const result = under ? { folder, parentId: under.folder.id, depth: under.depth + 1, path: [...under.path, folder.name] } : { folder, parentId: null, depth: 0, path: [folder.name] };
+    places.set(folder.id, result);
+    return result;
+  };
+  for (const folder of folders) place(folder, /* @__PURE__ */ new Set());
+  return places;
+}
+function foldersByDepth(folders) {
+  const places = placeFolders(folders);
+  const levels = [];
+  for (const folder of [...folders].sort((a, b) => (a.index ?? 0) - (b.index ?? 0) || a.id - b.id)) {
+    const depth = places.get(folder.id)?.depth ?? 0;
+    const level = levels[depth] ?? [];
+    level.push(folder);
+    levels[depth] = level;
+  }
+  return levels.filter((level) => level !== void 0);
+}
+function folderPaths(folders) {
+  return new Map([...placeFolders(folders)].map(([id3, place]) => [id3, place.path]));
+}
+function parentFolderId(folder, known) {
+  return folder.parentId != null && known.has(folder.parentId) ? folder.parentId : null;
+}
+
+// src/migrate/named-children.ts
+var NamedChildren = class {
+  #lists = /* @__PURE__ */ new Map();
+  #list;
+  #keyOf;
+  constructor(list, keyOf) {
+    this.#list = list;
+    this.#keyOf = keyOf;
+  }
+  async find(parent, name) {
+    return (await this.#children(parent)).get(name);
+  }
+  async remember(parent, name, id3) {
+    (await this.#children(parent)).set(name, id3);
+  }
+  #children(parent) {
+    const key2 = this.#keyOf(parent);
+    let children = this.#lists.get(key2);
+    if (!children) {
+      children = this.#list(parent).then((items) => new Map(items.map((item) => [item.name, item.id])));
+      children.catch(() => this.#lists.delete(key2));
+      this.#lists.set(key2, children);
+    }
+    return children;
+  }
+};
+
 // src/migrate/shard.ts
 function parseShard(spec, what = "--shard") {
   if (spec === void 0 || spec.trim() === "" || spec.trim() === "1/1") return void 0;
   const match2 = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
   const index2 = Number(match2?.[1]);
-  const count2 = Number(match2?.[2]);
-  if (!match2 || count2 < 1 || index2 < 1 || index2 > count2) {
+  const count3 = Number(match2?.[2]);
+  if (!match2 || count3 < 1 || index2 < 1 || index2 > count3) {
     throw new BadInputError(`${what} takes i/n with 1 \u2264 i \u2264 n, e.g. 2/4; got "${spec}".`);
   }
-  return { index: index2, count: count2 };
+  return { index: index2, count: count3 };
 }
 function shardOwner(shard, runId) {
   return `shard ${shard.index}/${shard.count} (${runId})`;
@@ -46842,16 +47631,17 @@ function shardOwner(shard, runId) {
 function shardOfOwner(owner) {
   return /^shard (\d+\/\d+) \(/.exec(owner)?.[1];
 }
-function shardOf(key, count2) {
+function shardOf(key2, count3) {
   let hash2 = 2166136261;
-  for (let i = 0; i < key.length; i++) hash2 = Math.imul(hash2 ^ key.charCodeAt(i), 16777619);
-  return (hash2 >>> 0) % count2 + 1;
+  for (let i = 0; i < key2.length; i++) hash2 = Math.imul(hash2 ^ key2.charCodeAt(i), 16777619);
+  return (hash2 >>> 0) % count3 + 1;
 }
 
 // src/migrate/sync-entity.ts
 async function syncEntity(context, sync) {
-  const { state, runId, log } = context;
-  const record2 = sync.record === void 0 ? await state.get(sync.type, sync.key) : sync.record ?? void 0;
+  const { state: state2, runId, log } = context;
+  const started = performance.now();
+  const record2 = sync.record === void 0 ? await state2.get(sync.type, sync.key) : sync.record ?? void 0;
   const entityLog = log.child({ entity: sync.type, key: sync.key });
   try {
     if (record2?.status === "done" && record2.targetId !== null) {
@@ -46866,11 +47656,11 @@ async function syncEntity(context, sync) {
         return finish("created", sync.update ? await sync.update(found2.targetId) : found2, true);
       }
     }
-    await state.beginCreate(sync.type, sync.key, runId);
+    await state2.beginCreate(sync.type, sync.key, runId);
     return finish("created", await sync.create(), true);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
-    await state.recordFailure(sync.type, sync.key, message, runId);
+    await state2.recordFailure(sync.type, sync.key, message, runId);
     if (error62 instanceof ApiError && error62.kind === "badRequest") {
       entityLog.warn({ error: message }, "qTest refused the entity");
       context.tally.count(sync.type, "failed", sync.key, message);
@@ -46880,7 +47670,7 @@ async function syncEntity(context, sync) {
   }
   async function finish(outcome, target, write) {
     if (write) {
-      await state.recordDone(sync.type, sync.key, {
+      await state2.recordDone(sync.type, sync.key, {
         targetId: target.targetId,
         hash: sync.hash,
         data: target.data ?? null,
@@ -46889,21 +47679,22 @@ async function syncEntity(context, sync) {
       entityLog.debug({ targetId: target.targetId, outcome }, outcome);
     }
     context.tally.count(sync.type, outcome);
+    context.tally.time(sync.type, started, performance.now());
     return { ...target, outcome };
   }
 }
 
 // src/migrate/shard-work.ts
 var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
-async function claim2(context, type, key) {
-  const { shard, state, runId } = context;
+async function claim2(context, type, key2) {
+  const { shard, state: state2, runId } = context;
   if (!shard) return { granted: true };
-  const answer = await state.claim(type, key, shard.owner, shard.leaseMs, runId);
+  const answer = await state2.claim(type, key2, shard.owner, shard.leaseMs, runId);
   if (answer === "granted") return { granted: true };
-  return { granted: false, done: answer === "done" ? await state.get(type, key) : void 0 };
+  return { granted: false, done: answer === "done" ? await state2.get(type, key2) : void 0 };
 }
-async function release(context, type, key) {
-  if (context.shard) await context.state.release(type, key, context.shard.owner);
+async function release(context, type, key2) {
+  if (context.shard) await context.state.release(type, key2, context.shard.owner);
 }
 function heldRetryMs(context) {
   return Math.min(1e3, (context.shard?.leaseMs ?? 4e3) / 4);
@@ -46937,10 +47728,10 @@ function finishedByAnother(record2, shard) {
   return record2.owner !== null && record2.owner !== shard.owner && Date.parse(record2.updatedAt) >= shard.startedAt;
 }
 async function shardedForEach(context, options) {
-  const { shard, state, config: config2 } = context;
+  const { shard, state: state2, config: config2 } = context;
   if (!shard) {
     for await (const page of options.pages()) {
-      const records = await state.getMany(options.type, page.map(options.claimKey));
+      const records = await state2.getMany(options.type, page.map(options.claimKey));
       await forEachConcurrent(
         page,
         config2.migration.concurrency,
@@ -46972,14 +47763,14 @@ async function shardedForEach(context, options) {
 async function mirrorTree(context, folders, target) {
   const children = new NamedChildren(target.list, target.parentKey);
   const targets = /* @__PURE__ */ new Map();
-  const ensure = async (key, name, parent) => {
+  const ensure = async (key2, name, parent) => {
     const adopt = async () => {
       const id3 = await children.find(parent, name);
       return id3 === void 0 ? void 0 : { targetId: id3 };
     };
     const result = await syncShared(context, {
       type: target.type,
-      key,
+      key: key2,
       hash: contentHash({ name, parent: target.parentKey(parent) }),
       find: adopt,
       create: async () => {
@@ -47032,7 +47823,7 @@ async function migrateCycleTree(context) {
   });
 }
 
-// src/transform/custom-fields.ts
+// src/plan/custom-fields.ts
 var UnmappedValue = class extends Error {
 };
 function convertCustomField(value, target, users) {
@@ -47050,9 +47841,9 @@ function convertCustomField(value, target, users) {
     }
     case "date":
     case "datetime": {
-      const text = String(value);
-      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-      if (Number.isNaN(ms)) throw new UnmappedValue(`'${text}' is not a date`);
+      const text2 = String(value);
+      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
+      if (Number.isNaN(ms)) throw new UnmappedValue(`'${text2}' is not a date`);
       return new Date(ms).toISOString();
     }
     case "checkbox":
@@ -47075,10 +47866,9 @@ function mapChoice(value, target) {
   return mapped;
 }
 
-// src/transform/test-case.ts
+// src/plan/test-case.ts
 function planTestCase(testCase, content, context) {
   const { resolution } = context;
-  const fields = resolution.fields.testCase;
   const waitingFor = [];
   const inlineStepPositions = [];
   const steps = [];
@@ -47095,17 +47885,10 @@ function planTestCase(testCase, content, context) {
       parent_id: context.moduleId,
       description: testCase.objective ?? "",
       precondition: testCase.precondition ?? "",
-      properties: compact([
-        [fields.marker, testCase.key],
-        [fields.status, resolution.testCaseStatus.get(testCase.status.id)],
-        [fields.priority, resolution.priority.get(testCase.priority.id)],
-        [fields.assignedTo, testCase.owner?.accountId ? resolution.users.get(testCase.owner.accountId) : void 0],
-        [fields.labels, testCase.labels?.length ? testCase.labels.join(", ") : void 0],
-        [fields.component, testCase.component ? String(testCase.component.id) : void 0],
-        [fields.estimatedTime, testCase.estimatedTime != null ? formatDuration(testCase.estimatedTime) : void 0],
-        [fields.links, formatLinks(testCase)],
+      properties: [
+        ...managedProperties(TEST_CASE_FIELDS, testCase, resolution),
         ...customProperties(testCase.customFields ?? {}, resolution)
-      ]),
+      ],
       test_steps: steps.map((step, i) => ({ ...step, order: i + 1 }))
     },
     waitingFor,
@@ -47124,10 +47907,6 @@ function planTestCase(testCase, content, context) {
     const call = step.testCase;
     if (!call) return [];
     const parameters = (call.parameters ?? []).map((p) => `${p.name}=${p.value ?? ""}`);
-    if (resolution.callToTest === "inline") {
-      const called = context.calledSteps?.(call.testCaseKey);
-      if (called) return called.flatMap((s) => s.inline ? toSteps(s) : []);
-    }
     const calledId = context.migratedCaseId(call.testCaseKey);
     if (calledId === void 0) {
       waitingFor.push(call.testCaseKey);
@@ -47143,37 +47922,22 @@ function planTestCase(testCase, content, context) {
     ];
   }
 }
-function callText(key, parameters) {
-  return parameters.length > 0 ? `Call to test ${key} (${parameters.join(", ")})` : `Call to test ${key}`;
+function callText(key2, parameters) {
+  return parameters.length > 0 ? `Call to test ${key2} (${parameters.join(", ")})` : `Call to test ${key2}`;
 }
 function scriptStep(script) {
   return { description: script.type === "bdd" ? `<pre>${escapeHtml(script.text)}</pre>` : script.text, expected: "" };
 }
-function escapeHtml(text) {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+function escapeHtml(text2) {
+  return text2.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 function customProperties(values, resolution) {
   const properties = [];
-  for (const [name, target] of resolution.fields.testCase.custom) {
+  for (const [name, target] of resolution.custom) {
     const converted = convertCustomField(values[name], target, resolution.users);
-    properties.push([target.fieldId, converted ?? void 0]);
+    if (converted !== null) properties.push({ field_id: target.fieldId, field_value: converted });
   }
   return properties;
-}
-function formatDuration(ms) {
-  const minutes = Math.round(ms / 6e4);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
-}
-function formatLinks(testCase) {
-  const issues = (testCase.links?.issues ?? []).map((l) => `${l.type ?? "RELATED"} issue ${l.issueId}`);
-  const web = (testCase.links?.webLinks ?? []).map(
-    (l) => `${l.type ?? "RELATED"} ${l.url}${l.description ? ` (${l.description})` : ""}`
-  );
-  const all = [...issues, ...web];
-  return all.length > 0 ? all.join("\n") : void 0;
-}
-function compact(pairs) {
-  return pairs.filter((p) => p[1] !== void 0).map(([field_id, field_value]) => ({ field_id, field_value }));
 }
 
 // src/migrate/phases/test-cases.ts
@@ -47207,14 +47971,14 @@ async function migrateTestCases(context, modules) {
   await reportDisappeared(context, seen);
 }
 async function migrateOne(context, { testCase, content, record: record2 }, modules, rootModule, last) {
-  const { qtest: qtest2, state, resolution } = context;
+  const { qtest: qtest2, state: state2, resolution } = context;
   const calls = content.kind === "steps" ? content.steps.flatMap((s) => s.testCase ? [s.testCase.testCaseKey] : []) : [];
-  const callees = calls.length > 0 ? await state.getMany("testCase", calls) : /* @__PURE__ */ new Map();
+  const callees = calls.length > 0 ? await state2.getMany("testCase", calls) : /* @__PURE__ */ new Map();
   const plan = planTestCase(testCase, content, {
     resolution,
     moduleId: testCase.folder && modules.get(testCase.folder.id) || rootModule,
-    migratedCaseId: (key) => {
-      const callee = callees.get(key);
+    migratedCaseId: (key2) => {
+      const callee = callees.get(key2);
       return callee?.status === "done" ? callee.targetId ?? void 0 : void 0;
     }
   });
@@ -47229,16 +47993,16 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
     };
     return { targetId: created.id, data: { ...data } };
   };
-  const marker = { fieldName: resolution.markerField, value: testCase.key };
+  const marker2 = { fieldName: resolution.markerField, value: testCase.key };
   await syncEntity(context, {
     type: "testCase",
     key: testCase.key,
     hash: contentHash(plan.input),
     record: record2,
-    create: async () => describe3(await qtest2.createTestCase(plan.input, marker)),
+    create: async () => describe3(await qtest2.createTestCase(plan.input, marker2)),
     update: async (id3) => describe3(await qtest2.updateTestCase(id3, plan.input)),
     find: async () => {
-      const [found2] = await qtest2.findByMarker("test-cases", marker.fieldName, marker.value);
+      const [found2] = await qtest2.findByMarker("test-cases", marker2.fieldName, marker2.value);
       return found2 ? describe3(await qtest2.testCase(found2.id, { withSteps: true })) : void 0;
     }
   });
@@ -47246,44 +48010,47 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
   return true;
 }
 async function reportDisappeared(context, seen) {
-  const { zephyr, state, qtest: qtest2, tally, log, shard } = context;
+  const { zephyr, state: state2, qtest: qtest2, tally, log, shard } = context;
   if (shard && shard.index !== 1) return;
   if (context.updatedAfter || shard) {
     for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
   }
   const gone = [];
-  for await (const record2 of state.list("testCase", { status: "done" })) {
+  for await (const record2 of state2.list("testCase", { status: "done" })) {
     if (!seen.has(record2.key)) gone.push({ key: record2.key, targetId: record2.targetId });
   }
-  for (const { key, targetId } of gone) {
-    tally.count("testCase", "disappeared", key, "no longer in Zephyr");
+  for (const { key: key2, targetId } of gone) {
+    tally.count("testCase", "disappeared", key2, "no longer in Zephyr");
     if (!context.prune || targetId === null) {
-      log.warn({ entity: "testCase", key, targetId }, "test case no longer in Zephyr (kept in qTest; --prune deletes it)");
+      log.warn({ entity: "testCase", key: key2, targetId }, "test case no longer in Zephyr (kept in qTest; --prune deletes it)");
       continue;
     }
     await qtest2.deleteTestCase(targetId);
-    await state.remove("testCase", key);
-    tally.count("testCase", "pruned", key, "deleted from qTest");
-    log.info({ entity: "testCase", key, targetId }, "deleted from qTest (--prune)");
+    await state2.remove("testCase", key2);
+    tally.count("testCase", "pruned", key2, "deleted from qTest");
+    log.info({ entity: "testCase", key: key2, targetId }, "deleted from qTest (--prune)");
   }
 }
 
-// src/transform/test-execution.ts
-var AD_HOC = "ad-hoc";
-function runKey(cycleKey, testCaseKey) {
-  return `${cycleKey ?? AD_HOC}/${testCaseKey}`;
+// src/plan/test-execution.ts
+function placeExecution(execution, migrated) {
+  const testCaseKey = testCaseKeyOf(execution);
+  if (testCaseKey === void 0 || !migrated.testCase(testCaseKey)) {
+    return { kind: "skip", reason: `its test case ${testCaseKey ?? "(unknown)"} was not migrated` };
+  }
+  const suiteKey = execution.testCycle ? migrated.suiteKeyOf(execution.testCycle.id) : AD_HOC;
+  if (suiteKey === void 0) return { kind: "skip", reason: `its test cycle ${execution.testCycle?.id} was not migrated` };
+  return { kind: "run", testCaseKey, suiteKey, runKey: runKey(execution.testCycle ? suiteKey : null, testCaseKey) };
 }
-function planTestRun(key, testCase, resolution) {
+function planTestRun(key2, testCase, resolution) {
   return {
     name: testCase.name,
     test_case: { id: testCase.id },
     test_case_version_id: testCase.versionId,
-    properties: compact([[resolution.fields.testRun.marker, key]])
+    properties: managedProperties(TEST_RUN_FIELDS, { runKey: key2 }, resolution)
   };
 }
-function executionMarker(execution) {
-  return execution.key ?? `execution-${execution.id}`;
-}
+var NEVER_EXECUTED = "never executed (no end date)";
 function planTestLog(execution, steps, target, resolution) {
   if (!execution.actualEndDate) return null;
   const end = Date.parse(execution.actualEndDate);
@@ -47296,13 +48063,7 @@ function planTestLog(execution, steps, target, resolution) {
     exe_end_date: new Date(end).toISOString(),
     note: execution.comment ?? "",
     test_case_version_id: target.versionId,
-    properties: compact([
-      [resolution.fields.testRun.marker, executionMarker(execution)],
-      [
-        resolution.fields.testRun.environment,
-        execution.environment ? resolution.environment.get(execution.environment.id) : void 0
-      ]
-    ]),
+    properties: managedProperties(TEST_LOG_FIELDS, execution, resolution),
     test_step_logs: steps.flatMap((step, i) => {
       const stepStatus = step.inline.status ? resolution.executionStatus.get(step.inline.status.id) : void 0;
       const stepId = target.stepIds[i];
@@ -47312,9 +48073,19 @@ function planTestLog(execution, steps, target, resolution) {
   };
 }
 
+// src/state/entity-data.ts
+var testCaseDataSchema = external_exports.object({
+  name: external_exports.string(),
+  versionId: external_exports.number(),
+  /** qTest step ids of the steps made from Zephyr inline steps, in order: execution steps pair with them. */
+  stepIds: external_exports.array(external_exports.number())
+});
+var testRunDataSchema = external_exports.object({ versionId: external_exports.number() });
+var testLogDataSchema = external_exports.object({ runId: external_exports.number() });
+
 // src/migrate/phases/test-executions.ts
 async function migrateExecutions(context, suites, adHocSuite2) {
-  const { zephyr, state } = context;
+  const { zephyr, state: state2 } = context;
   const runs = /* @__PURE__ */ new Map();
   await shardedForEach(context, {
     type: "testLog",
@@ -47324,7 +48095,7 @@ async function migrateExecutions(context, suites, adHocSuite2) {
     claimKey: executionMarker,
     work: async (execution, log) => {
       const caseKey = testCaseKeyOf(execution);
-      const testCase = caseKey === void 0 ? void 0 : await state.get("testCase", caseKey);
+      const testCase = caseKey === void 0 ? void 0 : await state2.get("testCase", caseKey);
       await migrateExecution(context, execution, { suites, adHocSuite: adHocSuite2, runs, log, testCase });
       context.progress.tick("testLog");
       if (runs.size > 1e4) runs.clear();
@@ -47334,50 +48105,53 @@ async function migrateExecutions(context, suites, adHocSuite2) {
 }
 async function migrateExecution(context, execution, known) {
   const { tally, zephyr, qtest: qtest2, resolution } = context;
-  const marker = executionMarker(execution);
+  const marker2 = executionMarker(execution);
   const skip = async (reason) => {
-    tally.count("testLog", "skipped", marker, reason);
-    await context.state.recordSkipped("testLog", marker, reason, context.runId);
+    tally.count("testLog", "skipped", marker2, reason);
+    await context.state.recordSkipped("testLog", marker2, reason, context.runId);
   };
-  const caseKey = testCaseKeyOf(execution);
   const { testCase } = known;
-  if (!caseKey || testCase?.status !== "done" || testCase.targetId === null) {
-    await skip(`its test case ${caseKey ?? "(unknown)"} was not migrated`);
+  const place = placeExecution(execution, {
+    testCase: () => testCase?.status === "done" && testCase.targetId !== null,
+    suiteKeyOf: (cycleId) => known.suites.get(cycleId)?.key
+  });
+  if (place.kind === "skip" || !testCase || testCase.targetId === null) {
+    await skip(place.kind === "skip" ? place.reason : "its test case was not migrated");
     return;
   }
   const suite = execution.testCycle ? known.suites.get(execution.testCycle.id) : await known.adHocSuite();
   if (!suite) {
-    await skip(`its test cycle ${execution.testCycle?.id} was not migrated`);
+    await skip("its ad-hoc suite could not be created");
     return;
   }
-  const existing = known.log === void 0 ? await context.state.get("testLog", marker) : known.log;
+  const existing = known.log === void 0 ? await context.state.get("testLog", marker2) : known.log;
   if (existing?.status === "done") {
     tally.count("testLog", "unchanged");
     return;
   }
-  const caseData = testCase.data;
-  const key = runKey(suite.key, caseKey);
-  let run = known.runs.get(key);
+  const caseData = testCaseDataSchema.parse(testCase.data);
+  const key2 = place.runKey;
+  let run = known.runs.get(key2);
   if (!run) {
-    run = ensureRun(context, key, suite.suiteId, { id: testCase.targetId, name: caseData.name, versionId: caseData.versionId });
-    known.runs.set(key, run);
+    run = ensureRun(context, key2, suite.suiteId, { id: testCase.targetId, name: caseData.name, versionId: caseData.versionId });
+    known.runs.set(key2, run);
   }
   const target = await run;
   if (!target) {
-    await skip(`its test run ${key} could not be created`);
+    await skip(`its test run ${key2} could not be created`);
     return;
   }
   const steps = await zephyr.testExecutionSteps(String(execution.id));
   const input2 = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
   if (!input2) {
-    await skip("never executed (no end date)");
+    await skip(NEVER_EXECUTED);
     return;
   }
-  const logMarker = { fieldName: resolution.markerField, value: marker };
-  if (!(await claim2(context, "testLog", marker)).granted) return;
+  const logMarker = { fieldName: resolution.markerField, value: marker2 };
+  if (!(await claim2(context, "testLog", marker2)).granted) return;
   await syncEntity(context, {
     type: "testLog",
-    key: marker,
+    key: marker2,
     hash: contentHash(input2),
     record: existing,
     create: async () => ({
@@ -47390,48 +48164,41 @@ async function migrateExecution(context, execution, known) {
     }
   });
 }
-async function ensureRun(context, key, suiteId, testCase) {
+async function ensureRun(context, key2, suiteId, testCase) {
   const { qtest: qtest2, resolution } = context;
-  const input2 = planTestRun(key, testCase, resolution);
+  const input2 = planTestRun(key2, testCase, resolution);
   const parent = { id: suiteId, type: "test-suite" };
-  const marker = { fieldName: resolution.markerField, value: key };
+  const marker2 = { fieldName: resolution.markerField, value: key2 };
   const describe3 = (run) => ({
     targetId: run.id,
     data: { versionId: run.test_case_version_id ?? testCase.versionId }
   });
   const result = await syncShared(context, {
     type: "testRun",
-    key,
+    key: key2,
     hash: contentHash({ input: input2, parent }),
-    create: async () => describe3(await qtest2.createTestRun(input2, parent, marker)),
+    create: async () => describe3(await qtest2.createTestRun(input2, parent, marker2)),
     find: async () => {
-      const [found2] = await qtest2.findByMarker("test-runs", marker.fieldName, marker.value);
+      const [found2] = await qtest2.findByMarker("test-runs", marker2.fieldName, marker2.value);
       return found2 ? describe3(found2) : void 0;
     }
   });
   if (!result) return void 0;
-  return { runId: result.targetId, versionId: Number(result.data?.versionId ?? testCase.versionId) };
-}
-function testCaseKeyOf(execution) {
-  return /\/testcases\/([^/?]+)/.exec(execution.testCase.self ?? "")?.[1];
+  const data = testRunDataSchema.safeParse(result.data);
+  return { runId: result.targetId, versionId: data.success ? data.data.versionId : testCase.versionId };
 }
 
-// src/transform/test-cycle.ts
+// src/plan/test-suite.ts
 function planTestSuite(cycle, resolution) {
-  const fields = resolution.fields.testSuite;
-  return {
-    name: cycle.name,
-    properties: compact([
-      [fields.marker, cycle.key],
-      [fields.status, cycle.status ? resolution.testCycleStatus.get(cycle.status.id) : void 0],
-      [fields.plannedStart, cycle.plannedStartDate ?? void 0],
-      [fields.plannedEnd, cycle.plannedEndDate ?? void 0],
-      [fields.assignedTo, cycle.owner?.accountId ? resolution.users.get(cycle.owner.accountId) : void 0]
-    ])
-  };
+  return { name: cycle.name, properties: managedProperties(TEST_SUITE_FIELDS, cycle, resolution) };
 }
+var AD_HOC_SUITE_NAME = "Ad hoc executions";
 function planAdHocSuite(resolution) {
-  return { name: "Ad hoc executions", properties: compact([[resolution.fields.testSuite.marker, AD_HOC]]) };
+  const [marker2] = TEST_SUITE_FIELDS;
+  return {
+    name: AD_HOC_SUITE_NAME,
+    properties: marker2 ? [{ field_id: fieldIdOf(marker2, resolution), field_value: AD_HOC }] : []
+  };
 }
 
 // src/migrate/phases/test-suites.ts
@@ -47443,15 +48210,15 @@ async function migrateTestSuites(context, cycles) {
     await forEachConcurrent(page, config2.migration.concurrency, async (cycle) => {
       const input2 = planTestSuite(cycle, resolution);
       const parent = { id: cycle.folder && cycles.get(cycle.folder.id) || rootCycle, type: "test-cycle" };
-      const marker = { fieldName: resolution.markerField, value: cycle.key };
+      const marker2 = { fieldName: resolution.markerField, value: cycle.key };
       const result = await syncShared(context, {
         type: "testSuite",
         key: cycle.key,
         hash: contentHash({ input: input2, parent }),
-        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker)).id }),
+        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker2)).id }),
         update: async (id3) => ({ targetId: (await qtest2.updateTestSuite(id3, input2)).id }),
         find: async () => {
-          const [found2] = await qtest2.findByMarker("test-suites", marker.fieldName, marker.value);
+          const [found2] = await qtest2.findByMarker("test-suites", marker2.fieldName, marker2.value);
           return found2 ? { targetId: found2.id } : void 0;
         }
       });
@@ -47469,14 +48236,14 @@ function adHocSuite(context, cycles) {
       const { qtest: qtest2, resolution } = context;
       const input2 = planAdHocSuite(resolution);
       const parent = { id: cycles.get(null), type: "test-cycle" };
-      const marker = { fieldName: resolution.markerField, value: AD_HOC };
+      const marker2 = { fieldName: resolution.markerField, value: AD_HOC };
       const result = await syncShared(context, {
         type: "testSuite",
         key: AD_HOC,
         hash: contentHash({ input: input2, parent }),
-        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker)).id }),
+        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker2)).id }),
         find: async () => {
-          const [found2] = await qtest2.findByMarker("test-suites", marker.fieldName, marker.value);
+          const [found2] = await qtest2.findByMarker("test-suites", marker2.fieldName, marker2.value);
           return found2 ? { targetId: found2.id } : void 0;
         }
       });
@@ -47486,426 +48253,23 @@ function adHocSuite(context, cycles) {
   };
 }
 
-// src/migrate/value-matching.ts
-var synonyms = {
-  // execution statuses
-  pass: ["passed"],
-  passed: ["pass"],
-  fail: ["failed"],
-  failed: ["fail"],
-  "not executed": ["unexecuted", "not run"],
-  unexecuted: ["not executed"],
-  "in progress": ["incomplete", "in progress"],
-  blocked: ["blocked"],
-  // priorities
-  normal: ["medium"],
-  medium: ["normal"],
-  critical: ["urgent"],
-  urgent: ["critical"],
-  // test case statuses
-  draft: ["new"],
-  deprecated: ["obsolete"],
-  approved: ["approved", "baseline"],
-  // booleans (checkbox custom fields into yes/no selects)
-  true: ["yes"],
-  false: ["no"],
-  // cycle statuses
-  done: ["done", "complete", "completed"]
-};
-function matchChoice(source, choices, configured) {
-  const byLabel = (label) => choices.find((c) => c.label.toLowerCase() === label.toLowerCase());
-  if (configured !== void 0) return byLabel(configured) ?? choices.find((c) => c.id === configured);
-  const direct = byLabel(source);
-  if (direct) return direct;
-  for (const alternative of synonyms[source.toLowerCase()] ?? []) {
-    const match2 = byLabel(alternative);
-    if (match2) return match2;
-  }
-  return void 0;
-}
-
-// src/migrate/preflight.ts
-var MANAGED_FIELDS = {
-  labels: "Zephyr Labels",
-  component: "Zephyr Component",
-  estimatedTime: "Zephyr Estimated Time",
-  links: "Zephyr Links"
-};
-var TEXT_BOX = 1;
-var TEXT_AREA = 2;
-var Usage = class {
-  #counts = /* @__PURE__ */ new Map();
-  add(kind, value) {
-    if (value === null || value === void 0 || value === "") return;
-    const counts = this.#counts.get(kind) ?? /* @__PURE__ */ new Map();
-    counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-    this.#counts.set(kind, counts);
-  }
-  of(kind) {
-    return this.#counts.get(kind) ?? /* @__PURE__ */ new Map();
-  }
-};
-async function preflight(config2, zephyr, qtest2, options) {
-  const [project] = await Promise.all([zephyr.project(), qtest2.project()]);
-  const [caseFields, suiteFields, runFields, executionStatuses2, users] = await Promise.all([
-    qtest2.fields("test-cases"),
-    qtest2.fields("test-suites"),
-    qtest2.fields("test-runs"),
-    qtest2.executionStatuses(),
-    qtest2.users()
-  ]);
-  const [caseStatuses, cycleStatuses, executionStatusList, priorities, environments] = await Promise.all([
-    zephyr.statuses("TEST_CASE"),
-    zephyr.statuses("TEST_CYCLE"),
-    zephyr.statuses("TEST_EXECUTION"),
-    zephyr.priorities(),
-    zephyr.environments()
-  ]);
-  const usage = new Usage();
-  const customValues = /* @__PURE__ */ new Map();
-  let testCases = 0;
-  for await (const page of zephyr.testCases()) {
-    for (const t of page) {
-      testCases++;
-      usage.add("testCaseStatus", t.status.id);
-      usage.add("priority", t.priority.id);
-      usage.add("user", t.owner?.accountId);
-      for (const [name, value] of Object.entries(t.customFields ?? {})) {
-        const values = customValues.get(name) ?? /* @__PURE__ */ new Map();
-        for (const item of Array.isArray(value) ? value : [value]) {
-          if (item !== null && item !== void 0 && item !== "") values.set(String(item), (values.get(String(item)) ?? 0) + 1);
-        }
-        customValues.set(name, values);
-      }
-    }
-  }
-  let testCycles = 0;
-  for await (const page of zephyr.testCycles()) {
-    for (const c of page) {
-      testCycles++;
-      usage.add("testCycleStatus", c.status?.id);
-      usage.add("user", c.owner?.accountId);
-    }
-  }
-  let testExecutions = 0;
-  for await (const page of zephyr.testExecutions()) {
-    for (const e of page) {
-      testExecutions++;
-      usage.add("executionStatus", e.testExecutionStatus.id);
-      usage.add("environment", e.environment?.id);
-    }
-  }
-  for (const s of executionStatusList) if (!s.archived) usage.add("executionStatus", s.id);
-  const problems = [];
-  const mapping = config2.mapping;
-  const field = (fields, label) => fields.find((f) => f.label.toLowerCase() === label.toLowerCase());
-  const choices = (f) => (f?.allowed_values ?? []).filter((v) => v.is_active !== false).map((v) => ({ id: String(v.value), label: v.label }));
-  const resolveNamed = (what, kind, sources, targets, configured, configKey) => {
-    const resolved = /* @__PURE__ */ new Map();
-    for (const [id3, uses] of usage.of(kind)) {
-      const source = sources.find((s) => String(s.id) === id3);
-      const name = source?.name ?? `#${id3}`;
-      const match2 = matchChoice(name, targets, configured[name]);
-      if (match2) resolved.set(Number(id3), match2.id);
-      else problems.push({ what, value: name, uses, allowed: targets.map((t) => t.label), configKey: `${configKey}.${name}` });
-    }
-    return resolved;
-  };
-  const statusField = field(caseFields, "Status");
-  const priorityField = field(caseFields, "Priority");
-  const suiteStatusField = field(suiteFields, "Status");
-  const environmentField = field(runFields, "Environment");
-  const testCaseStatus = resolveNamed(
-    "test case status",
-    "testCaseStatus",
-    caseStatuses,
-    choices(statusField),
-    mapping.statuses.testCase,
-    "mapping.statuses.testCase"
-  );
-  const testCycleStatus = resolveNamed(
-    "test cycle status",
-    "testCycleStatus",
-    cycleStatuses,
-    choices(suiteStatusField),
-    mapping.statuses.testCycle,
-    "mapping.statuses.testCycle"
-  );
-  const executionStatus = /* @__PURE__ */ new Map();
-  for (const [id3, value] of resolveNamed(
-    "execution status",
-    "executionStatus",
-    executionStatusList,
-    executionStatuses2.map((s) => ({ id: String(s.id), label: s.name })),
-    mapping.statuses.testExecution,
-    "mapping.statuses.testExecution"
-  )) {
-    executionStatus.set(id3, Number(value));
-  }
-  const priority = resolveNamed(
-    "priority",
-    "priority",
-    priorities,
-    choices(priorityField),
-    mapping.priorities,
-    "mapping.priorities"
-  );
-  const environment = resolveNamed(
-    "environment",
-    "environment",
-    environments,
-    choices(environmentField),
-    mapping.environments,
-    "mapping.environments"
-  );
-  const userIds = /* @__PURE__ */ new Map();
-  const userChoices = users.map((u) => ({ id: String(u.id), label: u.username }));
-  for (const [accountId, uses] of usage.of("user")) {
-    const configured = mapping.users[accountId];
-    const match2 = configured === void 0 ? void 0 : userChoices.find((u) => u.id === String(configured) || u.label.toLowerCase() === String(configured).toLowerCase());
-    if (match2) userIds.set(accountId, match2.id);
-    else {
-      problems.push({
-        what: "user",
-        value: accountId,
-        uses,
-        allowed: userChoices.map((u) => u.label),
-        configKey: `mapping.users.${accountId}`
-      });
-    }
-  }
-  const custom2 = /* @__PURE__ */ new Map();
-  for (const [name, values] of customValues) {
-    const configured = mapping.customFields[name];
-    if (configured && "ignore" in configured) continue;
-    const label = configured?.field ?? name;
-    const target = field(caseFields, label);
-    if (!target) {
-      problems.push({
-        what: "custom field",
-        value: name,
-        uses: [...values.values()].reduce((a, b) => a + b, 0),
-        allowed: caseFields.filter((f) => !f.system_field).map((f) => f.label),
-        configKey: `mapping.customFields.${name} (map it to a qTest field, or { ignore: true })`
-      });
-      continue;
-    }
-    const type = configured?.type ?? typeOf(target);
-    const valueIds = /* @__PURE__ */ new Map();
-    if (type === "select" || type === "multiselect" || type === "checkbox") {
-      for (const [value, uses] of values) {
-        const match2 = matchChoice(value, choices(target), configured?.values?.[value]);
-        if (match2) valueIds.set(value, match2.id);
-        else {
-          problems.push({
-            what: `value of custom field '${name}'`,
-            value,
-            uses,
-            allowed: choices(target).map((c) => c.label),
-            configKey: `mapping.customFields.${name}.values.${value}`
-          });
-        }
-      }
-    }
-    custom2.set(name, { fieldId: target.id, type, values: valueIds });
-  }
-  if (problems.length > 0) throw new BadInputError(describeProblems(problems));
-  const fieldsCreated = [];
-  const ensureField = async (objectType, fields, label, dataType) => {
-    const existing = field(fields, label);
-    if (existing) return existing.id;
-    fieldsCreated.push(`${objectType}: ${label}`);
-    if (options.dryRun) return -1;
-    options.log.info({ objectType, field: label }, "creating field in qTest");
-    return (await qtest2.createField(objectType, { label, data_type: dataType, required: false })).id;
-  };
-  const marker = mapping.markerField;
-  const resolution = {
-    markerField: marker,
-    fields: {
-      testCase: {
-        marker: await ensureField("test-cases", caseFields, marker, TEXT_BOX),
-        status: required2(statusField, "test-cases", "Status"),
-        priority: required2(priorityField, "test-cases", "Priority"),
-        assignedTo: required2(field(caseFields, "Assigned To"), "test-cases", "Assigned To"),
-        labels: await ensureField("test-cases", caseFields, MANAGED_FIELDS.labels, TEXT_BOX),
-        component: await ensureField("test-cases", caseFields, MANAGED_FIELDS.component, TEXT_BOX),
-        estimatedTime: await ensureField("test-cases", caseFields, MANAGED_FIELDS.estimatedTime, TEXT_BOX),
-        links: await ensureField("test-cases", caseFields, MANAGED_FIELDS.links, TEXT_AREA),
-        custom: custom2
-      },
-      testSuite: {
-        marker: await ensureField("test-suites", suiteFields, marker, TEXT_BOX),
-        status: required2(suiteStatusField, "test-suites", "Status"),
-        plannedStart: required2(field(suiteFields, "Planned Start Date"), "test-suites", "Planned Start Date"),
-        plannedEnd: required2(field(suiteFields, "Planned End Date"), "test-suites", "Planned End Date"),
-        assignedTo: required2(field(suiteFields, "Assigned To"), "test-suites", "Assigned To")
-      },
-      testRun: {
-        marker: await ensureField("test-runs", runFields, marker, TEXT_BOX),
-        environment: required2(environmentField, "test-runs", "Environment")
-      }
-    },
-    testCaseStatus,
-    testCycleStatus,
-    executionStatus,
-    priority,
-    environment,
-    users: userIds,
-    callToTest: config2.migration.callToTest
-  };
-  return { resolution, fieldsCreated, source: { projectKey: project.key, testCases, testCycles, testExecutions } };
-}
-function required2(field, objectType, label) {
-  if (!field)
-    throw new BadInputError(`The qTest project has no '${label}' field for ${objectType}; ZTOQ maps onto qTest's system fields.`);
-  return field.id;
-}
-function typeOf(field) {
-  switch (field.data_type) {
-    case 2:
-      return "text";
-    case 3:
-      return "select";
-    case 4:
-      return "date";
-    case 5:
-      return "user";
-    case 6:
-      return "richtext";
-    case 7:
-      return "number";
-    case 8:
-      return "checkbox";
-    case 9:
-      return "datetime";
-    case 12:
-      return "url";
-    case 17:
-      return "multiselect";
-    default:
-      return "text";
-  }
-}
-function describeProblems(problems) {
-  const lines = problems.map(
-    (p) => `  - ${p.what} '${p.value}' (used ${p.uses}\xD7): set ${p.configKey}; allowed: ${p.allowed.length > 0 ? p.allowed.join(", ") : "(none)"}`
-  );
-  return [`${problems.length} source value(s) have no mapping in the qTest project; nothing was written:`, ...lines].join("\n");
-}
-
-// src/migrate/progress.ts
-var LABELS2 = {
-  module: "modules",
-  testCase: "test cases",
-  testCycle: "test cycles",
-  testSuite: "test suites",
-  testRun: "test runs",
-  testLog: "executions"
-};
-var Progress = class {
-  #out;
-  #tty;
-  #actions;
-  #intervalMs;
-  #counters = /* @__PURE__ */ new Map();
-  #current;
-  #lastPrint = 0;
-  #groupOpen = false;
-  constructor(options = {}) {
-    const out = options.out ?? process.stderr;
-    this.#out = out;
-    this.#tty = !options.quiet && Boolean(out.isTTY);
-    this.#actions = options.actions ?? process.env.GITHUB_ACTIONS === "true";
-    this.#intervalMs = options.quiet ? Number.POSITIVE_INFINITY : options.intervalMs ?? (this.#tty ? 100 : 1e4);
-  }
-  /** Starts a phase. */
-  phase(name) {
-    this.#clearLine();
-    if (this.#actions) {
-      if (this.#groupOpen) this.#out.write("::endgroup::\n");
-      this.#out.write(`::group::${name}
-`);
-      this.#groupOpen = true;
-    } else if (this.#intervalMs !== Number.POSITIVE_INFINITY) {
-      this.#out.write(`[ztoq] ${name}
-`);
-    }
-  }
-  expect(type, total) {
-    const counter = this.#counter(type);
-    counter.total = (counter.total ?? 0) + total;
-  }
-  tick(type, count2 = 1) {
-    this.#counter(type).done += count2;
-    this.#current = type;
-    const now3 = performance.now();
-    if (now3 - this.#lastPrint >= this.#intervalMs) {
-      this.#lastPrint = now3;
-      this.#print(type, false);
-    }
-  }
-  finish(type) {
-    if (this.#counters.has(type) && this.#intervalMs !== Number.POSITIVE_INFINITY) this.#print(type, true);
-  }
-  close() {
-    this.#clearLine();
-    if (this.#groupOpen) this.#out.write("::endgroup::\n");
-    this.#groupOpen = false;
-  }
-  /** One line: `test cases 340/2000 (17%) 48.2/s ETA 34s`. */
-  line(type) {
-    const { total, done, startedAt } = this.#counter(type);
-    const seconds = Math.max(1e-3, (performance.now() - startedAt) / 1e3);
-    const rate = done / seconds;
-    const of = total === void 0 ? `${done}` : `${done}/${total} (${Math.floor(done / Math.max(1, total) * 100)}%)`;
-    const eta = total !== void 0 && rate > 0 && done < total ? ` ETA ${formatSeconds((total - done) / rate)}` : "";
-    return `${LABELS2[type]} ${of} ${rate.toFixed(1)}/s${eta}`;
-  }
-  #print(type, final) {
-    if (this.#tty) {
-      this.#out.write(`\r\x1B[K${this.line(type)}${final ? "\n" : ""}`);
-    } else {
-      this.#out.write(`[ztoq] ${this.line(type)}
-`);
-    }
-  }
-  #clearLine() {
-    if (this.#tty && this.#current) this.#out.write("\r\x1B[K");
-  }
-  #counter(type) {
-    let counter = this.#counters.get(type);
-    if (!counter) {
-      counter = { total: void 0, done: 0, startedAt: performance.now() };
-      this.#counters.set(type, counter);
-    }
-    return counter;
-  }
-};
-function formatSeconds(seconds) {
-  if (seconds < 90) return `${Math.ceil(seconds)}s`;
-  const minutes = Math.floor(seconds / 60);
-  return minutes < 90 ? `${minutes}m${Math.round(seconds % 60)}s` : `${Math.floor(minutes / 60)}h${minutes % 60}m`;
-}
-
 // src/migrate/tally.ts
 var OUTCOMES = ["created", "updated", "unchanged", "failed", "skipped", "disappeared", "pruned"];
 var MAX_REASONS = 50;
-var Tally = class {
+var OutcomeTally = class {
   #byType = /* @__PURE__ */ new Map();
-  count(type, outcome, key, reason) {
+  count(type, outcome, key2, reason) {
     const tally = this.#of(type);
     tally.counts[outcome]++;
-    if (reason !== void 0 && key !== void 0 && tally.reasons.length < MAX_REASONS) {
-      tally.reasons.push({ key, outcome, reason });
+    if (reason !== void 0 && key2 !== void 0 && tally.reasons.length < MAX_REASONS) {
+      tally.reasons.push({ key: key2, outcome, reason });
     }
   }
-  addDuration(type, ms) {
-    this.#of(type).durationMs += ms;
-  }
-  processed(type) {
-    const { counts } = this.#of(type);
-    return counts.created + counts.updated + counts.unchanged + counts.failed + counts.skipped;
+  /** Records that work on one entity of `type` ran from `start` to `end` (`performance.now()` ms). */
+  time(type, start, end) {
+    const tally = this.#of(type);
+    tally.firstStart = Math.min(tally.firstStart ?? start, start);
+    tally.lastEnd = Math.max(tally.lastEnd ?? end, end);
   }
   total(outcome) {
     let sum = 0;
@@ -47913,12 +48277,27 @@ var Tally = class {
     return sum;
   }
   snapshot() {
-    return Object.fromEntries(this.#byType);
+    return Object.fromEntries(
+      [...this.#byType].map(([type, { counts, reasons, firstStart, lastEnd }]) => [
+        type,
+        {
+          counts,
+          reasons,
+          durationMs: firstStart === void 0 || lastEnd === void 0 ? 0 : Math.round(lastEnd - firstStart)
+        }
+      ])
+    );
   }
   #of(type) {
     let tally = this.#byType.get(type);
     if (!tally) {
-      tally = { counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])), reasons: [], durationMs: 0 };
+      tally = {
+        counts: Object.fromEntries(OUTCOMES.map((o) => [o, 0])),
+        reasons: [],
+        durationMs: 0,
+        firstStart: void 0,
+        lastEnd: void 0
+      };
       this.#byType.set(type, tally);
     }
     return tally;
@@ -47933,7 +48312,7 @@ async function migrate3(options) {
   const runLog = log.child({ runId });
   const startedAt = /* @__PURE__ */ new Date();
   const progress = options.progress ?? new Progress();
-  const tally = new Tally();
+  const tally = new OutcomeTally();
   const zephyr = ZephyrClient.fromConfig(config2, runLog);
   const qtest2 = QTestClient.fromConfig(config2, runLog);
   if (options.shard && options.mode === "incremental") {
@@ -47945,27 +48324,27 @@ async function migrate3(options) {
     leaseMs: config2.migration.leaseSeconds * 1e3,
     startedAt: startedAt.getTime()
   };
-  const state = createStateStore(config2.state);
-  if (shard && !state.shared) {
+  const state2 = createStateStore(config2.state);
+  if (shard && !state2.shared) {
     throw new BadInputError(
-      `Shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set the state (--state, input state or ZTOQ_STATE) to a postgres:// URL, not ${state.location}.`
+      `Shard ${options.shard?.index}/${options.shard?.count} needs a state store every shard shares: set the state (--state, input state or ZTOQ_STATE) to a postgres:// URL, not ${state2.location}.`
     );
   }
-  await openState(state);
+  await openState(state2);
   let preflightResult;
   let updatedAfter;
   let error62 = null;
   let status = "succeeded";
   try {
-    await state.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
-    runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
+    await state2.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
+    runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state2.location }, "migration started");
     progress.phase("Preflight: resolving statuses, priorities, users and fields");
     preflightResult = await preflight(config2, zephyr, qtest2, { dryRun: options.dryRun, log: runLog });
     if (options.dryRun) {
       status = "dry-run";
     } else {
       if (options.mode === "incremental") {
-        updatedAfter = await state.getWatermark(WATERMARK);
+        updatedAfter = await state2.getWatermark(WATERMARK);
         if (!updatedAfter) runLog.warn("no earlier complete run recorded: this incremental run reads everything");
       }
       const { source } = preflightResult;
@@ -47979,7 +48358,7 @@ async function migrate3(options) {
         shard,
         updatedAfter,
         config: config2,
-        state,
+        state: state2,
         zephyr,
         qtest: qtest2,
         resolution: preflightResult.resolution,
@@ -47998,13 +48377,13 @@ async function migrate3(options) {
       await migrateExecutions(context, suites, adHocSuite(context, cycles));
       if (tally.total("failed") > 0) status = "failed";
       else if (!shard) {
-        await state.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1e3) * 1e3 - 1e3));
+        await state2.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1e3) * 1e3 - 1e3));
       }
     }
   } catch (caught) {
     if (caught instanceof ZtoqError) {
-      await state.finishRun(runId, { status: "failed", summary: { error: caught.message } }).catch(() => void 0);
-      await state.close();
+      await state2.finishRun(runId, { status: "failed", summary: { error: caught.message } }).catch(() => void 0);
+      await state2.close();
       progress.close();
       throw caught;
     }
@@ -48025,20 +48404,20 @@ async function migrate3(options) {
     tally,
     requests: { zephyr: zephyr.stats(), qtest: qtest2.stats() }
   });
-  await state.finishRun(runId, { status: status === "dry-run" ? "succeeded" : status, summary: report.totals });
-  await state.close();
+  await state2.finishRun(runId, { status: status === "dry-run" ? "succeeded" : status, summary: report.totals });
+  await state2.close();
   await writeReport(options.reportPath, report);
   runLog.info({ status, totals: report.totals, report: options.reportPath }, "migration finished");
   const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
   return { report, exitCode };
 }
-async function openState(state) {
+async function openState(state2) {
   try {
-    await state.open();
+    await state2.open();
   } catch (error62) {
     if (error62 instanceof StateStoreError) {
       throw new ZtoqError(
-        `State store ${state.location}: ${error62.message}`,
+        `State store ${state2.location}: ${error62.message}`,
         error62.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput
       );
     }
@@ -48054,7 +48433,7 @@ function buildReport(input2) {
   const { options, tally } = input2;
   const finishedAt = /* @__PURE__ */ new Date();
   const byType = tally.snapshot();
-  const entities = entityTypeSchema.options.flatMap((type) => {
+  const entities = recordedTypeSchema.options.flatMap((type) => {
     const t = byType[type];
     return t ? [{ type, ...t.counts, durationMs: t.durationMs, reasons: t.reasons }] : [];
   });
@@ -48103,28 +48482,28 @@ async function writeReport(path, report) {
 
 // src/mock/demo-target.ts
 async function provisionDemoTarget(mocks) {
-  const fields = [
-    { label: "Build Number", data_type: 7 },
-    { label: "Release Date", data_type: 4 },
-    { label: "Pre-Condition(s)", data_type: 6 },
-    { label: "Implemented", data_type: 3, allowed_values: [{ label: "Yes" }, { label: "No" }] },
+  const fields2 = [
+    { label: "Build Number", data_type: FieldDataType.number },
+    { label: "Release Date", data_type: FieldDataType.datePicker },
+    { label: "Pre-Condition(s)", data_type: FieldDataType.richText },
+    { label: "Implemented", data_type: FieldDataType.comboBox, allowed_values: [{ label: "Yes" }, { label: "No" }] },
     {
       label: "Category",
-      data_type: 3,
+      data_type: FieldDataType.comboBox,
       allowed_values: ["Functional", "Security", "Performance", "Usability"].map((label) => ({ label }))
     },
     {
       label: "Platforms",
-      data_type: 17,
+      data_type: FieldDataType.multiSelect,
       multiple: true,
       allowed_values: ["Web", "Android", "iOS", "Desktop"].map((label) => ({ label }))
     },
-    { label: "Reviewer", data_type: 5 },
-    { label: "Effort (days)", data_type: 7 }
+    { label: "Reviewer", data_type: FieldDataType.userList },
+    { label: "Effort (days)", data_type: FieldDataType.number }
   ];
   for (let round = 0; round < 10; round++) {
     const existing = await qtest(mocks, "GET", "/settings/test-cases/fields");
-    const missing = fields.filter((field) => !existing.some((f) => f.label === field.label));
+    const missing = fields2.filter((field) => !existing.some((f) => f.label === field.label));
     if (missing.length === 0) return;
     for (const field of missing) await qtest(mocks, "POST", "/settings/test-cases/fields", { ...field, required: false });
   }
@@ -48225,9 +48604,9 @@ var SeededRandom = class _SeededRandom {
     return items[Math.floor(this.next() * items.length)];
   }
   /** A few distinct items, in their original order. */
-  sample(items, count2) {
+  sample(items, count3) {
     const chosen = /* @__PURE__ */ new Set();
-    const wanted = Math.min(count2, items.length);
+    const wanted = Math.min(count3, items.length);
     while (chosen.size < wanted) chosen.add(Math.floor(this.next() * items.length));
     return [...chosen].sort((a, b) => a - b).map((i) => items[i]);
   }
@@ -48347,10 +48726,10 @@ var EPOCH = Date.UTC(2025, 0, 6, 9, 0, 0);
 var HOUR = 36e5;
 function generateProject(options) {
   const random = new SeededRandom(options.seed ?? 1);
-  const key = options.projectKey ?? "DEMO";
+  const key2 = options.projectKey ?? "DEMO";
   const base = options.baseUrl ?? "https://api.zephyrscale.smartbear.com/v2";
-  const count2 = Math.max(1, Math.round(options.testCases));
-  const project = { id: PROJECT_ID, jiraProjectId: 10100, key, enabled: true };
+  const count3 = Math.max(1, Math.round(options.testCases));
+  const project = { id: PROJECT_ID, jiraProjectId: 10100, key: key2, enabled: true };
   const projectRef = { id: PROJECT_ID, self: `${base}/projects/${PROJECT_ID}` };
   const ref = (collection, id3) => ({ id: id3, self: `${base}/${collection}/${id3}` });
   const users = Array.from({ length: 8 }, (_, i) => `5b10a2844c20165700ede2${(i + 10).toString(16).padStart(2, "0")}`);
@@ -48419,7 +48798,7 @@ function generateProject(options) {
     return id3;
   };
   const folderRandom = random.fork("folders");
-  const caseFolderCount = Math.max(4, Math.round(count2 / 15));
+  const caseFolderCount = Math.max(4, Math.round(count3 / 15));
   const caseFolders = [];
   for (let i = 0; i < caseFolderCount; i++) {
     const parent = i < 3 || caseFolders.length === 0 || folderRandom.chance(0.3) ? null : folderRandom.pick(caseFolders);
@@ -48432,7 +48811,7 @@ function generateProject(options) {
   const emptyParent = addFolder("TEST_CASE", null, "Empty area");
   addFolder("TEST_CASE", emptyParent, "Nothing here yet");
   const cycleFolders = [];
-  for (let i = 0; i < Math.max(2, Math.round(count2 / 200)); i++) {
+  for (let i = 0; i < Math.max(2, Math.round(count3 / 200)); i++) {
     const parent = cycleFolders.length > 0 && folderRandom.chance(0.4) ? folderRandom.pick(cycleFolders) : null;
     cycleFolders.push(addFolder("TEST_CYCLE", parent, `Release ${2025 + Math.floor(i / 4)}.${i % 4 + 1}`));
   }
@@ -48445,9 +48824,9 @@ function generateProject(options) {
   let stepId = 1;
   let scriptId = 1;
   const callable = [];
-  for (let i = 1; i <= count2; i++) {
+  for (let i = 1; i <= count3; i++) {
     const r = random.fork(`case-${i}`);
-    const caseKey = `${key}-T${i}`;
+    const caseKey = `${key2}-T${i}`;
     const id3 = 1e3 + i;
     testCases.push({
       id: id3,
@@ -48539,14 +48918,14 @@ function generateProject(options) {
   const testExecutions = [];
   const testExecutionSteps = {};
   let executionStepId = 1;
-  const cycleCount = Math.max(2, Math.round(count2 / 25));
+  const cycleCount = Math.max(2, Math.round(count3 / 25));
   const addExecution = (r, testCase, cycle, when) => {
     const n = testExecutions.length + 1;
     const id3 = 5e4 + n;
     const status = r.pick(executionStatuses2);
     testExecutions.push({
       id: id3,
-      key: `${key}-E${n}`,
+      key: `${key2}-E${n}`,
       project: projectRef,
       testCase: { id: testCase.id, self: `${base}/testcases/${testCase.key}/versions/1` },
       environment: r.chance(0.75) ? ref("environments", r.pick(environments).id) : null,
@@ -48579,10 +48958,10 @@ function generateProject(options) {
   };
   for (let c = 1; c <= cycleCount; c++) {
     const r = random.fork(`cycle-${c}`);
-    const start = EPOCH + (count2 + c * 24) * HOUR;
+    const start = EPOCH + (count3 + c * 24) * HOUR;
     const cycle = {
       id: 2e4 + c,
-      key: `${key}-R${c}`,
+      key: `${key2}-R${c}`,
       name: `${r.pick(["Sprint", "Regression", "Release", "Smoke"])} ${c}${r.chance(0.1) ? " \u2014 n\xE4chtlich \u{1F319}" : ""}`,
       project: projectRef,
       jiraProjectVersion: r.chance(0.5) ? jiraRef("version", 1e4 + r.int(1, 6)) : null,
@@ -48603,8 +48982,8 @@ function generateProject(options) {
     }
   }
   const looseRandom = random.fork("executions-outside-cycles");
-  for (let n = 0; n < Math.max(2, Math.round(count2 / 50)); n++) {
-    addExecution(looseRandom, looseRandom.pick(testCases), null, EPOCH + (count2 + n) * HOUR);
+  for (let n = 0; n < Math.max(2, Math.round(count3 / 50)); n++) {
+    addExecution(looseRandom, looseRandom.pick(testCases), null, EPOCH + (count3 + n) * HOUR);
   }
   return {
     project,
@@ -48796,8 +49175,8 @@ var RequestHeaders = class {
     return this.#native.entries();
   }
   forEach(callback, thisArg) {
-    this.#native.forEach((value, key) => {
-      callback.call(thisArg, value, key, this);
+    this.#native.forEach((value, key2) => {
+      callback.call(thisArg, value, key2, this);
     });
   }
   [Symbol.iterator]() {
@@ -49590,12 +49969,12 @@ var responseViaCache = async (res, outgoing) => {
     header = buildOutgoingHttpHeaders(headerObj, body === null ? void 0 : defaultContentType);
   } else {
     plainHeaders = true;
-    for (const key in header) {
-      if (key.length === 14 && key.toLowerCase() === "content-length") {
+    for (const key2 in header) {
+      if (key2.length === 14 && key2.toLowerCase() === "content-length") {
         hasContentLength = true;
         break;
       }
-      if (key.length === 17 && key.toLowerCase() === "transfer-encoding" || key.length === 7 && key.toLowerCase() === "trailer") canAutoLength = false;
+      if (key2.length === 17 && key2.toLowerCase() === "transfer-encoding" || key2.length === 7 && key2.toLowerCase() === "trailer") canAutoLength = false;
     }
   }
   if (!hasContentLength) {
@@ -49786,9 +50165,9 @@ var responseHeadersToSkip = /* @__PURE__ */ new Set([
 ]);
 var appendResponseHeaders = (headers, responseHeaders) => {
   if (!responseHeaders) return;
-  responseHeaders.forEach((value, key) => {
-    if (responseHeadersToSkip.has(key.toLowerCase())) return;
-    headers.push(`${key}: ${value}`);
+  responseHeaders.forEach((value, key2) => {
+    if (responseHeadersToSkip.has(key2.toLowerCase())) return;
+    headers.push(`${key2}: ${value}`);
   });
 };
 var rejectUpgradeRequest = (socket, status, responseHeaders) => {
@@ -49809,10 +50188,10 @@ var createUpgradeRequest = (request2) => {
     url2 = new URL(incomingUrl).href;
   } else url2 = buildUrl(protocol, request2.headers.host ?? "localhost", incomingUrl);
   const headers = new Headers();
-  for (const key in request2.headers) {
-    const value = request2.headers[key];
+  for (const key2 in request2.headers) {
+    const value = request2.headers[key2];
     if (!value) continue;
-    headers.append(key, Array.isArray(value) ? value[0] : value);
+    headers.append(key2, Array.isArray(value) ? value[0] : value);
   }
   return new Request(url2, { headers });
 };
@@ -50017,13 +50396,13 @@ var TokenBucket = class {
   #tokens;
   #lastRefill;
   #now;
-  constructor(ratePerSecond, now3 = performance.now.bind(performance)) {
+  constructor(ratePerSecond, now2 = performance.now.bind(performance)) {
     if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
     this.#ratePerSecond = ratePerSecond;
     this.#capacity = Math.max(1, ratePerSecond);
     this.#tokens = this.#capacity;
-    this.#now = now3;
-    this.#lastRefill = now3();
+    this.#now = now2;
+    this.#lastRefill = now2();
   }
   /** Takes one token if there is one; otherwise says how long until there will be. */
   take() {
@@ -50035,9 +50414,9 @@ var TokenBucket = class {
     return { granted: false, retryAfterMs: (1 - this.#tokens) / this.#ratePerSecond * 1e3 };
   }
   #refill() {
-    const now3 = this.#now();
-    const elapsed = (now3 - this.#lastRefill) / 1e3;
-    this.#lastRefill = now3;
+    const now2 = this.#now();
+    const elapsed = (now2 - this.#lastRefill) / 1e3;
+    this.#lastRefill = now2;
     this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#ratePerSecond);
   }
 };
@@ -50163,38 +50542,38 @@ async function parseFormData(request2, options) {
 function convertFormDataToBodyData(formData, options) {
   const form = /* @__PURE__ */ Object.create(null);
   const nestingState = { count: 0 };
-  formData.forEach((value, key) => {
-    if (!(options.all || key.endsWith("[]"))) form[key] = value;
-    else handleParsingAllValues(form, key, value);
+  formData.forEach((value, key2) => {
+    if (!(options.all || key2.endsWith("[]"))) form[key2] = value;
+    else handleParsingAllValues(form, key2, value);
   });
-  if (options.dot) Object.entries(form).forEach(([key, value]) => {
-    if (key.includes(".")) {
-      handleParsingNestedValues(form, key, value, nestingState);
-      delete form[key];
+  if (options.dot) Object.entries(form).forEach(([key2, value]) => {
+    if (key2.includes(".")) {
+      handleParsingNestedValues(form, key2, value, nestingState);
+      delete form[key2];
     }
   });
   return form;
 }
-var handleParsingAllValues = (form, key, value) => {
-  if (form[key] !== void 0) {
-    if (Array.isArray(form[key])) form[key].push(value);
-    else form[key] = [form[key], value];
-  } else if (!key.endsWith("[]")) form[key] = value;
-  else form[key] = [value];
+var handleParsingAllValues = (form, key2, value) => {
+  if (form[key2] !== void 0) {
+    if (Array.isArray(form[key2])) form[key2].push(value);
+    else form[key2] = [form[key2], value];
+  } else if (!key2.endsWith("[]")) form[key2] = value;
+  else form[key2] = [value];
 };
-var handleParsingNestedValues = (form, key, value, state) => {
-  if (/(?:^|\.)__proto__\./.test(key)) return;
+var handleParsingNestedValues = (form, key2, value, state2) => {
+  if (/(?:^|\.)__proto__\./.test(key2)) return;
   let nestedForm = form;
-  const keys = key.split(".", 34);
+  const keys = key2.split(".", 34);
   if (keys.length > 33) throwNestingLimitExceeded();
-  keys.forEach((key2, index2) => {
-    if (index2 === keys.length - 1) nestedForm[key2] = value;
+  keys.forEach((key3, index2) => {
+    if (index2 === keys.length - 1) nestedForm[key3] = value;
     else {
-      if (!nestedForm[key2] || typeof nestedForm[key2] !== "object" || Array.isArray(nestedForm[key2]) || nestedForm[key2] instanceof File) {
-        if (state.count++ >= MAX_NESTED_OBJECTS) throwNestingLimitExceeded();
-        nestedForm[key2] = /* @__PURE__ */ Object.create(null);
+      if (!nestedForm[key3] || typeof nestedForm[key3] !== "object" || Array.isArray(nestedForm[key3]) || nestedForm[key3] instanceof File) {
+        if (state2.count++ >= MAX_NESTED_OBJECTS) throwNestingLimitExceeded();
+        nestedForm[key3] = /* @__PURE__ */ Object.create(null);
       }
-      nestedForm = nestedForm[key2];
+      nestedForm = nestedForm[key3];
     }
   });
 };
@@ -50275,7 +50654,7 @@ var tryDecode = (str, decoder) => {
   }
 };
 var decodeURIWithPreservedPercent = (value) => decodeURI(value.includes("%25") ? value.replace(/%25/g, "%2525") : value);
-var getPath = (request2) => {
+var getPath2 = (request2) => {
   const url2 = request2.url;
   const start = url2.indexOf("/", url2.indexOf(":") + 4);
   let i = start;
@@ -50298,7 +50677,7 @@ var getPath = (request2) => {
   return url2.slice(start, i);
 };
 var getPathNoStrict = (request2) => {
-  const result = getPath(request2);
+  const result = getPath2(request2);
   return result.length > 1 && result.at(-1) === "/" ? result.slice(0, -1) : result;
 };
 var mergePath = (base, sub, ...rest) => {
@@ -50329,27 +50708,27 @@ var _decodeURI = (value) => {
   if (value.indexOf("+") !== -1) value = value.replace(/\+/g, " ");
   return tryDecodeURIComponent(value);
 };
-var _getQueryParam = (url2, key, multiple) => {
+var _getQueryParam = (url2, key2, multiple) => {
   const hashIndex = url2.indexOf("#", 8);
   if (hashIndex !== -1) url2 = url2.slice(0, hashIndex);
   let encoded;
-  if (!multiple && key && !/[%+&=]/.test(key)) {
+  if (!multiple && key2 && !/[%+&=]/.test(key2)) {
     const queryIndex = url2.indexOf("?", 8);
     let keyIndex2 = queryIndex;
     if (keyIndex2 === -1) return;
-    if (!url2.startsWith(key, keyIndex2 + 1)) keyIndex2 = url2.indexOf(`&${key}`, keyIndex2 + 1);
+    if (!url2.startsWith(key2, keyIndex2 + 1)) keyIndex2 = url2.indexOf(`&${key2}`, keyIndex2 + 1);
     while (keyIndex2 !== -1) {
-      const trailingKeyCode = url2.charCodeAt(keyIndex2 + key.length + 1);
+      const trailingKeyCode = url2.charCodeAt(keyIndex2 + key2.length + 1);
       if (trailingKeyCode === 61 || trailingKeyCode === 38 || isNaN(trailingKeyCode)) {
         if (keyIndex2 > queryIndex && /(?:^|&)[^=&]*[%+]/.test(url2.slice(queryIndex + 1, keyIndex2))) break;
         if (trailingKeyCode === 61) {
-          const valueIndex = keyIndex2 + key.length + 2;
+          const valueIndex = keyIndex2 + key2.length + 2;
           const endIndex = url2.indexOf("&", valueIndex);
           return _decodeURI(url2.slice(valueIndex, endIndex === -1 ? void 0 : endIndex));
         }
         return "";
       }
-      keyIndex2 = url2.indexOf(`&${key}`, keyIndex2 + 1);
+      keyIndex2 = url2.indexOf(`&${key2}`, keyIndex2 + 1);
     }
     encoded = /[%+]/.test(url2);
     if (!encoded) return;
@@ -50376,11 +50755,11 @@ var _getQueryParam = (url2, key, multiple) => {
       results[name].push(value);
     } else results[name] ??= value;
   }
-  return key ? results[key] : results;
+  return key2 ? results[key2] : results;
 };
 var getQueryParam = _getQueryParam;
-var getQueryParams = (url2, key) => {
-  return _getQueryParam(url2, key, true);
+var getQueryParams = (url2, key2) => {
+  return _getQueryParam(url2, key2, true);
 };
 var decodeURIComponent_ = decodeURIComponent;
 
@@ -50423,53 +50802,53 @@ var HonoRequest = class {
     this.path = path;
     this.#matchResult = matchResult;
   }
-  param(key) {
-    return key ? this.#getDecodedParam(key) : this.#getAllDecodedParams();
+  param(key2) {
+    return key2 ? this.#getDecodedParam(key2) : this.#getAllDecodedParams();
   }
-  #getDecodedParam(key) {
-    const paramKey = this.#matchResult[0][this.routeIndex]?.[1][key];
+  #getDecodedParam(key2) {
+    const paramKey = this.#matchResult[0][this.routeIndex]?.[1][key2];
     const param = this.#getParamValue(paramKey);
     return param && tryDecodeURIComponent(param);
   }
   #getAllDecodedParams() {
     const decoded = {};
     const keys = Object.keys(this.#matchResult[0][this.routeIndex]?.[1] ?? {});
-    for (const key of keys) {
-      const value = this.#getParamValue(this.#matchResult[0][this.routeIndex][1][key]);
-      if (value !== void 0) decoded[key] = tryDecodeURIComponent(value);
+    for (const key2 of keys) {
+      const value = this.#getParamValue(this.#matchResult[0][this.routeIndex][1][key2]);
+      if (value !== void 0) decoded[key2] = tryDecodeURIComponent(value);
     }
     return decoded;
   }
   #getParamValue(paramKey) {
     return this.#matchResult[1] ? this.#matchResult[1][paramKey] : paramKey;
   }
-  query(key) {
-    return getQueryParam(this.url, key);
+  query(key2) {
+    return getQueryParam(this.url, key2);
   }
-  queries(key) {
-    return getQueryParams(this.url, key);
+  queries(key2) {
+    return getQueryParams(this.url, key2);
   }
   header(name) {
     if (name) return this.raw.headers.get(name) ?? void 0;
     const headerData = /* @__PURE__ */ Object.create(null);
-    this.raw.headers.forEach((value, key) => {
-      headerData[key] = value;
+    this.raw.headers.forEach((value, key2) => {
+      headerData[key2] = value;
     });
     return headerData;
   }
   async parseBody(options) {
     return parseBody(this, options);
   }
-  #cachedBody = (key) => {
+  #cachedBody = (key2) => {
     const { bodyCache, raw: raw2 } = this;
-    const cachedBody = bodyCache[key];
+    const cachedBody = bodyCache[key2];
     if (cachedBody) return cachedBody;
     for (const anyCachedKey in bodyCache) return bodyCache[anyCachedKey].then((body) => {
       if (anyCachedKey === "json") body = JSON.stringify(body);
       const contentType2 = anyCachedKey === "formData" ? void 0 : raw2.headers.get("content-type");
-      return new Response(body, { headers: contentType2 ? { "Content-Type": contentType2 } : void 0 })[key]();
+      return new Response(body, { headers: contentType2 ? { "Content-Type": contentType2 } : void 0 })[key2]();
     });
-    return bodyCache[key] = raw2[key]();
+    return bodyCache[key2] = raw2[key2]();
   };
   /**
   * `.json()` can parse Request body of type `application/json`
@@ -50484,7 +50863,7 @@ var HonoRequest = class {
   * ```
   */
   json() {
-    return this.#cachedBody("text").then((text) => JSON.parse(text));
+    return this.#cachedBody("text").then((text2) => JSON.parse(text2));
   }
   /**
   * `.text()` can parse Request body of type `text/plain`
@@ -50903,9 +51282,9 @@ var Context = class {
   * })
   * ```
   */
-  set = (key, value) => {
+  set = (key2, value) => {
     this.#var ??= /* @__PURE__ */ new Map();
-    this.#var.set(key, value);
+    this.#var.set(key2, value);
   };
   /**
   * `.get()` can use the value specified by the key.
@@ -50920,8 +51299,8 @@ var Context = class {
   * })
   * ```
   */
-  get = (key) => {
-    return this.#var ? this.#var.get(key) : void 0;
+  get = (key2) => {
+    return this.#var ? this.#var.get(key2) : void 0;
   };
   /**
   * `.var` can access the value of a variable.
@@ -50941,13 +51320,13 @@ var Context = class {
     let responseHeaders = this.#res ? new Headers(this.#res.headers) : this.#preparedHeaders;
     if (typeof arg === "object" && arg.headers) {
       responseHeaders ??= new Headers();
-      for (const [key, value] of new Headers(arg.headers)) if (key === "set-cookie") responseHeaders.append(key, value);
-      else responseHeaders.set(key, value);
+      for (const [key2, value] of new Headers(arg.headers)) if (key2 === "set-cookie") responseHeaders.append(key2, value);
+      else responseHeaders.set(key2, value);
     }
     if (headers) {
       if (!responseHeaders) {
-        let count2 = 0;
-        for (const k in headers) if (++count2 > 1 || typeof headers[k] !== "string") {
+        let count3 = 0;
+        for (const k in headers) if (++count3 > 1 || typeof headers[k] !== "string") {
           responseHeaders = new Headers();
           break;
         }
@@ -51002,8 +51381,8 @@ var Context = class {
   * })
   * ```
   */
-  text = (text, arg, headers) => {
-    return !this.#preparedHeaders && !this.#status && !arg && !headers && !this.finalized ? new Response(text) : this.#newResponse(text, arg, setDefaultContentType(TEXT_PLAIN, headers));
+  text = (text2, arg, headers) => {
+    return !this.#preparedHeaders && !this.#status && !arg && !headers && !this.finalized ? new Response(text2) : this.#newResponse(text2, arg, setDefaultContentType(TEXT_PLAIN, headers));
   };
   /**
   * `.json()` can render JSON as `Content-Type:application/json`.
@@ -51224,7 +51603,7 @@ var Hono = class Hono2 {
     };
     const { strict, ...optionsWithoutStrict } = options;
     Object.assign(this, optionsWithoutStrict);
-    this.getPath = strict ?? true ? options.getPath ?? getPath : getPathNoStrict;
+    this.getPath = strict ?? true ? options.getPath ?? getPath2 : getPathNoStrict;
   }
   #clone() {
     const clone2 = new Hono2({
@@ -51541,8 +51920,8 @@ var Node = class Node2 {
   insert(tokens, index2, paramMap, context, keys) {
     let node2 = this;
     for (let i = 0, len = tokens.length; i < len; i++) {
-      const token = tokens[i];
-      const pattern = token.length === 1 ? token === "*" ? i === len - 1 ? [
+      const token2 = tokens[i];
+      const pattern = token2.length === 1 ? token2 === "*" ? i === len - 1 ? [
         "",
         "",
         ONLY_WILDCARD_REG_EXP_STR
@@ -51550,11 +51929,11 @@ var Node = class Node2 {
         "",
         "",
         LABEL_REG_EXP_STR
-      ] : null : token === "/*" ? [
+      ] : null : token2 === "/*" ? [
         "",
         "",
         TAIL_WILDCARD_REG_EXP_STR
-      ] : token.match(/^\:([^\{\}]+)(?:\{(.+)\})?$/);
+      ] : token2.match(/^\:([^\{\}]+)(?:\{(.+)\})?$/);
       let nextNode;
       if (pattern) {
         const name = pattern[1];
@@ -51578,11 +51957,11 @@ var Node = class Node2 {
           paramMap.push([name, nextNode.#varIndex]);
         }
       } else {
-        keys.push(token);
-        nextNode = node2.#children[token];
+        keys.push(token2);
+        nextNode = node2.#children[token2];
         if (!nextNode) {
           for (const k in node2.#children) if (k.length > 1 && k !== "[^]*" && k !== "(?:|/[^]*)") throw PATH_ERROR;
-          nextNode = node2.#children[token] = new Node2();
+          nextNode = node2.#children[token2] = new Node2();
         }
       }
       node2 = nextNode;
@@ -51736,8 +52115,8 @@ var RegExpRouter = class {
     const own2 = createNullObject();
     const entries = handlers.map(([h, p], i) => {
       (own2[p] ??= []).push(i);
-      return [h, trie.paths[p][1].reduceRight((map2, [key, varIndex]) => {
-        map2[key] = paramReplacementMap[varIndex];
+      return [h, trie.paths[p][1].reduceRight((map2, [key2, varIndex]) => {
+        map2[key2] = paramReplacementMap[varIndex];
         return map2;
       }, createNullObject())];
     });
@@ -51825,8 +52204,8 @@ var Node3 = class Node4 {
       const nextP = parts[++i];
       const pattern = getPattern(p, nextP) || (nextP === void 0 && p && p.indexOf("*") === p.length - 1 ? p : null);
       const isParam = Array.isArray(pattern);
-      const key = isParam ? pattern[0] : pattern || p;
-      const child = curNode.#children[key] ||= new Node4();
+      const key2 = isParam ? pattern[0] : pattern || p;
+      const child = curNode.#children[key2] ||= new Node4();
       if (pattern && !child.#pattern) {
         child.#pattern = pattern;
         curNode.#patterns.push(child);
@@ -51848,8 +52227,8 @@ var Node3 = class Node4 {
         handlerSet.params = createNullObject();
         handlerSets.push(handlerSet);
         for (let i2 = 0, len2 = handlerSet.possibleKeys.length; i2 < len2; i2++) {
-          const key = handlerSet.possibleKeys[i2];
-          handlerSet.params[key] = params?.[key] && !i2 ? params[key] : nodeParams[key] ?? params?.[key];
+          const key2 = handlerSet.possibleKeys[i2];
+          handlerSet.params[key2] = params?.[key2] && !i2 ? params[key2] : nodeParams[key2] ?? params?.[key2];
         }
       }
     }
@@ -52004,7 +52383,7 @@ function describeIssues(error62) {
 }
 function urlWith(c, changes) {
   const url2 = new URL(c.req.url);
-  for (const [key, value] of Object.entries(changes)) url2.searchParams.set(key, String(value));
+  for (const [key2, value] of Object.entries(changes)) url2.searchParams.set(key2, String(value));
   return url2.toString();
 }
 
@@ -52017,16 +52396,68 @@ var QTestApiError = class extends Error {
   status;
 };
 
+// src/mock/qtest/collection.ts
+var Collection = class {
+  #records = /* @__PURE__ */ new Map();
+  #ids;
+  #clock;
+  #noun;
+  #pidPrefix;
+  /** `noun` names the object in a 404 ("Test run 5 does not exist."); `pid` is the prefix of its pid, if it has one. */
+  constructor(ids, clock, options) {
+    this.#ids = ids;
+    this.#clock = clock;
+    this.#noun = options.noun;
+    this.#pidPrefix = options.pid;
+  }
+  /** Takes the id (then the pid) before `build` runs, so ids `build` allocates follow the record's own. */
+  add(build) {
+    const now2 = this.#clock();
+    const id3 = this.#ids.next();
+    const pid = this.#pidPrefix === void 0 ? void 0 : this.#ids.pid(this.#pidPrefix);
+    const record2 = { id: id3, ...pid !== void 0 && { pid }, created: now2, modified: now2, ...build() };
+    this.#records.set(id3, record2);
+    return record2;
+  }
+  get(id3) {
+    const record2 = this.#records.get(id3);
+    if (!record2) throw new QTestApiError(404, `${this.#noun} ${id3} does not exist.`);
+    return record2;
+  }
+  find(id3) {
+    return this.#records.get(id3);
+  }
+  has(id3) {
+    return this.#records.has(id3);
+  }
+  touch(record2) {
+    record2.modified = this.#clock();
+  }
+  delete(id3) {
+    this.#records.delete(id3);
+  }
+  /** A copy, so a caller may delete while it walks the list. */
+  values() {
+    return [...this.#records.values()];
+  }
+  get size() {
+    return this.#records.size;
+  }
+};
+function pageOf(all, page, size) {
+  return all.slice((page - 1) * size, page * size);
+}
+
 // src/mock/qtest/search-query.ts
 var TOKEN = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(!=|<=|>=|!~|=|<|>|~)|([A-Za-z_][\w]*))/y;
-function tokenize(text) {
+function tokenize(text2) {
   const tokens = [];
-  const source = text.trim();
+  const source = text2.trim();
   let position = 0;
   while (position < source.length) {
     TOKEN.lastIndex = position;
     const match2 = TOKEN.exec(source);
-    if (!match2) throw invalid(text, `unexpected text at '${source.slice(position, position + 20)}'`);
+    if (!match2) throw invalid(text2, `unexpected text at '${source.slice(position, position + 20)}'`);
     position = TOKEN.lastIndex;
     const quoted = match2[1] ?? match2[2];
     if (quoted !== void 0) tokens.push({ text: quoted.replace(/\\(.)/g, "$1"), kind: "quoted" });
@@ -52035,33 +52466,33 @@ function tokenize(text) {
   }
   return tokens;
 }
-function parseQuery(text) {
-  const tokens = tokenize(text);
+function parseQuery(text2) {
+  const tokens = tokenize(text2);
   const query = [[]];
   for (let i = 0; i < tokens.length; ) {
     const [field, op, value] = [tokens[i], tokens[i + 1], tokens[i + 2]];
     const isOp = op?.kind === "op" || op?.kind === "word" && op.text.toLowerCase() === "is";
     if (!field || field.kind === "op" || !isOp || value?.kind !== "quoted") {
-      throw invalid(text, "expected 'Field' <operator> 'value'");
+      throw invalid(text2, "expected 'Field' <operator> 'value'");
     }
     const operator = op.kind === "word" ? "is" : op.text;
     if (operator === "is" && !["empty", "not empty"].includes(value.text.toLowerCase())) {
-      throw invalid(text, "'is' takes 'empty' or 'not empty'");
+      throw invalid(text2, "'is' takes 'empty' or 'not empty'");
     }
     query.at(-1)?.push({ field: field.text, op: operator, value: value.text });
     i += 3;
     const joiner = tokens[i]?.kind === "word" ? tokens[i]?.text.toLowerCase() : void 0;
     if (i >= tokens.length) break;
     if (joiner === "or") query.push([]);
-    else if (joiner !== "and") throw invalid(text, "criteria must be joined by 'and' or 'or'");
+    else if (joiner !== "and") throw invalid(text2, "criteria must be joined by 'and' or 'or'");
     i++;
-    if (i >= tokens.length) throw invalid(text, "a criterion must follow 'and' / 'or'");
+    if (i >= tokens.length) throw invalid(text2, "a criterion must follow 'and' / 'or'");
   }
-  if (query[0]?.length === 0) throw invalid(text, "the query is empty");
+  if (query[0]?.length === 0) throw invalid(text2, "the query is empty");
   return query;
 }
-function matchesQuery(query, fieldValue) {
-  return query.some((all) => all.every((criterion) => matches(criterion, fieldValue(criterion.field))));
+function matchesQuery(query, fieldValue2) {
+  return query.some((all) => all.every((criterion) => matches(criterion, fieldValue2(criterion.field))));
 }
 function matches({ op, value }, actual) {
   if (op === "is") return value.toLowerCase() === "empty" === (actual === void 0 || actual === "");
@@ -52093,8 +52524,8 @@ function compare(a, b) {
   if (a !== "" && b !== "" && Number.isFinite(Number(a)) && Number.isFinite(Number(b))) return Math.sign(Number(a) - Number(b));
   return a === b ? 0 : a < b ? -1 : 1;
 }
-function invalid(text, why) {
-  return new QTestApiError(400, `Invalid query "${text}": ${why}.`);
+function invalid(text2, why) {
+  return new QTestApiError(400, `Invalid query "${text2}": ${why}.`);
 }
 
 // src/mock/qtest/app.ts
@@ -52145,12 +52576,12 @@ function qtestApp(options) {
     } else {
       return c.json({ error: "unsupported_grant_type", error_description: "Use grant_type=password or refresh_token" }, 400);
     }
-    const token = randomUUID();
+    const token2 = randomUUID();
     const refresh = randomUUID();
-    issuedTokens.set(token, Date.now() + TOKEN_LIFETIME_SECONDS * 1e3);
+    issuedTokens.set(token2, Date.now() + TOKEN_LIFETIME_SECONDS * 1e3);
     refreshTokens.add(refresh);
     return c.json({
-      access_token: token,
+      access_token: token2,
       token_type: "bearer",
       refresh_token: refresh,
       expires_in: TOKEN_LIFETIME_SECONDS,
@@ -52158,11 +52589,11 @@ function qtestApp(options) {
     });
   });
   const bearer = (c) => {
-    const token = /^bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-    if (!token) return void 0;
-    if (token === options.token) return { token, expiresAt: 0 };
-    const expiresAt = issuedTokens.get(token);
-    return expiresAt !== void 0 && expiresAt > Date.now() ? { token, expiresAt } : void 0;
+    const token2 = /^bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!token2) return void 0;
+    if (token2 === options.token) return { token: token2, expiresAt: 0 };
+    const expiresAt = issuedTokens.get(token2);
+    return expiresAt !== void 0 && expiresAt > Date.now() ? { token: token2, expiresAt } : void 0;
   };
   app.get("/oauth/status", (c) => {
     const session = bearer(c);
@@ -52225,7 +52656,7 @@ function qtestApp(options) {
       expandSteps: boolQuery(c, "expandSteps") ?? false,
       modifiedAfter: dateQuery(c, "modifiedAfter")
     });
-    const items = all.slice((page - 1) * size, page * size);
+    const items = pageOf(all, page, size);
     return c.json(boolQuery(c, "expandProps") === false ? items.map(({ properties: _, ...rest }) => rest) : items);
   });
   project.post("/test-cases", async (c) => c.json(store.createTestCase(await jsonBody(c, testCaseInputSchema2))));
@@ -52260,7 +52691,7 @@ function qtestApp(options) {
     const pageSize = intQuery(c, "pageSize", { default: 100 }) ?? 100;
     if (pageSize < 0) return c.json(all);
     const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
-    return c.json(all.slice((page - 1) * pageSize, page * pageSize));
+    return c.json(pageOf(all, page, pageSize));
   });
   project.post(
     "/test-cycles",
@@ -52389,30 +52820,75 @@ function numParam(c, name) {
 function paged(c, all) {
   const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
   const pageSize = intQuery(c, "pageSize", { default: 100, min: 1, max: 999 }) ?? 100;
-  const items = all.slice((page - 1) * pageSize, page * pageSize);
+  const items = pageOf(all, page, pageSize);
   const links2 = page * pageSize < all.length ? [{ rel: "next", href: urlWith(c, { page: page + 1, pageSize }) }] : [];
   return { links: links2, page, page_size: pageSize, total: all.length, items };
 }
-function selectFields(item, fields) {
-  if (fields.includes("*")) return item;
+function selectFields(item, fields2) {
+  if (fields2.includes("*")) return item;
   const record2 = item;
-  return Object.fromEntries(Object.entries(record2).filter(([key]) => key === "id" || fields.includes(key)));
+  return Object.fromEntries(Object.entries(record2).filter(([key2]) => key2 === "id" || fields2.includes(key2)));
 }
 
-// src/mock/qtest/system-fields.ts
-var DataType = {
-  textBox: 1,
-  textArea: 2,
-  comboBox: 3,
-  datePicker: 4,
-  userList: 5,
-  richText: 6,
-  number: 7,
-  checkBox: 8,
-  dateTimePicker: 9,
-  url: 12,
-  multiSelect: 17
+// src/mock/qtest/site.ts
+function apiUrl(site, path) {
+  const project = `${site.origin}/api/v3/projects/${site.projectId}`;
+  return path === void 0 ? project : `${project}/${path}`;
+}
+function portalUrl(site, path) {
+  return `${site.origin}/p/${site.projectId}/portal/${path}`;
+}
+function iso(ms) {
+  return new Date(ms).toISOString();
+}
+
+// src/mock/qtest/attachments.ts
+var ATTACHABLE = ["releases", "builds", "requirements", "test-cases", "test-logs", "test-steps", "test-step-logs", "defects"];
+var Attachments = class {
+  #site;
+  constructor(site) {
+    this.#site = site;
+  }
+  add(objectType, objectId, name, contentType2, bytes) {
+    this.#checkAttachable(objectType, objectId);
+    return this.#render(this.#site.records.attachments.add(() => ({ name, contentType: contentType2, bytes, objectType, objectId })));
+  }
+  list(objectType, objectId) {
+    this.#checkAttachable(objectType, objectId);
+    return this.#site.records.attachments.values().filter((a) => a.objectType === objectType && a.objectId === objectId).map((a) => this.#render(a));
+  }
+  get(objectType, objectId, attachmentId) {
+    const record2 = this.#site.records.attachments.find(attachmentId);
+    if (!record2 || record2.objectType !== objectType || record2.objectId !== objectId) {
+      throw new QTestApiError(404, `Attachment ${attachmentId} does not exist on ${objectType} ${objectId}.`);
+    }
+    return record2;
+  }
+  /** Only test cases, steps and logs exist in the mock, so only they can hold attachments. */
+  #checkAttachable(objectType, objectId) {
+    const { records } = this.#site;
+    if (!ATTACHABLE.includes(objectType)) {
+      throw new QTestApiError(400, `objectType '${objectType}' must be one of ${ATTACHABLE.join(", ")}.`);
+    }
+    const exists = objectType === "test-cases" ? records.testCases.has(objectId) : objectType === "test-logs" ? records.testLogs.has(objectId) : objectType === "test-steps" ? records.testCases.values().some((t) => t.steps.some((s) => s.id === objectId)) : false;
+    if (!exists) throw new QTestApiError(404, `${objectType} ${objectId} does not exist.`);
+  }
+  #render(a) {
+    const { users } = this.#site;
+    return {
+      links: [],
+      id: a.id,
+      name: a.name,
+      content_type: a.contentType,
+      web_url: portalUrl(this.#site, `attachment/${a.objectType}/attachmentId/${a.id}`),
+      created_date: iso(a.created),
+      author: { id: users[0]?.id, username: users[0]?.username },
+      artifact_id: a.objectId
+    };
+  }
 };
+
+// src/mock/qtest/system-fields.ts
 var attributeTypeOf = {
   1: "ShortText",
   2: "LongText",
@@ -52448,7 +52924,7 @@ var systemFields = {
     {
       id: 3001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestCaseStatus",
       search_key: "status",
       allowed_values: [
@@ -52461,7 +52937,7 @@ var systemFields = {
     {
       id: 3002,
       label: "Type",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestCaseType",
       search_key: "type",
       allowed_values: [
@@ -52474,7 +52950,7 @@ var systemFields = {
     {
       id: 3003,
       label: "Priority",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestCasePriority",
       search_key: "priority",
       allowed_values: [
@@ -52484,11 +52960,11 @@ var systemFields = {
         { value: 714, label: "Low" }
       ]
     },
-    { id: 3004, label: "Assigned To", data_type: DataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
+    { id: 3004, label: "Assigned To", data_type: FieldDataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
     {
       id: 3005,
       label: "Automation",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "Automation",
       search_key: "automation",
       allowed_values: [
@@ -52499,7 +52975,7 @@ var systemFields = {
     {
       id: 3006,
       label: "Automation Content",
-      data_type: DataType.textBox,
+      data_type: FieldDataType.textBox,
       original_name: "AutomationContent",
       search_key: "automationContent"
     }
@@ -52508,7 +52984,7 @@ var systemFields = {
     {
       id: 4001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestRunStatus",
       search_key: "status",
       readOnly: true,
@@ -52517,7 +52993,7 @@ var systemFields = {
     {
       id: 4002,
       label: "Priority",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestRunPriority",
       search_key: "priority",
       allowed_values: [
@@ -52527,25 +53003,25 @@ var systemFields = {
         { value: 734, label: "Low" }
       ]
     },
-    { id: 4003, label: "Assigned To", data_type: DataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
+    { id: 4003, label: "Assigned To", data_type: FieldDataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
     {
       id: 4004,
       label: "Planned Start Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedStartDate",
       search_key: "plannedStartDate"
     },
     {
       id: 4005,
       label: "Planned End Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedEndDate",
       search_key: "plannedEndDate"
     },
     {
       id: 4006,
       label: "Execution Type",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "ExecutionTypeTestRun",
       search_key: "type",
       allowed_values: [
@@ -52556,7 +53032,7 @@ var systemFields = {
     {
       id: 4007,
       label: "Environment",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "Environment",
       search_key: "environment",
       allowed_values: [
@@ -52571,7 +53047,7 @@ var systemFields = {
     {
       id: 5001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "TestSuiteStatus",
       search_key: "status",
       allowed_values: [
@@ -52580,25 +53056,25 @@ var systemFields = {
         { value: 753, label: "Done" }
       ]
     },
-    { id: 5002, label: "Assigned To", data_type: DataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
+    { id: 5002, label: "Assigned To", data_type: FieldDataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
     {
       id: 5003,
       label: "Planned Start Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedStartDate",
       search_key: "plannedStartDate"
     },
     {
       id: 5004,
       label: "Planned End Date",
-      data_type: DataType.dateTimePicker,
+      data_type: FieldDataType.dateTimePicker,
       original_name: "PlannedEndDate",
       search_key: "plannedEndDate"
     },
     {
       id: 5005,
       label: "Environment",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "Environment",
       search_key: "environment",
       allowed_values: [
@@ -52614,7 +53090,7 @@ var systemFields = {
     {
       id: 6001,
       label: "Status",
-      data_type: DataType.comboBox,
+      data_type: FieldDataType.comboBox,
       original_name: "RequirementStatus",
       search_key: "status",
       allowed_values: [
@@ -52636,7 +53112,7 @@ var defaultUsers = [
 ];
 
 // src/mock/qtest/field-values.ts
-function fieldFromSeed(seed, system) {
+function fieldFromSeed(seed, system2) {
   const allowed = seed.allowed_values ?? [];
   return {
     links: [],
@@ -52646,12 +53122,12 @@ function fieldFromSeed(seed, system) {
     required: seed.required ?? false,
     constrained: allowed.length > 0,
     order: seed.id % 100,
-    multiple: seed.data_type === DataType.checkBox || seed.data_type === DataType.multiSelect,
+    multiple: seed.data_type === FieldDataType.checkBox || seed.data_type === FieldDataType.multiSelect,
     data_type: seed.data_type,
     searchable: true,
-    free_text_search: seed.data_type === DataType.textBox || seed.data_type === DataType.textArea,
+    free_text_search: seed.data_type === FieldDataType.textBox || seed.data_type === FieldDataType.textArea,
     search_key: seed.search_key,
-    system_field: system,
+    system_field: system2,
     original_name: seed.original_name,
     is_active: true,
     ...allowed.length > 0 && {
@@ -52667,10 +53143,10 @@ function fieldFromSeed(seed, system) {
     }
   };
 }
-function mergeProperties(objectType, fields, input2, current, context, options = {}) {
+function mergeProperties(objectType, fields2, input2, current, context, options = {}) {
   const next = new Map(current);
   for (const [i, property] of input2.entries()) {
-    const field = fields.find((f) => f.id === property.field_id);
+    const field = fields2.find((f) => f.id === property.field_id);
     if (!field) throw new QTestApiError(400, `properties[${i}]: field_id ${property.field_id} is not a field of ${objectType}.`);
     if (context.readOnly.has(field.id) && !options.partial) {
       throw new QTestApiError(
@@ -52683,7 +53159,7 @@ function mergeProperties(objectType, fields, input2, current, context, options =
     next.set(field.id, value);
   }
   if (options.partial) return next;
-  for (const field of fields) {
+  for (const field of fields2) {
     if (next.get(field.id)) continue;
     const fallback = field.allowed_values?.find((v) => v.is_default);
     if (fallback && !field.multiple) next.set(field.id, String(fallback.value));
@@ -52691,15 +53167,15 @@ function mergeProperties(objectType, fields, input2, current, context, options =
   }
   return next;
 }
-function renderProperties(fields, props, users) {
-  return fields.map((field) => {
+function renderProperties(fields2, props, users) {
+  return fields2.map((field) => {
     const value = props.get(field.id) ?? "";
     return { field_id: field.id, field_name: field.label, field_value: value, field_value_name: valueName(field, value, users) };
   });
 }
 function valueName(field, value, users) {
   if (value === "") return "";
-  if (field.data_type === DataType.userList) {
+  if (field.data_type === FieldDataType.userList) {
     const user = users.find((u) => String(u.id) === value);
     return user ? `${user.first_name} ${user.last_name}` : value;
   }
@@ -52710,7 +53186,7 @@ function valueName(field, value, users) {
 }
 function checkValue(field, value, where, context) {
   const allowed = field.allowed_values ?? [];
-  if (field.data_type === DataType.userList) {
+  if (field.data_type === FieldDataType.userList) {
     if (!context.users.some((u) => String(u.id) === value)) {
       throw new QTestApiError(400, `${where}: '${value}' is not a user of project ${context.projectId}.`);
     }
@@ -52726,99 +53202,55 @@ function checkValue(field, value, where, context) {
     }
     return;
   }
-  if (field.data_type === DataType.number && !Number.isFinite(Number(value))) {
+  if (field.data_type === FieldDataType.number && !Number.isFinite(Number(value))) {
     throw new QTestApiError(400, `${where}: '${value}' is not a number.`);
   }
-  const isDate = field.data_type === DataType.datePicker || field.data_type === DataType.dateTimePicker;
+  const isDate = field.data_type === FieldDataType.datePicker || field.data_type === FieldDataType.dateTimePicker;
   if (isDate && Number.isNaN(Date.parse(value))) throw new QTestApiError(400, `${where}: '${value}' is not a date.`);
 }
 function parseList(value) {
   return value.replace(/^\[|\]$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "");
 }
 
-// src/mock/qtest/store.ts
-var ATTACHABLE = ["releases", "builds", "requirements", "test-cases", "test-logs", "test-steps", "test-step-logs", "defects"];
-var QTestStore = class {
-  projectId;
-  projectName;
-  #origin;
-  #clock;
-  #nextId = 1e5;
-  #pidCounters = /* @__PURE__ */ new Map();
+// src/mock/qtest/field-settings.ts
+var FieldSettings = class {
   #fields = /* @__PURE__ */ new Map();
-  #modules = /* @__PURE__ */ new Map();
-  #testCases = /* @__PURE__ */ new Map();
-  #cycles = /* @__PURE__ */ new Map();
-  #suites = /* @__PURE__ */ new Map();
-  #runs = /* @__PURE__ */ new Map();
-  #logs = /* @__PURE__ */ new Map();
-  #attachments = /* @__PURE__ */ new Map();
-  users = defaultUsers;
-  /** Children per parent (`kind:parentType:parentId`), so lists and orders never scan a whole project. */
-  #children = /* @__PURE__ */ new Map();
-  #logsByRun = /* @__PURE__ */ new Map();
-  #testCaseByPid = /* @__PURE__ */ new Map();
-  /** Fields qTest computes itself (a run's Status); writing them is refused. */
-  #readOnlyFields = /* @__PURE__ */ new Set();
-  constructor(options) {
-    this.#origin = options.origin;
-    this.projectId = options.projectId;
-    this.projectName = options.projectName ?? "ZTOQ Target";
-    this.#clock = options.clock ?? Date.now;
+  #ids;
+  #context;
+  constructor(ids, context) {
+    this.#ids = ids;
+    const readOnly = /* @__PURE__ */ new Set();
+    for (const seed of Object.values(systemFields).flat()) if (seed.readOnly) readOnly.add(seed.id);
+    this.#context = { ...context, readOnly };
     for (const type of OBJECT_TYPES)
       this.#fields.set(
         type,
         systemFields[type].map((seed) => fieldFromSeed(seed, true))
       );
-    for (const seed of Object.values(systemFields).flat()) if (seed.readOnly) this.#readOnlyFields.add(seed.id);
   }
-  // ---- project, users, fields --------------------------------------------------------------
-  checkProject(projectId) {
-    if (projectId !== String(this.projectId)) {
-      throw new QTestApiError(404, `Project ${projectId} does not exist or you do not have permission to access it.`);
-    }
+  list(objectType, includeInactive = false) {
+    const fields2 = this.#fields.get(this.#objectType(objectType)) ?? [];
+    return includeInactive ? fields2 : fields2.filter((f) => f.is_active !== false);
   }
-  project() {
-    const now3 = iso(this.#clock());
-    return {
-      links: [{ rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}` }],
-      id: this.projectId,
-      name: this.projectName,
-      description: "Target project of a Zephyr Scale migration",
-      status_id: 101,
-      start_date: now3,
-      end_date: null,
-      sample: false,
-      admins: [this.users[0]?.username],
-      automation: false,
-      template_id: null,
-      uuid: `00000000-0000-4000-8000-${String(this.projectId).padStart(12, "0")}`,
-      date_format: "yyyy/MM/dd"
-    };
-  }
-  fields(objectType, includeInactive = false) {
-    const fields = this.#fields.get(this.#objectType(objectType)) ?? [];
-    return includeInactive ? fields : fields.filter((f) => f.is_active !== false);
-  }
-  field(objectType, fieldId) {
-    const field = this.fields(objectType, true).find((f) => f.id === fieldId);
+  get(objectType, fieldId) {
+    const field = this.list(objectType, true).find((f) => f.id === fieldId);
     if (!field) throw new QTestApiError(404, `Field ${fieldId} does not exist for ${objectType}.`);
     return field;
   }
-  createField(objectType, input2) {
+  create(objectType, input2) {
     const type = this.#objectType(objectType);
     if (type === "test-steps") throw new QTestApiError(400, "Custom fields cannot be created for test-steps.");
-    const fields = this.#fields.get(type) ?? [];
-    if (fields.some((f) => f.label.toLowerCase() === input2.label.toLowerCase())) {
+    const fields2 = this.#fields.get(type) ?? [];
+    if (fields2.some((f) => f.label.toLowerCase() === input2.label.toLowerCase())) {
       throw new QTestApiError(400, `A field labelled '${input2.label}' already exists for ${type}.`);
     }
     if (!Object.hasOwn(attributeTypeOf, input2.data_type)) {
       throw new QTestApiError(400, `data_type ${input2.data_type} is not a valid field type.`);
     }
-    let nextValue = Math.max(1e3, ...fields.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
+    let nextValue = Math.max(1e3, ...fields2.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
     const field = fieldFromSeed(
       {
-        id: this.#id(),
+        id: this.#ids.next(),
         label: input2.label,
         data_type: input2.data_type,
         original_name: input2.label,
@@ -52832,523 +53264,353 @@ var QTestStore = class {
       },
       false
     );
-    fields.push(field);
-    this.#fields.set(type, fields);
+    fields2.push(field);
+    this.#fields.set(type, fields2);
     return field;
   }
-  executionStatuses() {
-    return executionStatuses;
+  /** Checks `input` against the object type's active fields and merges it over `current`. */
+  merge(objectType, input2, current, options = {}) {
+    return mergeProperties(objectType, this.list(objectType), input2, current, this.#context, options);
   }
-  // ---- modules -----------------------------------------------------------------------------
-  modules(parentId, expand, search) {
-    if (parentId !== void 0) this.#module(parentId);
-    return this.#childRecords(this.#modules, "module", "module", parentId ?? null).filter((m) => !search || m.name.toLowerCase().includes(search.toLowerCase())).map((m) => this.#renderModule(m, expand));
+  render(objectType, props) {
+    return renderProperties(this.list(objectType), props, this.#context.users);
   }
-  module(id3, expand) {
-    return this.#renderModule(this.#module(id3), expand);
+  #objectType(objectType) {
+    if (!OBJECT_TYPES.includes(objectType)) {
+      throw new QTestApiError(400, `objectType '${objectType}' must be one of ${OBJECT_TYPES.join(", ")}.`);
+    }
+    return objectType;
   }
-  createModule(input2, parentId) {
-    const parent = parentId ?? input2.parent_id ?? null;
-    if (parent !== null) this.#module(parent);
-    const now3 = this.#clock();
-    const record2 = {
-      id: this.#id(),
-      pid: this.#pid("MD"),
-      created: now3,
-      modified: now3,
+};
+
+// src/mock/qtest/ids.ts
+var IdSequence = class {
+  #last = 1e5;
+  #pids = /* @__PURE__ */ new Map();
+  next() {
+    return ++this.#last;
+  }
+  pid(prefix) {
+    const n = (this.#pids.get(prefix) ?? 0) + 1;
+    this.#pids.set(prefix, n);
+    return `${prefix}-${n}`;
+  }
+};
+
+// src/mock/qtest/tree.ts
+var ROOT = { type: "root", id: 0 };
+var key = (ref) => `${ref.type}:${ref.id}`;
+var ContainerTree = class {
+  #parents = /* @__PURE__ */ new Map();
+  /** Children per parent and kind, so lists and counts never scan a whole project. */
+  #children = /* @__PURE__ */ new Map();
+  #removers = /* @__PURE__ */ new Map();
+  /** Registers what removing a node of `kind` must also clear: its record, an index, related objects. */
+  onRemove(kind, remover) {
+    this.#removers.set(kind, [...this.#removers.get(kind) ?? [], remover]);
+  }
+  place(kind, id3, parent) {
+    this.#parents.set(key({ type: kind, id: id3 }), parent);
+    const byKind = this.#children.get(key(parent)) ?? /* @__PURE__ */ new Map();
+    byKind.set(kind, (byKind.get(kind) ?? /* @__PURE__ */ new Set()).add(id3));
+    this.#children.set(key(parent), byKind);
+  }
+  move(kind, id3, parent) {
+    this.#detach({ type: kind, id: id3 });
+    this.place(kind, id3, parent);
+  }
+  parent(kind, id3) {
+    return this.#parents.get(key({ type: kind, id: id3 })) ?? ROOT;
+  }
+  children(kind, parent) {
+    return [...this.#children.get(key(parent))?.get(kind) ?? []];
+  }
+  count(kind, parent) {
+    return this.#children.get(key(parent))?.get(kind)?.size ?? 0;
+  }
+  isEmpty(ref) {
+    return [...this.#children.get(key(ref))?.values() ?? []].every((ids) => ids.size === 0);
+  }
+  /** `ref` and the containers above it, nearest first, up to (not including) the root. */
+  lineage(ref) {
+    const chain = [];
+    for (let at3 = ref; at3 && at3.type !== "root"; at3 = this.#parents.get(key(at3))) chain.push(at3);
+    return chain;
+  }
+  /** Removes the node and everything below it, calling each kind's removers. */
+  remove(kind, id3) {
+    const doomed = [{ type: kind, id: id3 }];
+    for (let i = 0; i < doomed.length; i++) {
+      for (const [childKind, ids] of this.#children.get(key(doomed[i])) ?? []) {
+        for (const childId of ids) doomed.push({ type: childKind, id: childId });
+      }
+    }
+    for (const node2 of doomed) {
+      this.#detach(node2);
+      this.#children.delete(key(node2));
+      for (const remover of this.#removers.get(node2.type) ?? []) remover(node2.id);
+    }
+  }
+  #detach(node2) {
+    const parent = this.#parents.get(key(node2));
+    const siblings = parent && this.#children.get(key(parent))?.get(node2.type);
+    siblings?.delete(node2.id);
+    this.#parents.delete(key(node2));
+  }
+};
+
+// src/mock/qtest/modules.ts
+var CREATED_VIA_API = "Created via API";
+var at = (id3) => ({ type: "module", id: id3 });
+var Modules = class {
+  #site;
+  constructor(site) {
+    this.#site = site;
+    site.tree.onRemove("module", (id3) => site.records.modules.delete(id3));
+  }
+  list(parentId, expand, search) {
+    const { records, tree } = this.#site;
+    if (parentId !== void 0) records.modules.get(parentId);
+    return tree.children("module", parentId === void 0 ? ROOT : at(parentId)).map((id3) => records.modules.get(id3)).filter((m) => !search || m.name.toLowerCase().includes(search.toLowerCase())).map((m) => this.#render(m, expand));
+  }
+  get(id3, expand) {
+    return this.#render(this.#site.records.modules.get(id3), expand);
+  }
+  create(input2, parentId) {
+    const { records, tree } = this.#site;
+    const parentModule = parentId ?? input2.parent_id ?? null;
+    if (parentModule !== null) records.modules.get(parentModule);
+    const parent = parentModule === null ? ROOT : at(parentModule);
+    const record2 = records.modules.add(() => ({
       name: input2.name,
       description: input2.description ?? "",
-      parentId: parent,
-      order: this.#childCount("module", "module", parent) + 1
-    };
-    this.#modules.set(record2.id, record2);
-    this.#link("module", "module", parent, record2.id);
-    return this.#renderModule(record2, false);
+      order: tree.count("module", parent) + 1
+    }));
+    tree.place("module", record2.id, parent);
+    return this.#render(record2, false);
   }
-  updateModule(id3, input2, parentId) {
-    const record2 = this.#module(id3);
+  /** With `parentId` the module moves and the body is ignored; without it, the body renames. */
+  update(id3, input2, parentId) {
+    const { records, tree } = this.#site;
+    const record2 = records.modules.get(id3);
     if (parentId !== void 0) {
-      if (this.#moduleAncestors(parentId).includes(id3)) throw new QTestApiError(400, "A module cannot move into itself.");
-      this.#unlink("module", "module", record2.parentId, id3);
-      record2.parentId = parentId;
-      this.#link("module", "module", parentId, id3);
+      if (tree.lineage(at(parentId)).some((r) => r.type === "module" && r.id === id3)) {
+        throw new QTestApiError(400, "A module cannot move into itself.");
+      }
+      tree.move("module", id3, at(parentId));
     } else {
       if (input2.name !== void 0) record2.name = input2.name;
       if (input2.description !== void 0) record2.description = input2.description ?? "";
     }
-    record2.modified = this.#clock();
-    return this.#renderModule(record2, false);
+    records.modules.touch(record2);
+    return this.#render(record2, false);
   }
-  deleteModule(id3, force) {
-    this.#module(id3);
-    const doomed = this.#moduleSubtree(id3);
-    const cases = doomed.flatMap((m) => this.#childRecords(this.#testCases, "case", "module", m));
-    if (!force && (doomed.length > 1 || cases.length > 0)) {
+  /** A module with submodules or test cases goes only with `force`, taking all of them with it. */
+  delete(id3, force) {
+    const { records, tree } = this.#site;
+    records.modules.get(id3);
+    if (!force && !tree.isEmpty(at(id3))) {
       throw new QTestApiError(400, `Module ${id3} is not empty; delete with force=true to remove its contents.`);
     }
-    for (const t of cases) this.deleteTestCase(t.id);
-    for (const m of doomed) {
-      this.#unlink("module", "module", this.#module(m).parentId, m);
-      this.#modules.delete(m);
-    }
+    tree.remove("module", id3);
   }
-  // ---- test cases --------------------------------------------------------------------------
-  testCases(parentId, options) {
-    if (parentId !== void 0) this.#module(parentId);
-    const candidates = parentId === void 0 ? [...this.#testCases.values()] : this.#childRecords(this.#testCases, "case", "module", parentId);
-    return candidates.filter((t) => options.modifiedAfter === void 0 || t.modified > options.modifiedAfter).map((t) => this.#renderTestCase(t, options.expandSteps));
+  /** The root module test cases without a parent go to, made on first use. */
+  createdViaApi() {
+    const { records, tree } = this.#site;
+    const existing = tree.children("module", ROOT).map((id3) => records.modules.get(id3)).find((m) => m.name === CREATED_VIA_API);
+    return existing?.id ?? this.create({ name: CREATED_VIA_API }, void 0).id;
   }
-  testCase(idOrPid, expandSteps) {
-    return this.#renderTestCase(this.#testCaseByIdOrPid(idOrPid), expandSteps);
-  }
-  createTestCase(input2) {
-    if (input2.parent_id != null) this.#module(input2.parent_id);
-    const props = this.#properties("test-cases", input2.properties ?? [], /* @__PURE__ */ new Map());
-    for (const step of input2.test_steps ?? [])
-      if (step.called_test_case_id != null) this.#testCaseByIdOrPid(String(step.called_test_case_id));
-    const parentId = input2.parent_id ?? this.#createdViaApiModule();
-    const now3 = this.#clock();
-    const record2 = {
-      id: this.#id(),
-      pid: this.#pid("TC"),
-      created: now3,
-      modified: now3,
-      name: input2.name,
-      parentId,
-      order: this.#childCount("case", "module", parentId) + 1,
-      description: input2.description ?? "",
-      precondition: input2.precondition ?? "",
-      props,
-      steps: [],
-      versionId: this.#id(),
-      version: 1
-    };
-    record2.steps = (input2.test_steps ?? []).map((s, i) => this.#step(s, i + 1));
-    this.#testCases.set(record2.id, record2);
-    this.#testCaseByPid.set(record2.pid, record2.id);
-    this.#link("case", "module", parentId, record2.id);
-    return this.#renderTestCase(record2, true);
-  }
-  /** An update makes a new version, as qTest does; `test_steps`, when sent, replace the steps. */
-  updateTestCase(id3, input2) {
-    const record2 = this.#testCaseByIdOrPid(String(id3));
-    if (input2.parent_id !== void 0 && input2.parent_id !== null) {
-      this.#module(input2.parent_id);
-      this.#unlink("case", "module", record2.parentId, record2.id);
-      record2.parentId = input2.parent_id;
-      this.#link("case", "module", record2.parentId, record2.id);
-    }
-    if (input2.name !== void 0) record2.name = input2.name;
-    if (input2.description !== void 0) record2.description = input2.description ?? "";
-    if (input2.precondition !== void 0) record2.precondition = input2.precondition ?? "";
-    if (input2.properties) record2.props = this.#properties("test-cases", input2.properties, record2.props);
-    if (input2.test_steps) {
-      const kept = new Set(record2.steps.map((s) => s.id));
-      record2.steps = input2.test_steps.map((s, i) => this.#step(s, i + 1, s.id && kept.has(s.id) ? s.id : void 0));
-    }
-    this.#newVersion(record2);
-    return this.#renderTestCase(record2, true);
-  }
-  deleteTestCase(id3) {
-    const record2 = this.#testCaseByIdOrPid(String(id3));
-    for (const run of [...this.#runs.values()]) if (run.testCaseId === record2.id) this.deleteTestRun(run.id);
-    this.#unlink("case", "module", record2.parentId, record2.id);
-    this.#testCaseByPid.delete(record2.pid);
-    this.#testCases.delete(record2.id);
-  }
-  testSteps(testCaseId) {
-    return this.#testCaseByIdOrPid(testCaseId).steps.map((s) => this.#renderStep(s));
-  }
-  testStep(testCaseId, stepId) {
-    return this.#renderStep(this.#stepOf(this.#testCaseByIdOrPid(testCaseId), stepId));
-  }
-  addTestStep(testCaseId, input2) {
-    const record2 = this.#testCaseByIdOrPid(testCaseId);
-    const step = this.#step(input2, record2.steps.length + 1);
-    record2.steps.push(step);
-    this.#newVersion(record2);
-    return this.#renderStep(step);
-  }
-  updateTestStep(testCaseId, stepId, input2) {
-    const record2 = this.#testCaseByIdOrPid(testCaseId);
-    const index2 = record2.steps.indexOf(this.#stepOf(record2, stepId));
-    const step = this.#step(input2, record2.steps[index2]?.order ?? index2 + 1, stepId);
-    record2.steps[index2] = step;
-    this.#newVersion(record2);
-    return this.#renderStep(step);
-  }
-  deleteTestStep(testCaseId, stepId) {
-    const record2 = this.#testCaseByIdOrPid(testCaseId);
-    record2.steps = record2.steps.filter((s) => s.id !== this.#stepOf(record2, stepId).id);
-    record2.steps.forEach((s, i) => {
-      s.order = i + 1;
-    });
-    this.#newVersion(record2);
-  }
-  // ---- test cycles and suites --------------------------------------------------------------
-  testCycles(parentId, parentType, expand) {
-    const type = this.#containerType(parentType ?? (parentId ? "test-cycle" : "root"));
-    const parent = type === "root" ? 0 : parentId ?? 0;
-    if (type === "test-cycle") this.#cycle(parent);
-    return this.#childRecords(this.#cycles, "cycle", type, parent).map((c) => this.#renderCycle(c, expand));
-  }
-  testCycle(id3, expand) {
-    return this.#renderCycle(this.#cycle(id3), expand);
-  }
-  createTestCycle(input2, parentId, parentType) {
-    const { id: parent, type } = this.#container(parentId, parentType);
-    const now3 = this.#clock();
-    const record2 = {
-      id: this.#id(),
-      pid: this.#pid("CL"),
-      created: now3,
-      modified: now3,
-      name: input2.name,
-      description: input2.description ?? "",
-      parentId: parent,
-      parentType: type,
-      order: this.#childCount("cycle", type, parent) + 1
-    };
-    this.#cycles.set(record2.id, record2);
-    this.#link("cycle", type, parent, record2.id);
-    return this.#renderCycle(record2, false);
-  }
-  updateTestCycle(id3, input2, parentId, parentType) {
-    const record2 = this.#cycle(id3);
-    if (parentId !== void 0 || parentType !== void 0) {
-      const { id: parent, type } = this.#container(parentId, parentType);
-      if (type === "test-cycle" && this.#cycleAncestors(parent).includes(id3)) {
-        throw new QTestApiError(400, "A test cycle cannot move into itself.");
-      }
-      this.#unlink("cycle", record2.parentType, record2.parentId, id3);
-      record2.parentId = parent;
-      record2.parentType = type;
-      this.#link("cycle", type, parent, id3);
-    } else {
-      if (input2.name !== void 0) record2.name = input2.name;
-      if (input2.description !== void 0) record2.description = input2.description ?? "";
-    }
-    record2.modified = this.#clock();
-    return this.#renderCycle(record2, false);
-  }
-  deleteTestCycle(id3, force) {
-    const record2 = this.#cycle(id3);
-    const childCycles = this.#childRecords(this.#cycles, "cycle", "test-cycle", id3);
-    const suites = this.#childRecords(this.#suites, "suite", "test-cycle", id3);
-    const runs = this.#childRecords(this.#runs, "run", "test-cycle", id3);
-    if (!force && childCycles.length + suites.length + runs.length > 0) {
-      throw new QTestApiError(400, `Test cycle ${id3} is not empty; delete with force=true to remove its contents.`);
-    }
-    for (const c of childCycles) this.deleteTestCycle(c.id, true);
-    for (const s of suites) this.deleteTestSuite(s.id);
-    for (const r of runs) this.deleteTestRun(r.id);
-    this.#unlink("cycle", record2.parentType, record2.parentId, id3);
-    this.#cycles.delete(id3);
-  }
-  testSuites(parentId, parentType) {
-    const type = this.#containerType(parentType ?? (parentId ? "test-cycle" : "root"));
-    const parent = type === "root" ? 0 : parentId ?? 0;
-    if (type === "test-cycle") this.#cycle(parent);
-    return this.#childRecords(this.#suites, "suite", type, parent).map((s) => this.#renderSuite(s));
-  }
-  testSuite(id3) {
-    return this.#renderSuite(this.#suite(id3));
-  }
-  createTestSuite(input2, parentId, parentType) {
-    const { id: parent, type } = this.#container(parentId, parentType);
-    const props = this.#properties("test-suites", input2.properties ?? [], /* @__PURE__ */ new Map());
-    const now3 = this.#clock();
-    const record2 = {
-      id: this.#id(),
-      pid: this.#pid("TS"),
-      created: now3,
-      modified: now3,
-      name: input2.name,
-      parentId: parent,
-      parentType: type,
-      order: this.#childCount("suite", type, parent) + 1,
-      props
-    };
-    this.#suites.set(record2.id, record2);
-    this.#link("suite", type, parent, record2.id);
-    return this.#renderSuite(record2);
-  }
-  updateTestSuite(id3, input2, parentId, parentType) {
-    const record2 = this.#suite(id3);
-    if (parentId !== void 0 || parentType !== void 0) {
-      const { id: parent, type } = this.#container(parentId, parentType);
-      this.#unlink("suite", record2.parentType, record2.parentId, id3);
-      record2.parentId = parent;
-      record2.parentType = type;
-      this.#link("suite", type, parent, id3);
-    } else {
-      if (input2.name !== void 0) record2.name = input2.name;
-      if (input2.properties) record2.props = this.#properties("test-suites", input2.properties, record2.props);
-    }
-    record2.modified = this.#clock();
-    return this.#renderSuite(record2);
-  }
-  deleteTestSuite(id3) {
-    const record2 = this.#suite(id3);
-    for (const r of this.#childRecords(this.#runs, "run", "test-suite", id3)) this.deleteTestRun(r.id);
-    this.#unlink("suite", record2.parentType, record2.parentId, id3);
-    this.#suites.delete(id3);
-  }
-  // ---- test runs and logs ------------------------------------------------------------------
-  testRuns(parentId, parentType, expand) {
-    const type = parentType ?? (parentId ? "test-suite" : "root");
-    if (!["root", "release", "test-cycle", "test-suite"].includes(type)) {
-      throw new QTestApiError(400, `parentType '${parentType}' must be root, release, test-cycle or test-suite.`);
-    }
-    const parent = type === "root" ? 0 : parentId ?? 0;
-    if (type === "test-suite") this.#suite(parent);
-    if (type === "test-cycle") this.#cycle(parent);
-    if (!expand) return this.#childRecords(this.#runs, "run", type, parent).map((r) => this.#renderRun(r));
-    const within = (run) => type === "root" || this.#runAncestors(run).some((a) => a.type === type && a.id === parent);
-    return [...this.#runs.values()].filter(within).map((r) => this.#renderRun(r));
-  }
-  testRun(id3) {
-    return this.#renderRun(this.#run(id3));
-  }
-  createTestRun(input2, parentId, parentType) {
-    const type = parentType ?? "root";
-    const parent = type === "root" ? 0 : parentId ?? 0;
-    if (type === "test-suite") this.#suite(parent);
-    else if (type === "test-cycle") this.#cycle(parent);
-    else if (type !== "root") throw new QTestApiError(400, `parentType '${parentType}' cannot hold test runs.`);
-    const testCase = this.#testCaseByIdOrPid(String(input2.test_case.id));
-    const versionId = input2.test_case_version_id ?? testCase.versionId;
-    if (versionId !== testCase.versionId) {
-      throw new QTestApiError(400, `test_case_version_id ${versionId} is not a version of test case ${testCase.id}.`);
-    }
-    const props = this.#properties("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map());
-    const now3 = this.#clock();
-    const record2 = {
-      id: this.#id(),
-      pid: this.#pid("TR"),
-      created: now3,
-      modified: now3,
-      name: input2.name ?? testCase.name,
-      parentId: parent,
-      parentType: type,
-      order: this.#childCount("run", type, parent) + 1,
-      testCaseId: testCase.id,
-      testCaseVersionId: versionId,
-      props
-    };
-    this.#runs.set(record2.id, record2);
-    this.#link("run", type, parent, record2.id);
-    return this.#renderRun(record2);
-  }
-  updateTestRun(id3, input2, parentId, parentType) {
-    const record2 = this.#run(id3);
-    if (parentId !== void 0 || parentType !== void 0) {
-      const type = parentType ?? "test-suite";
-      if (type === "test-suite") this.#suite(parentId ?? 0);
-      else if (type === "test-cycle") this.#cycle(parentId ?? 0);
-      this.#unlink("run", record2.parentType, record2.parentId, id3);
-      record2.parentType = type;
-      record2.parentId = type === "root" ? 0 : parentId ?? 0;
-      this.#link("run", type, record2.parentId, id3);
-    } else {
-      if (input2.name !== void 0) record2.name = input2.name;
-      if (input2.properties) record2.props = this.#properties("test-runs", input2.properties, record2.props);
-    }
-    record2.modified = this.#clock();
-    return this.#renderRun(record2);
-  }
-  deleteTestRun(id3) {
-    const record2 = this.#run(id3);
-    for (const logId of this.#logsByRun.get(id3) ?? []) this.#logs.delete(logId);
-    this.#logsByRun.delete(id3);
-    this.#unlink("run", record2.parentType, record2.parentId, id3);
-    this.#runs.delete(id3);
-  }
-  testLogs(runId) {
-    this.#run(runId);
-    return (this.#logsByRun.get(runId) ?? []).map((id3) => this.#renderLog(this.#logs.get(id3)));
-  }
-  testLog(runId, logId) {
-    const log = this.#logs.get(logId);
-    if (!log || log.runId !== runId) throw new QTestApiError(404, `Test log ${logId} does not exist in test run ${runId}.`);
-    return this.#renderLog(log);
-  }
-  lastTestLog(runId) {
-    const log = this.#latestLog(this.#run(runId).id);
-    if (!log) throw new QTestApiError(404, `Test run ${runId} has no test log.`);
-    return this.#renderLog(log);
-  }
-  createTestLog(runId, input2) {
-    const run = this.#run(runId);
-    const testCase = this.#testCases.get(run.testCaseId);
-    const statusId = this.#executionStatus(input2.status.id, "status");
-    const start = Date.parse(input2.exe_start_date);
-    const end = Date.parse(input2.exe_end_date);
-    if (Number.isNaN(start)) throw new QTestApiError(400, `exe_start_date '${input2.exe_start_date}' is not a date.`);
-    if (Number.isNaN(end)) throw new QTestApiError(400, `exe_end_date '${input2.exe_end_date}' is not a date.`);
-    if (end < start) throw new QTestApiError(400, "exe_end_date must not be before exe_start_date.");
-    const stepIds = new Set(testCase?.steps.map((s) => s.id));
-    const stepLogs = (input2.test_step_logs ?? []).map((s, i) => {
-      if (s.test_step_id != null && !stepIds.has(s.test_step_id) && s.called_test_case_id == null) {
-        throw new QTestApiError(400, `test_step_logs[${i}].test_step_id ${s.test_step_id} is not a step of the test case.`);
-      }
-      const step = testCase?.steps.find((t) => t.id === s.test_step_id);
-      return {
-        id: this.#id(),
-        testStepId: s.test_step_id ?? null,
-        statusId: this.#executionStatus(s.status.id, `test_step_logs[${i}].status`),
-        actualResult: s.actual_result ?? "",
-        order: s.order ?? i + 1,
-        description: s.description ?? step?.description ?? "",
-        expectedResult: s.expected_result ?? step?.expected ?? "",
-        exeDate: s.exe_date ?? null,
-        ...s.called_test_case_id != null && { calledTestCaseId: s.called_test_case_id },
-        ...s.parent_test_step_id != null && { parentTestStepId: s.parent_test_step_id }
-      };
-    });
-    const now3 = this.#clock();
-    const record2 = {
-      id: this.#id(),
-      runId: run.id,
-      statusId,
-      exeStart: input2.exe_start_date,
-      exeEnd: input2.exe_end_date,
-      note: input2.note ?? "",
-      testCaseVersionId: input2.test_case_version_id ?? run.testCaseVersionId,
-      // The Swagger lists no field settings for logs; their properties share the test-run fields.
-      props: this.#properties("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map(), { partial: true }),
-      stepLogs,
-      created: now3,
-      modified: now3
-    };
-    this.#logs.set(record2.id, record2);
-    this.#logsByRun.set(run.id, [...this.#logsByRun.get(run.id) ?? [], record2.id]);
-    run.modified = now3;
-    return this.#renderLog(record2);
-  }
-  // ---- attachments -------------------------------------------------------------------------
-  addAttachment(objectType, objectId, name, contentType2, bytes) {
-    this.#attachable(objectType, objectId);
-    const record2 = {
-      id: this.#id(),
-      name,
-      contentType: contentType2,
-      bytes,
-      objectType,
-      objectId,
-      created: this.#clock()
-    };
-    this.#attachments.set(record2.id, record2);
-    return this.#renderAttachment(record2);
-  }
-  attachments(objectType, objectId) {
-    this.#attachable(objectType, objectId);
-    return [...this.#attachments.values()].filter((a) => a.objectType === objectType && a.objectId === objectId).map((a) => this.#renderAttachment(a));
-  }
-  attachment(objectType, objectId, attachmentId) {
-    const record2 = this.#attachments.get(attachmentId);
-    if (!record2 || record2.objectType !== objectType || record2.objectId !== objectId) {
-      throw new QTestApiError(404, `Attachment ${attachmentId} does not exist on ${objectType} ${objectId}.`);
-    }
-    return record2;
-  }
-  // ---- search ------------------------------------------------------------------------------
-  /** The objects of one type with their searchable values, for `POST /search`. */
-  searchable(objectType) {
-    const withProps = (item, extra) => ({
-      item,
-      value: (criterion) => {
-        const key = criterion.toLowerCase();
-        if (key in extra) return extra[key];
-        if (key === "id") return String(item.id);
-        if (key === "name") return item.name ?? void 0;
-        const property = item.properties?.find((p) => p.field_name?.toLowerCase() === key || String(p.field_id) === key);
-        return property ? String(property.field_value_name ?? property.field_value ?? "") : void 0;
-      }
-    });
-    const stamps = (r) => ({
-      pid: r.pid,
-      "created date": iso(r.created),
-      "last modified date": iso(r.modified)
-    });
-    switch (objectType) {
-      case "test-cases":
-        return [...this.#testCases.values()].map((t) => withProps(this.#renderTestCase(t, false), stamps(t)));
-      case "test-runs":
-        return [...this.#runs.values()].map((r) => withProps(this.#renderRun(r), stamps(r)));
-      case "test-suites":
-        return [...this.#suites.values()].map((s) => withProps(this.#renderSuite(s), stamps(s)));
-      case "test-cycles":
-        return [...this.#cycles.values()].map((c) => withProps(this.#renderCycle(c, false), stamps(c)));
-      case "test-logs":
-        return [...this.#logs.values()].map(
-          (l) => withProps(this.#renderLog(l), {
-            "execution start date": l.exeStart,
-            "execution end date": l.exeEnd,
-            "last modified date": iso(l.modified),
-            "test run id": String(l.runId)
-          })
-        );
-      case "requirements":
-      case "releases":
-      case "builds":
-      case "defects":
-        return [];
-      default:
-        throw new QTestApiError(400, `object_type '${objectType}' cannot be searched.`);
-    }
-  }
-  /** Counts per collection, for tests that assert nothing was written. */
-  counts() {
+  #render(m, expand) {
+    const { records, tree } = this.#site;
+    const parent = tree.parent("module", m.id);
+    const children = expand ? tree.children("module", at(m.id)).map((id3) => records.modules.get(id3)) : [];
     return {
-      modules: this.#modules.size,
-      testCases: this.#testCases.size,
-      testCycles: this.#cycles.size,
-      testSuites: this.#suites.size,
-      testRuns: this.#runs.size,
-      testLogs: this.#logs.size,
-      attachments: this.#attachments.size
-    };
-  }
-  // ---- rendering ---------------------------------------------------------------------------
-  #renderModule(m, expand) {
-    const children = expand ? this.#childRecords(this.#modules, "module", "module", m.id) : [];
-    return {
-      links: [{ rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}/modules/${m.id}` }],
+      links: [{ rel: "self", href: apiUrl(this.#site, `modules/${m.id}`) }],
       id: m.id,
       name: m.name,
       order: m.order,
       pid: m.pid,
       created_date: iso(m.created),
       last_modified_date: iso(m.modified),
-      parent_id: m.parentId,
+      parent_id: parent.type === "root" ? null : parent.id,
       description: m.description,
       shared: false,
-      ...expand && { children: children.map((c) => this.#renderModule(c, true)) }
+      ...expand && { children: children.map((c) => this.#render(c, true)) }
     };
   }
-  #renderTestCase(t, withSteps) {
+};
+
+// src/mock/qtest/records.ts
+function createRecords(ids, clock) {
+  return {
+    modules: new Collection(ids, clock, { noun: "Module", pid: "MD" }),
+    testCases: new Collection(ids, clock, { noun: "Test case", pid: "TC" }),
+    testCycles: new Collection(ids, clock, { noun: "Test cycle", pid: "CL" }),
+    testSuites: new Collection(ids, clock, { noun: "Test suite", pid: "TS" }),
+    testRuns: new Collection(ids, clock, { noun: "Test run", pid: "TR" }),
+    testLogs: new Collection(ids, clock, { noun: "Test log" }),
+    attachments: new Collection(ids, clock, { noun: "Attachment" })
+  };
+}
+
+// src/mock/qtest/searchable.ts
+function searchable(site, entities, objectType) {
+  const { records } = site;
+  const stamps = (r) => ({
+    pid: r.pid,
+    "created date": iso(r.created),
+    "last modified date": iso(r.modified)
+  });
+  switch (objectType) {
+    case "test-cases":
+      return records.testCases.values().map((t) => withProps(entities.testCases.render(t, false), stamps(t)));
+    case "test-runs":
+      return records.testRuns.values().map((r) => withProps(entities.testRuns.render(r), stamps(r)));
+    case "test-suites":
+      return records.testSuites.values().map((s) => withProps(entities.testSuites.render(s), stamps(s)));
+    case "test-cycles":
+      return records.testCycles.values().map((c) => withProps(entities.testCycles.render(c, false), stamps(c)));
+    case "test-logs":
+      return records.testLogs.values().map(
+        (l) => withProps(entities.testLogs.render(l), {
+          "execution start date": l.exeStart,
+          "execution end date": l.exeEnd,
+          "last modified date": iso(l.modified),
+          "test run id": String(site.tree.parent("test-log", l.id).id)
+        })
+      );
+    case "requirements":
+    case "releases":
+    case "builds":
+    case "defects":
+      return [];
+    default:
+      throw new QTestApiError(400, `object_type '${objectType}' cannot be searched.`);
+  }
+}
+function withProps(item, extra) {
+  return {
+    item,
+    value: (criterion) => {
+      const key2 = criterion.toLowerCase();
+      if (key2 in extra) return extra[key2];
+      if (key2 === "id") return String(item.id);
+      if (key2 === "name") return item.name ?? void 0;
+      const property = item.properties?.find((p) => p.field_name?.toLowerCase() === key2 || String(p.field_id) === key2);
+      return property ? String(property.field_value_name ?? property.field_value ?? "") : void 0;
+    }
+  };
+}
+
+// src/mock/qtest/test-cases.ts
+var TestCases = class {
+  #site;
+  #modules;
+  #byPid = /* @__PURE__ */ new Map();
+  constructor(site, modules) {
+    this.#site = site;
+    this.#modules = modules;
+    site.tree.onRemove("test-case", (id3) => {
+      for (const run of site.records.testRuns.values()) if (run.testCaseId === id3) site.tree.remove("test-run", run.id);
+      this.#byPid.delete(site.records.testCases.get(id3).pid);
+      site.records.testCases.delete(id3);
+    });
+  }
+  list(parentId, options) {
+    const { records, tree } = this.#site;
+    if (parentId !== void 0) records.modules.get(parentId);
+    const candidates = parentId === void 0 ? records.testCases.values() : tree.children("test-case", { type: "module", id: parentId }).map((id3) => records.testCases.get(id3));
+    return candidates.filter((t) => options.modifiedAfter === void 0 || t.modified > options.modifiedAfter).map((t) => this.render(t, options.expandSteps));
+  }
+  get(idOrPid) {
+    const { testCases } = this.#site.records;
+    const record2 = testCases.find(Number(idOrPid)) ?? testCases.find(this.#byPid.get(idOrPid) ?? -1);
+    if (!record2) throw new QTestApiError(404, `Test case ${idOrPid} does not exist.`);
+    return record2;
+  }
+  create(input2) {
+    const { records, tree, fields: fields2, ids } = this.#site;
+    if (input2.parent_id != null) records.modules.get(input2.parent_id);
+    const props = fields2.merge("test-cases", input2.properties ?? [], /* @__PURE__ */ new Map());
+    for (const step of input2.test_steps ?? []) if (step.called_test_case_id != null) this.get(String(step.called_test_case_id));
+    const parentId = input2.parent_id ?? this.#modules.createdViaApi();
+    const parent = { type: "module", id: parentId };
+    const record2 = records.testCases.add(() => ({
+      name: input2.name,
+      order: tree.count("test-case", parent) + 1,
+      description: input2.description ?? "",
+      precondition: input2.precondition ?? "",
+      props,
+      versionId: ids.next(),
+      version: 1,
+      steps: (input2.test_steps ?? []).map((s, i) => this.step(s, i + 1))
+    }));
+    this.#byPid.set(record2.pid, record2.id);
+    tree.place("test-case", record2.id, parent);
+    return this.render(record2, true);
+  }
+  /** An update makes a new version, as qTest does; `test_steps`, when sent, replace the steps. */
+  update(id3, input2) {
+    const { fields: fields2, tree, records } = this.#site;
+    const record2 = this.get(String(id3));
+    if (input2.parent_id !== void 0 && input2.parent_id !== null) {
+      records.modules.get(input2.parent_id);
+      tree.move("test-case", record2.id, { type: "module", id: input2.parent_id });
+    }
+    if (input2.name !== void 0) record2.name = input2.name;
+    if (input2.description !== void 0) record2.description = input2.description ?? "";
+    if (input2.precondition !== void 0) record2.precondition = input2.precondition ?? "";
+    if (input2.properties) record2.props = fields2.merge("test-cases", input2.properties, record2.props);
+    if (input2.test_steps) {
+      const kept = new Set(record2.steps.map((s) => s.id));
+      record2.steps = input2.test_steps.map((s, i) => this.step(s, i + 1, s.id && kept.has(s.id) ? s.id : void 0));
+    }
+    this.newVersion(record2);
+    return this.render(record2, true);
+  }
+  delete(id3) {
+    this.#site.tree.remove("test-case", this.get(String(id3)).id);
+  }
+  newVersion(record2) {
+    record2.version++;
+    record2.versionId = this.#site.ids.next();
+    this.#site.records.testCases.touch(record2);
+  }
+  /** A step from its input; a step that calls another test case must name one that exists. */
+  step(input2, order2, id3) {
+    if (input2.called_test_case_id != null) this.get(String(input2.called_test_case_id));
     return {
-      links: [{ rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}/test-cases/${t.id}` }],
+      id: id3 ?? this.#site.ids.next(),
+      description: input2.description,
+      expected: input2.expected,
+      order: order2,
+      ...input2.called_test_case_id != null && { calledTestCaseId: input2.called_test_case_id },
+      ...input2.parameter_values != null && { parameterValues: input2.parameter_values }
+    };
+  }
+  render(t, withSteps) {
+    const { fields: fields2, tree, users } = this.#site;
+    return {
+      links: [{ rel: "self", href: apiUrl(this.#site, `test-cases/${t.id}`) }],
       id: t.id,
       pid: t.pid,
       name: t.name,
       order: t.order,
-      parent_id: t.parentId,
+      parent_id: tree.parent("test-case", t.id).id,
       description: t.description,
       precondition: t.precondition,
-      properties: this.#renderProperties("test-cases", t.props),
-      ...withSteps && { test_steps: t.steps.map((s) => this.#renderStep(s)) },
+      properties: fields2.render("test-cases", t.props),
+      ...withSteps && { test_steps: t.steps.map((s) => this.renderStep(s)) },
       test_case_version_id: t.versionId,
       version: `0.${t.version}`,
       created_date: iso(t.created),
       last_modified_date: iso(t.modified),
-      web_url: `${this.#origin}/p/${this.projectId}/portal/project#tab=testdesign&object=1&id=${t.id}`,
-      creator_id: this.users[0]?.id
+      web_url: portalUrl(this.#site, `project#tab=testdesign&object=1&id=${t.id}`),
+      creator_id: users[0]?.id
     };
   }
-  #renderStep(s) {
-    const called = s.calledTestCaseId === void 0 ? void 0 : this.#testCases.get(s.calledTestCaseId);
+  renderStep(s) {
+    const called = s.calledTestCaseId === void 0 ? void 0 : this.#site.records.testCases.find(s.calledTestCaseId);
     return {
       links: [],
       id: s.id,
@@ -53364,91 +53626,232 @@ var QTestStore = class {
       ...s.parameterValues !== void 0 && { parameter_values: s.parameterValues }
     };
   }
-  #renderCycle(c, expand) {
+};
+
+// src/mock/qtest/containers.ts
+function cycleListParent(site, parentId, parentType) {
+  const type = cycleParentType(parentType ?? (parentId ? "test-cycle" : "root"));
+  const parent = type === "root" ? 0 : parentId ?? 0;
+  if (type === "test-cycle") site.records.testCycles.get(parent);
+  return type === "root" ? ROOT : { type, id: parent };
+}
+function cycleContainer(site, parentId, parentType) {
+  const type = cycleParentType(parentType ?? (parentId ? "test-cycle" : "root"));
+  if (type === "release") throw new QTestApiError(404, `Release ${parentId} does not exist.`);
+  if (type === "test-cycle") site.records.testCycles.get(parentId ?? 0);
+  return type === "root" ? ROOT : { type, id: parentId ?? 0 };
+}
+function runListParent(site, parentId, parentType) {
+  const type = parentType ?? (parentId ? "test-suite" : "root");
+  if (!["root", "release", "test-cycle", "test-suite"].includes(type)) {
+    throw new QTestApiError(400, `parentType '${parentType}' must be root, release, test-cycle or test-suite.`);
+  }
+  const parent = type === "root" ? 0 : parentId ?? 0;
+  if (type === "test-suite") site.records.testSuites.get(parent);
+  if (type === "test-cycle") site.records.testCycles.get(parent);
+  return type === "root" ? ROOT : { type, id: parent };
+}
+function runContainer(site, parentId, parentType) {
+  const type = parentType ?? "root";
+  const parent = type === "root" ? 0 : parentId ?? 0;
+  if (type === "test-suite") site.records.testSuites.get(parent);
+  else if (type === "test-cycle") site.records.testCycles.get(parent);
+  else if (type !== "root") throw new QTestApiError(400, `parentType '${parentType}' cannot hold test runs.`);
+  return type === "root" ? ROOT : { type, id: parent };
+}
+function runDestination(site, parentId, parentType) {
+  const type = parentType ?? "test-suite";
+  if (type === "test-suite") site.records.testSuites.get(parentId ?? 0);
+  else if (type === "test-cycle") site.records.testCycles.get(parentId ?? 0);
+  return type === "root" ? ROOT : { type, id: parentId ?? 0 };
+}
+function cycleParentType(parentType) {
+  if (parentType === "root" || parentType === "release" || parentType === "test-cycle") return parentType;
+  throw new QTestApiError(400, `parentType '${parentType}' must be root, release or test-cycle.`);
+}
+
+// src/mock/qtest/test-cycles.ts
+var at2 = (id3) => ({ type: "test-cycle", id: id3 });
+var TestCycles = class {
+  #site;
+  #suites;
+  constructor(site, suites) {
+    this.#site = site;
+    this.#suites = suites;
+    site.tree.onRemove("test-cycle", (id3) => site.records.testCycles.delete(id3));
+  }
+  list(parentId, parentType, expand) {
+    const { records, tree } = this.#site;
+    const parent = cycleListParent(this.#site, parentId, parentType);
+    return tree.children("test-cycle", parent).map((id3) => this.render(records.testCycles.get(id3), expand));
+  }
+  get(id3, expand) {
+    return this.render(this.#site.records.testCycles.get(id3), expand);
+  }
+  create(input2, parentId, parentType) {
+    const { records, tree } = this.#site;
+    const parent = cycleContainer(this.#site, parentId, parentType);
+    const record2 = records.testCycles.add(() => ({
+      name: input2.name,
+      description: input2.description ?? "",
+      order: tree.count("test-cycle", parent) + 1
+    }));
+    tree.place("test-cycle", record2.id, parent);
+    return this.render(record2, false);
+  }
+  /** With a parent the cycle moves and the body is ignored; without one, the body renames. */
+  update(id3, input2, parentId, parentType) {
+    const { records, tree } = this.#site;
+    const record2 = records.testCycles.get(id3);
+    if (parentId !== void 0 || parentType !== void 0) {
+      const parent = cycleContainer(this.#site, parentId, parentType);
+      if (tree.lineage(parent).some((r) => r.type === "test-cycle" && r.id === id3)) {
+        throw new QTestApiError(400, "A test cycle cannot move into itself.");
+      }
+      tree.move("test-cycle", id3, parent);
+    } else {
+      if (input2.name !== void 0) record2.name = input2.name;
+      if (input2.description !== void 0) record2.description = input2.description ?? "";
+    }
+    records.testCycles.touch(record2);
+    return this.render(record2, false);
+  }
+  /** A cycle holding cycles, suites or runs goes only with `force`, taking all of them with it. */
+  delete(id3, force) {
+    const { records, tree } = this.#site;
+    records.testCycles.get(id3);
+    if (!force && !tree.isEmpty(at2(id3))) {
+      throw new QTestApiError(400, `Test cycle ${id3} is not empty; delete with force=true to remove its contents.`);
+    }
+    tree.remove("test-cycle", id3);
+  }
+  render(c, expand) {
+    const { records, tree } = this.#site;
+    const parent = tree.parent("test-cycle", c.id);
     const base = {
-      links: [{ rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}/test-cycles/${c.id}` }],
+      links: [{ rel: "self", href: apiUrl(this.#site, `test-cycles/${c.id}`) }],
       id: c.id,
       name: c.name,
       order: c.order,
       pid: c.pid,
       created_date: iso(c.created),
       last_modified_date: iso(c.modified),
-      web_url: `${this.#origin}/p/${this.projectId}/portal/project#tab=testexecution&object=2&id=${c.id}`,
+      web_url: portalUrl(this.#site, `project#tab=testexecution&object=2&id=${c.id}`),
       description: c.description,
-      target_release_id: c.parentType === "release" ? c.parentId : null,
+      target_release_id: parent.type === "release" ? parent.id : null,
       target_build_id: null
     };
     if (!expand) return base;
     return {
       ...base,
-      "test-cycles": this.#childRecords(this.#cycles, "cycle", "test-cycle", c.id).map((x) => this.#renderCycle(x, true)),
-      "test-suites": this.#childRecords(this.#suites, "suite", "test-cycle", c.id).map((s) => this.#renderSuite(s))
+      "test-cycles": tree.children("test-cycle", at2(c.id)).map((id3) => this.render(records.testCycles.get(id3), true)),
+      "test-suites": tree.children("test-suite", at2(c.id)).map((id3) => this.#suites.render(records.testSuites.get(id3)))
     };
   }
-  #renderSuite(s) {
+};
+
+// src/mock/qtest/execution-statuses.ts
+function checkExecutionStatus(id3, where) {
+  if (!executionStatuses.some((s) => s.id === id3)) {
+    const choices = executionStatuses.map((s) => `${s.id} (${s.name})`).join(", ");
+    throw new QTestApiError(400, `${where}: ${id3} is not an execution status; allowed: ${choices}.`);
+  }
+  return id3;
+}
+function statusName(id3) {
+  return executionStatuses.find((s) => s.id === id3)?.name ?? String(id3);
+}
+var UNEXECUTED = 605;
+
+// src/mock/qtest/test-logs.ts
+var TestLogs = class {
+  #site;
+  #runs;
+  constructor(site, runs) {
+    this.#site = site;
+    this.#runs = runs;
+    site.tree.onRemove("test-log", (id3) => site.records.testLogs.delete(id3));
+  }
+  list(runId) {
+    const { records, tree } = this.#site;
+    records.testRuns.get(runId);
+    return tree.children("test-log", { type: "test-run", id: runId }).map((id3) => this.render(records.testLogs.get(id3)));
+  }
+  get(runId, logId) {
+    const log = this.#site.records.testLogs.find(logId);
+    if (!log || this.#runOf(log) !== runId) {
+      throw new QTestApiError(404, `Test log ${logId} does not exist in test run ${runId}.`);
+    }
+    return this.render(log);
+  }
+  last(runId) {
+    const log = this.#runs.latestLog(this.#site.records.testRuns.get(runId).id);
+    if (!log) throw new QTestApiError(404, `Test run ${runId} has no test log.`);
+    return this.render(log);
+  }
+  create(runId, input2) {
+    const { records, tree, fields: fields2 } = this.#site;
+    const run = records.testRuns.get(runId);
+    const testCase = records.testCases.find(run.testCaseId);
+    const statusId = checkExecutionStatus(input2.status.id, "status");
+    const start = Date.parse(input2.exe_start_date);
+    const end = Date.parse(input2.exe_end_date);
+    if (Number.isNaN(start)) throw new QTestApiError(400, `exe_start_date '${input2.exe_start_date}' is not a date.`);
+    if (Number.isNaN(end)) throw new QTestApiError(400, `exe_end_date '${input2.exe_end_date}' is not a date.`);
+    if (end < start) throw new QTestApiError(400, "exe_end_date must not be before exe_start_date.");
+    const stepLogs = (input2.test_step_logs ?? []).map((s, i) => this.#stepLog(s, i, testCase));
+    const record2 = records.testLogs.add(() => ({
+      statusId,
+      exeStart: input2.exe_start_date,
+      exeEnd: input2.exe_end_date,
+      note: input2.note ?? "",
+      testCaseVersionId: input2.test_case_version_id ?? run.testCaseVersionId,
+      // The Swagger lists no field settings for logs; their properties share the test-run fields.
+      props: fields2.merge("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map(), { partial: true }),
+      stepLogs
+    }));
+    tree.place("test-log", record2.id, { type: "test-run", id: run.id });
+    run.modified = record2.created;
+    return this.render(record2);
+  }
+  /** A step log names a step of the run's test case, unless it logs a step of a called test case. */
+  #stepLog(s, i, testCase) {
+    if (s.test_step_id != null && s.called_test_case_id == null && !testCase?.steps.some((t) => t.id === s.test_step_id)) {
+      throw new QTestApiError(400, `test_step_logs[${i}].test_step_id ${s.test_step_id} is not a step of the test case.`);
+    }
+    const step = testCase?.steps.find((t) => t.id === s.test_step_id);
     return {
-      links: [{ rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}/test-suites/${s.id}` }],
-      id: s.id,
-      pid: s.pid,
-      name: s.name,
-      parentId: s.parentId,
-      parentType: s.parentType,
-      order: s.order,
-      created_date: iso(s.created),
-      last_modified_date: iso(s.modified),
-      properties: this.#renderProperties("test-suites", s.props),
-      web_url: `${this.#origin}/p/${this.projectId}/portal/project#tab=testexecution&object=3&id=${s.id}`
+      id: this.#site.ids.next(),
+      testStepId: s.test_step_id ?? null,
+      statusId: checkExecutionStatus(s.status.id, `test_step_logs[${i}].status`),
+      actualResult: s.actual_result ?? "",
+      order: s.order ?? i + 1,
+      description: s.description ?? step?.description ?? "",
+      expectedResult: s.expected_result ?? step?.expected ?? "",
+      exeDate: s.exe_date ?? null,
+      ...s.called_test_case_id != null && { calledTestCaseId: s.called_test_case_id },
+      ...s.parent_test_step_id != null && { parentTestStepId: s.parent_test_step_id }
     };
   }
-  #renderRun(r) {
-    const testCase = this.#testCases.get(r.testCaseId);
-    const latest = this.#latestLog(r.id);
-    const props = new Map(r.props);
-    props.set(4001, String(latest?.statusId ?? 605));
-    return {
-      links: [{ rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}/test-runs/${r.id}` }],
-      id: r.id,
-      pid: r.pid,
-      name: r.name,
-      order: r.order,
-      parentId: r.parentId,
-      parentType: r.parentType,
-      test_case: { id: r.testCaseId, pid: testCase?.pid, name: testCase?.name },
-      testCaseId: r.testCaseId,
-      test_case_version_id: r.testCaseVersionId,
-      creator_id: this.users[0]?.id,
-      properties: this.#renderProperties("test-runs", props),
-      created_date: iso(r.created),
-      last_modified_date: iso(r.modified),
-      web_url: `${this.#origin}/p/${this.projectId}/portal/project#tab=testexecution&object=3&id=${r.id}`,
-      ...latest && {
-        latest_test_log: {
-          id: latest.id,
-          status: this.#statusName(latest.statusId),
-          exe_start_date: latest.exeStart,
-          exe_end_date: latest.exeEnd
-        }
-      }
-    };
-  }
-  #renderLog(l) {
+  render(l) {
+    const runId = this.#runOf(l);
     return {
       links: [
-        { rel: "self", href: `${this.#origin}/api/v3/projects/${this.projectId}/test-runs/${l.runId}/test-logs/${l.id}` },
-        { rel: "test-run", href: `${this.#origin}/api/v3/projects/${this.projectId}/test-runs/${l.runId}` }
+        { rel: "self", href: apiUrl(this.#site, `test-runs/${runId}/test-logs/${l.id}`) },
+        { rel: "test-run", href: apiUrl(this.#site, `test-runs/${runId}`) }
       ],
       id: l.id,
       test_case_version_id: l.testCaseVersionId,
       exe_start_date: l.exeStart,
       exe_end_date: l.exeEnd,
       note: l.note,
-      status: { id: l.statusId, name: this.#statusName(l.statusId) },
-      properties: this.#renderProperties("test-runs", l.props).filter((p) => l.props.has(p.field_id)),
+      status: { id: l.statusId, name: statusName(l.statusId) },
+      properties: this.#site.fields.render("test-runs", l.props).filter((p) => l.props.has(p.field_id)),
       test_step_logs: l.stepLogs.map((s) => ({
         test_step_log_id: s.id,
         test_step_id: s.testStepId ?? void 0,
         test_log_id: l.id,
-        status: { id: s.statusId, name: this.#statusName(s.statusId) },
+        status: { id: s.statusId, name: statusName(s.statusId) },
         actual_result: s.actualResult,
         order: s.order,
         description: s.description,
@@ -53460,179 +53863,432 @@ var QTestStore = class {
       attachments: [],
       created_date: iso(l.created),
       last_modified_date: iso(l.modified),
-      test_run_id: l.runId
+      test_run_id: runId
     };
   }
-  #renderAttachment(a) {
-    return {
-      links: [],
-      id: a.id,
-      name: a.name,
-      content_type: a.contentType,
-      web_url: `${this.#origin}/p/${this.projectId}/portal/attachment/${a.objectType}/attachmentId/${a.id}`,
-      created_date: iso(a.created),
-      author: { id: this.users[0]?.id, username: this.users[0]?.username },
-      artifact_id: a.objectId
-    };
-  }
-  // ---- validation --------------------------------------------------------------------------
-  #properties(objectType, input2, current, options = {}) {
-    const context = { users: this.users, projectId: this.projectId, readOnly: this.#readOnlyFields };
-    return mergeProperties(objectType, this.fields(objectType), input2, current, context, options);
-  }
-  #renderProperties(objectType, props) {
-    return renderProperties(this.fields(objectType), props, this.users);
-  }
-  #executionStatus(id3, where) {
-    if (!executionStatuses.some((s) => s.id === id3)) {
-      const choices = executionStatuses.map((s) => `${s.id} (${s.name})`).join(", ");
-      throw new QTestApiError(400, `${where}: ${id3} is not an execution status; allowed: ${choices}.`);
-    }
-    return id3;
-  }
-  #step(input2, order2, id3) {
-    if (input2.called_test_case_id != null) this.#testCaseByIdOrPid(String(input2.called_test_case_id));
-    return {
-      id: id3 ?? this.#id(),
-      description: input2.description,
-      expected: input2.expected,
-      order: order2,
-      ...input2.called_test_case_id != null && { calledTestCaseId: input2.called_test_case_id },
-      ...input2.parameter_values != null && { parameterValues: input2.parameter_values }
-    };
-  }
-  // ---- lookups -----------------------------------------------------------------------------
-  #objectType(objectType) {
-    if (!OBJECT_TYPES.includes(objectType)) {
-      throw new QTestApiError(400, `objectType '${objectType}' must be one of ${OBJECT_TYPES.join(", ")}.`);
-    }
-    return objectType;
-  }
-  #module(id3) {
-    const record2 = this.#modules.get(id3);
-    if (!record2) throw new QTestApiError(404, `Module ${id3} does not exist.`);
-    return record2;
-  }
-  #moduleAncestors(id3) {
-    const chain = [];
-    for (let m = this.#modules.get(id3); m; m = m.parentId === null ? void 0 : this.#modules.get(m.parentId)) chain.push(m.id);
-    return chain;
-  }
-  #moduleSubtree(id3) {
-    const ids = [id3];
-    for (let i = 0; i < ids.length; i++) {
-      for (const m of this.#childRecords(this.#modules, "module", "module", ids[i])) ids.push(m.id);
-    }
-    return ids;
-  }
-  #createdViaApiModule() {
-    const existing = [...this.#modules.values()].find((m) => m.parentId === null && m.name === "Created via API");
-    return existing?.id ?? this.createModule({ name: "Created via API" }, void 0).id;
-  }
-  #testCaseByIdOrPid(idOrPid) {
-    const record2 = this.#testCases.get(Number(idOrPid)) ?? this.#testCases.get(this.#testCaseByPid.get(idOrPid) ?? -1);
-    if (!record2) throw new QTestApiError(404, `Test case ${idOrPid} does not exist.`);
-    return record2;
-  }
-  #stepOf(record2, stepId) {
-    const step = record2.steps.find((s) => s.id === stepId);
-    if (!step) throw new QTestApiError(404, `Test step ${stepId} does not exist in test case ${record2.id}.`);
-    return step;
-  }
-  #newVersion(record2) {
-    record2.version++;
-    record2.versionId = this.#id();
-    record2.modified = this.#clock();
-  }
-  #cycle(id3) {
-    const record2 = this.#cycles.get(id3);
-    if (!record2) throw new QTestApiError(404, `Test cycle ${id3} does not exist.`);
-    return record2;
-  }
-  #cycleAncestors(id3) {
-    const chain = [];
-    for (let c = this.#cycles.get(id3); c; c = c.parentType === "test-cycle" ? this.#cycles.get(c.parentId) : void 0) {
-      chain.push(c.id);
-    }
-    return chain;
-  }
-  #suite(id3) {
-    const record2 = this.#suites.get(id3);
-    if (!record2) throw new QTestApiError(404, `Test suite ${id3} does not exist.`);
-    return record2;
-  }
-  #run(id3) {
-    const record2 = this.#runs.get(id3);
-    if (!record2) throw new QTestApiError(404, `Test run ${id3} does not exist.`);
-    return record2;
-  }
-  #runAncestors(run) {
-    const chain = [];
-    let type = run.parentType;
-    let id3 = run.parentId;
-    while (type !== "root") {
-      chain.push({ type, id: id3 });
-      const parent = type === "test-suite" ? this.#suites.get(id3) : type === "test-cycle" ? this.#cycles.get(id3) : void 0;
-      if (!parent) break;
-      type = parent.parentType;
-      id3 = parent.parentId;
-    }
-    return chain;
-  }
-  #latestLog(runId) {
-    const id3 = this.#logsByRun.get(runId)?.at(-1);
-    return id3 === void 0 ? void 0 : this.#logs.get(id3);
-  }
-  #containerType(parentType) {
-    if (parentType === "root" || parentType === "release" || parentType === "test-cycle") return parentType;
-    throw new QTestApiError(400, `parentType '${parentType}' must be root, release or test-cycle.`);
-  }
-  #container(parentId, parentType) {
-    const type = this.#containerType(parentType ?? (parentId ? "test-cycle" : "root"));
-    if (type === "release") throw new QTestApiError(404, `Release ${parentId} does not exist.`);
-    if (type === "test-cycle") this.#cycle(parentId ?? 0);
-    return { id: type === "root" ? 0 : parentId ?? 0, type };
-  }
-  #attachable(objectType, objectId) {
-    if (!ATTACHABLE.includes(objectType)) {
-      throw new QTestApiError(400, `objectType '${objectType}' must be one of ${ATTACHABLE.join(", ")}.`);
-    }
-    const exists = objectType === "test-cases" ? this.#testCases.has(objectId) : objectType === "test-logs" ? this.#logs.has(objectId) : objectType === "test-steps" ? [...this.#testCases.values()].some((t) => t.steps.some((s) => s.id === objectId)) : false;
-    if (!exists) throw new QTestApiError(404, `${objectType} ${objectId} does not exist.`);
-  }
-  #statusName(id3) {
-    return executionStatuses.find((s) => s.id === id3)?.name ?? String(id3);
-  }
-  #link(kind, parentType, parentId, id3) {
-    const key = `${kind}:${parentType}:${parentId}`;
-    const set2 = this.#children.get(key) ?? /* @__PURE__ */ new Set();
-    set2.add(id3);
-    this.#children.set(key, set2);
-  }
-  #unlink(kind, parentType, parentId, id3) {
-    this.#children.get(`${kind}:${parentType}:${parentId}`)?.delete(id3);
-  }
-  #childCount(kind, parentType, parentId) {
-    return this.#children.get(`${kind}:${parentType}:${parentId}`)?.size ?? 0;
-  }
-  #childRecords(records, kind, parentType, parentId) {
-    const ids = this.#children.get(`${kind}:${parentType}:${parentId}`) ?? [];
-    return [...ids].map((id3) => records.get(id3));
-  }
-  #id() {
-    return ++this.#nextId;
-  }
-  #pid(prefix) {
-    const n = (this.#pidCounters.get(prefix) ?? 0) + 1;
-    this.#pidCounters.set(prefix, n);
-    return `${prefix}-${n}`;
+  #runOf(log) {
+    return this.#site.tree.parent("test-log", log.id).id;
   }
 };
-function iso(ms) {
-  return new Date(ms).toISOString();
+
+// src/mock/qtest/test-runs.ts
+var TestRuns = class {
+  #site;
+  #testCases;
+  constructor(site, testCases) {
+    this.#site = site;
+    this.#testCases = testCases;
+    site.tree.onRemove("test-run", (id3) => site.records.testRuns.delete(id3));
+  }
+  /** `expand` lists every run below the parent, at any depth, instead of its direct children. */
+  list(parentId, parentType, expand) {
+    const { records, tree } = this.#site;
+    const parent = runListParent(this.#site, parentId, parentType);
+    if (!expand) return tree.children("test-run", parent).map((id3) => this.render(records.testRuns.get(id3)));
+    const within = (run) => parent.type === "root" || tree.lineage(tree.parent("test-run", run.id)).some((a) => a.type === parent.type && a.id === parent.id);
+    return records.testRuns.values().filter(within).map((r) => this.render(r));
+  }
+  get(id3) {
+    return this.render(this.#site.records.testRuns.get(id3));
+  }
+  /** A run pins the test case's current version; naming an older one is refused. */
+  create(input2, parentId, parentType) {
+    const { records, tree, fields: fields2 } = this.#site;
+    const parent = runContainer(this.#site, parentId, parentType);
+    const testCase = this.#testCases.get(String(input2.test_case.id));
+    const versionId = input2.test_case_version_id ?? testCase.versionId;
+    if (versionId !== testCase.versionId) {
+      throw new QTestApiError(400, `test_case_version_id ${versionId} is not a version of test case ${testCase.id}.`);
+    }
+    const props = fields2.merge("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map());
+    const record2 = records.testRuns.add(() => ({
+      name: input2.name ?? testCase.name,
+      order: tree.count("test-run", parent) + 1,
+      testCaseId: testCase.id,
+      testCaseVersionId: versionId,
+      props
+    }));
+    tree.place("test-run", record2.id, parent);
+    return this.render(record2);
+  }
+  update(id3, input2, parentId, parentType) {
+    const { records, tree, fields: fields2 } = this.#site;
+    const record2 = records.testRuns.get(id3);
+    if (parentId !== void 0 || parentType !== void 0) {
+      tree.move("test-run", id3, runDestination(this.#site, parentId, parentType));
+    } else {
+      if (input2.name !== void 0) record2.name = input2.name;
+      if (input2.properties) record2.props = fields2.merge("test-runs", input2.properties, record2.props);
+    }
+    records.testRuns.touch(record2);
+    return this.render(record2);
+  }
+  /** Its logs go with it. */
+  delete(id3) {
+    this.#site.records.testRuns.get(id3);
+    this.#site.tree.remove("test-run", id3);
+  }
+  latestLog(runId) {
+    const id3 = this.#site.tree.children("test-log", { type: "test-run", id: runId }).at(-1);
+    return id3 === void 0 ? void 0 : this.#site.records.testLogs.find(id3);
+  }
+  render(r) {
+    const { records, tree, fields: fields2, users } = this.#site;
+    const testCase = records.testCases.find(r.testCaseId);
+    const parent = tree.parent("test-run", r.id);
+    const latest = this.latestLog(r.id);
+    const props = new Map(r.props);
+    props.set(4001, String(latest?.statusId ?? UNEXECUTED));
+    return {
+      links: [{ rel: "self", href: apiUrl(this.#site, `test-runs/${r.id}`) }],
+      id: r.id,
+      pid: r.pid,
+      name: r.name,
+      order: r.order,
+      parentId: parent.id,
+      parentType: parent.type,
+      test_case: { id: r.testCaseId, pid: testCase?.pid, name: testCase?.name },
+      testCaseId: r.testCaseId,
+      test_case_version_id: r.testCaseVersionId,
+      creator_id: users[0]?.id,
+      properties: fields2.render("test-runs", props),
+      created_date: iso(r.created),
+      last_modified_date: iso(r.modified),
+      web_url: portalUrl(this.#site, `project#tab=testexecution&object=3&id=${r.id}`),
+      ...latest && {
+        latest_test_log: {
+          id: latest.id,
+          status: statusName(latest.statusId),
+          exe_start_date: latest.exeStart,
+          exe_end_date: latest.exeEnd
+        }
+      }
+    };
+  }
+};
+
+// src/mock/qtest/test-steps.ts
+var TestSteps = class {
+  #testCases;
+  constructor(testCases) {
+    this.#testCases = testCases;
+  }
+  list(testCaseId) {
+    return this.#testCases.get(testCaseId).steps.map((s) => this.#testCases.renderStep(s));
+  }
+  get(testCaseId, stepId) {
+    return this.#testCases.renderStep(stepOf(this.#testCases.get(testCaseId), stepId));
+  }
+  add(testCaseId, input2) {
+    const record2 = this.#testCases.get(testCaseId);
+    const step = this.#testCases.step(input2, record2.steps.length + 1);
+    record2.steps.push(step);
+    this.#testCases.newVersion(record2);
+    return this.#testCases.renderStep(step);
+  }
+  update(testCaseId, stepId, input2) {
+    const record2 = this.#testCases.get(testCaseId);
+    const index2 = record2.steps.indexOf(stepOf(record2, stepId));
+    const step = this.#testCases.step(input2, record2.steps[index2]?.order ?? index2 + 1, stepId);
+    record2.steps[index2] = step;
+    this.#testCases.newVersion(record2);
+    return this.#testCases.renderStep(step);
+  }
+  delete(testCaseId, stepId) {
+    const record2 = this.#testCases.get(testCaseId);
+    record2.steps = record2.steps.filter((s) => s.id !== stepOf(record2, stepId).id);
+    record2.steps.forEach((s, i) => {
+      s.order = i + 1;
+    });
+    this.#testCases.newVersion(record2);
+  }
+};
+function stepOf(record2, stepId) {
+  const step = record2.steps.find((s) => s.id === stepId);
+  if (!step) throw new QTestApiError(404, `Test step ${stepId} does not exist in test case ${record2.id}.`);
+  return step;
 }
 
-// src/mock/zephyr/store.ts
+// src/mock/qtest/test-suites.ts
+var TestSuites = class {
+  #site;
+  constructor(site) {
+    this.#site = site;
+    site.tree.onRemove("test-suite", (id3) => site.records.testSuites.delete(id3));
+  }
+  list(parentId, parentType) {
+    const { records, tree } = this.#site;
+    const parent = cycleListParent(this.#site, parentId, parentType);
+    return tree.children("test-suite", parent).map((id3) => this.render(records.testSuites.get(id3)));
+  }
+  get(id3) {
+    return this.render(this.#site.records.testSuites.get(id3));
+  }
+  create(input2, parentId, parentType) {
+    const { records, tree, fields: fields2 } = this.#site;
+    const parent = cycleContainer(this.#site, parentId, parentType);
+    const props = fields2.merge("test-suites", input2.properties ?? [], /* @__PURE__ */ new Map());
+    const record2 = records.testSuites.add(() => ({
+      name: input2.name,
+      order: tree.count("test-suite", parent) + 1,
+      props
+    }));
+    tree.place("test-suite", record2.id, parent);
+    return this.render(record2);
+  }
+  /** With a parent the suite moves and the body is ignored. */
+  update(id3, input2, parentId, parentType) {
+    const { records, tree, fields: fields2 } = this.#site;
+    const record2 = records.testSuites.get(id3);
+    if (parentId !== void 0 || parentType !== void 0) {
+      tree.move("test-suite", id3, cycleContainer(this.#site, parentId, parentType));
+    } else {
+      if (input2.name !== void 0) record2.name = input2.name;
+      if (input2.properties) record2.props = fields2.merge("test-suites", input2.properties, record2.props);
+    }
+    records.testSuites.touch(record2);
+    return this.render(record2);
+  }
+  /** Its runs go with it. */
+  delete(id3) {
+    this.#site.records.testSuites.get(id3);
+    this.#site.tree.remove("test-suite", id3);
+  }
+  render(s) {
+    const parent = this.#site.tree.parent("test-suite", s.id);
+    return {
+      links: [{ rel: "self", href: apiUrl(this.#site, `test-suites/${s.id}`) }],
+      id: s.id,
+      pid: s.pid,
+      name: s.name,
+      parentId: parent.id,
+      parentType: parent.type,
+      order: s.order,
+      created_date: iso(s.created),
+      last_modified_date: iso(s.modified),
+      properties: this.#site.fields.render("test-suites", s.props),
+      web_url: portalUrl(this.#site, `project#tab=testexecution&object=3&id=${s.id}`)
+    };
+  }
+};
+
+// src/mock/qtest/store.ts
+var QTestStore = class {
+  projectId;
+  projectName;
+  users = defaultUsers;
+  #site;
+  #modules;
+  #testCases;
+  #testSteps;
+  #testCycles;
+  #testSuites;
+  #testRuns;
+  #testLogs;
+  #attachments;
+  constructor(options) {
+    this.projectId = options.projectId;
+    this.projectName = options.projectName ?? "ZTOQ Target";
+    const clock = options.clock ?? Date.now;
+    const ids = new IdSequence();
+    this.#site = {
+      origin: options.origin,
+      projectId: options.projectId,
+      users: this.users,
+      clock,
+      ids,
+      tree: new ContainerTree(),
+      fields: new FieldSettings(ids, { users: this.users, projectId: options.projectId }),
+      records: createRecords(ids, clock)
+    };
+    this.#modules = new Modules(this.#site);
+    this.#testCases = new TestCases(this.#site, this.#modules);
+    this.#testSteps = new TestSteps(this.#testCases);
+    this.#testSuites = new TestSuites(this.#site);
+    this.#testCycles = new TestCycles(this.#site, this.#testSuites);
+    this.#testRuns = new TestRuns(this.#site, this.#testCases);
+    this.#testLogs = new TestLogs(this.#site, this.#testRuns);
+    this.#attachments = new Attachments(this.#site);
+  }
+  // ---- project, users, fields --------------------------------------------------------------
+  checkProject(projectId2) {
+    if (projectId2 !== String(this.projectId)) {
+      throw new QTestApiError(404, `Project ${projectId2} does not exist or you do not have permission to access it.`);
+    }
+  }
+  project() {
+    const now2 = iso(this.#site.clock());
+    return {
+      links: [{ rel: "self", href: apiUrl(this.#site) }],
+      id: this.projectId,
+      name: this.projectName,
+      description: "Target project of a Zephyr Scale migration",
+      status_id: 101,
+      start_date: now2,
+      end_date: null,
+      sample: false,
+      admins: [this.users[0]?.username],
+      automation: false,
+      template_id: null,
+      uuid: `00000000-0000-4000-8000-${String(this.projectId).padStart(12, "0")}`,
+      date_format: "yyyy/MM/dd"
+    };
+  }
+  fields(objectType, includeInactive = false) {
+    return this.#site.fields.list(objectType, includeInactive);
+  }
+  field(objectType, fieldId) {
+    return this.#site.fields.get(objectType, fieldId);
+  }
+  createField(objectType, input2) {
+    return this.#site.fields.create(objectType, input2);
+  }
+  executionStatuses() {
+    return executionStatuses;
+  }
+  // ---- modules -----------------------------------------------------------------------------
+  modules(parentId, expand, search) {
+    return this.#modules.list(parentId, expand, search);
+  }
+  module(id3, expand) {
+    return this.#modules.get(id3, expand);
+  }
+  createModule(input2, parentId) {
+    return this.#modules.create(input2, parentId);
+  }
+  updateModule(id3, input2, parentId) {
+    return this.#modules.update(id3, input2, parentId);
+  }
+  deleteModule(id3, force) {
+    this.#modules.delete(id3, force);
+  }
+  // ---- test cases and their steps ----------------------------------------------------------
+  testCases(parentId, options) {
+    return this.#testCases.list(parentId, options);
+  }
+  testCase(idOrPid, expandSteps) {
+    return this.#testCases.render(this.#testCases.get(idOrPid), expandSteps);
+  }
+  createTestCase(input2) {
+    return this.#testCases.create(input2);
+  }
+  updateTestCase(id3, input2) {
+    return this.#testCases.update(id3, input2);
+  }
+  deleteTestCase(id3) {
+    this.#testCases.delete(id3);
+  }
+  testSteps(testCaseId) {
+    return this.#testSteps.list(testCaseId);
+  }
+  testStep(testCaseId, stepId) {
+    return this.#testSteps.get(testCaseId, stepId);
+  }
+  addTestStep(testCaseId, input2) {
+    return this.#testSteps.add(testCaseId, input2);
+  }
+  updateTestStep(testCaseId, stepId, input2) {
+    return this.#testSteps.update(testCaseId, stepId, input2);
+  }
+  deleteTestStep(testCaseId, stepId) {
+    this.#testSteps.delete(testCaseId, stepId);
+  }
+  // ---- test cycles and suites --------------------------------------------------------------
+  testCycles(parentId, parentType, expand) {
+    return this.#testCycles.list(parentId, parentType, expand);
+  }
+  testCycle(id3, expand) {
+    return this.#testCycles.get(id3, expand);
+  }
+  createTestCycle(input2, parentId, parentType) {
+    return this.#testCycles.create(input2, parentId, parentType);
+  }
+  updateTestCycle(id3, input2, parentId, parentType) {
+    return this.#testCycles.update(id3, input2, parentId, parentType);
+  }
+  deleteTestCycle(id3, force) {
+    this.#testCycles.delete(id3, force);
+  }
+  testSuites(parentId, parentType) {
+    return this.#testSuites.list(parentId, parentType);
+  }
+  testSuite(id3) {
+    return this.#testSuites.get(id3);
+  }
+  createTestSuite(input2, parentId, parentType) {
+    return this.#testSuites.create(input2, parentId, parentType);
+  }
+  updateTestSuite(id3, input2, parentId, parentType) {
+    return this.#testSuites.update(id3, input2, parentId, parentType);
+  }
+  deleteTestSuite(id3) {
+    this.#testSuites.delete(id3);
+  }
+  // ---- test runs and logs ------------------------------------------------------------------
+  testRuns(parentId, parentType, expand) {
+    return this.#testRuns.list(parentId, parentType, expand);
+  }
+  testRun(id3) {
+    return this.#testRuns.get(id3);
+  }
+  createTestRun(input2, parentId, parentType) {
+    return this.#testRuns.create(input2, parentId, parentType);
+  }
+  updateTestRun(id3, input2, parentId, parentType) {
+    return this.#testRuns.update(id3, input2, parentId, parentType);
+  }
+  deleteTestRun(id3) {
+    this.#testRuns.delete(id3);
+  }
+  testLogs(runId) {
+    return this.#testLogs.list(runId);
+  }
+  testLog(runId, logId) {
+    return this.#testLogs.get(runId, logId);
+  }
+  lastTestLog(runId) {
+    return this.#testLogs.last(runId);
+  }
+  createTestLog(runId, input2) {
+    return this.#testLogs.create(runId, input2);
+  }
+  // ---- attachments and search --------------------------------------------------------------
+  addAttachment(objectType, objectId, name, contentType2, bytes) {
+    return this.#attachments.add(objectType, objectId, name, contentType2, bytes);
+  }
+  attachments(objectType, objectId) {
+    return this.#attachments.list(objectType, objectId);
+  }
+  attachment(objectType, objectId, attachmentId) {
+    return this.#attachments.get(objectType, objectId, attachmentId);
+  }
+  /** The objects of one type with their searchable values, for `POST /search`. */
+  searchable(objectType) {
+    const entities = {
+      testCases: this.#testCases,
+      testRuns: this.#testRuns,
+      testSuites: this.#testSuites,
+      testCycles: this.#testCycles,
+      testLogs: this.#testLogs
+    };
+    return searchable(this.#site, entities, objectType);
+  }
+  /** Counts per collection, for tests that assert nothing was written. */
+  counts() {
+    const { records } = this.#site;
+    return {
+      modules: records.modules.size,
+      testCases: records.testCases.size,
+      testCycles: records.testCycles.size,
+      testSuites: records.testSuites.size,
+      testRuns: records.testRuns.size,
+      testLogs: records.testLogs.size,
+      attachments: records.attachments.size
+    };
+  }
+};
+
+// src/mock/zephyr/errors.ts
 var ZephyrApiError = class extends Error {
   constructor(status, message) {
     super(message);
@@ -53640,578 +54296,9 @@ var ZephyrApiError = class extends Error {
   }
   status;
 };
-var ZephyrStore = class {
-  project;
-  #baseUrl;
-  #clock;
-  #folders;
-  #statuses;
-  /** The API never says which type a status is except through the `statusType` filter. */
-  #statusTypes;
-  #priorities;
-  #environments;
-  #testCases;
-  #testCaseByKey = /* @__PURE__ */ new Map();
-  #testCaseById = /* @__PURE__ */ new Map();
-  #steps = /* @__PURE__ */ new Map();
-  #scripts = /* @__PURE__ */ new Map();
-  #cycles;
-  #executions;
-  #executionSteps = /* @__PURE__ */ new Map();
-  /** Cycles and executions by id and by key: the API addresses them either way. */
-  #cycleIndex = /* @__PURE__ */ new Map();
-  #executionIndex = /* @__PURE__ */ new Map();
-  /** Zephyr exposes no updated timestamp; the mock keeps one so `updatedAfter` can work. */
-  #updatedAt = /* @__PURE__ */ new Map();
-  #customFieldNames;
-  /** Last id or key number handed out per sequence, so creates never rescan the project. */
-  #last;
-  constructor(snapshot, options) {
-    this.#baseUrl = options.baseUrl;
-    this.#clock = options.clock ?? Date.now;
-    this.project = snapshot.project;
-    const byId = (a, b) => a.id - b.id;
-    this.#folders = [...snapshot.folders].sort(byId);
-    this.#statuses = [...snapshot.statuses].sort(byId);
-    this.#priorities = [...snapshot.priorities].sort(byId);
-    this.#environments = [...snapshot.environments].sort(byId);
-    this.#testCases = [...snapshot.testCases].sort(byId);
-    this.#cycles = [...snapshot.testCycles].sort(byId);
-    this.#executions = [...snapshot.testExecutions].sort(byId);
-    for (const testCase of this.#testCases) {
-      this.#testCaseByKey.set(testCase.key, testCase);
-      this.#testCaseById.set(testCase.id, testCase);
-    }
-    for (const cycle of this.#cycles) index(this.#cycleIndex, cycle);
-    for (const execution of this.#executions) index(this.#executionIndex, execution);
-    for (const [key, steps] of Object.entries(snapshot.testSteps)) this.#steps.set(key, steps);
-    for (const [key, script] of Object.entries(snapshot.testScripts)) this.#scripts.set(key, script);
-    for (const [id3, steps] of Object.entries(snapshot.testExecutionSteps)) this.#executionSteps.set(Number(id3), steps);
-    const now3 = this.#clock();
-    for (const t of this.#testCases) this.#updatedAt.set(`testcase:${t.id}`, now3);
-    for (const c of this.#cycles) this.#updatedAt.set(`testcycle:${c.id}`, now3);
-    for (const e of this.#executions) this.#updatedAt.set(`testexecution:${e.id}`, now3);
-    this.#statusTypes = this.#inferStatusTypes(snapshot);
-    this.#last = {
-      stepId: maxId([...this.#steps.values()].flat()),
-      scriptId: maxId([...this.#scripts.values()]),
-      executionStepId: maxId([...this.#executionSteps.values()].flat()),
-      T: maxKeyNumber(this.#testCases, "T"),
-      R: maxKeyNumber(this.#cycles, "R"),
-      E: maxKeyNumber(this.#executions, "E")
-    };
-    this.#customFieldNames = {
-      testcase: fieldNames(this.#testCases),
-      testcycle: fieldNames(this.#cycles),
-      testexecution: fieldNames(this.#executions)
-    };
-  }
-  // ---- reads -------------------------------------------------------------------------------
-  getProject(idOrKey) {
-    if (idOrKey === this.project.key || idOrKey === String(this.project.id)) return this.project;
-    throw new ZephyrApiError(404, `Project '${idOrKey}' does not exist or you do not have access to it.`);
-  }
-  /** Filters by project key as the list endpoints do; an unknown key is a client error. */
-  checkProjectKey(projectKey) {
-    if (projectKey !== void 0 && projectKey !== this.project.key) {
-      throw new ZephyrApiError(400, `Project with key '${projectKey}' was not found.`);
-    }
-  }
-  folders(folderType) {
-    return folderType ? this.#folders.filter((f) => f.folderType === folderType) : this.#folders;
-  }
-  folder(id3) {
-    return found(
-      this.#folders.find((f) => f.id === id3),
-      `Folder ${id3}`
-    );
-  }
-  statuses(statusType) {
-    if (!statusType) return this.#statuses;
-    return this.#statuses.filter((s) => this.#statusTypes.get(s.id)?.has(statusType) ?? true);
-  }
-  status(id3) {
-    return found(
-      this.#statuses.find((s) => s.id === id3),
-      `Status ${id3}`
-    );
-  }
-  priorities() {
-    return this.#priorities;
-  }
-  priority(id3) {
-    return found(
-      this.#priorities.find((p) => p.id === id3),
-      `Priority ${id3}`
-    );
-  }
-  environments() {
-    return this.#environments;
-  }
-  environment(id3) {
-    return found(
-      this.#environments.find((e) => e.id === id3),
-      `Environment ${id3}`
-    );
-  }
-  testCases(filter = {}) {
-    const { folderId, updatedAfter } = filter;
-    if (folderId === void 0 && updatedAfter === void 0) return this.#testCases;
-    return this.#testCases.filter(
-      (t) => (folderId === void 0 || t.folder?.id === folderId) && (updatedAfter === void 0 || this.#isUpdatedAfter("testcase", t.id, updatedAfter))
-    );
-  }
-  testCase(key) {
-    return found(this.#testCaseByKey.get(key), `Test case '${key}'`);
-  }
-  testSteps(key) {
-    this.testCase(key);
-    const script = this.#scripts.get(key);
-    if (script) {
-      throw new ZephyrApiError(422, `Test case '${key}' has a ${script.type} test script, not test steps.`);
-    }
-    return this.#steps.get(key) ?? [];
-  }
-  testScript(key) {
-    this.testCase(key);
-    return found(this.#scripts.get(key), `Test script of test case '${key}'`);
-  }
-  testCycles(filter = {}) {
-    const { folderId, jiraProjectVersionId, updatedAfter } = filter;
-    if (folderId === void 0 && jiraProjectVersionId === void 0 && updatedAfter === void 0) return this.#cycles;
-    return this.#cycles.filter(
-      (c) => (folderId === void 0 || c.folder?.id === folderId) && (jiraProjectVersionId === void 0 || c.jiraProjectVersion?.id === jiraProjectVersionId) && (updatedAfter === void 0 || this.#isUpdatedAfter("testcycle", c.id, updatedAfter))
-    );
-  }
-  testCycle(idOrKey) {
-    const cycle = this.#cycleIndex.get(idOrKey);
-    return found(cycle, `Test cycle '${idOrKey}'`);
-  }
-  testExecutions(filter = {}) {
-    const cycleId = filter.testCycle === void 0 ? void 0 : this.testCycle(filter.testCycle).id;
-    const caseKey = filter.testCase === void 0 ? void 0 : this.testCase(filter.testCase).key;
-    const matches2 = this.#executions.filter((e) => {
-      if (cycleId !== void 0 && e.testCycle?.id !== cycleId) return false;
-      if (caseKey !== void 0 && this.executionTestCaseKey(e) !== caseKey) return false;
-      const end = e.actualEndDate ? Date.parse(e.actualEndDate) : void 0;
-      if (filter.actualEndDateAfter !== void 0 && !(end !== void 0 && end > filter.actualEndDateAfter)) return false;
-      if (filter.actualEndDateBefore !== void 0 && !(end !== void 0 && end < filter.actualEndDateBefore)) return false;
-      if (filter.updatedAfter !== void 0 && !this.#isUpdatedAfter("testexecution", e.id, filter.updatedAfter)) return false;
-      return true;
-    });
-    if (!filter.onlyLastExecutions) return matches2;
-    const last = /* @__PURE__ */ new Map();
-    const itemOf = (e) => `${e.testCycle?.id}|${this.executionTestCaseKey(e)}`;
-    for (const e of matches2) if (e.testCycle) last.set(itemOf(e), e);
-    return matches2.filter((e) => !e.testCycle || last.get(itemOf(e)) === e);
-  }
-  testExecution(idOrKey) {
-    const execution = this.#executionIndex.get(idOrKey);
-    return found(execution, `Test execution '${idOrKey}'`);
-  }
-  testExecutionSteps(idOrKey) {
-    return this.#executionSteps.get(this.testExecution(idOrKey).id) ?? [];
-  }
-  /** The execution's test case reference has no key field; the key sits in its `self` URL. */
-  executionTestCaseKey(execution) {
-    const byId = this.#testCaseById.get(execution.testCase.id);
-    if (byId) return byId.key;
-    return /\/testcases\/([^/]+)/.exec(execution.testCase.self ?? "")?.[1];
-  }
-  // ---- writes ------------------------------------------------------------------------------
-  createFolder(input2) {
-    this.checkProjectKey(input2.projectKey);
-    if (/[/\\]/.test(input2.name)) throw new ZephyrApiError(400, "Folder name must not contain '/' or '\\'.");
-    if (input2.parentId != null) {
-      const parent = this.folder(input2.parentId);
-      if (parent.folderType !== input2.folderType) {
-        throw new ZephyrApiError(400, `Parent folder ${parent.id} is not a ${input2.folderType} folder.`);
-      }
-    }
-    const siblings = this.#folders.filter((f) => (f.parentId ?? null) === (input2.parentId ?? null));
-    if (siblings.some((f) => f.name === input2.name && f.folderType === input2.folderType)) {
-      throw new ZephyrApiError(400, `A folder named '${input2.name}' already exists at that level.`);
-    }
-    const id3 = nextId(this.#folders);
-    this.#folders.push({
-      id: id3,
-      parentId: input2.parentId ?? null,
-      name: input2.name,
-      index: siblings.length,
-      folderType: input2.folderType,
-      project: this.#projectRef()
-    });
-    return { id: id3, self: `${this.#baseUrl}/folders/${id3}` };
-  }
-  createTestCase(input2) {
-    this.checkProjectKey(input2.projectKey);
-    const priority = this.#priorityByName(input2.priorityName);
-    const status = this.#statusByName(input2.statusName, "TEST_CASE");
-    const folder = input2.folderId == null ? null : this.#folderOfType(input2.folderId, "TEST_CASE");
-    const customFields = this.#customFields("testcase", input2.customFields);
-    const id3 = nextId(this.#testCases);
-    const key = `${this.project.key}-T${++this.#last.T}`;
-    const testCase = {
-      id: id3,
-      key,
-      name: input2.name,
-      project: this.#projectRef(),
-      createdOn: toZephyrDateTime(this.#clock()),
-      objective: input2.objective ?? null,
-      precondition: input2.precondition ?? null,
-      estimatedTime: input2.estimatedTime ?? null,
-      labels: input2.labels ?? [],
-      component: input2.componentId == null ? null : { id: input2.componentId, self: `${this.#baseUrl}/components` },
-      priority: this.#ref("priorities", priority),
-      status: this.#ref("statuses", status),
-      folder: folder && this.#ref("folders", folder),
-      owner: input2.ownerId ? { accountId: input2.ownerId, self: `${this.#baseUrl}/user?accountId=${input2.ownerId}` } : null,
-      testScript: { self: `${this.#baseUrl}/testcases/${key}/testscript` },
-      customFields,
-      links: { self: `${this.#baseUrl}/testcases/${key}/links`, issues: [], webLinks: [] }
-    };
-    this.#testCases.push(testCase);
-    this.#testCaseByKey.set(key, testCase);
-    this.#testCaseById.set(id3, testCase);
-    this.#touch("testcase", id3);
-    return { id: id3, self: `${this.#baseUrl}/testcases/${key}`, key };
-  }
-  /** PUT replaces the whole object: what the body leaves out is cleared, as the API documents. */
-  updateTestCase(key, input2) {
-    const current = this.testCase(key);
-    if (input2.key !== void 0 && input2.key !== key) throw new ZephyrApiError(400, "The key of a test case cannot change.");
-    this.priority(input2.priority.id);
-    this.#statusOfType(input2.status.id, "TEST_CASE");
-    if (input2.folder) this.#folderOfType(input2.folder.id, "TEST_CASE");
-    const updated = {
-      id: current.id,
-      key: current.key,
-      name: input2.name,
-      project: current.project,
-      createdOn: current.createdOn,
-      objective: input2.objective ?? null,
-      precondition: input2.precondition ?? null,
-      estimatedTime: input2.estimatedTime ?? null,
-      labels: input2.labels ?? [],
-      component: input2.component ?? null,
-      priority: this.#ref("priorities", this.priority(input2.priority.id)),
-      status: this.#ref("statuses", this.status(input2.status.id)),
-      folder: input2.folder ? this.#ref("folders", this.folder(input2.folder.id)) : null,
-      owner: input2.owner ?? null,
-      testScript: current.testScript,
-      customFields: this.#customFields("testcase", input2.customFields, { requireAll: true }),
-      links: current.links
-    };
-    this.#replace(this.#testCases, void 0, updated);
-    this.#testCaseByKey.set(key, updated);
-    this.#testCaseById.set(updated.id, updated);
-    this.#touch("testcase", updated.id);
-  }
-  /** Steps arrive in at most 100 per request; posting steps removes a script, as the API does. */
-  addTestSteps(key, input2) {
-    const testCase = this.testCase(key);
-    for (const item of input2.items) {
-      if (item.testCase) this.testCase(item.testCase.testCaseKey);
-    }
-    const existing = input2.mode === "APPEND" && !this.#scripts.has(key) ? this.#steps.get(key) ?? [] : [];
-    const added = input2.items.map(
-      (item) => item.inline ? {
-        id: ++this.#last.stepId,
-        inline: {
-          description: item.inline.description ?? null,
-          testData: item.inline.testData ?? null,
-          expectedResult: item.inline.expectedResult ?? null,
-          customFields: item.inline.customFields ?? {},
-          reflectRef: null
-        }
-      } : {
-        id: ++this.#last.stepId,
-        testCase: {
-          self: `${this.#baseUrl}/testcases/${item.testCase?.testCaseKey}`,
-          testCaseKey: item.testCase?.testCaseKey ?? "",
-          parameters: item.testCase?.parameters ?? []
-        }
-      }
-    );
-    this.#scripts.delete(key);
-    this.#steps.set(key, [...existing, ...added]);
-    this.#touch("testcase", testCase.id);
-    return { id: testCase.id, self: `${this.#baseUrl}/testcases/${key}/teststeps` };
-  }
-  setTestScript(key, input2) {
-    const testCase = this.testCase(key);
-    const id3 = ++this.#last.scriptId;
-    this.#scripts.set(key, { id: id3, type: input2.type, text: input2.text });
-    this.#steps.delete(key);
-    this.#touch("testcase", testCase.id);
-    return { id: id3, self: `${this.#baseUrl}/testcases/${key}/testscript` };
-  }
-  createTestCycle(input2) {
-    this.checkProjectKey(input2.projectKey);
-    const status = this.#statusByName(input2.statusName, "TEST_CYCLE");
-    const folder = input2.folderId == null ? null : this.#folderOfType(input2.folderId, "TEST_CYCLE");
-    const customFields = this.#customFields("testcycle", input2.customFields);
-    const id3 = nextId(this.#cycles);
-    const key = `${this.project.key}-R${++this.#last.R}`;
-    this.#cycles.push({
-      id: id3,
-      key,
-      name: input2.name,
-      project: this.#projectRef(),
-      jiraProjectVersion: input2.jiraProjectVersion == null ? null : { id: input2.jiraProjectVersion, self: `${this.#baseUrl}/version` },
-      status: this.#ref("statuses", status),
-      folder: folder && this.#ref("folders", folder),
-      description: input2.description ?? null,
-      plannedStartDate: input2.plannedStartDate ?? null,
-      plannedEndDate: input2.plannedEndDate ?? null,
-      owner: input2.ownerId ? { accountId: input2.ownerId, self: `${this.#baseUrl}/user?accountId=${input2.ownerId}` } : null,
-      customFields,
-      links: { self: `${this.#baseUrl}/testcycles/${key}/links`, issues: [], webLinks: [], testPlans: [] }
-    });
-    index(this.#cycleIndex, this.#cycles.at(-1));
-    this.#touch("testcycle", id3);
-    return { id: id3, self: `${this.#baseUrl}/testcycles/${id3}`, key };
-  }
-  updateTestCycle(idOrKey, input2) {
-    const current = this.testCycle(idOrKey);
-    this.#statusOfType(input2.status.id, "TEST_CYCLE");
-    if (input2.folder) this.#folderOfType(input2.folder.id, "TEST_CYCLE");
-    this.#replace(this.#cycles, this.#cycleIndex, {
-      id: current.id,
-      key: current.key,
-      name: input2.name,
-      project: current.project,
-      jiraProjectVersion: input2.jiraProjectVersion ?? null,
-      status: this.#ref("statuses", this.status(input2.status.id)),
-      folder: input2.folder ? this.#ref("folders", this.folder(input2.folder.id)) : null,
-      description: input2.description ?? null,
-      // The 2026 spec: missing planned dates are left as they were, unlike every other field.
-      plannedStartDate: input2.plannedStartDate ?? current.plannedStartDate ?? null,
-      plannedEndDate: input2.plannedEndDate ?? current.plannedEndDate ?? null,
-      owner: input2.owner ?? null,
-      customFields: this.#customFields("testcycle", input2.customFields, { requireAll: true }),
-      links: current.links
-    });
-    this.#touch("testcycle", current.id);
-  }
-  createTestExecution(input2) {
-    this.checkProjectKey(input2.projectKey);
-    const testCase = this.testCase(input2.testCaseKey);
-    const cycle = this.testCycle(input2.testCycleKey);
-    const status = this.#statusByName(input2.statusName, "TEST_EXECUTION");
-    const environment = input2.environmentName ? this.#environmentByName(input2.environmentName) : void 0;
-    const customFields = this.#customFields("testexecution", input2.customFields);
-    const steps = this.#executionStepsFor(testCase.key, input2.testScriptResults ?? []);
-    const id3 = nextId(this.#executions);
-    const key = `${this.project.key}-E${++this.#last.E}`;
-    this.#executions.push({
-      id: id3,
-      key,
-      project: this.#projectRef(),
-      testCase: { id: testCase.id, self: `${this.#baseUrl}/testcases/${testCase.key}/versions/1` },
-      environment: environment ? this.#ref("environments", environment) : null,
-      jiraProjectVersion: null,
-      testExecutionStatus: this.#ref("statuses", status),
-      actualEndDate: input2.actualEndDate ?? null,
-      estimatedTime: testCase.estimatedTime ?? null,
-      executionTime: input2.executionTime ?? null,
-      executedById: input2.executedById ?? null,
-      assignedToId: input2.assignedToId ?? null,
-      comment: input2.comment ?? null,
-      automated: false,
-      testCycle: { id: cycle.id, self: `${this.#baseUrl}/testcycles/${cycle.id}` },
-      customFields,
-      links: { self: `${this.#baseUrl}/testexecutions/${id3}/links`, issues: [] }
-    });
-    index(this.#executionIndex, this.#executions.at(-1));
-    this.#executionSteps.set(id3, steps);
-    this.#touch("testexecution", id3);
-    return { id: id3, self: `${this.#baseUrl}/testexecutions/${id3}` };
-  }
-  /** Unlike the other PUTs, this one ignores what is null or missing (2026 spec). */
-  updateTestExecution(idOrKey, input2) {
-    const current = this.testExecution(idOrKey);
-    const updated = { ...current };
-    if (input2.statusName != null) {
-      updated.testExecutionStatus = this.#ref("statuses", this.#statusByName(input2.statusName, "TEST_EXECUTION"));
-    }
-    if (input2.environmentName != null) {
-      updated.environment = this.#ref("environments", this.#environmentByName(input2.environmentName));
-    }
-    if (input2.actualEndDate != null) updated.actualEndDate = input2.actualEndDate;
-    if (input2.executionTime != null) updated.executionTime = input2.executionTime;
-    if (input2.executedById != null) updated.executedById = input2.executedById;
-    if (input2.assignedToId != null) updated.assignedToId = input2.assignedToId;
-    if (input2.comment != null) updated.comment = input2.comment;
-    this.#replace(this.#executions, this.#executionIndex, updated);
-    this.#touch("testexecution", current.id);
-  }
-  /** Positional, as the API: one entry per execution step, in order. */
-  updateTestExecutionSteps(idOrKey, steps) {
-    const execution = this.testExecution(idOrKey);
-    const current = this.#executionSteps.get(execution.id) ?? [];
-    if (steps.length !== current.length) {
-      throw new ZephyrApiError(422, "Sent steps are not matching test execution steps");
-    }
-    this.#executionSteps.set(
-      execution.id,
-      current.map((step, i) => {
-        const change = steps[i] ?? {};
-        return {
-          ...step,
-          inline: {
-            ...step.inline,
-            actualResult: change.actualResult ?? step.inline.actualResult,
-            status: change.statusName ? this.#ref("statuses", this.#statusByName(change.statusName, "TEST_EXECUTION")) : step.inline.status
-          }
-        };
-      })
-    );
-    this.#touch("testexecution", execution.id);
-  }
-  /**
-   * Not an API operation (Zephyr Scale Cloud has no delete): lets a test make a test case
-   * disappear from the source between two migration runs.
-   */
-  removeTestCase(key) {
-    const testCase = this.testCase(key);
-    this.#testCases.splice(this.#testCases.indexOf(testCase), 1);
-    this.#testCaseByKey.delete(key);
-    this.#testCaseById.delete(testCase.id);
-    this.#steps.delete(key);
-    this.#scripts.delete(key);
-  }
-  // ---- helpers -----------------------------------------------------------------------------
-  #isUpdatedAfter(kind, id3, after) {
-    return (this.#updatedAt.get(`${kind}:${id3}`) ?? 0) > after;
-  }
-  #touch(kind, id3) {
-    this.#updatedAt.set(`${kind}:${id3}`, this.#clock());
-  }
-  #projectRef() {
-    return { id: this.project.id, self: `${this.#baseUrl}/projects/${this.project.id}` };
-  }
-  #ref(collection, entity) {
-    return { id: entity.id, self: `${this.#baseUrl}/${collection}/${entity.id}` };
-  }
-  #priorityByName(name) {
-    if (name === void 0) return found(this.#priorities.find((p) => p.default) ?? this.#priorities[0], "Default priority");
-    const priority = this.#priorities.find((p) => p.name === name);
-    if (!priority) throw new ZephyrApiError(400, `Priority '${name}' was not found for project ${this.project.key}.`);
-    return priority;
-  }
-  #defaultStatus(type) {
-    const candidates = this.statuses(type).filter((s) => !s.archived);
-    return found(candidates.find((s) => s.default) ?? candidates[0], `Default ${type} status`);
-  }
-  #statusByName(name, type) {
-    if (name === void 0) return this.#defaultStatus(type);
-    const status = this.statuses(type).find((s) => s.name === name);
-    if (!status) throw new ZephyrApiError(400, `Status '${name}' was not found for ${type} in project ${this.project.key}.`);
-    if (status.archived) throw new ZephyrApiError(400, `Status '${name}' is archived and cannot be assigned.`);
-    return status;
-  }
-  #statusOfType(id3, type) {
-    const status = this.status(id3);
-    if (!(this.#statusTypes.get(id3)?.has(type) ?? true)) {
-      throw new ZephyrApiError(400, `Status ${id3} is not a ${type} status.`);
-    }
-    return status;
-  }
-  #environmentByName(name) {
-    const environment = this.#environments.find((e) => e.name === name);
-    if (!environment) throw new ZephyrApiError(400, `Environment '${name}' was not found for project ${this.project.key}.`);
-    return environment;
-  }
-  #folderOfType(id3, type) {
-    const folder = this.#folders.find((f) => f.id === id3);
-    if (!folder) throw new ZephyrApiError(400, `Folder ${id3} was not found.`);
-    if (folder.folderType !== type) throw new ZephyrApiError(400, `Folder ${id3} is not a ${type} folder.`);
-    return folder;
-  }
-  #customFields(kind, values, options = {}) {
-    const known = this.#customFieldNames[kind];
-    for (const name of Object.keys(values ?? {})) {
-      if (!known.has(name)) {
-        throw new ZephyrApiError(400, `A custom field name in the body does not exist for the project: '${name}'.`);
-      }
-    }
-    if (options.requireAll) {
-      const missing = [...known].filter((name) => !(name in (values ?? {})));
-      if (missing.length > 0) {
-        throw new ZephyrApiError(400, `Every custom field must be present on update; missing: ${missing.join(", ")}.`);
-      }
-    }
-    return { ...values };
-  }
-  #executionStepsFor(testCaseKey, results) {
-    const notExecuted = this.#defaultStatus("TEST_EXECUTION");
-    const inline = (this.#steps.get(testCaseKey) ?? []).flatMap((s) => s.inline ? [s.inline] : []);
-    return inline.map((step, i) => {
-      const result = results[i];
-      const status = result?.statusName ? this.#statusByName(result.statusName, "TEST_EXECUTION") : notExecuted;
-      return {
-        id: ++this.#last.stepId,
-        inline: {
-          description: step.description ?? null,
-          testData: step.testData ?? null,
-          expectedResult: step.expectedResult ?? null,
-          actualResult: result?.actualResult ?? null,
-          testDataRowNumber: null,
-          reflectRef: null,
-          status: this.#ref("statuses", status)
-        }
-      };
-    });
-  }
-  #inferStatusTypes(snapshot) {
-    const types2 = /* @__PURE__ */ new Map();
-    const mark = (id3, type) => {
-      if (id3 === void 0) return;
-      const set2 = types2.get(id3) ?? /* @__PURE__ */ new Set();
-      set2.add(type);
-      types2.set(id3, set2);
-    };
-    for (const [id3, type] of Object.entries(snapshot.statusTypes ?? {})) mark(Number(id3), type);
-    for (const t of snapshot.testCases) mark(t.status.id, "TEST_CASE");
-    for (const c of snapshot.testCycles) mark(c.status?.id, "TEST_CYCLE");
-    for (const e of snapshot.testExecutions) mark(e.testExecutionStatus.id, "TEST_EXECUTION");
-    for (const steps of Object.values(snapshot.testExecutionSteps)) {
-      for (const s of steps) mark(s.inline.status?.id, "TEST_EXECUTION");
-    }
-    return types2;
-  }
-  #replace(list, lookup, updated) {
-    list[list.findIndex((item) => item.id === updated.id)] = updated;
-    if (lookup) index(lookup, updated);
-  }
-};
-function index(lookup, entity) {
-  lookup.set(String(entity.id), entity);
-  if (entity.key) lookup.set(entity.key, entity);
-}
 function found(value, what) {
   if (value === void 0) throw new ZephyrApiError(404, `${what} does not exist or you do not have access to it.`);
   return value;
-}
-function fieldNames(entities) {
-  const names = /* @__PURE__ */ new Set();
-  for (const entity of entities) for (const name of Object.keys(entity.customFields ?? {})) names.add(name);
-  return names;
-}
-function nextId(list) {
-  return (list.at(-1)?.id ?? 0) + 1;
-}
-function maxKeyNumber(list, letter) {
-  const pattern = new RegExp(`-${letter}(\\d+)$`);
-  let max = 0;
-  for (const item of list) max = Math.max(max, Number(pattern.exec(item.key ?? "")?.[1] ?? 0));
-  return max;
-}
-function maxId(items) {
-  let max = 0;
-  for (const item of items) max = Math.max(max, item.id ?? 0);
-  return max;
 }
 
 // src/mock/zephyr/app.ts
@@ -54412,6 +54499,801 @@ function lowerBound2(items, id3) {
   return lo;
 }
 
+// src/mock/zephyr/changes.ts
+var UpdatedAt = class {
+  #at = /* @__PURE__ */ new Map();
+  #clock;
+  constructor(clock) {
+    this.#clock = clock;
+  }
+  /** Marks the object changed now; `at` sets a given instant instead (a snapshot's objects, on load). */
+  touch(kind, id3, at3 = this.#clock()) {
+    this.#at.set(`${kind}:${id3}`, at3);
+  }
+  isAfter(kind, id3, after) {
+    return (this.#at.get(`${kind}:${id3}`) ?? 0) > after;
+  }
+};
+
+// src/mock/zephyr/custom-fields.ts
+var CustomFields = class {
+  #names;
+  constructor(entities) {
+    this.#names = {
+      testcase: fieldNames(entities.testcase),
+      testcycle: fieldNames(entities.testcycle),
+      testexecution: fieldNames(entities.testexecution)
+    };
+  }
+  /** An unknown name is refused; an update (`requireAll`) must send every field (docs/api-notes.md Z7). */
+  check(kind, values, options = {}) {
+    const known = this.#names[kind];
+    for (const name of Object.keys(values ?? {})) {
+      if (!known.has(name)) {
+        throw new ZephyrApiError(400, `A custom field name in the body does not exist for the project: '${name}'.`);
+      }
+    }
+    if (options.requireAll) {
+      const missing = [...known].filter((name) => !(name in (values ?? {})));
+      if (missing.length > 0) {
+        throw new ZephyrApiError(400, `Every custom field must be present on update; missing: ${missing.join(", ")}.`);
+      }
+    }
+    return { ...values };
+  }
+};
+function fieldNames(entities) {
+  const names = /* @__PURE__ */ new Set();
+  for (const entity of entities) for (const name of Object.keys(entity.customFields ?? {})) names.add(name);
+  return names;
+}
+
+// src/mock/zephyr/entity-lists.ts
+function nextId(list) {
+  return (list.at(-1)?.id ?? 0) + 1;
+}
+function index(lookup, entity) {
+  lookup.set(String(entity.id), entity);
+  if (entity.key) lookup.set(entity.key, entity);
+}
+function replace(list, lookup, updated) {
+  list[list.findIndex((item) => item.id === updated.id)] = updated;
+  if (lookup) index(lookup, updated);
+}
+function maxKeyNumber(list, letter) {
+  const pattern = new RegExp(`-${letter}(\\d+)$`);
+  let max = 0;
+  for (const item of list) max = Math.max(max, Number(pattern.exec(item.key ?? "")?.[1] ?? 0));
+  return max;
+}
+function maxId(items) {
+  let max = 0;
+  for (const item of items) max = Math.max(max, item.id ?? 0);
+  return max;
+}
+var Sequence = class {
+  #last;
+  constructor(last) {
+    this.#last = last;
+  }
+  next() {
+    return ++this.#last;
+  }
+};
+
+// src/mock/zephyr/reference-data.ts
+var ReferenceData = class {
+  project;
+  #refs;
+  #folders;
+  #statuses;
+  /** The API never says which type a status is except through the `statusType` filter. */
+  #statusTypes;
+  #priorities;
+  #environments;
+  constructor(snapshot, refs) {
+    const byId = (a, b) => a.id - b.id;
+    this.project = snapshot.project;
+    this.#refs = refs;
+    this.#folders = [...snapshot.folders].sort(byId);
+    this.#statuses = [...snapshot.statuses].sort(byId);
+    this.#priorities = [...snapshot.priorities].sort(byId);
+    this.#environments = [...snapshot.environments].sort(byId);
+    this.#statusTypes = inferStatusTypes(snapshot);
+  }
+  getProject(idOrKey) {
+    if (idOrKey === this.project.key || idOrKey === String(this.project.id)) return this.project;
+    throw new ZephyrApiError(404, `Project '${idOrKey}' does not exist or you do not have access to it.`);
+  }
+  /** Filters by project key as the list endpoints do; an unknown key is a client error. */
+  checkProjectKey(projectKey) {
+    if (projectKey !== void 0 && projectKey !== this.project.key) {
+      throw new ZephyrApiError(400, `Project with key '${projectKey}' was not found.`);
+    }
+  }
+  // ---- reads -------------------------------------------------------------------------------
+  folders(folderType) {
+    return folderType ? this.#folders.filter((f) => f.folderType === folderType) : this.#folders;
+  }
+  folder(id3) {
+    return found(
+      this.#folders.find((f) => f.id === id3),
+      `Folder ${id3}`
+    );
+  }
+  statuses(statusType) {
+    if (!statusType) return this.#statuses;
+    return this.#statuses.filter((s) => this.#statusTypes.get(s.id)?.has(statusType) ?? true);
+  }
+  status(id3) {
+    return found(
+      this.#statuses.find((s) => s.id === id3),
+      `Status ${id3}`
+    );
+  }
+  priorities() {
+    return this.#priorities;
+  }
+  priority(id3) {
+    return found(
+      this.#priorities.find((p) => p.id === id3),
+      `Priority ${id3}`
+    );
+  }
+  environments() {
+    return this.#environments;
+  }
+  environment(id3) {
+    return found(
+      this.#environments.find((e) => e.id === id3),
+      `Environment ${id3}`
+    );
+  }
+  // ---- writes ------------------------------------------------------------------------------
+  createFolder(input2) {
+    this.checkProjectKey(input2.projectKey);
+    if (/[/\\]/.test(input2.name)) throw new ZephyrApiError(400, "Folder name must not contain '/' or '\\'.");
+    if (input2.parentId != null) {
+      const parent = this.folder(input2.parentId);
+      if (parent.folderType !== input2.folderType) {
+        throw new ZephyrApiError(400, `Parent folder ${parent.id} is not a ${input2.folderType} folder.`);
+      }
+    }
+    const siblings = this.#folders.filter((f) => (f.parentId ?? null) === (input2.parentId ?? null));
+    if (siblings.some((f) => f.name === input2.name && f.folderType === input2.folderType)) {
+      throw new ZephyrApiError(400, `A folder named '${input2.name}' already exists at that level.`);
+    }
+    const id3 = nextId(this.#folders);
+    this.#folders.push({
+      id: id3,
+      parentId: input2.parentId ?? null,
+      name: input2.name,
+      index: siblings.length,
+      folderType: input2.folderType,
+      project: this.#refs.project()
+    });
+    return { id: id3, self: this.#refs.url(`folders/${id3}`) };
+  }
+  // ---- what writes of other objects name ---------------------------------------------------
+  /** Writes name a priority, status or environment; a name the project lacks is a 400, not a 404. */
+  priorityByName(name) {
+    if (name === void 0) return found(this.#priorities.find((p) => p.default) ?? this.#priorities[0], "Default priority");
+    const priority = this.#priorities.find((p) => p.name === name);
+    if (!priority) throw new ZephyrApiError(400, `Priority '${name}' was not found for project ${this.project.key}.`);
+    return priority;
+  }
+  defaultStatus(type) {
+    const candidates = this.statuses(type).filter((s) => !s.archived);
+    return found(candidates.find((s) => s.default) ?? candidates[0], `Default ${type} status`);
+  }
+  statusByName(name, type) {
+    if (name === void 0) return this.defaultStatus(type);
+    const status = this.statuses(type).find((s) => s.name === name);
+    if (!status) throw new ZephyrApiError(400, `Status '${name}' was not found for ${type} in project ${this.project.key}.`);
+    if (status.archived) throw new ZephyrApiError(400, `Status '${name}' is archived and cannot be assigned.`);
+    return status;
+  }
+  statusOfType(id3, type) {
+    const status = this.status(id3);
+    if (!(this.#statusTypes.get(id3)?.has(type) ?? true)) {
+      throw new ZephyrApiError(400, `Status ${id3} is not a ${type} status.`);
+    }
+    return status;
+  }
+  environmentByName(name) {
+    const environment = this.#environments.find((e) => e.name === name);
+    if (!environment) throw new ZephyrApiError(400, `Environment '${name}' was not found for project ${this.project.key}.`);
+    return environment;
+  }
+  folderOfType(id3, type) {
+    const folder = this.#folders.find((f) => f.id === id3);
+    if (!folder) throw new ZephyrApiError(400, `Folder ${id3} was not found.`);
+    if (folder.folderType !== type) throw new ZephyrApiError(400, `Folder ${id3} is not a ${type} folder.`);
+    return folder;
+  }
+};
+function inferStatusTypes(snapshot) {
+  const types2 = /* @__PURE__ */ new Map();
+  const mark = (id3, type) => {
+    if (id3 === void 0) return;
+    const set2 = types2.get(id3) ?? /* @__PURE__ */ new Set();
+    set2.add(type);
+    types2.set(id3, set2);
+  };
+  for (const [id3, type] of Object.entries(snapshot.statusTypes ?? {})) mark(Number(id3), type);
+  for (const t of snapshot.testCases) mark(t.status.id, "TEST_CASE");
+  for (const c of snapshot.testCycles) mark(c.status?.id, "TEST_CYCLE");
+  for (const e of snapshot.testExecutions) mark(e.testExecutionStatus.id, "TEST_EXECUTION");
+  for (const steps of Object.values(snapshot.testExecutionSteps)) {
+    for (const s of steps) mark(s.inline.status?.id, "TEST_EXECUTION");
+  }
+  return types2;
+}
+
+// src/mock/zephyr/refs.ts
+var Refs = class {
+  #baseUrl;
+  #project;
+  constructor(baseUrl, project) {
+    this.#baseUrl = baseUrl;
+    this.#project = project;
+  }
+  /** `<baseUrl>/<path>`, the API's own URL of something. */
+  url(path) {
+    return `${this.#baseUrl}/${path}`;
+  }
+  project() {
+    return { id: this.#project.id, self: this.url(`projects/${this.#project.id}`) };
+  }
+  to(collection, entity) {
+    return { id: entity.id, self: this.url(`${collection}/${entity.id}`) };
+  }
+  user(accountId) {
+    return { accountId, self: this.url(`user?accountId=${accountId}`) };
+  }
+};
+
+// src/mock/zephyr/test-cases.ts
+var TestCases2 = class {
+  #context;
+  #list;
+  #byKey = /* @__PURE__ */ new Map();
+  #byId = /* @__PURE__ */ new Map();
+  #steps = /* @__PURE__ */ new Map();
+  #scripts = /* @__PURE__ */ new Map();
+  #stepIds;
+  #scriptIds;
+  #keys;
+  constructor(snapshot, context, stepIds) {
+    this.#context = context;
+    this.#list = [...snapshot.testCases].sort((a, b) => a.id - b.id);
+    for (const testCase of this.#list) {
+      this.#byKey.set(testCase.key, testCase);
+      this.#byId.set(testCase.id, testCase);
+    }
+    for (const [key2, steps] of Object.entries(snapshot.testSteps)) this.#steps.set(key2, steps);
+    for (const [key2, script] of Object.entries(snapshot.testScripts)) this.#scripts.set(key2, script);
+    this.#stepIds = stepIds;
+    this.#scriptIds = new Sequence(maxId([...this.#scripts.values()]));
+    this.#keys = new Sequence(maxKeyNumber(this.#list, "T"));
+  }
+  list(filter = {}) {
+    const { folderId, updatedAfter } = filter;
+    if (folderId === void 0 && updatedAfter === void 0) return this.#list;
+    return this.#list.filter(
+      (t) => (folderId === void 0 || t.folder?.id === folderId) && (updatedAfter === void 0 || this.#context.updated.isAfter("testcase", t.id, updatedAfter))
+    );
+  }
+  get(key2) {
+    return found(this.#byKey.get(key2), `Test case '${key2}'`);
+  }
+  byId(id3) {
+    return this.#byId.get(id3);
+  }
+  steps(key2) {
+    this.get(key2);
+    const script = this.#scripts.get(key2);
+    if (script) {
+      throw new ZephyrApiError(422, `Test case '${key2}' has a ${script.type} test script, not test steps.`);
+    }
+    return this.#steps.get(key2) ?? [];
+  }
+  /** The inline steps only: what an execution of the test case has steps for. */
+  inlineSteps(key2) {
+    return (this.#steps.get(key2) ?? []).flatMap((s) => s.inline ? [s.inline] : []);
+  }
+  script(key2) {
+    this.get(key2);
+    return found(this.#scripts.get(key2), `Test script of test case '${key2}'`);
+  }
+  create(input2) {
+    const { reference, refs, customFields, updated, clock } = this.#context;
+    reference.checkProjectKey(input2.projectKey);
+    const priority = reference.priorityByName(input2.priorityName);
+    const status = reference.statusByName(input2.statusName, "TEST_CASE");
+    const folder = input2.folderId == null ? null : reference.folderOfType(input2.folderId, "TEST_CASE");
+    const fields2 = customFields.check("testcase", input2.customFields);
+    const id3 = nextId(this.#list);
+    const key2 = `${reference.project.key}-T${this.#keys.next()}`;
+    const testCase = {
+      id: id3,
+      key: key2,
+      name: input2.name,
+      project: refs.project(),
+      createdOn: toZephyrDateTime(clock()),
+      objective: input2.objective ?? null,
+      precondition: input2.precondition ?? null,
+      estimatedTime: input2.estimatedTime ?? null,
+      labels: input2.labels ?? [],
+      component: input2.componentId == null ? null : { id: input2.componentId, self: refs.url("components") },
+      priority: refs.to("priorities", priority),
+      status: refs.to("statuses", status),
+      folder: folder && refs.to("folders", folder),
+      owner: input2.ownerId ? refs.user(input2.ownerId) : null,
+      testScript: { self: refs.url(`testcases/${key2}/testscript`) },
+      customFields: fields2,
+      links: { self: refs.url(`testcases/${key2}/links`), issues: [], webLinks: [] }
+    };
+    this.#list.push(testCase);
+    this.#byKey.set(key2, testCase);
+    this.#byId.set(id3, testCase);
+    updated.touch("testcase", id3);
+    return { id: id3, self: refs.url(`testcases/${key2}`), key: key2 };
+  }
+  /** PUT replaces the whole object: what the body leaves out is cleared, as the API documents. */
+  update(key2, input2) {
+    const { reference, refs, customFields, updated } = this.#context;
+    const current = this.get(key2);
+    if (input2.key !== void 0 && input2.key !== key2) throw new ZephyrApiError(400, "The key of a test case cannot change.");
+    reference.priority(input2.priority.id);
+    reference.statusOfType(input2.status.id, "TEST_CASE");
+    if (input2.folder) reference.folderOfType(input2.folder.id, "TEST_CASE");
+    const next = {
+      id: current.id,
+      key: current.key,
+      name: input2.name,
+      project: current.project,
+      createdOn: current.createdOn,
+      objective: input2.objective ?? null,
+      precondition: input2.precondition ?? null,
+      estimatedTime: input2.estimatedTime ?? null,
+      labels: input2.labels ?? [],
+      component: input2.component ?? null,
+      priority: refs.to("priorities", reference.priority(input2.priority.id)),
+      status: refs.to("statuses", reference.status(input2.status.id)),
+      folder: input2.folder ? refs.to("folders", reference.folder(input2.folder.id)) : null,
+      owner: input2.owner ?? null,
+      testScript: current.testScript,
+      customFields: customFields.check("testcase", input2.customFields, { requireAll: true }),
+      links: current.links
+    };
+    replace(this.#list, void 0, next);
+    this.#byKey.set(key2, next);
+    this.#byId.set(next.id, next);
+    updated.touch("testcase", next.id);
+  }
+  /** Steps arrive in at most 100 per request; posting steps removes a script, as the API does. */
+  addSteps(key2, input2) {
+    const { refs, updated } = this.#context;
+    const testCase = this.get(key2);
+    for (const item of input2.items) {
+      if (item.testCase) this.get(item.testCase.testCaseKey);
+    }
+    const existing = input2.mode === "APPEND" && !this.#scripts.has(key2) ? this.#steps.get(key2) ?? [] : [];
+    const added = input2.items.map(
+      (item) => item.inline ? {
+        id: this.#stepIds.next(),
+        inline: {
+          description: item.inline.description ?? null,
+          testData: item.inline.testData ?? null,
+          expectedResult: item.inline.expectedResult ?? null,
+          customFields: item.inline.customFields ?? {},
+          reflectRef: null
+        }
+      } : {
+        id: this.#stepIds.next(),
+        testCase: {
+          self: refs.url(`testcases/${item.testCase?.testCaseKey}`),
+          testCaseKey: item.testCase?.testCaseKey ?? "",
+          parameters: item.testCase?.parameters ?? []
+        }
+      }
+    );
+    this.#scripts.delete(key2);
+    this.#steps.set(key2, [...existing, ...added]);
+    updated.touch("testcase", testCase.id);
+    return { id: testCase.id, self: refs.url(`testcases/${key2}/teststeps`) };
+  }
+  /** Posting a script removes the steps, as the API does. */
+  setScript(key2, input2) {
+    const testCase = this.get(key2);
+    const id3 = this.#scriptIds.next();
+    this.#scripts.set(key2, { id: id3, type: input2.type, text: input2.text });
+    this.#steps.delete(key2);
+    this.#context.updated.touch("testcase", testCase.id);
+    return { id: id3, self: this.#context.refs.url(`testcases/${key2}/testscript`) };
+  }
+  /**
+   * Not an API operation (Zephyr Scale Cloud has no delete): lets a test make a test case
+   * disappear from the source between two migration runs.
+   */
+  remove(key2) {
+    const testCase = this.get(key2);
+    this.#list.splice(this.#list.indexOf(testCase), 1);
+    this.#byKey.delete(key2);
+    this.#byId.delete(testCase.id);
+    this.#steps.delete(key2);
+    this.#scripts.delete(key2);
+  }
+};
+
+// src/mock/zephyr/test-cycles.ts
+var TestCycles2 = class {
+  #context;
+  #list;
+  #index = /* @__PURE__ */ new Map();
+  #keys;
+  constructor(snapshot, context) {
+    this.#context = context;
+    this.#list = [...snapshot.testCycles].sort((a, b) => a.id - b.id);
+    for (const cycle of this.#list) index(this.#index, cycle);
+    this.#keys = new Sequence(maxKeyNumber(this.#list, "R"));
+  }
+  list(filter = {}) {
+    const { folderId, jiraProjectVersionId, updatedAfter } = filter;
+    if (folderId === void 0 && jiraProjectVersionId === void 0 && updatedAfter === void 0) return this.#list;
+    return this.#list.filter(
+      (c) => (folderId === void 0 || c.folder?.id === folderId) && (jiraProjectVersionId === void 0 || c.jiraProjectVersion?.id === jiraProjectVersionId) && (updatedAfter === void 0 || this.#context.updated.isAfter("testcycle", c.id, updatedAfter))
+    );
+  }
+  get(idOrKey) {
+    return found(this.#index.get(idOrKey), `Test cycle '${idOrKey}'`);
+  }
+  create(input2) {
+    const { reference, refs, customFields, updated } = this.#context;
+    reference.checkProjectKey(input2.projectKey);
+    const status = reference.statusByName(input2.statusName, "TEST_CYCLE");
+    const folder = input2.folderId == null ? null : reference.folderOfType(input2.folderId, "TEST_CYCLE");
+    const fields2 = customFields.check("testcycle", input2.customFields);
+    const id3 = nextId(this.#list);
+    const key2 = `${reference.project.key}-R${this.#keys.next()}`;
+    const cycle = {
+      id: id3,
+      key: key2,
+      name: input2.name,
+      project: refs.project(),
+      jiraProjectVersion: input2.jiraProjectVersion == null ? null : { id: input2.jiraProjectVersion, self: refs.url("version") },
+      status: refs.to("statuses", status),
+      folder: folder && refs.to("folders", folder),
+      description: input2.description ?? null,
+      plannedStartDate: input2.plannedStartDate ?? null,
+      plannedEndDate: input2.plannedEndDate ?? null,
+      owner: input2.ownerId ? refs.user(input2.ownerId) : null,
+      customFields: fields2,
+      links: { self: refs.url(`testcycles/${key2}/links`), issues: [], webLinks: [], testPlans: [] }
+    };
+    this.#list.push(cycle);
+    index(this.#index, cycle);
+    updated.touch("testcycle", id3);
+    return { id: id3, self: refs.url(`testcycles/${id3}`), key: key2 };
+  }
+  /** PUT replaces the whole object, as for test cases, except the planned dates. */
+  update(idOrKey, input2) {
+    const { reference, refs, customFields, updated } = this.#context;
+    const current = this.get(idOrKey);
+    reference.statusOfType(input2.status.id, "TEST_CYCLE");
+    if (input2.folder) reference.folderOfType(input2.folder.id, "TEST_CYCLE");
+    replace(this.#list, this.#index, {
+      id: current.id,
+      key: current.key,
+      name: input2.name,
+      project: current.project,
+      jiraProjectVersion: input2.jiraProjectVersion ?? null,
+      status: refs.to("statuses", reference.status(input2.status.id)),
+      folder: input2.folder ? refs.to("folders", reference.folder(input2.folder.id)) : null,
+      description: input2.description ?? null,
+      // The 2026 spec: missing planned dates are left as they were, unlike every other field.
+      plannedStartDate: input2.plannedStartDate ?? current.plannedStartDate ?? null,
+      plannedEndDate: input2.plannedEndDate ?? current.plannedEndDate ?? null,
+      owner: input2.owner ?? null,
+      customFields: customFields.check("testcycle", input2.customFields, { requireAll: true }),
+      links: current.links
+    });
+    updated.touch("testcycle", current.id);
+  }
+};
+
+// src/mock/zephyr/test-executions.ts
+var TestExecutions = class {
+  #context;
+  #testCases;
+  #cycles;
+  #list;
+  #index = /* @__PURE__ */ new Map();
+  #steps = /* @__PURE__ */ new Map();
+  #stepIds;
+  #keys;
+  constructor(snapshot, context, related) {
+    this.#context = context;
+    this.#testCases = related.testCases;
+    this.#cycles = related.cycles;
+    this.#stepIds = related.stepIds;
+    this.#list = [...snapshot.testExecutions].sort((a, b) => a.id - b.id);
+    for (const execution of this.#list) index(this.#index, execution);
+    for (const [id3, steps] of Object.entries(snapshot.testExecutionSteps)) this.#steps.set(Number(id3), steps);
+    this.#keys = new Sequence(maxKeyNumber(this.#list, "E"));
+  }
+  list(filter = {}) {
+    const cycleId = filter.testCycle === void 0 ? void 0 : this.#cycles.get(filter.testCycle).id;
+    const caseKey = filter.testCase === void 0 ? void 0 : this.#testCases.get(filter.testCase).key;
+    const matches2 = this.#list.filter((e) => {
+      if (cycleId !== void 0 && e.testCycle?.id !== cycleId) return false;
+      if (caseKey !== void 0 && this.testCaseKey(e) !== caseKey) return false;
+      const end = e.actualEndDate ? Date.parse(e.actualEndDate) : void 0;
+      if (filter.actualEndDateAfter !== void 0 && !(end !== void 0 && end > filter.actualEndDateAfter)) return false;
+      if (filter.actualEndDateBefore !== void 0 && !(end !== void 0 && end < filter.actualEndDateBefore)) return false;
+      if (filter.updatedAfter !== void 0 && !this.#context.updated.isAfter("testexecution", e.id, filter.updatedAfter)) {
+        return false;
+      }
+      return true;
+    });
+    if (!filter.onlyLastExecutions) return matches2;
+    const last = /* @__PURE__ */ new Map();
+    const itemOf = (e) => `${e.testCycle?.id}|${this.testCaseKey(e)}`;
+    for (const e of matches2) if (e.testCycle) last.set(itemOf(e), e);
+    return matches2.filter((e) => !e.testCycle || last.get(itemOf(e)) === e);
+  }
+  get(idOrKey) {
+    return found(this.#index.get(idOrKey), `Test execution '${idOrKey}'`);
+  }
+  steps(idOrKey) {
+    return this.#steps.get(this.get(idOrKey).id) ?? [];
+  }
+  /** The execution's test case reference has no key field; the key sits in its `self` URL. */
+  testCaseKey(execution) {
+    const byId = this.#testCases.byId(execution.testCase.id);
+    if (byId) return byId.key;
+    return /\/testcases\/([^/]+)/.exec(execution.testCase.self ?? "")?.[1];
+  }
+  create(input2) {
+    const { reference, refs, customFields, updated } = this.#context;
+    reference.checkProjectKey(input2.projectKey);
+    const testCase = this.#testCases.get(input2.testCaseKey);
+    const cycle = this.#cycles.get(input2.testCycleKey);
+    const status = reference.statusByName(input2.statusName, "TEST_EXECUTION");
+    const environment = input2.environmentName ? reference.environmentByName(input2.environmentName) : void 0;
+    const fields2 = customFields.check("testexecution", input2.customFields);
+    const steps = this.#stepsFor(testCase.key, input2.testScriptResults ?? []);
+    const id3 = nextId(this.#list);
+    const key2 = `${reference.project.key}-E${this.#keys.next()}`;
+    const execution = {
+      id: id3,
+      key: key2,
+      project: refs.project(),
+      testCase: { id: testCase.id, self: refs.url(`testcases/${testCase.key}/versions/1`) },
+      environment: environment ? refs.to("environments", environment) : null,
+      jiraProjectVersion: null,
+      testExecutionStatus: refs.to("statuses", status),
+      actualEndDate: input2.actualEndDate ?? null,
+      estimatedTime: testCase.estimatedTime ?? null,
+      executionTime: input2.executionTime ?? null,
+      executedById: input2.executedById ?? null,
+      assignedToId: input2.assignedToId ?? null,
+      comment: input2.comment ?? null,
+      automated: false,
+      testCycle: { id: cycle.id, self: refs.url(`testcycles/${cycle.id}`) },
+      customFields: fields2,
+      links: { self: refs.url(`testexecutions/${id3}/links`), issues: [] }
+    };
+    this.#list.push(execution);
+    index(this.#index, execution);
+    this.#steps.set(id3, steps);
+    updated.touch("testexecution", id3);
+    return { id: id3, self: refs.url(`testexecutions/${id3}`) };
+  }
+  /** Unlike the other PUTs, this one ignores what is null or missing (2026 spec). */
+  update(idOrKey, input2) {
+    const { reference, refs, updated } = this.#context;
+    const current = this.get(idOrKey);
+    const next = { ...current };
+    if (input2.statusName != null) {
+      next.testExecutionStatus = refs.to("statuses", reference.statusByName(input2.statusName, "TEST_EXECUTION"));
+    }
+    if (input2.environmentName != null) {
+      next.environment = refs.to("environments", reference.environmentByName(input2.environmentName));
+    }
+    if (input2.actualEndDate != null) next.actualEndDate = input2.actualEndDate;
+    if (input2.executionTime != null) next.executionTime = input2.executionTime;
+    if (input2.executedById != null) next.executedById = input2.executedById;
+    if (input2.assignedToId != null) next.assignedToId = input2.assignedToId;
+    if (input2.comment != null) next.comment = input2.comment;
+    replace(this.#list, this.#index, next);
+    updated.touch("testexecution", current.id);
+  }
+  /** Positional, as the API: one entry per execution step, in order. */
+  updateSteps(idOrKey, steps) {
+    const { reference, refs, updated } = this.#context;
+    const execution = this.get(idOrKey);
+    const current = this.#steps.get(execution.id) ?? [];
+    if (steps.length !== current.length) {
+      throw new ZephyrApiError(422, "Sent steps are not matching test execution steps");
+    }
+    this.#steps.set(
+      execution.id,
+      current.map((step, i) => {
+        const change = steps[i] ?? {};
+        return {
+          ...step,
+          inline: {
+            ...step.inline,
+            actualResult: change.actualResult ?? step.inline.actualResult,
+            status: change.statusName ? refs.to("statuses", reference.statusByName(change.statusName, "TEST_EXECUTION")) : step.inline.status
+          }
+        };
+      })
+    );
+    updated.touch("testexecution", execution.id);
+  }
+  /** A new execution's steps: one per inline step of the test case, with the results sent for them. */
+  #stepsFor(testCaseKey, results) {
+    const { reference, refs } = this.#context;
+    const notExecuted = reference.defaultStatus("TEST_EXECUTION");
+    return this.#testCases.inlineSteps(testCaseKey).map((step, i) => {
+      const result = results[i];
+      const status = result?.statusName ? reference.statusByName(result.statusName, "TEST_EXECUTION") : notExecuted;
+      return {
+        id: this.#stepIds.next(),
+        inline: {
+          description: step.description ?? null,
+          testData: step.testData ?? null,
+          expectedResult: step.expectedResult ?? null,
+          actualResult: result?.actualResult ?? null,
+          testDataRowNumber: null,
+          reflectRef: null,
+          status: refs.to("statuses", status)
+        }
+      };
+    });
+  }
+};
+
+// src/mock/zephyr/store.ts
+var ZephyrStore = class {
+  project;
+  #reference;
+  #testCases;
+  #cycles;
+  #executions;
+  constructor(snapshot, options) {
+    const clock = options.clock ?? Date.now;
+    const refs = new Refs(options.baseUrl, snapshot.project);
+    this.project = snapshot.project;
+    this.#reference = new ReferenceData(snapshot, refs);
+    const context = {
+      clock,
+      refs,
+      reference: this.#reference,
+      customFields: new CustomFields({
+        testcase: snapshot.testCases,
+        testcycle: snapshot.testCycles,
+        testexecution: snapshot.testExecutions
+      }),
+      updated: new UpdatedAt(clock)
+    };
+    const stepIds = new Sequence(maxId(Object.values(snapshot.testSteps).flat()));
+    this.#testCases = new TestCases2(snapshot, context, stepIds);
+    this.#cycles = new TestCycles2(snapshot, context);
+    this.#executions = new TestExecutions(snapshot, context, { testCases: this.#testCases, cycles: this.#cycles, stepIds });
+    const now2 = clock();
+    for (const t of this.#testCases.list()) context.updated.touch("testcase", t.id, now2);
+    for (const c of this.#cycles.list()) context.updated.touch("testcycle", c.id, now2);
+    for (const e of this.#executions.list()) context.updated.touch("testexecution", e.id, now2);
+  }
+  // ---- project and reference data ----------------------------------------------------------
+  getProject(idOrKey) {
+    return this.#reference.getProject(idOrKey);
+  }
+  /** Filters by project key as the list endpoints do; an unknown key is a client error. */
+  checkProjectKey(projectKey) {
+    this.#reference.checkProjectKey(projectKey);
+  }
+  folders(folderType) {
+    return this.#reference.folders(folderType);
+  }
+  folder(id3) {
+    return this.#reference.folder(id3);
+  }
+  createFolder(input2) {
+    return this.#reference.createFolder(input2);
+  }
+  statuses(statusType) {
+    return this.#reference.statuses(statusType);
+  }
+  status(id3) {
+    return this.#reference.status(id3);
+  }
+  priorities() {
+    return this.#reference.priorities();
+  }
+  priority(id3) {
+    return this.#reference.priority(id3);
+  }
+  environments() {
+    return this.#reference.environments();
+  }
+  environment(id3) {
+    return this.#reference.environment(id3);
+  }
+  // ---- test cases --------------------------------------------------------------------------
+  testCases(filter = {}) {
+    return this.#testCases.list(filter);
+  }
+  testCase(key2) {
+    return this.#testCases.get(key2);
+  }
+  testSteps(key2) {
+    return this.#testCases.steps(key2);
+  }
+  testScript(key2) {
+    return this.#testCases.script(key2);
+  }
+  createTestCase(input2) {
+    return this.#testCases.create(input2);
+  }
+  updateTestCase(key2, input2) {
+    this.#testCases.update(key2, input2);
+  }
+  addTestSteps(key2, input2) {
+    return this.#testCases.addSteps(key2, input2);
+  }
+  setTestScript(key2, input2) {
+    return this.#testCases.setScript(key2, input2);
+  }
+  /**
+   * Not an API operation (Zephyr Scale Cloud has no delete): lets a test make a test case
+   * disappear from the source between two migration runs.
+   */
+  removeTestCase(key2) {
+    this.#testCases.remove(key2);
+  }
+  // ---- test cycles -------------------------------------------------------------------------
+  testCycles(filter = {}) {
+    return this.#cycles.list(filter);
+  }
+  testCycle(idOrKey) {
+    return this.#cycles.get(idOrKey);
+  }
+  createTestCycle(input2) {
+    return this.#cycles.create(input2);
+  }
+  updateTestCycle(idOrKey, input2) {
+    this.#cycles.update(idOrKey, input2);
+  }
+  // ---- test executions ---------------------------------------------------------------------
+  testExecutions(filter = {}) {
+    return this.#executions.list(filter);
+  }
+  testExecution(idOrKey) {
+    return this.#executions.get(idOrKey);
+  }
+  testExecutionSteps(idOrKey) {
+    return this.#executions.steps(idOrKey);
+  }
+  /** The execution's test case reference has no key field; the key sits in its `self` URL. */
+  executionTestCaseKey(execution) {
+    return this.#executions.testCaseKey(execution);
+  }
+  createTestExecution(input2) {
+    return this.#executions.create(input2);
+  }
+  updateTestExecution(idOrKey, input2) {
+    this.#executions.update(idOrKey, input2);
+  }
+  updateTestExecutionSteps(idOrKey, steps) {
+    this.#executions.updateSteps(idOrKey, steps);
+  }
+};
+
 // src/mock/start.ts
 async function startMocks(options = {}) {
   const seed = options.seed ?? 1;
@@ -54429,38 +55311,38 @@ async function startMocks(options = {}) {
   const zephyrUrl = `${zephyrServer.origin}/v2`;
   const snapshot = options.dataset ?? generateProject({ testCases: options.generate ?? 50, seed, baseUrl: zephyrUrl });
   const zephyrStore = new ZephyrStore(snapshot, { baseUrl: zephyrUrl });
-  const zephyrToken = fakeJwt();
+  const zephyrToken3 = fakeJwt();
   const zephyrStats = new TrafficStats();
   const zephyrRateLimit = new RateLimit(options.rateLimitRps);
   zephyrFetch = zephyrApp({
     ...options,
     seed,
-    token: zephyrToken,
+    token: zephyrToken3,
     store: zephyrStore,
     stats: zephyrStats,
     rateLimit: zephyrRateLimit
   }).fetch;
-  const projectId = options.qtestProjectId ?? 4242;
-  const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId });
-  const qtestToken = randomBytes2(16).toString("hex");
+  const projectId2 = options.qtestProjectId ?? 4242;
+  const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId: projectId2 });
+  const qtestToken3 = randomBytes2(16).toString("hex");
   const qtestStats = new TrafficStats();
   const username = qtestStore.users[0]?.username ?? "admin@example.com";
-  const password = randomBytes2(9).toString("base64url");
+  const password2 = randomBytes2(9).toString("base64url");
   const qtestRateLimit = new RateLimit(options.rateLimitRps);
   qtestFetch = qtestApp({
     ...options,
     rateLimit: qtestRateLimit,
     // A different fault sequence from the Zephyr mock's, still fixed by the seed.
     seed: seed ^ 1515870810,
-    token: qtestToken,
+    token: qtestToken3,
     username,
-    password,
+    password: password2,
     store: qtestStore,
     stats: qtestStats
   }).fetch;
   const zephyr = {
     url: zephyrUrl,
-    token: zephyrToken,
+    token: zephyrToken3,
     projectKey: snapshot.project.key,
     store: zephyrStore,
     stats: zephyrStats,
@@ -54468,10 +55350,10 @@ async function startMocks(options = {}) {
   };
   const qtest2 = {
     url: qtestServer.origin,
-    token: qtestToken,
-    projectId,
+    token: qtestToken3,
+    projectId: projectId2,
     username,
-    password,
+    password: password2,
     store: qtestStore,
     stats: qtestStats,
     rateLimit: qtestRateLimit
@@ -54481,7 +55363,7 @@ async function startMocks(options = {}) {
     qtest: qtest2,
     describe: () => ({
       zephyr: { url: zephyr.url, token: zephyr.token, projectKey: zephyr.projectKey },
-      qtest: { url: qtest2.url, token: qtest2.token, projectId, username, password }
+      qtest: { url: qtest2.url, token: qtest2.token, projectId: projectId2, username, password: password2 }
     }),
     stop: async () => {
       await Promise.all(servers.map((s) => s.close()));
@@ -54500,25 +55382,7 @@ function fakeJwt() {
 // src/report/verification-report.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname3 } from "node:path";
-var VERIFICATION_REPORT_VERSION = 1;
-var verifiedEntityTypeSchema = external_exports.enum([
-  "modules",
-  "testCases",
-  "testSteps",
-  "testCycles",
-  "testSuites",
-  "testRuns",
-  "testLogs"
-]);
-var ENTITY_LABELS = {
-  modules: "Test case folders \u2192 modules",
-  testCases: "Test cases",
-  testSteps: "Test steps",
-  testCycles: "Cycle folders \u2192 test cycles",
-  testSuites: "Test cycles \u2192 test suites",
-  testRuns: "Cycle items \u2192 test runs",
-  testLogs: "Executions \u2192 test logs"
-};
+var VERIFICATION_REPORT_VERSION = 2;
 var problemSchema = external_exports.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
 var metricSchema = external_exports.enum(["missing", "extra", "changed", "duplicated", "misplaced"]);
 var differenceSchema = external_exports.object({
@@ -54533,35 +55397,35 @@ var sampleSchema = external_exports.object({
   differences: external_exports.array(differenceSchema)
 });
 var verdictSchema = external_exports.enum(["passed", "failed"]);
-var count = external_exports.number().int().min(0);
+var count2 = external_exports.number().int().min(0);
 var entityCheckSchema = external_exports.object({
-  type: verifiedEntityTypeSchema,
+  type: entityTypeSchema,
   label: external_exports.string(),
   gated: external_exports.boolean().describe("Whether this type's counts add to the totals the thresholds bound (test steps are details of their test case)"),
   source: external_exports.object({
-    count: count.describe("Source entities the mapping carries over"),
-    excluded: count.describe("Source entities the mapping does not carry over (e.g. executions never run)")
+    count: count2.describe("Source entities the mapping carries over"),
+    excluded: count2.describe("Source entities the mapping does not carry over (e.g. executions never run)")
   }),
-  target: external_exports.object({ count: count.describe("Target objects of this type in the migrated area") }),
-  matched: count.describe("Paired by marker, equal in content and place"),
-  missingInTarget: count,
-  extraInTarget: count.describe("Target objects without a marker, or with a marker the source does not have"),
-  duplicated: count.describe("Surplus target objects carrying a marker another object already carries"),
-  changed: count.describe("Paired, with field differences"),
-  misplaced: count.describe("Paired, in the wrong container"),
-  fieldMismatches: external_exports.record(external_exports.string(), count).describe("Changed entities per field path (array indexes as [])"),
+  target: external_exports.object({ count: count2.describe("Target objects of this type in the migrated area") }),
+  matched: count2.describe("Paired by marker, equal in content and place"),
+  missingInTarget: count2,
+  extraInTarget: count2.describe("Target objects without a marker, or with a marker the source does not have"),
+  duplicated: count2.describe("Surplus target objects carrying a marker another object already carries"),
+  changed: count2.describe("Paired, with field differences"),
+  misplaced: count2.describe("Paired, in the wrong container"),
+  fieldMismatches: external_exports.record(external_exports.string(), count2).describe("Changed entities per field path (array indexes as [])"),
   samples: external_exports.array(sampleSchema),
   truncated: external_exports.boolean().describe("More problems than samples were found"),
   threshold: external_exports.string(),
   verdict: verdictSchema.describe("failed when this type adds to a metric whose total exceeds its threshold")
 });
 var problemTotalsSchema = external_exports.object({
-  matched: count,
-  missing: count,
-  extra: count,
-  changed: count,
-  duplicated: count,
-  misplaced: count
+  matched: count2,
+  missing: count2,
+  extra: count2,
+  changed: count2,
+  duplicated: count2,
+  misplaced: count2
 });
 var zephyrQTestCheckSchema = external_exports.object({
   kind: external_exports.literal("zephyr-qtest"),
@@ -54576,7 +55440,7 @@ var zephyrQTestCheckSchema = external_exports.object({
   }),
   normalization: external_exports.record(external_exports.string(), external_exports.string()).describe("The comparison rules, as applied"),
   thresholds: external_exports.array(
-    external_exports.object({ metric: metricSchema, max: count, actual: count, verdict: verdictSchema }).describe("Fails when actual > max")
+    external_exports.object({ metric: metricSchema, max: count2, actual: count2, verdict: verdictSchema }).describe("Fails when actual > max")
   ),
   totals: problemTotalsSchema.describe("Sums over the gated entity types"),
   entities: external_exports.array(entityCheckSchema)
@@ -54599,9 +55463,9 @@ var verificationReportSchema = external_exports.object({
   cost: external_exports.object({
     requests: external_exports.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }),
     entitiesRead: external_exports.object({
-      source: count,
-      target: count,
-      reread: count.describe("Target objects read a second time to find the fields that differ")
+      source: count2,
+      target: count2,
+      reread: count2.describe("Target objects read a second time to find the fields that differ")
     }),
     durationMs: external_exports.number(),
     peakRssBytes: external_exports.number().int()
@@ -54675,15 +55539,15 @@ function verificationReportMarkdown(report) {
   );
   return lines.join("\n");
 }
-function cell(text) {
-  const flat = text.replaceAll("|", "\\|").replace(/\s+/g, " ");
+function cell(text2) {
+  const flat = text2.replaceAll("|", "\\|").replace(/\s+/g, " ");
   return flat.length > CELL ? `${flat.slice(0, CELL)}\u2026` : flat;
 }
 function show(value) {
   if (value === void 0) return "";
   if (value === null) return "*(none)*";
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text === "" ? "*(empty)*" : cell(text);
+  const text2 = typeof value === "string" ? value : JSON.stringify(value);
+  return text2 === "" ? "*(empty)*" : cell(text2);
 }
 async function writeVerificationReport(path, report) {
   await mkdir2(dirname3(path), { recursive: true });
@@ -54692,23 +55556,82 @@ async function writeVerificationReport(path, report) {
   await writeFile2(`${path.replace(/\.json$/i, "")}.md`, verificationReportMarkdown(report));
 }
 
-// src/verify/entity-tally.ts
-var SAMPLE_CAP = 20;
+// src/verify/fail-on.ts
+var METRICS = ["missing", "extra", "changed", "duplicated", "misplaced"];
+var DEFAULT_FAIL_ON = "missing>0,extra>0,changed>0,duplicated>0,misplaced>0";
+function parseFailOn(spec) {
+  const thresholds = Object.fromEntries(METRICS.map((m) => [m, 0]));
+  if (spec === void 0) return thresholds;
+  const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number \u2265 0), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
+  const parts = spec.split(",").map((p) => p.trim()).filter((p) => p !== "");
+  if (parts.length === 0) throw new BadInputError(`--fail-on is empty; ${allowed}`);
+  const seen = /* @__PURE__ */ new Set();
+  for (const part of parts) {
+    const match2 = /^([A-Za-z]+)\s*>\s*(\d+)$/.exec(part);
+    const metric = match2?.[1]?.toLowerCase();
+    if (!match2 || metric === void 0 || !METRICS.includes(metric)) {
+      throw new BadInputError(`--fail-on: '${part}' is not a threshold; ${allowed}`);
+    }
+    if (seen.has(metric)) throw new BadInputError(`--fail-on: '${metric}' is bounded twice; ${allowed}`);
+    seen.add(metric);
+    thresholds[metric] = Number(match2[2]);
+  }
+  return thresholds;
+}
+function formatFailOn(thresholds) {
+  return METRICS.map((m) => `${m}>${thresholds[m]}`).join(",");
+}
+
+// src/verify/normalize.ts
+var NORMALIZATION_RULES = {
+  richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
+  plainText: "Names: leading and trailing whitespace is ignored and runs of whitespace are one space.",
+  timestamps: "Date-times (execution start/end, date fields): compared as UTC instants at whole seconds, the coarser precision of the two APIs.",
+  numbers: "Number fields: compared as numbers (2.50 equals 2.5).",
+  choices: "Choice fields: compared by allowed-value id and shown by label; multi-value fields as sets. A choice field the mapping leaves empty is expected to hold the field's default value, as qTest sets it.",
+  references: "References are compared by marker, never by id: a call-to-test step by the called case's marker, a run by its test case's and suite's markers, a log by its run's marker. Test step logs point at steps by position in the case.",
+  containers: "Containers by path of names: module path = folder path, parent test cycle path = cycle folder path."
+};
+function richText2(value) {
+  if (value === null || value === void 0) return "";
+  return value.replace(/&nbsp;|&#160;|\u00a0/gi, " ").replace(/<br\s*\/?>/gi, "\n").replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, (_, slash, name) => `<${slash}${name.toLowerCase()}`).replace(/\r\n?/g, "\n").replace(/\s+/g, (run) => run.includes("\n") ? "\n" : " ").trim();
+}
+function plainText(value) {
+  return (value ?? "").replace(/\s+/g, " ").trim();
+}
+function timestamp(value) {
+  if (value === null || value === void 0 || value.trim() === "") return "";
+  const text2 = value.trim();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
+  if (Number.isNaN(ms)) return text2;
+  return `${new Date(Math.floor(ms / 1e3) * 1e3).toISOString().slice(0, 19)}Z`;
+}
+function numberText(value) {
+  const text2 = (value ?? "").trim();
+  if (text2 === "") return "";
+  const n = Number(text2);
+  return Number.isFinite(n) ? String(n) : text2;
+}
+function valueList(value) {
+  return (value ?? "").replace(/^\s*\[|\]\s*$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "").sort();
+}
+
+// src/verify/diff.ts
 var VALUE_CAP = 300;
 function diff(source, target, path = "") {
   if (Array.isArray(source) && Array.isArray(target)) {
     const out = [];
     for (let i = 0; i < Math.max(source.length, target.length); i++) {
-      const at = `${path}[${i}]`;
-      if (i >= source.length) out.push({ path: at, source: null, target: target[i] });
-      else if (i >= target.length) out.push({ path: at, source: source[i], target: null });
-      else out.push(...diff(source[i], target[i], at));
+      const at3 = `${path}[${i}]`;
+      if (i >= source.length) out.push({ path: at3, source: null, target: target[i] });
+      else if (i >= target.length) out.push({ path: at3, source: source[i], target: null });
+      else out.push(...diff(source[i], target[i], at3));
     }
     return out;
   }
   if (isRecord(source) && isRecord(target)) {
     const keys = [.../* @__PURE__ */ new Set([...Object.keys(source), ...Object.keys(target)])].sort();
-    return keys.flatMap((key) => diff(source[key] ?? null, target[key] ?? null, path === "" ? key : `${path}.${key}`));
+    return keys.flatMap((key2) => diff(source[key2] ?? null, target[key2] ?? null, path === "" ? key2 : `${path}.${key2}`));
   }
   if (sameValue(source, target)) return [];
   return [{ path, source: source ?? null, target: target ?? null }];
@@ -54730,7 +55653,10 @@ function clip(value) {
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clip(v)]));
   return value;
 }
-var EntityTally = class {
+
+// src/verify/tally.ts
+var SAMPLE_CAP = 20;
+var ComparisonTally = class {
   constructor(type, gated = true) {
     this.type = type;
     this.gated = gated;
@@ -54753,30 +55679,30 @@ var EntityTally = class {
    * One paired entity: matched when it is neither misplaced nor changed; each problem it has is
    * counted (so an entity both moved and changed counts in both).
    */
-  paired(key, targetIds, problems) {
+  paired(key2, targetIds, problems) {
     const { misplaced = [], changed = [] } = problems;
     if (misplaced.length === 0 && changed.length === 0) {
       this.matched++;
       return;
     }
-    if (misplaced.length > 0) this.#report("misplaced", key, targetIds, misplaced);
-    if (changed.length > 0) this.#report("changed", key, targetIds, changed);
+    if (misplaced.length > 0) this.#report("misplaced", key2, targetIds, misplaced);
+    if (changed.length > 0) this.#report("changed", key2, targetIds, changed);
   }
   /** `n` entities (one key) with a problem; a sample names the key. */
-  problem(problem, key, targetIds, n = 1, differences = []) {
+  problem(problem, key2, targetIds, n = 1, differences = []) {
     if (n <= 0) return;
     this.#add(problem, n);
-    this.#sample({ key, problem, targetIds, differences });
+    this.#sample({ key: key2, problem, targetIds, differences });
   }
   /** Changed entities with their differences; every distinct field path counts the entity once. */
-  #report(problem, key, targetIds, differences) {
+  #report(problem, key2, targetIds, differences) {
     this.#add(problem, 1);
     if (problem === "changed") {
       for (const field of new Set(differences.map((d) => fieldOf(d.path)))) {
         this.fieldMismatches.set(field, (this.fieldMismatches.get(field) ?? 0) + 1);
       }
     }
-    this.#sample({ key, problem, targetIds, differences });
+    this.#sample({ key: key2, problem, targetIds, differences });
   }
   /** Counts without a sample (e.g. the steps of a changed case, sampled through the case). */
   add(problem, n) {
@@ -54829,194 +55755,103 @@ var EntityTally = class {
   }
 };
 
-// src/verify/fail-on.ts
-var METRICS = ["missing", "extra", "changed", "duplicated", "misplaced"];
-var DEFAULT_FAIL_ON = "missing>0,extra>0,changed>0,duplicated>0,misplaced>0";
-function parseFailOn(spec) {
-  const thresholds = Object.fromEntries(METRICS.map((m) => [m, 0]));
-  if (spec === void 0) return thresholds;
-  const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number \u2265 0), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
-  const parts = spec.split(",").map((p) => p.trim()).filter((p) => p !== "");
-  if (parts.length === 0) throw new BadInputError(`--fail-on is empty; ${allowed}`);
-  const seen = /* @__PURE__ */ new Set();
-  for (const part of parts) {
-    const match2 = /^([A-Za-z]+)\s*>\s*(\d+)$/.exec(part);
-    const metric = match2?.[1]?.toLowerCase();
-    if (!match2 || metric === void 0 || !METRICS.includes(metric)) {
-      throw new BadInputError(`--fail-on: '${part}' is not a threshold; ${allowed}`);
-    }
-    if (seen.has(metric)) throw new BadInputError(`--fail-on: '${metric}' is bounded twice; ${allowed}`);
-    seen.add(metric);
-    thresholds[metric] = Number(match2[2]);
+// src/verify/zephyr-qtest/target-set.ts
+var TargetSet = class {
+  #byId = /* @__PURE__ */ new Map();
+  #byMarker = /* @__PURE__ */ new Map();
+  #taken = /* @__PURE__ */ new Set();
+  add(record2) {
+    if (this.#byId.has(record2.id)) return;
+    this.#byId.set(record2.id, record2);
+    if (record2.marker === null) return;
+    const ids = this.#byMarker.get(record2.marker);
+    if (ids) ids.push(record2.id);
+    else this.#byMarker.set(record2.marker, [record2.id]);
   }
-  return thresholds;
-}
-function formatFailOn(thresholds) {
-  return METRICS.map((m) => `${m}>${thresholds[m]}`).join(",");
-}
-
-// src/verify/normalize.ts
-var NORMALIZATION_RULES = {
-  richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
-  plainText: "Names: leading and trailing whitespace is ignored and runs of whitespace are one space.",
-  timestamps: "Date-times (execution start/end, date fields): compared as UTC instants at whole seconds, the coarser precision of the two APIs.",
-  numbers: "Number fields: compared as numbers (2.50 equals 2.5).",
-  choices: "Choice fields: compared by allowed-value id and shown by label; multi-value fields as sets. A choice field the mapping leaves empty is expected to hold the field's default value, as qTest sets it.",
-  references: "References are compared by marker, never by id: a call-to-test step by the called case's marker, a run by its test case's and suite's markers, a log by its run's marker. Test step logs point at steps by position in the case.",
-  containers: "Containers by path of names: module path = folder path, parent test cycle path = cycle folder path."
-};
-function richText2(value) {
-  if (value === null || value === void 0) return "";
-  return value.replace(/&nbsp;|&#160;|\u00a0/gi, " ").replace(/<br\s*\/?>/gi, "\n").replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, (_, slash, name) => `<${slash}${name.toLowerCase()}`).replace(/\r\n?/g, "\n").replace(/\s+/g, (run) => run.includes("\n") ? "\n" : " ").trim();
-}
-function plainText(value) {
-  return (value ?? "").replace(/\s+/g, " ").trim();
-}
-function timestamp(value) {
-  if (value === null || value === void 0 || value.trim() === "") return "";
-  const text = value.trim();
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) return text;
-  return `${new Date(Math.floor(ms / 1e3) * 1e3).toISOString().slice(0, 19)}Z`;
-}
-function numberText(value) {
-  const text = (value ?? "").trim();
-  if (text === "") return "";
-  const n = Number(text);
-  return Number.isFinite(n) ? String(n) : text;
-}
-function valueList(value) {
-  return (value ?? "").replace(/^\s*\[|\]\s*$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "").sort();
-}
-
-// src/verify/prefetch.ts
-var SourcePrefetch = class {
-  #zephyr;
-  #cap;
-  #ahead = /* @__PURE__ */ new Map();
-  #room;
-  #stopped = false;
-  constructor(zephyr, cap = 4e3) {
-    this.#zephyr = zephyr;
-    this.#cap = cap;
+  get size() {
+    return this.#byId.size;
   }
-  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
-  start() {
-    this.#run().catch(() => void 0);
+  get(id3) {
+    return this.#byId.get(id3);
   }
-  stop() {
-    this.#stopped = true;
-    this.#room?.();
+  markerOf(id3) {
+    return this.#byId.get(id3)?.marker ?? void 0;
   }
-  folders = (...args) => this.#zephyr.folders(...args);
-  testCases = (...args) => this.#zephyr.testCases(...args);
-  testCycles = (...args) => this.#zephyr.testCycles(...args);
-  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
-  testSteps = (key) => this.#take(`case:${key}`, () => this.#zephyr.testSteps(key));
-  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
-  async #run() {
-    for await (const page of this.#zephyr.testCases()) {
-      for (const testCase of page) {
-        if (!await this.#wait()) return;
-        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
-      }
-    }
-    for await (const page of this.#zephyr.testExecutions()) {
-      for (const execution of page) {
-        if (!await this.#wait()) return;
-        const id3 = String(execution.id);
-        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
-      }
-    }
+  /** The id of the one object carrying `marker`; undefined when none or several do. */
+  uniqueId(marker2) {
+    const ids = this.#byMarker.get(marker2);
+    return ids?.length === 1 ? ids[0] : void 0;
   }
-  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
-  #settled(read) {
-    return read.catch(() => FAILED);
+  /** The objects carrying `marker`, oldest (lowest id) first, marked as paired. */
+  take(marker2) {
+    const ids = [...this.#byMarker.get(marker2) ?? []].sort((a, b) => a - b);
+    for (const id3 of ids) this.#taken.add(id3);
+    return ids.flatMap((id3) => {
+      const record2 = this.#byId.get(id3);
+      return record2 ? [record2] : [];
+    });
   }
-  async #take(key, read) {
-    const ahead = this.#ahead.get(key);
-    if (ahead === void 0) return read();
-    this.#ahead.delete(key);
-    this.#room?.();
-    const value = await ahead;
-    return value === FAILED ? read() : value;
+  /** Objects never taken: without a marker, or with one the source does not have. */
+  *leftovers() {
+    for (const [id3, record2] of this.#byId) if (!this.#taken.has(id3)) yield record2;
   }
-  async #wait() {
-    while (!this.#stopped && this.#ahead.size >= this.#cap) {
-      await new Promise((resolve3) => {
-        this.#room = resolve3;
-      });
-    }
-    return !this.#stopped;
+  values() {
+    return this.#byId.values();
   }
 };
-var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
+function pathKey(path) {
+  return JSON.stringify(path);
+}
+function showPath(key2) {
+  return JSON.parse(key2).join(" / ");
+}
+function treePaths(roots, children) {
+  const paths = /* @__PURE__ */ new Map();
+  const walk = (nodes, parent) => {
+    for (const node2 of nodes) {
+      if (paths.has(node2.id)) continue;
+      const path = [...parent, node2.name];
+      paths.set(node2.id, path);
+      walk(children(node2) ?? [], path);
+    }
+  };
+  walk(roots, []);
+  return paths;
+}
 
-// src/verify/comparables.ts
-var USER_LIST = 5;
-var DATE = 4;
-var DATE_TIME = 9;
-var NUMBER = 7;
-var FieldCatalog = class {
-  #fields = /* @__PURE__ */ new Map();
-  #users;
-  constructor(fields, users) {
-    this.#users = new Map(users.map((u) => [String(u.id), u.username]));
-    for (const f of fields) {
-      const choices = new Map((f.allowed_values ?? []).map((v) => [String(v.value), v.label]));
-      const fallback = f.multiple ? void 0 : f.allowed_values?.find((v) => v.is_default && v.is_active !== false);
-      this.#fields.set(f.id, {
-        label: f.label,
-        dataType: f.data_type,
-        multiple: f.multiple || f.data_type === 8 || f.data_type === 17,
-        choices,
-        defaultValue: fallback ? String(fallback.value) : void 0
-      });
-    }
+// src/verify/zephyr-qtest/compare-containers.ts
+async function compareContainers(comparison) {
+  const { context, target, tallies } = comparison;
+  const [caseFolders, cycleFolders] = await Promise.all([
+    context.zephyr.folders("TEST_CASE"),
+    context.zephyr.folders("TEST_CYCLE")
+  ]);
+  comparison.read.source += caseFolders.length + cycleFolders.length;
+  const rootModule = JSON.parse(target.rootModuleKey);
+  const rootCycle = JSON.parse(target.rootCycleKey);
+  for (const [id3, path] of folderPaths(caseFolders)) comparison.moduleOfFolder.set(id3, pathKey([...rootModule, ...path]));
+  for (const [id3, path] of folderPaths(cycleFolders)) comparison.cycleOfFolder.set(id3, pathKey([...rootCycle, ...path]));
+  comparePaths(tallies.module, [target.rootModuleKey, ...comparison.moduleOfFolder.values()], target.modules);
+  comparePaths(tallies.testCycle, [target.rootCycleKey, ...comparison.cycleOfFolder.values()], target.cycles);
+}
+function comparePaths(tally, sourcePaths, target) {
+  const expected2 = /* @__PURE__ */ new Map();
+  for (const path of sourcePaths) expected2.set(path, (expected2.get(path) ?? 0) + 1);
+  const actual = /* @__PURE__ */ new Map();
+  for (const [id3, path] of target) actual.set(path, [...actual.get(path) ?? [], id3]);
+  tally.sourceCount = sourcePaths.length;
+  tally.targetCount = target.size;
+  for (const path of /* @__PURE__ */ new Set([...expected2.keys(), ...actual.keys()])) {
+    const n = expected2.get(path) ?? 0;
+    const ids = actual.get(path) ?? [];
+    tally.add("matched", Math.min(n, ids.length));
+    if (n > ids.length) tally.problem("missing", showPath(path), [], n - ids.length);
+    else if (n === 0) tally.problem("extra", showPath(path), ids, ids.length);
+    else if (ids.length > n) tally.problem("duplicated", showPath(path), ids, ids.length - n);
   }
-  label(fieldId) {
-    return this.#fields.get(fieldId)?.label ?? `field ${fieldId}`;
-  }
-  /** A stored value in comparable form: labels for choices and users, numbers, instants, rich text. */
-  value(fieldId, raw2) {
-    const field = this.#fields.get(fieldId);
-    const text = raw2 ?? "";
-    if (!field) return richText2(text);
-    if (field.choices.size > 0 || field.multiple) {
-      const labels = valueList(field.multiple ? text : `[${text}]`).map((v) => field.choices.get(v) ?? `#${v}`);
-      return field.multiple ? labels.sort() : labels[0] ?? "";
-    }
-    switch (field.dataType) {
-      case USER_LIST:
-        return text.trim() === "" ? "" : this.#users.get(text.trim()) ?? `#${text.trim()}`;
-      case DATE:
-      case DATE_TIME:
-        return timestamp(text);
-      case NUMBER:
-        return numberText(text);
-      default:
-        return richText2(text);
-    }
-  }
-  /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
-  expected(input2, fieldIds, options) {
-    const given = new Map(input2.map((p) => [p.field_id, p.field_value]));
-    return this.#byLabel(fieldIds, (id3) => given.get(id3) ?? (options.defaults ? this.#fields.get(id3)?.defaultValue : void 0));
-  }
-  /** The properties of `fieldIds` as read from the target, by label. */
-  actual(properties, fieldIds) {
-    const read = new Map((properties ?? []).map((p) => [p.field_id, p.field_value]));
-    return this.#byLabel(fieldIds, (id3) => read.get(id3));
-  }
-  #byLabel(fieldIds, stored) {
-    const out = {};
-    for (const id3 of fieldIds) {
-      const label = this.label(id3);
-      out[label in out ? `${label} (${id3})` : label] = this.value(id3, stored(id3));
-    }
-    return out;
-  }
-};
+}
+
+// src/verify/zephyr-qtest/comparables.ts
 function expectedTestCase(input2, catalog, fieldIds, calledKey) {
   return {
     name: plainText(input2.name),
@@ -55087,86 +55922,430 @@ function targetLog(log, catalog, fieldIds, statuses, stepIds) {
   };
 }
 
-// src/verify/target-set.ts
-var TargetSet = class {
-  #byId = /* @__PURE__ */ new Map();
-  #byMarker = /* @__PURE__ */ new Map();
-  #taken = /* @__PURE__ */ new Set();
-  add(record2) {
-    if (this.#byId.has(record2.id)) return;
-    this.#byId.set(record2.id, record2);
-    if (record2.marker === null) return;
-    const ids = this.#byMarker.get(record2.marker);
-    if (ids) ids.push(record2.id);
-    else this.#byMarker.set(record2.marker, [record2.id]);
-  }
-  get size() {
-    return this.#byId.size;
-  }
-  get(id3) {
-    return this.#byId.get(id3);
-  }
-  markerOf(id3) {
-    return this.#byId.get(id3)?.marker ?? void 0;
-  }
-  /** The id of the one object carrying `marker`; undefined when none or several do. */
-  uniqueId(marker) {
-    const ids = this.#byMarker.get(marker);
-    return ids?.length === 1 ? ids[0] : void 0;
-  }
-  /** The objects carrying `marker`, oldest (lowest id) first, marked as paired. */
-  take(marker) {
-    const ids = [...this.#byMarker.get(marker) ?? []].sort((a, b) => a - b);
-    for (const id3 of ids) this.#taken.add(id3);
-    return ids.flatMap((id3) => {
-      const record2 = this.#byId.get(id3);
-      return record2 ? [record2] : [];
+// src/verify/zephyr-qtest/comparison.ts
+function startComparison(context, target) {
+  return {
+    context,
+    target,
+    tallies: {
+      module: new ComparisonTally("module"),
+      testCase: new ComparisonTally("testCase"),
+      testStep: new ComparisonTally("testStep", false),
+      testCycle: new ComparisonTally("testCycle"),
+      testSuite: new ComparisonTally("testSuite"),
+      testRun: new ComparisonTally("testRun"),
+      testLog: new ComparisonTally("testLog")
+    },
+    read: { source: 0, target: target.read, reread: 0 },
+    moduleOfFolder: /* @__PURE__ */ new Map(),
+    cycleOfFolder: /* @__PURE__ */ new Map(),
+    sourceKeys: /* @__PURE__ */ new Set(),
+    inlinePositions: /* @__PURE__ */ new Map(),
+    cycleKeys: /* @__PURE__ */ new Map(),
+    expectedRuns: /* @__PURE__ */ new Set(),
+    adHocNeeded: false
+  };
+}
+function reportSurplus(tally, key2, primaryId, surplus) {
+  if (surplus.length === 0) return;
+  tally.problem("duplicated", key2, [primaryId, ...surplus.map((r) => r.id)], surplus.length, [
+    { path: "count", source: 1, target: surplus.length + 1 }
+  ]);
+}
+var DELETED_WHILE_VERIFYING = { path: "", source: "present", target: "deleted while verifying" };
+
+// src/verify/zephyr-qtest/compare-executions.ts
+async function compareExecutions(comparison) {
+  const { context } = comparison;
+  context.progress.expect("testLog", context.sourceCounts.testExecutions);
+  for await (const page of context.zephyr.testExecutions()) {
+    await forEachConcurrent(page, context.config.migration.concurrency, async (execution) => {
+      comparison.read.source++;
+      await compareExecution(comparison, execution);
+      context.progress.tick("testLog");
     });
   }
-  /** Objects never taken: without a marker, or with one the source does not have. */
-  *leftovers() {
-    for (const [id3, record2] of this.#byId) if (!this.#taken.has(id3)) yield record2;
+  context.progress.finish("testLog");
+}
+async function compareExecution(comparison, execution) {
+  const { context, target } = comparison;
+  const t = comparison.tallies.testLog;
+  const place = placeExecution(execution, {
+    testCase: (key2) => comparison.sourceKeys.has(key2),
+    suiteKeyOf: (cycleId) => comparison.cycleKeys.get(cycleId)
+  });
+  if (place.kind === "skip") {
+    t.excluded++;
+    return;
   }
-  values() {
-    return this.#byId.values();
+  const { testCaseKey, suiteKey, runKey: runKey2 } = place;
+  if (!execution.testCycle) comparison.adHocNeeded = true;
+  if (!comparison.expectedRuns.has(runKey2)) {
+    comparison.expectedRuns.add(runKey2);
+    pairRun(comparison, runKey2, testCaseKey, suiteKey);
   }
-};
-function pathKey(path) {
-  return JSON.stringify(path);
+  if (!execution.actualEndDate) {
+    t.excluded++;
+    return;
+  }
+  const marker2 = executionMarker(execution);
+  const steps = await context.zephyr.testExecutionSteps(String(execution.id));
+  const positions = comparison.inlinePositions.get(testCaseKey) ?? 0;
+  const stepIds = typeof positions === "number" ? Array.from({ length: positions }, (_, i) => i) : positions;
+  const input2 = planTestLog(execution, steps, { versionId: 0, stepIds }, context.resolution);
+  t.sourceCount++;
+  if (!input2) return;
+  const expected2 = expectedLog(input2, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses);
+  const [primary, ...surplus] = target.logs.take(marker2);
+  if (!primary) {
+    t.problem("missing", marker2, []);
+    return;
+  }
+  reportSurplus(t, marker2, primary.id, surplus);
+  const run = target.runs.get(primary.runId);
+  const placeDiffs = [];
+  if (run?.marker !== runKey2) placeDiffs.push({ path: "testRun", source: runKey2, target: run?.marker ?? `#${primary.runId}` });
+  else placeDiffs.push(...runPlace(comparison, run, testCaseKey, suiteKey));
+  let differences = [];
+  if (contentHash(expected2) !== primary.digest) {
+    comparison.read.reread++;
+    const fresh = await findLog(comparison, primary.runId, primary.id);
+    const stepIdsOfCase = run ? target.cases.get(run.caseId)?.stepIds : void 0;
+    differences = fresh ? diff(
+      expected2,
+      targetLog(fresh, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses, stepIdsOfCase)
+    ) : [DELETED_WHILE_VERIFYING];
+  }
+  t.paired(marker2, [primary.id], { misplaced: placeDiffs, changed: differences });
 }
-function showPath(key) {
-  return JSON.parse(key).join(" / ");
+function pairRun(comparison, key2, caseKey, suiteKey) {
+  const t = comparison.tallies.testRun;
+  t.sourceCount++;
+  const [primary, ...surplus] = comparison.target.runs.take(key2);
+  if (!primary) {
+    t.problem("missing", key2, []);
+    return;
+  }
+  reportSurplus(t, key2, primary.id, surplus);
+  t.paired(key2, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey) });
 }
-function folderPaths(folders) {
-  const byId = new Map(folders.map((f) => [f.id, f]));
-  const paths = /* @__PURE__ */ new Map();
-  const pathOf = (folder, seen) => {
-    const known = paths.get(folder.id);
-    if (known) return known;
-    const parent = folder.parentId == null ? void 0 : byId.get(folder.parentId);
-    const path = parent && !seen.has(parent.id) ? [...pathOf(parent, seen.add(folder.id)), folder.name] : [folder.name];
-    paths.set(folder.id, path);
-    return path;
-  };
-  for (const folder of folders) pathOf(folder, /* @__PURE__ */ new Set());
-  return paths;
+function runPlace(comparison, run, caseKey, suiteKey) {
+  const { suites, cases } = comparison.target;
+  const out = [];
+  const suiteMarker = run.parentType === "test-suite" ? suites.markerOf(run.parentId) : void 0;
+  if (suiteMarker !== suiteKey) {
+    out.push({ path: "testSuite", source: suiteKey, target: suiteMarker ?? `${run.parentType} #${run.parentId}` });
+  }
+  const caseMarker = cases.markerOf(run.caseId);
+  if (caseMarker !== caseKey) out.push({ path: "testCase", source: caseKey, target: caseMarker ?? `#${run.caseId}` });
+  return out;
 }
-function treePaths(roots, children) {
-  const paths = /* @__PURE__ */ new Map();
-  const walk = (nodes, parent) => {
-    for (const node2 of nodes) {
-      if (paths.has(node2.id)) continue;
-      const path = [...parent, node2.name];
-      paths.set(node2.id, path);
-      walk(children(node2) ?? [], path);
-    }
-  };
-  walk(roots, []);
-  return paths;
+async function findLog(comparison, runId, logId) {
+  for await (const page of comparison.context.qtest.testLogs(runId)) {
+    const found2 = page.find((l) => l.id === logId);
+    if (found2) return found2;
+  }
+  return void 0;
 }
 
-// src/verify/zephyr-qtest.ts
-var unique = (ids) => [...new Set(ids)];
+// src/verify/zephyr-qtest/compare-suites.ts
+async function compareSuites(comparison) {
+  const { context, target } = comparison;
+  for await (const page of context.zephyr.testCycles()) {
+    for (const cycle of page) {
+      comparison.read.source++;
+      comparison.cycleKeys.set(cycle.id, cycle.key);
+      const expected2 = expectedSuite(
+        planTestSuite(cycle, context.resolution),
+        target.catalogs.testSuite,
+        target.fieldIds.testSuite
+      );
+      const parent = cycle.folder && comparison.cycleOfFolder.get(cycle.folder.id) || target.rootCycleKey;
+      await pairSuite(comparison, cycle.key, expected2, parent);
+      context.progress.tick("testSuite");
+    }
+  }
+}
+async function compareAdHocSuite(comparison) {
+  if (!comparison.adHocNeeded) return;
+  const { target, context } = comparison;
+  const expected2 = expectedSuite(planAdHocSuite(context.resolution), target.catalogs.testSuite, target.fieldIds.testSuite);
+  await pairSuite(comparison, AD_HOC, expected2, target.rootCycleKey);
+}
+async function pairSuite(comparison, key2, expected2, parentKey) {
+  const { target, context } = comparison;
+  const t = comparison.tallies.testSuite;
+  t.sourceCount++;
+  const [primary, ...surplus] = target.suites.take(key2);
+  if (!primary) {
+    t.problem("missing", key2, []);
+    return;
+  }
+  reportSurplus(t, key2, primary.id, surplus);
+  const actualParent = primary.parent.type === "test-cycle" ? target.cycles.get(primary.parent.id) : void 0;
+  const placeDiffs = actualParent === parentKey ? [] : [
+    {
+      path: "testCycle",
+      source: showPath(parentKey),
+      target: actualParent ? showPath(actualParent) : `${primary.parent.type} #${primary.parent.id}`
+    }
+  ];
+  let differences = [];
+  if (contentHash(expected2) !== primary.digest) {
+    comparison.read.reread++;
+    const fresh = (await context.qtest.testSuites(primary.parent)).find((x) => x.id === primary.id);
+    differences = fresh ? diff(expected2, targetSuite(fresh, target.catalogs.testSuite, target.fieldIds.testSuite)) : [DELETED_WHILE_VERIFYING];
+  }
+  t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: differences });
+}
+
+// src/verify/zephyr-qtest/or-missing.ts
+async function orMissing(read) {
+  try {
+    return await read();
+  } catch (error62) {
+    if (error62 instanceof ApiError && error62.status === 404) return void 0;
+    throw error62;
+  }
+}
+
+// src/verify/zephyr-qtest/compare-test-cases.ts
+async function compareTestCases(comparison) {
+  const { context } = comparison;
+  const { zephyr, progress } = context;
+  for await (const page of zephyr.testCases()) for (const t of page) comparison.sourceKeys.add(t.key);
+  progress.expect("testCase", context.sourceCounts.testCases);
+  for await (const page of zephyr.testCases()) {
+    await forEachConcurrent(page, context.config.migration.concurrency, async (testCase) => {
+      comparison.read.source++;
+      await compareTestCase(comparison, testCase);
+      progress.tick("testCase");
+    });
+  }
+  progress.finish("testCase");
+  countLeftovers(comparison);
+}
+async function compareTestCase(comparison, testCase) {
+  const { context, target } = comparison;
+  const content = await context.zephyr.testSteps(testCase.key);
+  const called = /* @__PURE__ */ new Map();
+  const plan = planTestCase(testCase, content, {
+    resolution: context.resolution,
+    moduleId: 0,
+    // A stand-in id per call, turned back into the key below: calls are compared by marker.
+    migratedCaseId: (key2) => {
+      if (!comparison.sourceKeys.has(key2)) return void 0;
+      const id3 = -(called.size + 1);
+      called.set(id3, key2);
+      return id3;
+    }
+  });
+  const positions = plan.inlineStepPositions;
+  comparison.inlinePositions.set(testCase.key, positions.every((p, i) => p === i) ? positions.length : positions);
+  const expected2 = expectedTestCase(plan.input, target.catalogs.testCase, target.fieldIds.testCase, (id3) => called.get(id3));
+  const expectedModule = testCase.folder && comparison.moduleOfFolder.get(testCase.folder.id) || target.rootModuleKey;
+  await pairTestCase(comparison, testCase.key, expected2, expectedModule);
+}
+async function pairTestCase(comparison, key2, expected2, expectedModule) {
+  const { target, context } = comparison;
+  const { cases } = target;
+  const t = comparison.tallies.testCase;
+  const s = comparison.tallies.testStep;
+  const n = expected2.testSteps.length;
+  t.sourceCount++;
+  s.sourceCount += n;
+  const [primary, ...surplus] = cases.take(key2);
+  if (!primary) {
+    t.problem("missing", key2, []);
+    s.problem("missing", key2, [], n);
+    return;
+  }
+  reportSurplus(t, key2, primary.id, surplus);
+  s.add(
+    "duplicated",
+    surplus.reduce((sum, r) => sum + r.stepIds.length, 0)
+  );
+  const actualModule = target.modules.get(primary.moduleId);
+  const placeDiffs = actualModule === expectedModule ? [] : [{ path: "module", source: showPath(expectedModule), target: showPath(actualModule ?? "[]") }];
+  const digestForm = {
+    ...expected2,
+    testSteps: expected2.testSteps.map((step) => {
+      if (step.calledTestCase === null) return step;
+      const id3 = cases.uniqueId(step.calledTestCase);
+      return { ...step, calledTestCase: id3 === void 0 ? `?${step.calledTestCase}` : `#${id3}` };
+    })
+  };
+  if (contentHash(digestForm) === primary.digest) {
+    t.paired(key2, [primary.id], { misplaced: placeDiffs });
+    s.add("matched", n);
+    return;
+  }
+  comparison.read.reread++;
+  const fresh = await orMissing(() => context.qtest.testCase(primary.id, { withSteps: true }));
+  if (!fresh) {
+    t.problem("missing", key2, [primary.id], 1, [DELETED_WHILE_VERIFYING]);
+    s.problem("missing", key2, [primary.id], n);
+    return;
+  }
+  const actual = targetTestCase(
+    fresh,
+    target.catalogs.testCase,
+    target.fieldIds.testCase,
+    (id3) => cases.markerOf(id3) ?? `#${id3}`
+  );
+  const differences = diff(expected2, actual);
+  t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: differences });
+  const m = actual.testSteps.length;
+  for (let i = 0; i < Math.min(n, m); i++) {
+    const prefix = `testSteps[${i}]`;
+    const stepDiffs = differences.filter((d) => d.path === prefix || d.path.startsWith(`${prefix}.`)).map((d) => ({ ...d, path: d.path.slice(prefix.length + 1) || "step" }));
+    s.paired(`${key2} ${prefix}`, [primary.id], { changed: stepDiffs });
+  }
+  if (n > m) s.problem("missing", `${key2} ${stepRange(m, n)}`, [primary.id], n - m);
+  if (m > n) s.problem("extra", `${key2} ${stepRange(n, m)}`, [primary.id], m - n);
+}
+function countLeftovers(comparison) {
+  const { cases } = comparison.target;
+  const { testCase, testStep } = comparison.tallies;
+  testCase.targetCount = cases.size;
+  for (const record2 of cases.values()) testStep.targetCount += record2.stepIds.length;
+  for (const record2 of cases.leftovers()) {
+    const key2 = record2.marker ?? `(no ${comparison.context.config.mapping.markerField}) #${record2.id}`;
+    testCase.problem("extra", key2, [record2.id]);
+    testStep.problem("extra", key2, [record2.id], record2.stepIds.length);
+  }
+}
+function stepRange(from, to) {
+  return to - from === 1 ? `testSteps[${from}]` : `testSteps[${from}\u2026${to - 1}]`;
+}
+
+// src/verify/zephyr-qtest/prefetch.ts
+var SourcePrefetch = class {
+  #zephyr;
+  #cap;
+  #ahead = /* @__PURE__ */ new Map();
+  #room;
+  #stopped = false;
+  constructor(zephyr, cap = 4e3) {
+    this.#zephyr = zephyr;
+    this.#cap = cap;
+  }
+  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
+  start() {
+    this.#run().catch(() => void 0);
+  }
+  stop() {
+    this.#stopped = true;
+    this.#room?.();
+  }
+  folders = (...args) => this.#zephyr.folders(...args);
+  testCases = (...args) => this.#zephyr.testCases(...args);
+  testCycles = (...args) => this.#zephyr.testCycles(...args);
+  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
+  testSteps = (key2) => this.#take(`case:${key2}`, () => this.#zephyr.testSteps(key2));
+  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
+  async #run() {
+    for await (const page of this.#zephyr.testCases()) {
+      for (const testCase of page) {
+        if (!await this.#wait()) return;
+        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
+      }
+    }
+    for await (const page of this.#zephyr.testExecutions()) {
+      for (const execution of page) {
+        if (!await this.#wait()) return;
+        const id3 = String(execution.id);
+        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
+      }
+    }
+  }
+  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
+  #settled(read) {
+    return read.catch(() => FAILED);
+  }
+  async #take(key2, read) {
+    const ahead = this.#ahead.get(key2);
+    if (ahead === void 0) return read();
+    this.#ahead.delete(key2);
+    this.#room?.();
+    const value = await ahead;
+    return value === FAILED ? read() : value;
+  }
+  async #wait() {
+    while (!this.#stopped && this.#ahead.size >= this.#cap) {
+      await new Promise((resolve3) => {
+        this.#room = resolve3;
+      });
+    }
+    return !this.#stopped;
+  }
+};
+var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
+
+// src/verify/zephyr-qtest/field-catalog.ts
+var FieldCatalog = class {
+  #fields = /* @__PURE__ */ new Map();
+  #users;
+  constructor(fields2, users) {
+    this.#users = new Map(users.map((u) => [String(u.id), u.username]));
+    for (const f of fields2) {
+      const choices = new Map((f.allowed_values ?? []).map((v) => [String(v.value), v.label]));
+      const fallback = f.multiple ? void 0 : f.allowed_values?.find((v) => v.is_default && v.is_active !== false);
+      this.#fields.set(f.id, {
+        label: f.label,
+        dataType: f.data_type,
+        multiple: f.multiple || isMultiValued(f.data_type),
+        choices,
+        defaultValue: fallback ? String(fallback.value) : void 0
+      });
+    }
+  }
+  label(fieldId) {
+    return this.#fields.get(fieldId)?.label ?? `field ${fieldId}`;
+  }
+  /** A stored value in comparable form: labels for choices and users, numbers, instants, rich text. */
+  value(fieldId, raw2) {
+    const field = this.#fields.get(fieldId);
+    const text2 = raw2 ?? "";
+    if (!field) return richText2(text2);
+    if (field.choices.size > 0 || field.multiple) {
+      const labels = valueList(field.multiple ? text2 : `[${text2}]`).map((v) => field.choices.get(v) ?? `#${v}`);
+      return field.multiple ? labels.sort() : labels[0] ?? "";
+    }
+    switch (field.dataType) {
+      case FieldDataType.userList:
+        return text2.trim() === "" ? "" : this.#users.get(text2.trim()) ?? `#${text2.trim()}`;
+      case FieldDataType.datePicker:
+      case FieldDataType.dateTimePicker:
+        return timestamp(text2);
+      case FieldDataType.number:
+        return numberText(text2);
+      default:
+        return richText2(text2);
+    }
+  }
+  /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
+  expected(input2, fieldIds, options) {
+    const given = new Map(input2.map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id3) => given.get(id3) ?? (options.defaults ? this.#fields.get(id3)?.defaultValue : void 0));
+  }
+  /** The properties of `fieldIds` as read from the target, by label. */
+  actual(properties, fieldIds) {
+    const read = new Map((properties ?? []).map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id3) => read.get(id3));
+  }
+  #byLabel(fieldIds, stored) {
+    const out = {};
+    for (const id3 of fieldIds) {
+      const label = this.label(id3);
+      out[label in out ? `${label} (${id3})` : label] = this.value(id3, stored(id3));
+    }
+    return out;
+  }
+};
+
+// src/verify/zephyr-qtest/read-target.ts
+var fields = (list) => list;
 async function readTarget(context) {
   const { qtest: qtest2, config: config2, resolution } = context;
   const concurrency = config2.migration.concurrency;
@@ -55177,26 +56356,27 @@ async function readTarget(context) {
     qtest2.users(),
     qtest2.executionStatuses()
   ]);
-  const f = resolution.fields;
   const catalogs = {
     testCase: new FieldCatalog(caseFields, users),
     testSuite: new FieldCatalog(suiteFields, users),
     testRun: new FieldCatalog(runFields, users),
     statuses: statusNames(executionStatuses2)
   };
+  const marker2 = {
+    testCase: markerFieldId(fields(TEST_CASE_FIELDS), resolution),
+    testSuite: markerFieldId(fields(TEST_SUITE_FIELDS), resolution),
+    testRun: markerFieldId(fields(TEST_RUN_FIELDS), resolution),
+    testLog: markerFieldId(fields(TEST_LOG_FIELDS), resolution)
+  };
   const fieldIds = {
-    testCase: unique([
-      f.testCase.status,
-      f.testCase.priority,
-      f.testCase.assignedTo,
-      f.testCase.labels,
-      f.testCase.component,
-      f.testCase.estimatedTime,
-      f.testCase.links,
-      ...[...f.testCase.custom.values()].map((c) => c.fieldId)
-    ]).filter((id3) => id3 !== f.testCase.marker),
-    testSuite: unique([f.testSuite.status, f.testSuite.plannedStart, f.testSuite.plannedEnd, f.testSuite.assignedTo]),
-    testLog: [f.testRun.environment]
+    testCase: [
+      .../* @__PURE__ */ new Set([
+        ...comparedFieldIds(fields(TEST_CASE_FIELDS), resolution),
+        ...[...resolution.custom.values()].map((c) => c.fieldId)
+      ])
+    ].filter((id3) => id3 !== marker2.testCase),
+    testSuite: comparedFieldIds(fields(TEST_SUITE_FIELDS), resolution),
+    testLog: comparedFieldIds(fields(TEST_LOG_FIELDS), resolution)
   };
   let read = 0;
   const rootModuleName = config2.mapping.rootModule ?? config2.zephyr.projectKey;
@@ -55205,7 +56385,6 @@ async function readTarget(context) {
   const modules = new Map([...modulePaths].map(([id3, path]) => [id3, pathKey(path)]));
   read += modules.size;
   const cases = new TargetSet();
-  const caseMarker = (properties) => markerIn(properties, f.testCase.marker);
   await forEachConcurrent([...modules.keys()], concurrency, async (moduleId) => {
     for await (const page of qtest2.testCases(moduleId, { withSteps: true })) {
       for (const testCase of page) {
@@ -55213,7 +56392,7 @@ async function readTarget(context) {
         const comparable = targetTestCase(testCase, catalogs.testCase, fieldIds.testCase, (id3) => `#${id3}`);
         cases.add({
           id: testCase.id,
-          marker: caseMarker(testCase.properties),
+          marker: markerIn(testCase.properties, marker2.testCase),
           moduleId,
           digest: contentHash(comparable),
           stepIds: [...testCase.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => s.id ?? -1)
@@ -55233,7 +56412,7 @@ async function readTarget(context) {
       read++;
       suites.add({
         id: suite.id,
-        marker: markerIn(suite.properties, f.testSuite.marker),
+        marker: markerIn(suite.properties, marker2.testSuite),
         parent,
         digest: contentHash(targetSuite(suite, catalogs.testSuite, fieldIds.testSuite))
       });
@@ -55246,7 +56425,7 @@ async function readTarget(context) {
         read++;
         runs.add({
           id: run.id,
-          marker: markerIn(run.properties, f.testRun.marker),
+          marker: markerIn(run.properties, marker2.testRun),
           parentId: run.parentId,
           parentType: run.parentType,
           caseId: run.test_case.id
@@ -55262,7 +56441,7 @@ async function readTarget(context) {
         read++;
         logs.add({
           id: log.id,
-          marker: markerIn(log.properties, f.testRun.marker),
+          marker: markerIn(log.properties, marker2.testLog),
           runId: run.id,
           digest: contentHash(targetLog(log, catalogs.testRun, fieldIds.testLog, catalogs.statuses, stepIds))
         });
@@ -55298,289 +56477,42 @@ function markerIn(properties, fieldId) {
   const value = properties?.find((p) => p.field_id === fieldId)?.field_value?.trim();
   return value ? value : null;
 }
-async function compareSource(context, target) {
-  const { zephyr, qtest: qtest2, config: config2, resolution, progress } = context;
-  const concurrency = config2.migration.concurrency;
-  const tallies = {
-    modules: new EntityTally("modules"),
-    testCases: new EntityTally("testCases"),
-    testSteps: new EntityTally("testSteps", false),
-    testCycles: new EntityTally("testCycles"),
-    testSuites: new EntityTally("testSuites"),
-    testRuns: new EntityTally("testRuns"),
-    testLogs: new EntityTally("testLogs")
-  };
-  const read = { source: 0, target: target.read, reread: 0 };
-  const [caseFolders, cycleFolders] = await Promise.all([zephyr.folders("TEST_CASE"), zephyr.folders("TEST_CYCLE")]);
-  read.source += caseFolders.length + cycleFolders.length;
-  const rootModule = JSON.parse(target.rootModuleKey);
-  const rootCycle = JSON.parse(target.rootCycleKey);
-  const moduleOfFolder = new Map([...folderPaths(caseFolders)].map(([id3, path]) => [id3, pathKey([...rootModule, ...path])]));
-  const cycleOfFolder = new Map([...folderPaths(cycleFolders)].map(([id3, path]) => [id3, pathKey([...rootCycle, ...path])]));
-  comparePaths(tallies.modules, [target.rootModuleKey, ...moduleOfFolder.values()], target.modules);
-  comparePaths(tallies.testCycles, [target.rootCycleKey, ...cycleOfFolder.values()], target.cycles);
-  const sourceKeys = /* @__PURE__ */ new Set();
-  for await (const page of zephyr.testCases()) for (const t of page) sourceKeys.add(t.key);
-  const inlinePositions = /* @__PURE__ */ new Map();
-  const cases = target.cases;
-  const caseFields = target.fieldIds.testCase;
-  progress.expect("testCase", context.sourceCounts.testCases);
-  for await (const page of zephyr.testCases()) {
-    await forEachConcurrent(page, concurrency, async (testCase) => {
-      read.source++;
-      const content = await zephyr.testSteps(testCase.key);
-      const called = /* @__PURE__ */ new Map();
-      const plan = planTestCase(testCase, content, {
-        resolution,
-        moduleId: 0,
-        // A stand-in id per call, turned back into the key below: calls are compared by marker.
-        migratedCaseId: (key) => {
-          if (!sourceKeys.has(key)) return void 0;
-          const id3 = -(called.size + 1);
-          called.set(id3, key);
-          return id3;
-        }
-      });
-      const positions = plan.inlineStepPositions;
-      inlinePositions.set(testCase.key, positions.every((p, i) => p === i) ? positions.length : positions);
-      const expected2 = expectedTestCase(plan.input, target.catalogs.testCase, caseFields, (id3) => called.get(id3));
-      const expectedModule = testCase.folder && moduleOfFolder.get(testCase.folder.id) || target.rootModuleKey;
-      await compareTestCase(testCase.key, expected2, expectedModule);
-      progress.tick("testCase");
-    });
+
+// src/verify/zephyr-qtest/check.ts
+async function zephyrQTestCheck(input2) {
+  const { config: config2, zephyr, qtest: qtest2, log, progress } = input2;
+  progress.phase("Preflight: resolving the mapping against qTest (read only)");
+  const { resolution, source } = await preflight(config2, zephyr, qtest2, { dryRun: true, log });
+  const sourceReader = new SourcePrefetch(zephyr);
+  const context = { config: config2, zephyr: sourceReader, qtest: qtest2, resolution, log, progress, sourceCounts: source };
+  progress.phase("Reading the qTest target");
+  sourceReader.start();
+  try {
+    const comparison = startComparison(context, await readTarget(context));
+    progress.phase("Comparing the Zephyr source with the target");
+    await compareContainers(comparison);
+    await compareTestCases(comparison);
+    await compareSuites(comparison);
+    await compareExecutions(comparison);
+    await compareAdHocSuite(comparison);
+    countUnpaired(comparison);
+    return { tallies: Object.values(comparison.tallies), read: comparison.read };
+  } finally {
+    sourceReader.stop();
   }
-  progress.finish("testCase");
-  async function compareTestCase(key, expected2, expectedModule) {
-    const t = tallies.testCases;
-    const s = tallies.testSteps;
-    const n = expected2.testSteps.length;
-    t.sourceCount++;
-    s.sourceCount += n;
-    const [primary, ...surplus] = cases.take(key);
-    if (!primary) {
-      t.problem("missing", key, []);
-      s.problem("missing", key, [], n);
-      return;
-    }
-    reportSurplus(t, key, primary.id, surplus);
-    s.add(
-      "duplicated",
-      surplus.reduce((sum, r) => sum + r.stepIds.length, 0)
-    );
-    const placeDiffs = target.modules.get(primary.moduleId) === expectedModule ? [] : [{ path: "module", source: showPath(expectedModule), target: showPath(target.modules.get(primary.moduleId) ?? "[]") }];
-    const digestForm = {
-      ...expected2,
-      testSteps: expected2.testSteps.map((step) => {
-        if (step.calledTestCase === null) return step;
-        const id3 = cases.uniqueId(step.calledTestCase);
-        return { ...step, calledTestCase: id3 === void 0 ? `?${step.calledTestCase}` : `#${id3}` };
-      })
-    };
-    if (contentHash(digestForm) === primary.digest) {
-      t.paired(key, [primary.id], { misplaced: placeDiffs });
-      s.add("matched", n);
-      return;
-    }
-    read.reread++;
-    const fresh = await orMissing(() => qtest2.testCase(primary.id, { withSteps: true }));
-    if (!fresh) {
-      t.problem("missing", key, [primary.id], 1, [{ path: "", source: "present", target: "deleted while verifying" }]);
-      s.problem("missing", key, [primary.id], n);
-      return;
-    }
-    const actual = targetTestCase(fresh, target.catalogs.testCase, caseFields, (id3) => cases.markerOf(id3) ?? `#${id3}`);
-    const differences = diff(expected2, actual);
-    t.paired(key, [primary.id], { misplaced: placeDiffs, changed: differences });
-    const m = actual.testSteps.length;
-    const shared = Math.min(n, m);
-    for (let i = 0; i < shared; i++) {
-      const prefix = `testSteps[${i}]`;
-      const stepDiffs = differences.filter((d) => d.path === prefix || d.path.startsWith(`${prefix}.`)).map((d) => ({ ...d, path: d.path.slice(prefix.length + 1) || "step" }));
-      s.paired(`${key} ${prefix}`, [primary.id], { changed: stepDiffs });
-    }
-    if (n > m) s.problem("missing", `${key} ${stepRange(m, n)}`, [primary.id], n - m);
-    if (m > n) s.problem("extra", `${key} ${stepRange(n, m)}`, [primary.id], m - n);
-  }
-  tallies.testCases.targetCount = cases.size;
-  for (const record2 of cases.values()) tallies.testSteps.targetCount += record2.stepIds.length;
-  for (const record2 of cases.leftovers()) {
-    const key = record2.marker ?? `(no ${config2.mapping.markerField}) #${record2.id}`;
-    tallies.testCases.problem("extra", key, [record2.id]);
-    tallies.testSteps.problem("extra", key, [record2.id], record2.stepIds.length);
-  }
-  const suites = target.suites;
-  const cycleKeys = /* @__PURE__ */ new Map();
-  const suiteFields = target.fieldIds.testSuite;
-  for await (const page of zephyr.testCycles()) {
-    for (const cycle of page) {
-      read.source++;
-      cycleKeys.set(cycle.id, cycle.key);
-      const expected2 = expectedSuite(planTestSuite(cycle, resolution), target.catalogs.testSuite, suiteFields);
-      const parent = cycle.folder && cycleOfFolder.get(cycle.folder.id) || target.rootCycleKey;
-      await compareSuite(cycle.key, expected2, parent);
-      progress.tick("testSuite");
-    }
-  }
-  async function compareSuite(key, expected2, parentKey) {
-    const t = tallies.testSuites;
-    t.sourceCount++;
-    const [primary, ...surplus] = suites.take(key);
-    if (!primary) {
-      t.problem("missing", key, []);
-      return;
-    }
-    reportSurplus(t, key, primary.id, surplus);
-    const actualParent = primary.parent.type === "test-cycle" ? target.cycles.get(primary.parent.id) : void 0;
-    const placeDiffs = actualParent === parentKey ? [] : [
-      {
-        path: "testCycle",
-        source: showPath(parentKey),
-        target: actualParent ? showPath(actualParent) : `${primary.parent.type} #${primary.parent.id}`
-      }
-    ];
-    let differences = [];
-    if (contentHash(expected2) !== primary.digest) {
-      read.reread++;
-      const fresh = (await qtest2.testSuites(primary.parent)).find((x) => x.id === primary.id);
-      differences = fresh ? diff(expected2, targetSuite(fresh, target.catalogs.testSuite, suiteFields)) : [{ path: "", source: "present", target: "deleted while verifying" }];
-    }
-    t.paired(key, [primary.id], { misplaced: placeDiffs, changed: differences });
-  }
-  const runs = target.runs;
-  const logs = target.logs;
-  const expectedRuns = /* @__PURE__ */ new Set();
-  let adHocNeeded = false;
-  const logFields = target.fieldIds.testLog;
-  progress.expect("testLog", context.sourceCounts.testExecutions);
-  for await (const page of zephyr.testExecutions()) {
-    await forEachConcurrent(page, concurrency, async (execution) => {
-      read.source++;
-      await compareExecution(execution);
-      progress.tick("testLog");
-    });
-  }
-  progress.finish("testLog");
-  async function compareExecution(execution) {
-    const t = tallies.testLogs;
-    const caseKey = testCaseKeyOf(execution);
-    const suiteKey = execution.testCycle ? cycleKeys.get(execution.testCycle.id) : AD_HOC;
-    if (caseKey === void 0 || !sourceKeys.has(caseKey) || suiteKey === void 0) {
-      t.excluded++;
-      return;
-    }
-    if (suiteKey === AD_HOC) adHocNeeded = true;
-    const key = runKey(execution.testCycle ? suiteKey : null, caseKey);
-    if (!expectedRuns.has(key)) {
-      expectedRuns.add(key);
-      compareRun(key, caseKey, suiteKey);
-    }
-    if (!execution.actualEndDate) {
-      t.excluded++;
-      return;
-    }
-    const marker = executionMarker(execution);
-    const steps = await zephyr.testExecutionSteps(String(execution.id));
-    const positions = inlinePositions.get(caseKey) ?? 0;
-    const stepIds = typeof positions === "number" ? Array.from({ length: positions }, (_, i) => i) : positions;
-    const input2 = planTestLog(execution, steps, { versionId: 0, stepIds }, resolution);
-    t.sourceCount++;
-    if (!input2) return;
-    const expected2 = expectedLog(input2, target.catalogs.testRun, logFields, target.catalogs.statuses);
-    const [primary, ...surplus] = logs.take(marker);
-    if (!primary) {
-      t.problem("missing", marker, []);
-      return;
-    }
-    reportSurplus(t, marker, primary.id, surplus);
-    const run = runs.get(primary.runId);
-    const placeDiffs = [];
-    if (run?.marker !== key) placeDiffs.push({ path: "testRun", source: key, target: run?.marker ?? `#${primary.runId}` });
-    else placeDiffs.push(...runPlace(run, caseKey, suiteKey));
-    let differences = [];
-    if (contentHash(expected2) !== primary.digest) {
-      read.reread++;
-      const fresh = await findLog(primary.runId, primary.id);
-      const stepIdsOfCase = run ? cases.get(run.caseId)?.stepIds : void 0;
-      differences = fresh ? diff(expected2, targetLog(fresh, target.catalogs.testRun, logFields, target.catalogs.statuses, stepIdsOfCase)) : [{ path: "", source: "present", target: "deleted while verifying" }];
-    }
-    t.paired(marker, [primary.id], { misplaced: placeDiffs, changed: differences });
-  }
-  function compareRun(key, caseKey, suiteKey) {
-    const t = tallies.testRuns;
-    t.sourceCount++;
-    const [primary, ...surplus] = runs.take(key);
-    if (!primary) {
-      t.problem("missing", key, []);
-      return;
-    }
-    reportSurplus(t, key, primary.id, surplus);
-    t.paired(key, [primary.id], { misplaced: runPlace(primary, caseKey, suiteKey) });
-  }
-  function runPlace(run, caseKey, suiteKey) {
-    const out = [];
-    const suiteMarker = run.parentType === "test-suite" ? suites.markerOf(run.parentId) : void 0;
-    if (suiteMarker !== suiteKey) {
-      out.push({ path: "testSuite", source: suiteKey, target: suiteMarker ?? `${run.parentType} #${run.parentId}` });
-    }
-    const caseMarker = cases.markerOf(run.caseId);
-    if (caseMarker !== caseKey) out.push({ path: "testCase", source: caseKey, target: caseMarker ?? `#${run.caseId}` });
-    return out;
-  }
-  async function findLog(runId, logId) {
-    for await (const page of qtest2.testLogs(runId)) {
-      const found2 = page.find((l) => l.id === logId);
-      if (found2) return found2;
-    }
-    return void 0;
-  }
-  if (adHocNeeded) {
-    const input2 = planAdHocSuite(resolution);
-    await compareSuite(AD_HOC, expectedSuite(input2, target.catalogs.testSuite, suiteFields), target.rootCycleKey);
-  }
-  const leftovers = [
-    [tallies.testSuites, suites],
-    [tallies.testRuns, runs],
-    [tallies.testLogs, logs]
+}
+function countUnpaired(comparison) {
+  const { target, tallies } = comparison;
+  const sets = [
+    [tallies.testSuite, target.suites],
+    [tallies.testRun, target.runs],
+    [tallies.testLog, target.logs]
   ];
-  for (const [tally, set2] of leftovers) {
+  for (const [tally, set2] of sets) {
     tally.targetCount = set2.size;
     for (const record2 of set2.leftovers()) {
-      tally.problem("extra", record2.marker ?? `(no ${config2.mapping.markerField}) #${record2.id}`, [record2.id]);
+      tally.problem("extra", record2.marker ?? `(no ${comparison.context.config.mapping.markerField}) #${record2.id}`, [record2.id]);
     }
-  }
-  return { tallies: Object.values(tallies), read };
-}
-function stepRange(from, to) {
-  return to - from === 1 ? `testSteps[${from}]` : `testSteps[${from}\u2026${to - 1}]`;
-}
-function reportSurplus(tally, key, primaryId, surplus) {
-  if (surplus.length === 0) return;
-  tally.problem("duplicated", key, [primaryId, ...surplus.map((r) => r.id)], surplus.length, [
-    { path: "count", source: 1, target: surplus.length + 1 }
-  ]);
-}
-function comparePaths(tally, sourcePaths, target) {
-  const expected2 = /* @__PURE__ */ new Map();
-  for (const path of sourcePaths) expected2.set(path, (expected2.get(path) ?? 0) + 1);
-  const actual = /* @__PURE__ */ new Map();
-  for (const [id3, path] of target) actual.set(path, [...actual.get(path) ?? [], id3]);
-  tally.sourceCount = sourcePaths.length;
-  tally.targetCount = target.size;
-  for (const path of /* @__PURE__ */ new Set([...expected2.keys(), ...actual.keys()])) {
-    const n = expected2.get(path) ?? 0;
-    const ids = actual.get(path) ?? [];
-    tally.add("matched", Math.min(n, ids.length));
-    if (n > ids.length) tally.problem("missing", showPath(path), [], n - ids.length);
-    else if (n === 0) tally.problem("extra", showPath(path), ids, ids.length);
-    else if (ids.length > n) tally.problem("duplicated", showPath(path), ids, ids.length - n);
-  }
-}
-async function orMissing(read) {
-  try {
-    return await read();
-  } catch (error62) {
-    if (error62 instanceof ApiError && error62.status === 404) return void 0;
-    throw error62;
   }
 }
 
@@ -55597,19 +56529,7 @@ async function verify(options) {
   let result;
   try {
     log.info({ failOn: formatFailOn(thresholds) }, "verification started");
-    progress.phase("Preflight: resolving the mapping against qTest (read only)");
-    const { resolution, source } = await preflight(config2, zephyr, qtest2, { dryRun: true, log });
-    const sourceReader = new SourcePrefetch(zephyr);
-    const context = { config: config2, zephyr: sourceReader, qtest: qtest2, resolution, log, progress, sourceCounts: source };
-    progress.phase("Reading the qTest target");
-    sourceReader.start();
-    try {
-      const target = await readTarget(context);
-      progress.phase("Comparing the Zephyr source with the target");
-      result = await compareSource(context, target);
-    } finally {
-      sourceReader.stop();
-    }
+    result = await zephyrQTestCheck({ config: config2, zephyr, qtest: qtest2, log, progress });
   } catch (error62) {
     progress.close();
     if (error62 instanceof ZtoqError) throw error62;
@@ -55644,7 +56564,7 @@ function buildReport2(input2) {
   const failOn = formatFailOn(thresholds);
   const entities = tallies.map((t) => ({
     type: t.type,
-    label: ENTITY_LABELS[t.type],
+    label: ENTITY_MAPPINGS[t.type],
     gated: t.gated,
     source: { count: t.sourceCount, excluded: t.excluded },
     target: { count: t.targetCount },
@@ -55687,7 +56607,7 @@ function buildReport2(input2) {
   const finishedAt = /* @__PURE__ */ new Date();
   const durationMs = finishedAt.getTime() - input2.startedAt.getTime();
   return verificationReportSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: VERIFICATION_REPORT_VERSION,
     kind: "ztoq-verification",
     status: verdict,
     run: {
@@ -55782,10 +56702,21 @@ function registerDemoCommand(program2, setExitCode) {
 
 // src/cli/migrate-command.ts
 import { join as join2 } from "node:path";
+
+// src/cli/setting-option.ts
+function settingOption(setting2, command) {
+  const { flag } = setting2;
+  if (!flag?.commands.includes(command)) throw new Error(`settings.ts declares no ${command} flag for this setting`);
+  const option = new Option(flag.flags, flag.help);
+  if (setting2.value.choices) option.choices(setting2.value.choices);
+  const fallback = setting2.default === void 0 || command === "status" ? void 0 : forAction(setting2.default, command);
+  if (fallback !== void 0 && option.required) option.default(fallback);
+  return option;
+}
+
+// src/cli/migrate-command.ts
 function registerMigrateCommand(program2, setExitCode) {
-  program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)").option("--state <location>", "state store: a SQLite path, sqlite:PATH or postgres://\u2026 (default .ztoq/state.db)").addOption(
-    new Option("--mode <mode>", "full reads everything; incremental only what changed since the last complete run").choices(["full", "incremental"]).default("full")
-  ).option("--dry-run", "resolve every mapping against qTest and report; write nothing").option("--prune", "delete from qTest the test cases that no longer exist in Zephyr").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").option("--shard <i/n>", "run shard i of n (e.g. 2/4) against a state store all shards share (PostgreSQL)").action(async (flags) => {
+  program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").addOption(settingOption(settings.config, "migrate")).addOption(settingOption(settings.state, "migrate")).addOption(settingOption(settings.mode, "migrate")).addOption(settingOption(settings.dryRun, "migrate")).addOption(settingOption(settings.prune, "migrate")).addOption(settingOption(settings.report, "migrate")).addOption(settingOption(settings.shard, "migrate")).action(async (flags) => {
     const config2 = await loadConfig({
       ...flags.config && { path: flags.config },
       overrides: { ...flags.state && { state: flags.state } }
@@ -55897,15 +56828,15 @@ function registerMockCommand(program2) {
   });
 }
 async function loadSnapshot(path) {
-  let text;
+  let text2;
   try {
-    text = await readFile2(path, "utf8");
+    text2 = await readFile2(path, "utf8");
   } catch (error62) {
     throw new BadInputError(`Cannot read dataset ${path}: ${error62.message}`);
   }
   let json3;
   try {
-    json3 = JSON.parse(text);
+    json3 = JSON.parse(text2);
   } catch (error62) {
     throw new BadInputError(`Dataset ${path} is not valid JSON: ${error62.message}`);
   }
@@ -55920,7 +56851,7 @@ async function loadSnapshot(path) {
 
 // src/cli/status-command.ts
 function registerStatusCommand(program2) {
-  program2.command("status").description("What the state store knows: per entity type, how many are done, pending, in flight or failed").option("-c, --config <file>", "configuration file").option("--state <location>", "state store location (default .ztoq/state.db)").option("--json", "print JSON instead of a table").action(async (flags) => {
+  program2.command("status").description("What the state store knows: per entity type, how many are done, pending, in flight or failed").addOption(settingOption(settings.config, "status")).addOption(settingOption(settings.state, "status")).option("--json", "print JSON instead of a table").action(async (flags) => {
     const location = flags.state ?? process.env.ZTOQ_STATE ?? await stateFromConfig(flags.config);
     const store = createStateStore(location);
     try {
@@ -55945,7 +56876,7 @@ function registerStatusCommand(program2) {
         return;
       }
       const statuses = entityStatusSchema.options;
-      const rows = entityTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
+      const rows = recordedTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
       const header = ["entity", ...statuses];
       const shardRows = shards.map((s) => [s.shard, ...statuses.map((status) => String(s.counts[status]))]);
       const widths = header.map((h, i) => Math.max(h.length, ...[...rows, ...shardRows].map((r) => (r[i] ?? "").length)));
@@ -55985,7 +56916,7 @@ function shardTotals(byOwner) {
   for (const { owner, counts } of byOwner) {
     const shard = owner === null ? "unsharded" : shardOfOwner(owner) ?? owner;
     const sum = totals.get(shard) ?? Object.fromEntries(entityStatusSchema.options.map((s) => [s, 0]));
-    for (const type of entityTypeSchema.options)
+    for (const type of recordedTypeSchema.options)
       for (const status of entityStatusSchema.options) sum[status] += counts[type][status];
     totals.set(shard, sum);
   }
@@ -55995,10 +56926,7 @@ function shardTotals(byOwner) {
 // src/cli/verify-command.ts
 import { join as join3 } from "node:path";
 function registerVerifyCommand(program2, setExitCode) {
-  program2.command("verify").description("Compare the Zephyr Scale source with the qTest target, both read live; exit 1 when a threshold is exceeded").option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)").option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)").option(
-    "--fail-on <spec>",
-    `thresholds, comma-separated metric>N (metrics: ${METRICS.join(", ")}; unnamed ones stay >0). Default: ${DEFAULT_FAIL_ON}`
-  ).action(async (flags) => {
+  program2.command("verify").description("Compare the Zephyr Scale source with the qTest target, both read live; exit 1 when a threshold is exceeded").addOption(settingOption(settings.config, "verify")).addOption(settingOption(settings.report, "verify")).addOption(settingOption(settings.failOn, "verify")).action(async (flags) => {
     const config2 = await loadConfig({ ...flags.config && { path: flags.config } });
     const log = createLogger({ component: "verify" });
     const { report, exitCode } = await verify({

@@ -1,63 +1,53 @@
 import * as core from "@actions/core";
 import type { ConfigOverrides } from "../config/load.js";
-import { BadInputError } from "../errors.js";
+import { type ActionName, allSettings, forAction, type Setting, settings } from "../config/settings.js";
+import { setPath } from "../config/values.js";
 
 /**
- * The connection inputs both actions share, as config overrides. An input wins over `ZTOQ_*`
- * variables, which win over the config file; an input left empty means "not given", so the action
- * declares no defaults for these and the product's own defaults apply.
+ * Reads an action's inputs as the settings manifest (`src/config/settings.ts`) declares them. An input
+ * wins over `ZTOQ_*` variables, which win over the config file; an input left empty means "not
+ * given", so action.yml declares no defaults for the connection inputs and the product's own apply.
  */
-export function connectionInputs(): { configPath: string | undefined; overrides: ConfigOverrides } {
-  const input = (name: string) => core.getInput(name).trim() || undefined;
-  for (const secret of ["zephyr-token", "qtest-token", "qtest-password"]) {
-    const value = core.getInput(secret);
+
+/** An input's value; undefined when it is empty. Throws `BadInputError` naming the input. */
+export function inputValue<T>(setting: Setting<T>): T | undefined {
+  const name = inputName(setting);
+  return setting.value.read(core.getInput(name), { kind: "input", name });
+}
+
+/** An input's value, or the manifest's default for this action when it is empty. */
+export function inputOrDefault<T>(setting: Setting<T>, action: ActionName): T {
+  const given = inputValue(setting);
+  if (given !== undefined) return given;
+  const name = inputName(setting);
+  const fallback =
+    setting.default === undefined ? undefined : setting.value.read(forAction(setting.default, action), { kind: "input", name });
+  if (fallback === undefined) throw new Error(`settings.ts declares no default for the input ${name}`);
+  return fallback;
+}
+
+/**
+ * The inputs that feed the config loader, as overrides and the config file's path. Secrets are
+ * masked first, so that no later message or log line can show one.
+ */
+export function connectionInputs(action: ActionName): { configPath: string | undefined; overrides: ConfigOverrides } {
+  const inputs = allSettings().filter(({ setting }) => setting.input?.actions.includes(action));
+  for (const { setting } of inputs) {
+    if (!setting.secret) continue;
+    const value = core.getInput(inputName(setting));
     if (value) core.setSecret(value);
   }
-  const projectId = input("qtest-project");
-  if (projectId !== undefined && !/^\d+$/.test(projectId)) {
-    throw new BadInputError(`Input qtest-project must be a positive whole number (the qTest project id); got "${projectId}".`);
+  const overrides: Record<string, unknown> = {};
+  for (const { setting } of inputs) {
+    const path = setting.config ?? setting.credential;
+    if (path === undefined) continue;
+    const value = inputValue(setting);
+    if (value !== undefined) setPath(overrides, path, value);
   }
-  return {
-    configPath: input("config"),
-    overrides: {
-      zephyr: {
-        url: input("zephyr-url"),
-        token: core.getInput("zephyr-token") || undefined,
-        projectKey: input("zephyr-project"),
-      },
-      qtest: {
-        url: input("qtest-url"),
-        token: core.getInput("qtest-token") || undefined,
-        username: input("qtest-username"),
-        password: core.getInput("qtest-password") || undefined,
-        projectId: projectId === undefined ? undefined : Number(projectId),
-      },
-      state: input("state"),
-    },
-  };
+  return { configPath: inputValue(settings.config), overrides: overrides as ConfigOverrides };
 }
 
-export function booleanInput(name: string): boolean {
-  const value = core.getInput(name).trim().toLowerCase();
-  if (value === "" || value === "false") return false;
-  if (value === "true") return true;
-  throw new BadInputError(`Input ${name} must be true or false; got "${value}".`);
-}
-
-export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
-  const value = core.getInput(name).trim() || fallback;
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new BadInputError(`Input ${name} must be one of ${choices.join(", ")}; got "${value}".`);
-  }
-  return value as T;
-}
-
-export function retentionDaysInput(): number | undefined {
-  const value = core.getInput("retention-days").trim();
-  if (value === "") return undefined;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 90) {
-    throw new BadInputError(`Input retention-days must be a whole number from 1 to 90; got "${value}".`);
-  }
-  return days;
+function inputName(setting: Setting): string {
+  if (!setting.input) throw new Error("settings.ts declares no action input for this setting");
+  return setting.input.name;
 }

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { loadConfig } from "../config/load.js";
+import { settings } from "../config/settings.js";
 import { annotate } from "../github/annotations.js";
 import { artifactUrl } from "../github/context.js";
 import { writeJobSummary } from "../github/summary.js";
@@ -9,19 +10,19 @@ import { migrate } from "../migrate/run.js";
 import { parseShard } from "../migrate/shard.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
 import { sqliteFile, uploadFiles } from "./artifacts.js";
-import { booleanInput, choiceInput, connectionInputs, retentionDaysInput } from "./inputs.js";
+import { connectionInputs, inputOrDefault, inputValue } from "./inputs.js";
 import { runAction } from "./run-action.js";
 
 /** The migrate action (`action.yml`): a migration run, its outputs, summary, artifact and annotations. */
 export function migrateAction(): Promise<void> {
   return runAction(async () => {
-    const { configPath, overrides } = connectionInputs();
-    const mode = choiceInput("mode", ["full", "incremental"] as const, "full");
-    const dryRun = booleanInput("dry-run");
-    const prune = booleanInput("prune");
-    const shard = parseShard(core.getInput("shard"), "Input shard");
-    const retentionDays = retentionDaysInput();
-    const reportName = core.getInput("report-name").trim() || "ztoq-migration";
+    const { configPath, overrides } = connectionInputs("migrate");
+    const mode = inputOrDefault(settings.mode, "migrate");
+    const dryRun = inputOrDefault(settings.dryRun, "migrate");
+    const prune = inputOrDefault(settings.prune, "migrate");
+    const shard = parseShard(inputValue(settings.shard), `Input ${settings.shard.input.name}`);
+    const retentionDays = inputValue(settings.retentionDays);
+    const reportName = inputOrDefault(settings.reportName, "migrate");
     const config = await loadConfig({ path: configPath, overrides });
     const reportPath = join(config.report.dir, "migration-report.json");
     const { report, exitCode } = await migrate({

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { loadConfig } from "../config/load.js";
+import { settings } from "../config/settings.js";
 import { annotate } from "../github/annotations.js";
 import { artifactUrl, isPullRequest } from "../github/context.js";
 import { upsertStickyComment } from "../github/pr-comment.js";
@@ -10,7 +11,7 @@ import { createLogger } from "../log/logger.js";
 import { verificationReportMarkdown } from "../report/verification-report.js";
 import { verify } from "../verify/run.js";
 import { uploadFiles } from "./artifacts.js";
-import { choiceInput, connectionInputs, retentionDaysInput } from "./inputs.js";
+import { connectionInputs, inputOrDefault, inputValue } from "./inputs.js";
 import { runAction } from "./run-action.js";
 
 const PROBLEMS: Record<string, string> = {
@@ -28,11 +29,12 @@ const PROBLEMS: Record<string, string> = {
  */
 export function verifyAction(): Promise<void> {
   return runAction(async () => {
-    const { configPath, overrides } = connectionInputs();
-    const failOn = core.getInput("fail-on").trim() || undefined;
-    const comment = choiceInput("comment", ["auto", "always", "never"] as const, "auto");
-    const retentionDays = retentionDaysInput();
-    const reportName = core.getInput("report-name").trim() || "ztoq-verification";
+    const { configPath, overrides } = connectionInputs("verify");
+    const failOn = inputValue(settings.failOn);
+    const comment = inputOrDefault(settings.comment, "verify");
+    const retentionDays = inputValue(settings.retentionDays);
+    const reportName = inputOrDefault(settings.reportName, "verify");
+    const githubToken = inputValue(settings.githubToken) ?? "";
     const config = await loadConfig({ path: configPath, overrides });
     const reportPath = join(config.report.dir, "verification-report.json");
     const { report, exitCode } = await verify({ config, failOn, reportPath, log: createLogger({ component: "verify" }) });
@@ -67,7 +69,7 @@ export function verifyAction(): Promise<void> {
     if (comment !== "never" && isPullRequest()) {
       // auto: speak up when something is wrong, and keep an existing comment current once it is fixed.
       await upsertStickyComment({
-        token: core.getInput("github-token"),
+        token: githubToken,
         marker: `verify-${reportName}`,
         body: markdown,
         context,

@@ -1,10 +1,12 @@
 import { join } from "node:path";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import { settings } from "../config/settings.js";
 import { createLogger } from "../log/logger.js";
 import { migrate } from "../migrate/run.js";
 import { parseShard } from "../migrate/shard.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
+import { settingOption } from "./setting-option.js";
 
 interface MigrateFlags {
   config?: string;
@@ -20,17 +22,13 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
   program
     .command("migrate")
     .description("Run or resume a migration from Zephyr Scale Cloud to qTest")
-    .option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)")
-    .option("--state <location>", "state store: a SQLite path, sqlite:PATH or postgres://… (default .ztoq/state.db)")
-    .addOption(
-      new Option("--mode <mode>", "full reads everything; incremental only what changed since the last complete run")
-        .choices(["full", "incremental"])
-        .default("full"),
-    )
-    .option("--dry-run", "resolve every mapping against qTest and report; write nothing")
-    .option("--prune", "delete from qTest the test cases that no longer exist in Zephyr")
-    .option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)")
-    .option("--shard <i/n>", "run shard i of n (e.g. 2/4) against a state store all shards share (PostgreSQL)")
+    .addOption(settingOption(settings.config, "migrate"))
+    .addOption(settingOption(settings.state, "migrate"))
+    .addOption(settingOption(settings.mode, "migrate"))
+    .addOption(settingOption(settings.dryRun, "migrate"))
+    .addOption(settingOption(settings.prune, "migrate"))
+    .addOption(settingOption(settings.report, "migrate"))
+    .addOption(settingOption(settings.shard, "migrate"))
     .action(async (flags: MigrateFlags) => {
       const config = await loadConfig({
         ...(flags.config && { path: flags.config }),

@@ -1,17 +1,19 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import { settings } from "../config/settings.js";
 import { recordedTypeSchema } from "../entity-types.js";
 import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
 import { shardOfOwner } from "../migrate/shard.js";
 import { createStateStore } from "../state/open-store.js";
 import { type EntityStatus, entityStatusSchema, type StateStore, StateStoreError } from "../state/store.js";
+import { settingOption } from "./setting-option.js";
 
 export function registerStatusCommand(program: Command): void {
   program
     .command("status")
     .description("What the state store knows: per entity type, how many are done, pending, in flight or failed")
-    .option("-c, --config <file>", "configuration file")
-    .option("--state <location>", "state store location (default .ztoq/state.db)")
+    .addOption(settingOption(settings.config, "status"))
+    .addOption(settingOption(settings.state, "status"))
     .option("--json", "print JSON instead of a table")
     .action(async (flags: { config?: string; state?: string; json?: boolean }) => {
       const location = flags.state ?? process.env.ZTOQ_STATE ?? (await stateFromConfig(flags.config));

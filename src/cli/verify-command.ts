@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import { settings } from "../config/settings.js";
 import { createLogger } from "../log/logger.js";
 import { verificationReportMarkdown } from "../report/verification-report.js";
-import { DEFAULT_FAIL_ON, METRICS } from "../verify/fail-on.js";
 import { verify } from "../verify/run.js";
+import { settingOption } from "./setting-option.js";
 
 interface VerifyFlags {
   config?: string;
@@ -16,12 +17,9 @@ export function registerVerifyCommand(program: Command, setExitCode: (code: numb
   program
     .command("verify")
     .description("Compare the Zephyr Scale source with the qTest target, both read live; exit 1 when a threshold is exceeded")
-    .option("-c, --config <file>", "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)")
-    .option("--report <file>", "where to write the JSON report (a Markdown twin goes beside it)")
-    .option(
-      "--fail-on <spec>",
-      `thresholds, comma-separated metric>N (metrics: ${METRICS.join(", ")}; unnamed ones stay >0). Default: ${DEFAULT_FAIL_ON}`,
-    )
+    .addOption(settingOption(settings.config, "verify"))
+    .addOption(settingOption(settings.report, "verify"))
+    .addOption(settingOption(settings.failOn, "verify"))
     .action(async (flags: VerifyFlags) => {
       const config = await loadConfig({ ...(flags.config && { path: flags.config }) });
       const log = createLogger({ component: "verify" });

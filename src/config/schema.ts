@@ -1,5 +1,5 @@
 /**
- * The shape of `ztoq.config.yml` (YAML or JSON), PRODUCT.md §2.3.
+ * The shape of `ztoq.config.yml` (YAML or JSON).
  *
  * Two schemas share every field:
  * - `configFileSchema` is what a config file may hold. Nothing in it is required, because environment
@@ -9,7 +9,7 @@
  *   the Zephyr project key, the qTest URL and the qTest project id are required.
  *
  * Objects are strict: an unknown key is an error, so a typo in the config never passes silently.
- * Secrets have no place in either schema; `load.ts` rejects them by key name before validation.
+ * Secrets have no place in either schema; `secrets.ts` rejects them by key name before validation.
  */
 import { z } from "zod";
 import { projectKeyPattern } from "../zephyr/schemas.js";
@@ -89,6 +89,17 @@ export function isStateLocation(value: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
 
+/**
+ * The error of an enum whose other choice is not built yet: naming it, and the one that works,
+ * beats a bare "expected call" for a value the documentation once offered.
+ */
+function notImplemented(refused: string, instead: string, what: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === refused
+      ? `${JSON.stringify(refused)} is not implemented yet; use ${JSON.stringify(instead)} (the default: ${what})`
+      : undefined;
+}
+
 const stateLocation = z
   .string({ error: "expected sqlite:PATH, a file path, or postgres://…" })
   .refine(isStateLocation, { error: "expected sqlite:PATH, a file path, or postgres://…" });
@@ -142,17 +153,15 @@ const migrationSection = z.strictObject({
       "Sharded runs: how long a shard's claim on an entity lasts; a shard that dies has its claimed work taken over by the others this long after (5 to 3600). Keep it above the longest time one entity can take with retries. Default: 300.",
     ),
   callToTest: z
-    .enum(["call", "inline"])
+    .enum(["call"], { error: notImplemented("inline", "call", "a qTest step that calls the migrated test case") })
     .default("call")
     .describe(
-      "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case; `inline` copies the called test case's steps in its place. Default: call.",
+      "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case, its parameters kept. `inline` (the called test case's steps copied in its place) is not implemented yet and is refused. Default: call.",
     ),
   attachments: z
-    .enum(["upload", "skip"])
-    .default("upload")
-    .describe(
-      "`upload` uploads attachments the source exposes (the others are reported as not migrated); `skip` migrates none. Default: upload.",
-    ),
+    .enum(["skip"], { error: notImplemented("upload", "skip", "attachments are not migrated") })
+    .default("skip")
+    .describe("Attachments: `skip` migrates none. `upload` is not implemented yet and is refused. Default: skip."),
 });
 
 const customFieldTarget = z

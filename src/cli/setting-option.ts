@@ -1,0 +1,16 @@
+/** The CLI flags of the settings manifest, as commander options. */
+import { Option } from "commander";
+import { type CommandName, forAction, type Setting } from "../config/settings.js";
+
+/** The setting's flag for `command`, with its choices and, when it takes a value, its default. */
+export function settingOption(setting: Setting, command: CommandName): Option {
+  const { flag } = setting;
+  if (!flag?.commands.includes(command)) throw new Error(`settings.ts declares no ${command} flag for this setting`);
+  const option = new Option(flag.flags, flag.help);
+  if (setting.value.choices) option.choices(setting.value.choices);
+  // A switch (`--dry-run`) is simply absent when not given; commander would print "(default: false)".
+  // Defaults that differ per action have no meaning for `status`, which is no action.
+  const fallback = setting.default === undefined || command === "status" ? undefined : forAction(setting.default, command);
+  if (fallback !== undefined && option.required) option.default(fallback);
+  return option;
+}

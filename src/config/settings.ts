@@ -1,0 +1,276 @@
+/**
+ * Every user-facing setting, declared once: its action input (and which actions have it), its
+ * `ZTOQ_*` environment variable, its CLI flag (and which commands have it), where it lives in the
+ * config, whether it is a secret, its default, its description and how its text is checked.
+ *
+ * Derived from this list: the actions' input reading (`src/actions/inputs.ts`), the environment layer
+ * of the config loader, the CLI flags of migrate, verify and status, and the README's tables of inputs
+ * and environment variables (`npm run readme`). A test holds `action.yml` and `verify/action.yml` to it.
+ *
+ * Precedence, for settings with several sources: action input or CLI flag > environment variable >
+ * config file > default.
+ */
+import { defaultStateLocation, defaultZephyrUrl } from "./schema.js";
+import { boolean, choice, password, projectId, text, token, type ValueKind, wholeNumber } from "./setting-values.js";
+
+export type ActionName = "migrate" | "verify";
+export type CommandName = "migrate" | "verify" | "status";
+
+/** One value for both actions, or one each where they differ. */
+export type PerAction<T> = T | { readonly migrate: T; readonly verify: T };
+
+export interface Setting<T = unknown> {
+  /** What it does: the input's `description:` in action.yml, and the README's wording. */
+  readonly description: PerAction<string>;
+  readonly input?: {
+    readonly name: string;
+    readonly actions: readonly ActionName[];
+    /** Inputs are optional unless said: every setting has another source (a variable, the file) or a default. */
+    readonly required?: boolean;
+    /** A `default:` the runner evaluates, such as `${{ github.token }}`; ztoq itself applies none. */
+    readonly runnerDefault?: string;
+  };
+  /** Its `ZTOQ_*` environment variable. */
+  readonly env?: string;
+  readonly flag?: {
+    /** Commander's syntax: `-c, --config <file>`. */
+    readonly flags: string;
+    readonly commands: readonly CommandName[];
+    /** The flag's line in `--help`. */
+    readonly help: string;
+  };
+  /** Its dotted path in `ztoq.config.yml` (and in the loaded config); the file may set it. */
+  readonly config?: string;
+  /** A credential: its dotted path in the loader's overrides. The file may never hold it. */
+  readonly credential?: "zephyr.token" | "qtest.token" | "qtest.username" | "qtest.password";
+  /** Masked in the action's log, and refused in the config file. */
+  readonly secret: boolean;
+  /**
+   * ztoq's default as text, where ztoq applies it outside the config schema (whose defaults are in
+   * `schema.ts`): declared in action.yml, applied when an input is empty, shown by `--help`.
+   */
+  readonly default?: PerAction<string>;
+  readonly value: ValueKind<T>;
+}
+
+/** Keeps each entry's literal type: readers get `"full" | "incremental"`, messages get `"ZTOQ_STATE"`. */
+function setting<const S extends Setting>(definition: S): S {
+  return definition;
+}
+
+const both = ["migrate", "verify"] as const;
+
+export const settings = {
+  config: setting({
+    description: "Path of the configuration file (ztoq.config.yml). Optional when inputs and ZTOQ_* variables say it all.",
+    input: { name: "config", actions: both },
+    env: "ZTOQ_CONFIG",
+    flag: {
+      flags: "-c, --config <file>",
+      commands: ["migrate", "verify", "status"],
+      help: "configuration file (default: ZTOQ_CONFIG or ./ztoq.config.yml if present)",
+    },
+    secret: false,
+    value: text,
+  }),
+  zephyrUrl: setting({
+    description: `Zephyr Scale Cloud API base URL (default ${defaultZephyrUrl}).`,
+    input: { name: "zephyr-url", actions: both },
+    env: "ZTOQ_ZEPHYR_URL",
+    config: "zephyr.url",
+    secret: false,
+    value: text,
+  }),
+  zephyrToken: setting({
+    description: "Zephyr Scale API access token. Pass a secret.",
+    input: { name: "zephyr-token", actions: both },
+    env: "ZTOQ_ZEPHYR_TOKEN",
+    credential: "zephyr.token",
+    secret: true,
+    value: token,
+  }),
+  zephyrProject: setting({
+    description: "Key of the Jira project whose Zephyr Scale assets are migrated.",
+    input: { name: "zephyr-project", actions: both },
+    env: "ZTOQ_ZEPHYR_PROJECT",
+    config: "zephyr.projectKey",
+    secret: false,
+    value: text,
+  }),
+  qtestUrl: setting({
+    description: "qTest Manager site URL, e.g. https://example.qtestnet.com.",
+    input: { name: "qtest-url", actions: both },
+    env: "ZTOQ_QTEST_URL",
+    config: "qtest.url",
+    secret: false,
+    value: text,
+  }),
+  qtestToken: setting({
+    description: "qTest API token. Pass a secret. Or use qtest-username and qtest-password.",
+    input: { name: "qtest-token", actions: both },
+    env: "ZTOQ_QTEST_TOKEN",
+    credential: "qtest.token",
+    secret: true,
+    value: token,
+  }),
+  qtestUsername: setting({
+    description: "qTest user name, when no token is given.",
+    input: { name: "qtest-username", actions: both },
+    env: "ZTOQ_QTEST_USERNAME",
+    credential: "qtest.username",
+    // A user name is shown in reports (to say who signed in); only its password is a secret.
+    secret: false,
+    value: text,
+  }),
+  qtestPassword: setting({
+    description: "qTest password, when no token is given. Pass a secret.",
+    input: { name: "qtest-password", actions: both },
+    env: "ZTOQ_QTEST_PASSWORD",
+    credential: "qtest.password",
+    secret: true,
+    value: password,
+  }),
+  qtestProject: setting({
+    description: "Numeric id of the target qTest project.",
+    input: { name: "qtest-project", actions: both },
+    env: "ZTOQ_QTEST_PROJECT",
+    config: "qtest.projectId",
+    secret: false,
+    value: projectId,
+  }),
+  state: setting({
+    description: `State store — an SQLite path (default ${defaultStateLocation}; keep it between runs with actions/cache) or a postgres:// URL.`,
+    input: { name: "state", actions: both },
+    env: "ZTOQ_STATE",
+    flag: {
+      flags: "--state <location>",
+      commands: ["migrate", "status"],
+      help: `state store: a SQLite path, sqlite:PATH or postgres://… (default ${defaultStateLocation})`,
+    },
+    config: "state",
+    secret: false,
+    value: text,
+  }),
+  mode: setting({
+    description:
+      "full (read everything, write what is new or changed) or incremental (only what changed since the last complete run).",
+    input: { name: "mode", actions: ["migrate"] },
+    flag: {
+      flags: "--mode <mode>",
+      commands: ["migrate"],
+      help: "full reads everything; incremental only what changed since the last complete run",
+    },
+    secret: false,
+    default: "full",
+    value: choice(["full", "incremental"]),
+  }),
+  dryRun: setting({
+    description: "true to resolve every mapping against qTest and write nothing.",
+    input: { name: "dry-run", actions: ["migrate"] },
+    flag: { flags: "--dry-run", commands: ["migrate"], help: "resolve every mapping against qTest and report; write nothing" },
+    secret: false,
+    default: "false",
+    value: boolean,
+  }),
+  prune: setting({
+    description: "true to delete from qTest the migrated test cases that no longer exist in Zephyr.",
+    input: { name: "prune", actions: ["migrate"] },
+    flag: { flags: "--prune", commands: ["migrate"], help: "delete from qTest the test cases that no longer exist in Zephyr" },
+    secret: false,
+    default: "false",
+    value: boolean,
+  }),
+  shard: setting({
+    description: "i/n to migrate one shard of a matrix (needs a PostgreSQL state store).",
+    input: { name: "shard", actions: ["migrate"] },
+    flag: {
+      flags: "--shard <i/n>",
+      commands: ["migrate"],
+      help: "run shard i of n (e.g. 2/4) against a state store all shards share (PostgreSQL)",
+    },
+    secret: false,
+    // `i/n` is checked where a shard is defined, by parseShard (src/migrate/shard.ts).
+    value: text,
+  }),
+  report: setting({
+    description:
+      "Where the JSON report is written, a Markdown twin beside it (default migration-report.json or verification-report.json in report.dir).",
+    flag: {
+      flags: "--report <file>",
+      commands: ["migrate", "verify"],
+      help: "where to write the JSON report (a Markdown twin goes beside it)",
+    },
+    secret: false,
+    value: text,
+  }),
+  failOn: setting({
+    // The metrics and the default are src/verify/fail-on.ts's; the config layer imports nothing from
+    // verify, so a test holds these texts to them.
+    description:
+      'Thresholds that fail the verdict, e.g. "missing>0,extra>0,changed>0,duplicated>0,misplaced>0" (the default: any difference fails) or "changed>5" to tolerate up to five changed entities.',
+    input: { name: "fail-on", actions: ["verify"] },
+    flag: {
+      flags: "--fail-on <spec>",
+      commands: ["verify"],
+      help: "thresholds, comma-separated metric>N (metrics: missing, extra, changed, duplicated, misplaced; unnamed ones stay >0). Default: missing>0,extra>0,changed>0,duplicated>0,misplaced>0",
+    },
+    secret: false,
+    value: text,
+  }),
+  comment: setting({
+    description:
+      "Pull-request comment with the verdict: auto (on pull requests, when verification fails or a ZTOQ comment already exists, which it then updates), always (on every pull request run), never.",
+    input: { name: "comment", actions: ["verify"] },
+    secret: false,
+    default: "auto",
+    value: choice(["auto", "always", "never"]),
+  }),
+  reportName: setting({
+    description: {
+      migrate: "Name of the artifact holding the report (and the SQLite state file).",
+      verify: "Name of the artifact holding the verification report.",
+    },
+    input: { name: "report-name", actions: both },
+    secret: false,
+    default: { migrate: "ztoq-migration", verify: "ztoq-verification" },
+    value: text,
+  }),
+  retentionDays: setting({
+    description: "Days to keep the artifact (1–90; default the repository's setting).",
+    input: { name: "retention-days", actions: both },
+    secret: false,
+    value: wholeNumber(1, 90),
+  }),
+  githubToken: setting({
+    description: {
+      migrate: "Token for the GitHub API.",
+      verify: "Token for the pull-request comment (needs pull-requests write).",
+    },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, for the runner to evaluate
+    input: { name: "github-token", actions: both, runnerDefault: "${{ github.token }}" },
+    secret: true,
+    value: text,
+  }),
+} satisfies Record<string, Setting>;
+
+export type SettingId = keyof typeof settings;
+
+/** The manifest in declaration order, each with its id. */
+export function allSettings(): { id: SettingId; setting: Setting }[] {
+  return (Object.keys(settings) as SettingId[]).map((id) => ({ id, setting: settings[id] as Setting }));
+}
+
+/** The value of a per-action field for one action. */
+export function forAction<T>(value: PerAction<T>, action: ActionName): T {
+  return isPerAction(value) ? value[action] : value;
+}
+
+function isPerAction<T>(value: PerAction<T>): value is { readonly migrate: T; readonly verify: T } {
+  return typeof value === "object" && value !== null && "migrate" in value && "verify" in value;
+}
+
+/** What action.yml declares as the input's `default:`, if anything. */
+export function declaredDefault(setting: Setting, action: ActionName): string | undefined {
+  if (setting.input?.runnerDefault !== undefined) return setting.input.runnerDefault;
+  return setting.default === undefined ? undefined : forAction(setting.default, action);
+}
