@@ -5,6 +5,7 @@ import type { Progress } from "../progress/progress.js";
 import type { QTestClient } from "../qtest/client.js";
 import type { StateStore } from "../state/store.js";
 import type { ZephyrClient } from "../zephyr/client.js";
+import type { TargetMarkers } from "./adoption.js";
 import type { Shard } from "./shard.js";
 import type { OutcomeTally } from "./tally.js";
 
@@ -22,6 +23,8 @@ export interface RunContext {
   zephyr: ZephyrClient;
   qtest: QTestClient;
   resolution: Resolution;
+  /** What the target holds by marker, read in bulk when the state lacks a record. */
+  markers: TargetMarkers;
   tally: OutcomeTally;
   progress: Progress;
   log: Logger;

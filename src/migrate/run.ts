@@ -14,6 +14,7 @@ import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
 import { ZephyrClient } from "../zephyr/client.js";
 import { toZephyrDateTime } from "../zephyr/datetime.js";
+import { targetMarkers } from "./adoption.js";
 import type { RunContext } from "./context.js";
 import { migrateCycleTree, migrateModules } from "./phases/folder-trees.js";
 import { migrateTestCases } from "./phases/test-cases.js";
@@ -104,6 +105,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         zephyr,
         qtest,
         resolution: preflightResult.resolution,
+        markers: targetMarkers(qtest, preflightResult.resolution, runLog),
         tally,
         progress,
         log: runLog,

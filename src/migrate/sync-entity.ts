@@ -15,6 +15,8 @@ export interface EntitySync {
   key: string;
   /** Hash of the body ZTOQ would write: unchanged when it equals the recorded one. */
   hash: string;
+  /** How an earlier ZTOQ hashed the same body: a record holding it is unchanged, and re-recorded with `hash`. */
+  legacyHash?: string;
   /** The record already read (a page's records are read in one query); undefined reads it. */
   record?: EntityRecord | null;
   create: () => Promise<Written>;
@@ -22,6 +24,12 @@ export interface EntitySync {
   update?: (targetId: number) => Promise<Written>;
   /** Looks for the target object a create may have made before the process stopped. */
   find: () => Promise<Written | undefined>;
+  /**
+   * Looks among what the target holds for an object carrying this entity's marker, when the state
+   * knows nothing of it (a lost or emptied state, an object made by another tool run): it is adopted
+   * rather than created again, and brought up to date unless `current`.
+   */
+  adopt?: () => Promise<{ written: Written; current: boolean } | undefined>;
 }
 
 export interface SyncResult extends Written {
@@ -43,6 +51,7 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
     if (record?.status === "done" && record.targetId !== null) {
       const current = { targetId: record.targetId, data: record.data };
       if (record.hash === sync.hash || !sync.update) return finish("unchanged", current, false);
+      if (record.hash === sync.legacyHash) return finish("unchanged", current, true);
       return finish("updated", await sync.update(record.targetId), true);
     }
     if (record && (record.status === "creating" || record.attempts > 0)) {
@@ -51,6 +60,13 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
       if (found) {
         entityLog.info({ targetId: found.targetId }, "found in qTest what an interrupted run created");
         return finish("created", sync.update ? await sync.update(found.targetId) : found, true);
+      }
+    } else if (sync.adopt) {
+      const adopted = await sync.adopt();
+      if (adopted) {
+        entityLog.info({ targetId: adopted.written.targetId, current: adopted.current }, "adopted from qTest by its marker");
+        if (adopted.current || !sync.update) return finish("unchanged", adopted.written, true);
+        return finish("updated", await sync.update(adopted.written.targetId), true);
       }
     }
     await state.beginCreate(sync.type, sync.key, runId);

@@ -92,6 +92,16 @@ export const TEST_SUITE_FIELDS: readonly ManagedField<TestCycle>[] = [
   }),
   system("testSuite.plannedEnd", "test-suites", "Planned End Date", { kind: "text", of: (c) => c.plannedEndDate ?? undefined }),
   system("testSuite.assignedTo", "test-suites", "Assigned To", { kind: "user", of: (c) => c.owner?.accountId ?? undefined }),
+  // qTest suites have no description in their body, only fields: the site's "Description" when it has
+  // one, else a field ZTOQ creates.
+  {
+    id: "testSuite.description",
+    objectType: "test-suites",
+    label: "Description",
+    origin: "ztoq",
+    dataType: FieldDataType.textArea,
+    derive: { kind: "text", of: (c) => c.description ?? undefined },
+  },
 ];
 
 /** Cycle item (its run key) → test run properties. */
@@ -164,6 +174,22 @@ export function comparedFieldIds(fields: readonly ManagedField<never>[], resolut
   return [...new Set(fields.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
     (id) => !markers.has(id),
   );
+}
+
+/**
+ * The fields compared per kind of object, when verification checks the target and when a run adopts
+ * what it finds there: the managed fields but the markers, and (test cases) the custom fields.
+ */
+export function comparedFields(resolution: Resolution): { testCase: number[]; testSuite: number[]; testLog: number[] } {
+  const caseFields = TEST_CASE_FIELDS as readonly ManagedField<never>[];
+  const marker = markerFieldId(caseFields, resolution);
+  return {
+    testCase: [
+      ...new Set([...comparedFieldIds(caseFields, resolution), ...[...resolution.custom.values()].map((c) => c.fieldId)]),
+    ].filter((id) => id !== marker),
+    testSuite: comparedFieldIds(TEST_SUITE_FIELDS as readonly ManagedField<never>[], resolution),
+    testLog: comparedFieldIds(TEST_LOG_FIELDS as readonly ManagedField<never>[], resolution),
+  };
 }
 
 /** Zephyr keeps estimates in milliseconds; qTest has no such field, so it is text a person can read. */

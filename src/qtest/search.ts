@@ -45,6 +45,11 @@ export function markerQuery(fieldName: string, value: string): string {
   return `'${escapeQuoted(fieldName)}' = '${escapeQuoted(value)}'`;
 }
 
+/** `'Field' is 'not empty'`: every object carrying a value in the field. */
+export function notEmptyQuery(fieldName: string): string {
+  return `'${escapeQuoted(fieldName)}' is 'not empty'`;
+}
+
 function escapeQuoted(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
 }

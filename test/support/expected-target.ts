@@ -428,6 +428,7 @@ export function compareTarget(
       if (value) same(`${at}: ${label}`, Date.parse(stored), Date.parse(value));
     }
     same(`${at}: Assigned To`, propertyValue(s.properties, "Assigned To"), userId(cycle.owner?.accountId));
+    same(`${at}: Description`, propertyValue(s.properties, "Description") ?? "", cycle.description ?? "");
   }
   if (adHoc) {
     const s = suiteOf(AD_HOC);

@@ -38,6 +38,10 @@ async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], ta
       key,
       hash: contentHash({ name, parent: target.parentKey(parent) }),
       find: adopt,
+      adopt: async () => {
+        const existing = await adopt();
+        return existing && { written: existing, current: true };
+      },
       create: async () => {
         const existing = await adopt();
         if (existing) return existing;

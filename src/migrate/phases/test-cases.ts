@@ -1,8 +1,10 @@
 import { contentHash } from "../../plan/content-hash.js";
+import { comparedFields } from "../../plan/managed-fields.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { TestCase as QTestCase } from "../../qtest/schemas.js";
 import type { TestCaseData } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
+import { expectedTestCase, targetTestCase } from "../../verify/zephyr-qtest/comparables.js";
 import type { TestCase } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { forEachClaimed, release, shardedForEach } from "../shard-work.js";
@@ -96,6 +98,20 @@ async function migrateOne(
     find: async () => {
       const [found] = await qtest.findByMarker("test-cases", marker.fieldName, marker.value);
       return found ? describe(await qtest.testCase(found.id, { withSteps: true })) : undefined;
+    },
+    adopt: async () => {
+      const found = await context.markers.find("test-cases", testCase.key);
+      if (!found) return undefined;
+      const fresh = await qtest.testCase(found.primary.id, { withSteps: true });
+      const catalog = (await context.markers.catalogs()).testCase;
+      const fields = comparedFields(resolution).testCase;
+      // Calls compare by the called object's id, which is what the plan holds.
+      const byId = (id: number) => `#${id}`;
+      const current =
+        fresh.parent_id === plan.input.parent_id &&
+        contentHash(expectedTestCase(plan.input, catalog, fields, byId)) ===
+          contentHash(targetTestCase(fresh, catalog, fields, byId));
+      return { written: await describe(fresh), current };
     },
   });
   context.progress.tick("testCase");

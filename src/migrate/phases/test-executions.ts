@@ -1,18 +1,18 @@
 import { contentHash } from "../../plan/content-hash.js";
+import { comparedFields } from "../../plan/managed-fields.js";
 import { executionMarker, runKey, testCaseKeyOf } from "../../plan/markers.js";
 import { NEVER_EXECUTED, placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
-import { testCaseDataSchema, testRunDataSchema } from "../../state/entity-data.js";
+import { type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
+import { expectedLog, targetLog } from "../../verify/zephyr-qtest/comparables.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
 import type { SuiteTargets } from "./test-suites.js";
 
-interface RunTarget {
-  runId: number;
-  versionId: number;
-}
+/** The qTest id of a cycle item's run. */
+type RunTarget = { runId: number };
 
 /**
  * Executions, streamed: each becomes a test log on the run of its test case in its cycle's suite.
@@ -78,11 +78,6 @@ async function migrateExecution(
     return;
   }
   const existing = known.log === undefined ? await context.state.get("testLog", marker) : known.log;
-  if (existing?.status === "done") {
-    // A log records what happened; it is written once.
-    tally.count("testLog", "unchanged");
-    return;
-  }
   const caseData = testCaseDataSchema.parse(testCase.data);
   const key = place.runKey;
   let run = known.runs.get(key);
@@ -96,19 +91,37 @@ async function migrateExecution(
     return;
   }
   const steps = await zephyr.testExecutionSteps(String(execution.id));
-  const input = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
+  // The log names the case version its step logs point into: the case's current one, whose step ids these are.
+  const input = planTestLog(execution, steps, { versionId: caseData.versionId, stepIds: caseData.stepIds }, resolution);
   if (!input) {
     await skip(NEVER_EXECUTED);
     return;
   }
+  // A log follows its execution (status, comment, dates, environment, step results), not its test
+  // case: hashed with step positions in place of step ids, so a new version of the case alone does
+  // not rewrite logs made against the version they were run on.
+  const positional = planTestLog(execution, steps, { versionId: 0, stepIds: caseData.stepIds.map((_, i) => i) }, resolution);
+  const sourceHash = contentHash(positional);
   const logMarker = { fieldName: resolution.markerField, value: marker };
   // Waiting for the run may have outlasted this shard's lease on the log: renewed, or left to its holder.
   if (!(await claim(context, "testLog", marker)).granted) return;
+  const recorded = existing?.status === "done" ? testLogDataSchema.safeParse(existing.data) : undefined;
+  // The run a log is on: as recorded, as found when adopted, or the one it is created on.
+  let logRunId = recorded?.success ? recorded.data.runId : target.runId;
   await syncEntity(context, {
     type: "testLog",
     key: marker,
-    hash: contentHash(input),
+    hash: sourceHash,
+    // Logs recorded before logs followed their executions were hashed with their step ids.
+    legacyHash: contentHash(input),
     record: existing,
+    update: async (id: number) => {
+      // A log stays on the case version it was made against, and its step logs on the steps they
+      // were logged for: qTest addresses them by order and moves neither.
+      const stepLogs = input.test_step_logs?.map(({ test_step_id: _, ...stepLog }) => stepLog);
+      await qtest.updateTestLog(logRunId, id, { ...input, test_case_version_id: undefined, test_step_logs: stepLogs });
+      return { targetId: id, data: { runId: logRunId } };
+    },
     create: async () => ({
       targetId: (await qtest.createTestLog(target.runId, input, logMarker)).id,
       data: { runId: target.runId },
@@ -116,6 +129,19 @@ async function migrateExecution(
     find: async () => {
       const [found] = await qtest.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
       return found ? { targetId: found.id, data: { runId: target.runId } } : undefined;
+    },
+    adopt: async () => {
+      const found = await context.markers.find("test-logs", marker);
+      if (!found) return undefined;
+      const { primary } = found;
+      logRunId = primary.test_run_id ?? target.runId;
+      const catalogs = await context.markers.catalogs();
+      const fields = comparedFields(resolution).testLog;
+      const current =
+        positional !== null &&
+        contentHash(expectedLog(positional, catalogs.testRun, fields, catalogs.statuses)) ===
+          contentHash(targetLog(primary, catalogs.testRun, fields, catalogs.statuses, caseData.stepIds));
+      return { written: { targetId: primary.id, data: { runId: logRunId } }, current };
     },
   });
 }
@@ -132,19 +158,25 @@ async function ensureRun(
   const marker = { fieldName: resolution.markerField, value: key };
   const describe = (run: { id: number; test_case_version_id?: number | null }) => ({
     targetId: run.id,
-    data: { versionId: run.test_case_version_id ?? testCase.versionId },
+    data: { versionId: run.test_case_version_id ?? testCase.versionId } satisfies TestRunData,
   });
   const result = await syncShared(context, {
     type: "testRun",
     key,
-    hash: contentHash({ input, parent }),
+    // What a run follows: its test case's name, the case and the suite — not the case's version,
+    // which a run keeps from when it was made.
+    hash: contentHash({ name: input.name, testCase: input.test_case, parent }),
+    legacyHash: contentHash({ input, parent }),
+    update: async (id) => describe(await qtest.updateTestRun(id, { name: input.name })),
     create: async () => describe(await qtest.createTestRun(input, parent, marker)),
     find: async () => {
       const [found] = await qtest.findByMarker("test-runs", marker.fieldName, marker.value);
       return found ? describe(found) : undefined;
     },
+    adopt: async () => {
+      const found = await context.markers.find("test-runs", key);
+      return found && { written: describe(found.primary), current: found.primary.name === input.name };
+    },
   });
-  if (!result) return undefined;
-  const data = testRunDataSchema.safeParse(result.data);
-  return { runId: result.targetId, versionId: data.success ? data.data.versionId : testCase.versionId };
+  return result && { runId: result.targetId };
 }

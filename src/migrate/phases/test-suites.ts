@@ -1,7 +1,10 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
+import { comparedFields } from "../../plan/managed-fields.js";
 import { AD_HOC } from "../../plan/markers.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
+import type { TestSuiteInput } from "../../qtest/schemas.js";
+import { expectedSuite, targetSuite } from "../../verify/zephyr-qtest/comparables.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";
@@ -15,28 +18,16 @@ export type SuiteTargets = Map<number, { key: string; suiteId: number }>;
  * cycle id → suite is small (one entry per cycle) and is what the execution phase needs.
  */
 export async function migrateTestSuites(context: RunContext, cycles: FolderTargets): Promise<SuiteTargets> {
-  const { zephyr, qtest, resolution, config } = context;
+  const { zephyr, resolution, config } = context;
   const suites: SuiteTargets = new Map();
   const rootCycle = cycles.get(null) as number;
   // Every cycle is listed, changed or not: executions need every suite id.
   for await (const page of zephyr.testCycles()) {
     await forEachConcurrent(page, config.migration.concurrency, async (cycle: TestCycle) => {
-      const input = planTestSuite(cycle, resolution);
       const parent = { id: (cycle.folder && cycles.get(cycle.folder.id)) || rootCycle, type: "test-cycle" as const };
-      const marker = { fieldName: resolution.markerField, value: cycle.key };
-      const result = await syncShared(context, {
-        type: "testSuite",
-        key: cycle.key,
-        hash: contentHash({ input, parent }),
-        create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
-        update: async (id) => ({ targetId: (await qtest.updateTestSuite(id, input)).id }),
-        find: async () => {
-          const [found] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
-          return found ? { targetId: found.id } : undefined;
-        },
-      });
+      const suiteId = await syncSuite(context, cycle.key, planTestSuite(cycle, resolution), parent);
       context.progress.tick("testSuite");
-      if (result) suites.set(cycle.id, { key: cycle.key, suiteId: result.targetId });
+      if (suiteId !== undefined) suites.set(cycle.id, { key: cycle.key, suiteId });
     });
   }
   context.progress.finish("testSuite");
@@ -51,22 +42,44 @@ export function adHocSuite(
   let suite: Promise<{ key: string; suiteId: number } | undefined> | undefined;
   return () => {
     suite ??= (async () => {
-      const { qtest, resolution } = context;
-      const input = planAdHocSuite(resolution);
       const parent = { id: cycles.get(null) as number, type: "test-cycle" as const };
-      const marker = { fieldName: resolution.markerField, value: AD_HOC };
-      const result = await syncShared(context, {
-        type: "testSuite",
-        key: AD_HOC,
-        hash: contentHash({ input, parent }),
-        create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
-        find: async () => {
-          const [found] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
-          return found ? { targetId: found.id } : undefined;
-        },
-      });
-      return result && { key: AD_HOC, suiteId: result.targetId };
+      const suiteId = await syncSuite(context, AD_HOC, planAdHocSuite(context.resolution), parent);
+      return suiteId === undefined ? undefined : { key: AD_HOC, suiteId };
     })();
     return suite;
   };
+}
+
+/** One suite through the exactly-once protocol; its qTest id, or undefined when qTest refused it. */
+async function syncSuite(
+  context: RunContext,
+  key: string,
+  input: TestSuiteInput,
+  parent: { id: number; type: "test-cycle" },
+): Promise<number | undefined> {
+  const { qtest, resolution } = context;
+  const marker = { fieldName: resolution.markerField, value: key };
+  const result = await syncShared(context, {
+    type: "testSuite",
+    key,
+    hash: contentHash({ input, parent }),
+    create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
+    update: async (id) => ({ targetId: (await qtest.updateTestSuite(id, input)).id }),
+    find: async () => {
+      const [found] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
+      return found ? { targetId: found.id } : undefined;
+    },
+    adopt: async () => {
+      const found = await context.markers.find("test-suites", key);
+      if (!found) return undefined;
+      const { primary } = found;
+      const catalog = (await context.markers.catalogs()).testSuite;
+      const fields = comparedFields(resolution).testSuite;
+      const current =
+        primary.parentId === parent.id &&
+        contentHash(expectedSuite(input, catalog, fields)) === contentHash(targetSuite(primary, catalog, fields));
+      return { written: { targetId: primary.id }, current };
+    },
+  });
+  return result?.targetId;
 }

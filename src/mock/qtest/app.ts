@@ -47,7 +47,9 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
   app.use(async (c, next) => {
     stats.requests++;
     await next();
-    if (c.req.method !== "GET" && c.res.status < 400 && !c.req.path.startsWith("/oauth")) stats.writes++;
+    // A search is a POST that changes nothing; sign-in neither.
+    const reads = c.req.method === "GET" || c.req.path.endsWith("/search") || c.req.path.startsWith("/oauth");
+    if (!reads && c.res.status < 400) stats.writes++;
   });
   app.use(latency(options.latencyMs));
   app.use(async (c, next) => {
@@ -274,6 +276,9 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
   );
   project.get("/test-runs/:id/test-logs/last-run", (c) => c.json(store.lastTestLog(numParam(c, "id"))));
   project.get("/test-runs/:id/test-logs/:logId", (c) => c.json(store.testLog(numParam(c, "id"), numParam(c, "logId"))));
+  project.put("/test-runs/:id/test-logs/:logId", async (c) =>
+    c.json(store.updateTestLog(numParam(c, "id"), numParam(c, "logId"), await jsonBody(c, testLogInputSchema))),
+  );
 
   project.post("/search", async (c) => {
     const body = await jsonBody(c, searchBodySchema);

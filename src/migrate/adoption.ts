@@ -1,0 +1,141 @@
+import type { Logger } from "../log/logger.js";
+import {
+  type ManagedField,
+  markerFieldId,
+  TEST_CASE_FIELDS,
+  TEST_LOG_FIELDS,
+  TEST_RUN_FIELDS,
+  TEST_SUITE_FIELDS,
+} from "../plan/managed-fields.js";
+import type { Resolution } from "../plan/resolution.js";
+import type { QTestClient, User } from "../qtest/client.js";
+import type { ExecutionStatus, Field } from "../qtest/schemas.js";
+import { notEmptyQuery, type SearchObjectType, type SearchResult } from "../qtest/search.js";
+import { FieldCatalog } from "../verify/zephyr-qtest/field-catalog.js";
+
+/** What the target holds that carries one marker: the object adopted, and any surplus copies. */
+export interface MarkedObjects<K extends SearchObjectType> {
+  primary: SearchResult<K>;
+  /** Other objects carrying the same marker (made by hand, or by an older run that lost its state). */
+  surplus: SearchResult<K>[];
+}
+
+/**
+ * The target is the truth, the state a cache: what the qTest project already holds, by marker, read
+ * in bulk — one paged search per object type, only the first time a run meets an entity its state has
+ * no record of. An entity whose marker is found is adopted (recorded, and brought up to date if its
+ * content differs), never created again: a lost or emptied state duplicates nothing.
+ */
+export class TargetMarkers {
+  readonly #qtest: QTestClient;
+  readonly #markerField: string;
+  readonly #markerFieldId: (objectType: SearchObjectType) => number;
+  readonly #log: Logger;
+  readonly #byType = new Map<SearchObjectType, Promise<Map<string, SearchResult<SearchObjectType>[]>>>();
+  #catalogs: Promise<Catalogs> | undefined;
+
+  constructor(qtest: QTestClient, marker: { field: string; fieldId: (objectType: SearchObjectType) => number }, log: Logger) {
+    this.#qtest = qtest;
+    this.#markerField = marker.field;
+    this.#markerFieldId = marker.fieldId;
+    this.#log = log;
+  }
+
+  /** The objects of `objectType` carrying `marker`, oldest (lowest id) first; undefined when none does. */
+  async find<K extends SearchObjectType>(objectType: K, marker: string): Promise<MarkedObjects<K> | undefined> {
+    const found = (await this.#index(objectType)).get(marker) as SearchResult<K>[] | undefined;
+    const [primary, ...surplus] = found ?? [];
+    if (!primary) return undefined;
+    if (surplus.length > 0) {
+      this.#log.warn(
+        { objectType, marker, ids: [primary.id, ...surplus.map((s) => s.id)] },
+        "several qTest objects carry this marker: the oldest is adopted",
+      );
+    }
+    return { primary, surplus };
+  }
+
+  /** The target's field settings and users, as verification normalizes values, for comparing what is adopted. */
+  catalogs(): Promise<Catalogs> {
+    this.#catalogs ??= (async () => {
+      const [caseFields, suiteFields, runFields, users, statuses] = await Promise.all([
+        this.#qtest.fields("test-cases"),
+        this.#qtest.fields("test-suites"),
+        this.#qtest.fields("test-runs"),
+        this.#qtest.users(),
+        this.#qtest.executionStatuses(),
+      ]);
+      return catalogsOf(caseFields, suiteFields, runFields, users, statuses);
+    })();
+    return this.#catalogs;
+  }
+
+  #index(objectType: SearchObjectType): Promise<Map<string, SearchResult<SearchObjectType>[]>> {
+    let index = this.#byType.get(objectType);
+    if (!index) {
+      index = this.#read(objectType);
+      // A failed read must not be cached: the next entity tries again.
+      index.catch(() => this.#byType.delete(objectType));
+      this.#byType.set(objectType, index);
+    }
+    return index;
+  }
+
+  async #read(objectType: SearchObjectType): Promise<Map<string, SearchResult<SearchObjectType>[]>> {
+    const byMarker = new Map<string, SearchResult<SearchObjectType>[]>();
+    let read = 0;
+    const fieldId = this.#markerFieldId(objectType);
+    for await (const page of this.#qtest.search(objectType, notEmptyQuery(this.#markerField))) {
+      for (const hit of page) {
+        read++;
+        const { properties } = hit as { properties?: readonly { field_id: number; field_value?: string | null }[] | null };
+        const marker = properties?.find((p) => p.field_id === fieldId)?.field_value?.trim();
+        if (!marker) continue;
+        const list = byMarker.get(marker) ?? [];
+        list.push(hit);
+        byMarker.set(marker, list);
+      }
+    }
+    for (const list of byMarker.values()) list.sort((a, b) => a.id - b.id);
+    this.#log.info({ objectType, read, markers: byMarker.size }, "read what qTest holds by marker");
+    return byMarker;
+  }
+}
+
+/** The markers of this run's resolution: test runs and logs share the test-run field. */
+export function targetMarkers(qtest: QTestClient, resolution: Resolution, log: Logger): TargetMarkers {
+  const fields: Record<SearchObjectType, readonly ManagedField<never>[]> = {
+    "test-cases": TEST_CASE_FIELDS as readonly ManagedField<never>[],
+    "test-suites": TEST_SUITE_FIELDS as readonly ManagedField<never>[],
+    "test-runs": TEST_RUN_FIELDS as readonly ManagedField<never>[],
+    "test-logs": TEST_LOG_FIELDS as readonly ManagedField<never>[],
+    "test-cycles": [],
+  };
+  return new TargetMarkers(
+    qtest,
+    { field: resolution.markerField, fieldId: (objectType) => markerFieldId(fields[objectType], resolution) },
+    log,
+  );
+}
+
+export interface Catalogs {
+  testCase: FieldCatalog;
+  testSuite: FieldCatalog;
+  testRun: FieldCatalog;
+  statuses: ReadonlyMap<number, string>;
+}
+
+function catalogsOf(
+  caseFields: readonly Field[],
+  suiteFields: readonly Field[],
+  runFields: readonly Field[],
+  users: readonly User[],
+  statuses: readonly ExecutionStatus[],
+): Catalogs {
+  return {
+    testCase: new FieldCatalog(caseFields, users),
+    testSuite: new FieldCatalog(suiteFields, users),
+    testRun: new FieldCatalog(runFields, users),
+    statuses: new Map(statuses.map((s) => [s.id, s.name])),
+  };
+}
