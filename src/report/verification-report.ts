@@ -4,8 +4,11 @@ import { z } from "zod";
 import { entityTypeSchema } from "../entity-types.js";
 import { requestStatsSchema } from "./request-stats.js";
 
-/** 2: entity types named as everywhere else (`testCase`, not `testCases`). */
-export const VERIFICATION_REPORT_VERSION = 2;
+/**
+ * 2: entity types named as everywhere else (`testCase`, not `testCases`).
+ * 3: every entity type adds to the totals, each problem once: `gated` gave way to `counted`.
+ */
+export const VERIFICATION_REPORT_VERSION = 3;
 
 export const problemSchema = z.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
 export type Problem = z.infer<typeof problemSchema>;
@@ -13,7 +16,12 @@ export type Problem = z.infer<typeof problemSchema>;
 export const metricSchema = z.enum(["missing", "extra", "changed", "duplicated", "misplaced"]);
 
 export const differenceSchema = z.object({
-  path: z.string().describe("Field path in the compared form, e.g. testSteps[3].expected (array indexes from 0)"),
+  path: z
+    .string()
+    .describe(
+      "Field path in the compared form, e.g. testSteps[3].expected (array indexes from 0; a step by its index among " +
+        "the expected steps, a step only the target has by its index in the target)",
+    ),
   source: z.unknown().describe("The expected value, from the source through the migration's mapping (normalized)"),
   target: z.unknown().describe("The value read from the target (normalized)"),
 });
@@ -30,12 +38,11 @@ export type Sample = z.infer<typeof sampleSchema>;
 const verdictSchema = z.enum(["passed", "failed"]);
 const count = z.number().int().min(0);
 
+const metricCountsSchema = z.object({ missing: count, extra: count, changed: count, duplicated: count, misplaced: count });
+
 export const entityCheckSchema = z.object({
   type: entityTypeSchema,
   label: z.string(),
-  gated: z
-    .boolean()
-    .describe("Whether this type's counts add to the totals the thresholds bound (test steps are details of their test case)"),
   source: z.object({
     count: count.describe("Source entities the mapping carries over"),
     excluded: count.describe("Source entities the mapping does not carry over (e.g. executions never run)"),
@@ -47,6 +54,11 @@ export const entityCheckSchema = z.object({
   duplicated: count.describe("Surplus target objects carrying a marker another object already carries"),
   changed: count.describe("Paired, with field differences"),
   misplaced: count.describe("Paired, in the wrong container"),
+  counted: metricCountsSchema.describe(
+    "What this type adds to the totals the thresholds bound: its counts, less the problems counted through another " +
+      "type so that each counts once (the steps of a missing, extra or duplicated test case count through the case; " +
+      "a test case whose only differences are in its steps counts through its steps)",
+  ),
   fieldMismatches: z.record(z.string(), count).describe("Changed entities per field path (array indexes as [])"),
   samples: z.array(sampleSchema),
   truncated: z.boolean().describe("More problems than samples were found"),
@@ -80,7 +92,7 @@ export const zephyrQTestCheckSchema = z.object({
   thresholds: z.array(
     z.object({ metric: metricSchema, max: count, actual: count, verdict: verdictSchema }).describe("Fails when actual > max"),
   ),
-  totals: problemTotalsSchema.describe("Sums over the gated entity types"),
+  totals: problemTotalsSchema.describe("Sums over the entity types: matched, and what each type adds (counted)"),
   entities: z.array(entityCheckSchema),
 });
 export type ZephyrQTestCheck = z.infer<typeof zephyrQTestCheckSchema>;
@@ -146,14 +158,31 @@ export function verificationReportMarkdown(report: VerificationReport): string {
       "| Entity | Source | Target | Matched | Missing | Extra | Duplicated | Changed | Misplaced | Verdict |",
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     );
+    // A count part of which another type counts shows what this type adds, with a footnote.
+    let marked = false;
+    const n = (shown: number, counted: number) => {
+      if (counted === shown) return `${shown}`;
+      marked = true;
+      return `${shown} (${counted} counted) ¹`;
+    };
     for (const e of check.entities) {
       const source = e.source.excluded > 0 ? `${e.source.count} (+${e.source.excluded} not mapped)` : `${e.source.count}`;
+      const c = e.counted;
       lines.push(
-        `| ${e.label}${e.gated ? "" : " ¹"} | ${source} | ${e.target.count} | ${e.matched} | ${e.missingInTarget} | ` +
-          `${e.extraInTarget} | ${e.duplicated} | ${e.changed} | ${e.misplaced} | ${e.verdict === "passed" ? "✅" : "❌"} |`,
+        `| ${e.label} | ${source} | ${e.target.count} | ${e.matched} | ${n(e.missingInTarget, c.missing)} | ` +
+          `${n(e.extraInTarget, c.extra)} | ${n(e.duplicated, c.duplicated)} | ${n(e.changed, c.changed)} | ` +
+          `${n(e.misplaced, c.misplaced)} | ${e.verdict === "passed" ? "✅" : "❌"} |`,
       );
     }
-    lines.push("", "¹ Details of their test case: shown, not added to the totals.", "");
+    lines.push(
+      "",
+      `${marked ? "¹ " : ""}Every type adds to the totals the thresholds bound, each problem once` +
+        `${marked ? "; in parentheses, what a type adds where part of its count is counted through another type" : ""}. ` +
+        "A test case whose only differences are in its steps is shown as changed and counted through its steps (each " +
+        "missing, extra or changed step counts); the steps of a missing, extra or duplicated test case are shown and " +
+        "counted through the case.",
+      "",
+    );
     const mismatches = check.entities.flatMap((e) => Object.entries(e.fieldMismatches).map(([path, n]) => ({ e, path, n })));
     if (mismatches.length > 0) {
       lines.push("| Entity | Field | Changed |", "|---|---|---:|");

@@ -17,8 +17,18 @@ export const NORMALIZATION_RULES = {
     "leaves empty is expected to hold the field's default value, as qTest sets it.",
   references:
     "References are compared by marker, never by id: a call-to-test step by the called case's marker, a run by its test " +
-    "case's and suite's markers, a log by its run's marker. Test step logs point at steps by position in the case.",
+    "case's and suite's markers, a log by its run's marker. Test step logs point at steps by position in the case; " +
+    "a log made against an earlier version of its test case (whose steps qTest may since have given new ids) points " +
+    "at them by its step logs' order, as the migration wrote it.",
   containers: "Containers by path of names: module path = folder path, parent test cycle path = cycle folder path.",
+  steps:
+    "Test steps are paired by identity, not position: a longest common subsequence of equal steps pairs the unchanged " +
+    "ones, the steps left between two of those are paired in order (changed), and what is left over is missing or extra. " +
+    "A step is named by its index among the expected steps; a step only the target has, by its index in the target.",
+  runs: "A test run is named as its test case (the name the test case is planned with).",
+  counting:
+    "Each problem counts once toward the thresholds: a test case whose only differences are in its steps is shown as " +
+    "changed and counted through its steps; the steps of a missing, extra or duplicated test case count through the case.",
 } as const;
 
 /** Rich text as the rule above states it. */

@@ -92,9 +92,9 @@ function buildReport(input: {
 }): VerificationReport {
   const { config, thresholds, tallies } = input;
   const totals: ProblemTotals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
-  for (const t of tallies.filter((x) => x.gated)) {
+  for (const t of tallies) {
     totals.matched += t.matched;
-    for (const m of METRICS) totals[m] += t.count(m);
+    for (const m of METRICS) totals[m] += t.counted(m);
   }
   const failed = new Set<Metric>(METRICS.filter((m) => totals[m] > thresholds[m]));
   const verdict = failed.size > 0 ? "failed" : "passed";
@@ -102,7 +102,6 @@ function buildReport(input: {
   const entities: EntityCheck[] = tallies.map((t) => ({
     type: t.type,
     label: ENTITY_MAPPINGS[t.type],
-    gated: t.gated,
     source: { count: t.sourceCount, excluded: t.excluded },
     target: { count: t.targetCount },
     matched: t.matched,
@@ -111,11 +110,18 @@ function buildReport(input: {
     duplicated: t.duplicated,
     changed: t.changed,
     misplaced: t.misplaced,
+    counted: {
+      missing: t.counted("missing"),
+      extra: t.counted("extra"),
+      changed: t.counted("changed"),
+      duplicated: t.counted("duplicated"),
+      misplaced: t.counted("misplaced"),
+    },
     fieldMismatches: Object.fromEntries([...t.fieldMismatches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     samples: t.samples,
     truncated: t.truncated,
     threshold: failOn,
-    verdict: [...failed].some((m) => t.count(m) > 0) ? "failed" : "passed",
+    verdict: [...failed].some((m) => t.counted(m) > 0) ? "failed" : "passed",
   }));
   const check: ZephyrQTestCheck = {
     kind: "zephyr-qtest",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BadInputError } from "../../src/errors.js";
 import { folderPaths } from "../../src/plan/folder-tree.js";
 import { verificationReportJsonSchema } from "../../src/report/verification-report.js";
+import { align } from "../../src/verify/align.js";
 import { diff, fieldOf } from "../../src/verify/diff.js";
 import { DEFAULT_FAIL_ON, formatFailOn, parseFailOn } from "../../src/verify/fail-on.js";
 import { numberText, plainText, richText, timestamp } from "../../src/verify/normalize.js";
@@ -126,6 +127,61 @@ describe("field differences", () => {
     expect(tally).toMatchObject({ missing: SAMPLE_CAP + 5, changed: 1, matched: 1, truncated: true });
     expect(tally.samples).toHaveLength(SAMPLE_CAP);
     expect(Object.fromEntries(tally.fieldMismatches)).toEqual({ "testSteps[].expected": 1 });
+  });
+});
+
+describe("pairing steps by identity", () => {
+  const pairs = (expected: string, target: string) =>
+    align([...expected], [...target], (x) => x).map((p) =>
+      p.kind === "missing"
+        ? `-${p.expected}`
+        : p.kind === "extra"
+          ? `+${p.target}`
+          : `${p.kind === "equal" ? "=" : "~"}${p.expected}:${p.target}`,
+    );
+
+  it("reads one deletion as one missing item, one insertion as one extra, one edit as one changed", () => {
+    expect(pairs("ABCD", "ACD")).toEqual(["=0:0", "-1", "=2:1", "=3:2"]);
+    expect(pairs("ABCD", "AXBCD")).toEqual(["=0:0", "+1", "=1:2", "=2:3", "=3:4"]);
+    expect(pairs("ABCD", "ABXD")).toEqual(["=0:0", "=1:1", "~2:2", "=3:3"]);
+    expect(pairs("ABCD", "ABCD")).toEqual(["=0:0", "=1:1", "=2:2", "=3:3"]);
+  });
+
+  it("pairs the leftovers between two equal items in order, the rest missing or extra", () => {
+    expect(pairs("ABCDE", "AXE")).toEqual(["=0:0", "~1:1", "-2", "-3", "=4:2"]);
+    expect(pairs("AB", "XYZB")).toEqual(["~0:0", "+1", "+2", "=1:3"]);
+    expect(pairs("", "XY")).toEqual(["+0", "+1"]);
+    expect(pairs("XY", "")).toEqual(["-0", "-1"]);
+    expect(pairs("ABC", "CAB")).toEqual(["+0", "=0:1", "=1:2", "-2"]);
+  });
+
+  it("keeps repeated items apart: each is paired once", () => {
+    const aligned = align([..."AAAB"], [..."AAB"], (x) => x);
+    expect(aligned.filter((p) => p.kind === "equal")).toHaveLength(3);
+    expect(aligned.filter((p) => p.kind === "missing")).toHaveLength(1);
+    expect(new Set(aligned.flatMap((p) => ("target" in p ? [p.target] : []))).size).toBe(3);
+  });
+});
+
+describe("counting each problem once", () => {
+  it("shows a problem counted through another type, without adding it to what the type counts", () => {
+    const steps = new ComparisonTally("testStep");
+    steps.problem("missing", "K-1", [1], 4, [], { countedElsewhere: true });
+    steps.problem("missing", "K-2 testSteps[1]", [2]);
+    steps.add("duplicated", 3, { countedElsewhere: true });
+    const cases = new ComparisonTally("testCase");
+    cases.paired("K-2", [2], { changed: [{ path: "testSteps[1]", source: {}, target: null }] }, { countedElsewhere: true });
+    cases.paired("K-3", [3], {
+      misplaced: [{ path: "module", source: "a", target: "b" }],
+      changed: [{ path: "name", source: "a", target: "b" }],
+    });
+    expect({ missing: steps.missing, duplicated: steps.duplicated }).toEqual({ missing: 5, duplicated: 3 });
+    expect({ missing: steps.counted("missing"), duplicated: steps.counted("duplicated") }).toEqual({ missing: 1, duplicated: 0 });
+    expect({ changed: cases.changed, counted: cases.counted("changed"), misplaced: cases.counted("misplaced") }).toEqual({
+      changed: 2,
+      counted: 1,
+      misplaced: 1,
+    });
   });
 });
 

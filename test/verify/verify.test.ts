@@ -5,45 +5,29 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { registerVerifyCommand } from "../../src/cli/verify-command.js";
 import type { EntityType } from "../../src/entity-types.js";
 import { BadInputError, ZtoqError } from "../../src/errors.js";
-import { createLogger } from "../../src/log/logger.js";
 import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
-import { Progress } from "../../src/progress/progress.js";
-import { type EntityCheck, type VerificationReport, verificationReportSchema } from "../../src/report/verification-report.js";
-import { verify } from "../../src/verify/run.js";
+import { type VerificationReport, verificationReportSchema } from "../../src/report/verification-report.js";
 import { closedPort, writeYamlConfig } from "../support/cli.js";
-import { type HttpClient, httpClient } from "../support/http.js";
+import type { HttpClient } from "../support/http.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
+import {
+  entity,
+  findCase,
+  findRun,
+  markerOf,
+  migrated,
+  type QCase,
+  type QLog,
+  recreateRun,
+  runVerify,
+  STATUS_NAMES,
+  threshold,
+} from "./harness.js";
 
 /**
  * `verify` against the in-process mocks after a real migration (`fixture.run()`), everything over
  * HTTP. Each sabotage gets a fresh fixture, changed through the qTest API as a person would.
  */
-
-const log = createLogger({ test: true });
-log.level = "silent";
-
-function runVerify(f: MigrationFixture, failOn?: string, config = f.config) {
-  return verify({
-    config,
-    failOn,
-    reportPath: join(f.dir, "verification-report.json"),
-    log,
-    progress: new Progress({ quiet: true }),
-  });
-}
-
-async function migrated(): Promise<{ f: MigrationFixture; qtest: HttpClient }> {
-  const f = await migrationFixture({ generate: 60, seed: 5 });
-  const { exitCode } = await f.run();
-  expect(exitCode).toBe(0);
-  return { f, qtest: httpClient(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}`, f.mocks.qtest.token) };
-}
-
-function entity(report: VerificationReport, type: EntityType): EntityCheck {
-  const found = report.checks[0]?.entities.find((e) => e.type === type);
-  if (!found) throw new Error(`no ${type} in the report`);
-  return found;
-}
 
 /** The counts of the dataset the Zephyr mock serves, computed here from its store, not by the engine. */
 function sourceCounts(store: ZephyrStore): Record<EntityType, number> {
@@ -71,43 +55,6 @@ function sourceCounts(store: ZephyrStore): Record<EntityType, number> {
     testRun: runKeys.size,
     testLog: executions.filter((e) => e.actualEndDate).length,
   };
-}
-
-interface QCase {
-  id: number;
-  name: string;
-  parent_id: number;
-  description: string;
-  properties: { field_id: number; field_name: string; field_value: string }[];
-  test_steps: { id: number; description: string; expected: string; order: number; called_test_case_id?: number }[];
-}
-
-/** qTest's execution statuses (the mock's, as a new project has them). */
-const STATUS_NAMES: Record<number, string> = {
-  601: "Passed",
-  602: "Failed",
-  603: "Incomplete",
-  604: "Blocked",
-  605: "Unexecuted",
-};
-
-const markerOf = (c: { properties: { field_name: string; field_value: string }[] }) =>
-  c.properties.find((p) => p.field_name === "Zephyr Key")?.field_value ?? "";
-
-/** A migrated test case (with steps) that `pick` accepts, found and read through the qTest API. */
-async function findCase(qtest: HttpClient, pick: (c: QCase) => boolean): Promise<QCase> {
-  const found = await qtest.post("/search?pageSize=999", {
-    object_type: "test-cases",
-    fields: ["*"],
-    query: "'Zephyr Key' is 'not empty'",
-  });
-  expect(found.status).toBe(200);
-  for (const hit of (found.body as { items: { id: number }[] }).items) {
-    const read = await qtest.get(`/test-cases/${hit.id}?expand=teststep`);
-    expect(read.status).toBe(200);
-    if (pick(read.body as QCase)) return read.body as QCase;
-  }
-  throw new Error("no test case fits");
 }
 
 describe("a complete migration", () => {
@@ -168,11 +115,8 @@ describe("a complete migration", () => {
         Object.entries(expected).map(([type, n]) => [type, { source: n, target: targetOf[type as EntityType], matched: n }]),
       ),
     );
-    expect(report.totals.matched).toBe(
-      Object.entries(expected)
-        .filter(([type]) => type !== "testStep")
-        .reduce((sum, [, n]) => sum + n, 0),
-    );
+    // Every type adds to the totals, test steps too.
+    expect(report.totals.matched).toBe(Object.values(expected).reduce((sum, n) => sum + n, 0));
   });
 
   it("reports its cost from what it did, and re-reads nothing when everything is equal", async () => {
@@ -259,6 +203,12 @@ describe("sabotaged targets fail verification", () => {
     expect(cases.samples).toContainEqual(expect.objectContaining({ key, problem: "missing" }));
     expect(entity(report, "testStep").missingInTarget).toBe(victim.test_steps.length);
     expect(report.checks[0]?.thresholds.find((t) => t.metric === "missing")).toMatchObject({ verdict: "failed" });
+    // Its steps are shown, and counted once, through the case; its runs and logs went with it.
+    expect(entity(report, "testStep").counted.missing).toBe(0);
+    const runs = entity(report, "testRun").missingInTarget;
+    const logs = entity(report, "testLog").missingInTarget;
+    expect(report.totals.missing).toBe(1 + runs + logs);
+    expect(threshold(report, "missing")).toMatchObject({ actual: 1 + runs + logs, verdict: "failed" });
   }, 30_000);
 
   it("one step's expected result changed in qTest is changed, naming the key and the field path", async () => {
@@ -284,25 +234,27 @@ describe("sabotaged targets fail verification", () => {
       expect.objectContaining({ path: "testSteps[3].expected", target: expect.stringContaining("edited in qTest") }),
     ]);
     expect(entity(report, "testStep")).toMatchObject({ changed: 1, fieldMismatches: { expected: 1 } });
+    expect(entity(report, "testStep").samples).toEqual([
+      expect.objectContaining({
+        key: `${key} testSteps[3]`,
+        problem: "changed",
+        differences: [expect.objectContaining({ path: "expected" })],
+      }),
+    ]);
+    // One edited step counts once toward the thresholds: through the step, the case only shown as changed.
+    expect(cases.counted.changed).toBe(0);
+    expect(entity(report, "testStep")).toMatchObject({ counted: { changed: 1 }, verdict: "failed" });
+    expect(report.totals.changed).toBe(1);
+    expect(threshold(report, "changed")).toMatchObject({ actual: 1, verdict: "failed" });
+    // Its logs were made against the version before the edit, and still match.
+    expect(entity(report, "testLog")).toMatchObject({ changed: 0, matched: entity(report, "testLog").source.count });
     expect(report.cost.entitiesRead.reread).toBe(1);
   }, 30_000);
 
   it("a test run deleted in qTest takes its logs with it: missing run and logs", async () => {
     ({ f, qtest } = await migrated());
-    const runs = (await qtest.get("/test-runs?parentId=0&parentType=root&expand=descendants&pageSize=999")).body as {
-      items: { id: number; properties: { field_name: string; field_value: string }[] }[];
-    };
-    let victim: { id: number; marker: string; logs: string[] } | undefined;
-    for (const run of runs.items) {
-      const logs = (await qtest.get(`/test-runs/${run.id}/test-logs`)).body as {
-        items: { properties: { field_name: string; field_value: string }[] }[];
-      };
-      if (logs.items.length > 0) {
-        victim = { id: run.id, marker: markerOf(run), logs: logs.items.map(markerOf) };
-        break;
-      }
-    }
-    if (!victim) throw new Error("no run with logs");
+    const found = await findRun(qtest, (logs) => logs.length > 0);
+    const victim = { id: found.run.id, marker: markerOf(found.run), logs: found.logs.map(markerOf) };
     expect((await qtest.request("DELETE", `/test-runs/${victim.id}`)).status).toBe(200);
 
     const { report, exitCode } = await runVerify(f);
@@ -413,59 +365,10 @@ describe("sabotaged targets fail verification", () => {
 
   it("a test log re-created with another status is changed, its step logs still paired by position", async () => {
     ({ f, qtest } = await migrated());
-    type Log = {
-      status: { id: number };
-      exe_start_date: string;
-      exe_end_date: string;
-      note: string;
-      test_case_version_id: number;
-      properties: { field_id: number; field_name: string; field_value: string }[];
-      test_step_logs: { test_step_id: number; status: { id: number }; actual_result: string; order: number }[];
-    };
-    type Run = {
-      id: number;
-      parentId: number;
-      test_case: { id: number };
-      properties: { field_id: number; field_name: string; field_value: string }[];
-    };
-    const runs = (await qtest.get("/test-runs?parentId=0&parentType=root&expand=descendants&pageSize=999")).body as {
-      items: Run[];
-    };
-    let victim: { run: Run; logs: Log[] } | undefined;
-    for (const run of runs.items) {
-      const logs = ((await qtest.get(`/test-runs/${run.id}/test-logs`)).body as { items: Log[] }).items;
-      if (logs.length === 1 && (logs[0]?.test_step_logs.length ?? 0) > 1) {
-        victim = { run, logs };
-        break;
-      }
-    }
-    if (!victim) throw new Error("no run with one log with step logs");
-    const [log] = victim.logs as [Log];
-    // qTest has no DELETE for a log: the run goes, and comes back with the log as it should not be.
-    expect((await qtest.request("DELETE", `/test-runs/${victim.run.id}`)).status).toBe(200);
-    const marker = victim.run.properties.find((p) => p.field_name === "Zephyr Key") as { field_id: number; field_value: string };
-    const run = await qtest.post(`/test-runs?parentId=${victim.run.parentId}&parentType=test-suite`, {
-      test_case: { id: victim.run.test_case.id },
-      properties: [{ field_id: marker.field_id, field_value: marker.field_value }],
-    });
-    expect(run.status).toBe(201);
+    const victim = await findRun(qtest, (logs) => logs.length === 1 && (logs[0]?.test_step_logs.length ?? 0) > 1);
+    const [log] = victim.logs as [QLog];
     const status = log.status.id === 601 ? 602 : 601;
-    const recreated = await qtest.post(`/test-runs/${(run.body as { id: number }).id}/test-logs`, {
-      status: { id: status },
-      exe_start_date: log.exe_start_date,
-      exe_end_date: log.exe_end_date,
-      note: log.note,
-      properties: log.properties
-        .filter((p) => p.field_value !== "")
-        .map((p) => ({ field_id: p.field_id, field_value: p.field_value })),
-      test_step_logs: log.test_step_logs.map((s) => ({
-        test_step_id: s.test_step_id,
-        status: s.status,
-        actual_result: s.actual_result,
-        order: s.order,
-      })),
-    });
-    expect(recreated.status).toBe(201);
+    await recreateRun(qtest, victim.run, [{ ...log, status: { id: status } }]);
 
     const { report, exitCode } = await runVerify(f);
     expect(exitCode).toBe(1);

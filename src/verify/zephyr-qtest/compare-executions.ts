@@ -1,11 +1,21 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { executionMarker } from "../../plan/markers.js";
-import { placeExecution, planTestLog } from "../../plan/test-execution.js";
+import { placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import { diff } from "../diff.js";
-import { expectedLog, targetLog } from "./comparables.js";
+import {
+  byOrder,
+  byOrderAt,
+  byPosition,
+  byStepId,
+  expectedLog,
+  expectedRun,
+  loggedOnEarlierVersion,
+  targetLog,
+  targetRun,
+} from "./comparables.js";
 import { type Comparison, DELETED_WHILE_VERIFYING, reportSurplus } from "./comparison.js";
 import type { TestRunRecord } from "./target-index.js";
 
@@ -39,7 +49,7 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
   if (!execution.testCycle) comparison.adHocNeeded = true;
   if (!comparison.expectedRuns.has(runKey)) {
     comparison.expectedRuns.add(runKey);
-    pairRun(comparison, runKey, testCaseKey, suiteKey);
+    await pairRun(comparison, runKey, testCaseKey, suiteKey);
   }
   // Never executed: no end date, so no log.
   if (!execution.actualEndDate) {
@@ -54,12 +64,14 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
   const input = planTestLog(execution, steps, { versionId: 0, stepIds }, context.resolution);
   t.sourceCount++;
   if (!input) return;
-  const expected = expectedLog(input, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses);
+  const { testRun: catalog, statuses } = target.catalogs;
   const [primary, ...surplus] = target.logs.take(marker);
   if (!primary) {
     t.problem("missing", marker, []);
     return;
   }
+  // A log made against an earlier version of its case was digested with its step logs by order.
+  const expected = expectedLog(input, catalog, target.fieldIds.testLog, statuses, primary.byOrder ? byOrder : byPosition);
   reportSurplus(t, marker, primary.id, surplus);
   const run = target.runs.get(primary.runId);
   const placeDiffs: Difference[] = [];
@@ -69,27 +81,40 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
   if (contentHash(expected) !== primary.digest) {
     comparison.read.reread++;
     const fresh = await findLog(comparison, primary.runId, primary.id);
-    const stepIdsOfCase = run ? target.cases.get(run.caseId)?.stepIds : undefined;
-    differences = fresh
-      ? diff(
-          expected,
-          targetLog(fresh, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses, stepIdsOfCase),
-        )
-      : [DELETED_WHILE_VERIFYING];
+    if (fresh) {
+      // Compared field by field, step logs named by position on both sides (by order, shown as a position,
+      // for a log made against an earlier version of its case).
+      const testCase = run ? target.cases.get(run.caseId) : undefined;
+      const stepRef = loggedOnEarlierVersion(fresh, testCase?.versionId) ? byOrderAt(stepIds) : byStepId(testCase?.stepIds);
+      const shown = primary.byOrder ? expectedLog(input, catalog, target.fieldIds.testLog, statuses, byPosition) : expected;
+      differences = diff(shown, targetLog(fresh, catalog, target.fieldIds.testLog, statuses, stepRef));
+    } else {
+      differences = [DELETED_WHILE_VERIFYING];
+    }
   }
   t.paired(marker, [primary.id], { misplaced: placeDiffs, changed: differences });
 }
 
-function pairRun(comparison: Comparison, key: string, caseKey: string, suiteKey: string): void {
+/** A run is in its place (`runPlace`) and named as its test case is planned to be named. */
+async function pairRun(comparison: Comparison, key: string, caseKey: string, suiteKey: string): Promise<void> {
+  const { context, target } = comparison;
   const t = comparison.tallies.testRun;
   t.sourceCount++;
-  const [primary, ...surplus] = comparison.target.runs.take(key);
+  const [primary, ...surplus] = target.runs.take(key);
   if (!primary) {
     t.problem("missing", key, []);
     return;
   }
   reportSurplus(t, key, primary.id, surplus);
-  t.paired(key, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey) });
+  const caseName = comparison.caseNames.get(caseKey) ?? "";
+  const expected = expectedRun(planTestRun(key, { id: 0, name: caseName, versionId: 0 }, context.resolution));
+  let differences: Difference[] = [];
+  if (contentHash(expected) !== primary.digest) {
+    comparison.read.reread++;
+    const fresh = await findRun(comparison, primary);
+    differences = fresh ? diff(expected, targetRun(fresh)) : [DELETED_WHILE_VERIFYING];
+  }
+  t.paired(key, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey), changed: differences });
 }
 
 /** A run belongs in the suite of its cycle and stands for its test case, both by marker. */
@@ -103,6 +128,14 @@ function runPlace(comparison: Comparison, run: TestRunRecord, caseKey: string, s
   const caseMarker = cases.markerOf(run.caseId);
   if (caseMarker !== caseKey) out.push({ path: "testCase", source: caseKey, target: caseMarker ?? `#${run.caseId}` });
   return out;
+}
+
+async function findRun(comparison: Comparison, run: TestRunRecord) {
+  for await (const page of comparison.context.qtest.testRuns({ id: run.parentId, type: run.parentType })) {
+    const found = page.find((r) => r.id === run.id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 async function findLog(comparison: Comparison, runId: number, logId: number) {

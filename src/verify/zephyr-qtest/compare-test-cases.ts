@@ -3,8 +3,10 @@ import { contentHash } from "../../plan/content-hash.js";
 import { planTestCase } from "../../plan/test-case.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { TestCase } from "../../zephyr/schemas.js";
+import { align } from "../align.js";
 import { diff } from "../diff.js";
-import { expectedTestCase, type TestCaseComparable, targetTestCase } from "./comparables.js";
+import type { ComparisonTally } from "../tally.js";
+import { expectedTestCase, type StepComparable, type TestCaseComparable, targetTestCase } from "./comparables.js";
 import { type Comparison, DELETED_WHILE_VERIFYING, reportSurplus } from "./comparison.js";
 import { orMissing } from "./or-missing.js";
 import { showPath } from "./target-set.js";
@@ -47,6 +49,7 @@ async function compareTestCase(comparison: Comparison, testCase: TestCase): Prom
   });
   const positions = plan.inlineStepPositions;
   comparison.inlinePositions.set(testCase.key, positions.every((p, i) => p === i) ? positions.length : positions);
+  comparison.caseNames.set(testCase.key, plan.input.name);
   const expected = expectedTestCase(plan.input, target.catalogs.testCase, target.fieldIds.testCase, (id) => called.get(id));
   const expectedModule = (testCase.folder && comparison.moduleOfFolder.get(testCase.folder.id)) || target.rootModuleKey;
   await pairTestCase(comparison, testCase.key, expected, expectedModule);
@@ -65,16 +68,19 @@ async function pairTestCase(
   const n = expected.testSteps.length;
   t.sourceCount++;
   s.sourceCount += n;
+  // The steps of a case that is missing, extra or duplicated are shown, and counted through the case.
+  const throughCase = { countedElsewhere: true };
   const [primary, ...surplus] = cases.take(key);
   if (!primary) {
     t.problem("missing", key, []);
-    s.problem("missing", key, [], n);
+    s.problem("missing", key, [], n, [], throughCase);
     return;
   }
   reportSurplus(t, key, primary.id, surplus);
   s.add(
     "duplicated",
     surplus.reduce((sum, r) => sum + r.stepIds.length, 0),
+    throughCase,
   );
   const actualModule = target.modules.get(primary.moduleId);
   const placeDiffs: Difference[] =
@@ -99,7 +105,7 @@ async function pairTestCase(
   const fresh = await orMissing(() => context.qtest.testCase(primary.id, { withSteps: true }));
   if (!fresh) {
     t.problem("missing", key, [primary.id], 1, [DELETED_WHILE_VERIFYING]);
-    s.problem("missing", key, [primary.id], n);
+    s.problem("missing", key, [primary.id], n, [], throughCase);
     return;
   }
   const actual = targetTestCase(
@@ -108,19 +114,54 @@ async function pairTestCase(
     target.fieldIds.testCase,
     (id) => cases.markerOf(id) ?? `#${id}`,
   );
-  const differences = diff(expected, actual);
-  t.paired(key, [primary.id], { misplaced: placeDiffs, changed: differences });
-  // The steps, position by position.
-  const m = actual.testSteps.length;
-  for (let i = 0; i < Math.min(n, m); i++) {
-    const prefix = `testSteps[${i}]`;
-    const stepDiffs = differences
-      .filter((d) => d.path === prefix || d.path.startsWith(`${prefix}.`))
-      .map((d) => ({ ...d, path: d.path.slice(prefix.length + 1) || "step" }));
-    s.paired(`${key} ${prefix}`, [primary.id], { changed: stepDiffs });
+  const own = diff({ ...expected, testSteps: [] }, { ...actual, testSteps: [] });
+  const steps = compareSteps(s, key, primary.id, expected.testSteps, actual.testSteps);
+  // A case changed only in its steps is shown as changed, and counted through its steps.
+  t.paired(key, [primary.id], { misplaced: placeDiffs, changed: [...own, ...steps] }, { countedElsewhere: own.length === 0 });
+}
+
+/**
+ * The steps of a paired case, paired by identity (`align`): each expected step is equal, changed,
+ * or missing; each target step left over is extra. Counted on `s`; returns the differences for the
+ * case's sample, named by the expected step's index (an extra step by its index in the target).
+ */
+function compareSteps(
+  s: ComparisonTally,
+  key: string,
+  caseId: number,
+  expected: readonly StepComparable[],
+  actual: readonly StepComparable[],
+): Difference[] {
+  const differences: Difference[] = [];
+  const missing: number[] = [];
+  const extra: number[] = [];
+  for (const pair of align(expected, actual, (step) => JSON.stringify(step))) {
+    if (pair.kind === "missing") {
+      missing.push(pair.expected);
+      differences.push({ path: `testSteps[${pair.expected}]`, source: expected[pair.expected], target: null });
+    } else if (pair.kind === "extra") {
+      extra.push(pair.target);
+      differences.push({ path: `testSteps[${pair.target}]`, source: null, target: actual[pair.target] });
+    } else {
+      const stepDiffs = pair.kind === "equal" ? [] : diff(expected[pair.expected], actual[pair.target]);
+      s.paired(`${key} testSteps[${pair.expected}]`, [caseId], { changed: stepDiffs });
+      differences.push(...stepDiffs.map((d) => ({ ...d, path: `testSteps[${pair.expected}].${d.path}` })));
+    }
   }
-  if (n > m) s.problem("missing", `${key} ${stepRange(m, n)}`, [primary.id], n - m);
-  if (m > n) s.problem("extra", `${key} ${stepRange(n, m)}`, [primary.id], m - n);
+  for (const [from, to] of runsOf(missing)) s.problem("missing", `${key} ${stepRange(from, to)}`, [caseId], to - from);
+  for (const [from, to] of runsOf(extra)) s.problem("extra", `${key} ${stepRange(from, to)} (in qTest)`, [caseId], to - from);
+  return differences;
+}
+
+/** Ascending indexes as runs `[from, to)` of consecutive ones. */
+function runsOf(indexes: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const i of [...indexes].sort((a, b) => a - b)) {
+    const last = runs.at(-1);
+    if (last && last[1] === i) last[1] = i + 1;
+    else runs.push([i, i + 1]);
+  }
+  return runs;
 }
 
 /** Target cases no source case paired with: extra, with their steps. */
@@ -132,7 +173,7 @@ function countLeftovers(comparison: Comparison): void {
   for (const record of cases.leftovers()) {
     const key = record.marker ?? `(no ${comparison.context.config.mapping.markerField}) #${record.id}`;
     testCase.problem("extra", key, [record.id]);
-    testStep.problem("extra", key, [record.id], record.stepIds.length);
+    testStep.problem("extra", key, [record.id], record.stepIds.length, [], { countedElsewhere: true });
   }
 }
 

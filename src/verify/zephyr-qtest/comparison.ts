@@ -37,6 +37,8 @@ export interface Comparison {
   sourceKeys: Set<string>;
   /** Per case key, the positions of its own inline steps in the target case (a number n: 0…n-1). */
   inlinePositions: Map<string, number | number[]>;
+  /** Per case key, the name the case is planned with: its runs are named so. */
+  caseNames: Map<string, string>;
   /** Cycle id → cycle key, for the executions' suites. */
   cycleKeys: Map<number, string>;
   /** Run keys already compared (a run stands for every execution of its cycle item). */
@@ -52,7 +54,7 @@ export function startComparison(context: CheckContext, target: TargetIndex): Com
     tallies: {
       module: new ComparisonTally("module"),
       testCase: new ComparisonTally("testCase"),
-      testStep: new ComparisonTally("testStep", false),
+      testStep: new ComparisonTally("testStep"),
       testCycle: new ComparisonTally("testCycle"),
       testSuite: new ComparisonTally("testSuite"),
       testRun: new ComparisonTally("testRun"),
@@ -63,6 +65,7 @@ export function startComparison(context: CheckContext, target: TargetIndex): Com
     cycleOfFolder: new Map(),
     sourceKeys: new Set(),
     inlinePositions: new Map(),
+    caseNames: new Map(),
     cycleKeys: new Map(),
     expectedRuns: new Set(),
     adHocNeeded: false,

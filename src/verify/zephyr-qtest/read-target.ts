@@ -11,7 +11,16 @@ import {
 } from "../../plan/managed-fields.js";
 import type { Parent } from "../../qtest/client.js";
 import type { Module, TestCycle as QTestCycle } from "../../qtest/schemas.js";
-import { statusNames, targetLog, targetSuite, targetTestCase } from "./comparables.js";
+import {
+  byOrder,
+  byStepId,
+  loggedOnEarlierVersion,
+  statusNames,
+  targetLog,
+  targetRun,
+  targetSuite,
+  targetTestCase,
+} from "./comparables.js";
 import type { CheckContext } from "./comparison.js";
 import { FieldCatalog } from "./field-catalog.js";
 import type { CaseRecord, LogRecord, SuiteRecord, TargetIndex, TestRunRecord } from "./target-index.js";
@@ -77,6 +86,7 @@ export async function readTarget(context: CheckContext): Promise<TargetIndex> {
           moduleId,
           digest: contentHash(comparable),
           stepIds: [...(testCase.test_steps ?? [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => s.id ?? -1),
+          versionId: testCase.test_case_version_id ?? null,
         });
       }
     }
@@ -116,6 +126,7 @@ export async function readTarget(context: CheckContext): Promise<TargetIndex> {
           parentId: run.parentId,
           parentType: run.parentType,
           caseId: run.test_case.id,
+          digest: contentHash(targetRun(run)),
         });
       }
     }
@@ -124,15 +135,19 @@ export async function readTarget(context: CheckContext): Promise<TargetIndex> {
   // Logs of every run in the area.
   const logs = new TargetSet<LogRecord>();
   await forEachConcurrent([...runs.values()], concurrency, async (run) => {
-    const stepIds = cases.get(run.caseId)?.stepIds;
+    const testCase = cases.get(run.caseId);
+    const current = byStepId(testCase?.stepIds);
     for await (const page of qtest.testLogs(run.id)) {
       for (const log of page) {
         read++;
+        // A log made against an earlier version of the case: its step ids may be no current step's.
+        const earlier = loggedOnEarlierVersion(log, testCase?.versionId);
         logs.add({
           id: log.id,
           marker: markerIn(log.properties, marker.testLog),
           runId: run.id,
-          digest: contentHash(targetLog(log, catalogs.testRun, fieldIds.testLog, catalogs.statuses, stepIds)),
+          byOrder: earlier,
+          digest: contentHash(targetLog(log, catalogs.testRun, fieldIds.testLog, catalogs.statuses, earlier ? byOrder : current)),
         });
       }
     }

@@ -9,8 +9,10 @@ export interface CaseRecord {
   marker: string | null;
   moduleId: number;
   digest: string;
-  /** Step ids in order: test step logs point at these. */
+  /** Step ids in order: test step logs on the current version point at these. */
   stepIds: number[];
+  /** The current version (`test_case_version_id`); a log made against another points at steps by order. */
+  versionId: number | null;
 }
 
 export interface SuiteRecord {
@@ -20,19 +22,22 @@ export interface SuiteRecord {
   digest: string;
 }
 
-/** A target test run: where it is and which test case it stands for. */
+/** A target test run: where it is, which test case it stands for, and a digest of its name. */
 export interface TestRunRecord {
   id: number;
   marker: string | null;
   parentId: number;
-  parentType: string;
+  parentType: Parent["type"];
   caseId: number;
+  digest: string;
 }
 
 export interface LogRecord {
   id: number;
   marker: string | null;
   runId: number;
+  /** Made against an earlier version of its test case: its step logs were digested `byOrder`. */
+  byOrder: boolean;
   digest: string;
 }
 
