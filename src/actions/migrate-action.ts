@@ -20,6 +20,7 @@ export function migrateAction(): Promise<void> {
     const mode = inputOrDefault(settings.mode, "migrate");
     const dryRun = inputOrDefault(settings.dryRun, "migrate");
     const prune = inputOrDefault(settings.prune, "migrate");
+    const reconcile = inputOrDefault(settings.reconcile, "migrate");
     const shard = parseShard(inputValue(settings.shard), `Input ${settings.shard.input.name}`);
     const retentionDays = inputValue(settings.retentionDays);
     const reportName = inputOrDefault(settings.reportName, "migrate");
@@ -30,6 +31,7 @@ export function migrateAction(): Promise<void> {
       mode,
       dryRun,
       prune,
+      reconcile,
       shard,
       reportPath,
       log: createLogger({ component: "migrate" }),

@@ -14,6 +14,7 @@ interface MigrateFlags {
   mode: "full" | "incremental";
   dryRun?: boolean;
   prune?: boolean;
+  reconcile?: boolean;
   report?: string;
   shard?: string;
 }
@@ -27,6 +28,7 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
     .addOption(settingOption(settings.mode, "migrate"))
     .addOption(settingOption(settings.dryRun, "migrate"))
     .addOption(settingOption(settings.prune, "migrate"))
+    .addOption(settingOption(settings.reconcile, "migrate"))
     .addOption(settingOption(settings.report, "migrate"))
     .addOption(settingOption(settings.shard, "migrate"))
     .action(async (flags: MigrateFlags) => {
@@ -40,6 +42,7 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
         mode: flags.mode,
         dryRun: Boolean(flags.dryRun),
         prune: Boolean(flags.prune),
+        reconcile: Boolean(flags.reconcile),
         shard: parseShard(flags.shard),
         reportPath: flags.report ?? join(config.report.dir, "migration-report.json"),
         log,

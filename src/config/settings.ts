@@ -180,6 +180,19 @@ export const settings = {
     default: "false",
     value: boolean,
   }),
+  reconcile: setting({
+    description:
+      "true to compare every migrated object with what it should be and repair qTest: re-create what was deleted, restore what was changed, moved or renamed.",
+    input: { name: "reconcile", actions: ["migrate"] },
+    flag: {
+      flags: "--reconcile",
+      commands: ["migrate"],
+      help: "compare every migrated object with what it should be and repair qTest (re-create, restore, move back)",
+    },
+    secret: false,
+    default: "false",
+    value: boolean,
+  }),
   shard: setting({
     description: "i/n to migrate one shard of a matrix (needs a PostgreSQL state store).",
     input: { name: "shard", actions: ["migrate"] },

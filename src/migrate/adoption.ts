@@ -1,3 +1,4 @@
+import { FieldCatalog } from "../compare/field-catalog.js";
 import type { Logger } from "../log/logger.js";
 import {
   type ManagedField,
@@ -11,7 +12,6 @@ import type { Resolution } from "../plan/resolution.js";
 import type { QTestClient, User } from "../qtest/client.js";
 import type { ExecutionStatus, Field } from "../qtest/schemas.js";
 import { notEmptyQuery, type SearchObjectType, type SearchResult } from "../qtest/search.js";
-import { FieldCatalog } from "../verify/zephyr-qtest/field-catalog.js";
 
 /** What the target holds that carries one marker: the object adopted, and any surplus copies. */
 export interface MarkedObjects<K extends SearchObjectType> {

@@ -14,6 +14,8 @@ export interface RunContext {
   runId: string;
   mode: "full" | "incremental";
   prune: boolean;
+  /** Every migrated object is compared with the target and repaired, whatever the state says. */
+  reconcile: boolean;
   /** Set when this process is one job of a sharded migration. */
   shard: Shard | undefined;
   /** Only source entities changed after this instant are read in full (incremental runs). */

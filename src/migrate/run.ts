@@ -31,6 +31,8 @@ export interface MigrateOptions {
   mode: "full" | "incremental";
   dryRun: boolean;
   prune: boolean;
+  /** Compare every migrated object with the target, not only those the state lacks, and repair it. */
+  reconcile?: boolean;
   /** One job of a sharded migration (`--shard i/n`); needs a state store all shards share. */
   shard?: { index: number; count: number } | undefined;
   /** Where the JSON report goes; its Markdown twin is written beside it. */
@@ -98,6 +100,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         runId,
         mode: options.mode,
         prune: options.prune,
+        reconcile: options.reconcile ?? false,
         shard,
         updatedAfter,
         config,
@@ -207,6 +210,7 @@ function buildReport(input: {
       mode: options.mode,
       dryRun: options.dryRun,
       prune: options.prune,
+      reconcile: options.reconcile ?? false,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
       tool: { name: "ztoq", version: typeof ZTOQ_VERSION === "string" ? ZTOQ_VERSION : "dev" },
       startedAt: input.startedAt.toISOString(),

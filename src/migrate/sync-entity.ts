@@ -30,6 +30,11 @@ export interface EntitySync {
    * rather than created again, and brought up to date unless `current`.
    */
   adopt?: () => Promise<{ written: Written; current: boolean } | undefined>;
+  /**
+   * With `--reconcile`: the recorded object as the target holds it now — undefined when it is gone —
+   * and whether it is what it should be. Without it, reconciling looks the object up by its marker (`adopt`).
+   */
+  recheck?: (targetId: number) => Promise<{ written: Written; current: boolean } | undefined>;
 }
 
 export interface SyncResult extends Written {
@@ -48,6 +53,21 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
   const record = sync.record === undefined ? await state.get(sync.type, sync.key) : (sync.record ?? undefined);
   const entityLog = log.child({ entity: sync.type, key: sync.key });
   try {
+    if (record?.status === "done" && record.targetId !== null && context.reconcile && (sync.recheck || sync.adopt)) {
+      // The target is the truth: what the state says was written is looked at again, and repaired.
+      const found = sync.recheck ? await sync.recheck(record.targetId) : await sync.adopt?.();
+      if (!found) {
+        entityLog.info({ targetId: record.targetId }, "gone from qTest: created again");
+        await state.beginCreate(sync.type, sync.key, runId);
+        return finish("created", await sync.create(), true);
+      }
+      if (found.current) {
+        const moved = found.written.targetId !== record.targetId || record.hash !== sync.hash;
+        return finish("unchanged", moved ? found.written : { targetId: record.targetId, data: record.data }, moved);
+      }
+      entityLog.info({ targetId: found.written.targetId }, "differs in qTest from what it should be: restored");
+      return finish("updated", sync.update ? await sync.update(found.written.targetId) : found.written, true);
+    }
     if (record?.status === "done" && record.targetId !== null) {
       const current = { targetId: record.targetId, data: record.data };
       if (record.hash === sync.hash || !sync.update) return finish("unchanged", current, false);

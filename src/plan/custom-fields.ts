@@ -1,7 +1,17 @@
 import type { CustomFieldTarget } from "./resolution.js";
 
-/** Why a custom field value could not be converted; preflight reports these before any write. */
-export class UnmappedValue extends Error {}
+/**
+ * Why a custom field value could not be converted. Preflight converts every value in use with this same
+ * function (src/mapping/resolve.ts) and lists the failures before any write, so a run meets one only
+ * when Zephyr gained the value after preflight read it: bad input for the caller to report as such
+ * (exit 2, naming the entity), never a stop to resume.
+ */
+export class UnmappedValue extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnmappedValue";
+  }
+}
 
 /**
  * Converts one Zephyr custom field value to the string qTest stores for a field of the target type.
@@ -34,13 +44,20 @@ export function convertCustomField(value: unknown, target: CustomFieldTarget, us
       return `[${items.map((item) => mapChoice(String(item), target)).join(",")}]`;
     }
     case "select":
-      return mapChoice(String(value), target);
+      return mapChoice(String(single(value)), target);
     case "user": {
-      const user = users.get(String(value));
+      const user = users.get(String(single(value)));
       if (!user) throw new UnmappedValue(`user '${String(value)}' is not mapped`);
       return user;
     }
   }
+}
+
+/** The one value a single-value field takes: a list of one is that value, a longer list is refused. */
+function single(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  if (value.length === 1) return value[0];
+  throw new UnmappedValue(`${JSON.stringify(value)} is several values for a field that holds one`);
 }
 
 function mapChoice(value: string, target: CustomFieldTarget): string {

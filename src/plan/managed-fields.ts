@@ -169,7 +169,7 @@ export function markerFieldId(fields: readonly ManagedField<never>[], resolution
 }
 
 /** The ids of the fields verification compares: every managed field but the marker, which pairs rather than compares. */
-export function comparedFieldIds(fields: readonly ManagedField<never>[], resolution: Resolution): number[] {
+function comparedFieldIds(fields: readonly ManagedField<never>[], resolution: Resolution): number[] {
   const markers = new Set(fields.filter((f) => f.label === null).map((f) => fieldIdOf(f, resolution)));
   return [...new Set(fields.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
     (id) => !markers.has(id),

@@ -25,6 +25,7 @@ export const migrationReportSchema = z.object({
     mode: z.enum(["full", "incremental"]),
     dryRun: z.boolean(),
     prune: z.boolean(),
+    reconcile: z.boolean().describe("Every migrated object was compared with the target and repaired"),
     shard: z.string().nullable().describe("i/n when this run was one shard of a sharded migration"),
     tool: z.object({ name: z.literal("ztoq"), version: z.string() }),
     startedAt: z.string(),
@@ -72,7 +73,7 @@ export function migrationReportMarkdown(report: MigrationReport): string {
     `${report.source.projectKey} (${report.source.url}) → qTest project ${report.target.projectId} (${report.target.url})`,
     "",
     `Run \`${report.run.id}\` · ${report.run.mode}${report.run.shard ? ` · shard ${report.run.shard}` : ""}` +
-      `${report.run.dryRun ? " · dry run" : ""}${report.run.prune ? " · prune" : ""} · ` +
+      `${report.run.dryRun ? " · dry run" : ""}${report.run.prune ? " · prune" : ""}${report.run.reconcile ? " · reconcile" : ""} · ` +
       `${(report.run.durationMs / 1000).toFixed(1)} s · ZTOQ ${report.run.tool.version}`,
     "",
   ];

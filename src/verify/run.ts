@@ -1,3 +1,4 @@
+import { NORMALIZATION_RULES } from "../compare/normalize.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
 import { ENTITY_MAPPINGS } from "../entity-types.js";
 import { ExitCode, ZtoqError } from "../errors.js";
@@ -17,7 +18,6 @@ import {
 } from "../report/verification-report.js";
 import { ZephyrClient } from "../zephyr/client.js";
 import { formatFailOn, METRICS, type Metric, parseFailOn, type Thresholds } from "./fail-on.js";
-import { NORMALIZATION_RULES } from "./normalize.js";
 import { type ComparisonTally, SAMPLE_CAP } from "./tally.js";
 import { type CheckResult, zephyrQTestCheck } from "./zephyr-qtest/check.js";
 

@@ -15,7 +15,12 @@ export interface MigrationFixture {
   config: ResolvedConfig;
   /** Environment variables that point the CLI at these mocks (for child-process runs). */
   env: Record<string, string>;
-  run(options?: { mode?: "full" | "incremental"; prune?: boolean; dryRun?: boolean }): ReturnType<typeof migrate>;
+  run(options?: {
+    mode?: "full" | "incremental";
+    prune?: boolean;
+    dryRun?: boolean;
+    reconcile?: boolean;
+  }): ReturnType<typeof migrate>;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,7 @@ export async function migrationFixture(
         mode: run.mode ?? "full",
         dryRun: run.dryRun ?? false,
         prune: run.prune ?? false,
+        reconcile: run.reconcile ?? false,
         reportPath: join(dir, "migration-report.json"),
         log,
         progress: new Progress({ quiet: true }),

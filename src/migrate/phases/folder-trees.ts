@@ -18,6 +18,9 @@ interface TreeTarget<P> {
   parentKey: (parent: P) => string;
   list: (parent: P) => Promise<readonly { id: number; name: string }[]>;
   create: (name: string, parent: P) => Promise<{ id: number }>;
+  rename: (id: number, name: string) => Promise<unknown>;
+  /** Every container's name by id, the whole tree read at once (for `--reconcile`). */
+  names: () => Promise<Map<number, string>>;
 }
 
 /**
@@ -28,6 +31,7 @@ interface TreeTarget<P> {
 async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], target: TreeTarget<P>): Promise<FolderTargets> {
   const children = new NamedChildren<P>(target.list, target.parentKey);
   const targets: FolderTargets = new Map();
+  let names: Promise<Map<number, string>> | undefined;
   const ensure = async (key: string, name: string, parent: P) => {
     const adopt = async () => {
       const id = await children.find(parent, name);
@@ -41,6 +45,21 @@ async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], ta
       adopt: async () => {
         const existing = await adopt();
         return existing && { written: existing, current: true };
+      },
+      // A container is known by the id the state recorded: renamed in qTest, it is renamed back.
+      recheck: async (targetId) => {
+        names ??= target.names();
+        const now = (await names).get(targetId);
+        if (now === undefined) {
+          const existing = await adopt();
+          return existing && { written: existing, current: true };
+        }
+        return { written: { targetId }, current: now === name };
+      },
+      update: async (id) => {
+        await target.rename(id, name);
+        await children.remember(parent, name, id);
+        return { targetId: id };
       },
       create: async () => {
         const existing = await adopt();
@@ -78,6 +97,8 @@ export async function migrateModules(context: RunContext): Promise<FolderTargets
     parentKey: (parent) => String(parent ?? "top"),
     list: (parent) => qtest.modules(parent),
     create: (name, parent) => qtest.createModule({ name }, parent),
+    rename: (id, name) => qtest.renameModule(id, name),
+    names: async () => namesOf(await qtest.moduleTree(), (m) => m.children),
   });
 }
 
@@ -94,5 +115,22 @@ export async function migrateCycleTree(context: RunContext): Promise<FolderTarge
     parentKey: (parent) => `${parent.type}:${parent.id}`,
     list: (parent) => qtest.testCycles(parent),
     create: (name, parent) => qtest.createTestCycle({ name }, parent),
+    rename: (id, name) => qtest.renameTestCycle(id, name),
+    names: async () => namesOf(await qtest.testCycleTree(), (c) => c["test-cycles"]),
   });
+}
+
+function namesOf<N extends { id: number; name: string }>(
+  roots: readonly N[],
+  children: (node: N) => readonly N[] | null | undefined,
+): Map<number, string> {
+  const names = new Map<number, string>();
+  const walk = (nodes: readonly N[]) => {
+    for (const node of nodes) {
+      names.set(node.id, node.name);
+      walk(children(node) ?? []);
+    }
+  };
+  walk(roots);
+  return names;
 }

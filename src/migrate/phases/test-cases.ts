@@ -1,10 +1,10 @@
+import { expectedTestCase, targetTestCase } from "../../compare/comparables.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { comparedFields } from "../../plan/managed-fields.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { TestCase as QTestCase } from "../../qtest/schemas.js";
 import type { TestCaseData } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
-import { expectedTestCase, targetTestCase } from "../../verify/zephyr-qtest/comparables.js";
 import type { TestCase } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { forEachClaimed, release, shardedForEach } from "../shard-work.js";

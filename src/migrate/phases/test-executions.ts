@@ -1,10 +1,10 @@
+import { expectedLog, targetLog } from "../../compare/comparables.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { comparedFields } from "../../plan/managed-fields.js";
 import { executionMarker, runKey, testCaseKeyOf } from "../../plan/markers.js";
 import { NEVER_EXECUTED, placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
 import { type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
-import { expectedLog, targetLog } from "../../verify/zephyr-qtest/comparables.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { claim, shardedForEach, syncShared } from "../shard-work.js";

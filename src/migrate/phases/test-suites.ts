@@ -1,10 +1,10 @@
+import { expectedSuite, targetSuite } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { comparedFields } from "../../plan/managed-fields.js";
 import { AD_HOC } from "../../plan/markers.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { TestSuiteInput } from "../../qtest/schemas.js";
-import { expectedSuite, targetSuite } from "../../verify/zephyr-qtest/comparables.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";

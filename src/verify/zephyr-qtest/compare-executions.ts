@@ -1,10 +1,3 @@
-import { forEachConcurrent } from "../../concurrency/pool.js";
-import { contentHash } from "../../plan/content-hash.js";
-import { executionMarker } from "../../plan/markers.js";
-import { placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
-import type { Difference } from "../../report/verification-report.js";
-import type { TestExecution } from "../../zephyr/schemas.js";
-import { diff } from "../diff.js";
 import {
   byOrder,
   byOrderAt,
@@ -15,7 +8,14 @@ import {
   loggedOnEarlierVersion,
   targetLog,
   targetRun,
-} from "./comparables.js";
+} from "../../compare/comparables.js";
+import { forEachConcurrent } from "../../concurrency/pool.js";
+import { contentHash } from "../../plan/content-hash.js";
+import { executionMarker } from "../../plan/markers.js";
+import { placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
+import type { Difference } from "../../report/verification-report.js";
+import type { TestExecution } from "../../zephyr/schemas.js";
+import { diff } from "../diff.js";
 import { type Comparison, DELETED_WHILE_VERIFYING, reportSurplus } from "./comparison.js";
 import type { TestRunRecord } from "./target-index.js";
 

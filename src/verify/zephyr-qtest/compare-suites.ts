@@ -1,9 +1,9 @@
+import { expectedSuite, type SuiteComparable, targetSuite } from "../../compare/comparables.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { AD_HOC } from "../../plan/markers.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { Difference } from "../../report/verification-report.js";
 import { diff } from "../diff.js";
-import { expectedSuite, type SuiteComparable, targetSuite } from "./comparables.js";
 import { type Comparison, DELETED_WHILE_VERIFYING, reportSurplus } from "./comparison.js";
 import { showPath } from "./target-set.js";
 

@@ -1,3 +1,4 @@
+import { expectedTestCase, type StepComparable, type TestCaseComparable, targetTestCase } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { planTestCase } from "../../plan/test-case.js";
@@ -6,7 +7,6 @@ import type { TestCase } from "../../zephyr/schemas.js";
 import { align } from "../align.js";
 import { diff } from "../diff.js";
 import type { ComparisonTally } from "../tally.js";
-import { expectedTestCase, type StepComparable, type TestCaseComparable, targetTestCase } from "./comparables.js";
 import { type Comparison, DELETED_WHILE_VERIFYING, reportSurplus } from "./comparison.js";
 import { orMissing } from "./or-missing.js";
 import { showPath } from "./target-set.js";

@@ -1,16 +1,3 @@
-import { forEachConcurrent } from "../../concurrency/pool.js";
-import { contentHash } from "../../plan/content-hash.js";
-import {
-  comparedFieldIds,
-  type ManagedField,
-  markerFieldId,
-  TEST_CASE_FIELDS,
-  TEST_LOG_FIELDS,
-  TEST_RUN_FIELDS,
-  TEST_SUITE_FIELDS,
-} from "../../plan/managed-fields.js";
-import type { Parent } from "../../qtest/client.js";
-import type { Module, TestCycle as QTestCycle } from "../../qtest/schemas.js";
 import {
   byOrder,
   byStepId,
@@ -20,9 +7,22 @@ import {
   targetRun,
   targetSuite,
   targetTestCase,
-} from "./comparables.js";
+} from "../../compare/comparables.js";
+import { FieldCatalog } from "../../compare/field-catalog.js";
+import { forEachConcurrent } from "../../concurrency/pool.js";
+import { contentHash } from "../../plan/content-hash.js";
+import {
+  comparedFields,
+  type ManagedField,
+  markerFieldId,
+  TEST_CASE_FIELDS,
+  TEST_LOG_FIELDS,
+  TEST_RUN_FIELDS,
+  TEST_SUITE_FIELDS,
+} from "../../plan/managed-fields.js";
+import type { Parent } from "../../qtest/client.js";
+import type { Module, TestCycle as QTestCycle } from "../../qtest/schemas.js";
 import type { CheckContext } from "./comparison.js";
-import { FieldCatalog } from "./field-catalog.js";
 import type { CaseRecord, LogRecord, SuiteRecord, TargetIndex, TestRunRecord } from "./target-index.js";
 import { pathKey, TargetSet, treePaths } from "./target-set.js";
 
@@ -54,16 +54,7 @@ export async function readTarget(context: CheckContext): Promise<TargetIndex> {
     testRun: markerFieldId(fields(TEST_RUN_FIELDS), resolution),
     testLog: markerFieldId(fields(TEST_LOG_FIELDS), resolution),
   };
-  const fieldIds = {
-    testCase: [
-      ...new Set([
-        ...comparedFieldIds(fields(TEST_CASE_FIELDS), resolution),
-        ...[...resolution.custom.values()].map((c) => c.fieldId),
-      ]),
-    ].filter((id) => id !== marker.testCase),
-    testSuite: comparedFieldIds(fields(TEST_SUITE_FIELDS), resolution),
-    testLog: comparedFieldIds(fields(TEST_LOG_FIELDS), resolution),
-  };
+  const fieldIds = comparedFields(resolution);
   let read = 0;
 
   // Modules: the whole tree in one request, then the subtree(s) of the root module.

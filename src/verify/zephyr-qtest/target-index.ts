@@ -1,6 +1,6 @@
+import type { StatusNames } from "../../compare/comparables.js";
+import type { FieldCatalog } from "../../compare/field-catalog.js";
 import type { Parent } from "../../qtest/client.js";
-import type { StatusNames } from "./comparables.js";
-import type { FieldCatalog } from "./field-catalog.js";
 import type { TargetSet } from "./target-set.js";
 
 /** A target test case, reduced to what pairing and comparing need. */

@@ -1,7 +1,7 @@
-import type { User } from "../../qtest/client.js";
-import { FieldDataType, isMultiValued } from "../../qtest/field-data-type.js";
-import type { Field, Property, PropertyInput } from "../../qtest/schemas.js";
-import { numberText, richText, timestamp, valueList } from "../normalize.js";
+import type { User } from "../qtest/client.js";
+import { FieldDataType, isMultiValued } from "../qtest/field-data-type.js";
+import type { Field, Property, PropertyInput } from "../qtest/schemas.js";
+import { numberText, richText, timestamp, valueList } from "./normalize.js";
 
 interface FieldInfo {
   label: string;

@@ -13,9 +13,9 @@ import type {
   TestRunInput,
   TestSuite,
   TestSuiteInput,
-} from "../../qtest/schemas.js";
-import { plainText, richText, timestamp } from "../normalize.js";
+} from "../qtest/schemas.js";
 import type { FieldCatalog, Properties } from "./field-catalog.js";
+import { plainText, richText, timestamp } from "./normalize.js";
 
 export interface StepComparable {
   description: string;

@@ -1,0 +1,158 @@
+/**
+ * `migrate --reconcile`: damage done in qTest after a migration — deleted, edited, moved and renamed
+ * objects — is found by comparing every migrated object with what it should be, and repaired; a
+ * target that already matches gets no write. Through real HTTP to the mocks and a real SQLite file.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/log/logger.js";
+import { Progress } from "../../src/progress/progress.js";
+import type { VerificationReport } from "../../src/report/verification-report.js";
+import { verify } from "../../src/verify/run.js";
+import { type HttpClient, type HttpResult, httpClient } from "../support/http.js";
+import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
+
+const log = createLogger({ test: true });
+log.level = "silent";
+
+interface Marked {
+  id: number;
+  name: string;
+  parent_id?: number;
+  parentId?: number;
+  properties: { field_name: string; field_value: string }[];
+  test_steps?: { id: number; description: string; expected: string; order: number }[];
+}
+
+const markerOf = (o: Marked) => o.properties.find((p) => p.field_name === "Zephyr Key")?.field_value ?? "";
+
+async function ok(result: Promise<HttpResult>, what: string): Promise<unknown> {
+  const { status, body } = await result;
+  if (status >= 300) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function search(qtest: HttpClient, objectType: string): Promise<Marked[]> {
+  const body = (await ok(
+    qtest.post("/search?pageSize=999", { object_type: objectType, fields: ["*"], query: "'Zephyr Key' is 'not empty'" }),
+    `search ${objectType}`,
+  )) as { items: Marked[] };
+  return body.items;
+}
+
+async function runVerify(f: MigrationFixture): Promise<VerificationReport> {
+  const { report } = await verify({
+    config: f.config,
+    reportPath: join(f.dir, "verification-report.json"),
+    log,
+    progress: new Progress({ quiet: true }),
+  });
+  return report;
+}
+
+describe("migrate --reconcile repairs what was damaged in qTest", () => {
+  let f: MigrationFixture;
+  let qtest: HttpClient;
+  let damaged: VerificationReport;
+  let repaired: Awaited<ReturnType<MigrationFixture["run"]>>;
+  let after: VerificationReport;
+  let again: Awaited<ReturnType<MigrationFixture["run"]>>;
+  let writesBeforeAgain: number;
+  /** Cases that call the deleted case: their call step points at the re-created one afterwards. */
+  let callers: number;
+
+  beforeAll(async () => {
+    f = await migrationFixture({ generate: 40, seed: 3 });
+    expect((await f.run()).exitCode).toBe(0);
+    qtest = httpClient(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}`, f.mocks.qtest.token);
+
+    const cases = (await search(qtest, "test-cases")).sort((a, b) => a.id - b.id);
+    const withSteps = async (c: Marked) => (await ok(qtest.get(`/test-cases/${c.id}?expand=teststep`), "read case")) as Marked;
+    const [deleted, edited, moved] = cases;
+    if (!deleted || !edited || !moved) throw new Error("too few cases");
+    // A case deleted (its runs and logs go with it).
+    await ok(qtest.request("DELETE", `/test-cases/${deleted.id}`), "delete a case");
+    const store = f.mocks.zephyr.store;
+    const calls = (key: string) => {
+      try {
+        return store.testSteps(key).filter((s) => s.testCase?.testCaseKey === markerOf(deleted)).length > 0;
+      } catch {
+        return false; // a scripted case has no steps
+      }
+    };
+    callers = store.testCases().filter((t) => calls(t.key)).length;
+    // A step's expected result edited.
+    const full = await withSteps(edited);
+    const steps = (full.test_steps ?? []).map((s, i) => ({ ...s, expected: i === 0 ? "edited in qTest" : s.expected }));
+    await ok(qtest.put(`/test-cases/${edited.id}`, { test_steps: steps }), "edit a step");
+    // A case moved to another module.
+    const modules = (await ok(qtest.get("/modules?expand=descendants"), "modules")) as {
+      id: number;
+      name: string;
+      children?: { id: number; name: string }[];
+    }[];
+    const root = modules.find((m) => m.name === f.config.zephyr.projectKey);
+    const movedFull = await withSteps(moved);
+    const otherModule = root?.children?.find((m) => m.id !== movedFull.parent_id);
+    if (!root || !otherModule) throw new Error("no module to move to");
+    await ok(qtest.put(`/test-cases/${moved.id}`, { parent_id: otherModule.id }), "move a case");
+    // A module renamed.
+    const renamedModule = root.children?.find((m) => m.id !== otherModule.id) ?? otherModule;
+    await ok(qtest.put(`/modules/${renamedModule.id}`, { name: `${renamedModule.name} (renamed in qTest)` }), "rename a module");
+    // A test cycle renamed.
+    const cycles = (await ok(qtest.get("/test-cycles?parentId=0&parentType=root&expand=descendants"), "cycles")) as {
+      id: number;
+      name: string;
+      "test-cycles"?: { id: number; name: string }[];
+    }[];
+    const cycle = cycles.find((c) => c.name === f.config.zephyr.projectKey)?.["test-cycles"]?.[0];
+    if (!cycle) throw new Error("no test cycle");
+    await ok(qtest.put(`/test-cycles/${cycle.id}`, { name: `${cycle.name} (renamed in qTest)` }), "rename a cycle");
+    // A suite renamed.
+    const [suite] = await search(qtest, "test-suites");
+    if (!suite) throw new Error("no suite");
+    await ok(qtest.put(`/test-suites/${suite.id}`, { name: `${suite.name} (renamed in qTest)` }), "rename a suite");
+    // A run deleted (its logs go with it), from a case not otherwise damaged.
+    const untouched = new Set([deleted.id, edited.id, moved.id]);
+    const runs = (await search(qtest, "test-runs")) as (Marked & { test_case: { id: number } })[];
+    const run = runs.find((r) => !untouched.has(r.test_case.id));
+    if (!run) throw new Error("no run");
+    await ok(qtest.request("DELETE", `/test-runs/${run.id}`), "delete a run");
+
+    damaged = await runVerify(f);
+    repaired = await f.run({ reconcile: true });
+    after = await runVerify(f);
+    writesBeforeAgain = f.mocks.qtest.stats.writes;
+    again = await f.run({ reconcile: true });
+  }, 180_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("verify sees the damage first", () => {
+    expect(damaged.status).toBe("failed");
+    const problems = damaged.totals;
+    expect(problems.missing).toBeGreaterThan(0);
+    expect(problems.changed + problems.misplaced).toBeGreaterThan(0);
+  });
+
+  it("reconcile repairs it: re-creates, restores, moves back and renames back", () => {
+    expect(repaired.exitCode).toBe(0);
+    expect(repaired.report.status).toBe("succeeded");
+    expect(repaired.report.run.reconcile).toBe(true);
+    const byType = Object.fromEntries(repaired.report.entities.map((e) => [e.type, e]));
+    expect(byType.testCase).toMatchObject({ created: 1, updated: 2 + callers });
+    expect(byType.module?.updated).toBe(1);
+    expect(byType.testCycle?.updated).toBe(1);
+    expect(byType.testSuite?.updated).toBe(1);
+    expect(byType.testRun?.created).toBeGreaterThanOrEqual(2);
+    expect(after.status).toBe("passed");
+    expect(after.totals).toMatchObject({ missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 });
+  });
+
+  it("reconcile again: the target matches, so nothing is written", () => {
+    expect(again.exitCode).toBe(0);
+    expect(again.report.totals.created + again.report.totals.updated).toBe(0);
+    expect(f.mocks.qtest.stats.writes).toBe(writesBeforeAgain);
+  });
+});
