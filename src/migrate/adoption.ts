@@ -1,4 +1,5 @@
 import { FieldCatalog } from "../compare/field-catalog.js";
+import type { RecordedType } from "../entity-types.js";
 import type { Logger } from "../log/logger.js";
 import {
   type ManagedField,
@@ -12,6 +13,7 @@ import type { Resolution } from "../plan/resolution.js";
 import type { QTestClient, User } from "../qtest/client.js";
 import type { ExecutionStatus, Field } from "../qtest/schemas.js";
 import { notEmptyQuery, type SearchObjectType, type SearchResult } from "../qtest/search.js";
+import type { RunContext } from "./context.js";
 
 /** What the target holds that carries one marker: the object adopted, and any surplus copies. */
 export interface MarkedObjects<K extends SearchObjectType> {
@@ -116,6 +118,25 @@ export function targetMarkers(qtest: QTestClient, resolution: Resolution, log: L
     { field: resolution.markerField, fieldId: (objectType) => markerFieldId(fields[objectType], resolution) },
     log,
   );
+}
+
+/**
+ * With `--reconcile`, the copies beyond the adopted one of a marker are removed from qTest (they are
+ * ZTOQ's: they carry its marker); otherwise they are only logged (by `TargetMarkers.find`).
+ */
+export async function removeSurplus(
+  context: Pick<RunContext, "reconcile" | "tally" | "log">,
+  type: RecordedType,
+  key: string,
+  found: { primary: { id: number }; surplus: readonly { id: number }[] },
+  remove: (id: number) => Promise<void>,
+): Promise<void> {
+  if (!context.reconcile) return;
+  for (const { id } of found.surplus) {
+    await remove(id);
+    context.tally.count(type, "pruned", key, `duplicate #${id} of #${found.primary.id} removed from qTest`);
+    context.log.info({ entity: type, key, targetId: id }, "duplicate removed from qTest (--reconcile)");
+  }
 }
 
 export interface Catalogs {

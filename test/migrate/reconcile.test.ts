@@ -20,7 +20,7 @@ interface Marked {
   name: string;
   parent_id?: number;
   parentId?: number;
-  properties: { field_name: string; field_value: string }[];
+  properties: { field_id: number; field_name: string; field_value: string }[];
   test_steps?: { id: number; description: string; expected: string; order: number }[];
 }
 
@@ -155,4 +155,44 @@ describe("migrate --reconcile repairs what was damaged in qTest", () => {
     expect(again.report.totals.created + again.report.totals.updated).toBe(0);
     expect(f.mocks.qtest.stats.writes).toBe(writesBeforeAgain);
   });
+});
+
+describe("migrate --reconcile removes duplicates ZTOQ's marker identifies", () => {
+  let f: MigrationFixture | undefined;
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("a second qTest case carrying a migrated case's key is reported, then removed, and verify passes", async () => {
+    f = await migrationFixture({ generate: 20, seed: 3 });
+    expect((await f.run()).exitCode).toBe(0);
+    const qtest = httpClient(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}`, f.mocks.qtest.token);
+    const [original] = (await search(qtest, "test-cases")).sort((a, b) => a.id - b.id);
+    if (!original) throw new Error("no case");
+    const full = (await ok(qtest.get(`/test-cases/${original.id}?expand=teststep`), "read case")) as Marked;
+    const copy = (await ok(
+      qtest.post("/test-cases", {
+        name: full.name,
+        parent_id: full.parent_id,
+        properties: full.properties.map((p) => ({ field_id: p.field_id, field_value: p.field_value })),
+        test_steps: (full.test_steps ?? []).map(({ description, expected, order }) => ({ description, expected, order })),
+      }),
+      "copy a case",
+    )) as { id: number };
+    expect((await runVerify(f)).totals.duplicated).toBe(1);
+
+    // Without --reconcile a run trusts its state and leaves the copy (it logs it when it adopts).
+    const plain = await f.run();
+    expect(plain.exitCode).toBe(0);
+    expect((await runVerify(f)).totals.duplicated).toBe(1);
+
+    const repaired = await f.run({ reconcile: true });
+    expect(repaired.exitCode).toBe(0);
+    const cases = repaired.report.entities.find((e) => e.type === "testCase");
+    expect(cases?.pruned).toBe(1);
+    expect(cases?.reasons).toContainEqual(expect.objectContaining({ outcome: "pruned", key: markerOf(original) }));
+    expect((await qtest.get(`/test-cases/${copy.id}`)).status).toBe(404);
+    expect((await qtest.get(`/test-cases/${original.id}`)).status).toBe(200);
+    expect((await runVerify(f)).status).toBe("passed");
+  }, 120_000);
 });

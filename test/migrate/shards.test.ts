@@ -159,6 +159,30 @@ describe.skipIf(!available && !required)("sharded migrations against one Postgre
     }, 120_000);
   }
 
+  it("a sharded re-run whose PostgreSQL store was emptied adopts everything: zero creates, zero duplicates", async () => {
+    const setup = await setUp({ generate: 60 });
+    const first = await Promise.all([1, 2].map((i) => runCli(setup.shardArgs(i, 2), setup.env)));
+    first.forEach((result, i) => {
+      expectClean(result, `shard ${i + 1}/2`);
+    });
+    const holds = setup.f.mocks.qtest.store.counts();
+    // The store lost: every table of ZTOQ's schema emptied, as a restored-from-nothing database would be.
+    await setup.database.sql("TRUNCATE ztoq.entities, ztoq.runs, ztoq.watermarks");
+
+    const writes = setup.f.mocks.qtest.stats.writes;
+    const again = await Promise.all([1, 2].map((i) => runCli(setup.shardArgs(i, 2), setup.env)));
+    again.forEach((result, i) => {
+      expectClean(result, `shard ${i + 1}/2 after the store was emptied`);
+    });
+    expect(setup.f.mocks.qtest.stats.writes - writes).toBe(0);
+    expect(setup.f.mocks.qtest.store.counts()).toEqual(holds);
+    const reports = [1, 2].map((i) =>
+      migrationReportSchema.parse(JSON.parse(readFileSync(join(setup.f.dir, `report-${i}-of-2.json`), "utf8"))),
+    );
+    for (const report of reports) expect(report.totals).toMatchObject({ created: 0, updated: 0, failed: 0 });
+    await expectWholeTargetOnce(setup.f.mocks, setup.source, setup.f.config);
+  }, 120_000);
+
   it("finishes the work of a shard killed with SIGKILL once its leases run out", async () => {
     const setup = await setUp({ generate: 100, leaseSeconds: 5, latencyMs: 20 });
     const { database } = setup;

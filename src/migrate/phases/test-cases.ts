@@ -6,6 +6,7 @@ import type { TestCase as QTestCase } from "../../qtest/schemas.js";
 import type { TestCaseData } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestCase } from "../../zephyr/schemas.js";
+import { removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { forEachClaimed, release, shardedForEach } from "../shard-work.js";
 import { syncEntity, type Written } from "../sync-entity.js";
@@ -102,6 +103,7 @@ async function migrateOne(
     adopt: async () => {
       const found = await context.markers.find("test-cases", testCase.key);
       if (!found) return undefined;
+      await removeSurplus(context, "testCase", testCase.key, found, (id) => qtest.deleteTestCase(id));
       const fresh = await qtest.testCase(found.primary.id, { withSteps: true });
       const catalog = (await context.markers.catalogs()).testCase;
       const fields = comparedFields(resolution).testCase;

@@ -6,6 +6,7 @@ import { NEVER_EXECUTED, placeExecution, planTestLog, planTestRun } from "../../
 import { type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
+import { removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
@@ -175,7 +176,9 @@ async function ensureRun(
     },
     adopt: async () => {
       const found = await context.markers.find("test-runs", key);
-      return found && { written: describe(found.primary), current: found.primary.name === input.name };
+      if (!found) return undefined;
+      await removeSurplus(context, "testRun", key, found, (id) => qtest.deleteTestRun(id));
+      return { written: describe(found.primary), current: found.primary.name === input.name };
     },
   });
   return result && { runId: result.targetId };

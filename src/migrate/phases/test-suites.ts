@@ -6,6 +6,7 @@ import { AD_HOC } from "../../plan/markers.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { TestSuiteInput } from "../../qtest/schemas.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
+import { removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";
 import type { FolderTargets } from "./folder-trees.js";
@@ -72,6 +73,7 @@ async function syncSuite(
     adopt: async () => {
       const found = await context.markers.find("test-suites", key);
       if (!found) return undefined;
+      await removeSurplus(context, "testSuite", key, found, (id) => qtest.deleteTestSuite(id));
       const { primary } = found;
       const catalog = (await context.markers.catalogs()).testSuite;
       const fields = comparedFields(resolution).testSuite;
