@@ -1,7 +1,11 @@
+import { targetTestCase } from "../compare/comparables.js";
 import { FieldCatalog } from "../compare/field-catalog.js";
+import { forEachConcurrent } from "../concurrency/pool.js";
 import type { RecordedType } from "../entity-types.js";
 import type { Logger } from "../log/logger.js";
+import { contentHash } from "../plan/content-hash.js";
 import {
+  comparedFields,
   type ManagedField,
   markerFieldId,
   TEST_CASE_FIELDS,
@@ -11,9 +15,20 @@ import {
 } from "../plan/managed-fields.js";
 import type { Resolution } from "../plan/resolution.js";
 import type { QTestClient, User } from "../qtest/client.js";
-import type { ExecutionStatus, Field } from "../qtest/schemas.js";
+import type { ExecutionStatus, Field, Module } from "../qtest/schemas.js";
 import { notEmptyQuery, type SearchObjectType, type SearchResult } from "../qtest/search.js";
 import type { RunContext } from "./context.js";
+
+/** A target test case, reduced to what adopting it needs: where it is, its version, steps and a digest. */
+export interface AdoptableCase {
+  id: number;
+  moduleId: number;
+  versionId: number;
+  /** Step ids in order. */
+  stepIds: number[];
+  /** Digest of its comparable form (`src/compare`), calls shown by the called case's id. */
+  digest: string;
+}
 
 /** What the target holds that carries one marker: the object adopted, and any surplus copies. */
 export interface MarkedObjects<K extends SearchObjectType> {
@@ -35,9 +50,17 @@ export class TargetMarkers {
   readonly #log: Logger;
   readonly #byType = new Map<SearchObjectType, Promise<Map<string, SearchResult<SearchObjectType>[]>>>();
   #catalogs: Promise<Catalogs> | undefined;
+  #cases: Promise<Map<number, AdoptableCase>> | undefined;
+  readonly #caseArea: { rootModule: string; fields: () => number[]; concurrency: number };
 
-  constructor(qtest: QTestClient, marker: { field: string; fieldId: (objectType: SearchObjectType) => number }, log: Logger) {
+  constructor(
+    qtest: QTestClient,
+    marker: { field: string; fieldId: (objectType: SearchObjectType) => number },
+    caseArea: { rootModule: string; fields: () => number[]; concurrency: number },
+    log: Logger,
+  ) {
     this.#qtest = qtest;
+    this.#caseArea = caseArea;
     this.#markerField = marker.field;
     this.#markerFieldId = marker.fieldId;
     this.#log = log;
@@ -70,6 +93,50 @@ export class TargetMarkers {
       return catalogsOf(caseFields, suiteFields, runFields, users, statuses);
     })();
     return this.#catalogs;
+  }
+
+  /**
+   * A test case as adoption compares it, from one bulk read of the cases (with their steps) of every
+   * module under the root module — a page per hundred cases rather than a request per case; undefined
+   * for a case outside that area.
+   */
+  async testCase(id: number): Promise<AdoptableCase | undefined> {
+    this.#cases ??= this.#readCases();
+    this.#cases.catch(() => {
+      this.#cases = undefined;
+    });
+    return (await this.#cases).get(id);
+  }
+
+  async #readCases(): Promise<Map<number, AdoptableCase>> {
+    const { rootModule, fields, concurrency } = this.#caseArea;
+    const roots = (await this.#qtest.moduleTree()).filter((m) => m.name === rootModule);
+    const moduleIds: number[] = [];
+    const walk = (modules: readonly Module[]) => {
+      for (const m of modules) {
+        moduleIds.push(m.id);
+        walk(m.children ?? []);
+      }
+    };
+    walk(roots);
+    const catalog = (await this.catalogs()).testCase;
+    const byId = (id: number) => `#${id}`;
+    const cases = new Map<number, AdoptableCase>();
+    await forEachConcurrent(moduleIds, concurrency, async (moduleId) => {
+      for await (const page of this.#qtest.testCases(moduleId, { withSteps: true })) {
+        for (const c of page) {
+          cases.set(c.id, {
+            id: c.id,
+            moduleId,
+            versionId: c.test_case_version_id ?? 0,
+            stepIds: [...(c.test_steps ?? [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((step) => step.id ?? -1),
+            digest: contentHash(targetTestCase(c, catalog, fields(), byId)),
+          });
+        }
+      }
+    });
+    this.#log.info({ modules: moduleIds.length, testCases: cases.size }, "read the test cases qTest holds under the root module");
+    return cases;
   }
 
   #index(objectType: SearchObjectType): Promise<Map<string, SearchResult<SearchObjectType>[]>> {
@@ -105,7 +172,12 @@ export class TargetMarkers {
 }
 
 /** The markers of this run's resolution: test runs and logs share the test-run field. */
-export function targetMarkers(qtest: QTestClient, resolution: Resolution, log: Logger): TargetMarkers {
+export function targetMarkers(
+  qtest: QTestClient,
+  resolution: Resolution,
+  area: { rootModule: string; concurrency: number },
+  log: Logger,
+): TargetMarkers {
   const fields: Record<SearchObjectType, readonly ManagedField<never>[]> = {
     "test-cases": TEST_CASE_FIELDS as readonly ManagedField<never>[],
     "test-suites": TEST_SUITE_FIELDS as readonly ManagedField<never>[],
@@ -116,6 +188,7 @@ export function targetMarkers(qtest: QTestClient, resolution: Resolution, log: L
   return new TargetMarkers(
     qtest,
     { field: resolution.markerField, fieldId: (objectType) => markerFieldId(fields[objectType], resolution) },
+    { rootModule: area.rootModule, fields: () => comparedFields(resolution).testCase, concurrency: area.concurrency },
     log,
   );
 }

@@ -108,7 +108,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         zephyr,
         qtest,
         resolution: preflightResult.resolution,
-        markers: targetMarkers(qtest, preflightResult.resolution, runLog),
+        markers: targetMarkers(
+          qtest,
+          preflightResult.resolution,
+          { rootModule: config.mapping.rootModule ?? config.zephyr.projectKey, concurrency: config.migration.concurrency },
+          runLog,
+        ),
         tally,
         progress,
         log: runLog,

@@ -146,3 +146,30 @@ describe("a migration killed with SIGKILL and run again", () => {
     await resumeAndVerify(setup);
   }, 60_000);
 });
+
+describe("a reconcile killed with SIGKILL and run again", () => {
+  it("re-creates what was deleted exactly once: zero duplicates, zero gaps", async () => {
+    const setup = await setUp();
+    const { f, file } = setup;
+    expect((await runCli(setup.args, f.env)).code).toBe(0);
+    // A third of the migrated cases deleted in qTest (their runs and logs go with them).
+    const cases = f.mocks.qtest.store.testCases(undefined, { expandSteps: false }) as unknown as { id: number }[];
+    for (const c of cases.slice(0, 20)) f.mocks.qtest.store.deleteTestCase(c.id);
+    const left = f.mocks.qtest.store.counts().testCases;
+
+    const run = startCli([...setup.args, "--reconcile"], f.env);
+    await waitFor(() => f.mocks.qtest.store.counts().testCases >= left + 5, "some deleted cases re-created", {
+      child: run.child,
+      timeoutMs: 45_000,
+    });
+    run.child.kill("SIGKILL");
+    expect((await run.done).signal).toBe("SIGKILL");
+    await sleep(300);
+    expect(f.mocks.qtest.store.counts().testCases).toBeLessThan(setup.expected.testCase);
+
+    const again = await runCli([...setup.args, "--reconcile"], f.env);
+    expect({ code: again.code, stderrTail: again.stderr.slice(-800) }).toMatchObject({ code: 0 });
+    await expectWholeTargetOnce(f.mocks, setup.source, f.config);
+    expect((await status(f, file)).lastRun?.status).toBe("succeeded");
+  }, 90_000);
+});

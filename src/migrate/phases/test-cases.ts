@@ -78,15 +78,25 @@ async function migrateOne(
   });
   if (plan.waitingFor.length > 0 && !last) return false;
 
+  const written = (id: number, versionId: number, stepIds: readonly number[]): Written => {
+    const data: TestCaseData = {
+      name: plan.input.name,
+      versionId,
+      stepIds: plan.inlineStepPositions.flatMap((p) => {
+        const id = stepIds[p];
+        return id !== undefined && id >= 0 ? [id] : [];
+      }),
+    };
+    return { targetId: id, data: { ...data } };
+  };
   const describe = async (created: QTestCase): Promise<Written> => {
     const withSteps = created.test_steps ? created : await qtest.testCase(created.id, { withSteps: true });
     const steps = withSteps.test_steps ?? [];
-    const data: TestCaseData = {
-      name: plan.input.name,
-      versionId: withSteps.test_case_version_id ?? 0,
-      stepIds: plan.inlineStepPositions.flatMap((p) => (steps[p]?.id != null ? [steps[p]?.id as number] : [])),
-    };
-    return { targetId: created.id, data: { ...data } };
+    return written(
+      created.id,
+      withSteps.test_case_version_id ?? 0,
+      steps.map((s) => s.id ?? -1),
+    );
   };
   const marker = { fieldName: resolution.markerField, value: testCase.key };
   await syncEntity(context, {
@@ -104,15 +114,20 @@ async function migrateOne(
       const found = await context.markers.find("test-cases", testCase.key);
       if (!found) return undefined;
       await removeSurplus(context, "testCase", testCase.key, found, (id) => qtest.deleteTestCase(id));
-      const fresh = await qtest.testCase(found.primary.id, { withSteps: true });
       const catalog = (await context.markers.catalogs()).testCase;
-      const fields = comparedFields(resolution).testCase;
       // Calls compare by the called object's id, which is what the plan holds.
       const byId = (id: number) => `#${id}`;
+      const expected = contentHash(expectedTestCase(plan.input, catalog, comparedFields(resolution).testCase, byId));
+      const held = await context.markers.testCase(found.primary.id);
+      if (held) {
+        const current = held.moduleId === plan.input.parent_id && held.digest === expected;
+        return { written: written(held.id, held.versionId, held.stepIds), current };
+      }
+      // Outside the root module's tree: read on its own (reconcile moves it back).
+      const fresh = await qtest.testCase(found.primary.id, { withSteps: true });
       const current =
         fresh.parent_id === plan.input.parent_id &&
-        contentHash(expectedTestCase(plan.input, catalog, fields, byId)) ===
-          contentHash(targetTestCase(fresh, catalog, fields, byId));
+        expected === contentHash(targetTestCase(fresh, catalog, comparedFields(resolution).testCase, byId));
       return { written: await describe(fresh), current };
     },
   });
