@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { plainText, richText } from "../../src/verify/normalize.js";
+import { plainText, richText } from "../../src/compare/normalize.js";
 import type { HttpClient } from "../support/http.js";
 import type { MigrationFixture } from "../support/migration-fixture.js";
 import {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { FieldCatalog } from "../../src/compare/field-catalog.js";
+import { numberText, plainText, richText, timestamp } from "../../src/compare/normalize.js";
 import { BadInputError } from "../../src/errors.js";
 import { folderPaths } from "../../src/plan/folder-tree.js";
 import { verificationReportJsonSchema } from "../../src/report/verification-report.js";
 import { align } from "../../src/verify/align.js";
 import { diff, fieldOf } from "../../src/verify/diff.js";
 import { DEFAULT_FAIL_ON, formatFailOn, parseFailOn } from "../../src/verify/fail-on.js";
-import { numberText, plainText, richText, timestamp } from "../../src/verify/normalize.js";
 import { ComparisonTally, SAMPLE_CAP } from "../../src/verify/tally.js";
-import { FieldCatalog } from "../../src/verify/zephyr-qtest/field-catalog.js";
 
 describe("normalization", () => {
   it("treats rich text as equal across <br> spellings, whitespace, &nbsp; and tag case", () => {
