@@ -3,6 +3,7 @@ import { ExitCode, ZtoqError } from "../errors.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { registerMockCommand } from "./mock-command.js";
+import { registerRollbackCommand } from "./rollback-command.js";
 import { registerStatusCommand } from "./status-command.js";
 import { registerVerifyCommand } from "./verify-command.js";
 
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerStatusCommand(program);
   registerVerifyCommand(program, setExitCode);
   registerDemoCommand(program, setExitCode);
+  registerRollbackCommand(program, setExitCode);
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -212,6 +212,11 @@ export class QTestClient {
     );
   }
 
+  /** Renames a module in place (`updateModule`). */
+  renameModule(id: number, name: string): Promise<Module> {
+    return this.#api.put(`/modules/${id}`, moduleSchema, { name });
+  }
+
   // ---- test cases ----------------------------------------------------------------------------------
 
   /** The test cases of a module, a page at a time (properties included). */
@@ -243,6 +248,14 @@ export class QTestClient {
     return this.#api.delete(`/test-cases/${id}`);
   }
 
+  /**
+   * Deletes an empty module (`deleteModule` without `force`: qTest refuses, 400, a module that still
+   * holds modules or test cases, so nothing it holds goes unseen). One already gone counts as deleted.
+   */
+  deleteModule(id: number): Promise<void> {
+    return this.#api.delete(`/modules/${id}`);
+  }
+
   // ---- test cycles and suites ----------------------------------------------------------------------
 
   /** The test cycles directly under `parent`. */
@@ -254,6 +267,11 @@ export class QTestClient {
   testCycleTree(): Promise<TestCycle[]> {
     const query = { parentId: 0, parentType: "root", expand: "descendants" };
     return allItems(barePages(this.#api, "/test-cycles", testCycleSchema, query, "pageSize", CYCLE_PAGE));
+  }
+
+  /** Renames a test cycle in place (`updateCycle`). */
+  renameTestCycle(id: number, name: string): Promise<TestCycle> {
+    return this.#api.put(`/test-cycles/${id}`, testCycleSchema, { name });
   }
 
   /** Creates a test cycle; after an ambiguous failure, a sibling with the same name is taken as this one. */
@@ -284,6 +302,19 @@ export class QTestClient {
     return this.#api.put(`/test-suites/${id}`, testSuiteSchema, input);
   }
 
+  /**
+   * Deletes an empty test cycle (`deleteCycle` without `force`: qTest refuses, 400, a cycle that still
+   * holds cycles, suites or runs). One already gone counts as deleted.
+   */
+  deleteTestCycle(id: number): Promise<void> {
+    return this.#api.delete(`/test-cycles/${id}`);
+  }
+
+  /** Deletes a test suite and its runs (`deleteTestSuiteById`). One that is already gone counts as deleted. */
+  deleteTestSuite(id: number): Promise<void> {
+    return this.#api.delete(`/test-suites/${id}`);
+  }
+
   // ---- test runs and logs --------------------------------------------------------------------------
 
   /** The test runs under `parent` (all levels below it with `descendants`), a page at a time. */
@@ -302,6 +333,11 @@ export class QTestClient {
     );
   }
 
+  /** Deletes a test run and its logs (`deleteTestRunById`). One that is already gone counts as deleted. */
+  deleteTestRun(id: number): Promise<void> {
+    return this.#api.delete(`/test-runs/${id}`);
+  }
+
   testLogs(runId: number): AsyncIterable<TestLog[]> {
     return envelopedPages(this.#api, `/test-runs/${runId}/test-logs`, testLogSchema, {}, "GET");
   }
@@ -317,6 +353,21 @@ export class QTestClient {
         return found.find((log) => log.test_run_id == null || log.test_run_id === runId);
       },
     );
+  }
+
+  /** Renames a test run (`updateTestRunById`); its test case version and place stay. */
+  updateTestRun(id: number, input: Pick<TestRunInput, "name">): Promise<TestRun> {
+    return this.#api.put(`/test-runs/${id}`, testRunSchema, input);
+  }
+
+  /**
+   * Modifies a manual test log (`modifyTestLog`, qTest 9.1.5+): `status`, `exe_start_date` and
+   * `exe_end_date` are required; `properties` lists only the fields to change (the others, the
+   * marker among them, keep their values); a step log is addressed by its `order`, which must be
+   * one of the log's. The test case version cannot change. A PUT, so retried like any idempotent request.
+   */
+  updateTestLog(runId: number, logId: number, input: TestLogInput): Promise<TestLog> {
+    return this.#api.put(`/test-runs/${runId}/test-logs/${logId}`, testLogSchema, input);
   }
 
   // ---- search --------------------------------------------------------------------------------------

@@ -217,6 +217,70 @@ describe("login and the rule against blind re-posts (scripted answers)", () => {
     expect(client.stats().reconciled).toBe(1);
   });
 
+  it("modifies a test log with PUT on the Swagger's modifyTestLog path and returns the parsed log", async () => {
+    const input = {
+      status: { id: 601 },
+      exe_start_date: "2026-02-01T10:00:00.000Z",
+      exe_end_date: "2026-02-01T10:05:00.000Z",
+      test_step_logs: [{ status: { id: 601 }, order: 1 }],
+    };
+    const scope = nock(SITE)
+      .put(`${API}/test-runs/12/test-logs/34`, input)
+      .reply(200, {
+        id: 34,
+        status: { id: 601, name: "Passed" },
+        exe_start_date: input.exe_start_date,
+        exe_end_date: input.exe_end_date,
+      });
+    const log = await qtest().updateTestLog(12, 34, input);
+    expect(log).toMatchObject({ id: 34, status: { id: 601, name: "Passed" } });
+    expect(scope.isDone()).toBe(true);
+    // A refused update is an error, not retried.
+    nock(SITE).put(`${API}/test-runs/12/test-logs/34`).reply(400, { code: 400, message: "order 9" });
+    await expect(qtest().updateTestLog(12, 34, input)).rejects.toMatchObject({ status: 400, kind: "badRequest" });
+  });
+
+  it("deletes modules, test cycles, suites and runs on their Swagger paths; a 404 counts as deleted, a 400 does not", async () => {
+    const scope = nock(SITE)
+      .delete(`${API}/modules/5`)
+      .reply(200, {})
+      .delete(`${API}/test-cycles/6`)
+      .reply(200, {})
+      .delete(`${API}/test-suites/7`)
+      .reply(200, {})
+      .delete(`${API}/test-runs/8`)
+      .reply(200, {})
+      .delete(`${API}/modules/9`)
+      .reply(404, { code: 404, message: "Module 9 does not exist." })
+      .delete(`${API}/test-cycles/10`)
+      .reply(404, {})
+      .delete(`${API}/test-suites/11`)
+      .reply(404, {})
+      .delete(`${API}/test-runs/12`)
+      .reply(404, {})
+      // A DELETE is idempotent, so a 503 is retried.
+      .delete(`${API}/test-runs/13`)
+      .reply(503, {})
+      .delete(`${API}/test-runs/13`)
+      .reply(200, {});
+    const client = qtest();
+    await client.deleteModule(5);
+    await client.deleteTestCycle(6);
+    await client.deleteTestSuite(7);
+    await client.deleteTestRun(8);
+    await client.deleteModule(9);
+    await client.deleteTestCycle(10);
+    await client.deleteTestSuite(11);
+    await client.deleteTestRun(12);
+    await client.deleteTestRun(13);
+    expect(scope.isDone()).toBe(true);
+    expect(client.stats().retries).toBe(1);
+    nock(SITE).delete(`${API}/modules/14`).reply(400, { code: 400, message: "Module 14 is not empty" });
+    await expect(client.deleteModule(14)).rejects.toMatchObject({ status: 400, kind: "badRequest" });
+    nock(SITE).delete(`${API}/test-cycles/15`).reply(400, { code: 400, message: "Test cycle 15 is not empty" });
+    await expect(client.deleteTestCycle(15)).rejects.toMatchObject({ status: 400 });
+  });
+
   it("escapes quotes and backslashes in marker searches", () => {
     expect(markerQuery("Zephyr Key", "O'Brien\\1")).toBe("'Zephyr Key' = 'O\\'Brien\\\\1'");
   });
@@ -402,6 +466,90 @@ describe("against the qTest mock", () => {
     expect((await client.findByMarker("test-cases", "Zephyr Key", "DEMO-T3")).map((t) => t.id)).toEqual([]);
     // The one failure is the 404 of the second delete, which the client takes as "already gone".
     expect(client.stats()).toMatchObject({ failures: 1, reconciled: 0, retries: 0 });
+  });
+
+  it("updates a test log in place and deletes runs, suites, cycles and modules (children first; non-empty refused)", async () => {
+    const { store } = mocks.qtest;
+    const caseMarker = markerField["test-cases"] as Field;
+    const runMarker = markerField["test-runs"] as Field;
+    const module = await client.createModule({ name: "Rollback me" });
+    const sub = await client.createModule({ name: "Inner" }, module.id);
+    const marker = { fieldName: "Zephyr Key", value: "DEMO-T900" };
+    const testCase = await client.createTestCase(
+      {
+        name: "Updated log",
+        parent_id: sub.id,
+        properties: [{ field_id: caseMarker.id, field_value: marker.value }],
+        test_steps: [{ description: "one", expected: "done" }],
+      },
+      marker,
+    );
+    const cycle = await client.createTestCycle({ name: "Rollback cycle" }, { id: 0, type: "root" });
+    const suite = await client.createTestSuite(
+      { name: "Rollback suite", properties: [] },
+      { id: cycle.id, type: "test-cycle" },
+      {
+        fieldName: "Zephyr Key",
+        value: "none",
+      },
+    );
+    const run = await client.createTestRun(
+      { test_case: { id: testCase.id }, properties: [{ field_id: runMarker.id, field_value: "DEMO-R9/DEMO-T900" }] },
+      { id: suite.id, type: "test-suite" },
+      { fieldName: "Zephyr Key", value: "DEMO-R9/DEMO-T900" },
+    );
+    const logMarker = { fieldName: "Zephyr Key", value: "DEMO-E900" };
+    const log = await client.createTestLog(
+      run.id,
+      {
+        status: { id: 602 },
+        exe_start_date: "2026-03-01T10:00:00.000Z",
+        exe_end_date: "2026-03-01T10:01:00.000Z",
+        properties: [{ field_id: runMarker.id, field_value: logMarker.value }],
+        test_step_logs: [{ test_step_id: testCase.test_steps?.[0]?.id ?? undefined, status: { id: 602 }, order: 1 }],
+      },
+      logMarker,
+    );
+    const updated = await client.updateTestLog(run.id, log.id, {
+      status: { id: 601 },
+      exe_start_date: "2026-03-01T10:00:00.000Z",
+      exe_end_date: "2026-03-01T10:03:00.000Z",
+      note: "re-run",
+      test_step_logs: [{ status: { id: 601 }, actual_result: "fine", order: 1 }],
+    });
+    expect(updated).toMatchObject({ id: log.id, status: { id: 601 }, note: "re-run", exe_end_date: "2026-03-01T10:03:00.000Z" });
+    expect(updated.test_step_logs?.map((s) => [s.status?.id, s.actual_result])).toEqual([[601, "fine"]]);
+    expect((await client.findByMarker("test-logs", "Zephyr Key", logMarker.value)).map((l) => l.id)).toEqual([log.id]);
+    const logs: number[] = [];
+    for await (const p of client.testLogs(run.id)) logs.push(...p.map((l) => l.id));
+    expect(logs).toEqual([log.id]);
+    await expect(
+      client.updateTestLog(run.id, log.id, { ...updated, status: { id: 1 }, exe_end_date: updated.exe_end_date } as never),
+    ).rejects.toMatchObject({ status: 400 });
+
+    // Parents that still hold something are refused (no force), children first succeeds.
+    await expect(client.deleteTestCycle(cycle.id)).rejects.toMatchObject({ status: 400 });
+    await expect(client.deleteModule(module.id)).rejects.toMatchObject({ status: 400 });
+    const before = store.counts();
+    await client.deleteTestRun(run.id);
+    expect(store.counts()).toMatchObject({ testRuns: before.testRuns - 1, testLogs: before.testLogs - 1 });
+    await client.deleteTestSuite(suite.id);
+    await client.deleteTestCycle(cycle.id);
+    await client.deleteTestCase(testCase.id);
+    await client.deleteModule(sub.id);
+    await client.deleteModule(module.id);
+    expect(store.counts()).toMatchObject({
+      modules: before.modules - 2,
+      testCases: before.testCases - 1,
+      testCycles: before.testCycles - 1,
+      testSuites: before.testSuites - 1,
+    });
+    // Again: everything is already gone, and that is not an error.
+    await client.deleteTestRun(run.id);
+    await client.deleteTestSuite(suite.id);
+    await client.deleteTestCycle(cycle.id);
+    await client.deleteModule(module.id);
+    expect((await client.modules()).map((m) => m.id)).not.toContain(module.id);
   });
 
   it("creates exactly one test case per marker under 30% injected faults", async () => {

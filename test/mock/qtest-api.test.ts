@@ -1173,6 +1173,145 @@ describe("qTest mock: behaviour", () => {
     expectStatus(renamed, 200);
     expect(parse(testRunSchema, renamed.body)).toMatchObject({ name: "Renamed", parentId: otherSuite.id });
   });
+
+  it("PUT /test-runs/{id}/test-logs/{logId} modifies a manual log; the marker stays; the run's status follows", async () => {
+    const marker = await createField(q, "test-runs", { label: "Log Marker", data_type: 1 });
+    const note = await createField(q, "test-runs", { label: "Log Note", data_type: 1 });
+    const module = await createModule(q, "Modified logs");
+    const tc = await createTestCase(q, {
+      name: "Modified log case",
+      parent_id: module.id,
+      test_steps: [
+        { description: "open", expected: "form" },
+        { description: "submit", expected: "dashboard" },
+      ],
+    });
+    const [step1, step2] = tc.test_steps ?? [];
+    const run = await createRun(q, tc.id, { id: suite.id, type: "test-suite" });
+    const created = await createLog(q, run.id, {
+      status: { id: 602 },
+      note: "first",
+      properties: [
+        { field_id: marker.id, field_value: "DEMO-E7" },
+        { field_id: note.id, field_value: "before" },
+      ],
+      test_step_logs: [
+        { test_step_id: step1?.id, status: { id: 601 }, actual_result: "ok", order: 1 },
+        { test_step_id: step2?.id, status: { id: 602 }, actual_result: "broken", order: 2 },
+      ],
+    });
+    const runBefore = parse(testRunSchema, (await api(q, "GET", `/test-runs/${run.id}`)).body);
+    expect(runBefore.latest_test_log?.status).toBe("Failed");
+    await sleep(5);
+
+    const reply = await api(q, "PUT", `/test-runs/${run.id}/test-logs/${created.id}`, {
+      json: {
+        status: { id: 601 },
+        exe_start_date: "2024-04-01T10:00:00.000Z",
+        exe_end_date: "2024-04-01T10:02:00.000Z",
+        properties: [{ field_id: note.id, field_value: "after" }],
+        test_step_logs: [{ status: { id: 601 }, actual_result: "fixed", order: 2 }],
+      },
+    });
+    expectStatus(reply, 200);
+    const updated = parse(testLogSchema, reply.body);
+    expect(updated).toMatchObject({
+      id: created.id,
+      status: { id: 601 },
+      note: "first",
+      exe_start_date: "2024-04-01T10:00:00.000Z",
+      exe_end_date: "2024-04-01T10:02:00.000Z",
+    });
+    expect(property(updated, "Log Marker")).toMatchObject({ field_value: "DEMO-E7" });
+    expect(property(updated, "Log Note")).toMatchObject({ field_value: "after" });
+    expect(updated.test_step_logs?.map((s) => [s.order, s.status?.id, s.actual_result, s.description])).toEqual([
+      [1, 601, "ok", "open"],
+      [2, 601, "fixed", "submit"],
+    ]);
+    // Read back: the same log (no new one), found by its marker, and the run now Passed.
+    const logs = parse(pagedLogs, (await api(q, "GET", `/test-runs/${run.id}/test-logs`)).body);
+    expect(logs.items.map((l) => l.id)).toEqual([created.id]);
+    expect(parse(testLogSchema, (await api(q, "GET", `/test-runs/${run.id}/test-logs/${created.id}`)).body)).toMatchObject({
+      status: { id: 601 },
+      exe_end_date: "2024-04-01T10:02:00.000Z",
+    });
+    expect(ids((await search(q, "test-logs", "'Log Marker' = 'DEMO-E7'")).items)).toEqual([created.id]);
+    const runAfter = parse(testRunSchema, (await api(q, "GET", `/test-runs/${run.id}`)).body);
+    expect(property(runAfter, "Status")).toMatchObject({ field_value: "601", field_value_name: "Passed" });
+    expect(runAfter.latest_test_log).toMatchObject({
+      id: created.id,
+      status: "Passed",
+      exe_end_date: "2024-04-01T10:02:00.000Z",
+    });
+    expect(Date.parse(runAfter.last_modified_date ?? "")).toBeGreaterThan(Date.parse(runBefore.last_modified_date ?? ""));
+  });
+
+  it("PUT of a test log is validated like a create and a refused one changes nothing", async () => {
+    const module = await createModule(q, "Refused log updates");
+    const tc = await createTestCase(q, {
+      name: "Refused",
+      parent_id: module.id,
+      test_steps: [{ description: "a", expected: "b" }],
+    });
+    const run = await createRun(q, tc.id, { id: suite.id, type: "test-suite" });
+    const other = await createRun(q, tc.id, { id: suite.id, type: "test-suite" });
+    const log = await createLog(q, run.id, {
+      status: { id: 602 },
+      test_step_logs: [{ test_step_id: tc.test_steps?.[0]?.id, status: { id: 602 }, order: 1 }],
+    });
+    const body = { status: { id: 601 }, exe_start_date: log.exe_start_date, exe_end_date: log.exe_end_date };
+    const put = (json: Json, runId = run.id, logId = log.id) => api(q, "PUT", `/test-runs/${runId}/test-logs/${logId}`, { json });
+    expectError(await put({ ...body, status: { id: 999 } }), 400, /999/, /601/);
+    expectError(await put({ ...body, exe_end_date: "2024-01-01T00:00:00.000Z" }), 400, /exe_end_date/);
+    expectError(await put({ ...body, properties: [{ field_id: 424242, field_value: "x" }] }), 400, /424242/);
+    expectError(await put({ ...body, test_step_logs: [{ status: { id: 601 } }] }), 400, /order is required/);
+    expectError(await put({ ...body, test_step_logs: [{ status: { id: 601 }, order: 2 }] }), 400, /order 2/);
+    expectError(await put({ ...body, test_step_logs: [{ status: { id: 997 }, order: 1 }] }), 400, /997/);
+    expectError(await put({ ...body, test_case_version_id: 1 }), 400, /version/);
+    expectError(await put({ exe_start_date: log.exe_start_date, exe_end_date: log.exe_end_date }), 400);
+    expectError(await put(body, other.id), 404, new RegExp(`${log.id}`));
+    expectError(await put(body, run.id, 999_999), 404);
+    const read = parse(testLogSchema, (await api(q, "GET", `/test-runs/${run.id}/test-logs/${log.id}`)).body);
+    expect(read).toMatchObject({
+      status: { id: 602 },
+      exe_end_date: log.exe_end_date,
+      last_modified_date: log.last_modified_date,
+    });
+    expect(read.test_step_logs?.map((s) => s.status?.id)).toEqual([602]);
+  });
+
+  it("DELETE removes a test run with its logs, a suite with its runs, an empty cycle; a non-empty cycle needs force", async () => {
+    const module = await createModule(q, "Deletes");
+    const tc = await createTestCase(q, { name: "Deleted runs", parent_id: module.id });
+    const outer = await createCycle(q, "Delete outer");
+    const inner = await createCycle(q, "Delete inner", { id: outer.id, type: "test-cycle" });
+    const doomedSuite = await createSuite(q, "Delete suite", inner.id);
+    const run = await createRun(q, tc.id, { id: doomedSuite.id, type: "test-suite" });
+    const suiteRun = await createRun(q, tc.id, { id: doomedSuite.id, type: "test-suite" });
+    const log = await createLog(q, run.id, { status: { id: 601 } });
+
+    expectStatus(await api(q, "DELETE", `/test-runs/${run.id}`), 200);
+    expectStatus(await api(q, "GET", `/test-runs/${run.id}`), 404);
+    expectStatus(await api(q, "GET", `/test-runs/${run.id}/test-logs/${log.id}`), 404);
+    expect((await search(q, "test-logs", `id = '${log.id}'`)).items).toEqual([]);
+    expectStatus(await api(q, "DELETE", `/test-runs/${run.id}`), 404);
+
+    const before = q.store.counts();
+    expectError(await api(q, "DELETE", `/test-cycles/${outer.id}`), 400, /force/);
+    expect(q.store.counts()).toEqual(before);
+
+    expectStatus(await api(q, "DELETE", `/test-suites/${doomedSuite.id}`), 200);
+    expectStatus(await api(q, "GET", `/test-suites/${doomedSuite.id}`), 404);
+    expectStatus(await api(q, "GET", `/test-runs/${suiteRun.id}`), 404);
+    expectStatus(await api(q, "DELETE", `/test-suites/${doomedSuite.id}`), 404);
+
+    expectStatus(await api(q, "DELETE", `/test-cycles/${inner.id}`), 200);
+    expectStatus(await api(q, "DELETE", `/test-cycles/${outer.id}`), 200);
+    expectStatus(await api(q, "GET", `/test-cycles/${outer.id}`), 404);
+    expectStatus(await api(q, "DELETE", `/test-cycles/${outer.id}`), 404);
+    // The test case the runs pointed to is untouched.
+    expectStatus(await api(q, "GET", `/test-cases/${tc.id}`), 200);
+  });
 });
 
 // ---- 8. attachments ----------------------------------------------------------------------------

@@ -265,6 +265,10 @@ export class QTestStore {
     return this.#testLogs.create(runId, input);
   }
 
+  updateTestLog(runId: number, logId: number, input: TestLogInput): TestLog {
+    return this.#testLogs.update(runId, logId, input);
+  }
+
   // ---- attachments and search --------------------------------------------------------------
 
   addAttachment(objectType: string, objectId: number, name: string, contentType: string, bytes: Uint8Array) {

@@ -42,12 +42,7 @@ export class TestLogs {
     const { records, tree, fields } = this.#site;
     const run = records.testRuns.get(runId);
     const testCase = records.testCases.find(run.testCaseId);
-    const statusId = checkExecutionStatus(input.status.id, "status");
-    const start = Date.parse(input.exe_start_date);
-    const end = Date.parse(input.exe_end_date);
-    if (Number.isNaN(start)) throw new QTestApiError(400, `exe_start_date '${input.exe_start_date}' is not a date.`);
-    if (Number.isNaN(end)) throw new QTestApiError(400, `exe_end_date '${input.exe_end_date}' is not a date.`);
-    if (end < start) throw new QTestApiError(400, "exe_end_date must not be before exe_start_date.");
+    const statusId = checkStatusAndDates(input);
     const stepLogs = (input.test_step_logs ?? []).map((s, i) => this.#stepLog(s, i, testCase));
     const record = records.testLogs.add(() => ({
       statusId,
@@ -64,16 +59,75 @@ export class TestLogs {
     return this.render(record);
   }
 
-  /** A step log names a step of the run's test case, unless it logs a step of a called test case. */
-  #stepLog(s: StepLogInput, i: number, testCase: TestCaseRecord | undefined): StepLogRecord {
+  /**
+   * `modifyTestLog`, validated as a create is (status, dates, properties against the test-run
+   * fields, step logs). `properties` name only the fields that change, so the marker and the others
+   * keep their values. A step log is addressed by its `order`, which must be one of the log's (qTest
+   * refuses another order); its status, actual result and date change, its description and expected
+   * result do not. The test case version cannot change. The run's status follows its latest log, as
+   * after a create.
+   */
+  update(runId: number, logId: number, input: TestLogInput): TestLog {
+    const { records, fields } = this.#site;
+    const run = records.testRuns.get(runId);
+    const log = records.testLogs.find(logId);
+    if (!log || this.#runOf(log) !== runId) {
+      throw new QTestApiError(404, `Test log ${logId} does not exist in test run ${runId}.`);
+    }
+    if (input.test_case_version_id !== undefined && input.test_case_version_id !== log.testCaseVersionId) {
+      throw new QTestApiError(400, `The test case version of test log ${logId} cannot be modified.`);
+    }
+    const statusId = checkStatusAndDates(input);
+    const testCase = records.testCases.find(run.testCaseId);
+    const stepLogs = log.stepLogs.map((s) => ({ ...s }));
+    for (const [i, s] of (input.test_step_logs ?? []).entries()) {
+      if (s.order == null) throw new QTestApiError(400, `test_step_logs[${i}].order is required.`);
+      const target = stepLogs.find((t) => t.order === s.order);
+      if (!target) {
+        throw new QTestApiError(
+          400,
+          `test_step_logs[${i}].order ${s.order} is not the order of a step log of test log ${logId}.`,
+        );
+      }
+      const stepStatus = this.#checkStepLog(s, i, testCase);
+      if (s.test_step_id != null && s.test_step_id !== target.testStepId) {
+        throw new QTestApiError(
+          400,
+          `test_step_logs[${i}].test_step_id ${s.test_step_id} is not the step logged at order ${s.order}.`,
+        );
+      }
+      target.statusId = stepStatus;
+      if (s.actual_result !== undefined) target.actualResult = s.actual_result;
+      if (s.exe_date !== undefined) target.exeDate = s.exe_date;
+    }
+    const props = fields.merge("test-runs", input.properties ?? [], log.props, { partial: true });
+    // Everything checked: apply it at once, so a refused update changes nothing.
+    log.statusId = statusId;
+    log.exeStart = input.exe_start_date;
+    log.exeEnd = input.exe_end_date;
+    if (input.note !== undefined) log.note = input.note;
+    log.props = props;
+    log.stepLogs = stepLogs;
+    records.testLogs.touch(log);
+    run.modified = log.modified;
+    return this.render(log);
+  }
+
+  /** A step log names a step of the run's test case, unless it logs a step of a called test case; returns its status. */
+  #checkStepLog(s: StepLogInput, i: number, testCase: TestCaseRecord | undefined): number {
     if (s.test_step_id != null && s.called_test_case_id == null && !testCase?.steps.some((t) => t.id === s.test_step_id)) {
       throw new QTestApiError(400, `test_step_logs[${i}].test_step_id ${s.test_step_id} is not a step of the test case.`);
     }
+    return checkExecutionStatus(s.status.id, `test_step_logs[${i}].status`);
+  }
+
+  #stepLog(s: StepLogInput, i: number, testCase: TestCaseRecord | undefined): StepLogRecord {
+    const statusId = this.#checkStepLog(s, i, testCase);
     const step = testCase?.steps.find((t) => t.id === s.test_step_id);
     return {
       id: this.#site.ids.next(),
       testStepId: s.test_step_id ?? null,
-      statusId: checkExecutionStatus(s.status.id, `test_step_logs[${i}].status`),
+      statusId,
       actualResult: s.actual_result ?? "",
       order: s.order ?? i + 1,
       description: s.description ?? step?.description ?? "",
@@ -121,4 +175,15 @@ export class TestLogs {
   #runOf(log: LogRecord): number {
     return this.#site.tree.parent("test-log", log.id).id;
   }
+}
+
+/** The log's status is an execution status and its dates are dates, the end not before the start; returns the status. */
+function checkStatusAndDates(input: TestLogInput): number {
+  const statusId = checkExecutionStatus(input.status.id, "status");
+  const start = Date.parse(input.exe_start_date);
+  const end = Date.parse(input.exe_end_date);
+  if (Number.isNaN(start)) throw new QTestApiError(400, `exe_start_date '${input.exe_start_date}' is not a date.`);
+  if (Number.isNaN(end)) throw new QTestApiError(400, `exe_end_date '${input.exe_end_date}' is not a date.`);
+  if (end < start) throw new QTestApiError(400, "exe_end_date must not be before exe_start_date.");
+  return statusId;
 }

@@ -1,0 +1,156 @@
+/**
+ * What the rollback tests share: objects made by hand through the qTest mock's HTTP API (so without
+ * ZTOQ's marker), a look into the SQLite state, and the CLI of the current source as a child process.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import type { RecordedType } from "../../src/entity-types.js";
+import type { RunningMocks } from "../../src/mock/start.js";
+import { createStateStore } from "../../src/state/open-store.js";
+import type { EntityRecord } from "../../src/state/store.js";
+import type { CliResult } from "../support/cli.js";
+
+type QTest = RunningMocks["qtest"];
+
+/** One request to the qTest mock under `/api/v3/projects/{id}`, answered 2xx, its JSON body returned. */
+export async function qtestApi(q: QTest, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${q.url}/api/v3/projects/${q.projectId}${path}`, {
+    method,
+    headers: { authorization: `bearer ${q.token}`, ...(body !== undefined && { "content-type": "application/json" }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
+  return text === "" ? undefined : JSON.parse(text);
+}
+
+export async function exists(q: QTest, path: string): Promise<boolean> {
+  const response = await fetch(`${q.url}/api/v3/projects/${q.projectId}${path}`, {
+    headers: { authorization: `bearer ${q.token}` },
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200 && response.status !== 404) throw new Error(`GET ${path}: HTTP ${response.status}`);
+  return response.status === 200;
+}
+
+/** The top-level module of this name (ZTOQ's root module is named after the Zephyr project key). */
+export async function topModule(q: QTest, name: string): Promise<{ id: number; name: string }> {
+  const modules = (await qtestApi(q, "GET", "/modules")) as { id: number; name: string }[];
+  const found = modules.find((m) => m.name === name);
+  if (!found) throw new Error(`no top-level module ${name}`);
+  return found;
+}
+
+export interface HandMade {
+  /** A module inside ZTOQ's root module, holding a test case; neither carries a marker. */
+  inside: { moduleId: number; caseId: number };
+  /** A top-level module of its own with a test case. */
+  outside: { moduleId: number; caseId: number };
+}
+
+/** What a person made in the project by hand, next to and inside what ZTOQ made. */
+export async function makeByHand(q: QTest, rootModuleName: string): Promise<HandMade> {
+  const root = await topModule(q, rootModuleName);
+  const make = async (name: string, parentId?: number) => {
+    const module = (await qtestApi(q, "POST", `/modules${parentId === undefined ? "" : `?parentId=${parentId}`}`, {
+      name,
+    })) as { id: number };
+    const testCase = (await qtestApi(q, "POST", "/test-cases", {
+      name: `${name}: a case written by hand`,
+      parent_id: module.id,
+      properties: [],
+      test_steps: [{ description: "do it by hand", expected: "it works" }],
+    })) as { id: number };
+    return { moduleId: module.id, caseId: testCase.id };
+  };
+  return { inside: await make("Made by hand", root.id), outside: await make("Team's own module") };
+}
+
+/** Every record of the SQLite state, per type (the store is opened and closed again). */
+export async function stateRecords(path: string): Promise<Record<RecordedType, EntityRecord[]>> {
+  const store = createStateStore(path);
+  await store.open();
+  try {
+    const all = {} as Record<RecordedType, EntityRecord[]>;
+    for (const type of ["module", "testCase", "testCycle", "testSuite", "testRun", "testLog"] as const) {
+      all[type] = [];
+      for await (const record of store.list(type)) all[type].push(record);
+    }
+    return all;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The CLI of the source as it is now, bundled as `npm run build` bundles it but into a temporary
+ * directory (dist/ is the committed bundle, rebuilt only on release).
+ */
+export async function bundleCli(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "ztoq-cli-"));
+  const root = join(import.meta.dirname, "..", "..");
+  const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { version: string };
+  await build({
+    entryPoints: { cli: join(root, "src", "cli", "index.ts") },
+    outdir: dir,
+    bundle: true,
+    platform: "node",
+    target: "node24",
+    format: "esm",
+    logLevel: "warning",
+    define: { ZTOQ_VERSION: JSON.stringify(version) },
+    banner: {
+      js: "import { createRequire as __ztoqCreateRequire } from 'node:module'; const require = __ztoqCreateRequire(import.meta.url);",
+    },
+  });
+  return join(dir, "cli.js");
+}
+
+export interface Cli {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+}
+
+/**
+ * `ztoq <args>` from the bundle, with `env` on top of a clean environment. With `terminal`, it runs
+ * inside a pseudo-terminal (util-linux `script`), so stdin is a TTY, and `terminal.input` is typed
+ * once the `[y/N]` question shows.
+ */
+export function startCli(
+  bundle: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { cwd?: string; terminal?: { input: string } } = {},
+): Cli {
+  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  const child = options.terminal
+    ? spawn("script", ["-qec", [process.execPath, bundle, ...args].map(quote).join(" "), "/dev/null"], {
+        cwd: options.cwd,
+        env: base,
+        stdio: ["pipe", "pipe", "pipe"],
+      })
+    : spawn(process.execPath, [bundle, ...args], { cwd: options.cwd, env: base, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let answered = false;
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    // Typed once the question is on the screen, as a person would.
+    if (options.terminal && !answered && stdout.includes("[y/N]")) {
+      answered = true;
+      child.stdin?.end(options.terminal.input);
+    }
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
