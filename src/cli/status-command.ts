@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { settings } from "../config/settings.js";
@@ -5,7 +6,14 @@ import { recordedTypeSchema } from "../entity-types.js";
 import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
 import { shardOfOwner } from "../migrate/shard.js";
 import { createStateStore } from "../state/open-store.js";
-import { type EntityStatus, entityStatusSchema, type StateStore, StateStoreError } from "../state/store.js";
+import {
+  type EntityStatus,
+  entityStatusSchema,
+  type MigrationRun,
+  RUN_HEARTBEAT_MS,
+  type StateStore,
+  StateStoreError,
+} from "../state/store.js";
 import { settingOption } from "./setting-option.js";
 
 export function registerStatusCommand(program: Command): void {
@@ -17,24 +25,25 @@ export function registerStatusCommand(program: Command): void {
     .option("--json", "print JSON instead of a table")
     .action(async (flags: { config?: string; state?: string; json?: boolean }) => {
       const location = flags.state ?? process.env.ZTOQ_STATE ?? (await stateFromConfig(flags.config));
-      const store = createStateStore(location);
-      try {
-        await store.open();
-      } catch (error) {
-        if (error instanceof StateStoreError) {
-          throw new ZtoqError(
-            `State store ${store.location}: ${error.message}`, // never the raw location: a URL may carry a password
-            error.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput,
-          );
-        }
-        throw error;
+      const { store, found } = await openToRead(location);
+      if (!found) {
+        // Asking before the first run is no mistake: nothing to report is an answer, and exit 0.
+        process.stdout.write(
+          flags.json
+            ? `${JSON.stringify({ location: store.location, recorded: false })}\n`
+            : `no migration recorded at ${store.location}\n`,
+        );
+        return;
       }
       try {
         const counts = await store.counts();
-        const lastRun = await store.lastRun();
+        const recorded = await store.lastRun();
+        const lastRun = recorded && { ...recorded, ...runState(recorded, here()) };
         const shards = shardTotals(await store.countsByOwner());
         if (flags.json) {
-          process.stdout.write(`${JSON.stringify({ location: store.location, counts, shards, lastRun }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ location: store.location, recorded: true, counts, shards, lastRun }, null, 2)}\n`,
+          );
           return;
         }
         const statuses = entityStatusSchema.options;
@@ -50,7 +59,7 @@ export function registerStatusCommand(program: Command): void {
         }
         lines.push(
           lastRun
-            ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}, started ${lastRun.startedAt}`
+            ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}${lastRun.interrupted ? ` (${lastRun.interrupted}; re-run the same command to resume)` : ""}, started ${lastRun.startedAt}`
             : "No run recorded yet.",
         );
         process.stdout.write(`${lines.join("\n")}\n`);
@@ -58,6 +67,74 @@ export function registerStatusCommand(program: Command): void {
         await store.close();
       }
     });
+}
+
+/** The store at `location`, opened to read only when `found`; nothing is created where there is none. */
+async function openToRead(location: string): Promise<{ store: StateStore; found: boolean }> {
+  let store: StateStore | undefined;
+  try {
+    store = createStateStore(location);
+    return { store, found: await store.openExisting() };
+  } catch (error) {
+    if (error instanceof StateStoreError) {
+      // The store's location, never the raw one: a URL may carry a password. A location too malformed
+      // to make a store of is left out; the error says what is wrong with it.
+      throw new ZtoqError(
+        `State store ${store ? `${store.location}: ` : ""}${error.message}`,
+        error.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Where `ztoq status` runs, and how it asks whether a process lives there. */
+export interface Vantage {
+  host: string;
+  now: number;
+  alive: (pid: number) => boolean;
+}
+
+function here(): Vantage {
+  return { host: hostname(), now: Date.now(), alive: processAlive };
+}
+
+/** Beats a running run may miss before it counts as no longer worked (slow disks, a busy event loop). */
+export const STALE_HEARTBEATS = 4;
+
+/**
+ * What became of a run: a run recorded as running whose process is gone was killed (or its machine
+ * lost) and is interrupted, for the same command to resume. On the machine that runs it, the process
+ * answers for itself at once; from anywhere else (another runner, a shard's PostgreSQL store read from
+ * a laptop), a heartbeat older than `STALE_HEARTBEATS` beats says the process stopped. The heartbeat
+ * also catches a recorded pid that a new process has taken since. A run recorded before ZTOQ kept its
+ * process and heartbeat cannot be told, and stays as recorded.
+ */
+export function runState(
+  run: MigrationRun,
+  vantage: Vantage,
+): { status: MigrationRun["status"] | "interrupted"; interrupted?: string } {
+  if (run.status !== "running") return { status: run.status };
+  if (run.host === vantage.host && run.pid !== null && !vantage.alive(run.pid)) {
+    return { status: "interrupted", interrupted: `its process ${run.pid} on ${run.host} is gone` };
+  }
+  const beat = run.heartbeatAt === null ? Number.NaN : Date.parse(run.heartbeatAt);
+  if (vantage.now - beat > STALE_HEARTBEATS * RUN_HEARTBEAT_MS) {
+    const seconds = Math.round((vantage.now - beat) / 1000);
+    const where = run.host === null ? "" : ` on ${run.host}`;
+    return { status: "interrupted", interrupted: `its process${where} has given no sign of life for ${seconds} s` };
+  }
+  return { status: "running" };
+}
+
+/** Whether a process of this machine lives; one of another user (EPERM) does. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function stateFromConfig(path: string | undefined): Promise<string> {

@@ -49,10 +49,11 @@ export async function preflight(
   ]);
   const usage = await readSourceUsage(zephyr);
   // Execution steps carry statuses too, and are not read here (that would double the work): every
-  // non-archived execution status must resolve.
+  // execution status must resolve, archived ones included, since old step results keep the status they
+  // were given. A step result whose status did not resolve would lose its step log without a word.
   for (const status of executionStatusList) {
     const id = String(status.id);
-    if (!status.archived) usage.executionStatuses.set(id, (usage.executionStatuses.get(id) ?? 0) + 1);
+    usage.executionStatuses.set(id, (usage.executionStatuses.get(id) ?? 0) + 1);
   }
   const names = {
     choices: { testCaseStatus: caseStatuses, testCycleStatus: cycleStatuses, priority: priorities, environment: environments },

@@ -1,11 +1,12 @@
 import type { ResolvedConfig } from "../config/load.js";
 import type { CustomFieldType } from "../config/schema.js";
+import { convertCustomField, UnmappedValue } from "../plan/custom-fields.js";
 import { allManagedFields } from "../plan/managed-fields.js";
 import type { ChoiceList, CustomFieldTarget, Resolution } from "../plan/resolution.js";
 import type { User } from "../qtest/client.js";
 import { FieldDataType } from "../qtest/field-data-type.js";
 import type { ExecutionStatus, Field } from "../qtest/schemas.js";
-import type { SourceUsage, Uses } from "./source-usage.js";
+import { itemsOf, type SourceUsage, type Uses, usersInUse, type ValueUses } from "./source-usage.js";
 import { type Choice, matchChoice } from "./value-matching.js";
 
 type Mapping = ResolvedConfig["mapping"];
@@ -17,6 +18,8 @@ export interface MappingProblem {
   uses: number;
   allowed: string[];
   configKey: string;
+  /** Where the value appears, when the value alone does not say (an account: the fields that carry it). */
+  usedIn?: string[];
 }
 
 /** How each choice list is named in messages and configured. */
@@ -133,9 +136,15 @@ export function resolveValues(
     environment: choice("environment"),
   };
 
+  // Custom fields first, though their problems are listed last: which of them go to a user field
+  // decides which accounts must resolve.
+  const customProblems: MappingProblem[] = [];
+  const custom = resolveCustomFields(usage.customFields, target.fields["test-cases"], mapping, customProblems);
+  const userFields = [...custom].filter(([, field]) => field.type === "user").map(([name]) => name);
+
   const users = new Map<string, string>();
   const userChoices = target.users.map((u) => ({ id: String(u.id), label: u.username }));
-  for (const [accountId, count] of usage.users) {
+  for (const [accountId, use] of usersInUse(usage, userFields)) {
     const configured = mapping.users[accountId];
     const match =
       configured === undefined
@@ -146,19 +155,64 @@ export function resolveValues(
       problems.push({
         what: "user",
         value: accountId,
-        uses: count,
+        uses: use.uses,
         allowed: userChoices.map((u) => u.label),
         configKey: `mapping.users.${accountId}`,
+        usedIn: [...use.places],
       });
     }
   }
-
-  const custom = resolveCustomFields(usage.customFields, target.fields["test-cases"], mapping, problems);
+  problems.push(...customProblems);
+  problems.push(...conversionProblems(usage.customFields, custom, users));
   return { values: { choices, executionStatus, users, custom }, problems };
 }
 
+const CHOICE_TYPES: ReadonlySet<CustomFieldType> = new Set(["select", "multiselect", "checkbox"]);
+
+/** What a field of a type takes, for a value the conversion refuses. */
+const EXPECTED: Partial<Record<CustomFieldType, string>> = {
+  number: "a number",
+  date: "a date (yyyy-MM-dd or ISO 8601)",
+  datetime: "a date and time (ISO 8601)",
+  select: "a single value",
+  user: "a single user",
+};
+
+/**
+ * Every custom field value in use, converted as the run will convert it (`convertCustomField`): what
+ * fails here would stop the run. Values already reported (an item with no allowed value, an unmapped
+ * user) are not reported twice.
+ */
+function conversionProblems(
+  used: ReadonlyMap<string, ValueUses>,
+  custom: ReadonlyMap<string, CustomFieldTarget>,
+  users: ReadonlyMap<string, string>,
+): MappingProblem[] {
+  const problems: MappingProblem[] = [];
+  for (const [name, target] of custom) {
+    for (const [key, { uses, value }] of used.get(name) ?? []) {
+      const items = itemsOf(value).map(String);
+      if (CHOICE_TYPES.has(target.type) && items.some((item) => !target.values.has(item))) continue;
+      if (target.type === "user" && items.some((item) => !users.has(item))) continue;
+      try {
+        convertCustomField(value, target, users);
+      } catch (error) {
+        if (!(error instanceof UnmappedValue)) throw error;
+        problems.push({
+          what: `value of custom field '${name}' (${target.type})`,
+          value: key,
+          uses,
+          allowed: [EXPECTED[target.type] ?? error.message],
+          configKey: `mapping.customFields.${name} (map it to a field of another type, or { ignore: true })`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
 function resolveCustomFields(
-  used: ReadonlyMap<string, Uses>,
+  used: ReadonlyMap<string, ValueUses>,
   caseFields: readonly Field[],
   mapping: Mapping,
   problems: MappingProblem[],
@@ -172,7 +226,7 @@ function resolveCustomFields(
       problems.push({
         what: "custom field",
         value: name,
-        uses: [...values.values()].reduce((a, b) => a + b, 0),
+        uses: [...values.values()].reduce((sum, use) => sum + use.uses, 0),
         allowed: caseFields.filter((f) => !f.system_field).map((f) => f.label),
         configKey: `mapping.customFields.${name} (map it to a qTest field, or { ignore: true })`,
       });
@@ -180,8 +234,8 @@ function resolveCustomFields(
     }
     const type: CustomFieldType = configured?.type ?? conversionFor(target.data_type);
     const valueIds = new Map<string, string>();
-    if (type === "select" || type === "multiselect" || type === "checkbox") {
-      for (const [value, uses] of values) {
+    if (CHOICE_TYPES.has(type)) {
+      for (const [value, uses] of itemUses(values)) {
         const match = matchChoice(value, choicesOf(target), configured?.values?.[value]);
         if (match) valueIds.set(value, match.id);
         else {
@@ -198,6 +252,15 @@ function resolveCustomFields(
     custom.set(name, { fieldId: target.id, type, values: valueIds });
   }
   return custom;
+}
+
+/** How often each item of the values appears (a multi-select's entries one by one). */
+function itemUses(values: ValueUses): Uses {
+  const items: Uses = new Map();
+  for (const { uses, value } of values.values()) {
+    for (const item of itemsOf(value)) items.set(String(item), (items.get(String(item)) ?? 0) + uses);
+  }
+  return items;
 }
 
 /** The natural conversion for a qTest field's data type. */
@@ -231,7 +294,7 @@ export function conversionFor(dataType: number): CustomFieldType {
 export function describeProblems(problems: readonly MappingProblem[]): string {
   const lines = problems.map(
     (p) =>
-      `  - ${p.what} '${p.value}' (used ${p.uses}×): set ${p.configKey}; allowed: ${p.allowed.length > 0 ? p.allowed.join(", ") : "(none)"}`,
+      `  - ${p.what} '${p.value}' (used ${p.uses}×${p.usedIn?.length ? ` in ${p.usedIn.join(", ")}` : ""}): set ${p.configKey}; allowed: ${p.allowed.length > 0 ? p.allowed.join(", ") : "(none)"}`,
   );
   return [`${problems.length} source value(s) have no mapping in the qTest project; nothing was written:`, ...lines].join("\n");
 }

@@ -7,8 +7,16 @@ import {
   resolveConnection,
   sqlState,
 } from "./postgres-connection.js";
-import { type SchemaAccess, upgrade } from "./sql-schema.js";
-import { type Params, type Row, type SqlDialect, SqlStateStore, type StatementName, statements } from "./sql-store.js";
+import { inspect, type SchemaAccess, upgrade } from "./sql-schema.js";
+import {
+  type Params,
+  type Row,
+  type SqlDialect,
+  SqlStateStore,
+  type SqlStateStoreOptions,
+  type StatementName,
+  statements,
+} from "./sql-store.js";
 import { errorMessage, StateStoreError } from "./store.js";
 
 /**
@@ -68,6 +76,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE ${SCHEMA}.entities ADD COLUMN owner text COLLATE "C", ADD COLUMN lease_until timestamptz;
   `,
+  // 3: the process working a run and its heartbeat (see MigrationRun), to tell a killed run from a live one.
+  `
+  ALTER TABLE ${SCHEMA}.runs ADD COLUMN host text, ADD COLUMN pid integer, ADD COLUMN heartbeat_at timestamptz;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -92,17 +104,27 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * Unnamed statements only: named (server-side prepared) statements break behind PgBouncer in transaction
  * mode, a usual way to share a PostgreSQL server, and these statements are cheap to plan.
  */
-const STATEMENTS = positional(
-  statements({
-    tablePrefix: `${SCHEMA}.`,
-    keyIn: "key = ANY(:keys::text[])",
-    // The server's clock, read when the row is decided, so every shard measures leases by the same clock.
-    leaseNow: "clock_timestamp()",
-    leaseEnd: "clock_timestamp() + :leaseMs::double precision * interval '1 millisecond'",
-  }),
-);
+const SPELLING = {
+  tablePrefix: `${SCHEMA}.`,
+  keyIn: "key = ANY(:keys::text[])",
+  // The server's clock, read when the row is decided, so every shard measures leases by the same clock.
+  leaseNow: "clock_timestamp()",
+  leaseEnd: "clock_timestamp() + :leaseMs::double precision * interval '1 millisecond'",
+};
 
-export interface PostgresStateStoreOptions {
+const statementTexts = new Map<number, Record<StatementName, { text: string; names: string[] }>>();
+
+/** The statements for a store of this schema version (only reads are run on an older one). */
+function statementsFor(version: number): Record<StatementName, { text: string; names: string[] }> {
+  let texts = statementTexts.get(version);
+  if (!texts) {
+    texts = positional(statements(SPELLING, version));
+    statementTexts.set(version, texts);
+  }
+  return texts;
+}
+
+export interface PostgresStateStoreOptions extends SqlStateStoreOptions {
   /** How long to wait for the server to accept a connection; 10 s unless told. */
   connectTimeoutMs?: number;
 }
@@ -110,7 +132,7 @@ export interface PostgresStateStoreOptions {
 /** The migration state in a (shared) PostgreSQL database, in the `ztoq` schema. */
 export class PostgresStateStore extends SqlStateStore {
   constructor(url: string, options: PostgresStateStoreOptions = {}) {
-    super(new PostgresDialect(url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS));
+    super(new PostgresDialect(url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS), options);
   }
 }
 
@@ -122,6 +144,7 @@ class PostgresDialect implements SqlDialect {
   readonly #connection: PostgresConnection;
   readonly #connectTimeoutMs: number;
   #pool: pg.Pool | undefined;
+  #statements: Record<StatementName, { text: string; names: string[] }> = statementsFor(SCHEMA_VERSION);
 
   constructor(url: string, connectTimeoutMs: number) {
     this.#url = url;
@@ -131,19 +154,7 @@ class PostgresDialect implements SqlDialect {
   }
 
   async open(): Promise<void> {
-    const pool = new pg.Pool({
-      connectionString: this.#url,
-      max: POOL_SIZE,
-      connectionTimeoutMillis: this.#connectTimeoutMs,
-      idleTimeoutMillis: 30_000,
-      keepAlive: true,
-      application_name: "ztoq",
-      // A forgotten close() must not keep a CLI process alive.
-      allowExitOnIdle: true,
-    });
-    // An idle connection the server drops (restart, idle timeout) is reported here; the pool discards it
-    // and the next query connects again. Without a listener the 'error' event would end the process.
-    pool.on("error", () => {});
+    const pool = this.#newPool(false);
     try {
       const client = await pool.connect();
       let broken = false;
@@ -161,6 +172,52 @@ class PostgresDialect implements SqlDialect {
       throw asOpenError(error, this.#connection, this.location);
     }
     this.#pool = pool;
+    this.#statements = statementsFor(SCHEMA_VERSION);
+  }
+
+  /**
+   * An absent or empty `ztoq` schema is no store, and stays absent: nothing is created, no lock taken.
+   * Every session is read-only (default_transaction_read_only), so the server refuses any write too.
+   */
+  async openExisting(): Promise<boolean> {
+    const pool = this.#newPool(true);
+    let version: number;
+    try {
+      const client = await pool.connect();
+      try {
+        version = await inspect(schemaAccess(client, this.location));
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw asOpenError(error, this.#connection, this.location);
+    }
+    if (version === 0) {
+      await pool.end();
+      return false;
+    }
+    this.#pool = pool;
+    this.#statements = statementsFor(version);
+    return true;
+  }
+
+  #newPool(readOnly: boolean): pg.Pool {
+    const pool = new pg.Pool({
+      connectionString: this.#url,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: this.#connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: "ztoq",
+      // A forgotten close() must not keep a CLI process alive.
+      allowExitOnIdle: true,
+      ...(readOnly && { options: "-c default_transaction_read_only=on" }),
+    });
+    // An idle connection the server drops (restart, idle timeout) is reported here; the pool discards it
+    // and the next query connects again. Without a listener the 'error' event would end the process.
+    pool.on("error", () => {});
+    return pool;
   }
 
   async close(): Promise<void> {
@@ -179,7 +236,7 @@ class PostgresDialect implements SqlDialect {
   async all(statement: StatementName, params: Params): Promise<Row[]> {
     const pool = this.#pool;
     if (!pool) throw new Error(`state store ${this.location} is not open`);
-    const { text, names } = STATEMENTS[statement];
+    const { text, names } = this.#statements[statement];
     const values = names.map((name) => params[name]);
     for (let attempt = 1; ; attempt++) {
       try {

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { RecordedType } from "../entity-types.js";
 import {
   type ClaimOutcome,
@@ -11,6 +12,7 @@ import {
   type MigrationRun,
   migrationRunSchema,
   type OwnerCounts,
+  RUN_HEARTBEAT_MS,
   type StateStore,
   type StatusCounts,
   validated,
@@ -27,10 +29,41 @@ const PAGE_SIZE = 500;
 /** Keys per `getMany()` query: one parameter holds them all, so no parameter limit, but a bounded result. */
 const KEYS_PER_QUERY = 1_000;
 
+/**
+ * The schema versions that added columns the statements read, the same in every engine (each engine's
+ * `MIGRATIONS` adds them at the same step). A store opened for reading only is not migrated, so its
+ * statements read a column it lacks as NULL, which is what a migration would have filled it with.
+ */
+const LEASES_VERSION = 2;
+const RUN_PROCESS_VERSION = 3;
+
 /** An entity row's columns, named as `EntityRecord`'s fields (quoted: PostgreSQL folds bare names to lower case). */
-const ENTITY_COLUMNS = `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
-  run_id AS "runId", updated_at AS "updatedAt", owner, lease_until AS "leaseUntil"`;
-const RUN_COLUMNS = `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary`;
+function entityColumns(version: number): string {
+  const lease = version >= LEASES_VERSION ? `owner, lease_until AS "leaseUntil"` : `NULL AS owner, NULL AS "leaseUntil"`;
+  return `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
+  run_id AS "runId", updated_at AS "updatedAt", ${lease}`;
+}
+
+function runColumns(version: number): string {
+  const process =
+    version >= RUN_PROCESS_VERSION
+      ? `host, pid, heartbeat_at AS "heartbeatAt"`
+      : `NULL AS host, NULL AS pid, NULL AS "heartbeatAt"`;
+  return `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary, ${process}`;
+}
+
+/** The statements a store opened for reading only may run. */
+const READ_STATEMENTS: ReadonlySet<StatementName> = new Set([
+  "get",
+  "getMany",
+  "page",
+  "pageByStatus",
+  "claimRefused",
+  "counts",
+  "countsByOwner",
+  "lastRun",
+  "getWatermark",
+]);
 
 /** What the statements leave to the engine to spell. */
 export interface Spelling {
@@ -48,11 +81,13 @@ export interface Spelling {
  * Every statement the store runs, with named parameters (`:name`) that the engine binds or rewrites; a
  * statement is given every value an engine's spelling may name (a lease's end as both :leaseMs and
  * :leaseUntil). Each runs alone, so each write is atomic: two stores writing one record never lose an attempt.
+ * `version` is the schema version of the store they run on: only reads are ever run on an older one.
  */
-export function statements(spelling: Spelling) {
+export function statements(spelling: Spelling, version: number) {
   const { tablePrefix, keyIn, leaseNow, leaseEnd } = spelling;
   const [entities, runs, watermarks] = ["entities", "runs", "watermarks"].map((name) => `${tablePrefix}${name}`);
-  const select = `SELECT ${ENTITY_COLUMNS} FROM ${entities}`;
+  const select = `SELECT ${entityColumns(version)} FROM ${entities}`;
+  const runFields = runColumns(version);
   // `failed` and `skipped` end any lease; the owner stays recorded, as the shard that looked at the entity.
   const finish = (status: string) => `INSERT INTO ${entities} AS e (type, key, status, attempts, last_error, run_id, updated_at)
     VALUES (:type, :key, '${status}', 0, :lastError, :runId, :now)
@@ -108,10 +143,15 @@ export function statements(spelling: Spelling) {
       WHERE type = :type AND key = :key AND owner = :owner AND lease_until IS NOT NULL`,
     remove: `DELETE FROM ${entities} WHERE type = :type AND key = :key`,
     counts: `SELECT type, status, count(*) AS n FROM ${entities} GROUP BY type, status`,
-    countsByOwner: `SELECT owner, type, status, count(*) AS n FROM ${entities} GROUP BY owner, type, status`,
-    startRun: `INSERT INTO ${runs} (id, mode, status, started_at) VALUES (:id, :mode, 'running', :now) RETURNING ${RUN_COLUMNS}`,
+    countsByOwner:
+      version >= LEASES_VERSION
+        ? `SELECT owner, type, status, count(*) AS n FROM ${entities} GROUP BY owner, type, status`
+        : `SELECT NULL AS owner, type, status, count(*) AS n FROM ${entities} GROUP BY type, status`,
+    startRun: `INSERT INTO ${runs} (id, mode, status, started_at, host, pid, heartbeat_at)
+      VALUES (:id, :mode, 'running', :now, :host, :pid, :now) RETURNING ${runFields}`,
+    heartbeat: `UPDATE ${runs} SET heartbeat_at = :now WHERE id = :id AND status = 'running'`,
     finishRun: `UPDATE ${runs} SET status = :status, finished_at = :now, summary = :summary WHERE id = :id RETURNING id`,
-    lastRun: `SELECT ${RUN_COLUMNS} FROM ${runs} ORDER BY seq DESC LIMIT 1`,
+    lastRun: `SELECT ${runFields} FROM ${runs} ORDER BY seq DESC LIMIT 1`,
     getWatermark: `SELECT value FROM ${watermarks} WHERE name = :name`,
     setWatermark: `INSERT INTO ${watermarks} (name, value, updated_at) VALUES (:name, :value, :now)
       ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
@@ -130,6 +170,12 @@ export interface SqlDialect {
   readonly shared: boolean;
   /** Connects, refuses what is not a ZTOQ store, migrates (see sql-schema.ts); then statements may run. */
   open(): Promise<void>;
+  /**
+   * Connects for reading only, to a store that exists: creates, migrates and writes nothing, and runs
+   * the statements of the store's own schema version. False, with nothing left open, when there is no
+   * ZTOQ store at the location; refuses what is not a ZTOQ store, as `open` does.
+   */
+  openExisting(): Promise<boolean>;
   close(): Promise<void>;
   /** Runs one of `statements()` on its own, committed when it returns; its rows (none for most writes). */
   all(statement: StatementName, params: Params): Promise<Row[]>;
@@ -137,37 +183,63 @@ export interface SqlDialect {
   storableText(text: string): string;
 }
 
+export interface SqlStateStoreOptions {
+  /** How often a run this store started refreshes its heartbeat; `RUN_HEARTBEAT_MS` unless told. */
+  heartbeatMs?: number;
+}
+
 /** The `StateStore` an engine's statements make. */
 export class SqlStateStore implements StateStore {
   readonly location: string;
   readonly shared: boolean;
   readonly #dialect: SqlDialect;
+  readonly #heartbeatMs: number;
   #isOpen = false;
-  #opening: Promise<void> | undefined;
+  #readOnly = false;
+  #opening: { readOnly: boolean; done: Promise<boolean> } | undefined;
+  /** The heartbeat of each run this store started and has not finished. */
+  readonly #heartbeats = new Map<string, NodeJS.Timeout>();
 
-  constructor(dialect: SqlDialect) {
+  constructor(dialect: SqlDialect, options: SqlStateStoreOptions = {}) {
     this.#dialect = dialect;
     this.location = dialect.location;
     this.shared = dialect.shared;
+    this.#heartbeatMs = options.heartbeatMs ?? RUN_HEARTBEAT_MS;
   }
 
   async open(): Promise<void> {
-    if (this.#isOpen) return;
+    if (this.#isOpen && !this.#readOnly) return;
+    if (this.#isOpen || this.#opening?.readOnly) {
+      throw new Error(`state store ${this.location} is open for reading only; close it first`);
+    }
     // Calls made while opening share that opening rather than connect (and migrate) once more.
-    this.#opening ??= this.#open();
-    return this.#opening;
+    this.#opening ??= { readOnly: false, done: this.#open(false) };
+    await this.#opening.done;
   }
 
-  async #open(): Promise<void> {
+  async openExisting(): Promise<boolean> {
+    if (this.#isOpen) return true;
+    // Opening for writing already under way: the store will exist, and reading it is allowed.
+    this.#opening ??= { readOnly: true, done: this.#open(true) };
+    return this.#opening.done;
+  }
+
+  async #open(readOnly: boolean): Promise<boolean> {
     try {
-      await this.#dialect.open();
+      if (readOnly) {
+        if (!(await this.#dialect.openExisting())) return false;
+      } else await this.#dialect.open();
       this.#isOpen = true;
+      this.#readOnly = readOnly;
+      return true;
     } finally {
       this.#opening = undefined;
     }
   }
 
   async close(): Promise<void> {
+    for (const timer of this.#heartbeats.values()) clearInterval(timer);
+    this.#heartbeats.clear();
     if (!this.#isOpen) return;
     this.#isOpen = false;
     await this.#dialect.close();
@@ -265,8 +337,16 @@ export class SqlStateStore implements StateStore {
   }
 
   async startRun(run: { id: string; mode: MigrationRun["mode"] }): Promise<MigrationRun> {
-    const [row] = await this.#all("startRun", { id: run.id, mode: run.mode, now: now() });
+    const [row] = await this.#all("startRun", { id: run.id, mode: run.mode, now: now(), host: hostname(), pid: process.pid });
     if (!row) throw new Error(`${this.location}: run ${run.id} was not recorded`);
+    // Beats as long as this process lives and the store is open; a run whose process was killed stops
+    // beating, which is how `ztoq status` tells it from one still working on another machine. A beat
+    // that fails is left out: the next one, or the run's own writes, will meet the same trouble.
+    const beat = () => void this.#all("heartbeat", { id: run.id, now: now() }).catch(() => undefined);
+    const timer = setInterval(beat, this.#heartbeatMs);
+    // The timer must not keep a process alive whose work is done.
+    timer.unref();
+    this.#heartbeats.set(run.id, timer);
     return this.#run(row);
   }
 
@@ -274,6 +354,8 @@ export class SqlStateStore implements StateStore {
     id: string,
     result: { status: MigrationRun["status"]; summary: Record<string, unknown> | null },
   ): Promise<void> {
+    clearInterval(this.#heartbeats.get(id));
+    this.#heartbeats.delete(id);
     const finished = await this.#all("finishRun", { id, status: result.status, summary: toJson(result.summary), now: now() });
     if (finished.length === 0) throw new Error(`${this.location}: no run ${JSON.stringify(id)} to finish`);
   }
@@ -298,7 +380,11 @@ export class SqlStateStore implements StateStore {
   }
 
   async #all(statement: StatementName, params: Params): Promise<Row[]> {
-    return this.#ready().all(statement, params);
+    const dialect = this.#ready();
+    if (this.#readOnly && !READ_STATEMENTS.has(statement)) {
+      throw new Error(`state store ${this.location} is open for reading only`);
+    }
+    return dialect.all(statement, params);
   }
 
   #entity(row: Row): EntityRecord {
@@ -318,6 +404,8 @@ export class SqlStateStore implements StateStore {
       summary: fromJson(row.summary),
       startedAt: fromTimestamp(row.startedAt),
       finishedAt: fromTimestamp(row.finishedAt),
+      heartbeatAt: fromTimestamp(row.heartbeatAt),
+      pid: fromBigint(row.pid),
     };
     return validated(migrationRunSchema, input, this.location, "a run row");
   }

@@ -1,8 +1,16 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { inspect, type SchemaAccess, upgrade } from "./sql-schema.js";
-import { type Params, type Row, type SqlDialect, SqlStateStore, type StatementName, statements } from "./sql-store.js";
+import {
+  type Params,
+  type Row,
+  type SqlDialect,
+  SqlStateStore,
+  type SqlStateStoreOptions,
+  type StatementName,
+  statements,
+} from "./sql-store.js";
 import { errorMessage, StateStoreError } from "./store.js";
 
 /**
@@ -54,6 +62,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE entities ADD COLUMN owner TEXT;
   ALTER TABLE entities ADD COLUMN lease_until TEXT;
   `,
+  // 3: the process working a run and its heartbeat (see MigrationRun), to tell a killed run from a live one.
+  `
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -66,18 +80,18 @@ const SQLITE_CORRUPT = 11;
 const SQLITE_NOTADB = 26;
 
 /** Leases are measured by the process clock; lease_until is written by it, as text of fixed width. */
-const STATEMENTS = statements({
+const SPELLING = {
   tablePrefix: "",
   // The keys come as one JSON array, each looked up in the primary key.
   keyIn: "key IN (SELECT value FROM json_each(:keys))",
   leaseNow: ":now",
   leaseEnd: ":leaseUntil",
-});
+};
 
 /** The migration state in one local SQLite file: the store that needs no server. */
 export class SqliteStateStore extends SqlStateStore {
-  constructor(path: string) {
-    super(new SqliteDialect(path));
+  constructor(path: string, options: SqlStateStoreOptions = {}) {
+    super(new SqliteDialect(path), options);
   }
 }
 
@@ -86,8 +100,9 @@ class SqliteDialect implements SqlDialect {
   // A file on one runner: processes on that machine could share it, a matrix of jobs cannot.
   readonly shared = false;
   #db: DatabaseSync | undefined;
-  /** Every statement, prepared once per open connection. */
-  #statements: Record<StatementName, StatementSync> | undefined;
+  /** The statements of the open file's schema version, each prepared once per connection, when first run. */
+  #texts: Record<StatementName, string> | undefined;
+  readonly #prepared = new Map<StatementName, StatementSync>();
 
   constructor(path: string) {
     this.location = path;
@@ -101,24 +116,67 @@ class SqliteDialect implements SqlDialect {
       await inspect(access);
       configure(db);
       await migrate(db, access);
-      this.#statements = prepare(db);
     } catch (error) {
       db.close();
       throw asStoreError(error, this.location);
     }
+    this.#use(db, SCHEMA_VERSION);
+  }
+
+  /**
+   * A missing file is no store, and stays missing (nor is its directory made). A file there is opened
+   * read-only: SQLite then refuses any write, though reading a WAL file still makes its -wal and -shm
+   * companions when a writer has not left them behind.
+   */
+  async openExisting(): Promise<boolean> {
+    if (!existsSync(this.location)) return false;
+    let db: DatabaseSync;
+    let version: number;
+    try {
+      db = new DatabaseSync(this.location, { readOnly: true, timeout: BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw asStoreError(error, this.location);
+    }
+    try {
+      version = await inspect(schemaAccess(db, this.location));
+    } catch (error) {
+      db.close();
+      throw asStoreError(error, this.location);
+    }
+    if (version === 0) {
+      db.close();
+      return false;
+    }
+    this.#use(db, version);
+    return true;
+  }
+
+  #use(db: DatabaseSync, version: number): void {
     this.#db = db;
+    this.#texts = statementsFor(version);
+    this.#prepared.clear();
   }
 
   async close(): Promise<void> {
     const db = this.#db;
     this.#db = undefined;
-    this.#statements = undefined;
+    this.#texts = undefined;
+    this.#prepared.clear();
     db?.close();
   }
 
   async all(statement: StatementName, params: Params): Promise<Row[]> {
-    if (!this.#statements) throw new Error(`state store ${this.location} is not open`);
-    return this.#statements[statement].all(bind(params));
+    const db = this.#db;
+    const texts = this.#texts;
+    if (!db || !texts) throw new Error(`state store ${this.location} is not open`);
+    let prepared = this.#prepared.get(statement);
+    if (!prepared) {
+      prepared = db.prepare(texts[statement]);
+      // Every statement is given every value any engine's spelling may name (see `statements()`).
+      prepared.setAllowUnknownNamedParameters(true);
+      this.#prepared.set(statement, prepared);
+    }
+    return prepared.all(bind(params));
   }
 
   /** SQLite text holds any character, NUL included. */
@@ -138,14 +196,19 @@ class SqliteDialect implements SqlDialect {
   }
 }
 
-function prepare(db: DatabaseSync): Record<StatementName, StatementSync> {
-  const prepared = Object.entries(STATEMENTS).map(([name, text]) => {
-    const statement = db.prepare(text);
-    // Every statement is given every value any engine's spelling may name (see `statements()`).
-    statement.setAllowUnknownNamedParameters(true);
-    return [name, statement];
-  });
-  return Object.fromEntries(prepared) as Record<StatementName, StatementSync>;
+const statementTexts = new Map<number, Record<StatementName, string>>();
+
+/**
+ * Prepared lazily (see `all`) rather than all at open: on a file of an older version, opened to be
+ * read, the writes name columns it lacks, and SQLite checks columns when it prepares.
+ */
+function statementsFor(version: number): Record<StatementName, string> {
+  let texts = statementTexts.get(version);
+  if (!texts) {
+    texts = statements(SPELLING, version);
+    statementTexts.set(version, texts);
+  }
+  return texts;
 }
 
 function bind(params: Params): Record<string, SQLInputValue> {

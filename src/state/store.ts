@@ -51,8 +51,19 @@ export const migrationRunSchema = z.object({
   finishedAt: z.string().nullable(),
   /** Counters and anything else the report wants to keep. */
   summary: z.record(z.string(), z.unknown()).nullable(),
+  /**
+   * The machine and process that started the run, and when that process last said it was still at
+   * work (every `RUN_HEARTBEAT_MS` while the run is running): how `ztoq status` tells a run that was
+   * killed from one still working. Null for a run recorded before ZTOQ kept them.
+   */
+  host: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  heartbeatAt: z.string().nullable(),
 });
 export type MigrationRun = z.infer<typeof migrationRunSchema>;
+
+/** How often a running run's heartbeat is refreshed by the process working it. */
+export const RUN_HEARTBEAT_MS = 15_000;
 
 export type StatusCounts = Record<RecordedType, Record<EntityStatus, number>>;
 
@@ -147,6 +158,14 @@ export interface StateStore {
 
   /** Opens the store and applies pending schema migrations; refuses a corrupt or foreign store. */
   open(): Promise<void>;
+  /**
+   * Opens the store for reading only, if there is one (what `ztoq status` needs): creates nothing (no
+   * file, directory, schema or table), migrates nothing, and refuses every write until closed. Resolves
+   * false, leaving the store closed, when the location holds no ZTOQ store yet; refuses a corrupt or
+   * foreign store, or one from a newer ZTOQ, as `open` does. A store of an older schema version is read
+   * as it is, what it lacks read as null.
+   */
+  openExisting(): Promise<boolean>;
   close(): Promise<void>;
 
   get(type: RecordedType, key: string): Promise<EntityRecord | undefined>;
@@ -213,6 +232,10 @@ export interface StateStore {
    */
   countsByOwner(): Promise<OwnerCounts[]>;
 
+  /**
+   * Records a run as running, with this process's host and pid, and keeps its heartbeat going until
+   * `finishRun` or `close` (a process that dies stops it).
+   */
   startRun(run: { id: string; mode: MigrationRun["mode"] }): Promise<MigrationRun>;
   finishRun(id: string, result: { status: MigrationRun["status"]; summary: Record<string, unknown> | null }): Promise<void>;
   lastRun(): Promise<MigrationRun | undefined>;

@@ -1,4 +1,5 @@
 // The one suite every StateStore must pass; it stays whole so that each store is held to all of it in one place.
+import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordedTypeSchema } from "../../src/entity-types.js";
 import {
@@ -14,6 +15,10 @@ export interface StoreUnderTest {
   store: StateStore;
   /** Removes whatever the store left behind; called after the store is closed. */
   cleanup: () => Promise<void>;
+  /** Another store at the same location, not yet opened: a second process, such as `ztoq status`. */
+  another: (options?: { heartbeatMs?: number }) => StateStore;
+  /** Whether anything of the store is at its location (for SQLite its file or directory, for PostgreSQL its schema). */
+  exists: () => Promise<boolean>;
 }
 
 /** More than two `list()` pages in any reasonable implementation, and not a multiple of a round page size. */
@@ -550,9 +555,40 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
           startedAt: expect.any(String),
           finishedAt: null,
           summary: null,
+          host: hostname(),
+          pid: process.pid,
+          heartbeatAt: run.startedAt,
         });
         expect(Date.parse(run.startedAt)).toBeGreaterThanOrEqual(before - 1_000);
         expect(await store.lastRun()).toEqual(run);
+      });
+
+      it("keeps a running run's heartbeat going until the run is finished", async () => {
+        const beating = subject.another({ heartbeatMs: 40 });
+        await beating.open();
+        try {
+          const started = await beating.startRun({ id: "r1", mode: "full" });
+          await waitUntil(async () => (await store.lastRun())?.heartbeatAt !== started.heartbeatAt);
+          expect(Date.parse((await store.lastRun())?.heartbeatAt ?? "")).toBeGreaterThan(Date.parse(started.startedAt));
+
+          await beating.finishRun("r1", { status: "succeeded", summary: null });
+          const finished = await store.lastRun();
+          await sleep(200);
+          expect(await store.lastRun()).toEqual(finished);
+        } finally {
+          await beating.close();
+        }
+      });
+
+      it("stops the heartbeat when the store is closed, as when its process dies", async () => {
+        const beating = subject.another({ heartbeatMs: 40 });
+        await beating.open();
+        await beating.startRun({ id: "r1", mode: "full" });
+        await beating.close();
+        const closed = await store.lastRun();
+        await sleep(200);
+        expect(await store.lastRun()).toEqual(closed);
+        expect(closed?.status).toBe("running");
       });
 
       it("lastRun is the run started last, even within the same millisecond", async () => {
@@ -585,6 +621,84 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
       });
     });
 
+    describe("reading only", () => {
+      it("finds no store where none was made, and makes none", async () => {
+        await store.close();
+        await subject.cleanup();
+        expect(await subject.exists()).toBe(false);
+
+        const reader = subject.another();
+        try {
+          expect(await reader.openExisting()).toBe(false);
+          expect(await reader.openExisting()).toBe(false);
+          expect(await subject.exists()).toBe(false);
+          await expect(reader.counts()).rejects.toThrow(/not open/);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it("reads what a writing store holds, as it changes", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 7, hash: "h1", data: { versionId: 3 }, runId: "r1" });
+        await store.recordFailure("testRun", "E-1", "boom", "r1");
+        expect(await store.claim("module", "42", "shard-1", LONG, "r1")).toBe("granted");
+        await store.startRun({ id: "r1", mode: "full" });
+        await store.setWatermark("testCases", "w1");
+
+        const reader = subject.another();
+        try {
+          expect(await reader.openExisting()).toBe(true);
+          expect(await reader.openExisting()).toBe(true);
+          expect(await reader.get("testCase", "P-T1")).toEqual(await store.get("testCase", "P-T1"));
+          expect(await reader.getMany("testRun", ["E-1"])).toEqual(await store.getMany("testRun", ["E-1"]));
+          expect(await collect(reader.list("module"))).toEqual(await collect(store.list("module")));
+          expect(await reader.counts()).toEqual(await store.counts());
+          expect(await reader.countsByOwner()).toEqual(await store.countsByOwner());
+          expect(await reader.lastRun()).toEqual(await store.lastRun());
+          expect(await reader.getWatermark("testCases")).toBe("w1");
+
+          await store.finishRun("r1", { status: "succeeded", summary: { created: 1 } });
+          await store.beginCreate("testCase", "P-T2", "r2");
+          expect((await reader.lastRun())?.status).toBe("succeeded");
+          expect((await reader.counts()).testCase).toMatchObject({ done: 1, creating: 1 });
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it("refuses every write, and changes nothing", async () => {
+        await store.recordDone("testCase", "P-T1", { targetId: 7, hash: "h1", runId: "r1" });
+        await store.startRun({ id: "r1", mode: "full" });
+        const before = { record: await store.get("testCase", "P-T1"), run: await store.lastRun(), counts: await store.counts() };
+
+        const reader = subject.another();
+        try {
+          expect(await reader.openExisting()).toBe(true);
+          const writes: (() => Promise<unknown>)[] = [
+            () => reader.beginCreate("testCase", "P-T1", "r2"),
+            () => reader.recordDone("testCase", "P-T2", { targetId: 8, hash: "h", runId: "r2" }),
+            () => reader.recordFailure("testCase", "P-T1", "boom", "r2"),
+            () => reader.recordSkipped("testCase", "P-T1", "why", "r2"),
+            () => reader.claim("testCase", "P-T3", "shard-1", LONG, "r2"),
+            () => reader.release("testCase", "P-T1", "shard-1"),
+            () => reader.remove("testCase", "P-T1"),
+            () => reader.startRun({ id: "r2", mode: "full" }),
+            () => reader.finishRun("r1", { status: "failed", summary: null }),
+            () => reader.setWatermark("testCases", "w2"),
+          ];
+          for (const write of writes) await expect(write()).rejects.toThrow(/reading only/);
+          // Opening it for writing would migrate it: that takes a store of its own.
+          await expect(reader.open()).rejects.toThrow(/reading only/);
+        } finally {
+          await reader.close();
+        }
+        expect({ record: await store.get("testCase", "P-T1"), run: await store.lastRun(), counts: await store.counts() }).toEqual(
+          before,
+        );
+        expect(await store.getWatermark("testCases")).toBeUndefined();
+      });
+    });
+
     describe("watermarks", () => {
       it("returns undefined for a watermark never set", async () => {
         expect(await store.getWatermark("testCases")).toBeUndefined();
@@ -611,6 +725,14 @@ const SHORT = 150;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await sleep(20);
+  }
 }
 
 /** The lease ends about `expected` (epoch ms): the stores may read a clock of their own (a database server's). */

@@ -27,7 +27,12 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
     const database = contractDatabase;
     const dropSchema = () => database.sql("DROP SCHEMA IF EXISTS ztoq CASCADE");
     await dropSchema();
-    return { store: new PostgresStateStore(database.url), cleanup: async () => void (await dropSchema()) };
+    return {
+      store: new PostgresStateStore(database.url),
+      cleanup: async () => void (await dropSchema()),
+      another: (options) => new PostgresStateStore(database.url, options),
+      exists: async () => (await database.sql("SELECT 1 FROM pg_namespace WHERE nspname = 'ztoq'")).length > 0,
+    };
   });
 
   describe("PostgresStateStore", () => {
@@ -244,6 +249,42 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
       });
     });
 
+    describe("opened to read", () => {
+      it("reads a version 1 store as it is, without upgrading it or writing anything", async () => {
+        await db.sql('CREATE SCHEMA ztoq; CREATE TABLE ztoq.ztoq_meta (key text COLLATE "C" PRIMARY KEY, value text NOT NULL)');
+        await db.sql("INSERT INTO ztoq.ztoq_meta VALUES ('application', $1), ('schema_version', '1')", [APPLICATION_ID]);
+        await db.sql(MIGRATIONS[0] ?? "");
+        await db.sql(
+          `INSERT INTO ztoq.entities (type, key, hash, target_id, status, attempts, last_error, data, run_id, updated_at)
+           VALUES ('testCase', 'P-T1', 'h1', 11, 'done', 1, NULL, NULL, 'r1', '2024-05-01T00:00:00Z')`,
+        );
+        await db.sql("INSERT INTO ztoq.runs (id, mode, status, started_at) VALUES ('r1', 'full', 'running', now())");
+        const columns = () =>
+          db.sql("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'ztoq' ORDER BY 1, 2");
+        const before = await columns();
+
+        const reader = new PostgresStateStore(db.url);
+        opened.push(reader);
+        expect(await reader.openExisting()).toBe(true);
+
+        expect(await reader.get("testCase", "P-T1")).toMatchObject({ status: "done", owner: null, leaseUntil: null });
+        expect(await reader.countsByOwner()).toEqual([{ owner: null, counts: await reader.counts() }]);
+        expect(await reader.lastRun()).toMatchObject({ id: "r1", status: "running", host: null, pid: null, heartbeatAt: null });
+        expect(await columns()).toEqual(before);
+        expect(await db.sql("SELECT value FROM ztoq.ztoq_meta WHERE key = 'schema_version'")).toEqual([{ value: "1" }]);
+      });
+
+      it("finds no store in an empty ztoq schema, and leaves it empty", async () => {
+        await db.sql("CREATE SCHEMA ztoq");
+        const reader = new PostgresStateStore(db.url);
+        opened.push(reader);
+        expect(await reader.openExisting()).toBe(false);
+        expect(
+          await db.sql("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ztoq'"),
+        ).toEqual([]);
+      });
+    });
+
     describe("claims across stores", () => {
       const KEYS = Array.from({ length: 200 }, (_, index) => `P-T${index}`);
 
@@ -372,6 +413,11 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         expect(error).toBeInstanceOf(StateStoreError);
         expect(error).toMatchObject({ reason, message: expect.stringContaining(store.location) });
         expect(error).toMatchObject({ message: expect.stringMatching(message) });
+        expect(await snapshot()).toEqual(before);
+
+        // Opening to read (`ztoq status`) refuses it for the same reason.
+        const reader = new PostgresStateStore(db.url);
+        await expect(reader.openExisting()).rejects.toMatchObject({ name: "StateStoreError", reason });
         expect(await snapshot()).toEqual(before);
       }
 

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -15,8 +16,14 @@ import { expectVersion1RecordsUpgraded, stateStoreContract } from "./contract.js
 
 stateStoreContract("SQLite", async () => {
   const dir = await freshDir();
-  // A missing parent directory on purpose: opening must create it.
-  return { store: new SqliteStateStore(join(dir, "state", "ztoq.db")), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  // A missing parent directory on purpose: opening must create it (and opening to read must not).
+  const path = join(dir, "state", "ztoq.db");
+  return {
+    store: new SqliteStateStore(path),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+    another: (options) => new SqliteStateStore(path, options),
+    exists: async () => existsSync(dirname(path)),
+  };
 });
 
 let dir: string;
@@ -88,6 +95,38 @@ describe("SqliteStateStore", () => {
         expect(db.prepare("SELECT value FROM ztoq_meta WHERE key = 'schema_version'").get()?.value).toBe(String(SCHEMA_VERSION));
       });
       await expectVersion1RecordsUpgraded(store);
+    });
+
+    it("reads a version 1 store as it is when opened to read, without upgrading it", async () => {
+      withRawDatabase(path, (db) => {
+        db.exec("CREATE TABLE ztoq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        db.prepare("INSERT INTO ztoq_meta VALUES ('application', ?), ('schema_version', '1')").run(APPLICATION_ID);
+        db.exec(MIGRATIONS[0] ?? "");
+        db.exec(
+          `INSERT INTO entities (type, key, hash, target_id, status, attempts, last_error, data, run_id, updated_at) VALUES
+             ('testCase', 'P-T1', 'h1', 11, 'done', 1, NULL, NULL, 'r1', '2024-05-01T00:00:00.000Z');
+           INSERT INTO runs (id, mode, status, started_at) VALUES ('r1', 'full', 'running', '2024-05-01T00:00:00.000Z');`,
+        );
+      });
+      const before = await readFile(path);
+
+      const reader = new SqliteStateStore(path);
+      opened.push(reader);
+      expect(await reader.openExisting()).toBe(true);
+
+      expect(await reader.get("testCase", "P-T1")).toMatchObject({ status: "done", owner: null, leaseUntil: null });
+      expect(await reader.countsByOwner()).toEqual([{ owner: null, counts: await reader.counts() }]);
+      expect(await reader.lastRun()).toMatchObject({ id: "r1", status: "running", host: null, pid: null, heartbeatAt: null });
+      await reader.close();
+      expect(await readFile(path)).toEqual(before);
+    });
+
+    it("finds no store in an empty file when opened to read, and leaves it empty", async () => {
+      await writeFile(path, "");
+      const reader = new SqliteStateStore(path);
+      opened.push(reader);
+      expect(await reader.openExisting()).toBe(false);
+      expect((await readFile(path)).length).toBe(0);
     });
 
     it("lets two stores on one file claim the same keys, granting each once", async () => {
@@ -395,6 +434,16 @@ async function expectRefusal(reason: StateStoreError["reason"], message?: RegExp
   expect(error).toMatchObject({ reason, message: expect.stringContaining(path) });
   if (message) expect(error).toMatchObject({ message: expect.stringMatching(message) });
   expect(await snapshot(dir)).toEqual(before);
+
+  // Opening to read (`ztoq status`) refuses the same file for the same reason. SQLite may leave the
+  // -wal and -shm companions of a WAL file behind a read-only connection; the database itself stays as it was.
+  const reader = new SqliteStateStore(path);
+  await expect(reader.openExisting()).rejects.toMatchObject({ name: "StateStoreError", reason });
+  expect(withoutCompanions(await snapshot(dir))).toEqual(before);
+}
+
+function withoutCompanions(files: Map<string, string>): Map<string, string> {
+  return new Map([...files].filter(([name]) => !/-(wal|shm)$/.test(name)));
 }
 
 async function snapshot(folder: string): Promise<Map<string, string>> {
