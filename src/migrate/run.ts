@@ -91,6 +91,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       if (options.mode === "incremental") {
         updatedAfter = await state.getWatermark(WATERMARK);
         if (!updatedAfter) runLog.warn("no earlier complete run recorded: this incremental run reads everything");
+        else if ((await state.counts()).testCase.done === 0) {
+          // A watermark without a migrated case (after `ztoq rollback`): what is older than it is not in qTest.
+          updatedAfter = undefined;
+          runLog.warn("no migrated test case recorded: this incremental run reads everything");
+        }
       }
       const { source } = preflightResult;
       progress.expect("testCase", updatedAfter ? 0 : source.testCases);

@@ -1,6 +1,6 @@
 import type { PropertyInput, TestCaseInput, TestStepInput } from "../qtest/schemas.js";
 import type { TestCase, TestScript, TestStep } from "../zephyr/schemas.js";
-import { convertCustomField } from "./custom-fields.js";
+import { convertCustomField, UnmappedValue } from "./custom-fields.js";
 import { managedProperties, TEST_CASE_FIELDS } from "./managed-fields.js";
 import type { Resolution } from "./resolution.js";
 
@@ -49,7 +49,7 @@ export function planTestCase(testCase: TestCase, content: TestCaseContent, conte
       precondition: testCase.precondition ?? "",
       properties: [
         ...managedProperties(TEST_CASE_FIELDS, testCase, resolution),
-        ...customProperties(testCase.customFields ?? {}, resolution),
+        ...customProperties(testCase.key, testCase.customFields ?? {}, resolution),
       ],
       test_steps: steps.map((step, i) => ({ ...step, order: i + 1 })),
     },
@@ -102,10 +102,18 @@ export function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
-function customProperties(values: Record<string, unknown>, resolution: Resolution): PropertyInput[] {
+function customProperties(key: string, values: Record<string, unknown>, resolution: Resolution): PropertyInput[] {
   const properties: PropertyInput[] = [];
   for (const [name, target] of resolution.custom) {
-    const converted = convertCustomField(values[name], target, resolution.users);
+    let converted: string | null;
+    try {
+      converted = convertCustomField(values[name], target, resolution.users);
+    } catch (error) {
+      // Preflight resolved every value in use; one that still fails changed in Zephyr since. Named, so
+      // the run can stop as bad input rather than as something a re-run would fix.
+      if (error instanceof UnmappedValue) throw new UnmappedValue(`test case ${key}, custom field '${name}': ${error.message}`);
+      throw error;
+    }
     if (converted !== null) properties.push({ field_id: target.fieldId, field_value: converted });
   }
   return properties;

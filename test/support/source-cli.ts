@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import type { CliResult } from "../support/cli.js";
+import type { CliResult } from "./cli.js";
 
 export interface SourceCli {
   /** Starts `ztoq <args>` with `env` on top of PATH and HOME only, as `startCli` (test/support/cli.ts) does. */

@@ -1,5 +1,7 @@
 import { expectedTestCase, targetTestCase } from "../../compare/comparables.js";
+import { BadInputError } from "../../errors.js";
 import { contentHash } from "../../plan/content-hash.js";
+import { UnmappedValue } from "../../plan/custom-fields.js";
 import { comparedFields } from "../../plan/managed-fields.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { TestCase as QTestCase } from "../../qtest/schemas.js";
@@ -68,14 +70,16 @@ async function migrateOne(
   const { qtest, state, resolution } = context;
   const calls = content.kind === "steps" ? content.steps.flatMap((s) => (s.testCase ? [s.testCase.testCaseKey] : [])) : [];
   const callees = calls.length > 0 ? await state.getMany("testCase", calls) : new Map<string, EntityRecord>();
-  const plan = planTestCase(testCase, content, {
-    resolution,
-    moduleId: (testCase.folder && modules.get(testCase.folder.id)) || rootModule,
-    migratedCaseId: (key) => {
-      const callee = callees.get(key);
-      return callee?.status === "done" ? (callee.targetId ?? undefined) : undefined;
-    },
-  });
+  const plan = mappedOrBadInput(() =>
+    planTestCase(testCase, content, {
+      resolution,
+      moduleId: (testCase.folder && modules.get(testCase.folder.id)) || rootModule,
+      migratedCaseId: (key) => {
+        const callee = callees.get(key);
+        return callee?.status === "done" ? (callee.targetId ?? undefined) : undefined;
+      },
+    }),
+  );
   if (plan.waitingFor.length > 0 && !last) return false;
 
   const written = (id: number, versionId: number, stepIds: readonly number[]): Written => {
@@ -133,6 +137,18 @@ async function migrateOne(
   });
   context.progress.tick("testCase");
   return true;
+}
+
+/** A value no mapping covers stops the run as bad input (exit 2): re-running alone would fail the same way. */
+function mappedOrBadInput<T>(plan: () => T): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (error instanceof UnmappedValue) {
+      throw new BadInputError(`${error.message}; map it in the configuration and run the same command again.`);
+    }
+    throw error;
+  }
 }
 
 /**
