@@ -69,11 +69,11 @@ async function killWhen(setup: Awaited<ReturnType<typeof setUp>>, cut: (c: QTest
   await sleep(300);
   const atKill = f.mocks.qtest.store.counts();
   const state = await status(f, file);
-  // The table a person reads says the same: the last run is still marked running.
+  // The table a person reads says the same: the last run never finished, and its process is gone.
   const table = await runCli(["status", "--config", file], f.env);
   expect(table.code).toBe(0);
   expect(table.stdout).toMatch(/^testCase\s/m);
-  expect(table.stdout).toMatch(/Last run: .* running/);
+  expect(table.stdout).toMatch(/Last run: .* interrupted \(its process \d+ on .* is gone; re-run the same command to resume\)/);
   return { atKill, state };
 }
 
@@ -116,7 +116,7 @@ describe("a migration killed with SIGKILL and run again", () => {
     expect(atKill.testLogs).toBe(0);
 
     // `ztoq status` after the kill: the run never finished and entities are not all done.
-    expect(state.lastRun?.status).toBe("running");
+    expect(state.lastRun?.status).toBe("interrupted");
     expect(state.counts.testCase.done).toBeLessThan(total);
     expect(state.counts.testLog.done).toBe(0);
     // The intent is recorded before every create: whatever reached qTest is known to the state.
@@ -137,7 +137,7 @@ describe("a migration killed with SIGKILL and run again", () => {
     expect(atKill.testLogs).toBeGreaterThan(0);
     expect(atKill.testLogs).toBeLessThan(total);
 
-    expect(state.lastRun?.status).toBe("running");
+    expect(state.lastRun?.status).toBe("interrupted");
     expect(state.counts.testCase.done).toBe(setup.expected.testCase);
     expect(state.counts.testLog.done).toBeLessThan(total);
     expect(atKill.testLogs).toBeLessThanOrEqual(state.counts.testLog.done + state.counts.testLog.creating);

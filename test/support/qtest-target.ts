@@ -88,6 +88,8 @@ export interface TargetLog {
   note?: string | null;
   properties: Property[];
   test_step_logs: TargetStepLog[];
+  /** The case version the log was made against; its step logs point at that version's steps. */
+  test_case_version_id?: number | null;
 }
 
 export interface QTestTarget {
