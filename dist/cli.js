@@ -9157,7 +9157,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty(ch) {
+    function isEmpty2(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -9235,7 +9235,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -9334,7 +9334,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+          if ((s === "---" || s === "...") && isEmpty2(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -9342,7 +9342,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -9350,7 +9350,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -9414,7 +9414,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -9456,7 +9456,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            if (this.flowKey || isEmpty2(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -9519,7 +9519,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -9601,10 +9601,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty(ch)) {
+          } else if (isEmpty2(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -9671,7 +9671,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -9690,7 +9690,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty(ch) && ch !== ">")
+          while (!isEmpty2(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -12054,7 +12054,7 @@ var require_sonic_boom = __commonJS({
       if (!(this instanceof SonicBoom)) {
         return new SonicBoom(opts);
       }
-      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir3, retryEAGAIN, fsync, contentMode, mode } = opts || {};
+      let { fd, dest, minLength, maxLength, maxWrite, periodicFlush, sync, append = true, mkdir: mkdir4, retryEAGAIN, fsync, contentMode, mode } = opts || {};
       fd = fd || dest;
       this._len = 0;
       this.fd = -1;
@@ -12079,7 +12079,7 @@ var require_sonic_boom = __commonJS({
       this.append = append || false;
       this.mode = mode;
       this.retryEAGAIN = retryEAGAIN || (() => true);
-      this.mkdir = mkdir3 || false;
+      this.mkdir = mkdir4 || false;
       let fsWriteSync;
       let fsWrite;
       if (contentMode === kContentModeBuffer) {
@@ -12807,7 +12807,7 @@ var require_thread_stream = __commonJS({
     var { version: version2 } = require_package();
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Worker } = __require("worker_threads");
-    var { join: join4 } = __require("path");
+    var { join: join5 } = __require("path");
     var { pathToFileURL } = __require("url");
     var { wait } = require_wait();
     var {
@@ -12859,7 +12859,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join4(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join5(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -13370,9 +13370,9 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports, module) {
     "use strict";
     var { createRequire } = __require("module");
-    var { existsSync } = __require("node:fs");
+    var { existsSync: existsSync3 } = __require("node:fs");
     var getCallers = require_caller();
-    var { join: join4, isAbsolute: isAbsolute2, sep } = __require("node:path");
+    var { join: join5, isAbsolute: isAbsolute2, sep } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
     var sleep3 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -13445,7 +13445,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute2(path) && !existsSync(path);
+      return isAbsolute2(path) && !existsSync3(path);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -13527,7 +13527,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join5(__dirname, "worker.js");
         options.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -13548,7 +13548,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options.targets.length + options.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join5(__dirname, "worker.js");
         options.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -13575,7 +13575,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join4(__dirname, "..", "file.js");
+          return join5(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -14555,7 +14555,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join4 = ",";
+            let join5 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -14569,7 +14569,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join4 = `,
+                join5 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -14577,13 +14577,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join4;
+                res += join5;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -14604,7 +14604,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join4 = `,
+              join5 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -14618,13 +14618,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key3, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
-                separator = join4;
+                separator = join5;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join4;
+              separator = join5;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -14665,7 +14665,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join4 = ",";
+            let join5 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -14678,7 +14678,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join4 = `,
+                join5 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -14686,13 +14686,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join4;
+                res += join5;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -14705,7 +14705,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join4 = `,
+              join5 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -14714,7 +14714,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key3, value[key3], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key3)}:${whitespace}${tmp}`;
-                separator = join4;
+                separator = join5;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -14772,20 +14772,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join5 = `,
+              const join6 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join5;
+                res2 += join6;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join6}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -14801,16 +14801,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join4 = `,
+            const join5 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join4, maximumBreadth);
+              res += stringifyTypedArray(value, join5, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join4;
+              separator = join5;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -14821,13 +14821,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key3, value[key3], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key3)}: ${tmp}`;
-                separator = join4;
+                separator = join5;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join4;
+              separator = join5;
             }
             if (separator !== "") {
               res = `
@@ -15197,7 +15197,7 @@ var require_pino = __commonJS({
     } = symbols;
     var { epochTime, nullTime } = time3;
     var { pid } = process;
-    var hostname3 = os.hostname();
+    var hostname5 = os.hostname();
     var defaultErrorSerializer = stdSerializers.err;
     var defaultOptions = {
       level: "info",
@@ -15207,7 +15207,7 @@ var require_pino = __commonJS({
       errorKey: "err",
       nestedKey: null,
       enabled: true,
-      base: { pid, hostname: hostname3 },
+      base: { pid, hostname: hostname5 },
       serializers: Object.assign(/* @__PURE__ */ Object.create(null), {
         err: defaultErrorSerializer
       }),
@@ -16962,11 +16962,11 @@ var require_pg_connection_string = __commonJS({
         config2.client_encoding = result.searchParams.get("encoding");
         return config2;
       }
-      const hostname3 = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
+      const hostname5 = (dummyHost ? "" : result.hostname).replace(/^\[(.+)\]$/, "$1");
       if (!config2.host) {
-        config2.host = decodeURIComponent(hostname3);
-      } else if (hostname3 && /^%2f/i.test(hostname3)) {
-        result.pathname = hostname3 + result.pathname;
+        config2.host = decodeURIComponent(hostname5);
+      } else if (hostname5 && /^%2f/i.test(hostname5)) {
+        result.pathname = hostname5 + result.pathname;
       }
       if (!config2.port) {
         config2.port = result.port;
@@ -23720,9 +23720,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname5) {
+  hostname5.lastIndex = 0;
+  return hostname5.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -41334,6 +41334,18 @@ var settings = {
     default: "false",
     value: boolean4
   }),
+  reconcile: setting({
+    description: "true to compare every migrated object with what it should be and repair qTest: re-create what was deleted, restore what was changed, moved or renamed.",
+    input: { name: "reconcile", actions: ["migrate"] },
+    flag: {
+      flags: "--reconcile",
+      commands: ["migrate"],
+      help: "compare every migrated object with what it should be and repair qTest (re-create, restore, move back)"
+    },
+    secret: false,
+    default: "false",
+    value: boolean4
+  }),
   shard: setting({
     description: "i/n to migrate one shard of a matrix (needs a PostgreSQL state store).",
     input: { name: "shard", actions: ["migrate"] },
@@ -42092,7 +42104,17 @@ var TEST_SUITE_FIELDS = [
     of: (c) => c.plannedStartDate ?? void 0
   }),
   system("testSuite.plannedEnd", "test-suites", "Planned End Date", { kind: "text", of: (c) => c.plannedEndDate ?? void 0 }),
-  system("testSuite.assignedTo", "test-suites", "Assigned To", { kind: "user", of: (c) => c.owner?.accountId ?? void 0 })
+  system("testSuite.assignedTo", "test-suites", "Assigned To", { kind: "user", of: (c) => c.owner?.accountId ?? void 0 }),
+  // qTest suites have no description in their body, only fields: the site's "Description" when it has
+  // one, else a field ZTOQ creates.
+  {
+    id: "testSuite.description",
+    objectType: "test-suites",
+    label: "Description",
+    origin: "ztoq",
+    dataType: FieldDataType.textArea,
+    derive: { kind: "text", of: (c) => c.description ?? void 0 }
+  }
 ];
 var TEST_RUN_FIELDS = [
   marker("testRun.marker", "test-runs", (r) => r.runKey)
@@ -42148,6 +42170,17 @@ function comparedFieldIds(fields2, resolution) {
     (id3) => !markers.has(id3)
   );
 }
+function comparedFields(resolution) {
+  const caseFields = TEST_CASE_FIELDS;
+  const marker2 = markerFieldId(caseFields, resolution);
+  return {
+    testCase: [
+      .../* @__PURE__ */ new Set([...comparedFieldIds(caseFields, resolution), ...[...resolution.custom.values()].map((c) => c.fieldId)])
+    ].filter((id3) => id3 !== marker2),
+    testSuite: comparedFieldIds(TEST_SUITE_FIELDS, resolution),
+    testLog: comparedFieldIds(TEST_LOG_FIELDS, resolution)
+  };
+}
 function formatDuration(ms) {
   const minutes = Math.round(ms / 6e4);
   return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
@@ -42159,6 +42192,140 @@ function formatLinks(testCase) {
   );
   const all = [...issues, ...web];
   return all.length > 0 ? all.join("\n") : void 0;
+}
+
+// src/plan/custom-fields.ts
+var UnmappedValue = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UnmappedValue";
+  }
+};
+function convertCustomField(value, target, users) {
+  if (value === null || value === void 0 || value === "") return null;
+  if (Array.isArray(value) && value.length === 0) return null;
+  switch (target.type) {
+    case "text":
+    case "richtext":
+    case "url":
+      return Array.isArray(value) ? value.map(String).join(", ") : String(value);
+    case "number": {
+      const n = typeof value === "number" ? value : Number(value);
+      if (!Number.isFinite(n)) throw new UnmappedValue(`'${String(value)}' is not a number`);
+      return String(n);
+    }
+    case "date":
+    case "datetime": {
+      const text2 = String(value);
+      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
+      if (Number.isNaN(ms)) throw new UnmappedValue(`'${text2}' is not a date`);
+      return new Date(ms).toISOString();
+    }
+    case "checkbox":
+    case "multiselect": {
+      const items = Array.isArray(value) ? value : [value];
+      return `[${items.map((item) => mapChoice(String(item), target)).join(",")}]`;
+    }
+    case "select":
+      return mapChoice(String(single(value)), target);
+    case "user": {
+      const user = users.get(String(single(value)));
+      if (!user) throw new UnmappedValue(`user '${String(value)}' is not mapped`);
+      return user;
+    }
+  }
+}
+function single(value) {
+  if (!Array.isArray(value)) return value;
+  if (value.length === 1) return value[0];
+  throw new UnmappedValue(`${JSON.stringify(value)} is several values for a field that holds one`);
+}
+function mapChoice(value, target) {
+  const mapped = target.values.get(value);
+  if (mapped === void 0) throw new UnmappedValue(`'${value}' has no allowed value`);
+  return mapped;
+}
+
+// src/mapping/source-usage.ts
+function isEmpty(value) {
+  return value === null || value === void 0 || value === "" || Array.isArray(value) && value.length === 0;
+}
+function count(uses, value) {
+  if (isEmpty(value)) return;
+  uses.set(String(value), (uses.get(String(value)) ?? 0) + 1);
+}
+function countUser(users, accountId, place, times = 1) {
+  if (accountId === void 0 || accountId === "") return;
+  const use = users.get(accountId) ?? { uses: 0, places: /* @__PURE__ */ new Set() };
+  use.uses += times;
+  use.places.add(place);
+  users.set(accountId, use);
+}
+function valueKey(value) {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+function itemsOf(value) {
+  return (Array.isArray(value) ? value : [value]).filter((item) => !isEmpty(item));
+}
+function emptyUsage() {
+  return {
+    choices: { testCaseStatus: /* @__PURE__ */ new Map(), testCycleStatus: /* @__PURE__ */ new Map(), priority: /* @__PURE__ */ new Map(), environment: /* @__PURE__ */ new Map() },
+    executionStatuses: /* @__PURE__ */ new Map(),
+    users: /* @__PURE__ */ new Map(),
+    customFields: /* @__PURE__ */ new Map(),
+    counts: { testCases: 0, testCycles: 0, testExecutions: 0 }
+  };
+}
+function countFields(usage, fields2, source) {
+  for (const field of fields2) {
+    const { derive } = field;
+    if (derive.kind === "choice") count(usage.choices[derive.list], derive.of(source));
+    else if (derive.kind === "user") countUser(usage.users, derive.of(source), `${field.label} of ${field.objectType}`);
+  }
+}
+function countCustomFields(usage, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const uses = usage.customFields.get(name) ?? /* @__PURE__ */ new Map();
+    usage.customFields.set(name, uses);
+    if (isEmpty(value)) continue;
+    const key2 = valueKey(value);
+    const use = uses.get(key2) ?? { uses: 0, value };
+    use.uses++;
+    uses.set(key2, use);
+  }
+}
+function usersInUse(usage, userFields) {
+  const users = new Map([...usage.users].map(([id3, use]) => [id3, { uses: use.uses, places: new Set(use.places) }]));
+  for (const name of userFields) {
+    for (const { uses, value } of usage.customFields.get(name)?.values() ?? []) {
+      for (const item of itemsOf(value)) countUser(users, String(item), `custom field '${name}'`, uses);
+    }
+  }
+  return users;
+}
+async function readSourceUsage(zephyr) {
+  const usage = emptyUsage();
+  for await (const page of zephyr.testCases()) {
+    for (const testCase of page) {
+      usage.counts.testCases++;
+      countFields(usage, TEST_CASE_FIELDS, testCase);
+      countCustomFields(usage, testCase.customFields ?? {});
+    }
+  }
+  for await (const page of zephyr.testCycles()) {
+    for (const cycle of page) {
+      usage.counts.testCycles++;
+      countFields(usage, TEST_SUITE_FIELDS, cycle);
+    }
+  }
+  for await (const page of zephyr.testExecutions()) {
+    for (const execution of page) {
+      usage.counts.testExecutions++;
+      count(usage.executionStatuses, execution.testExecutionStatus.id);
+      countFields(usage, TEST_LOG_FIELDS, execution);
+    }
+  }
+  return usage;
 }
 
 // src/mapping/value-matching.ts
@@ -42274,9 +42441,12 @@ function resolveValues(usage, names, target, mapping) {
     priority: choice2("priority"),
     environment: choice2("environment")
   };
+  const customProblems = [];
+  const custom2 = resolveCustomFields(usage.customFields, target.fields["test-cases"], mapping, customProblems);
+  const userFields = [...custom2].filter(([, field]) => field.type === "user").map(([name]) => name);
   const users = /* @__PURE__ */ new Map();
   const userChoices = target.users.map((u) => ({ id: String(u.id), label: u.username }));
-  for (const [accountId, count3] of usage.users) {
+  for (const [accountId, use] of usersInUse(usage, userFields)) {
     const configured = mapping.users[accountId];
     const match2 = configured === void 0 ? void 0 : userChoices.find((u) => u.id === String(configured) || u.label.toLowerCase() === String(configured).toLowerCase());
     if (match2) users.set(accountId, match2.id);
@@ -42284,14 +42454,47 @@ function resolveValues(usage, names, target, mapping) {
       problems.push({
         what: "user",
         value: accountId,
-        uses: count3,
+        uses: use.uses,
         allowed: userChoices.map((u) => u.label),
-        configKey: `mapping.users.${accountId}`
+        configKey: `mapping.users.${accountId}`,
+        usedIn: [...use.places]
       });
     }
   }
-  const custom2 = resolveCustomFields(usage.customFields, target.fields["test-cases"], mapping, problems);
+  problems.push(...customProblems);
+  problems.push(...conversionProblems(usage.customFields, custom2, users));
   return { values: { choices, executionStatus, users, custom: custom2 }, problems };
+}
+var CHOICE_TYPES = /* @__PURE__ */ new Set(["select", "multiselect", "checkbox"]);
+var EXPECTED = {
+  number: "a number",
+  date: "a date (yyyy-MM-dd or ISO 8601)",
+  datetime: "a date and time (ISO 8601)",
+  select: "a single value",
+  user: "a single user"
+};
+function conversionProblems(used, custom2, users) {
+  const problems = [];
+  for (const [name, target] of custom2) {
+    for (const [key2, { uses, value }] of used.get(name) ?? []) {
+      const items = itemsOf(value).map(String);
+      if (CHOICE_TYPES.has(target.type) && items.some((item) => !target.values.has(item))) continue;
+      if (target.type === "user" && items.some((item) => !users.has(item))) continue;
+      try {
+        convertCustomField(value, target, users);
+      } catch (error62) {
+        if (!(error62 instanceof UnmappedValue)) throw error62;
+        problems.push({
+          what: `value of custom field '${name}' (${target.type})`,
+          value: key2,
+          uses,
+          allowed: [EXPECTED[target.type] ?? error62.message],
+          configKey: `mapping.customFields.${name} (map it to a field of another type, or { ignore: true })`
+        });
+      }
+    }
+  }
+  return problems;
 }
 function resolveCustomFields(used, caseFields, mapping, problems) {
   const custom2 = /* @__PURE__ */ new Map();
@@ -42303,7 +42506,7 @@ function resolveCustomFields(used, caseFields, mapping, problems) {
       problems.push({
         what: "custom field",
         value: name,
-        uses: [...values.values()].reduce((a, b) => a + b, 0),
+        uses: [...values.values()].reduce((sum, use) => sum + use.uses, 0),
         allowed: caseFields.filter((f) => !f.system_field).map((f) => f.label),
         configKey: `mapping.customFields.${name} (map it to a qTest field, or { ignore: true })`
       });
@@ -42311,8 +42514,8 @@ function resolveCustomFields(used, caseFields, mapping, problems) {
     }
     const type = configured?.type ?? conversionFor(target.data_type);
     const valueIds = /* @__PURE__ */ new Map();
-    if (type === "select" || type === "multiselect" || type === "checkbox") {
-      for (const [value, uses] of values) {
+    if (CHOICE_TYPES.has(type)) {
+      for (const [value, uses] of itemUses(values)) {
         const match2 = matchChoice(value, choicesOf(target), configured?.values?.[value]);
         if (match2) valueIds.set(value, match2.id);
         else {
@@ -42329,6 +42532,13 @@ function resolveCustomFields(used, caseFields, mapping, problems) {
     custom2.set(name, { fieldId: target.id, type, values: valueIds });
   }
   return custom2;
+}
+function itemUses(values) {
+  const items = /* @__PURE__ */ new Map();
+  for (const { uses, value } of values.values()) {
+    for (const item of itemsOf(value)) items.set(String(item), (items.get(String(item)) ?? 0) + uses);
+  }
+  return items;
 }
 function conversionFor(dataType) {
   switch (dataType) {
@@ -42358,58 +42568,9 @@ function conversionFor(dataType) {
 }
 function describeProblems(problems) {
   const lines = problems.map(
-    (p) => `  - ${p.what} '${p.value}' (used ${p.uses}\xD7): set ${p.configKey}; allowed: ${p.allowed.length > 0 ? p.allowed.join(", ") : "(none)"}`
+    (p) => `  - ${p.what} '${p.value}' (used ${p.uses}\xD7${p.usedIn?.length ? ` in ${p.usedIn.join(", ")}` : ""}): set ${p.configKey}; allowed: ${p.allowed.length > 0 ? p.allowed.join(", ") : "(none)"}`
   );
   return [`${problems.length} source value(s) have no mapping in the qTest project; nothing was written:`, ...lines].join("\n");
-}
-
-// src/mapping/source-usage.ts
-function count(uses, value) {
-  if (value === null || value === void 0 || value === "") return;
-  uses.set(String(value), (uses.get(String(value)) ?? 0) + 1);
-}
-function emptyUsage() {
-  return {
-    choices: { testCaseStatus: /* @__PURE__ */ new Map(), testCycleStatus: /* @__PURE__ */ new Map(), priority: /* @__PURE__ */ new Map(), environment: /* @__PURE__ */ new Map() },
-    executionStatuses: /* @__PURE__ */ new Map(),
-    users: /* @__PURE__ */ new Map(),
-    customFields: /* @__PURE__ */ new Map(),
-    counts: { testCases: 0, testCycles: 0, testExecutions: 0 }
-  };
-}
-function countFields(usage, fields2, source) {
-  for (const { derive } of fields2) {
-    if (derive.kind === "choice") count(usage.choices[derive.list], derive.of(source));
-    else if (derive.kind === "user") count(usage.users, derive.of(source));
-  }
-}
-async function readSourceUsage(zephyr) {
-  const usage = emptyUsage();
-  for await (const page of zephyr.testCases()) {
-    for (const testCase of page) {
-      usage.counts.testCases++;
-      countFields(usage, TEST_CASE_FIELDS, testCase);
-      for (const [name, value] of Object.entries(testCase.customFields ?? {})) {
-        const uses = usage.customFields.get(name) ?? /* @__PURE__ */ new Map();
-        for (const item of Array.isArray(value) ? value : [value]) count(uses, item);
-        usage.customFields.set(name, uses);
-      }
-    }
-  }
-  for await (const page of zephyr.testCycles()) {
-    for (const cycle of page) {
-      usage.counts.testCycles++;
-      countFields(usage, TEST_SUITE_FIELDS, cycle);
-    }
-  }
-  for await (const page of zephyr.testExecutions()) {
-    for (const execution of page) {
-      usage.counts.testExecutions++;
-      count(usage.executionStatuses, execution.testExecutionStatus.id);
-      countFields(usage, TEST_LOG_FIELDS, execution);
-    }
-  }
-  return usage;
 }
 
 // src/mapping/preflight.ts
@@ -42437,7 +42598,7 @@ async function preflight(config2, zephyr, qtest2, options) {
   const usage = await readSourceUsage(zephyr);
   for (const status of executionStatusList) {
     const id3 = String(status.id);
-    if (!status.archived) usage.executionStatuses.set(id3, (usage.executionStatuses.get(id3) ?? 0) + 1);
+    usage.executionStatuses.set(id3, (usage.executionStatuses.get(id3) ?? 0) + 1);
   }
   const names = {
     choices: { testCaseStatus: caseStatuses, testCycleStatus: cycleStatuses, priority: priorities, environment: environments },
@@ -45241,6 +45402,9 @@ function searchPages(api, objectType, query, fields2) {
 function markerQuery(fieldName, value) {
   return `'${escapeQuoted(fieldName)}' = '${escapeQuoted(value)}'`;
 }
+function notEmptyQuery(fieldName) {
+  return `'${escapeQuoted(fieldName)}' is 'not empty'`;
+}
 function escapeQuoted(text2) {
   return text2.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
 }
@@ -45348,6 +45512,10 @@ var QTestClient = class _QTestClient {
       async () => lastBy(await this.modules(parentId), (m) => m.name === input2.name)
     );
   }
+  /** Renames a module in place (`updateModule`). */
+  renameModule(id3, name) {
+    return this.#api.put(`/modules/${id3}`, moduleSchema, { name });
+  }
   // ---- test cases ----------------------------------------------------------------------------------
   /** The test cases of a module, a page at a time (properties included). */
   testCases(moduleId, options = {}) {
@@ -45373,6 +45541,13 @@ var QTestClient = class _QTestClient {
   deleteTestCase(id3) {
     return this.#api.delete(`/test-cases/${id3}`);
   }
+  /**
+   * Deletes an empty module (`deleteModule` without `force`: qTest refuses, 400, a module that still
+   * holds modules or test cases, so nothing it holds goes unseen). One already gone counts as deleted.
+   */
+  deleteModule(id3) {
+    return this.#api.delete(`/modules/${id3}`);
+  }
   // ---- test cycles and suites ----------------------------------------------------------------------
   /** The test cycles directly under `parent`. */
   testCycles(parent) {
@@ -45382,6 +45557,10 @@ var QTestClient = class _QTestClient {
   testCycleTree() {
     const query = { parentId: 0, parentType: "root", expand: "descendants" };
     return allItems(barePages(this.#api, "/test-cycles", testCycleSchema2, query, "pageSize", CYCLE_PAGE));
+  }
+  /** Renames a test cycle in place (`updateCycle`). */
+  renameTestCycle(id3, name) {
+    return this.#api.put(`/test-cycles/${id3}`, testCycleSchema2, { name });
   }
   /** Creates a test cycle; after an ambiguous failure, a sibling with the same name is taken as this one. */
   createTestCycle(input2, parent) {
@@ -45407,6 +45586,17 @@ var QTestClient = class _QTestClient {
   updateTestSuite(id3, input2) {
     return this.#api.put(`/test-suites/${id3}`, testSuiteSchema, input2);
   }
+  /**
+   * Deletes an empty test cycle (`deleteCycle` without `force`: qTest refuses, 400, a cycle that still
+   * holds cycles, suites or runs). One already gone counts as deleted.
+   */
+  deleteTestCycle(id3) {
+    return this.#api.delete(`/test-cycles/${id3}`);
+  }
+  /** Deletes a test suite and its runs (`deleteTestSuiteById`). One that is already gone counts as deleted. */
+  deleteTestSuite(id3) {
+    return this.#api.delete(`/test-suites/${id3}`);
+  }
   // ---- test runs and logs --------------------------------------------------------------------------
   /** The test runs under `parent` (all levels below it with `descendants`), a page at a time. */
   testRuns(parent, options = {}) {
@@ -45422,6 +45612,10 @@ var QTestClient = class _QTestClient {
       async () => (await this.findByMarker("test-runs", marker2.fieldName, marker2.value))[0]
     );
   }
+  /** Deletes a test run and its logs (`deleteTestRunById`). One that is already gone counts as deleted. */
+  deleteTestRun(id3) {
+    return this.#api.delete(`/test-runs/${id3}`);
+  }
   testLogs(runId) {
     return envelopedPages(this.#api, `/test-runs/${runId}/test-logs`, testLogSchema, {}, "GET");
   }
@@ -45436,6 +45630,19 @@ var QTestClient = class _QTestClient {
         return found2.find((log) => log.test_run_id == null || log.test_run_id === runId);
       }
     );
+  }
+  /** Renames a test run (`updateTestRunById`); its test case version and place stay. */
+  updateTestRun(id3, input2) {
+    return this.#api.put(`/test-runs/${id3}`, testRunSchema, input2);
+  }
+  /**
+   * Modifies a manual test log (`modifyTestLog`, qTest 9.1.5+): `status`, `exe_start_date` and
+   * `exe_end_date` are required; `properties` lists only the fields to change (the others, the
+   * marker among them, keep their values); a step log is addressed by its `order`, which must be
+   * one of the log's. The test case version cannot change. A PUT, so retried like any idempotent request.
+   */
+  updateTestLog(runId, logId, input2) {
+    return this.#api.put(`/test-runs/${runId}/test-logs/${logId}`, testLogSchema, input2);
   }
   search(objectType, query, options = {}) {
     return searchPages(this.#api, objectType, query, options.fields);
@@ -45480,6 +45687,7 @@ var migrationReportSchema = external_exports.object({
     mode: external_exports.enum(["full", "incremental"]),
     dryRun: external_exports.boolean(),
     prune: external_exports.boolean(),
+    reconcile: external_exports.boolean().describe("Every migrated object was compared with the target and repaired"),
     shard: external_exports.string().nullable().describe("i/n when this run was one shard of a sharded migration"),
     tool: external_exports.object({ name: external_exports.literal("ztoq"), version: external_exports.string() }),
     startedAt: external_exports.string(),
@@ -45522,7 +45730,7 @@ function migrationReportMarkdown(report) {
     "",
     `${report.source.projectKey} (${report.source.url}) \u2192 qTest project ${report.target.projectId} (${report.target.url})`,
     "",
-    `Run \`${report.run.id}\` \xB7 ${report.run.mode}${report.run.shard ? ` \xB7 shard ${report.run.shard}` : ""}${report.run.dryRun ? " \xB7 dry run" : ""}${report.run.prune ? " \xB7 prune" : ""} \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version}`,
+    `Run \`${report.run.id}\` \xB7 ${report.run.mode}${report.run.shard ? ` \xB7 shard ${report.run.shard}` : ""}${report.run.dryRun ? " \xB7 dry run" : ""}${report.run.prune ? " \xB7 prune" : ""}${report.run.reconcile ? " \xB7 reconcile" : ""} \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version}`,
     ""
   ];
   if (report.error) lines.push(`> **Stopped early:** ${report.error}`, "");
@@ -45610,8 +45818,17 @@ var migrationRunSchema = external_exports.object({
   startedAt: external_exports.string(),
   finishedAt: external_exports.string().nullable(),
   /** Counters and anything else the report wants to keep. */
-  summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable()
+  summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable(),
+  /**
+   * The machine and process that started the run, and when that process last said it was still at
+   * work (every `RUN_HEARTBEAT_MS` while the run is running): how `ztoq status` tells a run that was
+   * killed from one still working. Null for a run recorded before ZTOQ kept them.
+   */
+  host: external_exports.string().nullable(),
+  pid: external_exports.number().int().nullable(),
+  heartbeatAt: external_exports.string().nullable()
 });
+var RUN_HEARTBEAT_MS = 15e3;
 function emptyCounts() {
   const zeros = () => ({ pending: 0, creating: 0, done: 0, failed: 0, skipped: 0 });
   return {
@@ -45823,15 +46040,36 @@ async function upgrade(access) {
 }
 
 // src/state/sql-store.ts
+import { hostname as hostname3 } from "node:os";
 var PAGE_SIZE = 500;
 var KEYS_PER_QUERY = 1e3;
-var ENTITY_COLUMNS = `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
-  run_id AS "runId", updated_at AS "updatedAt", owner, lease_until AS "leaseUntil"`;
-var RUN_COLUMNS = `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary`;
-function statements(spelling) {
+var LEASES_VERSION = 2;
+var RUN_PROCESS_VERSION = 3;
+function entityColumns(version2) {
+  const lease = version2 >= LEASES_VERSION ? `owner, lease_until AS "leaseUntil"` : `NULL AS owner, NULL AS "leaseUntil"`;
+  return `type, key, hash, target_id AS "targetId", status, attempts, last_error AS "lastError", data,
+  run_id AS "runId", updated_at AS "updatedAt", ${lease}`;
+}
+function runColumns(version2) {
+  const process2 = version2 >= RUN_PROCESS_VERSION ? `host, pid, heartbeat_at AS "heartbeatAt"` : `NULL AS host, NULL AS pid, NULL AS "heartbeatAt"`;
+  return `id, mode, status, started_at AS "startedAt", finished_at AS "finishedAt", summary, ${process2}`;
+}
+var READ_STATEMENTS = /* @__PURE__ */ new Set([
+  "get",
+  "getMany",
+  "page",
+  "pageByStatus",
+  "claimRefused",
+  "counts",
+  "countsByOwner",
+  "lastRun",
+  "getWatermark"
+]);
+function statements(spelling, version2) {
   const { tablePrefix, keyIn, leaseNow, leaseEnd } = spelling;
   const [entities, runs, watermarks] = ["entities", "runs", "watermarks"].map((name) => `${tablePrefix}${name}`);
-  const select = `SELECT ${ENTITY_COLUMNS} FROM ${entities}`;
+  const select = `SELECT ${entityColumns(version2)} FROM ${entities}`;
+  const runFields = runColumns(version2);
   const finish = (status) => `INSERT INTO ${entities} AS e (type, key, status, attempts, last_error, run_id, updated_at)
     VALUES (:type, :key, '${status}', 0, :lastError, :runId, :now)
     ON CONFLICT (type, key) DO UPDATE SET
@@ -45886,10 +46124,12 @@ function statements(spelling) {
       WHERE type = :type AND key = :key AND owner = :owner AND lease_until IS NOT NULL`,
     remove: `DELETE FROM ${entities} WHERE type = :type AND key = :key`,
     counts: `SELECT type, status, count(*) AS n FROM ${entities} GROUP BY type, status`,
-    countsByOwner: `SELECT owner, type, status, count(*) AS n FROM ${entities} GROUP BY owner, type, status`,
-    startRun: `INSERT INTO ${runs} (id, mode, status, started_at) VALUES (:id, :mode, 'running', :now) RETURNING ${RUN_COLUMNS}`,
+    countsByOwner: version2 >= LEASES_VERSION ? `SELECT owner, type, status, count(*) AS n FROM ${entities} GROUP BY owner, type, status` : `SELECT NULL AS owner, type, status, count(*) AS n FROM ${entities} GROUP BY type, status`,
+    startRun: `INSERT INTO ${runs} (id, mode, status, started_at, host, pid, heartbeat_at)
+      VALUES (:id, :mode, 'running', :now, :host, :pid, :now) RETURNING ${runFields}`,
+    heartbeat: `UPDATE ${runs} SET heartbeat_at = :now WHERE id = :id AND status = 'running'`,
     finishRun: `UPDATE ${runs} SET status = :status, finished_at = :now, summary = :summary WHERE id = :id RETURNING id`,
-    lastRun: `SELECT ${RUN_COLUMNS} FROM ${runs} ORDER BY seq DESC LIMIT 1`,
+    lastRun: `SELECT ${runFields} FROM ${runs} ORDER BY seq DESC LIMIT 1`,
     getWatermark: `SELECT value FROM ${watermarks} WHERE name = :name`,
     setWatermark: `INSERT INTO ${watermarks} (name, value, updated_at) VALUES (:name, :value, :now)
       ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
@@ -45899,27 +46139,46 @@ var SqlStateStore = class {
   location;
   shared;
   #dialect;
+  #heartbeatMs;
   #isOpen = false;
+  #readOnly = false;
   #opening;
-  constructor(dialect) {
+  /** The heartbeat of each run this store started and has not finished. */
+  #heartbeats = /* @__PURE__ */ new Map();
+  constructor(dialect, options = {}) {
     this.#dialect = dialect;
     this.location = dialect.location;
     this.shared = dialect.shared;
+    this.#heartbeatMs = options.heartbeatMs ?? RUN_HEARTBEAT_MS;
   }
   async open() {
-    if (this.#isOpen) return;
-    this.#opening ??= this.#open();
-    return this.#opening;
+    if (this.#isOpen && !this.#readOnly) return;
+    if (this.#isOpen || this.#opening?.readOnly) {
+      throw new Error(`state store ${this.location} is open for reading only; close it first`);
+    }
+    this.#opening ??= { readOnly: false, done: this.#open(false) };
+    await this.#opening.done;
   }
-  async #open() {
+  async openExisting() {
+    if (this.#isOpen) return true;
+    this.#opening ??= { readOnly: true, done: this.#open(true) };
+    return this.#opening.done;
+  }
+  async #open(readOnly) {
     try {
-      await this.#dialect.open();
+      if (readOnly) {
+        if (!await this.#dialect.openExisting()) return false;
+      } else await this.#dialect.open();
       this.#isOpen = true;
+      this.#readOnly = readOnly;
+      return true;
     } finally {
       this.#opening = void 0;
     }
   }
   async close() {
+    for (const timer of this.#heartbeats.values()) clearInterval(timer);
+    this.#heartbeats.clear();
     if (!this.#isOpen) return;
     this.#isOpen = false;
     await this.#dialect.close();
@@ -45996,11 +46255,17 @@ var SqlStateStore = class {
     return countRowsByOwner(await this.#all("countsByOwner", {}), this.location);
   }
   async startRun(run) {
-    const [row] = await this.#all("startRun", { id: run.id, mode: run.mode, now: now() });
+    const [row] = await this.#all("startRun", { id: run.id, mode: run.mode, now: now(), host: hostname3(), pid: process.pid });
     if (!row) throw new Error(`${this.location}: run ${run.id} was not recorded`);
+    const beat = () => void this.#all("heartbeat", { id: run.id, now: now() }).catch(() => void 0);
+    const timer = setInterval(beat, this.#heartbeatMs);
+    timer.unref();
+    this.#heartbeats.set(run.id, timer);
     return this.#run(row);
   }
   async finishRun(id3, result) {
+    clearInterval(this.#heartbeats.get(id3));
+    this.#heartbeats.delete(id3);
     const finished = await this.#all("finishRun", { id: id3, status: result.status, summary: toJson(result.summary), now: now() });
     if (finished.length === 0) throw new Error(`${this.location}: no run ${JSON.stringify(id3)} to finish`);
   }
@@ -46020,7 +46285,11 @@ var SqlStateStore = class {
     return this.#dialect;
   }
   async #all(statement, params) {
-    return this.#ready().all(statement, params);
+    const dialect = this.#ready();
+    if (this.#readOnly && !READ_STATEMENTS.has(statement)) {
+      throw new Error(`state store ${this.location} is open for reading only`);
+    }
+    return dialect.all(statement, params);
   }
   #entity(row) {
     const input2 = {
@@ -46037,7 +46306,9 @@ var SqlStateStore = class {
       ...row,
       summary: fromJson(row.summary),
       startedAt: fromTimestamp(row.startedAt),
-      finishedAt: fromTimestamp(row.finishedAt)
+      finishedAt: fromTimestamp(row.finishedAt),
+      heartbeatAt: fromTimestamp(row.heartbeatAt),
+      pid: fromBigint(row.pid)
     };
     return validated(migrationRunSchema, input2, this.location, "a run row");
   }
@@ -46105,6 +46376,10 @@ var MIGRATIONS = [
   // only: no table rewrite, whatever the number of records; existing records read as never claimed.
   `
   ALTER TABLE ${SCHEMA}.entities ADD COLUMN owner text COLLATE "C", ADD COLUMN lease_until timestamptz;
+  `,
+  // 3: the process working a run and its heartbeat (see MigrationRun), to tell a killed run from a live one.
+  `
+  ALTER TABLE ${SCHEMA}.runs ADD COLUMN host text, ADD COLUMN pid integer, ADD COLUMN heartbeat_at timestamptz;
   `
 ];
 var SCHEMA_VERSION = MIGRATIONS.length;
@@ -46114,18 +46389,25 @@ var SERIALIZATION_FAILURE = "40001";
 var SERIALIZATION_ATTEMPTS = 5;
 var POOL_SIZE = 4;
 var CONNECT_TIMEOUT_MS = 1e4;
-var STATEMENTS = positional(
-  statements({
-    tablePrefix: `${SCHEMA}.`,
-    keyIn: "key = ANY(:keys::text[])",
-    // The server's clock, read when the row is decided, so every shard measures leases by the same clock.
-    leaseNow: "clock_timestamp()",
-    leaseEnd: "clock_timestamp() + :leaseMs::double precision * interval '1 millisecond'"
-  })
-);
+var SPELLING = {
+  tablePrefix: `${SCHEMA}.`,
+  keyIn: "key = ANY(:keys::text[])",
+  // The server's clock, read when the row is decided, so every shard measures leases by the same clock.
+  leaseNow: "clock_timestamp()",
+  leaseEnd: "clock_timestamp() + :leaseMs::double precision * interval '1 millisecond'"
+};
+var statementTexts = /* @__PURE__ */ new Map();
+function statementsFor(version2) {
+  let texts = statementTexts.get(version2);
+  if (!texts) {
+    texts = positional(statements(SPELLING, version2));
+    statementTexts.set(version2, texts);
+  }
+  return texts;
+}
 var PostgresStateStore = class extends SqlStateStore {
   constructor(url2, options = {}) {
-    super(new PostgresDialect(url2, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS));
+    super(new PostgresDialect(url2, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS), options);
   }
 };
 var PostgresDialect = class {
@@ -46136,6 +46418,7 @@ var PostgresDialect = class {
   #connection;
   #connectTimeoutMs;
   #pool;
+  #statements = statementsFor(SCHEMA_VERSION);
   constructor(url2, connectTimeoutMs) {
     this.#url = url2;
     this.#connection = resolveConnection(url2);
@@ -46143,18 +46426,7 @@ var PostgresDialect = class {
     this.#connectTimeoutMs = connectTimeoutMs;
   }
   async open() {
-    const pool = new esm_default.Pool({
-      connectionString: this.#url,
-      max: POOL_SIZE,
-      connectionTimeoutMillis: this.#connectTimeoutMs,
-      idleTimeoutMillis: 3e4,
-      keepAlive: true,
-      application_name: "ztoq",
-      // A forgotten close() must not keep a CLI process alive.
-      allowExitOnIdle: true
-    });
-    pool.on("error", () => {
-    });
+    const pool = this.#newPool(false);
     try {
       const client = await pool.connect();
       let broken = false;
@@ -46172,6 +46444,50 @@ var PostgresDialect = class {
       throw asOpenError(error62, this.#connection, this.location);
     }
     this.#pool = pool;
+    this.#statements = statementsFor(SCHEMA_VERSION);
+  }
+  /**
+   * An absent or empty `ztoq` schema is no store, and stays absent: nothing is created, no lock taken.
+   * Every session is read-only (default_transaction_read_only), so the server refuses any write too.
+   */
+  async openExisting() {
+    const pool = this.#newPool(true);
+    let version2;
+    try {
+      const client = await pool.connect();
+      try {
+        version2 = await inspect(schemaAccess(client, this.location));
+      } finally {
+        client.release();
+      }
+    } catch (error62) {
+      await pool.end().catch(() => {
+      });
+      throw asOpenError(error62, this.#connection, this.location);
+    }
+    if (version2 === 0) {
+      await pool.end();
+      return false;
+    }
+    this.#pool = pool;
+    this.#statements = statementsFor(version2);
+    return true;
+  }
+  #newPool(readOnly) {
+    const pool = new esm_default.Pool({
+      connectionString: this.#url,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: this.#connectTimeoutMs,
+      idleTimeoutMillis: 3e4,
+      keepAlive: true,
+      application_name: "ztoq",
+      // A forgotten close() must not keep a CLI process alive.
+      allowExitOnIdle: true,
+      ...readOnly && { options: "-c default_transaction_read_only=on" }
+    });
+    pool.on("error", () => {
+    });
+    return pool;
   }
   async close() {
     const pool = this.#pool;
@@ -46188,7 +46504,7 @@ var PostgresDialect = class {
   async all(statement, params) {
     const pool = this.#pool;
     if (!pool) throw new Error(`state store ${this.location} is not open`);
-    const { text: text2, names } = STATEMENTS[statement];
+    const { text: text2, names } = this.#statements[statement];
     const values = names.map((name) => params[name]);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -46283,7 +46599,7 @@ function asOpenError(error62, connection, location) {
 }
 
 // src/state/sqlite-store.ts
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 var MIGRATIONS2 = [
@@ -46329,22 +46645,28 @@ var MIGRATIONS2 = [
   `
   ALTER TABLE entities ADD COLUMN owner TEXT;
   ALTER TABLE entities ADD COLUMN lease_until TEXT;
+  `,
+  // 3: the process working a run and its heartbeat (see MigrationRun), to tell a killed run from a live one.
+  `
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
   `
 ];
 var SCHEMA_VERSION2 = MIGRATIONS2.length;
 var BUSY_TIMEOUT_MS = 1e4;
 var SQLITE_CORRUPT = 11;
 var SQLITE_NOTADB = 26;
-var STATEMENTS2 = statements({
+var SPELLING2 = {
   tablePrefix: "",
   // The keys come as one JSON array, each looked up in the primary key.
   keyIn: "key IN (SELECT value FROM json_each(:keys))",
   leaseNow: ":now",
   leaseEnd: ":leaseUntil"
-});
+};
 var SqliteStateStore = class extends SqlStateStore {
-  constructor(path) {
-    super(new SqliteDialect(path));
+  constructor(path, options = {}) {
+    super(new SqliteDialect(path), options);
   }
 };
 var SqliteDialect = class {
@@ -46352,8 +46674,9 @@ var SqliteDialect = class {
   // A file on one runner: processes on that machine could share it, a matrix of jobs cannot.
   shared = false;
   #db;
-  /** Every statement, prepared once per open connection. */
-  #statements;
+  /** The statements of the open file's schema version, each prepared once per connection, when first run. */
+  #texts;
+  #prepared = /* @__PURE__ */ new Map();
   constructor(path) {
     this.location = path;
   }
@@ -46364,22 +46687,62 @@ var SqliteDialect = class {
       await inspect(access);
       configure(db);
       await migrate2(db, access);
-      this.#statements = prepare(db);
     } catch (error62) {
       db.close();
       throw asStoreError(error62, this.location);
     }
+    this.#use(db, SCHEMA_VERSION2);
+  }
+  /**
+   * A missing file is no store, and stays missing (nor is its directory made). A file there is opened
+   * read-only: SQLite then refuses any write, though reading a WAL file still makes its -wal and -shm
+   * companions when a writer has not left them behind.
+   */
+  async openExisting() {
+    if (!existsSync(this.location)) return false;
+    let db;
+    let version2;
+    try {
+      db = new DatabaseSync(this.location, { readOnly: true, timeout: BUSY_TIMEOUT_MS });
+    } catch (error62) {
+      throw asStoreError(error62, this.location);
+    }
+    try {
+      version2 = await inspect(schemaAccess2(db, this.location));
+    } catch (error62) {
+      db.close();
+      throw asStoreError(error62, this.location);
+    }
+    if (version2 === 0) {
+      db.close();
+      return false;
+    }
+    this.#use(db, version2);
+    return true;
+  }
+  #use(db, version2) {
     this.#db = db;
+    this.#texts = statementsFor2(version2);
+    this.#prepared.clear();
   }
   async close() {
     const db = this.#db;
     this.#db = void 0;
-    this.#statements = void 0;
+    this.#texts = void 0;
+    this.#prepared.clear();
     db?.close();
   }
   async all(statement, params) {
-    if (!this.#statements) throw new Error(`state store ${this.location} is not open`);
-    return this.#statements[statement].all(bind(params));
+    const db = this.#db;
+    const texts = this.#texts;
+    if (!db || !texts) throw new Error(`state store ${this.location} is not open`);
+    let prepared = this.#prepared.get(statement);
+    if (!prepared) {
+      prepared = db.prepare(texts[statement]);
+      prepared.setAllowUnknownNamedParameters(true);
+      this.#prepared.set(statement, prepared);
+    }
+    return prepared.all(bind(params));
   }
   /** SQLite text holds any character, NUL included. */
   storableText(text2) {
@@ -46394,13 +46757,14 @@ var SqliteDialect = class {
     }
   }
 };
-function prepare(db) {
-  const prepared = Object.entries(STATEMENTS2).map(([name, text2]) => {
-    const statement = db.prepare(text2);
-    statement.setAllowUnknownNamedParameters(true);
-    return [name, statement];
-  });
-  return Object.fromEntries(prepared);
+var statementTexts2 = /* @__PURE__ */ new Map();
+function statementsFor2(version2) {
+  let texts = statementTexts2.get(version2);
+  if (!texts) {
+    texts = statements(SPELLING2, version2);
+    statementTexts2.set(version2, texts);
+  }
+  return texts;
 }
 function bind(params) {
   return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, bindable(value)]));
@@ -46626,6 +46990,199 @@ function formatUpdatedAfter(value) {
     throw new BadInputError(`updatedAfter '${String(value)}' is not a date-time such as 2024-01-31T23:59:59Z`);
   return toZephyrDateTime(ms);
 }
+
+// src/compare/normalize.ts
+var NORMALIZATION_RULES = {
+  richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
+  plainText: "Names: leading and trailing whitespace is ignored and runs of whitespace are one space.",
+  timestamps: "Date-times (execution start/end, date fields): compared as UTC instants at whole seconds, the coarser precision of the two APIs.",
+  numbers: "Number fields: compared as numbers (2.50 equals 2.5).",
+  choices: "Choice fields: compared by allowed-value id and shown by label; multi-value fields as sets. A choice field the mapping leaves empty is expected to hold the field's default value, as qTest sets it.",
+  references: "References are compared by marker, never by id: a call-to-test step by the called case's marker, a run by its test case's and suite's markers, a log by its run's marker. Test step logs point at steps by position in the case; a log made against an earlier version of its test case (whose steps qTest may since have given new ids) points at them by its step logs' order, as the migration wrote it.",
+  containers: "Containers by path of names: module path = folder path, parent test cycle path = cycle folder path.",
+  steps: "Test steps are paired by identity, not position: a longest common subsequence of equal steps pairs the unchanged ones, the steps left between two of those are paired in order (changed), and what is left over is missing or extra. A step is named by its index among the expected steps; a step only the target has, by its index in the target.",
+  runs: "A test run is named as its test case (the name the test case is planned with).",
+  counting: "Each problem counts once toward the thresholds: a test case whose only differences are in its steps is shown as changed and counted through its steps; the steps of a missing, extra or duplicated test case count through the case."
+};
+function richText(value) {
+  if (value === null || value === void 0) return "";
+  return value.replace(/&nbsp;|&#160;|\u00a0/gi, " ").replace(/<br\s*\/?>/gi, "\n").replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, (_, slash, name) => `<${slash}${name.toLowerCase()}`).replace(/\r\n?/g, "\n").replace(/\s+/g, (run) => run.includes("\n") ? "\n" : " ").trim();
+}
+function plainText(value) {
+  return (value ?? "").replace(/\s+/g, " ").trim();
+}
+function timestamp(value) {
+  if (value === null || value === void 0 || value.trim() === "") return "";
+  const text2 = value.trim();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
+  if (Number.isNaN(ms)) return text2;
+  return `${new Date(Math.floor(ms / 1e3) * 1e3).toISOString().slice(0, 19)}Z`;
+}
+function numberText(value) {
+  const text2 = (value ?? "").trim();
+  if (text2 === "") return "";
+  const n = Number(text2);
+  return Number.isFinite(n) ? String(n) : text2;
+}
+function valueList(value) {
+  return (value ?? "").replace(/^\s*\[|\]\s*$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "").sort();
+}
+
+// src/compare/comparables.ts
+function expectedTestCase(input2, catalog, fieldIds, calledKey) {
+  return {
+    name: plainText(input2.name),
+    description: richText(input2.description),
+    precondition: richText(input2.precondition),
+    properties: catalog.expected(input2.properties, fieldIds, { defaults: true }),
+    testSteps: (input2.test_steps ?? []).map((s) => ({
+      description: richText(s.description),
+      expected: richText(s.expected),
+      calledTestCase: s.called_test_case_id == null ? null : calledKey(s.called_test_case_id) ?? `#${s.called_test_case_id}`,
+      parameters: [...s.parameter_values ?? []]
+    }))
+  };
+}
+function targetTestCase(testCase, catalog, fieldIds, callRef) {
+  return {
+    name: plainText(testCase.name),
+    description: richText(testCase.description),
+    precondition: richText(testCase.precondition),
+    properties: catalog.actual(testCase.properties, fieldIds),
+    testSteps: [...testCase.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => ({
+      description: richText(s.description),
+      expected: richText(s.expected),
+      calledTestCase: s.called_test_case_id == null ? null : callRef(s.called_test_case_id),
+      parameters: [...s.parameter_values ?? []]
+    }))
+  };
+}
+function expectedSuite(input2, catalog, fieldIds) {
+  return { name: plainText(input2.name), properties: catalog.expected(input2.properties, fieldIds, { defaults: true }) };
+}
+function targetSuite(suite, catalog, fieldIds) {
+  return { name: plainText(suite.name), properties: catalog.actual(suite.properties, fieldIds) };
+}
+function expectedRun(input2) {
+  return { name: plainText(input2.name) };
+}
+function targetRun(run) {
+  return { name: plainText(run.name) };
+}
+var byPosition = (s) => s.test_step_id == null ? "" : `testSteps[${s.test_step_id}]`;
+function byStepId(stepIds) {
+  return (s) => {
+    if (s.test_step_id == null) return "";
+    const position = stepIds?.indexOf(s.test_step_id) ?? -1;
+    return position >= 0 ? `testSteps[${position}]` : `#${s.test_step_id}`;
+  };
+}
+var byOrder = (s) => s.test_step_id == null ? "" : `order ${s.order ?? "?"}`;
+function byOrderAt(positions) {
+  return (s) => {
+    if (s.test_step_id == null) return "";
+    const position = s.order == null ? void 0 : positions[s.order - 1];
+    return position === void 0 ? `order ${s.order ?? "?"}` : `testSteps[${position}]`;
+  };
+}
+function loggedOnEarlierVersion(log, currentVersionId) {
+  return log.test_case_version_id != null && currentVersionId != null && log.test_case_version_id !== currentVersionId;
+}
+function statusNames(statuses) {
+  return new Map(statuses.map((s) => [s.id, s.name]));
+}
+var statusOf = (names, id3) => names.get(id3) ?? `#${id3}`;
+function expectedLog(input2, catalog, fieldIds, statuses, stepRef = byPosition) {
+  return {
+    status: statusOf(statuses, input2.status.id),
+    executionStart: timestamp(input2.exe_start_date),
+    executionEnd: timestamp(input2.exe_end_date),
+    note: richText(input2.note),
+    properties: catalog.expected(input2.properties ?? [], fieldIds, { defaults: false }),
+    testStepLogs: (input2.test_step_logs ?? []).map((s) => ({
+      step: stepRef(s),
+      status: statusOf(statuses, s.status.id),
+      actualResult: richText(s.actual_result)
+    }))
+  };
+}
+function targetLog(log, catalog, fieldIds, statuses, steps) {
+  const stepRef = typeof steps === "function" ? steps : byStepId(steps);
+  return {
+    status: statusOf(statuses, log.status.id),
+    executionStart: timestamp(log.exe_start_date),
+    executionEnd: timestamp(log.exe_end_date),
+    note: richText(log.note),
+    properties: catalog.actual(log.properties, fieldIds),
+    testStepLogs: [...log.test_step_logs ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => ({
+      step: stepRef(s),
+      status: s.status ? statusOf(statuses, s.status.id) : "",
+      actualResult: richText(s.actual_result)
+    }))
+  };
+}
+
+// src/compare/field-catalog.ts
+var FieldCatalog = class {
+  #fields = /* @__PURE__ */ new Map();
+  #users;
+  constructor(fields2, users) {
+    this.#users = new Map(users.map((u) => [String(u.id), u.username]));
+    for (const f of fields2) {
+      const choices = new Map((f.allowed_values ?? []).map((v) => [String(v.value), v.label]));
+      const fallback = f.multiple ? void 0 : f.allowed_values?.find((v) => v.is_default && v.is_active !== false);
+      this.#fields.set(f.id, {
+        label: f.label,
+        dataType: f.data_type,
+        multiple: f.multiple || isMultiValued(f.data_type),
+        choices,
+        defaultValue: fallback ? String(fallback.value) : void 0
+      });
+    }
+  }
+  label(fieldId) {
+    return this.#fields.get(fieldId)?.label ?? `field ${fieldId}`;
+  }
+  /** A stored value in comparable form: labels for choices and users, numbers, instants, rich text. */
+  value(fieldId, raw2) {
+    const field = this.#fields.get(fieldId);
+    const text2 = raw2 ?? "";
+    if (!field) return richText(text2);
+    if (field.choices.size > 0 || field.multiple) {
+      const labels = valueList(field.multiple ? text2 : `[${text2}]`).map((v) => field.choices.get(v) ?? `#${v}`);
+      return field.multiple ? labels.sort() : labels[0] ?? "";
+    }
+    switch (field.dataType) {
+      case FieldDataType.userList:
+        return text2.trim() === "" ? "" : this.#users.get(text2.trim()) ?? `#${text2.trim()}`;
+      case FieldDataType.datePicker:
+      case FieldDataType.dateTimePicker:
+        return timestamp(text2);
+      case FieldDataType.number:
+        return numberText(text2);
+      default:
+        return richText(text2);
+    }
+  }
+  /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
+  expected(input2, fieldIds, options) {
+    const given = new Map(input2.map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id3) => given.get(id3) ?? (options.defaults ? this.#fields.get(id3)?.defaultValue : void 0));
+  }
+  /** The properties of `fieldIds` as read from the target, by label. */
+  actual(properties, fieldIds) {
+    const read = new Map((properties ?? []).map((p) => [p.field_id, p.field_value]));
+    return this.#byLabel(fieldIds, (id3) => read.get(id3));
+  }
+  #byLabel(fieldIds, stored) {
+    const out = {};
+    for (const id3 of fieldIds) {
+      const label = this.label(id3);
+      out[label in out ? `${label} (${id3})` : label] = this.value(id3, stored(id3));
+    }
+    return out;
+  }
+};
 
 // node_modules/eventemitter3/index.mjs
 var import_index2 = __toESM(require_eventemitter3(), 1);
@@ -47553,6 +48110,153 @@ function stableJson(value) {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
 }
 
+// src/migrate/adoption.ts
+var TargetMarkers = class {
+  #qtest;
+  #markerField;
+  #markerFieldId;
+  #log;
+  #byType = /* @__PURE__ */ new Map();
+  #catalogs;
+  #cases;
+  #caseArea;
+  constructor(qtest2, marker2, caseArea, log) {
+    this.#qtest = qtest2;
+    this.#caseArea = caseArea;
+    this.#markerField = marker2.field;
+    this.#markerFieldId = marker2.fieldId;
+    this.#log = log;
+  }
+  /** The objects of `objectType` carrying `marker`, oldest (lowest id) first; undefined when none does. */
+  async find(objectType, marker2) {
+    const found2 = (await this.#index(objectType)).get(marker2);
+    const [primary, ...surplus] = found2 ?? [];
+    if (!primary) return void 0;
+    if (surplus.length > 0) {
+      this.#log.warn(
+        { objectType, marker: marker2, ids: [primary.id, ...surplus.map((s) => s.id)] },
+        "several qTest objects carry this marker: the oldest is adopted"
+      );
+    }
+    return { primary, surplus };
+  }
+  /** The target's field settings and users, as verification normalizes values, for comparing what is adopted. */
+  catalogs() {
+    this.#catalogs ??= (async () => {
+      const [caseFields, suiteFields, runFields, users, statuses] = await Promise.all([
+        this.#qtest.fields("test-cases"),
+        this.#qtest.fields("test-suites"),
+        this.#qtest.fields("test-runs"),
+        this.#qtest.users(),
+        this.#qtest.executionStatuses()
+      ]);
+      return catalogsOf(caseFields, suiteFields, runFields, users, statuses);
+    })();
+    return this.#catalogs;
+  }
+  /**
+   * A test case as adoption compares it, from one bulk read of the cases (with their steps) of every
+   * module under the root module — a page per hundred cases rather than a request per case; undefined
+   * for a case outside that area.
+   */
+  async testCase(id3) {
+    this.#cases ??= this.#readCases();
+    this.#cases.catch(() => {
+      this.#cases = void 0;
+    });
+    return (await this.#cases).get(id3);
+  }
+  async #readCases() {
+    const { rootModule, fields: fields2, concurrency } = this.#caseArea;
+    const roots = (await this.#qtest.moduleTree()).filter((m) => m.name === rootModule);
+    const moduleIds = [];
+    const walk = (modules) => {
+      for (const m of modules) {
+        moduleIds.push(m.id);
+        walk(m.children ?? []);
+      }
+    };
+    walk(roots);
+    const catalog = (await this.catalogs()).testCase;
+    const byId = (id3) => `#${id3}`;
+    const cases = /* @__PURE__ */ new Map();
+    await forEachConcurrent(moduleIds, concurrency, async (moduleId) => {
+      for await (const page of this.#qtest.testCases(moduleId, { withSteps: true })) {
+        for (const c of page) {
+          cases.set(c.id, {
+            id: c.id,
+            moduleId,
+            versionId: c.test_case_version_id ?? 0,
+            stepIds: [...c.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((step) => step.id ?? -1),
+            digest: contentHash(targetTestCase(c, catalog, fields2(), byId))
+          });
+        }
+      }
+    });
+    this.#log.info({ modules: moduleIds.length, testCases: cases.size }, "read the test cases qTest holds under the root module");
+    return cases;
+  }
+  #index(objectType) {
+    let index2 = this.#byType.get(objectType);
+    if (!index2) {
+      index2 = this.#read(objectType);
+      index2.catch(() => this.#byType.delete(objectType));
+      this.#byType.set(objectType, index2);
+    }
+    return index2;
+  }
+  async #read(objectType) {
+    const byMarker = /* @__PURE__ */ new Map();
+    let read = 0;
+    const fieldId = this.#markerFieldId(objectType);
+    for await (const page of this.#qtest.search(objectType, notEmptyQuery(this.#markerField))) {
+      for (const hit of page) {
+        read++;
+        const { properties } = hit;
+        const marker2 = properties?.find((p) => p.field_id === fieldId)?.field_value?.trim();
+        if (!marker2) continue;
+        const list = byMarker.get(marker2) ?? [];
+        list.push(hit);
+        byMarker.set(marker2, list);
+      }
+    }
+    for (const list of byMarker.values()) list.sort((a, b) => a.id - b.id);
+    this.#log.info({ objectType, read, markers: byMarker.size }, "read what qTest holds by marker");
+    return byMarker;
+  }
+};
+function targetMarkers(qtest2, resolution, area, log) {
+  const fields2 = {
+    "test-cases": TEST_CASE_FIELDS,
+    "test-suites": TEST_SUITE_FIELDS,
+    "test-runs": TEST_RUN_FIELDS,
+    "test-logs": TEST_LOG_FIELDS,
+    "test-cycles": []
+  };
+  return new TargetMarkers(
+    qtest2,
+    { field: resolution.markerField, fieldId: (objectType) => markerFieldId(fields2[objectType], resolution) },
+    { rootModule: area.rootModule, fields: () => comparedFields(resolution).testCase, concurrency: area.concurrency },
+    log
+  );
+}
+async function removeSurplus(context, type, key2, found2, remove) {
+  if (!context.reconcile) return;
+  for (const { id: id3 } of found2.surplus) {
+    await remove(id3);
+    context.tally.count(type, "pruned", key2, `duplicate #${id3} of #${found2.primary.id} removed from qTest`);
+    context.log.info({ entity: type, key: key2, targetId: id3 }, "duplicate removed from qTest (--reconcile)");
+  }
+}
+function catalogsOf(caseFields, suiteFields, runFields, users, statuses) {
+  return {
+    testCase: new FieldCatalog(caseFields, users),
+    testSuite: new FieldCatalog(suiteFields, users),
+    testRun: new FieldCatalog(runFields, users),
+    statuses: new Map(statuses.map((s) => [s.id, s.name]))
+  };
+}
+
 // src/plan/folder-tree.ts
 function placeFolders(folders) {
   const byId = new Map(folders.map((f) => [f.id, f]));
@@ -47644,9 +48348,24 @@ async function syncEntity(context, sync) {
   const record2 = sync.record === void 0 ? await state2.get(sync.type, sync.key) : sync.record ?? void 0;
   const entityLog = log.child({ entity: sync.type, key: sync.key });
   try {
+    if (record2?.status === "done" && record2.targetId !== null && context.reconcile && (sync.recheck || sync.adopt)) {
+      const found2 = sync.recheck ? await sync.recheck(record2.targetId) : await sync.adopt?.();
+      if (!found2) {
+        entityLog.info({ targetId: record2.targetId }, "gone from qTest: created again");
+        await state2.beginCreate(sync.type, sync.key, runId);
+        return finish("created", await sync.create(), true);
+      }
+      if (found2.current) {
+        const moved = found2.written.targetId !== record2.targetId || record2.hash !== sync.hash;
+        return finish("unchanged", moved ? found2.written : { targetId: record2.targetId, data: record2.data }, moved);
+      }
+      entityLog.info({ targetId: found2.written.targetId }, "differs in qTest from what it should be: restored");
+      return finish("updated", sync.update ? await sync.update(found2.written.targetId) : found2.written, true);
+    }
     if (record2?.status === "done" && record2.targetId !== null) {
       const current = { targetId: record2.targetId, data: record2.data };
       if (record2.hash === sync.hash || !sync.update) return finish("unchanged", current, false);
+      if (record2.hash === sync.legacyHash) return finish("unchanged", current, true);
       return finish("updated", await sync.update(record2.targetId), true);
     }
     if (record2 && (record2.status === "creating" || record2.attempts > 0)) {
@@ -47654,6 +48373,13 @@ async function syncEntity(context, sync) {
       if (found2) {
         entityLog.info({ targetId: found2.targetId }, "found in qTest what an interrupted run created");
         return finish("created", sync.update ? await sync.update(found2.targetId) : found2, true);
+      }
+    } else if (sync.adopt) {
+      const adopted = await sync.adopt();
+      if (adopted) {
+        entityLog.info({ targetId: adopted.written.targetId, current: adopted.current }, "adopted from qTest by its marker");
+        if (adopted.current || !sync.update) return finish("unchanged", adopted.written, true);
+        return finish("updated", await sync.update(adopted.written.targetId), true);
       }
     }
     await state2.beginCreate(sync.type, sync.key, runId);
@@ -47763,6 +48489,7 @@ async function shardedForEach(context, options) {
 async function mirrorTree(context, folders, target) {
   const children = new NamedChildren(target.list, target.parentKey);
   const targets = /* @__PURE__ */ new Map();
+  let names;
   const ensure = async (key2, name, parent) => {
     const adopt = async () => {
       const id3 = await children.find(parent, name);
@@ -47773,6 +48500,25 @@ async function mirrorTree(context, folders, target) {
       key: key2,
       hash: contentHash({ name, parent: target.parentKey(parent) }),
       find: adopt,
+      adopt: async () => {
+        const existing = await adopt();
+        return existing && { written: existing, current: true };
+      },
+      // A container is known by the id the state recorded: renamed in qTest, it is renamed back.
+      recheck: async (targetId) => {
+        names ??= target.names();
+        const now2 = (await names).get(targetId);
+        if (now2 === void 0) {
+          const existing = await adopt();
+          return existing && { written: existing, current: true };
+        }
+        return { written: { targetId }, current: now2 === name };
+      },
+      update: async (id3) => {
+        await target.rename(id3, name);
+        await children.remember(parent, name, id3);
+        return { targetId: id3 };
+      },
       create: async () => {
         const existing = await adopt();
         if (existing) return existing;
@@ -47806,7 +48552,9 @@ async function migrateModules(context) {
     parentOf: (id3) => id3 ?? void 0,
     parentKey: (parent) => String(parent ?? "top"),
     list: (parent) => qtest2.modules(parent),
-    create: (name, parent) => qtest2.createModule({ name }, parent)
+    create: (name, parent) => qtest2.createModule({ name }, parent),
+    rename: (id3, name) => qtest2.renameModule(id3, name),
+    names: async () => namesOf(await qtest2.moduleTree(), (m) => m.children)
   });
 }
 async function migrateCycleTree(context) {
@@ -47819,51 +48567,21 @@ async function migrateCycleTree(context) {
     parentOf: (id3) => id3 === null ? { id: 0, type: "root" } : { id: id3, type: "test-cycle" },
     parentKey: (parent) => `${parent.type}:${parent.id}`,
     list: (parent) => qtest2.testCycles(parent),
-    create: (name, parent) => qtest2.createTestCycle({ name }, parent)
+    create: (name, parent) => qtest2.createTestCycle({ name }, parent),
+    rename: (id3, name) => qtest2.renameTestCycle(id3, name),
+    names: async () => namesOf(await qtest2.testCycleTree(), (c) => c["test-cycles"])
   });
 }
-
-// src/plan/custom-fields.ts
-var UnmappedValue = class extends Error {
-};
-function convertCustomField(value, target, users) {
-  if (value === null || value === void 0 || value === "") return null;
-  if (Array.isArray(value) && value.length === 0) return null;
-  switch (target.type) {
-    case "text":
-    case "richtext":
-    case "url":
-      return Array.isArray(value) ? value.map(String).join(", ") : String(value);
-    case "number": {
-      const n = typeof value === "number" ? value : Number(value);
-      if (!Number.isFinite(n)) throw new UnmappedValue(`'${String(value)}' is not a number`);
-      return String(n);
+function namesOf(roots, children) {
+  const names = /* @__PURE__ */ new Map();
+  const walk = (nodes) => {
+    for (const node2 of nodes) {
+      names.set(node2.id, node2.name);
+      walk(children(node2) ?? []);
     }
-    case "date":
-    case "datetime": {
-      const text2 = String(value);
-      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
-      if (Number.isNaN(ms)) throw new UnmappedValue(`'${text2}' is not a date`);
-      return new Date(ms).toISOString();
-    }
-    case "checkbox":
-    case "multiselect": {
-      const items = Array.isArray(value) ? value : [value];
-      return `[${items.map((item) => mapChoice(String(item), target)).join(",")}]`;
-    }
-    case "select":
-      return mapChoice(String(value), target);
-    case "user": {
-      const user = users.get(String(value));
-      if (!user) throw new UnmappedValue(`user '${String(value)}' is not mapped`);
-      return user;
-    }
-  }
-}
-function mapChoice(value, target) {
-  const mapped = target.values.get(value);
-  if (mapped === void 0) throw new UnmappedValue(`'${value}' has no allowed value`);
-  return mapped;
+  };
+  walk(roots);
+  return names;
 }
 
 // src/plan/test-case.ts
@@ -47887,7 +48605,7 @@ function planTestCase(testCase, content, context) {
       precondition: testCase.precondition ?? "",
       properties: [
         ...managedProperties(TEST_CASE_FIELDS, testCase, resolution),
-        ...customProperties(testCase.customFields ?? {}, resolution)
+        ...customProperties(testCase.key, testCase.customFields ?? {}, resolution)
       ],
       test_steps: steps.map((step, i) => ({ ...step, order: i + 1 }))
     },
@@ -47931,10 +48649,16 @@ function scriptStep(script) {
 function escapeHtml(text2) {
   return text2.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
-function customProperties(values, resolution) {
+function customProperties(key2, values, resolution) {
   const properties = [];
   for (const [name, target] of resolution.custom) {
-    const converted = convertCustomField(values[name], target, resolution.users);
+    let converted;
+    try {
+      converted = convertCustomField(values[name], target, resolution.users);
+    } catch (error62) {
+      if (error62 instanceof UnmappedValue) throw new UnmappedValue(`test case ${key2}, custom field '${name}': ${error62.message}`);
+      throw error62;
+    }
     if (converted !== null) properties.push({ field_id: target.fieldId, field_value: converted });
   }
   return properties;
@@ -47974,24 +48698,36 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
   const { qtest: qtest2, state: state2, resolution } = context;
   const calls = content.kind === "steps" ? content.steps.flatMap((s) => s.testCase ? [s.testCase.testCaseKey] : []) : [];
   const callees = calls.length > 0 ? await state2.getMany("testCase", calls) : /* @__PURE__ */ new Map();
-  const plan = planTestCase(testCase, content, {
-    resolution,
-    moduleId: testCase.folder && modules.get(testCase.folder.id) || rootModule,
-    migratedCaseId: (key2) => {
-      const callee = callees.get(key2);
-      return callee?.status === "done" ? callee.targetId ?? void 0 : void 0;
-    }
-  });
+  const plan = mappedOrBadInput(
+    () => planTestCase(testCase, content, {
+      resolution,
+      moduleId: testCase.folder && modules.get(testCase.folder.id) || rootModule,
+      migratedCaseId: (key2) => {
+        const callee = callees.get(key2);
+        return callee?.status === "done" ? callee.targetId ?? void 0 : void 0;
+      }
+    })
+  );
   if (plan.waitingFor.length > 0 && !last) return false;
+  const written = (id3, versionId, stepIds) => {
+    const data = {
+      name: plan.input.name,
+      versionId,
+      stepIds: plan.inlineStepPositions.flatMap((p) => {
+        const id4 = stepIds[p];
+        return id4 !== void 0 && id4 >= 0 ? [id4] : [];
+      })
+    };
+    return { targetId: id3, data: { ...data } };
+  };
   const describe3 = async (created) => {
     const withSteps = created.test_steps ? created : await qtest2.testCase(created.id, { withSteps: true });
     const steps = withSteps.test_steps ?? [];
-    const data = {
-      name: plan.input.name,
-      versionId: withSteps.test_case_version_id ?? 0,
-      stepIds: plan.inlineStepPositions.flatMap((p) => steps[p]?.id != null ? [steps[p]?.id] : [])
-    };
-    return { targetId: created.id, data: { ...data } };
+    return written(
+      created.id,
+      withSteps.test_case_version_id ?? 0,
+      steps.map((s) => s.id ?? -1)
+    );
   };
   const marker2 = { fieldName: resolution.markerField, value: testCase.key };
   await syncEntity(context, {
@@ -48004,10 +48740,36 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
     find: async () => {
       const [found2] = await qtest2.findByMarker("test-cases", marker2.fieldName, marker2.value);
       return found2 ? describe3(await qtest2.testCase(found2.id, { withSteps: true })) : void 0;
+    },
+    adopt: async () => {
+      const found2 = await context.markers.find("test-cases", testCase.key);
+      if (!found2) return void 0;
+      await removeSurplus(context, "testCase", testCase.key, found2, (id3) => qtest2.deleteTestCase(id3));
+      const catalog = (await context.markers.catalogs()).testCase;
+      const byId = (id3) => `#${id3}`;
+      const expected2 = contentHash(expectedTestCase(plan.input, catalog, comparedFields(resolution).testCase, byId));
+      const held = await context.markers.testCase(found2.primary.id);
+      if (held) {
+        const current2 = held.moduleId === plan.input.parent_id && held.digest === expected2;
+        return { written: written(held.id, held.versionId, held.stepIds), current: current2 };
+      }
+      const fresh = await qtest2.testCase(found2.primary.id, { withSteps: true });
+      const current = fresh.parent_id === plan.input.parent_id && expected2 === contentHash(targetTestCase(fresh, catalog, comparedFields(resolution).testCase, byId));
+      return { written: await describe3(fresh), current };
     }
   });
   context.progress.tick("testCase");
   return true;
+}
+function mappedOrBadInput(plan) {
+  try {
+    return plan();
+  } catch (error62) {
+    if (error62 instanceof UnmappedValue) {
+      throw new BadInputError(`${error62.message}; map it in the configuration and run the same command again.`);
+    }
+    throw error62;
+  }
 }
 async function reportDisappeared(context, seen) {
   const { zephyr, state: state2, qtest: qtest2, tally, log, shard } = context;
@@ -48125,10 +48887,6 @@ async function migrateExecution(context, execution, known) {
     return;
   }
   const existing = known.log === void 0 ? await context.state.get("testLog", marker2) : known.log;
-  if (existing?.status === "done") {
-    tally.count("testLog", "unchanged");
-    return;
-  }
   const caseData = testCaseDataSchema.parse(testCase.data);
   const key2 = place.runKey;
   let run = known.runs.get(key2);
@@ -48142,18 +48900,29 @@ async function migrateExecution(context, execution, known) {
     return;
   }
   const steps = await zephyr.testExecutionSteps(String(execution.id));
-  const input2 = planTestLog(execution, steps, { versionId: target.versionId, stepIds: caseData.stepIds }, resolution);
+  const input2 = planTestLog(execution, steps, { versionId: caseData.versionId, stepIds: caseData.stepIds }, resolution);
   if (!input2) {
     await skip(NEVER_EXECUTED);
     return;
   }
+  const positional2 = planTestLog(execution, steps, { versionId: 0, stepIds: caseData.stepIds.map((_, i) => i) }, resolution);
+  const sourceHash = contentHash(positional2);
   const logMarker = { fieldName: resolution.markerField, value: marker2 };
   if (!(await claim2(context, "testLog", marker2)).granted) return;
+  const recorded = existing?.status === "done" ? testLogDataSchema.safeParse(existing.data) : void 0;
+  let logRunId = recorded?.success ? recorded.data.runId : target.runId;
   await syncEntity(context, {
     type: "testLog",
     key: marker2,
-    hash: contentHash(input2),
+    hash: sourceHash,
+    // Logs recorded before logs followed their executions were hashed with their step ids.
+    legacyHash: contentHash(input2),
     record: existing,
+    update: async (id3) => {
+      const stepLogs = input2.test_step_logs?.map(({ test_step_id: _, ...stepLog }) => stepLog);
+      await qtest2.updateTestLog(logRunId, id3, { ...input2, test_case_version_id: void 0, test_step_logs: stepLogs });
+      return { targetId: id3, data: { runId: logRunId } };
+    },
     create: async () => ({
       targetId: (await qtest2.createTestLog(target.runId, input2, logMarker)).id,
       data: { runId: target.runId }
@@ -48161,6 +48930,16 @@ async function migrateExecution(context, execution, known) {
     find: async () => {
       const [found2] = await qtest2.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
       return found2 ? { targetId: found2.id, data: { runId: target.runId } } : void 0;
+    },
+    adopt: async () => {
+      const found2 = await context.markers.find("test-logs", marker2);
+      if (!found2) return void 0;
+      const { primary } = found2;
+      logRunId = primary.test_run_id ?? target.runId;
+      const catalogs = await context.markers.catalogs();
+      const fields2 = comparedFields(resolution).testLog;
+      const current = positional2 !== null && contentHash(expectedLog(positional2, catalogs.testRun, fields2, catalogs.statuses)) === contentHash(targetLog(primary, catalogs.testRun, fields2, catalogs.statuses, caseData.stepIds));
+      return { written: { targetId: primary.id, data: { runId: logRunId } }, current };
     }
   });
 }
@@ -48176,16 +48955,24 @@ async function ensureRun(context, key2, suiteId, testCase) {
   const result = await syncShared(context, {
     type: "testRun",
     key: key2,
-    hash: contentHash({ input: input2, parent }),
+    // What a run follows: its test case's name, the case and the suite — not the case's version,
+    // which a run keeps from when it was made.
+    hash: contentHash({ name: input2.name, testCase: input2.test_case, parent }),
+    legacyHash: contentHash({ input: input2, parent }),
+    update: async (id3) => describe3(await qtest2.updateTestRun(id3, { name: input2.name })),
     create: async () => describe3(await qtest2.createTestRun(input2, parent, marker2)),
     find: async () => {
       const [found2] = await qtest2.findByMarker("test-runs", marker2.fieldName, marker2.value);
       return found2 ? describe3(found2) : void 0;
+    },
+    adopt: async () => {
+      const found2 = await context.markers.find("test-runs", key2);
+      if (!found2) return void 0;
+      await removeSurplus(context, "testRun", key2, found2, (id3) => qtest2.deleteTestRun(id3));
+      return { written: describe3(found2.primary), current: found2.primary.name === input2.name };
     }
   });
-  if (!result) return void 0;
-  const data = testRunDataSchema.safeParse(result.data);
-  return { runId: result.targetId, versionId: data.success ? data.data.versionId : testCase.versionId };
+  return result && { runId: result.targetId };
 }
 
 // src/plan/test-suite.ts
@@ -48203,27 +48990,15 @@ function planAdHocSuite(resolution) {
 
 // src/migrate/phases/test-suites.ts
 async function migrateTestSuites(context, cycles) {
-  const { zephyr, qtest: qtest2, resolution, config: config2 } = context;
+  const { zephyr, resolution, config: config2 } = context;
   const suites = /* @__PURE__ */ new Map();
   const rootCycle = cycles.get(null);
   for await (const page of zephyr.testCycles()) {
     await forEachConcurrent(page, config2.migration.concurrency, async (cycle) => {
-      const input2 = planTestSuite(cycle, resolution);
       const parent = { id: cycle.folder && cycles.get(cycle.folder.id) || rootCycle, type: "test-cycle" };
-      const marker2 = { fieldName: resolution.markerField, value: cycle.key };
-      const result = await syncShared(context, {
-        type: "testSuite",
-        key: cycle.key,
-        hash: contentHash({ input: input2, parent }),
-        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker2)).id }),
-        update: async (id3) => ({ targetId: (await qtest2.updateTestSuite(id3, input2)).id }),
-        find: async () => {
-          const [found2] = await qtest2.findByMarker("test-suites", marker2.fieldName, marker2.value);
-          return found2 ? { targetId: found2.id } : void 0;
-        }
-      });
+      const suiteId = await syncSuite(context, cycle.key, planTestSuite(cycle, resolution), parent);
       context.progress.tick("testSuite");
-      if (result) suites.set(cycle.id, { key: cycle.key, suiteId: result.targetId });
+      if (suiteId !== void 0) suites.set(cycle.id, { key: cycle.key, suiteId });
     });
   }
   context.progress.finish("testSuite");
@@ -48233,24 +49008,38 @@ function adHocSuite(context, cycles) {
   let suite;
   return () => {
     suite ??= (async () => {
-      const { qtest: qtest2, resolution } = context;
-      const input2 = planAdHocSuite(resolution);
       const parent = { id: cycles.get(null), type: "test-cycle" };
-      const marker2 = { fieldName: resolution.markerField, value: AD_HOC };
-      const result = await syncShared(context, {
-        type: "testSuite",
-        key: AD_HOC,
-        hash: contentHash({ input: input2, parent }),
-        create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker2)).id }),
-        find: async () => {
-          const [found2] = await qtest2.findByMarker("test-suites", marker2.fieldName, marker2.value);
-          return found2 ? { targetId: found2.id } : void 0;
-        }
-      });
-      return result && { key: AD_HOC, suiteId: result.targetId };
+      const suiteId = await syncSuite(context, AD_HOC, planAdHocSuite(context.resolution), parent);
+      return suiteId === void 0 ? void 0 : { key: AD_HOC, suiteId };
     })();
     return suite;
   };
+}
+async function syncSuite(context, key2, input2, parent) {
+  const { qtest: qtest2, resolution } = context;
+  const marker2 = { fieldName: resolution.markerField, value: key2 };
+  const result = await syncShared(context, {
+    type: "testSuite",
+    key: key2,
+    hash: contentHash({ input: input2, parent }),
+    create: async () => ({ targetId: (await qtest2.createTestSuite(input2, parent, marker2)).id }),
+    update: async (id3) => ({ targetId: (await qtest2.updateTestSuite(id3, input2)).id }),
+    find: async () => {
+      const [found2] = await qtest2.findByMarker("test-suites", marker2.fieldName, marker2.value);
+      return found2 ? { targetId: found2.id } : void 0;
+    },
+    adopt: async () => {
+      const found2 = await context.markers.find("test-suites", key2);
+      if (!found2) return void 0;
+      await removeSurplus(context, "testSuite", key2, found2, (id3) => qtest2.deleteTestSuite(id3));
+      const { primary } = found2;
+      const catalog = (await context.markers.catalogs()).testSuite;
+      const fields2 = comparedFields(resolution).testSuite;
+      const current = primary.parentId === parent.id && contentHash(expectedSuite(input2, catalog, fields2)) === contentHash(targetSuite(primary, catalog, fields2));
+      return { written: { targetId: primary.id }, current };
+    }
+  });
+  return result?.targetId;
 }
 
 // src/migrate/tally.ts
@@ -48346,6 +49135,10 @@ async function migrate3(options) {
       if (options.mode === "incremental") {
         updatedAfter = await state2.getWatermark(WATERMARK);
         if (!updatedAfter) runLog.warn("no earlier complete run recorded: this incremental run reads everything");
+        else if ((await state2.counts()).testCase.done === 0) {
+          updatedAfter = void 0;
+          runLog.warn("no migrated test case recorded: this incremental run reads everything");
+        }
       }
       const { source } = preflightResult;
       progress.expect("testCase", updatedAfter ? 0 : source.testCases);
@@ -48355,6 +49148,7 @@ async function migrate3(options) {
         runId,
         mode: options.mode,
         prune: options.prune,
+        reconcile: options.reconcile ?? false,
         shard,
         updatedAfter,
         config: config2,
@@ -48362,6 +49156,12 @@ async function migrate3(options) {
         zephyr,
         qtest: qtest2,
         resolution: preflightResult.resolution,
+        markers: targetMarkers(
+          qtest2,
+          preflightResult.resolution,
+          { rootModule: config2.mapping.rootModule ?? config2.zephyr.projectKey, concurrency: config2.migration.concurrency },
+          runLog
+        ),
         tally,
         progress,
         log: runLog
@@ -48448,6 +49248,7 @@ function buildReport(input2) {
       mode: options.mode,
       dryRun: options.dryRun,
       prune: options.prune,
+      reconcile: options.reconcile ?? false,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
       tool: { name: "ztoq", version: true ? "0.1.0" : "dev" },
       startedAt: input2.startedAt.toISOString(),
@@ -48667,7 +49468,7 @@ function sentence(random) {
 function title(random) {
   return random.chance(0.12) ? `${random.pick(foreign)} \u2014 ${sentence(random)}` : sentence(random);
 }
-function richText(random) {
+function richText2(random) {
   const roll = random.next();
   if (roll < 0.3) return sentence(random);
   if (roll < 0.55) return `${sentence(random)}.<br>${sentence(random)}.`;
@@ -48834,8 +49635,8 @@ function generateProject(options) {
       name: title(r).slice(0, 255),
       project: projectRef,
       createdOn: toZephyrDateTime(EPOCH + i * HOUR),
-      objective: r.chance(0.85) ? richText(r) : null,
-      precondition: r.chance(0.6) ? richText(r) : null,
+      objective: r.chance(0.85) ? richText2(r) : null,
+      precondition: r.chance(0.6) ? richText2(r) : null,
       estimatedTime: r.chance(0.7) ? r.int(1, 120) * 6e4 : null,
       labels: r.sample(["Regression", "Smoke", "Automated", "Performance", "UI", "API", "Flaky"], r.int(0, 3)),
       component: r.chance(0.5) ? jiraRef("component", 1e4 + r.int(1, 5)) : null,
@@ -48903,7 +49704,7 @@ function generateProject(options) {
       steps.push({
         id: stepId++,
         inline: {
-          description: richText(r),
+          description: richText2(r),
           testData: testData(r),
           expectedResult: expected(r),
           customFields: {},
@@ -48936,7 +49737,7 @@ function generateProject(options) {
       executionTime: r.chance(0.8) ? r.int(5, 3600) * 1e3 : null,
       executedById: r.chance(0.9) ? r.pick(users) : null,
       assignedToId: r.chance(0.5) ? r.pick(users) : null,
-      comment: r.chance(0.4) ? richText(r) : null,
+      comment: r.chance(0.4) ? richText2(r) : null,
       automated: false,
       testCycle: cycle ? ref("testcycles", cycle.id) : null,
       customFields: {},
@@ -48967,7 +49768,7 @@ function generateProject(options) {
       jiraProjectVersion: r.chance(0.5) ? jiraRef("version", 1e4 + r.int(1, 6)) : null,
       status: ref("statuses", r.pick(cycleStatuses)),
       folder: c === 1 ? null : r.chance(0.8) ? ref("folders", r.pick(cycleFolders)) : null,
-      description: r.chance(0.7) ? richText(r) : null,
+      description: r.chance(0.7) ? richText2(r) : null,
       plannedStartDate: toZephyrDateTime(start),
       plannedEndDate: toZephyrDateTime(start + r.int(2, 14) * 24 * HOUR),
       owner: owner(r),
@@ -52540,7 +53341,8 @@ function qtestApp(options) {
   app.use(async (c, next) => {
     stats.requests++;
     await next();
-    if (c.req.method !== "GET" && c.res.status < 400 && !c.req.path.startsWith("/oauth")) stats.writes++;
+    const reads = c.req.method === "GET" || c.req.path.endsWith("/search") || c.req.path.startsWith("/oauth");
+    if (!reads && c.res.status < 400) stats.writes++;
   });
   app.use(latency(options.latencyMs));
   app.use(async (c, next) => {
@@ -52769,6 +53571,10 @@ function qtestApp(options) {
   );
   project.get("/test-runs/:id/test-logs/last-run", (c) => c.json(store.lastTestLog(numParam(c, "id"))));
   project.get("/test-runs/:id/test-logs/:logId", (c) => c.json(store.testLog(numParam(c, "id"), numParam(c, "logId"))));
+  project.put(
+    "/test-runs/:id/test-logs/:logId",
+    async (c) => c.json(store.updateTestLog(numParam(c, "id"), numParam(c, "logId"), await jsonBody(c, testLogInputSchema)))
+  );
   project.post("/search", async (c) => {
     const body = await jsonBody(c, searchBodySchema);
     const criteria = body.query ? parseQuery(body.query) : void 0;
@@ -53793,12 +54599,7 @@ var TestLogs = class {
     const { records, tree, fields: fields2 } = this.#site;
     const run = records.testRuns.get(runId);
     const testCase = records.testCases.find(run.testCaseId);
-    const statusId = checkExecutionStatus(input2.status.id, "status");
-    const start = Date.parse(input2.exe_start_date);
-    const end = Date.parse(input2.exe_end_date);
-    if (Number.isNaN(start)) throw new QTestApiError(400, `exe_start_date '${input2.exe_start_date}' is not a date.`);
-    if (Number.isNaN(end)) throw new QTestApiError(400, `exe_end_date '${input2.exe_end_date}' is not a date.`);
-    if (end < start) throw new QTestApiError(400, "exe_end_date must not be before exe_start_date.");
+    const statusId = checkStatusAndDates(input2);
     const stepLogs = (input2.test_step_logs ?? []).map((s, i) => this.#stepLog(s, i, testCase));
     const record2 = records.testLogs.add(() => ({
       statusId,
@@ -53814,16 +54615,72 @@ var TestLogs = class {
     run.modified = record2.created;
     return this.render(record2);
   }
-  /** A step log names a step of the run's test case, unless it logs a step of a called test case. */
-  #stepLog(s, i, testCase) {
+  /**
+   * `modifyTestLog`, validated as a create is (status, dates, properties against the test-run
+   * fields, step logs). `properties` name only the fields that change, so the marker and the others
+   * keep their values. A step log is addressed by its `order`, which must be one of the log's (qTest
+   * refuses another order); its status, actual result and date change, its description and expected
+   * result do not. The test case version cannot change. The run's status follows its latest log, as
+   * after a create.
+   */
+  update(runId, logId, input2) {
+    const { records, fields: fields2 } = this.#site;
+    const run = records.testRuns.get(runId);
+    const log = records.testLogs.find(logId);
+    if (!log || this.#runOf(log) !== runId) {
+      throw new QTestApiError(404, `Test log ${logId} does not exist in test run ${runId}.`);
+    }
+    if (input2.test_case_version_id !== void 0 && input2.test_case_version_id !== log.testCaseVersionId) {
+      throw new QTestApiError(400, `The test case version of test log ${logId} cannot be modified.`);
+    }
+    const statusId = checkStatusAndDates(input2);
+    const testCase = records.testCases.find(run.testCaseId);
+    const stepLogs = log.stepLogs.map((s) => ({ ...s }));
+    for (const [i, s] of (input2.test_step_logs ?? []).entries()) {
+      if (s.order == null) throw new QTestApiError(400, `test_step_logs[${i}].order is required.`);
+      const target = stepLogs.find((t) => t.order === s.order);
+      if (!target) {
+        throw new QTestApiError(
+          400,
+          `test_step_logs[${i}].order ${s.order} is not the order of a step log of test log ${logId}.`
+        );
+      }
+      const stepStatus = this.#checkStepLog(s, i, testCase);
+      if (s.test_step_id != null && s.test_step_id !== target.testStepId) {
+        throw new QTestApiError(
+          400,
+          `test_step_logs[${i}].test_step_id ${s.test_step_id} is not the step logged at order ${s.order}.`
+        );
+      }
+      target.statusId = stepStatus;
+      if (s.actual_result !== void 0) target.actualResult = s.actual_result;
+      if (s.exe_date !== void 0) target.exeDate = s.exe_date;
+    }
+    const props = fields2.merge("test-runs", input2.properties ?? [], log.props, { partial: true });
+    log.statusId = statusId;
+    log.exeStart = input2.exe_start_date;
+    log.exeEnd = input2.exe_end_date;
+    if (input2.note !== void 0) log.note = input2.note;
+    log.props = props;
+    log.stepLogs = stepLogs;
+    records.testLogs.touch(log);
+    run.modified = log.modified;
+    return this.render(log);
+  }
+  /** A step log names a step of the run's test case, unless it logs a step of a called test case; returns its status. */
+  #checkStepLog(s, i, testCase) {
     if (s.test_step_id != null && s.called_test_case_id == null && !testCase?.steps.some((t) => t.id === s.test_step_id)) {
       throw new QTestApiError(400, `test_step_logs[${i}].test_step_id ${s.test_step_id} is not a step of the test case.`);
     }
+    return checkExecutionStatus(s.status.id, `test_step_logs[${i}].status`);
+  }
+  #stepLog(s, i, testCase) {
+    const statusId = this.#checkStepLog(s, i, testCase);
     const step = testCase?.steps.find((t) => t.id === s.test_step_id);
     return {
       id: this.#site.ids.next(),
       testStepId: s.test_step_id ?? null,
-      statusId: checkExecutionStatus(s.status.id, `test_step_logs[${i}].status`),
+      statusId,
       actualResult: s.actual_result ?? "",
       order: s.order ?? i + 1,
       description: s.description ?? step?.description ?? "",
@@ -53870,6 +54727,15 @@ var TestLogs = class {
     return this.#site.tree.parent("test-log", log.id).id;
   }
 };
+function checkStatusAndDates(input2) {
+  const statusId = checkExecutionStatus(input2.status.id, "status");
+  const start = Date.parse(input2.exe_start_date);
+  const end = Date.parse(input2.exe_end_date);
+  if (Number.isNaN(start)) throw new QTestApiError(400, `exe_start_date '${input2.exe_start_date}' is not a date.`);
+  if (Number.isNaN(end)) throw new QTestApiError(400, `exe_end_date '${input2.exe_end_date}' is not a date.`);
+  if (end < start) throw new QTestApiError(400, "exe_end_date must not be before exe_start_date.");
+  return statusId;
+}
 
 // src/mock/qtest/test-runs.ts
 var TestRuns = class {
@@ -54251,6 +55117,9 @@ var QTestStore = class {
   }
   createTestLog(runId, input2) {
     return this.#testLogs.create(runId, input2);
+  }
+  updateTestLog(runId, logId, input2) {
+    return this.#testLogs.update(runId, logId, input2);
   }
   // ---- attachments and search --------------------------------------------------------------
   addAttachment(objectType, objectId, name, contentType2, bytes) {
@@ -55382,11 +56251,13 @@ function fakeJwt() {
 // src/report/verification-report.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname3 } from "node:path";
-var VERIFICATION_REPORT_VERSION = 2;
+var VERIFICATION_REPORT_VERSION = 3;
 var problemSchema = external_exports.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
 var metricSchema = external_exports.enum(["missing", "extra", "changed", "duplicated", "misplaced"]);
 var differenceSchema = external_exports.object({
-  path: external_exports.string().describe("Field path in the compared form, e.g. testSteps[3].expected (array indexes from 0)"),
+  path: external_exports.string().describe(
+    "Field path in the compared form, e.g. testSteps[3].expected (array indexes from 0; a step by its index among the expected steps, a step only the target has by its index in the target)"
+  ),
   source: external_exports.unknown().describe("The expected value, from the source through the migration's mapping (normalized)"),
   target: external_exports.unknown().describe("The value read from the target (normalized)")
 });
@@ -55398,10 +56269,10 @@ var sampleSchema = external_exports.object({
 });
 var verdictSchema = external_exports.enum(["passed", "failed"]);
 var count2 = external_exports.number().int().min(0);
+var metricCountsSchema = external_exports.object({ missing: count2, extra: count2, changed: count2, duplicated: count2, misplaced: count2 });
 var entityCheckSchema = external_exports.object({
   type: entityTypeSchema,
   label: external_exports.string(),
-  gated: external_exports.boolean().describe("Whether this type's counts add to the totals the thresholds bound (test steps are details of their test case)"),
   source: external_exports.object({
     count: count2.describe("Source entities the mapping carries over"),
     excluded: count2.describe("Source entities the mapping does not carry over (e.g. executions never run)")
@@ -55413,6 +56284,9 @@ var entityCheckSchema = external_exports.object({
   duplicated: count2.describe("Surplus target objects carrying a marker another object already carries"),
   changed: count2.describe("Paired, with field differences"),
   misplaced: count2.describe("Paired, in the wrong container"),
+  counted: metricCountsSchema.describe(
+    "What this type adds to the totals the thresholds bound: its counts, less the problems counted through another type so that each counts once (the steps of a missing, extra or duplicated test case count through the case; a test case whose only differences are in its steps counts through its steps)"
+  ),
   fieldMismatches: external_exports.record(external_exports.string(), count2).describe("Changed entities per field path (array indexes as [])"),
   samples: external_exports.array(sampleSchema),
   truncated: external_exports.boolean().describe("More problems than samples were found"),
@@ -55442,7 +56316,7 @@ var zephyrQTestCheckSchema = external_exports.object({
   thresholds: external_exports.array(
     external_exports.object({ metric: metricSchema, max: count2, actual: count2, verdict: verdictSchema }).describe("Fails when actual > max")
   ),
-  totals: problemTotalsSchema.describe("Sums over the gated entity types"),
+  totals: problemTotalsSchema.describe("Sums over the entity types: matched, and what each type adds (counted)"),
   entities: external_exports.array(entityCheckSchema)
 });
 var verificationReportSchema = external_exports.object({
@@ -55495,17 +56369,28 @@ function verificationReportMarkdown(report) {
       "| Entity | Source | Target | Matched | Missing | Extra | Duplicated | Changed | Misplaced | Verdict |",
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     );
+    let marked = false;
+    const n = (shown, counted) => {
+      if (counted === shown) return `${shown}`;
+      marked = true;
+      return `${shown} (${counted} counted) \xB9`;
+    };
     for (const e of check2.entities) {
       const source = e.source.excluded > 0 ? `${e.source.count} (+${e.source.excluded} not mapped)` : `${e.source.count}`;
+      const c = e.counted;
       lines.push(
-        `| ${e.label}${e.gated ? "" : " \xB9"} | ${source} | ${e.target.count} | ${e.matched} | ${e.missingInTarget} | ${e.extraInTarget} | ${e.duplicated} | ${e.changed} | ${e.misplaced} | ${e.verdict === "passed" ? "\u2705" : "\u274C"} |`
+        `| ${e.label} | ${source} | ${e.target.count} | ${e.matched} | ${n(e.missingInTarget, c.missing)} | ${n(e.extraInTarget, c.extra)} | ${n(e.duplicated, c.duplicated)} | ${n(e.changed, c.changed)} | ${n(e.misplaced, c.misplaced)} | ${e.verdict === "passed" ? "\u2705" : "\u274C"} |`
       );
     }
-    lines.push("", "\xB9 Details of their test case: shown, not added to the totals.", "");
-    const mismatches = check2.entities.flatMap((e) => Object.entries(e.fieldMismatches).map(([path, n]) => ({ e, path, n })));
+    lines.push(
+      "",
+      `${marked ? "\xB9 " : ""}Every type adds to the totals the thresholds bound, each problem once${marked ? "; in parentheses, what a type adds where part of its count is counted through another type" : ""}. A test case whose only differences are in its steps is shown as changed and counted through its steps (each missing, extra or changed step counts); the steps of a missing, extra or duplicated test case are shown and counted through the case.`,
+      ""
+    );
+    const mismatches = check2.entities.flatMap((e) => Object.entries(e.fieldMismatches).map(([path, n2]) => ({ e, path, n: n2 })));
     if (mismatches.length > 0) {
       lines.push("| Entity | Field | Changed |", "|---|---|---:|");
-      for (const { e, path, n } of mismatches) lines.push(`| ${e.label} | \`${path}\` | ${n} |`);
+      for (const { e, path, n: n2 } of mismatches) lines.push(`| ${e.label} | \`${path}\` | ${n2} |`);
       lines.push("");
     }
     for (const e of check2.entities.filter((x) => x.samples.length > 0)) {
@@ -55582,40 +56467,6 @@ function formatFailOn(thresholds) {
   return METRICS.map((m) => `${m}>${thresholds[m]}`).join(",");
 }
 
-// src/verify/normalize.ts
-var NORMALIZATION_RULES = {
-  richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
-  plainText: "Names: leading and trailing whitespace is ignored and runs of whitespace are one space.",
-  timestamps: "Date-times (execution start/end, date fields): compared as UTC instants at whole seconds, the coarser precision of the two APIs.",
-  numbers: "Number fields: compared as numbers (2.50 equals 2.5).",
-  choices: "Choice fields: compared by allowed-value id and shown by label; multi-value fields as sets. A choice field the mapping leaves empty is expected to hold the field's default value, as qTest sets it.",
-  references: "References are compared by marker, never by id: a call-to-test step by the called case's marker, a run by its test case's and suite's markers, a log by its run's marker. Test step logs point at steps by position in the case.",
-  containers: "Containers by path of names: module path = folder path, parent test cycle path = cycle folder path."
-};
-function richText2(value) {
-  if (value === null || value === void 0) return "";
-  return value.replace(/&nbsp;|&#160;|\u00a0/gi, " ").replace(/<br\s*\/?>/gi, "\n").replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, (_, slash, name) => `<${slash}${name.toLowerCase()}`).replace(/\r\n?/g, "\n").replace(/\s+/g, (run) => run.includes("\n") ? "\n" : " ").trim();
-}
-function plainText(value) {
-  return (value ?? "").replace(/\s+/g, " ").trim();
-}
-function timestamp(value) {
-  if (value === null || value === void 0 || value.trim() === "") return "";
-  const text2 = value.trim();
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
-  if (Number.isNaN(ms)) return text2;
-  return `${new Date(Math.floor(ms / 1e3) * 1e3).toISOString().slice(0, 19)}Z`;
-}
-function numberText(value) {
-  const text2 = (value ?? "").trim();
-  if (text2 === "") return "";
-  const n = Number(text2);
-  return Number.isFinite(n) ? String(n) : text2;
-}
-function valueList(value) {
-  return (value ?? "").replace(/^\s*\[|\]\s*$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "").sort();
-}
-
 // src/verify/diff.ts
 var VALUE_CAP = 300;
 function diff(source, target, path = "") {
@@ -55657,12 +56508,10 @@ function clip(value) {
 // src/verify/tally.ts
 var SAMPLE_CAP = 20;
 var ComparisonTally = class {
-  constructor(type, gated = true) {
+  constructor(type) {
     this.type = type;
-    this.gated = gated;
   }
   type;
-  gated;
   sourceCount = 0;
   excluded = 0;
   targetCount = 0;
@@ -55675,28 +56524,30 @@ var ComparisonTally = class {
   truncated = false;
   fieldMismatches = /* @__PURE__ */ new Map();
   samples = [];
+  /** Of the counts above, the problems shown here but counted through another type. */
+  countedElsewhere = Object.fromEntries(METRICS.map((m) => [m, 0]));
   /**
    * One paired entity: matched when it is neither misplaced nor changed; each problem it has is
-   * counted (so an entity both moved and changed counts in both).
+   * counted (so an entity both moved and changed counts in both). `changed` says how its change counts.
    */
-  paired(key2, targetIds, problems) {
-    const { misplaced = [], changed = [] } = problems;
-    if (misplaced.length === 0 && changed.length === 0) {
+  paired(key2, targetIds, problems, changed = {}) {
+    const { misplaced = [], changed: differences = [] } = problems;
+    if (misplaced.length === 0 && differences.length === 0) {
       this.matched++;
       return;
     }
-    if (misplaced.length > 0) this.#report("misplaced", key2, targetIds, misplaced);
-    if (changed.length > 0) this.#report("changed", key2, targetIds, changed);
+    if (misplaced.length > 0) this.#report("misplaced", key2, targetIds, misplaced, {});
+    if (differences.length > 0) this.#report("changed", key2, targetIds, differences, changed);
   }
   /** `n` entities (one key) with a problem; a sample names the key. */
-  problem(problem, key2, targetIds, n = 1, differences = []) {
+  problem(problem, key2, targetIds, n = 1, differences = [], counting = {}) {
     if (n <= 0) return;
-    this.#add(problem, n);
+    this.#add(problem, n, counting);
     this.#sample({ key: key2, problem, targetIds, differences });
   }
   /** Changed entities with their differences; every distinct field path counts the entity once. */
-  #report(problem, key2, targetIds, differences) {
-    this.#add(problem, 1);
+  #report(problem, key2, targetIds, differences, counting) {
+    this.#add(problem, 1, counting);
     if (problem === "changed") {
       for (const field of new Set(differences.map((d) => fieldOf(d.path)))) {
         this.fieldMismatches.set(field, (this.fieldMismatches.get(field) ?? 0) + 1);
@@ -55704,12 +56555,13 @@ var ComparisonTally = class {
     }
     this.#sample({ key: key2, problem, targetIds, differences });
   }
-  /** Counts without a sample (e.g. the steps of a changed case, sampled through the case). */
-  add(problem, n) {
+  /** Counts without a sample (e.g. the steps of a duplicated case, sampled through the case). */
+  add(problem, n, counting = {}) {
     if (problem === "matched") this.matched += n;
-    else this.#add(problem, n);
+    else this.#add(problem, n, counting);
   }
-  #add(problem, n) {
+  #add(problem, n, counting) {
+    if (counting.countedElsewhere) this.countedElsewhere[problem] += n;
     switch (problem) {
       case "missing":
         this.missing += n;
@@ -55738,6 +56590,10 @@ var ComparisonTally = class {
       targetIds: sample.targetIds.slice(0, 10),
       differences: sample.differences.slice(0, 10).map((d) => ({ path: d.path, source: clip(d.source), target: clip(d.target) }))
     });
+  }
+  /** What this type adds to the totals: its count, less the problems counted through another type. */
+  counted(problem) {
+    return this.count(problem) - this.countedElsewhere[problem];
   }
   count(problem) {
     switch (problem) {
@@ -55851,77 +56707,6 @@ function comparePaths(tally, sourcePaths, target) {
   }
 }
 
-// src/verify/zephyr-qtest/comparables.ts
-function expectedTestCase(input2, catalog, fieldIds, calledKey) {
-  return {
-    name: plainText(input2.name),
-    description: richText2(input2.description),
-    precondition: richText2(input2.precondition),
-    properties: catalog.expected(input2.properties, fieldIds, { defaults: true }),
-    testSteps: (input2.test_steps ?? []).map((s) => ({
-      description: richText2(s.description),
-      expected: richText2(s.expected),
-      calledTestCase: s.called_test_case_id == null ? null : calledKey(s.called_test_case_id) ?? `#${s.called_test_case_id}`,
-      parameters: [...s.parameter_values ?? []]
-    }))
-  };
-}
-function targetTestCase(testCase, catalog, fieldIds, callRef) {
-  return {
-    name: plainText(testCase.name),
-    description: richText2(testCase.description),
-    precondition: richText2(testCase.precondition),
-    properties: catalog.actual(testCase.properties, fieldIds),
-    testSteps: [...testCase.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => ({
-      description: richText2(s.description),
-      expected: richText2(s.expected),
-      calledTestCase: s.called_test_case_id == null ? null : callRef(s.called_test_case_id),
-      parameters: [...s.parameter_values ?? []]
-    }))
-  };
-}
-function expectedSuite(input2, catalog, fieldIds) {
-  return { name: plainText(input2.name), properties: catalog.expected(input2.properties, fieldIds, { defaults: true }) };
-}
-function targetSuite(suite, catalog, fieldIds) {
-  return { name: plainText(suite.name), properties: catalog.actual(suite.properties, fieldIds) };
-}
-function statusNames(statuses) {
-  return new Map(statuses.map((s) => [s.id, s.name]));
-}
-var statusOf = (names, id3) => names.get(id3) ?? `#${id3}`;
-function expectedLog(input2, catalog, fieldIds, statuses) {
-  return {
-    status: statusOf(statuses, input2.status.id),
-    executionStart: timestamp(input2.exe_start_date),
-    executionEnd: timestamp(input2.exe_end_date),
-    note: richText2(input2.note),
-    properties: catalog.expected(input2.properties ?? [], fieldIds, { defaults: false }),
-    testStepLogs: (input2.test_step_logs ?? []).map((s) => ({
-      step: s.test_step_id == null ? "" : `testSteps[${s.test_step_id}]`,
-      status: statusOf(statuses, s.status.id),
-      actualResult: richText2(s.actual_result)
-    }))
-  };
-}
-function targetLog(log, catalog, fieldIds, statuses, stepIds) {
-  return {
-    status: statusOf(statuses, log.status.id),
-    executionStart: timestamp(log.exe_start_date),
-    executionEnd: timestamp(log.exe_end_date),
-    note: richText2(log.note),
-    properties: catalog.actual(log.properties, fieldIds),
-    testStepLogs: [...log.test_step_logs ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => {
-      const position = s.test_step_id == null ? -1 : stepIds?.indexOf(s.test_step_id) ?? -1;
-      return {
-        step: s.test_step_id == null ? "" : position >= 0 ? `testSteps[${position}]` : `#${s.test_step_id}`,
-        status: s.status ? statusOf(statuses, s.status.id) : "",
-        actualResult: richText2(s.actual_result)
-      };
-    })
-  };
-}
-
 // src/verify/zephyr-qtest/comparison.ts
 function startComparison(context, target) {
   return {
@@ -55930,7 +56715,7 @@ function startComparison(context, target) {
     tallies: {
       module: new ComparisonTally("module"),
       testCase: new ComparisonTally("testCase"),
-      testStep: new ComparisonTally("testStep", false),
+      testStep: new ComparisonTally("testStep"),
       testCycle: new ComparisonTally("testCycle"),
       testSuite: new ComparisonTally("testSuite"),
       testRun: new ComparisonTally("testRun"),
@@ -55941,6 +56726,7 @@ function startComparison(context, target) {
     cycleOfFolder: /* @__PURE__ */ new Map(),
     sourceKeys: /* @__PURE__ */ new Set(),
     inlinePositions: /* @__PURE__ */ new Map(),
+    caseNames: /* @__PURE__ */ new Map(),
     cycleKeys: /* @__PURE__ */ new Map(),
     expectedRuns: /* @__PURE__ */ new Set(),
     adHocNeeded: false
@@ -55982,7 +56768,7 @@ async function compareExecution(comparison, execution) {
   if (!execution.testCycle) comparison.adHocNeeded = true;
   if (!comparison.expectedRuns.has(runKey2)) {
     comparison.expectedRuns.add(runKey2);
-    pairRun(comparison, runKey2, testCaseKey, suiteKey);
+    await pairRun(comparison, runKey2, testCaseKey, suiteKey);
   }
   if (!execution.actualEndDate) {
     t.excluded++;
@@ -55995,12 +56781,13 @@ async function compareExecution(comparison, execution) {
   const input2 = planTestLog(execution, steps, { versionId: 0, stepIds }, context.resolution);
   t.sourceCount++;
   if (!input2) return;
-  const expected2 = expectedLog(input2, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses);
+  const { testRun: catalog, statuses } = target.catalogs;
   const [primary, ...surplus] = target.logs.take(marker2);
   if (!primary) {
     t.problem("missing", marker2, []);
     return;
   }
+  const expected2 = expectedLog(input2, catalog, target.fieldIds.testLog, statuses, primary.byOrder ? byOrder : byPosition);
   reportSurplus(t, marker2, primary.id, surplus);
   const run = target.runs.get(primary.runId);
   const placeDiffs = [];
@@ -56010,24 +56797,36 @@ async function compareExecution(comparison, execution) {
   if (contentHash(expected2) !== primary.digest) {
     comparison.read.reread++;
     const fresh = await findLog(comparison, primary.runId, primary.id);
-    const stepIdsOfCase = run ? target.cases.get(run.caseId)?.stepIds : void 0;
-    differences = fresh ? diff(
-      expected2,
-      targetLog(fresh, target.catalogs.testRun, target.fieldIds.testLog, target.catalogs.statuses, stepIdsOfCase)
-    ) : [DELETED_WHILE_VERIFYING];
+    if (fresh) {
+      const testCase = run ? target.cases.get(run.caseId) : void 0;
+      const stepRef = loggedOnEarlierVersion(fresh, testCase?.versionId) ? byOrderAt(stepIds) : byStepId(testCase?.stepIds);
+      const shown = primary.byOrder ? expectedLog(input2, catalog, target.fieldIds.testLog, statuses, byPosition) : expected2;
+      differences = diff(shown, targetLog(fresh, catalog, target.fieldIds.testLog, statuses, stepRef));
+    } else {
+      differences = [DELETED_WHILE_VERIFYING];
+    }
   }
   t.paired(marker2, [primary.id], { misplaced: placeDiffs, changed: differences });
 }
-function pairRun(comparison, key2, caseKey, suiteKey) {
+async function pairRun(comparison, key2, caseKey, suiteKey) {
+  const { context, target } = comparison;
   const t = comparison.tallies.testRun;
   t.sourceCount++;
-  const [primary, ...surplus] = comparison.target.runs.take(key2);
+  const [primary, ...surplus] = target.runs.take(key2);
   if (!primary) {
     t.problem("missing", key2, []);
     return;
   }
   reportSurplus(t, key2, primary.id, surplus);
-  t.paired(key2, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey) });
+  const caseName = comparison.caseNames.get(caseKey) ?? "";
+  const expected2 = expectedRun(planTestRun(key2, { id: 0, name: caseName, versionId: 0 }, context.resolution));
+  let differences = [];
+  if (contentHash(expected2) !== primary.digest) {
+    comparison.read.reread++;
+    const fresh = await findRun(comparison, primary);
+    differences = fresh ? diff(expected2, targetRun(fresh)) : [DELETED_WHILE_VERIFYING];
+  }
+  t.paired(key2, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey), changed: differences });
 }
 function runPlace(comparison, run, caseKey, suiteKey) {
   const { suites, cases } = comparison.target;
@@ -56039,6 +56838,13 @@ function runPlace(comparison, run, caseKey, suiteKey) {
   const caseMarker = cases.markerOf(run.caseId);
   if (caseMarker !== caseKey) out.push({ path: "testCase", source: caseKey, target: caseMarker ?? `#${run.caseId}` });
   return out;
+}
+async function findRun(comparison, run) {
+  for await (const page of comparison.context.qtest.testRuns({ id: run.parentId, type: run.parentType })) {
+    const found2 = page.find((r) => r.id === run.id);
+    if (found2) return found2;
+  }
+  return void 0;
 }
 async function findLog(comparison, runId, logId) {
   for await (const page of comparison.context.qtest.testLogs(runId)) {
@@ -56099,6 +56905,57 @@ async function pairSuite(comparison, key2, expected2, parentKey) {
   t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: differences });
 }
 
+// src/verify/align.ts
+function align(expected2, target, key2) {
+  const a = expected2.map(key2);
+  const b = target.map(key2);
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const n = a.length - head - tail;
+  const m = b.length - head - tail;
+  const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i2 = n - 1; i2 >= 0; i2--) {
+    const row = lcs[i2];
+    const below = lcs[i2 + 1];
+    for (let j2 = m - 1; j2 >= 0; j2--) {
+      row[j2] = a[head + i2] === b[head + j2] ? below[j2 + 1] + 1 : Math.max(below[j2], row[j2 + 1]);
+    }
+  }
+  const out = [];
+  for (let k = 0; k < head; k++) out.push({ kind: "equal", expected: k, target: k });
+  let gapA = [];
+  let gapB = [];
+  const closeGap = () => {
+    const paired = Math.min(gapA.length, gapB.length);
+    for (let k = 0; k < paired; k++) out.push({ kind: "changed", expected: gapA[k], target: gapB[k] });
+    for (const e of gapA.slice(paired)) out.push({ kind: "missing", expected: e });
+    for (const t of gapB.slice(paired)) out.push({ kind: "extra", target: t });
+    gapA = [];
+    gapB = [];
+  };
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[head + i] === b[head + j]) {
+      closeGap();
+      out.push({ kind: "equal", expected: head + i, target: head + j });
+      i++;
+      j++;
+    } else if (j >= m || i < n && lcs[i + 1]?.[j] >= lcs[i]?.[j + 1]) {
+      gapA.push(head + i);
+      i++;
+    } else {
+      gapB.push(head + j);
+      j++;
+    }
+  }
+  closeGap();
+  for (let k = 0; k < tail; k++) out.push({ kind: "equal", expected: a.length - tail + k, target: b.length - tail + k });
+  return out;
+}
+
 // src/verify/zephyr-qtest/or-missing.ts
 async function orMissing(read) {
   try {
@@ -56142,6 +56999,7 @@ async function compareTestCase(comparison, testCase) {
   });
   const positions = plan.inlineStepPositions;
   comparison.inlinePositions.set(testCase.key, positions.every((p, i) => p === i) ? positions.length : positions);
+  comparison.caseNames.set(testCase.key, plan.input.name);
   const expected2 = expectedTestCase(plan.input, target.catalogs.testCase, target.fieldIds.testCase, (id3) => called.get(id3));
   const expectedModule = testCase.folder && comparison.moduleOfFolder.get(testCase.folder.id) || target.rootModuleKey;
   await pairTestCase(comparison, testCase.key, expected2, expectedModule);
@@ -56154,16 +57012,18 @@ async function pairTestCase(comparison, key2, expected2, expectedModule) {
   const n = expected2.testSteps.length;
   t.sourceCount++;
   s.sourceCount += n;
+  const throughCase = { countedElsewhere: true };
   const [primary, ...surplus] = cases.take(key2);
   if (!primary) {
     t.problem("missing", key2, []);
-    s.problem("missing", key2, [], n);
+    s.problem("missing", key2, [], n, [], throughCase);
     return;
   }
   reportSurplus(t, key2, primary.id, surplus);
   s.add(
     "duplicated",
-    surplus.reduce((sum, r) => sum + r.stepIds.length, 0)
+    surplus.reduce((sum, r) => sum + r.stepIds.length, 0),
+    throughCase
   );
   const actualModule = target.modules.get(primary.moduleId);
   const placeDiffs = actualModule === expectedModule ? [] : [{ path: "module", source: showPath(expectedModule), target: showPath(actualModule ?? "[]") }];
@@ -56184,7 +57044,7 @@ async function pairTestCase(comparison, key2, expected2, expectedModule) {
   const fresh = await orMissing(() => context.qtest.testCase(primary.id, { withSteps: true }));
   if (!fresh) {
     t.problem("missing", key2, [primary.id], 1, [DELETED_WHILE_VERIFYING]);
-    s.problem("missing", key2, [primary.id], n);
+    s.problem("missing", key2, [primary.id], n, [], throughCase);
     return;
   }
   const actual = targetTestCase(
@@ -56193,16 +57053,39 @@ async function pairTestCase(comparison, key2, expected2, expectedModule) {
     target.fieldIds.testCase,
     (id3) => cases.markerOf(id3) ?? `#${id3}`
   );
-  const differences = diff(expected2, actual);
-  t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: differences });
-  const m = actual.testSteps.length;
-  for (let i = 0; i < Math.min(n, m); i++) {
-    const prefix = `testSteps[${i}]`;
-    const stepDiffs = differences.filter((d) => d.path === prefix || d.path.startsWith(`${prefix}.`)).map((d) => ({ ...d, path: d.path.slice(prefix.length + 1) || "step" }));
-    s.paired(`${key2} ${prefix}`, [primary.id], { changed: stepDiffs });
+  const own2 = diff({ ...expected2, testSteps: [] }, { ...actual, testSteps: [] });
+  const steps = compareSteps(s, key2, primary.id, expected2.testSteps, actual.testSteps);
+  t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: [...own2, ...steps] }, { countedElsewhere: own2.length === 0 });
+}
+function compareSteps(s, key2, caseId, expected2, actual) {
+  const differences = [];
+  const missing = [];
+  const extra = [];
+  for (const pair of align(expected2, actual, (step) => JSON.stringify(step))) {
+    if (pair.kind === "missing") {
+      missing.push(pair.expected);
+      differences.push({ path: `testSteps[${pair.expected}]`, source: expected2[pair.expected], target: null });
+    } else if (pair.kind === "extra") {
+      extra.push(pair.target);
+      differences.push({ path: `testSteps[${pair.target}]`, source: null, target: actual[pair.target] });
+    } else {
+      const stepDiffs = pair.kind === "equal" ? [] : diff(expected2[pair.expected], actual[pair.target]);
+      s.paired(`${key2} testSteps[${pair.expected}]`, [caseId], { changed: stepDiffs });
+      differences.push(...stepDiffs.map((d) => ({ ...d, path: `testSteps[${pair.expected}].${d.path}` })));
+    }
   }
-  if (n > m) s.problem("missing", `${key2} ${stepRange(m, n)}`, [primary.id], n - m);
-  if (m > n) s.problem("extra", `${key2} ${stepRange(n, m)}`, [primary.id], m - n);
+  for (const [from, to] of runsOf(missing)) s.problem("missing", `${key2} ${stepRange(from, to)}`, [caseId], to - from);
+  for (const [from, to] of runsOf(extra)) s.problem("extra", `${key2} ${stepRange(from, to)} (in qTest)`, [caseId], to - from);
+  return differences;
+}
+function runsOf(indexes) {
+  const runs = [];
+  for (const i of [...indexes].sort((a, b) => a - b)) {
+    const last = runs.at(-1);
+    if (last && last[1] === i) last[1] = i + 1;
+    else runs.push([i, i + 1]);
+  }
+  return runs;
 }
 function countLeftovers(comparison) {
   const { cases } = comparison.target;
@@ -56212,7 +57095,7 @@ function countLeftovers(comparison) {
   for (const record2 of cases.leftovers()) {
     const key2 = record2.marker ?? `(no ${comparison.context.config.mapping.markerField}) #${record2.id}`;
     testCase.problem("extra", key2, [record2.id]);
-    testStep.problem("extra", key2, [record2.id], record2.stepIds.length);
+    testStep.problem("extra", key2, [record2.id], record2.stepIds.length, [], { countedElsewhere: true });
   }
 }
 function stepRange(from, to) {
@@ -56282,68 +57165,6 @@ var SourcePrefetch = class {
 };
 var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
 
-// src/verify/zephyr-qtest/field-catalog.ts
-var FieldCatalog = class {
-  #fields = /* @__PURE__ */ new Map();
-  #users;
-  constructor(fields2, users) {
-    this.#users = new Map(users.map((u) => [String(u.id), u.username]));
-    for (const f of fields2) {
-      const choices = new Map((f.allowed_values ?? []).map((v) => [String(v.value), v.label]));
-      const fallback = f.multiple ? void 0 : f.allowed_values?.find((v) => v.is_default && v.is_active !== false);
-      this.#fields.set(f.id, {
-        label: f.label,
-        dataType: f.data_type,
-        multiple: f.multiple || isMultiValued(f.data_type),
-        choices,
-        defaultValue: fallback ? String(fallback.value) : void 0
-      });
-    }
-  }
-  label(fieldId) {
-    return this.#fields.get(fieldId)?.label ?? `field ${fieldId}`;
-  }
-  /** A stored value in comparable form: labels for choices and users, numbers, instants, rich text. */
-  value(fieldId, raw2) {
-    const field = this.#fields.get(fieldId);
-    const text2 = raw2 ?? "";
-    if (!field) return richText2(text2);
-    if (field.choices.size > 0 || field.multiple) {
-      const labels = valueList(field.multiple ? text2 : `[${text2}]`).map((v) => field.choices.get(v) ?? `#${v}`);
-      return field.multiple ? labels.sort() : labels[0] ?? "";
-    }
-    switch (field.dataType) {
-      case FieldDataType.userList:
-        return text2.trim() === "" ? "" : this.#users.get(text2.trim()) ?? `#${text2.trim()}`;
-      case FieldDataType.datePicker:
-      case FieldDataType.dateTimePicker:
-        return timestamp(text2);
-      case FieldDataType.number:
-        return numberText(text2);
-      default:
-        return richText2(text2);
-    }
-  }
-  /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
-  expected(input2, fieldIds, options) {
-    const given = new Map(input2.map((p) => [p.field_id, p.field_value]));
-    return this.#byLabel(fieldIds, (id3) => given.get(id3) ?? (options.defaults ? this.#fields.get(id3)?.defaultValue : void 0));
-  }
-  /** The properties of `fieldIds` as read from the target, by label. */
-  actual(properties, fieldIds) {
-    const read = new Map((properties ?? []).map((p) => [p.field_id, p.field_value]));
-    return this.#byLabel(fieldIds, (id3) => read.get(id3));
-  }
-  #byLabel(fieldIds, stored) {
-    const out = {};
-    for (const id3 of fieldIds) {
-      const label = this.label(id3);
-      out[label in out ? `${label} (${id3})` : label] = this.value(id3, stored(id3));
-    }
-    return out;
-  }
-};
-
 // src/verify/zephyr-qtest/read-target.ts
 var fields = (list) => list;
 async function readTarget(context) {
@@ -56368,16 +57189,7 @@ async function readTarget(context) {
     testRun: markerFieldId(fields(TEST_RUN_FIELDS), resolution),
     testLog: markerFieldId(fields(TEST_LOG_FIELDS), resolution)
   };
-  const fieldIds = {
-    testCase: [
-      .../* @__PURE__ */ new Set([
-        ...comparedFieldIds(fields(TEST_CASE_FIELDS), resolution),
-        ...[...resolution.custom.values()].map((c) => c.fieldId)
-      ])
-    ].filter((id3) => id3 !== marker2.testCase),
-    testSuite: comparedFieldIds(fields(TEST_SUITE_FIELDS), resolution),
-    testLog: comparedFieldIds(fields(TEST_LOG_FIELDS), resolution)
-  };
+  const fieldIds = comparedFields(resolution);
   let read = 0;
   const rootModuleName = config2.mapping.rootModule ?? config2.zephyr.projectKey;
   const moduleRoots = (await qtest2.moduleTree()).filter((m) => m.name === rootModuleName);
@@ -56395,7 +57207,8 @@ async function readTarget(context) {
           marker: markerIn(testCase.properties, marker2.testCase),
           moduleId,
           digest: contentHash(comparable),
-          stepIds: [...testCase.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => s.id ?? -1)
+          stepIds: [...testCase.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((s) => s.id ?? -1),
+          versionId: testCase.test_case_version_id ?? null
         });
       }
     }
@@ -56428,22 +57241,26 @@ async function readTarget(context) {
           marker: markerIn(run.properties, marker2.testRun),
           parentId: run.parentId,
           parentType: run.parentType,
-          caseId: run.test_case.id
+          caseId: run.test_case.id,
+          digest: contentHash(targetRun(run))
         });
       }
     }
   }
   const logs = new TargetSet();
   await forEachConcurrent([...runs.values()], concurrency, async (run) => {
-    const stepIds = cases.get(run.caseId)?.stepIds;
+    const testCase = cases.get(run.caseId);
+    const current = byStepId(testCase?.stepIds);
     for await (const page of qtest2.testLogs(run.id)) {
       for (const log of page) {
         read++;
+        const earlier = loggedOnEarlierVersion(log, testCase?.versionId);
         logs.add({
           id: log.id,
           marker: markerIn(log.properties, marker2.testLog),
           runId: run.id,
-          digest: contentHash(targetLog(log, catalogs.testRun, fieldIds.testLog, catalogs.statuses, stepIds))
+          byOrder: earlier,
+          digest: contentHash(targetLog(log, catalogs.testRun, fieldIds.testLog, catalogs.statuses, earlier ? byOrder : current))
         });
       }
     }
@@ -56555,9 +57372,9 @@ async function verify(options) {
 function buildReport2(input2) {
   const { config: config2, thresholds, tallies } = input2;
   const totals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
-  for (const t of tallies.filter((x) => x.gated)) {
+  for (const t of tallies) {
     totals.matched += t.matched;
-    for (const m of METRICS) totals[m] += t.count(m);
+    for (const m of METRICS) totals[m] += t.counted(m);
   }
   const failed = new Set(METRICS.filter((m) => totals[m] > thresholds[m]));
   const verdict = failed.size > 0 ? "failed" : "passed";
@@ -56565,7 +57382,6 @@ function buildReport2(input2) {
   const entities = tallies.map((t) => ({
     type: t.type,
     label: ENTITY_MAPPINGS[t.type],
-    gated: t.gated,
     source: { count: t.sourceCount, excluded: t.excluded },
     target: { count: t.targetCount },
     matched: t.matched,
@@ -56574,11 +57390,18 @@ function buildReport2(input2) {
     duplicated: t.duplicated,
     changed: t.changed,
     misplaced: t.misplaced,
+    counted: {
+      missing: t.counted("missing"),
+      extra: t.counted("extra"),
+      changed: t.counted("changed"),
+      duplicated: t.counted("duplicated"),
+      misplaced: t.counted("misplaced")
+    },
     fieldMismatches: Object.fromEntries([...t.fieldMismatches].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)),
     samples: t.samples,
     truncated: t.truncated,
     threshold: failOn,
-    verdict: [...failed].some((m) => t.count(m) > 0) ? "failed" : "passed"
+    verdict: [...failed].some((m) => t.counted(m) > 0) ? "failed" : "passed"
   }));
   const check2 = {
     kind: "zephyr-qtest",
@@ -56716,7 +57539,7 @@ function settingOption(setting2, command) {
 
 // src/cli/migrate-command.ts
 function registerMigrateCommand(program2, setExitCode) {
-  program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").addOption(settingOption(settings.config, "migrate")).addOption(settingOption(settings.state, "migrate")).addOption(settingOption(settings.mode, "migrate")).addOption(settingOption(settings.dryRun, "migrate")).addOption(settingOption(settings.prune, "migrate")).addOption(settingOption(settings.report, "migrate")).addOption(settingOption(settings.shard, "migrate")).action(async (flags) => {
+  program2.command("migrate").description("Run or resume a migration from Zephyr Scale Cloud to qTest").addOption(settingOption(settings.config, "migrate")).addOption(settingOption(settings.state, "migrate")).addOption(settingOption(settings.mode, "migrate")).addOption(settingOption(settings.dryRun, "migrate")).addOption(settingOption(settings.prune, "migrate")).addOption(settingOption(settings.reconcile, "migrate")).addOption(settingOption(settings.report, "migrate")).addOption(settingOption(settings.shard, "migrate")).action(async (flags) => {
     const config2 = await loadConfig({
       ...flags.config && { path: flags.config },
       overrides: { ...flags.state && { state: flags.state } }
@@ -56727,6 +57550,7 @@ function registerMigrateCommand(program2, setExitCode) {
       mode: flags.mode,
       dryRun: Boolean(flags.dryRun),
       prune: Boolean(flags.prune),
+      reconcile: Boolean(flags.reconcile),
       shard: parseShard(flags.shard),
       reportPath: flags.report ?? join2(config2.report.dir, "migration-report.json"),
       log
@@ -56849,30 +57673,733 @@ async function loadSnapshot(path) {
   return json3;
 }
 
+// src/cli/rollback-command.ts
+import { join as join3 } from "node:path";
+import { createInterface } from "node:readline/promises";
+
+// src/rollback/report.ts
+import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
+import { dirname as dirname4 } from "node:path";
+var ROLLBACK_REPORT_VERSION = 1;
+var ROLLBACK_ORDER = ["testLog", "testRun", "testSuite", "testCycle", "testCase", "module"];
+var countsSchema = external_exports.object({
+  removed: external_exports.number().int().describe("Deleted (in a dry run: would be deleted)"),
+  kept: external_exports.number().int().describe("Left in place on purpose: not ZTOQ's, or holding what is not"),
+  refused: external_exports.number().int().describe("qTest refused the deletion"),
+  blocked: external_exports.number().int().describe("Not attempted: something it holds could not be deleted")
+});
+var rollbackOutcomeSchema = external_exports.enum(["removed", "kept", "refused", "blocked"]);
+var rollbackReportSchema = external_exports.object({
+  schemaVersion: external_exports.literal(ROLLBACK_REPORT_VERSION),
+  kind: external_exports.literal("ztoq-rollback"),
+  status: external_exports.enum(["succeeded", "failed", "incomplete", "dry-run", "cancelled"]).describe("failed: some deletions refused; incomplete: stopped early (re-run to finish); cancelled: not confirmed"),
+  run: external_exports.object({
+    id: external_exports.string(),
+    dryRun: external_exports.boolean(),
+    tool: external_exports.object({ name: external_exports.literal("ztoq"), version: external_exports.string() }),
+    startedAt: external_exports.string(),
+    finishedAt: external_exports.string(),
+    durationMs: external_exports.number(),
+    configHash: external_exports.string()
+  }),
+  target: external_exports.object({
+    url: external_exports.string(),
+    projectId: external_exports.number().int(),
+    rootModule: external_exports.string(),
+    rootTestCycle: external_exports.string(),
+    markerField: external_exports.string()
+  }),
+  state: external_exports.object({
+    location: external_exports.string().nullable().describe("null when no state store existed (ownership from the markers and roots alone)"),
+    forgotten: external_exports.number().int().describe("Records removed: of deleted objects, and of objects already gone")
+  }),
+  entities: external_exports.array(external_exports.object({ type: recordedTypeSchema, ...countsSchema.shape })),
+  totals: countsSchema,
+  objects: external_exports.array(
+    external_exports.object({
+      type: recordedTypeSchema,
+      id: external_exports.number().int(),
+      name: external_exports.string(),
+      marker: external_exports.string().nullable(),
+      outcome: rollbackOutcomeSchema,
+      reason: external_exports.string().nullable()
+    })
+  ).describe("Every object removed (or, in a dry run, to be removed), kept, refused or blocked"),
+  requests: external_exports.object({ qtest: requestStatsSchema }),
+  error: external_exports.string().nullable().describe("Why the rollback stopped early, when it did")
+});
+var LABELS2 = {
+  testLog: "Test logs (with their runs)",
+  testRun: "Test runs",
+  testSuite: "Test suites",
+  testCycle: "Test cycles",
+  testCase: "Test cases",
+  module: "Modules"
+};
+var MARKDOWN_ROWS = 50;
+function rollbackReportMarkdown(report) {
+  const icon = { succeeded: "\u2705", failed: "\u274C", incomplete: "\u26A0\uFE0F", "dry-run": "\u{1F50D}", cancelled: "\u270B" }[report.status];
+  const { target, run } = report;
+  const dry = report.status === "dry-run" || report.status === "cancelled";
+  const lines = [
+    `## ${icon} ZTOQ rollback: ${report.status}`,
+    "",
+    `qTest project ${target.projectId} (${target.url}) \xB7 root module \`${target.rootModule}\` \xB7 root test cycle \`${target.rootTestCycle}\` \xB7 marker field \`${target.markerField}\``,
+    "",
+    `Run \`${run.id}\`${run.dryRun ? " \xB7 dry run" : ""} \xB7 ${(run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${run.tool.version}`,
+    ""
+  ];
+  if (report.error) lines.push(`> **Stopped early:** ${report.error} \u2014 re-run the same command to finish.`, "");
+  lines.push(`| Entity | ${dry ? "To remove" : "Removed"} | Kept | Refused | Blocked |`, "|---|---:|---:|---:|---:|");
+  for (const e of report.entities) lines.push(`| ${LABELS2[e.type]} | ${e.removed} | ${e.kept} | ${e.refused} | ${e.blocked} |`);
+  const t = report.totals;
+  lines.push(`| **Total** | ${t.removed} | ${t.kept} | ${t.refused} | ${t.blocked} |`, "");
+  const section = (title2, outcomes, withReason, note = "") => {
+    const rows = report.objects.filter((o) => outcomes.includes(o.outcome) && (withReason || o.type !== "testLog"));
+    if (rows.length === 0) return;
+    lines.push(
+      `<details><summary>${title2} (${rows.length})${note}</summary>`,
+      "",
+      withReason ? "| Entity | Id | Name | Marker | Why |" : "| Entity | Id | Name | Marker |",
+      withReason ? "|---|---:|---|---|---|" : "|---|---:|---|---|"
+    );
+    for (const o of rows.slice(0, MARKDOWN_ROWS)) {
+      const cells = [o.type, String(o.id), cell2(o.name), o.marker ? `\`${cell2(o.marker)}\`` : ""];
+      if (withReason) cells.push(cell2(o.reason ?? ""));
+      lines.push(`| ${cells.join(" | ")} |`);
+    }
+    if (rows.length > MARKDOWN_ROWS) lines.push("", `\u2026 and ${rows.length - MARKDOWN_ROWS} more in the JSON report.`);
+    lines.push("", "</details>", "");
+  };
+  section("Refused or blocked", ["refused", "blocked"], true);
+  section("Kept", ["kept"], true);
+  section(dry ? "To remove" : "Removed", ["removed"], false, ` \u2014 test logs ${dry ? "go" : "went"} with their runs`);
+  if (report.state.location) {
+    lines.push(`State \`${report.state.location}\`: ${report.state.forgotten} records forgotten.`, "");
+  } else {
+    lines.push("No state store: ownership of modules and test cycles came from the root names alone.", "");
+  }
+  if (!dry && report.status !== "incomplete") {
+    lines.push("A later `ztoq migrate` (mode full) rebuilds what was removed.", "");
+  }
+  const { qtest: qtest2 } = report.requests;
+  lines.push(`Requests: qTest ${qtest2.requests} (${qtest2.retries} retries, ${qtest2.throttled} throttled)`, "");
+  return lines.join("\n");
+}
+function cell2(text2) {
+  return text2.replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+async function writeRollbackReport(path, report) {
+  await mkdir3(dirname4(path), { recursive: true });
+  await writeFile4(path, `${JSON.stringify(report, null, 2)}
+`);
+  await writeFile4(`${path.replace(/\.json$/i, "")}.md`, rollbackReportMarkdown(report));
+}
+
+// src/rollback/run.ts
+import { existsSync as existsSync2 } from "node:fs";
+
+// src/rollback/plan.ts
+var refOf = (type, id3) => `${type}:${id3}`;
+var NOUNS = {
+  module: ["module", "modules"],
+  testCase: ["test case", "test cases"],
+  testCycle: ["test cycle", "test cycles"],
+  testSuite: ["test suite", "test suites"],
+  testRun: ["test run", "test runs"],
+  testLog: ["test log", "test logs"]
+};
+function countOf(types2) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const type of types2) counts.set(type, (counts.get(type) ?? 0) + 1);
+  const parts = [...counts].map(([type, n]) => `${n} ${NOUNS[type][n === 1 ? 0 : 1]}`);
+  return parts.length <= 1 ? parts[0] ?? "" : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+}
+function groupBy(items, key2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const k = key2(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+function planRollback(s) {
+  const planned = /* @__PURE__ */ new Map();
+  const kept = /* @__PURE__ */ new Map();
+  const notOurs = `not made by ZTOQ: no '${s.markerField}' value`;
+  const keysOf = recordIndex(s.state);
+  const object2 = (type, o, after2, with_ = []) => ({
+    type,
+    id: o.id,
+    name: o.name,
+    marker: o.marker ?? null,
+    stateKeys: keysOf(type, o.id),
+    after: after2,
+    with: with_
+  });
+  const plan = (type, o, after2, with_ = []) => {
+    const planned_ = object2(type, o, after2, with_);
+    planned.set(refOf(type, o.id), planned_);
+    return planned_;
+  };
+  const keep = (type, o, reason) => {
+    kept.set(refOf(type, o.id), { type, id: o.id, name: o.name, marker: o.marker ?? null, reason });
+  };
+  const holdBack = (children) => {
+    const staying = children.filter((c) => !planned.has(refOf(c.type, c.node.id)));
+    for (const c of staying) if (!kept.has(refOf(c.type, c.node.id))) keep(c.type, c.node, notOurs);
+    if (staying.length === 0) return void 0;
+    return `holds ${countOf(staying.map((c) => c.type))} that ${staying.length === 1 ? "stays" : "stay"}`;
+  };
+  const after = (children) => children.map((c) => refOf(c.type, c.node.id)).filter((r) => planned.has(r));
+  const logsOf = groupBy(s.logs, (l) => l.runId);
+  const runs = s.runs.filter((r) => r.marker !== null);
+  for (const run of runs) {
+    const logs = (logsOf.get(run.id) ?? []).map((l) => ({ type: "testLog", node: { ...l, name: `log #${l.id}` } }));
+    const reason = holdBack(logs.filter((l) => l.node.marker === null));
+    if (reason) {
+      keep("testRun", run, reason);
+      continue;
+    }
+    plan(
+      "testRun",
+      run,
+      [],
+      logs.map((l) => object2("testLog", l.node, []))
+    );
+  }
+  const runsIn = groupBy(s.runs, (r) => `${r.parent.type}:${r.parent.id}`);
+  const asChildren = (type, nodes) => (nodes ?? []).map((node2) => ({ type, node: node2 }));
+  const suites = s.suites.filter((x) => x.marker !== null);
+  for (const suite of suites) {
+    const children = asChildren("testRun", runsIn.get(`test-suite:${suite.id}`));
+    const reason = holdBack(children);
+    if (reason) keep("testSuite", suite, reason);
+    else plan("testSuite", suite, after(children));
+  }
+  const suitesOf = suitesIn(s.suites);
+  const cycleSteps = containerSteps({
+    type: "testCycle",
+    nodes: s.cycles,
+    parentOf: (c) => c.parent.type === "test-cycle" ? c.parent.id : null,
+    isRoot: (c) => c.parent.type === "root" && c.name === s.rootCycleName,
+    recorded: new Set(s.state.testCycle.flatMap((r) => r.targetId === null ? [] : [r.targetId])),
+    contents: (c) => [...asChildren("testSuite", suitesOf.get(c.id)), ...asChildren("testRun", runsIn.get(`test-cycle:${c.id}`))],
+    holdBack,
+    after,
+    plan,
+    keep
+  });
+  const runsOfCase = groupBy(s.runs, (r) => r.testCaseId);
+  for (const testCase of s.testCases.filter((t) => t.marker !== null)) {
+    const children = asChildren("testRun", runsOfCase.get(testCase.id));
+    const staying = holdBack(children);
+    if (staying) keep("testCase", testCase, `${staying.replace(/^holds /, "has ")}: qTest deletes a test case's runs with it`);
+    else plan("testCase", testCase, after(children));
+  }
+  const listed = new Set(s.listedModules);
+  const casesIn = groupBy(s.testCases, (t) => t.moduleId);
+  const moduleSteps = containerSteps({
+    type: "module",
+    nodes: s.modules.filter((m) => listed.has(m.id)),
+    parentOf: (m) => m.parentId,
+    isRoot: (m) => m.parentId === null && m.name === s.rootModuleName,
+    recorded: new Set(s.state.module.flatMap((r) => r.targetId === null ? [] : [r.targetId])),
+    contents: (m) => asChildren("testCase", casesIn.get(m.id)),
+    holdBack,
+    after,
+    plan,
+    keep
+  });
+  const objects2 = (type, list) => list.flatMap((o) => planned.get(refOf(type, o.id)) ?? []);
+  const steps = [
+    { type: "testRun", objects: objects2("testRun", runs) },
+    { type: "testSuite", objects: objects2("testSuite", suites) },
+    ...cycleSteps,
+    { type: "testCase", objects: objects2("testCase", s.testCases) },
+    ...moduleSteps
+  ].filter((step) => step.objects.length > 0);
+  return { steps, kept: [...kept.values()], stale: staleRecords(s) };
+}
+function suitesIn(suites) {
+  return groupBy(
+    suites.filter((x) => x.parent.type === "test-cycle"),
+    (x) => x.parent.id
+  );
+}
+function containerSteps(tree) {
+  const children = groupBy(
+    tree.nodes.filter((n) => tree.parentOf(n) !== null),
+    (n) => tree.parentOf(n)
+  );
+  const levels = [];
+  const notOurs = "not made by ZTOQ: neither in its state nor under its root";
+  const visit2 = (node2, depth, inArea) => {
+    const area = inArea || tree.isRoot(node2);
+    const subs = children.get(node2.id) ?? [];
+    for (const sub of subs) visit2(sub, depth + 1, area);
+    if (!area && !tree.recorded.has(node2.id)) {
+      return;
+    }
+    const held = [...subs.map((sub) => ({ type: tree.type, node: sub })), ...tree.contents(node2)];
+    for (const sub of subs) {
+      if (!area && !tree.recorded.has(sub.id)) tree.keep(tree.type, sub, notOurs);
+    }
+    const reason = tree.holdBack(held);
+    if (reason) {
+      tree.keep(tree.type, node2, reason);
+      return;
+    }
+    const level = levels[depth] ?? [];
+    level.push(tree.plan(tree.type, node2, tree.after(held)));
+    levels[depth] = level;
+  };
+  const ids = new Set(tree.nodes.map((n) => n.id));
+  for (const node2 of tree.nodes) {
+    const parent = tree.parentOf(node2);
+    if (parent === null || !ids.has(parent)) visit2(node2, 0, false);
+  }
+  return levels.filter((objects2) => objects2 !== void 0).map((objects2) => ({ type: tree.type, objects: objects2 })).reverse();
+}
+function recordIndex(state2) {
+  const index2 = /* @__PURE__ */ new Map();
+  for (const [type, records] of Object.entries(state2)) {
+    for (const r of records) {
+      if (r.targetId === null) continue;
+      const k = `${type}:${r.targetId}`;
+      index2.set(k, [...index2.get(k) ?? [], r.key]);
+    }
+  }
+  return (type, id3) => index2.get(`${type}:${id3}`) ?? [];
+}
+function staleRecords(s) {
+  const present = {
+    module: new Set(s.modules.map((m) => m.id)),
+    testCase: new Set(s.testCases.map((t) => t.id)),
+    testCycle: new Set(s.cycles.map((c) => c.id)),
+    testSuite: new Set(s.suites.map((x) => x.id)),
+    testRun: new Set(s.runs.map((r) => r.id)),
+    testLog: new Set(s.logs.map((l) => l.id))
+  };
+  return Object.keys(present).flatMap(
+    (type) => s.state[type].filter((r) => r.targetId === null || !present[type].has(r.targetId)).map((r) => ({ type, key: r.key }))
+  );
+}
+
+// src/rollback/apply.ts
+var ENTITY_LABEL = {
+  module: "Modules",
+  testCase: "Test cases",
+  testCycle: "Test cycles",
+  testSuite: "Test suites",
+  testRun: "Test runs (their logs with them)",
+  testLog: "Test logs"
+};
+async function applyPlan(plan, deps) {
+  const { qtest: qtest2, state: state2, log, progress } = deps;
+  const outcome = { removed: [], refused: [], blocked: [], forgotten: 0, error: null };
+  const failed = /* @__PURE__ */ new Set();
+  const forget = async (type, key2) => {
+    await state2?.remove(type, key2);
+    outcome.forgotten += state2 ? 1 : 0;
+  };
+  const deleters = {
+    testRun: (id3) => qtest2.deleteTestRun(id3),
+    testSuite: (id3) => qtest2.deleteTestSuite(id3),
+    testCycle: (id3) => qtest2.deleteTestCycle(id3),
+    testCase: (id3) => qtest2.deleteTestCase(id3),
+    module: (id3) => qtest2.deleteModule(id3),
+    testLog: () => Promise.reject(new Error("test logs are deleted with their runs"))
+  };
+  try {
+    for (const record2 of plan.stale) await forget(record2.type, record2.key);
+    for (const step of plan.steps) {
+      progress.phase(`Deleting: ${ENTITY_LABEL[step.type].toLowerCase()}`);
+      progress.expect(step.type, step.objects.length);
+      await forEachConcurrent(step.objects, deps.concurrency, async (object2) => {
+        const held = object2.after.filter((ref) => failed.has(ref));
+        if (held.length > 0) {
+          failed.add(refOf(object2.type, object2.id));
+          outcome.blocked.push({ object: object2, reason: `not attempted: ${held.join(", ")} could not be deleted` });
+          return;
+        }
+        try {
+          await deleters[object2.type](object2.id);
+        } catch (error62) {
+          if (!isRefusal(error62)) throw error62;
+          failed.add(refOf(object2.type, object2.id));
+          outcome.refused.push({ object: object2, reason: error62.message });
+          log.warn(
+            { type: object2.type, id: object2.id, error: error62.message },
+            "rollback: qTest refused a deletion"
+          );
+          return;
+        }
+        outcome.removed.push(object2, ...object2.with);
+        for (const gone of [object2, ...object2.with]) for (const key2 of gone.stateKeys) await forget(gone.type, key2);
+        progress.tick(object2.type);
+      });
+      progress.finish(step.type);
+    }
+  } catch (error62) {
+    if (!(error62 instanceof ApiError)) throw error62;
+    outcome.error = error62.message;
+    log.error({ error: error62.message }, "rollback stopped before the end; re-run the same command to finish");
+  } finally {
+    progress.close();
+  }
+  return outcome;
+}
+function isRefusal(error62) {
+  return error62 instanceof ApiError && error62.status !== null && error62.status >= 400 && error62.status < 500 && error62.status !== 429;
+}
+
+// src/rollback/snapshot.ts
+function emptyState() {
+  return { module: [], testCase: [], testCycle: [], testSuite: [], testRun: [], testLog: [] };
+}
+
+// src/rollback/read.ts
+async function readProject(input2) {
+  const { qtest: qtest2, config: config2, state: state2, log } = input2;
+  const concurrency = config2.migration.concurrency;
+  const markerField = config2.mapping.markerField;
+  const rootModuleName = config2.mapping.rootModule ?? config2.zephyr.projectKey;
+  const rootCycleName = config2.mapping.cycleRoot?.name ?? config2.zephyr.projectKey;
+  const records = emptyState();
+  if (state2) {
+    for (const type of recordedTypeSchema.options) {
+      for await (const record2 of state2.list(type)) records[type].push({ key: record2.key, targetId: record2.targetId });
+    }
+  }
+  const markerIdOf = async (objectType) => {
+    const fields2 = await qtest2.fields(objectType, { includeInactive: true });
+    return fields2.find((f) => f.label.trim().toLowerCase() === markerField.trim().toLowerCase())?.id;
+  };
+  const [caseMarker, suiteMarker, runMarker] = await Promise.all([
+    markerIdOf("test-cases"),
+    markerIdOf("test-suites"),
+    markerIdOf("test-runs")
+  ]);
+  const markerIn2 = (properties, fieldId) => {
+    const value = fieldId === void 0 ? void 0 : properties?.find((p) => p.field_id === fieldId)?.field_value?.trim();
+    return value ? value : null;
+  };
+  const marked = (objectType, fieldId) => fieldId === void 0 ? [] : qtest2.search(objectType, notEmptyQuery(markerField));
+  const modules = [];
+  const moduleChildren = /* @__PURE__ */ new Map();
+  const walkModules = (nodes, parentId) => {
+    for (const node2 of nodes) {
+      modules.push({ id: node2.id, name: node2.name, parentId });
+      if (parentId !== null) moduleChildren.set(parentId, [...moduleChildren.get(parentId) ?? [], node2.id]);
+      walkModules(node2.children ?? [], node2.id);
+    }
+  };
+  walkModules(await qtest2.moduleTree(), null);
+  const recordedModules = new Set(records.module.flatMap((r) => r.targetId === null ? [] : [r.targetId]));
+  const listed = /* @__PURE__ */ new Set();
+  const addSubtree = (id3) => {
+    if (listed.has(id3)) return;
+    listed.add(id3);
+    for (const child of moduleChildren.get(id3) ?? []) addSubtree(child);
+  };
+  for (const m of modules) {
+    if (m.parentId === null && m.name === rootModuleName || recordedModules.has(m.id)) addSubtree(m.id);
+  }
+  const testCases = /* @__PURE__ */ new Map();
+  await forEachConcurrent([...listed], concurrency, async (moduleId) => {
+    for await (const page of qtest2.testCases(moduleId)) {
+      for (const t of page) testCases.set(t.id, { id: t.id, name: t.name, moduleId, marker: markerIn2(t.properties, caseMarker) });
+    }
+  });
+  for await (const page of marked("test-cases", caseMarker)) {
+    for (const t of page) {
+      const marker2 = markerIn2(t.properties, caseMarker);
+      if (marker2 !== null && !testCases.has(t.id)) testCases.set(t.id, { id: t.id, name: t.name, moduleId: t.parent_id, marker: marker2 });
+    }
+  }
+  const cycles = [];
+  const suites = /* @__PURE__ */ new Map();
+  const walkCycles = (nodes, parent) => {
+    for (const node2 of nodes) {
+      cycles.push({ id: node2.id, name: node2.name, parent });
+      const here2 = { type: "test-cycle", id: node2.id };
+      for (const s of node2["test-suites"] ?? []) {
+        suites.set(s.id, { id: s.id, name: s.name, parent: here2, marker: markerIn2(s.properties, suiteMarker) });
+      }
+      walkCycles(node2["test-cycles"] ?? [], here2);
+    }
+  };
+  walkCycles(await qtest2.testCycleTree(), { type: "root", id: 0 });
+  for await (const page of marked("test-suites", suiteMarker)) {
+    for (const s of page) {
+      const marker2 = markerIn2(s.properties, suiteMarker);
+      if (marker2 === null || suites.has(s.id)) continue;
+      suites.set(s.id, { id: s.id, name: s.name, parent: { type: s.parentType ?? "root", id: s.parentId ?? 0 }, marker: marker2 });
+    }
+  }
+  const runs = [];
+  for await (const page of qtest2.testRuns({ id: 0, type: "root" }, { descendants: true })) {
+    for (const r of page) {
+      runs.push({
+        id: r.id,
+        name: r.name,
+        parent: { type: r.parentType, id: r.parentId },
+        testCaseId: r.test_case.id,
+        marker: markerIn2(r.properties, runMarker)
+      });
+    }
+  }
+  const logs = [];
+  await forEachConcurrent(
+    runs.filter((r) => r.marker !== null),
+    concurrency,
+    async (run) => {
+      for await (const page of qtest2.testLogs(run.id)) {
+        for (const l of page) logs.push({ id: l.id, runId: run.id, marker: markerIn2(l.properties, runMarker) });
+      }
+    }
+  );
+  const snapshot = {
+    markerField,
+    rootModuleName,
+    rootCycleName,
+    modules,
+    listedModules: [...listed],
+    testCases: [...testCases.values()],
+    cycles,
+    suites: [...suites.values()],
+    runs,
+    logs,
+    state: records
+  };
+  log.info(
+    {
+      modules: modules.length,
+      testCases: testCases.size,
+      testCycles: cycles.length,
+      testSuites: suites.size,
+      testRuns: runs.length,
+      testLogs: logs.length,
+      stateRecords: Object.fromEntries(recordedTypeSchema.options.map((t) => [t, records[t].length]))
+    },
+    "rollback: project read"
+  );
+  return snapshot;
+}
+
+// src/rollback/run.ts
+async function rollback(options) {
+  const { config: config2 } = options;
+  const runId = newRunId();
+  const log = options.log.child({ runId, command: "rollback" });
+  const startedAt = /* @__PURE__ */ new Date();
+  const progress = options.progress ?? new Progress();
+  const qtest2 = QTestClient.fromConfig(config2, log);
+  const state2 = await openExistingState(config2.state, log);
+  let plan;
+  let outcome;
+  let status;
+  let error62 = null;
+  try {
+    await qtest2.project();
+    progress.phase("Reading the qTest project and the state");
+    plan = planRollback(await readProject({ qtest: qtest2, config: config2, state: state2, log }));
+    log.info(
+      { steps: plan.steps.map((s) => ({ type: s.type, objects: s.objects.length })), kept: plan.kept.length },
+      "rollback planned"
+    );
+    if (options.dryRun) status = "dry-run";
+    else if (options.confirm && !await options.confirm(summarize(plan, config2))) status = "cancelled";
+    else {
+      outcome = await applyPlan(plan, { qtest: qtest2, state: state2, concurrency: config2.migration.concurrency, log, progress });
+      error62 = outcome.error;
+      status = error62 ? "incomplete" : outcome.refused.length + outcome.blocked.length > 0 ? "failed" : "succeeded";
+    }
+  } catch (caught) {
+    progress.close();
+    await state2?.close();
+    if (caught instanceof ZtoqError) throw caught;
+    if (caught instanceof StateStoreError) {
+      throw new ZtoqError(`State store ${state2?.location}: ${caught.message} (safe to re-run)`, ExitCode.incomplete);
+    }
+    if (caught instanceof ApiError || caught instanceof UnexpectedResponseError) {
+      throw new ZtoqError(
+        `Rollback could not read the qTest project: ${caught.message} (nothing deleted; safe to re-run)`,
+        ExitCode.incomplete
+      );
+    }
+    throw caught;
+  }
+  progress.close();
+  await state2?.close();
+  const report = buildReport3({ options, runId, startedAt, status, error: error62, plan, outcome, state: state2, qtest: qtest2 });
+  await writeRollbackReport(options.reportPath, report);
+  log.info({ status, totals: report.totals, report: options.reportPath }, "rollback finished");
+  const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
+  return { report, exitCode };
+}
+async function openExistingState(location, log) {
+  const isPostgres = /^postgres(ql)?:\/\//i.test(location);
+  const path = location.startsWith("sqlite:") ? location.slice("sqlite:".length) : location;
+  if (!isPostgres && !existsSync2(path)) {
+    log.warn({ state: location }, "no state store: modules and test cycles are ZTOQ's only under its roots");
+    return void 0;
+  }
+  let state2;
+  try {
+    state2 = createStateStore(location);
+    await state2.open();
+  } catch (error62) {
+    if (error62 instanceof StateStoreError) {
+      throw new ZtoqError(
+        `State store ${location.replace(/\/\/[^@/]*@/, "//")}: ${error62.message}`,
+        error62.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput
+      );
+    }
+    throw error62;
+  }
+  return state2;
+}
+function summarize(plan, config2) {
+  const doomed = plan.steps.flatMap((step) => step.objects.flatMap((o) => [o.type, ...o.with.map((w) => w.type)]));
+  const what = doomed.length === 0 ? "nothing" : countOf(ROLLBACK_ORDER.flatMap((t) => doomed.filter((d) => d === t)));
+  const kept = plan.kept.length === 0 ? "" : `; ${plan.kept.length} kept (see the report)`;
+  return `Delete ${what} from qTest project ${config2.qtest.projectId} (${config2.qtest.url})${kept}?`;
+}
+function buildReport3(input2) {
+  const { options, plan, outcome } = input2;
+  const { config: config2 } = options;
+  const finishedAt = /* @__PURE__ */ new Date();
+  const objects2 = [];
+  const item = (o) => ({
+    type: o.type,
+    id: o.id,
+    name: o.name,
+    marker: o.marker
+  });
+  if (outcome) {
+    for (const o of outcome.removed) objects2.push({ ...item(o), outcome: "removed", reason: null });
+    for (const { object: object2, reason } of outcome.refused) objects2.push({ ...item(object2), outcome: "refused", reason });
+    for (const { object: object2, reason } of outcome.blocked) objects2.push({ ...item(object2), outcome: "blocked", reason });
+  } else if (plan && input2.status !== "incomplete") {
+    for (const step of plan.steps) {
+      for (const o of step.objects) {
+        objects2.push({ ...item(o), outcome: "removed", reason: null });
+        for (const w of o.with) objects2.push({ ...item(w), outcome: "removed", reason: `with test run ${o.id}` });
+      }
+    }
+  }
+  for (const k of plan?.kept ?? []) objects2.push({ ...item(k), outcome: "kept", reason: k.reason });
+  const count3 = (type, outcomeName) => objects2.filter((o) => o.outcome === outcomeName && (type === void 0 || o.type === type)).length;
+  const counts = (type) => ({
+    removed: count3(type, "removed"),
+    kept: count3(type, "kept"),
+    refused: count3(type, "refused"),
+    blocked: count3(type, "blocked")
+  });
+  return rollbackReportSchema.parse({
+    schemaVersion: ROLLBACK_REPORT_VERSION,
+    kind: "ztoq-rollback",
+    status: input2.status,
+    run: {
+      id: input2.runId,
+      dryRun: options.dryRun,
+      tool: { name: "ztoq", version: true ? "0.1.0" : "dev" },
+      startedAt: input2.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - input2.startedAt.getTime(),
+      configHash: configHash(config2)
+    },
+    target: {
+      url: config2.qtest.url,
+      projectId: config2.qtest.projectId,
+      rootModule: config2.mapping.rootModule ?? config2.zephyr.projectKey,
+      rootTestCycle: config2.mapping.cycleRoot?.name ?? config2.zephyr.projectKey,
+      markerField: config2.mapping.markerField
+    },
+    state: { location: input2.state?.location ?? null, forgotten: outcome?.forgotten ?? 0 },
+    entities: ROLLBACK_ORDER.map((type) => ({ type, ...counts(type) })),
+    totals: counts(),
+    objects: objects2,
+    requests: { qtest: input2.qtest.stats() },
+    error: input2.error
+  });
+}
+
+// src/cli/rollback-command.ts
+function manifestFlag(setting2) {
+  if (!setting2.flag) throw new Error("settings.ts declares no flag for this setting");
+  return new Option(setting2.flag.flags, setting2.flag.help);
+}
+function registerRollbackCommand(program2, setExitCode) {
+  program2.command("rollback").description("Remove from the qTest project what ZTOQ created there (children first); what ZTOQ did not make stays").addOption(manifestFlag(settings.config)).addOption(manifestFlag(settings.state)).addOption(manifestFlag(settings.report)).option("--dry-run", "list what would be removed and what stays; delete nothing").option("-y, --yes", "delete without asking (needed where there is no terminal to ask on, as in CI)").action(async (flags) => {
+    const interactive = Boolean(process.stdin.isTTY);
+    if (!flags.dryRun && !flags.yes && !interactive) {
+      throw new BadInputError("rollback deletes from qTest and there is no terminal to confirm on: pass --yes (or --dry-run)");
+    }
+    const config2 = await loadConfig({
+      ...flags.config && { path: flags.config },
+      // A rollback reads nothing from Zephyr: its token may be absent.
+      env: { ...process.env, ZTOQ_ZEPHYR_TOKEN: process.env.ZTOQ_ZEPHYR_TOKEN || "unused" },
+      overrides: { ...flags.state && { state: flags.state } }
+    });
+    const log = createLogger({ component: "rollback" });
+    const { report, exitCode } = await rollback({
+      config: config2,
+      dryRun: Boolean(flags.dryRun),
+      confirm: flags.yes || flags.dryRun ? void 0 : ask,
+      reportPath: flags.report ?? join3(config2.report.dir, "rollback-report.json"),
+      log
+    });
+    process.stdout.write(`${rollbackReportMarkdown(report)}
+`);
+    if (report.error)
+      process.stderr.write(`ztoq: stopped before the end: ${report.error} (re-run the same command to finish)
+`);
+    setExitCode(exitCode);
+  });
+}
+async function ask(summary) {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  const closed = new Promise((resolve3) => terminal.once("close", () => resolve3("")));
+  terminal.on("SIGINT", () => terminal.close());
+  try {
+    const answer = await Promise.race([terminal.question(`${summary} [y/N] `), closed]);
+    const yes = /^\s*y(es)?\s*$/i.test(answer);
+    if (!yes) process.stderr.write("Nothing deleted.\n");
+    return yes;
+  } finally {
+    terminal.close();
+  }
+}
+
 // src/cli/status-command.ts
+import { hostname as hostname4 } from "node:os";
 function registerStatusCommand(program2) {
   program2.command("status").description("What the state store knows: per entity type, how many are done, pending, in flight or failed").addOption(settingOption(settings.config, "status")).addOption(settingOption(settings.state, "status")).option("--json", "print JSON instead of a table").action(async (flags) => {
     const location = flags.state ?? process.env.ZTOQ_STATE ?? await stateFromConfig(flags.config);
-    const store = createStateStore(location);
-    try {
-      await store.open();
-    } catch (error62) {
-      if (error62 instanceof StateStoreError) {
-        throw new ZtoqError(
-          `State store ${store.location}: ${error62.message}`,
-          // never the raw location: a URL may carry a password
-          error62.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput
-        );
-      }
-      throw error62;
+    const { store, found: found2 } = await openToRead(location);
+    if (!found2) {
+      process.stdout.write(
+        flags.json ? `${JSON.stringify({ location: store.location, recorded: false })}
+` : `no migration recorded at ${store.location}
+`
+      );
+      return;
     }
     try {
       const counts = await store.counts();
-      const lastRun = await store.lastRun();
+      const recorded = await store.lastRun();
+      const lastRun = recorded && { ...recorded, ...runState(recorded, here()) };
       const shards = shardTotals(await store.countsByOwner());
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ location: store.location, counts, shards, lastRun }, null, 2)}
-`);
+        process.stdout.write(
+          `${JSON.stringify({ location: store.location, recorded: true, counts, shards, lastRun }, null, 2)}
+`
+        );
         return;
       }
       const statuses = entityStatusSchema.options;
@@ -56886,7 +58413,7 @@ function registerStatusCommand(program2) {
         lines.push("", "Per shard, all entity types:", format(["shard", ...statuses]), ...shardRows.map(format));
       }
       lines.push(
-        lastRun ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}, started ${lastRun.startedAt}` : "No run recorded yet."
+        lastRun ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}${lastRun.interrupted ? ` (${lastRun.interrupted}; re-run the same command to resume)` : ""}, started ${lastRun.startedAt}` : "No run recorded yet."
       );
       process.stdout.write(`${lines.join("\n")}
 `);
@@ -56894,6 +58421,46 @@ function registerStatusCommand(program2) {
       await store.close();
     }
   });
+}
+async function openToRead(location) {
+  let store;
+  try {
+    store = createStateStore(location);
+    return { store, found: await store.openExisting() };
+  } catch (error62) {
+    if (error62 instanceof StateStoreError) {
+      throw new ZtoqError(
+        `State store ${store ? `${store.location}: ` : ""}${error62.message}`,
+        error62.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput
+      );
+    }
+    throw error62;
+  }
+}
+function here() {
+  return { host: hostname4(), now: Date.now(), alive: processAlive };
+}
+var STALE_HEARTBEATS = 4;
+function runState(run, vantage) {
+  if (run.status !== "running") return { status: run.status };
+  if (run.host === vantage.host && run.pid !== null && !vantage.alive(run.pid)) {
+    return { status: "interrupted", interrupted: `its process ${run.pid} on ${run.host} is gone` };
+  }
+  const beat = run.heartbeatAt === null ? Number.NaN : Date.parse(run.heartbeatAt);
+  if (vantage.now - beat > STALE_HEARTBEATS * RUN_HEARTBEAT_MS) {
+    const seconds = Math.round((vantage.now - beat) / 1e3);
+    const where = run.host === null ? "" : ` on ${run.host}`;
+    return { status: "interrupted", interrupted: `its process${where} has given no sign of life for ${seconds} s` };
+  }
+  return { status: "running" };
+}
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error62) {
+    return error62.code === "EPERM";
+  }
 }
 async function stateFromConfig(path) {
   try {
@@ -56924,7 +58491,7 @@ function shardTotals(byOwner) {
 }
 
 // src/cli/verify-command.ts
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 function registerVerifyCommand(program2, setExitCode) {
   program2.command("verify").description("Compare the Zephyr Scale source with the qTest target, both read live; exit 1 when a threshold is exceeded").addOption(settingOption(settings.config, "verify")).addOption(settingOption(settings.report, "verify")).addOption(settingOption(settings.failOn, "verify")).action(async (flags) => {
     const config2 = await loadConfig({ ...flags.config && { path: flags.config } });
@@ -56932,7 +58499,7 @@ function registerVerifyCommand(program2, setExitCode) {
     const { report, exitCode } = await verify({
       config: config2,
       failOn: flags.failOn,
-      reportPath: flags.report ?? join3(config2.report.dir, "verification-report.json"),
+      reportPath: flags.report ?? join4(config2.report.dir, "verification-report.json"),
       log
     });
     process.stdout.write(`${verificationReportMarkdown(report)}
@@ -56953,6 +58520,7 @@ async function main(argv) {
   registerStatusCommand(program2);
   registerVerifyCommand(program2, setExitCode);
   registerDemoCommand(program2, setExitCode);
+  registerRollbackCommand(program2, setExitCode);
   try {
     await program2.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -10,9 +10,9 @@ import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js"
 import { type RunningMocks, startMocks } from "../../src/mock/start.js";
 import { Progress } from "../../src/progress/progress.js";
 import { verify } from "../../src/verify/run.js";
-import { bundleSourceCli, type SourceCli } from "../support/source-cli.js";
 import { messageLines, writeYamlConfig } from "../support/cli.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
+import { bundleSourceCli, type SourceCli } from "../support/source-cli.js";
 
 /**
  * The dry run is a promise (README, `ztoq migrate`: "every status, priority, environment, user and
