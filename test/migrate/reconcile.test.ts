@@ -58,8 +58,8 @@ describe("migrate --reconcile repairs what was damaged in qTest", () => {
   let after: VerificationReport;
   let again: Awaited<ReturnType<MigrationFixture["run"]>>;
   let writesBeforeAgain: number;
-  /** Cases that call the deleted case: their call step points at the re-created one afterwards. */
-  let callers: number;
+  /** Cases reconcile must update: the edited, moved and renamed ones, and those calling the deleted case. */
+  let expectedUpdated: number;
 
   beforeAll(async () => {
     f = await migrationFixture({ generate: 40, seed: 3 });
@@ -80,7 +80,7 @@ describe("migrate --reconcile repairs what was damaged in qTest", () => {
         return false; // a scripted case has no steps
       }
     };
-    callers = store.testCases().filter((t) => calls(t.key)).length;
+    const callers = store.testCases().filter((t) => calls(t.key));
     // A step's expected result edited.
     const full = await withSteps(edited);
     const steps = (full.test_steps ?? []).map((s, i) => ({ ...s, expected: i === 0 ? "edited in qTest" : s.expected }));
@@ -118,7 +118,42 @@ describe("migrate --reconcile repairs what was damaged in qTest", () => {
     const run = runs.find((r) => !untouched.has(r.test_case.id));
     if (!run) throw new Error("no run");
     await ok(qtest.request("DELETE", `/test-runs/${run.id}`), "delete a run");
+    // Another suite deleted (its runs and logs go with it).
+    const [, deletedSuite] = await search(qtest, "test-suites");
+    if (!deletedSuite) throw new Error("no second suite");
+    await ok(qtest.request("DELETE", `/test-suites/${deletedSuite.id}`), "delete a suite");
+    // A log's status and note edited, on a run still there.
+    const logs = (await search(qtest, "test-logs")) as (Marked & {
+      test_run_id: number;
+      status: { id: number };
+      exe_start_date: string;
+      exe_end_date: string;
+    })[];
+    const remainingRuns = new Set((await search(qtest, "test-runs")).map((r) => r.id));
+    const log = logs.find((l) => remainingRuns.has(l.test_run_id));
+    if (!log) throw new Error("no log");
+    await ok(
+      qtest.put(`/test-runs/${log.test_run_id}/test-logs/${log.id}`, {
+        status: { id: log.status.id === 601 ? 602 : 601 },
+        exe_start_date: log.exe_start_date,
+        exe_end_date: log.exe_end_date,
+        note: "edited in qTest",
+      }),
+      "edit a log",
+    );
+    // A case's name edited, and one of its steps deleted.
+    const [, , , renamedCase] = cases;
+    if (!renamedCase) throw new Error("no fourth case");
+    const renamedFull = await withSteps(renamedCase);
+    await ok(
+      qtest.put(`/test-cases/${renamedCase.id}`, {
+        name: `${renamedFull.name} (edited in qTest)`,
+        test_steps: (renamedFull.test_steps ?? []).slice(1),
+      }),
+      "rename a case and delete a step",
+    );
 
+    expectedUpdated = new Set([...callers.map((t) => t.key), ...[edited, moved, renamedCase].map(markerOf)]).size;
     damaged = await runVerify(f);
     repaired = await f.run({ reconcile: true });
     after = await runVerify(f);
@@ -141,10 +176,11 @@ describe("migrate --reconcile repairs what was damaged in qTest", () => {
     expect(repaired.report.status).toBe("succeeded");
     expect(repaired.report.run.reconcile).toBe(true);
     const byType = Object.fromEntries(repaired.report.entities.map((e) => [e.type, e]));
-    expect(byType.testCase).toMatchObject({ created: 1, updated: 2 + callers });
+    expect(byType.testCase).toMatchObject({ created: 1, updated: expectedUpdated });
     expect(byType.module?.updated).toBe(1);
     expect(byType.testCycle?.updated).toBe(1);
-    expect(byType.testSuite?.updated).toBe(1);
+    expect(byType.testSuite).toMatchObject({ created: 1, updated: 1 });
+    expect(byType.testLog?.updated).toBeGreaterThanOrEqual(1);
     expect(byType.testRun?.created).toBeGreaterThanOrEqual(2);
     expect(after.status).toBe("passed");
     expect(after.totals).toMatchObject({ missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 });
