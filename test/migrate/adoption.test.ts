@@ -4,11 +4,8 @@
  * Through real HTTP to the mocks and a real SQLite file.
  */
 import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
-import { Progress } from "../../src/progress/progress.js";
-import { verify } from "../../src/verify/run.js";
 import type { TestCaseUpdate } from "../../src/zephyr/schemas.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 
@@ -17,16 +14,6 @@ log.level = "silent";
 
 async function loseState(f: MigrationFixture): Promise<void> {
   for (const suffix of ["", "-wal", "-shm"]) await rm(`${f.statePath}${suffix}`, { force: true });
-}
-
-async function verified(f: MigrationFixture): Promise<string> {
-  const { report } = await verify({
-    config: f.config,
-    reportPath: join(f.dir, "verification-report.json"),
-    log,
-    progress: new Progress({ quiet: true }),
-  });
-  return report.status;
 }
 
 describe("a lost state duplicates nothing", () => {
@@ -55,7 +42,7 @@ describe("a lost state duplicates nothing", () => {
       expect(again.report.totals.updated).toBe(0);
       expect(f.mocks.qtest.stats.writes).toBe(writesBefore);
       expect(f.mocks.qtest.store.counts()).toEqual(holds);
-      expect(await verified(f)).toBe("passed");
+      expect((await f.verify()).status).toBe("passed");
 
       // The state was rebuilt: the next run reads nothing in bulk and writes nothing.
       const third = await f.run({ mode });
@@ -79,6 +66,6 @@ describe("a lost state duplicates nothing", () => {
     expect(again.report.totals.created).toBe(0);
     expect(again.report.entities.find((e) => e.type === "testCase")?.updated).toBe(1);
     expect(f.mocks.qtest.store.counts().testCases).toBe(holds.testCases);
-    expect(await verified(f)).toBe("passed");
+    expect((await f.verify()).status).toBe("passed");
   }, 120_000);
 });

@@ -1,30 +1,11 @@
-/**
- * Incremental runs converge: after ordinary work in Zephyr — cases renamed and re-described, steps
- * rewritten, an execution re-run with another result, a new execution, a new case, a cycle
- * re-described — one `--mode incremental` run makes `verify` pass, and the next writes nothing.
- * Through real HTTP to the mocks and a real SQLite file.
- */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
-import { Progress } from "../../src/progress/progress.js";
 import type { VerificationReport } from "../../src/report/verification-report.js";
-import { verify } from "../../src/verify/run.js";
 import type { TestCaseUpdate, TestCycleUpdate } from "../../src/zephyr/schemas.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 
 const log = createLogger({ test: true });
 log.level = "silent";
-
-async function runVerify(f: MigrationFixture): Promise<VerificationReport> {
-  const { report } = await verify({
-    config: f.config,
-    reportPath: join(f.dir, "verification-report.json"),
-    log,
-    progress: new Progress({ quiet: true }),
-  });
-  return report;
-}
 
 describe("an incremental run after source edits", () => {
   let f: MigrationFixture;
@@ -91,7 +72,7 @@ describe("an incremental run after source edits", () => {
     store.updateTestCycle(cycle.key, { ...cycle, description: "<p>New cycle description</p>" } as unknown as TestCycleUpdate);
 
     incremental = await f.run({ mode: "incremental" });
-    report = await runVerify(f);
+    report = await f.verify();
     writesBefore = f.mocks.qtest.stats.writes;
     quiet = await f.run({ mode: "incremental" });
   }, 180_000);

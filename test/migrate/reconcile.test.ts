@@ -1,14 +1,6 @@
-/**
- * `migrate --reconcile`: damage done in qTest after a migration — deleted, edited, moved and renamed
- * objects — is found by comparing every migrated object with what it should be, and repaired; a
- * target that already matches gets no write. Through real HTTP to the mocks and a real SQLite file.
- */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
-import { Progress } from "../../src/progress/progress.js";
 import type { VerificationReport } from "../../src/report/verification-report.js";
-import { verify } from "../../src/verify/run.js";
 import { type HttpClient, type HttpResult, httpClient } from "../support/http.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 
@@ -38,16 +30,6 @@ async function search(qtest: HttpClient, objectType: string): Promise<Marked[]> 
     `search ${objectType}`,
   )) as { items: Marked[] };
   return body.items;
-}
-
-async function runVerify(f: MigrationFixture): Promise<VerificationReport> {
-  const { report } = await verify({
-    config: f.config,
-    reportPath: join(f.dir, "verification-report.json"),
-    log,
-    progress: new Progress({ quiet: true }),
-  });
-  return report;
 }
 
 describe("migrate --reconcile repairs what was damaged in qTest", () => {
@@ -154,9 +136,9 @@ describe("migrate --reconcile repairs what was damaged in qTest", () => {
     );
 
     expectedUpdated = new Set([...callers.map((t) => t.key), ...[edited, moved, renamedCase].map(markerOf)]).size;
-    damaged = await runVerify(f);
+    damaged = await f.verify();
     repaired = await f.run({ reconcile: true });
-    after = await runVerify(f);
+    after = await f.verify();
     writesBeforeAgain = f.mocks.qtest.stats.writes;
     again = await f.run({ reconcile: true });
   }, 180_000);
@@ -215,12 +197,12 @@ describe("migrate --reconcile removes duplicates ZTOQ's marker identifies", () =
       }),
       "copy a case",
     )) as { id: number };
-    expect((await runVerify(f)).totals.duplicated).toBe(1);
+    expect((await f.verify()).totals.duplicated).toBe(1);
 
     // Without --reconcile a run trusts its state and leaves the copy (it logs it when it adopts).
     const plain = await f.run();
     expect(plain.exitCode).toBe(0);
-    expect((await runVerify(f)).totals.duplicated).toBe(1);
+    expect((await f.verify()).totals.duplicated).toBe(1);
 
     const repaired = await f.run({ reconcile: true });
     expect(repaired.exitCode).toBe(0);
@@ -229,6 +211,6 @@ describe("migrate --reconcile removes duplicates ZTOQ's marker identifies", () =
     expect(cases?.reasons).toContainEqual(expect.objectContaining({ outcome: "pruned", key: markerOf(original) }));
     expect((await qtest.get(`/test-cases/${copy.id}`)).status).toBe(404);
     expect((await qtest.get(`/test-cases/${original.id}`)).status).toBe(200);
-    expect((await runVerify(f)).status).toBe("passed");
+    expect((await f.verify()).status).toBe("passed");
   }, 120_000);
 });

@@ -1,17 +1,8 @@
-/**
- * The registry of managed fields (`src/plan/managed-fields.ts`) is the one place a qTest field ZTOQ
- * writes is declared. These tests change the registry the way a maintainer would — one entry added,
- * one derivation changed — and show, through real HTTP to the mocks, that preflight creates the field,
- * the migration writes it, and verification compares it, with no other change.
- */
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
 import { type Derivation, type ManagedField, TEST_CASE_FIELDS } from "../../src/plan/managed-fields.js";
-import { Progress } from "../../src/progress/progress.js";
 import { FieldDataType } from "../../src/qtest/field-data-type.js";
 import type { VerificationReport } from "../../src/report/verification-report.js";
-import { verify } from "../../src/verify/run.js";
 import type { TestCase } from "../../src/zephyr/schemas.js";
 import { type HttpClient, httpClient } from "../support/http.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
@@ -24,16 +15,6 @@ interface QCase {
 const registry = TEST_CASE_FIELDS as ManagedField<TestCase>[];
 const log = createLogger({ test: true });
 log.level = "silent";
-
-async function runVerify(f: MigrationFixture): Promise<VerificationReport> {
-  const { report } = await verify({
-    config: f.config,
-    reportPath: join(f.dir, "verification-report.json"),
-    log,
-    progress: new Progress({ quiet: true }),
-  });
-  return report;
-}
 
 /** Every migrated test case as qTest returns it, by its Zephyr key. */
 async function casesByKey(qtest: HttpClient): Promise<Map<string, QCase>> {
@@ -89,7 +70,7 @@ describe("the managed-field registry: one place, followed by preflight, migrate 
     for (const testCase of source)
       expect(property(cases.get(testCase.key), "Zephyr Name")).toBe(`${testCase.key}: ${testCase.name}`);
 
-    expect((await runVerify(f)).status).toBe("passed");
+    expect((await f.verify()).status).toBe("passed");
 
     // Damage that one field on one case: verification names the case and the field.
     const [victimKey] = cases.keys();
@@ -99,7 +80,7 @@ describe("the managed-field registry: one place, followed by preflight, migrate 
       properties: [{ field_id: fieldId, field_value: "edited in qTest" }],
     });
     expect(put.status).toBe(200);
-    const damaged = await runVerify(f);
+    const damaged = await f.verify();
     expect(damaged.status).toBe("failed");
     expect(changedCases(damaged)).toMatchObject({ changed: 1, fieldMismatches: { "properties.Zephyr Name": 1 } });
     expect(changedCases(damaged)?.samples[0]).toMatchObject({
@@ -136,11 +117,11 @@ describe("the managed-field registry: one place, followed by preflight, migrate 
     for (const testCase of labelled) {
       expect(property(cases.get(testCase.key), "Zephyr Labels")).toBe((testCase.labels ?? []).map((l) => `#${l}`).join(" "));
     }
-    expect((await runVerify(f)).status).toBe("passed");
+    expect((await f.verify()).status).toBe("passed");
 
     // Back to the shipped derivation: verification now expects the other text on every labelled case.
     labels.derive = original;
-    const reverted = await runVerify(f);
+    const reverted = await f.verify();
     expect(reverted.status).toBe("failed");
     expect(changedCases(reverted)).toMatchObject({
       changed: labelled.length,

@@ -27,8 +27,12 @@ export interface CliRun {
  * Starts `ztoq <args>` with `env` on top of a clean environment (PATH and HOME only, so no ZTOQ_*
  * variable of the machine running the tests leaks in).
  */
-export function startCli(args: readonly string[], env: Record<string, string>, options: { cwd?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export function startCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { cwd?: string; bin?: string } = {},
+): CliRun {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,6 +7,8 @@ import { migrate } from "../../src/migrate/run.js";
 import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js";
 import { type MockOptions, mockEnvironment, type RunningMocks, startMocks } from "../../src/mock/start.js";
 import { Progress } from "../../src/progress/progress.js";
+import type { VerificationReport } from "../../src/report/verification-report.js";
+import { verify } from "../../src/verify/run.js";
 
 export interface MigrationFixture {
   mocks: RunningMocks;
@@ -15,6 +17,8 @@ export interface MigrationFixture {
   config: ResolvedConfig;
   /** Environment variables that point the CLI at these mocks (for child-process runs). */
   env: Record<string, string>;
+  /** `verify` of this fixture's source and target, in process, its report written in the fixture's directory. */
+  verify(): Promise<VerificationReport>;
   run(options?: {
     mode?: "full" | "incremental";
     prune?: boolean;
@@ -66,6 +70,15 @@ export async function migrationFixture(
         log,
         progress: new Progress({ quiet: true }),
       }),
+    verify: async () =>
+      (
+        await verify({
+          config,
+          reportPath: join(dir, "verification-report.json"),
+          log,
+          progress: new Progress({ quiet: true }),
+        })
+      ).report,
     close: async () => {
       await mocks.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,14 +1,13 @@
 /**
  * The CLI of the current source, bundled as `npm run build` bundles it (scripts/bundle.mjs) but into a
- * temporary directory: these tests run what the source says now, not the committed dist/ bundle, which
- * is rebuilt only when a change is released.
+ * temporary directory: these tests run what the source says now, whether or not dist/ was rebuilt yet.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import type { CliResult } from "./cli.js";
+import { type CliResult, startCli } from "./cli.js";
 
 export interface SourceCli {
   /** Starts `ztoq <args>` with `env` on top of PATH and HOME only, as `startCli` (test/support/cli.ts) does. */
@@ -39,26 +38,7 @@ export async function bundleSourceCli(): Promise<SourceCli> {
       js: "import { createRequire as __ztoqCreateRequire } from 'node:module'; const require = __ztoqCreateRequire(import.meta.url);",
     },
   });
-  const start: SourceCli["start"] = (args, env, options = {}) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    const done = new Promise<CliResult>((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-    });
-    return { child, done };
-  };
+  const start: SourceCli["start"] = (args, env, options = {}) => startCli(args, env, { ...options, bin });
   return {
     start,
     run: (args, env, options) => start(args, env, options).done,
