@@ -4,15 +4,7 @@ import { forEachConcurrent } from "../concurrency/pool.js";
 import type { RecordedType } from "../entity-types.js";
 import type { Logger } from "../log/logger.js";
 import { contentHash } from "../plan/content-hash.js";
-import {
-  comparedFields,
-  type ManagedField,
-  markerFieldId,
-  TEST_CASE_FIELDS,
-  TEST_LOG_FIELDS,
-  TEST_RUN_FIELDS,
-  TEST_SUITE_FIELDS,
-} from "../plan/managed-fields.js";
+import { comparedFields, markerFieldIds } from "../plan/managed-fields.js";
 import type { Resolution } from "../plan/resolution.js";
 import type { QTestClient, User } from "../qtest/client.js";
 import type { ExecutionStatus, Field, Module } from "../qtest/schemas.js";
@@ -178,16 +170,24 @@ export function targetMarkers(
   area: { rootModule: string; concurrency: number },
   log: Logger,
 ): TargetMarkers {
-  const fields: Record<SearchObjectType, readonly ManagedField<never>[]> = {
-    "test-cases": TEST_CASE_FIELDS as readonly ManagedField<never>[],
-    "test-suites": TEST_SUITE_FIELDS as readonly ManagedField<never>[],
-    "test-runs": TEST_RUN_FIELDS as readonly ManagedField<never>[],
-    "test-logs": TEST_LOG_FIELDS as readonly ManagedField<never>[],
-    "test-cycles": [],
+  const markers = markerFieldIds(resolution);
+  const ids: Record<SearchObjectType, number | undefined> = {
+    "test-cases": markers.testCase,
+    "test-suites": markers.testSuite,
+    "test-runs": markers.testRun,
+    "test-logs": markers.testLog,
+    "test-cycles": undefined,
   };
   return new TargetMarkers(
     qtest,
-    { field: resolution.markerField, fieldId: (objectType) => markerFieldId(fields[objectType], resolution) },
+    {
+      field: resolution.markerField,
+      fieldId: (objectType) => {
+        const id = ids[objectType];
+        if (id === undefined) throw new Error(`${objectType} carry no marker`);
+        return id;
+      },
+    },
     { rootModule: area.rootModule, fields: () => comparedFields(resolution).testCase, concurrency: area.concurrency },
     log,
   );

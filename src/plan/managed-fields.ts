@@ -162,7 +162,7 @@ export function managedProperties<S>(fields: readonly ManagedField<S>[], source:
 }
 
 /** The id of the marker field among these fields. */
-export function markerFieldId(fields: readonly ManagedField<never>[], resolution: Resolution): number {
+function markerFieldId(fields: readonly ManagedField<never>[], resolution: Resolution): number {
   const marker = fields.find((f) => f.label === null);
   if (!marker) throw new Error("these fields have no marker");
   return fieldIdOf(marker, resolution);
@@ -174,6 +174,22 @@ function comparedFieldIds(fields: readonly ManagedField<never>[], resolution: Re
   return [...new Set(fields.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
     (id) => !markers.has(id),
   );
+}
+
+/** The marker field's id per kind of object (runs and logs share the test-run field). */
+export function markerFieldIds(resolution: Resolution): {
+  testCase: number;
+  testSuite: number;
+  testRun: number;
+  testLog: number;
+} {
+  const id = (fields: readonly ManagedField<never>[]) => markerFieldId(fields, resolution);
+  return {
+    testCase: id(TEST_CASE_FIELDS as readonly ManagedField<never>[]),
+    testSuite: id(TEST_SUITE_FIELDS as readonly ManagedField<never>[]),
+    testRun: id(TEST_RUN_FIELDS as readonly ManagedField<never>[]),
+    testLog: id(TEST_LOG_FIELDS as readonly ManagedField<never>[]),
+  };
 }
 
 /**

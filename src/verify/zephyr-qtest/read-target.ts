@@ -11,22 +11,12 @@ import {
 import { FieldCatalog } from "../../compare/field-catalog.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
-import {
-  comparedFields,
-  type ManagedField,
-  markerFieldId,
-  TEST_CASE_FIELDS,
-  TEST_LOG_FIELDS,
-  TEST_RUN_FIELDS,
-  TEST_SUITE_FIELDS,
-} from "../../plan/managed-fields.js";
+import { comparedFields, markerFieldIds } from "../../plan/managed-fields.js";
 import type { Parent } from "../../qtest/client.js";
 import type { Module, TestCycle as QTestCycle } from "../../qtest/schemas.js";
 import type { CheckContext } from "./comparison.js";
 import type { CaseRecord, LogRecord, SuiteRecord, TargetIndex, TestRunRecord } from "./target-index.js";
 import { pathKey, TargetSet, treePaths } from "./target-set.js";
-
-const fields = <S>(list: readonly ManagedField<S>[]) => list as readonly ManagedField<never>[];
 
 /**
  * The migrated area of the qTest project: the root module's subtree (modules, test cases with their
@@ -48,12 +38,7 @@ export async function readTarget(context: CheckContext): Promise<TargetIndex> {
     testRun: new FieldCatalog(runFields, users),
     statuses: statusNames(executionStatuses),
   };
-  const marker = {
-    testCase: markerFieldId(fields(TEST_CASE_FIELDS), resolution),
-    testSuite: markerFieldId(fields(TEST_SUITE_FIELDS), resolution),
-    testRun: markerFieldId(fields(TEST_RUN_FIELDS), resolution),
-    testLog: markerFieldId(fields(TEST_LOG_FIELDS), resolution),
-  };
+  const marker = markerFieldIds(resolution);
   const fieldIds = comparedFields(resolution);
   let read = 0;
 
