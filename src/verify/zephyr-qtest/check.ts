@@ -13,13 +13,13 @@ import { preflight } from "../../mapping/preflight.js";
 import type { Progress } from "../../progress/progress.js";
 import type { QTestClient } from "../../qtest/client.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
+import { SourcePrefetch } from "../../zephyr/prefetch.js";
 import type { ComparisonTally } from "../tally.js";
 import { compareContainers } from "./compare-containers.js";
 import { compareExecutions } from "./compare-executions.js";
 import { compareAdHocSuite, compareSuites } from "./compare-suites.js";
 import { compareTestCases } from "./compare-test-cases.js";
 import { type Comparison, startComparison } from "./comparison.js";
-import { SourcePrefetch } from "./prefetch.js";
 import { readTarget } from "./read-target.js";
 import type { TargetSet } from "./target-set.js";
 

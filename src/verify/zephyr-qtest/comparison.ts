@@ -5,8 +5,8 @@ import type { Resolution } from "../../plan/resolution.js";
 import type { Progress } from "../../progress/progress.js";
 import type { QTestClient } from "../../qtest/client.js";
 import type { Difference } from "../../report/verification-report.js";
+import type { SourceReader } from "../../zephyr/prefetch.js";
 import { ComparisonTally } from "../tally.js";
-import type { SourceReader } from "./prefetch.js";
 import type { TargetIndex } from "./target-index.js";
 
 /** What the check reads with and is configured by. */

@@ -1,6 +1,6 @@
-import type { ZephyrClient } from "../../zephyr/client.js";
+import type { ZephyrClient } from "./client.js";
 
-/** What the comparison reads from the source. */
+/** What a migration's phases and a verification read from the source. */
 export type SourceReader = Pick<
   ZephyrClient,
   "folders" | "testCases" | "testCycles" | "testExecutions" | "testSteps" | "testExecutionSteps"
