@@ -17703,11 +17703,11 @@ var require_messages = __commonJS({
     };
     exports.CommandCompleteMessage = CommandCompleteMessage;
     var DataRowMessage = class {
-      constructor(length, fields2) {
+      constructor(length, fields) {
         this.length = length;
-        this.fields = fields2;
+        this.fields = fields;
         this.name = "dataRow";
-        this.fieldCount = fields2.length;
+        this.fieldCount = fields.length;
       }
     };
     exports.DataRowMessage = DataRowMessage;
@@ -18321,12 +18321,12 @@ var require_parser2 = __commonJS({
     };
     var parseDataRowMessage = (reader) => {
       const fieldCount = reader.int16();
-      const fields2 = new Array(fieldCount);
+      const fields = new Array(fieldCount);
       for (let i = 0; i < fieldCount; i++) {
         const len = reader.int32();
-        fields2[i] = len === -1 ? null : reader.string(len);
+        fields[i] = len === -1 ? null : reader.string(len);
       }
-      return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields2);
+      return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
     };
     var parseParameterStatusMessage = (reader) => {
       const name = reader.cstring();
@@ -18386,30 +18386,30 @@ var require_parser2 = __commonJS({
       return message;
     };
     var parseErrorMessage = (reader, name) => {
-      const fields2 = {};
+      const fields = {};
       let fieldType = reader.string(1);
       while (fieldType !== "\0") {
-        fields2[fieldType] = reader.cstring();
+        fields[fieldType] = reader.cstring();
         fieldType = reader.string(1);
       }
-      const messageValue = fields2.M;
+      const messageValue = fields.M;
       const message = name === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
-      message.severity = fields2.S;
-      message.code = fields2.C;
-      message.detail = fields2.D;
-      message.hint = fields2.H;
-      message.position = fields2.P;
-      message.internalPosition = fields2.p;
-      message.internalQuery = fields2.q;
-      message.where = fields2.W;
-      message.schema = fields2.s;
-      message.table = fields2.t;
-      message.column = fields2.c;
-      message.dataType = fields2.d;
-      message.constraint = fields2.n;
-      message.file = fields2.F;
-      message.line = fields2.L;
-      message.routine = fields2.R;
+      message.severity = fields.S;
+      message.code = fields.C;
+      message.detail = fields.D;
+      message.hint = fields.H;
+      message.position = fields.P;
+      message.internalPosition = fields.p;
+      message.internalQuery = fields.q;
+      message.where = fields.W;
+      message.schema = fields.s;
+      message.table = fields.t;
+      message.column = fields.c;
+      message.dataType = fields.d;
+      message.constraint = fields.n;
+      message.file = fields.F;
+      message.line = fields.L;
+      message.routine = fields.R;
       return message;
     };
   }
@@ -20175,11 +20175,11 @@ var require_query2 = __commonJS({
       sourceFunction: "routine"
     };
     NativeQuery.prototype.handleError = function(err) {
-      const fields2 = this.native && this.native.pq.resultErrorFields();
-      if (fields2) {
-        for (const key2 in fields2) {
+      const fields = this.native && this.native.pq.resultErrorFields();
+      if (fields) {
+        for (const key2 in fields) {
           const normalizedFieldName = errorFieldMap[key2] || key2;
-          err[normalizedFieldName] = fields2[key2];
+          err[normalizedFieldName] = fields[key2];
         }
       }
       if (this.callback) {
@@ -42153,22 +42153,31 @@ function fieldValue(field, source, resolution) {
     }
   }
 }
-function managedProperties(fields2, source, resolution) {
-  return fields2.flatMap((field) => {
+function managedProperties(fields, source, resolution) {
+  return fields.flatMap((field) => {
     const value = fieldValue(field, source, resolution);
     return value === void 0 ? [] : [{ field_id: fieldIdOf(field, resolution), field_value: value }];
   });
 }
-function markerFieldId(fields2, resolution) {
-  const marker2 = fields2.find((f) => f.label === null);
+function markerFieldId(fields, resolution) {
+  const marker2 = fields.find((f) => f.label === null);
   if (!marker2) throw new Error("these fields have no marker");
   return fieldIdOf(marker2, resolution);
 }
-function comparedFieldIds(fields2, resolution) {
-  const markers = new Set(fields2.filter((f) => f.label === null).map((f) => fieldIdOf(f, resolution)));
-  return [...new Set(fields2.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
+function comparedFieldIds(fields, resolution) {
+  const markers = new Set(fields.filter((f) => f.label === null).map((f) => fieldIdOf(f, resolution)));
+  return [...new Set(fields.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
     (id3) => !markers.has(id3)
   );
+}
+function markerFieldIds(resolution) {
+  const id3 = (fields) => markerFieldId(fields, resolution);
+  return {
+    testCase: id3(TEST_CASE_FIELDS),
+    testSuite: id3(TEST_SUITE_FIELDS),
+    testRun: id3(TEST_RUN_FIELDS),
+    testLog: id3(TEST_LOG_FIELDS)
+  };
 }
 function comparedFields(resolution) {
   const caseFields = TEST_CASE_FIELDS;
@@ -42276,8 +42285,8 @@ function emptyUsage() {
     counts: { testCases: 0, testCycles: 0, testExecutions: 0 }
   };
 }
-function countFields(usage, fields2, source) {
-  for (const field of fields2) {
+function countFields(usage, fields, source) {
+  for (const field of fields) {
     const { derive } = field;
     if (derive.kind === "choice") count(usage.choices[derive.list], derive.of(source));
     else if (derive.kind === "user") countUser(usage.users, derive.of(source), `${field.label} of ${field.objectType}`);
@@ -42381,8 +42390,8 @@ var CHOICE_SETTINGS = {
   priority: { what: "priority", configKey: "mapping.priorities", configured: (m) => m.priorities },
   environment: { what: "environment", configKey: "mapping.environments", configured: (m) => m.environments }
 };
-function findField(fields2, label) {
-  return fields2.find((f) => f.label.toLowerCase() === label.toLowerCase());
+function findField(fields, label) {
+  return fields.find((f) => f.label.toLowerCase() === label.toLowerCase());
 }
 function choicesOf(field) {
   return (field?.allowed_values ?? []).filter((v) => v.is_active !== false).map((v) => ({ id: String(v.value), label: v.label }));
@@ -44722,11 +44731,11 @@ var HttpClient = class {
     });
   }
   /** One debug line: host, method, path (never the query, headers or body), status, attempt. */
-  #log(method, url2, fields2, message) {
+  #log(method, url2, fields, message) {
     const logger = this.#options.logger;
     if (!logger) return;
     const { host, pathname } = new URL(url2);
-    logger.debug({ host, method, path: pathname, ...fields2 }, message);
+    logger.debug({ host, method, path: pathname, ...fields }, message);
   }
 };
 function makeResponse(method, url2, status, headers, bytes) {
@@ -45390,12 +45399,12 @@ var searchSchemas = {
   "test-cycles": testCycleSchema2
 };
 var partialSearchResultSchema = external_exports.looseObject({ id: external_exports.int() });
-function searchPages(api, objectType, query, fields2) {
-  const whole = fields2 === void 0 || fields2.includes("*");
+function searchPages(api, objectType, query, fields) {
+  const whole = fields === void 0 || fields.includes("*");
   const schema = whole ? searchSchemas[objectType] : partialSearchResultSchema;
   return envelopedPages(api, "/search", schema, {}, "POST", {
     object_type: objectType,
-    fields: fields2 ?? ["*"],
+    fields: fields ?? ["*"],
     query
   });
 }
@@ -46991,6 +47000,69 @@ function formatUpdatedAfter(value) {
   return toZephyrDateTime(ms);
 }
 
+// src/zephyr/prefetch.ts
+var SourcePrefetch = class {
+  #zephyr;
+  #cap;
+  #ahead = /* @__PURE__ */ new Map();
+  #room;
+  #stopped = false;
+  constructor(zephyr, cap = 4e3) {
+    this.#zephyr = zephyr;
+    this.#cap = cap;
+  }
+  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
+  start() {
+    this.#run().catch(() => void 0);
+  }
+  stop() {
+    this.#stopped = true;
+    this.#room?.();
+  }
+  folders = (...args) => this.#zephyr.folders(...args);
+  testCases = (...args) => this.#zephyr.testCases(...args);
+  testCycles = (...args) => this.#zephyr.testCycles(...args);
+  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
+  testSteps = (key2) => this.#take(`case:${key2}`, () => this.#zephyr.testSteps(key2));
+  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
+  async #run() {
+    for await (const page of this.#zephyr.testCases()) {
+      for (const testCase of page) {
+        if (!await this.#wait()) return;
+        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
+      }
+    }
+    for await (const page of this.#zephyr.testExecutions()) {
+      for (const execution of page) {
+        if (!await this.#wait()) return;
+        const id3 = String(execution.id);
+        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
+      }
+    }
+  }
+  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
+  #settled(read) {
+    return read.catch(() => FAILED);
+  }
+  async #take(key2, read) {
+    const ahead = this.#ahead.get(key2);
+    if (ahead === void 0) return read();
+    this.#ahead.delete(key2);
+    this.#room?.();
+    const value = await ahead;
+    return value === FAILED ? read() : value;
+  }
+  async #wait() {
+    while (!this.#stopped && this.#ahead.size >= this.#cap) {
+      await new Promise((resolve3) => {
+        this.#room = resolve3;
+      });
+    }
+    return !this.#stopped;
+  }
+};
+var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
+
 // src/compare/normalize.ts
 var NORMALIZATION_RULES = {
   richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
@@ -47126,9 +47198,9 @@ function targetLog(log, catalog, fieldIds, statuses, steps) {
 var FieldCatalog = class {
   #fields = /* @__PURE__ */ new Map();
   #users;
-  constructor(fields2, users) {
+  constructor(fields, users) {
     this.#users = new Map(users.map((u) => [String(u.id), u.username]));
-    for (const f of fields2) {
+    for (const f of fields) {
       const choices = new Map((f.allowed_values ?? []).map((v) => [String(v.value), v.label]));
       const fallback = f.multiple ? void 0 : f.allowed_values?.find((v) => v.is_default && v.is_active !== false);
       this.#fields.set(f.id, {
@@ -48167,7 +48239,7 @@ var TargetMarkers = class {
     return (await this.#cases).get(id3);
   }
   async #readCases() {
-    const { rootModule, fields: fields2, concurrency } = this.#caseArea;
+    const { rootModule, fields, concurrency } = this.#caseArea;
     const roots = (await this.#qtest.moduleTree()).filter((m) => m.name === rootModule);
     const moduleIds = [];
     const walk = (modules) => {
@@ -48188,7 +48260,7 @@ var TargetMarkers = class {
             moduleId,
             versionId: c.test_case_version_id ?? 0,
             stepIds: [...c.test_steps ?? []].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((step) => step.id ?? -1),
-            digest: contentHash(targetTestCase(c, catalog, fields2(), byId))
+            digest: contentHash(targetTestCase(c, catalog, fields(), byId))
           });
         }
       }
@@ -48226,16 +48298,24 @@ var TargetMarkers = class {
   }
 };
 function targetMarkers(qtest2, resolution, area, log) {
-  const fields2 = {
-    "test-cases": TEST_CASE_FIELDS,
-    "test-suites": TEST_SUITE_FIELDS,
-    "test-runs": TEST_RUN_FIELDS,
-    "test-logs": TEST_LOG_FIELDS,
-    "test-cycles": []
+  const markers = markerFieldIds(resolution);
+  const ids = {
+    "test-cases": markers.testCase,
+    "test-suites": markers.testSuite,
+    "test-runs": markers.testRun,
+    "test-logs": markers.testLog,
+    "test-cycles": void 0
   };
   return new TargetMarkers(
     qtest2,
-    { field: resolution.markerField, fieldId: (objectType) => markerFieldId(fields2[objectType], resolution) },
+    {
+      field: resolution.markerField,
+      fieldId: (objectType) => {
+        const id3 = ids[objectType];
+        if (id3 === void 0) throw new Error(`${objectType} carry no marker`);
+        return id3;
+      }
+    },
     { rootModule: area.rootModule, fields: () => comparedFields(resolution).testCase, concurrency: area.concurrency },
     log
   );
@@ -48937,8 +49017,8 @@ async function migrateExecution(context, execution, known) {
       const { primary } = found2;
       logRunId = primary.test_run_id ?? target.runId;
       const catalogs = await context.markers.catalogs();
-      const fields2 = comparedFields(resolution).testLog;
-      const current = positional2 !== null && contentHash(expectedLog(positional2, catalogs.testRun, fields2, catalogs.statuses)) === contentHash(targetLog(primary, catalogs.testRun, fields2, catalogs.statuses, caseData.stepIds));
+      const fields = comparedFields(resolution).testLog;
+      const current = positional2 !== null && contentHash(expectedLog(positional2, catalogs.testRun, fields, catalogs.statuses)) === contentHash(targetLog(primary, catalogs.testRun, fields, catalogs.statuses, caseData.stepIds));
       return { written: { targetId: primary.id, data: { runId: logRunId } }, current };
     }
   });
@@ -49034,8 +49114,8 @@ async function syncSuite(context, key2, input2, parent) {
       await removeSurplus(context, "testSuite", key2, found2, (id3) => qtest2.deleteTestSuite(id3));
       const { primary } = found2;
       const catalog = (await context.markers.catalogs()).testSuite;
-      const fields2 = comparedFields(resolution).testSuite;
-      const current = primary.parentId === parent.id && contentHash(expectedSuite(input2, catalog, fields2)) === contentHash(targetSuite(primary, catalog, fields2));
+      const fields = comparedFields(resolution).testSuite;
+      const current = primary.parentId === parent.id && contentHash(expectedSuite(input2, catalog, fields)) === contentHash(targetSuite(primary, catalog, fields));
       return { written: { targetId: primary.id }, current };
     }
   });
@@ -49141,6 +49221,7 @@ async function migrate3(options) {
         }
       }
       const { source } = preflightResult;
+      const readAhead = !shard && !updatedAfter ? new SourcePrefetch(zephyr) : void 0;
       progress.expect("testCase", updatedAfter ? 0 : source.testCases);
       progress.expect("testSuite", source.testCycles);
       progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
@@ -49153,7 +49234,7 @@ async function migrate3(options) {
         updatedAfter,
         config: config2,
         state: state2,
-        zephyr,
+        zephyr: readAhead ?? zephyr,
         qtest: qtest2,
         resolution: preflightResult.resolution,
         markers: targetMarkers(
@@ -49166,15 +49247,20 @@ async function migrate3(options) {
         progress,
         log: runLog
       };
-      progress.phase("Modules from test case folders");
-      const modules = await migrateModules(context);
-      progress.phase("Test cases");
-      await migrateTestCases(context, modules);
-      progress.phase("Test cycles from cycle folders, suites from cycles");
-      const cycles = await migrateCycleTree(context);
-      const suites = await migrateTestSuites(context, cycles);
-      progress.phase("Executions: test runs and test logs");
-      await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      readAhead?.start();
+      try {
+        progress.phase("Modules from test case folders");
+        const modules = await migrateModules(context);
+        progress.phase("Test cases");
+        await migrateTestCases(context, modules);
+        progress.phase("Test cycles from cycle folders, suites from cycles");
+        const cycles = await migrateCycleTree(context);
+        const suites = await migrateTestSuites(context, cycles);
+        progress.phase("Executions: test runs and test logs");
+        await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      } finally {
+        readAhead?.stop();
+      }
       if (tally.total("failed") > 0) status = "failed";
       else if (!shard) {
         await state2.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1e3) * 1e3 - 1e3));
@@ -49283,7 +49369,7 @@ async function writeReport(path, report) {
 
 // src/mock/demo-target.ts
 async function provisionDemoTarget(mocks) {
-  const fields2 = [
+  const fields = [
     { label: "Build Number", data_type: FieldDataType.number },
     { label: "Release Date", data_type: FieldDataType.datePicker },
     { label: "Pre-Condition(s)", data_type: FieldDataType.richText },
@@ -49304,7 +49390,7 @@ async function provisionDemoTarget(mocks) {
   ];
   for (let round = 0; round < 10; round++) {
     const existing = await qtest(mocks, "GET", "/settings/test-cases/fields");
-    const missing = fields2.filter((field) => !existing.some((f) => f.label === field.label));
+    const missing = fields.filter((field) => !existing.some((f) => f.label === field.label));
     if (missing.length === 0) return;
     for (const field of missing) await qtest(mocks, "POST", "/settings/test-cases/fields", { ...field, required: false });
   }
@@ -53630,10 +53716,10 @@ function paged(c, all) {
   const links2 = page * pageSize < all.length ? [{ rel: "next", href: urlWith(c, { page: page + 1, pageSize }) }] : [];
   return { links: links2, page, page_size: pageSize, total: all.length, items };
 }
-function selectFields(item, fields2) {
-  if (fields2.includes("*")) return item;
+function selectFields(item, fields) {
+  if (fields.includes("*")) return item;
   const record2 = item;
-  return Object.fromEntries(Object.entries(record2).filter(([key2]) => key2 === "id" || fields2.includes(key2)));
+  return Object.fromEntries(Object.entries(record2).filter(([key2]) => key2 === "id" || fields.includes(key2)));
 }
 
 // src/mock/qtest/site.ts
@@ -53949,10 +54035,10 @@ function fieldFromSeed(seed, system2) {
     }
   };
 }
-function mergeProperties(objectType, fields2, input2, current, context, options = {}) {
+function mergeProperties(objectType, fields, input2, current, context, options = {}) {
   const next = new Map(current);
   for (const [i, property] of input2.entries()) {
-    const field = fields2.find((f) => f.id === property.field_id);
+    const field = fields.find((f) => f.id === property.field_id);
     if (!field) throw new QTestApiError(400, `properties[${i}]: field_id ${property.field_id} is not a field of ${objectType}.`);
     if (context.readOnly.has(field.id) && !options.partial) {
       throw new QTestApiError(
@@ -53965,7 +54051,7 @@ function mergeProperties(objectType, fields2, input2, current, context, options 
     next.set(field.id, value);
   }
   if (options.partial) return next;
-  for (const field of fields2) {
+  for (const field of fields) {
     if (next.get(field.id)) continue;
     const fallback = field.allowed_values?.find((v) => v.is_default);
     if (fallback && !field.multiple) next.set(field.id, String(fallback.value));
@@ -53973,8 +54059,8 @@ function mergeProperties(objectType, fields2, input2, current, context, options 
   }
   return next;
 }
-function renderProperties(fields2, props, users) {
-  return fields2.map((field) => {
+function renderProperties(fields, props, users) {
+  return fields.map((field) => {
     const value = props.get(field.id) ?? "";
     return { field_id: field.id, field_name: field.label, field_value: value, field_value_name: valueName(field, value, users) };
   });
@@ -54035,8 +54121,8 @@ var FieldSettings = class {
       );
   }
   list(objectType, includeInactive = false) {
-    const fields2 = this.#fields.get(this.#objectType(objectType)) ?? [];
-    return includeInactive ? fields2 : fields2.filter((f) => f.is_active !== false);
+    const fields = this.#fields.get(this.#objectType(objectType)) ?? [];
+    return includeInactive ? fields : fields.filter((f) => f.is_active !== false);
   }
   get(objectType, fieldId) {
     const field = this.list(objectType, true).find((f) => f.id === fieldId);
@@ -54046,14 +54132,14 @@ var FieldSettings = class {
   create(objectType, input2) {
     const type = this.#objectType(objectType);
     if (type === "test-steps") throw new QTestApiError(400, "Custom fields cannot be created for test-steps.");
-    const fields2 = this.#fields.get(type) ?? [];
-    if (fields2.some((f) => f.label.toLowerCase() === input2.label.toLowerCase())) {
+    const fields = this.#fields.get(type) ?? [];
+    if (fields.some((f) => f.label.toLowerCase() === input2.label.toLowerCase())) {
       throw new QTestApiError(400, `A field labelled '${input2.label}' already exists for ${type}.`);
     }
     if (!Object.hasOwn(attributeTypeOf, input2.data_type)) {
       throw new QTestApiError(400, `data_type ${input2.data_type} is not a valid field type.`);
     }
-    let nextValue = Math.max(1e3, ...fields2.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
+    let nextValue = Math.max(1e3, ...fields.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
     const field = fieldFromSeed(
       {
         id: this.#ids.next(),
@@ -54070,8 +54156,8 @@ var FieldSettings = class {
       },
       false
     );
-    fields2.push(field);
-    this.#fields.set(type, fields2);
+    fields.push(field);
+    this.#fields.set(type, fields);
     return field;
   }
   /** Checks `input` against the object type's active fields and merges it over `current`. */
@@ -54335,9 +54421,9 @@ var TestCases = class {
     return record2;
   }
   create(input2) {
-    const { records, tree, fields: fields2, ids } = this.#site;
+    const { records, tree, fields, ids } = this.#site;
     if (input2.parent_id != null) records.modules.get(input2.parent_id);
-    const props = fields2.merge("test-cases", input2.properties ?? [], /* @__PURE__ */ new Map());
+    const props = fields.merge("test-cases", input2.properties ?? [], /* @__PURE__ */ new Map());
     for (const step of input2.test_steps ?? []) if (step.called_test_case_id != null) this.get(String(step.called_test_case_id));
     const parentId = input2.parent_id ?? this.#modules.createdViaApi();
     const parent = { type: "module", id: parentId };
@@ -54357,7 +54443,7 @@ var TestCases = class {
   }
   /** An update makes a new version, as qTest does; `test_steps`, when sent, replace the steps. */
   update(id3, input2) {
-    const { fields: fields2, tree, records } = this.#site;
+    const { fields, tree, records } = this.#site;
     const record2 = this.get(String(id3));
     if (input2.parent_id !== void 0 && input2.parent_id !== null) {
       records.modules.get(input2.parent_id);
@@ -54366,7 +54452,7 @@ var TestCases = class {
     if (input2.name !== void 0) record2.name = input2.name;
     if (input2.description !== void 0) record2.description = input2.description ?? "";
     if (input2.precondition !== void 0) record2.precondition = input2.precondition ?? "";
-    if (input2.properties) record2.props = fields2.merge("test-cases", input2.properties, record2.props);
+    if (input2.properties) record2.props = fields.merge("test-cases", input2.properties, record2.props);
     if (input2.test_steps) {
       const kept = new Set(record2.steps.map((s) => s.id));
       record2.steps = input2.test_steps.map((s, i) => this.step(s, i + 1, s.id && kept.has(s.id) ? s.id : void 0));
@@ -54395,7 +54481,7 @@ var TestCases = class {
     };
   }
   render(t, withSteps) {
-    const { fields: fields2, tree, users } = this.#site;
+    const { fields, tree, users } = this.#site;
     return {
       links: [{ rel: "self", href: apiUrl(this.#site, `test-cases/${t.id}`) }],
       id: t.id,
@@ -54405,7 +54491,7 @@ var TestCases = class {
       parent_id: tree.parent("test-case", t.id).id,
       description: t.description,
       precondition: t.precondition,
-      properties: fields2.render("test-cases", t.props),
+      properties: fields.render("test-cases", t.props),
       ...withSteps && { test_steps: t.steps.map((s) => this.renderStep(s)) },
       test_case_version_id: t.versionId,
       version: `0.${t.version}`,
@@ -54596,7 +54682,7 @@ var TestLogs = class {
     return this.render(log);
   }
   create(runId, input2) {
-    const { records, tree, fields: fields2 } = this.#site;
+    const { records, tree, fields } = this.#site;
     const run = records.testRuns.get(runId);
     const testCase = records.testCases.find(run.testCaseId);
     const statusId = checkStatusAndDates(input2);
@@ -54608,7 +54694,7 @@ var TestLogs = class {
       note: input2.note ?? "",
       testCaseVersionId: input2.test_case_version_id ?? run.testCaseVersionId,
       // The Swagger lists no field settings for logs; their properties share the test-run fields.
-      props: fields2.merge("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map(), { partial: true }),
+      props: fields.merge("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map(), { partial: true }),
       stepLogs
     }));
     tree.place("test-log", record2.id, { type: "test-run", id: run.id });
@@ -54624,7 +54710,7 @@ var TestLogs = class {
    * after a create.
    */
   update(runId, logId, input2) {
-    const { records, fields: fields2 } = this.#site;
+    const { records, fields } = this.#site;
     const run = records.testRuns.get(runId);
     const log = records.testLogs.find(logId);
     if (!log || this.#runOf(log) !== runId) {
@@ -54656,7 +54742,7 @@ var TestLogs = class {
       if (s.actual_result !== void 0) target.actualResult = s.actual_result;
       if (s.exe_date !== void 0) target.exeDate = s.exe_date;
     }
-    const props = fields2.merge("test-runs", input2.properties ?? [], log.props, { partial: true });
+    const props = fields.merge("test-runs", input2.properties ?? [], log.props, { partial: true });
     log.statusId = statusId;
     log.exeStart = input2.exe_start_date;
     log.exeEnd = input2.exe_end_date;
@@ -54759,14 +54845,14 @@ var TestRuns = class {
   }
   /** A run pins the test case's current version; naming an older one is refused. */
   create(input2, parentId, parentType) {
-    const { records, tree, fields: fields2 } = this.#site;
+    const { records, tree, fields } = this.#site;
     const parent = runContainer(this.#site, parentId, parentType);
     const testCase = this.#testCases.get(String(input2.test_case.id));
     const versionId = input2.test_case_version_id ?? testCase.versionId;
     if (versionId !== testCase.versionId) {
       throw new QTestApiError(400, `test_case_version_id ${versionId} is not a version of test case ${testCase.id}.`);
     }
-    const props = fields2.merge("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map());
+    const props = fields.merge("test-runs", input2.properties ?? [], /* @__PURE__ */ new Map());
     const record2 = records.testRuns.add(() => ({
       name: input2.name ?? testCase.name,
       order: tree.count("test-run", parent) + 1,
@@ -54778,13 +54864,13 @@ var TestRuns = class {
     return this.render(record2);
   }
   update(id3, input2, parentId, parentType) {
-    const { records, tree, fields: fields2 } = this.#site;
+    const { records, tree, fields } = this.#site;
     const record2 = records.testRuns.get(id3);
     if (parentId !== void 0 || parentType !== void 0) {
       tree.move("test-run", id3, runDestination(this.#site, parentId, parentType));
     } else {
       if (input2.name !== void 0) record2.name = input2.name;
-      if (input2.properties) record2.props = fields2.merge("test-runs", input2.properties, record2.props);
+      if (input2.properties) record2.props = fields.merge("test-runs", input2.properties, record2.props);
     }
     records.testRuns.touch(record2);
     return this.render(record2);
@@ -54799,7 +54885,7 @@ var TestRuns = class {
     return id3 === void 0 ? void 0 : this.#site.records.testLogs.find(id3);
   }
   render(r) {
-    const { records, tree, fields: fields2, users } = this.#site;
+    const { records, tree, fields, users } = this.#site;
     const testCase = records.testCases.find(r.testCaseId);
     const parent = tree.parent("test-run", r.id);
     const latest = this.latestLog(r.id);
@@ -54817,7 +54903,7 @@ var TestRuns = class {
       testCaseId: r.testCaseId,
       test_case_version_id: r.testCaseVersionId,
       creator_id: users[0]?.id,
-      properties: fields2.render("test-runs", props),
+      properties: fields.render("test-runs", props),
       created_date: iso(r.created),
       last_modified_date: iso(r.modified),
       web_url: portalUrl(this.#site, `project#tab=testexecution&object=3&id=${r.id}`),
@@ -54891,9 +54977,9 @@ var TestSuites = class {
     return this.render(this.#site.records.testSuites.get(id3));
   }
   create(input2, parentId, parentType) {
-    const { records, tree, fields: fields2 } = this.#site;
+    const { records, tree, fields } = this.#site;
     const parent = cycleContainer(this.#site, parentId, parentType);
-    const props = fields2.merge("test-suites", input2.properties ?? [], /* @__PURE__ */ new Map());
+    const props = fields.merge("test-suites", input2.properties ?? [], /* @__PURE__ */ new Map());
     const record2 = records.testSuites.add(() => ({
       name: input2.name,
       order: tree.count("test-suite", parent) + 1,
@@ -54904,13 +54990,13 @@ var TestSuites = class {
   }
   /** With a parent the suite moves and the body is ignored. */
   update(id3, input2, parentId, parentType) {
-    const { records, tree, fields: fields2 } = this.#site;
+    const { records, tree, fields } = this.#site;
     const record2 = records.testSuites.get(id3);
     if (parentId !== void 0 || parentType !== void 0) {
       tree.move("test-suite", id3, cycleContainer(this.#site, parentId, parentType));
     } else {
       if (input2.name !== void 0) record2.name = input2.name;
-      if (input2.properties) record2.props = fields2.merge("test-suites", input2.properties, record2.props);
+      if (input2.properties) record2.props = fields.merge("test-suites", input2.properties, record2.props);
     }
     records.testSuites.touch(record2);
     return this.render(record2);
@@ -55681,7 +55767,7 @@ var TestCases2 = class {
     const priority = reference.priorityByName(input2.priorityName);
     const status = reference.statusByName(input2.statusName, "TEST_CASE");
     const folder = input2.folderId == null ? null : reference.folderOfType(input2.folderId, "TEST_CASE");
-    const fields2 = customFields.check("testcase", input2.customFields);
+    const fields = customFields.check("testcase", input2.customFields);
     const id3 = nextId(this.#list);
     const key2 = `${reference.project.key}-T${this.#keys.next()}`;
     const testCase = {
@@ -55700,7 +55786,7 @@ var TestCases2 = class {
       folder: folder && refs.to("folders", folder),
       owner: input2.ownerId ? refs.user(input2.ownerId) : null,
       testScript: { self: refs.url(`testcases/${key2}/testscript`) },
-      customFields: fields2,
+      customFields: fields,
       links: { self: refs.url(`testcases/${key2}/links`), issues: [], webLinks: [] }
     };
     this.#list.push(testCase);
@@ -55823,7 +55909,7 @@ var TestCycles2 = class {
     reference.checkProjectKey(input2.projectKey);
     const status = reference.statusByName(input2.statusName, "TEST_CYCLE");
     const folder = input2.folderId == null ? null : reference.folderOfType(input2.folderId, "TEST_CYCLE");
-    const fields2 = customFields.check("testcycle", input2.customFields);
+    const fields = customFields.check("testcycle", input2.customFields);
     const id3 = nextId(this.#list);
     const key2 = `${reference.project.key}-R${this.#keys.next()}`;
     const cycle = {
@@ -55838,7 +55924,7 @@ var TestCycles2 = class {
       plannedStartDate: input2.plannedStartDate ?? null,
       plannedEndDate: input2.plannedEndDate ?? null,
       owner: input2.ownerId ? refs.user(input2.ownerId) : null,
-      customFields: fields2,
+      customFields: fields,
       links: { self: refs.url(`testcycles/${key2}/links`), issues: [], webLinks: [], testPlans: [] }
     };
     this.#list.push(cycle);
@@ -55931,7 +56017,7 @@ var TestExecutions = class {
     const cycle = this.#cycles.get(input2.testCycleKey);
     const status = reference.statusByName(input2.statusName, "TEST_EXECUTION");
     const environment = input2.environmentName ? reference.environmentByName(input2.environmentName) : void 0;
-    const fields2 = customFields.check("testexecution", input2.customFields);
+    const fields = customFields.check("testexecution", input2.customFields);
     const steps = this.#stepsFor(testCase.key, input2.testScriptResults ?? []);
     const id3 = nextId(this.#list);
     const key2 = `${reference.project.key}-E${this.#keys.next()}`;
@@ -55951,7 +56037,7 @@ var TestExecutions = class {
       comment: input2.comment ?? null,
       automated: false,
       testCycle: { id: cycle.id, self: refs.url(`testcycles/${cycle.id}`) },
-      customFields: fields2,
+      customFields: fields,
       links: { self: refs.url(`testexecutions/${id3}/links`), issues: [] }
     };
     this.#list.push(execution);
@@ -57102,71 +57188,7 @@ function stepRange(from, to) {
   return to - from === 1 ? `testSteps[${from}]` : `testSteps[${from}\u2026${to - 1}]`;
 }
 
-// src/verify/zephyr-qtest/prefetch.ts
-var SourcePrefetch = class {
-  #zephyr;
-  #cap;
-  #ahead = /* @__PURE__ */ new Map();
-  #room;
-  #stopped = false;
-  constructor(zephyr, cap = 4e3) {
-    this.#zephyr = zephyr;
-    this.#cap = cap;
-  }
-  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
-  start() {
-    this.#run().catch(() => void 0);
-  }
-  stop() {
-    this.#stopped = true;
-    this.#room?.();
-  }
-  folders = (...args) => this.#zephyr.folders(...args);
-  testCases = (...args) => this.#zephyr.testCases(...args);
-  testCycles = (...args) => this.#zephyr.testCycles(...args);
-  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
-  testSteps = (key2) => this.#take(`case:${key2}`, () => this.#zephyr.testSteps(key2));
-  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
-  async #run() {
-    for await (const page of this.#zephyr.testCases()) {
-      for (const testCase of page) {
-        if (!await this.#wait()) return;
-        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
-      }
-    }
-    for await (const page of this.#zephyr.testExecutions()) {
-      for (const execution of page) {
-        if (!await this.#wait()) return;
-        const id3 = String(execution.id);
-        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
-      }
-    }
-  }
-  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
-  #settled(read) {
-    return read.catch(() => FAILED);
-  }
-  async #take(key2, read) {
-    const ahead = this.#ahead.get(key2);
-    if (ahead === void 0) return read();
-    this.#ahead.delete(key2);
-    this.#room?.();
-    const value = await ahead;
-    return value === FAILED ? read() : value;
-  }
-  async #wait() {
-    while (!this.#stopped && this.#ahead.size >= this.#cap) {
-      await new Promise((resolve3) => {
-        this.#room = resolve3;
-      });
-    }
-    return !this.#stopped;
-  }
-};
-var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
-
 // src/verify/zephyr-qtest/read-target.ts
-var fields = (list) => list;
 async function readTarget(context) {
   const { qtest: qtest2, config: config2, resolution } = context;
   const concurrency = config2.migration.concurrency;
@@ -57183,12 +57205,7 @@ async function readTarget(context) {
     testRun: new FieldCatalog(runFields, users),
     statuses: statusNames(executionStatuses2)
   };
-  const marker2 = {
-    testCase: markerFieldId(fields(TEST_CASE_FIELDS), resolution),
-    testSuite: markerFieldId(fields(TEST_SUITE_FIELDS), resolution),
-    testRun: markerFieldId(fields(TEST_RUN_FIELDS), resolution),
-    testLog: markerFieldId(fields(TEST_LOG_FIELDS), resolution)
-  };
+  const marker2 = markerFieldIds(resolution);
   const fieldIds = comparedFields(resolution);
   let read = 0;
   const rootModuleName = config2.mapping.rootModule ?? config2.zephyr.projectKey;
@@ -58075,8 +58092,8 @@ async function readProject(input2) {
     }
   }
   const markerIdOf = async (objectType) => {
-    const fields2 = await qtest2.fields(objectType, { includeInactive: true });
-    return fields2.find((f) => f.label.trim().toLowerCase() === markerField.trim().toLowerCase())?.id;
+    const fields = await qtest2.fields(objectType, { includeInactive: true });
+    return fields.find((f) => f.label.trim().toLowerCase() === markerField.trim().toLowerCase())?.id;
   };
   const [caseMarker, suiteMarker, runMarker] = await Promise.all([
     markerIdOf("test-cases"),
