@@ -47000,69 +47000,6 @@ function formatUpdatedAfter(value) {
   return toZephyrDateTime(ms);
 }
 
-// src/zephyr/prefetch.ts
-var SourcePrefetch = class {
-  #zephyr;
-  #cap;
-  #ahead = /* @__PURE__ */ new Map();
-  #room;
-  #stopped = false;
-  constructor(zephyr, cap = 4e3) {
-    this.#zephyr = zephyr;
-    this.#cap = cap;
-  }
-  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
-  start() {
-    this.#run().catch(() => void 0);
-  }
-  stop() {
-    this.#stopped = true;
-    this.#room?.();
-  }
-  folders = (...args) => this.#zephyr.folders(...args);
-  testCases = (...args) => this.#zephyr.testCases(...args);
-  testCycles = (...args) => this.#zephyr.testCycles(...args);
-  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
-  testSteps = (key2) => this.#take(`case:${key2}`, () => this.#zephyr.testSteps(key2));
-  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
-  async #run() {
-    for await (const page of this.#zephyr.testCases()) {
-      for (const testCase of page) {
-        if (!await this.#wait()) return;
-        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
-      }
-    }
-    for await (const page of this.#zephyr.testExecutions()) {
-      for (const execution of page) {
-        if (!await this.#wait()) return;
-        const id3 = String(execution.id);
-        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
-      }
-    }
-  }
-  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
-  #settled(read) {
-    return read.catch(() => FAILED);
-  }
-  async #take(key2, read) {
-    const ahead = this.#ahead.get(key2);
-    if (ahead === void 0) return read();
-    this.#ahead.delete(key2);
-    this.#room?.();
-    const value = await ahead;
-    return value === FAILED ? read() : value;
-  }
-  async #wait() {
-    while (!this.#stopped && this.#ahead.size >= this.#cap) {
-      await new Promise((resolve3) => {
-        this.#room = resolve3;
-      });
-    }
-    return !this.#stopped;
-  }
-};
-var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
-
 // src/compare/normalize.ts
 var NORMALIZATION_RULES = {
   richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
@@ -49221,7 +49158,6 @@ async function migrate3(options) {
         }
       }
       const { source } = preflightResult;
-      const readAhead = !shard && !updatedAfter ? new SourcePrefetch(zephyr) : void 0;
       progress.expect("testCase", updatedAfter ? 0 : source.testCases);
       progress.expect("testSuite", source.testCycles);
       progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
@@ -49234,7 +49170,7 @@ async function migrate3(options) {
         updatedAfter,
         config: config2,
         state: state2,
-        zephyr: readAhead ?? zephyr,
+        zephyr,
         qtest: qtest2,
         resolution: preflightResult.resolution,
         markers: targetMarkers(
@@ -49247,20 +49183,15 @@ async function migrate3(options) {
         progress,
         log: runLog
       };
-      readAhead?.start();
-      try {
-        progress.phase("Modules from test case folders");
-        const modules = await migrateModules(context);
-        progress.phase("Test cases");
-        await migrateTestCases(context, modules);
-        progress.phase("Test cycles from cycle folders, suites from cycles");
-        const cycles = await migrateCycleTree(context);
-        const suites = await migrateTestSuites(context, cycles);
-        progress.phase("Executions: test runs and test logs");
-        await migrateExecutions(context, suites, adHocSuite(context, cycles));
-      } finally {
-        readAhead?.stop();
-      }
+      progress.phase("Modules from test case folders");
+      const modules = await migrateModules(context);
+      progress.phase("Test cases");
+      await migrateTestCases(context, modules);
+      progress.phase("Test cycles from cycle folders, suites from cycles");
+      const cycles = await migrateCycleTree(context);
+      const suites = await migrateTestSuites(context, cycles);
+      progress.phase("Executions: test runs and test logs");
+      await migrateExecutions(context, suites, adHocSuite(context, cycles));
       if (tally.total("failed") > 0) status = "failed";
       else if (!shard) {
         await state2.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1e3) * 1e3 - 1e3));
@@ -56696,6 +56627,69 @@ var ComparisonTally = class {
     }
   }
 };
+
+// src/zephyr/prefetch.ts
+var SourcePrefetch = class {
+  #zephyr;
+  #cap;
+  #ahead = /* @__PURE__ */ new Map();
+  #room;
+  #stopped = false;
+  constructor(zephyr, cap = 4e3) {
+    this.#zephyr = zephyr;
+    this.#cap = cap;
+  }
+  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
+  start() {
+    this.#run().catch(() => void 0);
+  }
+  stop() {
+    this.#stopped = true;
+    this.#room?.();
+  }
+  folders = (...args) => this.#zephyr.folders(...args);
+  testCases = (...args) => this.#zephyr.testCases(...args);
+  testCycles = (...args) => this.#zephyr.testCycles(...args);
+  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
+  testSteps = (key2) => this.#take(`case:${key2}`, () => this.#zephyr.testSteps(key2));
+  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
+  async #run() {
+    for await (const page of this.#zephyr.testCases()) {
+      for (const testCase of page) {
+        if (!await this.#wait()) return;
+        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
+      }
+    }
+    for await (const page of this.#zephyr.testExecutions()) {
+      for (const execution of page) {
+        if (!await this.#wait()) return;
+        const id3 = String(execution.id);
+        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
+      }
+    }
+  }
+  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
+  #settled(read) {
+    return read.catch(() => FAILED);
+  }
+  async #take(key2, read) {
+    const ahead = this.#ahead.get(key2);
+    if (ahead === void 0) return read();
+    this.#ahead.delete(key2);
+    this.#room?.();
+    const value = await ahead;
+    return value === FAILED ? read() : value;
+  }
+  async #wait() {
+    while (!this.#stopped && this.#ahead.size >= this.#cap) {
+      await new Promise((resolve3) => {
+        this.#room = resolve3;
+      });
+    }
+    return !this.#stopped;
+  }
+};
+var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
 
 // src/verify/zephyr-qtest/target-set.ts
 var TargetSet = class {

@@ -14,7 +14,6 @@ import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
 import { ZephyrClient } from "../zephyr/client.js";
 import { toZephyrDateTime } from "../zephyr/datetime.js";
-import { SourcePrefetch } from "../zephyr/prefetch.js";
 import { targetMarkers } from "./adoption.js";
 import type { RunContext } from "./context.js";
 import { migrateCycleTree, migrateModules } from "./phases/folder-trees.js";
@@ -99,9 +98,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         }
       }
       const { source } = preflightResult;
-      // A full run reads every case's steps and every execution's steps: read ahead while qTest is
-      // busy, so the source's rate limit is never idle. Shards and incremental runs read a part only.
-      const readAhead = !shard && !updatedAfter ? new SourcePrefetch(zephyr) : undefined;
       progress.expect("testCase", updatedAfter ? 0 : source.testCases);
       progress.expect("testSuite", source.testCycles);
       progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
@@ -114,7 +110,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         updatedAfter,
         config,
         state,
-        zephyr: readAhead ?? zephyr,
+        zephyr,
         qtest,
         resolution: preflightResult.resolution,
         markers: targetMarkers(
@@ -127,20 +123,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         progress,
         log: runLog,
       };
-      readAhead?.start();
-      try {
-        progress.phase("Modules from test case folders");
-        const modules = await migrateModules(context);
-        progress.phase("Test cases");
-        await migrateTestCases(context, modules);
-        progress.phase("Test cycles from cycle folders, suites from cycles");
-        const cycles = await migrateCycleTree(context);
-        const suites = await migrateTestSuites(context, cycles);
-        progress.phase("Executions: test runs and test logs");
-        await migrateExecutions(context, suites, adHocSuite(context, cycles));
-      } finally {
-        readAhead?.stop();
-      }
+      progress.phase("Modules from test case folders");
+      const modules = await migrateModules(context);
+      progress.phase("Test cases");
+      await migrateTestCases(context, modules);
+      progress.phase("Test cycles from cycle folders, suites from cycles");
+      const cycles = await migrateCycleTree(context);
+      const suites = await migrateTestSuites(context, cycles);
+      progress.phase("Executions: test runs and test logs");
+      await migrateExecutions(context, suites, adHocSuite(context, cycles));
       if (tally.total("failed") > 0) status = "failed";
       else if (!shard) {
         // Whole seconds, one earlier: Zephyr compares `updatedAfter` strictly, at second precision.

@@ -1,6 +1,6 @@
 import type { ZephyrClient } from "./client.js";
 
-/** What a migration's phases and a verification read from the source. */
+/** What a verification reads from the source. */
 export type SourceReader = Pick<
   ZephyrClient,
   "folders" | "testCases" | "testCycles" | "testExecutions" | "testSteps" | "testExecutionSteps"
