@@ -48169,10 +48169,13 @@ var TargetMarkers = class {
    * for a case outside that area.
    */
   async testCase(id3) {
-    this.#cases ??= this.#readCases();
-    this.#cases.catch(() => {
-      this.#cases = void 0;
-    });
+    if (!this.#cases) {
+      const cases = this.#readCases();
+      cases.catch(() => {
+        if (this.#cases === cases) this.#cases = void 0;
+      });
+      this.#cases = cases;
+    }
     return (await this.#cases).get(id3);
   }
   async #readCases() {

@@ -93,10 +93,14 @@ export class TargetMarkers {
    * for a case outside that area.
    */
   async testCase(id: number): Promise<AdoptableCase | undefined> {
-    this.#cases ??= this.#readCases();
-    this.#cases.catch(() => {
-      this.#cases = undefined;
-    });
+    if (!this.#cases) {
+      const cases = this.#readCases();
+      // A failed read must not be cached: the next case tries again.
+      cases.catch(() => {
+        if (this.#cases === cases) this.#cases = undefined;
+      });
+      this.#cases = cases;
+    }
     return (await this.#cases).get(id);
   }
 

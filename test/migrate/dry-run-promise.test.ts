@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { BadInputError } from "../../src/errors.js";
 import { createLogger } from "../../src/log/logger.js";
@@ -10,9 +10,8 @@ import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js"
 import { type RunningMocks, startMocks } from "../../src/mock/start.js";
 import { Progress } from "../../src/progress/progress.js";
 import { verify } from "../../src/verify/run.js";
-import { messageLines, writeYamlConfig } from "../support/cli.js";
+import { messageLines, runCli, writeYamlConfig } from "../support/cli.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
-import { bundleSourceCli, type SourceCli } from "../support/source-cli.js";
 
 /**
  * The dry run is a promise (README, `ztoq migrate`: "every status, priority, environment, user and
@@ -41,14 +40,7 @@ function accounts(mocks: RunningMocks) {
 const qtestWrites = (mocks: RunningMocks) => ({ writes: mocks.qtest.stats.writes, counts: mocks.qtest.store.counts() });
 
 describe("a user who appears only in a user-type custom field", () => {
-  let cli: SourceCli;
   const fixtures: MigrationFixture[] = [];
-  beforeAll(async () => {
-    cli = await bundleSourceCli();
-  });
-  afterAll(async () => {
-    await cli?.remove();
-  });
   afterEach(async () => {
     await Promise.all(fixtures.splice(0).map((f) => f.close()));
   });
@@ -77,7 +69,7 @@ describe("a user who appears only in a user-type custom field", () => {
     const before = qtestWrites(f.mocks);
 
     for (const args of [["--dry-run"], []]) {
-      const result = await cli.run(["migrate", "--config", file, ...args], f.env);
+      const result = await runCli(["migrate", "--config", file, ...args], f.env);
       const message = messageLines(result.stderr).join("\n");
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(message).toMatch(
@@ -89,7 +81,7 @@ describe("a user who appears only in a user-type custom field", () => {
 
     const reviewer = Object.values(mapping.users)[0] ?? "";
     await writeYamlConfig(f.dir, { ...config, mapping: { ...mapping, users: { ...mapping.users, [stranger]: reviewer } } });
-    const mapped = await cli.run(["migrate", "--config", file], f.env);
+    const mapped = await runCli(["migrate", "--config", file], f.env);
     expect({ code: mapped.code, stderr: messageLines(mapped.stderr) }).toEqual({ code: 0, stderr: [] });
     const users = (await (
       await fetch(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}/users`, {

@@ -1,26 +1,23 @@
+import { existsSync } from "node:fs";
 /**
- * `ztoq rollback` as a user and a workflow run it: a child process of the CLI (bundled from the
- * current source), killed with SIGKILL in the middle and run again; refusing to delete without a
- * confirmation where no terminal can give one; asking on a terminal.
+ * `ztoq rollback` as a user and a workflow run it: a child process of the CLI, killed with SIGKILL in the middle and run again; refusing to delete without a
+ * confirmation where no terminal can give one; asking on a terminal. It runs the committed dist/ bundle.
  */
 
-import { readFile, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/errors.js";
 import { demoMapping } from "../../src/mock/demo-target.js";
 import { type RollbackReport, rollbackReportSchema } from "../../src/rollback/report.js";
-import { messageLines, waitFor, writeYamlConfig } from "../support/cli.js";
+import { BIN, messageLines, startCli, waitFor, writeYamlConfig } from "../support/cli.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
-import { bundleCli, exists, makeByHand, startCli, stateRecords, topModule } from "./support.js";
+import { exists, makeByHand, stateRecords, topModule } from "./support.js";
 
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleCli();
-});
-afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
+beforeAll(() => {
+  // The child processes run the bundle: it must be the current source (`npm run build`; CI checks it).
+  expect(existsSync(BIN), "dist/cli.js: run `npm run build` first").toBe(true);
 });
 
 const fixtures: MigrationFixture[] = [];
@@ -58,7 +55,7 @@ describe("ztoq rollback (CLI)", () => {
     const q = f.mocks.qtest;
     const root = await topModule(q, f.mocks.zephyr.projectKey);
 
-    const first = startCli(bundle, ["rollback", "--config", file, "--yes"], env);
+    const first = startCli(["rollback", "--config", file, "--yes"], env);
     await waitFor(
       () => {
         const c = q.store.counts();
@@ -75,7 +72,7 @@ describe("ztoq rollback (CLI)", () => {
     expect(atKill.testRuns).toBeLessThan(made.testRuns);
     expect(atKill.testCases).toBe(made.testCases + 2);
 
-    const second = startCli(bundle, ["rollback", "--config", file, "--yes"], env);
+    const second = startCli(["rollback", "--config", file, "--yes"], env);
     const result = await second.done;
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect({ code: result.code, stderr: messageLines(result.stderr) }).toEqual({ code: ExitCode.ok, stderr: [] });
@@ -120,7 +117,7 @@ describe("ztoq rollback (CLI)", () => {
     const before = q.store.counts();
     const writes = q.stats.writes;
     const requests = q.stats.requests;
-    const result = await startCli(bundle, ["rollback", "--config", file], env).done;
+    const result = await startCli(["rollback", "--config", file], env).done;
     expect(result.code).toBe(ExitCode.badInput);
     expect(messageLines(result.stderr)).toEqual([
       "ztoq: rollback deletes from qTest and there is no terminal to confirm on: pass --yes (or --dry-run)",
@@ -131,7 +128,7 @@ describe("ztoq rollback (CLI)", () => {
     expect(q.store.counts()).toEqual(before);
 
     // --dry-run needs no confirmation and writes nothing either.
-    const dry = await startCli(bundle, ["rollback", "--config", file, "--dry-run"], env).done;
+    const dry = await startCli(["rollback", "--config", file, "--dry-run"], env).done;
     expect(dry.code).toBe(ExitCode.ok);
     expect(dry.stdout).toContain("ZTOQ rollback: dry-run");
     expect(q.stats.writes).toBe(writes);
@@ -144,7 +141,7 @@ describe("ztoq rollback (CLI)", () => {
     const before = q.store.counts();
     const writes = q.stats.writes;
 
-    const declined = await startCli(bundle, ["rollback", "--config", file], env, { terminal: { input: "\n" } }).done;
+    const declined = await startCli(["rollback", "--config", file], env, { terminal: { input: "\n" } }).done;
     expect(declined.code).toBe(ExitCode.ok);
     expect(declined.stdout).toMatch(
       new RegExp(`Delete .*${made.testCases} test cases.* from qTest project ${q.projectId} .*\\[y/N\\]`),
@@ -156,7 +153,7 @@ describe("ztoq rollback (CLI)", () => {
 
     // Ctrl-D and Ctrl-C answer no as well, rather than leaving the question open.
     for (const key of ["\u0004", "\u0003"]) {
-      const closed = await startCli(bundle, ["rollback", "--config", file], env, { terminal: { input: key } }).done;
+      const closed = await startCli(["rollback", "--config", file], env, { terminal: { input: key } }).done;
       expect({ key, code: closed.code, cancelled: closed.stdout.includes("ZTOQ rollback: cancelled") }).toEqual({
         key,
         code: ExitCode.ok,
@@ -165,7 +162,7 @@ describe("ztoq rollback (CLI)", () => {
     }
     expect(q.stats.writes).toBe(writes);
 
-    const confirmed = await startCli(bundle, ["rollback", "--config", file], env, { terminal: { input: "y\n" } }).done;
+    const confirmed = await startCli(["rollback", "--config", file], env, { terminal: { input: "y\n" } }).done;
     expect(confirmed.code).toBe(ExitCode.ok);
     expect(confirmed.stdout).toContain("ZTOQ rollback: succeeded");
     expect(q.store.counts()).toMatchObject({ testCases: 2, testRuns: 0, testCycles: 0 });

@@ -1,17 +1,7 @@
-/**
- * What the rollback tests share: objects made by hand through the qTest mock's HTTP API (so without
- * ZTOQ's marker), a look into the SQLite state, and the CLI of the current source as a child process.
- */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { build } from "esbuild";
 import type { RecordedType } from "../../src/entity-types.js";
 import type { RunningMocks } from "../../src/mock/start.js";
 import { createStateStore } from "../../src/state/open-store.js";
 import type { EntityRecord } from "../../src/state/store.js";
-import type { CliResult } from "../support/cli.js";
 
 type QTest = RunningMocks["qtest"];
 
@@ -83,74 +73,4 @@ export async function stateRecords(path: string): Promise<Record<RecordedType, E
   } finally {
     await store.close();
   }
-}
-
-/**
- * The CLI of the source as it is now, bundled as `npm run build` bundles it but into a temporary
- * directory (dist/ is the committed bundle, rebuilt only on release).
- */
-export async function bundleCli(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "ztoq-cli-"));
-  const root = join(import.meta.dirname, "..", "..");
-  const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { version: string };
-  await build({
-    entryPoints: { cli: join(root, "src", "cli", "index.ts") },
-    outdir: dir,
-    bundle: true,
-    platform: "node",
-    target: "node24",
-    format: "esm",
-    logLevel: "warning",
-    define: { ZTOQ_VERSION: JSON.stringify(version) },
-    banner: {
-      js: "import { createRequire as __ztoqCreateRequire } from 'node:module'; const require = __ztoqCreateRequire(import.meta.url);",
-    },
-  });
-  return join(dir, "cli.js");
-}
-
-export interface Cli {
-  child: ChildProcess;
-  done: Promise<CliResult>;
-}
-
-/**
- * `ztoq <args>` from the bundle, with `env` on top of a clean environment. With `terminal`, it runs
- * inside a pseudo-terminal (util-linux `script`), so stdin is a TTY, and `terminal.input` is typed
- * once the `[y/N]` question shows.
- */
-export function startCli(
-  bundle: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  options: { cwd?: string; terminal?: { input: string } } = {},
-): Cli {
-  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
-  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
-  const child = options.terminal
-    ? spawn("script", ["-qec", [process.execPath, bundle, ...args].map(quote).join(" "), "/dev/null"], {
-        cwd: options.cwd,
-        env: base,
-        stdio: ["pipe", "pipe", "pipe"],
-      })
-    : spawn(process.execPath, [bundle, ...args], { cwd: options.cwd, env: base, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  let answered = false;
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    // Typed once the question is on the screen, as a person would.
-    if (options.terminal && !answered && stdout.includes("[y/N]")) {
-      answered = true;
-      child.stdin?.end(options.terminal.input);
-    }
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
 }

@@ -2,15 +2,14 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { runState } from "../../src/cli/status-command.js";
 import { demoMapping } from "../../src/mock/demo-target.js";
 import { SqliteStateStore } from "../../src/state/sqlite-store.js";
 import { type MigrationRun, RUN_HEARTBEAT_MS } from "../../src/state/store.js";
-import { waitFor, writeYamlConfig } from "../support/cli.js";
+import { runCli, startCli, waitFor, writeYamlConfig } from "../support/cli.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 import { createTestDatabase, postgresAvailable } from "../support/postgres.js";
-import { bundleSourceCli, type SourceCli } from "../support/source-cli.js";
 
 /**
  * `ztoq status` only reads: asked where no migration ran, it says so and leaves nothing behind; asked
@@ -20,16 +19,9 @@ import { bundleSourceCli, type SourceCli } from "../support/source-cli.js";
 const postgres = await postgresAvailable();
 /** In CI a missing server is a failure, not a reason to skip (as in test/state/postgres-store.test.ts). */
 const requirePostgres = Boolean(process.env.CI) || process.env.ZTOQ_REQUIRE_POSTGRES === "1";
-let cli: SourceCli;
 const dirs: string[] = [];
 const fixtures: MigrationFixture[] = [];
 
-beforeAll(async () => {
-  cli = await bundleSourceCli();
-});
-afterAll(async () => {
-  await cli?.remove();
-});
 afterEach(async () => {
   await Promise.all(fixtures.splice(0).map((f) => f.close()));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
@@ -51,7 +43,7 @@ describe("ztoq status where no migration ran", () => {
     const dir = await emptyDir();
     const path = join(dir, "nested", "state.db");
 
-    const result = await cli.run(["status", "--state", path], {});
+    const result = await runCli(["status", "--state", path], {});
 
     expect(result).toMatchObject({ code: 0, stdout: `no migration recorded at ${path}\n`, stderr: "" });
     expect(await tree(dir)).toEqual([]);
@@ -61,7 +53,7 @@ describe("ztoq status where no migration ran", () => {
     const dir = await emptyDir();
     const path = join(dir, "state.db");
 
-    const result = await cli.run(["status", "--state", `sqlite:${path}`, "--json"], {});
+    const result = await runCli(["status", "--state", `sqlite:${path}`, "--json"], {});
 
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ location: path, recorded: false });
@@ -71,7 +63,7 @@ describe("ztoq status where no migration ran", () => {
   it("leaves the default location (.ztoq/state.db) uncreated when nothing names one", async () => {
     const dir = await emptyDir();
 
-    const result = await cli.run(["status"], {}, { cwd: dir });
+    const result = await runCli(["status"], {}, { cwd: dir });
 
     expect(result).toMatchObject({ code: 0, stdout: "no migration recorded at .ztoq/state.db\n" });
     expect(await tree(dir)).toEqual([]);
@@ -87,7 +79,7 @@ describe("ztoq status where no migration ran", () => {
     await store.finishRun("r1", { status: "succeeded", summary: null });
     await store.close();
 
-    const result = await cli.run(["status", "--state", path], {});
+    const result = await runCli(["status", "--state", path], {});
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^testCase\s+0\s+0\s+1\s+0\s+0$/m);
@@ -99,7 +91,7 @@ describe("ztoq status where no migration ran", () => {
     async () => {
       const db = await createTestDatabase();
       try {
-        const result = await cli.run(["status", "--state", db.url], {});
+        const result = await runCli(["status", "--state", db.url], {});
 
         const location = `${new URL(db.url).username}@${new URL(db.url).hostname}:${new URL(db.url).port || 5432}/${db.name}`;
         expect(result).toMatchObject({ code: 0, stdout: `no migration recorded at ${location}\n` });
@@ -124,19 +116,19 @@ describe("ztoq status of a run whose process is gone", () => {
       mapping: await demoMapping(f.mocks),
       report: { dir: f.dir },
     });
-    const migration = cli.start(["migrate", "--config", file], f.env);
+    const migration = startCli(["migrate", "--config", file], f.env);
     await waitFor(() => f.mocks.qtest.store.counts().testCases >= 5, "some test cases in qTest", {
       child: migration.child,
       timeoutMs: 45_000,
     });
 
-    const whileRunning = await cli.run(["status", "--config", file], f.env);
+    const whileRunning = await runCli(["status", "--config", file], f.env);
     expect(whileRunning.stdout).toMatch(/^Last run: \S+ \(full\) running, started /m);
 
     migration.child.kill("SIGKILL");
     expect((await migration.done).signal).toBe("SIGKILL");
 
-    const table = await cli.run(["status", "--config", file], f.env);
+    const table = await runCli(["status", "--config", file], f.env);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(
       new RegExp(
@@ -144,7 +136,7 @@ describe("ztoq status of a run whose process is gone", () => {
         "m",
       ),
     );
-    const json = await cli.run(["status", "--config", file, "--json"], f.env);
+    const json = await runCli(["status", "--config", file, "--json"], f.env);
     expect(JSON.parse(json.stdout).lastRun).toMatchObject({
       status: "interrupted",
       pid: migration.child.pid,
@@ -167,13 +159,13 @@ describe("ztoq status of a run whose process is gone", () => {
     };
 
     setBeat(new Date(Date.now() - 10 * RUN_HEARTBEAT_MS).toISOString());
-    const stale = await cli.run(["status", "--state", path], {});
+    const stale = await runCli(["status", "--state", path], {});
     expect(stale.stdout).toMatch(
       /^Last run: r1 \(full\) interrupted \(its process on runner-elsewhere has given no sign of life for \d+ s; /m,
     );
 
     setBeat(new Date().toISOString());
-    const beating = await cli.run(["status", "--state", path], {});
+    const beating = await runCli(["status", "--state", path], {});
     expect(beating.stdout).toMatch(/^Last run: r1 \(full\) running, started /m);
   });
 });

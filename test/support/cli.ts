@@ -25,22 +25,34 @@ export interface CliRun {
 
 /**
  * Starts `ztoq <args>` with `env` on top of a clean environment (PATH and HOME only, so no ZTOQ_*
- * variable of the machine running the tests leaks in).
+ * variable of the machine running the tests leaks in). With `terminal`, it runs inside a
+ * pseudo-terminal (util-linux `script`), so stdin is a TTY, and `terminal.input` is typed once a
+ * `[y/N]` question shows.
  */
 export function startCli(
   args: readonly string[],
   env: Record<string, string>,
-  options: { cwd?: string; bin?: string } = {},
+  options: { cwd?: string; terminal?: { input: string } } = {},
 ): CliRun {
-  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  const child = options.terminal
+    ? spawn("script", ["-qec", [process.execPath, BIN, ...args].map(quote).join(" "), "/dev/null"], {
+        cwd: options.cwd,
+        env: base,
+        stdio: ["pipe", "pipe", "pipe"],
+      })
+    : spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: base, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
+  let answered = false;
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
+    // Typed once the question is on the screen, as a person would.
+    if (options.terminal && !answered && stdout.includes("[y/N]")) {
+      answered = true;
+      child.stdin?.end(options.terminal.input);
+    }
   });
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
