@@ -33,6 +33,7 @@ try {
 
   const requests = (r: { zephyr: { requests: number }; qtest: { requests: number } }) => r.zephyr.requests + r.qtest.requests;
   const adoptRequests = requests(migration.requests);
+  if (!verification.cost.requests) throw new Error("the verification report has no request counts");
   const verifyRequests = requests(verification.cost.requests);
   console.log(
     `adopt 2,000 cases with an empty state @ 50 req/s, 20 ms latency: ${adopted.seconds.toFixed(1)} s wall (exit ${adopted.code}), ` +

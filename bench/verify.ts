@@ -30,13 +30,15 @@ try {
   mocks.qtest.rateLimit.set(50);
   const { code, seconds } = await runCli(["verify", "--config", configPath], env);
   const report = JSON.parse(await readFile(join(dir, "verification-report.json"), "utf8")) as VerificationReport;
-  const reads = (host: "zephyr" | "qtest") => report.cost.requests[host].requests - report.cost.requests[host].retries;
+  const { requests } = report.cost;
+  if (!requests) throw new Error("the verification report has no request counts");
+  const reads = (host: "zephyr" | "qtest") => requests[host].requests - requests[host].retries;
   const floor = Math.max(reads("zephyr"), reads("qtest")) / 50;
   console.log(
     `verify 2,000 cases @ 50 req/s, 20 ms latency: ${seconds.toFixed(1)} s wall (exit ${code}, ${report.status}); ` +
       `reads Zephyr ${reads("zephyr")}, qTest ${reads("qtest")} → floor ${floor.toFixed(1)} s; ratio ${(seconds / floor).toFixed(3)} (target ≤ 1.2)`,
   );
-  console.log(`  throttled: Zephyr ${report.cost.requests.zephyr.throttled}, qTest ${report.cost.requests.qtest.throttled}`);
+  console.log(`  throttled: Zephyr ${requests.zephyr.throttled}, qTest ${requests.qtest.throttled}`);
 } finally {
   await mocks.stop();
   await rm(dir, { recursive: true, force: true });

@@ -19,8 +19,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -87,25 +87,25 @@ var require_argument = __commonJS({
        * @param {string} name
        * @param {string} [description]
        */
-      constructor(name, description) {
+      constructor(name2, description) {
         this.description = description || "";
         this.variadic = false;
         this.parseArg = void 0;
         this.defaultValue = void 0;
         this.defaultValueDescription = void 0;
         this.argChoices = void 0;
-        switch (name[0]) {
+        switch (name2[0]) {
           case "<":
             this.required = true;
-            this._name = name.slice(1, -1);
+            this._name = name2.slice(1, -1);
             break;
           case "[":
             this.required = false;
-            this._name = name.slice(1, -1);
+            this._name = name2.slice(1, -1);
             break;
           default:
             this.required = true;
-            this._name = name;
+            this._name = name2;
             break;
         }
         if (this._name.endsWith("...")) {
@@ -912,8 +912,8 @@ var require_option = __commonJS({
        * @param {string} name
        * @return {Option}
        */
-      env(name) {
-        this.envVar = name;
+      env(name2) {
+        this.envVar = name2;
         return this;
       }
       /**
@@ -1167,14 +1167,14 @@ var require_suggestSimilar = __commonJS({
       const minSimilarity = 0.4;
       candidates.forEach((candidate) => {
         if (candidate.length <= 1) return;
-        const distance = editDistance(word, candidate);
+        const distance2 = editDistance(word, candidate);
         const length = Math.max(word.length, candidate.length);
-        const similarity = (length - distance) / length;
+        const similarity = (length - distance2) / length;
         if (similarity > minSimilarity) {
-          if (distance < bestDistance) {
-            bestDistance = distance;
+          if (distance2 < bestDistance) {
+            bestDistance = distance2;
             similar = [candidate];
-          } else if (distance === bestDistance) {
+          } else if (distance2 === bestDistance) {
             similar.push(candidate);
           }
         }
@@ -1216,7 +1216,7 @@ var require_command = __commonJS({
        *
        * @param {string} [name]
        */
-      constructor(name) {
+      constructor(name2) {
         super();
         this.commands = [];
         this.options = [];
@@ -1229,7 +1229,7 @@ var require_command = __commonJS({
         this.rawArgs = [];
         this.processedArgs = [];
         this._scriptPath = null;
-        this._name = name || "";
+        this._name = name2 || "";
         this._optionValues = {};
         this._optionValueSources = {};
         this._storeOptionsAsProperties = false;
@@ -1334,8 +1334,8 @@ var require_command = __commonJS({
           desc = null;
         }
         opts = opts || {};
-        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
-        const cmd = this.createCommand(name);
+        const [, name2, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name2);
         if (desc) {
           cmd.description(desc);
           cmd._executableHandler = true;
@@ -1359,8 +1359,8 @@ var require_command = __commonJS({
        * @param {string} [name]
        * @return {Command} new command
        */
-      createCommand(name) {
-        return new _Command(name);
+      createCommand(name2) {
+        return new _Command(name2);
       }
       /**
        * You can customise the help with a subclass of Help by overriding createHelp,
@@ -1466,8 +1466,8 @@ var require_command = __commonJS({
        * @param {string} [description]
        * @return {Argument} new argument
        */
-      createArgument(name, description) {
-        return new Argument2(name, description);
+      createArgument(name2, description) {
+        return new Argument2(name2, description);
       }
       /**
        * Define argument syntax for command.
@@ -1485,8 +1485,8 @@ var require_command = __commonJS({
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      argument(name, description, parseArg, defaultValue) {
-        const argument = this.createArgument(name, description);
+      argument(name2, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name2, description);
         if (typeof parseArg === "function") {
           argument.default(defaultValue).argParser(parseArg);
         } else {
@@ -1744,7 +1744,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return [cmd.name()].concat(cmd.aliases());
         };
         const alreadyUsed = knownBy(command).find(
-          (name) => this._findCommand(name)
+          (name2) => this._findCommand(name2)
         );
         if (alreadyUsed) {
           const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
@@ -1765,24 +1765,24 @@ Expecting one of '${allowedValues.join("', '")}'`);
       addOption(option) {
         this._registerOption(option);
         const oname = option.name();
-        const name = option.attributeName();
+        const name2 = option.attributeName();
         if (option.negate) {
           const positiveLongFlag = option.long.replace(/^--no-/, "--");
           if (!this._findOption(positiveLongFlag)) {
             this.setOptionValueWithSource(
-              name,
+              name2,
               option.defaultValue === void 0 ? true : option.defaultValue,
               "default"
             );
           }
         } else if (option.defaultValue !== void 0) {
-          this.setOptionValueWithSource(name, option.defaultValue, "default");
+          this.setOptionValueWithSource(name2, option.defaultValue, "default");
         }
         const handleOptionValue = (val, invalidValueMessage, valueSource) => {
           if (val == null && option.presetArg !== void 0) {
             val = option.presetArg;
           }
-          const oldValue = this.getOptionValue(name);
+          const oldValue = this.getOptionValue(name2);
           if (val !== null && option.parseArg) {
             val = this._callParseArg(option, val, oldValue, invalidValueMessage);
           } else if (val !== null && option.variadic) {
@@ -1797,7 +1797,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
               val = "";
             }
           }
-          this.setOptionValueWithSource(name, val, valueSource);
+          this.setOptionValueWithSource(name2, val, valueSource);
         };
         this.on("option:" + oname, (val) => {
           const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
@@ -2573,10 +2573,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        * @return {Command | undefined}
        */
-      _findCommand(name) {
-        if (!name) return void 0;
+      _findCommand(name2) {
+        if (!name2) return void 0;
         return this.commands.find(
-          (cmd) => cmd._name === name || cmd._aliases.includes(name)
+          (cmd) => cmd._name === name2 || cmd._aliases.includes(name2)
         );
       }
       /**
@@ -2857,8 +2857,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} name
        * @private
        */
-      missingArgument(name) {
-        const message = `error: missing required argument '${name}'`;
+      missingArgument(name2) {
+        const message = `error: missing required argument '${name2}'`;
         this.error(message, { code: "commander.missingArgument" });
       }
       /**
@@ -3204,9 +3204,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text2 = helper.formatHelp(this, helper);
-        if (context.hasColors) return text2;
-        return this._outputConfiguration.stripColor(text2);
+        const text3 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text3;
+        return this._outputConfiguration.stripColor(text3);
       }
       /**
        * @typedef HelpContext
@@ -3366,7 +3366,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text2) {
+      addHelpText(position, text3) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3375,10 +3375,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text2 === "function") {
-            helpStr = text2({ error: context.error, command: context.command });
+          if (typeof text3 === "function") {
+            helpStr = text3({ error: context.error, command: context.command });
           } else {
-            helpStr = text2;
+            helpStr = text3;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -3452,9 +3452,9 @@ var require_commander = __commonJS({
     var { Help: Help2 } = require_help();
     var { Option: Option2 } = require_option();
     exports.program = new Command2();
-    exports.createCommand = (name) => new Command2(name);
+    exports.createCommand = (name2) => new Command2(name2);
     exports.createOption = (flags, description) => new Option2(flags, description);
-    exports.createArgument = (name, description) => new Argument2(name, description);
+    exports.createArgument = (name2, description) => new Argument2(name2, description);
     exports.Command = Command2;
     exports.Option = Option2;
     exports.Argument = Argument2;
@@ -3478,9 +3478,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -3502,7 +3502,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -3514,10 +3514,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.isSeq = isSeq;
   }
 });
@@ -3739,8 +3739,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -3768,7 +3768,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -3877,9 +3877,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -4432,14 +4432,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -4456,14 +4456,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -4480,12 +4480,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -4497,12 +4497,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -4517,39 +4517,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -4753,9 +4753,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -4770,11 +4770,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -4916,8 +4916,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -5028,15 +5028,15 @@ ${indent}:`;
         if (keyComment)
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
-      let vsb, vcb, valueComment;
+      let vsb, vcb, valueComment2;
       if (identity.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
-        valueComment = value.comment;
+        valueComment2 = value.comment;
       } else {
         vsb = false;
         vcb = null;
-        valueComment = null;
+        valueComment2 = null;
         if (value && typeof value === "object")
           value = doc.createNode(value);
       }
@@ -5058,7 +5058,7 @@ ${indent}:`;
 ${stringifyComment.indentComment(cs, ctx.indent)}`;
         }
         if (valueStr === "" && !ctx.inFlow) {
-          if (ws === "\n" && valueComment)
+          if (ws === "\n" && valueComment2)
             ws = "\n\n";
         } else {
           ws += `
@@ -5090,8 +5090,8 @@ ${ctx.indent}`;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
-      } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+      } else if (valueComment2 && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment2));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
@@ -6840,7 +6840,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -6916,11 +6916,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
+      createAlias(node2, name2) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -7130,7 +7130,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -7139,9 +7139,9 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name2, pos, code, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -7626,9 +7626,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token2) => token2 && (token2.type === "block-map" || token2.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -7664,7 +7664,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -7704,7 +7704,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
+        if (!isMap2 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -7727,7 +7727,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -7759,7 +7759,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -7775,14 +7775,14 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -7877,11 +7877,11 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -7891,26 +7891,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -7937,7 +7937,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -7964,7 +7964,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -7976,8 +7976,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -8039,7 +8039,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -8495,13 +8495,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -8540,7 +8540,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -8729,7 +8729,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -8816,10 +8816,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token2.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token2.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -8851,10 +8851,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token2.type === "block-scalar") {
-        const header = token2.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token2.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token2.source = body;
       } else {
         const { offset } = token2;
@@ -9005,8 +9005,8 @@ var require_cst_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     visit2.itemAtPath = (cst, path) => {
       let item = cst;
-      for (const [field, index2] of path) {
-        const tok = item?.[field];
+      for (const [field2, index2] of path) {
+        const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index2];
         } else
@@ -9016,8 +9016,8 @@ var require_cst_visit = __commonJS({
     };
     visit2.parentCollection = (cst, path) => {
       const parent = visit2.itemAtPath(cst, path.slice(0, -1));
-      const field = path[path.length - 1][0];
-      const coll = parent?.[field];
+      const field2 = path[path.length - 1][0];
+      const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -9026,11 +9026,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item, path);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field of ["key", "value"]) {
-        const token2 = item[field];
+      for (const field2 of ["key", "value"]) {
+        const token2 = item[field2];
         if (token2 && "items" in token2) {
           for (let i = 0; i < token2.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token2.items[i], visitor);
+            const ci = _visit(Object.freeze(path.concat([[field2, i]])), token2.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9040,7 +9040,7 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field === "key")
+          if (typeof ctrl === "function" && field2 === "key")
             ctrl = ctrl(item, path);
         }
       }
@@ -9062,7 +9062,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token2) => !!token2 && "items" in token2;
-    var isScalar = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
+    var isScalar2 = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
     function prettyToken(token2) {
       switch (token2) {
         case BOM:
@@ -9146,7 +9146,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -9470,9 +9470,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -10651,7 +10651,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var log = require_log();
     var identity = require_identity();
@@ -10695,7 +10695,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -10734,9 +10734,9 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify2;
@@ -10748,7 +10748,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
@@ -10764,7 +10764,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -11402,8 +11402,8 @@ var require_redact = __commonJS({
             }
           } else {
             for (let i = 0; i < current.length; i++) {
-              const indexPath = [...parentParts, i.toString()];
-              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath) : censor;
+              const indexPath2 = [...parentParts, i.toString()];
+              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath2) : censor;
               current[i] = actualCensor;
             }
           }
@@ -11601,7 +11601,7 @@ var require_redact = __commonJS({
       } = options;
       validatePaths(paths);
       const pathStructure = buildPathStructure(paths);
-      return function redact2(obj) {
+      return function redact3(obj) {
         if (strict && (obj === null || typeof obj !== "object")) {
           if (obj === null || obj === void 0) {
             return serialize ? serialize(obj) : obj;
@@ -12191,8 +12191,8 @@ var require_sonic_boom = __commonJS({
           }
         }
       };
-      this.on("newListener", function(name) {
-        if (name === "drain") {
+      this.on("newListener", function(name2) {
+        if (name2 === "drain") {
           this._asyncDrainScheduled = false;
         }
       });
@@ -12808,7 +12808,7 @@ var require_thread_stream = __commonJS({
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Worker } = __require("worker_threads");
     var { join: join5 } = __require("path");
-    var { pathToFileURL } = __require("url");
+    var { pathToFileURL: pathToFileURL2 } = __require("url");
     var { wait } = require_wait();
     var {
       WRITE_INDEX,
@@ -12865,7 +12865,7 @@ var require_thread_stream = __commonJS({
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
         workerData: {
-          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL(filename).href,
+          filename: filename.indexOf("file://") === 0 ? filename : pathToFileURL2(filename).href,
           dataBuf: stream[kImpl].dataBuf,
           stateBuf: stream[kImpl].stateBuf,
           workerData: {
@@ -13370,9 +13370,9 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports, module) {
     "use strict";
     var { createRequire } = __require("module");
-    var { existsSync: existsSync3 } = __require("node:fs");
+    var { existsSync: existsSync5 } = __require("node:fs");
     var getCallers = require_caller();
-    var { join: join5, isAbsolute: isAbsolute2, sep } = __require("node:path");
+    var { join: join5, isAbsolute: isAbsolute3, sep } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
     var sleep3 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -13445,7 +13445,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute2(path) && !existsSync3(path);
+      return isAbsolute3(path) && !existsSync5(path);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -13455,7 +13455,7 @@ var require_transport = __commonJS({
       }
       return value;
     }
-    function buildStream(filename, workerData, workerOpts, sync, name) {
+    function buildStream(filename, workerData, workerOpts, sync, name2) {
       if (!workerOpts.execArgv && hasPreloadFlags() && __require.main === void 0) {
         workerOpts = {
           ...workerOpts,
@@ -13474,7 +13474,7 @@ var require_transport = __commonJS({
           };
         }
       }
-      workerOpts = { ...workerOpts, name };
+      workerOpts = { ...workerOpts, name: name2 };
       const stream = new ThreadStream({
         filename,
         workerData,
@@ -13563,15 +13563,15 @@ var require_transport = __commonJS({
         options.dedupe = dedupe;
       }
       options.pinoWillSendConfig = true;
-      const name = targets || pipeline ? "pino.transport" : target;
-      const stream = buildStream(fixTarget(target), options, worker, sync, name);
+      const name2 = targets || pipeline ? "pino.transport" : target;
+      const stream = buildStream(fixTarget(target), options, worker, sync, name2);
       if (usesMultistream) {
         stream[transportUsesMultistreamSym] = true;
       }
       return stream;
       function fixTarget(origin) {
         origin = bundlerOverrides[origin] || origin;
-        if (isAbsolute2(origin) || origin.indexOf("file://") === 0) {
+        if (isAbsolute3(origin) || origin.indexOf("file://") === 0) {
           return origin;
         }
         if (origin === "pino/file") {
@@ -15238,7 +15238,7 @@ var require_pino = __commonJS({
       const { opts, stream } = normalize(instance, caller(), ...args);
       if (opts.level && typeof opts.level === "string" && DEFAULT_LEVELS[opts.level.toLowerCase()] !== void 0) opts.level = opts.level.toLowerCase();
       const {
-        redact: redact2,
+        redact: redact3,
         crlf,
         serializers: serializers2,
         timestamp: timestamp2,
@@ -15246,7 +15246,7 @@ var require_pino = __commonJS({
         errorKey,
         nestedKey,
         base,
-        name,
+        name: name2,
         level,
         customLevels,
         levelComparison,
@@ -15272,8 +15272,8 @@ var require_pino = __commonJS({
       const stringifyFn = stringify2.bind({
         [stringifySafeSym]: stringifySafe
       });
-      const stringifiers = redact2 ? Object.assign(/* @__PURE__ */ Object.create(null), redaction(redact2, stringifyFn)) : /* @__PURE__ */ Object.create(null);
-      const formatOpts = redact2 ? { stringify: stringifiers[redactFmtSym] } : { stringify: stringifyFn };
+      const stringifiers = redact3 ? Object.assign(/* @__PURE__ */ Object.create(null), redaction(redact3, stringifyFn)) : /* @__PURE__ */ Object.create(null);
+      const formatOpts = redact3 ? { stringify: stringifiers[redactFmtSym] } : { stringify: stringifyFn };
       const end = "}" + (crlf ? "\r\n" : "\n");
       const coreChindings = asChindings.bind(null, {
         [chindingsSym]: "",
@@ -15285,10 +15285,10 @@ var require_pino = __commonJS({
       });
       let chindings = "";
       if (base !== null) {
-        if (name === void 0) {
+        if (name2 === void 0) {
           chindings = coreChindings(base);
         } else {
-          chindings = coreChindings(Object.assign({}, base, { name }));
+          chindings = coreChindings(Object.assign({}, base, { name: name2 }));
         }
       }
       const time4 = timestamp2 instanceof Function ? timestamp2 : timestamp2 ? epochTime : nullTime;
@@ -15432,27 +15432,27 @@ var require_postgres_array = __commonJS({
         }
       }
       parse(nested) {
-        var character, parser, quote;
+        var character, parser, quote2;
         this.consumeDimensions();
         while (!this.isEof()) {
           character = this.nextCharacter();
-          if (character.value === "{" && !quote) {
+          if (character.value === "{" && !quote2) {
             this.dimension++;
             if (this.dimension > 1) {
               parser = new _ArrayParser(this.source.substr(this.position - 1), this.transform);
               this.entries.push(parser.parse(true));
               this.position += parser.position - 2;
             }
-          } else if (character.value === "}" && !quote) {
+          } else if (character.value === "}" && !quote2) {
             this.dimension--;
             if (!this.dimension) {
               this.newEntry();
               if (nested) return this.entries;
             }
           } else if (character.value === '"' && !character.escaped) {
-            if (quote) this.newEntry(true);
-            quote = !quote;
-          } else if (character.value === "," && !quote) {
+            if (quote2) this.newEntry(true);
+            quote2 = !quote2;
+          } else if (character.value === "," && !quote2) {
             this.newEntry();
           } else {
             this.record(character.value);
@@ -15491,7 +15491,7 @@ var require_postgres_date = __commonJS({
   "node_modules/postgres-date/index.js"(exports, module) {
     "use strict";
     var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/;
-    var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
+    var DATE2 = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/;
     var TIME_ZONE = /([Z+-])(\d{2})?:?(\d{2})?:?(\d{2})?/;
     var INFINITY = /^-?infinity$/;
     module.exports = function parseDate2(isoDate) {
@@ -15533,7 +15533,7 @@ var require_postgres_date = __commonJS({
       return date5;
     };
     function getDate(isoDate) {
-      var matches2 = DATE.exec(isoDate);
+      var matches2 = DATE2.exec(isoDate);
       if (!matches2) {
         return;
       }
@@ -15602,7 +15602,7 @@ var require_postgres_interval = __commonJS({
       if (!(this instanceof PostgresInterval)) {
         return new PostgresInterval(raw2);
       }
-      extend2(this, parse3(raw2));
+      extend2(this, parse4(raw2));
     }
     var properties = ["seconds", "minutes", "hours", "days", "months", "years"];
     PostgresInterval.prototype.toPostgres = function() {
@@ -15663,7 +15663,7 @@ var require_postgres_interval = __commonJS({
       var microseconds = fraction + "000000".slice(fraction.length);
       return parseInt(microseconds, 10) / 1e3;
     }
-    function parse3(interval) {
+    function parse4(interval) {
       if (!interval) return {};
       var matches2 = INTERVAL.exec(interval);
       var isNegative = matches2[8] === "-";
@@ -16150,13 +16150,13 @@ var require_binaryParsers = __commonJS({
           console.log("ERROR: ElementType not implemented: " + elementType2);
         }
       };
-      var parse3 = function(dimension, elementType2) {
+      var parse4 = function(dimension, elementType2) {
         var array3 = [];
         var i2;
         if (dimension.length > 1) {
           var count3 = dimension.shift();
           for (i2 = 0; i2 < count3; i2++) {
-            array3[i2] = parse3(dimension, elementType2);
+            array3[i2] = parse4(dimension, elementType2);
           }
           dimension.unshift(count3);
         } else {
@@ -16166,7 +16166,7 @@ var require_binaryParsers = __commonJS({
         }
         return array3;
       };
-      return parse3(dims, elementType);
+      return parse4(dims, elementType);
     };
     var parseText2 = function(value) {
       return value.toString("utf8");
@@ -16574,11 +16574,11 @@ var require_utils2 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha2562(text2) {
-      return await subtleCrypto.digest("SHA-256", text2);
+    async function sha2562(text3) {
+      return await subtleCrypto.digest("SHA-256", text3);
     }
-    async function hashByName(hashName, text2) {
-      return await subtleCrypto.digest(hashName, text2);
+    async function hashByName(hashName, text3) {
+      return await subtleCrypto.digest(hashName, text3);
     }
     async function hmacSha256(keyBuffer, msg) {
       const key2 = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -16799,27 +16799,27 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text2) {
-      if (typeof text2 !== "string") {
+    function isPrintableChars(text3) {
+      if (typeof text3 !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text3.split("").map((_, i) => text3.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase64(text2) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
+    function isBase64(text3) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text3);
     }
-    function parseAttributePairs(text2) {
-      if (typeof text2 !== "string") {
+    function parseAttributePairs(text3) {
+      if (typeof text3 !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text2.split(",").map((attrValue) => {
+        text3.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
-          const name = attrValue[0];
+          const name2 = attrValue[0];
           const value = attrValue.substring(2);
-          return [name, value];
+          return [name2, value];
         })
       );
     }
@@ -16929,7 +16929,7 @@ var require_type_overrides = __commonJS({
 var require_pg_connection_string = __commonJS({
   "node_modules/pg-connection-string/index.js"(exports, module) {
     "use strict";
-    function parse3(str, options = {}) {
+    function parse4(str, options = {}) {
       if (str.charAt(0) === "/") {
         const config3 = str.split(" ");
         return { host: config3[0], database: config3[1] };
@@ -17091,7 +17091,7 @@ var require_pg_connection_string = __commonJS({
       return poolConfig;
     }
     function parseIntoClientConfig(str) {
-      return toClientConfig(parse3(str));
+      return toClientConfig(parse4(str));
     }
     function deprecatedSslModeWarning(sslmode) {
       if (!deprecatedSslModeWarning.warned && typeof process !== "undefined" && process.emitWarning) {
@@ -17106,10 +17106,10 @@ To prepare for this change:
 See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`);
       }
     }
-    module.exports = parse3;
-    parse3.parse = parse3;
-    parse3.toClientConfig = toClientConfig;
-    parse3.parseIntoClientConfig = parseIntoClientConfig;
+    module.exports = parse4;
+    parse4.parse = parse4;
+    parse4.toClientConfig = toClientConfig;
+    parse4.parseIntoClientConfig = parseIntoClientConfig;
   }
 });
 
@@ -17119,7 +17119,7 @@ var require_connection_parameters = __commonJS({
     "use strict";
     var dns = __require("dns");
     var defaults2 = require_defaults();
-    var parse3 = require_pg_connection_string().parse;
+    var parse4 = require_pg_connection_string().parse;
     var val = function(key2, config2, envVar) {
       if (config2[key2]) {
         return config2[key2];
@@ -17157,9 +17157,9 @@ var require_connection_parameters = __commonJS({
     };
     var ConnectionParameters = class {
       constructor(config2) {
-        config2 = typeof config2 === "string" ? parse3(config2) : config2 || {};
+        config2 = typeof config2 === "string" ? parse4(config2) : config2 || {};
         if (config2.connectionString) {
-          config2 = Object.assign({}, config2, parse3(config2.connectionString));
+          config2 = Object.assign({}, config2, parse4(config2.connectionString));
         }
         this.user = val("user", config2);
         this.database = val("database", config2);
@@ -17320,12 +17320,12 @@ var require_result = __commonJS({
         const row = { ...this._prebuiltEmptyResultObject };
         for (let i = 0, len = rowData.length; i < len; i++) {
           const rawValue = rowData[i];
-          const field = this.fields[i].name;
+          const field2 = this.fields[i].name;
           if (rawValue !== null) {
             const v = this.fields[i].format === "binary" ? Buffer.from(rawValue) : rawValue;
-            row[field] = this._parsers[i](v);
+            row[field2] = this._parsers[i](v);
           } else {
-            row[field] = null;
+            row[field2] = null;
           }
         }
         return row;
@@ -17596,10 +17596,10 @@ var require_messages = __commonJS({
       length: 4
     };
     var DatabaseError2 = class extends Error {
-      constructor(message, length, name) {
+      constructor(message, length, name2) {
         super(message);
         this.length = length;
-        this.name = name;
+        this.name = name2;
       }
     };
     exports.DatabaseError = DatabaseError2;
@@ -17612,17 +17612,17 @@ var require_messages = __commonJS({
     };
     exports.CopyDataMessage = CopyDataMessage;
     var CopyResponse = class {
-      constructor(length, name, binary, columnCount) {
+      constructor(length, name2, binary, columnCount) {
         this.length = length;
-        this.name = name;
+        this.name = name2;
         this.binary = binary;
         this.columnTypes = new Array(columnCount);
       }
     };
     exports.CopyResponse = CopyResponse;
     var Field = class {
-      constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
-        this.name = name;
+      constructor(name2, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
+        this.name = name2;
         this.tableID = tableID;
         this.columnID = columnID;
         this.dataTypeID = dataTypeID;
@@ -17695,9 +17695,9 @@ var require_messages = __commonJS({
     };
     exports.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text2) {
+      constructor(length, text3) {
         this.length = length;
-        this.text = text2;
+        this.text = text3;
         this.name = "commandComplete";
       }
     };
@@ -17878,23 +17878,23 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text2) => {
-      return writer.addCString(text2).flush(
+    var query = (text3) => {
+      return writer.addCString(text3).flush(
         81
         /* code.query */
       );
     };
     var emptyArray = [];
-    var parse3 = (query2) => {
-      const name = query2.name || "";
-      if (name.length > 63) {
+    var parse4 = (query2) => {
+      const name2 = query2.name || "";
+      if (name2.length > 63) {
         console.error("Warning! Postgres only supports 63 characters for query names.");
-        console.error("You supplied %s (%s)", name, name.length);
+        console.error("You supplied %s (%s)", name2, name2.length);
         console.error("This can cause conflicts and silent errors executing queries");
       }
       const types2 = query2.types || emptyArray;
       const len = types2.length;
-      const buffer = writer.addCString(name).addCString(query2.text).addInt16(len);
+      const buffer = writer.addCString(name2).addCString(query2.text).addInt16(len);
       for (let i = 0; i < len; i++) {
         buffer.addInt32(types2[i]);
       }
@@ -17996,8 +17996,8 @@ var require_serializer = __commonJS({
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close = (msg) => {
-      const text2 = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text2);
+      const text3 = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text3);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -18032,7 +18032,7 @@ var require_serializer = __commonJS({
       sendSASLInitialResponseMessage,
       sendSCRAMClientFinalMessage,
       query,
-      parse: parse3,
+      parse: parse4,
       bind: bind2,
       execute,
       describe: describe3,
@@ -18269,8 +18269,8 @@ var require_parser2 = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text2 = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
+      const text3 = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text3);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -18302,14 +18302,14 @@ var require_parser2 = __commonJS({
       return message;
     };
     var parseField = (reader) => {
-      const name = reader.cstring();
+      const name2 = reader.cstring();
       const tableID = reader.uint32();
       const columnID = reader.int16();
       const dataTypeID = reader.uint32();
       const dataTypeSize = reader.int16();
       const dataTypeModifier = reader.int32();
       const mode = reader.int16() === 0 ? "text" : "binary";
-      return new messages_1.Field(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
+      return new messages_1.Field(name2, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
     };
     var parseParameterDescriptionMessage = (reader) => {
       const parameterCount = reader.int16();
@@ -18329,9 +18329,9 @@ var require_parser2 = __commonJS({
       return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
     };
     var parseParameterStatusMessage = (reader) => {
-      const name = reader.cstring();
+      const name2 = reader.cstring();
       const value = reader.cstring();
-      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name, value);
+      return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name2, value);
     };
     var parseBackendKeyData = (reader) => {
       const processID = reader.int32();
@@ -18385,7 +18385,7 @@ var require_parser2 = __commonJS({
       }
       return message;
     };
-    var parseErrorMessage = (reader, name) => {
+    var parseErrorMessage = (reader, name2) => {
       const fields = {};
       let fieldType = reader.string(1);
       while (fieldType !== "\0") {
@@ -18393,7 +18393,7 @@ var require_parser2 = __commonJS({
         fieldType = reader.string(1);
       }
       const messageValue = fields.M;
-      const message = name === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
+      const message = name2 === "notice" ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue) : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name2);
       message.severity = fields.S;
       message.code = fields.C;
       message.detail = fields.D;
@@ -18421,7 +18421,7 @@ var require_dist2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DatabaseError = exports.serialize = void 0;
-    exports.parse = parse3;
+    exports.parse = parse4;
     var messages_1 = require_messages();
     Object.defineProperty(exports, "DatabaseError", { enumerable: true, get: function() {
       return messages_1.DatabaseError;
@@ -18431,10 +18431,10 @@ var require_dist2 = __commonJS({
       return serializer_1.serialize;
     } });
     var parser_1 = require_parser2();
-    function parse3(stream, callback) {
+    function parse4(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve3) => stream.on("end", () => resolve3()));
+      return new Promise((resolve8) => stream.on("end", () => resolve8()));
     }
   }
 });
@@ -18519,7 +18519,7 @@ var require_connection = __commonJS({
   "node_modules/pg/lib/connection.js"(exports, module) {
     "use strict";
     var EventEmitter2 = __require("events").EventEmitter;
-    var { parse: parse3, serialize } = require_dist2();
+    var { parse: parse4, serialize } = require_dist2();
     var stream = require_stream();
     var { getStream } = stream;
     var flushBuffer = serialize.flush();
@@ -18625,7 +18625,7 @@ var require_connection = __commonJS({
         self.emit("sslconnect");
       }
       attachListeners(stream2) {
-        parse3(stream2, (msg) => {
+        parse4(stream2, (msg) => {
           const eventName = msg.name === "error" ? "errorMessage" : msg.name;
           if (this._emitMessage) {
             this.emit("message", msg);
@@ -18657,8 +18657,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text2) {
-        this._send(serialize.query(text2));
+      query(text3) {
+        this._send(serialize.query(text3));
       }
       // send parse message
       parse(query) {
@@ -18882,13 +18882,13 @@ var require_helper = __commonJS({
       return true;
     };
     var matcher = module.exports.match = function(connInfo, entry) {
-      return fieldNames2.slice(0, -1).reduce(function(prev, field, idx) {
+      return fieldNames2.slice(0, -1).reduce(function(prev, field2, idx) {
         if (idx == 1) {
-          if (Number(connInfo[field] || defaultPort) === Number(entry[field])) {
+          if (Number(connInfo[field2] || defaultPort) === Number(entry[field2])) {
             return prev && true;
           }
         }
-        return prev && (entry[field] === "*" || entry[field] === connInfo[field]);
+        return prev && (entry[field2] === "*" || entry[field2] === connInfo[field2]);
       }, true);
     };
     module.exports.getPassword = function(connInfo, stream, cb) {
@@ -18925,11 +18925,11 @@ var require_helper = __commonJS({
       var obj = {};
       var isLastField = false;
       var addToObj = function(idx, i0, i1) {
-        var field = line.substring(i0, i1);
+        var field2 = line.substring(i0, i1);
         if (!Object.hasOwnProperty.call(process.env, "PGPASS_NO_DEESCAPE")) {
-          field = field.replace(/\\([:\\])/g, "$1");
+          field2 = field2.replace(/\\([:\\])/g, "$1");
         }
-        obj[fieldNames2[idx]] = field;
+        obj[fieldNames2[idx]] = field2;
       };
       for (var i = 0; i < line.length - 1; i += 1) {
         curChar = line.charAt(i + 1);
@@ -19203,12 +19203,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve3, reject) => {
+        return new this._Promise((resolve8, reject) => {
           this._connect((error62) => {
             if (error62) {
               reject(error62);
             } else {
-              resolve3(this);
+              resolve8(this);
             }
           });
         });
@@ -19590,8 +19590,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config2, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve3, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve3(res);
+            result = new this._Promise((resolve8, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve8(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -19691,8 +19691,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve3) => {
-            this.connection.once("end", resolve3);
+          return new this._Promise((resolve8) => {
+            this.connection.once("end", resolve8);
           });
         }
       }
@@ -19741,8 +19741,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve3, reject) {
-        res = resolve3;
+      const result = new Promise2(function(resolve8, reject) {
+        res = resolve8;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -19803,7 +19803,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve3) => resolve3(f()));
+        return new Promise2((resolve8) => resolve8(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -20053,9 +20053,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text2, values, cb) {
-        if (typeof text2 === "function") {
-          const response2 = promisify(this.Promise, text2);
+      query(text3, values, cb) {
+        if (typeof text3 === "function") {
+          const response2 = promisify(this.Promise, text3);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -20083,7 +20083,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text2, values, (err2, res) => {
+            client.query(text3, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -20198,8 +20198,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve3, reject) {
-          this._once("end", resolve3);
+        function(resolve8, reject) {
+          this._once("end", resolve8);
           this._once("error", reject);
         }.bind(this)
       );
@@ -20378,12 +20378,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve3, reject) => {
+      return new this._Promise((resolve8, reject) => {
         this._connect((error62) => {
           if (error62) {
             reject(error62);
           } else {
-            resolve3(this);
+            resolve8(this);
           }
         });
       });
@@ -20407,8 +20407,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config2, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve3, reject) => {
-            resolveOut = resolve3;
+          result = new this._Promise((resolve8, reject) => {
+            resolveOut = resolve8;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -20471,8 +20471,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve3, reject) {
-          cb = (err) => err ? reject(err) : resolve3();
+        result = new this._Promise(function(resolve8, reject) {
+          cb = (err) => err ? reject(err) : resolve8();
         });
       }
       const doEnd = function() {
@@ -20723,10 +20723,10 @@ var require_eventemitter3 = __commonJS({
       this._eventsCount = 0;
     }
     EventEmitter2.prototype.eventNames = function eventNames() {
-      var names = [], events, name;
+      var names = [], events, name2;
       if (this._eventsCount === 0) return names;
-      for (name in events = this._events) {
-        if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
+      for (name2 in events = this._events) {
+        if (has.call(events, name2)) names.push(prefix ? name2.slice(1) : name2);
       }
       if (Object.getOwnPropertySymbols) {
         return names.concat(Object.getOwnPropertySymbols(events));
@@ -20849,6 +20849,860 @@ var require_eventemitter3 = __commonJS({
   }
 });
 
+// node_modules/pg-copy-streams/obuf.js
+var require_obuf = __commonJS({
+  "node_modules/pg-copy-streams/obuf.js"(exports, module) {
+    var Buffer2 = __require("buffer").Buffer;
+    function OffsetBuffer() {
+      this.offset = 0;
+      this.size = 0;
+      this.buffers = [];
+    }
+    module.exports = OffsetBuffer;
+    OffsetBuffer.prototype.isEmpty = function isEmpty2() {
+      return this.size === 0;
+    };
+    OffsetBuffer.prototype.clone = function clone2(size) {
+      const r = new OffsetBuffer();
+      r.offset = this.offset;
+      r.size = size;
+      r.buffers = this.buffers.slice();
+      return r;
+    };
+    OffsetBuffer.prototype.toChunks = function toChunks() {
+      if (this.size === 0) return [];
+      if (this.offset !== 0) {
+        this.buffers[0] = this.buffers[0].slice(this.offset);
+        this.offset = 0;
+      }
+      const chunks = [];
+      let off = 0;
+      let i;
+      for (i = 0; off <= this.size && i < this.buffers.length; i++) {
+        let buf = this.buffers[i];
+        off += buf.length;
+        if (off > this.size) {
+          buf = buf.slice(0, buf.length - (off - this.size));
+          this.buffers[i] = buf;
+        }
+        chunks.push(buf);
+      }
+      if (i < this.buffers.length) this.buffers.length = i;
+      return chunks;
+    };
+    OffsetBuffer.prototype.toString = function toString(enc) {
+      return this.toChunks().map(function(c) {
+        return c.toString(enc);
+      }).join("");
+    };
+    OffsetBuffer.prototype.use = function use(buf, off, n) {
+      this.buffers = [buf];
+      this.offset = off;
+      this.size = n;
+    };
+    OffsetBuffer.prototype.push = function push(data) {
+      if (data.length === 0) return;
+      this.size += data.length;
+      this.buffers.push(data);
+    };
+    OffsetBuffer.prototype.has = function has(n) {
+      return this.size >= n;
+    };
+    OffsetBuffer.prototype.skip = function skip(n) {
+      if (this.size === 0) return;
+      this.size -= n;
+      if (this.offset + n < this.buffers[0].length) {
+        this.offset += n;
+        return;
+      }
+      let left = n - (this.buffers[0].length - this.offset);
+      this.offset = 0;
+      let shift;
+      for (shift = 1; left > 0 && shift < this.buffers.length; shift++) {
+        const buf = this.buffers[shift];
+        if (buf.length > left) {
+          this.offset = left;
+          break;
+        }
+        left -= buf.length;
+      }
+      this.buffers = this.buffers.slice(shift);
+    };
+    OffsetBuffer.prototype.copy = function copy(target, targetOff, off, n) {
+      if (this.size === 0) return;
+      if (off !== 0) throw new Error("Unsupported offset in .copy()");
+      let toff = targetOff;
+      const first = this.buffers[0];
+      const toCopy = Math.min(n, first.length - this.offset);
+      first.copy(target, toff, this.offset, this.offset + toCopy);
+      toff += toCopy;
+      let left = n - toCopy;
+      for (let i = 1; left > 0 && i < this.buffers.length; i++) {
+        const buf = this.buffers[i];
+        const toCopy2 = Math.min(left, buf.length);
+        buf.copy(target, toff, 0, toCopy2);
+        toff += toCopy2;
+        left -= toCopy2;
+      }
+    };
+    OffsetBuffer.prototype.take = function take(n) {
+      if (n === 0) return Buffer2.alloc(0);
+      this.size -= n;
+      const first = this.buffers[0].length - this.offset;
+      if (first === n) {
+        let r = this.buffers.shift();
+        if (this.offset !== 0) {
+          r = r.slice(this.offset);
+          this.offset = 0;
+        }
+        return r;
+      } else if (first > n) {
+        const r = this.buffers[0].slice(this.offset, this.offset + n);
+        this.offset += n;
+        return r;
+      }
+      const out = Buffer2.alloc(n);
+      let toOff = 0;
+      let startOff = this.offset;
+      let i;
+      for (i = 0; toOff !== n && i < this.buffers.length; i++) {
+        const buf = this.buffers[i];
+        const toCopy = Math.min(buf.length - startOff, n - toOff);
+        buf.copy(out, toOff, startOff, startOff + toCopy);
+        if (startOff + toCopy < buf.length) {
+          this.offset = startOff + toCopy;
+          break;
+        } else {
+          toOff += toCopy;
+          startOff = 0;
+        }
+      }
+      this.buffers = this.buffers.slice(i);
+      if (this.buffers.length === 0) this.offset = 0;
+      return out;
+    };
+    OffsetBuffer.prototype.peekUInt8 = function peekUInt8() {
+      return this.buffers[0][this.offset];
+    };
+    OffsetBuffer.prototype.readUInt8 = function readUInt8() {
+      this.size -= 1;
+      const first = this.buffers[0];
+      const r = first[this.offset];
+      if (++this.offset === first.length) {
+        this.offset = 0;
+        this.buffers.shift();
+      }
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt16LE = function readUInt16LE() {
+      const first = this.buffers[0];
+      this.size -= 2;
+      let r;
+      let shift;
+      if (first.length - this.offset >= 2) {
+        r = first.readUInt16LE(this.offset);
+        shift = 0;
+        this.offset += 2;
+      } else {
+        r = first[this.offset] | this.buffers[1][0] << 8;
+        shift = 1;
+        this.offset = 1;
+      }
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt24LE = function readUInt24LE() {
+      const first = this.buffers[0];
+      let r;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 3) {
+        r = first.readUInt16LE(this.offset) | first[this.offset + 2] << 16;
+        shift = 0;
+        this.offset += 3;
+      } else if (firstHas >= 2) {
+        r = first.readUInt16LE(this.offset) | this.buffers[1][0] << 16;
+        shift = 1;
+        this.offset = 1;
+      } else {
+        r = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r |= this.readUInt16LE() << 8;
+        return r;
+      }
+      this.size -= 3;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt32LE = function readUInt32LE() {
+      const first = this.buffers[0];
+      let r;
+      let shift;
+      const firstHas = first.length - this.offset;
+      if (firstHas >= 4) {
+        r = first.readUInt32LE(this.offset);
+        shift = 0;
+        this.offset += 4;
+      } else if (firstHas >= 3) {
+        r = (first.readUInt16LE(this.offset) | first[this.offset + 2] << 16) + this.buffers[1][0] * 16777216;
+        shift = 1;
+        this.offset = 1;
+      } else if (firstHas >= 2) {
+        r = first.readUInt16LE(this.offset);
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 2;
+        r += this.readUInt16LE() * 65536;
+        return r;
+      } else {
+        r = first[this.offset];
+        this.offset = 0;
+        this.buffers.shift();
+        this.size -= 1;
+        r += this.readUInt24LE() * 256;
+        return r;
+      }
+      this.size -= 4;
+      if (this.offset === this.buffers[shift].length) {
+        this.offset = 0;
+        shift++;
+      }
+      if (shift !== 0) this.buffers = this.buffers.slice(shift);
+      return r;
+    };
+    OffsetBuffer.prototype.readUInt16BE = function readUInt16BE() {
+      const r = this.readUInt16LE();
+      return (r & 255) << 8 | r >> 8;
+    };
+    OffsetBuffer.prototype.readUInt24BE = function readUInt24BE() {
+      const r = this.readUInt24LE();
+      return (r & 255) << 16 | (r >> 8 & 255) << 8 | r >> 16;
+    };
+    OffsetBuffer.prototype.readUInt32BE = function readUInt32BE() {
+      const r = this.readUInt32LE();
+      return ((r & 255) << 24 | (r >>> 8 & 255) << 16 | (r >>> 16 & 255) << 8 | r >>> 24) >>> 0;
+    };
+    function signedInt8(num) {
+      if (num >= 128) return -(255 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.peekInt8 = function peekInt8() {
+      return signedInt8(this.peekUInt8());
+    };
+    OffsetBuffer.prototype.readInt8 = function readInt8() {
+      return signedInt8(this.readUInt8());
+    };
+    function signedInt16(num) {
+      if (num >= 32768) return -(65535 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt16BE = function readInt16BE() {
+      return signedInt16(this.readUInt16BE());
+    };
+    OffsetBuffer.prototype.readInt16LE = function readInt16LE() {
+      return signedInt16(this.readUInt16LE());
+    };
+    function signedInt24(num) {
+      if (num >= 8388608) return -(16777215 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt24BE = function readInt24BE() {
+      return signedInt24(this.readUInt24BE());
+    };
+    OffsetBuffer.prototype.readInt24LE = function readInt24LE() {
+      return signedInt24(this.readUInt24LE());
+    };
+    function signedInt32(num) {
+      if (num >= 2147483648) return -(4294967295 ^ num) - 1;
+      else return num;
+    }
+    OffsetBuffer.prototype.readInt32BE = function readInt32BE() {
+      return signedInt32(this.readUInt32BE());
+    };
+    OffsetBuffer.prototype.readInt32LE = function readInt32LE() {
+      return signedInt32(this.readUInt32LE());
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/message-formats.js
+var require_message_formats = __commonJS({
+  "node_modules/pg-copy-streams/message-formats.js"(exports, module) {
+    module.exports = {
+      ErrorResponse: 69,
+      // E
+      CopyInResponse: 71,
+      // G
+      CopyOutResponse: 72,
+      // H
+      CopyBothResponse: 87,
+      // W
+      CopyDone: 99,
+      // c
+      CopyData: 100,
+      // d
+      CopyFail: 102,
+      // f
+      CommandComplete: 67,
+      // C
+      ReadyForQuery: 90,
+      // Z
+      // It is possible for NoticeResponse and ParameterStatus messages to be interspersed between CopyData messages;
+      // frontends must handle these cases, and should be prepared for other asynchronous message types as well
+      // (see Section 50.2.6).
+      // Otherwise, any message type other than CopyData or CopyDone may be treated as terminating copy-out mode.
+      NotificationResponse: 65,
+      // A
+      NoticeResponse: 78,
+      // N
+      ParameterStatus: 83
+      // S
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-to.js
+var require_copy_to = __commonJS({
+  "node_modules/pg-copy-streams/copy-to.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Readable: Readable2 } = __require("stream");
+    var assert2 = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Readable2 {
+      constructor(text3, options) {
+        super(options);
+        this.text = text3;
+        this.rowCount = 0;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert2(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n);
+              this._unreadMessageContentLength -= n;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyOutResponse:
+                case code.CopyData:
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCommandComplete(msg) {
+        const match2 = /COPY (\d+)/.exec((msg || {}).text);
+        if (match2) {
+          this.rowCount = parseInt(match2[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-from.js
+var require_copy_from = __commonJS({
+  "node_modules/pg-copy-streams/copy-from.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Writable } = __require("stream");
+    var code = require_message_formats();
+    var CopyStreamQuery = class extends Writable {
+      constructor(text3, options) {
+        super(options);
+        this.text = text3;
+        this.rowCount = 0;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb_CopyInResponse = null;
+        this.cb_ReadyForQuery = null;
+        this.cb_destroy = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        connection.query(this.text);
+      }
+      callback() {
+      }
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _writev(chunks, cb) {
+        if (this.chunks.length == 0) {
+          this.chunks = chunks;
+        } else {
+          const QUANTUM = 125e3;
+          for (let i = 0; i < chunks.length; i += QUANTUM) {
+            this.chunks.push(...chunks.slice(i, Math.min(i + QUANTUM, chunks.length)));
+          }
+        }
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb_CopyInResponse = cb;
+      }
+      _destroy(err, cb) {
+        if (this.cb_ReadyForQuery) return cb(err);
+        this.cb_destroy = cb;
+        const msg = err ? err.message : "NODE-PG-COPY-STREAMS destroy() was called";
+        const self = this;
+        const done = function() {
+          self.connection.sendCopyFail(msg);
+        };
+        this.chunks = [];
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      _final(cb) {
+        this.cb_ReadyForQuery = cb;
+        const self = this;
+        const done = function() {
+          const Int32Len = 4;
+          const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+          self.connection.stream.write(finBuffer);
+        };
+        if (this._gotCopyInResponse) {
+          return this.flush(done);
+        }
+        this.cb_CopyInResponse = done;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      handleError(e) {
+        this.callback();
+        if (this.cb_destroy) {
+          const cb = this.cb_destroy;
+          this.cb_destroy = null;
+          cb(e);
+        } else {
+          this.emit("error", e);
+        }
+        this.connection = null;
+      }
+      handleCopyInResponse(connection) {
+        this._gotCopyInResponse = true;
+        if (!this.destroyed) {
+          this.uncork();
+        }
+        const cb = this.cb_CopyInResponse || function() {
+        };
+        this.cb_CopyInResponse = null;
+        this.flush(cb);
+      }
+      handleCommandComplete(msg) {
+        const match2 = /COPY (\d+)/.exec((msg || {}).text);
+        if (match2) {
+          this.rowCount = parseInt(match2[1], 10);
+        }
+      }
+      handleReadyForQuery() {
+        this.callback();
+        this.cb_ReadyForQuery();
+        this.connection = null;
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/copy-both.js
+var require_copy_both = __commonJS({
+  "node_modules/pg-copy-streams/copy-both.js"(exports, module) {
+    "use strict";
+    module.exports = function(txt, options) {
+      return new CopyStreamQuery(txt, options);
+    };
+    var { Duplex } = __require("stream");
+    var assert2 = __require("assert");
+    var BufferList = require_obuf();
+    var code = require_message_formats();
+    var PG_CODE = 0;
+    var PG_LENGTH = 1;
+    var PG_MESSAGE = 2;
+    var CopyStreamQuery = class extends Duplex {
+      constructor(text3, options) {
+        super(options);
+        this.text = text3;
+        this._state = PG_CODE;
+        this._buffer = new BufferList();
+        this._unreadMessageContentLength = 0;
+        this._copyDataChunks = new BufferList();
+        this._pgDataHandler = null;
+        this._drained = false;
+        this._forwarding = false;
+        this._onReadableEvent = this._onReadable.bind(this);
+        this.alignOnCopyDataFrame = options ? options.alignOnCopyDataFrame === true : false;
+        this._gotCopyInResponse = false;
+        this.chunks = [];
+        this.cb = null;
+        this.cork();
+      }
+      submit(connection) {
+        this.connection = connection;
+        this._attach();
+        connection.query(this.text);
+      }
+      /* Readable implementation */
+      _attach() {
+        const connectionStream = this.connection.stream;
+        const pgDataListeners = connectionStream.listeners("data");
+        assert2(pgDataListeners.length == 1);
+        this._pgDataHandler = pgDataListeners.pop();
+        connectionStream.removeListener("data", this._pgDataHandler);
+        connectionStream.pause();
+        this._forward();
+        connectionStream.on("readable", this._onReadableEvent);
+      }
+      _detach() {
+        const connectionStream = this.connection.stream;
+        const unreadBuffer = this._buffer.take(this._buffer.size);
+        connectionStream.removeListener("readable", this._onReadableEvent);
+        connectionStream.addListener("data", this._pgDataHandler);
+        this._pgDataHandler(unreadBuffer);
+        process.nextTick(function() {
+          connectionStream.resume();
+        });
+      }
+      _cleanup() {
+        this._buffer = null;
+        this._copyDataChunks = null;
+        this._pgDataHandler = null;
+        this._onReadableEvent = null;
+      }
+      _onReadable() {
+        this._forward();
+      }
+      _read() {
+        this._drained = true;
+        this._forward();
+      }
+      _forward() {
+        if (this._forwarding || !this._drained || !this.connection) return;
+        this._forwarding = true;
+        const connectionStream = this.connection.stream;
+        let chunk;
+        while (this._drained && (chunk = connectionStream.read()) !== null) {
+          this._drained = this._parse(chunk);
+        }
+        this._forwarding = false;
+      }
+      _parse(chunk) {
+        let done = false;
+        let drained = true;
+        this._buffer.push(chunk);
+        while (!done && this._buffer.size > 0) {
+          if (PG_CODE === this._state) {
+            if (!this._buffer.has(1)) break;
+            this._code = this._buffer.peekUInt8();
+            if (this._code === code.ErrorResponse) {
+              this._detach();
+              return;
+            }
+            this._buffer.readUInt8();
+            this._state = PG_LENGTH;
+          }
+          if (PG_LENGTH === this._state) {
+            if (!this._buffer.has(4)) break;
+            this._unreadMessageContentLength = this._buffer.readUInt32BE() - 4;
+            this._state = PG_MESSAGE;
+          }
+          if (PG_MESSAGE === this._state) {
+            if (this._unreadMessageContentLength > 0 && this._buffer.size > 0) {
+              const n = Math.min(this._buffer.size, this._unreadMessageContentLength);
+              const messageContentChunk = this._buffer.take(n);
+              this._unreadMessageContentLength -= n;
+              if (this._code === code.CopyData) {
+                this._copyDataChunks.push(messageContentChunk);
+              }
+            }
+            if (this._unreadMessageContentLength === 0) {
+              switch (this._code) {
+                case code.CopyBothResponse:
+                  this._startCopyIn();
+                  break;
+                case code.CopyData:
+                  if (this.alignOnCopyDataFrame) {
+                    drained = this._flushCopyData();
+                  }
+                  break;
+                // standard interspersed messages.
+                // see https://www.postgresql.org/docs/9.6/protocol-flow.html#PROTOCOL-COPY
+                case code.ParameterStatus:
+                case code.NoticeResponse:
+                case code.NotificationResponse:
+                  break;
+                case code.CopyDone:
+                default:
+                  done = true;
+                  break;
+              }
+              this._state = PG_CODE;
+            }
+          }
+        }
+        if (!this.alignOnCopyDataFrame) {
+          drained = this._flushCopyData();
+        }
+        if (done) {
+          this._detach();
+          this.push(null);
+          this._cleanup();
+        }
+        return drained;
+      }
+      _flushCopyData() {
+        let drained = true;
+        const len = this._copyDataChunks.size;
+        if (len > 0) {
+          drained = this.push(this._copyDataChunks.take(len));
+        }
+        return drained;
+      }
+      /* Writable implementation */
+      _write(chunk, enc, cb) {
+        this.chunks.push({ chunk, encoding: enc });
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _writev(chunks, cb) {
+        this.chunks.push(...chunks);
+        if (this._gotCopyInResponse) {
+          return this.flush(cb);
+        }
+        this.cb = cb;
+      }
+      _final(cb) {
+        this.flush();
+        const Int32Len = 4;
+        const finBuffer = Buffer.from([code.CopyDone, 0, 0, 0, Int32Len]);
+        this.connection.stream.write(finBuffer);
+        this.cb_flush = cb;
+      }
+      flush(callback) {
+        let chunk;
+        let ok = true;
+        while (ok && (chunk = this.chunks.shift())) {
+          ok = this.flushChunk(chunk.chunk);
+        }
+        if (callback) {
+          if (ok) {
+            callback();
+          } else {
+            if (this.chunks.length) {
+              this.connection.stream.once("drain", this.flush.bind(this, callback));
+            } else {
+              this.connection.stream.once("drain", callback);
+            }
+          }
+        }
+      }
+      flushChunk(chunk) {
+        const Int32Len = 4;
+        const lenBuffer = Buffer.from([code.CopyData, 0, 0, 0, 0]);
+        lenBuffer.writeUInt32BE(chunk.length + Int32Len, 1);
+        this.connection.stream.write(lenBuffer);
+        return this.connection.stream.write(chunk);
+      }
+      _startCopyIn() {
+        this._gotCopyInResponse = true;
+        this.uncork();
+        this.flush();
+        if (this.cb) {
+          const { cb } = this;
+          this.cb = null;
+          cb();
+        }
+      }
+      handleError(err) {
+        this.emit("error", err);
+        this._cleanup();
+      }
+      handleCopyData(chunk) {
+      }
+      handleCommandComplete() {
+      }
+      handleReadyForQuery() {
+        this.connection = null;
+        this.cb_flush();
+      }
+    };
+  }
+});
+
+// node_modules/pg-copy-streams/index.js
+var require_pg_copy_streams = __commonJS({
+  "node_modules/pg-copy-streams/index.js"(exports) {
+    "use strict";
+    var CopyToQueryStream = require_copy_to();
+    var CopyFromQueryStream = require_copy_from();
+    var CopyBothQueryStream = require_copy_both();
+    exports.to = function copyTo2(txt, options) {
+      return new CopyToQueryStream(txt, options);
+    };
+    exports.from = function copyFrom(txt, options) {
+      return new CopyFromQueryStream(txt, options);
+    };
+    exports.both = function copyBoth(txt, options) {
+      return new CopyBothQueryStream(txt, options);
+    };
+  }
+});
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -20892,7 +21746,7 @@ var BadInputError = class extends ZtoqError {
 
 // src/cli/demo-command.ts
 import { rm } from "node:fs/promises";
-import { join, resolve as resolve2 } from "node:path";
+import { join as join2, resolve as resolve6 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -22013,12 +22867,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -22358,7 +23212,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name2, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -22376,10 +23230,10 @@ function $constructor(name, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -22405,7 +23259,7 @@ function $constructor(name, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -22426,10 +23280,10 @@ function $constructor(name, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -22439,8 +23293,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -22752,18 +23606,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -24029,10 +24883,10 @@ function isValidJWT(token2, algorithm = null) {
     const tokensParts = token2.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header] = tokensParts;
-    if (!header)
+    const [header2] = tokensParts;
+    if (!header2)
       return false;
-    const parsedHeader = JSON.parse(atob(header));
+    const parsedHeader = JSON.parse(atob(header2));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -24258,7 +25112,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -24272,7 +25126,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -24443,14 +25297,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     const shape = zod.def.shape;
     const propValues = {};
     for (const key2 in shape) {
-      const field = shape[key2]._zod;
-      if (field.values) {
+      const field2 = shape[key2]._zod;
+      if (field2.values) {
         if (!Object.prototype.hasOwnProperty.call(propValues, key2)) {
           assignProp(propValues, key2, /* @__PURE__ */ new Set());
         }
-        for (const v of field.values)
+        for (const v of field2.values)
           propValues[key2].add(v);
-        if (field.optin !== void 0)
+        if (field2.optin !== void 0)
           propValues[key2].add(void 0);
       }
     }
@@ -25961,7 +26815,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve8) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -25971,7 +26825,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve8);
       if (answer > result)
         result = answer;
     }
@@ -25982,7 +26836,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key2);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -26046,7 +26900,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -30244,8 +31098,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text3) => {
+  return text3.charAt(0).toUpperCase() + text3.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -33967,13 +34821,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -37388,8 +38242,8 @@ var objectProcessor = (schema, ctx, _json, params) => {
   }
   const requiredKeys = [];
   for (const key2 of Object.keys(shape)) {
-    const field = def.shape[key2];
-    if (ctx.io === "input" ? inputOptin(field) === void 0 : field._zod.optout === void 0) {
+    const field2 = def.shape[key2];
+    if (ctx.io === "input" ? inputOptin(field2) === void 0 : field2._zod.optout === void 0) {
       requiredKeys.push(key2);
     }
   }
@@ -41011,8 +41865,8 @@ function isStateLocation(value) {
   if (/^postgres(ql)?:\/\//i.test(value)) return URL.canParse(value);
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(value);
 }
-function notImplemented(refused, instead, what) {
-  return (issue2) => issue2.input === refused ? `${JSON.stringify(refused)} is not implemented yet; use ${JSON.stringify(instead)} (the default: ${what})` : void 0;
+function refusedChoice(refused, why, instead) {
+  return (issue2) => issue2.input === refused ? `${JSON.stringify(refused)} is refused: ${why}; use ${JSON.stringify(instead)}` : void 0;
 }
 var stateLocation = external_exports.string({ error: "expected sqlite:PATH, a file path, or postgres://\u2026" }).refine(isStateLocation, { error: "expected sqlite:PATH, a file path, or postgres://\u2026" });
 var qtestLabel = nonEmptyString("a qTest value label (a non-empty string)");
@@ -41041,10 +41895,18 @@ var migrationSection = external_exports.strictObject({
   leaseSeconds: intInRange(5, 3600).default(300).describe(
     "Sharded runs: how long a shard's claim on an entity lasts; a shard that dies has its claimed work taken over by the others this long after (5 to 3600). Keep it above the longest time one entity can take with retries. Default: 300."
   ),
-  callToTest: external_exports.enum(["call"], { error: notImplemented("inline", "call", "a qTest step that calls the migrated test case") }).default("call").describe(
-    "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case, its parameters kept. `inline` (the called test case's steps copied in its place) is not implemented yet and is refused. Default: call."
+  callToTest: external_exports.enum(["call", "inline"], { error: "expected call or inline" }).default("call").describe(
+    "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case, its parameters kept; `inline` puts the called test case's steps in place of the call, in order, with the call's parameter values substituted. Default: call."
   ),
-  attachments: external_exports.enum(["skip"], { error: notImplemented("upload", "skip", "attachments are not migrated") }).default("skip").describe("Attachments: `skip` migrates none. `upload` is not implemented yet and is refused. Default: skip.")
+  attachments: external_exports.enum(["skip"], {
+    error: refusedChoice(
+      "upload",
+      "ZTOQ does not migrate attachments \u2014 Zephyr Scale Cloud publishes no request paths for its attachment operations (README, Attachments)",
+      "skip"
+    )
+  }).default("skip").describe(
+    "Attachments: `skip`, the only choice \u2014 attachments are not migrated (README, Attachments, says why). `upload` is refused. Default: skip."
+  )
 });
 var customFieldTarget = external_exports.strictObject({
   field: nonEmptyString("the label of a qTest field").describe(
@@ -41055,6 +41917,9 @@ var customFieldTarget = external_exports.strictObject({
   ),
   values: external_exports.record(external_exports.string(), qtestLabel).optional().describe(
     "For select and multiselect fields: Zephyr option value \u2192 qTest option label. Values not listed must match a qTest option of the same name."
+  ),
+  create: external_exports.boolean({ error: "expected true or false" }).optional().describe(
+    "true: preflight creates the qTest field when the project lacks it, with the data type of `type` and, for select and multiselect, the options the values use. Needs qTest project-admin rights."
   )
 }).refine((target) => target.values === void 0 || selectFieldTypes.includes(target.type), {
   path: ["values"],
@@ -41086,6 +41951,12 @@ var mappingSection = external_exports.strictObject({
     "Zephyr environment name \u2192 qTest Environment label. Unlisted names must match a qTest label of the same name."
   ),
   users: external_exports.record(external_exports.string(), qtestUser).default({}).describe("Atlassian accountId \u2192 qTest username or numeric qTest user id (owners, executors, user fields)."),
+  unmappedUsers: external_exports.enum(["fail", "keep"], { error: "expected fail or keep" }).default("fail").describe(
+    "An Atlassian account with no qTest user in mapping.users: `fail` stops preflight naming it; `keep` leaves the qTest user field empty and keeps the account id in the text field 'Zephyr Unmapped Users' (created by preflight), so nothing is lost. Default: fail."
+  ),
+  createMissingValues: external_exports.boolean({ error: "expected true or false" }).default(false).describe(
+    "true: preflight adds the values qTest lacks to existing qTest fields (a priority, an environment, a status, a select option) instead of stopping. Needs qTest project-admin rights. Default: false."
+  ),
   customFields: external_exports.record(external_exports.string(), customFieldMappingSchema).default({}).describe("Zephyr custom field name \u2192 { field, type, values? } or { ignore: true }.")
 });
 var reportSection = external_exports.strictObject({
@@ -41381,6 +42252,17 @@ var settings = {
     secret: false,
     value: text
   }),
+  checks: setting({
+    description: "A checks file (YAML): database tables (sql), old vs new service responses (http), checks written in TypeScript (script) and the Zephyr \u2192 qTest migration (zephyr-qtest), one report and one verdict for all. Without it, verify checks the migration.",
+    input: { name: "checks", actions: ["verify"] },
+    flag: {
+      flags: "--checks <file>",
+      commands: ["verify"],
+      help: "run the checks in this file (sql, http, script, zephyr-qtest) instead of the one Zephyr \u2192 qTest check"
+    },
+    secret: false,
+    value: text
+  }),
   comment: setting({
     description: "Pull-request comment with the verdict: auto (on pull requests, when verification fails or a ZTOQ comment already exists, which it then updates), always (on every pull request run), never.",
     input: { name: "comment", actions: ["verify"] },
@@ -41439,10 +42321,10 @@ function resolveZephyrToken(overrides, env) {
 function resolveQTestAuth(overrides, env) {
   const token2 = overrides.qtestToken ?? env.qtestToken;
   if (token2 !== void 0) return { kind: "token", token: token2 };
-  const username = overrides.qtestUsername ?? env.qtestUsername;
+  const username2 = overrides.qtestUsername ?? env.qtestUsername;
   const password2 = overrides.qtestPassword ?? env.qtestPassword;
-  if (username !== void 0 && password2 !== void 0) return { kind: "password", username, password: password2 };
-  if (username !== void 0) {
+  if (username2 !== void 0 && password2 !== void 0) return { kind: "password", username: username2, password: password2 };
+  if (username2 !== void 0) {
     throw new BadInputError(
       `A qTest username is set but no password: set ${whereToSet(qtestPassword)}, or use ${qtestToken.env} instead`
     );
@@ -41608,16 +42490,16 @@ function renderProblem(where, problem) {
   const got = problem.got === void 0 ? "" : `; got ${problem.got}`;
   return `${where}: ${problem.message}${got}`;
 }
-function renderEnvProblem(name, problem) {
+function renderEnvProblem(name2, problem) {
   const got = problem.got === void 0 ? "" : `; got ${problem.got}`;
-  return problem.message.startsWith("expected ") ? `${name} must be ${problem.message.slice("expected ".length)}${got}` : `${name}: ${problem.message}${got}`;
+  return problem.message.startsWith("expected ") ? `${name2} must be ${problem.message.slice("expected ".length)}${got}` : `${name2}: ${problem.message}${got}`;
 }
 var maxProblems = 5;
 function joinProblems(lines) {
   const unique = [...new Set(lines)];
-  const shown = unique.slice(0, maxProblems).join("; ");
-  const more = unique.length - maxProblems;
-  return more > 0 ? `${shown}; and ${more} more problem${more === 1 ? "" : "s"}` : shown;
+  const shown2 = unique.slice(0, maxProblems).join("; ");
+  const more2 = unique.length - maxProblems;
+  return more2 > 0 ? `${shown2}; and ${more2} more problem${more2 === 1 ? "" : "s"}` : shown2;
 }
 function describeValue(value) {
   if (typeof value === "string") {
@@ -41646,10 +42528,10 @@ function maskUrlPassword(value) {
 var maxSuggestionDistance = 2;
 function closest(key2, allowed) {
   let best;
-  for (const name of allowed) {
-    const distance = name.toLowerCase() === key2.toLowerCase() ? 0 : leven(key2, name, { maxDistance: maxSuggestionDistance + 1 });
-    if (distance <= maxSuggestionDistance && distance < key2.length / 2 && (!best || distance < best.distance)) {
-      best = { name, distance };
+  for (const name2 of allowed) {
+    const distance2 = name2.toLowerCase() === key2.toLowerCase() ? 0 : leven(key2, name2, { maxDistance: maxSuggestionDistance + 1 });
+    if (distance2 <= maxSuggestionDistance && distance2 < key2.length / 2 && (!best || distance2 < best.distance)) {
+      best = { name: name2, distance: distance2 };
     }
   }
   return best?.name;
@@ -41662,19 +42544,19 @@ function isSecretKey(key2) {
   return secretNames.has(normalized) || /(token|password|secret)$/.test(normalized);
 }
 function keysAreData(path) {
-  const [section, part, name, sub] = path;
+  const [section, part, name2, sub] = path;
   if (section !== "mapping") return false;
   if (path.length === 2) return ["priorities", "environments", "users", "customFields"].includes(part ?? "");
   if (path.length === 3) return part === "statuses";
-  return path.length === 4 && part === "customFields" && name !== void 0 && sub === "values";
+  return path.length === 4 && part === "customFields" && name2 !== void 0 && sub === "values";
 }
 var { zephyrToken: zephyrToken2, qtestToken: qtestToken2, qtestUsername: qtestUsername2, qtestPassword: qtestPassword2, state } = settings;
 var secretAdvice = `secrets must not be in the config file; remove it and set ${zephyrToken2.env}, ${qtestToken2.env} or ${qtestUsername2.env} + ${qtestPassword2.env} (or the action inputs ${[zephyrToken2, qtestToken2, qtestUsername2, qtestPassword2].map((s) => s.input.name).join(", ")})`;
 function rejectSecrets(raw2, display) {
   const found2 = findSecretKey(raw2, []);
   if (found2) throw new BadInputError(`${display}: ${found2.join(".")}: ${secretAdvice}`);
-  const location = raw2.state;
-  if (typeof location === "string" && urlHoldsPassword(location)) {
+  const location2 = raw2.state;
+  if (typeof location2 === "string" && urlHoldsPassword(location2)) {
     throw new BadInputError(
       `${display}: state: the URL holds a password, and secrets must not be in the config file; set ${state.env} (or the ${state.input.name} input) instead`
     );
@@ -41711,20 +42593,20 @@ async function locateConfigFile(given, env, cwd) {
   const fromEnv = blankToUndefined(env[configVariable]);
   const named = explicit ?? fromEnv;
   if (named !== void 0) {
-    const location = fileLocation(resolve(cwd, named), cwd);
+    const location2 = fileLocation(resolve(cwd, named), cwd);
     const origin = explicit !== void 0 ? "" : ` (from ${configVariable})`;
-    const kind = await fileKind(location.path);
-    if (kind === "missing") throw new BadInputError(`Config file ${location.display} not found${origin}`);
-    if (kind === "directory") throw new BadInputError(`Config file ${location.display} is a directory${origin}`);
-    return location;
+    const kind = await fileKind(location2.path);
+    if (kind === "missing") throw new BadInputError(`Config file ${location2.display} not found${origin}`);
+    if (kind === "directory") throw new BadInputError(`Config file ${location2.display} is a directory${origin}`);
+    return location2;
   }
   const present = [];
-  for (const name of configFileNames) {
-    const location = fileLocation(resolve(cwd, name), cwd);
-    if (await fileKind(location.path) === "file") present.push(location);
+  for (const name2 of configFileNames) {
+    const location2 = fileLocation(resolve(cwd, name2), cwd);
+    if (await fileKind(location2.path) === "file") present.push(location2);
   }
   if (present.length > 1) {
-    const names = present.map((location) => location.display).join(" and ");
+    const names = present.map((location2) => location2.display).join(" and ");
     throw new BadInputError(`Found ${names}: keep one config file, or name the one to use with ${configVariable} or --config`);
   }
   return present[0] ?? null;
@@ -41744,13 +42626,13 @@ async function fileKind(path) {
   }
 }
 async function readConfigFile(file2) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile(file2.path, "utf8");
+    text3 = await readFile(file2.path, "utf8");
   } catch (error62) {
     throw new BadInputError(`Cannot read config file ${file2.display}: ${error62.code ?? "error"}`);
   }
-  const raw2 = parseText(text2, file2);
+  const raw2 = parseText(text3, file2);
   if (raw2 === null || raw2 === void 0) return {};
   if (!isPlainObject2(raw2)) {
     throw new BadInputError(
@@ -41766,9 +42648,9 @@ async function readConfigFile(file2) {
   const { $schema: _schema, ...config2 } = parsed.data;
   return config2;
 }
-function parseText(text2, file2) {
+function parseText(text3, file2) {
   const format = file2.path.toLowerCase().endsWith(".json") ? "JSON" : "YAML";
-  const doc = import_yaml.default.parseDocument(text2.replace(/^\uFEFF/, ""), { uniqueKeys: true, prettyErrors: true });
+  const doc = import_yaml.default.parseDocument(text3.replace(/^\uFEFF/, ""), { uniqueKeys: true, prettyErrors: true });
   const error62 = doc.errors[0];
   if (error62) {
     const reason = (error62.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
@@ -41795,8 +42677,8 @@ function readEnvironment(env) {
   }
   const credentials = {};
   for (const id3 of credentialIds) {
-    const { env: name, value } = settings[id3];
-    credentials[id3] = value.read(env[name], { kind: "env", name });
+    const { env: name2, value } = settings[id3];
+    credentials[id3] = value.read(env[name2], { kind: "env", name: name2 });
   }
   return { values, sources, credentials };
 }
@@ -42007,8 +42889,8 @@ function redactUrl(raw2) {
   }
   url2.username = "";
   url2.password = "";
-  for (const name of [...url2.searchParams.keys()]) {
-    if (SECRET_PARAM.test(name)) url2.searchParams.set(name, "redacted");
+  for (const name2 of [...url2.searchParams.keys()]) {
+    if (SECRET_PARAM.test(name2)) url2.searchParams.set(name2, "redacted");
   }
   return url2.toString();
 }
@@ -42021,6 +42903,34 @@ function excerpt(body) {
 import { randomBytes } from "node:crypto";
 function newRunId(now2 = /* @__PURE__ */ new Date()) {
   return `${now2.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+}
+
+// src/plan/estimate.ts
+var apiEstimateSchema = external_exports.object({
+  requests: external_exports.number().int().describe("Requests a full migration sends to this API (reads and writes)"),
+  seconds: external_exports.number().describe("How long they take at the configured rate limit")
+});
+var estimateSchema = external_exports.object({
+  zephyr: apiEstimateSchema,
+  qtest: apiEstimateSchema,
+  seconds: external_exports.number().describe("The slower API's time: both are read and written at once")
+}).describe("A full migration's requests per API and time at the configured rates, from the source's counts");
+function listing(items) {
+  return Math.ceil(items / 100) + 1;
+}
+function estimateMigration(size, rates) {
+  const zephyr = 10 + 2 * (listing(size.testCases) + listing(size.testCycles) + listing(size.testExecutions)) + 2 * listing(size.caseFolders + size.cycleFolders) + Math.ceil(size.testCases * 1.1) + size.testExecutions;
+  const bulkReads = listing(size.testCases) + listing(size.testCycles) + 2 * listing(size.testRuns) + 2;
+  const qtest2 = 14 + bulkReads + 2 * size.caseFolders + size.testCases + 2 * size.cycleFolders + size.testCycles + size.testRuns + size.testLogs;
+  const seconds = (requests, rate) => Math.round(requests / rate * 10) / 10;
+  const z2 = { requests: zephyr, seconds: seconds(zephyr, rates.zephyr) };
+  const q = { requests: qtest2, seconds: seconds(qtest2, rates.qtest) };
+  return { zephyr: z2, qtest: q, seconds: Math.max(z2.seconds, q.seconds) };
+}
+function formatSeconds(seconds) {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 // src/qtest/field-data-type.ts
@@ -42071,6 +42981,27 @@ var system = (id3, objectType, label, derive) => ({
   derive
 });
 var zephyrText = (id3, label, dataType, of) => ({ id: id3, objectType: "test-cases", label, origin: "ztoq", dataType, derive: { kind: "text", of } });
+var UNMAPPED_USERS_LABEL = "Zephyr Unmapped Users";
+var unmappedUsers = (id3, objectType, of) => ({
+  id: id3,
+  objectType,
+  label: UNMAPPED_USERS_LABEL,
+  origin: "ztoq",
+  dataType: FieldDataType.textArea,
+  onlyWhenUsersKept: true,
+  derive: { kind: "unmappedUsers", of }
+});
+function testCaseAccounts(t, resolution) {
+  const accounts = t.owner?.accountId ? [["Assigned To", t.owner.accountId]] : [];
+  for (const [name2, target] of resolution.custom) {
+    if (target.type !== "user") continue;
+    const value = t.customFields?.[name2];
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== null && item !== void 0 && item !== "") accounts.push([name2, String(item)]);
+    }
+  }
+  return accounts;
+}
 var TEST_CASE_FIELDS = [
   marker("testCase.marker", "test-cases", (t) => t.key),
   system("testCase.status", "test-cases", "Status", { kind: "choice", list: "testCaseStatus", of: (t) => t.status.id }),
@@ -42094,7 +43025,8 @@ var TEST_CASE_FIELDS = [
     FieldDataType.textBox,
     (t) => t.estimatedTime != null ? formatDuration(t.estimatedTime) : void 0
   ),
-  zephyrText("testCase.links", "Zephyr Links", FieldDataType.textArea, formatLinks)
+  zephyrText("testCase.links", "Zephyr Links", FieldDataType.textArea, formatLinks),
+  unmappedUsers("testCase.unmappedUsers", "test-cases", testCaseAccounts)
 ];
 var TEST_SUITE_FIELDS = [
   marker("testSuite.marker", "test-suites", (c) => c.key),
@@ -42114,7 +43046,12 @@ var TEST_SUITE_FIELDS = [
     origin: "ztoq",
     dataType: FieldDataType.textArea,
     derive: { kind: "text", of: (c) => c.description ?? void 0 }
-  }
+  },
+  unmappedUsers(
+    "testSuite.unmappedUsers",
+    "test-suites",
+    (c) => c.owner?.accountId ? [["Assigned To", c.owner.accountId]] : []
+  )
 ];
 var TEST_RUN_FIELDS = [
   marker("testRun.marker", "test-runs", (r) => r.runKey)
@@ -42130,16 +43067,16 @@ var TEST_LOG_FIELDS = [
 function allManagedFields() {
   return [...TEST_CASE_FIELDS, ...TEST_SUITE_FIELDS, ...TEST_RUN_FIELDS, ...TEST_LOG_FIELDS];
 }
-function labelOf(field, markerField) {
-  return field.label ?? markerField;
+function labelOf(field2, markerField) {
+  return field2.label ?? markerField;
 }
-function fieldIdOf(field, resolution) {
-  const id3 = resolution.fieldIds.get(field.id);
-  if (id3 === void 0) throw new Error(`field ${field.id} was not resolved`);
+function fieldIdOf(field2, resolution) {
+  const id3 = resolution.fieldIds.get(field2.id);
+  if (id3 === void 0) throw new Error(`field ${field2.id} was not resolved`);
   return id3;
 }
-function fieldValue(field, source, resolution) {
-  const { derive } = field;
+function fieldValue(field2, source, resolution) {
+  const { derive } = field2;
   switch (derive.kind) {
     case "text":
       return derive.of(source);
@@ -42151,12 +43088,20 @@ function fieldValue(field, source, resolution) {
       const accountId = derive.of(source);
       return accountId ? resolution.users.get(accountId) : void 0;
     }
+    case "unmappedUsers": {
+      const lines = derive.of(source, resolution).filter(([, accountId]) => !resolution.users.has(accountId)).map(([label, accountId]) => `${label}: ${accountId}`);
+      return lines.length > 0 ? lines.join("\n") : void 0;
+    }
   }
 }
+function inUse(field2, resolution) {
+  return !field2.onlyWhenUsersKept || resolution.fieldIds.has(field2.id);
+}
 function managedProperties(fields, source, resolution) {
-  return fields.flatMap((field) => {
-    const value = fieldValue(field, source, resolution);
-    return value === void 0 ? [] : [{ field_id: fieldIdOf(field, resolution), field_value: value }];
+  return fields.flatMap((field2) => {
+    if (!inUse(field2, resolution)) return [];
+    const value = fieldValue(field2, source, resolution);
+    return value === void 0 ? [] : [{ field_id: fieldIdOf(field2, resolution), field_value: value }];
   });
 }
 function markerFieldId(fields, resolution) {
@@ -42166,9 +43111,8 @@ function markerFieldId(fields, resolution) {
 }
 function comparedFieldIds(fields, resolution) {
   const markers = new Set(fields.filter((f) => f.label === null).map((f) => fieldIdOf(f, resolution)));
-  return [...new Set(fields.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
-    (id3) => !markers.has(id3)
-  );
+  const compared = fields.filter((f) => f.label !== null && inUse(f, resolution));
+  return [...new Set(compared.map((f) => fieldIdOf(f, resolution)))].filter((id3) => !markers.has(id3));
 }
 function markerFieldIds(resolution) {
   const id3 = (fields) => markerFieldId(fields, resolution);
@@ -42210,7 +43154,7 @@ var UnmappedValue = class extends Error {
     this.name = "UnmappedValue";
   }
 };
-function convertCustomField(value, target, users) {
+function convertCustomField(value, target, users, unmappedUsers2) {
   if (value === null || value === void 0 || value === "") return null;
   if (Array.isArray(value) && value.length === 0) return null;
   switch (target.type) {
@@ -42225,9 +43169,9 @@ function convertCustomField(value, target, users) {
     }
     case "date":
     case "datetime": {
-      const text2 = String(value);
-      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
-      if (Number.isNaN(ms)) throw new UnmappedValue(`'${text2}' is not a date`);
+      const text3 = String(value);
+      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text3) ? `${text3}T00:00:00Z` : text3);
+      if (Number.isNaN(ms)) throw new UnmappedValue(`'${text3}' is not a date`);
       return new Date(ms).toISOString();
     }
     case "checkbox":
@@ -42239,8 +43183,9 @@ function convertCustomField(value, target, users) {
       return mapChoice(String(single(value)), target);
     case "user": {
       const user = users.get(String(single(value)));
-      if (!user) throw new UnmappedValue(`user '${String(value)}' is not mapped`);
-      return user;
+      if (user) return user;
+      if (unmappedUsers2 === "keep") return null;
+      throw new UnmappedValue(`user '${String(value)}' is not mapped`);
     }
   }
 }
@@ -42263,10 +43208,10 @@ function count(uses, value) {
   if (isEmpty(value)) return;
   uses.set(String(value), (uses.get(String(value)) ?? 0) + 1);
 }
-function countUser(users, accountId, place, times = 1) {
+function countUser(users, accountId, place, times2 = 1) {
   if (accountId === void 0 || accountId === "") return;
   const use = users.get(accountId) ?? { uses: 0, places: /* @__PURE__ */ new Set() };
-  use.uses += times;
+  use.uses += times2;
   use.places.add(place);
   users.set(accountId, use);
 }
@@ -42282,20 +43227,21 @@ function emptyUsage() {
     executionStatuses: /* @__PURE__ */ new Map(),
     users: /* @__PURE__ */ new Map(),
     customFields: /* @__PURE__ */ new Map(),
-    counts: { testCases: 0, testCycles: 0, testExecutions: 0 }
+    counts: { testCases: 0, testCycles: 0, testExecutions: 0 },
+    executionTargets: { testRuns: 0, testLogs: 0 }
   };
 }
 function countFields(usage, fields, source) {
-  for (const field of fields) {
-    const { derive } = field;
+  for (const field2 of fields) {
+    const { derive } = field2;
     if (derive.kind === "choice") count(usage.choices[derive.list], derive.of(source));
-    else if (derive.kind === "user") countUser(usage.users, derive.of(source), `${field.label} of ${field.objectType}`);
+    else if (derive.kind === "user") countUser(usage.users, derive.of(source), `${field2.label} of ${field2.objectType}`);
   }
 }
 function countCustomFields(usage, values) {
-  for (const [name, value] of Object.entries(values)) {
-    const uses = usage.customFields.get(name) ?? /* @__PURE__ */ new Map();
-    usage.customFields.set(name, uses);
+  for (const [name2, value] of Object.entries(values)) {
+    const uses = usage.customFields.get(name2) ?? /* @__PURE__ */ new Map();
+    usage.customFields.set(name2, uses);
     if (isEmpty(value)) continue;
     const key2 = valueKey(value);
     const use = uses.get(key2) ?? { uses: 0, value };
@@ -42305,9 +43251,9 @@ function countCustomFields(usage, values) {
 }
 function usersInUse(usage, userFields) {
   const users = new Map([...usage.users].map(([id3, use]) => [id3, { uses: use.uses, places: new Set(use.places) }]));
-  for (const name of userFields) {
-    for (const { uses, value } of usage.customFields.get(name)?.values() ?? []) {
-      for (const item of itemsOf(value)) countUser(users, String(item), `custom field '${name}'`, uses);
+  for (const name2 of userFields) {
+    for (const { uses, value } of usage.customFields.get(name2)?.values() ?? []) {
+      for (const item of itemsOf(value)) countUser(users, String(item), `custom field '${name2}'`, uses);
     }
   }
   return users;
@@ -42327,13 +43273,17 @@ async function readSourceUsage(zephyr) {
       countFields(usage, TEST_SUITE_FIELDS, cycle);
     }
   }
+  const runs = /* @__PURE__ */ new Set();
   for await (const page of zephyr.testExecutions()) {
     for (const execution of page) {
       usage.counts.testExecutions++;
+      runs.add(`${execution.testCycle?.id ?? ""}/${execution.testCase.self ?? ""}`);
+      if (execution.actualEndDate) usage.executionTargets.testLogs++;
       count(usage.executionStatuses, execution.testExecutionStatus.id);
       countFields(usage, TEST_LOG_FIELDS, execution);
     }
   }
+  usage.executionTargets.testRuns = runs.size;
   return usage;
 }
 
@@ -42393,8 +43343,8 @@ var CHOICE_SETTINGS = {
 function findField(fields, label) {
   return fields.find((f) => f.label.toLowerCase() === label.toLowerCase());
 }
-function choicesOf(field) {
-  return (field?.allowed_values ?? []).filter((v) => v.is_active !== false).map((v) => ({ id: String(v.value), label: v.label }));
+function choicesOf(field2) {
+  return (field2?.allowed_values ?? []).filter((v) => v.is_active !== false).map((v) => ({ id: String(v.value), label: v.label }));
 }
 function listField(list, target) {
   const managed = allManagedFields().find((f) => f.derive.kind === "choice" && f.derive.list === list);
@@ -42402,19 +43352,20 @@ function listField(list, target) {
 }
 function resolveValues(usage, names, target, mapping) {
   const problems = [];
+  const keptUsers = /* @__PURE__ */ new Map();
   const resolveNamed = (uses, sources, targets, settings2) => {
     const resolved = /* @__PURE__ */ new Map();
     for (const [id3, count3] of uses) {
-      const name = sources.find((s) => String(s.id) === id3)?.name ?? `#${id3}`;
-      const match2 = matchChoice(name, targets, settings2.configured[name]);
+      const name2 = sources.find((s) => String(s.id) === id3)?.name ?? `#${id3}`;
+      const match2 = matchChoice(name2, targets, settings2.configured[name2]);
       if (match2) resolved.set(Number(id3), match2.id);
       else {
         problems.push({
           what: settings2.what,
-          value: name,
+          value: name2,
           uses: count3,
           allowed: targets.map((t) => t.label),
-          configKey: `${settings2.configKey}.${name}`
+          configKey: `${settings2.configKey}.${name2}`
         });
       }
     }
@@ -42452,29 +43403,34 @@ function resolveValues(usage, names, target, mapping) {
   };
   const customProblems = [];
   const custom2 = resolveCustomFields(usage.customFields, target.fields["test-cases"], mapping, customProblems);
-  const userFields = [...custom2].filter(([, field]) => field.type === "user").map(([name]) => name);
+  const userFields = [...custom2].filter(([, field2]) => field2.type === "user").map(([name2]) => name2);
   const users = /* @__PURE__ */ new Map();
   const userChoices = target.users.map((u) => ({ id: String(u.id), label: u.username }));
   for (const [accountId, use] of usersInUse(usage, userFields)) {
     const configured = mapping.users[accountId];
     const match2 = configured === void 0 ? void 0 : userChoices.find((u) => u.id === String(configured) || u.label.toLowerCase() === String(configured).toLowerCase());
     if (match2) users.set(accountId, match2.id);
+    else if (mapping.unmappedUsers === "keep") keptUsers.set(accountId, use);
     else {
       problems.push({
         what: "user",
         value: accountId,
         uses: use.uses,
         allowed: userChoices.map((u) => u.label),
-        configKey: `mapping.users.${accountId}`,
+        configKey: `mapping.users.${accountId} (or mapping.unmappedUsers: keep)`,
         usedIn: [...use.places]
       });
     }
   }
   problems.push(...customProblems);
   problems.push(...conversionProblems(usage.customFields, custom2, users));
-  return { values: { choices, executionStatus, users, custom: custom2 }, problems };
+  return {
+    values: { choices, executionStatus, users, custom: custom2, unmappedUsers: mapping.unmappedUsers },
+    problems,
+    keptUsers
+  };
 }
-var CHOICE_TYPES = /* @__PURE__ */ new Set(["select", "multiselect", "checkbox"]);
+var choiceTypes = /* @__PURE__ */ new Set(["select", "multiselect", "checkbox"]);
 var EXPECTED = {
   number: "a number",
   date: "a date (yyyy-MM-dd or ISO 8601)",
@@ -42484,21 +43440,21 @@ var EXPECTED = {
 };
 function conversionProblems(used, custom2, users) {
   const problems = [];
-  for (const [name, target] of custom2) {
-    for (const [key2, { uses, value }] of used.get(name) ?? []) {
+  for (const [name2, target] of custom2) {
+    for (const [key2, { uses, value }] of used.get(name2) ?? []) {
       const items = itemsOf(value).map(String);
-      if (CHOICE_TYPES.has(target.type) && items.some((item) => !target.values.has(item))) continue;
+      if (choiceTypes.has(target.type) && items.some((item) => !target.values.has(item))) continue;
       if (target.type === "user" && items.some((item) => !users.has(item))) continue;
       try {
-        convertCustomField(value, target, users);
+        convertCustomField(value, target, users, "keep");
       } catch (error62) {
         if (!(error62 instanceof UnmappedValue)) throw error62;
         problems.push({
-          what: `value of custom field '${name}' (${target.type})`,
+          what: `value of custom field '${name2}' (${target.type})`,
           value: key2,
           uses,
           allowed: [EXPECTED[target.type] ?? error62.message],
-          configKey: `mapping.customFields.${name} (map it to a field of another type, or { ignore: true })`
+          configKey: `mapping.customFields.${name2} (map it to a field of another type, or { ignore: true })`
         });
       }
     }
@@ -42507,38 +43463,38 @@ function conversionProblems(used, custom2, users) {
 }
 function resolveCustomFields(used, caseFields, mapping, problems) {
   const custom2 = /* @__PURE__ */ new Map();
-  for (const [name, values] of used) {
-    const configured = mapping.customFields[name];
+  for (const [name2, values] of used) {
+    const configured = mapping.customFields[name2];
     if (configured && "ignore" in configured) continue;
-    const target = findField(caseFields, configured?.field ?? name);
+    const target = findField(caseFields, configured?.field ?? name2);
     if (!target) {
       problems.push({
         what: "custom field",
-        value: name,
+        value: name2,
         uses: [...values.values()].reduce((sum, use) => sum + use.uses, 0),
         allowed: caseFields.filter((f) => !f.system_field).map((f) => f.label),
-        configKey: `mapping.customFields.${name} (map it to a qTest field, or { ignore: true })`
+        configKey: `mapping.customFields.${name2} (map it to a qTest field, or { ignore: true })`
       });
       continue;
     }
     const type = configured?.type ?? conversionFor(target.data_type);
     const valueIds = /* @__PURE__ */ new Map();
-    if (CHOICE_TYPES.has(type)) {
+    if (choiceTypes.has(type)) {
       for (const [value, uses] of itemUses(values)) {
         const match2 = matchChoice(value, choicesOf(target), configured?.values?.[value]);
         if (match2) valueIds.set(value, match2.id);
         else {
           problems.push({
-            what: `value of custom field '${name}'`,
+            what: `value of custom field '${name2}'`,
             value,
             uses,
             allowed: choicesOf(target).map((c) => c.label),
-            configKey: `mapping.customFields.${name}.values.${value}`
+            configKey: `mapping.customFields.${name2}.values.${value}`
           });
         }
       }
     }
-    custom2.set(name, { fieldId: target.id, type, values: valueIds });
+    custom2.set(name2, { fieldId: target.id, type, values: valueIds });
   }
   return custom2;
 }
@@ -42582,6 +43538,106 @@ function describeProblems(problems) {
   return [`${problems.length} source value(s) have no mapping in the qTest project; nothing was written:`, ...lines].join("\n");
 }
 
+// src/plan/resolution.ts
+var CHOICE_LISTS = ["testCaseStatus", "testCycleStatus", "priority", "environment"];
+
+// src/mapping/settings-to-create.ts
+var DATA_TYPE_OF = {
+  text: FieldDataType.textArea,
+  richtext: FieldDataType.richText,
+  number: FieldDataType.number,
+  date: FieldDataType.datePicker,
+  datetime: FieldDataType.dateTimePicker,
+  checkbox: FieldDataType.checkBox,
+  select: FieldDataType.comboBox,
+  multiselect: FieldDataType.multiSelect,
+  user: FieldDataType.userList,
+  url: FieldDataType.url
+};
+function settingsToCreate(usage, names, target, mapping) {
+  const fields = [];
+  const values = [];
+  const add = (objectType, field2, labels) => {
+    const unique = [...new Map(labels.map((l) => [l.toLowerCase(), l])).values()];
+    if (unique.length > 0) values.push({ objectType, fieldId: field2.id, fieldLabel: field2.label, labels: unique });
+  };
+  if (mapping.createMissingValues) {
+    for (const list of CHOICE_LISTS) {
+      const field2 = listField(list, target);
+      if (!field2) continue;
+      const configured = CHOICE_SETTINGS[list].configured(mapping);
+      const missing = [];
+      for (const id3 of usage.choices[list].keys()) {
+        const name2 = names.choices[list].find((s) => String(s.id) === id3)?.name;
+        if (name2 === void 0) continue;
+        if (!matchChoice(name2, choicesOf(field2), configured[name2])) missing.push(configured[name2] ?? name2);
+      }
+      add(objectTypeOf(list), field2, missing);
+    }
+  }
+  for (const [name2, uses] of usage.customFields) {
+    const configured = mapping.customFields[name2];
+    if (configured && "ignore" in configured) continue;
+    const label = configured?.field ?? name2;
+    const existing = findField(target.fields["test-cases"], label);
+    const wanted = (field2) => [...itemUses(uses).keys()].flatMap(
+      (item) => matchChoice(item, choicesOf(field2), configured?.values?.[item]) ? [] : [configured?.values?.[item] ?? item]
+    );
+    if (!existing) {
+      if (!configured?.create) continue;
+      fields.push({
+        objectType: "test-cases",
+        label,
+        type: configured.type,
+        dataType: DATA_TYPE_OF[configured.type],
+        allowedValues: choiceTypes.has(configured.type) ? [...new Set(wanted(void 0))] : []
+      });
+    } else if (mapping.createMissingValues && choiceTypes.has(configured?.type ?? conversionFor(existing.data_type))) {
+      add("test-cases", existing, wanted(existing));
+    }
+  }
+  return { fields, values };
+}
+function objectTypeOf(list) {
+  return list === "testCycleStatus" ? "test-suites" : list === "environment" ? "test-runs" : "test-cases";
+}
+function withSettings(target, settings2) {
+  let next = -1;
+  const fields = Object.fromEntries(
+    Object.entries(target.fields).map(([objectType, list]) => [
+      objectType,
+      list.map((f) => ({ ...f, allowed_values: f.allowed_values && [...f.allowed_values] }))
+    ])
+  );
+  for (const { objectType, fieldId, labels } of settings2.values) {
+    const field2 = fields[objectType].find((f) => f.id === fieldId);
+    for (const label of labels) field2?.allowed_values?.push({ value: next--, label, is_active: true });
+  }
+  for (const created of settings2.fields) {
+    fields[created.objectType].push({
+      id: next--,
+      label: created.label,
+      data_type: created.dataType,
+      allowed_values: created.allowedValues.map((label) => ({ value: next--, label, is_active: true })),
+      required: false,
+      constrained: false,
+      order: 0,
+      multiple: created.type === "multiselect" || created.type === "checkbox",
+      searchable: true,
+      system_field: false
+    });
+  }
+  return { ...target, fields };
+}
+function describeSettings(settings2) {
+  return {
+    fields: settings2.fields.map(
+      (f) => `${f.objectType}: ${f.label} (${f.type}${f.allowedValues.length > 0 ? `; options ${f.allowedValues.join(", ")}` : ""})`
+    ),
+    values: settings2.values.flatMap((v) => v.labels.map((label) => `${v.objectType}: ${v.fieldLabel} = ${label}`))
+  };
+}
+
 // src/mapping/preflight.ts
 async function preflight(config2, zephyr, qtest2, options) {
   const [project] = await Promise.all([zephyr.project(), qtest2.project()]);
@@ -42613,22 +43669,38 @@ async function preflight(config2, zephyr, qtest2, options) {
     choices: { testCaseStatus: caseStatuses, testCycleStatus: cycleStatuses, priority: priorities, environment: environments },
     executionStatuses: executionStatusList
   };
-  const { values, problems } = resolveValues(usage, names, target, config2.mapping);
+  const settings2 = settingsToCreate(usage, names, target, config2.mapping);
+  const described = describeSettings(settings2);
+  let resolvedAgainst = target;
+  if (settings2.fields.length + settings2.values.length > 0) {
+    if (options.dryRun) resolvedAgainst = withSettings(target, settings2);
+    else {
+      await createSettings(qtest2, settings2, options.log);
+      const [cases, suites, runs] = await Promise.all([
+        qtest2.fields("test-cases"),
+        qtest2.fields("test-suites"),
+        qtest2.fields("test-runs")
+      ]);
+      resolvedAgainst = { ...target, fields: { "test-cases": cases, "test-suites": suites, "test-runs": runs } };
+    }
+  }
+  const { values, problems, keptUsers } = resolveValues(usage, names, resolvedAgainst, config2.mapping);
   if (problems.length > 0) throw new BadInputError(describeProblems(problems));
+  Object.assign(target, resolvedAgainst);
   const markerField = config2.mapping.markerField;
-  for (const field of allManagedFields()) {
-    if (field.origin === "system" && !findField(target.fields[field.objectType], labelOf(field, markerField))) {
+  for (const field2 of allManagedFields()) {
+    if (field2.origin === "system" && !findField(target.fields[field2.objectType], labelOf(field2, markerField))) {
       throw new BadInputError(
-        `The qTest project has no '${labelOf(field, markerField)}' field for ${field.objectType}; ZTOQ maps onto qTest's system fields.`
+        `The qTest project has no '${labelOf(field2, markerField)}' field for ${field2.objectType}; ZTOQ maps onto qTest's system fields.`
       );
     }
   }
-  const fieldsCreated = [];
+  const fieldsCreated = [...described.fields];
   const ids = /* @__PURE__ */ new Map();
   const create = async (objectType, label, dataType) => {
     if (options.dryRun) return -1;
     options.log.info({ objectType, field: label }, "creating field in qTest");
-    return (await qtest2.createField(objectType, { label, data_type: dataType, required: false })).id;
+    return (await refusedAsBadInput(() => qtest2.createField(objectType, { label, data_type: dataType, required: false }))).id;
   };
   const ensure = (objectType, label, dataType) => {
     const existing = findField(target.fields[objectType], label);
@@ -42643,14 +43715,54 @@ async function preflight(config2, zephyr, qtest2, options) {
     return id3;
   };
   const fieldIds = /* @__PURE__ */ new Map();
-  for (const field of allManagedFields()) {
-    fieldIds.set(field.id, await ensure(field.objectType, labelOf(field, markerField), field.dataType));
+  for (const field2 of allManagedFields()) {
+    if (field2.onlyWhenUsersKept && keptUsers.size === 0) continue;
+    fieldIds.set(field2.id, await ensure(field2.objectType, labelOf(field2, markerField), field2.dataType));
   }
   return {
     resolution: { markerField, fieldIds, ...values },
     fieldsCreated,
-    source: { projectKey: project.key, ...usage.counts }
+    valuesCreated: described.values,
+    usersKept: [...keptUsers].map(([accountId, use]) => ({ accountId, uses: use.uses, usedIn: [...use.places] })),
+    source: { projectKey: project.key, ...usage.counts },
+    estimate: options.estimate ? await estimate(config2, zephyr, usage) : null
   };
+}
+async function createSettings(qtest2, settings2, log) {
+  for (const field2 of settings2.fields) {
+    log.info({ objectType: field2.objectType, field: field2.label, type: field2.type }, "creating field in qTest");
+    await refusedAsBadInput(
+      () => qtest2.createField(field2.objectType, {
+        label: field2.label,
+        data_type: field2.dataType,
+        required: false,
+        ...field2.allowedValues.length > 0 && { allowed_values: field2.allowedValues.map((label) => ({ label })) }
+      })
+    );
+  }
+  for (const { objectType, fieldId, fieldLabel, labels } of settings2.values) {
+    log.info({ objectType, field: fieldLabel, values: labels }, "adding allowed values in qTest");
+    await refusedAsBadInput(() => qtest2.createAllowedValues(objectType, fieldId, labels));
+  }
+}
+async function refusedAsBadInput(create) {
+  try {
+    return await create();
+  } catch (error62) {
+    if (error62 instanceof ApiError && error62.status === 403) {
+      throw new BadInputError(
+        "qTest refused to change the project's field settings (HTTP 403): creating fields and allowed values needs the qTest project-admin permission (the project's Field Settings); have a project admin grant it or create them, then re-run."
+      );
+    }
+    throw error62;
+  }
+}
+async function estimate(config2, zephyr, usage) {
+  const [caseFolders, cycleFolders] = await Promise.all([zephyr.folders("TEST_CASE"), zephyr.folders("TEST_CYCLE")]);
+  return estimateMigration(
+    { ...usage.counts, ...usage.executionTargets, caseFolders: caseFolders.length + 1, cycleFolders: cycleFolders.length + 1 },
+    { zephyr: config2.zephyr.rateLimit, qtest: config2.qtest.rateLimit }
+  );
 }
 
 // src/progress/progress.ts
@@ -42671,15 +43783,15 @@ var Progress = class {
     this.#intervalMs = options.quiet ? Number.POSITIVE_INFINITY : options.intervalMs ?? (this.#tty ? 100 : 1e4);
   }
   /** Starts a phase. */
-  phase(name) {
+  phase(name2) {
     this.#clearLine();
     if (this.#actions) {
       if (this.#groupOpen) this.#out.write("::endgroup::\n");
-      this.#out.write(`::group::${name}
+      this.#out.write(`::group::${name2}
 `);
       this.#groupOpen = true;
     } else if (this.#intervalMs !== Number.POSITIVE_INFINITY) {
-      this.#out.write(`[ztoq] ${name}
+      this.#out.write(`[ztoq] ${name2}
 `);
     }
   }
@@ -42710,7 +43822,7 @@ var Progress = class {
     const seconds = Math.max(1e-3, (performance.now() - startedAt) / 1e3);
     const rate = done / seconds;
     const of = total === void 0 ? `${done}` : `${done}/${total} (${Math.floor(done / Math.max(1, total) * 100)}%)`;
-    const eta = total !== void 0 && rate > 0 && done < total ? ` ETA ${formatSeconds((total - done) / rate)}` : "";
+    const eta = total !== void 0 && rate > 0 && done < total ? ` ETA ${formatSeconds2((total - done) / rate)}` : "";
     return `${ENTITY_NAMES[type]} ${of} ${rate.toFixed(1)}/s${eta}`;
   }
   #print(type, final) {
@@ -42733,7 +43845,7 @@ var Progress = class {
     return counter;
   }
 };
-function formatSeconds(seconds) {
+function formatSeconds2(seconds) {
   if (seconds < 90) return `${Math.ceil(seconds)}s`;
   const minutes = Math.floor(seconds / 60);
   return minutes < 90 ? `${minutes}m${Math.round(seconds % 60)}s` : `${Math.floor(minutes / 60)}h${minutes % 60}m`;
@@ -42748,16 +43860,16 @@ function backoffDelay(retry2, options) {
 }
 function parseRetryAfter(value, now2 = Date.now) {
   if (value == null) return void 0;
-  const text2 = value.trim();
-  if (text2 === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text2)) return Number(text2) * 1e3;
-  const at3 = Date.parse(text2);
+  const text3 = value.trim();
+  if (text3 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text3)) return Number(text3) * 1e3;
+  const at3 = Date.parse(text3);
   if (Number.isNaN(at3)) return void 0;
   return Math.max(0, at3 - now2());
 }
 function sleep(ms, signal) {
   if (ms <= 0 && !signal?.aborted) return Promise.resolve();
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve8, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
@@ -42768,7 +43880,7 @@ function sleep(ms, signal) {
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
-      resolve3();
+      resolve8();
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
@@ -42829,8 +43941,8 @@ var RateGate = class {
   /** Waits for a token and a free slot (first come, first served). */
   acquire(signal) {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise((resolve3, reject) => {
-      const waiter = { resolve: resolve3, reject };
+    return new Promise((resolve8, reject) => {
+      const waiter = { resolve: resolve8, reject };
       if (signal) {
         waiter.signal = signal;
         waiter.onAbort = () => {
@@ -42968,9 +44080,9 @@ function configuredPacing(service, run, logger) {
     logger
   };
 }
-function pacedHttpOptions(baseUrl, options) {
+function pacedHttpOptions(baseUrl2, options) {
   return {
-    baseUrl,
+    baseUrl: baseUrl2,
     gate: options.gate ?? new RateGate({ ratePerSecond: options.rateLimit, concurrency: options.concurrency }),
     timeoutMs: options.timeoutMs,
     retries: options.retries,
@@ -43517,14 +44629,14 @@ var normalizeRetryOptions = (retry2 = {}) => {
 
 // node_modules/ky/distribution/utils/timeout.js
 async function timeout(request2, init, abortController, options) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve8, reject) => {
     const timeoutId = setTimeout(() => {
       if (abortController) {
         abortController.abort();
       }
       reject(new TimeoutError(request2));
     }, options.timeout);
-    void options.fetch(request2, init).then(resolve3).catch(reject).then(() => {
+    void options.fetch(request2, init).then(resolve8).catch(reject).then(() => {
       clearTimeout(timeoutId);
     });
   });
@@ -43532,7 +44644,7 @@ async function timeout(request2, init, abortController, options) {
 
 // node_modules/ky/distribution/utils/delay.js
 async function delay(ms, { signal }) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve8, reject) => {
     if (signal) {
       signal.throwIfAborted();
       signal.addEventListener("abort", abortHandler, { once: true });
@@ -43543,7 +44655,7 @@ async function delay(ms, { signal }) {
     }
     const timeoutId = setTimeout(() => {
       signal?.removeEventListener("abort", abortHandler);
-      resolve3();
+      resolve8();
     }, ms);
   });
 }
@@ -43920,10 +45032,10 @@ var Ky = class _Ky {
         if (type !== "json") {
           return ky2.#raceBodyRead(async () => response[type](), response);
         }
-        const text2 = await ky2.#raceBodyRead(async () => response.text(), response);
+        const text3 = await ky2.#raceBodyRead(async () => response.text(), response);
         const request2 = ky2.#getResponseRequest(response);
         const parsedResult = await ky2.#raceWithTotalTimeout(async () => {
-          const jsonValue = initHookOptions.parseJson ? await initHookOptions.parseJson(text2, { request: request2, response }) : text2 === "" && schema !== void 0 ? void 0 : JSON.parse(text2);
+          const jsonValue = initHookOptions.parseJson ? await initHookOptions.parseJson(text3, { request: request2, response }) : text3 === "" && schema !== void 0 ? void 0 : JSON.parse(text3);
           return schema === void 0 ? jsonValue : validateJsonWithSchema(jsonValue, schema);
         });
         if (parsedResult === timedOutOperation) {
@@ -44114,8 +45226,8 @@ var Ky = class _Ky {
     const request2 = this.#getResponseRequest(response);
     if (this.#options.parseJson) {
       response.json = async () => {
-        const text2 = await response.text();
-        return this.#options.parseJson(text2, { request: request2, response });
+        const text3 = await response.text();
+        return this.#options.parseJson(text3, { request: request2, response });
       };
     }
     return response;
@@ -44143,22 +45255,22 @@ var Ky = class _Ky {
   }
   async #getResponseData(response) {
     const readTimeout = this.#getErrorDataTimeout();
-    const text2 = await this.#readResponseText(response, readTimeout.milliseconds);
-    if (text2 === timedOutResponseData) {
+    const text3 = await this.#readResponseText(response, readTimeout.milliseconds);
+    if (text3 === timedOutResponseData) {
       if (readTimeout.fromTotalTimeout) {
         throw new TimeoutError(this.request);
       }
       this.#throwIfTotalTimeoutExhausted();
       return void 0;
     }
-    if (!text2) {
+    if (!text3) {
       return void 0;
     }
     if (!this.#isJsonContentType(response.headers.get("content-type") ?? "")) {
-      return text2;
+      return text3;
     }
     const parseTimeout = this.#getErrorDataTimeout();
-    const data = await this.#parseJson(text2, response, parseTimeout.milliseconds, this.#getResponseRequest(response));
+    const data = await this.#parseJson(text3, response, parseTimeout.milliseconds, this.#getResponseRequest(response));
     if (data === timedOutResponseData) {
       if (parseTimeout.fromTotalTimeout) {
         throw new TimeoutError(this.request);
@@ -44210,9 +45322,9 @@ var Ky = class _Ky {
     }
     const result = await Promise.race([
       bodyPromise,
-      new Promise((resolve3) => {
+      new Promise((resolve8) => {
         const timeoutId = setTimeout(() => {
-          resolve3(timedOutResponseData);
+          resolve8(timedOutResponseData);
         }, timeoutMs);
         void bodyPromise.finally(() => {
           clearTimeout(timeoutId);
@@ -44236,9 +45348,9 @@ var Ky = class _Ky {
     }
     let timeoutId;
     try {
-      const timeoutPromise = new Promise((resolve3) => {
+      const timeoutPromise = new Promise((resolve8) => {
         timeoutId = setTimeout(() => {
-          resolve3(timedOutOperation);
+          resolve8(timedOutOperation);
         }, remainingTotal);
       });
       const operationResult = Promise.resolve().then(operation).then((value) => ({ status: "fulfilled", value })).catch((error62) => ({ status: "rejected", error: error62 }));
@@ -44308,9 +45420,9 @@ var Ky = class _Ky {
       chunks.push(decoder.decode());
       return chunks.join("");
     })();
-    const timeoutPromise = new Promise((resolve3) => {
+    const timeoutPromise = new Promise((resolve8) => {
       const timeoutId = setTimeout(() => {
-        resolve3(timedOutResponseData);
+        resolve8(timedOutResponseData);
       }, timeoutMs);
       void readAll.finally(() => {
         clearTimeout(timeoutId);
@@ -44322,14 +45434,14 @@ var Ky = class _Ky {
     }
     return result;
   }
-  async #parseJson(text2, response, timeoutMs, request2) {
+  async #parseJson(text3, response, timeoutMs, request2) {
     let timeoutId;
     try {
       return await Promise.race([
-        Promise.resolve().then(() => this.#options.parseJson ? this.#options.parseJson(text2, { request: request2, response }) : JSON.parse(text2)),
-        new Promise((resolve3) => {
+        Promise.resolve().then(() => this.#options.parseJson ? this.#options.parseJson(text3, { request: request2, response }) : JSON.parse(text3)),
+        new Promise((resolve8) => {
           timeoutId = setTimeout(() => {
-            resolve3(timedOutResponseData);
+            resolve8(timedOutResponseData);
           }, timeoutMs);
         })
       ]);
@@ -44611,8 +45723,8 @@ var HttpClient = class {
   /** The absolute URL for a path (an absolute URL is kept as it is) with query parameters added. */
   url(path, searchParams) {
     const url2 = new URL(/^https?:\/\//.test(path) ? path : `${this.baseUrl}${path.startsWith("/") ? "" : "/"}${path}`);
-    for (const [name, value] of Object.entries(searchParams ?? {})) {
-      if (value !== void 0 && value !== null) url2.searchParams.set(name, String(value));
+    for (const [name2, value] of Object.entries(searchParams ?? {})) {
+      if (value !== void 0 && value !== null) url2.searchParams.set(name2, String(value));
     }
     return url2.toString();
   }
@@ -44739,10 +45851,10 @@ var HttpClient = class {
   }
 };
 function makeResponse(method, url2, status, headers, bytes) {
-  let text2;
+  let text3;
   const readText = () => {
-    text2 ??= new TextDecoder().decode(bytes);
-    return text2;
+    text3 ??= new TextDecoder().decode(bytes);
+    return text3;
   };
   return {
     method,
@@ -44764,8 +45876,8 @@ function makeResponse(method, url2, status, headers, bytes) {
 }
 function remainingOf(headers) {
   let least;
-  for (const name of REMAINING_HEADERS) {
-    const raw2 = headers.get(name);
+  for (const name2 of REMAINING_HEADERS) {
+    const raw2 = headers.get(name2);
     if (raw2 === null || raw2.trim() === "") continue;
     const value = Number(raw2);
     if (Number.isFinite(value)) least = least === void 0 ? value : Math.min(least, value);
@@ -45299,12 +46411,12 @@ var QTestSession = class {
     return this.#auth.kind === "password" ? this.#auth.username : "token";
   }
 };
-function withAuthorization(options, header) {
-  return { ...options, headers: { ...options.headers, authorization: header } };
+function withAuthorization(options, header2) {
+  return { ...options, headers: { ...options.headers, authorization: header2 } };
 }
 
 // src/qtest/create.ts
-async function createOnce(policy, what, post, find) {
+async function createOnce(policy, what, post, find2) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await post();
@@ -45313,7 +46425,7 @@ async function createOnce(policy, what, post, find) {
       const { kind, status } = error62;
       policy.logger?.debug({ what, kind, status, attempt }, "create failed ambiguously; looking for it before posting again");
       await sleep(backoffDelay(attempt, { baseMs: policy.retryBaseMs, maxMs: RETRY_BACKOFF.maxMs }));
-      const found2 = await find();
+      const found2 = await find2();
       if (found2 !== void 0) {
         policy.stats.reconciled++;
         return found2;
@@ -45414,8 +46526,8 @@ function markerQuery(fieldName, value) {
 function notEmptyQuery(fieldName) {
   return `'${escapeQuoted(fieldName)}' is 'not empty'`;
 }
-function escapeQuoted(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+function escapeQuoted(text3) {
+  return text3.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
 }
 
 // src/qtest/client.ts
@@ -45497,6 +46609,28 @@ var QTestClient = class _QTestClient {
       throw error62;
     }
   }
+  /**
+   * Adds allowed values to a choice field (`createProjectFieldAllowedValues`, at most 100 per request).
+   * Not repeated blindly: after an ambiguous failure the field is read, and labels it holds by then
+   * are not sent again.
+   */
+  async createAllowedValues(objectType, fieldId, labels) {
+    for (let start = 0; start < labels.length; start += 100) {
+      const batch = labels.slice(start, start + 100);
+      await createOnce(
+        this.#creates,
+        `allowed values of field ${fieldId}`,
+        () => this.#api.post(`/settings/${objectType}/fields/${fieldId}/allowed-values`, external_exports.unknown(), {
+          json: batch.map((label) => ({ label }))
+        }),
+        async () => {
+          const field2 = (await this.fields(objectType, { includeInactive: true })).find((f) => f.id === fieldId);
+          const held = new Set((field2?.allowed_values ?? []).map((v) => v.label.toLowerCase()));
+          return batch.every((label) => held.has(label.toLowerCase())) ? true : void 0;
+        }
+      );
+    }
+  }
   executionStatuses() {
     return this.#api.get("/test-runs/execution-statuses", external_exports.array(executionStatusSchema));
   }
@@ -45522,8 +46656,8 @@ var QTestClient = class _QTestClient {
     );
   }
   /** Renames a module in place (`updateModule`). */
-  renameModule(id3, name) {
-    return this.#api.put(`/modules/${id3}`, moduleSchema, { name });
+  renameModule(id3, name2) {
+    return this.#api.put(`/modules/${id3}`, moduleSchema, { name: name2 });
   }
   // ---- test cases ----------------------------------------------------------------------------------
   /** The test cases of a module, a page at a time (properties included). */
@@ -45568,8 +46702,8 @@ var QTestClient = class _QTestClient {
     return allItems(barePages(this.#api, "/test-cycles", testCycleSchema2, query, "pageSize", CYCLE_PAGE));
   }
   /** Renames a test cycle in place (`updateCycle`). */
-  renameTestCycle(id3, name) {
-    return this.#api.put(`/test-cycles/${id3}`, testCycleSchema2, { name });
+  renameTestCycle(id3, name2) {
+    return this.#api.put(`/test-cycles/${id3}`, testCycleSchema2, { name: name2 });
   }
   /** Creates a test cycle; after an ambiguous failure, a sibling with the same name is taken as this one. */
   createTestCycle(input2, parent) {
@@ -45709,7 +46843,10 @@ var migrationReportSchema = external_exports.object({
   source: external_exports.object({ url: external_exports.string(), projectKey: external_exports.string() }),
   target: external_exports.object({ url: external_exports.string(), projectId: external_exports.number().int() }),
   preflight: external_exports.object({
-    fieldsCreated: external_exports.array(external_exports.string()),
+    fieldsCreated: external_exports.array(external_exports.string()).describe("qTest fields created (a dry run: to create), as `object type: label`"),
+    valuesCreated: external_exports.array(external_exports.string()).describe("Allowed values added to qTest fields (a dry run: to add), as `object type: field = label`"),
+    usersKept: external_exports.array(external_exports.object({ accountId: external_exports.string(), uses: external_exports.number().int(), usedIn: external_exports.array(external_exports.string()) })).describe("Accounts with no qTest user, kept in 'Zephyr Unmapped Users' (mapping.unmappedUsers: keep)"),
+    estimate: estimateSchema.nullable(),
     sourceCounts: external_exports.object({ testCases: external_exports.number().int(), testCycles: external_exports.number().int(), testExecutions: external_exports.number().int() })
   }),
   entities: external_exports.array(
@@ -45743,8 +46880,25 @@ function migrationReportMarkdown(report) {
     ""
   ];
   if (report.error) lines.push(`> **Stopped early:** ${report.error}`, "");
-  if (report.preflight.fieldsCreated.length > 0) {
-    lines.push(`Fields ${report.run.dryRun ? "to create" : "created"}: ${report.preflight.fieldsCreated.join(", ")}`, "");
+  const { fieldsCreated, valuesCreated, usersKept, estimate: estimate2 } = report.preflight;
+  if (fieldsCreated.length > 0) {
+    lines.push(`Fields ${report.run.dryRun ? "to create" : "created"} in qTest: ${fieldsCreated.join(", ")}`, "");
+  }
+  if (valuesCreated.length > 0) {
+    lines.push(`Allowed values ${report.run.dryRun ? "to add" : "added"} in qTest: ${valuesCreated.join(", ")}`, "");
+  }
+  if (usersKept.length > 0) {
+    const uses = usersKept.reduce((sum, u) => sum + u.uses, 0);
+    lines.push(
+      `Accounts with no qTest user, kept in 'Zephyr Unmapped Users': ${usersKept.length} (${uses} uses): ${usersKept.map((u) => u.accountId).join(", ")}`,
+      ""
+    );
+  }
+  if (estimate2) {
+    lines.push(
+      `Estimate for the full migration: Zephyr ${estimate2.zephyr.requests} requests (${formatSeconds(estimate2.zephyr.seconds)} at its rate limit), qTest ${estimate2.qtest.requests} requests (${formatSeconds(estimate2.qtest.seconds)}) \u2014 about ${formatSeconds(estimate2.seconds)}; past an hour or two, shard it (--shard i/n).`,
+      ""
+    );
   }
   lines.push(
     "| Entity | Created | Updated | Unchanged | Failed | Skipped | Disappeared | Pruned |",
@@ -45849,27 +47003,27 @@ function emptyCounts() {
     testLog: zeros()
   };
 }
-function validated(schema, input2, location, what) {
+function validated(schema, input2, location2, what) {
   const result = schema.safeParse(input2);
   if (result.success) return result.data;
-  throw new StateStoreError(`${location} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
+  throw new StateStoreError(`${location2} holds ${what} ZTOQ cannot read: ${result.error.message}`, "corrupt");
 }
-function addCount(counts, row, location) {
-  const type = validated(recordedTypeSchema, row.type, location, "an entity type");
-  const status = validated(entityStatusSchema, row.status, location, "an entity status");
+function addCount(counts, row, location2) {
+  const type = validated(recordedTypeSchema, row.type, location2, "an entity type");
+  const status = validated(entityStatusSchema, row.status, location2, "an entity status");
   counts[type][status] = Number(row.n);
 }
-function countRows(rows, location) {
+function countRows(rows, location2) {
   const counts = emptyCounts();
-  for (const row of rows) addCount(counts, row, location);
+  for (const row of rows) addCount(counts, row, location2);
   return counts;
 }
-function countRowsByOwner(rows, location) {
+function countRowsByOwner(rows, location2) {
   const byOwner = /* @__PURE__ */ new Map();
   for (const row of rows) {
-    const owner = validated(entityRecordSchema.shape.owner, row.owner, location, "an owner");
+    const owner = validated(entityRecordSchema.shape.owner, row.owner, location2, "an owner");
     const counts = byOwner.get(owner) ?? emptyCounts();
-    addCount(counts, row, location);
+    addCount(counts, row, location2);
     byOwner.set(owner, counts);
   }
   return [...byOwner].map(([owner, counts]) => ({ owner, counts })).sort(byOwnerName);
@@ -45957,30 +47111,30 @@ function connectionError(error62, connection) {
   const code = errorCode(error62);
   const state2 = sqlState(error62);
   const message = errorMessage(error62);
-  const text2 = connection ? redact(message, connection) : message;
+  const text3 = connection ? redact(message, connection) : message;
   const where = connection ? `PostgreSQL at ${address(connection)}` : "PostgreSQL";
   const login = connection ? `${connection.user ?? "(no user)"}@${connection.host}` : "the user";
   if (state2 === "28P01" || state2 === "28000") {
-    return new StateStoreError(`${where} refused to log in ${login}: ${text2}; check the user and password`, "credentials");
+    return new StateStoreError(`${where} refused to log in ${login}: ${text3}; check the user and password`, "credentials");
   }
   if (state2 === "3D000") {
     const database = JSON.stringify(connection?.database ?? null);
     return new StateStoreError(
-      `${where} has no database ${database} (${text2}); create it or fix the state location`,
+      `${where} has no database ${database} (${text3}); create it or fix the state location`,
       "credentials"
     );
   }
   if (code !== void 0 && NAME_CODES.has(code)) {
-    return new StateStoreError(`cannot reach ${where}: the host ${connection?.host ?? ""} is not found (${text2})`, "unreachable");
+    return new StateStoreError(`cannot reach ${where}: the host ${connection?.host ?? ""} is not found (${text3})`, "unreachable");
   }
   if (code !== void 0 && NETWORK_CODES.has(code) || state2?.startsWith("08") || state2 !== void 0 && UNAVAILABLE_STATES.has(state2) || /timeout|Connection terminated|server does not support SSL/i.test(message)) {
-    const detail = /timeout/i.test(message) ? `no answer within the connect timeout (${text2})` : text2;
+    const detail = /timeout/i.test(message) ? `no answer within the connect timeout (${text3})` : text3;
     return new StateStoreError(`cannot reach ${where}: ${detail}`, "unreachable");
   }
   return void 0;
 }
-function redact(text2, connection) {
-  let redacted = text2;
+function redact(text3, connection) {
+  let redacted = text3;
   for (const secret of connection.secrets) redacted = redacted.replaceAll(secret, "***");
   return redacted;
 }
@@ -45994,24 +47148,24 @@ function sqlState(error62) {
 
 // src/state/sql-schema.ts
 var APPLICATION_ID = "ztoq-state";
-async function inspect(access) {
-  const { location, namespace } = access;
-  const objects2 = await access.objects();
+async function inspect(access2) {
+  const { location: location2, namespace } = access2;
+  const objects2 = await access2.objects();
   if (objects2.names.length === 0) return 0;
   if (!objects2.meta) {
     const names = objects2.names.slice(0, 5).join(", ");
     throw new StateStoreError(
-      `${location}: ${namespace} is not a ZTOQ state store (it holds ${names} and no ztoq_meta table); refusing to touch it`,
+      `${location2}: ${namespace} is not a ZTOQ state store (it holds ${names} and no ztoq_meta table); refusing to touch it`,
       "foreign"
     );
   }
   let rows;
   try {
-    rows = await access.readMeta();
+    rows = await access2.readMeta();
   } catch (error62) {
-    if (access.unusable(error62)) throw error62;
+    if (access2.unusable(error62)) throw error62;
     throw new StateStoreError(
-      `${location}: the ztoq_meta table in ${namespace} is not ZTOQ's (${errorMessage(error62)}); refusing to touch it`,
+      `${location2}: the ztoq_meta table in ${namespace} is not ZTOQ's (${errorMessage(error62)}); refusing to touch it`,
       "foreign"
     );
   }
@@ -46019,33 +47173,33 @@ async function inspect(access) {
   const application = JSON.stringify(meta3.get("application") ?? null);
   if (meta3.get("application") !== APPLICATION_ID) {
     throw new StateStoreError(
-      `${location}: the ztoq_meta table in ${namespace} belongs to ${application}, not ${APPLICATION_ID}; refusing to touch it`,
+      `${location2}: the ztoq_meta table in ${namespace} belongs to ${application}, not ${APPLICATION_ID}; refusing to touch it`,
       "foreign"
     );
   }
   const version2 = Number(meta3.get("schema_version"));
   if (!Number.isSafeInteger(version2) || version2 < 0) {
     throw new StateStoreError(
-      `${location} is a ZTOQ state store without a valid schema version (${JSON.stringify(meta3.get("schema_version") ?? null)})`,
+      `${location2} is a ZTOQ state store without a valid schema version (${JSON.stringify(meta3.get("schema_version") ?? null)})`,
       "corrupt"
     );
   }
-  const known = access.migrations.length;
+  const known = access2.migrations.length;
   if (version2 > known) {
     throw new StateStoreError(
-      `${location} has state schema version ${version2}, but this ZTOQ knows up to version ${known}; it was written by a newer ZTOQ, upgrade to use it`,
+      `${location2} has state schema version ${version2}, but this ZTOQ knows up to version ${known}; it was written by a newer ZTOQ, upgrade to use it`,
       "newer"
     );
   }
   return version2;
 }
-async function upgrade(access) {
-  const from = await inspect(access);
-  if (from >= access.migrations.length) return;
-  await access.createMeta();
-  await access.setMeta("application", APPLICATION_ID);
-  for (const step of access.migrations.slice(from)) await access.exec(step);
-  await access.setMeta("schema_version", String(access.migrations.length));
+async function upgrade(access2) {
+  const from = await inspect(access2);
+  if (from >= access2.migrations.length) return;
+  await access2.createMeta();
+  await access2.setMeta("application", APPLICATION_ID);
+  for (const step of access2.migrations.slice(from)) await access2.exec(step);
+  await access2.setMeta("schema_version", String(access2.migrations.length));
 }
 
 // src/state/sql-store.ts
@@ -46076,7 +47230,7 @@ var READ_STATEMENTS = /* @__PURE__ */ new Set([
 ]);
 function statements(spelling, version2) {
   const { tablePrefix, keyIn, leaseNow, leaseEnd } = spelling;
-  const [entities, runs, watermarks] = ["entities", "runs", "watermarks"].map((name) => `${tablePrefix}${name}`);
+  const [entities, runs, watermarks] = ["entities", "runs", "watermarks"].map((name2) => `${tablePrefix}${name2}`);
   const select = `SELECT ${entityColumns(version2)} FROM ${entities}`;
   const runFields = runColumns(version2);
   const finish = (status) => `INSERT INTO ${entities} AS e (type, key, status, attempts, last_error, run_id, updated_at)
@@ -46282,12 +47436,12 @@ var SqlStateStore = class {
     const [row] = await this.#all("lastRun", {});
     return row ? this.#run(row) : void 0;
   }
-  async getWatermark(name) {
-    const [row] = await this.#all("getWatermark", { name });
+  async getWatermark(name2) {
+    const [row] = await this.#all("getWatermark", { name: name2 });
     return typeof row?.value === "string" ? row.value : void 0;
   }
-  async setWatermark(name, value) {
-    await this.#all("setWatermark", { name, value, now: now() });
+  async setWatermark(name2, value) {
+    await this.#all("setWatermark", { name: name2, value, now: now() });
   }
   #ready() {
     if (!this.#isOpen) throw new Error(`state store ${this.location} is not open`);
@@ -46513,11 +47667,11 @@ var PostgresDialect = class {
   async all(statement, params) {
     const pool = this.#pool;
     if (!pool) throw new Error(`state store ${this.location} is not open`);
-    const { text: text2, names } = this.#statements[statement];
-    const values = names.map((name) => params[name]);
+    const { text: text3, names } = this.#statements[statement];
+    const values = names.map((name2) => params[name2]);
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await pool.query(text2, values)).rows;
+        return (await pool.query(text3, values)).rows;
       } catch (error62) {
         if (sqlState(error62) === SERIALIZATION_FAILURE && attempt < SERIALIZATION_ATTEMPTS) continue;
         throw connectionError(error62, this.#connection) ?? error62;
@@ -46525,28 +47679,28 @@ var PostgresDialect = class {
     }
   }
   /** PostgreSQL text cannot hold NUL; an error message (perhaps quoting a response body) may. */
-  storableText(text2) {
-    return text2.replaceAll("\0", "\uFFFD");
+  storableText(text3) {
+    return text3.replaceAll("\0", "\uFFFD");
   }
 };
 function positional(texts) {
   const compile2 = (sql) => {
     const names = [];
-    const text2 = sql.replace(/(?<![:\w]):(\w+)/g, (_, name) => {
-      if (!names.includes(name)) names.push(name);
-      return `$${names.indexOf(name) + 1}`;
+    const text3 = sql.replace(/(?<![:\w]):(\w+)/g, (_, name2) => {
+      if (!names.includes(name2)) names.push(name2);
+      return `$${names.indexOf(name2) + 1}`;
     });
-    return { text: text2, names };
+    return { text: text3, names };
   };
-  const entries = Object.entries(texts).map(([name, sql]) => [name, compile2(sql)]);
+  const entries = Object.entries(texts).map(([name2, sql]) => [name2, compile2(sql)]);
   return Object.fromEntries(entries);
 }
-async function migrate(client, location) {
+async function migrate(client, location2) {
   await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
   try {
     await client.query(`SET LOCAL lock_timeout = '${MIGRATION_LOCK_TIMEOUT}'`);
     await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-    await upgrade(schemaAccess(client, location));
+    await upgrade(schemaAccess(client, location2));
     await client.query("COMMIT");
   } catch (error62) {
     await client.query("ROLLBACK").catch(() => {
@@ -46554,9 +47708,9 @@ async function migrate(client, location) {
     throw error62;
   }
 }
-function schemaAccess(client, location) {
+function schemaAccess(client, location2) {
   return {
-    location,
+    location: location2,
     namespace: `the schema "${SCHEMA}"`,
     migrations: MIGRATIONS,
     async objects() {
@@ -46588,23 +47742,23 @@ function schemaAccess(client, location) {
     }
   };
 }
-function asOpenError(error62, connection, location) {
+function asOpenError(error62, connection, location2) {
   const known = connectionError(error62, connection);
   if (known) return known;
-  const text2 = redact(errorMessage(error62), connection);
+  const text3 = redact(errorMessage(error62), connection);
   if (sqlState(error62) === "42501") {
     return new StateStoreError(
-      `${location}: ${connection.user ?? "the user"} lacks a privilege ZTOQ needs (${text2})`,
+      `${location2}: ${connection.user ?? "the user"} lacks a privilege ZTOQ needs (${text3})`,
       "credentials"
     );
   }
   if (sqlState(error62) === "55P03") {
     return new StateStoreError(
-      `${location}: another ZTOQ held the schema migration lock for over ${MIGRATION_LOCK_TIMEOUT} (${text2})`,
+      `${location2}: another ZTOQ held the schema migration lock for over ${MIGRATION_LOCK_TIMEOUT} (${text3})`,
       "unreachable"
     );
   }
-  return new StateStoreError(`cannot open the state store ${location}: ${text2}`, "unreachable");
+  return new StateStoreError(`cannot open the state store ${location2}: ${text3}`, "unreachable");
 }
 
 // src/state/sqlite-store.ts
@@ -46692,10 +47846,10 @@ var SqliteDialect = class {
   async open() {
     const db = this.#connect();
     try {
-      const access = schemaAccess2(db, this.location);
-      await inspect(access);
+      const access2 = schemaAccess2(db, this.location);
+      await inspect(access2);
       configure(db);
-      await migrate2(db, access);
+      await migrate2(db, access2);
     } catch (error62) {
       db.close();
       throw asStoreError(error62, this.location);
@@ -46754,8 +47908,8 @@ var SqliteDialect = class {
     return prepared.all(bind(params));
   }
   /** SQLite text holds any character, NUL included. */
-  storableText(text2) {
-    return text2;
+  storableText(text3) {
+    return text3;
   }
   #connect() {
     try {
@@ -46776,7 +47930,7 @@ function statementsFor2(version2) {
   return texts;
 }
 function bind(params) {
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, bindable(value)]));
+  return Object.fromEntries(Object.entries(params).map(([name2, value]) => [name2, bindable(value)]));
 }
 function bindable(value) {
   if (Array.isArray(value)) return JSON.stringify(value);
@@ -46808,10 +47962,10 @@ function configure(db) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
 }
-async function migrate2(db, access) {
+async function migrate2(db, access2) {
   db.exec("BEGIN IMMEDIATE");
   try {
-    await upgrade(access);
+    await upgrade(access2);
     db.exec("COMMIT");
   } catch (error62) {
     if (db.isTransaction) db.exec("ROLLBACK");
@@ -46841,13 +47995,13 @@ function asStoreError(error62, path) {
 var SQLITE_PREFIX = "sqlite:";
 var POSTGRES = /^postgres(ql)?:\/\//i;
 var URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-function createStateStore(location) {
-  if (POSTGRES.test(location)) return new PostgresStateStore(location);
-  const path = location.startsWith(SQLITE_PREFIX) ? location.slice(SQLITE_PREFIX.length) : location;
-  if (path === "") throw new StateStoreError(`the state location ${JSON.stringify(location)} names no file`, "unreachable");
-  if (location.startsWith(`${SQLITE_PREFIX}//`)) {
+function createStateStore(location2) {
+  if (POSTGRES.test(location2)) return new PostgresStateStore(location2);
+  const path = location2.startsWith(SQLITE_PREFIX) ? location2.slice(SQLITE_PREFIX.length) : location2;
+  if (path === "") throw new StateStoreError(`the state location ${JSON.stringify(location2)} names no file`, "unreachable");
+  if (location2.startsWith(`${SQLITE_PREFIX}//`)) {
     throw new StateStoreError(
-      `write the state location as sqlite:PATH (sqlite:state/ztoq.db, sqlite:/abs/ztoq.db), not ${JSON.stringify(location)}`,
+      `write the state location as sqlite:PATH (sqlite:state/ztoq.db, sqlite:/abs/ztoq.db), not ${JSON.stringify(location2)}`,
       "unreachable"
     );
   }
@@ -47000,6 +48154,76 @@ function formatUpdatedAfter(value) {
   return toZephyrDateTime(ms);
 }
 
+// src/zephyr/prefetch.ts
+var SourcePrefetch = class {
+  #zephyr;
+  #cap;
+  #ahead = /* @__PURE__ */ new Map();
+  /** Items the reader asked for before the read-ahead reached them: not read a second time. */
+  #taken = /* @__PURE__ */ new Set();
+  #room;
+  #stopped = false;
+  constructor(zephyr, cap = 4e3) {
+    this.#zephyr = zephyr;
+    this.#cap = cap;
+  }
+  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
+  start() {
+    this.#run().catch(() => void 0);
+  }
+  stop() {
+    this.#stopped = true;
+    this.#room?.();
+  }
+  folders = (...args) => this.#zephyr.folders(...args);
+  testCases = (...args) => this.#zephyr.testCases(...args);
+  testCycles = (...args) => this.#zephyr.testCycles(...args);
+  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
+  testSteps = (key2) => this.#take(`case:${key2}`, () => this.#zephyr.testSteps(key2));
+  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
+  async #run() {
+    for await (const page of this.#zephyr.testCases()) {
+      for (const testCase of page) {
+        if (!await this.#wait()) return;
+        if (this.#taken.delete(`case:${testCase.key}`)) continue;
+        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
+      }
+    }
+    for await (const page of this.#zephyr.testExecutions()) {
+      for (const execution of page) {
+        if (!await this.#wait()) return;
+        const id3 = String(execution.id);
+        if (this.#taken.delete(`execution:${id3}`)) continue;
+        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
+      }
+    }
+  }
+  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
+  #settled(read) {
+    return read.catch(() => FAILED);
+  }
+  async #take(key2, read) {
+    const ahead = this.#ahead.get(key2);
+    if (ahead === void 0) {
+      if (!this.#stopped) this.#taken.add(key2);
+      return read();
+    }
+    this.#ahead.delete(key2);
+    this.#room?.();
+    const value = await ahead;
+    return value === FAILED ? read() : value;
+  }
+  async #wait() {
+    while (!this.#stopped && this.#ahead.size >= this.#cap) {
+      await new Promise((resolve8) => {
+        this.#room = resolve8;
+      });
+    }
+    return !this.#stopped;
+  }
+};
+var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
+
 // src/compare/normalize.ts
 var NORMALIZATION_RULES = {
   richText: "Rich text (descriptions, preconditions, steps, notes, text fields): null is the empty string; &nbsp; is a space; <br>, <br/> and <br /> are a line break; tag names are compared case-insensitively; a run of whitespace holding a line break is one line break, any other run of whitespace is one space; leading and trailing whitespace is ignored.",
@@ -47015,23 +48239,23 @@ var NORMALIZATION_RULES = {
 };
 function richText(value) {
   if (value === null || value === void 0) return "";
-  return value.replace(/&nbsp;|&#160;|\u00a0/gi, " ").replace(/<br\s*\/?>/gi, "\n").replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, (_, slash, name) => `<${slash}${name.toLowerCase()}`).replace(/\r\n?/g, "\n").replace(/\s+/g, (run) => run.includes("\n") ? "\n" : " ").trim();
+  return value.replace(/&nbsp;|&#160;|\u00a0/gi, " ").replace(/<br\s*\/?>/gi, "\n").replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)/g, (_, slash, name2) => `<${slash}${name2.toLowerCase()}`).replace(/\r\n?/g, "\n").replace(/\s+/g, (run) => run.includes("\n") ? "\n" : " ").trim();
 }
 function plainText(value) {
   return (value ?? "").replace(/\s+/g, " ").trim();
 }
 function timestamp(value) {
   if (value === null || value === void 0 || value.trim() === "") return "";
-  const text2 = value.trim();
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text2) ? `${text2}T00:00:00Z` : text2);
-  if (Number.isNaN(ms)) return text2;
+  const text3 = value.trim();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text3) ? `${text3}T00:00:00Z` : text3);
+  if (Number.isNaN(ms)) return text3;
   return `${new Date(Math.floor(ms / 1e3) * 1e3).toISOString().slice(0, 19)}Z`;
 }
 function numberText(value) {
-  const text2 = (value ?? "").trim();
-  if (text2 === "") return "";
-  const n = Number(text2);
-  return Number.isFinite(n) ? String(n) : text2;
+  const text3 = (value ?? "").trim();
+  if (text3 === "") return "";
+  const n = Number(text3);
+  return Number.isFinite(n) ? String(n) : text3;
 }
 function valueList(value) {
   return (value ?? "").replace(/^\s*\[|\]\s*$/g, "").split(",").map((v) => v.trim()).filter((v) => v !== "").sort();
@@ -47154,23 +48378,23 @@ var FieldCatalog = class {
   }
   /** A stored value in comparable form: labels for choices and users, numbers, instants, rich text. */
   value(fieldId, raw2) {
-    const field = this.#fields.get(fieldId);
-    const text2 = raw2 ?? "";
-    if (!field) return richText(text2);
-    if (field.choices.size > 0 || field.multiple) {
-      const labels = valueList(field.multiple ? text2 : `[${text2}]`).map((v) => field.choices.get(v) ?? `#${v}`);
-      return field.multiple ? labels.sort() : labels[0] ?? "";
+    const field2 = this.#fields.get(fieldId);
+    const text3 = raw2 ?? "";
+    if (!field2) return richText(text3);
+    if (field2.choices.size > 0 || field2.multiple) {
+      const labels = valueList(field2.multiple ? text3 : `[${text3}]`).map((v) => field2.choices.get(v) ?? `#${v}`);
+      return field2.multiple ? labels.sort() : labels[0] ?? "";
     }
-    switch (field.dataType) {
+    switch (field2.dataType) {
       case FieldDataType.userList:
-        return text2.trim() === "" ? "" : this.#users.get(text2.trim()) ?? `#${text2.trim()}`;
+        return text3.trim() === "" ? "" : this.#users.get(text3.trim()) ?? `#${text3.trim()}`;
       case FieldDataType.datePicker:
       case FieldDataType.dateTimePicker:
-        return timestamp(text2);
+        return timestamp(text3);
       case FieldDataType.number:
-        return numberText(text2);
+        return numberText(text3);
       default:
-        return richText(text2);
+        return richText(text3);
     }
   }
   /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
@@ -47215,13 +48439,13 @@ function pTimeout(promise2, options) {
   } = options;
   let timer;
   let abortHandler;
-  const wrappedPromise = new Promise((resolve3, reject) => {
+  const wrappedPromise = new Promise((resolve8, reject) => {
     if (typeof milliseconds !== "number" || Math.sign(milliseconds) !== 1) {
       throw new TypeError(`Expected \`milliseconds\` to be a positive number, got \`${milliseconds}\``);
     }
     if (signal?.aborted) {
       reject(getAbortedReason(signal));
-      promise2.then(resolve3, reject);
+      promise2.then(resolve8, reject);
       return;
     }
     if (signal) {
@@ -47230,7 +48454,7 @@ function pTimeout(promise2, options) {
       };
       signal.addEventListener("abort", abortHandler, { once: true });
     }
-    promise2.then(resolve3, reject);
+    promise2.then(resolve8, reject);
     if (milliseconds === Number.POSITIVE_INFINITY) {
       return;
     }
@@ -47238,7 +48462,7 @@ function pTimeout(promise2, options) {
     timer = customTimers.setTimeout.call(void 0, () => {
       if (fallback) {
         try {
-          resolve3(fallback());
+          resolve8(fallback());
         } catch (error62) {
           reject(error62);
         }
@@ -47248,7 +48472,7 @@ function pTimeout(promise2, options) {
         promise2.cancel();
       }
       if (message === false) {
-        resolve3();
+        resolve8();
       } else if (message instanceof Error) {
         reject(message);
       } else {
@@ -47692,7 +48916,7 @@ var PQueue = class extends import_index2.default {
     if (options.timeout !== void 0 && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
       throw new TypeError(`Expected \`timeout\` to be a positive finite number, got \`${options.timeout}\` (${typeof options.timeout})`);
     }
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve8, reject) => {
       const taskSymbol = /* @__PURE__ */ Symbol(`task-${options.id}`);
       let cleanupQueueAbortHandler = () => void 0;
       const run = async () => {
@@ -47734,7 +48958,7 @@ var PQueue = class extends import_index2.default {
             })]);
           }
           const result = await operation;
-          resolve3(result);
+          resolve8(result);
           this.emit("completed", result);
         } catch (error62) {
           reject(error62);
@@ -47923,7 +49147,7 @@ var PQueue = class extends import_index2.default {
   }
   async #onEvent(events, filter) {
     const eventList = Array.isArray(events) ? events : [events];
-    return new Promise((resolve3) => {
+    return new Promise((resolve8) => {
       const listener = () => {
         if (filter && !filter()) {
           return;
@@ -47931,7 +49155,7 @@ var PQueue = class extends import_index2.default {
         for (const event of eventList) {
           this.off(event, listener);
         }
-        resolve3();
+        resolve8();
       };
       for (const event of eventList) {
         this.on(event, listener);
@@ -48149,18 +49373,39 @@ var TargetMarkers = class {
     }
     return { primary, surplus };
   }
+  /**
+   * Starts the bulk reads of the given object types now, one after the other in the order the phases
+   * will ask, instead of when the first unrecorded entity asks — so they overlap the source's reads
+   * rather than stall them. Used when the state holds nothing of a type (a first run, a lost state):
+   * then every entity asks. A failed read is not kept; the entity that asks reads again.
+   */
+  warm(objectTypes) {
+    void (async () => {
+      await this.catalogs();
+      for (const objectType of objectTypes) {
+        await this.#index(objectType);
+        if (objectType === "test-cases") await this.testCase(-1);
+      }
+    })().catch(() => void 0);
+  }
   /** The target's field settings and users, as verification normalizes values, for comparing what is adopted. */
   catalogs() {
-    this.#catalogs ??= (async () => {
-      const [caseFields, suiteFields, runFields, users, statuses] = await Promise.all([
-        this.#qtest.fields("test-cases"),
-        this.#qtest.fields("test-suites"),
-        this.#qtest.fields("test-runs"),
-        this.#qtest.users(),
-        this.#qtest.executionStatuses()
-      ]);
-      return catalogsOf(caseFields, suiteFields, runFields, users, statuses);
-    })();
+    if (!this.#catalogs) {
+      const catalogs = (async () => {
+        const [caseFields, suiteFields, runFields, users, statuses] = await Promise.all([
+          this.#qtest.fields("test-cases"),
+          this.#qtest.fields("test-suites"),
+          this.#qtest.fields("test-runs"),
+          this.#qtest.users(),
+          this.#qtest.executionStatuses()
+        ]);
+        return catalogsOf(caseFields, suiteFields, runFields, users, statuses);
+      })();
+      catalogs.catch(() => {
+        if (this.#catalogs === catalogs) this.#catalogs = void 0;
+      });
+      this.#catalogs = catalogs;
+    }
     return this.#catalogs;
   }
   /**
@@ -48182,13 +49427,13 @@ var TargetMarkers = class {
     const { rootModule, fields, concurrency } = this.#caseArea;
     const roots = (await this.#qtest.moduleTree()).filter((m) => m.name === rootModule);
     const moduleIds = [];
-    const walk = (modules) => {
+    const walk2 = (modules) => {
       for (const m of modules) {
         moduleIds.push(m.id);
-        walk(m.children ?? []);
+        walk2(m.children ?? []);
       }
     };
-    walk(roots);
+    walk2(roots);
     const catalog = (await this.catalogs()).testCase;
     const byId = (id3) => `#${id3}`;
     const cases = /* @__PURE__ */ new Map();
@@ -48320,11 +49565,11 @@ var NamedChildren = class {
     this.#list = list;
     this.#keyOf = keyOf;
   }
-  async find(parent, name) {
-    return (await this.#children(parent)).get(name);
+  async find(parent, name2) {
+    return (await this.#children(parent)).get(name2);
   }
-  async remember(parent, name, id3) {
-    (await this.#children(parent)).set(name, id3);
+  async remember(parent, name2, id3) {
+    (await this.#children(parent)).set(name2, id3);
   }
   #children(parent) {
     const key2 = this.#keyOf(parent);
@@ -48431,7 +49676,7 @@ async function syncEntity(context, sync) {
 }
 
 // src/migrate/shard-work.ts
-var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+var sleep2 = (ms) => new Promise((resolve8) => setTimeout(resolve8, ms));
 async function claim2(context, type, key2) {
   const { shard, state: state2, runId } = context;
   if (!shard) return { granted: true };
@@ -48510,15 +49755,15 @@ async function mirrorTree(context, folders, target) {
   const children = new NamedChildren(target.list, target.parentKey);
   const targets = /* @__PURE__ */ new Map();
   let names;
-  const ensure = async (key2, name, parent) => {
+  const ensure = async (key2, name2, parent) => {
     const adopt = async () => {
-      const id3 = await children.find(parent, name);
+      const id3 = await children.find(parent, name2);
       return id3 === void 0 ? void 0 : { targetId: id3 };
     };
     const result = await syncShared(context, {
       type: target.type,
       key: key2,
-      hash: contentHash({ name, parent: target.parentKey(parent) }),
+      hash: contentHash({ name: name2, parent: target.parentKey(parent) }),
       find: adopt,
       adopt: async () => {
         const existing = await adopt();
@@ -48532,18 +49777,18 @@ async function mirrorTree(context, folders, target) {
           const existing = await adopt();
           return existing && { written: existing, current: true };
         }
-        return { written: { targetId }, current: now2 === name };
+        return { written: { targetId }, current: now2 === name2 };
       },
       update: async (id3) => {
-        await target.rename(id3, name);
-        await children.remember(parent, name, id3);
+        await target.rename(id3, name2);
+        await children.remember(parent, name2, id3);
         return { targetId: id3 };
       },
       create: async () => {
         const existing = await adopt();
         if (existing) return existing;
-        const created = await target.create(name, parent);
-        await children.remember(parent, name, created.id);
+        const created = await target.create(name2, parent);
+        await children.remember(parent, name2, created.id);
         return { targetId: created.id };
       }
     });
@@ -48572,8 +49817,8 @@ async function migrateModules(context) {
     parentOf: (id3) => id3 ?? void 0,
     parentKey: (parent) => String(parent ?? "top"),
     list: (parent) => qtest2.modules(parent),
-    create: (name, parent) => qtest2.createModule({ name }, parent),
-    rename: (id3, name) => qtest2.renameModule(id3, name),
+    create: (name2, parent) => qtest2.createModule({ name: name2 }, parent),
+    rename: (id3, name2) => qtest2.renameModule(id3, name2),
     names: async () => namesOf(await qtest2.moduleTree(), (m) => m.children)
   });
 }
@@ -48587,21 +49832,112 @@ async function migrateCycleTree(context) {
     parentOf: (id3) => id3 === null ? { id: 0, type: "root" } : { id: id3, type: "test-cycle" },
     parentKey: (parent) => `${parent.type}:${parent.id}`,
     list: (parent) => qtest2.testCycles(parent),
-    create: (name, parent) => qtest2.createTestCycle({ name }, parent),
-    rename: (id3, name) => qtest2.renameTestCycle(id3, name),
+    create: (name2, parent) => qtest2.createTestCycle({ name: name2 }, parent),
+    rename: (id3, name2) => qtest2.renameTestCycle(id3, name2),
     names: async () => namesOf(await qtest2.testCycleTree(), (c) => c["test-cycles"])
   });
 }
 function namesOf(roots, children) {
   const names = /* @__PURE__ */ new Map();
-  const walk = (nodes) => {
+  const walk2 = (nodes) => {
     for (const node2 of nodes) {
       names.set(node2.id, node2.name);
-      walk(children(node2) ?? []);
+      walk2(children(node2) ?? []);
     }
   };
-  walk(roots);
+  walk2(roots);
   return names;
+}
+
+// src/plan/inline-calls.ts
+var PLACEHOLDER = /<span\b[^>]*\batwho-inserted\b[^>]*>\s*\{([^{}<>"\n]+)\}\s*<\/span>|\{([^{}<>"\n]+)\}/g;
+function substituteParameters(text3, values, encode3 = escapeText) {
+  if (values.size === 0) return text3;
+  return text3.replace(PLACEHOLDER, (match2, spanName, bareName) => {
+    const value = values.get((spanName ?? bareName ?? "").trim());
+    return value === void 0 ? match2 : encode3(value);
+  });
+}
+function parameterValues(parameters) {
+  const values = /* @__PURE__ */ new Map();
+  for (const p of parameters ?? []) if (p.name && p.value != null) values.set(p.name, p.value);
+  return values;
+}
+function inlineCalls(rootKey, steps, callees) {
+  const out = [];
+  const inlined = /* @__PURE__ */ new Set();
+  const expand = (level, values, path) => {
+    const own2 = path.length === 1;
+    for (const step of level) {
+      if (step.inline) {
+        const put = (text3) => text3 == null ? null : substituteParameters(text3, values);
+        const { description, testData: testData2, expectedResult } = step.inline;
+        out.push({
+          kind: "inline",
+          description: put(description),
+          testData: put(testData2),
+          expectedResult: put(expectedResult),
+          own: own2
+        });
+        continue;
+      }
+      const call = step.testCase;
+      if (!call) continue;
+      const given = (call.parameters ?? []).map((p) => ({
+        ...p,
+        value: p.value == null ? p.value : substituteParameters(p.value, values, (v) => v)
+      }));
+      const key2 = call.testCaseKey;
+      const content = callees.get(key2);
+      const parameters = given.map((p) => `${p.name}=${p.value ?? ""}`);
+      if (path.includes(key2)) {
+        out.push({ kind: "call", testCaseKey: key2, parameters, reason: "cycle" });
+        continue;
+      }
+      inlined.add(key2);
+      if (!content) out.push({ kind: "call", testCaseKey: key2, parameters, reason: "missing" });
+      else if (content.kind === "script") out.push({ kind: "script", script: content.script });
+      else expand(content.steps, parameterValues(given), [...path, key2]);
+    }
+  };
+  expand(steps, /* @__PURE__ */ new Map(), [rootKey]);
+  return { steps: out, inlined: [...inlined].sort() };
+}
+function calledKeys(content) {
+  return content.kind === "steps" ? content.steps.flatMap((s) => s.testCase ? [s.testCase.testCaseKey] : []) : [];
+}
+async function readCallees(rootKey, content, read) {
+  const contents = /* @__PURE__ */ new Map([[rootKey, content]]);
+  let level = [...new Set(calledKeys(content))].filter((key2) => !contents.has(key2));
+  while (level.length > 0) {
+    const read_ = await Promise.all(level.map(async (key2) => [key2, await read(key2) ?? null]));
+    for (const [key2, value] of read_) contents.set(key2, value);
+    level = [...new Set(read_.flatMap(([, value]) => value ? calledKeys(value) : []))].filter((key2) => !contents.has(key2));
+  }
+  return contents;
+}
+function rememberedReads(read, cap = 5e3) {
+  const reads = /* @__PURE__ */ new Map();
+  return (key2) => {
+    let content = reads.get(key2);
+    if (!content) {
+      if (reads.size >= cap) reads.clear();
+      content = read(key2);
+      content.catch(() => reads.delete(key2));
+      reads.set(key2, content);
+    }
+    return content;
+  };
+}
+function callersOf(changed, inliners, planned) {
+  const callers = [];
+  for (const [caller, inlined] of inliners) {
+    if (!planned.has(caller) && inlined.some((key2) => changed.has(key2))) callers.push(caller);
+  }
+  return callers.sort();
+}
+function escapeText(text3) {
+  return text3.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 // src/plan/test-case.ts
@@ -48610,8 +49946,18 @@ function planTestCase(testCase, content, context) {
   const waitingFor = [];
   const inlineStepPositions = [];
   const steps = [];
+  let inlined = [];
+  const unresolvedCalls = [];
   if (content.kind === "script") steps.push(scriptStep(content.script));
-  else {
+  else if (context.callees) {
+    const result = inlineCalls(testCase.key, content.steps, context.callees);
+    inlined = result.inlined;
+    for (const step of result.steps) {
+      if (step.kind === "inline" && step.own) inlineStepPositions.push(steps.length);
+      if (step.kind === "call") unresolvedCalls.push({ key: step.testCaseKey, reason: step.reason });
+      steps.push(fromInlined(step));
+    }
+  } else {
     for (const step of content.steps) {
       if (step.inline) inlineStepPositions.push(steps.length);
       steps.push(...toSteps(step));
@@ -48630,18 +49976,12 @@ function planTestCase(testCase, content, context) {
       test_steps: steps.map((step, i) => ({ ...step, order: i + 1 }))
     },
     waitingFor,
-    inlineStepPositions
+    inlineStepPositions,
+    inlined,
+    unresolvedCalls
   };
   function toSteps(step) {
-    if (step.inline) {
-      const { description, testData: testData2, expectedResult } = step.inline;
-      return [
-        {
-          description: testData2 ? `${description ?? ""}<br><br><b>Test data:</b> ${testData2}` : description ?? "",
-          expected: expectedResult ?? ""
-        }
-      ];
-    }
+    if (step.inline) return [inlineStep(step.inline)];
     const call = step.testCase;
     if (!call) return [];
     const parameters = (call.parameters ?? []).map((p) => `${p.name}=${p.value ?? ""}`);
@@ -48660,23 +50000,35 @@ function planTestCase(testCase, content, context) {
     ];
   }
 }
+function inlineStep(parts) {
+  const { description, testData: testData2, expectedResult } = parts;
+  return {
+    description: testData2 ? `${description ?? ""}<br><br><b>Test data:</b> ${testData2}` : description ?? "",
+    expected: expectedResult ?? ""
+  };
+}
+function fromInlined(step) {
+  if (step.kind === "inline") return inlineStep(step);
+  if (step.kind === "script") return scriptStep(step.script);
+  return { description: callText(step.testCaseKey, step.parameters), expected: "" };
+}
 function callText(key2, parameters) {
   return parameters.length > 0 ? `Call to test ${key2} (${parameters.join(", ")})` : `Call to test ${key2}`;
 }
 function scriptStep(script) {
   return { description: script.type === "bdd" ? `<pre>${escapeHtml(script.text)}</pre>` : script.text, expected: "" };
 }
-function escapeHtml(text2) {
-  return text2.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+function escapeHtml(text3) {
+  return text3.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 function customProperties(key2, values, resolution) {
   const properties = [];
-  for (const [name, target] of resolution.custom) {
+  for (const [name2, target] of resolution.custom) {
     let converted;
     try {
-      converted = convertCustomField(values[name], target, resolution.users);
+      converted = convertCustomField(values[name2], target, resolution.users, resolution.unmappedUsers);
     } catch (error62) {
-      if (error62 instanceof UnmappedValue) throw new UnmappedValue(`test case ${key2}, custom field '${name}': ${error62.message}`);
+      if (error62 instanceof UnmappedValue) throw new UnmappedValue(`test case ${key2}, custom field '${name2}': ${error62.message}`);
       throw error62;
     }
     if (converted !== null) properties.push({ field_id: target.fieldId, field_value: converted });
@@ -48684,12 +50036,32 @@ function customProperties(key2, values, resolution) {
   return properties;
 }
 
+// src/state/entity-data.ts
+var testCaseDataSchema = external_exports.object({
+  name: external_exports.string(),
+  versionId: external_exports.number(),
+  /** qTest step ids of the steps made from Zephyr inline steps, in order: execution steps pair with them. */
+  stepIds: external_exports.array(external_exports.number()),
+  /**
+   * `callToTest: inline`: the cases its steps were made from (or looked for), at any depth. An
+   * incremental run that sees one of them change plans this case again, though it did not change.
+   */
+  inlined: external_exports.array(external_exports.string()).optional()
+});
+var testRunDataSchema = external_exports.object({ versionId: external_exports.number() });
+var testLogDataSchema = external_exports.object({ runId: external_exports.number() });
+
 // src/migrate/phases/test-cases.ts
 async function migrateTestCases(context, modules) {
   const { zephyr, progress } = context;
   const waiting = [];
   const seen = /* @__PURE__ */ new Set();
-  const rootModule = modules.get(null);
+  const inline = context.config.migration.callToTest === "inline";
+  const placement = {
+    modules,
+    rootModule: modules.get(null),
+    readCallee: inline ? rememberedReads((key2) => absentOn404(zephyr.testSteps(key2))) : void 0
+  };
   await shardedForEach(context, {
     type: "testCase",
     pages: () => zephyr.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {}),
@@ -48699,7 +50071,7 @@ async function migrateTestCases(context, modules) {
       seen.add(testCase.key);
       const content = await zephyr.testSteps(testCase.key);
       const pending = { testCase, content, record: record2 };
-      if (await migrateOne(context, pending, modules, rootModule, false)) return;
+      if (await migrateOne(context, pending, placement, false)) return;
       waiting.push(pending);
       await release(context, "testCase", testCase.key);
     }
@@ -48708,16 +50080,49 @@ async function migrateTestCases(context, modules) {
     type: "testCase",
     claimKey: (pending) => pending.testCase.key,
     work: async (pending) => {
-      await migrateOne(context, { ...pending, record: void 0 }, modules, rootModule, true);
+      await migrateOne(context, { ...pending, record: void 0 }, placement, true);
     }
   });
+  const planned = new Set(seen);
+  const gone = await reportDisappeared(context, seen);
+  if (inline && context.updatedAfter) await replanCallers(context, /* @__PURE__ */ new Set([...planned, ...gone]), planned, placement);
   progress.finish("testCase");
-  await reportDisappeared(context, seen);
 }
-async function migrateOne(context, { testCase, content, record: record2 }, modules, rootModule, last) {
+async function absentOn404(read) {
+  try {
+    return await read;
+  } catch (error62) {
+    if (error62 instanceof ApiError && error62.status === 404) return void 0;
+    throw error62;
+  }
+}
+async function replanCallers(context, changed, planned, placement) {
+  const { state: state2, zephyr, log } = context;
+  const inliners = /* @__PURE__ */ new Map();
+  for await (const record2 of state2.list("testCase", { status: "done" })) {
+    const data = testCaseDataSchema.safeParse(record2.data);
+    if (data.success && data.data.inlined?.length) inliners.set(record2.key, data.data.inlined);
+  }
+  const callers = new Set(callersOf(changed, inliners, planned));
+  if (callers.size === 0) return;
+  log.info({ entity: "testCase", callers: callers.size }, "planning again the test cases that inlined a changed case");
+  for await (const page of zephyr.testCases()) {
+    const mine = page.filter((t) => callers.has(t.key));
+    const records = await state2.getMany(
+      "testCase",
+      mine.map((t) => t.key)
+    );
+    await forEachConcurrent(mine, context.config.migration.concurrency, async (testCase) => {
+      const content = await zephyr.testSteps(testCase.key);
+      await migrateOne(context, { testCase, content, record: records.get(testCase.key) ?? null }, placement, true);
+    });
+  }
+}
+async function migrateOne(context, { testCase, content, record: record2 }, { modules, rootModule, readCallee }, last) {
   const { qtest: qtest2, state: state2, resolution } = context;
   const calls = content.kind === "steps" ? content.steps.flatMap((s) => s.testCase ? [s.testCase.testCaseKey] : []) : [];
-  const callees = calls.length > 0 ? await state2.getMany("testCase", calls) : /* @__PURE__ */ new Map();
+  const inlined = readCallee && calls.length > 0 ? await readCallees(testCase.key, content, readCallee) : void 0;
+  const callees = calls.length > 0 && !inlined ? await state2.getMany("testCase", calls) : /* @__PURE__ */ new Map();
   const plan = mappedOrBadInput(
     () => planTestCase(testCase, content, {
       resolution,
@@ -48725,10 +50130,17 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
       migratedCaseId: (key2) => {
         const callee = callees.get(key2);
         return callee?.status === "done" ? callee.targetId ?? void 0 : void 0;
-      }
+      },
+      ...inlined && { callees: inlined }
     })
   );
   if (plan.waitingFor.length > 0 && !last) return false;
+  if (plan.unresolvedCalls.length > 0) {
+    context.log.warn(
+      { entity: "testCase", key: testCase.key, calls: plan.unresolvedCalls },
+      "call-to-test steps kept as text: the called case is not in Zephyr, or inlining it would loop"
+    );
+  }
   const written = (id3, versionId, stepIds) => {
     const data = {
       name: plan.input.name,
@@ -48736,7 +50148,8 @@ async function migrateOne(context, { testCase, content, record: record2 }, modul
       stepIds: plan.inlineStepPositions.flatMap((p) => {
         const id4 = stepIds[p];
         return id4 !== void 0 && id4 >= 0 ? [id4] : [];
-      })
+      }),
+      ...plan.inlined.length > 0 && { inlined: plan.inlined }
     };
     return { targetId: id3, data: { ...data } };
   };
@@ -48793,7 +50206,7 @@ function mappedOrBadInput(plan) {
 }
 async function reportDisappeared(context, seen) {
   const { zephyr, state: state2, qtest: qtest2, tally, log, shard } = context;
-  if (shard && shard.index !== 1) return;
+  if (shard && shard.index !== 1) return [];
   if (context.updatedAfter || shard) {
     for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
   }
@@ -48812,6 +50225,7 @@ async function reportDisappeared(context, seen) {
     tally.count("testCase", "pruned", key2, "deleted from qTest");
     log.info({ entity: "testCase", key: key2, targetId }, "deleted from qTest (--prune)");
   }
+  return gone.map((g) => g.key);
 }
 
 // src/plan/test-execution.ts
@@ -48854,16 +50268,6 @@ function planTestLog(execution, steps, target, resolution) {
     })
   };
 }
-
-// src/state/entity-data.ts
-var testCaseDataSchema = external_exports.object({
-  name: external_exports.string(),
-  versionId: external_exports.number(),
-  /** qTest step ids of the steps made from Zephyr inline steps, in order: execution steps pair with them. */
-  stepIds: external_exports.array(external_exports.number())
-});
-var testRunDataSchema = external_exports.object({ versionId: external_exports.number() });
-var testLogDataSchema = external_exports.object({ runId: external_exports.number() });
 
 // src/migrate/phases/test-executions.ts
 async function migrateExecutions(context, suites, adHocSuite2) {
@@ -49115,6 +50519,7 @@ var OutcomeTally = class {
 
 // src/migrate/run.ts
 var WATERMARK = "zephyr.updatedAfter";
+var READ_AHEAD = 256;
 async function migrate3(options) {
   const { config: config2, log } = options;
   const runId = newRunId();
@@ -49148,7 +50553,11 @@ async function migrate3(options) {
     await state2.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
     runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state2.location }, "migration started");
     progress.phase("Preflight: resolving statuses, priorities, users and fields");
-    preflightResult = await preflight(config2, zephyr, qtest2, { dryRun: options.dryRun, log: runLog });
+    preflightResult = await preflight(config2, zephyr, qtest2, {
+      dryRun: options.dryRun,
+      log: runLog,
+      estimate: options.dryRun
+    });
     if (options.dryRun) {
       status = "dry-run";
     } else {
@@ -49161,6 +50570,7 @@ async function migrate3(options) {
         }
       }
       const { source } = preflightResult;
+      const readAhead = !shard && !updatedAfter ? new SourcePrefetch(zephyr, READ_AHEAD) : void 0;
       progress.expect("testCase", updatedAfter ? 0 : source.testCases);
       progress.expect("testSuite", source.testCycles);
       progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
@@ -49173,7 +50583,7 @@ async function migrate3(options) {
         updatedAfter,
         config: config2,
         state: state2,
-        zephyr,
+        zephyr: readAhead ?? zephyr,
         qtest: qtest2,
         resolution: preflightResult.resolution,
         markers: targetMarkers(
@@ -49186,15 +50596,21 @@ async function migrate3(options) {
         progress,
         log: runLog
       };
-      progress.phase("Modules from test case folders");
-      const modules = await migrateModules(context);
-      progress.phase("Test cases");
-      await migrateTestCases(context, modules);
-      progress.phase("Test cycles from cycle folders, suites from cycles");
-      const cycles = await migrateCycleTree(context);
-      const suites = await migrateTestSuites(context, cycles);
-      progress.phase("Executions: test runs and test logs");
-      await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      await warmAdoption(context);
+      readAhead?.start();
+      try {
+        progress.phase("Modules from test case folders");
+        const modules = await migrateModules(context);
+        progress.phase("Test cases");
+        await migrateTestCases(context, modules);
+        progress.phase("Test cycles from cycle folders, suites from cycles");
+        const cycles = await migrateCycleTree(context);
+        const suites = await migrateTestSuites(context, cycles);
+        progress.phase("Executions: test runs and test logs");
+        await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      } finally {
+        readAhead?.stop();
+      }
       if (tally.total("failed") > 0) status = "failed";
       else if (!shard) {
         await state2.setWatermark(WATERMARK, toZephyrDateTime(Math.floor(startedAt.getTime() / 1e3) * 1e3 - 1e3));
@@ -49230,6 +50646,16 @@ async function migrate3(options) {
   runLog.info({ status, totals: report.totals, report: options.reportPath }, "migration finished");
   const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
   return { report, exitCode };
+}
+async function warmAdoption(context) {
+  const counts = await context.state.counts();
+  const types2 = [
+    ["test-cases", "testCase"],
+    ["test-suites", "testSuite"],
+    ["test-runs", "testRun"],
+    ["test-logs", "testLog"]
+  ].flatMap(([objectType, type]) => counts[type].done === 0 ? [objectType] : []);
+  if (types2.length > 0) context.markers.warm(types2);
 }
 async function openState(state2) {
   try {
@@ -49282,6 +50708,9 @@ function buildReport(input2) {
     target: { url: config2.qtest.url, projectId: config2.qtest.projectId },
     preflight: {
       fieldsCreated: input2.preflight?.fieldsCreated ?? [],
+      valuesCreated: input2.preflight?.valuesCreated ?? [],
+      usersKept: input2.preflight?.usersKept ?? [],
+      estimate: input2.preflight?.estimate ?? null,
       sourceCounts: {
         testCases: input2.preflight?.source.testCases ?? 0,
         testCycles: input2.preflight?.source.testCycles ?? 0,
@@ -49324,9 +50753,9 @@ async function provisionDemoTarget(mocks) {
   ];
   for (let round = 0; round < 10; round++) {
     const existing = await qtest(mocks, "GET", "/settings/test-cases/fields");
-    const missing = fields.filter((field) => !existing.some((f) => f.label === field.label));
+    const missing = fields.filter((field2) => !existing.some((f) => f.label === field2.label));
     if (missing.length === 0) return;
-    for (const field of missing) await qtest(mocks, "POST", "/settings/test-cases/fields", { ...field, required: false });
+    for (const field2 of missing) await qtest(mocks, "POST", "/settings/test-cases/fields", { ...field2, required: false });
   }
   throw new Error("could not provision the demo fields in qTest");
 }
@@ -49376,7 +50805,7 @@ function qtest(mocks, method, path, body) {
 }
 async function request(url2, authorization, method = "GET", body) {
   for (let attempt = 0; ; attempt++) {
-    const retry2 = () => new Promise((resolve3) => setTimeout(resolve3, Math.min(2e3, 50 * (attempt + 1))));
+    const retry2 = () => new Promise((resolve8) => setTimeout(resolve8, Math.min(2e3, 50 * (attempt + 1))));
     const response = await fetch(url2, {
       method,
       headers: { authorization, "content-type": "application/json" },
@@ -49559,12 +50988,12 @@ function generateProject(options) {
   ) : null;
   const statuses = [];
   const statusTypes = {};
-  const addStatus = (type, name, color, extra = {}) => {
+  const addStatus = (type, name2, color, extra = {}) => {
     const id3 = 1e4 + statuses.length;
     statuses.push({
       id: id3,
       project: projectRef,
-      name,
+      name: name2,
       description: null,
       index: statuses.filter((s) => statusTypes[String(s.id)] === type).length,
       color,
@@ -49593,29 +51022,29 @@ function generateProject(options) {
     addStatus("TEST_EXECUTION", "Blocked", "#4444ff")
   ];
   const stepStatuses = [notExecuted, ...executionStatuses2];
-  const priorities = ["Critical", "High", "Normal", "Low"].map((name, index2) => ({
+  const priorities = ["Critical", "High", "Normal", "Low"].map((name2, index2) => ({
     id: 1 + index2,
     project: projectRef,
-    name,
-    description: `${name} priority`,
+    name: name2,
+    description: `${name2} priority`,
     index: index2,
     color: ["#ff0000", "#ff8800", "#0088ff", "#888888"][index2],
-    default: name === "Normal"
+    default: name2 === "Normal"
   }));
-  const environments = ["Chrome", "Firefox", "Safari", "iOS 18"].map((name, index2) => ({
+  const environments = ["Chrome", "Firefox", "Safari", "iOS 18"].map((name2, index2) => ({
     id: 1 + index2,
     project: projectRef,
-    name,
-    description: `${name} test environment`,
+    name: name2,
+    description: `${name2} test environment`,
     index: index2,
     archived: false
   }));
   const folders = [];
   const folderNames = ["Authentication", "Checkout", "Reporting", "Admin", "Mobile", "API", "Billing", "Search"];
-  const addFolder = (type, parentId, name) => {
+  const addFolder = (type, parentId, name2) => {
     const id3 = 1e5 + folders.length + 1;
     const siblings = folders.filter((f) => f.parentId === parentId && f.folderType === type).length;
-    folders.push({ id: id3, parentId, name, index: siblings, folderType: type, project: projectRef });
+    folders.push({ id: id3, parentId, name: name2, index: siblings, folderType: type, project: projectRef });
     return id3;
   };
   const folderRandom = random.fork("folders");
@@ -49623,8 +51052,8 @@ function generateProject(options) {
   const caseFolders = [];
   for (let i = 0; i < caseFolderCount; i++) {
     const parent = i < 3 || caseFolders.length === 0 || folderRandom.chance(0.3) ? null : folderRandom.pick(caseFolders);
-    const name = `${folderRandom.pick(folderNames)} ${i + 1}${folderRandom.chance(0.1) ? " \u2013 Gr\xF6\xDFe & \xAB\xDCbersicht\xBB" : ""}`;
-    caseFolders.push(addFolder("TEST_CASE", parent, name));
+    const name2 = `${folderRandom.pick(folderNames)} ${i + 1}${folderRandom.chance(0.1) ? " \u2013 Gr\xF6\xDFe & \xAB\xDCbersicht\xBB" : ""}`;
+    caseFolders.push(addFolder("TEST_CASE", parent, name2));
   }
   let deepParent = null;
   for (let depth = 1; depth <= 7; depth++) deepParent = addFolder("TEST_CASE", deepParent, `Level ${depth}`);
@@ -49733,7 +51162,10 @@ function generateProject(options) {
       });
     }
     testSteps[caseKey] = steps;
-    if (size > 0 && size <= 12 && steps.every((s) => s.inline)) callable.push(caseKey);
+    if (size > 0 && size <= 12 && steps.every((s) => s.inline)) {
+      callable.push(caseKey);
+      if (i % 2 === 0) takeParameters(steps, i);
+    }
   }
   const testCycles = [];
   const testExecutions = [];
@@ -49821,6 +51253,15 @@ function generateProject(options) {
     statusTypes
   };
 }
+function takeParameters(steps, i) {
+  const first = steps[0]?.inline;
+  const last = steps.at(-1)?.inline;
+  if (!first || !last) return;
+  const username2 = i % 4 === 0 ? '<span class="atwho-inserted" data-atwho-at-query="{">{username}</span>' : "{username}";
+  first.description = `${first.description ?? ""}<br>Sign in as ${username2}`;
+  if (first.testData) first.testData = `${first.testData}<br>locale = {locale}`;
+  last.expectedResult = `${last.expectedResult ?? ""} (in {locale})`;
+}
 function jiraRef(kind, id3) {
   return { id: id3, self: `https://example.atlassian.net/rest/api/2/${kind}/${id3}` };
 }
@@ -49899,8 +51340,8 @@ var GlobalHeaders = globalThis.Headers;
 var materializeHeaders = (rawHeaders, HeadersCtor = GlobalHeaders) => {
   const headers = new HeadersCtor();
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    if (!name.startsWith(":")) headers.append(name, rawHeaders[i + 1]);
+    const name2 = rawHeaders[i];
+    if (!name2.startsWith(":")) headers.append(name2, rawHeaders[i + 1]);
   }
   return headers;
 };
@@ -49923,10 +51364,10 @@ var RequestHeaders = class {
     }
     return this.#headers;
   }
-  #normalizedName(name) {
-    if (typeof name !== "string") return;
-    if (!validHeaderName.test(name)) throw new TypeError(`Invalid header name: ${name}`);
-    return name.toLowerCase();
+  #normalizedName(name2) {
+    if (typeof name2 !== "string") return;
+    if (!validHeaderName.test(name2)) throw new TypeError(`Invalid header name: ${name2}`);
+    return name2.toLowerCase();
   }
   #lookupHttp1(lowerName) {
     const headers = this.#incoming instanceof Http2ServerRequest ? void 0 : this.#incoming.headers;
@@ -49954,34 +51395,34 @@ var RequestHeaders = class {
     }
     return value;
   }
-  append(name, value) {
-    this.#native.append(name, value);
+  append(name2, value) {
+    this.#native.append(name2, value);
   }
-  delete(name) {
-    this.#native.delete(name);
+  delete(name2) {
+    this.#native.delete(name2);
   }
-  get(name) {
-    const lowerName = this.#normalizedName(name);
+  get(name2) {
+    const lowerName = this.#normalizedName(name2);
     if (lowerName && !this.#headers && !this.#invalidValue) {
       const http1Value = this.#lookupHttp1(lowerName);
       if (http1Value !== void 0) return http1Value;
       const value = this.#lookup(this.#lazyRawHeaders, lowerName);
       if (value !== void 0) return value;
     }
-    return this.#native.get(name);
+    return this.#native.get(name2);
   }
-  has(name) {
-    const lowerName = this.#normalizedName(name);
+  has(name2) {
+    const lowerName = this.#normalizedName(name2);
     if (lowerName && !this.#headers && !this.#invalidValue) {
       const http1Value = this.#lookupHttp1(lowerName);
       if (http1Value !== void 0) return http1Value !== null;
       const value = this.#lookup(this.#lazyRawHeaders, lowerName);
       if (value !== void 0) return value !== null;
     }
-    return this.#native.has(name);
+    return this.#native.has(name2);
   }
-  set(name, value) {
-    this.#native.set(name, value);
+  set(name2, value) {
+    this.#native.set(name2, value);
   }
   getSetCookie() {
     return this.#native.getSetCookie();
@@ -50257,7 +51698,7 @@ var readBodyDirect = (request2) => {
     request2[bodyBufferKey] = buffered;
     return Promise.resolve(buffered);
   }
-  const promise2 = new Promise((resolve3, reject) => {
+  const promise2 = new Promise((resolve8, reject) => {
     const chunks = [];
     let settled = false;
     const finish = (callback) => {
@@ -50275,7 +51716,7 @@ var readBodyDirect = (request2) => {
         else if (recovered === void 0) reject(error62 ?? normalizeAbortError(request2, incoming));
         else {
           request2[bodyBufferKey] = recovered;
-          resolve3(recovered);
+          resolve8(recovered);
         }
       });
       return true;
@@ -50287,7 +51728,7 @@ var readBodyDirect = (request2) => {
       finish(() => {
         const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
         request2[bodyBufferKey] = buffer;
-        resolve3(buffer);
+        resolve8(buffer);
       });
     };
     const onError = (error62) => {
@@ -50756,8 +52197,8 @@ var writeDefaultHeaders = (outgoing, status, length) => {
   });
 };
 var responseViaCache = async (res, outgoing) => {
-  let [status, body, header] = res[cacheKey];
-  if (!header) {
+  let [status, body, header2] = res[cacheKey];
+  if (!header2) {
     if (body === null) {
       outgoing.writeHead(status);
       outgoing.end();
@@ -50781,16 +52222,16 @@ var responseViaCache = async (res, outgoing) => {
   let hasContentLength = false;
   let plainHeaders = false;
   let canAutoLength = true;
-  if (header instanceof Headers) {
-    hasContentLength = header.has("content-length");
-    header = buildOutgoingHttpHeaders(header, body === null ? void 0 : defaultContentType);
-  } else if (Array.isArray(header)) {
-    const headerObj = new Headers(header);
+  if (header2 instanceof Headers) {
+    hasContentLength = header2.has("content-length");
+    header2 = buildOutgoingHttpHeaders(header2, body === null ? void 0 : defaultContentType);
+  } else if (Array.isArray(header2)) {
+    const headerObj = new Headers(header2);
     hasContentLength = headerObj.has("content-length");
-    header = buildOutgoingHttpHeaders(headerObj, body === null ? void 0 : defaultContentType);
+    header2 = buildOutgoingHttpHeaders(headerObj, body === null ? void 0 : defaultContentType);
   } else {
     plainHeaders = true;
-    for (const key2 in header) {
+    for (const key2 in header2) {
       if (key2.length === 14 && key2.toLowerCase() === "content-length") {
         hasContentLength = true;
         break;
@@ -50804,11 +52245,11 @@ var responseViaCache = async (res, outgoing) => {
     else if (body instanceof Uint8Array) length = body.byteLength;
     else if (body instanceof Blob) length = body.size;
     if (length !== void 0 && (!plainHeaders || !canAutoLength || !trySetContentLength(outgoing, status, length))) {
-      if (plainHeaders) header = { ...header };
-      header["Content-Length"] = length;
+      if (plainHeaders) header2 = { ...header2 };
+      header2["Content-Length"] = length;
     }
   }
-  outgoing.writeHead(status, header);
+  outgoing.writeHead(status, header2);
   if (body == null) outgoing.end();
   else if (typeof body === "string" || body instanceof Uint8Array) outgoing.end(body);
   else if (body instanceof Blob) outgoing.end(new Uint8Array(await body.arrayBuffer()));
@@ -50842,7 +52283,7 @@ var responseViaResponseObject = async (res, outgoing, options = {}) => {
         const chunk = await readWithoutBlocking(currentReadPromise);
         if (!chunk) {
           if (i === 1) {
-            await new Promise((resolve3) => setTimeout(resolve3));
+            await new Promise((resolve8) => setTimeout(resolve8));
             maxReadCount = 3;
             continue;
           }
@@ -51034,9 +52475,9 @@ var setupWebSocket = (options) => {
     }
   };
   const waitForWebSocket = (request2, connectionSymbol) => {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve8, reject) => {
       waiterMap.set(request2, {
-        resolve: resolve3,
+        resolve: resolve8,
         reject,
         connectionSymbol
       });
@@ -51196,9 +52637,9 @@ var serve = (options, listeningListener) => {
 
 // src/mock/http/listen.ts
 function listen(fetch2, port = 0) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve8, reject) => {
     const server = serve({ fetch: fetch2, port, hostname: "127.0.0.1" }, (info) => {
-      resolve3({
+      resolve8({
         origin: `http://127.0.0.1:${info.port}`,
         close: () => new Promise((done) => {
           if ("closeAllConnections" in server) server.closeAllConnections();
@@ -51264,6 +52705,7 @@ var TrafficStats = class {
   faults = 0;
   /** Faults injected after the request had been applied: the client cannot know whether it took effect. */
   faultsAfterApply = 0;
+  /** Requests per `METHOD /path`, ids and keys in the path replaced by `:id` and `:key`. */
   byRoute = /* @__PURE__ */ new Map();
   count(route) {
     this.byRoute.set(route, (this.byRoute.get(route) ?? 0) + 1);
@@ -51271,7 +52713,7 @@ var TrafficStats = class {
 };
 function latency(ms) {
   return async (_c, next) => {
-    if (ms && ms > 0) await new Promise((resolve3) => setTimeout(resolve3, ms));
+    if (ms && ms > 0) await new Promise((resolve8) => setTimeout(resolve8, ms));
     await next();
   };
 }
@@ -51297,6 +52739,9 @@ function injure(c, fault) {
   }
   const reasons = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
   return c.json({ message: reasons[fault.kind] }, fault.kind);
+}
+function routeOf(path) {
+  return path.replace(/\/\d+(?=\/|$)/g, "/:id").replace(/\/[A-Z][A-Z0-9_]*-(?:[A-Z]{1,2})?\d+(?=\/|$)/g, "/:key");
 }
 
 // src/mock/qtest/app.ts
@@ -51335,7 +52780,7 @@ var GET_MATCH_RESULT = /* @__PURE__ */ Symbol();
 
 // node_modules/hono/dist/utils/buffer.js
 var bufferToFormData = (arrayBuffer, contentType2) => {
-  return new Response(arrayBuffer, { headers: { "Content-Type": contentType2.replace(/^[^;]+/, (mediaType) => mediaType.toLowerCase()) } }).formData();
+  return new Response(arrayBuffer, { headers: { "Content-Type": contentType2.replace(/^[^;]+/, (mediaType2) => mediaType2.toLowerCase()) } }).formData();
 };
 
 // node_modules/hono/dist/utils/body.js
@@ -51343,8 +52788,8 @@ var MAX_NESTED_OBJECTS = 1e4;
 var isRawRequest = (request2) => "headers" in request2;
 var parseBody = async (request2, options = /* @__PURE__ */ Object.create(null)) => {
   const { all = false, dot = false } = options;
-  const mediaType = (isRawRequest(request2) ? request2.headers : request2.raw.headers).get("Content-Type")?.split(";")[0].trim().toLowerCase();
-  if (mediaType === "multipart/form-data" || mediaType === "application/x-www-form-urlencoded") return parseFormData(request2, {
+  const mediaType2 = (isRawRequest(request2) ? request2.headers : request2.raw.headers).get("Content-Type")?.split(";")[0].trim().toLowerCase();
+  if (mediaType2 === "multipart/form-data" || mediaType2 === "application/x-www-form-urlencoded") return parseFormData(request2, {
     all,
     dot
   });
@@ -51561,10 +53006,10 @@ var _getQueryParam = (url2, key2, multiple) => {
     const nextKeyIndex = url2.indexOf("&", keyIndex + 1);
     let valueIndex = url2.indexOf("=", keyIndex);
     if (valueIndex > nextKeyIndex && nextKeyIndex !== -1) valueIndex = -1;
-    let name = url2.slice(keyIndex + 1, valueIndex === -1 ? nextKeyIndex === -1 ? void 0 : nextKeyIndex : valueIndex);
-    if (encoded) name = _decodeURI(name);
+    let name2 = url2.slice(keyIndex + 1, valueIndex === -1 ? nextKeyIndex === -1 ? void 0 : nextKeyIndex : valueIndex);
+    if (encoded) name2 = _decodeURI(name2);
     keyIndex = nextKeyIndex;
-    if (name === "") continue;
+    if (name2 === "") continue;
     let value;
     if (valueIndex === -1) value = "";
     else {
@@ -51572,9 +53017,9 @@ var _getQueryParam = (url2, key2, multiple) => {
       if (encoded) value = _decodeURI(value);
     }
     if (multiple) {
-      if (!(results[name] && Array.isArray(results[name]))) results[name] = [];
-      results[name].push(value);
-    } else results[name] ??= value;
+      if (!(results[name2] && Array.isArray(results[name2]))) results[name2] = [];
+      results[name2].push(value);
+    } else results[name2] ??= value;
   }
   return key2 ? results[key2] : results;
 };
@@ -51649,8 +53094,8 @@ var HonoRequest = class {
   queries(key2) {
     return getQueryParams(this.url, key2);
   }
-  header(name) {
-    if (name) return this.raw.headers.get(name) ?? void 0;
+  header(name2) {
+    if (name2) return this.raw.headers.get(name2) ?? void 0;
     const headerData = /* @__PURE__ */ Object.create(null);
     this.raw.headers.forEach((value, key2) => {
       headerData[key2] = value;
@@ -51684,7 +53129,7 @@ var HonoRequest = class {
   * ```
   */
   json() {
-    return this.#cachedBody("text").then((text2) => JSON.parse(text2));
+    return this.#cachedBody("text").then((text3) => JSON.parse(text3));
   }
   /**
   * `.text()` can parse Request body of type `text/plain`
@@ -52080,12 +53525,12 @@ var Context = class {
   * })
   * ```
   */
-  header = (name, value, options) => {
+  header = (name2, value, options) => {
     if (this.finalized && !this.#res.bodyUsed) this.#res = createResponseInstance(this.#res.body, this.#res);
     const headers = this.#res ? this.#res.headers : this.#preparedHeaders ??= new Headers();
-    if (value === void 0) headers.delete(name);
-    else if (options?.append) headers.append(name, value);
-    else headers.set(name, value);
+    if (value === void 0) headers.delete(name2);
+    else if (options?.append) headers.append(name2, value);
+    else headers.set(name2, value);
   };
   status = (status) => {
     this.#status = status;
@@ -52202,8 +53647,8 @@ var Context = class {
   * })
   * ```
   */
-  text = (text2, arg, headers) => {
-    return !this.#preparedHeaders && !this.#status && !arg && !headers && !this.finalized ? new Response(text2) : this.#newResponse(text2, arg, setDefaultContentType(TEXT_PLAIN, headers));
+  text = (text3, arg, headers) => {
+    return !this.#preparedHeaders && !this.#status && !arg && !headers && !this.finalized ? new Response(text3) : this.#newResponse(text3, arg, setDefaultContentType(TEXT_PLAIN, headers));
   };
   /**
   * `.json()` can render JSON as `Content-Type:application/json`.
@@ -52239,8 +53684,8 @@ var Context = class {
   * })
   * ```
   */
-  redirect = (location, status) => {
-    const locationString = String(location);
+  redirect = (location2, status) => {
+    const locationString = String(location2);
     this.header("Location", !/[^\x00-\xFF]/.test(locationString) ? locationString : encodeURI(locationString));
     return this.newResponse(null, status ?? 302);
   };
@@ -52330,9 +53775,9 @@ var getPathPrefixLength = (c, pathPrefix, routePath2) => {
     if (part[0] === ":" && part.endsWith("}?")) throw new Error(`mount(): Optional regular expression parameters are not supported in "${routePath2}".`);
     const pattern = getPattern(part);
     if (pattern && pattern !== "*") {
-      const name = pattern[1];
-      if (paramNames.has(name)) throw new Error(`mount(): Duplicate path parameter "${name}" in "${routePath2}".`);
-      paramNames.add(name);
+      const name2 = pattern[1];
+      if (paramNames.has(name2)) throw new Error(`mount(): Duplicate path parameter "${name2}" in "${routePath2}".`);
+      paramNames.add(name2);
     }
     if (pattern && pattern !== "*" && pattern[2] !== true) {
       const value = matchResult.length === 2 ? matchResult[1][matchResult[0][c.req.routeIndex][1][pattern[1]]] : matchResult[0][c.req.routeIndex][1][pattern[1]];
@@ -52757,9 +54202,9 @@ var Node = class Node2 {
       ] : token2.match(/^\:([^\{\}]+)(?:\{(.+)\})?$/);
       let nextNode;
       if (pattern) {
-        const name = pattern[1];
+        const name2 = pattern[1];
         let regexpStr = pattern[2] || "[^/]+";
-        if (name && pattern[2]) {
+        if (name2 && pattern[2]) {
           if (new RegExp(regexpStr).test("")) throw PATH_ERROR;
           regexpStr = regexpStr.replace(/^\((?!\?:)(?=[^)]+\)$)/, "(?:");
           if (/\((?!\?:)/.test(regexpStr)) throw PATH_ERROR;
@@ -52773,9 +54218,9 @@ var Node = class Node2 {
           }
           nextNode = node2.#children[regexpStr] = new Node2();
         }
-        if (name !== "") {
+        if (name2 !== "") {
           nextNode.#varIndex ??= context.varIndex++;
-          paramMap.push([name, nextNode.#varIndex]);
+          paramMap.push([name2, nextNode.#varIndex]);
         }
       } else {
         keys.push(token2);
@@ -53089,7 +54534,7 @@ var Node3 = class Node4 {
             }
             continue;
           }
-          const [, name, matcher] = pattern;
+          const [, name2, matcher] = pattern;
           if (!part && matcher === true) continue;
           if (matcher !== true) {
             if (!partOffsets) {
@@ -53103,7 +54548,7 @@ var Node3 = class Node4 {
             const restPathString = path.slice(partOffsets[i]);
             const m = matcher.exec(restPathString);
             if (m) {
-              if (!Object.hasOwn(params, name)) params[name] = m[0];
+              if (!Object.hasOwn(params, name2)) params[name2] = m[0];
               this.#pushHandlerSets(handlerSets, child, method, node2.#params, params);
               if (m[0].length === restPathString.length && child.#children["*"]) this.#pushHandlerSets(handlerSets, child.#children["*"], method, node2.#params, params);
               for (const _ in child.#children) {
@@ -53116,7 +54561,7 @@ var Node3 = class Node4 {
             }
           }
           if (matcher === true || matcher.test(part)) {
-            if (!Object.hasOwn(params, name)) params[name] = part;
+            if (!Object.hasOwn(params, name2)) params[name2] = part;
             if (isLast) {
               this.#pushHandlerSets(handlerSets, child, method, params, node2.#params);
               if (child.#children["*"]) this.#pushHandlerSets(handlerSets, child.#children["*"], method, params, node2.#params);
@@ -53165,27 +54610,27 @@ var Hono3 = class extends Hono {
 // src/mock/http/requests.ts
 var BadRequest = class extends Error {
 };
-function intQuery(c, name, options = {}) {
-  const raw2 = c.req.query(name);
+function intQuery(c, name2, options = {}) {
+  const raw2 = c.req.query(name2);
   if (raw2 === void 0 || raw2 === "") return options.default;
-  if (!/^-?\d+$/.test(raw2)) throw new BadRequest(`${name} must be an integer, got '${raw2}'.`);
+  if (!/^-?\d+$/.test(raw2)) throw new BadRequest(`${name2} must be an integer, got '${raw2}'.`);
   const value = Number(raw2);
-  if (options.min !== void 0 && value < options.min) throw new BadRequest(`${name} must be at least ${options.min}.`);
-  if (options.max !== void 0 && value > options.max) throw new BadRequest(`${name} must be at most ${options.max}.`);
+  if (options.min !== void 0 && value < options.min) throw new BadRequest(`${name2} must be at least ${options.min}.`);
+  if (options.max !== void 0 && value > options.max) throw new BadRequest(`${name2} must be at most ${options.max}.`);
   return value;
 }
-function boolQuery(c, name) {
-  const raw2 = c.req.query(name);
+function boolQuery(c, name2) {
+  const raw2 = c.req.query(name2);
   if (raw2 === void 0 || raw2 === "") return void 0;
   if (raw2 === "true") return true;
   if (raw2 === "false") return false;
-  throw new BadRequest(`${name} must be true or false, got '${raw2}'.`);
+  throw new BadRequest(`${name2} must be true or false, got '${raw2}'.`);
 }
-function dateQuery(c, name) {
-  const raw2 = c.req.query(name);
+function dateQuery(c, name2) {
+  const raw2 = c.req.query(name2);
   if (raw2 === void 0 || raw2 === "") return void 0;
   const value = Date.parse(raw2);
-  if (Number.isNaN(value)) throw new BadRequest(`${name} must be a date-time such as 2024-01-31T23:59:59Z, got '${raw2}'.`);
+  if (Number.isNaN(value)) throw new BadRequest(`${name2} must be a date-time such as 2024-01-31T23:59:59Z, got '${raw2}'.`);
   return value;
 }
 async function jsonBody(c, schema) {
@@ -53271,14 +54716,14 @@ function pageOf(all, page, size) {
 
 // src/mock/qtest/search-query.ts
 var TOKEN = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(!=|<=|>=|!~|=|<|>|~)|([A-Za-z_][\w]*))/y;
-function tokenize(text2) {
+function tokenize(text3) {
   const tokens = [];
-  const source = text2.trim();
+  const source = text3.trim();
   let position = 0;
   while (position < source.length) {
     TOKEN.lastIndex = position;
     const match2 = TOKEN.exec(source);
-    if (!match2) throw invalid(text2, `unexpected text at '${source.slice(position, position + 20)}'`);
+    if (!match2) throw invalid(text3, `unexpected text at '${source.slice(position, position + 20)}'`);
     position = TOKEN.lastIndex;
     const quoted = match2[1] ?? match2[2];
     if (quoted !== void 0) tokens.push({ text: quoted.replace(/\\(.)/g, "$1"), kind: "quoted" });
@@ -53287,29 +54732,29 @@ function tokenize(text2) {
   }
   return tokens;
 }
-function parseQuery(text2) {
-  const tokens = tokenize(text2);
+function parseQuery(text3) {
+  const tokens = tokenize(text3);
   const query = [[]];
   for (let i = 0; i < tokens.length; ) {
-    const [field, op, value] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+    const [field2, op, value] = [tokens[i], tokens[i + 1], tokens[i + 2]];
     const isOp = op?.kind === "op" || op?.kind === "word" && op.text.toLowerCase() === "is";
-    if (!field || field.kind === "op" || !isOp || value?.kind !== "quoted") {
-      throw invalid(text2, "expected 'Field' <operator> 'value'");
+    if (!field2 || field2.kind === "op" || !isOp || value?.kind !== "quoted") {
+      throw invalid(text3, "expected 'Field' <operator> 'value'");
     }
     const operator = op.kind === "word" ? "is" : op.text;
     if (operator === "is" && !["empty", "not empty"].includes(value.text.toLowerCase())) {
-      throw invalid(text2, "'is' takes 'empty' or 'not empty'");
+      throw invalid(text3, "'is' takes 'empty' or 'not empty'");
     }
-    query.at(-1)?.push({ field: field.text, op: operator, value: value.text });
+    query.at(-1)?.push({ field: field2.text, op: operator, value: value.text });
     i += 3;
     const joiner = tokens[i]?.kind === "word" ? tokens[i]?.text.toLowerCase() : void 0;
     if (i >= tokens.length) break;
     if (joiner === "or") query.push([]);
-    else if (joiner !== "and") throw invalid(text2, "criteria must be joined by 'and' or 'or'");
+    else if (joiner !== "and") throw invalid(text3, "criteria must be joined by 'and' or 'or'");
     i++;
-    if (i >= tokens.length) throw invalid(text2, "a criterion must follow 'and' / 'or'");
+    if (i >= tokens.length) throw invalid(text3, "a criterion must follow 'and' / 'or'");
   }
-  if (query[0]?.length === 0) throw invalid(text2, "the query is empty");
+  if (query[0]?.length === 0) throw invalid(text3, "the query is empty");
   return query;
 }
 function matchesQuery(query, fieldValue2) {
@@ -53345,8 +54790,8 @@ function compare(a, b) {
   if (a !== "" && b !== "" && Number.isFinite(Number(a)) && Number.isFinite(Number(b))) return Math.sign(Number(a) - Number(b));
   return a === b ? 0 : a < b ? -1 : 1;
 }
-function invalid(text2, why) {
-  return new QTestApiError(400, `Invalid query "${text2}": ${why}.`);
+function invalid(text3, why) {
+  return new QTestApiError(400, `Invalid query "${text3}": ${why}.`);
 }
 
 // src/mock/qtest/app.ts
@@ -53360,6 +54805,7 @@ function qtestApp(options) {
   let monthly = MONTHLY_QUOTA;
   app.use(async (c, next) => {
     stats.requests++;
+    stats.count(`${c.req.method} ${routeOf(c.req.path)}`);
     await next();
     const reads = c.req.method === "GET" || c.req.path.endsWith("/search") || c.req.path.startsWith("/oauth");
     if (!reads && c.res.status < 400) stats.writes++;
@@ -53450,6 +54896,15 @@ function qtestApp(options) {
     "/settings/:objectType/fields",
     async (c) => c.json(store.createField(c.req.param("objectType"), await jsonBody(c, fieldInputSchema)), 201)
   );
+  project.post("/settings/:objectType/fields/:fieldId/allowed-values", async (c) => {
+    const field2 = store.createAllowedValues(
+      c.req.param("objectType"),
+      numParam(c, "fieldId"),
+      await jsonBody(c, external_exports.array(allowedValueInputSchema))
+    );
+    const items = field2.allowed_values ?? [];
+    return c.json({ links: [], total: items.length, items }, 201);
+  });
   project.get(
     "/settings/:objectType/fields/:fieldId",
     (c) => c.json(store.field(c.req.param("objectType"), numParam(c, "fieldId")))
@@ -53637,10 +55092,10 @@ function qtestApp(options) {
   });
   return app;
 }
-function numParam(c, name) {
-  const raw2 = c.req.param(name) ?? "";
+function numParam(c, name2) {
+  const raw2 = c.req.param(name2) ?? "";
   const value = Number(raw2);
-  if (!Number.isInteger(value)) throw new BadRequest(`'${raw2}' is not a valid ${name}.`);
+  if (!Number.isInteger(value)) throw new BadRequest(`'${raw2}' is not a valid ${name2}.`);
   return value;
 }
 function paged(c, all) {
@@ -53675,9 +55130,9 @@ var Attachments = class {
   constructor(site) {
     this.#site = site;
   }
-  add(objectType, objectId, name, contentType2, bytes) {
+  add(objectType, objectId, name2, contentType2, bytes) {
     this.#checkAttachable(objectType, objectId);
-    return this.#render(this.#site.records.attachments.add(() => ({ name, contentType: contentType2, bytes, objectType, objectId })));
+    return this.#render(this.#site.records.attachments.add(() => ({ name: name2, contentType: contentType2, bytes, objectType, objectId })));
   }
   list(objectType, objectId) {
     this.#checkAttachable(objectType, objectId);
@@ -53972,54 +55427,54 @@ function fieldFromSeed(seed, system2) {
 function mergeProperties(objectType, fields, input2, current, context, options = {}) {
   const next = new Map(current);
   for (const [i, property] of input2.entries()) {
-    const field = fields.find((f) => f.id === property.field_id);
-    if (!field) throw new QTestApiError(400, `properties[${i}]: field_id ${property.field_id} is not a field of ${objectType}.`);
-    if (context.readOnly.has(field.id) && !options.partial) {
+    const field2 = fields.find((f) => f.id === property.field_id);
+    if (!field2) throw new QTestApiError(400, `properties[${i}]: field_id ${property.field_id} is not a field of ${objectType}.`);
+    if (context.readOnly.has(field2.id) && !options.partial) {
       throw new QTestApiError(
         400,
-        `properties[${i}]: field '${field.label}' (${field.id}) is computed by qTest and cannot be set.`
+        `properties[${i}]: field '${field2.label}' (${field2.id}) is computed by qTest and cannot be set.`
       );
     }
     const value = property.field_value == null ? "" : String(property.field_value);
-    if (value !== "") checkValue(field, value, `properties[${i}] (${field.label})`, context);
-    next.set(field.id, value);
+    if (value !== "") checkValue(field2, value, `properties[${i}] (${field2.label})`, context);
+    next.set(field2.id, value);
   }
   if (options.partial) return next;
-  for (const field of fields) {
-    if (next.get(field.id)) continue;
-    const fallback = field.allowed_values?.find((v) => v.is_default);
-    if (fallback && !field.multiple) next.set(field.id, String(fallback.value));
-    else if (field.required) throw new QTestApiError(400, `Field '${field.label}' (${field.id}) is required.`);
+  for (const field2 of fields) {
+    if (next.get(field2.id)) continue;
+    const fallback = field2.allowed_values?.find((v) => v.is_default);
+    if (fallback && !field2.multiple) next.set(field2.id, String(fallback.value));
+    else if (field2.required) throw new QTestApiError(400, `Field '${field2.label}' (${field2.id}) is required.`);
   }
   return next;
 }
 function renderProperties(fields, props, users) {
-  return fields.map((field) => {
-    const value = props.get(field.id) ?? "";
-    return { field_id: field.id, field_name: field.label, field_value: value, field_value_name: valueName(field, value, users) };
+  return fields.map((field2) => {
+    const value = props.get(field2.id) ?? "";
+    return { field_id: field2.id, field_name: field2.label, field_value: value, field_value_name: valueName(field2, value, users) };
   });
 }
-function valueName(field, value, users) {
+function valueName(field2, value, users) {
   if (value === "") return "";
-  if (field.data_type === FieldDataType.userList) {
+  if (field2.data_type === FieldDataType.userList) {
     const user = users.find((u) => String(u.id) === value);
     return user ? `${user.first_name} ${user.last_name}` : value;
   }
-  if (!field.allowed_values || field.allowed_values.length === 0) return value;
-  const label = (v) => field.allowed_values?.find((a) => String(a.value) === v)?.label ?? v;
-  if (field.multiple) return `[${parseList(value).map(label).join(", ")}]`;
+  if (!field2.allowed_values || field2.allowed_values.length === 0) return value;
+  const label = (v) => field2.allowed_values?.find((a) => String(a.value) === v)?.label ?? v;
+  if (field2.multiple) return `[${parseList(value).map(label).join(", ")}]`;
   return label(value);
 }
-function checkValue(field, value, where, context) {
-  const allowed = field.allowed_values ?? [];
-  if (field.data_type === FieldDataType.userList) {
+function checkValue(field2, value, where, context) {
+  const allowed = field2.allowed_values ?? [];
+  if (field2.data_type === FieldDataType.userList) {
     if (!context.users.some((u) => String(u.id) === value)) {
       throw new QTestApiError(400, `${where}: '${value}' is not a user of project ${context.projectId}.`);
     }
     return;
   }
   if (allowed.length > 0) {
-    const values = field.multiple ? parseList(value) : [value];
+    const values = field2.multiple ? parseList(value) : [value];
     for (const v of values) {
       if (!allowed.some((a) => String(a.value) === v && a.is_active !== false)) {
         const choices = allowed.map((a) => `${a.value} (${a.label})`).join(", ");
@@ -54028,10 +55483,10 @@ function checkValue(field, value, where, context) {
     }
     return;
   }
-  if (field.data_type === FieldDataType.number && !Number.isFinite(Number(value))) {
+  if (field2.data_type === FieldDataType.number && !Number.isFinite(Number(value))) {
     throw new QTestApiError(400, `${where}: '${value}' is not a number.`);
   }
-  const isDate = field.data_type === FieldDataType.datePicker || field.data_type === FieldDataType.dateTimePicker;
+  const isDate = field2.data_type === FieldDataType.datePicker || field2.data_type === FieldDataType.dateTimePicker;
   if (isDate && Number.isNaN(Date.parse(value))) throw new QTestApiError(400, `${where}: '${value}' is not a date.`);
 }
 function parseList(value) {
@@ -54059,9 +55514,9 @@ var FieldSettings = class {
     return includeInactive ? fields : fields.filter((f) => f.is_active !== false);
   }
   get(objectType, fieldId) {
-    const field = this.list(objectType, true).find((f) => f.id === fieldId);
-    if (!field) throw new QTestApiError(404, `Field ${fieldId} does not exist for ${objectType}.`);
-    return field;
+    const field2 = this.list(objectType, true).find((f) => f.id === fieldId);
+    if (!field2) throw new QTestApiError(404, `Field ${fieldId} does not exist for ${objectType}.`);
+    return field2;
   }
   create(objectType, input2) {
     const type = this.#objectType(objectType);
@@ -54074,7 +55529,7 @@ var FieldSettings = class {
       throw new QTestApiError(400, `data_type ${input2.data_type} is not a valid field type.`);
     }
     let nextValue = Math.max(1e3, ...fields.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
-    const field = fieldFromSeed(
+    const field2 = fieldFromSeed(
       {
         id: this.#ids.next(),
         label: input2.label,
@@ -54090,9 +55545,29 @@ var FieldSettings = class {
       },
       false
     );
-    fields.push(field);
+    fields.push(field2);
     this.#fields.set(type, fields);
-    return field;
+    return field2;
+  }
+  /** Adds allowed values to a choice field (`createProjectFieldAllowedValues`: at most 100 at once). */
+  addAllowedValues(objectType, fieldId, input2) {
+    const field2 = this.get(objectType, fieldId);
+    if (!field2.allowed_values || ![3, 5, 8, 17].includes(field2.data_type)) {
+      throw new QTestApiError(400, `Field ${fieldId} is not a combo box, multi-select, check box or user list.`);
+    }
+    if (input2.length === 0 || input2.length > 100)
+      throw new QTestApiError(400, "Between 1 and 100 allowed values may be created at once.");
+    for (const value of input2) {
+      if (field2.allowed_values.some((v) => v.label.toLowerCase() === value.label.toLowerCase())) {
+        throw new QTestApiError(400, `Field ${fieldId} already has an allowed value '${value.label}'.`);
+      }
+    }
+    const all = [...this.#fields.values()].flat();
+    let next = Math.max(1e3, ...all.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
+    for (const value of input2) {
+      field2.allowed_values.push({ value: next++, label: value.label, is_default: false, is_active: value.is_active ?? true });
+    }
+    return field2;
   }
   /** Checks `input` against the object type's active fields and merges it over `current`. */
   merge(objectType, input2, current, options = {}) {
@@ -55026,8 +56501,21 @@ var QTestStore = class {
   field(objectType, fieldId) {
     return this.#site.fields.get(objectType, fieldId);
   }
+  /**
+   * Whether the signed-in user may change the project's field settings (qTest's project-admin right).
+   * Tests turn it off to rehearse a 403 on field and allowed-value creation.
+   */
+  manageFields = true;
   createField(objectType, input2) {
+    this.#checkManageFields();
     return this.#site.fields.create(objectType, input2);
+  }
+  createAllowedValues(objectType, fieldId, input2) {
+    this.#checkManageFields();
+    return this.#site.fields.addAllowedValues(objectType, fieldId, input2);
+  }
+  #checkManageFields() {
+    if (!this.manageFields) throw new QTestApiError(403, "User does not have permission to create Project Field");
   }
   executionStatuses() {
     return executionStatuses;
@@ -55142,8 +56630,8 @@ var QTestStore = class {
     return this.#testLogs.update(runId, logId, input2);
   }
   // ---- attachments and search --------------------------------------------------------------
-  addAttachment(objectType, objectId, name, contentType2, bytes) {
-    return this.#attachments.add(objectType, objectId, name, contentType2, bytes);
+  addAttachment(objectType, objectId, name2, contentType2, bytes) {
+    return this.#attachments.add(objectType, objectId, name2, contentType2, bytes);
   }
   attachments(objectType, objectId) {
     return this.#attachments.list(objectType, objectId);
@@ -55198,6 +56686,7 @@ function zephyrApp(options) {
   const app = new Hono3();
   app.use(async (c, next) => {
     stats.requests++;
+    stats.count(`${c.req.method} ${routeOf(c.req.path)}`);
     await next();
     if (c.req.method !== "GET" && c.res.status < 400) stats.writes++;
   });
@@ -55211,9 +56700,9 @@ function zephyrApp(options) {
   });
   app.use(faults(options, stats));
   app.use(async (c, next) => {
-    const header = c.req.header("authorization");
-    if (!header) return c.json({ error: "Authorization header is missing." }, 401);
-    const match2 = /^Bearer\s+(.+)$/i.exec(header);
+    const header2 = c.req.header("authorization");
+    if (!header2) return c.json({ error: "Authorization header is missing." }, 401);
+    const match2 = /^Bearer\s+(.+)$/i.exec(header2);
     if (!match2 || match2[1] !== options.token) return c.json({ error: "Invalid JWT token." }, 401);
     return next();
   });
@@ -55343,11 +56832,11 @@ function idParam(c) {
   if (!Number.isInteger(id3) || id3 < 1) throw new BadRequest(`'${raw2}' is not a valid id.`);
   return id3;
 }
-function enumQuery(c, name, schema) {
-  const raw2 = c.req.query(name);
+function enumQuery(c, name2, schema) {
+  const raw2 = c.req.query(name2);
   if (raw2 === void 0 || raw2 === "") return void 0;
   const parsed = schema.safeParse(raw2);
-  if (!parsed.success) throw new BadRequest(`${name} '${raw2}' is not one of the allowed values.`);
+  if (!parsed.success) throw new BadRequest(`${name2} '${raw2}' is not one of the allowed values.`);
   return parsed.data;
 }
 function offsetPage(c, items, cap = MAX_RESULTS_CAP) {
@@ -55417,13 +56906,13 @@ var CustomFields = class {
   /** An unknown name is refused; an update (`requireAll`) must send every field (docs/api-notes.md Z7). */
   check(kind, values, options = {}) {
     const known = this.#names[kind];
-    for (const name of Object.keys(values ?? {})) {
-      if (!known.has(name)) {
-        throw new ZephyrApiError(400, `A custom field name in the body does not exist for the project: '${name}'.`);
+    for (const name2 of Object.keys(values ?? {})) {
+      if (!known.has(name2)) {
+        throw new ZephyrApiError(400, `A custom field name in the body does not exist for the project: '${name2}'.`);
       }
     }
     if (options.requireAll) {
-      const missing = [...known].filter((name) => !(name in (values ?? {})));
+      const missing = [...known].filter((name2) => !(name2 in (values ?? {})));
       if (missing.length > 0) {
         throw new ZephyrApiError(400, `Every custom field must be present on update; missing: ${missing.join(", ")}.`);
       }
@@ -55433,7 +56922,7 @@ var CustomFields = class {
 };
 function fieldNames(entities) {
   const names = /* @__PURE__ */ new Set();
-  for (const entity of entities) for (const name of Object.keys(entity.customFields ?? {})) names.add(name);
+  for (const entity of entities) for (const name2 of Object.keys(entity.customFields ?? {})) names.add(name2);
   return names;
 }
 
@@ -55565,21 +57054,21 @@ var ReferenceData = class {
   }
   // ---- what writes of other objects name ---------------------------------------------------
   /** Writes name a priority, status or environment; a name the project lacks is a 400, not a 404. */
-  priorityByName(name) {
-    if (name === void 0) return found(this.#priorities.find((p) => p.default) ?? this.#priorities[0], "Default priority");
-    const priority = this.#priorities.find((p) => p.name === name);
-    if (!priority) throw new ZephyrApiError(400, `Priority '${name}' was not found for project ${this.project.key}.`);
+  priorityByName(name2) {
+    if (name2 === void 0) return found(this.#priorities.find((p) => p.default) ?? this.#priorities[0], "Default priority");
+    const priority = this.#priorities.find((p) => p.name === name2);
+    if (!priority) throw new ZephyrApiError(400, `Priority '${name2}' was not found for project ${this.project.key}.`);
     return priority;
   }
   defaultStatus(type) {
     const candidates = this.statuses(type).filter((s) => !s.archived);
     return found(candidates.find((s) => s.default) ?? candidates[0], `Default ${type} status`);
   }
-  statusByName(name, type) {
-    if (name === void 0) return this.defaultStatus(type);
-    const status = this.statuses(type).find((s) => s.name === name);
-    if (!status) throw new ZephyrApiError(400, `Status '${name}' was not found for ${type} in project ${this.project.key}.`);
-    if (status.archived) throw new ZephyrApiError(400, `Status '${name}' is archived and cannot be assigned.`);
+  statusByName(name2, type) {
+    if (name2 === void 0) return this.defaultStatus(type);
+    const status = this.statuses(type).find((s) => s.name === name2);
+    if (!status) throw new ZephyrApiError(400, `Status '${name2}' was not found for ${type} in project ${this.project.key}.`);
+    if (status.archived) throw new ZephyrApiError(400, `Status '${name2}' is archived and cannot be assigned.`);
     return status;
   }
   statusOfType(id3, type) {
@@ -55589,9 +57078,9 @@ var ReferenceData = class {
     }
     return status;
   }
-  environmentByName(name) {
-    const environment = this.#environments.find((e) => e.name === name);
-    if (!environment) throw new ZephyrApiError(400, `Environment '${name}' was not found for project ${this.project.key}.`);
+  environmentByName(name2) {
+    const environment = this.#environments.find((e) => e.name === name2);
+    if (!environment) throw new ZephyrApiError(400, `Environment '${name2}' was not found for project ${this.project.key}.`);
     return environment;
   }
   folderOfType(id3, type) {
@@ -55623,8 +57112,8 @@ function inferStatusTypes(snapshot) {
 var Refs = class {
   #baseUrl;
   #project;
-  constructor(baseUrl, project) {
-    this.#baseUrl = baseUrl;
+  constructor(baseUrl2, project) {
+    this.#baseUrl = baseUrl2;
     this.#project = project;
   }
   /** `<baseUrl>/<path>`, the API's own URL of something. */
@@ -56215,7 +57704,7 @@ async function startMocks(options = {}) {
   const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId: projectId2 });
   const qtestToken3 = randomBytes2(16).toString("hex");
   const qtestStats = new TrafficStats();
-  const username = qtestStore.users[0]?.username ?? "admin@example.com";
+  const username2 = qtestStore.users[0]?.username ?? "admin@example.com";
   const password2 = randomBytes2(9).toString("base64url");
   const qtestRateLimit = new RateLimit(options.rateLimitRps);
   qtestFetch = qtestApp({
@@ -56224,7 +57713,7 @@ async function startMocks(options = {}) {
     // A different fault sequence from the Zephyr mock's, still fixed by the seed.
     seed: seed ^ 1515870810,
     token: qtestToken3,
-    username,
+    username: username2,
     password: password2,
     store: qtestStore,
     stats: qtestStats
@@ -56241,7 +57730,7 @@ async function startMocks(options = {}) {
     url: qtestServer.origin,
     token: qtestToken3,
     projectId: projectId2,
-    username,
+    username: username2,
     password: password2,
     store: qtestStore,
     stats: qtestStats,
@@ -56252,7 +57741,7 @@ async function startMocks(options = {}) {
     qtest: qtest2,
     describe: () => ({
       zephyr: { url: zephyr.url, token: zephyr.token, projectKey: zephyr.projectKey },
-      qtest: { url: qtest2.url, token: qtest2.token, projectId: projectId2, username, password: password2 }
+      qtest: { url: qtest2.url, token: qtest2.token, projectId: projectId2, username: username2, password: password2 }
     }),
     stop: async () => {
       await Promise.all(servers.map((s) => s.close()));
@@ -56268,10 +57757,153 @@ function fakeJwt() {
   ].join(".");
 }
 
+// src/report/verification-markdown.ts
+var MARKDOWN_SAMPLES = 10;
+var CELL = 80;
+function verificationReportMarkdown(report) {
+  const icon = report.status === "passed" ? "\u2705" : "\u274C";
+  const t = report.totals;
+  const lines = [
+    `## ${icon} ZTOQ verification: ${report.status}`,
+    "",
+    `**${t.matched}** matched \xB7 **${t.missing}** missing \xB7 **${t.extra}** extra \xB7 **${t.changed}** changed \xB7 **${t.duplicated}** duplicated \xB7 **${t.misplaced}** misplaced`,
+    "",
+    `Run \`${report.run.id}\` \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version} \xB7 fail on \`${report.failOn}\``,
+    ""
+  ];
+  for (const check2 of report.checks) {
+    if (check2.kind === "zephyr-qtest") lines.push(...zephyrQTestSection(check2));
+    else lines.push(...standaloneSection(check2));
+  }
+  const { requests, entitiesRead: read } = report.cost;
+  lines.push(
+    `Cost: ${requests ? `Zephyr ${requests.zephyr.requests} requests \xB7 qTest ${requests.qtest.requests} requests \xB7 ` : ""}${read ? `${read.source} source and ${read.target} target entities read (${read.reread} re-read for field differences) \xB7 ` : ""}${(report.cost.durationMs / 1e3).toFixed(1)} s \xB7 peak ${Math.round(report.cost.peakRssBytes / 1024 / 1024)} MB`,
+    ""
+  );
+  return lines.join("\n");
+}
+function zephyrQTestSection(check2) {
+  const lines = [];
+  lines.push(
+    `### ${check2.verdict === "passed" ? "\u2705" : "\u274C"} ${check2.name === "zephyr-qtest" ? "" : `${check2.name}: `}${check2.source.projectKey} (Zephyr) \u2192 qTest project ${check2.target.projectId}`,
+    "",
+    "| Threshold | Actual | Verdict |",
+    "|---|---:|---|",
+    ...check2.thresholds.map((th) => `| ${th.metric} > ${th.max} | ${th.actual} | ${th.verdict === "passed" ? "\u2705" : "\u274C"} |`),
+    "",
+    "| Entity | Source | Target | Matched | Missing | Extra | Duplicated | Changed | Misplaced | Verdict |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  );
+  let marked = false;
+  const n = (shown2, counted) => {
+    if (counted === shown2) return `${shown2}`;
+    marked = true;
+    return `${shown2} (${counted} counted) \xB9`;
+  };
+  for (const e of check2.entities) {
+    const source = e.source.excluded > 0 ? `${e.source.count} (+${e.source.excluded} not mapped)` : `${e.source.count}`;
+    const c = e.counted;
+    lines.push(
+      `| ${e.label} | ${source} | ${e.target.count} | ${e.matched} | ${n(e.missingInTarget, c.missing)} | ${n(e.extraInTarget, c.extra)} | ${n(e.duplicated, c.duplicated)} | ${n(e.changed, c.changed)} | ${n(e.misplaced, c.misplaced)} | ${e.verdict === "passed" ? "\u2705" : "\u274C"} |`
+    );
+  }
+  lines.push(
+    "",
+    `${marked ? "\xB9 " : ""}Every type adds to the totals the thresholds bound, each problem once${marked ? "; in parentheses, what a type adds where part of its count is counted through another type" : ""}. A test case whose only differences are in its steps is shown as changed and counted through its steps (each missing, extra or changed step counts); the steps of a missing, extra or duplicated test case are shown and counted through the case.`,
+    ""
+  );
+  const mismatches = check2.entities.flatMap((e) => Object.entries(e.fieldMismatches).map(([path, n2]) => ({ e, path, n: n2 })));
+  if (mismatches.length > 0) {
+    lines.push("| Entity | Field | Changed |", "|---|---|---:|");
+    for (const { e, path, n: n2 } of mismatches) lines.push(`| ${e.label} | \`${path}\` | ${n2} |`);
+    lines.push("");
+  }
+  for (const e of check2.entities.filter((x) => x.samples.length > 0)) {
+    const shown2 = e.samples.slice(0, MARKDOWN_SAMPLES);
+    const more2 = e.samples.length - shown2.length;
+    lines.push(
+      `<details><summary>${e.label}: ${shown2.length} sample(s)${more2 > 0 || e.truncated ? " (more in the JSON report)" : ""}</summary>`,
+      "",
+      "| Key | Problem | Field | Source | Target |",
+      "|---|---|---|---|---|"
+    );
+    for (const s of shown2) {
+      const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: void 0, target: void 0 }];
+      for (const d of rows) {
+        lines.push(
+          `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`
+        );
+      }
+    }
+    lines.push("", "</details>", "");
+  }
+  lines.push("<details><summary>Comparison rules</summary>", "");
+  for (const [name2, rule] of Object.entries(check2.normalization)) lines.push(`- **${name2}**: ${rule}`);
+  lines.push("", "</details>", "");
+  return lines;
+}
+function standaloneSection(check2) {
+  const unit = check2.cost.unit;
+  const lines = [
+    `### ${check2.verdict === "passed" ? "\u2705" : "\u274C"} ${check2.name} (${check2.kind}): ${cell(check2.source.description)} \u2192 ${cell(check2.target.description)}`,
+    "",
+    "| Threshold | Actual | Verdict |",
+    "|---|---:|---|",
+    ...check2.thresholds.filter((th) => th.metric !== "misplaced").map((th) => `| ${th.metric} > ${th.max} | ${th.actual} | ${th.verdict === "passed" ? "\u2705" : "\u274C"} |`),
+    "",
+    `| Source ${unit} | Target ${unit} | Matched | Missing | Extra | Changed | Duplicated | Method |`,
+    "|---:|---:|---:|---:|---:|---:|---:|---|",
+    `| ${check2.source.count} | ${check2.target.count} | ${check2.matched} | ${check2.missingInTarget} | ${check2.extraInTarget} | ${check2.changed} | ${check2.duplicated} | ${check2.method}${check2.exhaustive ? "" : " (not exhaustive)"} |`,
+    ""
+  ];
+  const mismatches = Object.entries(check2.fieldMismatches);
+  if (mismatches.length > 0) {
+    lines.push(`| ${check2.kind === "sql" ? "Column" : "Path"} | Changed |`, "|---|---:|");
+    for (const [path, n] of mismatches) lines.push(`| \`${cell(path)}\` | ${n} |`);
+    lines.push("");
+  }
+  if (check2.samples.length > 0) {
+    const shown2 = check2.samples.slice(0, MARKDOWN_SAMPLES);
+    const more2 = check2.samples.length - shown2.length;
+    lines.push(
+      `<details><summary>${check2.name}: ${shown2.length} sample(s)${more2 > 0 || check2.truncated ? " (more in the JSON report)" : ""}</summary>`,
+      "",
+      "| Key | Problem | Path | Source | Target |",
+      "|---|---|---|---|---|"
+    );
+    for (const s of shown2) {
+      const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: void 0, target: void 0 }];
+      for (const d of rows) {
+        lines.push(
+          `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`
+        );
+      }
+    }
+    lines.push("", "</details>", "");
+  }
+  lines.push("<details><summary>Comparison rules</summary>", "");
+  for (const [name2, rule] of Object.entries(check2.normalization)) lines.push(`- **${name2}**: ${rule}`);
+  lines.push("", "</details>", "");
+  return lines;
+}
+function cell(text3) {
+  const flat = text3.replaceAll("|", "\\|").replace(/\s+/g, " ");
+  return flat.length > CELL ? `${flat.slice(0, CELL)}\u2026` : flat;
+}
+function show(value) {
+  if (value === void 0) return "";
+  if (value === null) return "*(none)*";
+  const text3 = typeof value === "string" ? value : JSON.stringify(value);
+  return text3 === "" ? "*(empty)*" : cell(text3);
+}
+
+// src/verify/run.ts
+import { join } from "node:path";
+
 // src/report/verification-report.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname3 } from "node:path";
-var VERIFICATION_REPORT_VERSION = 3;
+var VERIFICATION_REPORT_VERSION = 4;
 var problemSchema = external_exports.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
 var metricSchema = external_exports.enum(["missing", "extra", "changed", "duplicated", "misplaced"]);
 var differenceSchema = external_exports.object({
@@ -56321,9 +57953,14 @@ var problemTotalsSchema = external_exports.object({
   duplicated: count2,
   misplaced: count2
 });
+var thresholdsSchema = external_exports.array(
+  external_exports.object({ metric: metricSchema, max: count2, actual: count2, verdict: verdictSchema }).describe("Fails when actual > max")
+);
 var zephyrQTestCheckSchema = external_exports.object({
+  name: external_exports.string().describe("The check's name: unique in the report"),
   kind: external_exports.literal("zephyr-qtest"),
   verdict: verdictSchema,
+  failOn: external_exports.string().describe("The thresholds this check applies, every metric listed"),
   source: external_exports.object({ url: external_exports.string(), projectKey: external_exports.string() }),
   target: external_exports.object({
     url: external_exports.string(),
@@ -56333,12 +57970,55 @@ var zephyrQTestCheckSchema = external_exports.object({
     markerField: external_exports.string()
   }),
   normalization: external_exports.record(external_exports.string(), external_exports.string()).describe("The comparison rules, as applied"),
-  thresholds: external_exports.array(
-    external_exports.object({ metric: metricSchema, max: count2, actual: count2, verdict: verdictSchema }).describe("Fails when actual > max")
-  ),
+  thresholds: thresholdsSchema,
   totals: problemTotalsSchema.describe("Sums over the entity types: matched, and what each type adds (counted)"),
   entities: external_exports.array(entityCheckSchema)
 });
+var findingSampleSchema = external_exports.object({
+  key: external_exports.string().describe("sql: the key columns' values (`id=42`, `tenant=a, id=7`); http: the request's id; script: the key the check gave"),
+  problem: external_exports.enum(["missing", "extra", "changed", "duplicated"]),
+  differences: external_exports.array(differenceSchema).describe("sql: path names the column; http: a JSON path, `status` or `header.<name>`; duplicated: `(occurrences)` per side")
+});
+var checkSideSchema = external_exports.object({
+  description: external_exports.string().describe("What was read on this side, without secrets"),
+  count: count2.describe("Items read on this side (rows, responses, items)")
+});
+function standaloneCheckSchema(kind) {
+  return external_exports.object({
+    name: external_exports.string().describe("The check's name: unique in the report"),
+    kind: external_exports.literal(kind),
+    verdict: verdictSchema,
+    failOn: external_exports.string().describe("The thresholds this check applies, every metric listed"),
+    thresholds: thresholdsSchema,
+    source: checkSideSchema,
+    target: checkSideSchema,
+    matched: count2,
+    missingInTarget: count2,
+    extraInTarget: count2,
+    changed: count2,
+    duplicated: count2.describe("Surplus occurrences of keys present more than once, on either side"),
+    fieldMismatches: external_exports.record(external_exports.string(), count2).describe("Changed items per column or path (array indexes as [])"),
+    samples: external_exports.array(findingSampleSchema),
+    truncated: external_exports.boolean().describe("More problems than samples were found"),
+    method: external_exports.string().describe("How the comparison ran: merge, checksum, replay, replay+noise, script"),
+    exhaustive: external_exports.boolean().describe("Every item was compared (false when a method compared less)"),
+    normalization: external_exports.record(external_exports.string(), external_exports.string()).describe("The comparison rules, as applied"),
+    cost: external_exports.object({
+      unit: external_exports.enum(["rows", "requests", "items"]),
+      read: external_exports.object({ source: count2, target: count2 }),
+      durationMs: external_exports.number()
+    })
+  });
+}
+var sqlCheckSchema = standaloneCheckSchema("sql");
+var httpCheckSchema = standaloneCheckSchema("http");
+var scriptCheckSchema = standaloneCheckSchema("script");
+var checkSchema = external_exports.discriminatedUnion("kind", [
+  zephyrQTestCheckSchema,
+  sqlCheckSchema,
+  httpCheckSchema,
+  scriptCheckSchema
+]);
 var verificationReportSchema = external_exports.object({
   schemaVersion: external_exports.literal(VERIFICATION_REPORT_VERSION),
   kind: external_exports.literal("ztoq-verification"),
@@ -56351,109 +58031,20 @@ var verificationReportSchema = external_exports.object({
     durationMs: external_exports.number(),
     configHash: external_exports.string()
   }),
-  failOn: external_exports.string().describe("The thresholds applied, every metric listed"),
+  failOn: external_exports.string().describe("The default thresholds (--fail-on), for checks that set none; every metric listed"),
   totals: problemTotalsSchema.describe("Sums over all checks"),
-  checks: external_exports.array(zephyrQTestCheckSchema),
+  checks: external_exports.array(checkSchema),
   cost: external_exports.object({
-    requests: external_exports.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }),
+    requests: external_exports.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }).nullable().describe("Requests to Zephyr and qTest (zephyr-qtest checks)"),
     entitiesRead: external_exports.object({
       source: count2,
       target: count2,
       reread: count2.describe("Target objects read a second time to find the fields that differ")
-    }),
+    }).nullable().describe("Entities the zephyr-qtest checks read"),
     durationMs: external_exports.number(),
     peakRssBytes: external_exports.number().int()
   })
 });
-var MARKDOWN_SAMPLES = 10;
-var CELL = 80;
-function verificationReportMarkdown(report) {
-  const icon = report.status === "passed" ? "\u2705" : "\u274C";
-  const t = report.totals;
-  const lines = [
-    `## ${icon} ZTOQ verification: ${report.status}`,
-    "",
-    `**${t.matched}** matched \xB7 **${t.missing}** missing \xB7 **${t.extra}** extra \xB7 **${t.changed}** changed \xB7 **${t.duplicated}** duplicated \xB7 **${t.misplaced}** misplaced`,
-    "",
-    `Run \`${report.run.id}\` \xB7 ${(report.run.durationMs / 1e3).toFixed(1)} s \xB7 ZTOQ ${report.run.tool.version} \xB7 fail on \`${report.failOn}\``,
-    ""
-  ];
-  for (const check2 of report.checks) {
-    lines.push(
-      `### ${check2.verdict === "passed" ? "\u2705" : "\u274C"} ${check2.source.projectKey} (Zephyr) \u2192 qTest project ${check2.target.projectId}`,
-      "",
-      "| Threshold | Actual | Verdict |",
-      "|---|---:|---|",
-      ...check2.thresholds.map((th) => `| ${th.metric} > ${th.max} | ${th.actual} | ${th.verdict === "passed" ? "\u2705" : "\u274C"} |`),
-      "",
-      "| Entity | Source | Target | Matched | Missing | Extra | Duplicated | Changed | Misplaced | Verdict |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    );
-    let marked = false;
-    const n = (shown, counted) => {
-      if (counted === shown) return `${shown}`;
-      marked = true;
-      return `${shown} (${counted} counted) \xB9`;
-    };
-    for (const e of check2.entities) {
-      const source = e.source.excluded > 0 ? `${e.source.count} (+${e.source.excluded} not mapped)` : `${e.source.count}`;
-      const c = e.counted;
-      lines.push(
-        `| ${e.label} | ${source} | ${e.target.count} | ${e.matched} | ${n(e.missingInTarget, c.missing)} | ${n(e.extraInTarget, c.extra)} | ${n(e.duplicated, c.duplicated)} | ${n(e.changed, c.changed)} | ${n(e.misplaced, c.misplaced)} | ${e.verdict === "passed" ? "\u2705" : "\u274C"} |`
-      );
-    }
-    lines.push(
-      "",
-      `${marked ? "\xB9 " : ""}Every type adds to the totals the thresholds bound, each problem once${marked ? "; in parentheses, what a type adds where part of its count is counted through another type" : ""}. A test case whose only differences are in its steps is shown as changed and counted through its steps (each missing, extra or changed step counts); the steps of a missing, extra or duplicated test case are shown and counted through the case.`,
-      ""
-    );
-    const mismatches = check2.entities.flatMap((e) => Object.entries(e.fieldMismatches).map(([path, n2]) => ({ e, path, n: n2 })));
-    if (mismatches.length > 0) {
-      lines.push("| Entity | Field | Changed |", "|---|---|---:|");
-      for (const { e, path, n: n2 } of mismatches) lines.push(`| ${e.label} | \`${path}\` | ${n2} |`);
-      lines.push("");
-    }
-    for (const e of check2.entities.filter((x) => x.samples.length > 0)) {
-      const shown = e.samples.slice(0, MARKDOWN_SAMPLES);
-      const more = e.samples.length - shown.length;
-      lines.push(
-        `<details><summary>${e.label}: ${shown.length} sample(s)${more > 0 || e.truncated ? " (more in the JSON report)" : ""}</summary>`,
-        "",
-        "| Key | Problem | Field | Source | Target |",
-        "|---|---|---|---|---|"
-      );
-      for (const s of shown) {
-        const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: void 0, target: void 0 }];
-        for (const d of rows) {
-          lines.push(
-            `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`
-          );
-        }
-      }
-      lines.push("", "</details>", "");
-    }
-    lines.push("<details><summary>Comparison rules</summary>", "");
-    for (const [name, rule] of Object.entries(check2.normalization)) lines.push(`- **${name}**: ${rule}`);
-    lines.push("", "</details>", "");
-  }
-  const { zephyr, qtest: qtest2 } = report.cost.requests;
-  const read = report.cost.entitiesRead;
-  lines.push(
-    `Cost: Zephyr ${zephyr.requests} requests \xB7 qTest ${qtest2.requests} requests \xB7 ${read.source} source and ${read.target} target entities read (${read.reread} re-read for field differences) \xB7 ${(report.cost.durationMs / 1e3).toFixed(1)} s \xB7 peak ${Math.round(report.cost.peakRssBytes / 1024 / 1024)} MB`,
-    ""
-  );
-  return lines.join("\n");
-}
-function cell(text2) {
-  const flat = text2.replaceAll("|", "\\|").replace(/\s+/g, " ");
-  return flat.length > CELL ? `${flat.slice(0, CELL)}\u2026` : flat;
-}
-function show(value) {
-  if (value === void 0) return "";
-  if (value === null) return "*(none)*";
-  const text2 = typeof value === "string" ? value : JSON.stringify(value);
-  return text2 === "" ? "*(empty)*" : cell(text2);
-}
 async function writeVerificationReport(path, report) {
   await mkdir2(dirname3(path), { recursive: true });
   await writeFile2(path, `${JSON.stringify(report, null, 2)}
@@ -56461,23 +58052,197 @@ async function writeVerificationReport(path, report) {
   await writeFile2(`${path.replace(/\.json$/i, "")}.md`, verificationReportMarkdown(report));
 }
 
+// src/verify/checks/checks-file.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { dirname as dirname4, relative as relative2, resolve as resolve2 } from "node:path";
+
+// src/verify/http/settings.ts
+var METHODS2 = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+var httpRequestSchema = external_exports.strictObject({
+  id: external_exports.string().trim().min(1).describe("Names the request in findings and logs; unique within the check."),
+  method: external_exports.string().transform((m) => m.toUpperCase()).pipe(external_exports.enum(METHODS2)).default("GET").describe(`HTTP method (${METHODS2.join(", ")}). Default: GET.`),
+  path: external_exports.string().trim().min(1).refine((p) => !/^[a-z][a-z0-9+.-]*:/i.test(p), "a path, not an absolute URL: it is appended to source and target").describe("Path and query appended to each base URL, e.g. /api/orders?status=open."),
+  headers: external_exports.record(external_exports.string(), external_exports.string()).optional().describe(`Headers of this request only, over the check's headers; \${VAR} references are expanded from the environment.`),
+  body: external_exports.unknown().optional().describe("Request body: a string is sent as it is, anything else as JSON (with content-type application/json).")
+});
+var httpRequestListSchema = external_exports.array(httpRequestSchema).min(1).superRefine((requests, ctx) => {
+  const seen = /* @__PURE__ */ new Set();
+  requests.forEach((request2, index2) => {
+    if (seen.has(request2.id))
+      ctx.addIssue({ code: "custom", path: [index2, "id"], message: `duplicate request id "${request2.id}"` });
+    seen.add(request2.id);
+  });
+});
+var baseUrl = (side) => external_exports.string().trim().min(1).describe(
+  `Base URL of the ${side} service, e.g. http://${side === "old" ? "old" : "new"}:8080/api; request paths are appended to it. \${VAR} references are expanded from the environment. No credentials in it: send them in headers.`
+);
+var httpCheckSettingsSchema = external_exports.strictObject({
+  source: baseUrl("old"),
+  target: baseUrl("new"),
+  requests: external_exports.union([external_exports.string().trim().min(1), httpRequestListSchema]).describe(
+    "The requests sent to both services: a YAML or JSON file holding a list (its path relative to the checks file), or the list itself. Each request: { id, method?, path, headers?, body? }; ids unique."
+  ),
+  headers: external_exports.record(external_exports.string(), external_exports.string()).default({}).describe(
+    `Headers sent with every request to both services, e.g. authorization: Bearer \${API_TOKEN}. \${VAR} references are expanded from the environment; their values are never logged or reported (echoed back in a response, they are redacted).`
+  ),
+  compareHeaders: external_exports.array(
+    external_exports.string().trim().min(1).transform((name2) => name2.toLowerCase())
+  ).default([]).describe(
+    "Response headers compared besides the status and content-type (found at path header.<name>), e.g. [cache-control, location]."
+  ),
+  ignore: external_exports.array(external_exports.string().trim().min(1)).default([]).describe(
+    "JSON body paths never compared, with everything beneath them. Paths are written as in findings: $ is the body, .name a field, [2] an element, [] any element; the leading $. may be left out. E.g. [$.meta.requestId, items[].updatedAt]."
+  ),
+  arrayKeys: external_exports.record(external_exports.string().trim().min(1), external_exports.string().trim().min(1)).default({}).describe(
+    "Path of a JSON array \u2192 the field that identifies its elements, e.g. { $.items: id, $.items[].lines: sku }. Elements pair by that field, so a reordering is no difference and one inserted element is one difference (at its index in the target)."
+  ),
+  noise: external_exports.boolean().default(false).describe(
+    "Send each GET, HEAD or OPTIONS request to the source a second time; the paths where the two source answers differ (timestamps, generated ids) are noise for that request and not findings. Default: false."
+  ),
+  concurrency: external_exports.int().min(1).max(64).default(4).describe("Requests compared at the same time (1 to 64). Default: 4."),
+  rateLimit: external_exports.number().positive().default(10).describe("Most requests per second sent to each host (source and target apart). Default: 10."),
+  timeoutSeconds: external_exports.number().positive().default(30).describe("Timeout of one request, response body included, in seconds; a timeout is a finding at path error. Default: 30.")
+});
+
+// src/verify/script/settings.ts
+var scriptCheckSettingsSchema = external_exports.strictObject({
+  module: external_exports.string().min(1).describe(
+    "Path of the module (.ts, .mts, .js or .mjs), relative to the checks file, whose default export is the check: an async function given the helpers (compare, missing, extra, rows, json, normalize)."
+  ),
+  options: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("Passed to the check as `options`, as written (no secrets: read those from the environment in the module).")
+});
+
+// src/verify/sql/settings.ts
+var location = (side) => external_exports.string().trim().regex(/^(postgres(ql)?:\/\/|sqlite:)/, "postgres://\u2026 or sqlite:PATH").describe(
+  `The ${side} database: postgres://user@host:5432/db (a password may come from PGPASSWORD or a \${VAR} reference, expanded from the environment and never reported) or sqlite:PATH (relative to the checks file).`
+);
+var name = external_exports.string().trim().min(1);
+var columnNormalizeSchema = external_exports.strictObject({
+  decimals: external_exports.number().int().min(0).max(30).optional().describe("Round both values half away from zero to this many decimals."),
+  tolerance: external_exports.number().nonnegative().optional().describe("Numbers at most this far apart are equal."),
+  timestamp: external_exports.enum(["s", "ms", "us"]).optional().describe("Compare as timestamps in UTC, cut to seconds, milliseconds or microseconds (text without an offset is UTC)."),
+  nullEquals: external_exports.string().optional().describe('A value that stands for NULL on either side, e.g. "" (an empty string equals NULL).'),
+  trim: external_exports.literal(true).optional().describe("Ignore whitespace around text values."),
+  caseInsensitive: external_exports.literal(true).optional().describe("Ignore letter case."),
+  json: external_exports.literal(true).optional().describe("Compare as JSON, whatever the order of object keys (automatic for json/jsonb columns).")
+}).describe("How this column's values are made comparable before comparing.");
+var sqlCheckSettingsSchema = external_exports.strictObject({
+  source: location("source"),
+  target: location("target"),
+  table: name.optional().describe(
+    "The table (or view) on both sides, schema-qualified if need be (public.orders). Or sourceTable/targetTable, or queries."
+  ),
+  sourceTable: name.optional().describe("The source's table when its name differs from the target's."),
+  targetTable: name.optional().describe("The target's table when its name differs from the source's."),
+  sourceQuery: name.optional().describe("A SELECT whose rows stand for the source table (no ORDER BY needed: ZTOQ orders by key)."),
+  targetQuery: name.optional().describe("A SELECT whose rows stand for the target table."),
+  key: external_exports.union([name, external_exports.array(name).min(1)]).describe(
+    "The column or columns (source names) that identify a row, of any type. Rows are paired by key; a key more than once on a side is a duplicate."
+  ),
+  columns: external_exports.record(name, name).optional().describe(
+    "The columns compared, source name \u2192 target name (e.g. { cust_id: customer_id, total: total }); only these are compared besides the key. Default: every column both sides have by the same name."
+  ),
+  ignore: external_exports.array(name).optional().describe("Columns left out of the comparison (source or target names)."),
+  where: name.optional().describe("A SQL condition applied on both sides as written, e.g. created_at >= '2024-01-01' (each side's column names)."),
+  normalize: external_exports.record(name, columnNormalizeSchema).optional().describe(
+    "Per column (source name): how values are made comparable, e.g. { total: { decimals: 2 }, updated: { timestamp: ms } }."
+  ),
+  method: external_exports.enum(["merge", "checksum"]).default("merge").describe(
+    "merge: stream both sides in key order and compare every row (fastest when both are near). checksum: compare row counts and checksums of key ranges, and read only the ranges that differ (when a side is far away)."
+  )
+}).superRefine((settings2, context) => {
+  for (const problem of sideProblems(settings2)) context.addIssue({ code: "custom", message: problem });
+});
+function sideProblems(settings2) {
+  const problems = [];
+  const own2 = ["sourceTable", "targetTable", "sourceQuery", "targetQuery"];
+  if (settings2.table !== void 0) {
+    const also = own2.filter((field2) => settings2[field2] !== void 0);
+    if (also.length > 0) problems.push(`table names both sides' table; drop it or ${also.join(" and ")}`);
+    return problems;
+  }
+  for (const side of ["source", "target"]) {
+    const table = settings2[`${side}Table`];
+    const query = settings2[`${side}Query`];
+    if (table === void 0 && query === void 0) problems.push(`the ${side} needs table, ${side}Table or ${side}Query`);
+    if (table !== void 0 && query !== void 0) problems.push(`${side}Table and ${side}Query both given; keep one`);
+  }
+  return problems;
+}
+
+// src/verify/checks/checks-file.ts
+var common = {
+  name: external_exports.string().min(1).describe("The check's name: unique in the file; the report, the summary and the logs name the check by it."),
+  failOn: external_exports.string().optional().describe(
+    `This check's thresholds, e.g. "changed>5" (metrics: missing, extra, changed, duplicated, misplaced; unnamed ones stay >0). Default: --fail-on, else any difference fails.`
+  )
+};
+var zephyrQTestEntry = external_exports.strictObject({ ...common, kind: external_exports.literal("zephyr-qtest") }).describe("The Zephyr Scale \u2192 qTest migration, as `ztoq verify` checks it (connections from the ZTOQ configuration).");
+var sqlEntry = sqlCheckSettingsSchema.extend({ ...common, kind: external_exports.literal("sql") }).describe("Two database tables (or queries), row by row.");
+var httpEntry = httpCheckSettingsSchema.extend({ ...common, kind: external_exports.literal("http") }).describe("An old and a new service, response by response.");
+var scriptEntry = scriptCheckSettingsSchema.extend({ ...common, kind: external_exports.literal("script") }).describe("A check written in TypeScript or JavaScript.");
+var KINDS = ["zephyr-qtest", "sql", "http", "script"];
+var checkEntrySchema = external_exports.discriminatedUnion("kind", [zephyrQTestEntry, sqlEntry, httpEntry, scriptEntry]);
+var checksFileSchema = external_exports.strictObject({
+  $schema: external_exports.string().optional().describe("Path or URL of this JSON Schema, for editors. Ignored by ztoq."),
+  checks: external_exports.array(checkEntrySchema).min(1).describe("The checks, run in order; one report and one verdict for all.")
+}).superRefine((file2, context) => {
+  const seen = /* @__PURE__ */ new Set();
+  file2.checks.forEach((check2, index2) => {
+    if (seen.has(check2.name)) {
+      context.addIssue({ code: "custom", path: ["checks", index2, "name"], message: `'${check2.name}' names another check too` });
+    }
+    seen.add(check2.name);
+  });
+}).describe("ZTOQ verification checks (`ztoq verify --checks FILE`).");
+async function loadChecksFile(path, cwd = process.cwd()) {
+  const absolute = resolve2(cwd, path);
+  const display = relative2(cwd, absolute).startsWith("..") ? absolute : relative2(cwd, absolute);
+  let text3;
+  try {
+    text3 = await readFile2(absolute, "utf8");
+  } catch (error62) {
+    const code = error62.code;
+    throw new BadInputError(`checks file ${display}: ${code === "ENOENT" ? "not found" : `cannot be read (${code})`}`);
+  }
+  const input2 = parseText(text3, { path: absolute, display });
+  const entries = input2?.checks;
+  if (Array.isArray(entries)) {
+    entries.forEach((entry, index2) => {
+      const kind = entry?.kind;
+      if (typeof entry === "object" && entry !== null && !KINDS.includes(kind)) {
+        const got = kind === void 0 ? "is required; expected" : `expected`;
+        throw new BadInputError(
+          `${display}: checks.${index2}.kind: ${got} one of ${KINDS.join(", ")}${kind === void 0 ? "" : `; got ${JSON.stringify(kind)}`}`
+        );
+      }
+    });
+  }
+  const parsed = checksFileSchema.safeParse(input2, parseParams);
+  if (!parsed.success) {
+    const label = (problem) => renderProblem(`${display}: ${problem.path.join(".")}`, problem);
+    throw new BadInputError(joinProblems(collectProblems(parsed.error.issues).map(label)));
+  }
+  return { baseDir: dirname4(absolute), checks: parsed.data.checks };
+}
+
 // src/verify/fail-on.ts
 var METRICS = ["missing", "extra", "changed", "duplicated", "misplaced"];
 var DEFAULT_FAIL_ON = "missing>0,extra>0,changed>0,duplicated>0,misplaced>0";
-function parseFailOn(spec) {
+function parseFailOn(spec, what = "--fail-on") {
   const thresholds = Object.fromEntries(METRICS.map((m) => [m, 0]));
   if (spec === void 0) return thresholds;
   const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number \u2265 0), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
   const parts = spec.split(",").map((p) => p.trim()).filter((p) => p !== "");
-  if (parts.length === 0) throw new BadInputError(`--fail-on is empty; ${allowed}`);
+  if (parts.length === 0) throw new BadInputError(`${what} is empty; ${allowed}`);
   const seen = /* @__PURE__ */ new Set();
   for (const part of parts) {
     const match2 = /^([A-Za-z]+)\s*>\s*(\d+)$/.exec(part);
     const metric = match2?.[1]?.toLowerCase();
     if (!match2 || metric === void 0 || !METRICS.includes(metric)) {
-      throw new BadInputError(`--fail-on: '${part}' is not a threshold; ${allowed}`);
+      throw new BadInputError(`${what}: '${part}' is not a threshold; ${allowed}`);
     }
-    if (seen.has(metric)) throw new BadInputError(`--fail-on: '${metric}' is bounded twice; ${allowed}`);
+    if (seen.has(metric)) throw new BadInputError(`${what}: '${metric}' is bounded twice; ${allowed}`);
     seen.add(metric);
     thresholds[metric] = Number(match2[2]);
   }
@@ -56485,6 +58250,19 @@ function parseFailOn(spec) {
 }
 function formatFailOn(thresholds) {
   return METRICS.map((m) => `${m}>${thresholds[m]}`).join(",");
+}
+function judge(totals, thresholds) {
+  const failed = new Set(METRICS.filter((m) => totals[m] > thresholds[m]));
+  return {
+    verdict: failed.size > 0 ? "failed" : "passed",
+    failed,
+    rows: METRICS.map((metric) => ({
+      metric,
+      max: thresholds[metric],
+      actual: totals[metric],
+      verdict: failed.has(metric) ? "failed" : "passed"
+    }))
+  };
 }
 
 // src/verify/diff.ts
@@ -56513,7 +58291,7 @@ function sameValue(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date) && !Buffer.isBuffer(value);
 }
 function fieldOf(path) {
   return path.replace(/\[\d+\]/g, "[]");
@@ -56523,6 +58301,2427 @@ function clip(value) {
   if (Array.isArray(value)) return value.map(clip);
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clip(v)]));
   return value;
+}
+
+// src/verify/checks/findings.ts
+var FINDING_SAMPLE_CAP = 20;
+var DIFFERENCES_PER_SAMPLE = 10;
+var Findings = class {
+  matched = 0;
+  missing = 0;
+  extra = 0;
+  changed = 0;
+  duplicated = 0;
+  truncated = false;
+  /** Changed items per path (array indexes as `[]`): which columns or fields differ most. */
+  changedPaths = /* @__PURE__ */ new Map();
+  samples = [];
+  match(n = 1) {
+    this.matched += n;
+  }
+  /** The source has `key`, the target does not. */
+  missingInTarget(key2) {
+    this.missing++;
+    this.#sample({ key: key2, problem: "missing", differences: [] });
+  }
+  /** The target has `key`, the source does not. */
+  extraInTarget(key2) {
+    this.extra++;
+    this.#sample({ key: key2, problem: "extra", differences: [] });
+  }
+  /** Both have `key`, and these paths differ; no differences counts as a match. */
+  compared(key2, differences2) {
+    if (differences2.length === 0) {
+      this.matched++;
+      return;
+    }
+    this.changed++;
+    for (const path of new Set(differences2.map((d) => fieldOf(d.path)))) {
+      this.changedPaths.set(path, (this.changedPaths.get(path) ?? 0) + 1);
+    }
+    this.#sample({ key: key2, problem: "changed", differences: [...differences2] });
+  }
+  /** `key` occurs `source` times in the source and `target` times in the target; more than once is a duplicate. */
+  duplicates(key2, counts) {
+    const surplus = Math.max(0, counts.source - 1) + Math.max(0, counts.target - 1);
+    if (surplus === 0) return;
+    this.duplicated += surplus;
+    this.#sample({
+      key: key2,
+      problem: "duplicated",
+      differences: [{ path: "(occurrences)", source: counts.source, target: counts.target }]
+    });
+  }
+  /** Problems of every kind, for the gate. */
+  get problems() {
+    return this.missing + this.extra + this.changed + this.duplicated;
+  }
+  #sample(sample) {
+    if (this.samples.length >= FINDING_SAMPLE_CAP) {
+      this.truncated = true;
+      return;
+    }
+    this.samples.push({
+      key: String(clip(sample.key)),
+      problem: sample.problem,
+      differences: sample.differences.slice(0, DIFFERENCES_PER_SAMPLE).map((d) => ({ path: d.path, source: clip(d.source), target: clip(d.target) }))
+    });
+  }
+};
+
+// src/verify/checks/report-check.ts
+function standaloneReport(input2) {
+  const { outcome, thresholds } = input2;
+  const f = outcome.findings;
+  const { verdict, rows } = judge(
+    { missing: f.missing, extra: f.extra, changed: f.changed, duplicated: f.duplicated, misplaced: 0 },
+    thresholds
+  );
+  return {
+    name: input2.name,
+    kind: input2.kind,
+    verdict,
+    failOn: formatFailOn(thresholds),
+    thresholds: rows,
+    source: outcome.source,
+    target: outcome.target,
+    matched: f.matched,
+    missingInTarget: f.missing,
+    extraInTarget: f.extra,
+    changed: f.changed,
+    duplicated: f.duplicated,
+    fieldMismatches: Object.fromEntries([...f.changedPaths].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)),
+    samples: f.samples,
+    truncated: f.truncated,
+    method: outcome.method,
+    exhaustive: outcome.exhaustive,
+    normalization: {
+      ...outcome.normalization,
+      samples: `At most ${FINDING_SAMPLE_CAP} samples; all problems are counted.`
+    },
+    cost: {
+      unit: outcome.unit,
+      read: { source: outcome.source.count, target: outcome.target.count },
+      durationMs: input2.durationMs
+    }
+  };
+}
+
+// src/verify/http/paths.ts
+var ROOT2 = "$";
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+function fieldPath(path, key2) {
+  return IDENTIFIER.test(key2) ? `${path}.${key2}` : `${path}[${JSON.stringify(key2)}]`;
+}
+function indexPath(path, index2) {
+  return `${path}[${index2}]`;
+}
+function canonicalPattern(pattern) {
+  const text3 = pattern.trim().replaceAll("[*]", "[]");
+  if (text3 === ROOT2 || text3.startsWith("$.") || text3.startsWith("$[")) return text3;
+  return text3.startsWith("[") ? `${ROOT2}${text3}` : `${ROOT2}.${text3}`;
+}
+function compilePattern(pattern) {
+  const canonical = canonicalPattern(pattern);
+  const source = canonical.split("[]").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\[\\d+\\]");
+  const regex = new RegExp(`^${source}$`);
+  return (path) => regex.test(path);
+}
+function isWithin(path, ancestor) {
+  if (!path.startsWith(ancestor)) return false;
+  if (path.length === ancestor.length) return true;
+  const next = path[ancestor.length];
+  return next === "." || next === "[";
+}
+
+// src/verify/http/noise.ts
+function withoutNoise(differences2, noise) {
+  if (noise.length === 0) return [...differences2];
+  const noisy = noise.map((d) => d.path);
+  return differences2.filter((d) => !noisy.some((path) => isWithin(d.path, path)));
+}
+
+// src/verify/http/body.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/verify/http/json-compare.ts
+function compileJsonRules(ignore, arrayKeys) {
+  return {
+    ignore: ignore.map(compilePattern),
+    arrayKeys: Object.entries(arrayKeys).map(([pattern, field2]) => ({ matches: compilePattern(pattern), field: field2 }))
+  };
+}
+var NO_RULES = { ignore: [], arrayKeys: [] };
+function compareJson(source, target, rules = NO_RULES, path = ROOT2) {
+  if (sameJson(source, target)) return [];
+  const out = [];
+  walk(source, target, path, rules, out);
+  return out;
+}
+function walk(source, target, path, rules, out) {
+  if (rules.ignore.some((matches2) => matches2(path))) return;
+  if (Array.isArray(source) && Array.isArray(target)) {
+    const key2 = rules.arrayKeys.find((k) => k.matches(path));
+    if (key2) keyedArrays(source, target, key2.field, path, rules, out);
+    else positionalArrays(source, target, path, rules, out);
+    return;
+  }
+  if (isRecord2(source) && isRecord2(target)) {
+    for (const key2 of Object.keys(source)) {
+      walk(source[key2], Object.hasOwn(target, key2) ? target[key2] : void 0, fieldPath(path, key2), rules, out);
+    }
+    for (const key2 of Object.keys(target)) {
+      if (!Object.hasOwn(source, key2)) walk(void 0, target[key2], fieldPath(path, key2), rules, out);
+    }
+    return;
+  }
+  if (!sameJson(source, target)) out.push({ path, source, target });
+}
+function positionalArrays(source, target, path, rules, out) {
+  for (let i = 0; i < Math.max(source.length, target.length); i++) {
+    walk(i < source.length ? source[i] : void 0, i < target.length ? target[i] : void 0, indexPath(path, i), rules, out);
+  }
+}
+function keyedArrays(source, target, field2, path, rules, out) {
+  const sourceKeys = occurrenceKeys(source, field2);
+  const targetKeys = occurrenceKeys(target, field2);
+  const targetIndex = new Map(targetKeys.map((key2, index2) => [key2, index2]));
+  const paired = /* @__PURE__ */ new Set();
+  sourceKeys.forEach((key2, i) => {
+    const j = targetIndex.get(key2);
+    if (j === void 0) {
+      walk(source[i], void 0, indexPath(path, i), rules, out);
+      return;
+    }
+    paired.add(key2);
+    walk(source[i], target[j], indexPath(path, i), rules, out);
+  });
+  targetKeys.forEach((key2, j) => {
+    if (!paired.has(key2)) walk(void 0, target[j], indexPath(path, j), rules, out);
+  });
+}
+function occurrenceKeys(elements, field2) {
+  const seen = /* @__PURE__ */ new Map();
+  return elements.map((element) => {
+    const value = isRecord2(element) && Object.hasOwn(element, field2) ? JSON.stringify(element[field2]) : "(no key)";
+    const n = seen.get(value) ?? 0;
+    seen.set(value, n + 1);
+    return `${value}#${n}`;
+  });
+}
+function sameJson(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (isRecord2(a) && isRecord2(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
+  }
+  return false;
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/verify/http/body.ts
+var BODY_PATH = "body";
+var JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b|^text\/json\b/i;
+var TEXT_TYPE = /^text\/|^application\/(?:[\w.+-]+\+)?(?:json|xml)\b|^application\/(?:javascript|x-www-form-urlencoded|graphql)\b/i;
+function compareBodies(source, target, rules) {
+  if (sameBytes(source.bytes, target.bytes)) return [];
+  const a = readBody(source.contentType, source.bytes);
+  const b = readBody(target.contentType, target.bytes);
+  if (a.kind === "json" && b.kind === "json") return compareJson(a.value, b.value, rules);
+  const [shownA, shownB] = [shown(a), shown(b)];
+  return shownA === shownB ? [] : [{ path: BODY_PATH, source: shownA, target: shownB }];
+}
+function readBody(contentType2, bytes) {
+  const type = contentType2?.trim() ?? "";
+  if (type !== "" && !TEXT_TYPE.test(type)) return { kind: "binary", bytes };
+  const text3 = new TextDecoder().decode(bytes);
+  if (JSON_TYPE.test(type) && text3.trim() !== "") {
+    try {
+      return { kind: "json", value: JSON.parse(text3) };
+    } catch {
+    }
+  }
+  return { kind: "text", text: text3 };
+}
+function shown(body) {
+  switch (body.kind) {
+    case "json":
+      return JSON.stringify(body.value);
+    case "text":
+      return body.text;
+    case "binary":
+      return `(${body.bytes.byteLength} bytes, sha256 ${createHash3("sha256").update(body.bytes).digest("hex").slice(0, 16)})`;
+  }
+}
+function sameBytes(a, b) {
+  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
+}
+
+// src/verify/http/response-compare.ts
+var STATUS_PATH = "status";
+function headerPath(name2) {
+  return `header.${name2.toLowerCase()}`;
+}
+function compareResponses(source, target, rules) {
+  const out = [];
+  if (source.status !== target.status) out.push({ path: STATUS_PATH, source: source.status, target: target.status });
+  const sourceType = source.headers.get("content-type");
+  const targetType = target.headers.get("content-type");
+  if (mediaType(sourceType) !== mediaType(targetType)) {
+    out.push({ path: headerPath("content-type"), source: sourceType ?? void 0, target: targetType ?? void 0 });
+  }
+  for (const name2 of rules.compareHeaders) {
+    if (name2 === "content-type") continue;
+    const a = source.headers.get(name2);
+    const b = target.headers.get(name2);
+    if (a !== b) out.push({ path: headerPath(name2), source: a ?? void 0, target: b ?? void 0 });
+  }
+  out.push(
+    ...compareBodies(
+      { contentType: sourceType, bytes: source.body },
+      { contentType: targetType, bytes: target.body },
+      rules.json
+    )
+  );
+  return out;
+}
+function mediaType(value) {
+  return value === null ? null : value.toLowerCase().replace(/\s+/g, "");
+}
+
+// src/verify/http/judge.ts
+var ERROR_PATH = "error";
+function judge2(replayed, rules) {
+  const { source, target, repeat } = replayed;
+  if (!source.ok || !target.ok) {
+    return {
+      differences: [{ path: ERROR_PATH, source: outcomeOf(source), target: outcomeOf(target) }],
+      noise: [],
+      unanswered: !source.ok && !target.ok
+    };
+  }
+  const differences2 = compareResponses(source.response, target.response, rules);
+  if (differences2.length === 0 || !repeat?.ok) return { differences: differences2, noise: [], unanswered: false };
+  const noise = compareResponses(source.response, repeat.response, rules);
+  return { differences: withoutNoise(differences2, noise), noise: noise.map((d) => d.path), unanswered: false };
+}
+function outcomeOf(exchange2) {
+  return exchange2.ok ? `HTTP ${exchange2.response.status}` : exchange2.error;
+}
+
+// src/verify/http/env.ts
+var REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+function expandEnv(text3, env, where) {
+  const secrets = [];
+  const value = text3.replace(REFERENCE, (_, name2) => {
+    const found2 = env[name2];
+    if (found2 === void 0) throw new BadInputError(`${where} refers to \${${name2}}, which is not set in the environment`);
+    secrets.push(found2);
+    return found2;
+  });
+  return { value, secrets };
+}
+
+// src/verify/http/redact.ts
+var REDACTED = "[redacted]";
+var SENSITIVE_HEADER = /auth|cookie|token|secret|key|passw|session|credential|signature/i;
+var SHORTEST_SECRET = 4;
+function headerSecrets(name2, value, fromEnvironment) {
+  if (!SENSITIVE_HEADER.test(name2)) return [...fromEnvironment];
+  const credential = value.trim().split(/\s+/).at(-1) ?? "";
+  return [...fromEnvironment, value, credential];
+}
+var Redactor = class {
+  #secrets;
+  constructor(secrets) {
+    this.#secrets = [...new Set(secrets)].filter((s) => s.length >= SHORTEST_SECRET).sort((a, b) => b.length - a.length);
+  }
+  text(value) {
+    let out = value;
+    for (const secret of this.#secrets) out = out.replaceAll(secret, REDACTED);
+    return out;
+  }
+  value(value) {
+    if (this.#secrets.length === 0) return value;
+    if (typeof value === "string") return this.text(value);
+    if (Array.isArray(value)) return value.map((v) => this.value(v));
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.text(k), this.value(v)]));
+    }
+    return value;
+  }
+  difference(d) {
+    return { path: this.text(d.path), source: this.value(d.source), target: this.value(d.target) };
+  }
+};
+
+// src/verify/http/requests.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readFile as readFile3 } from "node:fs/promises";
+import { resolve as resolve3 } from "node:path";
+async function loadRequests(requests, baseDir, what) {
+  if (typeof requests !== "string") return validated2(requests, `${what}: requests`);
+  const file2 = resolve3(baseDir, requests);
+  let text3;
+  try {
+    text3 = await readFile3(file2, "utf8");
+  } catch (error62) {
+    const reason = error62.code === "ENOENT" ? "not found" : error62.message;
+    throw new BadInputError(`${what}: requests file ${file2}: ${reason}`);
+  }
+  let data;
+  try {
+    data = (0, import_yaml2.parse)(text3, { prettyErrors: true });
+  } catch (error62) {
+    throw new BadInputError(`${what}: requests file ${file2} does not parse: ${firstLine(error62.message)}`);
+  }
+  return validated2(data, `${what}: requests file ${file2}`);
+}
+function validated2(data, where) {
+  const parsed = httpRequestListSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new BadInputError(`${where}: ${describeIssues2(parsed.error.issues)}`);
+}
+function describeIssues2(issues) {
+  return issues.slice(0, 3).map((issue2) => {
+    const at3 = issue2.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("");
+    return at3 === "" ? `expected a list of requests: ${issue2.message}` : `${at3.replace(/^\./, "")}: ${issue2.message}`;
+  }).join("; ");
+}
+function firstLine(text3) {
+  return text3.split("\n")[0] ?? text3;
+}
+
+// src/verify/http/url.ts
+function parseBaseUrl(raw2, what) {
+  let url2;
+  try {
+    url2 = new URL(raw2);
+  } catch {
+    throw new BadInputError(`${what} is not a URL: "${redactUrl(raw2)}"`);
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
+    throw new BadInputError(`${what} must be an http or https URL, got "${redactUrl(raw2)}"`);
+  }
+  if (url2.username !== "" || url2.password !== "") {
+    throw new BadInputError(`${what} holds credentials; send them in the check's headers instead: "${redactUrl(raw2)}"`);
+  }
+  if (url2.search !== "" || url2.hash !== "")
+    throw new BadInputError(`${what} must hold no query or fragment: "${redactUrl(raw2)}"`);
+  return url2;
+}
+function requestUrl(base, path, what) {
+  const joined = `${base.href.replace(/\/+$/, "")}${path.startsWith("/") ? "" : "/"}${path}`;
+  let url2;
+  try {
+    url2 = new URL(joined);
+  } catch {
+    throw new BadInputError(`${what}: path "${path}" does not make a URL`);
+  }
+  if (url2.origin !== base.origin) throw new BadInputError(`${what}: path "${path}" leaves ${base.origin}`);
+  return url2.href;
+}
+function describeBase(base) {
+  return redactUrl(base.href).replace(/\/+$/, "");
+}
+
+// src/verify/http/prepare.ts
+async function prepareHttpCheck(settings2, context, env) {
+  const what = `check "${context.name}"`;
+  const secrets = [];
+  const base = (side) => {
+    const expanded = expandEnv(settings2[side], env, `${what}: ${side}`);
+    return parseBaseUrl(expanded.value, `${what}: ${side}`);
+  };
+  const source = base("source");
+  const target = base("target");
+  const expandHeaders = (headers, where) => {
+    const out = {};
+    for (const [name2, raw2] of Object.entries(headers ?? {})) {
+      const expanded = expandEnv(raw2, env, `${where} header "${name2}"`);
+      out[name2.toLowerCase()] = expanded.value;
+      secrets.push(...headerSecrets(name2, expanded.value, expanded.secrets));
+    }
+    return out;
+  };
+  const common2 = expandHeaders(settings2.headers, `${what}:`);
+  const specs = await loadRequests(settings2.requests, context.baseDir, what);
+  const requests = specs.map((spec) => {
+    const where = `${what}, request "${spec.id}"`;
+    if (spec.body !== void 0 && (spec.method === "GET" || spec.method === "HEAD")) {
+      throw new BadInputError(`${where}: a ${spec.method} request cannot carry a body`);
+    }
+    const headers = { "user-agent": "ztoq", ...common2, ...expandHeaders(spec.headers, `${where}:`) };
+    return {
+      id: spec.id,
+      method: spec.method,
+      headers,
+      body: requestBody(spec, headers),
+      sourceUrl: requestUrl(source, spec.path, where),
+      targetUrl: requestUrl(target, spec.path, where)
+    };
+  });
+  return {
+    source,
+    target,
+    requests,
+    rules: { compareHeaders: settings2.compareHeaders, json: compileJsonRules(settings2.ignore, settings2.arrayKeys) },
+    redactor: new Redactor(secrets)
+  };
+}
+function requestBody(spec, headers) {
+  if (spec.body === void 0) return void 0;
+  if (typeof spec.body === "string") return spec.body;
+  headers["content-type"] ??= "application/json";
+  return JSON.stringify(spec.body);
+}
+
+// src/verify/http/send.ts
+var THROTTLE_RETRIES = 5;
+var HostGates = class {
+  constructor(ratePerSecond, concurrency) {
+    this.ratePerSecond = ratePerSecond;
+    this.concurrency = concurrency;
+  }
+  ratePerSecond;
+  concurrency;
+  #gates = /* @__PURE__ */ new Map();
+  for(url2) {
+    const host = new URL(url2).host;
+    let gate = this.#gates.get(host);
+    if (!gate) {
+      gate = new RateGate({ ratePerSecond: this.ratePerSecond, concurrency: this.concurrency });
+      this.#gates.set(host, gate);
+    }
+    return gate;
+  }
+};
+async function exchange(gates, request2, timeoutMs) {
+  const gate = gates.for(request2.url);
+  for (let throttled = 0; ; throttled++) {
+    const permit = await gate.acquire();
+    let response;
+    try {
+      response = await sendOnce(request2, timeoutMs);
+    } catch (error62) {
+      permit.release();
+      return { ok: false, error: failureReason(error62, timeoutMs) };
+    }
+    if (response.status === 429 && throttled < THROTTLE_RETRIES) {
+      gate.throttled(permit, parseRetryAfter(response.headers.get("retry-after")));
+      permit.release();
+      continue;
+    }
+    gate.responded(permit);
+    permit.release();
+    return { ok: true, response };
+  }
+}
+async function sendOnce(request2, timeoutMs) {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const response = await fetch(request2.url, {
+    method: request2.method,
+    headers: request2.headers,
+    body: request2.body ?? null,
+    redirect: "manual",
+    signal
+  });
+  const body = new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, headers: response.headers, body };
+}
+function failureReason(error62, timeoutMs) {
+  const name2 = error62?.name;
+  if (name2 === "TimeoutError" || name2 === "AbortError") return `timed out after ${timeoutMs / 1e3} s`;
+  const code = networkCode(error62);
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return "connection reset";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host not found";
+    case "UND_ERR_HEADERS_TIMEOUT":
+    case "UND_ERR_BODY_TIMEOUT":
+    case "ETIMEDOUT":
+      return `timed out after ${timeoutMs / 1e3} s`;
+    default:
+      return `network error (${code ?? innermostMessage(error62)})`;
+  }
+}
+function innermostMessage(error62) {
+  let current = error62;
+  for (let depth = 0; depth < 4 && current instanceof Error && current.cause instanceof Error; depth++) current = current.cause;
+  const message = current instanceof Error ? current.message : String(current);
+  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "(url)").slice(0, 120) || "unknown";
+}
+function networkCode(error62) {
+  let current = error62;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = current.code;
+    if (typeof code === "string") return code;
+    const aggregate = current instanceof AggregateError ? current.errors[0] : void 0;
+    current = aggregate ?? current.cause;
+  }
+  return void 0;
+}
+
+// src/verify/http/run.ts
+var SAFE_METHODS = /* @__PURE__ */ new Set(["GET", "HEAD", "OPTIONS"]);
+var NOISE_PATHS_SHOWN = 10;
+async function runHttpCheck(settings2, context) {
+  const check2 = await prepareHttpCheck(settings2, context, process.env);
+  const gates = new HostGates(settings2.rateLimit, settings2.concurrency);
+  const timeoutMs = settings2.timeoutSeconds * 1e3;
+  const verdicts = [];
+  const answered = { source: 0, target: 0 };
+  await forEachConcurrent(check2.requests.entries(), settings2.concurrency, async ([index2, request2]) => {
+    const replayed = await replay(request2, gates, timeoutMs, settings2.noise);
+    if (replayed.source.ok) answered.source++;
+    if (replayed.target.ok) answered.target++;
+    logFailures(context, replayed);
+    verdicts[index2] = judge2(replayed, check2.rules);
+  });
+  if (verdicts.every((v) => v.unanswered)) throw unreachable(check2, context, verdicts);
+  const findings = new Findings();
+  check2.requests.forEach((request2, index2) => {
+    const verdict = verdicts[index2];
+    findings.compared(
+      request2.id,
+      verdict.differences.map((d) => check2.redactor.difference(d))
+    );
+  });
+  context.log.info(
+    { check: context.name, requests: check2.requests.length, matched: findings.matched, changed: findings.changed },
+    "http check compared"
+  );
+  return {
+    source: { description: describeBase(check2.source), count: answered.source },
+    target: { description: describeBase(check2.target), count: answered.target },
+    findings,
+    method: settings2.noise ? "replay+noise" : "replay",
+    exhaustive: verdicts.every((v) => !v.unanswered),
+    normalization: normalization(settings2, verdicts),
+    unit: "requests"
+  };
+}
+async function replay(request2, gates, timeoutMs, noise) {
+  const outgoing = { method: request2.method, headers: request2.headers, body: request2.body };
+  const send = (url2) => exchange(gates, { ...outgoing, url: url2 }, timeoutMs);
+  const [source, target, repeat] = await Promise.all([
+    send(request2.sourceUrl),
+    send(request2.targetUrl),
+    noise && SAFE_METHODS.has(request2.method) ? send(request2.sourceUrl) : void 0
+  ]);
+  return { id: request2.id, source, target, repeat };
+}
+function logFailures(context, replayed) {
+  for (const side of ["source", "target", "repeat"]) {
+    const exchanged = replayed[side];
+    if (exchanged && !exchanged.ok) {
+      context.log.debug({ check: context.name, request: replayed.id, side, error: exchanged.error }, "http request failed");
+    }
+  }
+}
+function unreachable(check2, context, verdicts) {
+  const first = verdicts[0]?.differences[0];
+  const why = first ? ` (source: ${String(first.source)}; target: ${String(first.target)})` : "";
+  return new ZtoqError(
+    `check "${context.name}": neither ${describeBase(check2.source)} nor ${describeBase(check2.target)} answered any of its ${verdicts.length} requests${check2.redactor.text(why)}`,
+    ExitCode.incomplete
+  );
+}
+function normalization(settings2, verdicts) {
+  const headers = ["content-type", ...settings2.compareHeaders.filter((h) => h !== "content-type")];
+  const out = {
+    compared: `status, ${headers.map((h) => `header.${h}`).join(", ")}; JSON bodies field by field at $ paths ($ the body, .name a field, [2] an element from 0), other bodies as text at body; a failed request at error`,
+    absent: "a field present on one side only is a difference; the side without it shows no value",
+    redirects: "not followed: a 3xx is compared as it is"
+  };
+  if (settings2.ignore.length > 0) {
+    out.ignore = `${settings2.ignore.map(canonicalPattern).join(", ")}: never compared, nor anything beneath ([] is any element)`;
+  }
+  const keys = Object.entries(settings2.arrayKeys);
+  if (keys.length > 0) {
+    out.arrayKeys = `${keys.map(([path, field2]) => `${canonicalPattern(path)} by ${field2}`).join(", ")}: elements paired by key, order is no difference; a paired or removed element is named by its source index, an inserted one by its target index`;
+  }
+  if (settings2.noise) out.noise = describeNoise(verdicts);
+  return out;
+}
+function describeNoise(verdicts) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const verdict of verdicts) {
+    for (const path of new Set(verdict.noise.map(fieldOf))) counts.set(path, (counts.get(path) ?? 0) + 1);
+  }
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown2 = ranked.slice(0, NOISE_PATHS_SHOWN).map(([path, n]) => `${path} (${n} request${n === 1 ? "" : "s"})`);
+  const more2 = ranked.length > NOISE_PATHS_SHOWN ? `, and ${ranked.length - NOISE_PATHS_SHOWN} more` : "";
+  const found2 = ranked.length === 0 ? "none found" : `${shown2.join(", ")}${more2}`;
+  return `GET, HEAD and OPTIONS requests sent to the source twice; paths differing between its two answers were not compared for that request: ${found2}`;
+}
+
+// src/verify/script/run.ts
+import { access } from "node:fs/promises";
+import { resolve as resolve5 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/verify/sql/canonical.ts
+function canonicalJson(text3) {
+  let value;
+  try {
+    value = JSON.parse(text3);
+  } catch {
+    return void 0;
+  }
+  return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const record2 = value;
+    return Object.fromEntries(
+      Object.keys(record2).sort().map((key2) => [key2, sortKeys(record2[key2])])
+    );
+  }
+  return value;
+}
+var TRUE = /* @__PURE__ */ new Set(["t", "true", "1", "y", "yes", "on"]);
+var FALSE = /* @__PURE__ */ new Set(["f", "false", "0", "n", "no", "off"]);
+function canonicalBoolean(text3) {
+  const word = text3.trim().toLowerCase();
+  if (TRUE.has(word)) return "true";
+  if (FALSE.has(word)) return "false";
+  return void 0;
+}
+
+// src/verify/sql/column-types.ts
+var POSTGRES_OIDS = {
+  16: "boolean",
+  17: "bytes",
+  20: "integer",
+  21: "integer",
+  23: "integer",
+  26: "integer",
+  114: "json",
+  700: "float",
+  701: "float",
+  1082: "timestamp",
+  1114: "timestamp",
+  1184: "timestamp",
+  1700: "decimal",
+  3802: "json"
+};
+function postgresValueType(oid, category) {
+  const known = POSTGRES_OIDS[oid];
+  if (known !== void 0) return known;
+  if (category === "N") return "decimal";
+  if (category === "B") return "boolean";
+  return "text";
+}
+function sqliteValueType(declared) {
+  const type = (declared ?? "").toUpperCase();
+  if (type === "") return "text";
+  if (type.includes("BOOL")) return "boolean";
+  if (type.includes("INT")) return "integer";
+  if (type.includes("CHAR") || type.includes("CLOB") || type === "TEXT" || type.includes("UUID")) return "text";
+  if (type.includes("JSON")) return "json";
+  if (type.includes("BLOB")) return "bytes";
+  if (type.includes("REAL") || type.includes("FLOA") || type.includes("DOUB")) return "float";
+  if (type.includes("DATE") || type.includes("TIME")) return "timestamp";
+  if (type.includes("NUM") || type.includes("DEC")) return "decimal";
+  return "text";
+}
+var NUMERIC = /* @__PURE__ */ new Set(["integer", "decimal", "float"]);
+function isNumeric(type) {
+  return NUMERIC.has(type);
+}
+function keyOrderOf(source, target) {
+  if (source === "integer" && target === "integer") return "integer";
+  if (isNumeric(source) && isNumeric(target)) return "number";
+  return "text";
+}
+
+// src/verify/sql/decimal.ts
+var DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+var SPECIAL = {
+  nan: "NaN",
+  infinity: "Infinity",
+  "+infinity": "Infinity",
+  inf: "Infinity",
+  "-infinity": "-Infinity",
+  "-inf": "-Infinity"
+};
+function canonicalDecimal(text3) {
+  const trimmed = text3.trim();
+  const special = SPECIAL[trimmed.toLowerCase()];
+  if (special !== void 0) return special;
+  const match2 = DECIMAL.exec(trimmed);
+  if (!match2) return void 0;
+  const [, sign = "", whole = "", fraction = "", exponent] = match2;
+  if (whole === "" && fraction === "") return void 0;
+  let digits = whole + fraction;
+  let point = whole.length + (exponent === void 0 ? 0 : Number(exponent));
+  if (point < 0) {
+    digits = "0".repeat(-point) + digits;
+    point = 0;
+  } else if (point > digits.length) {
+    digits += "0".repeat(point - digits.length);
+  }
+  const intPart = digits.slice(0, point).replace(/^0+/, "") || "0";
+  const fracPart = digits.slice(point).replace(/0+$/, "");
+  const body = fracPart === "" ? intPart : `${intPart}.${fracPart}`;
+  return sign === "-" && body !== "0" ? `-${body}` : body;
+}
+function roundDecimal(canonical, places) {
+  if (!/^-?\d/.test(canonical)) return canonical;
+  const negative = canonical.startsWith("-");
+  const [intPart = "0", fracPart = ""] = (negative ? canonical.slice(1) : canonical).split(".");
+  if (fracPart.length <= places) return canonical;
+  const kept = intPart + fracPart.slice(0, places);
+  const roundUp = fracPart.charCodeAt(places) >= 53;
+  let digits = roundUp ? incrementDigits(kept) : kept;
+  const intLength = digits.length - places;
+  digits = `${digits.slice(0, intLength)}.${digits.slice(intLength)}`;
+  return canonicalDecimal(negative ? `-${digits}` : digits);
+}
+function incrementDigits(digits) {
+  const out = digits.split("");
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] === "9") {
+      out[i] = "0";
+    } else {
+      out[i] = String(Number(out[i]) + 1);
+      return out.join("");
+    }
+  }
+  return `1${out.join("")}`;
+}
+
+// src/verify/sql/timestamp.ts
+var TIMESTAMP = /^(\d{4,})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$/i;
+function canonicalTimestamp(text3, precision) {
+  const match2 = TIMESTAMP.exec(text3.trim());
+  if (!match2) return void 0;
+  const [, year, month, day, hour = "0", minute = "0", second = "0", fraction = "", zone] = match2;
+  const date5 = /* @__PURE__ */ new Date(0);
+  date5.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+  date5.setUTCHours(Number(hour), Number(minute), Number(second), 0);
+  let ms = date5.getTime() - offsetMs(zone);
+  if (Number.isNaN(ms)) return void 0;
+  const micros = fraction.padEnd(6, "0").slice(0, 6);
+  ms += Number(micros.slice(0, 3));
+  const iso2 = new Date(ms).toISOString();
+  if (iso2.startsWith("+") || iso2.startsWith("-")) return void 0;
+  const seconds = iso2.slice(0, 19);
+  if (precision === "s") return `${seconds}Z`;
+  if (precision === "ms") return `${iso2.slice(0, 23)}Z`;
+  return `${iso2.slice(0, 23)}${micros.slice(3)}Z`;
+}
+function offsetMs(zone) {
+  if (zone === void 0 || zone.toUpperCase() === "Z") return 0;
+  const sign = zone.startsWith("-") ? -1 : 1;
+  const digits = zone.slice(1).replaceAll(":", "");
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2, 4) || "0");
+  const seconds = Number(digits.slice(4, 6) || "0");
+  return sign * ((hours * 60 + minutes) * 60 + seconds) * 1e3;
+}
+
+// src/verify/sql/compare-values.ts
+function valueRule(source, target, normalize = {}) {
+  const float = source === "float" || target === "float";
+  const either = (type) => source === type || target === type;
+  let as = "text";
+  if (normalize.json || either("json")) as = "json";
+  else if (normalize.timestamp !== void 0 || either("timestamp")) as = "timestamp";
+  else if (normalize.decimals !== void 0 || normalize.tolerance !== void 0) as = "number";
+  else if (either("boolean")) as = "boolean";
+  else if (isNumeric(source) || isNumeric(target)) as = "number";
+  else if (source === "bytes" && target === "bytes") as = "bytes";
+  return { as, float, normalize };
+}
+function valueEquality(rule) {
+  const { trim, nullEquals, caseInsensitive } = rule.normalize;
+  const prepare = (value) => {
+    if (value === null) return null;
+    const text3 = trim ? value.trim() : value;
+    return nullEquals !== void 0 && text3 === nullEquals ? null : text3;
+  };
+  const typed = typedEquality(rule);
+  const asText = caseInsensitive ? (a, b) => a.toLowerCase() === b.toLowerCase() : () => false;
+  return (rawA, rawB) => {
+    const a = prepare(rawA);
+    const b = prepare(rawB);
+    if (a === null || b === null) return a === b;
+    if (a === b) return true;
+    const result = typed(a, b);
+    return result ?? asText(a, b);
+  };
+}
+function typedEquality(rule) {
+  const { decimals, tolerance, timestamp: timestamp2 } = rule.normalize;
+  switch (rule.as) {
+    case "number":
+      return (a, b) => {
+        let x = canonicalDecimal(a);
+        let y = canonicalDecimal(b);
+        if (x === void 0 || y === void 0) return void 0;
+        if (decimals !== void 0) {
+          x = roundDecimal(x, decimals);
+          y = roundDecimal(y, decimals);
+        }
+        if (x === y) return true;
+        const [nx, ny] = [Number(x), Number(y)];
+        if (tolerance !== void 0) return withinTolerance(nx, ny, tolerance);
+        return rule.float && nx === ny;
+      };
+    case "timestamp": {
+      const precision = timestamp2 ?? "us";
+      return (a, b) => {
+        const x = canonicalTimestamp(a, precision);
+        const y = canonicalTimestamp(b, precision);
+        return x === void 0 || y === void 0 ? void 0 : x === y;
+      };
+    }
+    case "boolean":
+      return (a, b) => {
+        const x = canonicalBoolean(a);
+        const y = canonicalBoolean(b);
+        return x === void 0 || y === void 0 ? void 0 : x === y;
+      };
+    case "json":
+      return (a, b) => {
+        const x = canonicalJson(a);
+        const y = canonicalJson(b);
+        return x === void 0 || y === void 0 ? void 0 : x === y;
+      };
+    case "bytes":
+      return () => false;
+    case "text":
+      return () => void 0;
+  }
+}
+function withinTolerance(x, y, tolerance) {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return x === y;
+  const slack = tolerance * 1e-9 + 4 * Number.EPSILON * Math.max(Math.abs(x), Math.abs(y));
+  return Math.abs(x - y) <= tolerance + slack;
+}
+function describeRule(rule) {
+  const { decimals, tolerance, timestamp: timestamp2, nullEquals, trim, caseInsensitive } = rule.normalize;
+  const parts = [];
+  switch (rule.as) {
+    case "number":
+      parts.push(rule.float ? "numbers by value (a float and a decimal alike)" : "numbers by value (12.50 = 12.5)");
+      if (decimals !== void 0) parts.push(`rounded half away from zero to ${decimals} decimals`);
+      if (tolerance !== void 0) parts.push(`equal within ${tolerance}`);
+      break;
+    case "timestamp":
+      parts.push(
+        `timestamps in UTC to the ${{ s: "second", ms: "millisecond", us: "microsecond" }[timestamp2 ?? "us"]} (text without an offset is UTC; finer digits cut)`
+      );
+      break;
+    case "boolean":
+      parts.push("booleans: t/true/1/yes = true, f/false/0/no = false");
+      break;
+    case "json":
+      parts.push("JSON compared parsed, object key order ignored");
+      break;
+    default:
+      break;
+  }
+  if (trim) parts.push("surrounding whitespace trimmed");
+  if (caseInsensitive) parts.push("case ignored");
+  if (nullEquals !== void 0) parts.push(`${JSON.stringify(nullEquals)} equals NULL`);
+  return parts.length === 0 ? void 0 : parts.join("; ");
+}
+
+// src/verify/script/readers.ts
+import { DatabaseSync as DatabaseSync2 } from "node:sqlite";
+
+// src/verify/sql/location.ts
+import { isAbsolute as isAbsolute2, resolve as resolve4 } from "node:path";
+var REFERENCE2 = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+function parseLocation(text3, side, baseDir, env = process.env) {
+  const secrets = [];
+  const expanded = text3.trim().replace(REFERENCE2, (_, name2) => {
+    const value = env[name2];
+    if (value === void 0) throw new BadInputError(`sql check ${side}: \${${name2}} is not set in the environment`);
+    if (value !== "") secrets.push(value);
+    return value;
+  });
+  if (expanded.startsWith("sqlite:")) {
+    const path = expanded.slice("sqlite:".length);
+    if (path === "") throw new BadInputError(`sql check ${side}: sqlite: needs a file path, e.g. sqlite:data/orders.db`);
+    return { engine: "sqlite", connect: isAbsolute2(path) ? path : resolve4(baseDir, path), display: `sqlite:${path}`, secrets };
+  }
+  let url2;
+  try {
+    url2 = new URL(expanded);
+  } catch {
+    throw new BadInputError(`sql check ${side}: not a valid postgres:// URL`);
+  }
+  if (url2.protocol !== "postgres:" && url2.protocol !== "postgresql:") {
+    throw new BadInputError(`sql check ${side}: expected postgres://\u2026 or sqlite:PATH`);
+  }
+  if (url2.password !== "") secrets.push(url2.password, decodeURIComponent(url2.password));
+  secrets.push(expanded);
+  const host = url2.hostname || "localhost";
+  const database = decodeURIComponent(url2.pathname.replace(/^\//, "")) || decodeURIComponent(url2.username) || "postgres";
+  return {
+    engine: "postgres",
+    connect: expanded,
+    display: `postgres://${host}:${url2.port || "5432"}/${database}`,
+    secrets: [...new Set(secrets)].sort((a, b) => b.length - a.length)
+  };
+}
+function redact2(text3, ...locations) {
+  let out = text3;
+  for (const location2 of locations) for (const secret of location2.secrets) out = out.replaceAll(secret, "***");
+  return out;
+}
+
+// src/verify/script/readers.ts
+var FETCH = 1e3;
+async function* readRows(location2, query, baseDir) {
+  const where = parseLocation(location2, "source", baseDir);
+  if (where.engine === "sqlite") {
+    let db;
+    try {
+      db = new DatabaseSync2(where.connect, { readOnly: true });
+    } catch (error62) {
+      throw new BadInputError(`rows(${where.display}): ${redact2(error62.message, where)}`);
+    }
+    try {
+      for (const row of db.prepare(query).iterate()) yield row;
+    } catch (error62) {
+      throw new BadInputError(`rows(${where.display}): ${redact2(error62.message, where)}`);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new esm_default.Client({ connectionString: where.connect });
+  try {
+    await client.connect();
+  } catch (error62) {
+    throw new ZtoqError(`rows(${where.display}): unreachable: ${redact2(error62.message, where)}`, ExitCode.incomplete);
+  }
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query(`DECLARE ztoq_rows NO SCROLL CURSOR FOR ${query}`);
+    for (; ; ) {
+      const { rows } = await client.query(`FETCH ${FETCH} FROM ztoq_rows`);
+      yield* rows;
+      if (rows.length < FETCH) break;
+    }
+  } catch (error62) {
+    if (error62 instanceof ZtoqError) throw error62;
+    throw new BadInputError(`rows(${where.display}): ${redact2(error62.message, where)}`);
+  } finally {
+    await client.query("ROLLBACK").catch(() => void 0);
+    await client.end().catch(() => void 0);
+  }
+}
+async function readJson(url2, init = {}) {
+  let response;
+  try {
+    response = await fetch(url2, { ...init, signal: init.signal ?? AbortSignal.timeout(3e4) });
+  } catch (error62) {
+    throw new ZtoqError(`json(${url2}): unreachable: ${error62.message}`, ExitCode.incomplete);
+  }
+  const text3 = await response.text();
+  if (!response.ok) throw new BadInputError(`json(${url2}): HTTP ${response.status}`);
+  try {
+    return JSON.parse(text3);
+  } catch {
+    throw new BadInputError(`json(${url2}): the body is not JSON`);
+  }
+}
+
+// src/verify/script/api.ts
+function scriptApi(findings, context) {
+  const counts = { source: 0, target: 0 };
+  const descriptions = { source: "script", target: "script" };
+  const api = {
+    options: context.options,
+    baseDir: context.baseDir,
+    compare(key2, source, target, options = {}) {
+      counts.source++;
+      counts.target++;
+      const ignored = new Set(options.ignore ?? []);
+      const differences2 = diff(source, target).filter(
+        (d) => !isIgnored(d, ignored) && !equalUnder(options.normalize?.[d.path.replace(/\[\d+\]/g, "[]")], d)
+      );
+      findings.compared(key2, differences2);
+    },
+    missing(key2) {
+      counts.source++;
+      findings.missingInTarget(key2);
+    },
+    extra(key2) {
+      counts.target++;
+      findings.extraInTarget(key2);
+    },
+    duplicated(key2, occurrences) {
+      findings.duplicates(key2, occurrences);
+    },
+    fail(key2, rule, values = {}) {
+      counts.source++;
+      counts.target++;
+      findings.compared(key2, [{ path: rule, source: values.expected ?? null, target: values.actual ?? null }]);
+    },
+    pass() {
+      counts.source++;
+      counts.target++;
+      findings.match();
+    },
+    describe(sides) {
+      if (sides.source) descriptions.source = sides.source;
+      if (sides.target) descriptions.target = sides.target;
+    },
+    rows: (location2, query) => readRows(location2, query, context.baseDir),
+    json: readJson
+  };
+  return { api, counts, descriptions };
+}
+function isIgnored(difference, ignored) {
+  const general = difference.path.replace(/\[\d+\]/g, "[]");
+  for (const path of ignored) {
+    if (general === path || general.startsWith(`${path}.`) || general.startsWith(`${path}[`)) return true;
+    if (difference.path === path || difference.path.startsWith(`${path}.`) || difference.path.startsWith(`${path}[`)) return true;
+  }
+  return false;
+}
+function equalUnder(rules, difference) {
+  if (!rules) return false;
+  const type = (value) => typeof value === "number" ? "float" : typeof value === "boolean" ? "boolean" : value instanceof Date ? "timestamp" : "text";
+  const text3 = (value) => value === null || value === void 0 ? null : value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const rule = valueRule(type(difference.source), type(difference.target), rules);
+  return valueEquality(rule)(text3(difference.source), text3(difference.target));
+}
+
+// src/verify/script/run.ts
+async function runScriptCheck(settings2, context) {
+  const path = resolve5(context.baseDir, settings2.module);
+  try {
+    await access(path);
+  } catch {
+    throw new BadInputError(`check '${context.name}': module ${settings2.module} not found (resolved to ${path})`);
+  }
+  let check2;
+  try {
+    check2 = (await import(pathToFileURL(path).href)).default;
+  } catch (error62) {
+    throw new BadInputError(`check '${context.name}': module ${settings2.module} cannot be loaded: ${firstLine2(error62)}`);
+  }
+  if (typeof check2 !== "function") {
+    throw new BadInputError(`check '${context.name}': module ${settings2.module} has no default export function (the check)`);
+  }
+  const findings = new Findings();
+  const { api, counts, descriptions } = scriptApi(findings, { options: settings2.options ?? {}, baseDir: context.baseDir });
+  try {
+    await check2(api);
+  } catch (error62) {
+    throw new BadInputError(`check '${context.name}': ${settings2.module} threw: ${firstLine2(error62)}`);
+  }
+  return {
+    source: { description: descriptions.source, count: counts.source },
+    target: { description: descriptions.target, count: counts.target },
+    findings,
+    method: "script",
+    exhaustive: true,
+    normalization: { module: settings2.module },
+    unit: "items"
+  };
+}
+function firstLine2(error62) {
+  return (error62 instanceof Error ? error62.message : String(error62)).split("\n")[0] ?? "";
+}
+
+// src/verify/sql/key-order.ts
+function compareText(a, b) {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  return codeUnitRank(a.charCodeAt(i)) - codeUnitRank(b.charCodeAt(i));
+}
+function codeUnitRank(unit) {
+  if (unit < 55296) return unit;
+  return unit >= 57344 ? unit - 2048 : unit + 8192;
+}
+function compareInteger(a, b) {
+  if (a === b) return 0;
+  const negA = a.charCodeAt(0) === 45;
+  const negB = b.charCodeAt(0) === 45;
+  if (negA !== negB) return negA ? -1 : 1;
+  const order2 = a.length !== b.length ? a.length - b.length : a < b ? -1 : 1;
+  return negA ? -order2 : order2;
+}
+function compareNumber(a, b) {
+  const x = Number(a);
+  const y = Number(b);
+  if (x < y) return -1;
+  if (x > y) return 1;
+  if (x === y) return 0;
+  return Number.isNaN(x) ? Number.isNaN(y) ? 0 : 1 : -1;
+}
+var COMPARERS = {
+  integer: compareInteger,
+  number: compareNumber,
+  text: compareText
+};
+function keyComparator(orders) {
+  const comparers = orders.map((order2) => COMPARERS[order2]);
+  if (comparers.length === 1) {
+    const compare3 = comparers[0];
+    return (a, b) => compareNullable(a[0], b[0], compare3);
+  }
+  return (a, b) => {
+    for (let i = 0; i < comparers.length; i++) {
+      const c = compareNullable(a[i], b[i], comparers[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+}
+function compareNullable(a, b, compare3) {
+  if (a === null) return b === null ? 0 : -1;
+  if (b === null) return 1;
+  return compare3(a, b);
+}
+function renderKey(names, key2) {
+  return names.map((name2, i) => `${name2}=${key2[i] ?? "NULL"}`).join(", ");
+}
+
+// src/verify/sql/copy-text.ts
+var NULL_FIELD = "\\N";
+var LF = 10;
+function batchOfLines(lines) {
+  return splitLines(Buffer.from(lines.length === 0 ? "" : `${lines.join("\n")}
+`)).batch ?? { buf: Buffer.alloc(0), offsets: [0] };
+}
+function splitLines(buf) {
+  const offsets = [0];
+  let pos = 0;
+  for (; ; ) {
+    const newline = buf.indexOf(LF, pos);
+    if (newline < 0) break;
+    pos = newline + 1;
+    offsets.push(pos);
+  }
+  return { batch: offsets.length > 1 ? { buf, offsets } : void 0, rest: pos };
+}
+var LineSplitter = class {
+  #carry;
+  push(chunks) {
+    const parts = this.#carry ? [this.#carry, ...chunks] : chunks;
+    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const { batch, rest } = splitLines(buf);
+    this.#carry = rest < buf.length ? buf.subarray(rest) : void 0;
+    return batch;
+  }
+  /** The last line, when the stream did not end with a newline. */
+  end() {
+    const rest = this.#carry;
+    this.#carry = void 0;
+    return rest && rest.length > 0 ? splitLines(Buffer.concat([rest, Buffer.from([LF])])).batch : void 0;
+  }
+};
+var UNESCAPES = { b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\\": "\\" };
+function unescapeField(field2) {
+  if (field2 === NULL_FIELD) return null;
+  if (!field2.includes("\\")) return field2;
+  return field2.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, code) => {
+    if (code.length > 1 && code[0] === "x") return String.fromCharCode(Number.parseInt(code.slice(1), 16));
+    if (/^[0-7]/.test(code)) return String.fromCharCode(Number.parseInt(code, 8));
+    return UNESCAPES[code] ?? code;
+  });
+}
+function escapeField(value) {
+  if (value === null) return NULL_FIELD;
+  if (!/[\\\t\n\r\b\f\v]/.test(value)) return value;
+  return value.replace(/[\\\t\n\r\b\f\v]/g, (c) => ESCAPES[c]);
+}
+var ESCAPES = {
+  "\\": "\\\\",
+  "	": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\v": "\\v"
+};
+function splitFields(line) {
+  return line.split("	").map(unescapeField);
+}
+function leadingFields(line, count3) {
+  const out = [];
+  let start = 0;
+  for (let i = 0; i < count3; i++) {
+    const tab = line.indexOf("	", start);
+    const end = tab < 0 ? line.length : tab;
+    out.push(unescapeField(line.slice(start, end)));
+    start = end + 1;
+  }
+  return out;
+}
+function joinFields(values) {
+  let line = "";
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) line += "	";
+    line += escapeField(values[i]);
+  }
+  return line;
+}
+
+// src/verify/sql/merge-keys.ts
+var TAB = 9;
+function fieldsEnd(buf, start, end, count3) {
+  let pos = start;
+  for (let i = 0; i < count3; i++) {
+    const tab = buf.indexOf(TAB, pos);
+    if (tab < 0 || tab >= end) return end;
+    pos = tab + 1;
+  }
+  return pos - 1;
+}
+function keyCodec(columns) {
+  const { names, orders, canonical } = columns;
+  const single2 = names.length === 1 && canonical[0] === void 0;
+  if (single2 && orders[0] === "integer") return integerCodec(names);
+  const compare3 = keyComparator(orders);
+  if (single2) {
+    return {
+      parse: (buf, start, end) => unescapeField(buf.toString("utf8", start, fieldsEnd(buf, start, end, 1))),
+      compare: (a, b) => compare3([a], [b]),
+      toKey: (key2) => [key2],
+      render: (key2) => renderKey(names, [key2])
+    };
+  }
+  const count3 = names.length;
+  return {
+    parse: (buf, start, end) => {
+      const key2 = leadingFields(buf.toString("utf8", start, fieldsEnd(buf, start, end, count3)), count3);
+      for (let i = 0; i < count3; i++) {
+        const make = canonical[i];
+        const value = key2[i];
+        if (make !== void 0 && value !== null && value !== void 0) key2[i] = make(value);
+      }
+      return key2;
+    },
+    compare: (a, b) => compare3(a, b),
+    toKey: (key2) => key2,
+    render: (key2) => renderKey(names, key2)
+  };
+}
+var MAX_DIGITS = 15;
+function integerCodec(names) {
+  const asText = (key2) => key2 === null ? null : typeof key2 === "number" ? String(key2) : key2;
+  return {
+    parse: (buf, start, end) => {
+      let i = start;
+      let negative = false;
+      if (buf[i] === 45) {
+        negative = true;
+        i++;
+      }
+      const first = i;
+      let value = 0;
+      for (; i < end; i++) {
+        const c = buf[i];
+        if (c === TAB) break;
+        if (c < 48 || c > 57) return unescapeField(buf.toString("utf8", start, fieldsEnd(buf, start, end, 1)));
+        value = value * 10 + (c - 48);
+      }
+      if (i === first || i - first > MAX_DIGITS) return unescapeField(buf.toString("utf8", start, i));
+      return negative ? -value : value;
+    },
+    compare: (a, b) => {
+      if (typeof a === "number" && typeof b === "number") return a - b;
+      if (a === null) return b === null ? 0 : -1;
+      if (b === null) return 1;
+      return compareInteger(asText(a), asText(b));
+    },
+    toKey: (key2) => [asText(key2)],
+    render: (key2) => renderKey(names, [asText(key2)])
+  };
+}
+
+// src/verify/sql/merge.ts
+var EMPTY = { buf: Buffer.alloc(0), offsets: [0] };
+var Cursor = class {
+  constructor(input2, parseKey) {
+    this.input = input2;
+    this.parseKey = parseKey;
+  }
+  input;
+  parseKey;
+  buf = EMPTY.buf;
+  offsets = EMPTY.offsets;
+  i = 0;
+  count = 0;
+  end = false;
+  rows = 0;
+  key;
+  get pending() {
+    return !this.end && this.i >= this.count;
+  }
+  get start() {
+    return this.offsets[this.i];
+  }
+  /** Where the current line ends (its newline). */
+  get stop() {
+    return this.offsets[this.i + 1] - 1;
+  }
+  async refill() {
+    for (; ; ) {
+      const batch = await this.input.next();
+      if (batch === null) {
+        this.end = true;
+        this.count = 0;
+        this.i = 0;
+        return;
+      }
+      const count3 = batch.offsets.length - 1;
+      if (count3 > 0) {
+        this.buf = batch.buf;
+        this.offsets = batch.offsets;
+        this.count = count3;
+        this.i = 0;
+        this.rows += count3;
+        this.key = this.parseKey(this.buf, 0, this.stop);
+        return;
+      }
+    }
+  }
+  advance() {
+    this.i++;
+    if (this.i < this.count) this.key = this.parseKey(this.buf, this.offsets[this.i], this.stop);
+  }
+};
+function sameBytes2(a, b) {
+  return a.stop - a.start === b.stop - b.start && a.buf.compare(b.buf, b.start, b.stop, a.start, a.stop) === 0;
+}
+var text2 = (line) => line.buf.toString("utf8", line.start, line.stop);
+async function mergeSides(sides, plan, findings) {
+  const codec2 = keyCodec(plan.keys);
+  const source = new Cursor(sides.source, codec2.parse);
+  const target = new Cursor(sides.target, codec2.parse);
+  const compare3 = codec2.compare;
+  const keyCount = plan.keys.names.length;
+  const outOfOrder = (side, before, after) => new BadInputError(
+    `sql check: ${side} is not in key order: ${codec2.render(after)} came after ${codec2.render(before)} (keys ordered ${plan.orderNote}); if the key's type differs between the sides, cast it in sourceQuery or targetQuery`
+  );
+  let matched = 0;
+  let group;
+  let inGroup = false;
+  let sourceCount = 0;
+  let targetCount = 0;
+  const sourceLine = { buf: EMPTY.buf, start: 0, stop: 0 };
+  const targetLine = { buf: EMPTY.buf, start: 0, stop: 0 };
+  const hold = (line, cursor) => {
+    line.buf = cursor.buf;
+    line.start = cursor.start;
+    line.stop = cursor.stop;
+  };
+  const settle2 = (key2) => {
+    if (sourceCount === 1 && targetCount === 1 && sameBytes2(sourceLine, targetLine)) {
+      matched++;
+      return;
+    }
+    const name2 = codec2.render(key2);
+    if (sourceCount > 0 && targetCount > 0) {
+      if (sameBytes2(sourceLine, targetLine)) matched++;
+      else findings.compared(name2, differences(text2(sourceLine), text2(targetLine), keyCount, plan.values));
+    } else if (sourceCount > 0) {
+      findings.missingInTarget(name2);
+    } else {
+      findings.extraInTarget(name2);
+    }
+    if (sourceCount > 1 || targetCount > 1) findings.duplicates(name2, { source: sourceCount, target: targetCount });
+  };
+  for (; ; ) {
+    if (source.pending) await source.refill();
+    if (target.pending) await target.refill();
+    while (!source.pending && !target.pending) {
+      if (inGroup) {
+        if (!source.end) {
+          const c2 = compare3(source.key, group);
+          if (c2 === 0) {
+            if (sourceCount++ === 0) hold(sourceLine, source);
+            source.advance();
+            continue;
+          }
+          if (c2 < 0) throw outOfOrder(sides.sourceDescription, group, source.key);
+        }
+        if (!target.end) {
+          const c2 = compare3(target.key, group);
+          if (c2 === 0) {
+            if (targetCount++ === 0) hold(targetLine, target);
+            target.advance();
+            continue;
+          }
+          if (c2 < 0) throw outOfOrder(sides.targetDescription, group, target.key);
+        }
+        settle2(group);
+        inGroup = false;
+      }
+      if (source.end && target.end) {
+        findings.match(matched);
+        return { source: source.rows, target: target.rows };
+      }
+      const c = source.end ? 1 : target.end ? -1 : compare3(source.key, target.key);
+      group = c <= 0 ? source.key : target.key;
+      inGroup = true;
+      sourceCount = 0;
+      targetCount = 0;
+    }
+  }
+}
+function differences(sourceLine, targetLine, keyCount, values) {
+  const a = splitFields(sourceLine);
+  const b = splitFields(targetLine);
+  const out = [];
+  for (let j = 0; j < values.length; j++) {
+    const column2 = values[j];
+    const x = a[keyCount + j] ?? null;
+    const y = b[keyCount + j] ?? null;
+    if (!column2.equal(x, y)) out.push({ path: column2.name, source: x, target: y });
+  }
+  return out;
+}
+
+// src/verify/sql/checksum.ts
+var PARTS = 32;
+var LEAF_ROWS = 16384;
+var MAX_DEPTH = 8;
+async function checksumCompare(sides, plan, findings, log) {
+  const stats = { queries: 0, merged: 0, mergedRows: 0, differing: 0 };
+  const sums = async (range, bounds) => {
+    stats.queries++;
+    const [s, t] = await Promise.all([
+      sides.source.checksums({ ...sides.sourceSpec, range }, bounds),
+      sides.target.checksums({ ...sides.targetSpec, range }, bounds)
+    ]);
+    return { source: bySegment(s), target: bySegment(t) };
+  };
+  const merge2 = async (range) => {
+    stats.merged++;
+    const read = await mergeSides(
+      {
+        source: sides.source.read({ ...sides.sourceSpec, range }),
+        target: sides.target.read({ ...sides.targetSpec, range }),
+        sourceDescription: `the source ${sides.source.description}`,
+        targetDescription: `the target ${sides.target.description}`
+      },
+      plan,
+      findings
+    );
+    stats.mergedRows += read.source + read.target;
+  };
+  const descend = async (range, sourceRows, targetRows, depth) => {
+    if (range.nulls || Math.max(sourceRows, targetRows) <= LEAF_ROWS || depth >= MAX_DEPTH || sourceRows === 0) {
+      await merge2(range);
+      return;
+    }
+    const sampled = await sides.source.sampleKeys({ ...sides.sourceSpec, range }, Math.ceil(sourceRows / PARTS));
+    const bounds = distinctBounds(sampled, range, keyComparator(plan.keys.orders));
+    if (bounds.length === 0) {
+      await merge2(range);
+      return;
+    }
+    const parts = await sums(range, bounds);
+    const segments = [.../* @__PURE__ */ new Set([...parts.source.keys(), ...parts.target.keys()])].sort((a, b) => a - b);
+    const differing = segments.filter((s) => !sameSum(parts.source.get(s), parts.target.get(s)));
+    if (differing.length > PARTS / 2) {
+      await merge2(range);
+      return;
+    }
+    stats.differing += differing.length;
+    for (const segment of segments) {
+      if (!differing.includes(segment)) findings.match(parts.source.get(segment)?.count ?? 0);
+    }
+    for (const segment of differing) {
+      const sub = segment < 0 ? { nulls: true } : { from: segment === 0 ? range.from : bounds[segment - 1], to: bounds[segment] ?? range.to };
+      await descend(sub, parts.source.get(segment)?.count ?? 0, parts.target.get(segment)?.count ?? 0, depth + 1);
+    }
+  };
+  const whole = await sums({}, []);
+  const count3 = (m) => [...m.values()].reduce((n, s) => n + s.count, 0);
+  const totals = { source: count3(whole.source), target: count3(whole.target) };
+  log.debug({ source: totals.source, target: totals.target }, "sql check: whole-table counts and checksums");
+  for (const segment of /* @__PURE__ */ new Set([...whole.source.keys(), ...whole.target.keys()])) {
+    const [s, t] = [whole.source.get(segment), whole.target.get(segment)];
+    if (sameSum(s, t)) findings.match(s?.count ?? 0);
+    else await descend(segment < 0 ? { nulls: true } : { notNull: true }, s?.count ?? 0, t?.count ?? 0, 0);
+  }
+  const note = `count and md5 checksum of key ranges computed by each database (${stats.queries} range queries; ranges split ${PARTS} ways down to ${LEAF_ROWS} rows); ranges with equal counts and checksums count as matched; ${stats.merged} differing range${stats.merged === 1 ? "" : "s"} compared row by row (${stats.mergedRows} rows read)`;
+  return { ...totals, exhaustive: true, note };
+}
+function bySegment(sums) {
+  return new Map(sums.map((s) => [s.segment, s]));
+}
+function sameSum(a, b) {
+  return (a?.count ?? 0) === (b?.count ?? 0) && (a === void 0 || b === void 0 || a.checksum === b.checksum);
+}
+function distinctBounds(sampled, range, compare3) {
+  const out = [];
+  let last = range.from;
+  for (const key2 of sampled) {
+    if (last !== void 0 && compare3(key2, last) <= 0) continue;
+    if (range.to !== void 0 && compare3(key2, range.to) >= 0) continue;
+    out.push(key2);
+    last = key2;
+  }
+  return out;
+}
+
+// src/verify/sql/plan.ts
+function planComparison(settings2, source, target) {
+  const keyNames = typeof settings2.key === "string" ? [settings2.key] : settings2.key;
+  const keys = keyNames.map((name2) => {
+    const s = column(source, name2, "key column");
+    const t = column(target, settings2.columns?.[s.name] ?? name2, "key column");
+    return { source: s, target: t, order: keyOrderOf(s.type, t.type), canonical: keyCanonical(s.type, t.type) };
+  });
+  if (new Set(keys.map((k) => k.source.name)).size < keys.length) throw new BadInputError("sql check: key names a column twice");
+  const isKey = (pair) => keys.some((k) => k.source.name === pair.source.name || k.target.name === pair.target.name);
+  let pairs;
+  if (settings2.columns !== void 0) {
+    pairs = Object.entries(settings2.columns).map(([s, t]) => ({
+      source: column(source, s, "column"),
+      target: column(target, t, "column")
+    }));
+  } else {
+    pairs = source.columns.flatMap((s) => {
+      const t = find(target.columns, s.name);
+      return t ? [{ source: s, target: t }] : [];
+    });
+  }
+  pairs = pairs.filter((pair) => !isKey(pair));
+  const ignored = /* @__PURE__ */ new Set();
+  for (const name2 of settings2.ignore ?? []) {
+    if (keys.some((k) => sameName(k.source.name, name2) || sameName(k.target.name, name2))) {
+      throw new BadInputError(
+        `sql check: ignore names the key column ${JSON.stringify(name2)}; the key identifies rows and cannot be ignored`
+      );
+    }
+    const matches2 = pairs.filter((p) => p.source.name === name2 || p.target.name === name2);
+    if (matches2.length === 0 && !find(source.columns, name2) && !find(target.columns, name2)) {
+      throw new BadInputError(
+        `sql check: ignore names ${JSON.stringify(name2)}, which is a column of neither side (${listColumns(source)})`
+      );
+    }
+    for (const match2 of matches2.length > 0 ? matches2 : pairs.filter((p) => sameName(p.source.name, name2) || sameName(p.target.name, name2))) {
+      ignored.add(match2.source.name);
+    }
+  }
+  pairs = pairs.filter((pair) => !ignored.has(pair.source.name));
+  const normalizeFor = /* @__PURE__ */ new Map();
+  for (const [name2, normalize] of Object.entries(settings2.normalize ?? {})) {
+    const pair = pairs.find((p) => p.source.name === name2 || p.target.name === name2) ?? pairs.find((p) => sameName(p.source.name, name2) || sameName(p.target.name, name2));
+    if (pair === void 0) {
+      if (keys.some((k) => sameName(k.source.name, name2) || sameName(k.target.name, name2))) {
+        throw new BadInputError(`sql check: normalize names the key column ${JSON.stringify(name2)}; keys are compared as read`);
+      }
+      if (find(source.columns, name2) || find(target.columns, name2)) {
+        throw new BadInputError(
+          `sql check: normalize names ${JSON.stringify(name2)}, which is not compared (ignored or not in columns)`
+        );
+      }
+      throw new BadInputError(
+        `sql check: normalize names ${JSON.stringify(name2)}, which is a column of neither side (${listColumns(source)})`
+      );
+    }
+    normalizeFor.set(pair.source.name, normalize);
+  }
+  const values = pairs.map((pair) => {
+    const rule = valueRule(pair.source.type, pair.target.type, normalizeFor.get(pair.source.name));
+    return { ...pair, rule, equal: valueEquality(rule) };
+  });
+  return { keys, values, normalization: describePlan(keys, values, [...ignored], source, target) };
+}
+function keyCanonical(source, target) {
+  if (source === "timestamp" || target === "timestamp") return (v) => canonicalTimestamp(v, "us") ?? v;
+  if (source === "boolean" || target === "boolean") return (v) => canonicalBoolean(v) ?? v;
+  return void 0;
+}
+function column(side, name2, what) {
+  const found2 = find(side.columns, name2);
+  if (!found2)
+    throw new BadInputError(
+      `sql check: ${what} ${JSON.stringify(name2)} is not a column of ${side.description} (${listColumns(side)})`
+    );
+  return found2;
+}
+function find(columns, name2) {
+  const exact = columns.find((c) => c.name === name2);
+  if (exact) return exact;
+  const folded = columns.filter((c) => sameName(c.name, name2));
+  return folded.length === 1 ? folded[0] : void 0;
+}
+function sameName(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
+}
+function listColumns(side) {
+  const names = side.columns.map((c) => c.name);
+  const shown2 = names.slice(0, 12).join(", ");
+  return `columns: ${shown2}${names.length > 12 ? `, \u2026 ${names.length - 12} more` : ""}`;
+}
+function describePlan(keys, values, ignored, source, target) {
+  const out = {};
+  const orders = { integer: "by value", number: "by value", text: "by UTF-8 bytes" };
+  out["(key)"] = `${keys.map((k) => `${k.source.name} ${orders[k.order]}`).join(", ")}; NULL first; ordered by ZTOQ, not by either database`;
+  out["(NULL)"] = "NULL equals NULL and differs from every value";
+  for (const value of values) {
+    const described = describeRule(value.rule);
+    if (described !== void 0) out[value.source.name] = described;
+  }
+  const renamed = [...keys, ...values].filter((p) => p.source.name !== p.target.name);
+  if (renamed.length > 0) out["(renamed)"] = renamed.map((p) => `${p.source.name} \u2192 ${p.target.name}`).join(", ");
+  if (ignored.length > 0) out["(ignored)"] = ignored.join(", ");
+  const used = (side) => new Set([...keys, ...values].map((p) => p[side].name));
+  const left = (side, name2) => side.columns.filter((c) => !used(name2).has(c.name) && !ignored.includes(c.name)).map((c) => c.name);
+  const onlySource = left(source, "source");
+  const onlyTarget = left(target, "target");
+  if (onlySource.length + onlyTarget.length > 0) {
+    out["(not compared)"] = [
+      onlySource.length > 0 ? `source only: ${onlySource.join(", ")}` : "",
+      onlyTarget.length > 0 ? `target only: ${onlyTarget.join(", ")}` : ""
+    ].filter(Boolean).join("; ");
+  }
+  if (values.length > 0 && values.every((v) => describeRule(v.rule) === void 0)) out["(values)"] = "compared exactly as read";
+  return out;
+}
+
+// src/verify/sql/postgres-side.ts
+var import_pg_copy_streams = __toESM(require_pg_copy_streams(), 1);
+
+// src/verify/sql/side.ts
+function describeSide(location2, relation, from) {
+  if (relation.table !== void 0) return `${location2.display} table ${from}`;
+  const line = (relation.query ?? "").replaceAll(/\s+/g, " ").trim();
+  return `${location2.display} query ${JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}\u2026` : line)}`;
+}
+
+// src/verify/sql/side-errors.ts
+var NETWORK_CODES2 = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EPIPE",
+  "EADDRNOTAVAIL",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL"
+]);
+function field(error62, name2) {
+  return typeof error62 === "object" && error62 !== null ? error62[name2] : void 0;
+}
+function messageOf(error62) {
+  const text3 = error62 instanceof Error ? error62.message : String(error62);
+  const inner = field(error62, "errors");
+  if (text3 === "" && Array.isArray(inner) && inner.length > 0) return messageOf(inner[0]);
+  return text3.replaceAll(/\s+/g, " ").trim();
+}
+function postgresFailure(error62, what, location2) {
+  if (error62 instanceof ZtoqError) return error62;
+  const state2 = field(error62, "code");
+  const code = typeof state2 === "string" ? state2 : "";
+  const text3 = redact2(messageOf(error62), location2);
+  if (code === "28P01" || code === "28000")
+    return new BadInputError(`sql check: ${what} refused the login (${text3}); check the user and password`);
+  if (code === "3D000") return new BadInputError(`sql check: ${what}: ${text3}`);
+  if (NETWORK_CODES2.has(code) || /^(08|57|53)/.test(code) || /timeout|terminated|ECONNREFUSED|not support SSL/i.test(text3)) {
+    return new ZtoqError(`sql check: cannot reach ${what}: ${text3 || code} (safe to re-run)`, ExitCode.incomplete);
+  }
+  if (/^(22|42)/.test(code)) return new BadInputError(`sql check: ${what}: ${text3}`);
+  return new ZtoqError(`sql check: ${what} failed: ${text3 || code} (safe to re-run)`, ExitCode.incomplete);
+}
+function sqliteFailure(error62, what, location2) {
+  if (error62 instanceof ZtoqError) return error62;
+  const text3 = redact2(messageOf(error62), location2);
+  const errcode = field(error62, "errcode");
+  if (errcode === 5 || errcode === 6 || typeof errcode === "number" && (errcode & 255) === 10) {
+    return new ZtoqError(`sql check: ${what} could not be read now: ${text3} (safe to re-run)`, ExitCode.incomplete);
+  }
+  return new BadInputError(`sql check: ${what}: ${text3}`);
+}
+
+// src/verify/sql/sql-text.ts
+function isWholeRange(range) {
+  return range === void 0 || range.from === void 0 && range.to === void 0 && !range.nulls && !range.notNull;
+}
+function quoteName(name2) {
+  return `"${name2.replaceAll('"', '""')}"`;
+}
+function quoteText(value) {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+function orderExpression(engine, key2) {
+  const column2 = quoteName(key2.name);
+  const numeric = key2.type === "integer" || key2.type === "decimal" || key2.type === "float";
+  if (key2.order !== "text") return column2;
+  if (engine === "postgres") {
+    if (key2.collatable) return `${column2} COLLATE "C"`;
+    if (!numeric && (key2.type === "timestamp" || key2.type === "boolean" || key2.type === "bytes")) return column2;
+    return `(${column2})::text COLLATE "C"`;
+  }
+  if (numeric) return `CAST(${column2} AS TEXT)`;
+  return `${column2} COLLATE BINARY`;
+}
+function keyLiteral(order2, value) {
+  if (order2 !== "text" && /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) return value;
+  return quoteText(value);
+}
+function tuple2(parts) {
+  return parts.length === 1 ? parts[0] : `(${parts.join(", ")})`;
+}
+function rangeCondition(engine, keys, range, after) {
+  const columns = keys.map((k) => quoteName(k.name));
+  if (range.nulls) return `(${columns.map((c) => `${c} IS NULL`).join(" OR ")})`;
+  const parts = [];
+  const expressions = tuple2(keys.map((k) => orderExpression(engine, k)));
+  const literal2 = (key2) => tuple2(keys.map((k, i) => keyLiteral(k.order, key2[i] ?? "")));
+  if (range.notNull || range.from || range.to || after) parts.push(...columns.map((c) => `${c} IS NOT NULL`));
+  if (range.from) parts.push(`${expressions} >= ${literal2(range.from)}`);
+  if (after) parts.push(`${expressions} > ${literal2(after)}`);
+  if (range.to) parts.push(`${expressions} < ${literal2(range.to)}`);
+  return parts.length === 0 ? void 0 : parts.join(" AND ");
+}
+function whereClause(engine, spec, after) {
+  const conditions = [
+    spec.where === void 0 ? void 0 : `(${spec.where})`,
+    rangeCondition(engine, spec.keys, spec.range ?? {}, after)
+  ].filter((c) => c !== void 0);
+  return conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
+}
+function orderByClause(engine, keys) {
+  return ` ORDER BY ${keys.map((k) => `${orderExpression(engine, k)} NULLS FIRST`).join(", ")}`;
+}
+function selectRows(engine, from, spec, options = {}) {
+  const columns = [...spec.keys.map((k) => k.name), ...spec.values].map(quoteName).join(", ");
+  const limit = options.limit === void 0 ? "" : ` LIMIT ${options.limit}`;
+  return `SELECT ${columns} FROM ${from}${whereClause(engine, spec, options.after)}${orderByClause(engine, spec.keys)}${limit}`;
+}
+function checksumField(engine, name2) {
+  const text3 = engine === "postgres" ? `(${quoteName(name2)})::text` : `CAST(${quoteName(name2)} AS TEXT)`;
+  const length = engine === "postgres" ? `length(${text3})::text` : `length(${text3})`;
+  return `coalesce(${length} || ':' || ${text3}, '~')`;
+}
+function checksumRowText(engine, spec) {
+  return [...spec.keys.map((k) => k.name), ...spec.values].map((c) => checksumField(engine, c)).join(" || '|' || ");
+}
+function segmentExpression(engine, keys, bounds, wholeTable) {
+  const expressions = tuple2(keys.map((k) => orderExpression(engine, k)));
+  const literal2 = (key2) => tuple2(keys.map((k, i) => keyLiteral(k.order, key2[i] ?? "")));
+  const split = (lo, hi) => {
+    if (lo === hi) return String(lo);
+    const mid = lo + hi + 1 >> 1;
+    return `CASE WHEN ${expressions} < ${literal2(bounds[mid - 1])} THEN ${split(lo, mid - 1)} ELSE ${split(mid, hi)} END`;
+  };
+  const body = split(0, bounds.length);
+  if (!wholeTable) return body;
+  const nulls = keys.map((k) => `${quoteName(k.name)} IS NULL`).join(" OR ");
+  return `CASE WHEN ${nulls} THEN -1 ELSE ${body} END`;
+}
+
+// src/verify/sql/stream-lines.ts
+var StreamLines = class {
+  constructor(stream, highWater = 1 << 20) {
+    this.stream = stream;
+    this.highWater = highWater;
+    stream.on("data", (chunk) => {
+      this.#chunks.push(chunk);
+      this.#bytes += chunk.length;
+      if (this.#bytes >= this.highWater) stream.pause();
+      this.#notify();
+    });
+    stream.on("end", () => {
+      this.#ended = true;
+      this.#notify();
+    });
+    stream.on("error", (error62) => {
+      this.#error = error62;
+      this.#notify();
+    });
+  }
+  stream;
+  highWater;
+  #chunks = [];
+  #bytes = 0;
+  #ended = false;
+  #error;
+  #wake;
+  #splitter = new LineSplitter();
+  /** Fails the reader from outside (the connection went away). */
+  fail(error62) {
+    this.#error ??= error62;
+    this.#notify();
+  }
+  async next() {
+    for (; ; ) {
+      if (this.#error !== void 0) throw this.#error;
+      if (this.#chunks.length > 0) {
+        const chunks = this.#chunks;
+        this.#chunks = [];
+        this.#bytes = 0;
+        if (this.stream.isPaused()) this.stream.resume();
+        const batch = this.#splitter.push(chunks);
+        if (batch) return batch;
+        continue;
+      }
+      if (this.#ended) {
+        return this.#splitter.end() ?? null;
+      }
+      await new Promise((resolve8) => {
+        this.#wake = resolve8;
+      });
+    }
+  }
+  #notify() {
+    const wake = this.#wake;
+    this.#wake = void 0;
+    wake?.();
+  }
+};
+
+// src/verify/sql/postgres-side.ts
+var SESSION = [
+  "SET TimeZone TO 'UTC'",
+  "SET DateStyle TO 'ISO, YMD'",
+  "SET IntervalStyle TO 'postgres'",
+  "SET extra_float_digits TO 1",
+  "SET bytea_output TO 'hex'",
+  "SET standard_conforming_strings TO on",
+  "SET client_encoding TO 'UTF8'",
+  // A check only reads; this makes sure a query in the settings cannot write either.
+  "SET default_transaction_read_only TO on"
+].join("; ");
+var CONNECT_TIMEOUT_MS2 = 15e3;
+async function openPostgres(location2, relation, side) {
+  const what = `the ${side} ${location2.display}`;
+  const client = new esm_default.Client({
+    connectionString: location2.connect,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS2,
+    application_name: "ztoq verify",
+    // Every value as the text PostgreSQL sends: the same spelling COPY writes.
+    types: { getTypeParser: () => (value) => value }
+  });
+  let reading;
+  client.on("error", (error62) => reading?.fail(error62));
+  try {
+    await client.connect();
+  } catch (error62) {
+    await client.end().catch(() => {
+    });
+    throw postgresFailure(error62, what, location2);
+  }
+  const fail = (error62) => postgresFailure(error62, what, location2);
+  try {
+    await client.query(SESSION);
+    const from = relation.table !== void 0 ? await resolveTable(client, relation.table, what) : `(${relation.query}) AS ztoq_query`;
+    const description = describeSide(location2, relation, from);
+    const columns = await readColumns(client, from, description);
+    const query = async (text3) => {
+      try {
+        return (await client.query({ text: text3, rowMode: "array" })).rows;
+      } catch (error62) {
+        throw postgresFailure(error62, `the ${side} ${description}`, location2);
+      }
+    };
+    return {
+      description,
+      columns,
+      checkWhere: async (where) => {
+        await query(`SELECT 1 FROM ${from} WHERE (${where}) LIMIT 0`);
+      },
+      read: (spec) => {
+        const stream = client.query((0, import_pg_copy_streams.to)(`COPY (${selectRows("postgres", from, spec)}) TO STDOUT`));
+        const lines = new StreamLines(stream);
+        reading = lines;
+        return {
+          next: async () => {
+            try {
+              return await lines.next();
+            } catch (error62) {
+              throw fail(error62);
+            }
+          }
+        };
+      },
+      checksums: async (spec, bounds) => {
+        const segment = segmentExpression("postgres", spec.keys, bounds, isWholeRange(spec.range));
+        const hash2 = `md5(${checksumRowText("postgres", spec)})`;
+        const rows = await query(
+          `SELECT seg, count(*), sum(('x' || substr(h, 1, 8))::bit(32)::bigint), sum(('x' || substr(h, 9, 8))::bit(32)::bigint) FROM (SELECT ${segment} AS seg, ${hash2} AS h FROM ${from}${whereClause("postgres", spec)}) s GROUP BY seg`
+        );
+        return rows.map((r) => ({ segment: Number(r[0]), count: Number(r[1]), checksum: `${r[2]}:${r[3]}` }));
+      },
+      sampleKeys: async (spec, every) => {
+        const names = spec.keys.map((k) => quoteName(k.name));
+        const notNull = names.map((n) => `${n} IS NOT NULL`).join(" AND ");
+        const where = whereClause("postgres", spec);
+        const rows = await query(
+          `SELECT ${names.join(", ")} FROM (SELECT ${names.join(", ")}, row_number() OVER (${orderByClause("postgres", spec.keys).trim()}) AS ztoq_rn FROM ${from}${where === "" ? " WHERE " : `${where} AND `}${notNull}) s WHERE ztoq_rn % ${every} = 0 ORDER BY ztoq_rn`
+        );
+        return rows.map((r) => r.map((v) => v ?? null));
+      },
+      close: async () => {
+        await closeClient(client);
+      }
+    };
+  } catch (error62) {
+    await closeClient(client);
+    throw fail(error62);
+  }
+}
+async function resolveTable(client, table, what) {
+  const { rows } = await client.query("SELECT to_regclass($1)::text AS name", [table]);
+  const name2 = rows[0]?.name;
+  if (name2 === null || name2 === void 0) throw new BadInputError(`sql check: ${what} has no table ${JSON.stringify(table)}`);
+  return name2;
+}
+async function readColumns(client, from, description) {
+  const { fields } = await client.query(`SELECT * FROM ${from} LIMIT 0`);
+  const seen = /* @__PURE__ */ new Set();
+  for (const field2 of fields) {
+    if (seen.has(field2.name))
+      throw new BadInputError(`sql check: ${description} has two columns named ${JSON.stringify(field2.name)}`);
+    seen.add(field2.name);
+  }
+  const oids = [...new Set(fields.map((f) => f.dataTypeID))];
+  const { rows } = await client.query(
+    "SELECT oid::int AS oid, typcategory, (typcollation <> 0) AS collatable FROM pg_type WHERE oid = ANY($1::oid[])",
+    [oids]
+  );
+  const types2 = new Map(rows.map((r) => [Number(r.oid), r]));
+  return fields.map((f) => {
+    const type = types2.get(f.dataTypeID);
+    return {
+      name: f.name,
+      type: postgresValueType(f.dataTypeID, type?.typcategory),
+      collatable: type?.collatable === "t" || type?.collatable === "true",
+      nullable: true
+    };
+  });
+}
+async function closeClient(client) {
+  const ended = client.end().catch(() => {
+  });
+  const timer = new Promise((resolve8) => setTimeout(resolve8, 5e3).unref());
+  await Promise.race([ended, timer]);
+}
+
+// src/verify/sql/sqlite-side.ts
+import { createHash as createHash4 } from "node:crypto";
+import { existsSync as existsSync2 } from "node:fs";
+import { DatabaseSync as DatabaseSync3 } from "node:sqlite";
+
+// src/verify/sql/sqlite-values.ts
+function sqliteText(value) {
+  if (value === null) return null;
+  if (typeof value === "string") return value;
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") return String(value);
+  return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`;
+}
+function sqliteLine(row) {
+  return joinFields(row.map(sqliteText));
+}
+
+// src/verify/sql/sqlite-side.ts
+var PAGE_ROWS = 5e3;
+async function openSqlite(location2, relation, side) {
+  const what = `the ${side} ${location2.display}`;
+  if (!existsSync2(location2.connect)) throw new BadInputError(`sql check: ${what}: no such file`);
+  let db;
+  try {
+    db = new DatabaseSync3(location2.connect, { readOnly: true });
+  } catch (error62) {
+    throw sqliteFailure(error62, what, location2);
+  }
+  try {
+    const table = relation.table === void 0 ? void 0 : resolveTable2(db, relation.table, what);
+    const from = table === void 0 ? `(${relation.query}) AS ztoq_query` : table.from;
+    const description = describeSide(location2, relation, from);
+    const fail = (error62) => sqliteFailure(error62, `the ${side} ${description}`, location2);
+    const columns = readColumns2(db, from, table, description);
+    registerChecksum(db);
+    const prepare = (sql) => {
+      try {
+        const statement = db.prepare(sql);
+        statement.setReturnArrays(true);
+        statement.setReadBigInts(true);
+        return statement;
+      } catch (error62) {
+        throw fail(error62);
+      }
+    };
+    const all = (sql) => {
+      try {
+        return prepare(sql).all();
+      } catch (error62) {
+        throw fail(error62);
+      }
+    };
+    return {
+      description,
+      columns,
+      checkWhere: async (where) => {
+        prepare(`SELECT 1 FROM ${from} WHERE (${where}) LIMIT 0`);
+      },
+      read: (spec) => {
+        const keyset = relation.table !== void 0 && spec.keys.every((k) => !columns.find((c) => c.name === k.name)?.nullable);
+        const first = selectRows("sqlite", from, spec, { limit: PAGE_ROWS });
+        if (keyset && !needsSort(prepare, first)) return keysetPages(spec, from, prepare, fail);
+        return scan(prepare(selectRows("sqlite", from, spec)), fail);
+      },
+      checksums: async (spec, bounds) => {
+        const segment = segmentExpression("sqlite", spec.keys, bounds, isWholeRange(spec.range));
+        const rows = all(
+          `SELECT seg, count(*), ztoq_checksum(t) FROM (SELECT ${segment} AS seg, ${checksumRowText("sqlite", spec)} AS t FROM ${from}${whereClause("sqlite", spec)}) GROUP BY seg`
+        );
+        return rows.map((r) => ({ segment: Number(r[0]), count: Number(r[1]), checksum: String(r[2]) }));
+      },
+      sampleKeys: async (spec, every) => {
+        const names = spec.keys.map((k) => quoteName(k.name));
+        const notNull = names.map((n) => `${n} IS NOT NULL`).join(" AND ");
+        const where = whereClause("sqlite", spec);
+        const rows = all(
+          `SELECT ${names.join(", ")} FROM (SELECT ${names.join(", ")}, row_number() OVER (${orderByClause("sqlite", spec.keys).trim()}) AS ztoq_rn FROM ${from}${where === "" ? " WHERE " : `${where} AND `}${notNull}) WHERE ztoq_rn % ${every} = 0 ORDER BY ztoq_rn`
+        );
+        return rows.map((r) => r.map(sqliteText));
+      },
+      close: async () => {
+        db.close();
+      }
+    };
+  } catch (error62) {
+    db.close();
+    throw sqliteFailure(error62, what, location2);
+  }
+}
+function needsSort(prepare, sql) {
+  const plan = prepare(`EXPLAIN QUERY PLAN ${sql}`).all();
+  return plan.some((step) => /TEMP B-TREE/i.test(String(step[3])));
+}
+function keysetPages(spec, from, prepare, fail) {
+  const keyCount = spec.keys.length;
+  let after;
+  let done = false;
+  return {
+    next: async () => {
+      if (done) return null;
+      let rows;
+      try {
+        rows = prepare(selectRows("sqlite", from, spec, { after, limit: PAGE_ROWS })).all();
+      } catch (error62) {
+        throw fail(error62);
+      }
+      if (rows.length < PAGE_ROWS) done = true;
+      if (rows.length === 0) return null;
+      after = rows[rows.length - 1].slice(0, keyCount).map(sqliteText);
+      return batchOfLines(rows.map(sqliteLine));
+    }
+  };
+}
+function scan(statement, fail) {
+  const rows = statement.iterate();
+  let done = false;
+  return {
+    next: async () => {
+      if (done) return null;
+      const lines = [];
+      try {
+        while (lines.length < PAGE_ROWS) {
+          const step = rows.next();
+          if (step.done) {
+            done = true;
+            break;
+          }
+          lines.push(sqliteLine(step.value));
+        }
+      } catch (error62) {
+        throw fail(error62);
+      }
+      return lines.length === 0 ? null : batchOfLines(lines);
+    }
+  };
+}
+function resolveTable2(db, table, what) {
+  const dot = table.indexOf(".");
+  const schemas = db.prepare("PRAGMA database_list").all().map((r) => r.name);
+  const schema = dot > 0 && schemas.includes(table.slice(0, dot)) ? table.slice(0, dot) : "main";
+  const name2 = dot > 0 ? table.slice(dot + 1) : table;
+  const found2 = db.prepare(`SELECT name FROM ${quoteName(schema)}.sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE`).get(name2.replace(/^"(.*)"$/, "$1"));
+  if (!found2) throw new BadInputError(`sql check: ${what} has no table ${JSON.stringify(table)}`);
+  const from = schema === "main" ? quoteName(found2.name) : `${quoteName(schema)}.${quoteName(found2.name)}`;
+  return { from, schema, name: found2.name };
+}
+function readColumns2(db, from, table, description) {
+  const columns = db.prepare(`SELECT * FROM ${from} LIMIT 0`).columns();
+  const notNull = /* @__PURE__ */ new Set();
+  if (table !== void 0) {
+    const info = db.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info(?, ?)`).all(table.name, table.schema);
+    const keys = info.filter((c) => Number(c.pk) > 0);
+    for (const c of info) {
+      const rowid = keys.length === 1 && Number(c.pk) === 1 && c.type.toUpperCase() === "INTEGER";
+      if (Number(c.notnull) === 1 || rowid) notNull.add(c.name);
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  return columns.map((c) => {
+    if (seen.has(c.name)) throw new BadInputError(`sql check: ${description} has two columns named ${JSON.stringify(c.name)}`);
+    seen.add(c.name);
+    return { name: c.name, type: sqliteValueType(c.type), collatable: true, nullable: !notNull.has(c.name) };
+  });
+}
+function registerChecksum(db) {
+  const groups = /* @__PURE__ */ new Map();
+  let next = 0;
+  db.aggregate("ztoq_checksum", {
+    start: () => {
+      groups.set(++next, [0n, 0n]);
+      return next;
+    },
+    step: (group, text3) => {
+      const sums = groups.get(Number(group));
+      const digest = createHash4("md5").update(String(text3)).digest();
+      sums[0] += BigInt(digest.readUInt32BE(0));
+      sums[1] += BigInt(digest.readUInt32BE(4));
+      return group;
+    },
+    result: (group) => {
+      const [a, b] = groups.get(Number(group));
+      groups.delete(Number(group));
+      return `${a}:${b}`;
+    }
+  });
+}
+
+// src/verify/sql/run.ts
+async function runSqlCheck(settings2, context) {
+  const problems = sideProblems(settings2);
+  if (problems.length > 0) throw new BadInputError(`sql check: ${problems.join("; ")}`);
+  const locations = {
+    source: parseLocation(settings2.source, "source", context.baseDir),
+    target: parseLocation(settings2.target, "target", context.baseDir)
+  };
+  const relations = {
+    source: { table: settings2.sourceTable ?? settings2.table, query: settings2.sourceQuery },
+    target: { table: settings2.targetTable ?? settings2.table, query: settings2.targetQuery }
+  };
+  const opened = await Promise.allSettled([
+    openSide(locations.source, relations.source, "source"),
+    openSide(locations.target, relations.target, "target")
+  ]);
+  const sides = opened.flatMap((o) => o.status === "fulfilled" ? [o.value] : []);
+  try {
+    const failed = opened.find((o) => o.status === "rejected");
+    if (failed) throw failed.reason;
+    const [source, target] = sides;
+    return await compare2(settings2, context, source, target);
+  } catch (error62) {
+    throw asZtoqError(error62, locations.source, locations.target);
+  } finally {
+    await Promise.all(sides.map((side) => side.close().catch(() => {
+    })));
+  }
+}
+function openSide(location2, relation, side) {
+  return location2.engine === "postgres" ? openPostgres(location2, relation, side) : openSqlite(location2, relation, side);
+}
+async function compare2(settings2, context, source, target) {
+  if (settings2.where !== void 0) {
+    await source.checkWhere(settings2.where);
+    await target.checkWhere(settings2.where);
+  }
+  const plan = planComparison(
+    settings2,
+    { description: `the source ${source.description}`, columns: source.columns },
+    { description: `the target ${target.description}`, columns: target.columns }
+  );
+  const specs = {
+    source: readSpec(plan, "source", source, settings2.where),
+    target: readSpec(plan, "target", target, settings2.where)
+  };
+  const merge2 = mergePlan(plan);
+  const findings = new Findings();
+  const normalization2 = { ...plan.normalization };
+  if (settings2.where !== void 0) normalization2["(where)"] = `both sides read WHERE ${settings2.where}`;
+  context.log.info(
+    { source: source.description, target: target.description, method: settings2.method, columns: plan.values.length },
+    "sql check: comparing"
+  );
+  let counts;
+  let exhaustive = true;
+  if (settings2.method === "checksum") {
+    const run = await checksumCompare(
+      { source, target, sourceSpec: specs.source, targetSpec: specs.target },
+      merge2,
+      findings,
+      context.log
+    );
+    counts = run;
+    exhaustive = run.exhaustive;
+    normalization2["(checksum)"] = run.note;
+  } else {
+    counts = await mergeSides(
+      {
+        source: source.read(specs.source),
+        target: target.read(specs.target),
+        sourceDescription: `the source ${source.description}`,
+        targetDescription: `the target ${target.description}`
+      },
+      merge2,
+      findings
+    );
+  }
+  context.log.info({ ...counts, problems: findings.problems }, "sql check: compared");
+  return {
+    source: { description: source.description, count: counts.source },
+    target: { description: target.description, count: counts.target },
+    findings,
+    method: settings2.method,
+    exhaustive,
+    normalization: normalization2,
+    unit: "rows"
+  };
+}
+function readSpec(plan, side, sql, where) {
+  return {
+    keys: plan.keys.map((key2) => {
+      const column2 = sql.columns.find((c) => c.name === key2[side].name);
+      return { name: key2[side].name, type: key2[side].type, order: key2.order, collatable: column2?.collatable ?? false };
+    }),
+    values: plan.values.map((value) => value[side].name),
+    where
+  };
+}
+function mergePlan(plan) {
+  const orders = plan.keys.map((k) => k.order);
+  return {
+    keys: { names: plan.keys.map((k) => k.source.name), orders, canonical: plan.keys.map((k) => k.canonical) },
+    orderNote: orders.map((o) => o === "text" ? "by UTF-8 bytes" : "by value").join(", "),
+    values: plan.values.map((v) => ({ name: v.source.name, equal: v.equal }))
+  };
+}
+function asZtoqError(error62, ...locations) {
+  if (error62 instanceof ZtoqError) {
+    const message2 = redact2(error62.message, ...locations);
+    if (message2 === error62.message) return error62;
+    return error62 instanceof BadInputError ? new BadInputError(message2) : new ZtoqError(message2, error62.exitCode);
+  }
+  const message = redact2(error62 instanceof Error ? error62.message : String(error62), ...locations);
+  return new ZtoqError(`sql check could not finish: ${message}`, ExitCode.incomplete);
+}
+
+// src/verify/zephyr-qtest/target-set.ts
+var TargetSet = class {
+  #byId = /* @__PURE__ */ new Map();
+  #byMarker = /* @__PURE__ */ new Map();
+  #taken = /* @__PURE__ */ new Set();
+  add(record2) {
+    if (this.#byId.has(record2.id)) return;
+    this.#byId.set(record2.id, record2);
+    if (record2.marker === null) return;
+    const ids = this.#byMarker.get(record2.marker);
+    if (ids) ids.push(record2.id);
+    else this.#byMarker.set(record2.marker, [record2.id]);
+  }
+  get size() {
+    return this.#byId.size;
+  }
+  get(id3) {
+    return this.#byId.get(id3);
+  }
+  markerOf(id3) {
+    return this.#byId.get(id3)?.marker ?? void 0;
+  }
+  /** The id of the one object carrying `marker`; undefined when none or several do. */
+  uniqueId(marker2) {
+    const ids = this.#byMarker.get(marker2);
+    return ids?.length === 1 ? ids[0] : void 0;
+  }
+  /** The objects carrying `marker`, oldest (lowest id) first, marked as paired. */
+  take(marker2) {
+    const ids = [...this.#byMarker.get(marker2) ?? []].sort((a, b) => a - b);
+    for (const id3 of ids) this.#taken.add(id3);
+    return ids.flatMap((id3) => {
+      const record2 = this.#byId.get(id3);
+      return record2 ? [record2] : [];
+    });
+  }
+  /** Objects never taken: without a marker, or with one the source does not have. */
+  *leftovers() {
+    for (const [id3, record2] of this.#byId) if (!this.#taken.has(id3)) yield record2;
+  }
+  values() {
+    return this.#byId.values();
+  }
+};
+function pathKey(path) {
+  return JSON.stringify(path);
+}
+function showPath(key2) {
+  return JSON.parse(key2).join(" / ");
+}
+function treePaths(roots, children) {
+  const paths = /* @__PURE__ */ new Map();
+  const walk2 = (nodes, parent) => {
+    for (const node2 of nodes) {
+      if (paths.has(node2.id)) continue;
+      const path = [...parent, node2.name];
+      paths.set(node2.id, path);
+      walk2(children(node2) ?? [], path);
+    }
+  };
+  walk2(roots, []);
+  return paths;
+}
+
+// src/verify/zephyr-qtest/compare-containers.ts
+async function compareContainers(comparison) {
+  const { context, target, tallies } = comparison;
+  const [caseFolders, cycleFolders] = await Promise.all([
+    context.zephyr.folders("TEST_CASE"),
+    context.zephyr.folders("TEST_CYCLE")
+  ]);
+  comparison.read.source += caseFolders.length + cycleFolders.length;
+  const rootModule = JSON.parse(target.rootModuleKey);
+  const rootCycle = JSON.parse(target.rootCycleKey);
+  for (const [id3, path] of folderPaths(caseFolders)) comparison.moduleOfFolder.set(id3, pathKey([...rootModule, ...path]));
+  for (const [id3, path] of folderPaths(cycleFolders)) comparison.cycleOfFolder.set(id3, pathKey([...rootCycle, ...path]));
+  comparePaths(tallies.module, [target.rootModuleKey, ...comparison.moduleOfFolder.values()], target.modules);
+  comparePaths(tallies.testCycle, [target.rootCycleKey, ...comparison.cycleOfFolder.values()], target.cycles);
+}
+function comparePaths(tally, sourcePaths, target) {
+  const expected2 = /* @__PURE__ */ new Map();
+  for (const path of sourcePaths) expected2.set(path, (expected2.get(path) ?? 0) + 1);
+  const actual = /* @__PURE__ */ new Map();
+  for (const [id3, path] of target) actual.set(path, [...actual.get(path) ?? [], id3]);
+  tally.sourceCount = sourcePaths.length;
+  tally.targetCount = target.size;
+  for (const path of /* @__PURE__ */ new Set([...expected2.keys(), ...actual.keys()])) {
+    const n = expected2.get(path) ?? 0;
+    const ids = actual.get(path) ?? [];
+    tally.add("matched", Math.min(n, ids.length));
+    if (n > ids.length) tally.problem("missing", showPath(path), [], n - ids.length);
+    else if (n === 0) tally.problem("extra", showPath(path), ids, ids.length);
+    else if (ids.length > n) tally.problem("duplicated", showPath(path), ids, ids.length - n);
+  }
 }
 
 // src/verify/tally.ts
@@ -56551,29 +60750,29 @@ var ComparisonTally = class {
    * counted (so an entity both moved and changed counts in both). `changed` says how its change counts.
    */
   paired(key2, targetIds, problems, changed = {}) {
-    const { misplaced = [], changed: differences = [] } = problems;
-    if (misplaced.length === 0 && differences.length === 0) {
+    const { misplaced = [], changed: differences2 = [] } = problems;
+    if (misplaced.length === 0 && differences2.length === 0) {
       this.matched++;
       return;
     }
     if (misplaced.length > 0) this.#report("misplaced", key2, targetIds, misplaced, {});
-    if (differences.length > 0) this.#report("changed", key2, targetIds, differences, changed);
+    if (differences2.length > 0) this.#report("changed", key2, targetIds, differences2, changed);
   }
   /** `n` entities (one key) with a problem; a sample names the key. */
-  problem(problem, key2, targetIds, n = 1, differences = [], counting = {}) {
+  problem(problem, key2, targetIds, n = 1, differences2 = [], counting = {}) {
     if (n <= 0) return;
     this.#add(problem, n, counting);
-    this.#sample({ key: key2, problem, targetIds, differences });
+    this.#sample({ key: key2, problem, targetIds, differences: differences2 });
   }
   /** Changed entities with their differences; every distinct field path counts the entity once. */
-  #report(problem, key2, targetIds, differences, counting) {
+  #report(problem, key2, targetIds, differences2, counting) {
     this.#add(problem, 1, counting);
     if (problem === "changed") {
-      for (const field of new Set(differences.map((d) => fieldOf(d.path)))) {
-        this.fieldMismatches.set(field, (this.fieldMismatches.get(field) ?? 0) + 1);
+      for (const field2 of new Set(differences2.map((d) => fieldOf(d.path)))) {
+        this.fieldMismatches.set(field2, (this.fieldMismatches.get(field2) ?? 0) + 1);
       }
     }
-    this.#sample({ key: key2, problem, targetIds, differences });
+    this.#sample({ key: key2, problem, targetIds, differences: differences2 });
   }
   /** Counts without a sample (e.g. the steps of a duplicated case, sampled through the case). */
   add(problem, n, counting = {}) {
@@ -56630,165 +60829,6 @@ var ComparisonTally = class {
     }
   }
 };
-
-// src/zephyr/prefetch.ts
-var SourcePrefetch = class {
-  #zephyr;
-  #cap;
-  #ahead = /* @__PURE__ */ new Map();
-  #room;
-  #stopped = false;
-  constructor(zephyr, cap = 4e3) {
-    this.#zephyr = zephyr;
-    this.#cap = cap;
-  }
-  /** Starts reading ahead in the background; a failure there only means the comparison reads it itself. */
-  start() {
-    this.#run().catch(() => void 0);
-  }
-  stop() {
-    this.#stopped = true;
-    this.#room?.();
-  }
-  folders = (...args) => this.#zephyr.folders(...args);
-  testCases = (...args) => this.#zephyr.testCases(...args);
-  testCycles = (...args) => this.#zephyr.testCycles(...args);
-  testExecutions = (...args) => this.#zephyr.testExecutions(...args);
-  testSteps = (key2) => this.#take(`case:${key2}`, () => this.#zephyr.testSteps(key2));
-  testExecutionSteps = (id3) => this.#take(`execution:${id3}`, () => this.#zephyr.testExecutionSteps(id3));
-  async #run() {
-    for await (const page of this.#zephyr.testCases()) {
-      for (const testCase of page) {
-        if (!await this.#wait()) return;
-        this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
-      }
-    }
-    for await (const page of this.#zephyr.testExecutions()) {
-      for (const execution of page) {
-        if (!await this.#wait()) return;
-        const id3 = String(execution.id);
-        this.#ahead.set(`execution:${id3}`, this.#settled(this.#zephyr.testExecutionSteps(id3)));
-      }
-    }
-  }
-  /** A read-ahead that failed is forgotten, and the comparison reads the item itself. */
-  #settled(read) {
-    return read.catch(() => FAILED);
-  }
-  async #take(key2, read) {
-    const ahead = this.#ahead.get(key2);
-    if (ahead === void 0) return read();
-    this.#ahead.delete(key2);
-    this.#room?.();
-    const value = await ahead;
-    return value === FAILED ? read() : value;
-  }
-  async #wait() {
-    while (!this.#stopped && this.#ahead.size >= this.#cap) {
-      await new Promise((resolve3) => {
-        this.#room = resolve3;
-      });
-    }
-    return !this.#stopped;
-  }
-};
-var FAILED = /* @__PURE__ */ Symbol("read-ahead failed");
-
-// src/verify/zephyr-qtest/target-set.ts
-var TargetSet = class {
-  #byId = /* @__PURE__ */ new Map();
-  #byMarker = /* @__PURE__ */ new Map();
-  #taken = /* @__PURE__ */ new Set();
-  add(record2) {
-    if (this.#byId.has(record2.id)) return;
-    this.#byId.set(record2.id, record2);
-    if (record2.marker === null) return;
-    const ids = this.#byMarker.get(record2.marker);
-    if (ids) ids.push(record2.id);
-    else this.#byMarker.set(record2.marker, [record2.id]);
-  }
-  get size() {
-    return this.#byId.size;
-  }
-  get(id3) {
-    return this.#byId.get(id3);
-  }
-  markerOf(id3) {
-    return this.#byId.get(id3)?.marker ?? void 0;
-  }
-  /** The id of the one object carrying `marker`; undefined when none or several do. */
-  uniqueId(marker2) {
-    const ids = this.#byMarker.get(marker2);
-    return ids?.length === 1 ? ids[0] : void 0;
-  }
-  /** The objects carrying `marker`, oldest (lowest id) first, marked as paired. */
-  take(marker2) {
-    const ids = [...this.#byMarker.get(marker2) ?? []].sort((a, b) => a - b);
-    for (const id3 of ids) this.#taken.add(id3);
-    return ids.flatMap((id3) => {
-      const record2 = this.#byId.get(id3);
-      return record2 ? [record2] : [];
-    });
-  }
-  /** Objects never taken: without a marker, or with one the source does not have. */
-  *leftovers() {
-    for (const [id3, record2] of this.#byId) if (!this.#taken.has(id3)) yield record2;
-  }
-  values() {
-    return this.#byId.values();
-  }
-};
-function pathKey(path) {
-  return JSON.stringify(path);
-}
-function showPath(key2) {
-  return JSON.parse(key2).join(" / ");
-}
-function treePaths(roots, children) {
-  const paths = /* @__PURE__ */ new Map();
-  const walk = (nodes, parent) => {
-    for (const node2 of nodes) {
-      if (paths.has(node2.id)) continue;
-      const path = [...parent, node2.name];
-      paths.set(node2.id, path);
-      walk(children(node2) ?? [], path);
-    }
-  };
-  walk(roots, []);
-  return paths;
-}
-
-// src/verify/zephyr-qtest/compare-containers.ts
-async function compareContainers(comparison) {
-  const { context, target, tallies } = comparison;
-  const [caseFolders, cycleFolders] = await Promise.all([
-    context.zephyr.folders("TEST_CASE"),
-    context.zephyr.folders("TEST_CYCLE")
-  ]);
-  comparison.read.source += caseFolders.length + cycleFolders.length;
-  const rootModule = JSON.parse(target.rootModuleKey);
-  const rootCycle = JSON.parse(target.rootCycleKey);
-  for (const [id3, path] of folderPaths(caseFolders)) comparison.moduleOfFolder.set(id3, pathKey([...rootModule, ...path]));
-  for (const [id3, path] of folderPaths(cycleFolders)) comparison.cycleOfFolder.set(id3, pathKey([...rootCycle, ...path]));
-  comparePaths(tallies.module, [target.rootModuleKey, ...comparison.moduleOfFolder.values()], target.modules);
-  comparePaths(tallies.testCycle, [target.rootCycleKey, ...comparison.cycleOfFolder.values()], target.cycles);
-}
-function comparePaths(tally, sourcePaths, target) {
-  const expected2 = /* @__PURE__ */ new Map();
-  for (const path of sourcePaths) expected2.set(path, (expected2.get(path) ?? 0) + 1);
-  const actual = /* @__PURE__ */ new Map();
-  for (const [id3, path] of target) actual.set(path, [...actual.get(path) ?? [], id3]);
-  tally.sourceCount = sourcePaths.length;
-  tally.targetCount = target.size;
-  for (const path of /* @__PURE__ */ new Set([...expected2.keys(), ...actual.keys()])) {
-    const n = expected2.get(path) ?? 0;
-    const ids = actual.get(path) ?? [];
-    tally.add("matched", Math.min(n, ids.length));
-    if (n > ids.length) tally.problem("missing", showPath(path), [], n - ids.length);
-    else if (n === 0) tally.problem("extra", showPath(path), ids, ids.length);
-    else if (ids.length > n) tally.problem("duplicated", showPath(path), ids, ids.length - n);
-  }
-}
 
 // src/verify/zephyr-qtest/comparison.ts
 function startComparison(context, target) {
@@ -56876,20 +60916,20 @@ async function compareExecution(comparison, execution) {
   const placeDiffs = [];
   if (run?.marker !== runKey2) placeDiffs.push({ path: "testRun", source: runKey2, target: run?.marker ?? `#${primary.runId}` });
   else placeDiffs.push(...runPlace(comparison, run, testCaseKey, suiteKey));
-  let differences = [];
+  let differences2 = [];
   if (contentHash(expected2) !== primary.digest) {
     comparison.read.reread++;
     const fresh = await findLog(comparison, primary.runId, primary.id);
     if (fresh) {
       const testCase = run ? target.cases.get(run.caseId) : void 0;
       const stepRef = loggedOnEarlierVersion(fresh, testCase?.versionId) ? byOrderAt(stepIds) : byStepId(testCase?.stepIds);
-      const shown = primary.byOrder ? expectedLog(input2, catalog, target.fieldIds.testLog, statuses, byPosition) : expected2;
-      differences = diff(shown, targetLog(fresh, catalog, target.fieldIds.testLog, statuses, stepRef));
+      const shown2 = primary.byOrder ? expectedLog(input2, catalog, target.fieldIds.testLog, statuses, byPosition) : expected2;
+      differences2 = diff(shown2, targetLog(fresh, catalog, target.fieldIds.testLog, statuses, stepRef));
     } else {
-      differences = [DELETED_WHILE_VERIFYING];
+      differences2 = [DELETED_WHILE_VERIFYING];
     }
   }
-  t.paired(marker2, [primary.id], { misplaced: placeDiffs, changed: differences });
+  t.paired(marker2, [primary.id], { misplaced: placeDiffs, changed: differences2 });
 }
 async function pairRun(comparison, key2, caseKey, suiteKey) {
   const { context, target } = comparison;
@@ -56903,13 +60943,13 @@ async function pairRun(comparison, key2, caseKey, suiteKey) {
   reportSurplus(t, key2, primary.id, surplus);
   const caseName = comparison.caseNames.get(caseKey) ?? "";
   const expected2 = expectedRun(planTestRun(key2, { id: 0, name: caseName, versionId: 0 }, context.resolution));
-  let differences = [];
+  let differences2 = [];
   if (contentHash(expected2) !== primary.digest) {
     comparison.read.reread++;
     const fresh = await findRun(comparison, primary);
-    differences = fresh ? diff(expected2, targetRun(fresh)) : [DELETED_WHILE_VERIFYING];
+    differences2 = fresh ? diff(expected2, targetRun(fresh)) : [DELETED_WHILE_VERIFYING];
   }
-  t.paired(key2, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey), changed: differences });
+  t.paired(key2, [primary.id], { misplaced: runPlace(comparison, primary, caseKey, suiteKey), changed: differences2 });
 }
 function runPlace(comparison, run, caseKey, suiteKey) {
   const { suites, cases } = comparison.target;
@@ -56979,13 +61019,13 @@ async function pairSuite(comparison, key2, expected2, parentKey) {
       target: actualParent ? showPath(actualParent) : `${primary.parent.type} #${primary.parent.id}`
     }
   ];
-  let differences = [];
+  let differences2 = [];
   if (contentHash(expected2) !== primary.digest) {
     comparison.read.reread++;
     const fresh = (await context.qtest.testSuites(primary.parent)).find((x) => x.id === primary.id);
-    differences = fresh ? diff(expected2, targetSuite(fresh, target.catalogs.testSuite, target.fieldIds.testSuite)) : [DELETED_WHILE_VERIFYING];
+    differences2 = fresh ? diff(expected2, targetSuite(fresh, target.catalogs.testSuite, target.fieldIds.testSuite)) : [DELETED_WHILE_VERIFYING];
   }
-  t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: differences });
+  t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: differences2 });
 }
 
 // src/verify/align.ts
@@ -57055,19 +61095,29 @@ async function compareTestCases(comparison) {
   const { zephyr, progress } = context;
   for await (const page of zephyr.testCases()) for (const t of page) comparison.sourceKeys.add(t.key);
   progress.expect("testCase", context.sourceCounts.testCases);
+  const readCallee = context.config.migration.callToTest === "inline" ? rememberedReads((key2) => absentOn4042(zephyr.testSteps(key2))) : void 0;
   for await (const page of zephyr.testCases()) {
     await forEachConcurrent(page, context.config.migration.concurrency, async (testCase) => {
       comparison.read.source++;
-      await compareTestCase(comparison, testCase);
+      await compareTestCase(comparison, testCase, readCallee);
       progress.tick("testCase");
     });
   }
   progress.finish("testCase");
   countLeftovers(comparison);
 }
-async function compareTestCase(comparison, testCase) {
+async function absentOn4042(read) {
+  try {
+    return await read;
+  } catch (error62) {
+    if (error62 instanceof ApiError && error62.status === 404) return void 0;
+    throw error62;
+  }
+}
+async function compareTestCase(comparison, testCase, readCallee) {
   const { context, target } = comparison;
   const content = await context.zephyr.testSteps(testCase.key);
+  const callees = readCallee && await readCallees(testCase.key, content, readCallee);
   const called = /* @__PURE__ */ new Map();
   const plan = planTestCase(testCase, content, {
     resolution: context.resolution,
@@ -57078,7 +61128,8 @@ async function compareTestCase(comparison, testCase) {
       const id3 = -(called.size + 1);
       called.set(id3, key2);
       return id3;
-    }
+    },
+    ...callees && { callees }
   });
   const positions = plan.inlineStepPositions;
   comparison.inlinePositions.set(testCase.key, positions.every((p, i) => p === i) ? positions.length : positions);
@@ -57141,25 +61192,25 @@ async function pairTestCase(comparison, key2, expected2, expectedModule) {
   t.paired(key2, [primary.id], { misplaced: placeDiffs, changed: [...own2, ...steps] }, { countedElsewhere: own2.length === 0 });
 }
 function compareSteps(s, key2, caseId, expected2, actual) {
-  const differences = [];
+  const differences2 = [];
   const missing = [];
   const extra = [];
   for (const pair of align(expected2, actual, (step) => JSON.stringify(step))) {
     if (pair.kind === "missing") {
       missing.push(pair.expected);
-      differences.push({ path: `testSteps[${pair.expected}]`, source: expected2[pair.expected], target: null });
+      differences2.push({ path: `testSteps[${pair.expected}]`, source: expected2[pair.expected], target: null });
     } else if (pair.kind === "extra") {
       extra.push(pair.target);
-      differences.push({ path: `testSteps[${pair.target}]`, source: null, target: actual[pair.target] });
+      differences2.push({ path: `testSteps[${pair.target}]`, source: null, target: actual[pair.target] });
     } else {
       const stepDiffs = pair.kind === "equal" ? [] : diff(expected2[pair.expected], actual[pair.target]);
       s.paired(`${key2} testSteps[${pair.expected}]`, [caseId], { changed: stepDiffs });
-      differences.push(...stepDiffs.map((d) => ({ ...d, path: `testSteps[${pair.expected}].${d.path}` })));
+      differences2.push(...stepDiffs.map((d) => ({ ...d, path: `testSteps[${pair.expected}].${d.path}` })));
     }
   }
   for (const [from, to] of runsOf(missing)) s.problem("missing", `${key2} ${stepRange(from, to)}`, [caseId], to - from);
   for (const [from, to] of runsOf(extra)) s.problem("extra", `${key2} ${stepRange(from, to)} (in qTest)`, [caseId], to - from);
-  return differences;
+  return differences2;
 }
 function runsOf(indexes) {
   const runs = [];
@@ -57347,51 +61398,15 @@ function countUnpaired(comparison) {
   }
 }
 
-// src/verify/run.ts
-async function verify(options) {
-  const { config: config2 } = options;
-  const thresholds = parseFailOn(options.failOn);
-  const runId = newRunId();
-  const log = options.log.child({ runId, command: "verify" });
-  const startedAt = /* @__PURE__ */ new Date();
-  const progress = options.progress ?? new Progress();
-  const zephyr = ZephyrClient.fromConfig(config2, log);
-  const qtest2 = QTestClient.fromConfig(config2, log);
-  let result;
-  try {
-    log.info({ failOn: formatFailOn(thresholds) }, "verification started");
-    result = await zephyrQTestCheck({ config: config2, zephyr, qtest: qtest2, log, progress });
-  } catch (error62) {
-    progress.close();
-    if (error62 instanceof ZtoqError) throw error62;
-    if (error62 instanceof ApiError || error62 instanceof UnexpectedResponseError) {
-      throw new ZtoqError(`Verification could not finish: ${error62.message} (safe to re-run)`, ExitCode.incomplete);
-    }
-    throw error62;
-  }
-  progress.close();
-  const report = buildReport2({
-    config: config2,
-    runId,
-    startedAt,
-    thresholds,
-    tallies: result.tallies,
-    read: result.read,
-    requests: { zephyr: zephyr.stats(), qtest: qtest2.stats() }
-  });
-  await writeVerificationReport(options.reportPath, report);
-  log.info({ status: report.status, totals: report.totals, report: options.reportPath }, "verification finished");
-  return { report, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };
-}
-function buildReport2(input2) {
+// src/verify/zephyr-qtest/report-check.ts
+function zephyrQTestReport(input2) {
   const { config: config2, thresholds, tallies } = input2;
   const totals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
   for (const t of tallies) {
     totals.matched += t.matched;
     for (const m of METRICS) totals[m] += t.counted(m);
   }
-  const failed = new Set(METRICS.filter((m) => totals[m] > thresholds[m]));
-  const verdict = failed.size > 0 ? "failed" : "passed";
+  const { verdict, failed, rows } = judge(totals, thresholds);
   const failOn = formatFailOn(thresholds);
   const entities = tallies.map((t) => ({
     type: t.type,
@@ -57417,9 +61432,11 @@ function buildReport2(input2) {
     threshold: failOn,
     verdict: [...failed].some((m) => t.counted(m) > 0) ? "failed" : "passed"
   }));
-  const check2 = {
+  return {
+    name: input2.name,
     kind: "zephyr-qtest",
     verdict,
+    failOn,
     source: { url: config2.zephyr.url, projectKey: config2.zephyr.projectKey },
     target: {
       url: config2.qtest.url,
@@ -57432,35 +61449,131 @@ function buildReport2(input2) {
       ...NORMALIZATION_RULES,
       samples: `At most ${SAMPLE_CAP} samples per entity type; all problems are counted.`
     },
-    thresholds: METRICS.map((metric) => ({
-      metric,
-      max: thresholds[metric],
-      actual: totals[metric],
-      verdict: failed.has(metric) ? "failed" : "passed"
-    })),
+    thresholds: rows,
     totals,
     entities
   };
+}
+
+// src/verify/run.ts
+var DEFAULT_CHECKS = [{ name: "zephyr-qtest", kind: "zephyr-qtest" }];
+async function verify(options) {
+  const defaults2 = parseFailOn(options.failOn);
+  const runId = newRunId();
+  const log = options.log.child({ runId, command: "verify" });
+  const startedAt = /* @__PURE__ */ new Date();
+  const progress = options.progress ?? new Progress();
+  const file2 = options.checksFile ? await loadChecksFile(options.checksFile) : void 0;
+  const entries = file2?.checks ?? DEFAULT_CHECKS;
+  const thresholds = entries.map(
+    (entry) => entry.failOn === void 0 ? defaults2 : parseFailOn(entry.failOn, `check '${entry.name}' failOn`)
+  );
+  const config2 = entries.some((entry) => entry.kind === "zephyr-qtest") || typeof options.config !== "function" ? await resolveConfig(options.config) : void 0;
+  const checks = [];
+  let zephyrQTestCost;
+  log.info({ failOn: formatFailOn(defaults2), checks: entries.map((e) => e.name) }, "verification started");
+  try {
+    for (const [index2, entry] of entries.entries()) {
+      const checkLog = log.child({ check: entry.name });
+      const started = Date.now();
+      if (entry.kind === "zephyr-qtest") {
+        if (!config2) throw new Error("a zephyr-qtest check without a configuration");
+        const zephyr = ZephyrClient.fromConfig(config2, checkLog);
+        const qtest2 = QTestClient.fromConfig(config2, checkLog);
+        const result = await zephyrQTestCheck({ config: config2, zephyr, qtest: qtest2, log: checkLog, progress });
+        checks.push(
+          zephyrQTestReport({ name: entry.name, config: config2, thresholds: thresholds[index2], tallies: result.tallies })
+        );
+        zephyrQTestCost = addCost(zephyrQTestCost, { zephyr: zephyr.stats(), qtest: qtest2.stats() }, result.read);
+      } else {
+        progress.phase(`Check '${entry.name}' (${entry.kind})`);
+        const context = { name: entry.name, baseDir: file2?.baseDir ?? process.cwd(), log: checkLog };
+        const outcome = await runStandalone(entry, context);
+        checks.push(
+          standaloneReport({
+            name: entry.name,
+            kind: entry.kind,
+            thresholds: thresholds[index2],
+            outcome,
+            durationMs: Date.now() - started
+          })
+        );
+      }
+      checkLog.info({ verdict: checks.at(-1)?.verdict }, "check finished");
+    }
+  } catch (error62) {
+    progress.close();
+    if (error62 instanceof ZtoqError) throw error62;
+    if (error62 instanceof ApiError || error62 instanceof UnexpectedResponseError) {
+      throw new ZtoqError(`Verification could not finish: ${error62.message} (safe to re-run)`, ExitCode.incomplete);
+    }
+    throw error62;
+  }
+  progress.close();
+  const report = buildReport2({ runId, startedAt, defaults: defaults2, checks, config: config2, cost: zephyrQTestCost });
+  const reportPath = options.reportPath ?? join(config2?.report.dir ?? ".", "verification-report.json");
+  await writeVerificationReport(reportPath, report);
+  log.info({ status: report.status, totals: report.totals, report: reportPath }, "verification finished");
+  return { report, reportPath, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };
+}
+async function resolveConfig(config2) {
+  return typeof config2 === "function" ? config2() : config2;
+}
+function runStandalone(entry, context) {
+  const { name: _name, kind: _kind, failOn: _failOn, ...settings2 } = entry;
+  switch (entry.kind) {
+    case "sql":
+      return runSqlCheck(settings2, context);
+    case "http":
+      return runHttpCheck(settings2, context);
+    case "script":
+      return runScriptCheck(settings2, context);
+  }
+}
+function addCost(sum, requests, read) {
+  if (!sum) return { requests, read };
+  const add = (a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, (a[k] ?? 0) + (b[k] ?? 0)]));
+  return {
+    requests: { zephyr: add(sum.requests.zephyr, requests.zephyr), qtest: add(sum.requests.qtest, requests.qtest) },
+    read: { source: sum.read.source + read.source, target: sum.read.target + read.target, reread: sum.read.reread + read.reread }
+  };
+}
+function totalsOf(checks) {
+  const totals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
+  for (const check2 of checks) {
+    const t = check2.kind === "zephyr-qtest" ? check2.totals : {
+      matched: check2.matched,
+      missing: check2.missingInTarget,
+      extra: check2.extraInTarget,
+      changed: check2.changed,
+      duplicated: check2.duplicated,
+      misplaced: 0
+    };
+    for (const key2 of Object.keys(totals)) totals[key2] += t[key2];
+  }
+  return totals;
+}
+function buildReport2(input2) {
   const finishedAt = /* @__PURE__ */ new Date();
   const durationMs = finishedAt.getTime() - input2.startedAt.getTime();
   return verificationReportSchema.parse({
     schemaVersion: VERIFICATION_REPORT_VERSION,
     kind: "ztoq-verification",
-    status: verdict,
+    status: input2.checks.every((check2) => check2.verdict === "passed") ? "passed" : "failed",
     run: {
       id: input2.runId,
       tool: { name: "ztoq", version: true ? "0.1.0" : "dev" },
       startedAt: input2.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs,
-      configHash: configHash(config2)
+      configHash: input2.config ? configHash(input2.config) : ""
     },
-    failOn,
-    totals,
-    checks: [check2],
+    failOn: formatFailOn(input2.defaults),
+    totals: totalsOf(input2.checks),
+    checks: input2.checks,
     cost: {
-      requests: input2.requests,
-      entitiesRead: input2.read,
+      requests: input2.cost?.requests ?? null,
+      entitiesRead: input2.cost?.read ?? null,
       durationMs,
       peakRssBytes: process.resourceUsage().maxRSS * 1024
     }
@@ -57487,10 +61600,10 @@ function registerDemoCommand(program2, setExitCode) {
     numberOption("--generate", { min: 1, integer: true }),
     200
   ).option("--seed <s>", "seed of the generated project", numberOption("--seed", { integer: true }), 1).option("--dir <dir>", "where the state file and the reports go", "ztoq-demo").action(async (flags) => {
-    const dir = resolve2(flags.dir);
+    const dir = resolve6(flags.dir);
     const log = createLogger({ component: "demo" });
     log.level = process.env.ZTOQ_LOG_LEVEL ?? "warn";
-    for (const file2 of ["state.db", "state.db-wal", "state.db-shm"]) await rm(join(dir, file2), { force: true });
+    for (const file2 of ["state.db", "state.db-wal", "state.db-shm"]) await rm(join2(dir, file2), { force: true });
     const mocks = await startMocks({ generate: flags.generate, seed: flags.seed });
     try {
       process.stderr.write(
@@ -57504,7 +61617,7 @@ function registerDemoCommand(program2, setExitCode) {
         overrides: {
           zephyr: { url: mocks.zephyr.url, token: mocks.zephyr.token, projectKey: mocks.zephyr.projectKey, rateLimit: 200 },
           qtest: { url: mocks.qtest.url, token: mocks.qtest.token, projectId: mocks.qtest.projectId, rateLimit: 200 },
-          state: join(dir, "state.db"),
+          state: join2(dir, "state.db"),
           mapping: await demoMapping(mocks),
           report: { dir }
         }
@@ -57514,7 +61627,7 @@ function registerDemoCommand(program2, setExitCode) {
         mode: "full",
         dryRun: false,
         prune: false,
-        reportPath: join(dir, "migration-report.json"),
+        reportPath: join2(dir, "migration-report.json"),
         log
       });
       process.stdout.write(`${migrationReportMarkdown(migration.report)}
@@ -57523,11 +61636,11 @@ function registerDemoCommand(program2, setExitCode) {
         setExitCode(migration.exitCode);
         return;
       }
-      const verification = await verify({ config: config2, reportPath: join(dir, "verification-report.json"), log });
+      const verification = await verify({ config: config2, reportPath: join2(dir, "verification-report.json"), log });
       process.stdout.write(`${verificationReportMarkdown(verification.report)}
 `);
       process.stdout.write(
-        `Reports: ${join(dir, "migration-report.{json,md}")}, ${join(dir, "verification-report.{json,md}")}
+        `Reports: ${join2(dir, "migration-report.{json,md}")}, ${join2(dir, "verification-report.{json,md}")}
 `
       );
       setExitCode(verification.exitCode);
@@ -57537,8 +61650,652 @@ function registerDemoCommand(program2, setExitCode) {
   });
 }
 
+// src/cli/init-command.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
+
+// src/init/init.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { writeFile as writeFile3 } from "node:fs/promises";
+
+// src/init/observed.ts
+var Observations = class {
+  #lists = /* @__PURE__ */ new Map();
+  /** Paired objects, per qTest object type. */
+  paired = { testCases: 0, testSuites: 0, testLogs: 0 };
+  record(list, source, target) {
+    const values = this.#lists.get(list) ?? /* @__PURE__ */ new Map();
+    this.#lists.set(list, values);
+    const targets = values.get(source) ?? /* @__PURE__ */ new Map();
+    values.set(source, targets);
+    targets.set(target, (targets.get(target) ?? 0) + 1);
+  }
+  get(list, source) {
+    const targets = this.#lists.get(list)?.get(source);
+    if (!targets) return void 0;
+    const [best, ...others] = [...targets].map(([target, uses]) => ({ target, uses })).sort((a, b) => b.uses - a.uses || a.target.localeCompare(b.target));
+    return best && { ...best, others };
+  }
+  get empty() {
+    return this.#lists.size === 0;
+  }
+};
+function choiceLabel(property, field2) {
+  if (property.field_value_name) return property.field_value_name;
+  return field2.allowed_values?.find((v) => String(v.value) === property.field_value)?.label;
+}
+function username(users, id3) {
+  return users.find((u) => String(u.id) === id3)?.username;
+}
+function observeManaged(observations, fields, source, properties, targetFields, lookup) {
+  for (const managed of fields) {
+    if (managed.label === null) continue;
+    const field2 = findField(targetFields, managed.label);
+    const property = field2 && properties.find((p) => p.field_id === field2.id);
+    if (!field2 || !property?.field_value) continue;
+    const { derive } = managed;
+    if (derive.kind === "choice") {
+      const id3 = derive.of(source);
+      const name2 = id3 === void 0 ? void 0 : lookup.names[derive.list].get(id3);
+      const label = choiceLabel(property, field2);
+      if (name2 !== void 0 && label !== void 0) observations.record(derive.list, name2, label);
+    } else if (derive.kind === "user") {
+      const accountId = derive.of(source);
+      const user = username(lookup.users, property.field_value);
+      if (accountId && user) observations.record("user", accountId, user);
+    }
+  }
+}
+function observeCustomFields(observations, customFields, properties, targetFields, lookup) {
+  for (const [name2, value] of Object.entries(customFields)) {
+    const field2 = findField(targetFields, name2);
+    const property = field2 && properties.find((p) => p.field_id === field2.id);
+    if (!field2 || !property?.field_value) continue;
+    const items = itemsOf(value).map(String);
+    if (items.length !== 1) continue;
+    const [item] = items;
+    if (field2.data_type === FieldDataType.userList) {
+      const user = username(lookup.users, property.field_value);
+      if (user) observations.record("user", item, user);
+      continue;
+    }
+    if (field2.data_type !== FieldDataType.comboBox && !isMultiValued(field2.data_type)) continue;
+    const ids = property.field_value.replace(/^\[|\]$/g, "").split(",").map((id3) => id3.trim());
+    if (ids.length !== 1) continue;
+    const label = field2.allowed_values?.find((v) => String(v.value) === ids[0])?.label;
+    if (label !== void 0) observations.record(`custom:${name2}`, item, label);
+  }
+}
+
+// src/init/infer.ts
+var ACCOUNT_ID = /^(?:[0-9a-f]{23,}[0-9a-z]|\d{1,10}:[0-9a-f][0-9a-f-]{15,})$/i;
+var DATE = /^\d{4}-\d{2}-\d{2}$/;
+var DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+var HTML = /<\/?[a-z][a-z0-9]*(\s[^>]*)?\/?>/i;
+var URL_TEXT = /^https?:\/\/\S+$/i;
+var MAX_OPTIONS = 20;
+var MAX_OPTION_LENGTH = 60;
+function isAccountId(value) {
+  return typeof value === "string" && ACCOUNT_ID.test(value);
+}
+function kindOf(value) {
+  if (Array.isArray(value)) return "multiselect";
+  if (typeof value === "boolean") return "checkbox";
+  if (typeof value === "number") return "number";
+  const text3 = String(value);
+  if (DATE.test(text3) && !Number.isNaN(Date.parse(text3))) return "date";
+  if (DATETIME.test(text3) && !Number.isNaN(Date.parse(text3))) return "datetime";
+  if (isAccountId(text3)) return "user";
+  if (URL_TEXT.test(text3)) return "url";
+  if (HTML.test(text3)) return "richtext";
+  return "text";
+}
+function inferFieldType(values) {
+  const kinds = new Set(values.map((v) => kindOf(v.value)));
+  const [only] = kinds;
+  if (only === void 0) return "text";
+  if (kinds.size === 1) return only === "text" && looksLikeOptions(values) ? "select" : only;
+  if ([...kinds].every((k) => k === "date" || k === "datetime")) return "datetime";
+  if ([...kinds].every((k) => k === "text" || k === "richtext" || k === "url"))
+    return kinds.has("richtext") ? "richtext" : "text";
+  return "text";
+}
+function looksLikeOptions(values) {
+  const uses = values.reduce((sum, v) => sum + v.uses, 0);
+  return values.length <= MAX_OPTIONS && uses >= 2 * values.length && values.every((v) => String(v.value).length <= MAX_OPTION_LENGTH && !String(v.value).includes("\n"));
+}
+
+// src/init/match.ts
+var MAX_EDITS = 2;
+var MAX_EDIT_SHARE = 1 / 3;
+function distance(a, b) {
+  return leven(a.trim().toLowerCase(), b.trim().toLowerCase());
+}
+function closeEnough(a, b) {
+  const edits = distance(a, b);
+  return edits <= MAX_EDITS && edits <= Math.max(a.trim().length, b.trim().length) * MAX_EDIT_SHARE;
+}
+function byDistance(source, choices) {
+  return choices.map((choice2, index2) => ({ choice: choice2, index: index2, edits: distance(source, choice2.label) })).sort((a, b) => a.edits - b.edits || a.index - b.index).map((entry) => entry.choice);
+}
+function proposeMatch(source, choices, options = {}) {
+  const ranked = byDistance(source, choices);
+  const others = (target) => ranked.filter((c) => c !== target).map((c) => c.label);
+  const matched = matchChoice(source, choices);
+  if (matched) {
+    const how = matched.label.toLowerCase() === source.toLowerCase() ? "same" : "synonym";
+    return { target: matched, how, alternatives: others(matched) };
+  }
+  const nearest = ranked[0];
+  if (nearest && closeEnough(source, nearest.label)) return { target: nearest, how: "close", alternatives: others(nearest) };
+  if (nearest && options.forceClosest) return { target: nearest, how: "closest", alternatives: others(nearest) };
+  return { how: "none", alternatives: others(void 0) };
+}
+function observedMatch(label, choices, source) {
+  const target = choices.find((c) => c.label === label) ?? choices.find((c) => c.label.toLowerCase() === label.toLowerCase());
+  if (!target) return void 0;
+  return {
+    target,
+    how: "observed",
+    alternatives: byDistance(source, choices).filter((c) => c !== target).map((c) => c.label)
+  };
+}
+
+// src/init/propose.ts
+var LISTS = [
+  { key: "testCase", list: "testCaseStatus" },
+  { key: "testCycle", list: "testCycleStatus" },
+  { key: "priorities", list: "priority" },
+  { key: "environments", list: "environment" }
+];
+function listTarget(list, target) {
+  const managed = allManagedFields().find((f) => f.derive.kind === "choice" && f.derive.list === list);
+  const field2 = managed?.label ? findField(target.fields[managed.objectType], managed.label) : void 0;
+  return { label: `${managed?.label ?? list} of ${managed?.objectType ?? "?"}`, choices: choicesOf(field2) };
+}
+function proposeValue(source, uses, choices, observed, forceClosest = false) {
+  const fromMigration = observed && observedMatch(observed.target, choices, source);
+  const match2 = fromMigration ?? proposeMatch(source, choices, { forceClosest });
+  return { source, uses, match: match2, ...fromMigration && { observed } };
+}
+function namedUses(defined, used) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const { id: id3, name: name2 } of defined) byName.set(name2, (byName.get(name2) ?? 0) + (used.get(String(id3)) ?? 0));
+  for (const [id3, uses] of used) {
+    if (!defined.some((d) => String(d.id) === id3)) byName.set(`#${id3}`, (byName.get(`#${id3}`) ?? 0) + uses);
+  }
+  return byName;
+}
+function propose(input2) {
+  const { usage, names, target, observed } = input2;
+  const lists = LISTS.map(({ key: key2, list }) => {
+    const { label, choices } = listTarget(list, target);
+    const values = [...namedUses(names.choices[list], usage.choices[list])].map(
+      ([name2, uses]) => proposeValue(name2, uses, choices, observed.get(list, name2))
+    );
+    return { key: key2, target: label, values };
+  });
+  const statusChoices = target.executionStatuses.map((s) => ({ id: String(s.id), label: s.name }));
+  const executionValues = [...namedUses(names.executionStatuses, usage.executionStatuses)].map(
+    ([name2, uses]) => proposeValue(name2, uses, statusChoices, observed.get("executionStatus", name2), true)
+  );
+  lists.splice(2, 0, { key: "testExecution", target: "execution statuses of test runs", values: executionValues });
+  const customFields = [...usage.customFields].map(
+    ([name2, values]) => proposeCustomField(name2, values, target.fields["test-cases"], observed)
+  );
+  const userFields = customFields.filter((c) => "type" in c.mapping && c.mapping.type === "user").map((c) => c.name);
+  const users = [...usersInUse(usage, userFields)].map(
+    ([accountId, use]) => proposeUser(accountId, use.uses, [...use.places], target, observed)
+  );
+  const missing = (value) => value.uses > 0 && value.match.how === "none";
+  return {
+    zephyr: input2.zephyr,
+    qtest: input2.qtest,
+    markerField: input2.markerField,
+    counts: usage.counts,
+    paired: observed.paired,
+    lists,
+    users,
+    customFields,
+    createMissingValues: lists.some((l) => l.key !== "testExecution" && l.values.some(missing)) || customFields.some((c) => c.reason === "existing" && c.options.some(missing)),
+    unmappedUsers: users.some((u) => u.how === "none") ? "keep" : "fail"
+  };
+}
+function proposeUser(accountId, uses, places, target, observed) {
+  const seen = observed.get("user", accountId);
+  if (seen && target.users.some((u) => u.username === seen.target)) {
+    return { accountId, uses, places, user: seen.target, how: "observed" };
+  }
+  const same = (text3) => text3?.trim().toLowerCase() === accountId.toLowerCase();
+  const user = target.users.find((u) => same(u.username) || same(u.email));
+  return user ? { accountId, uses, places, user: user.username, how: "same" } : { accountId, uses, places, how: "none" };
+}
+var CHOICE_TYPES = ["select", "multiselect", "checkbox"];
+function fits(seen, type, options) {
+  const items = seen.flatMap((s) => itemsOf(s.value));
+  switch (type) {
+    case "text":
+    case "richtext":
+      return true;
+    case "url":
+      return items.every((item) => /^https?:\/\/\S+$/i.test(String(item)));
+    case "user":
+      return seen.every((s) => itemsOf(s.value).length === 1) && items.every(isAccountId);
+    case "select":
+    case "multiselect":
+    case "checkbox": {
+      const single2 = type !== "select" || seen.every((s) => itemsOf(s.value).length <= 1);
+      const inferred = inferFieldType(seen);
+      return single2 && (CHOICE_TYPES.includes(inferred) || options.every((o) => o.match.how !== "none"));
+    }
+    case "number":
+      return seen.every((s) => !Array.isArray(s.value) && Number.isFinite(Number(s.value)));
+    case "date":
+    case "datetime":
+      return seen.every((s) => {
+        const text3 = String(s.value);
+        return !Array.isArray(s.value) && !Number.isNaN(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text3) ? `${text3}T00:00:00Z` : text3));
+      });
+  }
+}
+function proposeCustomField(name2, values, caseFields, observed) {
+  const seen = [...values.values()].sort((a, b) => b.uses - a.uses).map(({ value, uses }) => ({ value, uses }));
+  const existing = findField(caseFields, name2);
+  if (existing) {
+    const type2 = conversionFor(existing.data_type);
+    const options = CHOICE_TYPES.includes(type2) ? proposeOptions(name2, values, choicesOf(existing), observed) : [];
+    if (seen.length === 0 || fits(seen, type2, options)) {
+      const choices = choicesOf(existing);
+      const needed = options.filter((o) => o.match.target && o.match.target.id !== matchChoice(o.source, choices)?.id);
+      const listed = Object.fromEntries(needed.map((o) => [o.source, o.match.target?.label]));
+      const shownType = type2 === "checkbox" && needed.length > 0 ? "multiselect" : type2;
+      return {
+        name: name2,
+        seen,
+        mapping: { field: existing.label, type: shownType, ...needed.length > 0 && { values: listed } },
+        reason: seen.length === 0 ? "empty" : "existing",
+        options
+      };
+    }
+    const label = freeLabel(`${name2} (Zephyr)`, caseFields);
+    return {
+      name: name2,
+      seen,
+      mapping: { field: label, type: inferFieldType(seen), create: true },
+      reason: "create-renamed",
+      options: []
+    };
+  }
+  const type = seen.length === 0 ? "text" : inferFieldType(seen);
+  return {
+    name: name2,
+    seen,
+    mapping: { field: name2, type, create: true },
+    reason: seen.length === 0 ? "empty" : "create",
+    options: []
+  };
+}
+function proposeOptions(name2, values, choices, observed) {
+  const items = /* @__PURE__ */ new Map();
+  for (const { value, uses } of values.values()) {
+    for (const item of itemsOf(value)) items.set(String(item), (items.get(String(item)) ?? 0) + uses);
+  }
+  const list = `custom:${name2}`;
+  return [...items].map(([item, uses]) => proposeValue(item, uses, choices, observed.get(list, item)));
+}
+function freeLabel(label, fields) {
+  let candidate = label;
+  for (let n = 2; findField(fields, candidate); n++) candidate = `${label} ${n}`;
+  return candidate;
+}
+
+// src/init/render.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var LISTED = 5;
+var SHOWN_VALUE_LENGTH = 40;
+var quote = (text3) => `'${text3}'`;
+var times = (n) => `${n}\xD7`;
+function more(list, max = LISTED) {
+  return list.length > max ? `${list.slice(0, max).join(", ")}, \u2026 (${list.length - max} more)` : list.join(", ");
+}
+function valueComment(value) {
+  const { match: match2, observed } = value;
+  const reason = {
+    observed: `as migrated (${times(observed?.uses ?? 0)})${observed?.others.length ? `; also seen: ${observed.others.map((o) => `${o.target} (${times(o.uses)})`).join(", ")} \u2014 check this` : ""}`,
+    same: "same name",
+    synonym: "synonym",
+    close: "similar name \u2014 check this",
+    closest: "nothing close, and qTest cannot add one: the closest \u2014 check this",
+    none: "no match"
+  };
+  const parts = [reason[match2.how]];
+  if (value.uses === 0) parts.push("not used yet");
+  if (match2.alternatives.length > 0) parts.push(`or: ${more(match2.alternatives)}`);
+  return ` ${parts.join("; ")}`;
+}
+function unmatchedLines(list) {
+  return list.values.filter((v) => v.match.how === "none").map(
+    (v) => v.uses > 0 ? ` ${quote(v.source)} (used ${times(v.uses)}): no close value in ${list.target}; left out, so preflight adds it (createMissingValues)` : ` ${quote(v.source)} (not used yet): no close value in ${list.target}; left out`
+  );
+}
+function valueMap(doc, list) {
+  const matched = list.values.filter((v) => v.match.target);
+  const map2 = doc.createNode(Object.fromEntries(matched.map((v) => [v.source, v.match.target?.label])));
+  map2.items.forEach((pair, i) => {
+    const value = pair.value;
+    const proposal = matched[i];
+    if (value && proposal) value.comment = valueComment(proposal);
+  });
+  const lines = unmatchedLines(list);
+  if (lines.length > 0) map2.commentBefore = lines.join("\n");
+  if (map2.items.length === 0) map2.flow = true;
+  return map2;
+}
+function pairOf(map2, key2) {
+  const pair = map2.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key2);
+  if (!pair) throw new Error(`no ${key2} in the rendered map`);
+  return pair;
+}
+function describeValue2(value) {
+  const text3 = valueKey(value);
+  return text3.length > SHOWN_VALUE_LENGTH ? `${text3.slice(0, SHOWN_VALUE_LENGTH - 1)}\u2026` : text3;
+}
+function customFieldComment(field2) {
+  const uses = field2.seen.reduce((sum, s) => sum + s.uses, 0);
+  const seen = field2.seen.length === 0 ? "no value seen yet" : `seen ${times(uses)}, ${field2.seen.length} distinct: ${more(field2.seen.map((s) => describeValue2(s.value)))}`;
+  const target = "field" in field2.mapping ? field2.mapping.field : "";
+  const why = {
+    existing: `into the qTest test-case field ${quote(target)}`,
+    create: "qTest has no such test-case field: preflight creates it",
+    "create-renamed": `qTest's field ${quote(field2.name)} cannot take these values: preflight creates ${quote(target)}`,
+    empty: "create" in field2.mapping ? "qTest has no such test-case field: preflight creates it as text, which takes any value" : `into the qTest test-case field ${quote(target)}`
+  };
+  const options = field2.options.filter((o) => o.match.target?.label.toLowerCase() !== o.source.toLowerCase() || (o.observed?.others.length ?? 0) > 0).map(
+    (o) => o.match.target ? `option ${quote(o.source)} \u2192 ${o.match.target.label}:${valueComment(o)}` : `option ${quote(o.source)} (used ${times(o.uses)}): no such qTest option; preflight adds it (createMissingValues)`
+  );
+  return [` ${seen}`, ` ${why[field2.reason]}`, ...options.map((o) => ` ${o}`)].join("\n");
+}
+function unmatchedUsers(users) {
+  const unmatched = users.filter((u) => u.how === "none").sort((a, b) => b.uses - a.uses || a.accountId.localeCompare(b.accountId));
+  if (unmatched.length === 0) return { why: [], entries: [] };
+  return {
+    why: [
+      ` ${unmatched.length} Atlassian account(s) with no qTest user found (Zephyr gives account ids only): each keeps`,
+      " its id in 'Zephyr Unmapped Users' (unmappedUsers: keep). To map one, uncomment its line and put a",
+      " qTest username or numeric user id between the quotes:"
+    ],
+    entries: unmatched.map((u) => ` ${JSON.stringify(u.accountId)}: ""   # used ${times(u.uses)} in ${u.places.join(", ")}`)
+  };
+}
+function userComment(user) {
+  const how = user.how === "observed" ? "as migrated" : "qTest username or e-mail equal to the account id";
+  return ` ${how}; used ${times(user.uses)} in ${user.places.join(", ")}`;
+}
+var LIST_LABEL = {
+  testCase: "test case statuses",
+  testCycle: "test cycle statuses",
+  testExecution: "execution statuses",
+  priorities: "priorities",
+  environments: "environments"
+};
+function header(proposal) {
+  const { counts, paired } = proposal;
+  const lines = [
+    ` ZTOQ configuration proposed by \`ztoq init\` from Zephyr Scale project ${proposal.zephyr.projectKey}`,
+    ` (${counts.testCases} test cases, ${counts.testCycles} test cycles, ${counts.testExecutions} executions) and qTest project ${proposal.qtest.projectId}.`,
+    ' Each mapped value says why beside it; look at every "check this" before migrating.',
+    " Secrets never go here: set ZTOQ_ZEPHYR_TOKEN and ZTOQ_QTEST_TOKEN (or ZTOQ_QTEST_USERNAME and ZTOQ_QTEST_PASSWORD)."
+  ];
+  if (paired.testCases + paired.testSuites + paired.testLogs > 0) {
+    lines.push(
+      ` "as migrated": what the ${paired.testCases} test cases, ${paired.testSuites} test suites and ${paired.testLogs} test logs ZTOQ`,
+      " already migrated into this qTest project carry; it wins over matching by name."
+    );
+  }
+  return lines.join("\n");
+}
+function renderProposal(proposal) {
+  const doc = new import_yaml3.Document();
+  const list = (key2) => proposal.lists.find((l) => l.key === key2);
+  const mappedUsers = proposal.users.filter((u) => u.user !== void 0);
+  const customFields = Object.fromEntries(proposal.customFields.map((c) => [c.name, c.mapping]));
+  doc.contents = doc.createNode({
+    zephyr: proposal.zephyr,
+    qtest: proposal.qtest,
+    mapping: {
+      ...proposal.markerField !== defaultMarkerField && { markerField: proposal.markerField },
+      createMissingValues: proposal.createMissingValues,
+      unmappedUsers: proposal.unmappedUsers,
+      statuses: {},
+      priorities: {},
+      environments: {},
+      users: Object.fromEntries(mappedUsers.map((u) => [u.accountId, u.user])),
+      customFields
+    }
+  });
+  doc.commentBefore = header(proposal);
+  const mapping = doc.get("mapping", true);
+  const statuses = doc.createNode({});
+  for (const key2 of ["testCase", "testCycle", "testExecution"]) {
+    statuses.items.push(doc.createPair(key2, valueMap(doc, list(key2))));
+  }
+  mapping.set("statuses", statuses);
+  mapping.set("priorities", valueMap(doc, list("priorities")));
+  mapping.set("environments", valueMap(doc, list("environments")));
+  for (const key2 of ["testCase", "testCycle", "testExecution"]) {
+    pairOf(statuses, key2).key.commentBefore = ` ${LIST_LABEL[key2]} \u2192 ${list(key2).target}`;
+  }
+  for (const key2 of ["priorities", "environments"]) {
+    pairOf(mapping, key2).key.commentBefore = ` ${LIST_LABEL[key2]} \u2192 ${list(key2).target}`;
+  }
+  const missing = proposal.createMissingValues ? " some values in use have no qTest value (named below): preflight adds them to their qTest field; needs project-admin rights" : " every value in use has a qTest value";
+  pairOf(mapping, "createMissingValues").value.comment = missing;
+  pairOf(mapping, "unmappedUsers").value.comment = proposal.unmappedUsers === "keep" ? " accounts with no qTest user (listed at users:) keep their id in 'Zephyr Unmapped Users'" : " every account in use has a qTest user below";
+  const unmatched = unmatchedUsers(proposal.users);
+  if (mappedUsers.length === 0) {
+    mapping.delete("users");
+    if (unmatched.entries.length > 0) {
+      pairOf(mapping, "customFields").key.commentBefore = [
+        ...unmatched.why,
+        " users:",
+        ...unmatched.entries.map((line) => `  ${line}`)
+      ].join("\n");
+    }
+  } else {
+    const users = pairOf(mapping, "users");
+    const userMap = users.value;
+    userMap.items.forEach((pair, i) => {
+      const user = mappedUsers[i];
+      if (user && (0, import_yaml3.isScalar)(pair.value)) pair.value.comment = userComment(user);
+    });
+    if (unmatched.entries.length > 0) {
+      users.key.commentBefore = unmatched.why.join("\n");
+      userMap.comment = unmatched.entries.join("\n");
+    }
+  }
+  const fields = pairOf(mapping, "customFields").value;
+  if (fields.items.length === 0) fields.flow = true;
+  fields.items.forEach((pair, i) => {
+    const field2 = proposal.customFields[i];
+    if (field2 && (0, import_yaml3.isMap)(pair.value)) pair.value.commentBefore = customFieldComment(field2);
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+function summarize(proposal, file2) {
+  const values = [...proposal.lists.flatMap((l) => l.values), ...proposal.customFields.flatMap((c) => c.options)];
+  const toCheck = values.filter(
+    (v) => v.match.how === "close" || v.match.how === "closest" || (v.observed?.others.length ?? 0) > 0
+  ).length;
+  const added = values.filter((v) => v.uses > 0 && v.match.how === "none").length;
+  const created = proposal.customFields.filter((c) => "create" in c.mapping && c.mapping.create).length;
+  const kept = proposal.users.filter((u) => u.how === "none").length;
+  return [
+    `wrote ${file2}`,
+    `${toCheck} value(s) marked "check this"`,
+    `${added} value(s) preflight adds to qTest`,
+    `${created} custom field(s) preflight creates`,
+    `${kept} account(s) with no qTest user, kept as text`
+  ].join("; ");
+}
+
+// src/init/init.ts
+async function proposeConfiguration(config2, log) {
+  const zephyr = ZephyrClient.fromConfig(config2, log);
+  const qtest2 = QTestClient.fromConfig(config2, log);
+  try {
+    await Promise.all([zephyr.project(), qtest2.project()]);
+    const [caseFields, suiteFields, runFields, executionStatuses2, users] = await Promise.all([
+      qtest2.fields("test-cases"),
+      qtest2.fields("test-suites"),
+      qtest2.fields("test-runs"),
+      qtest2.executionStatuses(),
+      qtest2.users()
+    ]);
+    const target = {
+      fields: { "test-cases": caseFields, "test-suites": suiteFields, "test-runs": runFields },
+      executionStatuses: executionStatuses2,
+      users
+    };
+    const [caseStatuses, cycleStatuses, executionStatusList, priorities, environments] = await Promise.all([
+      zephyr.statuses("TEST_CASE"),
+      zephyr.statuses("TEST_CYCLE"),
+      zephyr.statuses("TEST_EXECUTION"),
+      zephyr.priorities(),
+      zephyr.environments()
+    ]);
+    const names = {
+      choices: { testCaseStatus: caseStatuses, testCycleStatus: cycleStatuses, priority: priorities, environment: environments },
+      executionStatuses: executionStatusList
+    };
+    const usage = await readSourceUsage(zephyr);
+    log.info(usage.counts, "read the values the Zephyr project uses");
+    const observed = await readMigrated({ zephyr, qtest: qtest2, target, names, markerField: config2.mapping.markerField, log });
+    const proposal = propose({
+      zephyr: { url: config2.zephyr.url, projectKey: config2.zephyr.projectKey },
+      qtest: { url: config2.qtest.url, projectId: config2.qtest.projectId },
+      markerField: config2.mapping.markerField,
+      usage,
+      names,
+      target,
+      observed
+    });
+    const text3 = renderProposal(proposal);
+    checkProposal(text3);
+    return { text: text3, proposal };
+  } catch (error62) {
+    if (error62 instanceof ZtoqError) throw error62;
+    if (error62 instanceof ApiError || error62 instanceof UnexpectedResponseError) {
+      throw new ZtoqError(`init could not read both projects: ${error62.message} (nothing was written)`, ExitCode.incomplete);
+    }
+    throw error62;
+  }
+}
+function checkProposal(text3) {
+  const parsed = configFileSchema.safeParse(import_yaml4.default.parse(text3));
+  if (!parsed.success) {
+    throw new Error(
+      `init proposed an invalid configuration: ${joinProblems(collectProblems(parsed.error.issues).map((p) => `${p.path.join(".")}: ${p.message}`))}`
+    );
+  }
+}
+async function writeProposal(path, display, text3, force) {
+  try {
+    await writeFile3(path, text3, { flag: force ? "w" : "wx" });
+  } catch (error62) {
+    if (error62.code === "EEXIST") throw existsError(display);
+    throw new BadInputError(`cannot write ${display}: ${error62.message}`);
+  }
+}
+function existsError(display) {
+  return new BadInputError(`${display} already exists; pass --force to overwrite it`);
+}
+async function readMigrated(sources) {
+  const { zephyr, target, names, log } = sources;
+  const observations = new Observations();
+  const [cases, suites, logs] = await Promise.all([
+    migratedObjects(sources, "test-cases", target.fields["test-cases"]),
+    migratedObjects(sources, "test-suites", target.fields["test-suites"]),
+    migratedObjects(sources, "test-logs", target.fields["test-runs"])
+  ]);
+  const byId = (values) => new Map(values.map((v) => [v.id, v.name]));
+  const lookupNames = {
+    testCaseStatus: byId(names.choices.testCaseStatus),
+    testCycleStatus: byId(names.choices.testCycleStatus),
+    priority: byId(names.choices.priority),
+    environment: byId(names.choices.environment)
+  };
+  const lookup = { users: target.users, names: lookupNames };
+  if (cases.size > 0) {
+    for await (const page of zephyr.testCases()) {
+      for (const testCase of page) {
+        const migrated = cases.get(testCase.key);
+        if (!migrated) continue;
+        observations.paired.testCases++;
+        observeManaged(observations, TEST_CASE_FIELDS, testCase, migrated.properties, target.fields["test-cases"], lookup);
+        observeCustomFields(observations, testCase.customFields ?? {}, migrated.properties, target.fields["test-cases"], lookup);
+      }
+    }
+  }
+  if (suites.size > 0) {
+    for await (const page of zephyr.testCycles()) {
+      for (const cycle of page) {
+        const migrated = suites.get(cycle.key);
+        if (!migrated) continue;
+        observations.paired.testSuites++;
+        observeManaged(observations, TEST_SUITE_FIELDS, cycle, migrated.properties, target.fields["test-suites"], lookup);
+      }
+    }
+  }
+  if (logs.size > 0) {
+    const statusNames2 = byId(names.executionStatuses);
+    for await (const page of zephyr.testExecutions()) {
+      for (const execution of page) {
+        const migrated = logs.get(executionMarker(execution));
+        if (!migrated) continue;
+        observations.paired.testLogs++;
+        observeManaged(observations, TEST_LOG_FIELDS, execution, migrated.properties, target.fields["test-runs"], lookup);
+        const source = statusNames2.get(execution.testExecutionStatus.id);
+        const status = migrated.status?.name ?? target.executionStatuses.find((s) => s.id === migrated.status?.id)?.name ?? void 0;
+        if (source && status) observations.record("executionStatus", source, status);
+      }
+    }
+  }
+  if (!observations.empty) log.info(observations.paired, "read what an earlier migration made of each value");
+  return observations;
+}
+async function migratedObjects(sources, objectType, fields) {
+  const byMarker = /* @__PURE__ */ new Map();
+  const markerField = findField(fields, sources.markerField);
+  if (!markerField) return byMarker;
+  for await (const page of sources.qtest.search(objectType, notEmptyQuery(markerField.label))) {
+    for (const hit of page) {
+      const { properties, status } = hit;
+      const marker2 = properties?.find((p) => p.field_id === markerField.id)?.field_value?.trim();
+      const known = marker2 && byMarker.get(marker2);
+      if (!marker2 || known && known.id < hit.id) continue;
+      byMarker.set(marker2, { id: hit.id, properties: properties ?? [], ...status && { status } });
+    }
+  }
+  return byMarker;
+}
+
+// src/cli/init-command.ts
+function registerInitCommand(program2) {
+  program2.command("init").description(
+    "Write a complete, commented configuration proposed from the Zephyr Scale and qTest projects (and an earlier migration); writes nothing to either"
+  ).addOption(new Option(settings.config.flag.flags, settings.config.flag.help)).option("-o, --output <file>", "where to write the configuration", configFileNames[0]).option("--force", "overwrite the output file when it exists").action(async (flags) => {
+    const output2 = resolve7(flags.output);
+    if (!flags.force && existsSync3(output2)) throw existsError(flags.output);
+    const config2 = await loadConfig({ ...flags.config && { path: flags.config } });
+    const { text: text3, proposal } = await proposeConfiguration(config2, createLogger({ component: "init" }));
+    await writeProposal(output2, flags.output, text3, Boolean(flags.force));
+    process.stdout.write(`${summarize(proposal, flags.output)}
+`);
+  });
+}
+
 // src/cli/migrate-command.ts
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/cli/setting-option.ts
 function settingOption(setting2, command) {
@@ -57566,7 +62323,7 @@ function registerMigrateCommand(program2, setExitCode) {
       prune: Boolean(flags.prune),
       reconcile: Boolean(flags.reconcile),
       shard: parseShard(flags.shard),
-      reportPath: flags.report ?? join2(config2.report.dir, "migration-report.json"),
+      reportPath: flags.report ?? join3(config2.report.dir, "migration-report.json"),
       log
     });
     process.stdout.write(`${migrationReportMarkdown(report)}
@@ -57579,8 +62336,8 @@ function registerMigrateCommand(program2, setExitCode) {
 }
 
 // src/cli/mock-command.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
+var import_yaml5 = __toESM(require_dist(), 1);
+import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 
 // src/zephyr/snapshot.ts
 var snapshotSchema = external_exports.object({
@@ -57644,11 +62401,11 @@ function registerMockCommand(program2) {
     });
     if (flags.demoConfig) {
       await provisionDemoTarget(mocks);
-      await writeFile3(flags.demoConfig, (0, import_yaml2.stringify)({ mapping: await demoMapping(mocks) }));
+      await writeFile4(flags.demoConfig, (0, import_yaml5.stringify)({ mapping: await demoMapping(mocks) }));
     }
-    const stopped = new Promise((resolve3) => {
-      process.once("SIGINT", resolve3);
-      process.once("SIGTERM", resolve3);
+    const stopped = new Promise((resolve8) => {
+      process.once("SIGINT", resolve8);
+      process.once("SIGTERM", resolve8);
     });
     process.stdout.write(`${JSON.stringify(mocks.describe())}
 `);
@@ -57666,15 +62423,15 @@ function registerMockCommand(program2) {
   });
 }
 async function loadSnapshot(path) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile2(path, "utf8");
+    text3 = await readFile4(path, "utf8");
   } catch (error62) {
     throw new BadInputError(`Cannot read dataset ${path}: ${error62.message}`);
   }
   let json3;
   try {
-    json3 = JSON.parse(text2);
+    json3 = JSON.parse(text3);
   } catch (error62) {
     throw new BadInputError(`Dataset ${path} is not valid JSON: ${error62.message}`);
   }
@@ -57688,12 +62445,12 @@ async function loadSnapshot(path) {
 }
 
 // src/cli/rollback-command.ts
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 import { createInterface } from "node:readline/promises";
 
 // src/rollback/report.ts
-import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname4 } from "node:path";
+import { mkdir as mkdir3, writeFile as writeFile5 } from "node:fs/promises";
+import { dirname as dirname5 } from "node:path";
 var ROLLBACK_REPORT_VERSION = 1;
 var ROLLBACK_ORDER = ["testLog", "testRun", "testSuite", "testCycle", "testCase", "module"];
 var countsSchema = external_exports.object({
@@ -57800,18 +62557,18 @@ function rollbackReportMarkdown(report) {
   lines.push(`Requests: qTest ${qtest2.requests} (${qtest2.retries} retries, ${qtest2.throttled} throttled)`, "");
   return lines.join("\n");
 }
-function cell2(text2) {
-  return text2.replaceAll("|", "\\|").replaceAll("\n", " ");
+function cell2(text3) {
+  return text3.replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 async function writeRollbackReport(path, report) {
-  await mkdir3(dirname4(path), { recursive: true });
-  await writeFile4(path, `${JSON.stringify(report, null, 2)}
+  await mkdir3(dirname5(path), { recursive: true });
+  await writeFile5(path, `${JSON.stringify(report, null, 2)}
 `);
-  await writeFile4(`${path.replace(/\.json$/i, "")}.md`, rollbackReportMarkdown(report));
+  await writeFile5(`${path.replace(/\.json$/i, "")}.md`, rollbackReportMarkdown(report));
 }
 
 // src/rollback/run.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 
 // src/rollback/plan.ts
 var refOf = (type, id3) => `${type}:${id3}`;
@@ -58226,7 +62983,7 @@ async function rollback(options) {
       "rollback planned"
     );
     if (options.dryRun) status = "dry-run";
-    else if (options.confirm && !await options.confirm(summarize(plan, config2))) status = "cancelled";
+    else if (options.confirm && !await options.confirm(summarize2(plan, config2))) status = "cancelled";
     else {
       outcome = await applyPlan(plan, { qtest: qtest2, state: state2, concurrency: config2.migration.concurrency, log, progress });
       error62 = outcome.error;
@@ -58255,21 +63012,21 @@ async function rollback(options) {
   const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
   return { report, exitCode };
 }
-async function openExistingState(location, log) {
-  const isPostgres = /^postgres(ql)?:\/\//i.test(location);
-  const path = location.startsWith("sqlite:") ? location.slice("sqlite:".length) : location;
-  if (!isPostgres && !existsSync2(path)) {
-    log.warn({ state: location }, "no state store: modules and test cycles are ZTOQ's only under its roots");
+async function openExistingState(location2, log) {
+  const isPostgres = /^postgres(ql)?:\/\//i.test(location2);
+  const path = location2.startsWith("sqlite:") ? location2.slice("sqlite:".length) : location2;
+  if (!isPostgres && !existsSync4(path)) {
+    log.warn({ state: location2 }, "no state store: modules and test cycles are ZTOQ's only under its roots");
     return void 0;
   }
   let state2;
   try {
-    state2 = createStateStore(location);
+    state2 = createStateStore(location2);
     await state2.open();
   } catch (error62) {
     if (error62 instanceof StateStoreError) {
       throw new ZtoqError(
-        `State store ${location.replace(/\/\/[^@/]*@/, "//")}: ${error62.message}`,
+        `State store ${location2.replace(/\/\/[^@/]*@/, "//")}: ${error62.message}`,
         error62.reason === "unreachable" ? ExitCode.incomplete : ExitCode.badInput
       );
     }
@@ -58277,7 +63034,7 @@ async function openExistingState(location, log) {
   }
   return state2;
 }
-function summarize(plan, config2) {
+function summarize2(plan, config2) {
   const doomed = plan.steps.flatMap((step) => step.objects.flatMap((o) => [o.type, ...o.with.map((w) => w.type)]));
   const what = doomed.length === 0 ? "nothing" : countOf(ROLLBACK_ORDER.flatMap((t) => doomed.filter((d) => d === t)));
   const kept = plan.kept.length === 0 ? "" : `; ${plan.kept.length} kept (see the report)`;
@@ -58365,7 +63122,7 @@ function registerRollbackCommand(program2, setExitCode) {
       config: config2,
       dryRun: Boolean(flags.dryRun),
       confirm: flags.yes || flags.dryRun ? void 0 : ask,
-      reportPath: flags.report ?? join3(config2.report.dir, "rollback-report.json"),
+      reportPath: flags.report ?? join4(config2.report.dir, "rollback-report.json"),
       log
     });
     process.stdout.write(`${rollbackReportMarkdown(report)}
@@ -58378,7 +63135,7 @@ function registerRollbackCommand(program2, setExitCode) {
 }
 async function ask(summary) {
   const terminal = createInterface({ input: process.stdin, output: process.stderr });
-  const closed = new Promise((resolve3) => terminal.once("close", () => resolve3("")));
+  const closed = new Promise((resolve8) => terminal.once("close", () => resolve8("")));
   terminal.on("SIGINT", () => terminal.close());
   try {
     const answer = await Promise.race([terminal.question(`${summary} [y/N] `), closed]);
@@ -58394,8 +63151,8 @@ async function ask(summary) {
 import { hostname as hostname4 } from "node:os";
 function registerStatusCommand(program2) {
   program2.command("status").description("What the state store knows: per entity type, how many are done, pending, in flight or failed").addOption(settingOption(settings.config, "status")).addOption(settingOption(settings.state, "status")).option("--json", "print JSON instead of a table").action(async (flags) => {
-    const location = flags.state ?? process.env.ZTOQ_STATE ?? await stateFromConfig(flags.config);
-    const { store, found: found2 } = await openToRead(location);
+    const location2 = flags.state ?? process.env.ZTOQ_STATE ?? await stateFromConfig(flags.config);
+    const { store, found: found2 } = await openToRead(location2);
     if (!found2) {
       process.stdout.write(
         flags.json ? `${JSON.stringify({ location: store.location, recorded: false })}
@@ -58418,11 +63175,11 @@ function registerStatusCommand(program2) {
       }
       const statuses = entityStatusSchema.options;
       const rows = recordedTypeSchema.options.map((type) => [type, ...statuses.map((s) => String(counts[type][s]))]);
-      const header = ["entity", ...statuses];
+      const header2 = ["entity", ...statuses];
       const shardRows = shards.map((s) => [s.shard, ...statuses.map((status) => String(s.counts[status]))]);
-      const widths = header.map((h, i) => Math.max(h.length, ...[...rows, ...shardRows].map((r) => (r[i] ?? "").length)));
+      const widths = header2.map((h, i) => Math.max(h.length, ...[...rows, ...shardRows].map((r) => (r[i] ?? "").length)));
       const format = (cells) => cells.map((c, i) => i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)).join("  ");
-      const lines = [`State: ${store.location}`, format(header), ...rows.map(format)];
+      const lines = [`State: ${store.location}`, format(header2), ...rows.map(format)];
       if (shards.some((s) => s.shard !== "unsharded")) {
         lines.push("", "Per shard, all entity types:", format(["shard", ...statuses]), ...shardRows.map(format));
       }
@@ -58436,10 +63193,10 @@ function registerStatusCommand(program2) {
     }
   });
 }
-async function openToRead(location) {
+async function openToRead(location2) {
   let store;
   try {
-    store = createStateStore(location);
+    store = createStateStore(location2);
     return { store, found: await store.openExisting() };
   } catch (error62) {
     if (error62 instanceof StateStoreError) {
@@ -58505,15 +63262,18 @@ function shardTotals(byOwner) {
 }
 
 // src/cli/verify-command.ts
-import { join as join4 } from "node:path";
 function registerVerifyCommand(program2, setExitCode) {
-  program2.command("verify").description("Compare the Zephyr Scale source with the qTest target, both read live; exit 1 when a threshold is exceeded").addOption(settingOption(settings.config, "verify")).addOption(settingOption(settings.report, "verify")).addOption(settingOption(settings.failOn, "verify")).action(async (flags) => {
-    const config2 = await loadConfig({ ...flags.config && { path: flags.config } });
+  program2.command("verify").description(
+    "Compare the Zephyr Scale source with the qTest target, both read live \u2014 or run the checks of a checks file (sql, http, script); exit 1 when a threshold is exceeded"
+  ).addOption(settingOption(settings.config, "verify")).addOption(settingOption(settings.report, "verify")).addOption(settingOption(settings.failOn, "verify")).addOption(settingOption(settings.checks, "verify")).action(async (flags) => {
+    const load = () => loadConfig({ ...flags.config && { path: flags.config } });
     const log = createLogger({ component: "verify" });
     const { report, exitCode } = await verify({
-      config: config2,
+      // A checks file without a zephyr-qtest check needs no ZTOQ configuration at all.
+      config: flags.checks ? load : await load(),
+      checksFile: flags.checks,
       failOn: flags.failOn,
-      reportPath: flags.report ?? join4(config2.report.dir, "verification-report.json"),
+      reportPath: flags.report,
       log
     });
     process.stdout.write(`${verificationReportMarkdown(report)}
@@ -58535,6 +63295,7 @@ async function main(argv) {
   registerVerifyCommand(program2, setExitCode);
   registerDemoCommand(program2, setExitCode);
   registerRollbackCommand(program2, setExitCode);
+  registerInitCommand(program2);
   try {
     await program2.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import { loadConfig } from "../config/load.js";
@@ -8,7 +7,8 @@ import { artifactUrl, isPullRequest } from "../github/context.js";
 import { upsertStickyComment } from "../github/pr-comment.js";
 import { writeJobSummary } from "../github/summary.js";
 import { createLogger } from "../log/logger.js";
-import { verificationReportMarkdown } from "../report/verification-report.js";
+import { verificationReportMarkdown } from "../report/verification-markdown.js";
+import type { Difference } from "../report/verification-report.js";
 import { verify } from "../verify/run.js";
 import { uploadFiles } from "./artifacts.js";
 import { connectionInputs, inputOrDefault, inputValue } from "./inputs.js";
@@ -20,6 +20,13 @@ const PROBLEMS: Record<string, string> = {
   duplicated: "more than one qTest object carries this key",
   changed: "contents differ",
   misplaced: "in the wrong module, cycle, suite or run",
+};
+
+const STANDALONE_PROBLEMS: Record<string, string> = {
+  missing: "in the source, not in the target",
+  extra: "in the target, not in the source",
+  duplicated: "this key occurs more than once",
+  changed: "contents differ",
 };
 
 /**
@@ -35,9 +42,15 @@ export function verifyAction(): Promise<void> {
     const retentionDays = inputValue(settings.retentionDays);
     const reportName = inputOrDefault(settings.reportName, "verify");
     const githubToken = inputValue(settings.githubToken) ?? "";
-    const config = await loadConfig({ path: configPath, overrides });
-    const reportPath = join(config.report.dir, "verification-report.json");
-    const { report, exitCode } = await verify({ config, failOn, reportPath, log: createLogger({ component: "verify" }) });
+    const checksFile = inputValue(settings.checks);
+    const load = () => loadConfig({ path: configPath, overrides });
+    const { report, reportPath, exitCode } = await verify({
+      // A checks file without a zephyr-qtest check needs no ZTOQ configuration at all.
+      config: checksFile ? load : await load(),
+      checksFile,
+      failOn,
+      log: createLogger({ component: "verify" }),
+    });
 
     const { totals } = report;
     core.setOutput("result", report.status);
@@ -52,16 +65,24 @@ export function verifyAction(): Promise<void> {
     const markdown = `${verificationReportMarkdown(report)}${url ? `\n[Full report (artifact ${reportName})](${url})\n` : ""}`;
     await writeJobSummary(markdown);
 
+    const annotation = (
+      what: string,
+      sample: { key: string; problem: string; differences: readonly Difference[] },
+      why: string,
+    ) => ({
+      level: "error" as const,
+      title: `ZTOQ verify: ${what} ${sample.key} ${sample.problem}`,
+      message:
+        sample.differences.map((d) => `${d.path}: ${JSON.stringify(d.source)} ≠ ${JSON.stringify(d.target)}`).join("\n") || why,
+    });
     const samples = report.checks.flatMap((check) =>
-      check.entities.flatMap((entity) =>
-        entity.samples.map((sample) => ({
-          level: "error" as const,
-          title: `ZTOQ verify: ${entity.label} ${sample.key} ${sample.problem}`,
-          message:
-            sample.differences.map((d) => `${d.path}: ${JSON.stringify(d.source)} ≠ ${JSON.stringify(d.target)}`).join("\n") ||
-            (PROBLEMS[sample.problem] ?? sample.problem),
-        })),
-      ),
+      check.kind === "zephyr-qtest"
+        ? check.entities.flatMap((entity) =>
+            entity.samples.map((sample) => annotation(entity.label, sample, PROBLEMS[sample.problem] ?? sample.problem)),
+          )
+        : check.samples.map((sample) =>
+            annotation(`${check.name} (${check.kind})`, sample, STANDALONE_PROBLEMS[sample.problem] ?? sample.problem),
+          ),
     );
     // GitHub shows ten errors per step: eight samples, the "…and N more" line and the failure itself.
     if (report.status === "failed") annotate(samples, 8);

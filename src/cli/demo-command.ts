@@ -8,7 +8,7 @@ import { migrate } from "../migrate/run.js";
 import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
 import { startMocks } from "../mock/start.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
-import { verificationReportMarkdown } from "../report/verification-report.js";
+import { verificationReportMarkdown } from "../report/verification-markdown.js";
 import { verify } from "../verify/run.js";
 import { numberOption } from "./options.js";
 

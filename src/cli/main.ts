@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, ZtoqError } from "../errors.js";
 import { registerDemoCommand } from "./demo-command.js";
+import { registerInitCommand } from "./init-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { registerMockCommand } from "./mock-command.js";
 import { registerRollbackCommand } from "./rollback-command.js";
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerVerifyCommand(program, setExitCode);
   registerDemoCommand(program, setExitCode);
   registerRollbackCommand(program, setExitCode);
+  registerInitCommand(program);
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

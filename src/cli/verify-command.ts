@@ -1,9 +1,8 @@
-import { join } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { settings } from "../config/settings.js";
 import { createLogger } from "../log/logger.js";
-import { verificationReportMarkdown } from "../report/verification-report.js";
+import { verificationReportMarkdown } from "../report/verification-markdown.js";
 import { verify } from "../verify/run.js";
 import { settingOption } from "./setting-option.js";
 
@@ -11,22 +10,28 @@ interface VerifyFlags {
   config?: string;
   report?: string;
   failOn?: string;
+  checks?: string;
 }
 
 export function registerVerifyCommand(program: Command, setExitCode: (code: number) => void): void {
   program
     .command("verify")
-    .description("Compare the Zephyr Scale source with the qTest target, both read live; exit 1 when a threshold is exceeded")
+    .description(
+      "Compare the Zephyr Scale source with the qTest target, both read live — or run the checks of a checks file (sql, http, script); exit 1 when a threshold is exceeded",
+    )
     .addOption(settingOption(settings.config, "verify"))
     .addOption(settingOption(settings.report, "verify"))
     .addOption(settingOption(settings.failOn, "verify"))
+    .addOption(settingOption(settings.checks, "verify"))
     .action(async (flags: VerifyFlags) => {
-      const config = await loadConfig({ ...(flags.config && { path: flags.config }) });
+      const load = () => loadConfig({ ...(flags.config && { path: flags.config }) });
       const log = createLogger({ component: "verify" });
       const { report, exitCode } = await verify({
-        config,
+        // A checks file without a zephyr-qtest check needs no ZTOQ configuration at all.
+        config: flags.checks ? load : await load(),
+        checksFile: flags.checks,
         failOn: flags.failOn,
-        reportPath: flags.report ?? join(config.report.dir, "verification-report.json"),
+        reportPath: flags.report,
         log,
       });
       process.stdout.write(`${verificationReportMarkdown(report)}\n`);

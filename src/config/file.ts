@@ -94,7 +94,7 @@ export async function readConfigFile(file: ConfigFileLocation): Promise<Record<s
 }
 
 /** YAML 1.2 (a superset of JSON, so `.json` files too); syntax errors name the line and column. */
-function parseText(text: string, file: ConfigFileLocation): unknown {
+export function parseText(text: string, file: ConfigFileLocation): unknown {
   const format = file.path.toLowerCase().endsWith(".json") ? "JSON" : "YAML";
   const doc = YAML.parseDocument(text.replace(/^\uFEFF/, ""), { uniqueKeys: true, prettyErrors: true });
   const error = doc.errors[0];

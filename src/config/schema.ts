@@ -90,14 +90,12 @@ export function isStateLocation(value: string): boolean {
 }
 
 /**
- * The error of an enum whose other choice is not built yet: naming it, and the one that works,
- * beats a bare "expected call" for a value the documentation once offered.
+ * The error of `attachments: upload`: naming why it is refused, and what works, beats a bare
+ * "expected skip" for a value users will look for.
  */
-function notImplemented(refused: string, instead: string, what: string) {
+function refusedChoice(refused: string, why: string, instead: string) {
   return (issue: { input?: unknown }) =>
-    issue.input === refused
-      ? `${JSON.stringify(refused)} is not implemented yet; use ${JSON.stringify(instead)} (the default: ${what})`
-      : undefined;
+    issue.input === refused ? `${JSON.stringify(refused)} is refused: ${why}; use ${JSON.stringify(instead)}` : undefined;
 }
 
 const stateLocation = z
@@ -153,15 +151,23 @@ const migrationSection = z.strictObject({
       "Sharded runs: how long a shard's claim on an entity lasts; a shard that dies has its claimed work taken over by the others this long after (5 to 3600). Keep it above the longest time one entity can take with retries. Default: 300.",
     ),
   callToTest: z
-    .enum(["call"], { error: notImplemented("inline", "call", "a qTest step that calls the migrated test case") })
+    .enum(["call", "inline"], { error: "expected call or inline" })
     .default("call")
     .describe(
-      "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case, its parameters kept. `inline` (the called test case's steps copied in its place) is not implemented yet and is refused. Default: call.",
+      "Zephyr call-to-test steps: `call` makes a qTest step that calls the migrated test case, its parameters kept; `inline` puts the called test case's steps in place of the call, in order, with the call's parameter values substituted. Default: call.",
     ),
   attachments: z
-    .enum(["skip"], { error: notImplemented("upload", "skip", "attachments are not migrated") })
+    .enum(["skip"], {
+      error: refusedChoice(
+        "upload",
+        "ZTOQ does not migrate attachments — Zephyr Scale Cloud publishes no request paths for its attachment operations (README, Attachments)",
+        "skip",
+      ),
+    })
     .default("skip")
-    .describe("Attachments: `skip` migrates none. `upload` is not implemented yet and is refused. Default: skip."),
+    .describe(
+      "Attachments: `skip`, the only choice — attachments are not migrated (README, Attachments, says why). `upload` is refused. Default: skip.",
+    ),
 });
 
 const customFieldTarget = z
@@ -179,6 +185,12 @@ const customFieldTarget = z
       .optional()
       .describe(
         "For select and multiselect fields: Zephyr option value → qTest option label. Values not listed must match a qTest option of the same name.",
+      ),
+    create: z
+      .boolean({ error: "expected true or false" })
+      .optional()
+      .describe(
+        "true: preflight creates the qTest field when the project lacks it, with the data type of `type` and, for select and multiselect, the options the values use. Needs qTest project-admin rights.",
       ),
   })
   .refine((target) => target.values === undefined || selectFieldTypes.includes(target.type), {
@@ -234,6 +246,18 @@ const mappingSection = z.strictObject({
     .record(z.string(), qtestUser)
     .default({})
     .describe("Atlassian accountId → qTest username or numeric qTest user id (owners, executors, user fields)."),
+  unmappedUsers: z
+    .enum(["fail", "keep"], { error: "expected fail or keep" })
+    .default("fail")
+    .describe(
+      "An Atlassian account with no qTest user in mapping.users: `fail` stops preflight naming it; `keep` leaves the qTest user field empty and keeps the account id in the text field 'Zephyr Unmapped Users' (created by preflight), so nothing is lost. Default: fail.",
+    ),
+  createMissingValues: z
+    .boolean({ error: "expected true or false" })
+    .default(false)
+    .describe(
+      "true: preflight adds the values qTest lacks to existing qTest fields (a priority, an environment, a status, a select option) instead of stopping. Needs qTest project-admin rights. Default: false.",
+    ),
   customFields: z
     .record(z.string(), customFieldMappingSchema)
     .default({})

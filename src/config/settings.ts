@@ -230,6 +230,18 @@ export const settings = {
     secret: false,
     value: text,
   }),
+  checks: setting({
+    description:
+      "A checks file (YAML): database tables (sql), old vs new service responses (http), checks written in TypeScript (script) and the Zephyr → qTest migration (zephyr-qtest), one report and one verdict for all. Without it, verify checks the migration.",
+    input: { name: "checks", actions: ["verify"] },
+    flag: {
+      flags: "--checks <file>",
+      commands: ["verify"],
+      help: "run the checks in this file (sql, http, script, zephyr-qtest) instead of the one Zephyr → qTest check",
+    },
+    secret: false,
+    value: text,
+  }),
   comment: setting({
     description:
       "Pull-request comment with the verdict: auto (on pull requests, when verification fails or a ZTOQ comment already exists, which it then updates), always (on every pull request run), never.",

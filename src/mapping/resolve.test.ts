@@ -53,6 +53,8 @@ function mapping(users: Record<string, string>): Mapping {
     priorities: {},
     environments: {},
     users,
+    unmappedUsers: "fail",
+    createMissingValues: false,
     customFields: {},
   };
 }
@@ -87,7 +89,7 @@ describe("resolving the values in use", () => {
       ["acc-reviewer", "8"],
     ]);
     const reviewer = values.custom.get("Reviewer");
-    expect(reviewer && convertCustomField("acc-reviewer", reviewer, values.users)).toBe("8");
+    expect(reviewer && convertCustomField("acc-reviewer", reviewer, values.users, "fail")).toBe("8");
   });
 
   it("lists an unmapped account with the fields that carry it, before the custom fields' problems", () => {
@@ -101,8 +103,22 @@ describe("resolving the values in use", () => {
       ["value of custom field 'Build Number' (number)", "n/a", 1, undefined],
     ]);
     expect(describeProblems(problems)).toContain(
-      "  - user 'acc-reviewer' (used 1× in custom field 'Reviewer'): set mapping.users.acc-reviewer; allowed: ann@example.com, bob@example.com",
+      "  - user 'acc-reviewer' (used 1× in custom field 'Reviewer'): set mapping.users.acc-reviewer (or mapping.unmappedUsers: keep); allowed: ann@example.com, bob@example.com",
     );
+  });
+
+  it("with unmappedUsers: keep, keeps the accounts no qTest user matches instead of refusing them", () => {
+    const usage = usageOf([{ Reviewer: "acc-reviewer" }], ["acc-owner"]);
+    const { values, problems, keptUsers } = resolveValues(usage, names, target, {
+      ...mapping({ "acc-owner": "ann@example.com" }),
+      unmappedUsers: "keep",
+    });
+    expect(problems).toEqual([]);
+    expect([...values.users]).toEqual([["acc-owner", "7"]]);
+    expect([...keptUsers.keys()]).toEqual(["acc-reviewer"]);
+    const reviewer = values.custom.get("Reviewer");
+    expect(reviewer && convertCustomField("acc-reviewer", reviewer, values.users, "keep")).toBeNull();
+    expect(() => reviewer && convertCustomField("acc-reviewer", reviewer, values.users, "fail")).toThrow(/not mapped/);
   });
 
   it("converts every value in use as the run will, and reports what the run could not convert", () => {
@@ -130,8 +146,8 @@ describe("resolving the values in use", () => {
         const key = typeof value === "string" ? value : JSON.stringify(value);
         const items = Array.isArray(value) ? value : [value];
         if (refused.has(key) || items.some((item) => refused.has(String(item)))) {
-          expect(() => convertCustomField(value, fieldTarget, values.users)).toThrow();
-        } else expect(() => convertCustomField(value, fieldTarget, values.users)).not.toThrow();
+          expect(() => convertCustomField(value, fieldTarget, values.users, "fail")).toThrow();
+        } else expect(() => convertCustomField(value, fieldTarget, values.users, "fail")).not.toThrow();
       }
     }
   });

@@ -6,7 +6,7 @@ import type { ChoiceList, CustomFieldTarget, Resolution } from "../plan/resoluti
 import type { User } from "../qtest/client.js";
 import { FieldDataType } from "../qtest/field-data-type.js";
 import type { ExecutionStatus, Field } from "../qtest/schemas.js";
-import { itemsOf, type SourceUsage, type Uses, usersInUse, type ValueUses } from "./source-usage.js";
+import { itemsOf, type SourceUsage, type UserUses, type Uses, usersInUse, type ValueUses } from "./source-usage.js";
 import { type Choice, matchChoice } from "./value-matching.js";
 
 type Mapping = ResolvedConfig["mapping"];
@@ -23,7 +23,7 @@ export interface MappingProblem {
 }
 
 /** How each choice list is named in messages and configured. */
-const CHOICE_SETTINGS: Record<
+export const CHOICE_SETTINGS: Record<
   ChoiceList,
   { what: string; configKey: string; configured: (mapping: Mapping) => Record<string, string> }
 > = {
@@ -64,7 +64,7 @@ export function choicesOf(field: Field | undefined): Choice[] {
 }
 
 /** The field whose allowed values a choice list is translated into: the managed field that uses the list. */
-function listField(list: ChoiceList, target: TargetSettings): Field | undefined {
+export function listField(list: ChoiceList, target: TargetSettings): Field | undefined {
   const managed = allManagedFields().find((f) => f.derive.kind === "choice" && f.derive.list === list);
   return managed?.label ? findField(target.fields[managed.objectType], managed.label) : undefined;
 }
@@ -79,8 +79,9 @@ export function resolveValues(
   names: SourceNames,
   target: TargetSettings,
   mapping: Mapping,
-): { values: Omit<Resolution, "markerField" | "fieldIds">; problems: MappingProblem[] } {
+): { values: Omit<Resolution, "markerField" | "fieldIds">; problems: MappingProblem[]; keptUsers: UserUses } {
   const problems: MappingProblem[] = [];
+  const keptUsers: UserUses = new Map();
   const resolveNamed = (
     uses: Uses,
     sources: readonly { id: number; name: string }[],
@@ -151,23 +152,28 @@ export function resolveValues(
         ? undefined
         : userChoices.find((u) => u.id === String(configured) || u.label.toLowerCase() === String(configured).toLowerCase());
     if (match) users.set(accountId, match.id);
+    else if (mapping.unmappedUsers === "keep") keptUsers.set(accountId, use);
     else {
       problems.push({
         what: "user",
         value: accountId,
         uses: use.uses,
         allowed: userChoices.map((u) => u.label),
-        configKey: `mapping.users.${accountId}`,
+        configKey: `mapping.users.${accountId} (or mapping.unmappedUsers: keep)`,
         usedIn: [...use.places],
       });
     }
   }
   problems.push(...customProblems);
   problems.push(...conversionProblems(usage.customFields, custom, users));
-  return { values: { choices, executionStatus, users, custom }, problems };
+  return {
+    values: { choices, executionStatus, users, custom, unmappedUsers: mapping.unmappedUsers },
+    problems,
+    keptUsers,
+  };
 }
 
-const CHOICE_TYPES: ReadonlySet<CustomFieldType> = new Set(["select", "multiselect", "checkbox"]);
+export const choiceTypes: ReadonlySet<CustomFieldType> = new Set(["select", "multiselect", "checkbox"]);
 
 /** What a field of a type takes, for a value the conversion refuses. */
 const EXPECTED: Partial<Record<CustomFieldType, string>> = {
@@ -192,10 +198,10 @@ function conversionProblems(
   for (const [name, target] of custom) {
     for (const [key, { uses, value }] of used.get(name) ?? []) {
       const items = itemsOf(value).map(String);
-      if (CHOICE_TYPES.has(target.type) && items.some((item) => !target.values.has(item))) continue;
+      if (choiceTypes.has(target.type) && items.some((item) => !target.values.has(item))) continue;
       if (target.type === "user" && items.some((item) => !users.has(item))) continue;
       try {
-        convertCustomField(value, target, users);
+        convertCustomField(value, target, users, "keep");
       } catch (error) {
         if (!(error instanceof UnmappedValue)) throw error;
         problems.push({
@@ -234,7 +240,7 @@ function resolveCustomFields(
     }
     const type: CustomFieldType = configured?.type ?? conversionFor(target.data_type);
     const valueIds = new Map<string, string>();
-    if (CHOICE_TYPES.has(type)) {
+    if (choiceTypes.has(type)) {
       for (const [value, uses] of itemUses(values)) {
         const match = matchChoice(value, choicesOf(target), configured?.values?.[value]);
         if (match) valueIds.set(value, match.id);
@@ -255,7 +261,7 @@ function resolveCustomFields(
 }
 
 /** How often each item of the values appears (a multi-select's entries one by one). */
-function itemUses(values: ValueUses): Uses {
+export function itemUses(values: ValueUses): Uses {
   const items: Uses = new Map();
   for (const { uses, value } of values.values()) {
     for (const item of itemsOf(value)) items.set(String(item), (items.get(String(item)) ?? 0) + uses);

@@ -24,6 +24,8 @@ export interface SourceUsage {
   /** Custom field name → its values. */
   customFields: Map<string, ValueUses>;
   counts: { testCases: number; testCycles: number; testExecutions: number };
+  /** What the executions become: distinct cycle items (test runs) and executions that ran (test logs). */
+  executionTargets: { testRuns: number; testLogs: number };
 }
 
 function isEmpty(value: unknown): boolean {
@@ -60,6 +62,7 @@ export function emptyUsage(): SourceUsage {
     users: new Map(),
     customFields: new Map(),
     counts: { testCases: 0, testCycles: 0, testExecutions: 0 },
+    executionTargets: { testRuns: 0, testLogs: 0 },
   };
 }
 
@@ -120,12 +123,16 @@ export async function readSourceUsage(zephyr: ZephyrClient): Promise<SourceUsage
       countFields(usage, TEST_SUITE_FIELDS, cycle);
     }
   }
+  const runs = new Set<string>();
   for await (const page of zephyr.testExecutions()) {
     for (const execution of page) {
       usage.counts.testExecutions++;
+      runs.add(`${execution.testCycle?.id ?? ""}/${execution.testCase.self ?? ""}`);
+      if (execution.actualEndDate) usage.executionTargets.testLogs++;
       count(usage.executionStatuses, execution.testExecutionStatus.id);
       countFields(usage, TEST_LOG_FIELDS, execution);
     }
   }
+  usage.executionTargets.testRuns = runs.size;
   return usage;
 }

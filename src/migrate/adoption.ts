@@ -72,18 +72,41 @@ export class TargetMarkers {
     return { primary, surplus };
   }
 
+  /**
+   * Starts the bulk reads of the given object types now, one after the other in the order the phases
+   * will ask, instead of when the first unrecorded entity asks — so they overlap the source's reads
+   * rather than stall them. Used when the state holds nothing of a type (a first run, a lost state):
+   * then every entity asks. A failed read is not kept; the entity that asks reads again.
+   */
+  warm(objectTypes: readonly SearchObjectType[]): void {
+    void (async () => {
+      await this.catalogs();
+      for (const objectType of objectTypes) {
+        await this.#index(objectType);
+        if (objectType === "test-cases") await this.testCase(-1);
+      }
+    })().catch(() => undefined);
+  }
+
   /** The target's field settings and users, as verification normalizes values, for comparing what is adopted. */
   catalogs(): Promise<Catalogs> {
-    this.#catalogs ??= (async () => {
-      const [caseFields, suiteFields, runFields, users, statuses] = await Promise.all([
-        this.#qtest.fields("test-cases"),
-        this.#qtest.fields("test-suites"),
-        this.#qtest.fields("test-runs"),
-        this.#qtest.users(),
-        this.#qtest.executionStatuses(),
-      ]);
-      return catalogsOf(caseFields, suiteFields, runFields, users, statuses);
-    })();
+    if (!this.#catalogs) {
+      const catalogs = (async () => {
+        const [caseFields, suiteFields, runFields, users, statuses] = await Promise.all([
+          this.#qtest.fields("test-cases"),
+          this.#qtest.fields("test-suites"),
+          this.#qtest.fields("test-runs"),
+          this.#qtest.users(),
+          this.#qtest.executionStatuses(),
+        ]);
+        return catalogsOf(caseFields, suiteFields, runFields, users, statuses);
+      })();
+      // A failed read must not be cached: the next entity tries again.
+      catalogs.catch(() => {
+        if (this.#catalogs === catalogs) this.#catalogs = undefined;
+      });
+      this.#catalogs = catalogs;
+    }
     return this.#catalogs;
   }
 

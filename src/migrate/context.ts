@@ -4,7 +4,7 @@ import type { Resolution } from "../plan/resolution.js";
 import type { Progress } from "../progress/progress.js";
 import type { QTestClient } from "../qtest/client.js";
 import type { StateStore } from "../state/store.js";
-import type { ZephyrClient } from "../zephyr/client.js";
+import type { SourceReader } from "../zephyr/prefetch.js";
 import type { TargetMarkers } from "./adoption.js";
 import type { Shard } from "./shard.js";
 import type { OutcomeTally } from "./tally.js";
@@ -22,7 +22,8 @@ export interface RunContext {
   updatedAfter: string | undefined;
   config: ResolvedConfig;
   state: StateStore;
-  zephyr: ZephyrClient;
+  /** The source, read ahead of the phases in a full unsharded run. */
+  zephyr: SourceReader;
   qtest: QTestClient;
   resolution: Resolution;
   /** What the target holds by marker, read in bulk when the state lacks a record. */

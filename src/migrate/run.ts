@@ -14,6 +14,7 @@ import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
 import { ZephyrClient } from "../zephyr/client.js";
 import { toZephyrDateTime } from "../zephyr/datetime.js";
+import { SourcePrefetch } from "../zephyr/prefetch.js";
 import { targetMarkers } from "./adoption.js";
 import type { RunContext } from "./context.js";
 import { migrateCycleTree, migrateModules } from "./phases/folder-trees.js";
@@ -25,6 +26,8 @@ import { OUTCOMES, type Outcome, OutcomeTally } from "./tally.js";
 
 declare const ZTOQ_VERSION: string;
 const WATERMARK = "zephyr.updatedAfter";
+/** Source results a migration reads ahead of its phases, at most (see `SourcePrefetch`). */
+const READ_AHEAD = 256;
 
 export interface MigrateOptions {
   config: ResolvedConfig;
@@ -84,7 +87,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     await state.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
     runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
     progress.phase("Preflight: resolving statuses, priorities, users and fields");
-    preflightResult = await preflight(config, zephyr, qtest, { dryRun: options.dryRun, log: runLog });
+    preflightResult = await preflight(config, zephyr, qtest, {
+      dryRun: options.dryRun,
+      log: runLog,
+      estimate: options.dryRun,
+    });
     if (options.dryRun) {
       status = "dry-run";
     } else {
@@ -98,6 +105,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         }
       }
       const { source } = preflightResult;
+      // A full run reads every case's steps and every execution's steps: read a little ahead while
+      // qTest is busy (folders, bulk reads), so the source's rate limit is not left idle. A few
+      // hundred results at most wait in memory. Shards and incremental runs read a part only.
+      const readAhead = !shard && !updatedAfter ? new SourcePrefetch(zephyr, READ_AHEAD) : undefined;
       progress.expect("testCase", updatedAfter ? 0 : source.testCases);
       progress.expect("testSuite", source.testCycles);
       progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
@@ -110,7 +121,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         updatedAfter,
         config,
         state,
-        zephyr,
+        zephyr: readAhead ?? zephyr,
         qtest,
         resolution: preflightResult.resolution,
         markers: targetMarkers(
@@ -123,15 +134,21 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         progress,
         log: runLog,
       };
-      progress.phase("Modules from test case folders");
-      const modules = await migrateModules(context);
-      progress.phase("Test cases");
-      await migrateTestCases(context, modules);
-      progress.phase("Test cycles from cycle folders, suites from cycles");
-      const cycles = await migrateCycleTree(context);
-      const suites = await migrateTestSuites(context, cycles);
-      progress.phase("Executions: test runs and test logs");
-      await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      await warmAdoption(context);
+      readAhead?.start();
+      try {
+        progress.phase("Modules from test case folders");
+        const modules = await migrateModules(context);
+        progress.phase("Test cases");
+        await migrateTestCases(context, modules);
+        progress.phase("Test cycles from cycle folders, suites from cycles");
+        const cycles = await migrateCycleTree(context);
+        const suites = await migrateTestSuites(context, cycles);
+        progress.phase("Executions: test runs and test logs");
+        await migrateExecutions(context, suites, adHocSuite(context, cycles));
+      } finally {
+        readAhead?.stop();
+      }
       if (tally.total("failed") > 0) status = "failed";
       else if (!shard) {
         // Whole seconds, one earlier: Zephyr compares `updatedAfter` strictly, at second precision.
@@ -169,6 +186,20 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   runLog.info({ status, totals: report.totals, report: options.reportPath }, "migration finished");
   const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
   return { report, exitCode };
+}
+
+/** The marker reads of every type the state knows nothing of start now, alongside the source's reads. */
+async function warmAdoption(context: RunContext): Promise<void> {
+  const counts = await context.state.counts();
+  const types = (
+    [
+      ["test-cases", "testCase"],
+      ["test-suites", "testSuite"],
+      ["test-runs", "testRun"],
+      ["test-logs", "testLog"],
+    ] as const
+  ).flatMap(([objectType, type]) => (counts[type].done === 0 ? [objectType] : []));
+  if (types.length > 0) context.markers.warm(types);
 }
 
 async function openState(state: StateStore): Promise<void> {
@@ -234,6 +265,9 @@ function buildReport(input: {
     target: { url: config.qtest.url, projectId: config.qtest.projectId },
     preflight: {
       fieldsCreated: input.preflight?.fieldsCreated ?? [],
+      valuesCreated: input.preflight?.valuesCreated ?? [],
+      usersKept: input.preflight?.usersKept ?? [],
+      estimate: input.preflight?.estimate ?? null,
       sourceCounts: {
         testCases: input.preflight?.source.testCases ?? 0,
         testCycles: input.preflight?.source.testCycles ?? 0,

@@ -18,7 +18,12 @@ export class UnmappedValue extends Error {
  * Zephyr values come as numbers, `yyyy-MM-dd` dates, HTML text, booleans, arrays (multi-select) or
  * account ids (user pickers). Returns null when there is nothing to write.
  */
-export function convertCustomField(value: unknown, target: CustomFieldTarget, users: ReadonlyMap<string, string>): string | null {
+export function convertCustomField(
+  value: unknown,
+  target: CustomFieldTarget,
+  users: ReadonlyMap<string, string>,
+  unmappedUsers: "fail" | "keep",
+): string | null {
   if (value === null || value === undefined || value === "") return null;
   if (Array.isArray(value) && value.length === 0) return null;
   switch (target.type) {
@@ -47,8 +52,10 @@ export function convertCustomField(value: unknown, target: CustomFieldTarget, us
       return mapChoice(String(single(value)), target);
     case "user": {
       const user = users.get(String(single(value)));
-      if (!user) throw new UnmappedValue(`user '${String(value)}' is not mapped`);
-      return user;
+      if (user) return user;
+      // Kept: the field stays empty, the account goes to the 'Zephyr Unmapped Users' field.
+      if (unmappedUsers === "keep") return null;
+      throw new UnmappedValue(`user '${String(value)}' is not mapped`);
     }
   }
 }

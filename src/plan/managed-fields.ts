@@ -23,7 +23,12 @@ export type Derivation<S> =
   /** A Zephyr id translated through one of the choice lists preflight resolves. */
   | { kind: "choice"; list: ChoiceList; of: (source: S) => number | undefined }
   /** An Atlassian account id translated to a qTest user through `mapping.users`. */
-  | { kind: "user"; of: (source: S) => string | undefined };
+  | { kind: "user"; of: (source: S) => string | undefined }
+  /**
+   * The accounts of the entity's user fields (field label, account id) that have no qTest user, one
+   * per line: kept in text when `mapping.unmappedUsers` is `keep`, so nothing is lost.
+   */
+  | { kind: "unmappedUsers"; of: (source: S, resolution: Resolution) => readonly (readonly [string, string])[] };
 
 export interface ManagedField<S> {
   /** Unique; keys `Resolution.fieldIds`. */
@@ -35,6 +40,11 @@ export interface ManagedField<S> {
   origin: "system" | "ztoq";
   /** The data type ZTOQ creates the field with (`ztoq` fields). */
   dataType: FieldDataType;
+  /**
+   * Only created, written and compared when preflight kept unmapped users (`mapping.unmappedUsers:
+   * keep` and some account has no qTest user); otherwise the field is left out altogether.
+   */
+  onlyWhenUsersKept?: true;
   derive: Derivation<S>;
 }
 
@@ -64,6 +74,36 @@ const zephyrText = <S>(
   of: (source: S) => string | undefined,
 ): ManagedField<S> => ({ id, objectType: "test-cases", label, origin: "ztoq", dataType, derive: { kind: "text", of } });
 
+/** The label of the field that keeps the accounts with no qTest user (`mapping.unmappedUsers: keep`). */
+export const UNMAPPED_USERS_LABEL = "Zephyr Unmapped Users";
+
+const unmappedUsers = <S>(
+  id: string,
+  objectType: ManagedObjectType,
+  of: (source: S, resolution: Resolution) => readonly (readonly [string, string])[],
+): ManagedField<S> => ({
+  id,
+  objectType,
+  label: UNMAPPED_USERS_LABEL,
+  origin: "ztoq",
+  dataType: FieldDataType.textArea,
+  onlyWhenUsersKept: true,
+  derive: { kind: "unmappedUsers", of },
+});
+
+/** A test case's accounts: its owner, and each item of its custom fields that go to a qTest user field. */
+function testCaseAccounts(t: TestCase, resolution: Resolution): (readonly [string, string])[] {
+  const accounts: (readonly [string, string])[] = t.owner?.accountId ? [["Assigned To", t.owner.accountId]] : [];
+  for (const [name, target] of resolution.custom) {
+    if (target.type !== "user") continue;
+    const value = t.customFields?.[name];
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== null && item !== undefined && item !== "") accounts.push([name, String(item)]);
+    }
+  }
+  return accounts;
+}
+
 /** Test case → test case properties, in the order they are written (the content hash depends on it). */
 export const TEST_CASE_FIELDS: readonly ManagedField<TestCase>[] = [
   marker("testCase.marker", "test-cases", (t) => t.key),
@@ -80,6 +120,7 @@ export const TEST_CASE_FIELDS: readonly ManagedField<TestCase>[] = [
     t.estimatedTime != null ? formatDuration(t.estimatedTime) : undefined,
   ),
   zephyrText("testCase.links", "Zephyr Links", FieldDataType.textArea, formatLinks),
+  unmappedUsers("testCase.unmappedUsers", "test-cases", testCaseAccounts),
 ];
 
 /** Test cycle → test suite properties. */
@@ -102,6 +143,9 @@ export const TEST_SUITE_FIELDS: readonly ManagedField<TestCycle>[] = [
     dataType: FieldDataType.textArea,
     derive: { kind: "text", of: (c) => c.description ?? undefined },
   },
+  unmappedUsers("testSuite.unmappedUsers", "test-suites", (c) =>
+    c.owner?.accountId ? [["Assigned To", c.owner.accountId] as const] : [],
+  ),
 ];
 
 /** Cycle item (its run key) → test run properties. */
@@ -150,12 +194,25 @@ export function fieldValue<S>(field: ManagedField<S>, source: S, resolution: Res
       const accountId = derive.of(source);
       return accountId ? resolution.users.get(accountId) : undefined;
     }
+    case "unmappedUsers": {
+      const lines = derive
+        .of(source, resolution)
+        .filter(([, accountId]) => !resolution.users.has(accountId))
+        .map(([label, accountId]) => `${label}: ${accountId}`);
+      return lines.length > 0 ? lines.join("\n") : undefined;
+    }
   }
+}
+
+/** Whether this run writes the field: always, but for the unmapped-users field when none was kept. */
+function inUse(field: ManagedField<never>, resolution: Resolution): boolean {
+  return !field.onlyWhenUsersKept || resolution.fieldIds.has(field.id);
 }
 
 /** The properties a write carries for these fields. */
 export function managedProperties<S>(fields: readonly ManagedField<S>[], source: S, resolution: Resolution): PropertyInput[] {
   return fields.flatMap((field) => {
+    if (!inUse(field as ManagedField<never>, resolution)) return [];
     const value = fieldValue(field, source, resolution);
     return value === undefined ? [] : [{ field_id: fieldIdOf(field as ManagedField<never>, resolution), field_value: value }];
   });
@@ -171,9 +228,8 @@ function markerFieldId(fields: readonly ManagedField<never>[], resolution: Resol
 /** The ids of the fields verification compares: every managed field but the marker, which pairs rather than compares. */
 function comparedFieldIds(fields: readonly ManagedField<never>[], resolution: Resolution): number[] {
   const markers = new Set(fields.filter((f) => f.label === null).map((f) => fieldIdOf(f, resolution)));
-  return [...new Set(fields.filter((f) => f.label !== null).map((f) => fieldIdOf(f, resolution)))].filter(
-    (id) => !markers.has(id),
-  );
+  const compared = fields.filter((f) => f.label !== null && inUse(f, resolution));
+  return [...new Set(compared.map((f) => fieldIdOf(f, resolution)))].filter((id) => !markers.has(id));
 }
 
 /** The marker field's id per kind of object (runs and logs share the test-run field). */

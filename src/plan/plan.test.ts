@@ -9,6 +9,7 @@ import { planTestLog } from "./test-execution.js";
 
 const resolution: Resolution = {
   markerField: "Zephyr Key",
+  unmappedUsers: "fail",
   fieldIds: new Map([
     ["testCase.marker", 1],
     ["testCase.status", 2],
@@ -135,12 +136,14 @@ describe("convertCustomField", () => {
     values: new Map(Object.entries(values)),
   });
   it("converts by target type and names what cannot be converted", () => {
-    expect(convertCustomField("2025-03-01", target("date"), new Map())).toBe("2025-03-01T00:00:00.000Z");
-    expect(convertCustomField(2.5, target("number"), new Map())).toBe("2.5");
-    expect(convertCustomField(true, target("select", { true: "11" }), new Map())).toBe("11");
-    expect(convertCustomField(null, target("number"), new Map())).toBeNull();
-    expect(() => convertCustomField("abc", target("number"), new Map())).toThrow(UnmappedValue);
-    expect(() => convertCustomField("Other", target("select", { A: "1" }), new Map())).toThrow(/'Other' has no allowed value/);
+    expect(convertCustomField("2025-03-01", target("date"), new Map(), "fail")).toBe("2025-03-01T00:00:00.000Z");
+    expect(convertCustomField(2.5, target("number"), new Map(), "fail")).toBe("2.5");
+    expect(convertCustomField(true, target("select", { true: "11" }), new Map(), "fail")).toBe("11");
+    expect(convertCustomField(null, target("number"), new Map(), "fail")).toBeNull();
+    expect(() => convertCustomField("abc", target("number"), new Map(), "fail")).toThrow(UnmappedValue);
+    expect(() => convertCustomField("Other", target("select", { A: "1" }), new Map(), "fail")).toThrow(
+      /'Other' has no allowed value/,
+    );
   });
 });
 

@@ -17,6 +17,11 @@ export interface Resolution {
   executionStatus: ReadonlyMap<number, number>;
   /** Atlassian accountId → qTest user id. */
   users: ReadonlyMap<string, string>;
+  /**
+   * An account not in `users`: `fail` never reaches a plan (preflight stops); `keep` leaves the user
+   * field empty and the account id goes to the 'Zephyr Unmapped Users' field.
+   */
+  unmappedUsers: "fail" | "keep";
 }
 
 /** The Zephyr value lists translated into a qTest field's allowed values. */

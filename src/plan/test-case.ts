@@ -1,6 +1,7 @@
 import type { PropertyInput, TestCaseInput, TestStepInput } from "../qtest/schemas.js";
 import type { TestCase, TestScript, TestStep } from "../zephyr/schemas.js";
 import { convertCustomField, UnmappedValue } from "./custom-fields.js";
+import { type CalleeContents, type InlinedStep, inlineCalls } from "./inline-calls.js";
 import { managedProperties, TEST_CASE_FIELDS } from "./managed-fields.js";
 import type { Resolution } from "./resolution.js";
 
@@ -12,6 +13,11 @@ export interface TestCaseContext {
   moduleId: number;
   /** The qTest id of an already migrated test case, for call-to-test steps. */
   migratedCaseId: (key: string) => number | undefined;
+  /**
+   * `migration.callToTest: inline`: the content of every case this one calls, at any depth (`readCallees`);
+   * its calls become those cases' steps. Absent: calls stay calls.
+   */
+  callees?: CalleeContents;
 }
 
 export interface TestCasePlan {
@@ -23,19 +29,35 @@ export interface TestCasePlan {
    * execution steps pair with these, in order.
    */
   inlineStepPositions: number[];
+  /** Inline mode: the cases the steps were made from or looked for (a change to one re-plans this case). */
+  inlined: string[];
+  /** Inline mode: calls left as text, because the callee is not in Zephyr or calling it would loop. */
+  unresolvedCalls: { key: string; reason: "missing" | "cycle" }[];
 }
 
 /**
  * What a Zephyr test case becomes in qTest: objective → description, inline steps with their test data,
- * calls to migrated cases, scripts as one step, the managed fields and the custom fields as properties.
+ * calls to migrated cases (or, with `context.callees`, the called cases' steps in their place), scripts
+ * as one step, the managed fields and the custom fields as properties.
  */
 export function planTestCase(testCase: TestCase, content: TestCaseContent, context: TestCaseContext): TestCasePlan {
   const { resolution } = context;
   const waitingFor: string[] = [];
   const inlineStepPositions: number[] = [];
   const steps: TestStepInput[] = [];
+  let inlined: string[] = [];
+  const unresolvedCalls: TestCasePlan["unresolvedCalls"] = [];
   if (content.kind === "script") steps.push(scriptStep(content.script));
-  else {
+  else if (context.callees) {
+    const result = inlineCalls(testCase.key, content.steps, context.callees);
+    inlined = result.inlined;
+    for (const step of result.steps) {
+      // Only the case's own steps: Zephyr's execution steps stand for those (docs/call-to-test.md).
+      if (step.kind === "inline" && step.own) inlineStepPositions.push(steps.length);
+      if (step.kind === "call") unresolvedCalls.push({ key: step.testCaseKey, reason: step.reason });
+      steps.push(fromInlined(step));
+    }
+  } else {
     for (const step of content.steps) {
       if (step.inline) inlineStepPositions.push(steps.length);
       steps.push(...toSteps(step));
@@ -55,18 +77,12 @@ export function planTestCase(testCase: TestCase, content: TestCaseContent, conte
     },
     waitingFor,
     inlineStepPositions,
+    inlined,
+    unresolvedCalls,
   };
 
   function toSteps(step: TestStep): TestStepInput[] {
-    if (step.inline) {
-      const { description, testData, expectedResult } = step.inline;
-      return [
-        {
-          description: testData ? `${description ?? ""}<br><br><b>Test data:</b> ${testData}` : (description ?? ""),
-          expected: expectedResult ?? "",
-        },
-      ];
-    }
+    if (step.inline) return [inlineStep(step.inline)];
     const call = step.testCase;
     if (!call) return [];
     const parameters = (call.parameters ?? []).map((p) => `${p.name}=${p.value ?? ""}`);
@@ -84,6 +100,24 @@ export function planTestCase(testCase: TestCase, content: TestCaseContent, conte
       },
     ];
   }
+}
+
+function inlineStep(parts: {
+  description?: string | null;
+  testData?: string | null;
+  expectedResult?: string | null;
+}): TestStepInput {
+  const { description, testData, expectedResult } = parts;
+  return {
+    description: testData ? `${description ?? ""}<br><br><b>Test data:</b> ${testData}` : (description ?? ""),
+    expected: expectedResult ?? "",
+  };
+}
+
+function fromInlined(step: InlinedStep): TestStepInput {
+  if (step.kind === "inline") return inlineStep(step);
+  if (step.kind === "script") return scriptStep(step.script);
+  return { description: callText(step.testCaseKey, step.parameters), expected: "" };
 }
 
 export function callText(key: string, parameters: readonly string[]): string {
@@ -107,7 +141,7 @@ function customProperties(key: string, values: Record<string, unknown>, resoluti
   for (const [name, target] of resolution.custom) {
     let converted: string | null;
     try {
-      converted = convertCustomField(values[name], target, resolution.users);
+      converted = convertCustomField(values[name], target, resolution.users, resolution.unmappedUsers);
     } catch (error) {
       // Preflight resolved every value in use; one that still fails changed in Zephyr since. Named, so
       // the run can stop as bad input rather than as something a re-run would fix.

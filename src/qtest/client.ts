@@ -182,6 +182,30 @@ export class QTestClient {
     }
   }
 
+  /**
+   * Adds allowed values to a choice field (`createProjectFieldAllowedValues`, at most 100 per request).
+   * Not repeated blindly: after an ambiguous failure the field is read, and labels it holds by then
+   * are not sent again.
+   */
+  async createAllowedValues(objectType: FieldObjectType, fieldId: number, labels: readonly string[]): Promise<void> {
+    for (let start = 0; start < labels.length; start += 100) {
+      const batch = labels.slice(start, start + 100);
+      await createOnce(
+        this.#creates,
+        `allowed values of field ${fieldId}`,
+        () =>
+          this.#api.post(`/settings/${objectType}/fields/${fieldId}/allowed-values`, z.unknown(), {
+            json: batch.map((label) => ({ label })),
+          }),
+        async () => {
+          const field = (await this.fields(objectType, { includeInactive: true })).find((f) => f.id === fieldId);
+          const held = new Set((field?.allowed_values ?? []).map((v) => v.label.toLowerCase()));
+          return batch.every((label) => held.has(label.toLowerCase())) ? true : undefined;
+        },
+      );
+    }
+  }
+
   executionStatuses(): Promise<ExecutionStatus[]> {
     return this.#api.get("/test-runs/execution-statuses", z.array(executionStatusSchema));
   }

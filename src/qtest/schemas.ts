@@ -232,7 +232,7 @@ export type Field = z.infer<typeof fieldSchema>;
 const creatableDataTypes = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 17]);
 
 /** Swagger `AllowedValueInputResource`. A picklist value without a label cannot be shown. */
-const allowedValueInputSchema = z.object({
+export const allowedValueInputSchema = z.object({
   value: z.int().optional(),
   label: z.string().min(1),
   order: z.int().optional(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { recordedTypeSchema } from "../entity-types.js";
+import { estimateSchema, formatSeconds } from "../plan/estimate.js";
 import { requestStatsSchema } from "./request-stats.js";
 
 export const MIGRATION_REPORT_VERSION = 1;
@@ -38,7 +39,14 @@ export const migrationReportSchema = z.object({
   source: z.object({ url: z.string(), projectKey: z.string() }),
   target: z.object({ url: z.string(), projectId: z.number().int() }),
   preflight: z.object({
-    fieldsCreated: z.array(z.string()),
+    fieldsCreated: z.array(z.string()).describe("qTest fields created (a dry run: to create), as `object type: label`"),
+    valuesCreated: z
+      .array(z.string())
+      .describe("Allowed values added to qTest fields (a dry run: to add), as `object type: field = label`"),
+    usersKept: z
+      .array(z.object({ accountId: z.string(), uses: z.number().int(), usedIn: z.array(z.string()) }))
+      .describe("Accounts with no qTest user, kept in 'Zephyr Unmapped Users' (mapping.unmappedUsers: keep)"),
+    estimate: estimateSchema.nullable(),
     sourceCounts: z.object({ testCases: z.number().int(), testCycles: z.number().int(), testExecutions: z.number().int() }),
   }),
   entities: z.array(
@@ -78,8 +86,27 @@ export function migrationReportMarkdown(report: MigrationReport): string {
     "",
   ];
   if (report.error) lines.push(`> **Stopped early:** ${report.error}`, "");
-  if (report.preflight.fieldsCreated.length > 0) {
-    lines.push(`Fields ${report.run.dryRun ? "to create" : "created"}: ${report.preflight.fieldsCreated.join(", ")}`, "");
+  const { fieldsCreated, valuesCreated, usersKept, estimate } = report.preflight;
+  if (fieldsCreated.length > 0) {
+    lines.push(`Fields ${report.run.dryRun ? "to create" : "created"} in qTest: ${fieldsCreated.join(", ")}`, "");
+  }
+  if (valuesCreated.length > 0) {
+    lines.push(`Allowed values ${report.run.dryRun ? "to add" : "added"} in qTest: ${valuesCreated.join(", ")}`, "");
+  }
+  if (usersKept.length > 0) {
+    const uses = usersKept.reduce((sum, u) => sum + u.uses, 0);
+    lines.push(
+      `Accounts with no qTest user, kept in 'Zephyr Unmapped Users': ${usersKept.length} (${uses} uses): ${usersKept.map((u) => u.accountId).join(", ")}`,
+      "",
+    );
+  }
+  if (estimate) {
+    lines.push(
+      `Estimate for the full migration: Zephyr ${estimate.zephyr.requests} requests (${formatSeconds(estimate.zephyr.seconds)} at its rate limit), ` +
+        `qTest ${estimate.qtest.requests} requests (${formatSeconds(estimate.qtest.seconds)}) — about ${formatSeconds(estimate.seconds)}; ` +
+        "past an hour or two, shard it (--shard i/n).",
+      "",
+    );
   }
   lines.push(
     "| Entity | Created | Updated | Unchanged | Failed | Skipped | Disappeared | Pruned |",

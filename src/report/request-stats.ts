@@ -9,3 +9,5 @@ export const requestStatsSchema = z
     failures: z.number().int(),
   })
   .catchall(z.number());
+
+export type RequestStats = z.infer<typeof requestStatsSchema>;

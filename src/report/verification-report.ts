@@ -3,12 +3,15 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { entityTypeSchema } from "../entity-types.js";
 import { requestStatsSchema } from "./request-stats.js";
+import { verificationReportMarkdown } from "./verification-markdown.js";
 
 /**
  * 2: entity types named as everywhere else (`testCase`, not `testCases`).
  * 3: every entity type adds to the totals, each problem once: `gated` gave way to `counted`.
+ * 4: checks of several kinds (`zephyr-qtest`, `sql`, `http`, `script`), each named, each with its own
+ *    thresholds; `cost.requests` and `cost.entitiesRead` only when a zephyr-qtest check ran.
  */
-export const VERIFICATION_REPORT_VERSION = 3;
+export const VERIFICATION_REPORT_VERSION = 4;
 
 export const problemSchema = z.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
 export type Problem = z.infer<typeof problemSchema>;
@@ -77,9 +80,15 @@ const problemTotalsSchema = z.object({
 });
 export type ProblemTotals = z.infer<typeof problemTotalsSchema>;
 
+const thresholdsSchema = z.array(
+  z.object({ metric: metricSchema, max: count, actual: count, verdict: verdictSchema }).describe("Fails when actual > max"),
+);
+
 export const zephyrQTestCheckSchema = z.object({
+  name: z.string().describe("The check's name: unique in the report"),
   kind: z.literal("zephyr-qtest"),
   verdict: verdictSchema,
+  failOn: z.string().describe("The thresholds this check applies, every metric listed"),
   source: z.object({ url: z.string(), projectKey: z.string() }),
   target: z.object({
     url: z.string(),
@@ -89,13 +98,71 @@ export const zephyrQTestCheckSchema = z.object({
     markerField: z.string(),
   }),
   normalization: z.record(z.string(), z.string()).describe("The comparison rules, as applied"),
-  thresholds: z.array(
-    z.object({ metric: metricSchema, max: count, actual: count, verdict: verdictSchema }).describe("Fails when actual > max"),
-  ),
+  thresholds: thresholdsSchema,
   totals: problemTotalsSchema.describe("Sums over the entity types: matched, and what each type adds (counted)"),
   entities: z.array(entityCheckSchema),
 });
 export type ZephyrQTestCheck = z.infer<typeof zephyrQTestCheckSchema>;
+
+export const findingSampleSchema = z.object({
+  key: z
+    .string()
+    .describe("sql: the key columns' values (`id=42`, `tenant=a, id=7`); http: the request's id; script: the key the check gave"),
+  problem: z.enum(["missing", "extra", "changed", "duplicated"]),
+  differences: z
+    .array(differenceSchema)
+    .describe("sql: path names the column; http: a JSON path, `status` or `header.<name>`; duplicated: `(occurrences)` per side"),
+});
+
+const checkSideSchema = z.object({
+  description: z.string().describe("What was read on this side, without secrets"),
+  count: count.describe("Items read on this side (rows, responses, items)"),
+});
+
+/** A check of a standalone kind: rows of two databases, responses of two services, or a script's comparisons. */
+function standaloneCheckSchema<K extends "sql" | "http" | "script">(kind: K) {
+  return z.object({
+    name: z.string().describe("The check's name: unique in the report"),
+    kind: z.literal(kind),
+    verdict: verdictSchema,
+    failOn: z.string().describe("The thresholds this check applies, every metric listed"),
+    thresholds: thresholdsSchema,
+    source: checkSideSchema,
+    target: checkSideSchema,
+    matched: count,
+    missingInTarget: count,
+    extraInTarget: count,
+    changed: count,
+    duplicated: count.describe("Surplus occurrences of keys present more than once, on either side"),
+    fieldMismatches: z.record(z.string(), count).describe("Changed items per column or path (array indexes as [])"),
+    samples: z.array(findingSampleSchema),
+    truncated: z.boolean().describe("More problems than samples were found"),
+    method: z.string().describe("How the comparison ran: merge, checksum, replay, replay+noise, script"),
+    exhaustive: z.boolean().describe("Every item was compared (false when a method compared less)"),
+    normalization: z.record(z.string(), z.string()).describe("The comparison rules, as applied"),
+    cost: z.object({
+      unit: z.enum(["rows", "requests", "items"]),
+      read: z.object({ source: count, target: count }),
+      durationMs: z.number(),
+    }),
+  });
+}
+
+export const sqlCheckSchema = standaloneCheckSchema("sql");
+export const httpCheckSchema = standaloneCheckSchema("http");
+export const scriptCheckSchema = standaloneCheckSchema("script");
+export type StandaloneCheck =
+  | z.infer<typeof sqlCheckSchema>
+  | z.infer<typeof httpCheckSchema>
+  | z.infer<typeof scriptCheckSchema>;
+
+export const checkSchema = z.discriminatedUnion("kind", [
+  zephyrQTestCheckSchema,
+  sqlCheckSchema,
+  httpCheckSchema,
+  scriptCheckSchema,
+]);
+export type Check = z.infer<typeof checkSchema>;
 
 export const verificationReportSchema = z.object({
   schemaVersion: z.literal(VERIFICATION_REPORT_VERSION),
@@ -109,16 +176,22 @@ export const verificationReportSchema = z.object({
     durationMs: z.number(),
     configHash: z.string(),
   }),
-  failOn: z.string().describe("The thresholds applied, every metric listed"),
+  failOn: z.string().describe("The default thresholds (--fail-on), for checks that set none; every metric listed"),
   totals: problemTotalsSchema.describe("Sums over all checks"),
-  checks: z.array(zephyrQTestCheckSchema),
+  checks: z.array(checkSchema),
   cost: z.object({
-    requests: z.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }),
-    entitiesRead: z.object({
-      source: count,
-      target: count,
-      reread: count.describe("Target objects read a second time to find the fields that differ"),
-    }),
+    requests: z
+      .object({ zephyr: requestStatsSchema, qtest: requestStatsSchema })
+      .nullable()
+      .describe("Requests to Zephyr and qTest (zephyr-qtest checks)"),
+    entitiesRead: z
+      .object({
+        source: count,
+        target: count,
+        reread: count.describe("Target objects read a second time to find the fields that differ"),
+      })
+      .nullable()
+      .describe("Entities the zephyr-qtest checks read"),
     durationMs: z.number(),
     peakRssBytes: z.number().int(),
   }),
@@ -131,113 +204,14 @@ export function verificationReportJsonSchema(): Record<string, unknown> {
   return { $schema, $id: "urn:ztoq:schema:verification-report", title: "ZTOQ verification report", ...rest };
 }
 
-const MARKDOWN_SAMPLES = 10;
-const CELL = 80;
-
-/** The report's Markdown twin: verdict first, then a table per check with a row per entity type, then samples. */
-export function verificationReportMarkdown(report: VerificationReport): string {
-  const icon = report.status === "passed" ? "✅" : "❌";
-  const t = report.totals;
-  const lines = [
-    `## ${icon} ZTOQ verification: ${report.status}`,
-    "",
-    `**${t.matched}** matched · **${t.missing}** missing · **${t.extra}** extra · **${t.changed}** changed · ` +
-      `**${t.duplicated}** duplicated · **${t.misplaced}** misplaced`,
-    "",
-    `Run \`${report.run.id}\` · ${(report.run.durationMs / 1000).toFixed(1)} s · ZTOQ ${report.run.tool.version} · fail on \`${report.failOn}\``,
-    "",
-  ];
-  for (const check of report.checks) {
-    lines.push(
-      `### ${check.verdict === "passed" ? "✅" : "❌"} ${check.source.projectKey} (Zephyr) → qTest project ${check.target.projectId}`,
-      "",
-      "| Threshold | Actual | Verdict |",
-      "|---|---:|---|",
-      ...check.thresholds.map((th) => `| ${th.metric} > ${th.max} | ${th.actual} | ${th.verdict === "passed" ? "✅" : "❌"} |`),
-      "",
-      "| Entity | Source | Target | Matched | Missing | Extra | Duplicated | Changed | Misplaced | Verdict |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    );
-    // A count part of which another type counts shows what this type adds, with a footnote.
-    let marked = false;
-    const n = (shown: number, counted: number) => {
-      if (counted === shown) return `${shown}`;
-      marked = true;
-      return `${shown} (${counted} counted) ¹`;
-    };
-    for (const e of check.entities) {
-      const source = e.source.excluded > 0 ? `${e.source.count} (+${e.source.excluded} not mapped)` : `${e.source.count}`;
-      const c = e.counted;
-      lines.push(
-        `| ${e.label} | ${source} | ${e.target.count} | ${e.matched} | ${n(e.missingInTarget, c.missing)} | ` +
-          `${n(e.extraInTarget, c.extra)} | ${n(e.duplicated, c.duplicated)} | ${n(e.changed, c.changed)} | ` +
-          `${n(e.misplaced, c.misplaced)} | ${e.verdict === "passed" ? "✅" : "❌"} |`,
-      );
-    }
-    lines.push(
-      "",
-      `${marked ? "¹ " : ""}Every type adds to the totals the thresholds bound, each problem once` +
-        `${marked ? "; in parentheses, what a type adds where part of its count is counted through another type" : ""}. ` +
-        "A test case whose only differences are in its steps is shown as changed and counted through its steps (each " +
-        "missing, extra or changed step counts); the steps of a missing, extra or duplicated test case are shown and " +
-        "counted through the case.",
-      "",
-    );
-    const mismatches = check.entities.flatMap((e) => Object.entries(e.fieldMismatches).map(([path, n]) => ({ e, path, n })));
-    if (mismatches.length > 0) {
-      lines.push("| Entity | Field | Changed |", "|---|---|---:|");
-      for (const { e, path, n } of mismatches) lines.push(`| ${e.label} | \`${path}\` | ${n} |`);
-      lines.push("");
-    }
-    for (const e of check.entities.filter((x) => x.samples.length > 0)) {
-      const shown = e.samples.slice(0, MARKDOWN_SAMPLES);
-      const more = e.samples.length - shown.length;
-      lines.push(
-        `<details><summary>${e.label}: ${shown.length} sample(s)${more > 0 || e.truncated ? " (more in the JSON report)" : ""}</summary>`,
-        "",
-        "| Key | Problem | Field | Source | Target |",
-        "|---|---|---|---|---|",
-      );
-      for (const s of shown) {
-        const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: undefined, target: undefined }];
-        for (const d of rows) {
-          lines.push(
-            `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`,
-          );
-        }
-      }
-      lines.push("", "</details>", "");
-    }
-    lines.push("<details><summary>Comparison rules</summary>", "");
-    for (const [name, rule] of Object.entries(check.normalization)) lines.push(`- **${name}**: ${rule}`);
-    lines.push("", "</details>", "");
-  }
-  const { zephyr, qtest } = report.cost.requests;
-  const read = report.cost.entitiesRead;
-  lines.push(
-    `Cost: Zephyr ${zephyr.requests} requests · qTest ${qtest.requests} requests · ${read.source} source and ${read.target} target ` +
-      `entities read (${read.reread} re-read for field differences) · ${(report.cost.durationMs / 1000).toFixed(1)} s · ` +
-      `peak ${Math.round(report.cost.peakRssBytes / 1024 / 1024)} MB`,
-    "",
-  );
-  return lines.join("\n");
-}
-
-function cell(text: string): string {
-  const flat = text.replaceAll("|", "\\|").replace(/\s+/g, " ");
-  return flat.length > CELL ? `${flat.slice(0, CELL)}…` : flat;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "";
-  if (value === null) return "*(none)*";
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text === "" ? "*(empty)*" : cell(text);
-}
-
 /** Writes the JSON report and its Markdown twin beside it (`x.json` → `x.md`). */
 export async function writeVerificationReport(path: string, report: VerificationReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${path.replace(/\.json$/i, "")}.md`, verificationReportMarkdown(report));
+}
+
+/** The report's first zephyr-qtest check: what `ztoq verify` without a checks file reports on. */
+export function migrationCheck(report: VerificationReport): ZephyrQTestCheck | undefined {
+  return report.checks.find((check): check is ZephyrQTestCheck => check.kind === "zephyr-qtest");
 }

@@ -11,6 +11,11 @@ export const testCaseDataSchema = z.object({
   versionId: z.number(),
   /** qTest step ids of the steps made from Zephyr inline steps, in order: execution steps pair with them. */
   stepIds: z.array(z.number()),
+  /**
+   * `callToTest: inline`: the cases its steps were made from (or looked for), at any depth. An
+   * incremental run that sees one of them change plans this case again, though it did not change.
+   */
+  inlined: z.array(z.string()).optional(),
 });
 export type TestCaseData = z.infer<typeof testCaseDataSchema>;
 

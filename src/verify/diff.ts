@@ -32,8 +32,11 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A plain object, compared key by key (a Date, a Buffer is a value: rows read from a database hold them). */
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date) && !Buffer.isBuffer(value)
+  );
 }
 
 /** `testSteps[3].expected` → `testSteps[].expected`: one counter per field, whatever the position. */

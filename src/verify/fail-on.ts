@@ -14,7 +14,7 @@ export type Thresholds = Record<Metric, number>;
  * Parses `metric>N[,metric>N…]` (N a whole number ≥ 0). Metrics not named keep the default bound
  * (`>0`), so relaxing one metric never silently stops the others from failing the verification.
  */
-export function parseFailOn(spec: string | undefined): Thresholds {
+export function parseFailOn(spec: string | undefined, what = "--fail-on"): Thresholds {
   const thresholds = Object.fromEntries(METRICS.map((m) => [m, 0])) as Thresholds;
   if (spec === undefined) return thresholds;
   const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number ≥ 0), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
@@ -22,15 +22,15 @@ export function parseFailOn(spec: string | undefined): Thresholds {
     .split(",")
     .map((p) => p.trim())
     .filter((p) => p !== "");
-  if (parts.length === 0) throw new BadInputError(`--fail-on is empty; ${allowed}`);
+  if (parts.length === 0) throw new BadInputError(`${what} is empty; ${allowed}`);
   const seen = new Set<string>();
   for (const part of parts) {
     const match = /^([A-Za-z]+)\s*>\s*(\d+)$/.exec(part);
     const metric = match?.[1]?.toLowerCase();
     if (!match || metric === undefined || !(METRICS as readonly string[]).includes(metric)) {
-      throw new BadInputError(`--fail-on: '${part}' is not a threshold; ${allowed}`);
+      throw new BadInputError(`${what}: '${part}' is not a threshold; ${allowed}`);
     }
-    if (seen.has(metric)) throw new BadInputError(`--fail-on: '${metric}' is bounded twice; ${allowed}`);
+    if (seen.has(metric)) throw new BadInputError(`${what}: '${metric}' is bounded twice; ${allowed}`);
     seen.add(metric);
     thresholds[metric as Metric] = Number(match[2]);
   }
@@ -40,4 +40,26 @@ export function parseFailOn(spec: string | undefined): Thresholds {
 /** The canonical text of a set of thresholds, for the report. */
 export function formatFailOn(thresholds: Thresholds): string {
   return METRICS.map((m) => `${m}>${thresholds[m]}`).join(",");
+}
+
+/** A check's verdict under its thresholds: which metrics exceed their bound, and each threshold's row. */
+export function judge(
+  totals: Record<Metric, number>,
+  thresholds: Thresholds,
+): {
+  verdict: "passed" | "failed";
+  failed: ReadonlySet<Metric>;
+  rows: { metric: Metric; max: number; actual: number; verdict: "passed" | "failed" }[];
+} {
+  const failed = new Set(METRICS.filter((m) => totals[m] > thresholds[m]));
+  return {
+    verdict: failed.size > 0 ? "failed" : "passed",
+    failed,
+    rows: METRICS.map((metric) => ({
+      metric,
+      max: thresholds[metric],
+      actual: totals[metric],
+      verdict: failed.has(metric) ? "failed" : "passed",
+    })),
+  };
 }

@@ -1,62 +1,113 @@
-import { NORMALIZATION_RULES } from "../compare/normalize.js";
+import { join } from "node:path";
 import { configHash, type ResolvedConfig } from "../config/load.js";
-import { ENTITY_MAPPINGS } from "../entity-types.js";
 import { ExitCode, ZtoqError } from "../errors.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
+import type { RequestStats } from "../report/request-stats.js";
 import {
-  type EntityCheck,
+  type Check,
   type ProblemTotals,
   VERIFICATION_REPORT_VERSION,
   type VerificationReport,
   verificationReportSchema,
   writeVerificationReport,
-  type ZephyrQTestCheck,
 } from "../report/verification-report.js";
 import { ZephyrClient } from "../zephyr/client.js";
-import { formatFailOn, METRICS, type Metric, parseFailOn, type Thresholds } from "./fail-on.js";
-import { type ComparisonTally, SAMPLE_CAP } from "./tally.js";
-import { type CheckResult, zephyrQTestCheck } from "./zephyr-qtest/check.js";
+import type { CheckContext, CheckOutcome } from "./checks/check-kind.js";
+import { type CheckEntry, loadChecksFile } from "./checks/checks-file.js";
+import { standaloneReport } from "./checks/report-check.js";
+import { formatFailOn, parseFailOn, type Thresholds } from "./fail-on.js";
+import { runHttpCheck } from "./http/run.js";
+import { runScriptCheck } from "./script/run.js";
+import { runSqlCheck } from "./sql/run.js";
+import { zephyrQTestCheck } from "./zephyr-qtest/check.js";
+import { zephyrQTestReport } from "./zephyr-qtest/report-check.js";
 
 declare const ZTOQ_VERSION: string;
 
 export interface VerifyOptions {
-  config: ResolvedConfig;
-  /** Thresholds such as `missing>0,changed>5` (see `parseFailOn`); default: any problem fails. */
+  /**
+   * The ZTOQ configuration, or how to load it when a check needs it: a checks file without a
+   * zephyr-qtest check needs no Zephyr or qTest settings at all.
+   */
+  config: ResolvedConfig | (() => Promise<ResolvedConfig>);
+  /** A checks file (`--checks FILE`); without one, the one check is the Zephyr → qTest migration. */
+  checksFile?: string | undefined;
+  /** Default thresholds such as `missing>0,changed>5` (see `parseFailOn`); default: any problem fails. */
   failOn?: string | undefined;
-  /** Where the JSON report goes; its Markdown twin is written beside it. */
-  reportPath: string;
+  /** Where the JSON report goes (its Markdown twin beside it); default `verification-report.json` in report.dir, or here. */
+  reportPath?: string | undefined;
   log: Logger;
   progress?: Progress;
 }
 
 export interface VerifyResult {
   report: VerificationReport;
+  reportPath: string;
   exitCode: ExitCode;
 }
 
+/** The one check `ztoq verify` runs without a checks file. */
+const DEFAULT_CHECKS: CheckEntry[] = [{ name: "zephyr-qtest", kind: "zephyr-qtest" }];
+
 /**
- * Compares the Zephyr source with the qTest target, both read live through their APIs (never from
- * the state store), and writes the verification report. Exit code 1 when a threshold is exceeded;
- * bad input throws a `BadInputError` (2), a target or source that stays unreachable a `ZtoqError` (3).
+ * Runs every check — the Zephyr → qTest migration read live through both APIs, database tables,
+ * service responses, script checks — and writes one report with one verdict. Exit code 1 when a
+ * check exceeds its thresholds; bad input throws a `BadInputError` (2) before any check runs, a
+ * side that stays unreachable a `ZtoqError` (3).
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
-  const { config } = options;
-  const thresholds = parseFailOn(options.failOn);
+  const defaults = parseFailOn(options.failOn);
   const runId = newRunId();
   const log = options.log.child({ runId, command: "verify" });
   const startedAt = new Date();
   const progress = options.progress ?? new Progress();
-  const zephyr = ZephyrClient.fromConfig(config, log);
-  const qtest = QTestClient.fromConfig(config, log);
+  const file = options.checksFile ? await loadChecksFile(options.checksFile) : undefined;
+  const entries = file?.checks ?? DEFAULT_CHECKS;
+  // Every threshold is read before any check runs: a typo in the last one must not cost the first one's work.
+  const thresholds = entries.map((entry) =>
+    entry.failOn === undefined ? defaults : parseFailOn(entry.failOn, `check '${entry.name}' failOn`),
+  );
+  const config =
+    entries.some((entry) => entry.kind === "zephyr-qtest") || typeof options.config !== "function"
+      ? await resolveConfig(options.config)
+      : undefined;
 
-  let result: CheckResult;
+  const checks: Check[] = [];
+  let zephyrQTestCost: { requests: { zephyr: RequestStats; qtest: RequestStats }; read: ReadCounts } | undefined;
+  log.info({ failOn: formatFailOn(defaults), checks: entries.map((e) => e.name) }, "verification started");
   try {
-    log.info({ failOn: formatFailOn(thresholds) }, "verification started");
-    result = await zephyrQTestCheck({ config, zephyr, qtest, log, progress });
+    for (const [index, entry] of entries.entries()) {
+      const checkLog = log.child({ check: entry.name });
+      const started = Date.now();
+      if (entry.kind === "zephyr-qtest") {
+        if (!config) throw new Error("a zephyr-qtest check without a configuration");
+        const zephyr = ZephyrClient.fromConfig(config, checkLog);
+        const qtest = QTestClient.fromConfig(config, checkLog);
+        const result = await zephyrQTestCheck({ config, zephyr, qtest, log: checkLog, progress });
+        checks.push(
+          zephyrQTestReport({ name: entry.name, config, thresholds: thresholds[index] as Thresholds, tallies: result.tallies }),
+        );
+        zephyrQTestCost = addCost(zephyrQTestCost, { zephyr: zephyr.stats(), qtest: qtest.stats() }, result.read);
+      } else {
+        progress.phase(`Check '${entry.name}' (${entry.kind})`);
+        const context: CheckContext = { name: entry.name, baseDir: file?.baseDir ?? process.cwd(), log: checkLog };
+        const outcome = await runStandalone(entry, context);
+        checks.push(
+          standaloneReport({
+            name: entry.name,
+            kind: entry.kind,
+            thresholds: thresholds[index] as Thresholds,
+            outcome,
+            durationMs: Date.now() - started,
+          }),
+        );
+      }
+      checkLog.info({ verdict: checks.at(-1)?.verdict }, "check finished");
+    }
   } catch (error) {
     progress.close();
     if (error instanceof ZtoqError) throw error;
@@ -67,106 +118,93 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   }
   progress.close();
 
-  const report = buildReport({
-    config,
-    runId,
-    startedAt,
-    thresholds,
-    tallies: result.tallies,
-    read: result.read,
-    requests: { zephyr: zephyr.stats(), qtest: qtest.stats() },
-  });
-  await writeVerificationReport(options.reportPath, report);
-  log.info({ status: report.status, totals: report.totals, report: options.reportPath }, "verification finished");
-  return { report, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };
+  const report = buildReport({ runId, startedAt, defaults, checks, config, cost: zephyrQTestCost });
+  const reportPath = options.reportPath ?? join(config?.report.dir ?? ".", "verification-report.json");
+  await writeVerificationReport(reportPath, report);
+  log.info({ status: report.status, totals: report.totals, report: reportPath }, "verification finished");
+  return { report, reportPath, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };
+}
+
+async function resolveConfig(config: VerifyOptions["config"]): Promise<ResolvedConfig> {
+  return typeof config === "function" ? config() : config;
+}
+
+function runStandalone(entry: Exclude<CheckEntry, { kind: "zephyr-qtest" }>, context: CheckContext): Promise<CheckOutcome> {
+  const { name: _name, kind: _kind, failOn: _failOn, ...settings } = entry;
+  switch (entry.kind) {
+    case "sql":
+      return runSqlCheck(settings as Parameters<typeof runSqlCheck>[0], context);
+    case "http":
+      return runHttpCheck(settings as Parameters<typeof runHttpCheck>[0], context);
+    case "script":
+      return runScriptCheck(settings as Parameters<typeof runScriptCheck>[0], context);
+  }
+}
+
+type ReadCounts = { source: number; target: number; reread: number };
+
+function addCost(
+  sum: { requests: { zephyr: RequestStats; qtest: RequestStats }; read: ReadCounts } | undefined,
+  requests: { zephyr: RequestStats; qtest: RequestStats },
+  read: ReadCounts,
+): { requests: { zephyr: RequestStats; qtest: RequestStats }; read: ReadCounts } {
+  if (!sum) return { requests, read };
+  const add = (a: RequestStats, b: RequestStats) =>
+    Object.fromEntries(Object.keys(a).map((k) => [k, (a[k] ?? 0) + (b[k] ?? 0)])) as RequestStats;
+  return {
+    requests: { zephyr: add(sum.requests.zephyr, requests.zephyr), qtest: add(sum.requests.qtest, requests.qtest) },
+    read: { source: sum.read.source + read.source, target: sum.read.target + read.target, reread: sum.read.reread + read.reread },
+  };
+}
+
+/** Sums over the checks: a standalone check's items are its rows, responses or script items. */
+function totalsOf(checks: readonly Check[]): ProblemTotals {
+  const totals: ProblemTotals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
+  for (const check of checks) {
+    const t =
+      check.kind === "zephyr-qtest"
+        ? check.totals
+        : {
+            matched: check.matched,
+            missing: check.missingInTarget,
+            extra: check.extraInTarget,
+            changed: check.changed,
+            duplicated: check.duplicated,
+            misplaced: 0,
+          };
+    for (const key of Object.keys(totals) as (keyof ProblemTotals)[]) totals[key] += t[key];
+  }
+  return totals;
 }
 
 function buildReport(input: {
-  config: ResolvedConfig;
   runId: string;
   startedAt: Date;
-  thresholds: Thresholds;
-  tallies: readonly ComparisonTally[];
-  read: { source: number; target: number; reread: number };
-  requests: VerificationReport["cost"]["requests"];
+  defaults: Thresholds;
+  checks: Check[];
+  config: ResolvedConfig | undefined;
+  cost: { requests: { zephyr: RequestStats; qtest: RequestStats }; read: ReadCounts } | undefined;
 }): VerificationReport {
-  const { config, thresholds, tallies } = input;
-  const totals: ProblemTotals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
-  for (const t of tallies) {
-    totals.matched += t.matched;
-    for (const m of METRICS) totals[m] += t.counted(m);
-  }
-  const failed = new Set<Metric>(METRICS.filter((m) => totals[m] > thresholds[m]));
-  const verdict = failed.size > 0 ? "failed" : "passed";
-  const failOn = formatFailOn(thresholds);
-  const entities: EntityCheck[] = tallies.map((t) => ({
-    type: t.type,
-    label: ENTITY_MAPPINGS[t.type],
-    source: { count: t.sourceCount, excluded: t.excluded },
-    target: { count: t.targetCount },
-    matched: t.matched,
-    missingInTarget: t.missing,
-    extraInTarget: t.extra,
-    duplicated: t.duplicated,
-    changed: t.changed,
-    misplaced: t.misplaced,
-    counted: {
-      missing: t.counted("missing"),
-      extra: t.counted("extra"),
-      changed: t.counted("changed"),
-      duplicated: t.counted("duplicated"),
-      misplaced: t.counted("misplaced"),
-    },
-    fieldMismatches: Object.fromEntries([...t.fieldMismatches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-    samples: t.samples,
-    truncated: t.truncated,
-    threshold: failOn,
-    verdict: [...failed].some((m) => t.counted(m) > 0) ? "failed" : "passed",
-  }));
-  const check: ZephyrQTestCheck = {
-    kind: "zephyr-qtest",
-    verdict,
-    source: { url: config.zephyr.url, projectKey: config.zephyr.projectKey },
-    target: {
-      url: config.qtest.url,
-      projectId: config.qtest.projectId,
-      rootModule: config.mapping.rootModule ?? config.zephyr.projectKey,
-      cycleRoot: config.mapping.cycleRoot?.name ?? config.zephyr.projectKey,
-      markerField: config.mapping.markerField,
-    },
-    normalization: {
-      ...NORMALIZATION_RULES,
-      samples: `At most ${SAMPLE_CAP} samples per entity type; all problems are counted.`,
-    },
-    thresholds: METRICS.map((metric) => ({
-      metric,
-      max: thresholds[metric],
-      actual: totals[metric],
-      verdict: failed.has(metric) ? "failed" : "passed",
-    })),
-    totals,
-    entities,
-  };
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - input.startedAt.getTime();
   return verificationReportSchema.parse({
     schemaVersion: VERIFICATION_REPORT_VERSION,
     kind: "ztoq-verification",
-    status: verdict,
+    status: input.checks.every((check) => check.verdict === "passed") ? "passed" : "failed",
     run: {
       id: input.runId,
       tool: { name: "ztoq", version: typeof ZTOQ_VERSION === "string" ? ZTOQ_VERSION : "dev" },
       startedAt: input.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs,
-      configHash: configHash(config),
+      configHash: input.config ? configHash(input.config) : "",
     },
-    failOn,
-    totals,
-    checks: [check],
+    failOn: formatFailOn(input.defaults),
+    totals: totalsOf(input.checks),
+    checks: input.checks,
     cost: {
-      requests: input.requests,
-      entitiesRead: input.read,
+      requests: input.cost?.requests ?? null,
+      entitiesRead: input.cost?.read ?? null,
       durationMs,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     },

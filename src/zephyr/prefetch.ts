@@ -16,6 +16,8 @@ export class SourcePrefetch implements SourceReader {
   readonly #zephyr: ZephyrClient;
   readonly #cap: number;
   readonly #ahead = new Map<string, Promise<unknown>>();
+  /** Items the reader asked for before the read-ahead reached them: not read a second time. */
+  readonly #taken = new Set<string>();
   #room: (() => void) | undefined;
   #stopped = false;
 
@@ -49,6 +51,7 @@ export class SourcePrefetch implements SourceReader {
     for await (const page of this.#zephyr.testCases()) {
       for (const testCase of page) {
         if (!(await this.#wait())) return;
+        if (this.#taken.delete(`case:${testCase.key}`)) continue;
         this.#ahead.set(`case:${testCase.key}`, this.#settled(this.#zephyr.testSteps(testCase.key)));
       }
     }
@@ -56,6 +59,7 @@ export class SourcePrefetch implements SourceReader {
       for (const execution of page) {
         if (!(await this.#wait())) return;
         const id = String(execution.id);
+        if (this.#taken.delete(`execution:${id}`)) continue;
         this.#ahead.set(`execution:${id}`, this.#settled(this.#zephyr.testExecutionSteps(id)));
       }
     }
@@ -68,7 +72,10 @@ export class SourcePrefetch implements SourceReader {
 
   async #take(key: string, read: () => Promise<unknown>): Promise<unknown> {
     const ahead = this.#ahead.get(key);
-    if (ahead === undefined) return read();
+    if (ahead === undefined) {
+      if (!this.#stopped) this.#taken.add(key);
+      return read();
+    }
     this.#ahead.delete(key);
     this.#room?.();
     const value = await ahead;

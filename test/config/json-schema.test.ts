@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { configJsonSchema, configSchemaFile } from "../../src/config/json-schema.js";
 import { migrationReportJsonSchema, migrationReportSchemaFile } from "../../src/report/json-schema.js";
 import { verificationReportJsonSchema } from "../../src/report/verification-report.js";
+import { checksFileJsonSchema } from "../../src/verify/checks/checks-file.js";
 
 const committed = join(import.meta.dirname, "../..", configSchemaFile);
 const expected = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
@@ -73,5 +74,20 @@ describe("the committed verification report JSON Schema", () => {
   it("equals verificationReportJsonSchema()", async () => {
     const text = await readFile(file, "utf8").catch(() => "(missing)");
     expect(text, "schemas/verification-report.schema.json is stale: run `npm run schemas` and commit the result").toBe(generated);
+  });
+});
+
+describe("the committed checks file JSON Schema", () => {
+  const file = join(import.meta.dirname, "../..", "schemas/ztoq.checks.schema.json");
+  const generated = `${JSON.stringify(checksFileJsonSchema(), null, 2)}\n`;
+  if (process.env.UPDATE_SCHEMAS === "1") {
+    it("is written to schemas/ztoq.checks.schema.json", async () => {
+      await writeFile(file, generated);
+    });
+    return;
+  }
+  it("equals checksFileJsonSchema()", async () => {
+    const text = await readFile(file, "utf8").catch(() => "(missing)");
+    expect(text, "schemas/ztoq.checks.schema.json is stale: run `npm run schemas` and commit the result").toBe(generated);
   });
 });

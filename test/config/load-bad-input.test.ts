@@ -42,7 +42,7 @@ describe("loadConfig: bad input", () => {
       'ztoq.config.yml: mapping.customFields.Build Number.type: expected one of text, richtext, number, date, datetime, checkbox, select, multiselect, user, url; got "numbr"',
     );
     await write("ztoq.config.yml", "migration:\n  callToTest: link\n");
-    await expectBadInput(load({ env: fullEnv }), 'ztoq.config.yml: migration.callToTest: expected call; got "link"');
+    await expectBadInput(load({ env: fullEnv }), 'ztoq.config.yml: migration.callToTest: expected call or inline; got "link"');
   });
 
   it("explains custom field mappings", async () => {
@@ -62,27 +62,19 @@ describe("loadConfig: bad input", () => {
     );
   });
 
-  it("refuses the settings that are not implemented yet, naming what to use instead", async () => {
-    const callToTest =
-      'migration.callToTest: "inline" is not implemented yet; use "call" (the default: a qTest step that calls the migrated test case)';
+  it("refuses attachments: upload, saying why and what to use instead; accepts inline calls", async () => {
     const attachments =
-      'migration.attachments: "upload" is not implemented yet; use "skip" (the default: attachments are not migrated)';
-    await write("ztoq.config.yml", "migration:\n  callToTest: inline\n");
-    await expectBadInput(load({ env: fullEnv }), `ztoq.config.yml: ${callToTest}`);
+      'migration.attachments: "upload" is refused: ZTOQ does not migrate attachments — Zephyr Scale Cloud publishes no request paths for its attachment operations (README, Attachments); use "skip"';
     await write("ztoq.config.yml", "migration:\n  attachments: upload\n");
     await expectBadInput(load({ env: fullEnv }), `ztoq.config.yml: ${attachments}`);
     await rm(join(cwd.path, "ztoq.config.yml"));
-    await expectBadInput(
-      load({ env: fullEnv, overrides: untyped({ migration: { callToTest: "inline" } }) }),
-      `option ${callToTest}`,
-    );
     await expectBadInput(
       load({ env: fullEnv, overrides: untyped({ migration: { attachments: "upload" } }) }),
       `option ${attachments}`,
     );
 
-    await write("ztoq.config.yml", "migration:\n  callToTest: call\n  attachments: skip\n");
-    expect((await load({ env: fullEnv })).migration).toMatchObject({ callToTest: "call", attachments: "skip" });
+    await write("ztoq.config.yml", "migration:\n  callToTest: inline\n  attachments: skip\n");
+    expect((await load({ env: fullEnv })).migration).toMatchObject({ callToTest: "inline", attachments: "skip" });
   });
 
   it("rejects out-of-range numbers, bad URLs and bad project keys in the file", async () => {

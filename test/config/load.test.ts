@@ -47,6 +47,8 @@ describe("loadConfig: sources", () => {
         priorities: {},
         environments: {},
         users: {},
+        unmappedUsers: "fail",
+        createMissingValues: false,
         customFields: {},
       },
       report: { dir: "." },

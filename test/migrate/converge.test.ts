@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
-import type { VerificationReport } from "../../src/report/verification-report.js";
+import { migrationCheck, type VerificationReport } from "../../src/report/verification-report.js";
 import type { TestCaseUpdate, TestCycleUpdate } from "../../src/zephyr/schemas.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 
@@ -87,7 +87,9 @@ describe("an incremental run after source edits", () => {
     expect(byType.testLog?.created).toBeGreaterThanOrEqual(1);
     expect(byType.testLog?.updated).toBeGreaterThanOrEqual(1);
     expect(byType.testSuite?.updated).toBeGreaterThanOrEqual(1);
-    const problems = report.checks[0]?.entities.filter((e) => e.samples.length > 0).map((e) => [e.type, e.samples]);
+    const problems = migrationCheck(report)
+      ?.entities.filter((e) => e.samples.length > 0)
+      .map((e) => [e.type, e.samples]);
     expect(problems).toEqual([]);
     expect(report.status).toBe("passed");
   });

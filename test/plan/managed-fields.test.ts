@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
 import { type Derivation, type ManagedField, TEST_CASE_FIELDS } from "../../src/plan/managed-fields.js";
 import { FieldDataType } from "../../src/qtest/field-data-type.js";
-import type { VerificationReport } from "../../src/report/verification-report.js";
+import { migrationCheck, type VerificationReport } from "../../src/report/verification-report.js";
 import type { TestCase } from "../../src/zephyr/schemas.js";
 import { type HttpClient, httpClient } from "../support/http.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
@@ -34,7 +34,7 @@ async function casesByKey(qtest: HttpClient): Promise<Map<string, QCase>> {
 
 const property = (c: QCase | undefined, label: string) => c?.properties.find((p) => p.field_name === label)?.field_value;
 
-const changedCases = (report: VerificationReport) => report.checks[0]?.entities.find((e) => e.type === "testCase");
+const changedCases = (report: VerificationReport) => migrationCheck(report)?.entities.find((e) => e.type === "testCase");
 
 describe("the managed-field registry: one place, followed by preflight, migrate and verify", () => {
   let f: MigrationFixture | undefined;

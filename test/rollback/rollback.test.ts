@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/errors.js";
 import { createLogger } from "../../src/log/logger.js";
 import { Progress } from "../../src/progress/progress.js";
+import { migrationCheck } from "../../src/report/verification-report.js";
 import { rollbackReportSchema } from "../../src/rollback/report.js";
 import { type RollbackOptions, rollback } from "../../src/rollback/run.js";
 import { verify } from "../../src/verify/run.js";
@@ -156,7 +157,7 @@ describe("ztoq rollback", () => {
     });
     expect(verification.exitCode).toBe(ExitCode.ok);
     expect(verification.report.status).toBe("passed");
-    const samples = verification.report.checks.flatMap((c) => c.entities.flatMap((e) => e.samples));
+    const samples = (migrationCheck(verification.report)?.entities ?? []).flatMap((e) => e.samples);
     expect(samples.every((s) => s.problem === "extra")).toBe(true);
     expect([...new Set(samples.flatMap((s) => s.targetIds))].toSorted()).toEqual(
       [hand.inside.moduleId, hand.inside.caseId].toSorted(),

@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { EntityType } from "../../src/entity-types.js";
 import { createLogger } from "../../src/log/logger.js";
 import { Progress } from "../../src/progress/progress.js";
-import type { EntityCheck, VerificationReport } from "../../src/report/verification-report.js";
+import { type EntityCheck, migrationCheck, type VerificationReport } from "../../src/report/verification-report.js";
 import { verify } from "../../src/verify/run.js";
 import { type HttpClient, httpClient } from "../support/http.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
@@ -34,13 +34,13 @@ export async function migrated(): Promise<{ f: MigrationFixture; qtest: HttpClie
 }
 
 export function entity(report: VerificationReport, type: EntityType): EntityCheck {
-  const found = report.checks[0]?.entities.find((e) => e.type === type);
+  const found = migrationCheck(report)?.entities.find((e) => e.type === type);
   if (!found) throw new Error(`no ${type} in the report`);
   return found;
 }
 
 export function threshold(report: VerificationReport, metric: string) {
-  return report.checks[0]?.thresholds.find((t) => t.metric === metric);
+  return migrationCheck(report)?.thresholds.find((t) => t.metric === metric);
 }
 
 type Properties = { field_id: number; field_name: string; field_value: string }[];

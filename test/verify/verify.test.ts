@@ -6,7 +6,7 @@ import { registerVerifyCommand } from "../../src/cli/verify-command.js";
 import type { EntityType } from "../../src/entity-types.js";
 import { BadInputError, ZtoqError } from "../../src/errors.js";
 import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
-import { type VerificationReport, verificationReportSchema } from "../../src/report/verification-report.js";
+import { migrationCheck, type VerificationReport, verificationReportSchema } from "../../src/report/verification-report.js";
 import { closedPort, writeYamlConfig } from "../support/cli.js";
 import type { HttpClient } from "../support/http.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
@@ -76,9 +76,9 @@ describe("a complete migration", () => {
   it("verifies passed with exit code 0 and no problem of any kind", () => {
     expect(exitCode).toBe(0);
     expect(report.status).toBe("passed");
-    expect(report.checks[0]?.verdict).toBe("passed");
+    expect(migrationCheck(report)?.verdict).toBe("passed");
     expect(report.totals).toMatchObject({ missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 });
-    for (const e of report.checks[0]?.entities ?? []) {
+    for (const e of migrationCheck(report)?.entities ?? []) {
       expect({ type: e.type, samples: e.samples, verdict: e.verdict }).toEqual({ type: e.type, samples: [], verdict: "passed" });
     }
   });
@@ -105,7 +105,7 @@ describe("a complete migration", () => {
     );
     expect(steps).toBe(expected.testStep);
     const counts = Object.fromEntries(
-      (report.checks[0]?.entities ?? []).map((e) => [
+      (migrationCheck(report)?.entities ?? []).map((e) => [
         e.type,
         { source: e.source.count, target: e.target.count, matched: e.matched },
       ]),
@@ -120,11 +120,11 @@ describe("a complete migration", () => {
   });
 
   it("reports its cost from what it did, and re-reads nothing when everything is equal", async () => {
-    expect(report.cost.requests.qtest.requests).toBeGreaterThan(0);
-    expect(report.cost.requests.zephyr.requests).toBeGreaterThan(0);
-    expect(report.cost.entitiesRead.reread).toBe(0);
+    expect(report.cost.requests?.qtest.requests).toBeGreaterThan(0);
+    expect(report.cost.requests?.zephyr.requests).toBeGreaterThan(0);
+    expect(report.cost.entitiesRead?.reread).toBe(0);
     const counts = sourceCounts(f.mocks.zephyr.store);
-    expect(report.cost.entitiesRead.target).toBe(
+    expect(report.cost.entitiesRead?.target).toBe(
       counts.module + counts.testCase + counts.testCycle + counts.testSuite + counts.testRun + counts.testLog,
     );
     expect(report.cost.peakRssBytes).toBeGreaterThan(0);
@@ -202,7 +202,7 @@ describe("sabotaged targets fail verification", () => {
     expect(cases).toMatchObject({ missingInTarget: 1, verdict: "failed" });
     expect(cases.samples).toContainEqual(expect.objectContaining({ key, problem: "missing" }));
     expect(entity(report, "testStep").missingInTarget).toBe(victim.test_steps.length);
-    expect(report.checks[0]?.thresholds.find((t) => t.metric === "missing")).toMatchObject({ verdict: "failed" });
+    expect(migrationCheck(report)?.thresholds.find((t) => t.metric === "missing")).toMatchObject({ verdict: "failed" });
     // Its steps are shown, and counted once, through the case; its runs and logs went with it.
     expect(entity(report, "testStep").counted.missing).toBe(0);
     const runs = entity(report, "testRun").missingInTarget;
@@ -248,7 +248,7 @@ describe("sabotaged targets fail verification", () => {
     expect(threshold(report, "changed")).toMatchObject({ actual: 1, verdict: "failed" });
     // Its logs were made against the version before the edit, and still match.
     expect(entity(report, "testLog")).toMatchObject({ changed: 0, matched: entity(report, "testLog").source.count });
-    expect(report.cost.entitiesRead.reread).toBe(1);
+    expect(report.cost.entitiesRead?.reread).toBe(1);
   }, 30_000);
 
   it("a test run deleted in qTest takes its logs with it: missing run and logs", async () => {
@@ -289,7 +289,10 @@ describe("sabotaged targets fail verification", () => {
     expect(cases.samples).toEqual([
       expect.objectContaining({ key, problem: "duplicated", targetIds: [original.id, (copy.body as { id: number }).id] }),
     ]);
-    expect(report.checks[0]?.thresholds.find((t) => t.metric === "duplicated")).toMatchObject({ actual: 1, verdict: "failed" });
+    expect(migrationCheck(report)?.thresholds.find((t) => t.metric === "duplicated")).toMatchObject({
+      actual: 1,
+      verdict: "failed",
+    });
   }, 30_000);
 
   it("changed>1 tolerates one changed test case; the default does not", async () => {
@@ -306,7 +309,7 @@ describe("sabotaged targets fail verification", () => {
       fieldMismatches: { description: 1 },
       verdict: "passed",
     });
-    expect(tolerant.report.checks[0]?.thresholds.find((t) => t.metric === "changed")).toEqual({
+    expect(migrationCheck(tolerant.report)?.thresholds.find((t) => t.metric === "changed")).toEqual({
       metric: "changed",
       max: 1,
       actual: 1,
@@ -360,7 +363,10 @@ describe("sabotaged targets fail verification", () => {
         differences: [expect.objectContaining({ path: "properties.Priority", target: urgent === "711" ? "Urgent" : "Low" })],
       }),
     );
-    expect(report.checks[0]?.thresholds.find((t) => t.metric === "misplaced")).toMatchObject({ actual: 1, verdict: "failed" });
+    expect(migrationCheck(report)?.thresholds.find((t) => t.metric === "misplaced")).toMatchObject({
+      actual: 1,
+      verdict: "failed",
+    });
   }, 30_000);
 
   it("a test log re-created with another status is changed, its step logs still paired by position", async () => {

@@ -1,11 +1,14 @@
 import { expectedTestCase, targetTestCase } from "../../compare/comparables.js";
+import { forEachConcurrent } from "../../concurrency/pool.js";
 import { BadInputError } from "../../errors.js";
+import { ApiError } from "../../http/errors.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { UnmappedValue } from "../../plan/custom-fields.js";
+import { type CalleeContents, callersOf, readCallees, rememberedReads } from "../../plan/inline-calls.js";
 import { comparedFields } from "../../plan/managed-fields.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { TestCase as QTestCase } from "../../qtest/schemas.js";
-import type { TestCaseData } from "../../state/entity-data.js";
+import { type TestCaseData, testCaseDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestCase } from "../../zephyr/schemas.js";
 import { removeSurplus } from "../adoption.js";
@@ -21,16 +24,30 @@ interface Pending {
   record: EntityRecord | null | undefined;
 }
 
+/** Where cases go, and — with `callToTest: inline` — how a called case's content is read. */
+interface Placement {
+  modules: FolderTargets;
+  rootModule: number;
+  readCallee: ((key: string) => Promise<TestCaseContent | undefined>) | undefined;
+}
+
 /**
  * Test cases, streamed page by page from Zephyr, each with its steps or script. A case that calls a
  * case not migrated yet waits until the end of the phase, when its callee normally exists; a callee
- * that never arrives leaves a text step naming it.
+ * that never arrives leaves a text step naming it. With `callToTest: inline` nothing waits: the
+ * callees' steps are read from Zephyr, and an incremental run plans again the cases that inlined a
+ * case it saw change (or go).
  */
 export async function migrateTestCases(context: RunContext, modules: FolderTargets): Promise<void> {
   const { zephyr, progress } = context;
   const waiting: Pending[] = [];
   const seen = new Set<string>();
-  const rootModule = modules.get(null) as number;
+  const inline = context.config.migration.callToTest === "inline";
+  const placement: Placement = {
+    modules,
+    rootModule: modules.get(null) as number,
+    readCallee: inline ? rememberedReads((key) => absentOn404(zephyr.testSteps(key))) : undefined,
+  };
 
   await shardedForEach(context, {
     type: "testCase",
@@ -41,7 +58,7 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
       seen.add(testCase.key);
       const content = await zephyr.testSteps(testCase.key);
       const pending = { testCase, content, record };
-      if (await migrateOne(context, pending, modules, rootModule, false)) return;
+      if (await migrateOne(context, pending, placement, false)) return;
       waiting.push(pending);
       // Free for another shard meanwhile: one that needs it done must not wait on this one's lease.
       await release(context, "testCase", testCase.key);
@@ -52,24 +69,65 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
     type: "testCase",
     claimKey: (pending) => pending.testCase.key,
     work: async (pending) => {
-      await migrateOne(context, { ...pending, record: undefined }, modules, rootModule, true);
+      await migrateOne(context, { ...pending, record: undefined }, placement, true);
     },
   });
+  // Copied first: `reportDisappeared` goes on to fill `seen` with every key still in Zephyr.
+  const planned = new Set(seen);
+  const gone = await reportDisappeared(context, seen);
+  // A full run planned every case with its callees as they are now; an incremental one saw only
+  // the changed cases, not the cases that inlined them (incremental runs are never sharded).
+  if (inline && context.updatedAfter) await replanCallers(context, new Set([...planned, ...gone]), planned, placement);
   progress.finish("testCase");
-  await reportDisappeared(context, seen);
+}
+
+/** A source read; undefined when what it reads is not in Zephyr (a call to a case that is gone). */
+async function absentOn404<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The recorded cases that inlined one of `changed`, except those `planned` already: planned again. */
+async function replanCallers(context: RunContext, changed: Set<string>, planned: Set<string>, placement: Placement) {
+  const { state, zephyr, log } = context;
+  const inliners = new Map<string, string[]>();
+  for await (const record of state.list("testCase", { status: "done" })) {
+    const data = testCaseDataSchema.safeParse(record.data);
+    if (data.success && data.data.inlined?.length) inliners.set(record.key, data.data.inlined);
+  }
+  const callers = new Set(callersOf(changed, inliners, planned));
+  if (callers.size === 0) return;
+  log.info({ entity: "testCase", callers: callers.size }, "planning again the test cases that inlined a changed case");
+  for await (const page of zephyr.testCases()) {
+    const mine = page.filter((t) => callers.has(t.key));
+    const records = await state.getMany(
+      "testCase",
+      mine.map((t) => t.key),
+    );
+    await forEachConcurrent(mine, context.config.migration.concurrency, async (testCase) => {
+      const content = await zephyr.testSteps(testCase.key);
+      await migrateOne(context, { testCase, content, record: records.get(testCase.key) ?? null }, placement, true);
+    });
+  }
 }
 
 /** Returns false when the case must wait for a callee (and `last` is false). */
 async function migrateOne(
   context: RunContext,
   { testCase, content, record }: Pending,
-  modules: FolderTargets,
-  rootModule: number,
+  { modules, rootModule, readCallee }: Placement,
   last: boolean,
 ): Promise<boolean> {
   const { qtest, state, resolution } = context;
   const calls = content.kind === "steps" ? content.steps.flatMap((s) => (s.testCase ? [s.testCase.testCaseKey] : [])) : [];
-  const callees = calls.length > 0 ? await state.getMany("testCase", calls) : new Map<string, EntityRecord>();
+  // Inline: the callees' content, not their migrated ids.
+  const inlined: CalleeContents | undefined =
+    readCallee && calls.length > 0 ? await readCallees(testCase.key, content, readCallee) : undefined;
+  const callees = calls.length > 0 && !inlined ? await state.getMany("testCase", calls) : new Map<string, EntityRecord>();
   const plan = mappedOrBadInput(() =>
     planTestCase(testCase, content, {
       resolution,
@@ -78,9 +136,16 @@ async function migrateOne(
         const callee = callees.get(key);
         return callee?.status === "done" ? (callee.targetId ?? undefined) : undefined;
       },
+      ...(inlined && { callees: inlined }),
     }),
   );
   if (plan.waitingFor.length > 0 && !last) return false;
+  if (plan.unresolvedCalls.length > 0) {
+    context.log.warn(
+      { entity: "testCase", key: testCase.key, calls: plan.unresolvedCalls },
+      "call-to-test steps kept as text: the called case is not in Zephyr, or inlining it would loop",
+    );
+  }
 
   const written = (id: number, versionId: number, stepIds: readonly number[]): Written => {
     const data: TestCaseData = {
@@ -90,6 +155,7 @@ async function migrateOne(
         const id = stepIds[p];
         return id !== undefined && id >= 0 ? [id] : [];
       }),
+      ...(plan.inlined.length > 0 && { inlined: plan.inlined }),
     };
     return { targetId: id, data: { ...data } };
   };
@@ -155,10 +221,10 @@ function mappedOrBadInput<T>(plan: () => T): T {
  * Cases migrated before but no longer in Zephyr: reported, and deleted from qTest only with
  * `--prune`. An incremental run saw only the changed cases, so it lists every key first.
  */
-async function reportDisappeared(context: RunContext, seen: Set<string>): Promise<void> {
+async function reportDisappeared(context: RunContext, seen: Set<string>): Promise<string[]> {
   const { zephyr, state, qtest, tally, log, shard } = context;
   // One shard speaks for all: the others would report the same cases.
-  if (shard && shard.index !== 1) return;
+  if (shard && shard.index !== 1) return [];
   if (context.updatedAfter || shard) {
     for await (const page of zephyr.testCases()) for (const t of page) seen.add(t.key);
   }
@@ -177,4 +243,5 @@ async function reportDisappeared(context: RunContext, seen: Set<string>): Promis
     tally.count("testCase", "pruned", key, "deleted from qTest");
     log.info({ entity: "testCase", key, targetId }, "deleted from qTest (--prune)");
   }
+  return gone.map((g) => g.key);
 }

@@ -235,7 +235,11 @@ export function generateProject(options: GenerateOptions): Snapshot {
     }
     testSteps[caseKey] = steps;
     // Only cases whose steps are all inline are called, so calls never nest into cycles.
-    if (size > 0 && size <= 12 && steps.every((s) => s.inline)) callable.push(caseKey);
+    if (size > 0 && size <= 12 && steps.every((s) => s.inline)) {
+      callable.push(caseKey);
+      // Chosen by index, not drawn: every seed keeps the data it had, placeholders aside.
+      if (i % 2 === 0) takeParameters(steps, i);
+    }
   }
 
   // ---- test cycles and executions ----------------------------------------------------------
@@ -325,6 +329,20 @@ export function generateProject(options: GenerateOptions): Snapshot {
     testExecutionSteps,
     statusTypes,
   };
+}
+
+/**
+ * Placeholders for the parameters calls pass (`username`, `locale`), in a step's description, test
+ * data and expected result; every fourth case in the mention span Zephyr Server's editor stores.
+ */
+function takeParameters(steps: TestStep[], i: number): void {
+  const first = steps[0]?.inline;
+  const last = steps.at(-1)?.inline;
+  if (!first || !last) return;
+  const username = i % 4 === 0 ? '<span class="atwho-inserted" data-atwho-at-query="{">{username}</span>' : "{username}";
+  first.description = `${first.description ?? ""}<br>Sign in as ${username}`;
+  if (first.testData) first.testData = `${first.testData}<br>locale = {locale}`;
+  last.expectedResult = `${last.expectedResult ?? ""} (in {locale})`;
 }
 
 function jiraRef(kind: string, id: number) {

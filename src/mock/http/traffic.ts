@@ -23,6 +23,7 @@ export class TrafficStats {
   faults = 0;
   /** Faults injected after the request had been applied: the client cannot know whether it took effect. */
   faultsAfterApply = 0;
+  /** Requests per `METHOD /path`, ids and keys in the path replaced by `:id` and `:key`. */
   readonly byRoute = new Map<string, number>();
 
   count(route: string): void {
@@ -72,4 +73,9 @@ function injure(c: Context<MockEnv>, fault: Fault): Response {
   }
   const reasons = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" } as const;
   return c.json({ message: reasons[fault.kind] }, fault.kind);
+}
+
+/** A request path with its ids and keys generalized, so requests of one kind count together. */
+export function routeOf(path: string): string {
+  return path.replace(/\/\d+(?=\/|$)/g, "/:id").replace(/\/[A-Z][A-Z0-9_]*-(?:[A-Z]{1,2})?\d+(?=\/|$)/g, "/:key");
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import {
+  allowedValueInputSchema,
   fieldInputSchema,
   moduleInputSchema,
   searchBodySchema,
@@ -13,7 +15,7 @@ import {
 } from "../../qtest/schemas.js";
 import { BadRequest, boolQuery, dateQuery, intQuery, jsonBody, urlWith } from "../http/requests.js";
 import type { RateLimit } from "../http/token-bucket.js";
-import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
+import { faults, latency, type MockEnv, routeOf, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
 import { pageOf } from "./collection.js";
 import { QTestApiError } from "./errors.js";
 import { matchesQuery, parseQuery } from "./search-query.js";
@@ -46,6 +48,7 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
 
   app.use(async (c, next) => {
     stats.requests++;
+    stats.count(`${c.req.method} ${routeOf(c.req.path)}`);
     await next();
     // A search is a POST that changes nothing; sign-in neither.
     const reads = c.req.method === "GET" || c.req.path.endsWith("/search") || c.req.path.startsWith("/oauth");
@@ -145,6 +148,15 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
   project.post("/settings/:objectType/fields", async (c) =>
     c.json(store.createField(c.req.param("objectType"), await jsonBody(c, fieldInputSchema)), 201),
   );
+  project.post("/settings/:objectType/fields/:fieldId/allowed-values", async (c) => {
+    const field = store.createAllowedValues(
+      c.req.param("objectType"),
+      numParam(c, "fieldId"),
+      await jsonBody(c, z.array(allowedValueInputSchema)),
+    );
+    const items = field.allowed_values ?? [];
+    return c.json({ links: [], total: items.length, items }, 201);
+  });
   project.get("/settings/:objectType/fields/:fieldId", (c) =>
     c.json(store.field(c.req.param("objectType"), numParam(c, "fieldId"))),
   );

@@ -66,6 +66,27 @@ export class FieldSettings {
     return field;
   }
 
+  /** Adds allowed values to a choice field (`createProjectFieldAllowedValues`: at most 100 at once). */
+  addAllowedValues(objectType: string, fieldId: number, input: readonly { label: string; is_active?: boolean }[]): Field {
+    const field = this.get(objectType, fieldId);
+    if (!field.allowed_values || ![3, 5, 8, 17].includes(field.data_type)) {
+      throw new QTestApiError(400, `Field ${fieldId} is not a combo box, multi-select, check box or user list.`);
+    }
+    if (input.length === 0 || input.length > 100)
+      throw new QTestApiError(400, "Between 1 and 100 allowed values may be created at once.");
+    for (const value of input) {
+      if (field.allowed_values.some((v) => v.label.toLowerCase() === value.label.toLowerCase())) {
+        throw new QTestApiError(400, `Field ${fieldId} already has an allowed value '${value.label}'.`);
+      }
+    }
+    const all = [...this.#fields.values()].flat();
+    let next = Math.max(1000, ...all.flatMap((f) => (f.allowed_values ?? []).map((v) => v.value))) + 1;
+    for (const value of input) {
+      field.allowed_values.push({ value: next++, label: value.label, is_default: false, is_active: value.is_active ?? true });
+    }
+    return field;
+  }
+
   /** Checks `input` against the object type's active fields and merges it over `current`. */
   merge(
     objectType: ObjectType,

@@ -113,8 +113,24 @@ export class QTestStore {
     return this.#site.fields.get(objectType, fieldId);
   }
 
+  /**
+   * Whether the signed-in user may change the project's field settings (qTest's project-admin right).
+   * Tests turn it off to rehearse a 403 on field and allowed-value creation.
+   */
+  manageFields = true;
+
   createField(objectType: string, input: FieldInput): Field {
+    this.#checkManageFields();
     return this.#site.fields.create(objectType, input);
+  }
+
+  createAllowedValues(objectType: string, fieldId: number, input: readonly { label: string }[]): Field {
+    this.#checkManageFields();
+    return this.#site.fields.addAllowedValues(objectType, fieldId, input);
+  }
+
+  #checkManageFields(): void {
+    if (!this.manageFields) throw new QTestApiError(403, "User does not have permission to create Project Field");
   }
 
   executionStatuses() {

@@ -15,7 +15,7 @@ import {
 } from "../../zephyr/schemas.js";
 import { BadRequest, boolQuery, dateQuery, intQuery, jsonBody, urlWith } from "../http/requests.js";
 import type { RateLimit } from "../http/token-bucket.js";
-import { faults, latency, type MockEnv, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
+import { faults, latency, type MockEnv, routeOf, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
 import { ZephyrApiError } from "./errors.js";
 import type { ZephyrStore } from "./store.js";
 
@@ -37,6 +37,7 @@ export function zephyrApp(options: ZephyrAppOptions): Hono<MockEnv> {
 
   app.use(async (c, next) => {
     stats.requests++;
+    stats.count(`${c.req.method} ${routeOf(c.req.path)}`);
     await next();
     if (c.req.method !== "GET" && c.res.status < 400) stats.writes++;
   });

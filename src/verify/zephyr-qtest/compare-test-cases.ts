@@ -1,7 +1,9 @@
 import { expectedTestCase, type StepComparable, type TestCaseComparable, targetTestCase } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
+import { ApiError } from "../../http/errors.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { planTestCase } from "../../plan/test-case.js";
+import { type CalleeContents, readCallees, rememberedReads } from "../../plan/inline-calls.js";
+import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { TestCase } from "../../zephyr/schemas.js";
 import { align } from "../align.js";
@@ -21,10 +23,12 @@ export async function compareTestCases(comparison: Comparison): Promise<void> {
   // The keys first: a call step calls a case when that case is in the source (the migration waits for it).
   for await (const page of zephyr.testCases()) for (const t of page) comparison.sourceKeys.add(t.key);
   progress.expect("testCase", context.sourceCounts.testCases);
+  const readCallee =
+    context.config.migration.callToTest === "inline" ? rememberedReads((key) => absentOn404(zephyr.testSteps(key))) : undefined;
   for await (const page of zephyr.testCases()) {
     await forEachConcurrent(page, context.config.migration.concurrency, async (testCase) => {
       comparison.read.source++;
-      await compareTestCase(comparison, testCase);
+      await compareTestCase(comparison, testCase, readCallee);
       progress.tick("testCase");
     });
   }
@@ -32,9 +36,25 @@ export async function compareTestCases(comparison: Comparison): Promise<void> {
   countLeftovers(comparison);
 }
 
-async function compareTestCase(comparison: Comparison, testCase: TestCase): Promise<void> {
+/** A source read; undefined when what it reads is not in Zephyr (a call to a case that is gone). */
+async function absentOn404<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+async function compareTestCase(
+  comparison: Comparison,
+  testCase: TestCase,
+  readCallee: ((key: string) => Promise<TestCaseContent | undefined>) | undefined,
+): Promise<void> {
   const { context, target } = comparison;
   const content = await context.zephyr.testSteps(testCase.key);
+  // `callToTest: inline`: the callees' steps, as the migration read them.
+  const callees: CalleeContents | undefined = readCallee && (await readCallees(testCase.key, content, readCallee));
   const called = new Map<number, string>();
   const plan = planTestCase(testCase, content, {
     resolution: context.resolution,
@@ -46,6 +66,7 @@ async function compareTestCase(comparison: Comparison, testCase: TestCase): Prom
       called.set(id, key);
       return id;
     },
+    ...(callees && { callees }),
   });
   const positions = plan.inlineStepPositions;
   comparison.inlinePositions.set(testCase.key, positions.every((p, i) => p === i) ? positions.length : positions);

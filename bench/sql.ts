@@ -1,0 +1,237 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { Readable } from "node:stream";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { pino } from "pino";
+import { runSqlCheck } from "../src/verify/sql/run.js";
+import { sqlCheckSettingsSchema } from "../src/verify/sql/settings.js";
+import { createTestDatabase, type TestDatabase } from "../test/support/postgres.js";
+
+/**
+ * `sql` check benchmark. Two PostgreSQL databases hold the same 8-column table (float, numeric and
+ * timestamptz among them), the target with ten differences; the figure is runSqlCheck's wall time ÷
+ * the floor, both sides' ordered `COPY … TO STDOUT` read in parallel and discarded, measured in the same
+ * run (target ≤ 1.3). Each size runs in a child process of its own, so its peak RSS is the check's: the
+ * 10M ÷ 1M ratio shows whether memory stays bounded (target ≤ 1.3). At the first size, PostgreSQL is also
+ * compared with a SQLite copy of the table (floor: the PostgreSQL COPY and a SQLite read of the table in
+ * key order, side by side).
+ *
+ * `ZTOQ_BENCH_SQL_ROWS=1000000` runs one size only (10M rows takes minutes to build and to read).
+ */
+const SIZES = (process.env.ZTOQ_BENCH_SQL_ROWS ?? "1000000,10000000").split(",").map(Number);
+
+const TABLE = `CREATE TABLE orders (
+  id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2), ratio double precision, quantity integer,
+  created_at timestamptz, active boolean, note text)`;
+const FILL = (rows: number) => `INSERT INTO orders SELECT g, 'customer-' || (g % 9973), round((g % 100000) * 1.37, 2),
+  (g % 7919) / 7.0, g % 1000, timestamptz '2020-01-01 00:00:00+00' + g * interval '1.5 second', g % 3 = 0,
+  CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g END FROM generate_series(1, ${rows}) g`;
+/** Ten differences: three rows missing, three extra, four changed. */
+const DIFFERENCES = (rows: number) => [
+  `DELETE FROM orders WHERE id IN (17, ${rows >> 1}, ${rows - 3})`,
+  `INSERT INTO orders VALUES (${rows + 1}, 'new', 1, 1, 1, now(), true, 'x'), (${rows + 2}, 'new', 2, 2, 2, now(), false, NULL), (${rows + 3}, 'new', 3, 3, 3, now(), true, '')`,
+  `UPDATE orders SET amount = amount + 0.01 WHERE id = 1000`,
+  `UPDATE orders SET ratio = ratio * 1.000001 WHERE id = ${rows >> 2}`,
+  `UPDATE orders SET created_at = created_at + interval '1 microsecond' WHERE id = ${(rows >> 2) * 3}`,
+  `UPDATE orders SET note = 'changed' WHERE id = ${rows - 10}`,
+];
+const SESSION = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET extra_float_digits TO 1; SET bytea_output TO 'hex'";
+const ORDERED = "COPY (SELECT * FROM orders ORDER BY id) TO STDOUT";
+const log = pino({ level: "silent" });
+
+interface ChildResult {
+  rows: number;
+  floor: number;
+  wall: number;
+  problems: string;
+  rssMb: number;
+  sqlite?: { floor: number; wall: number; problems: string };
+}
+
+if (process.argv[2] === "--child") {
+  const result = await child(Number(process.argv[3]), process.argv[4] === "sqlite");
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  const results: ChildResult[] = [];
+  for (const [index, rows] of SIZES.entries()) {
+    const result = await runChild(rows, index === 0);
+    results.push(result);
+    console.log(
+      `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ PostgreSQL: ${result.wall.toFixed(2)} s wall, floor ${result.floor.toFixed(2)} s ` +
+        `(both ordered COPYs in parallel) → ratio ${(result.wall / result.floor).toFixed(3)} (target ≤ 1.3); ${result.problems}; peak RSS ${result.rssMb} MB`,
+    );
+    if (result.sqlite) {
+      const s = result.sqlite;
+      console.log(
+        `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ SQLite: ${s.wall.toFixed(2)} s wall, floor ${s.floor.toFixed(2)} s ` +
+          `(ordered COPY ∥ SQLite read in key order) → ratio ${(s.wall / s.floor).toFixed(3)}; ${s.problems}`,
+      );
+    }
+  }
+  const small = results[0];
+  const large = results.at(-1);
+  if (small && large && large !== small) {
+    console.log(
+      `peak RSS ${large.rows.toLocaleString("en")} ÷ ${small.rows.toLocaleString("en")} rows: ${(large.rssMb / small.rssMb).toFixed(3)} (target ≤ 1.3)`,
+    );
+  }
+}
+
+async function runChild(rows: number, withSqlite: boolean): Promise<ChildResult> {
+  const script = process.argv[1] as string;
+  const proc = spawn(process.execPath, [script, "--child", String(rows), withSqlite ? "sqlite" : ""], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  proc.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
+  if (code !== 0) throw new Error(`the ${rows}-row benchmark exited ${code}`);
+  return JSON.parse(out.trim().split("\n").at(-1) as string) as ChildResult;
+}
+
+async function child(rows: number, withSqlite: boolean): Promise<ChildResult> {
+  const [source, target] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+  const dir = await mkdtemp(join(tmpdir(), "ztoq-bench-sql-"));
+  try {
+    await Promise.all([build(source, rows, []), build(target, rows, DIFFERENCES(rows))]);
+    const settings = sqlCheckSettingsSchema.parse({ source: source.url, target: target.url, table: "orders", key: "id" });
+    const context = { name: "bench", baseDir: dir, log };
+    // Warm both the cache and the code paths once, then alternate floor and check.
+    await floorPostgres(source.url, target.url);
+    const floors: number[] = [];
+    const walls: number[] = [];
+    let problems = "";
+    for (let i = 0; i < (rows > 2_000_000 ? 2 : 3); i++) {
+      floors.push(await timed(() => floorPostgres(source.url, target.url)));
+      walls.push(
+        await timed(async () => {
+          const outcome = await runSqlCheck(settings, context);
+          problems = describe(outcome.findings);
+        }),
+      );
+    }
+    const result: ChildResult = { rows, floor: Math.min(...floors), wall: Math.min(...walls), problems, rssMb: 0 };
+    result.rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    if (withSqlite) {
+      const file = join(dir, "orders.db");
+      await copyToSqlite(target.url, file);
+      const sqliteSettings = sqlCheckSettingsSchema.parse({
+        source: source.url,
+        target: `sqlite:${file}`,
+        table: "orders",
+        key: "id",
+      });
+      await floorSqlite(source.url, file);
+      const floor = await timed(() => floorSqlite(source.url, file));
+      let sqliteProblems = "";
+      const wall = await timed(async () => {
+        sqliteProblems = describe((await runSqlCheck(sqliteSettings, context)).findings);
+      });
+      result.sqlite = { floor, wall, problems: sqliteProblems };
+    }
+    return result;
+  } finally {
+    await Promise.all([source.drop(), target.drop()]);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function describe(f: { missing: number; extra: number; changed: number; duplicated: number }): string {
+  return `found ${f.missing} missing, ${f.extra} extra, ${f.changed} changed, ${f.duplicated} duplicated`;
+}
+
+async function build(db: TestDatabase, rows: number, differences: string[]): Promise<void> {
+  await db.sql(TABLE);
+  await db.sql(FILL(rows));
+  for (const statement of differences) await db.sql(statement);
+  await db.sql("VACUUM ANALYZE orders");
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return (performance.now() - started) / 1000;
+}
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(SESSION);
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Reads a stream to its end, discarding what it reads. */
+function drain(stream: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.on("data", () => {});
+    stream.on("end", resolve);
+    stream.on("error", reject);
+  });
+}
+
+async function floorPostgres(sourceUrl: string, targetUrl: string): Promise<void> {
+  await Promise.all([sourceUrl, targetUrl].map((url) => withClient(url, (client) => drain(client.query(copyTo(ORDERED))))));
+}
+
+async function floorSqlite(sourceUrl: string, file: string): Promise<void> {
+  const readSqlite = async () => {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      const statement = db.prepare("SELECT * FROM orders ORDER BY id");
+      statement.setReturnArrays(true);
+      let n = 0;
+      for (const _ of statement.iterate()) {
+        // Yield now and then, as the check does between pages, so the COPY beside it is read too.
+        if (++n % 5000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      db.close();
+    }
+  };
+  await Promise.all([withClient(sourceUrl, (client) => drain(client.query(copyTo(ORDERED)))), readSqlite()]);
+}
+
+/** The target table as a SQLite file: REAL for the numbers, ISO text for the timestamps, 0/1 for booleans. */
+async function copyToSqlite(url: string, file: string): Promise<void> {
+  const db = new DatabaseSync(file);
+  db.exec(`CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount REAL, ratio REAL, quantity INTEGER,
+    created_at TEXT, active INTEGER, note TEXT)`);
+  const insert = db.prepare("INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  await withClient(url, async (client) => {
+    const cursorSize = 50_000;
+    let last = -1;
+    db.exec("BEGIN");
+    for (;;) {
+      const { rows } = await client.query<Record<string, unknown>>(
+        "SELECT id::text, customer, amount::float8 AS amount, ratio, quantity, to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.USZ') AS created_at, active, note FROM orders WHERE orders.id > $1 ORDER BY orders.id LIMIT $2",
+        [last, cursorSize],
+      );
+      for (const r of rows) {
+        insert.run(
+          BigInt(r.id as string),
+          r.customer as string,
+          r.amount as number,
+          r.ratio as number,
+          r.quantity as number,
+          r.created_at as string,
+          r.active ? 1 : 0,
+          r.note as string | null,
+        );
+      }
+      if (rows.length < cursorSize) break;
+      last = Number((rows.at(-1) as Record<string, unknown>).id);
+    }
+    db.exec("COMMIT");
+  });
+  db.close();
+}

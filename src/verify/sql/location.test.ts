@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { BadInputError } from "../../errors.js";
+import { parseLocation, redact } from "./location.js";
+
+describe("a side's location", () => {
+  it("describes PostgreSQL by host, port and database, never the user or password", () => {
+    const location = parseLocation("postgres://app:s3cr%3Ft@db.internal:6432/shop?sslmode=require", "source", "/checks");
+    expect(location).toMatchObject({ engine: "postgres", display: "postgres://db.internal:6432/shop" });
+    expect(redact("failed for postgres://app:s3cr%3Ft@db.internal:6432/shop?sslmode=require: s3cr?t", location)).toBe(
+      "failed for ***: ***",
+    );
+  });
+
+  it(`expands \${VAR} from the environment and keeps the values secret`, () => {
+    const location = parseLocation(`postgres://app:\${DB_PASSWORD}@db/shop`, "target", "/checks", { DB_PASSWORD: "hunter2" });
+    expect(location.connect).toBe("postgres://app:hunter2@db/shop");
+    expect(location.display).toBe("postgres://db:5432/shop");
+    expect(redact("password hunter2 refused", location)).toBe("password *** refused");
+    expect(() => parseLocation(`postgres://app:\${NOPE}@db/shop`, "target", "/checks", {})).toThrow(/\$\{NOPE\} is not set/);
+  });
+
+  it("resolves a SQLite path against the checks file's directory", () => {
+    expect(parseLocation("sqlite:data/new.db", "target", "/checks")).toMatchObject({
+      engine: "sqlite",
+      connect: "/checks/data/new.db",
+      display: "sqlite:data/new.db",
+    });
+    expect(parseLocation("sqlite:/var/new.db", "target", "/checks").connect).toBe("/var/new.db");
+    expect(() => parseLocation("sqlite:", "target", "/checks")).toThrow(BadInputError);
+    expect(() => parseLocation("postgres://[bad", "source", "/checks")).toThrow(/not a valid postgres:\/\/ URL/);
+  });
+});
