@@ -7,6 +7,10 @@ export const ExitCode = {
   badInput: 2,
   /** Could not finish (network, server errors beyond retries, state store unreachable); safe to re-run. */
   incomplete: 3,
+  /** Stopped by SIGINT (Ctrl-C), 128 + 2 as shells report it; safe to re-run. */
+  interrupted: 130,
+  /** Stopped by SIGTERM, 128 + 15; safe to re-run. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -24,5 +28,16 @@ export class ZtoqError extends Error {
 export class BadInputError extends ZtoqError {
   constructor(message: string) {
     super(message, ExitCode.badInput);
+  }
+}
+
+/** The run was stopped by a signal: the work in flight finished and was recorded, nothing new was started. */
+export class InterruptedError extends ZtoqError {
+  constructor(
+    readonly signal: "SIGINT" | "SIGTERM",
+    message = `interrupted by ${signal}`,
+  ) {
+    super(message, signal === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted);
+    this.name = "InterruptedError";
   }
 }

@@ -8,7 +8,9 @@ import { migrate } from "../migrate/run.js";
 import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
 import { startMocks } from "../mock/start.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
+import { migrationReportText } from "../report/migration-text.js";
 import { verificationReportMarkdown } from "../report/verification-markdown.js";
+import { verificationReportText } from "../report/verification-text.js";
 import { verify } from "../verify/run.js";
 import { numberOption } from "./options.js";
 
@@ -65,13 +67,16 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
           reportPath: join(dir, "migration-report.json"),
           log,
         });
-        process.stdout.write(`${migrationReportMarkdown(migration.report)}\n`);
+        const terminal = Boolean(process.stdout.isTTY);
+        process.stdout.write(`${terminal ? migrationReportText(migration.report) : migrationReportMarkdown(migration.report)}\n`);
         if (migration.exitCode !== ExitCode.ok) {
           setExitCode(migration.exitCode);
           return;
         }
         const verification = await verify({ config, reportPath: join(dir, "verification-report.json"), log });
-        process.stdout.write(`${verificationReportMarkdown(verification.report)}\n`);
+        process.stdout.write(
+          `${terminal ? verificationReportText(verification.report) : verificationReportMarkdown(verification.report)}\n`,
+        );
         process.stdout.write(
           `Reports: ${join(dir, "migration-report.{json,md}")}, ${join(dir, "verification-report.{json,md}")}\n`,
         );

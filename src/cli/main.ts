@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ExitCode, ZtoqError } from "../errors.js";
 import { registerDemoCommand } from "./demo-command.js";
 import { registerInitCommand } from "./init-command.js";
+import { handleInterrupts, type InterruptHandlers } from "./interrupt.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { registerMockCommand } from "./mock-command.js";
 import { registerRollbackCommand } from "./rollback-command.js";
@@ -28,6 +29,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDemoCommand(program, setExitCode);
   registerRollbackCommand(program, setExitCode);
   registerInitCommand(program);
+  // Only these two stop gracefully; elsewhere (mock, init's questions) Ctrl-C keeps its usual meaning.
+  let interrupts: InterruptHandlers | undefined;
+  program.hook("preAction", (_program, command) => {
+    if (command.name() === "migrate" || command.name() === "verify") interrupts ??= handleInterrupts();
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -44,5 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const detail = process.env.ZTOQ_LOG_LEVEL === "debug" ? (error as Error)?.stack : (error as Error)?.message;
     process.stderr.write(`ztoq: unexpected error: ${detail ?? String(error)}\n`);
     return ExitCode.incomplete;
+  } finally {
+    interrupts?.dispose();
   }
 }

@@ -6,6 +6,7 @@ import { createLogger } from "../log/logger.js";
 import { migrate } from "../migrate/run.js";
 import { parseShard } from "../migrate/shard.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
+import { migrationReportText } from "../report/migration-text.js";
 import { settingOption } from "./setting-option.js";
 
 interface MigrateFlags {
@@ -17,6 +18,8 @@ interface MigrateFlags {
   reconcile?: boolean;
   report?: string;
   shard?: string;
+  logFormat?: "json" | "text";
+  logFile?: string;
 }
 
 export function registerMigrateCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -31,12 +34,14 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
     .addOption(settingOption(settings.reconcile, "migrate"))
     .addOption(settingOption(settings.report, "migrate"))
     .addOption(settingOption(settings.shard, "migrate"))
+    .addOption(settingOption(settings.logFormat, "migrate"))
+    .addOption(settingOption(settings.logFile, "migrate"))
     .action(async (flags: MigrateFlags) => {
       const config = await loadConfig({
         ...(flags.config && { path: flags.config }),
         overrides: { ...(flags.state && { state: flags.state }) },
       });
-      const log = createLogger({ component: "migrate" });
+      const log = createLogger({ component: "migrate" }, undefined, { format: flags.logFormat, file: flags.logFile });
       const { report, exitCode } = await migrate({
         config,
         mode: flags.mode,
@@ -47,7 +52,8 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
         reportPath: flags.report ?? join(config.report.dir, "migration-report.json"),
         log,
       });
-      process.stdout.write(`${migrationReportMarkdown(report)}\n`);
+      // A person reads a terminal; whatever reads a pipe (a job summary, a file) gets the Markdown.
+      process.stdout.write(`${process.stdout.isTTY ? migrationReportText(report) : migrationReportMarkdown(report)}\n`);
       if (report.error)
         process.stderr.write(`ztoq: stopped before the end: ${report.error} (re-run the same command to resume)\n`);
       setExitCode(exitCode);

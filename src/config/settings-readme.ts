@@ -46,7 +46,9 @@ function fileColumn(setting: Setting): string {
   if (setting.config !== undefined) return code(setting.config);
   if (setting.secret) return "never: a secret";
   if (setting.credential !== undefined) return "never: a credential";
-  return "never: it names the file";
+  if (setting.flag?.flags.includes("--config")) return "never: it names the file";
+  // The log settings: logs start before the file is read.
+  return "never: flag or variable only";
 }
 
 /** `-c, --config <file>` as the README writes flags: `-c, --config FILE`. */

@@ -242,6 +242,29 @@ export const settings = {
     secret: false,
     value: text,
   }),
+  logFormat: setting({
+    description:
+      "What the logs on stderr look like: text (a line a person reads, above the progress line) or json (one pino record a line). Default: text on a terminal, json elsewhere (CI, the actions).",
+    env: "ZTOQ_LOG_FORMAT",
+    flag: {
+      flags: "--log-format <format>",
+      commands: ["migrate", "verify"],
+      help: "logs on stderr as text or json (default: text on a terminal, json elsewhere)",
+    },
+    secret: false,
+    value: choice(["json", "text"]),
+  }),
+  logFile: setting({
+    description: "A file that receives every log record as a JSON line (appended), whatever stderr shows.",
+    env: "ZTOQ_LOG_FILE",
+    flag: {
+      flags: "--log-file <file>",
+      commands: ["migrate", "verify"],
+      help: "also write every log record to this file, as JSON lines",
+    },
+    secret: false,
+    value: text,
+  }),
   comment: setting({
     description:
       "Pull-request comment with the verdict: auto (on pull requests, when verification fails or a ZTOQ comment already exists, which it then updates), always (on every pull request run), never.",

@@ -18,6 +18,8 @@ export interface ApiErrorInit {
   /** How many attempts were made before giving up. */
   attempts?: number;
   cause?: unknown;
+  /** True when nothing had answered through this client before: the host may never have been reachable. */
+  firstContact?: boolean;
 }
 
 const EXCERPT_LENGTH = 300;
@@ -29,12 +31,16 @@ export class ApiError extends Error {
   readonly bodyExcerpt: string;
   readonly kind: ApiErrorKind;
   readonly attempts: number;
+  /** Why no response arrived, read from the cause; undefined when one did. */
+  readonly connection: ConnectionFailure | undefined;
+  readonly firstContact: boolean;
 
   constructor(init: ApiErrorInit) {
     const url = redactUrl(init.url);
     const kind = init.kind ?? kindOfStatus(init.status);
     const bodyExcerpt = excerpt(init.body ?? "");
-    const what = init.status === null ? (kind === "timeout" ? "timed out" : "network error") : `HTTP ${init.status} (${kind})`;
+    const connection = init.status === null ? connectionFailure(init.cause, kind) : undefined;
+    const what = connection ? connection.description : `HTTP ${init.status} (${kind})`;
     const tail = bodyExcerpt === "" ? "" : `: ${bodyExcerpt}`;
     super(`${init.method} ${url} failed: ${what}${tail}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "ApiError";
@@ -44,7 +50,129 @@ export class ApiError extends Error {
     this.bodyExcerpt = bodyExcerpt;
     this.kind = kind;
     this.attempts = init.attempts ?? 1;
+    this.connection = connection;
+    this.firstContact = init.firstContact ?? false;
   }
+}
+
+/**
+ * Why a request got no response. `refused`, `nameNotFound` and `tls` cannot mend by themselves
+ * within a run: on first contact they mean a wrong URL, a host that is down, or a certificate this
+ * machine does not trust.
+ */
+export interface ConnectionFailure {
+  reason: "refused" | "nameNotFound" | "tls" | "reset" | "timeout" | "other";
+  /** The system or TLS error code (ECONNREFUSED, ENOTFOUND, DEPTH_ZERO_SELF_SIGNED_CERT…), if any. */
+  code: string | undefined;
+  /** For a person: "connection refused", "name not found (ENOTFOUND)", "TLS certificate error: …". */
+  description: string;
+}
+
+const NAME_NOT_FOUND = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_NODATA", "EAI_FAIL"]);
+const RESET = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+const TIMEOUT = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+/** OpenSSL's verification codes and Node's own TLS ones; any `CERT_` code belongs here too. */
+const TLS_CODES =
+  /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT)|ERR_TLS|ERR_SSL|EPROTO|ALTNAME|INVALID_CA|PATH_LENGTH_EXCEEDED|UNSPECIFIED/;
+
+/** Reads the first system or TLS code along the cause chain (fetch wraps it: TypeError → cause, or AggregateError → errors). */
+export function connectionFailure(cause: unknown, kind: ApiErrorKind): ConnectionFailure {
+  const found = findCode(cause, 0);
+  const code = found?.code;
+  if (kind === "timeout" || (code !== undefined && TIMEOUT.has(code))) {
+    return { reason: "timeout", code, description: "timed out (no answer)" };
+  }
+  if (code === "ECONNREFUSED") return { reason: "refused", code, description: "connection refused" };
+  if (code !== undefined && NAME_NOT_FOUND.has(code)) {
+    return { reason: "nameNotFound", code, description: `name not found (${code})` };
+  }
+  if (code !== undefined && RESET.has(code)) return { reason: "reset", code, description: `connection reset (${code})` };
+  if (code !== undefined && TLS_CODES.test(code)) {
+    return { reason: "tls", code, description: `TLS certificate error: ${found?.message ?? code} (${code})` };
+  }
+  return { reason: "other", code, description: code ? `network error (${code})` : "network error" };
+}
+
+function findCode(error: unknown, depth: number): { code: string; message: string | undefined } | undefined {
+  if (depth > 5 || typeof error !== "object" || error === null) return undefined;
+  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  // AggregateError (every address of a host refused) carries its code too, but its message is empty.
+  if (typeof code === "string" && code !== "" && !code.startsWith("ERR_INVALID")) {
+    return { code, message: typeof message === "string" && message !== "" ? message : undefined };
+  }
+  const nested = findCode(cause, depth + 1);
+  if (nested) return nested;
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const found = findCode(inner, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether repeating a request that failed this way can help: not when the host refused, was not
+ * found or presented a certificate this machine rejects before it ever answered. Once it has answered,
+ * a refusal or a lookup failure is taken for a restart or a blip and retried; a certificate never mends.
+ */
+export function isRecoverable(failure: ConnectionFailure | undefined, firstContact: boolean): boolean {
+  if (!failure) return true;
+  if (failure.reason === "tls") return false;
+  if (failure.reason === "refused" || failure.reason === "nameNotFound") return !firstContact;
+  return true;
+}
+
+export interface Service {
+  /** "qTest", "Zephyr Scale". */
+  name: string;
+  url: string;
+  /** The setting that holds `url`, named in the hint: "qtest.url". */
+  setting: string;
+}
+
+/**
+ * One line for a host that never answered: the service, host:port and the cause, e.g.
+ * `qTest at 127.0.0.1:9 is unreachable: connection refused (nothing answered; check qtest.url)`.
+ * Undefined for any other error, which the caller reports as it is.
+ */
+export function unreachableMessage(error: unknown, services: readonly Service[]): string | undefined {
+  if (!(error instanceof ApiError) || !error.connection || !error.firstContact) return undefined;
+  let target: URL;
+  try {
+    target = new URL(error.url);
+  } catch {
+    return undefined;
+  }
+  const service = services.find((s) => sameHost(s.url, target));
+  const name = service?.name ?? "The host";
+  const setting = service ? `check ${service.setting}` : "check the URL";
+  const where = hostPort(target);
+  const { reason, description } = error.connection;
+  const tries = error.attempts > 1 ? `${error.attempts} attempts` : "";
+  const hint =
+    reason === "refused"
+      ? `nothing answered; ${setting}`
+      : reason === "nameNotFound"
+        ? `no such host in DNS; ${setting}`
+        : reason === "tls"
+          ? `${setting}, or trust its certificate authority with NODE_EXTRA_CA_CERTS`
+          : [tries, setting].filter(Boolean).join("; ");
+  return `${name} at ${where} is unreachable: ${description} (${hint})`;
+}
+
+function sameHost(raw: string, target: URL): boolean {
+  try {
+    return hostPort(new URL(raw)) === hostPort(target);
+  } catch {
+    return false;
+  }
+}
+
+/** host:port with the scheme's default port spelled out, so the reader sees exactly what was dialled. */
+function hostPort(url: URL): string {
+  const port = url.port || (url.protocol === "https:" ? "443" : url.protocol === "http:" ? "80" : "");
+  return port ? `${url.hostname}:${port}` : url.hostname;
 }
 
 /** The kind an HTTP status maps to. */

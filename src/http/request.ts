@@ -10,11 +10,13 @@
  *   `isAmbiguous()` reports, and the caller decides (the qTest client searches for the object).
  * - A 429 pauses the whole gate (see rate-gate.ts); 429 retries have their own, larger budget,
  *   because being throttled is flow control, not failure.
+ * - Until the host has answered once, a refused connection, an unknown name or a rejected certificate
+ *   fails at once (`isRecoverable`): retrying a wrong URL only delays the message that says so.
  */
 import ky, { isTimeoutError, type KyInstance } from "ky";
 import type { Logger } from "pino";
 import { backoffDelay, parseRetryAfter, RETRY_BACKOFF, sleep } from "./backoff.js";
-import { ApiError, kindOfStatus, UnexpectedResponseError } from "./errors.js";
+import { ApiError, isRecoverable, kindOfStatus, UnexpectedResponseError } from "./errors.js";
 import type { RateGate } from "./rate-gate.js";
 import { type HttpStats, newHttpStats } from "./stats.js";
 
@@ -87,6 +89,8 @@ export class HttpClient {
   readonly #ky: KyInstance;
   readonly #options: HttpClientOptions;
   readonly #random: () => number;
+  /** Whether any response, of any status, has come back: the host is there. */
+  #answered = false;
 
   constructor(options: HttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -152,7 +156,7 @@ export class HttpClient {
       if (outcome.kind === "failure") {
         permit.release();
         const error = outcome.error;
-        if (idempotent && failedRetries < retries) {
+        if (idempotent && failedRetries < retries && isRecoverable(error.connection, error.firstContact)) {
           failedRetries++;
           const delay = this.#backoff(failedRetries);
           this.#log(
@@ -216,13 +220,23 @@ export class HttpClient {
     try {
       const pending = this.#ky(url, { method, headers, body: body as RequestInit["body"], signal });
       const raw = await pending;
+      this.#answered = true;
       const bytes = new Uint8Array(await pending.arrayBuffer());
       this.stats.bytesReceived += bytes.byteLength;
       return { kind: "response", response: makeResponse(method, url, raw.status, raw.headers, bytes) };
     } catch (error) {
       if (signal?.aborted) throw error;
       const kind = isTimeoutError(error) || (error as Error | undefined)?.name === "TimeoutError" ? "timeout" : "network";
-      return { kind: "failure", error: new ApiError({ status: null, method, url, kind, attempts: attempt, cause: error }) };
+      const failure = new ApiError({
+        status: null,
+        method,
+        url,
+        kind,
+        attempts: attempt,
+        cause: error,
+        firstContact: !this.#answered,
+      });
+      return { kind: "failure", error: failure };
     }
   }
 
@@ -243,6 +257,7 @@ export class HttpClient {
           kind: error.kind,
           attempts: attempt,
           cause: error.cause,
+          firstContact: error.firstContact,
         });
   }
 

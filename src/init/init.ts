@@ -6,6 +6,7 @@ import { configFileSchema } from "../config/schema.js";
 import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
+import { readSourceNames, readTargetSettings } from "../mapping/read-settings.js";
 import { findField, type SourceNames, type TargetSettings } from "../mapping/resolve.js";
 import { readSourceUsage } from "../mapping/source-usage.js";
 import { TEST_CASE_FIELDS, TEST_LOG_FIELDS, TEST_SUITE_FIELDS } from "../plan/managed-fields.js";
@@ -34,29 +35,7 @@ export async function proposeConfiguration(config: ResolvedConfig, log: Logger):
   const qtest = QTestClient.fromConfig(config, log);
   try {
     await Promise.all([zephyr.project(), qtest.project()]);
-    const [caseFields, suiteFields, runFields, executionStatuses, users] = await Promise.all([
-      qtest.fields("test-cases"),
-      qtest.fields("test-suites"),
-      qtest.fields("test-runs"),
-      qtest.executionStatuses(),
-      qtest.users(),
-    ]);
-    const target: TargetSettings = {
-      fields: { "test-cases": caseFields, "test-suites": suiteFields, "test-runs": runFields },
-      executionStatuses,
-      users,
-    };
-    const [caseStatuses, cycleStatuses, executionStatusList, priorities, environments] = await Promise.all([
-      zephyr.statuses("TEST_CASE"),
-      zephyr.statuses("TEST_CYCLE"),
-      zephyr.statuses("TEST_EXECUTION"),
-      zephyr.priorities(),
-      zephyr.environments(),
-    ]);
-    const names: SourceNames = {
-      choices: { testCaseStatus: caseStatuses, testCycleStatus: cycleStatuses, priority: priorities, environment: environments },
-      executionStatuses: executionStatusList,
-    };
+    const [target, names] = await Promise.all([readTargetSettings(qtest), readSourceNames(zephyr)]);
     const usage = await readSourceUsage(zephyr);
     log.info(usage.counts, "read the values the Zephyr project uses");
     const observed = await readMigrated({ zephyr, qtest, target, names, markerField: config.mapping.markerField, log });

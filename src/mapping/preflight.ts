@@ -7,7 +7,8 @@ import { allManagedFields, labelOf, type ManagedObjectType } from "../plan/manag
 import type { Resolution } from "../plan/resolution.js";
 import type { QTestClient } from "../qtest/client.js";
 import type { ZephyrClient } from "../zephyr/client.js";
-import { describeProblems, findField, resolveValues, type TargetSettings } from "./resolve.js";
+import { readSourceNames, readTargetSettings } from "./read-settings.js";
+import { describeProblems, findField, resolveValues } from "./resolve.js";
 import { describeSettings, type SettingsToCreate, settingsToCreate, withSettings } from "./settings-to-create.js";
 import { readSourceUsage, type SourceUsage } from "./source-usage.js";
 
@@ -37,37 +38,15 @@ export async function preflight(
   options: { dryRun: boolean; log: Logger; estimate?: boolean },
 ): Promise<PreflightResult> {
   const [project] = await Promise.all([zephyr.project(), qtest.project()]);
-  const [caseFields, suiteFields, runFields, executionStatuses, users] = await Promise.all([
-    qtest.fields("test-cases"),
-    qtest.fields("test-suites"),
-    qtest.fields("test-runs"),
-    qtest.executionStatuses(),
-    qtest.users(),
-  ]);
-  const target: TargetSettings = {
-    fields: { "test-cases": caseFields, "test-suites": suiteFields, "test-runs": runFields },
-    executionStatuses,
-    users,
-  };
-  const [caseStatuses, cycleStatuses, executionStatusList, priorities, environments] = await Promise.all([
-    zephyr.statuses("TEST_CASE"),
-    zephyr.statuses("TEST_CYCLE"),
-    zephyr.statuses("TEST_EXECUTION"),
-    zephyr.priorities(),
-    zephyr.environments(),
-  ]);
+  const [target, names] = await Promise.all([readTargetSettings(qtest), readSourceNames(zephyr)]);
   const usage = await readSourceUsage(zephyr);
   // Execution steps carry statuses too, and are not read here (that would double the work): every
   // execution status must resolve, archived ones included, since old step results keep the status they
   // were given. A step result whose status did not resolve would lose its step log without a word.
-  for (const status of executionStatusList) {
+  for (const status of names.executionStatuses) {
     const id = String(status.id);
     usage.executionStatuses.set(id, (usage.executionStatuses.get(id) ?? 0) + 1);
   }
-  const names = {
-    choices: { testCaseStatus: caseStatuses, testCycleStatus: cycleStatuses, priority: priorities, environment: environments },
-    executionStatuses: executionStatusList,
-  };
   // What the configuration asks to create is created before resolving, so it resolves like the rest.
   const settings = settingsToCreate(usage, names, target, config.mapping);
   const described = describeSettings(settings);

@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { stoppingIntake, stopSignal, throwIfStopped } from "../concurrency/stop.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
 import { recordedTypeSchema } from "../entity-types.js";
-import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
-import { ApiError } from "../http/errors.js";
+import { BadInputError, ExitCode, InterruptedError, ZtoqError } from "../errors.js";
+import { ApiError, unreachableMessage } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { type PreflightResult, preflight } from "../mapping/preflight.js";
@@ -83,6 +84,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   let updatedAfter: string | undefined;
   let error: string | null = null;
   let status: MigrationReport["status"] = "succeeded";
+  let stoppedBy: ZtoqError | undefined;
   try {
     await state.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
     runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
@@ -134,18 +136,26 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         progress,
         log: runLog,
       };
+      throwIfStopped();
       await warmAdoption(context);
       readAhead?.start();
       try {
-        progress.phase("Modules from test case folders");
-        const modules = await migrateModules(context);
-        progress.phase("Test cases");
-        await migrateTestCases(context, modules);
-        progress.phase("Test cycles from cycle folders, suites from cycles");
-        const cycles = await migrateCycleTree(context);
-        const suites = await migrateTestSuites(context, cycles);
-        progress.phase("Executions: test runs and test logs");
-        await migrateExecutions(context, suites, adHocSuite(context, cycles));
+        // A stop (Ctrl-C) ends the phases' intake of new entities (stop.ts); between phases, nothing starts.
+        await stoppingIntake(stopSignal, async () => {
+          progress.phase("Modules from test case folders");
+          const modules = await migrateModules(context);
+          throwIfStopped();
+          progress.phase("Test cases");
+          await migrateTestCases(context, modules);
+          throwIfStopped();
+          progress.phase("Test cycles from cycle folders, suites from cycles");
+          const cycles = await migrateCycleTree(context);
+          throwIfStopped();
+          const suites = await migrateTestSuites(context, cycles);
+          throwIfStopped();
+          progress.phase("Executions: test runs and test logs");
+          await migrateExecutions(context, suites, adHocSuite(context, cycles));
+        });
       } finally {
         readAhead?.stop();
       }
@@ -156,14 +166,25 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       }
     }
   } catch (caught) {
-    if (caught instanceof ZtoqError) {
+    // Both end the run as incomplete with a report, then leave with their own one line and exit code.
+    const unreachable = unreachableMessage(caught, [
+      { name: "qTest", url: config.qtest.url, setting: "qtest.url" },
+      { name: "Zephyr Scale", url: config.zephyr.url, setting: "zephyr.url" },
+    ]);
+    if (caught instanceof InterruptedError) {
+      stoppedBy = new InterruptedError(
+        caught.signal,
+        `interrupted by ${caught.signal}: the work in flight was finished and recorded; re-run the same command to resume`,
+      );
+    } else if (unreachable) stoppedBy = new ZtoqError(unreachable, ExitCode.incomplete);
+    if (caught instanceof ZtoqError && !stoppedBy) {
       await state.finishRun(runId, { status: "failed", summary: { error: caught.message } }).catch(() => undefined);
       await state.close();
       progress.close();
       throw caught;
     }
     status = "incomplete";
-    error = describeStop(caught);
+    error = caught instanceof InterruptedError ? "interrupted" : (unreachable ?? describeStop(caught));
     runLog.error({ error }, "migration stopped before the end; re-run the same command to resume");
   } finally {
     progress.close();
@@ -184,6 +205,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   await state.close();
   await writeReport(options.reportPath, report);
   runLog.info({ status, totals: report.totals, report: options.reportPath }, "migration finished");
+  if (stoppedBy) throw stoppedBy;
   const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
   return { report, exitCode };
 }
@@ -236,9 +258,11 @@ function buildReport(input: {
   const { options, tally } = input;
   const finishedAt = new Date();
   const byType = tally.snapshot();
-  const entities = recordedTypeSchema.options.flatMap((type) => {
+  // Every type, every run, zeros included: summaries compared between runs keep the same rows.
+  const entities = recordedTypeSchema.options.map((type) => {
     const t = byType[type];
-    return t ? [{ type, ...t.counts, durationMs: t.durationMs, reasons: t.reasons }] : [];
+    const counts = t?.counts ?? (Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>);
+    return { type, ...counts, durationMs: t?.durationMs ?? 0, reasons: t?.reasons ?? [] };
   });
   const totals = Object.fromEntries(OUTCOMES.map((o) => [o, tally.total(o)])) as Record<Outcome, number>;
   const { config } = options;

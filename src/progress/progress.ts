@@ -1,44 +1,68 @@
 import { ENTITY_NAMES, type EntityType } from "../entity-types.js";
+import { stderrScreen, Terminal, type TerminalStream } from "../log/terminal.js";
+import { RateMeter } from "./rate.js";
 
 interface Counter {
   total: number | undefined;
   done: number;
-  startedAt: number;
+  meter: RateMeter;
 }
 
 /**
- * Progress on stderr: a live line on a terminal; elsewhere (CI logs) one line every interval —
- * entity type, done/total, rate, ETA — and `::group::` sections per phase inside GitHub Actions.
+ * Progress on stderr: a live line on a terminal, under the log lines; elsewhere (CI logs) one line
+ * every interval — entity type, done/total, rate, ETA once the rate has settled, the pace callers
+ * report — and `::group::` sections per phase inside GitHub Actions.
  */
 export class Progress {
-  readonly #out: NodeJS.WritableStream;
+  readonly #out: TerminalStream;
+  readonly #screen: Terminal;
   readonly #tty: boolean;
   readonly #actions: boolean;
   readonly #intervalMs: number;
+  readonly #now: () => number;
   readonly #counters = new Map<EntityType, Counter>();
-  #current: EntityType | undefined;
-  #lastPrint = 0;
+  #pace: (() => string | undefined) | undefined;
+  #lastPrint = Number.NEGATIVE_INFINITY;
   #groupOpen = false;
 
   constructor(
-    options: { out?: NodeJS.WritableStream & { isTTY?: boolean }; intervalMs?: number; actions?: boolean; quiet?: boolean } = {},
+    options: {
+      out?: TerminalStream;
+      intervalMs?: number;
+      actions?: boolean;
+      quiet?: boolean;
+      /** Milliseconds, monotonic; tests pass their own clock. */
+      now?: () => number;
+    } = {},
   ) {
     const out = options.out ?? process.stderr;
     this.#out = out;
-    this.#tty = !options.quiet && Boolean((out as { isTTY?: boolean }).isTTY);
+    // The process's stderr is shared with the logger, which must know of the live line.
+    this.#screen = out === process.stderr ? stderrScreen() : new Terminal(out);
+    this.#tty = !options.quiet && Boolean(out.isTTY);
     this.#actions = options.actions ?? process.env.GITHUB_ACTIONS === "true";
     this.#intervalMs = options.quiet ? Number.POSITIVE_INFINITY : (options.intervalMs ?? (this.#tty ? 100 : 10_000));
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /**
+   * What the progress line says of the current pace (requests per second per API, say), asked for on
+   * every redraw; `undefined` or an empty text shows nothing. A later call replaces an earlier one.
+   */
+  setPace(pace: (() => string | undefined) | undefined): void {
+    this.#pace = pace;
   }
 
   /** Starts a phase. */
   phase(name: string): void {
-    this.#clearLine();
     if (this.#actions) {
+      this.#screen.clear();
       if (this.#groupOpen) this.#out.write("::endgroup::\n");
       this.#out.write(`::group::${name}\n`);
       this.#groupOpen = true;
     } else if (this.#intervalMs !== Number.POSITIVE_INFINITY) {
-      this.#out.write(`[ztoq] ${name}\n`);
+      this.#screen.clear();
+      this.#screen.line(`[ztoq] ${name}`);
     }
   }
 
@@ -48,9 +72,10 @@ export class Progress {
   }
 
   tick(type: EntityType, count = 1): void {
-    this.#counter(type).done += count;
-    this.#current = type;
-    const now = performance.now();
+    const counter = this.#counter(type);
+    counter.done += count;
+    const now = this.#now();
+    counter.meter.record(counter.done, now);
     if (now - this.#lastPrint >= this.#intervalMs) {
       this.#lastPrint = now;
       this.#print(type, false);
@@ -62,44 +87,46 @@ export class Progress {
   }
 
   close(): void {
-    this.#clearLine();
+    this.#screen.clear();
     if (this.#groupOpen) this.#out.write("::endgroup::\n");
     this.#groupOpen = false;
   }
 
-  /** One line: `test cases 340/2000 (17%) 48.2/s ETA 34s`. */
+  /** One line: `test cases 340/2000 (17%) 48.2/s ETA 34s · qTest 9.5 req/s`. */
   line(type: EntityType): string {
-    const { total, done, startedAt } = this.#counter(type);
-    const seconds = Math.max(0.001, (performance.now() - startedAt) / 1000);
-    const rate = done / seconds;
+    const { total, done, meter } = this.#counter(type);
+    const now = this.#now();
+    const rate = meter.rate(now);
     const of = total === undefined ? `${done}` : `${done}/${total} (${Math.floor((done / Math.max(1, total)) * 100)}%)`;
-    const eta = total !== undefined && rate > 0 && done < total ? ` ETA ${formatSeconds((total - done) / rate)}` : "";
-    return `${ENTITY_NAMES[type]} ${of} ${rate.toFixed(1)}/s${eta}`;
+    const eta = total !== undefined && done < total ? meter.eta(total - done, now) : undefined;
+    const pace = this.#pace?.();
+    return `${ENTITY_NAMES[type]} ${of} ${rate.toFixed(1)}/s${eta === undefined ? "" : ` ETA ${formatSeconds(eta)}`}${pace ? ` · ${pace}` : ""}`;
   }
 
   #print(type: EntityType, final: boolean): void {
     if (this.#tty) {
-      this.#out.write(`\r\x1b[K${this.line(type)}${final ? "\n" : ""}`);
+      if (final) {
+        this.#screen.clear();
+        this.#screen.line(this.line(type));
+      } else {
+        this.#screen.live(this.line(type));
+      }
     } else {
       this.#out.write(`[ztoq] ${this.line(type)}\n`);
     }
   }
 
-  #clearLine(): void {
-    if (this.#tty && this.#current) this.#out.write("\r\x1b[K");
-  }
-
   #counter(type: EntityType): Counter {
     let counter = this.#counters.get(type);
     if (!counter) {
-      counter = { total: undefined, done: 0, startedAt: performance.now() };
+      counter = { total: undefined, done: 0, meter: new RateMeter(this.#now()) };
       this.#counters.set(type, counter);
     }
     return counter;
   }
 }
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   if (seconds < 90) return `${Math.ceil(seconds)}s`;
   const minutes = Math.floor(seconds / 60);
   return minutes < 90 ? `${minutes}m${Math.round(seconds % 60)}s` : `${Math.floor(minutes / 60)}h${minutes % 60}m`;

@@ -63,7 +63,7 @@ export const migrationReportSchema = z.object({
 });
 export type MigrationReport = z.infer<typeof migrationReportSchema>;
 
-const LABELS: Record<string, string> = {
+export const LABELS: Record<string, string> = {
   module: "Modules (test case folders)",
   testCase: "Test cases",
   testCycle: "Test cycles (cycle folders)",

@@ -75,27 +75,9 @@ function zephyrQTestSection(check: ZephyrQTestCheck): string[] {
     lines.push("");
   }
   for (const e of check.entities.filter((x) => x.samples.length > 0)) {
-    const shown = e.samples.slice(0, MARKDOWN_SAMPLES);
-    const more = e.samples.length - shown.length;
-    lines.push(
-      `<details><summary>${e.label}: ${shown.length} sample(s)${more > 0 || e.truncated ? " (more in the JSON report)" : ""}</summary>`,
-      "",
-      "| Key | Problem | Field | Source | Target |",
-      "|---|---|---|---|---|",
-    );
-    for (const s of shown) {
-      const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: undefined, target: undefined }];
-      for (const d of rows) {
-        lines.push(
-          `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`,
-        );
-      }
-    }
-    lines.push("", "</details>", "");
+    lines.push(...samplesTable(e.label, "Field", e.samples, e.truncated));
   }
-  lines.push("<details><summary>Comparison rules</summary>", "");
-  for (const [name, rule] of Object.entries(check.normalization)) lines.push(`- **${name}**: ${rule}`);
-  lines.push("", "</details>", "");
+  lines.push(...rulesList(check.normalization));
   return lines;
 }
 
@@ -123,27 +105,45 @@ function standaloneSection(check: StandaloneCheck): string[] {
     for (const [path, n] of mismatches) lines.push(`| \`${cell(path)}\` | ${n} |`);
     lines.push("");
   }
-  if (check.samples.length > 0) {
-    const shown = check.samples.slice(0, MARKDOWN_SAMPLES);
-    const more = check.samples.length - shown.length;
-    lines.push(
-      `<details><summary>${check.name}: ${shown.length} sample(s)${more > 0 || check.truncated ? " (more in the JSON report)" : ""}</summary>`,
-      "",
-      "| Key | Problem | Path | Source | Target |",
-      "|---|---|---|---|---|",
-    );
-    for (const s of shown) {
-      const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: undefined, target: undefined }];
-      for (const d of rows) {
-        lines.push(
-          `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`,
-        );
-      }
+  if (check.samples.length > 0) lines.push(...samplesTable(check.name, "Path", check.samples, check.truncated));
+  lines.push(...rulesList(check.normalization));
+  return lines;
+}
+
+/** A folded table of the first samples, a row per difference. */
+function samplesTable(
+  title: string,
+  pathColumn: string,
+  samples: readonly {
+    key: string;
+    problem: string;
+    differences: readonly { path: string; source: unknown; target: unknown }[];
+  }[],
+  truncated: boolean,
+): string[] {
+  const shown = samples.slice(0, MARKDOWN_SAMPLES);
+  const more = samples.length - shown.length;
+  const lines = [
+    `<details><summary>${title}: ${shown.length} sample(s)${more > 0 || truncated ? " (more in the JSON report)" : ""}</summary>`,
+    "",
+    `| Key | Problem | ${pathColumn} | Source | Target |`,
+    "|---|---|---|---|---|",
+  ];
+  for (const s of shown) {
+    const rows = s.differences.length > 0 ? s.differences : [{ path: "", source: undefined, target: undefined }];
+    for (const d of rows) {
+      lines.push(
+        `| \`${cell(s.key)}\` | ${s.problem} | ${d.path ? `\`${cell(d.path)}\`` : ""} | ${show(d.source)} | ${show(d.target)} |`,
+      );
     }
-    lines.push("", "</details>", "");
   }
-  lines.push("<details><summary>Comparison rules</summary>", "");
-  for (const [name, rule] of Object.entries(check.normalization)) lines.push(`- **${name}**: ${rule}`);
+  lines.push("", "</details>", "");
+  return lines;
+}
+
+function rulesList(rules: Readonly<Record<string, string>>): string[] {
+  const lines = ["<details><summary>Comparison rules</summary>", ""];
+  for (const [name, rule] of Object.entries(rules)) lines.push(`- **${name}**: ${rule}`);
   lines.push("", "</details>", "");
   return lines;
 }

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { inspect, type SchemaAccess, upgrade } from "./sql-schema.js";
 import {
@@ -130,6 +130,7 @@ class SqliteDialect implements SqlDialect {
    */
   async openExisting(): Promise<boolean> {
     if (!existsSync(this.location)) return false;
+    refuseDirectory(this.location);
     let db: DatabaseSync;
     let version: number;
     try {
@@ -185,8 +186,8 @@ class SqliteDialect implements SqlDialect {
   }
 
   #connect(): DatabaseSync {
+    checkWritablePath(this.location);
     try {
-      mkdirSync(dirname(this.location), { recursive: true });
       // Connection settings only, nothing written to the file, so they may precede the inspection.
       // Foreign keys are on so that any a later migration declares are enforced from the start.
       return new DatabaseSync(this.location, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
@@ -285,6 +286,70 @@ function isCorruption(error: unknown): boolean {
 function sqliteCode(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null || !("errcode" in error)) return undefined;
   return typeof error.errcode === "number" ? error.errcode & 0xff : undefined;
+}
+
+/**
+ * What no retry mends, named before SQLite's "unable to open database file" hides it: a directory
+ * where the file should be, a parent that is a file, a directory this user may not write to (SQLite
+ * writes its -wal and -shm files beside the database). Makes the directory when it is missing.
+ */
+function checkWritablePath(path: string): void {
+  const parent = dirname(path);
+  refuseDirectory(path);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "EEXIST" || code === "ENOTDIR") throw fileInTheWay(path);
+    throw unusable(`cannot create its directory ${parent}: ${describe(error)}`);
+  }
+  try {
+    accessSync(parent, constants.W_OK);
+    if (existsSync(path)) accessSync(path, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    const which = existsSync(path) && errorPath(error) === path ? "the file" : `its directory ${parent}`;
+    throw unusable(`${which} is not writable (${describe(error)})`);
+  }
+}
+
+function refuseDirectory(path: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch (error) {
+    if (errorCode(error) === "ENOTDIR") throw fileInTheWay(path);
+    return;
+  }
+  if (isDirectory) throw unusable(`is a directory, not a file: name a file in it, such as ${join(path, "state.db")}`);
+}
+
+/** The nearest ancestor that exists names the problem: it is a file where a directory must be. */
+function fileInTheWay(path: string): StateStoreError {
+  let ancestor = dirname(path);
+  while (dirname(ancestor) !== ancestor) {
+    const found = statSync(ancestor, { throwIfNoEntry: false });
+    if (found?.isFile()) break;
+    ancestor = dirname(ancestor);
+  }
+  return unusable(`${ancestor} is a file, not a directory, so it cannot hold the state file`);
+}
+
+function unusable(message: string): StateStoreError {
+  return new StateStoreError(message, "unusable");
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function errorPath(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.path;
+}
+
+function describe(error: unknown): string {
+  const code = errorCode(error);
+  const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : undefined;
+  return reason && code ? `${reason}, ${code}` : errorMessage(error);
 }
 
 function asStoreError(error: unknown, path: string): StateStoreError {

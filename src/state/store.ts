@@ -248,7 +248,7 @@ export interface StateStore {
 export class StateStoreError extends Error {
   constructor(
     message: string,
-    readonly reason: "unreachable" | "corrupt" | "foreign" | "newer" | "credentials",
+    readonly reason: "unreachable" | "corrupt" | "foreign" | "newer" | "credentials" | "unusable",
   ) {
     super(message);
     this.name = "StateStoreError";

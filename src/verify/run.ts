@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { configHash, type ResolvedConfig } from "../config/load.js";
-import { ExitCode, ZtoqError } from "../errors.js";
+import { stoppingIntake, stopSignal, untilStopped } from "../concurrency/stop.js";
+import { ExitCode, InterruptedError, ZtoqError } from "../errors.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
@@ -79,7 +80,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const checks: Check[] = [];
   let zephyrQTestCost: { requests: { zephyr: RequestStats; qtest: RequestStats }; read: ReadCounts } | undefined;
   log.info({ failOn: formatFailOn(defaults), checks: entries.map((e) => e.name) }, "verification started");
-  try {
+  // Verification only reads: on a stop (Ctrl-C) it gives up at once, with no verdict and no report.
+  const runChecks = async () => {
     for (const [index, entry] of entries.entries()) {
       const checkLog = log.child({ check: entry.name });
       const started = Date.now();
@@ -108,8 +110,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       }
       checkLog.info({ verdict: checks.at(-1)?.verdict }, "check finished");
     }
+  };
+  try {
+    await untilStopped(stopSignal, stoppingIntake(stopSignal, runChecks));
   } catch (error) {
     progress.close();
+    if (error instanceof InterruptedError) {
+      throw new InterruptedError(error.signal, `verification interrupted by ${error.signal}: no verdict; run ztoq verify again`);
+    }
     if (error instanceof ZtoqError) throw error;
     if (error instanceof ApiError || error instanceof UnexpectedResponseError) {
       throw new ZtoqError(`Verification could not finish: ${error.message} (safe to re-run)`, ExitCode.incomplete);

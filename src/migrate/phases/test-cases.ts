@@ -1,7 +1,7 @@
 import { expectedTestCase, targetTestCase } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { BadInputError } from "../../errors.js";
-import { ApiError } from "../../http/errors.js";
+import { absentOn404 } from "../../http/absent.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { UnmappedValue } from "../../plan/custom-fields.js";
 import { type CalleeContents, callersOf, readCallees, rememberedReads } from "../../plan/inline-calls.js";
@@ -79,16 +79,6 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
   // the changed cases, not the cases that inlined them (incremental runs are never sharded).
   if (inline && context.updatedAfter) await replanCallers(context, new Set([...planned, ...gone]), planned, placement);
   progress.finish("testCase");
-}
-
-/** A source read; undefined when what it reads is not in Zephyr (a call to a case that is gone). */
-async function absentOn404<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined;
-    throw error;
-  }
 }
 
 /** The recorded cases that inlined one of `changed`, except those `planned` already: planned again. */

@@ -8,7 +8,7 @@ import { canonicalBoolean, canonicalJson } from "./canonical.js";
 import type { ValueType } from "./column-types.js";
 import { isNumeric } from "./column-types.js";
 import { canonicalDecimal, roundDecimal } from "./decimal.js";
-import { canonicalTimestamp, type TimestampPrecision } from "./timestamp.js";
+import { sameInstant, type TimestampPrecision } from "./timestamp.js";
 
 export interface ColumnNormalize {
   decimals?: number | undefined;
@@ -83,11 +83,7 @@ function typedEquality(rule: ValueRule): (a: string, b: string) => boolean | und
       };
     case "timestamp": {
       const precision = timestamp ?? "us";
-      return (a, b) => {
-        const x = canonicalTimestamp(a, precision);
-        const y = canonicalTimestamp(b, precision);
-        return x === undefined || y === undefined ? undefined : x === y;
-      };
+      return (a, b) => sameInstant(a, b, precision);
     }
     case "boolean":
       return (a, b) => {

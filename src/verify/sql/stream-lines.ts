@@ -18,7 +18,7 @@ export class StreamLines implements LineSource {
 
   constructor(
     private readonly stream: Readable,
-    private readonly highWater = 1 << 20,
+    private readonly highWater = 1 << 18,
   ) {
     stream.on("data", (chunk: Buffer) => {
       this.#chunks.push(chunk);

@@ -1,6 +1,6 @@
 import { expectedTestCase, type StepComparable, type TestCaseComparable, targetTestCase } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
-import { ApiError } from "../../http/errors.js";
+import { absentOn404 } from "../../http/absent.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { type CalleeContents, readCallees, rememberedReads } from "../../plan/inline-calls.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
@@ -34,16 +34,6 @@ export async function compareTestCases(comparison: Comparison): Promise<void> {
   }
   progress.finish("testCase");
   countLeftovers(comparison);
-}
-
-/** A source read; undefined when what it reads is not in Zephyr (a call to a case that is gone). */
-async function absentOn404<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined;
-    throw error;
-  }
 }
 
 async function compareTestCase(

@@ -1,0 +1,42 @@
+/**
+ * SIGINT and SIGTERM during `migrate` and `verify`. The first asks the run to stop (stop.ts): migrate
+ * finishes and records the work in flight and writes its report, verify gives up its reads. The second
+ * exits at once: whoever presses Ctrl-C twice wants out now, and the state's protocol makes even that
+ * safe to re-run.
+ */
+import { ExitCode } from "../errors.js";
+import { requestStop } from "../concurrency/stop.js";
+
+type Handled = "SIGINT" | "SIGTERM";
+const SIGNALS: readonly Handled[] = ["SIGINT", "SIGTERM"];
+
+export interface InterruptHandlers {
+  /** Removes the handlers; once a signal came, the process exits once the event loop has had a turn. */
+  dispose(): void;
+}
+
+export function handleInterrupts(): InterruptHandlers {
+  let received: Handled | undefined;
+  const onSignal = (signal: Handled) => {
+    const code = signal === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
+    if (received) {
+      process.stderr.write(`ztoq: ${signal} again: stopped at once; re-run the same command to resume\n`);
+      process.exit(code);
+    }
+    received = signal;
+    process.exitCode = code;
+    // A progress-style line: the outcome line comes when the run has stopped.
+    process.stderr.write(`[ztoq] ${signal}: finishing the work in flight, then stopping (${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop at once)\n`);
+    requestStop(signal);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  return {
+    dispose() {
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+      if (received) {
+        // Abandoned reads (verify) or a read-ahead may still hold sockets open; the outcome is decided.
+        setTimeout(() => process.exit(), 100).unref();
+      }
+    },
+  };
+}
