@@ -15,10 +15,11 @@ import { createTestDatabase, type TestDatabase } from "../test/support/postgres.
  * `sql` check benchmark. Two PostgreSQL databases hold the same 8-column table (float, numeric and
  * timestamptz among them), the target with ten differences; the figure is runSqlCheck's wall time ÷
  * the floor, both sides' ordered `COPY … TO STDOUT` read in parallel and discarded, measured in the same
- * run (target ≤ 1.3). Each size runs in a child process of its own, so its peak RSS is the check's: the
- * 10M ÷ 1M ratio shows whether memory stays bounded (target ≤ 1.3). At the first size, PostgreSQL is also
- * compared with a SQLite copy of the table (floor: the PostgreSQL COPY and a SQLite read of the table in
- * key order, side by side).
+ * run, alternately with the check (target ≤ 1.3). The peak RSS of the check is measured in a child
+ * process of its own per size, which runs the check once as `ztoq verify` would: the 10M ÷ 1M ratio
+ * shows whether memory stays bounded (target ≤ 1.3). At the first size, PostgreSQL is also compared with
+ * a SQLite copy of the table (floor: the PostgreSQL COPY and a SQLite read of the table in key order,
+ * side by side).
  *
  * `ZTOQ_BENCH_SQL_ROWS=1000000` runs one size only (10M rows takes minutes to build and to read).
  */
@@ -42,67 +43,35 @@ const DIFFERENCES = (rows: number) => [
 const SESSION = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET extra_float_digits TO 1; SET bytea_output TO 'hex'";
 const ORDERED = "COPY (SELECT * FROM orders ORDER BY id) TO STDOUT";
 const log = pino({ level: "silent" });
+const context = { name: "bench", baseDir: tmpdir(), log };
+const settingsFor = (source: string, target: string) =>
+  sqlCheckSettingsSchema.parse({ source, target, table: "orders", key: "id" });
 
-interface ChildResult {
-  rows: number;
-  floor: number;
-  wall: number;
-  problems: string;
-  rssMb: number;
-  sqlite?: { floor: number; wall: number; problems: string };
-}
-
-if (process.argv[2] === "--child") {
-  const result = await child(Number(process.argv[3]), process.argv[4] === "sqlite");
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+if (process.argv[2] === "--rss") {
+  // The child: one check, as a `ztoq verify` process runs it; its peak RSS is the figure.
+  const outcome = await runSqlCheck(settingsFor(process.argv[3] as string, process.argv[4] as string), context);
+  process.stdout.write(
+    `${JSON.stringify({ rssMb: Math.round(process.resourceUsage().maxRSS / 1024), problems: describe(outcome.findings) })}\n`,
+  );
 } else {
-  const results: ChildResult[] = [];
-  for (const [index, rows] of SIZES.entries()) {
-    const result = await runChild(rows, index === 0);
-    results.push(result);
-    console.log(
-      `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ PostgreSQL: ${result.wall.toFixed(2)} s wall, floor ${result.floor.toFixed(2)} s ` +
-        `(both ordered COPYs in parallel) → ratio ${(result.wall / result.floor).toFixed(3)} (target ≤ 1.3); ${result.problems}; peak RSS ${result.rssMb} MB`,
-    );
-    if (result.sqlite) {
-      const s = result.sqlite;
-      console.log(
-        `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ SQLite: ${s.wall.toFixed(2)} s wall, floor ${s.floor.toFixed(2)} s ` +
-          `(ordered COPY ∥ SQLite read in key order) → ratio ${(s.wall / s.floor).toFixed(3)}; ${s.problems}`,
-      );
-    }
-  }
-  const small = results[0];
-  const large = results.at(-1);
+  const rss: { rows: number; mb: number }[] = [];
+  for (const [index, rows] of SIZES.entries()) rss.push({ rows, mb: await benchmark(rows, index === 0) });
+  const [small, large] = [rss[0], rss.at(-1)];
   if (small && large && large !== small) {
     console.log(
-      `peak RSS ${large.rows.toLocaleString("en")} ÷ ${small.rows.toLocaleString("en")} rows: ${(large.rssMb / small.rssMb).toFixed(3)} (target ≤ 1.3)`,
+      `peak RSS of the check, ${large.rows.toLocaleString("en")} ÷ ${small.rows.toLocaleString("en")} rows: ${(large.mb / small.mb).toFixed(3)} (target ≤ 1.3)`,
     );
   }
 }
 
-async function runChild(rows: number, withSqlite: boolean): Promise<ChildResult> {
-  const script = process.argv[1] as string;
-  const proc = spawn(process.execPath, [script, "--child", String(rows), withSqlite ? "sqlite" : ""], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  proc.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
-  if (code !== 0) throw new Error(`the ${rows}-row benchmark exited ${code}`);
-  return JSON.parse(out.trim().split("\n").at(-1) as string) as ChildResult;
-}
-
-async function child(rows: number, withSqlite: boolean): Promise<ChildResult> {
+/** Prints one size's figures; returns the check's peak RSS in MB. */
+async function benchmark(rows: number, withSqlite: boolean): Promise<number> {
   const [source, target] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   const dir = await mkdtemp(join(tmpdir(), "ztoq-bench-sql-"));
   try {
     await Promise.all([build(source, rows, []), build(target, rows, DIFFERENCES(rows))]);
-    const settings = sqlCheckSettingsSchema.parse({ source: source.url, target: target.url, table: "orders", key: "id" });
-    const context = { name: "bench", baseDir: dir, log };
-    // Warm both the cache and the code paths once, then alternate floor and check.
+    const settings = settingsFor(source.url, target.url);
+    // Warm the cache and the code paths once, then alternate floor and check; the best of each counts.
     await floorPostgres(source.url, target.url);
     const floors: number[] = [];
     const walls: number[] = [];
@@ -111,35 +80,50 @@ async function child(rows: number, withSqlite: boolean): Promise<ChildResult> {
       floors.push(await timed(() => floorPostgres(source.url, target.url)));
       walls.push(
         await timed(async () => {
-          const outcome = await runSqlCheck(settings, context);
-          problems = describe(outcome.findings);
+          problems = describe((await runSqlCheck(settings, context)).findings);
         }),
       );
     }
-    const result: ChildResult = { rows, floor: Math.min(...floors), wall: Math.min(...walls), problems, rssMb: 0 };
-    result.rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    const [floor, wall] = [Math.min(...floors), Math.min(...walls)];
+    const child = await rssChild(source.url, target.url);
+    console.log(
+      `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ PostgreSQL: ${wall.toFixed(2)} s wall, floor ${floor.toFixed(2)} s ` +
+        `(both ordered COPYs in parallel) → ratio ${(wall / floor).toFixed(3)} (target ≤ 1.3); ${problems}; ` +
+        `peak RSS of a process running the check ${child.rssMb} MB`,
+    );
     if (withSqlite) {
       const file = join(dir, "orders.db");
       await copyToSqlite(target.url, file);
-      const sqliteSettings = sqlCheckSettingsSchema.parse({
-        source: source.url,
-        target: `sqlite:${file}`,
-        table: "orders",
-        key: "id",
-      });
+      const sqliteSettings = settingsFor(source.url, `sqlite:${file}`);
       await floorSqlite(source.url, file);
-      const floor = await timed(() => floorSqlite(source.url, file));
+      const sqliteFloor = await timed(() => floorSqlite(source.url, file));
       let sqliteProblems = "";
-      const wall = await timed(async () => {
+      const sqliteWall = await timed(async () => {
         sqliteProblems = describe((await runSqlCheck(sqliteSettings, context)).findings);
       });
-      result.sqlite = { floor, wall, problems: sqliteProblems };
+      console.log(
+        `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ SQLite: ${sqliteWall.toFixed(2)} s wall, floor ${sqliteFloor.toFixed(2)} s ` +
+          `(ordered COPY ∥ SQLite read in key order) → ratio ${(sqliteWall / sqliteFloor).toFixed(3)}; ${sqliteProblems}`,
+      );
     }
-    return result;
+    return child.rssMb;
   } finally {
     await Promise.all([source.drop(), target.drop()]);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function rssChild(source: string, target: string): Promise<{ rssMb: number; problems: string }> {
+  const proc = spawn(process.execPath, [process.argv[1] as string, "--rss", source, target], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  proc.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
+  if (code !== 0) throw new Error(`the check's child process exited ${code}`);
+  return JSON.parse(out.trim().split("\n").at(-1) as string) as { rssMb: number; problems: string };
 }
 
 function describe(f: { missing: number; extra: number; changed: number; duplicated: number }): string {

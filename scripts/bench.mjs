@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 
 const names = process.argv.slice(2);
-const all = ["migrate", "verify", "shards", "adopt", "sql"];
+const all = ["migrate", "verify", "shards", "adopt", "sql", "pace"];
 const dir = mkdtempSync(join(tmpdir(), "ztoq-bench-"));
 try {
   for (const name of names.length > 0 ? names : all) {

@@ -35,7 +35,8 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
       200,
     )
     .option("--seed <s>", "seed of the generated project", numberOption("--seed", { integer: true }), 1)
-    .option("--dir <dir>", "where the state file and the reports go", "ztoq-demo")
+    // Under .ztoq/, with the default state and reports: one folder a repository ignores, not a new one.
+    .option("--dir <dir>", "where the state file and the reports go", ".ztoq/demo")
     .action(async (flags: DemoFlags) => {
       const dir = resolve(flags.dir);
       const log = createLogger({ component: "demo" });
@@ -52,8 +53,9 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
           cwd: dir,
           env: {},
           overrides: {
-            zephyr: { url: mocks.zephyr.url, token: mocks.zephyr.token, projectKey: mocks.zephyr.projectKey, rateLimit: 200 },
-            qtest: { url: mocks.qtest.url, token: mocks.qtest.token, projectId: mocks.qtest.projectId, rateLimit: 200 },
+            // No rate limit: the demo paces itself as a run without one does, finding what the mocks allow.
+            zephyr: { url: mocks.zephyr.url, token: mocks.zephyr.token, projectKey: mocks.zephyr.projectKey },
+            qtest: { url: mocks.qtest.url, token: mocks.qtest.token, projectId: mocks.qtest.projectId },
             state: join(dir, "state.db"),
             mapping: await demoMapping(mocks),
             report: { dir },

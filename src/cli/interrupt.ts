@@ -4,8 +4,9 @@
  * exits at once: whoever presses Ctrl-C twice wants out now, and the state's protocol makes even that
  * safe to re-run.
  */
-import { ExitCode } from "../errors.js";
+
 import { requestStop } from "../concurrency/stop.js";
+import { ExitCode } from "../errors.js";
 
 type Handled = "SIGINT" | "SIGTERM";
 const SIGNALS: readonly Handled[] = ["SIGINT", "SIGTERM"];
@@ -26,7 +27,9 @@ export function handleInterrupts(): InterruptHandlers {
     received = signal;
     process.exitCode = code;
     // A progress-style line: the outcome line comes when the run has stopped.
-    process.stderr.write(`[ztoq] ${signal}: finishing the work in flight, then stopping (${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop at once)\n`);
+    process.stderr.write(
+      `[ztoq] ${signal}: finishing the work in flight, then stopping (${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"} again to stop at once)\n`,
+    );
     requestStop(signal);
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);

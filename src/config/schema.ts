@@ -35,6 +35,8 @@ export const selectFieldTypes: readonly CustomFieldType[] = ["select", "multisel
 export const defaultZephyrUrl = "https://api.zephyrscale.smartbear.com/v2";
 export const defaultStateLocation = ".ztoq/state.db";
 export const defaultMarkerField = "Zephyr Key";
+/** Beside the default state, in the one folder a repository keeps out of git. */
+export const defaultReportDir = ".ztoq/reports";
 
 // ---- field helpers ------------------------------------------------------------------------------
 // Every message is phrased as what is allowed ("expected …"); the loader adds the file or variable,
@@ -122,8 +124,10 @@ const zephyrFileSection = z.strictObject({
       "Key of the Jira project whose Zephyr Scale test assets are migrated, e.g. QA. Required here or in ZTOQ_ZEPHYR_PROJECT.",
     ),
   rateLimit: positiveNumber()
-    .default(10)
-    .describe("Most requests per second sent to Zephyr Scale (shared by all workers). Default: 10."),
+    .optional()
+    .describe(
+      "Most requests per second sent to Zephyr Scale (shared by all workers). Default: none — ZTOQ finds the pace Zephyr Scale allows (from its 429s and Retry-After).",
+    ),
   timeoutSeconds: positiveNumber().default(30).describe("Timeout of one Zephyr Scale request, in seconds. Default: 30."),
 });
 
@@ -135,8 +139,10 @@ const qtestFileSection = z.strictObject({
     ),
   projectId: positiveInt().optional().describe("Numeric id of the target qTest project. Required here or in ZTOQ_QTEST_PROJECT."),
   rateLimit: positiveNumber()
-    .default(10)
-    .describe("Most requests per second sent to qTest (shared by all workers). Default: 10."),
+    .optional()
+    .describe(
+      "Most requests per second sent to qTest (shared by all workers). Default: none — ZTOQ finds the pace qTest allows (from x-ratelimit-remaining-minute and its 429s).",
+    ),
   timeoutSeconds: positiveNumber().default(30).describe("Timeout of one qTest request, in seconds. Default: 30."),
 });
 
@@ -266,8 +272,8 @@ const mappingSection = z.strictObject({
 
 const reportSection = z.strictObject({
   dir: nonEmptyString()
-    .default(".")
-    .describe("Directory the JSON reports and their Markdown twins are written to. Default: the working directory."),
+    .default(defaultReportDir)
+    .describe(`Directory the JSON reports and their Markdown twins are written to. Default: ${defaultReportDir}.`),
 });
 
 // ---- the file and the merged config ---------------------------------------------------------------

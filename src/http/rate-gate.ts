@@ -173,8 +173,7 @@ export class RateGate {
     this.#lowRemaining = options.lowRemaining ?? 2;
     this.#now = options.now ?? (() => performance.now());
     this.#random = options.random ?? Math.random;
-    this.#window =
-      options.hardCeiling && Number.isFinite(ceiling) ? new Array(Math.max(1, Math.floor(ceiling))) : undefined;
+    this.#window = options.hardCeiling && Number.isFinite(ceiling) ? new Array(Math.max(1, Math.floor(ceiling))) : undefined;
     this.#tokens = this.#burst();
     this.#refilledAt = this.#now();
   }

@@ -25,6 +25,15 @@ describe("formatLogRecord", () => {
     expect(line).toBe("09:05:07 ERROR stopped · boom");
   });
 
+  it("names the qTest object type and field, and the report written", () => {
+    expect(
+      formatLogRecord({ level: 30, time, msg: "creating field in qTest", objectType: "test-cases", field: "Zephyr Key" }),
+    ).toBe("09:05:07 INFO  creating field in qTest · test-cases Zephyr Key");
+    expect(formatLogRecord({ level: 30, time, msg: "migration finished", report: "r.json", totals: { created: 1 } })).toBe(
+      "09:05:07 INFO  migration finished · report r.json",
+    );
+  });
+
   it("is one line even when the message is not", () => {
     expect(formatLogRecord({ level: 30, time, msg: "a\nb" })).toBe("09:05:07 INFO  a b");
   });

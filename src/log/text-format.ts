@@ -1,17 +1,24 @@
 /**
  * A pino record as one line a person reads: time, level, message, then what it is about (the entity
- * and its key), why it failed, and the run. Only these fields: a record's other fields are for
- * machines (the JSON logs keep them all), and leaving them out keeps anything sensitive out too.
+ * and its key, or the qTest object type and field), why it failed, the report written, and the run.
+ * Only these fields: a record's other fields are for machines (the JSON logs keep them all), and
+ * naming the few shown keeps anything sensitive out.
  */
 const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 
 export function formatLogRecord(record: Record<string, unknown>): string {
   const level = LEVELS[Number(record.level)] ?? String(record.level ?? "");
   const parts = [`${clock(record.time)} ${level.padEnd(5)} ${oneLine(String(record.msg ?? ""))}`];
-  const about = [record.entity, record.key].filter((v) => typeof v === "string" || typeof v === "number").join(" ");
-  if (about) parts.push(about);
+  for (const fields of [
+    ["entity", "key"],
+    ["objectType", "field"],
+  ]) {
+    const about = fields.map((f) => record[f]).filter((v) => typeof v === "string" || typeof v === "number");
+    if (about.length > 0) parts.push(oneLine(about.join(" ")));
+  }
   const error = errorText(record.error ?? record.err);
   if (error) parts.push(oneLine(error));
+  if (typeof record.report === "string") parts.push(`report ${record.report}`);
   if (typeof record.runId === "string") parts.push(`run ${record.runId}`);
   return parts.join(" · ");
 }

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/load.js";
 import { BadInputError } from "../errors.js";
 import { ApiError } from "../http/errors.js";
+import { ADAPTIVE_START_RATE } from "../http/pacing.js";
 import type { Logger } from "../log/logger.js";
 import { type Estimate, estimateMigration } from "../plan/estimate.js";
 import { allManagedFields, labelOf, type ManagedObjectType } from "../plan/managed-fields.js";
@@ -147,6 +148,7 @@ async function estimate(config: ResolvedConfig, zephyr: ZephyrClient, usage: Sou
   const [caseFolders, cycleFolders] = await Promise.all([zephyr.folders("TEST_CASE"), zephyr.folders("TEST_CYCLE")]);
   return estimateMigration(
     { ...usage.counts, ...usage.executionTargets, caseFolders: caseFolders.length + 1, cycleFolders: cycleFolders.length + 1 },
-    { zephyr: config.zephyr.rateLimit, qtest: config.qtest.rateLimit },
+    // Without a configured limit the pace is found while running; the start rate is what is sure.
+    { zephyr: config.zephyr.rateLimit ?? ADAPTIVE_START_RATE, qtest: config.qtest.rateLimit ?? ADAPTIVE_START_RATE },
   );
 }

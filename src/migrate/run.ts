@@ -5,6 +5,7 @@ import { configHash, type ResolvedConfig } from "../config/load.js";
 import { recordedTypeSchema } from "../entity-types.js";
 import { BadInputError, ExitCode, InterruptedError, ZtoqError } from "../errors.js";
 import { ApiError, unreachableMessage } from "../http/errors.js";
+import { formatPace } from "../http/pacing.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { type PreflightResult, preflight } from "../mapping/preflight.js";
@@ -88,6 +89,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   try {
     await state.startRun({ id: runId, mode: options.dryRun ? "dry-run" : options.mode });
     runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
+    progress.setPace(() => formatPace({ Zephyr: config.zephyr.url, qTest: config.qtest.url }));
     progress.phase("Preflight: resolving statuses, priorities, users and fields");
     preflightResult = await preflight(config, zephyr, qtest, {
       dryRun: options.dryRun,

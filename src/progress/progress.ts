@@ -100,7 +100,12 @@ export class Progress {
     const of = total === undefined ? `${done}` : `${done}/${total} (${Math.floor((done / Math.max(1, total)) * 100)}%)`;
     const eta = total !== undefined && done < total ? meter.eta(total - done, now) : undefined;
     const pace = this.#pace?.();
-    return `${ENTITY_NAMES[type]} ${of} ${rate.toFixed(1)}/s${eta === undefined ? "" : ` ETA ${formatSeconds(eta)}`}${pace ? ` · ${pace}` : ""}`;
+    return [
+      `${ENTITY_NAMES[type]} ${of}`,
+      rate === undefined ? "" : ` ${rate.toFixed(1)}/s`,
+      eta === undefined ? "" : ` ETA ${formatSeconds(eta)}`,
+      pace ? ` · ${pace}` : "",
+    ].join("");
   }
 
   #print(type: EntityType, final: boolean): void {
@@ -119,7 +124,7 @@ export class Progress {
   #counter(type: EntityType): Counter {
     let counter = this.#counters.get(type);
     if (!counter) {
-      counter = { total: undefined, done: 0, meter: new RateMeter(this.#now()) };
+      counter = { total: undefined, done: 0, meter: new RateMeter() };
       this.#counters.set(type, counter);
     }
     return counter;

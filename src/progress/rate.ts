@@ -29,24 +29,30 @@ export const DEFAULT_RATE_RULES: RateRules = {
 
 export class RateMeter {
   readonly #rules: RateRules;
-  readonly #startedAt: number;
+  // From the first item recorded, not from when the counter was made: a total is often announced
+  // long before its phase starts.
+  #startedAt: number | undefined;
+  #startDone = 0;
   #done = 0;
-  #sampledAt: number;
+  #sampledAt = 0;
   #sampledDone = 0;
   #smoothed: number | undefined;
   #samples = 0;
   // Once settled, the ETA stays: a pause between bursts should not make it blink.
   #settled = false;
 
-  constructor(startedAt: number, rules: Partial<RateRules> = {}) {
+  constructor(rules: Partial<RateRules> = {}) {
     this.#rules = { ...DEFAULT_RATE_RULES, ...rules };
-    this.#startedAt = startedAt;
-    this.#sampledAt = startedAt;
   }
 
   /** `done` items in all at `now` (ms). */
   record(done: number, now: number): void {
     this.#done = done;
+    if (this.#startedAt === undefined) {
+      this.#startedAt = this.#sampledAt = now;
+      this.#startDone = this.#sampledDone = done;
+      return;
+    }
     const elapsed = now - this.#sampledAt;
     if (elapsed < this.#rules.sampleMs) return;
     const sample = ((done - this.#sampledDone) * 1000) / elapsed;
@@ -58,16 +64,17 @@ export class RateMeter {
     if (!this.#settled) this.#settled = this.#isSettled(sample, now);
   }
 
-  /** Items per second: smoothed once sampled, the plain average before. */
-  rate(now: number): number {
+  /** Items per second: smoothed once sampled, the plain average before; undefined until it means something. */
+  rate(now: number): number | undefined {
     if (this.#smoothed !== undefined) return this.#smoothed;
-    return this.#done / Math.max(0.001, (now - this.#startedAt) / 1000);
+    if (this.#startedAt === undefined || now - this.#startedAt < this.#rules.sampleMs / 2) return undefined;
+    return ((this.#done - this.#startDone) * 1000) / (now - this.#startedAt);
   }
 
   /** Seconds for `remaining` items, or undefined while the rate has not settled. */
   eta(remaining: number, now: number): number | undefined {
     const rate = this.rate(now);
-    if (!this.#settled || !(rate > 0)) return undefined;
+    if (!this.#settled || rate === undefined || !(rate > 0)) return undefined;
     return remaining / rate;
   }
 
@@ -76,7 +83,7 @@ export class RateMeter {
     const smoothed = this.#smoothed ?? 0;
     return (
       this.#done >= r.minItems &&
-      now - this.#startedAt >= r.minMs &&
+      now - (this.#startedAt ?? now) >= r.minMs &&
       this.#samples >= r.minSamples &&
       smoothed > 0 &&
       Math.abs(sample - smoothed) / smoothed <= r.tolerance

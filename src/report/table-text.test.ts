@@ -3,12 +3,16 @@ import { textCell, textTable } from "./table-text.js";
 
 describe("textTable", () => {
   it("pads columns to their widest cell, numbers to the right, with a rule under the header", () => {
-    expect(textTable(["Entity", "Created"], [["Test cases", "12"], ["Total", "3"]], ["left", "right"])).toEqual([
-      "Entity      Created",
-      "----------  -------",
-      "Test cases       12",
-      "Total             3",
-    ]);
+    expect(
+      textTable(
+        ["Entity", "Created"],
+        [
+          ["Test cases", "12"],
+          ["Total", "3"],
+        ],
+        ["left", "right"],
+      ),
+    ).toEqual(["Entity      Created", "----------  -------", "Test cases       12", "Total             3"]);
   });
 
   it("keeps cells on one line, cut to a length", () => {

@@ -327,8 +327,13 @@ function refuseDirectory(path: string): void {
 function fileInTheWay(path: string): StateStoreError {
   let ancestor = dirname(path);
   while (dirname(ancestor) !== ancestor) {
-    const found = statSync(ancestor, { throwIfNoEntry: false });
-    if (found?.isFile()) break;
+    let isFile = false;
+    try {
+      isFile = statSync(ancestor, { throwIfNoEntry: false })?.isFile() ?? false;
+    } catch {
+      // ENOTDIR: the file is higher up still.
+    }
+    if (isFile) break;
     ancestor = dirname(ancestor);
   }
   return unusable(`${ancestor} is a file, not a directory, so it cannot hold the state file`);
@@ -348,7 +353,8 @@ function errorPath(error: unknown): string | undefined {
 
 function describe(error: unknown): string {
   const code = errorCode(error);
-  const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : undefined;
+  const reason =
+    code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : undefined;
   return reason && code ? `${reason}, ${code}` : errorMessage(error);
 }
 

@@ -1,8 +1,10 @@
 import { join } from "node:path";
-import { configHash, type ResolvedConfig } from "../config/load.js";
 import { stoppingIntake, stopSignal, untilStopped } from "../concurrency/stop.js";
+import { configHash, type ResolvedConfig } from "../config/load.js";
+import { defaultReportDir } from "../config/schema.js";
 import { ExitCode, InterruptedError, ZtoqError } from "../errors.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
+import { formatPace } from "../http/pacing.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { Progress } from "../progress/progress.js";
@@ -87,6 +89,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       const started = Date.now();
       if (entry.kind === "zephyr-qtest") {
         if (!config) throw new Error("a zephyr-qtest check without a configuration");
+        progress.setPace(() => formatPace({ Zephyr: config.zephyr.url, qTest: config.qtest.url }));
         const zephyr = ZephyrClient.fromConfig(config, checkLog);
         const qtest = QTestClient.fromConfig(config, checkLog);
         const result = await zephyrQTestCheck({ config, zephyr, qtest, log: checkLog, progress });
@@ -127,7 +130,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   progress.close();
 
   const report = buildReport({ runId, startedAt, defaults, checks, config, cost: zephyrQTestCost });
-  const reportPath = options.reportPath ?? join(config?.report.dir ?? ".", "verification-report.json");
+  const reportPath = options.reportPath ?? join(config?.report.dir ?? defaultReportDir, "verification-report.json");
   await writeVerificationReport(reportPath, report);
   log.info({ status: report.status, totals: report.totals, report: reportPath }, "verification finished");
   return { report, reportPath, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };

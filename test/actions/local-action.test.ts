@@ -82,7 +82,12 @@ describe("the migrate action under @github/local-action", () => {
       "github-token": "ghs_local_action",
     };
     const dotenv = join(workspace, ".env");
-    await writeFile(dotenv, `${Object.entries(inputs).map(([name, value]) => inputLine(name, value)).join("\n")}\n`);
+    await writeFile(
+      dotenv,
+      `${Object.entries(inputs)
+        .map(([name, value]) => inputLine(name, value))
+        .join("\n")}\n`,
+    );
     run = await localAction([".", "src/actions/migrate-main.ts", dotenv], {
       GITHUB_STEP_SUMMARY: join(workspace, "summary.md"),
       GITHUB_REPOSITORY: "ztoq-org/ztoq-demo",

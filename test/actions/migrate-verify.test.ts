@@ -79,12 +79,12 @@ describe("the migrate action, then the verify action", () => {
       const { artifact, files } = onlyArtifact(migrateRun);
       expect(artifact.name).toBe("ztoq-migration");
       expect(migrateRun.outputs["artifact-id"]).toBe(String(artifact.id));
-      expect([...files.keys()].sort()).toEqual([".ztoq/state.db", "migration-report.json", "migration-report.md"]);
+      expect([...files.keys()].sort()).toEqual([".ztoq/reports/migration-report.json", ".ztoq/reports/migration-report.md", ".ztoq/state.db"]);
 
       const onDisk = await readFile(resolve(stage.workspace, migrateRun.outputs["report-path"] ?? ""), "utf8");
-      expect(JSON.parse(files.get("migration-report.json")?.toString("utf8") ?? "")).toEqual(JSON.parse(onDisk));
-      expect(files.get("migration-report.md")?.toString("utf8")).toBe(
-        await readFile(join(stage.workspace, "migration-report.md"), "utf8"),
+      expect(JSON.parse(files.get(".ztoq/reports/migration-report.json")?.toString("utf8") ?? "")).toEqual(JSON.parse(onDisk));
+      expect(files.get(".ztoq/reports/migration-report.md")?.toString("utf8")).toBe(
+        await readFile(join(stage.workspace, ".ztoq/reports/migration-report.md"), "utf8"),
       );
 
       const state = files.get(".ztoq/state.db") ?? Buffer.alloc(0);
@@ -140,9 +140,9 @@ describe("the migrate action, then the verify action", () => {
       const { artifact, files } = onlyArtifact(run);
       expect(artifact.name).toBe("ztoq-verification");
       expect(run.outputs["artifact-id"]).toBe(String(artifact.id));
-      expect([...files.keys()].sort()).toEqual(["verification-report.json", "verification-report.md"]);
+      expect([...files.keys()].sort()).toEqual([".ztoq/reports/verification-report.json", ".ztoq/reports/verification-report.md"]);
       const onDisk = await readFile(resolve(stage.workspace, run.outputs["report-path"] ?? ""), "utf8");
-      expect(JSON.parse(files.get("verification-report.json")?.toString("utf8") ?? "")).toEqual(JSON.parse(onDisk));
+      expect(JSON.parse(files.get(".ztoq/reports/verification-report.json")?.toString("utf8") ?? "")).toEqual(JSON.parse(onDisk));
     });
 
     it("does not comment outside a pull request", () => {
@@ -225,7 +225,7 @@ describe("the migrate action, then the verify action", () => {
         expect(again.outputs).toMatchObject({ status: "succeeded", created: "0", updated: "0", failed: "0" });
         expect(stage.mocks.qtest.store.counts()).toEqual(counts);
         const { files } = onlyArtifact(again);
-        expect([...files.keys()].sort()).toEqual([".ztoq/state.db", "migration-report.json", "migration-report.md"]);
+        expect([...files.keys()].sort()).toEqual([".ztoq/reports/migration-report.json", ".ztoq/reports/migration-report.md", ".ztoq/state.db"]);
       },
       60_000,
     );

@@ -68,7 +68,7 @@ describe("the verify action with a checks file", () => {
     expect(run.summary).toContain("### ✅ migration: ");
     expect(run.summary).toContain("### ❌ ledger (script): ledger v1 → ledger v2");
     const { files } = onlyArtifact(run);
-    expect([...files.keys()].sort()).toEqual(["verification-report.json", "verification-report.md"]);
+    expect([...files.keys()].sort()).toEqual([".ztoq/reports/verification-report.json", ".ztoq/reports/verification-report.md"]);
     const comments = stage.github.commentsOn(owner, repo, 21);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain("ledger (script)");

@@ -82,7 +82,7 @@ describe("the verify action as a gate, after a test case is deleted in qTest", (
 
   it("still uploads the report and writes the summary", () => {
     const { files } = onlyArtifact(run);
-    expect([...files.keys()].sort()).toEqual(["verification-report.json", "verification-report.md"]);
+    expect([...files.keys()].sort()).toEqual([".ztoq/reports/verification-report.json", ".ztoq/reports/verification-report.md"]);
     expect(run.outputs["artifact-id"]).toMatch(/^\d+$/);
     expect(run.summary).toContain("ZTOQ verification: failed");
     expect(run.summary).toContain(victim.key);

@@ -277,13 +277,14 @@ describe("against the Zephyr mock", () => {
     await expect(unknown.project()).rejects.toThrow(new BadInputError(`Zephyr project 'NOPE' not found at ${mocks.zephyr.url}`));
   });
 
-  it("fails with ApiError kind network after its retries when the host is unreachable", async () => {
+  it("fails at once with ApiError kind network when nothing ever answered: a refused first contact cannot recover", async () => {
     const port = await closedPort();
     const unreachable = zephyr({ baseUrl: `http://127.0.0.1:${port}/v2`, retries: 2, retryBaseMs: 5, timeoutMs: 1000 });
     const error = await unreachable.project().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ kind: "network", status: null, attempts: 3 });
-    expect(unreachable.stats()).toMatchObject({ requests: 3, retries: 2, failures: 1 });
+    expect(error).toMatchObject({ kind: "network", status: null, attempts: 1 });
+    expect((error as Error).message).toMatch(/connection refused/);
+    expect(unreachable.stats()).toMatchObject({ requests: 1, retries: 0, failures: 1 });
   });
 });
 

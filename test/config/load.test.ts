@@ -28,14 +28,12 @@ describe("loadConfig: sources", () => {
       zephyr: {
         url: "https://api.zephyrscale.smartbear.com/v2",
         projectKey: "QA",
-        rateLimit: 10,
         timeoutSeconds: 30,
         token: ZEPHYR_TOKEN,
       },
       qtest: {
         url: "https://qtest.example.com",
         projectId: 42,
-        rateLimit: 10,
         timeoutSeconds: 30,
         auth: { kind: "token", token: QTEST_TOKEN },
       },
@@ -51,7 +49,7 @@ describe("loadConfig: sources", () => {
         createMissingValues: false,
         customFields: {},
       },
-      report: { dir: "." },
+      report: { dir: ".ztoq/reports" },
       source: { file: null },
     });
   });
@@ -186,7 +184,7 @@ mapping:
     expect(config.qtest.url).toBe("https://qtest-file.example.com"); // file > nothing
     expect(config.migration).toMatchObject({ concurrency: 4, retries: 2, attachments: "skip" }); // file, override, default
     expect(config.mapping.statuses.testCase).toEqual({ Draft: "Draft (flag)", Approved: "Approved" }); // merged per entry
-    expect(config.zephyr.rateLimit).toBe(10); // default
+    expect(config.zephyr.rateLimit).toBeUndefined(); // default: the pace is found while running
   });
 
   it("falls back level by level", async () => {

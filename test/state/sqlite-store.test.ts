@@ -212,10 +212,10 @@ describe("SqliteStateStore", () => {
       await expectRefusal("newer", new RegExp(`version ${SCHEMA_VERSION + 1}.*newer ZTOQ`));
     });
 
-    it("reports a location it cannot open as unreachable", async () => {
+    it("reports a location whose parent is a file as unusable (bad input, not a retry)", async () => {
       await writeFile(join(dir, "file"), "");
       const store = new SqliteStateStore(join(dir, "file", "ztoq.db"));
-      await expect(store.open()).rejects.toMatchObject({ name: "StateStoreError", reason: "unreachable" });
+      await expect(store.open()).rejects.toMatchObject({ name: "StateStoreError", reason: "unusable" });
     });
 
     it("has a write on disk, readable by another process, as soon as the call returns", async () => {

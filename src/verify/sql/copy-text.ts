@@ -27,44 +27,90 @@ export function lineText(batch: LineBatch, i: number): string {
 
 /** Lines (without newlines) as a batch. */
 export function batchOfLines(lines: readonly string[]): LineBatch {
-  return (
-    splitLines(Buffer.from(lines.length === 0 ? "" : `${lines.join("\n")}\n`)).batch ?? { buf: Buffer.alloc(0), offsets: [0] }
-  );
+  const buf = Buffer.from(lines.length === 0 ? "" : `${lines.join("\n")}\n`);
+  const offsets: number[] = [];
+  splitLines(buf, buf.length, offsets);
+  return { buf, offsets };
 }
 
-function splitLines(buf: Buffer): { batch: LineBatch | undefined; rest: number } {
-  const offsets = [0];
+/** Finds the lines of `buf[0, length)`; `offsets` (emptied first) is filled, the offset after the last newline returned. */
+function splitLines(buf: Buffer, length: number, offsets: number[]): number {
+  offsets.length = 0;
+  offsets.push(0);
   let pos = 0;
   for (;;) {
     const newline = buf.indexOf(LF, pos);
-    if (newline < 0) break;
+    if (newline < 0 || newline >= length) break;
     pos = newline + 1;
     offsets.push(pos);
   }
-  return { batch: offsets.length > 1 ? { buf, offsets } : undefined, rest: pos };
+  return pos;
 }
 
 /**
  * Cuts a byte stream into batches of whole lines: a chunk may end inside a line (or inside a UTF-8
- * character), so whatever follows its last newline waits for the next chunk. COPY escapes the newlines
- * inside values, so every raw newline ends a row.
+ * character), so whatever follows the last newline waits for more. COPY escapes the newlines inside
+ * values, so every raw newline ends a row.
+ *
+ * Each chunk is copied as it comes into a buffer of the splitter's own, and buffers are handed back with
+ * `release` once their batch is read: the stream's chunks die young, and a long read reuses a few buffers
+ * instead of leaving a trail for the garbage collector, so memory stays flat however many rows go by.
  */
 export class LineSplitter {
-  #carry: Buffer | undefined;
+  /** The batch being filled: its buffer holds `#length` bytes, its offsets are set when it is taken. */
+  #current: LineBatch | undefined;
+  #length = 0;
+  /** Batches handed back, their buffers and offset lists to be filled again. */
+  readonly #free: LineBatch[] = [];
 
-  push(chunks: readonly Buffer[]): LineBatch | undefined {
-    const parts = this.#carry ? [this.#carry, ...chunks] : chunks;
-    const buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-    const { batch, rest } = splitLines(buf);
-    this.#carry = rest < buf.length ? buf.subarray(rest) : undefined;
+  /** Bytes written and not yet taken. */
+  get buffered(): number {
+    return this.#length;
+  }
+
+  write(chunk: Buffer): void {
+    const needed = this.#length + chunk.length;
+    if (this.#current === undefined || this.#current.buf.length < needed) {
+      const bigger = this.#batch(needed);
+      if (this.#current !== undefined) {
+        this.#current.buf.copy(bigger.buf, 0, 0, this.#length);
+        this.release(this.#current);
+      }
+      this.#current = bigger;
+    }
+    chunk.copy(this.#current.buf, this.#length);
+    this.#length = needed;
+  }
+
+  /** The whole lines written so far, as a batch; undefined when there is no whole line yet. */
+  take(): LineBatch | undefined {
+    const batch = this.#current;
+    if (batch === undefined || this.#length === 0) return undefined;
+    const rest = splitLines(batch.buf, this.#length, batch.offsets);
+    if (batch.offsets.length < 2) return undefined;
+    const left = this.#length - rest;
+    this.#current = this.#batch(left);
+    batch.buf.copy(this.#current.buf, 0, rest, this.#length);
+    this.#length = left;
     return batch;
   }
 
-  /** The last line, when the stream did not end with a newline. */
+  /** Hands a batch back to be filled again: nothing may read it after. */
+  release(batch: LineBatch): void {
+    if (this.#free.length < 4) this.#free.push(batch);
+  }
+
+  /** The last lines, the last one without a newline included. */
   end(): LineBatch | undefined {
-    const rest = this.#carry;
-    this.#carry = undefined;
-    return rest && rest.length > 0 ? splitLines(Buffer.concat([rest, Buffer.from([LF])])).batch : undefined;
+    if (this.#length > 0 && this.#current?.buf[this.#length - 1] !== LF) this.write(Buffer.from([LF]));
+    return this.take();
+  }
+
+  /** A free batch whose buffer holds `length` bytes, or a new one. */
+  #batch(length: number): LineBatch {
+    const index = this.#free.findIndex((b) => b.buf.length >= length);
+    if (index >= 0) return this.#free.splice(index, 1)[0] as LineBatch;
+    return { buf: Buffer.allocUnsafeSlow(Math.max(length, 1 << 19)), offsets: [] };
   }
 }
 

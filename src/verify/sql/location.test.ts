@@ -17,6 +17,9 @@ describe("a side's location", () => {
     expect(location.display).toBe("postgres://db:5432/shop");
     expect(redact("password hunter2 refused", location)).toBe("password *** refused");
     expect(() => parseLocation(`postgres://app:\${NOPE}@db/shop`, "target", "/checks", {})).toThrow(/\$\{NOPE\} is not set/);
+    const whole = parseLocation(`\${OLD_DB}`, "source", "/checks", { OLD_DB: "postgres://app:pw@old:5433/shop" });
+    expect(whole).toMatchObject({ engine: "postgres", display: "postgres://old:5433/shop" });
+    expect(() => parseLocation(`\${OLD_DB}`, "source", "/checks", { OLD_DB: "mysql://old/shop" })).toThrow(/expected postgres/);
   });
 
   it("resolves a SQLite path against the checks file's directory", () => {

@@ -6,12 +6,18 @@ import type { KeyOrder } from "./key-order.js";
 import { type MergePlan, mergeSides } from "./merge.js";
 import type { LineSource } from "./side.js";
 
-/** Rows as lines, handed out `batch` at a time (batches may be empty, as a chunk without a whole line is). */
+/**
+ * Rows as lines, handed out `batch` at a time (batches may be empty, as a chunk without a whole line is).
+ * A batch handed back is scribbled over, as a reused buffer would be: the merge must not read it after.
+ */
 function lines(rows: (string | null)[][], batch: number): LineSource {
   const all = rows.map(joinFields);
   let at = 0;
   let empty = true;
   return {
+    release: (done) => {
+      done.buf.fill("#");
+    },
     next: async () => {
       empty = !empty;
       if (empty) return batchOfLines([]);
@@ -80,6 +86,13 @@ describe("merging two sides in key order", () => {
   it("comes to the same whatever the batches", async () => {
     const expected = (await merge(source, target)).counts;
     for (const batch of [1, 3, 100]) expect((await merge(source, target, plan(["integer"]), batch)).counts).toEqual(expected);
+  });
+
+  it("keeps a group's first line while its duplicates run on into later batches", async () => {
+    const dup = Array.from({ length: 7 }, () => ["4", "d"]);
+    const { counts, samples } = await merge([["4", "d"]], [["4", "x"], ...dup], plan(["integer"]), 1);
+    expect(counts).toEqual({ matched: 0, missing: 0, extra: 0, changed: 1, duplicated: 7 });
+    expect(samples[0]?.differences).toEqual([{ path: "v", source: "d", target: "x" }]);
   });
 
   it("counts a key only one side holds twice as missing and duplicated", async () => {

@@ -8,7 +8,7 @@
 import { BadInputError } from "../../errors.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { Findings } from "../checks/findings.js";
-import { type LineBatch, splitFields } from "./copy-text.js";
+import { type LineBatch, unescapeField } from "./copy-text.js";
 import { type KeyColumns, keyCodec } from "./merge-keys.js";
 import type { LineSource } from "./side.js";
 
@@ -39,6 +39,7 @@ class Cursor {
   end = false;
   rows = 0;
   key: unknown;
+  batch: LineBatch | undefined;
 
   constructor(
     private readonly input: LineSource,
@@ -58,7 +59,14 @@ class Cursor {
     return (this.offsets[this.i + 1] as number) - 1;
   }
 
-  async refill(): Promise<void> {
+  /** The next batch; the one read to its end goes back to the source, once `retire` has copied out what is held in it. */
+  async refill(retire: (buf: Buffer) => void): Promise<void> {
+    const done = this.batch;
+    this.batch = undefined;
+    if (done !== undefined && this.input.release !== undefined) {
+      retire(done.buf);
+      this.input.release(done);
+    }
     for (;;) {
       const batch = await this.input.next();
       if (batch === null) {
@@ -69,6 +77,7 @@ class Cursor {
       }
       const count = batch.offsets.length - 1;
       if (count > 0) {
+        this.batch = batch;
         this.buf = batch.buf;
         this.offsets = batch.offsets;
         this.count = count;
@@ -86,19 +95,29 @@ class Cursor {
   }
 }
 
-/** A line kept while its key's group is settled: the batch it is in stays alive as long as it does. */
+/** A line kept while its key's group is settled: a range of its batch, or of `own` once the batch is handed back. */
 interface Held {
   buf: Buffer;
   start: number;
   stop: number;
+  own: Buffer;
+}
+
+/** Copies a held line out of `buf` (a batch about to be reused) into its own buffer. */
+function rescue(line: Held, buf: Buffer): void {
+  if (line.buf !== buf) return;
+  const length = line.stop - line.start;
+  if (line.own.length < length) line.own = Buffer.allocUnsafeSlow(Math.max(length, line.own.length * 2));
+  buf.copy(line.own, 0, line.start, line.stop);
+  line.buf = line.own;
+  line.start = 0;
+  line.stop = length;
 }
 
 function sameBytes(a: Held, b: Held): boolean {
   // Buffer#compare is a memcmp: twice as fast as a byte loop here.
   return a.stop - a.start === b.stop - b.start && a.buf.compare(b.buf, b.start, b.stop, a.start, a.stop) === 0;
 }
-
-const text = (line: Held) => line.buf.toString("utf8", line.start, line.stop);
 
 /** Merges the two sides into `findings`; returns the rows read on each. */
 export async function mergeSides(
@@ -122,8 +141,14 @@ export async function mergeSides(
   let inGroup = false;
   let sourceCount = 0;
   let targetCount = 0;
-  const sourceLine: Held = { buf: EMPTY.buf, start: 0, stop: 0 };
-  const targetLine: Held = { buf: EMPTY.buf, start: 0, stop: 0 };
+  const sourceLine: Held = { buf: EMPTY.buf, start: 0, stop: 0, own: Buffer.allocUnsafeSlow(4096) };
+  const targetLine: Held = { buf: EMPTY.buf, start: 0, stop: 0, own: Buffer.allocUnsafeSlow(4096) };
+  // A group's first lines may sit in a batch its side has read to the end (the last row of a batch
+  // always does): they are copied out before the batch is reused.
+  const retire = (buf: Buffer) => {
+    rescue(sourceLine, buf);
+    rescue(targetLine, buf);
+  };
   const hold = (line: Held, cursor: Cursor) => {
     line.buf = cursor.buf;
     line.start = cursor.start;
@@ -131,15 +156,21 @@ export async function mergeSides(
   };
 
   const settle = (key: unknown) => {
-    if (sourceCount === 1 && targetCount === 1 && sameBytes(sourceLine, targetLine)) {
-      matched++;
+    if (sourceCount === 1 && targetCount === 1) {
+      // Most rows end here: alike byte for byte, or alike under the columns' rules, never named.
+      if (sameBytes(sourceLine, targetLine)) {
+        matched++;
+        return;
+      }
+      const found = differences(sourceLine, targetLine, keyCount, plan.values);
+      if (found.length === 0) matched++;
+      else findings.compared(codec.render(key), found);
       return;
     }
-    // Only a row with a problem (or normalized differences) is named or made into text: most rows never are.
     const name = codec.render(key);
     if (sourceCount > 0 && targetCount > 0) {
       if (sameBytes(sourceLine, targetLine)) matched++;
-      else findings.compared(name, differences(text(sourceLine), text(targetLine), keyCount, plan.values));
+      else findings.compared(name, differences(sourceLine, targetLine, keyCount, plan.values));
     } else if (sourceCount > 0) {
       findings.missingInTarget(name);
     } else {
@@ -149,8 +180,8 @@ export async function mergeSides(
   };
 
   for (;;) {
-    if (source.pending) await source.refill();
-    if (target.pending) await target.refill();
+    if (source.pending) await source.refill(retire);
+    if (target.pending) await target.refill(retire);
     while (!source.pending && !target.pending) {
       if (inGroup) {
         if (!source.end) {
@@ -187,16 +218,43 @@ export async function mergeSides(
   }
 }
 
-/** The columns in which two rows with one key differ. */
-function differences(sourceLine: string, targetLine: string, keyCount: number, values: MergePlan["values"]): Difference[] {
-  const a = splitFields(sourceLine);
-  const b = splitFields(targetLine);
+/**
+ * The columns in which two rows with one key differ: the lines are walked field by field in step, and a
+ * field is made into text (and put to its column's rule) only when its bytes differ.
+ */
+function differences(a: Held, b: Held, keyCount: number, values: MergePlan["values"]): Difference[] {
   const out: Difference[] = [];
-  for (let j = 0; j < values.length; j++) {
-    const column = values[j] as MergePlan["values"][number];
-    const x = a[keyCount + j] ?? null;
-    const y = b[keyCount + j] ?? null;
-    if (!column.equal(x, y)) out.push({ path: column.name, source: x, target: y });
+  let i = a.start;
+  let j = b.start;
+  for (let field = 0; field < keyCount + values.length; field++) {
+    const iEnd = fieldEnd(a, i);
+    const jEnd = fieldEnd(b, j);
+    if (field >= keyCount) {
+      const same = sameField(a.buf, i, iEnd, b.buf, j, jEnd);
+      if (!same) {
+        const column = values[field - keyCount] as MergePlan["values"][number];
+        const x = unescapeField(a.buf.toString("utf8", i, iEnd));
+        const y = unescapeField(b.buf.toString("utf8", j, jEnd));
+        if (!column.equal(x, y)) out.push({ path: column.name, source: x, target: y });
+      }
+    }
+    i = iEnd + 1;
+    j = jEnd + 1;
   }
   return out;
+}
+
+/** Fields are short: a byte loop beats a call into Buffer#compare for them. */
+function sameField(x: Buffer, i: number, iEnd: number, y: Buffer, j: number, jEnd: number): boolean {
+  if (iEnd - i !== jEnd - j) return false;
+  for (; i < iEnd; i++, j++) if (x[i] !== y[j]) return false;
+  return true;
+}
+
+/** Where the field starting at `from` ends: the next tab, or the line's end. */
+function fieldEnd(line: Held, from: number): number {
+  const buf = line.buf;
+  let k = from;
+  while (k < line.stop && buf[k] !== 9) k++;
+  return k;
 }

@@ -35,10 +35,20 @@ describe("pairing the columns", () => {
     expect(p.normalization.created_at).toMatch(/timestamps in UTC/);
   });
 
-  it("compares exactly the columns listed, renamed", () => {
-    const p = plan({ key: "id", columns: { cust_id: "customer_id", total: "total" } });
-    expect(p.values.map((v) => `${v.source.name}→${v.target.name}`)).toEqual(["cust_id→customer_id", "total→total"]);
+  it("pairs renamed columns, and the others by name", () => {
+    const p = plan({ key: "id", columns: { cust_id: "customer_id" } });
+    expect(p.values.map((v) => `${v.source.name}→${v.target.name}`)).toEqual([
+      "cust_id→customer_id",
+      "total→total",
+      "created_at→created_at",
+    ]);
     expect(p.normalization["(renamed)"]).toBe("id → ID, cust_id → customer_id");
+    expect(p.normalization["(not compared)"]).toBe("source only: legacy; target only: extra");
+  });
+
+  it("lets a rename take a name the target uses for it, not twice", () => {
+    const p = plan({ key: "id", columns: { legacy: "total" } });
+    expect(p.values.map((v) => `${v.source.name}→${v.target.name}`)).toEqual(["created_at→created_at", "legacy→total"]);
   });
 
   it("leaves ignored columns out and applies normalization by column", () => {

@@ -61,18 +61,17 @@ export function planComparison(settings: PlanSettings, source: SideColumns, targ
   if (new Set(keys.map((k) => k.source.name)).size < keys.length) throw new BadInputError("sql check: key names a column twice");
   const isKey = (pair: Pair) => keys.some((k) => k.source.name === pair.source.name || k.target.name === pair.target.name);
 
-  let pairs: Pair[];
-  if (settings.columns !== undefined) {
-    pairs = Object.entries(settings.columns).map(([s, t]) => ({
-      source: column(source, s, "column"),
-      target: column(target, t, "column"),
-    }));
-  } else {
-    pairs = source.columns.flatMap((s) => {
-      const t = find(target.columns, s.name);
-      return t ? [{ source: s, target: t }] : [];
-    });
-  }
+  // Renamed columns pair by the settings; every other column pairs with the target's of the same name.
+  const renames = new Map(
+    Object.entries(settings.columns ?? {}).map(([s, t]) => [column(source, s, "column").name, column(target, t, "column")]),
+  );
+  const renamedTo = new Set([...renames.values()].map((t) => t.name));
+  let pairs: Pair[] = source.columns.flatMap((s) => {
+    const renamed = renames.get(s.name);
+    if (renamed !== undefined) return [{ source: s, target: renamed }];
+    const t = find(target.columns, s.name);
+    return t && !renamedTo.has(t.name) ? [{ source: s, target: t }] : [];
+  });
   pairs = pairs.filter((pair) => !isKey(pair));
 
   const ignored = new Set<string>();
@@ -107,7 +106,7 @@ export function planComparison(settings: PlanSettings, source: SideColumns, targ
       }
       if (find(source.columns, name) || find(target.columns, name)) {
         throw new BadInputError(
-          `sql check: normalize names ${JSON.stringify(name)}, which is not compared (ignored or not in columns)`,
+          `sql check: normalize names ${JSON.stringify(name)}, which is not compared (ignored, or on one side only)`,
         );
       }
       throw new BadInputError(

@@ -85,6 +85,7 @@ export async function openPostgres(location: Location, relation: SideRelation, s
               throw fail(error);
             }
           },
+          release: (batch) => lines.release(batch),
         };
       },
       checksums: async (spec, bounds) => {

@@ -34,7 +34,10 @@ describe("sql check settings", () => {
 
   it("refuses unknown settings and engines", () => {
     expect(problems({ ...base, table: "t", colums: {} })[0]).toMatch(/colums/);
-    expect(problems({ ...base, table: "t", source: "mysql://old/shop" })).toEqual(["postgres://… or sqlite:PATH"]);
+    expect(problems({ ...base, table: "t", source: "mysql://old/shop" })).toEqual([
+      `postgres://… or sqlite:PATH (or a \${VAR} holding one)`,
+    ]);
+    expect(problems({ ...base, table: "t", source: `\${OLD_DATABASE_URL}` })).toEqual([]);
     expect(problems({ ...base, table: "t", normalize: { total: { decimals: -1 } } }).length).toBe(1);
     expect(problems({ ...base, table: "t", normalize: { at: { timestamp: "ns" } } }).length).toBe(1);
   });

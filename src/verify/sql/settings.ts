@@ -8,7 +8,7 @@ const location = (side: string) =>
   z
     .string()
     .trim()
-    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, "postgres://… or sqlite:PATH")
+    .regex(/^(postgres(ql)?:\/\/|sqlite:|\$\{)/, `postgres://… or sqlite:PATH (or a \${VAR} holding one)`)
     .describe(
       `The ${side} database: postgres://user@host:5432/db (a password may come from PGPASSWORD or a \${VAR} reference, ` +
         "expanded from the environment and never reported) or sqlite:PATH (relative to the checks file).",
@@ -61,8 +61,8 @@ export const sqlCheckSettingsSchema = z
       .record(name, name)
       .optional()
       .describe(
-        "The columns compared, source name → target name (e.g. { cust_id: customer_id, total: total }); only these are compared " +
-          "besides the key. Default: every column both sides have by the same name.",
+        "Renamed columns, source name → target name (e.g. { total_cents: total }). Every other column both sides have by the " +
+          "same name is compared too; leave columns out with ignore.",
       ),
     ignore: z.array(name).optional().describe("Columns left out of the comparison (source or target names)."),
     where: name

@@ -18,6 +18,8 @@ export interface SideColumn extends ColumnInfo {
 /** Rows in batches of COPY text lines; null once there are no more. */
 export interface LineSource {
   next(): Promise<LineBatch | null>;
+  /** Says a batch is read to the end and nothing holds on to it: its memory may be reused. */
+  release?(batch: LineBatch): void;
 }
 
 /** One range's row count and checksum, as a string both engines spell alike. */

@@ -41,7 +41,7 @@ export async function openSqlite(location: Location, relation: SideRelation, sid
   try {
     const table = relation.table === undefined ? undefined : resolveTable(db, relation.table, what);
     const from = table === undefined ? `(${relation.query}) AS ztoq_query` : table.from;
-    const description = describeSide(location, relation, from);
+    const description = describeSide(location, relation, table?.display ?? from);
     const fail = (error: unknown) => sqliteFailure(error, `the ${side} ${description}`, location);
     const columns = readColumns(db, from, table, description);
     registerChecksum(db);
@@ -70,8 +70,7 @@ export async function openSqlite(location: Location, relation: SideRelation, sid
       },
       read: (spec) => {
         const keyset = relation.table !== undefined && spec.keys.every((k) => !columns.find((c) => c.name === k.name)?.nullable);
-        const first = selectRows("sqlite", from, spec, { limit: PAGE_ROWS });
-        if (keyset && !needsSort(prepare, first)) return keysetPages(spec, from, prepare, fail);
+        if (keyset && pagesUseIndex(prepare, from, spec)) return keysetPages(spec, from, prepare, fail);
         return scan(prepare(selectRows("sqlite", from, spec)), fail);
       },
       checksums: async (spec, bounds) => {
@@ -102,10 +101,19 @@ export async function openSqlite(location: Location, relation: SideRelation, sid
   }
 }
 
-/** Whether SQLite would sort for this statement (no index gives the order): then keyset pages would sort once a page. */
-function needsSort(prepare: (sql: string) => StatementSync, sql: string): boolean {
-  const plan = prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as unknown as unknown[][];
-  return plan.some((step) => /TEMP B-TREE/i.test(String(step[3])));
+/**
+ * Whether keyset pages can be read from an index: the first without sorting, the next ones by seeking
+ * past the last key. (A row value with COLLATE, as a compound text key has, is scanned rather than
+ * sought: then one ordered statement is the better read.)
+ */
+function pagesUseIndex(prepare: (sql: string) => StatementSync, from: string, spec: ReadSpec): boolean {
+  const plan = (sql: string) =>
+    (prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as unknown as unknown[][]).map((step) => String(step[3]));
+  const first = plan(selectRows("sqlite", from, spec, { limit: PAGE_ROWS }));
+  if (first.some((detail) => /TEMP B-TREE/i.test(detail))) return false;
+  const after = spec.keys.map((k) => (k.order === "text" ? "" : "0"));
+  const next = plan(selectRows("sqlite", from, spec, { after, limit: PAGE_ROWS }));
+  return next.some((detail) => /^SEARCH/i.test(detail)) && !next.some((detail) => /TEMP B-TREE/i.test(detail));
 }
 
 function keysetPages(
@@ -159,7 +167,11 @@ function scan(statement: StatementSync, fail: (e: unknown) => Error): LineSource
 }
 
 /** `table` or `schema.table`; a schema SQLite does not have (public, from a PostgreSQL habit) is looked past. */
-function resolveTable(db: DatabaseSync, table: string, what: string): { from: string; schema: string; name: string } {
+function resolveTable(
+  db: DatabaseSync,
+  table: string,
+  what: string,
+): { from: string; display: string; schema: string; name: string } {
   const dot = table.indexOf(".");
   const schemas = (db.prepare("PRAGMA database_list").all() as { name: string }[]).map((r) => r.name);
   const schema = dot > 0 && schemas.includes(table.slice(0, dot)) ? table.slice(0, dot) : "main";
@@ -169,7 +181,7 @@ function resolveTable(db: DatabaseSync, table: string, what: string): { from: st
     .get(name.replace(/^"(.*)"$/, "$1")) as { name: string } | undefined;
   if (!found) throw new BadInputError(`sql check: ${what} has no table ${JSON.stringify(table)}`);
   const from = schema === "main" ? quoteName(found.name) : `${quoteName(schema)}.${quoteName(found.name)}`;
-  return { from, schema, name: found.name };
+  return { from, display: schema === "main" ? found.name : `${schema}.${found.name}`, schema, name: found.name };
 }
 
 function readColumns(

@@ -2,7 +2,7 @@
  * SQLite values as the text PostgreSQL would write for the same value where the two agree (integers,
  * text, bytes as `\x` hex), so that a row both engines hold alike reads as one line on both sides.
  */
-import { joinFields } from "./copy-text.js";
+import { escapeField } from "./copy-text.js";
 
 export type SqliteValue = null | number | bigint | string | Uint8Array;
 
@@ -16,5 +16,11 @@ export function sqliteText(value: SqliteValue): string | null {
 
 /** A row (an array of values) as a COPY text line. */
 export function sqliteLine(row: readonly SqliteValue[]): string {
-  return joinFields(row.map(sqliteText));
+  let line = "";
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i] as SqliteValue;
+    const text = typeof value === "bigint" ? value.toString() : sqliteText(value);
+    line += i === 0 ? escapeField(text) : `\t${escapeField(text)}`;
+  }
+  return line;
 }

@@ -9,8 +9,6 @@ import { type LineBatch, LineSplitter } from "./copy-text.js";
 import type { LineSource } from "./side.js";
 
 export class StreamLines implements LineSource {
-  #chunks: Buffer[] = [];
-  #bytes = 0;
   #ended = false;
   #error: unknown;
   #wake: (() => void) | undefined;
@@ -21,9 +19,8 @@ export class StreamLines implements LineSource {
     private readonly highWater = 1 << 18,
   ) {
     stream.on("data", (chunk: Buffer) => {
-      this.#chunks.push(chunk);
-      this.#bytes += chunk.length;
-      if (this.#bytes >= this.highWater) stream.pause();
+      this.#splitter.write(chunk);
+      if (this.#splitter.buffered >= this.highWater) stream.pause();
       this.#notify();
     });
     stream.on("end", () => {
@@ -42,21 +39,17 @@ export class StreamLines implements LineSource {
     this.#notify();
   }
 
+  release(batch: LineBatch): void {
+    this.#splitter.release(batch);
+  }
+
   async next(): Promise<LineBatch | null> {
     for (;;) {
       if (this.#error !== undefined) throw this.#error;
-      if (this.#chunks.length > 0) {
-        const chunks = this.#chunks;
-        this.#chunks = [];
-        this.#bytes = 0;
-        if (this.stream.isPaused()) this.stream.resume();
-        const batch = this.#splitter.push(chunks);
-        if (batch) return batch;
-        continue;
-      }
-      if (this.#ended) {
-        return this.#splitter.end() ?? null;
-      }
+      if (this.#ended) return this.#splitter.end() ?? null;
+      const batch = this.#splitter.take();
+      if (this.stream.isPaused()) this.stream.resume();
+      if (batch) return batch;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });

@@ -75,7 +75,7 @@ describe.skipIf(!available && !postgresRequired)("sql check, PostgreSQL ↔ SQLi
       source: ROWS,
       target: ROWS,
     });
-    expect(outcome.target.description).toBe('sqlite:data.db table "orders"');
+    expect(outcome.target.description).toBe("sqlite:data.db table orders");
     expect(outcome.normalization).toMatchObject({
       amount: "numbers by value (a float and a decimal alike)",
       created_at: expect.stringMatching(/^timestamps in UTC to the millisecond/),

@@ -96,7 +96,7 @@ describe.skipIf(!available && !postgresRequired)("sql check errors", () => {
         { key: "idd" },
         /key column "idd" is not a column of the source postgres:\/\/.* table orders \(columns: id, total, note\)/,
       ],
-      [{ columns: { total: "sum" } }, /column "sum" is not a column of the target sqlite:data.db table "orders"/],
+      [{ columns: { total: "sum" } }, /column "sum" is not a column of the target sqlite:data.db table orders/],
       [{ ignore: ["nope"] }, /ignore names "nope", which is a column of neither side/],
       [{ normalize: { nope: { trim: true } } }, /normalize names "nope", which is a column of neither side/],
     ];
