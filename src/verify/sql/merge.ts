@@ -214,6 +214,15 @@ export async function mergeSides(
       inGroup = true;
       sourceCount = 0;
       targetCount = 0;
+      if (c === 0) {
+        // Both sides have the key (most rows): take both rows now, two comparisons fewer per row.
+        sourceCount = 1;
+        targetCount = 1;
+        hold(sourceLine, source);
+        hold(targetLine, target);
+        source.advance();
+        target.advance();
+      }
     }
   }
 }

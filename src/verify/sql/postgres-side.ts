@@ -59,7 +59,7 @@ export async function openPostgres(location: Location, relation: SideRelation, s
     const from =
       relation.table !== undefined ? await resolveTable(client, relation.table, what) : `(${relation.query}) AS ztoq_query`;
     const description = describeSide(location, relation, from);
-    const columns = await readColumns(client, from, description);
+    const columns = await readColumns(client, from, description, relation.table !== undefined);
     const query = async (text: string) => {
       try {
         return (await client.query<string[]>({ text, rowMode: "array" })).rows;
@@ -125,7 +125,7 @@ async function resolveTable(client: pg.Client, table: string, what: string): Pro
   return name;
 }
 
-async function readColumns(client: pg.Client, from: string, description: string): Promise<SideColumn[]> {
+async function readColumns(client: pg.Client, from: string, description: string, isTable: boolean): Promise<SideColumn[]> {
   const { fields } = await client.query(`SELECT * FROM ${from} LIMIT 0`);
   const seen = new Set<string>();
   for (const field of fields) {
@@ -139,13 +139,20 @@ async function readColumns(client: pg.Client, from: string, description: string)
     [oids],
   );
   const types = new Map(rows.map((r) => [Number(r.oid), r]));
+  // A table's NOT NULL columns hold no NULL (a query's may, through an outer join: they are taken as nullable).
+  const { rows: notNull } = await client.query<{ attrelid: string; attnum: string }>(
+    "SELECT attrelid::int AS attrelid, attnum::int AS attnum FROM pg_attribute WHERE attnotnull AND (attrelid, attnum) IN " +
+      "(SELECT * FROM unnest($1::oid[], $2::int2[]))",
+    [fields.map((f) => f.tableID), fields.map((f) => f.columnID)],
+  );
+  const required = new Set(notNull.map((r) => `${r.attrelid}:${r.attnum}`));
   return fields.map((f) => {
     const type = types.get(f.dataTypeID);
     return {
       name: f.name,
       type: postgresValueType(f.dataTypeID, type?.typcategory),
       collatable: type?.collatable === "t" || type?.collatable === "true",
-      nullable: true,
+      nullable: !isTable || !required.has(`${f.tableID}:${f.columnID}`),
     };
   });
 }

@@ -119,7 +119,13 @@ function readSpec(plan: ComparisonPlan, side: "source" | "target", sql: SqlSide,
   return {
     keys: plan.keys.map((key) => {
       const column = sql.columns.find((c) => c.name === key[side].name);
-      return { name: key[side].name, type: key[side].type, order: key.order, collatable: column?.collatable ?? false };
+      return {
+        name: key[side].name,
+        type: key[side].type,
+        order: key.order,
+        collatable: column?.collatable ?? false,
+        nullable: column?.nullable ?? true,
+      };
     }),
     values: plan.values.map((value) => value[side].name),
     where,

@@ -24,6 +24,15 @@ describe("the SQL sent to either engine", () => {
     );
   });
 
+  it("leaves NULLS FIRST out for a NOT NULL key in PostgreSQL, so its index gives the order", () => {
+    expect(selectRows("postgres", "orders", { keys: [{ ...id, nullable: false }], values: [] })).toBe(
+      'SELECT "id" FROM orders ORDER BY "id"',
+    );
+    expect(selectRows("sqlite", "orders", { keys: [{ ...id, nullable: false }], values: [] })).toBe(
+      'SELECT "id" FROM orders ORDER BY "id" NULLS FIRST',
+    );
+  });
+
   it("writes key bounds as literals: plain numbers as they are, the rest quoted", () => {
     expect(keyLiteral("integer", "42")).toBe("42");
     expect(keyLiteral("number", "-1.5e3")).toBe("-1.5e3");

@@ -13,6 +13,8 @@ export interface SideKey {
   order: KeyOrder;
   /** PostgreSQL: the type takes a COLLATE clause. */
   collatable: boolean;
+  /** The column may hold NULL (absent: it may). */
+  nullable?: boolean | undefined;
 }
 
 /** What a side reads: the key columns first, then the compared ones, under `where`, within `range`. */
@@ -95,8 +97,14 @@ export function whereClause(engine: Engine, spec: ReadSpec, after?: Key): string
   return conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
 }
 
+/**
+ * NULL first, as SQLite orders by default. PostgreSQL puts NULL last unless told, and told so it cannot
+ * read a NOT NULL key's index in order (it sorts the whole table instead): it is told only when the key
+ * can hold NULL.
+ */
 export function orderByClause(engine: Engine, keys: readonly SideKey[]): string {
-  return ` ORDER BY ${keys.map((k) => `${orderExpression(engine, k)} NULLS FIRST`).join(", ")}`;
+  const nulls = (k: SideKey) => (engine === "sqlite" || k.nullable !== false ? " NULLS FIRST" : "");
+  return ` ORDER BY ${keys.map((k) => `${orderExpression(engine, k)}${nulls(k)}`).join(", ")}`;
 }
 
 /** The SELECT of a side's rows in key order: key columns, then compared columns. */
