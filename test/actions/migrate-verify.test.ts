@@ -79,7 +79,11 @@ describe("the migrate action, then the verify action", () => {
       const { artifact, files } = onlyArtifact(migrateRun);
       expect(artifact.name).toBe("ztoq-migration");
       expect(migrateRun.outputs["artifact-id"]).toBe(String(artifact.id));
-      expect([...files.keys()].sort()).toEqual([".ztoq/reports/migration-report.json", ".ztoq/reports/migration-report.md", ".ztoq/state.db"]);
+      expect([...files.keys()].sort()).toEqual([
+        ".ztoq/reports/migration-report.json",
+        ".ztoq/reports/migration-report.md",
+        ".ztoq/state.db",
+      ]);
 
       const onDisk = await readFile(resolve(stage.workspace, migrateRun.outputs["report-path"] ?? ""), "utf8");
       expect(JSON.parse(files.get(".ztoq/reports/migration-report.json")?.toString("utf8") ?? "")).toEqual(JSON.parse(onDisk));
@@ -140,7 +144,10 @@ describe("the migrate action, then the verify action", () => {
       const { artifact, files } = onlyArtifact(run);
       expect(artifact.name).toBe("ztoq-verification");
       expect(run.outputs["artifact-id"]).toBe(String(artifact.id));
-      expect([...files.keys()].sort()).toEqual([".ztoq/reports/verification-report.json", ".ztoq/reports/verification-report.md"]);
+      expect([...files.keys()].sort()).toEqual([
+        ".ztoq/reports/verification-report.json",
+        ".ztoq/reports/verification-report.md",
+      ]);
       const onDisk = await readFile(resolve(stage.workspace, run.outputs["report-path"] ?? ""), "utf8");
       expect(JSON.parse(files.get(".ztoq/reports/verification-report.json")?.toString("utf8") ?? "")).toEqual(JSON.parse(onDisk));
     });
@@ -225,7 +232,11 @@ describe("the migrate action, then the verify action", () => {
         expect(again.outputs).toMatchObject({ status: "succeeded", created: "0", updated: "0", failed: "0" });
         expect(stage.mocks.qtest.store.counts()).toEqual(counts);
         const { files } = onlyArtifact(again);
-        expect([...files.keys()].sort()).toEqual([".ztoq/reports/migration-report.json", ".ztoq/reports/migration-report.md", ".ztoq/state.db"]);
+        expect([...files.keys()].sort()).toEqual([
+          ".ztoq/reports/migration-report.json",
+          ".ztoq/reports/migration-report.md",
+          ".ztoq/state.db",
+        ]);
       },
       60_000,
     );
