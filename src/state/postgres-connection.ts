@@ -56,8 +56,8 @@ export function describeConnection(connection: PostgresConnection): string {
   return `${connection.user === undefined ? "" : `${connection.user}@`}${address(connection)}/${connection.database ?? ""}`;
 }
 
-/** Node's codes for a server that cannot be reached or that went away. */
-const NETWORK_CODES = new Set([
+/** Node's codes for a server that cannot be reached or that went away (the sql check reads them too). */
+export const NETWORK_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ECONNABORTED",
@@ -70,7 +70,8 @@ const NETWORK_CODES = new Set([
   "EADDRNOTAVAIL",
   "ENOENT", // a Unix socket that is not there
 ]);
-const NAME_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME"]);
+/** Node's codes for a host name that does not resolve. */
+export const NAME_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME"]);
 /** SQLSTATEs of a server that is there but will not serve now: shutting down, starting, full. */
 const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
 

@@ -5,24 +5,8 @@
  * side by its description and never carry a password.
  */
 import { BadInputError, ExitCode, ZtoqError } from "../../errors.js";
+import { NAME_CODES, NETWORK_CODES } from "../../state/postgres-connection.js";
 import { type Location, redact } from "./location.js";
-
-/** Node's codes for a server that cannot be reached or that went away. */
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EPIPE",
-  "EADDRNOTAVAIL",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EAI_FAIL",
-]);
 
 function field(error: unknown, name: string): unknown {
   return typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
@@ -45,7 +29,12 @@ export function postgresFailure(error: unknown, what: string, location: Location
   if (code === "28P01" || code === "28000")
     return new BadInputError(`sql check: ${what} refused the login (${text}); check the user and password`);
   if (code === "3D000") return new BadInputError(`sql check: ${what}: ${text}`);
-  if (NETWORK_CODES.has(code) || /^(08|57|53)/.test(code) || /timeout|terminated|ECONNREFUSED|not support SSL/i.test(text)) {
+  if (
+    NETWORK_CODES.has(code) ||
+    NAME_CODES.has(code) ||
+    /^(08|57|53)/.test(code) ||
+    /timeout|terminated|ECONNREFUSED|not support SSL/i.test(text)
+  ) {
     return new ZtoqError(`sql check: cannot reach ${what}: ${text || code} (safe to re-run)`, ExitCode.incomplete);
   }
   // Other SQLSTATEs of classes 22 (data), 42 (syntax, names, privileges): the settings' SQL or names.
