@@ -114,6 +114,13 @@ describe("a qTest project nobody prepared", () => {
     const report = await bare.report();
     expect(report.status).toBe("succeeded");
 
+    // Missing allowed values (an environment, a status the bare project lacks) were added where they belong.
+    expect(report.preflight.valuesCreated.length).toBeGreaterThan(0);
+    for (const line of report.preflight.valuesCreated) {
+      const [, objectType, field, label] = /^([a-z-]+): (.+) = (.+)$/.exec(line) ?? [];
+      const target = bare.mocks.qtest.store.fields(objectType as string).find((f) => f.label === field);
+      expect({ line, present: target?.allowed_values?.some((v) => v.label === label) }).toEqual({ line, present: true });
+    }
     const fields = bare.mocks.qtest.store.fields("test-cases");
     for (const [label, dataType] of Object.entries(DATA_TYPES)) {
       expect({ label, dataType: fields.find((f) => f.label === label)?.data_type }).toEqual({ label, dataType });
