@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -7,19 +7,21 @@ import type { Readable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { pino } from "pino";
+import YAML from "yaml";
 import { runSqlCheck } from "../src/verify/sql/run.js";
 import { sqlCheckSettingsSchema } from "../src/verify/sql/settings.js";
 import { createTestDatabase, type TestDatabase } from "../test/support/postgres.js";
+import { cli } from "./mock-process.js";
 
 /**
  * `sql` check benchmark. Two PostgreSQL databases hold the same 8-column table (float, numeric and
  * timestamptz among them), the target with ten differences; the figure is runSqlCheck's wall time ÷
  * the floor, both sides' ordered `COPY … TO STDOUT` read in parallel and discarded, measured in the same
- * run, alternately with the check (target ≤ 1.3). The peak RSS of the check is measured in a child
- * process of its own per size, which runs the check once as `ztoq verify` would: the 10M ÷ 1M ratio
- * shows whether memory stays bounded (target ≤ 1.3). At the first size, PostgreSQL is also compared with
- * a SQLite copy of the table (floor: the PostgreSQL COPY and a SQLite read of the table in key order,
- * side by side).
+ * run, alternately with the check (target ≤ 1.3). The check runs as the bundles run it, in its worker
+ * thread (scripts/bench.mjs bundles the worker beside this file). The peak RSS is that of a
+ * `ztoq verify --checks` process per size, as its report gives it: the 10M ÷ 1M ratio shows whether
+ * memory stays bounded (target ≤ 1.3). At the first size, PostgreSQL is also compared with a SQLite
+ * copy of the table (floor: the PostgreSQL COPY and a SQLite read of the table in key order, side by side).
  *
  * `ZTOQ_BENCH_SQL_ROWS=1000000` runs one size only (10M rows takes minutes to build and to read).
  */
@@ -47,21 +49,13 @@ const context = { name: "bench", baseDir: tmpdir(), log };
 const settingsFor = (source: string, target: string) =>
   sqlCheckSettingsSchema.parse({ source, target, table: "orders", key: "id" });
 
-if (process.argv[2] === "--rss") {
-  // The child: one check, as a `ztoq verify` process runs it; its peak RSS is the figure.
-  const outcome = await runSqlCheck(settingsFor(process.argv[3] as string, process.argv[4] as string), context);
-  process.stdout.write(
-    `${JSON.stringify({ rssMb: Math.round(process.resourceUsage().maxRSS / 1024), problems: describe(outcome.findings) })}\n`,
+const rss: { rows: number; mb: number }[] = [];
+for (const [index, rows] of SIZES.entries()) rss.push({ rows, mb: await benchmark(rows, index === 0) });
+const [small, large] = [rss[0], rss.at(-1)];
+if (small && large && large !== small) {
+  console.log(
+    `peak RSS of ztoq verify, ${large.rows.toLocaleString("en")} ÷ ${small.rows.toLocaleString("en")} rows: ${(large.mb / small.mb).toFixed(3)} (target ≤ 1.3)`,
   );
-} else {
-  const rss: { rows: number; mb: number }[] = [];
-  for (const [index, rows] of SIZES.entries()) rss.push({ rows, mb: await benchmark(rows, index === 0) });
-  const [small, large] = [rss[0], rss.at(-1)];
-  if (small && large && large !== small) {
-    console.log(
-      `peak RSS of the check, ${large.rows.toLocaleString("en")} ÷ ${small.rows.toLocaleString("en")} rows: ${(large.mb / small.mb).toFixed(3)} (target ≤ 1.3)`,
-    );
-  }
 }
 
 /** Prints one size's figures; returns the check's peak RSS in MB. */
@@ -85,11 +79,11 @@ async function benchmark(rows: number, withSqlite: boolean): Promise<number> {
       );
     }
     const [floor, wall] = [Math.min(...floors), Math.min(...walls)];
-    const child = await rssChild(source.url, target.url);
+    const child = await rssChild(source.url, target.url, dir);
     console.log(
       `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ PostgreSQL: ${wall.toFixed(2)} s wall, floor ${floor.toFixed(2)} s ` +
         `(both ordered COPYs in parallel) → ratio ${(wall / floor).toFixed(3)} (target ≤ 1.3); ${problems}; ` +
-        `peak RSS of a process running the check ${child.rssMb} MB`,
+        `peak RSS of ztoq verify --checks ${child.rssMb} MB`,
     );
     if (withSqlite) {
       const file = join(dir, "orders.db");
@@ -113,17 +107,38 @@ async function benchmark(rows: number, withSqlite: boolean): Promise<number> {
   }
 }
 
-async function rssChild(source: string, target: string): Promise<{ rssMb: number; problems: string }> {
-  const proc = spawn(process.execPath, [process.argv[1] as string, "--rss", source, target], {
-    stdio: ["ignore", "pipe", "inherit"],
+/** Runs `ztoq verify --checks` on the two databases; its report gives its peak RSS and what it found. */
+async function rssChild(source: string, target: string, dir: string): Promise<{ rssMb: number; problems: string }> {
+  const checks = join(dir, "checks.yml");
+  const report = join(dir, "report.json");
+  await writeFile(
+    checks,
+    YAML.stringify({ checks: [{ name: "orders", kind: "sql", source, target, table: "orders", key: "id" }] }),
+  );
+  const proc = spawn(process.execPath, [cli, "verify", "--checks", checks, "--report", report], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ZTOQ_LOG_LEVEL: "warn" },
   });
-  let out = "";
-  proc.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
+  let stderr = "";
+  proc.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
-  const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
-  if (code !== 0) throw new Error(`the check's child process exited ${code}`);
-  return JSON.parse(out.trim().split("\n").at(-1) as string) as { rssMb: number; problems: string };
+  const code = await new Promise<number | null>((resolve) => proc.on("close", resolve));
+  // The differences fail the gate: exit 1 is the expected verdict.
+  if (code !== 1) throw new Error(`ztoq verify exited ${code}: ${stderr.trim()}`);
+  const {
+    cost,
+    checks: [check],
+  } = JSON.parse(await readFile(report, "utf8"));
+  return {
+    rssMb: Math.round(cost.peakRssBytes / 1024 / 1024),
+    problems: describe({
+      missing: check.missingInTarget,
+      extra: check.extraInTarget,
+      changed: check.changed,
+      duplicated: check.duplicated,
+    }),
+  };
 }
 
 function describe(f: { missing: number; extra: number; changed: number; duplicated: number }): string {

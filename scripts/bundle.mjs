@@ -4,8 +4,14 @@ import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
-// The CLI, and one bundle per action (action.yml → migrate, verify/action.yml → verify).
-const entryPoints = { cli: "src/cli/index.ts", migrate: "src/actions/migrate-main.ts", verify: "src/actions/verify-main.ts" };
+// The CLI, one bundle per action (action.yml → migrate, verify/action.yml → verify), and the sql
+// check's worker thread, which the CLI and the verify action start from beside them.
+const entryPoints = {
+  cli: "src/cli/index.ts",
+  migrate: "src/actions/migrate-main.ts",
+  verify: "src/actions/verify-main.ts",
+  "sql-worker": "src/verify/sql/worker.ts",
+};
 
 /**
  * Start-up cost: an ESM `import` of a Node built-in builds its ESM facade, which reads every export —

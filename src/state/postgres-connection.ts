@@ -1,4 +1,5 @@
 import pg from "pg";
+import { NAME_CODES, NETWORK_CODES } from "../network-codes.js";
 import { errorMessage, StateStoreError } from "./store.js";
 
 /** Where a PostgreSQL store connects, as the driver resolves it (URL, then PG* environment variables, then defaults). */
@@ -56,22 +57,6 @@ export function describeConnection(connection: PostgresConnection): string {
   return `${connection.user === undefined ? "" : `${connection.user}@`}${address(connection)}/${connection.database ?? ""}`;
 }
 
-/** Node's codes for a server that cannot be reached or that went away (the sql check reads them too). */
-export const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EPIPE",
-  "EADDRNOTAVAIL",
-  "ENOENT", // a Unix socket that is not there
-]);
-/** Node's codes for a host name that does not resolve. */
-export const NAME_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME"]);
 /** SQLSTATEs of a server that is there but will not serve now: shutting down, starting, full. */
 const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
 

@@ -43,7 +43,7 @@ export interface Stage {
 }
 
 export function assertBuilt(): void {
-  for (const bundle of ["migrate.js", "verify.js"]) {
+  for (const bundle of ["migrate.js", "verify.js", "sql-worker.js"]) {
     if (!existsSync(join(ROOT, "dist", bundle))) throw new Error(`dist/${bundle} is missing: run \`npm run build\` first`);
   }
 }

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -93,6 +94,33 @@ describe("the packed package, installed elsewhere", () => {
     expect(r.code, describeResult(r)).toBe(0);
     expect(existsSync(join(project, ".ztoq", "demo", "verification-report.json"))).toBe(true);
     expect((await readdir(project)).sort()).toEqual([".ztoq", "node_modules", "package-lock.json", "package.json"]);
+  }, 60_000);
+
+  it("runs a sql check in its worker thread, which the package ships beside the CLI", async () => {
+    const dir = join(scratch, "sql-check");
+    await mkdir(dir);
+    for (const [file, note] of [
+      ["old.db", "paid"],
+      ["new.db", "refunded"],
+    ] as const) {
+      const db = new DatabaseSync(join(dir, file));
+      db.exec(`CREATE TABLE orders (id INTEGER PRIMARY KEY, note TEXT); INSERT INTO orders VALUES (1, 'open'), (2, '${note}')`);
+      db.close();
+    }
+    await writeFile(
+      join(dir, "checks.yml"),
+      "checks:\n  - name: orders\n    kind: sql\n    source: sqlite:old.db\n    target: sqlite:new.db\n    table: orders\n    key: id\n",
+    );
+    const r = await sh(
+      "npx",
+      ["--no-install", "--prefix", project, "ztoq", "verify", "--checks", "checks.yml", "--report", "report.json"],
+      {
+        cwd: dir,
+        path: oldPath,
+      },
+    );
+    expect(r.code, describeResult(r)).toBe(1);
+    expect(r.stdout).toContain("| `id=2` | changed | `note` |");
   }, 60_000);
 
   it("runs the installed bin straight from PATH when the first node on PATH is older than 24", async (ctx) => {

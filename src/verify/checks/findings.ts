@@ -15,6 +15,12 @@ export interface FindingSample {
   differences: Difference[];
 }
 
+/** What a `Findings` holds, as data. */
+export type FindingsData = Pick<
+  Findings,
+  "matched" | "missing" | "extra" | "changed" | "duplicated" | "truncated" | "changedPaths" | "samples"
+>;
+
 /**
  * What one check of a standalone kind (sql, http, script) found: items matched, missing in the target,
  * extra in the target, changed (with the paths that differ), duplicated (surplus copies of a key on
@@ -31,6 +37,22 @@ export class Findings {
   /** Changed items per path (array indexes as `[]`): which columns or fields differ most. */
   readonly changedPaths = new Map<string, number>();
   readonly samples: FindingSample[] = [];
+
+  /**
+   * Findings tallied in another thread: a structured clone carries the fields across, not the class.
+   */
+  static from(data: FindingsData): Findings {
+    const findings = new Findings();
+    findings.matched = data.matched;
+    findings.missing = data.missing;
+    findings.extra = data.extra;
+    findings.changed = data.changed;
+    findings.duplicated = data.duplicated;
+    findings.truncated = data.truncated;
+    for (const [path, count] of data.changedPaths) findings.changedPaths.set(path, count);
+    findings.samples.push(...data.samples);
+    return findings;
+  }
 
   match(n = 1): void {
     this.matched += n;

@@ -3,6 +3,7 @@
  * `kind: "sql"` and `failOn`; everything here is this kind's own.
  */
 import { z } from "zod";
+import { sideProblems } from "./side.js";
 
 const location = (side: string) =>
   z
@@ -88,27 +89,3 @@ export const sqlCheckSettingsSchema = z
 
 export type SqlCheckSettings = z.output<typeof sqlCheckSettingsSchema>;
 export type SqlCheckInput = z.input<typeof sqlCheckSettingsSchema>;
-
-/** What each side reads: `table` for both, or each side's own table or query, never two at once. */
-export function sideProblems(settings: {
-  table?: string | undefined;
-  sourceTable?: string | undefined;
-  targetTable?: string | undefined;
-  sourceQuery?: string | undefined;
-  targetQuery?: string | undefined;
-}): string[] {
-  const problems: string[] = [];
-  const own = ["sourceTable", "targetTable", "sourceQuery", "targetQuery"] as const;
-  if (settings.table !== undefined) {
-    const also = own.filter((field) => settings[field] !== undefined);
-    if (also.length > 0) problems.push(`table names both sides' table; drop it or ${also.join(" and ")}`);
-    return problems;
-  }
-  for (const side of ["source", "target"] as const) {
-    const table = settings[`${side}Table`];
-    const query = settings[`${side}Query`];
-    if (table === undefined && query === undefined) problems.push(`the ${side} needs table, ${side}Table or ${side}Query`);
-    if (table !== undefined && query !== undefined) problems.push(`${side}Table and ${side}Query both given; keep one`);
-  }
-  return problems;
-}

@@ -5,7 +5,7 @@
  * side by its description and never carry a password.
  */
 import { BadInputError, ExitCode, ZtoqError } from "../../errors.js";
-import { NAME_CODES, NETWORK_CODES } from "../../state/postgres-connection.js";
+import { NAME_CODES, NETWORK_CODES } from "../../network-codes.js";
 import { type Location, redact } from "./location.js";
 
 function field(error: unknown, name: string): unknown {

@@ -57,3 +57,27 @@ export function describeSide(location: Location, relation: SideRelation, from: s
   const line = (relation.query ?? "").replaceAll(/\s+/g, " ").trim();
   return `${location.display} query ${JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}…` : line)}`;
 }
+
+/** What each side reads: `table` for both, or each side's own table or query, never two at once. */
+export function sideProblems(settings: {
+  table?: string | undefined;
+  sourceTable?: string | undefined;
+  targetTable?: string | undefined;
+  sourceQuery?: string | undefined;
+  targetQuery?: string | undefined;
+}): string[] {
+  const problems: string[] = [];
+  const own = ["sourceTable", "targetTable", "sourceQuery", "targetQuery"] as const;
+  if (settings.table !== undefined) {
+    const also = own.filter((field) => settings[field] !== undefined);
+    if (also.length > 0) problems.push(`table names both sides' table; drop it or ${also.join(" and ")}`);
+    return problems;
+  }
+  for (const side of ["source", "target"] as const) {
+    const table = settings[`${side}Table`];
+    const query = settings[`${side}Query`];
+    if (table === undefined && query === undefined) problems.push(`the ${side} needs table, ${side}Table or ${side}Query`);
+    if (table !== undefined && query !== undefined) problems.push(`${side}Table and ${side}Query both given; keep one`);
+  }
+  return problems;
+}

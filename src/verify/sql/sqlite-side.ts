@@ -27,7 +27,7 @@ import {
 } from "./sql-text.js";
 import { type SqliteValue, sqliteLine, sqliteText } from "./sqlite-values.js";
 
-const PAGE_ROWS = 5_000;
+const PAGE_ROWS = 1_000;
 
 export async function openSqlite(location: Location, relation: SideRelation, side: "source" | "target"): Promise<SqlSide> {
   const what = `the ${side} ${location.display}`;
