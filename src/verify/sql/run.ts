@@ -28,10 +28,11 @@ const YOUNG_GENERATION_MB = 6;
 
 export async function runSqlCheck(settings: SqlCheckSettings, context: CheckContext): Promise<CheckOutcome> {
   if (import.meta.url.endsWith(".ts")) return compareTables(settings, context);
-  return inWorker(new URL("./sql-worker.js", import.meta.url), settings, context);
+  return runSqlCheckInWorker(new URL("./sql-worker.js", import.meta.url), settings, context);
 }
 
-function inWorker(bundle: URL, settings: SqlCheckSettings, context: CheckContext): Promise<CheckOutcome> {
+/** Runs the comparison in a new worker thread started from `bundle` (`dist/sql-worker.js`). */
+export function runSqlCheckInWorker(bundle: URL, settings: SqlCheckSettings, context: CheckContext): Promise<CheckOutcome> {
   const input: SqlWorkerInput = { settings, name: context.name, baseDir: context.baseDir, logLevel: context.log.level };
   const worker = new Worker(bundle, { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   return new Promise<CheckOutcome>((resolve, reject) => {

@@ -1,12 +1,16 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { ExitCode } from "../../../src/errors.js";
+import { ExitCode, ZtoqError } from "../../../src/errors.js";
 import { type VerificationReport, verificationReportSchema } from "../../../src/report/verification-report.js";
+import { Findings } from "../../../src/verify/checks/findings.js";
+import { runSqlCheckInWorker } from "../../../src/verify/sql/run.js";
+import { sqlCheckSettingsSchema } from "../../../src/verify/sql/settings.js";
 import { closedPort, messageLines, runCli } from "../../support/cli.js";
 import type { TestDatabase } from "../../support/postgres.js";
-import { postgresAvailable, postgresRequired, Scratch } from "./support.js";
+import { context, postgresAvailable, postgresRequired, Scratch } from "./support.js";
 
 /**
  * The sql check as `ztoq verify --checks` runs it from the bundle: in its worker thread
@@ -100,6 +104,27 @@ describe.skipIf(!available && !postgresRequired)("ztoq verify --checks with sql 
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const compared = records.find((r) => r.msg === "sql check: compared");
     expect(compared).toMatchObject({ runId: run.report?.run.id, check: "copy", source: 5000, target: 5000, problems: 0 });
+  });
+
+  it("hands the worker's findings back as findings", async () => {
+    const worker = pathToFileURL(join(import.meta.dirname, "..", "..", "..", "dist", "sql-worker.js"));
+    const settings = sqlCheckSettingsSchema.parse({ source: source.url, target: "sqlite:data.db", table: "orders", key: "id" });
+    const outcome = await runSqlCheckInWorker(worker, settings, context(dir));
+    expect(outcome.findings).toBeInstanceOf(Findings);
+    expect(outcome.findings.problems).toBe(4);
+    expect([...outcome.findings.changedPaths]).toEqual([["note", 1]]);
+  });
+
+  it("stops with exit 3 when its worker thread cannot start, in one line", async () => {
+    const settings = sqlCheckSettingsSchema.parse({ source: source.url, target: copy.url, table: "orders", key: "id" });
+    const missing = pathToFileURL(join(dir, "no-such-worker.js"));
+    const error = await runSqlCheckInWorker(missing, settings, context(dir)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ZtoqError);
+    expect((error as ZtoqError).exitCode).toBe(ExitCode.incomplete);
+    expect((error as ZtoqError).message).toMatch(/^sql check could not finish: Cannot find module .*no-such-worker\.js/);
   });
 
   it("stops with exit 2 on a table that is not there, one line naming it", async () => {
