@@ -80,11 +80,11 @@ async function benchmark(rows: number, withSqlite: boolean): Promise<number> {
       );
     }
     const [floor, wall] = [Math.min(...floors), Math.min(...walls)];
-    const child = await rssChild(source.url, target.url, dir);
+    const verified = await verifyProcess(source.url, target.url, dir);
     console.log(
       `sql merge ${rows.toLocaleString("en")} rows, PostgreSQL ↔ PostgreSQL: ${wall.toFixed(2)} s wall, floor ${floor.toFixed(2)} s ` +
         `(both ordered COPYs in parallel) → ratio ${(wall / floor).toFixed(3)} (target ≤ 1.3); ${problems}; ` +
-        `peak RSS of ztoq verify --checks ${child.rssMb} MB`,
+        `peak RSS of ztoq verify --checks ${verified.rssMb} MB (it ${verified.problems})`,
     );
     if (withSqlite) {
       const file = join(dir, "orders.db");
@@ -101,7 +101,7 @@ async function benchmark(rows: number, withSqlite: boolean): Promise<number> {
           `(ordered COPY ∥ SQLite read in key order) → ratio ${(sqliteWall / sqliteFloor).toFixed(3)}; ${sqliteProblems}`,
       );
     }
-    return child.rssMb;
+    return verified.rssMb;
   } finally {
     await Promise.all([source.drop(), target.drop()]);
     await rm(dir, { recursive: true, force: true });
@@ -109,7 +109,7 @@ async function benchmark(rows: number, withSqlite: boolean): Promise<number> {
 }
 
 /** Runs `ztoq verify --checks` on the two databases; its report gives its peak RSS and what it found. */
-async function rssChild(source: string, target: string, dir: string): Promise<{ rssMb: number; problems: string }> {
+async function verifyProcess(source: string, target: string, dir: string): Promise<{ rssMb: number; problems: string }> {
   const checks = join(dir, "checks.yml");
   const report = join(dir, "report.json");
   await writeFile(
