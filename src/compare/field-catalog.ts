@@ -59,9 +59,12 @@ export class FieldCatalog {
     }
   }
 
-  /** The properties of `fieldIds` a planned write sets, by label; a field left out holds its default (or nothing). */
+  /**
+   * The properties of `fieldIds` a planned write sets, by label; a field left out or written empty holds
+   * its default (or nothing).
+   */
   expected(input: readonly PropertyInput[], fieldIds: readonly number[], options: { defaults: boolean }): Properties {
-    const given = new Map(input.map((p) => [p.field_id, p.field_value]));
+    const given = new Map(input.flatMap((p) => (p.field_value === "" ? [] : [[p.field_id, p.field_value] as const])));
     return this.#byLabel(fieldIds, (id) => given.get(id) ?? (options.defaults ? this.#fields.get(id)?.defaultValue : undefined));
   }
 

@@ -8,6 +8,7 @@ import type { SourceReader } from "../zephyr/prefetch.js";
 import type { TargetMarkers } from "./adoption.js";
 import type { Shard } from "./shard.js";
 import type { OutcomeTally } from "./tally.js";
+import type { TargetPresence } from "./target-presence.js";
 
 /** Everything a phase needs, passed explicitly: the phases share no module state. */
 export interface RunContext {
@@ -28,6 +29,8 @@ export interface RunContext {
   resolution: Resolution;
   /** What the target holds by marker, read in bulk when the state lacks a record. */
   markers: TargetMarkers;
+  /** The containers qTest held when the run started: what the state records and qTest lost is put back. */
+  targetPresence: TargetPresence;
   tally: OutcomeTally;
   progress: Progress;
   log: Logger;

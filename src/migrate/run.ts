@@ -25,6 +25,7 @@ import { migrateExecutions } from "./phases/test-executions.js";
 import { adHocSuite, migrateTestSuites } from "./phases/test-suites.js";
 import { shardOwner } from "./shard.js";
 import { OUTCOMES, type Outcome, OutcomeTally } from "./tally.js";
+import { TargetPresence } from "./target-presence.js";
 
 declare const ZTOQ_VERSION: string;
 const WATERMARK = "zephyr.updatedAfter";
@@ -108,6 +109,18 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
           runLog.warn("no migrated test case recorded: this incremental run reads everything");
         }
       }
+      // Two requests: the containers qTest holds now. What the state recorded and qTest lost since (a
+      // test cycle tree deleted by hand) is put back by this run, with everything under it: an
+      // incremental run then reads everything, since what it would skip as unchanged is gone too.
+      const targetPresence = await TargetPresence.read(qtest);
+      const gone = await targetPresence.goneRecords(state);
+      if (Object.keys(gone).length > 0) {
+        runLog.warn({ gone }, "qTest no longer holds what the state recorded: this run puts it back");
+        if (updatedAfter) {
+          updatedAfter = undefined;
+          runLog.warn("this incremental run reads everything, to put back what was under the lost containers");
+        }
+      }
       const { source } = preflightResult;
       // A full run reads every case's steps and every execution's steps: read a little ahead while
       // qTest is busy (folders, bulk reads), so the source's rate limit is not left idle. A few
@@ -128,6 +141,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         zephyr: readAhead ?? zephyr,
         qtest,
         resolution: preflightResult.resolution,
+        targetPresence,
         markers: targetMarkers(
           qtest,
           preflightResult.resolution,

@@ -15,13 +15,16 @@ export interface EntitySync {
   key: string;
   /** Hash of the body ZTOQ would write: unchanged when it equals the recorded one. */
   hash: string;
-  /** How an earlier ZTOQ hashed the same body: a record holding it is unchanged, and re-recorded with `hash`. */
-  legacyHash?: string;
+  /** How earlier ZTOQs hashed the same body: a record holding one is unchanged, and re-recorded with `hash`. */
+  legacyHashes?: readonly string[];
   /** The record already read (a page's records are read in one query); undefined reads it. */
   record?: EntityRecord | null;
   create: () => Promise<Written>;
-  /** Brings an existing target object up to date; without it a changed entity is left as it is. */
-  update?: (targetId: number) => Promise<Written>;
+  /**
+   * Brings an existing target object up to date, given what is known of it (its id, and the facts
+   * recorded or found with it: where it is, its version); without it a changed entity is left as it is.
+   */
+  update?: (target: Written) => Promise<Written>;
   /** Looks for the target object a create may have made before the process stopped. */
   find: () => Promise<Written | undefined>;
   /**
@@ -34,7 +37,7 @@ export interface EntitySync {
    * With `--reconcile`: the recorded object as the target holds it now — undefined when it is gone —
    * and whether it is what it should be. Without it, reconciling looks the object up by its marker (`adopt`).
    */
-  recheck?: (targetId: number) => Promise<{ written: Written; current: boolean } | undefined>;
+  recheck?: (target: Written) => Promise<{ written: Written; current: boolean } | undefined>;
 }
 
 export interface SyncResult extends Written {
@@ -46,6 +49,10 @@ export interface SyncResult extends Written {
  * target id right after, so a create interrupted at any moment (even `kill -9`) is found again by
  * `find` on the next run instead of being made twice. A 400 fails this entity only; anything else
  * (the target unreachable after retries) stops the run — a re-run resumes.
+ *
+ * The state is a cache of the target: a recorded object the target no longer holds (known gone from
+ * the run's read of the containers, or answering 404 to its update) is looked for by its marker and
+ * otherwise created again, so a stale state costs one run, never a loop.
  */
 export async function syncEntity(context: RunContext, sync: EntitySync): Promise<SyncResult | undefined> {
   const { state, runId, log } = context;
@@ -53,44 +60,46 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
   const record = sync.record === undefined ? await state.get(sync.type, sync.key) : (sync.record ?? undefined);
   const entityLog = log.child({ entity: sync.type, key: sync.key });
   try {
-    if (record?.status === "done" && record.targetId !== null && context.reconcile && (sync.recheck || sync.adopt)) {
-      // The target is the truth: what the state says was written is looked at again, and repaired.
-      const found = sync.recheck ? await sync.recheck(record.targetId) : await sync.adopt?.();
-      if (!found) {
-        entityLog.info({ targetId: record.targetId }, "gone from qTest: created again");
-        await state.beginCreate(sync.type, sync.key, runId);
-        return finish("created", await sync.create(), true);
-      }
-      if (found.current) {
-        const moved = found.written.targetId !== record.targetId || record.hash !== sync.hash;
-        return finish("unchanged", moved ? found.written : { targetId: record.targetId, data: record.data }, moved);
-      }
-      entityLog.info({ targetId: found.written.targetId }, "differs in qTest from what it should be: restored");
-      return finish("updated", sync.update ? await sync.update(found.written.targetId) : found.written, true);
-    }
     if (record?.status === "done" && record.targetId !== null) {
-      const current = { targetId: record.targetId, data: record.data };
-      if (record.hash === sync.hash || !sync.update) return finish("unchanged", current, false);
-      if (record.hash === sync.legacyHash) return finish("unchanged", current, true);
-      return finish("updated", await sync.update(record.targetId), true);
+      const recorded: Written = { targetId: record.targetId, data: record.data };
+      if (context.targetPresence.gone(sync.type, record)) {
+        entityLog.info({ targetId: record.targetId }, "gone from qTest: looked for, else created again");
+        return await replace();
+      }
+      if (context.reconcile && (sync.recheck || sync.adopt)) {
+        // The target is the truth: what the state says was written is looked at again, and repaired.
+        const found = sync.recheck ? await sync.recheck(recorded) : await sync.adopt?.();
+        if (!found) {
+          entityLog.info({ targetId: record.targetId }, "gone from qTest: created again");
+          return await create();
+        }
+        if (found.current) {
+          const moved = found.written.targetId !== record.targetId || record.hash !== sync.hash;
+          return finish("unchanged", moved ? found.written : recorded, moved);
+        }
+        entityLog.info({ targetId: found.written.targetId }, "differs in qTest from what it should be: restored");
+        return finish("updated", sync.update ? await updateOrReplace(found.written) : found.written, true);
+      }
+      if (record.hash === sync.hash || !sync.update) return finish("unchanged", recorded, false);
+      if (record.hash !== null && sync.legacyHashes?.includes(record.hash)) return finish("unchanged", recorded, true);
+      return finish("updated", await updateOrReplace(recorded), true);
     }
     if (record && (record.status === "creating" || record.attempts > 0)) {
       // A create may have reached the target before the last run stopped.
       const found = await sync.find();
       if (found) {
         entityLog.info({ targetId: found.targetId }, "found in qTest what an interrupted run created");
-        return finish("created", sync.update ? await sync.update(found.targetId) : found, true);
+        return finish("created", sync.update ? await sync.update(found) : found, true);
       }
     } else if (sync.adopt) {
       const adopted = await sync.adopt();
       if (adopted) {
         entityLog.info({ targetId: adopted.written.targetId, current: adopted.current }, "adopted from qTest by its marker");
         if (adopted.current || !sync.update) return finish("unchanged", adopted.written, true);
-        return finish("updated", await sync.update(adopted.written.targetId), true);
+        return finish("updated", await sync.update(adopted.written), true);
       }
     }
-    await state.beginCreate(sync.type, sync.key, runId);
-    return finish("created", await sync.create(), true);
+    return await create();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await state.recordFailure(sync.type, sync.key, message, runId);
@@ -100,6 +109,35 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
       return undefined;
     }
     throw error;
+  }
+
+  async function create(): Promise<SyncResult> {
+    await state.beginCreate(sync.type, sync.key, runId);
+    return finish("created", await sync.create(), true);
+  }
+
+  /** The recorded object is gone: the one carrying its marker (or name) is taken, else it is made again. */
+  async function replace(): Promise<SyncResult> {
+    const found = sync.adopt ? await sync.adopt() : undefined;
+    if (!found) return create();
+    if (found.current || !sync.update) return finish("unchanged", found.written, true);
+    return finish("updated", await sync.update(found.written), true);
+  }
+
+  /** An update the target answers 404 to: the object was deleted in qTest since it was recorded. */
+  async function updateOrReplace(target: Written): Promise<Written> {
+    try {
+      return await (sync.update as NonNullable<EntitySync["update"]>)(target);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.kind === "notFound")) throw error;
+      entityLog.info({ targetId: target.targetId }, "gone from qTest when updated: looked for, else created again");
+      const found = sync.adopt ? await sync.adopt() : undefined;
+      if (found && found.written.targetId !== target.targetId) {
+        return found.current ? found.written : await (sync.update as NonNullable<EntitySync["update"]>)(found.written);
+      }
+      await state.beginCreate(sync.type, sync.key, runId);
+      return sync.create();
+    }
   }
 
   async function finish(outcome: Outcome, target: Written, write: boolean): Promise<SyncResult> {

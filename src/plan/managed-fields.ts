@@ -209,13 +209,27 @@ function inUse(field: ManagedField<never>, resolution: Resolution): boolean {
   return !field.onlyWhenUsersKept || resolution.fieldIds.has(field.id);
 }
 
-/** The properties a write carries for these fields. */
+/**
+ * The properties a write carries for these fields: every field in use, a field with no value as the
+ * empty value — so an update clears what was emptied in Zephyr instead of leaving the old value.
+ */
 export function managedProperties<S>(fields: readonly ManagedField<S>[], source: S, resolution: Resolution): PropertyInput[] {
   return fields.flatMap((field) => {
     if (!inUse(field as ManagedField<never>, resolution)) return [];
     const value = fieldValue(field, source, resolution);
-    return value === undefined ? [] : [{ field_id: fieldIdOf(field as ManagedField<never>, resolution), field_value: value }];
+    return [{ field_id: fieldIdOf(field as ManagedField<never>, resolution), field_value: value ?? EMPTY }];
   });
+}
+
+/** What a property holds when its field has no value (qTest's own rendering of an unset field). */
+export const EMPTY = "";
+
+/**
+ * A body as ZTOQ planned it before empty values were written: empty fields left out. Its hash is how
+ * an entity migrated by that ZTOQ is recognised as unchanged rather than rewritten once for nothing.
+ */
+export function withoutEmptyProperties<T extends { properties?: readonly PropertyInput[] | null }>(input: T): T {
+  return { ...input, properties: input.properties?.filter((p) => p.field_value !== EMPTY) };
 }
 
 /** The id of the marker field among these fields. */

@@ -16,6 +16,16 @@ export function runKey(cycleKey: string | null, testCaseKey: string): string {
   return `${cycleKey ?? AD_HOC}/${testCaseKey}`;
 }
 
+/** The test case key a run marker (`runKey`) names. */
+export function testCaseKeyOfRun(key: string): string {
+  return key.slice(key.lastIndexOf("/") + 1);
+}
+
+/** The cycle key (or `AD_HOC`) a run marker (`runKey`) names. */
+export function cycleKeyOfRun(key: string): string {
+  return key.slice(0, key.lastIndexOf("/"));
+}
+
 /** The marker of a log: the execution key, or its id where Zephyr gave it no key. */
 export function executionMarker(execution: TestExecution): string {
   return execution.key ?? `execution-${execution.id}`;

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { TestCase, TestExecution } from "../zephyr/schemas.js";
 import { contentHash } from "./content-hash.js";
 import { convertCustomField, UnmappedValue } from "./custom-fields.js";
-import { runKey } from "./markers.js";
+import { withoutEmptyProperties } from "./managed-fields.js";
+import { cycleKeyOfRun, runKey, testCaseKeyOfRun } from "./markers.js";
 import type { Resolution } from "./resolution.js";
 import { planTestCase } from "./test-case.js";
-import { planTestLog } from "./test-execution.js";
+import { planPositionalLog, planTestLog } from "./test-execution.js";
 
 const resolution: Resolution = {
   markerField: "Zephyr Key",
@@ -101,6 +102,8 @@ describe("planTestCase", () => {
       3: "713",
       4: "9002",
       5: "Smoke, UI",
+      // No component: written empty, so an update clears a component removed in Zephyr.
+      6: "",
       7: "1h 30m",
       8: "COVERAGE issue 10001",
       20: "42",
@@ -126,6 +129,38 @@ describe("planTestCase", () => {
       { description: "<pre>Feature: x\n  Scenario: y &lt;role&gt; &amp; co</pre>", expected: "", order: 1 },
     ]);
     expect(bdd.inlineStepPositions).toEqual([]);
+  });
+
+  it("writes every field a case had emptied as the empty value, and leaves them out of the legacy body", () => {
+    const emptied = {
+      ...testCase,
+      objective: null,
+      labels: [],
+      owner: null,
+      estimatedTime: null,
+      links: { issues: [], webLinks: [] },
+      customFields: { Build: null, Platforms: [], Reviewer: null },
+    } as TestCase;
+    const plan = planTestCase(
+      emptied,
+      { kind: "steps", steps: [] },
+      { resolution, moduleId: 1, migratedCaseId: () => undefined },
+    );
+    expect(plan.input.description).toBe("");
+    expect(Object.fromEntries(plan.input.properties.map((p) => [p.field_id, p.field_value]))).toEqual({
+      1: "QA-T1",
+      2: "201",
+      3: "713",
+      4: "",
+      5: "",
+      6: "",
+      7: "",
+      8: "",
+      20: "",
+      21: "",
+      22: "",
+    });
+    expect(withoutEmptyProperties(plan.input).properties?.map((p) => p.field_id)).toEqual([1, 2, 3]);
   });
 });
 
@@ -187,6 +222,29 @@ describe("planTestLog", () => {
   it("makes no log for an execution that never ran", () => {
     expect(planTestLog({ ...execution, actualEndDate: null }, [], { versionId: 1, stepIds: [] }, resolution)).toBeNull();
     expect(runKey(null, "QA-T1")).toBe("ad-hoc/QA-T1");
+    expect([cycleKeyOfRun("QA-R2/QA-T1"), testCaseKeyOfRun("QA-R2/QA-T1")]).toEqual(["QA-R2", "QA-T1"]);
+    expect([cycleKeyOfRun(runKey(null, "QA-T1")), testCaseKeyOfRun(runKey(null, "QA-T1"))]).toEqual(["ad-hoc", "QA-T1"]);
+  });
+
+  it("plans a log by step position with every step result, or only as many as the case's current steps", () => {
+    const steps = [1, 2, 3].map((n) => ({ inline: { status: ref(300), actualResult: `r${n}` } })) as never;
+    const every = planPositionalLog(execution, steps, resolution);
+    expect(every?.test_step_logs?.map((s) => [s.test_step_id, s.order])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    // The case lost a step since it was executed: a log made now can hold two step logs.
+    expect(planPositionalLog(execution, steps, resolution, 2)?.test_step_logs?.map((s) => s.order)).toEqual([1, 2]);
+    expect(planPositionalLog(execution, steps, resolution, 5)?.test_step_logs).toHaveLength(3);
+  });
+
+  it("writes an execution's emptied environment as the empty value", () => {
+    const input = planTestLog({ ...execution, environment: null }, [], { versionId: 1, stepIds: [] }, resolution);
+    expect(input?.properties).toEqual([
+      { field_id: 40, field_value: "QA-E9" },
+      { field_id: 41, field_value: "" },
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import type { PropertyInput, TestCaseInput, TestStepInput } from "../qtest/schem
 import type { TestCase, TestScript, TestStep } from "../zephyr/schemas.js";
 import { convertCustomField, UnmappedValue } from "./custom-fields.js";
 import { type CalleeContents, type InlinedStep, inlineCalls } from "./inline-calls.js";
-import { managedProperties, TEST_CASE_FIELDS } from "./managed-fields.js";
+import { EMPTY, managedProperties, TEST_CASE_FIELDS } from "./managed-fields.js";
 import type { Resolution } from "./resolution.js";
 
 /** A test case's body in Zephyr: inline and call-to-test steps, or a plain/BDD script. */
@@ -148,7 +148,7 @@ function customProperties(key: string, values: Record<string, unknown>, resoluti
       if (error instanceof UnmappedValue) throw new UnmappedValue(`test case ${key}, custom field '${name}': ${error.message}`);
       throw error;
     }
-    if (converted !== null) properties.push({ field_id: target.fieldId, field_value: converted });
+    properties.push({ field_id: target.fieldId, field_value: converted ?? EMPTY });
   }
   return properties;
 }

@@ -73,3 +73,19 @@ export function planTestLog(
     }),
   };
 }
+
+/**
+ * A log planned with step positions in place of step ids, as logs are compared and hashed: with every
+ * step result of the execution, or (`upTo`) only those the first `upTo` steps can take — a log made
+ * against the case's current version holds no more step logs than the version has steps, while one
+ * made against an earlier version keeps every step it was executed with.
+ */
+export function planPositionalLog(
+  execution: TestExecution,
+  steps: readonly TestExecutionStep[],
+  resolution: Resolution,
+  upTo?: number,
+): TestLogInput | null {
+  const count = upTo === undefined ? steps.length : Math.min(upTo, steps.length);
+  return planTestLog(execution, steps, { versionId: 0, stepIds: Array.from({ length: count }, (_, i) => i) }, resolution);
+}

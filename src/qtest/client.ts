@@ -241,6 +241,14 @@ export class QTestClient {
     return this.#api.put(`/modules/${id}`, moduleSchema, { name });
   }
 
+  /**
+   * Moves a module under another (`updateModule` with `parentId`: qTest then ignores the body, so a
+   * move and a rename are two requests).
+   */
+  moveModule(id: number, parentId: number): Promise<Module> {
+    return this.#api.put(`/modules/${id}`, moduleSchema, {}, { parentId });
+  }
+
   // ---- test cases ----------------------------------------------------------------------------------
 
   /** The test cases of a module, a page at a time (properties included). */
@@ -298,6 +306,11 @@ export class QTestClient {
     return this.#api.put(`/test-cycles/${id}`, testCycleSchema, { name });
   }
 
+  /** Moves a test cycle (`updateCycle` with `parentId` and `parentType`; qTest then ignores the body). */
+  moveTestCycle(id: number, parent: Parent): Promise<TestCycle> {
+    return this.#api.put(`/test-cycles/${id}`, testCycleSchema, {}, parentQuery(parent));
+  }
+
   /** Creates a test cycle; after an ambiguous failure, a sibling with the same name is taken as this one. */
   createTestCycle(input: TestCycleInput, parent: Parent): Promise<TestCycle> {
     return createOnce(
@@ -324,6 +337,11 @@ export class QTestClient {
 
   updateTestSuite(id: number, input: Partial<TestSuiteInput>): Promise<TestSuite> {
     return this.#api.put(`/test-suites/${id}`, testSuiteSchema, input);
+  }
+
+  /** Moves a test suite (`updateTestSuite` with `parentId` and `parentType`; qTest then ignores the body). */
+  moveTestSuite(id: number, parent: Parent): Promise<TestSuite> {
+    return this.#api.put(`/test-suites/${id}`, testSuiteSchema, {}, parentQuery(parent));
   }
 
   /**
@@ -364,6 +382,10 @@ export class QTestClient {
 
   testLogs(runId: number): AsyncIterable<TestLog[]> {
     return envelopedPages(this.#api, `/test-runs/${runId}/test-logs`, testLogSchema, {}, "GET");
+  }
+
+  testLog(runId: number, logId: number): Promise<TestLog> {
+    return this.#api.get(`/test-runs/${runId}/test-logs/${logId}`, testLogSchema);
   }
 
   /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */

@@ -28,8 +28,13 @@ export class ProjectApi {
     return parseResponse(schema, response.json(), "POST", response.url);
   }
 
-  async put<S extends z.ZodType>(path: string, schema: S, json: unknown): Promise<z.infer<S>> {
-    const response = await this.call("PUT", path, { json });
+  async put<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    json: unknown,
+    searchParams?: Record<string, QueryValue>,
+  ): Promise<z.infer<S>> {
+    const response = await this.call("PUT", path, { json, searchParams });
     return parseResponse(schema, response.json(), "PUT", response.url);
   }
 

@@ -23,6 +23,10 @@ export type TestCaseData = z.infer<typeof testCaseDataSchema>;
 export const testRunDataSchema = z.object({ versionId: z.number() });
 export type TestRunData = z.infer<typeof testRunDataSchema>;
 
-/** A test log: the run it is on (qTest reads a log through its run). */
-export const testLogDataSchema = z.object({ runId: z.number() });
+/**
+ * A test log: the run it is on (qTest reads a log through its run), and how many step logs it holds —
+ * an update addresses step logs by order and can neither add nor remove one. Absent in records made
+ * before ZTOQ kept it: read from the log when needed.
+ */
+export const testLogDataSchema = z.object({ runId: z.number(), stepLogs: z.number().int().min(0).optional() });
 export type TestLogData = z.infer<typeof testLogDataSchema>;

@@ -19,20 +19,21 @@ interface TreeTarget<P> {
   list: (parent: P) => Promise<readonly { id: number; name: string }[]>;
   create: (name: string, parent: P) => Promise<{ id: number }>;
   rename: (id: number, name: string) => Promise<unknown>;
-  /** Every container's name by id, the whole tree read at once (for `--reconcile`). */
-  names: () => Promise<Map<number, string>>;
+  move: (id: number, parent: P) => Promise<unknown>;
 }
 
 /**
  * Mirrors a Zephyr folder tree under one root container in qTest: TEST_CASE folders become modules,
  * TEST_CYCLE folders test cycles. Level by level, parents first; each container reconciled by
- * (parent, name) so re-runs and interrupted runs adopt what exists.
+ * (parent, name) so re-runs and interrupted runs adopt what exists. A container is known by the id
+ * the state recorded: renamed or moved in Zephyr (or in qTest, with `--reconcile`), it is renamed and
+ * moved to match, where qTest held it when the run started (`TargetPresence`).
  */
 async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], target: TreeTarget<P>): Promise<FolderTargets> {
   const children = new NamedChildren<P>(target.list, target.parentKey);
   const targets: FolderTargets = new Map();
-  let names: Promise<Map<number, string>> | undefined;
-  const ensure = async (key: string, name: string, parent: P) => {
+  const ensure = async (key: string, name: string, parentId: number | null) => {
+    const parent = target.parentOf(parentId);
     const adopt = async () => {
       const id = await children.find(parent, name);
       return id === undefined ? undefined : { targetId: id };
@@ -46,20 +47,21 @@ async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], ta
         const existing = await adopt();
         return existing && { written: existing, current: true };
       },
-      // A container is known by the id the state recorded: renamed in qTest, it is renamed back.
-      recheck: async (targetId) => {
-        names ??= target.names();
-        const now = (await names).get(targetId);
-        if (now === undefined) {
+      recheck: async ({ targetId }) => {
+        const placed = context.targetPresence.placed(target.type, targetId);
+        if (placed === undefined) {
           const existing = await adopt();
           return existing && { written: existing, current: true };
         }
-        return { written: { targetId }, current: now === name };
+        return { written: { targetId }, current: placed.name === name && placed.parentId === parentId };
       },
-      update: async (id) => {
-        await target.rename(id, name);
-        await children.remember(parent, name, id);
-        return { targetId: id };
+      update: async ({ targetId }) => {
+        // Unknown to the read at the start (made since, by another shard): both, which changes nothing if in place.
+        const placed = context.targetPresence.placed(target.type, targetId);
+        if (placed?.parentId !== parentId) await target.move(targetId, parent);
+        if (placed?.name !== name) await target.rename(targetId, name);
+        await children.remember(parent, name, targetId);
+        return { targetId };
       },
       create: async () => {
         const existing = await adopt();
@@ -73,13 +75,13 @@ async function mirrorTree<P>(context: RunContext, folders: readonly Folder[], ta
     return result?.targetId;
   };
 
-  const root = await ensure("root", target.rootName, target.parentOf(null));
+  const root = await ensure("root", target.rootName, null);
   if (root === undefined) return targets;
   targets.set(null, root);
   for (const level of foldersByDepth(folders)) {
     await forEachConcurrent(level, context.config.migration.concurrency, async (folder) => {
       const parent = targets.get(parentFolderId(folder, targets)) as number;
-      const id = await ensure(`folder:${folder.id}`, folder.name, target.parentOf(parent));
+      const id = await ensure(`folder:${folder.id}`, folder.name, parent);
       if (id !== undefined) targets.set(folder.id, id);
     });
   }
@@ -98,7 +100,8 @@ export async function migrateModules(context: RunContext): Promise<FolderTargets
     list: (parent) => qtest.modules(parent),
     create: (name, parent) => qtest.createModule({ name }, parent),
     rename: (id, name) => qtest.renameModule(id, name),
-    names: async () => namesOf(await qtest.moduleTree(), (m) => m.children),
+    // Folders always hang under the root module: a module is never moved to the top level.
+    move: (id, parent) => qtest.moveModule(id, parent ?? 0),
   });
 }
 
@@ -116,21 +119,6 @@ export async function migrateCycleTree(context: RunContext): Promise<FolderTarge
     list: (parent) => qtest.testCycles(parent),
     create: (name, parent) => qtest.createTestCycle({ name }, parent),
     rename: (id, name) => qtest.renameTestCycle(id, name),
-    names: async () => namesOf(await qtest.testCycleTree(), (c) => c["test-cycles"]),
+    move: (id, parent) => qtest.moveTestCycle(id, parent),
   });
-}
-
-function namesOf<N extends { id: number; name: string }>(
-  roots: readonly N[],
-  children: (node: N) => readonly N[] | null | undefined,
-): Map<number, string> {
-  const names = new Map<number, string>();
-  const walk = (nodes: readonly N[]) => {
-    for (const node of nodes) {
-      names.set(node.id, node.name);
-      walk(children(node) ?? []);
-    }
-  };
-  walk(roots);
-  return names;
 }

@@ -5,7 +5,7 @@ import { absentOn404 } from "../../http/absent.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { UnmappedValue } from "../../plan/custom-fields.js";
 import { type CalleeContents, callersOf, readCallees, rememberedReads } from "../../plan/inline-calls.js";
-import { comparedFields } from "../../plan/managed-fields.js";
+import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { TestCase as QTestCase } from "../../qtest/schemas.js";
 import { type TestCaseData, testCaseDataSchema } from "../../state/entity-data.js";
@@ -163,9 +163,10 @@ async function migrateOne(
     type: "testCase",
     key: testCase.key,
     hash: contentHash(plan.input),
+    legacyHashes: [contentHash(withoutEmptyProperties(plan.input))],
     record,
     create: async () => describe(await qtest.createTestCase(plan.input, marker)),
-    update: async (id) => describe(await qtest.updateTestCase(id, plan.input)),
+    update: async ({ targetId }) => describe(await qtest.updateTestCase(targetId, plan.input)),
     find: async () => {
       const [found] = await qtest.findByMarker("test-cases", marker.fieldName, marker.value);
       return found ? describe(await qtest.testCase(found.id, { withSteps: true })) : undefined;

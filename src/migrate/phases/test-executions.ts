@@ -1,9 +1,10 @@
-import { expectedLog, targetLog } from "../../compare/comparables.js";
+import { byOrder, expectedLog, loggedOnEarlierVersion, targetLog } from "../../compare/comparables.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { comparedFields } from "../../plan/managed-fields.js";
-import { executionMarker, runKey, testCaseKeyOf } from "../../plan/markers.js";
-import { NEVER_EXECUTED, placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
-import { type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
+import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
+import { AD_HOC, cycleKeyOfRun, executionMarker, runKey, testCaseKeyOf, testCaseKeyOfRun } from "../../plan/markers.js";
+import { NEVER_EXECUTED, placeExecution, planPositionalLog, planTestLog, planTestRun } from "../../plan/test-execution.js";
+import type { TestLogInput, TestRunInput } from "../../qtest/schemas.js";
+import { type TestLogData, type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import { removeSurplus } from "../adoption.js";
@@ -12,8 +13,8 @@ import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
 import type { SuiteTargets } from "./test-suites.js";
 
-/** The qTest id of a cycle item's run. */
-type RunTarget = { runId: number };
+/** The qTest id of a cycle item's run, and whether this run made it (again). */
+type RunTarget = { runId: number; renewed: boolean };
 
 /**
  * Executions, streamed: each becomes a test log on the run of its test case in its cycle's suite.
@@ -42,7 +43,49 @@ export async function migrateExecutions(
       if (runs.size > 10_000) runs.clear();
     },
   });
+  if (context.updatedAfter) await renameRuns(context, suites, adHocSuite);
   context.progress.finish("testLog");
+}
+
+/**
+ * An incremental run reads only the executions that changed, so a run whose test case was renamed
+ * (its executions untouched) is not met above: each recorded run is checked against its case's
+ * recorded name — in the state, without a request — and renamed when they differ. A full run meets
+ * every run through its executions.
+ */
+async function renameRuns(
+  context: RunContext,
+  suites: SuiteTargets,
+  adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>,
+): Promise<void> {
+  const { state, resolution } = context;
+  const suiteIds = new Map([...suites.values()].map((s) => [s.key, s.suiteId]));
+  const check = async (page: EntityRecord[]) => {
+    const cases = await state.getMany(
+      "testCase",
+      page.map((run) => testCaseKeyOfRun(run.key)),
+    );
+    for (const run of page) {
+      const caseRecord = cases.get(testCaseKeyOfRun(run.key));
+      const caseData = testCaseDataSchema.safeParse(caseRecord?.data);
+      if (caseRecord?.status !== "done" || caseRecord.targetId === null || !caseData.success) continue;
+      const cycleKey = cycleKeyOfRun(run.key);
+      const suiteId = cycleKey === AD_HOC ? (await adHocSuite())?.suiteId : suiteIds.get(cycleKey);
+      if (suiteId === undefined) continue;
+      const testCase = { id: caseRecord.targetId, name: caseData.data.name, versionId: caseData.data.versionId };
+      const expected = runHash(planTestRun(run.key, testCase, resolution), { id: suiteId, type: "test-suite" });
+      if (run.hash !== expected) await ensureRun(context, run.key, suiteId, testCase);
+    }
+  };
+  let page: EntityRecord[] = [];
+  for await (const run of state.list("testRun", { status: "done" })) {
+    page.push(run);
+    if (page.length >= 500) {
+      await check(page);
+      page = [];
+    }
+  }
+  await check(page);
 }
 
 async function migrateExecution(
@@ -99,52 +142,77 @@ async function migrateExecution(
     return;
   }
   // A log follows its execution (status, comment, dates, environment, step results), not its test
-  // case: hashed with step positions in place of step ids, so a new version of the case alone does
-  // not rewrite logs made against the version they were run on.
-  const positional = planTestLog(execution, steps, { versionId: 0, stepIds: caseData.stepIds.map((_, i) => i) }, resolution);
-  const sourceHash = contentHash(positional);
+  // case: hashed with every step result by position, so a new version of the case alone (steps
+  // rewritten, one removed) does not rewrite logs made against the version they were run on.
+  const positional = planPositionalLog(execution, steps, resolution) as TestLogInput;
+  const current = planPositionalLog(execution, steps, resolution, caseData.stepIds.length) as TestLogInput;
   const logMarker = { fieldName: resolution.markerField, value: marker };
   // Waiting for the run may have outlasted this shard's lease on the log: renewed, or left to its holder.
   if (!(await claim(context, "testLog", marker)).granted) return;
   const recorded = existing?.status === "done" ? testLogDataSchema.safeParse(existing.data) : undefined;
-  // The run a log is on: as recorded, as found when adopted, or the one it is created on.
-  let logRunId = recorded?.success ? recorded.data.runId : target.runId;
+  // A run made again in this run (its suite or itself lost in qTest) took its logs with it: each is
+  // looked for by its marker, and made again on the new run when it is nowhere.
+  const onLostRun = target.renewed && recorded?.success && recorded.data.runId !== target.runId;
+  const logData = (runId: number, stepLogs: number): TestLogData => ({ runId, stepLogs });
   await syncEntity(context, {
     type: "testLog",
     key: marker,
-    hash: sourceHash,
-    // Logs recorded before logs followed their executions were hashed with their step ids.
-    legacyHash: contentHash(input),
-    record: existing,
-    update: async (id: number) => {
+    hash: contentHash(positional),
+    legacyHashes: [
+      // Before empty values were written, and before logs kept step results beyond the case's current steps.
+      contentHash(withoutEmptyProperties(current)),
+      // Before logs followed their executions: hashed with their step ids.
+      contentHash(withoutEmptyProperties(input)),
+    ],
+    record: onLostRun ? null : existing,
+    update: async ({ targetId, data }) => {
+      const known = testLogDataSchema.safeParse(data);
+      const runId = known.success ? known.data.runId : target.runId;
+      const stepLogs =
+        (known.success ? known.data.stepLogs : undefined) ?? (await qtest.testLog(runId, targetId)).test_step_logs?.length ?? 0;
       // A log stays on the case version it was made against, and its step logs on the steps they
-      // were logged for: qTest addresses them by order and moves neither.
-      const stepLogs = input.test_step_logs?.map(({ test_step_id: _, ...stepLog }) => stepLog);
-      await qtest.updateTestLog(logRunId, id, { ...input, test_case_version_id: undefined, test_step_logs: stepLogs });
-      return { targetId: id, data: { runId: logRunId } };
+      // were logged for: qTest addresses them by order, and moves, adds and removes none.
+      const byOrder = positional.test_step_logs
+        ?.filter((stepLog) => (stepLog.order ?? 0) <= stepLogs)
+        .map(({ test_step_id: _, ...stepLog }) => stepLog);
+      await qtest.updateTestLog(runId, targetId, { ...input, test_case_version_id: undefined, test_step_logs: byOrder });
+      return { targetId, data: logData(runId, stepLogs) };
     },
     create: async () => ({
       targetId: (await qtest.createTestLog(target.runId, input, logMarker)).id,
-      data: { runId: target.runId },
+      data: logData(target.runId, input.test_step_logs?.length ?? 0),
     }),
     find: async () => {
       const [found] = await qtest.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
-      return found ? { targetId: found.id, data: { runId: target.runId } } : undefined;
+      return found
+        ? { targetId: found.id, data: logData(found.test_run_id ?? target.runId, found.test_step_logs?.length ?? 0) }
+        : undefined;
     },
     adopt: async () => {
       const found = await context.markers.find("test-logs", marker);
       if (!found) return undefined;
       const { primary } = found;
-      logRunId = primary.test_run_id ?? target.runId;
       const catalogs = await context.markers.catalogs();
       const fields = comparedFields(resolution).testLog;
-      const current =
-        positional !== null &&
-        contentHash(expectedLog(positional, catalogs.testRun, fields, catalogs.statuses)) ===
-          contentHash(targetLog(primary, catalogs.testRun, fields, catalogs.statuses, caseData.stepIds));
-      return { written: { targetId: primary.id, data: { runId: logRunId } }, current };
+      // The same rule as verification's: a log made against an earlier version of its case is compared
+      // by order with every step result; one on the current version by step, with what its steps can take.
+      const earlier = loggedOnEarlierVersion(primary, caseData.versionId);
+      const expected = earlier
+        ? expectedLog(positional, catalogs.testRun, fields, catalogs.statuses, byOrder)
+        : expectedLog(current, catalogs.testRun, fields, catalogs.statuses);
+      const held = targetLog(primary, catalogs.testRun, fields, catalogs.statuses, earlier ? byOrder : caseData.stepIds);
+      const written = {
+        targetId: primary.id,
+        data: logData(primary.test_run_id ?? target.runId, primary.test_step_logs?.length ?? 0),
+      };
+      return { written, current: contentHash(expected) === contentHash(held) };
     },
   });
+}
+
+/** What a run follows: its test case's name, the case and the suite — not the case's version, which a run keeps. */
+function runHash(input: TestRunInput, parent: { id: number; type: "test-suite" }): string {
+  return contentHash({ name: input.name, testCase: input.test_case, parent });
 }
 
 async function ensureRun(
@@ -164,11 +232,9 @@ async function ensureRun(
   const result = await syncShared(context, {
     type: "testRun",
     key,
-    // What a run follows: its test case's name, the case and the suite — not the case's version,
-    // which a run keeps from when it was made.
-    hash: contentHash({ name: input.name, testCase: input.test_case, parent }),
-    legacyHash: contentHash({ input, parent }),
-    update: async (id) => describe(await qtest.updateTestRun(id, { name: input.name })),
+    hash: runHash(input, parent),
+    legacyHashes: [contentHash({ input, parent })],
+    update: async ({ targetId }) => describe(await qtest.updateTestRun(targetId, { name: input.name })),
     create: async () => describe(await qtest.createTestRun(input, parent, marker)),
     find: async () => {
       const [found] = await qtest.findByMarker("test-runs", marker.fieldName, marker.value);
@@ -181,5 +247,5 @@ async function ensureRun(
       return { written: describe(found.primary), current: found.primary.name === input.name };
     },
   });
-  return result && { runId: result.targetId };
+  return result && { runId: result.targetId, renewed: result.outcome === "created" };
 }

@@ -1,7 +1,7 @@
 import { expectedSuite, targetSuite } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { comparedFields } from "../../plan/managed-fields.js";
+import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
 import { AD_HOC } from "../../plan/markers.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { TestSuiteInput } from "../../qtest/schemas.js";
@@ -64,8 +64,16 @@ async function syncSuite(
     type: "testSuite",
     key,
     hash: contentHash({ input, parent }),
+    legacyHashes: [contentHash({ input: withoutEmptyProperties(input), parent })],
     create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
-    update: async (id) => ({ targetId: (await qtest.updateTestSuite(id, input)).id }),
+    update: async ({ targetId }) => {
+      // Its cycle moved to another folder in Zephyr, or the suite was moved in qTest: moved back first
+      // (qTest ignores the body of a move), then its fields. Not read at the start: moved, to be sure.
+      if (context.targetPresence.placed("testSuite", targetId)?.parentId !== parent.id) {
+        await qtest.moveTestSuite(targetId, parent);
+      }
+      return { targetId: (await qtest.updateTestSuite(targetId, input)).id };
+    },
     find: async () => {
       const [found] = await qtest.findByMarker("test-suites", marker.fieldName, marker.value);
       return found ? { targetId: found.id } : undefined;

@@ -38,6 +38,9 @@ import { type ExecutionFilter, TestExecutions } from "./test-executions.js";
  * dataset is served back unchanged, and applies the API's writes with the API's rules. This class
  * is what `app.ts` routes to; the work is done by one module per kind of object.
  */
+/** How long before the mock started a snapshot's objects were last changed. */
+const SNAPSHOT_AGE_MS = 3_600_000;
+
 export class ZephyrStore {
   readonly project: Project;
   readonly #reference: ReferenceData;
@@ -66,10 +69,13 @@ export class ZephyrStore {
     this.#testCases = new TestCases(snapshot, context, stepIds);
     this.#cycles = new TestCycles(snapshot, context);
     this.#executions = new TestExecutions(snapshot, context, { testCases: this.#testCases, cycles: this.#cycles, stepIds });
-    const now = clock();
-    for (const t of this.#testCases.list()) context.updated.touch("testcase", t.id, now);
-    for (const c of this.#cycles.list()) context.updated.touch("testcycle", c.id, now);
-    for (const e of this.#executions.list()) context.updated.touch("testexecution", e.id, now);
+    // A snapshot's objects were last changed before it was taken: an hour before the mock starts, not as
+    // it starts — else a migration begun in the mock's first second would read them all again in its
+    // next incremental run (its watermark is one second early), hiding what an incremental run misses.
+    const loaded = clock() - SNAPSHOT_AGE_MS;
+    for (const t of this.#testCases.list()) context.updated.touch("testcase", t.id, loaded);
+    for (const c of this.#cycles.list()) context.updated.touch("testcycle", c.id, loaded);
+    for (const e of this.#executions.list()) context.updated.touch("testexecution", e.id, loaded);
   }
 
   // ---- project and reference data ----------------------------------------------------------

@@ -12,7 +12,7 @@ import {
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { executionMarker } from "../../plan/markers.js";
-import { placeExecution, planTestLog, planTestRun } from "../../plan/test-execution.js";
+import { placeExecution, planPositionalLog, planTestLog, planTestRun } from "../../plan/test-execution.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import { diff } from "../diff.js";
@@ -70,8 +70,10 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
     t.problem("missing", marker, []);
     return;
   }
-  // A log made against an earlier version of its case was digested with its step logs by order.
-  const expected = expectedLog(input, catalog, target.fieldIds.testLog, statuses, primary.byOrder ? byOrder : byPosition);
+  // A log made against an earlier version of its case was digested with its step logs by order, and
+  // keeps every step it was executed with, however many steps the case has now (as migrate compares it).
+  const planned = primary.byOrder ? (planPositionalLog(execution, steps, context.resolution) ?? input) : input;
+  const expected = expectedLog(planned, catalog, target.fieldIds.testLog, statuses, primary.byOrder ? byOrder : byPosition);
   reportSurplus(t, marker, primary.id, surplus);
   const run = target.runs.get(primary.runId);
   const placeDiffs: Difference[] = [];
@@ -86,7 +88,7 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
       // for a log made against an earlier version of its case).
       const testCase = run ? target.cases.get(run.caseId) : undefined;
       const stepRef = loggedOnEarlierVersion(fresh, testCase?.versionId) ? byOrderAt(stepIds) : byStepId(testCase?.stepIds);
-      const shown = primary.byOrder ? expectedLog(input, catalog, target.fieldIds.testLog, statuses, byPosition) : expected;
+      const shown = primary.byOrder ? expectedLog(planned, catalog, target.fieldIds.testLog, statuses, byPosition) : expected;
       differences = diff(shown, targetLog(fresh, catalog, target.fieldIds.testLog, statuses, stepRef));
     } else {
       differences = [DELETED_WHILE_VERIFYING];
