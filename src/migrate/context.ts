@@ -13,6 +13,8 @@ import type { TargetPresence } from "./target-presence.js";
 /** Everything a phase needs, passed explicitly: the phases share no module state. */
 export interface RunContext {
   runId: string;
+  /** When the run started (ms since the epoch): a record written since was written by it. */
+  startedAt: number;
   mode: "full" | "incremental";
   prune: boolean;
   /** Every migrated object is compared with the target and repaired, whatever the state says. */

@@ -24,6 +24,7 @@ import { migrateTestCases } from "./phases/test-cases.js";
 import { migrateExecutions } from "./phases/test-executions.js";
 import { adHocSuite, migrateTestSuites } from "./phases/test-suites.js";
 import { shardOwner } from "./shard.js";
+import { removeSurplusContainers } from "./surplus-containers.js";
 import { OUTCOMES, type Outcome, OutcomeTally } from "./tally.js";
 import { TargetPresence } from "./target-presence.js";
 
@@ -131,6 +132,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       progress.expect("testLog", updatedAfter ? 0 : source.testExecutions);
       const context: RunContext = {
         runId,
+        startedAt: startedAt.getTime(),
         mode: options.mode,
         prune: options.prune,
         reconcile: options.reconcile ?? false,
@@ -171,6 +173,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
           throwIfStopped();
           progress.phase("Executions: test runs and test logs");
           await migrateExecutions(context, suites, adHocSuite(context, cycles));
+          await removeSurplusContainers(context);
         });
       } finally {
         readAhead?.stop();

@@ -1,4 +1,5 @@
 import type { RecordedType } from "../entity-types.js";
+import { ExitCode, ZtoqError } from "../errors.js";
 import { ApiError } from "../http/errors.js";
 import type { EntityRecord } from "../state/store.js";
 import type { RunContext } from "./context.js";
@@ -78,11 +79,11 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
           return finish("unchanged", moved ? found.written : recorded, moved);
         }
         entityLog.info({ targetId: found.written.targetId }, "differs in qTest from what it should be: restored");
-        return finish("updated", sync.update ? await updateOrReplace(found.written) : found.written, true);
+        return sync.update ? await updateOrReplace(found.written) : finish("updated", found.written, true);
       }
       if (record.hash === sync.hash || !sync.update) return finish("unchanged", recorded, false);
       if (record.hash !== null && sync.legacyHashes?.includes(record.hash)) return finish("unchanged", recorded, true);
-      return finish("updated", await updateOrReplace(recorded), true);
+      return await updateOrReplace(recorded);
     }
     if (record && (record.status === "creating" || record.attempts > 0)) {
       // A create may have reached the target before the last run stopped.
@@ -108,6 +109,9 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
       context.tally.count(sync.type, "failed", sync.key, message);
       return undefined;
     }
+    // What is gone was looked for and made again above; a 404 still is about something else the
+    // state records (a container, a called case): running again would meet it again.
+    if (error instanceof ApiError && error.kind === "notFound") throw new StaleTarget(sync.type, sync.key, error);
     throw error;
   }
 
@@ -124,19 +128,19 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
     return finish("updated", await sync.update(found.written), true);
   }
 
-  /** An update the target answers 404 to: the object was deleted in qTest since it was recorded. */
-  async function updateOrReplace(target: Written): Promise<Written> {
+  /** An update; one the target answers 404 to means the object was deleted in qTest since it was recorded. */
+  async function updateOrReplace(target: Written): Promise<SyncResult> {
+    const update = sync.update as NonNullable<EntitySync["update"]>;
     try {
-      return await (sync.update as NonNullable<EntitySync["update"]>)(target);
+      return await finish("updated", await update(target), true);
     } catch (error) {
       if (!(error instanceof ApiError && error.kind === "notFound")) throw error;
       entityLog.info({ targetId: target.targetId }, "gone from qTest when updated: looked for, else created again");
       const found = sync.adopt ? await sync.adopt() : undefined;
       if (found && found.written.targetId !== target.targetId) {
-        return found.current ? found.written : await (sync.update as NonNullable<EntitySync["update"]>)(found.written);
+        return found.current ? finish("unchanged", found.written, true) : finish("updated", await update(found.written), true);
       }
-      await state.beginCreate(sync.type, sync.key, runId);
-      return sync.create();
+      return create();
     }
   }
 
@@ -153,5 +157,20 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
     context.tally.count(sync.type, outcome);
     context.tally.time(sync.type, started, performance.now());
     return { ...target, outcome };
+  }
+}
+
+/**
+ * qTest answered 404 to a write the run could not put right by itself: it no longer holds something
+ * the state records (deleted by hand). Not a failure a re-run mends (exit 2); `--reconcile` reads the
+ * whole target and puts back what is missing.
+ */
+export class StaleTarget extends ZtoqError {
+  constructor(type: RecordedType, key: string, cause: ApiError) {
+    super(
+      `qTest no longer holds something the state records for ${type} ${key} (${cause.message}); run \`ztoq migrate --reconcile\` to put back what is missing`,
+      ExitCode.badInput,
+    );
+    this.name = "StaleTarget";
   }
 }

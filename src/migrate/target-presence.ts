@@ -19,11 +19,14 @@ type Tracked = (typeof TRACKED)[number];
  * target, and a person may delete in qTest what the state records: a record older than this read
  * whose object is not in it is gone, and the run puts it back instead of writing under it (which
  * would fail with a 404 on every run). Test cases, runs and logs are too many to read each run: they
- * are found gone when an update answers 404, or when their container was put back.
+ * are found gone when an update answers 404, when their container was put back, or when a phase
+ * looks (`lost`).
  */
 export class TargetPresence {
   readonly #objects: Record<Tracked, Map<number, Placed>>;
   readonly #readAt: number;
+  /** Objects of any type found gone during the run (a read answered 404): `type:id`. */
+  readonly #lost = new Set<string>();
 
   private constructor(objects: Record<Tracked, Map<number, Placed>>, readAt: number) {
     this.#objects = objects;
@@ -62,10 +65,17 @@ export class TargetPresence {
     return isTracked(type) ? this.#objects[type].get(id) : undefined;
   }
 
-  /** Whether a record written before the read names an object qTest no longer holds. */
+  /** Whether a record names an object qTest no longer holds: lost since, or (written before the read) not in it. */
   gone(type: RecordedType, record: Pick<EntityRecord, "targetId" | "updatedAt">): boolean {
-    if (!isTracked(type) || record.targetId === null) return false;
+    if (record.targetId === null) return false;
+    if (this.#lost.has(`${type}:${record.targetId}`)) return true;
+    if (!isTracked(type)) return false;
     return Date.parse(record.updatedAt) < this.#readAt && !this.#objects[type].has(record.targetId);
+  }
+
+  /** An object found gone during the run: a record naming it is put back rather than trusted. */
+  lost(type: RecordedType, id: number): void {
+    this.#lost.add(`${type}:${id}`);
   }
 
   /** How many finished records of each read type name an object qTest no longer holds. */

@@ -60,6 +60,12 @@ export interface ChangedSince {
   updatedAfter?: Date | number | string;
 }
 
+/** The executions of one test case (`testCase`, its key) and of one cycle (`testCycle`, its key). */
+export interface ExecutionFilter {
+  testCase?: string;
+  testCycle?: string;
+}
+
 /** The most the API hands out per page (offset `maxResults`, cursor `limit`). */
 const PAGE_SIZE = 1000;
 
@@ -124,11 +130,17 @@ export class ZephyrClient {
     return this.#cursorPages("/testcases/nextgen", testCaseSchema, options);
   }
 
+  /** One test case by its key. */
+  testCase(key: string): Promise<TestCase> {
+    return this.#get(`/testcases/${encodeURIComponent(key)}`, testCaseSchema);
+  }
+
   testCycles(options: ChangedSince = {}): AsyncIterable<TestCycle[]> {
     return this.#cursorPages("/testcycles/nextgen", testCycleSchema, options);
   }
 
-  testExecutions(options: ChangedSince = {}): AsyncIterable<TestExecution[]> {
+  /** Executions, optionally only those of one test case (`testCase`, a key) and one cycle (`testCycle`, a key). */
+  testExecutions(options: ChangedSince & ExecutionFilter = {}): AsyncIterable<TestExecution[]> {
     return this.#cursorPages("/testexecutions/nextgen", testExecutionSchema, options);
   }
 
@@ -190,12 +202,18 @@ export class ZephyrClient {
   }
 
   /** The pages of a NextGen list, following `nextStartAtId` until it is null. */
-  async *#cursorPages<S extends z.ZodType>(path: string, item: S, options: ChangedSince): AsyncGenerator<z.infer<S>[]> {
+  async *#cursorPages<S extends z.ZodType>(
+    path: string,
+    item: S,
+    options: ChangedSince & ExecutionFilter,
+  ): AsyncGenerator<z.infer<S>[]> {
     const schema = cursorPagedListSchema(item);
-    const updatedAfter = formatUpdatedAfter(options.updatedAfter);
+    const { updatedAfter: since, ...filters } = options;
+    const updatedAfter = formatUpdatedAfter(since);
     let startAtId: number | null = 0;
     while (startAtId !== null) {
       const page: { values: unknown[]; nextStartAtId: number | null } = await this.#get(path, schema, {
+        ...filters,
         projectKey: this.projectKey,
         limit: PAGE_SIZE,
         startAtId,

@@ -3,7 +3,7 @@ import type { ZephyrClient } from "./client.js";
 /** What a verification reads from the source. */
 export type SourceReader = Pick<
   ZephyrClient,
-  "folders" | "testCases" | "testCycles" | "testExecutions" | "testSteps" | "testExecutionSteps"
+  "folders" | "testCases" | "testCase" | "testCycles" | "testExecutions" | "testSteps" | "testExecutionSteps"
 >;
 
 /**
@@ -38,6 +38,7 @@ export class SourcePrefetch implements SourceReader {
 
   folders: ZephyrClient["folders"] = (...args) => this.#zephyr.folders(...args);
   testCases: ZephyrClient["testCases"] = (...args) => this.#zephyr.testCases(...args);
+  testCase: ZephyrClient["testCase"] = (key) => this.#zephyr.testCase(key);
   testCycles: ZephyrClient["testCycles"] = (...args) => this.#zephyr.testCycles(...args);
   testExecutions: ZephyrClient["testExecutions"] = (...args) => this.#zephyr.testExecutions(...args);
 

@@ -1,36 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
 import type { VerificationReport } from "../../src/report/verification-report.js";
-import { type HttpClient, type HttpResult, httpClient } from "../support/http.js";
+import type { HttpClient } from "../support/http.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
+import { type Marked, markerOf, ok, qtestProject, search } from "../support/qtest-edits.js";
 
 const log = createLogger({ test: true });
 log.level = "silent";
-
-interface Marked {
-  id: number;
-  name: string;
-  parent_id?: number;
-  parentId?: number;
-  properties: { field_id: number; field_name: string; field_value: string }[];
-  test_steps?: { id: number; description: string; expected: string; order: number }[];
-}
-
-const markerOf = (o: Marked) => o.properties.find((p) => p.field_name === "Zephyr Key")?.field_value ?? "";
-
-async function ok(result: Promise<HttpResult>, what: string): Promise<unknown> {
-  const { status, body } = await result;
-  if (status >= 300) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-async function search(qtest: HttpClient, objectType: string): Promise<Marked[]> {
-  const body = (await ok(
-    qtest.post("/search?pageSize=999", { object_type: objectType, fields: ["*"], query: "'Zephyr Key' is 'not empty'" }),
-    `search ${objectType}`,
-  )) as { items: Marked[] };
-  return body.items;
-}
 
 describe("migrate --reconcile repairs what was damaged in qTest", () => {
   let f: MigrationFixture;
@@ -46,7 +22,7 @@ describe("migrate --reconcile repairs what was damaged in qTest", () => {
   beforeAll(async () => {
     f = await migrationFixture({ generate: 40, seed: 3 });
     expect((await f.run()).exitCode).toBe(0);
-    qtest = httpClient(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}`, f.mocks.qtest.token);
+    qtest = qtestProject(f);
 
     const cases = (await search(qtest, "test-cases")).sort((a, b) => a.id - b.id);
     const withSteps = async (c: Marked) => (await ok(qtest.get(`/test-cases/${c.id}?expand=teststep`), "read case")) as Marked;
@@ -184,7 +160,7 @@ describe("migrate --reconcile removes duplicates ZTOQ's marker identifies", () =
   it("a second qTest case carrying a migrated case's key is reported, then removed, and verify passes", async () => {
     f = await migrationFixture({ generate: 20, seed: 3 });
     expect((await f.run()).exitCode).toBe(0);
-    const qtest = httpClient(`${f.mocks.qtest.url}/api/v3/projects/${f.mocks.qtest.projectId}`, f.mocks.qtest.token);
+    const qtest = qtestProject(f);
     const [original] = (await search(qtest, "test-cases")).sort((a, b) => a.id - b.id);
     if (!original) throw new Error("no case");
     const full = (await ok(qtest.get(`/test-cases/${original.id}?expand=teststep`), "read case")) as Marked;

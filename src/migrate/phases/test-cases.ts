@@ -14,7 +14,7 @@ import type { TestCase } from "../../zephyr/schemas.js";
 import { removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { forEachClaimed, release, shardedForEach } from "../shard-work.js";
-import { syncEntity, type Written } from "../sync-entity.js";
+import { StaleTarget, syncEntity, type Written } from "../sync-entity.js";
 import type { FolderTargets } from "./folder-trees.js";
 
 interface Pending {
@@ -29,6 +29,12 @@ interface Placement {
   modules: FolderTargets;
   rootModule: number;
   readCallee: ((key: string) => Promise<TestCaseContent | undefined>) | undefined;
+  /**
+   * The cases this run has synced so far (or found in place): a call points at a callee's recorded id
+   * only once the callee is settled — else a callee lost in qTest and made again later in the run
+   * would leave its callers pointing at the lost one.
+   */
+  settled: Set<string>;
 }
 
 /**
@@ -47,6 +53,7 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
     modules,
     rootModule: modules.get(null) as number,
     readCallee: inline ? rememberedReads((key) => absentOn404(zephyr.testSteps(key))) : undefined,
+    settled: new Set(),
   };
 
   await shardedForEach(context, {
@@ -64,6 +71,7 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
       await release(context, "testCase", testCase.key);
     },
   });
+  await settleCallees(context, waiting, placement);
   // Several shards may have put a case aside; whichever claims it now writes it.
   await forEachClaimed(context, waiting, {
     type: "testCase",
@@ -105,15 +113,56 @@ async function replanCallers(context: RunContext, changed: Set<string>, planned:
   }
 }
 
+/**
+ * The callees of the cases put aside that this run has not met (an incremental run reads only what
+ * changed) are looked at in qTest (`confirmCallees`).
+ */
+async function settleCallees(context: RunContext, waiting: readonly Pending[], placement: Placement): Promise<void> {
+  const keys = waiting.flatMap((p) => callsOf(p.content)).filter((key) => !placement.settled.has(key));
+  await confirmCallees(context, keys, placement);
+}
+
+/**
+ * Callees looked at in qTest: one that is gone there is made again now, so no call points at a case
+ * qTest no longer holds. A callee recorded by this run (this shard or another) is in place.
+ */
+async function confirmCallees(context: RunContext, keys: readonly string[], placement: Placement): Promise<void> {
+  const { state, qtest, zephyr, targetPresence } = context;
+  if (keys.length === 0 || placement.readCallee) return;
+  const records = await state.getMany("testCase", keys);
+  await forEachConcurrent([...records.values()], context.config.migration.concurrency, async (record) => {
+    if (record.status !== "done" || record.targetId === null || writtenThisRun(context, record)) return;
+    if (await absentOn404(qtest.testCase(record.targetId))) return;
+    targetPresence.lost("testCase", record.targetId);
+    const testCase = await absentOn404(zephyr.testCase(record.key));
+    if (!testCase) {
+      // Gone from both: nothing to make again, and its callers keep the call as text.
+      await state.remove("testCase", record.key);
+      return;
+    }
+    await migrateOne(context, { testCase, content: await zephyr.testSteps(record.key), record }, placement, true);
+  });
+}
+
+function callsOf(content: TestCaseContent): string[] {
+  return content.kind === "steps" ? content.steps.flatMap((s) => (s.testCase ? [s.testCase.testCaseKey] : [])) : [];
+}
+
+function writtenThisRun(context: RunContext, record: EntityRecord): boolean {
+  return Date.parse(record.updatedAt) >= context.startedAt;
+}
+
 /** Returns false when the case must wait for a callee (and `last` is false). */
 async function migrateOne(
   context: RunContext,
   { testCase, content, record }: Pending,
-  { modules, rootModule, readCallee }: Placement,
+  placement: Placement,
   last: boolean,
+  retried = false,
 ): Promise<boolean> {
+  const { modules, rootModule, readCallee, settled } = placement;
   const { qtest, state, resolution } = context;
-  const calls = content.kind === "steps" ? content.steps.flatMap((s) => (s.testCase ? [s.testCase.testCaseKey] : [])) : [];
+  const calls = callsOf(content);
   // Inline: the callees' content, not their migrated ids.
   const inlined: CalleeContents | undefined =
     readCallee && calls.length > 0 ? await readCallees(testCase.key, content, readCallee) : undefined;
@@ -124,7 +173,9 @@ async function migrateOne(
       moduleId: (testCase.folder && modules.get(testCase.folder.id)) || rootModule,
       migratedCaseId: (key) => {
         const callee = callees.get(key);
-        return callee?.status === "done" ? (callee.targetId ?? undefined) : undefined;
+        if (callee?.status !== "done" || callee.targetId === null) return undefined;
+        // Not settled yet: wait for it (the end of the phase settles what the run did not meet).
+        return last || settled.has(key) || writtenThisRun(context, callee) ? callee.targetId : undefined;
       },
       ...(inlined && { callees: inlined }),
     }),
@@ -159,7 +210,7 @@ async function migrateOne(
     );
   };
   const marker = { fieldName: resolution.markerField, value: testCase.key };
-  await syncEntity(context, {
+  const sync = syncEntity(context, {
     type: "testCase",
     key: testCase.key,
     hash: contentHash(plan.input),
@@ -192,6 +243,16 @@ async function migrateOne(
       return { written: await describe(fresh), current };
     },
   });
+  try {
+    await sync;
+  } catch (error) {
+    // qTest answers 404 to a case whose call points at a case it no longer holds (deleted by hand):
+    // the callees are looked at, a lost one made again, and the case planned once more.
+    if (!(error instanceof StaleTarget) || calls.length === 0 || retried) throw error;
+    await confirmCallees(context, calls, placement);
+    return migrateOne(context, { testCase, content, record: undefined }, placement, last, true);
+  }
+  settled.add(testCase.key);
   context.progress.tick("testCase");
   return true;
 }

@@ -1,4 +1,5 @@
 import { byOrder, expectedLog, loggedOnEarlierVersion, targetLog } from "../../compare/comparables.js";
+import { ApiError } from "../../http/errors.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
 import { AD_HOC, cycleKeyOfRun, executionMarker, runKey, testCaseKeyOf, testCaseKeyOfRun } from "../../plan/markers.js";
@@ -16,6 +17,15 @@ import type { SuiteTargets } from "./test-suites.js";
 /** The qTest id of a cycle item's run, and whether this run made it (again). */
 type RunTarget = { runId: number; renewed: boolean };
 
+/** What the executions of one run of the phase share: the suites, and the runs made so far. */
+interface Known {
+  suites: SuiteTargets;
+  adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>;
+  runs: Map<string, Promise<RunTarget | undefined>>;
+  /** Incremental runs: the runs made again (qTest lost them), whose every execution is then read. */
+  renewed: Set<string> | undefined;
+}
+
 /**
  * Executions, streamed: each becomes a test log on the run of its test case in its cycle's suite.
  * Runs are made on first need; concurrent executions of one cycle item share one creation.
@@ -26,7 +36,12 @@ export async function migrateExecutions(
   adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>,
 ): Promise<void> {
   const { zephyr, state } = context;
-  const runs = new Map<string, Promise<RunTarget | undefined>>();
+  const known: Known = { suites, adHocSuite, runs: new Map(), renewed: context.updatedAfter ? new Set() : undefined };
+  const migrate = async (execution: TestExecution, log: EntityRecord | null | undefined) => {
+    const caseKey = testCaseKeyOf(execution);
+    const testCase = caseKey === undefined ? undefined : await state.get("testCase", caseKey);
+    await migrateExecution(context, execution, known, { log, testCase });
+  };
   await shardedForEach(context, {
     type: "testLog",
     pages: () => zephyr.testExecutions(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {}),
@@ -35,16 +50,34 @@ export async function migrateExecutions(
       runKey(execution.testCycle ? String(execution.testCycle.id) : null, testCaseKeyOf(execution) ?? ""),
     claimKey: executionMarker,
     work: async (execution, log) => {
-      const caseKey = testCaseKeyOf(execution);
-      const testCase = caseKey === undefined ? undefined : await state.get("testCase", caseKey);
-      await migrateExecution(context, execution, { suites, adHocSuite, runs, log, testCase });
+      await migrate(execution, log);
       context.progress.tick("testLog");
       // Runs stay findable through the state store; the map need not grow forever.
-      if (runs.size > 10_000) runs.clear();
+      if (known.runs.size > 10_000) known.runs.clear();
     },
   });
-  if (context.updatedAfter) await renameRuns(context, suites, adHocSuite);
+  if (known.renewed) {
+    await renameRuns(context, known);
+    // A run made again lost its logs with the old one, and an incremental run met only the executions
+    // that changed: the others of that run are read now, so none of its logs is missing.
+    for (const key of known.renewed) {
+      const cycleKey = cycleKeyOfRun(key);
+      const filter = { testCase: testCaseKeyOfRun(key), ...(cycleKey !== AD_HOC && { testCycle: cycleKey }) };
+      for await (const page of zephyr.testExecutions(filter)) {
+        for (const execution of page) if (runKeyOf(execution, known) === key) await migrate(execution, undefined);
+      }
+    }
+  }
   context.progress.finish("testLog");
+}
+
+/** The run an execution belongs to, when its cycle was migrated. */
+function runKeyOf(execution: TestExecution, known: Known): string | undefined {
+  const caseKey = testCaseKeyOf(execution);
+  if (caseKey === undefined) return undefined;
+  if (!execution.testCycle) return runKey(null, caseKey);
+  const suite = known.suites.get(execution.testCycle.id);
+  return suite && runKey(suite.key, caseKey);
 }
 
 /**
@@ -53,13 +86,9 @@ export async function migrateExecutions(
  * recorded name — in the state, without a request — and renamed when they differ. A full run meets
  * every run through its executions.
  */
-async function renameRuns(
-  context: RunContext,
-  suites: SuiteTargets,
-  adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>,
-): Promise<void> {
+async function renameRuns(context: RunContext, known: Known): Promise<void> {
   const { state, resolution } = context;
-  const suiteIds = new Map([...suites.values()].map((s) => [s.key, s.suiteId]));
+  const suiteIds = new Map([...known.suites.values()].map((s) => [s.key, s.suiteId]));
   const check = async (page: EntityRecord[]) => {
     const cases = await state.getMany(
       "testCase",
@@ -70,11 +99,13 @@ async function renameRuns(
       const caseData = testCaseDataSchema.safeParse(caseRecord?.data);
       if (caseRecord?.status !== "done" || caseRecord.targetId === null || !caseData.success) continue;
       const cycleKey = cycleKeyOfRun(run.key);
-      const suiteId = cycleKey === AD_HOC ? (await adHocSuite())?.suiteId : suiteIds.get(cycleKey);
+      const suiteId = cycleKey === AD_HOC ? (await known.adHocSuite())?.suiteId : suiteIds.get(cycleKey);
       if (suiteId === undefined) continue;
       const testCase = { id: caseRecord.targetId, name: caseData.data.name, versionId: caseData.data.versionId };
       const expected = runHash(planTestRun(run.key, testCase, resolution), { id: suiteId, type: "test-suite" });
-      if (run.hash !== expected) await ensureRun(context, run.key, suiteId, testCase);
+      if (run.hash === expected) continue;
+      const target = await ensureRun(context, run.key, suiteId, testCase);
+      if (target?.renewed) known.renewed?.add(run.key);
     }
   };
   let page: EntityRecord[] = [];
@@ -91,10 +122,8 @@ async function renameRuns(
 async function migrateExecution(
   context: RunContext,
   execution: TestExecution,
-  known: {
-    suites: SuiteTargets;
-    adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>;
-    runs: Map<string, Promise<RunTarget | undefined>>;
+  known: Known,
+  records: {
     /** The log's record: null when known absent, undefined when it must be read. */
     log: EntityRecord | null | undefined;
     testCase: EntityRecord | undefined;
@@ -107,7 +136,7 @@ async function migrateExecution(
     tally.count("testLog", "skipped", marker, reason);
     await context.state.recordSkipped("testLog", marker, reason, context.runId);
   };
-  const { testCase } = known;
+  const { testCase } = records;
   const place = placeExecution(execution, {
     testCase: () => testCase?.status === "done" && testCase.targetId !== null,
     suiteKeyOf: (cycleId) => known.suites.get(cycleId)?.key,
@@ -121,12 +150,13 @@ async function migrateExecution(
     await skip("its ad-hoc suite could not be created");
     return;
   }
-  const existing = known.log === undefined ? await context.state.get("testLog", marker) : known.log;
+  const existing = records.log === undefined ? await context.state.get("testLog", marker) : records.log;
   const caseData = testCaseDataSchema.parse(testCase.data);
   const key = place.runKey;
+  const runCase = { id: testCase.targetId, name: caseData.name, versionId: caseData.versionId };
   let run = known.runs.get(key);
   if (!run) {
-    run = ensureRun(context, key, suite.suiteId, { id: testCase.targetId, name: caseData.name, versionId: caseData.versionId });
+    run = ensureRun(context, key, suite.suiteId, runCase);
     known.runs.set(key, run);
   }
   const target = await run;
@@ -134,6 +164,7 @@ async function migrateExecution(
     await skip(`its test run ${key} could not be created`);
     return;
   }
+  if (target.renewed) known.renewed?.add(key);
   const steps = await zephyr.testExecutionSteps(String(execution.id));
   // The log names the case version its step logs point into: the case's current one, whose step ids these are.
   const input = planTestLog(execution, steps, { versionId: caseData.versionId, stepIds: caseData.stepIds }, resolution);
@@ -150,9 +181,9 @@ async function migrateExecution(
   // Waiting for the run may have outlasted this shard's lease on the log: renewed, or left to its holder.
   if (!(await claim(context, "testLog", marker)).granted) return;
   const recorded = existing?.status === "done" ? testLogDataSchema.safeParse(existing.data) : undefined;
-  // A run made again in this run (its suite or itself lost in qTest) took its logs with it: each is
-  // looked for by its marker, and made again on the new run when it is nowhere.
-  const onLostRun = target.renewed && recorded?.success && recorded.data.runId !== target.runId;
+  // Recorded on another run than its own: that run was made again (it, or its suite, was lost in
+  // qTest) and took the log with it. Looked for by its marker, and made again when it is nowhere.
+  const onLostRun = recorded?.success && recorded.data.runId !== target.runId;
   const logData = (runId: number, stepLogs: number): TestLogData => ({ runId, stepLogs });
   await syncEntity(context, {
     type: "testLog",
@@ -178,10 +209,24 @@ async function migrateExecution(
       await qtest.updateTestLog(runId, targetId, { ...input, test_case_version_id: undefined, test_step_logs: byOrder });
       return { targetId, data: logData(runId, stepLogs) };
     },
-    create: async () => ({
-      targetId: (await qtest.createTestLog(target.runId, input, logMarker)).id,
-      data: logData(target.runId, input.test_step_logs?.length ?? 0),
-    }),
+    create: async () => {
+      const createOn = async (runId: number) => ({
+        targetId: (await qtest.createTestLog(runId, input, logMarker)).id,
+        data: logData(runId, input.test_step_logs?.length ?? 0),
+      });
+      try {
+        return await createOn(target.runId);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.kind === "notFound")) throw error;
+        // Its run was deleted in qTest since it was recorded: the run is made again, then the log on it.
+        context.targetPresence.lost("testRun", target.runId);
+        const again = await ensureRun(context, key, suite.suiteId, runCase);
+        known.runs.set(key, Promise.resolve(again));
+        if (!again || again.runId === target.runId) throw error;
+        known.renewed?.add(key);
+        return createOn(again.runId);
+      }
+    },
     find: async () => {
       const [found] = await qtest.findByMarker("test-logs", logMarker.fieldName, logMarker.value);
       return found
