@@ -9,6 +9,7 @@ import { planTestLog } from "./test-execution.js";
 
 const resolution: Resolution = {
   markerField: "Zephyr Key",
+  projectKey: "QA",
   unmappedUsers: "fail",
   fieldIds: new Map([
     ["testCase.marker", 1],

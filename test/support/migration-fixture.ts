@@ -28,11 +28,24 @@ export interface MigrationFixture {
   close(): Promise<void>;
 }
 
-/** Mocks with a generated project, a provisioned qTest target, a temp dir with the SQLite state. */
+/**
+ * Mocks with a generated project, a provisioned qTest target, a temp dir with the SQLite state.
+ * `into`: another fixture whose qTest mock this one migrates into — a second Zephyr project (give it a
+ * `projectKey` of its own) with its own state and Zephyr mock, one qTest project for both. Its own
+ * qTest mock then stands idle.
+ */
 export async function migrationFixture(
-  options: MockOptions & { rateLimit?: number; concurrency?: number } = {},
+  options: MockOptions & { rateLimit?: number; concurrency?: number; into?: MigrationFixture } = {},
 ): Promise<MigrationFixture> {
-  const mocks = await startMocks({ generate: 60, seed: 5, ...options });
+  const own = await startMocks({ generate: 60, seed: 5, ...options });
+  const shared = options.into?.mocks;
+  const mocks: RunningMocks = shared
+    ? {
+        ...own,
+        qtest: shared.qtest,
+        describe: () => ({ zephyr: own.describe().zephyr, qtest: shared.describe().qtest }),
+      }
+    : own;
   await provisionDemoTarget(mocks);
   const dir = await mkdtemp(join(tmpdir(), "ztoq-migrate-"));
   const statePath = join(dir, "state.db");
@@ -80,7 +93,7 @@ export async function migrationFixture(
         })
       ).report,
     close: async () => {
-      await mocks.stop();
+      await own.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

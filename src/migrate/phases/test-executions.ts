@@ -6,7 +6,7 @@ import { NEVER_EXECUTED, placeExecution, planTestLog, planTestRun } from "../../
 import { type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
-import { removeSurplus } from "../adoption.js";
+import { forgetLegacyRecord, removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
@@ -32,7 +32,7 @@ export async function migrateExecutions(
     // All executions of one cycle item go to one shard, which so makes its run.
     partitionKey: (execution) =>
       runKey(execution.testCycle ? String(execution.testCycle.id) : null, testCaseKeyOf(execution) ?? ""),
-    claimKey: executionMarker,
+    claimKey: (execution) => executionMarker(execution, context.resolution.projectKey),
     work: async (execution, log) => {
       const caseKey = testCaseKeyOf(execution);
       const testCase = caseKey === undefined ? undefined : await state.get("testCase", caseKey);
@@ -58,14 +58,15 @@ async function migrateExecution(
   },
 ): Promise<void> {
   const { tally, zephyr, qtest, resolution } = context;
-  const marker = executionMarker(execution);
+  const marker = executionMarker(execution, resolution.projectKey);
   // Recorded, so that other shards take it as finished; the next run looks at it again.
   const skip = async (reason: string) => {
     tally.count("testLog", "skipped", marker, reason);
     await context.state.recordSkipped("testLog", marker, reason, context.runId);
+    await forgetLegacyRecord(context, "testLog", marker);
   };
   const { testCase } = known;
-  const place = placeExecution(execution, {
+  const place = placeExecution(execution, resolution.projectKey, {
     testCase: () => testCase?.status === "done" && testCase.targetId !== null,
     suiteKeyOf: (cycleId) => known.suites.get(cycleId)?.key,
   });
@@ -132,13 +133,21 @@ async function migrateExecution(
       return found ? { targetId: found.id, data: { runId: target.runId } } : undefined;
     },
     adopt: async () => {
-      const found = await context.markers.find("test-logs", marker);
+      // A legacy `execution-<id>` log is this project's where it sits: on this execution's run.
+      const found = await context.markers.findOwn(
+        "test-logs",
+        marker,
+        resolution.projectKey,
+        (l) => l.test_run_id === target.runId,
+      );
       if (!found) return undefined;
+      await forgetLegacyRecord(context, "testLog", marker);
       const { primary } = found;
       logRunId = primary.test_run_id ?? target.runId;
       const catalogs = await context.markers.catalogs();
       const fields = comparedFields(resolution).testLog;
       const current =
+        !found.legacy &&
         positional !== null &&
         contentHash(expectedLog(positional, catalogs.testRun, fields, catalogs.statuses)) ===
           contentHash(targetLog(primary, catalogs.testRun, fields, catalogs.statuses, caseData.stepIds));
