@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { loadConfig, type ResolvedConfig } from "../../src/config/load.js";
 import { createLogger } from "../../src/log/logger.js";
 import { migrate } from "../../src/migrate/run.js";
+import { generateProject } from "../../src/mock/dataset/generate.js";
 import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js";
 import { type MockOptions, mockEnvironment, type RunningMocks, startMocks } from "../../src/mock/start.js";
 import { Progress } from "../../src/progress/progress.js";
 import type { VerificationReport } from "../../src/report/verification-report.js";
 import { verify } from "../../src/verify/run.js";
+import type { Snapshot } from "../../src/zephyr/snapshot.js";
 
 export interface MigrationFixture {
   mocks: RunningMocks;
@@ -97,4 +99,17 @@ export async function migrationFixture(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A generated project in which Zephyr gave some executions no key — every one outside a cycle and every
+ * fifth — so their logs are marked `<project key>-execution-<id>`. Execution ids do not depend on the
+ * project key: two such projects share them, and only the project key tells their logs apart.
+ */
+export function keylessExecutions(options: { testCases: number; seed: number; projectKey: string }): Snapshot {
+  const snapshot = generateProject(options);
+  for (const [i, execution] of snapshot.testExecutions.entries()) {
+    if (!execution.testCycle || i % 5 === 0) execution.key = null;
+  }
+  return snapshot;
 }
