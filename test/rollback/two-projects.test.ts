@@ -11,7 +11,7 @@ import { createLogger } from "../../src/log/logger.js";
 import { Progress } from "../../src/progress/progress.js";
 import { migrationCheck, type VerificationReport } from "../../src/report/verification-report.js";
 import { rollback } from "../../src/rollback/run.js";
-import { type MigrationFixture, keylessExecutions, migrationFixture } from "../support/migration-fixture.js";
+import { keylessExecutions, type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 import { propertyValue, type QTestTarget, readTarget } from "../support/qtest-target.js";
 import { exists, qtestApi, stateRecords, topModule } from "./support.js";
 
@@ -112,7 +112,9 @@ describe("two Zephyr projects in one qTest project", () => {
     const dry = await rollbackOf(a, true);
     expect(dry.exitCode).toBe(ExitCode.ok);
     expect(q.stats.writes).toBe(writes);
-    expect(dry.report.ownership).toMatch(/^ZTOQ's for QA: .*names QA and whose id the state recorded; modules and test cycles whose id/);
+    expect(dry.report.ownership).toMatch(
+      /^ZTOQ's for QA: .*names QA and whose id the state recorded; modules and test cycles whose id/,
+    );
     const listed = (report: typeof dry.report, outcome: string) =>
       report.objects
         .filter((o) => o.outcome === outcome)
@@ -177,13 +179,25 @@ describe("two Zephyr projects in one qTest project", () => {
     expect([leftA.runs, leftA.logs]).toEqual([[], []]);
     // QA's state forgot all but its root module and root test cycle, which stay; QB's state is untouched.
     const recordsA = await stateRecords(a.statePath);
-    expect(Object.values(recordsA).flat().map((r) => r.targetId).toSorted()).toEqual([rootModule.id, rootCycle.id].toSorted());
+    expect(
+      Object.values(recordsA)
+        .flat()
+        .map((r) => r.targetId)
+        .toSorted(),
+    ).toEqual([rootModule.id, rootCycle.id].toSorted());
 
     // Rolled back in turn, QB goes too — and still nothing made by hand.
     const doneB = await rollbackOf(b, false);
     expect(doneB.exitCode).toBe(ExitCode.ok);
     expect(doneB.report.totals.kept).toBe(0);
-    expect(projectPart(await readTarget(q), "QB")).toEqual({ modules: [], testCases: [], cycles: [], suites: [], runs: [], logs: [] });
+    expect(projectPart(await readTarget(q), "QB")).toEqual({
+      modules: [],
+      testCases: [],
+      cycles: [],
+      suites: [],
+      runs: [],
+      logs: [],
+    });
     for (const id of [hand.module.id, rootModule.id]) expect(await exists(q, `/modules/${id}`)).toBe(true);
     expect(await exists(q, `/test-cases/${hand.testCase.id}`)).toBe(true);
     expect(await exists(q, `/test-suites/${hand.suite.id}`)).toBe(true);
