@@ -38,7 +38,15 @@ export async function proposeConfiguration(config: ResolvedConfig, log: Logger):
     const [target, names] = await Promise.all([readTargetSettings(qtest), readSourceNames(zephyr)]);
     const usage = await readSourceUsage(zephyr);
     log.info(usage.counts, "read the values the Zephyr project uses");
-    const observed = await readMigrated({ zephyr, qtest, target, names, markerField: config.mapping.markerField, log });
+    const observed = await readMigrated({
+      zephyr,
+      qtest,
+      target,
+      names,
+      markerField: config.mapping.markerField,
+      projectKey: config.zephyr.projectKey,
+      log,
+    });
     const proposal = propose({
       zephyr: { url: config.zephyr.url, projectKey: config.zephyr.projectKey },
       qtest: { url: config.qtest.url, projectId: config.qtest.projectId },
@@ -90,6 +98,7 @@ interface MigratedSources {
   target: TargetSettings;
   names: SourceNames;
   markerField: string;
+  projectKey: string;
   log: Logger;
 }
 
@@ -145,7 +154,8 @@ async function readMigrated(sources: MigratedSources): Promise<Observations> {
     const statusNames = byId(names.executionStatuses);
     for await (const page of zephyr.testExecutions()) {
       for (const execution of page) {
-        const migrated = logs.get(executionMarker(execution));
+        // A log an earlier ZTOQ marked `execution-<id>` names no project, and nothing here ties it to this one: not observed.
+        const migrated = logs.get(executionMarker(execution, sources.projectKey));
         if (!migrated) continue;
         observations.paired.testLogs++;
         observeManaged(observations, TEST_LOG_FIELDS, execution, migrated.properties, target.fields["test-runs"], lookup);

@@ -102,7 +102,7 @@ export async function preflight(
     fieldIds.set(field.id, await ensure(field.objectType, labelOf(field, markerField), field.dataType));
   }
   return {
-    resolution: { markerField, fieldIds, ...values },
+    resolution: { markerField, projectKey: config.zephyr.projectKey, fieldIds, ...values },
     fieldsCreated,
     valuesCreated: described.values,
     usersKept: [...keptUsers].map(([accountId, use]) => ({ accountId, uses: use.uses, usedIn: [...use.places] })),

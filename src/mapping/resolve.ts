@@ -79,7 +79,7 @@ export function resolveValues(
   names: SourceNames,
   target: TargetSettings,
   mapping: Mapping,
-): { values: Omit<Resolution, "markerField" | "fieldIds">; problems: MappingProblem[]; keptUsers: UserUses } {
+): { values: Omit<Resolution, "markerField" | "projectKey" | "fieldIds">; problems: MappingProblem[]; keptUsers: UserUses } {
   const problems: MappingProblem[] = [];
   const keptUsers: UserUses = new Map();
   const resolveNamed = (

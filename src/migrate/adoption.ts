@@ -5,6 +5,7 @@ import type { RecordedType } from "../entity-types.js";
 import type { Logger } from "../log/logger.js";
 import { contentHash } from "../plan/content-hash.js";
 import { comparedFields, markerFieldIds } from "../plan/managed-fields.js";
+import { isProjectMarker, legacyMarkerOf } from "../plan/markers.js";
 import type { Resolution } from "../plan/resolution.js";
 import type { QTestClient, User } from "../qtest/client.js";
 import type { ExecutionStatus, Field, Module } from "../qtest/schemas.js";
@@ -27,6 +28,11 @@ export interface MarkedObjects<K extends SearchObjectType> {
   primary: SearchResult<K>;
   /** Other objects carrying the same marker (made by hand, or by an older run that lost its state). */
   surplus: SearchResult<K>[];
+  /**
+   * They carry the marker an earlier ZTOQ wrote, naming no project (`legacyMarkerOf`): adopting one
+   * rewrites its marker to the form that names the project.
+   */
+  legacy: boolean;
 }
 
 /**
@@ -61,7 +67,40 @@ export class TargetMarkers {
   /** The objects of `objectType` carrying `marker`, oldest (lowest id) first; undefined when none does. */
   async find<K extends SearchObjectType>(objectType: K, marker: string): Promise<MarkedObjects<K> | undefined> {
     const found = (await this.#index(objectType)).get(marker) as SearchResult<K>[] | undefined;
-    const [primary, ...surplus] = found ?? [];
+    return this.#marked(objectType, marker, found ?? [], false);
+  }
+
+  /**
+   * Like `find`, for a marker an earlier ZTOQ wrote without naming the project (`ad-hoc`,
+   * `execution-<id>`): where no object carries `marker`, the objects carrying its legacy form that
+   * `tied` places in this project — two projects migrated into one qTest project by an earlier ZTOQ
+   * both wrote those, and each takes back only what sits in its own place.
+   */
+  async findOwn<K extends SearchObjectType>(
+    objectType: K,
+    marker: string,
+    projectKey: string,
+    tied: (hit: SearchResult<K>) => boolean,
+  ): Promise<MarkedObjects<K> | undefined> {
+    const found = await this.find(objectType, marker);
+    const legacy = legacyMarkerOf(marker);
+    if (found || legacy === undefined) return found;
+    const hits = ((await this.#index(objectType)).get(legacy) ?? []) as SearchResult<K>[];
+    return this.#marked(
+      objectType,
+      legacy,
+      hits.filter((hit) => isProjectMarker(legacy, projectKey, tied(hit))),
+      true,
+    );
+  }
+
+  #marked<K extends SearchObjectType>(
+    objectType: K,
+    marker: string,
+    found: readonly SearchResult<K>[],
+    legacy: boolean,
+  ): MarkedObjects<K> | undefined {
+    const [primary, ...surplus] = found;
     if (!primary) return undefined;
     if (surplus.length > 0) {
       this.#log.warn(
@@ -69,7 +108,7 @@ export class TargetMarkers {
         "several qTest objects carry this marker: the oldest is adopted",
       );
     }
-    return { primary, surplus };
+    return { primary, surplus, legacy };
   }
 
   /**
@@ -237,6 +276,16 @@ export async function removeSurplus(
     context.tally.count(type, "pruned", key, `duplicate #${id} of #${found.primary.id} removed from qTest`);
     context.log.info({ entity: type, key, targetId: id }, "duplicate removed from qTest (--reconcile)");
   }
+}
+
+/**
+ * An object adopted by its marker may have been recorded by an earlier ZTOQ under the marker's legacy
+ * form (`ad-hoc`, `execution-<id>`, the keys it used then): that record goes, the adoption records
+ * the object under its marker now, so the state names it once.
+ */
+export async function forgetLegacyRecord(context: Pick<RunContext, "state">, type: RecordedType, marker: string): Promise<void> {
+  const legacy = legacyMarkerOf(marker);
+  if (legacy !== undefined) await context.state.remove(type, legacy);
 }
 
 export interface Catalogs {

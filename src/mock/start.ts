@@ -14,6 +14,8 @@ export interface MockOptions extends TrafficOptions {
   dataset?: Snapshot;
   /** About how many test cases the generated project has (default 50). */
   generate?: number;
+  /** The generated project's key (default `DEMO`): several, each with a key of its own, may share one qTest mock. */
+  projectKey?: string;
   zephyrPort?: number;
   qtestPort?: number;
   qtestProjectId?: number;
@@ -71,7 +73,9 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
   const [zephyrServer, qtestServer] = servers as [Listening, Listening];
 
   const zephyrUrl = `${zephyrServer.origin}/v2`;
-  const snapshot = options.dataset ?? generateProject({ testCases: options.generate ?? 50, seed, baseUrl: zephyrUrl });
+  const snapshot =
+    options.dataset ??
+    generateProject({ testCases: options.generate ?? 50, seed, baseUrl: zephyrUrl, projectKey: options.projectKey });
   const zephyrStore = new ZephyrStore(snapshot, { baseUrl: zephyrUrl });
   const zephyrToken = fakeJwt();
   const zephyrStats = new TrafficStats();

@@ -162,6 +162,7 @@ describe("planTestCase with callees (callToTest: inline)", () => {
   // The test case fields resolved, no custom field: only the steps are in question here.
   const resolution: Resolution = {
     markerField: "Zephyr Key",
+    projectKey: "QA",
     unmappedUsers: "fail",
     fieldIds: new Map(
       ["marker", "status", "priority", "assignedTo", "labels", "component", "estimatedTime", "links", "unmappedUsers"].map(

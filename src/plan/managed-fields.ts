@@ -19,7 +19,7 @@ export type ManagedObjectType = "test-cases" | "test-suites" | "test-runs";
 /** How a field's value derives from the source entity. */
 export type Derivation<S> =
   /** Text written as it is. */
-  | { kind: "text"; of: (source: S) => string | undefined }
+  | { kind: "text"; of: (source: S, resolution: Resolution) => string | undefined }
   /** A Zephyr id translated through one of the choice lists preflight resolves. */
   | { kind: "choice"; list: ChoiceList; of: (source: S) => number | undefined }
   /** An Atlassian account id translated to a qTest user through `mapping.users`. */
@@ -48,7 +48,11 @@ export interface ManagedField<S> {
   derive: Derivation<S>;
 }
 
-const marker = <S>(id: string, objectType: ManagedObjectType, of: (source: S) => string): ManagedField<S> => ({
+const marker = <S>(
+  id: string,
+  objectType: ManagedObjectType,
+  of: (source: S, resolution: Resolution) => string,
+): ManagedField<S> => ({
   id,
   objectType,
   label: null,
@@ -155,7 +159,7 @@ export const TEST_RUN_FIELDS: readonly ManagedField<{ runKey: string }>[] = [
 
 /** Execution → test log properties (qTest checks log properties against the test-run fields). */
 export const TEST_LOG_FIELDS: readonly ManagedField<TestExecution>[] = [
-  marker("testLog.marker", "test-runs", executionMarker),
+  marker("testLog.marker", "test-runs", (e, resolution) => executionMarker(e, resolution.projectKey)),
   system("testLog.environment", "test-runs", "Environment", {
     kind: "choice",
     list: "environment",
@@ -185,7 +189,7 @@ export function fieldValue<S>(field: ManagedField<S>, source: S, resolution: Res
   const { derive } = field;
   switch (derive.kind) {
     case "text":
-      return derive.of(source);
+      return derive.of(source, resolution);
     case "choice": {
       const id = derive.of(source);
       return id === undefined ? undefined : resolution.choices[derive.list].get(id);

@@ -10,6 +10,7 @@ import { planPositionalLog, planTestLog } from "./test-execution.js";
 
 const resolution: Resolution = {
   markerField: "Zephyr Key",
+  projectKey: "QA",
   unmappedUsers: "fail",
   fieldIds: new Map([
     ["testCase.marker", 1],

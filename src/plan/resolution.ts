@@ -7,6 +7,8 @@ import type { CustomFieldType } from "../config/schema.js";
 export interface Resolution {
   /** The label of the field carrying each object's Zephyr key. */
   markerField: string;
+  /** The Zephyr project migrated: the markers that carry no Zephyr key name it (`src/plan/markers.ts`). */
+  projectKey: string;
   /** qTest field id of every managed field, by the field's id in the registry (`testCase.status`, …). */
   fieldIds: ReadonlyMap<string, number>;
   /** Zephyr custom field name → where its values go. */

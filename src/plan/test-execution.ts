@@ -1,7 +1,7 @@
 import type { TestLogInput, TestRunInput } from "../qtest/schemas.js";
 import type { TestExecution, TestExecutionStep } from "../zephyr/schemas.js";
 import { managedProperties, TEST_LOG_FIELDS, TEST_RUN_FIELDS } from "./managed-fields.js";
-import { AD_HOC, runKey, testCaseKeyOf } from "./markers.js";
+import { adHocSuiteMarker, runKey, testCaseKeyOf } from "./markers.js";
 import type { Resolution } from "./resolution.js";
 
 /** The run an execution belongs to, or why it has none: the one rule migrate follows and verify expects. */
@@ -10,19 +10,20 @@ export type ExecutionPlace =
   | { kind: "skip"; reason: string };
 
 /**
- * An execution belongs to the run of its test case in its cycle's suite (or the ad-hoc suite) when both
- * were migrated; `suiteKeyOf` names the suite of a cycle id, undefined when that cycle was not migrated.
- * Whether it also gets a log is `planTestLog`'s to say.
+ * An execution belongs to the run of its test case in its cycle's suite (or the ad-hoc suite of its
+ * project) when both were migrated; `suiteKeyOf` names the suite of a cycle id, undefined when that
+ * cycle was not migrated. Whether it also gets a log is `planTestLog`'s to say.
  */
 export function placeExecution(
   execution: TestExecution,
+  projectKey: string,
   migrated: { testCase: (key: string) => boolean; suiteKeyOf: (cycleId: number) => string | undefined },
 ): ExecutionPlace {
   const testCaseKey = testCaseKeyOf(execution);
   if (testCaseKey === undefined || !migrated.testCase(testCaseKey)) {
     return { kind: "skip", reason: `its test case ${testCaseKey ?? "(unknown)"} was not migrated` };
   }
-  const suiteKey = execution.testCycle ? migrated.suiteKeyOf(execution.testCycle.id) : AD_HOC;
+  const suiteKey = execution.testCycle ? migrated.suiteKeyOf(execution.testCycle.id) : adHocSuiteMarker(projectKey);
   if (suiteKey === undefined) return { kind: "skip", reason: `its test cycle ${execution.testCycle?.id} was not migrated` };
   return { kind: "run", testCaseKey, suiteKey, runKey: runKey(execution.testCycle ? suiteKey : null, testCaseKey) };
 }

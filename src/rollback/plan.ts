@@ -1,17 +1,18 @@
 import type { RecordedType } from "../entity-types.js";
+import { containerVerdict, markedVerdict, type OwnershipBasis } from "./ownership.js";
 import type { CaseNode, CycleNode, ModuleNode, ProjectSnapshot, RecordRef, RunNode, SuiteNode } from "./snapshot.js";
 
 /**
  * What a rollback deletes, decided from what was read and nothing else (pure):
  *
- * - a test case, suite, run or log is ZTOQ's when it carries the marker; anything without one is
- *   left alone;
- * - modules and test cycles carry no marker: they are ZTOQ's when the state recorded them, or when
- *   they sit under ZTOQ's root (the root included);
- * - what is ZTOQ's goes only when everything it holds goes too: a run with a log ZTOQ did not make
- *   stays, and with it its suite and the cycles above; a test case with a run that stays stays
- *   (qTest deletes a test case's runs with it); a module holding a test case or module that stays stays.
- *   Each of these is kept with the reason, and so is what ZTOQ did not make that holds it back.
+ * - what is ZTOQ's for this project is `ownership.ts`'s to say: with a state store, a test case, suite,
+ *   run or log whose marker names this project and whose id the state recorded, and a module or test
+ *   cycle whose id the state recorded; without one, marked objects by their markers and no container;
+ * - what is ZTOQ's goes only when everything it holds goes too: a run with a log that stays stays,
+ *   and with it its suite and the cycles above; a test case with a run that stays stays (qTest
+ *   deletes a test case's runs with it); a module holding a test case or module that stays stays.
+ *   Each of these is kept with the reason, and so is what is not ZTOQ's that holds it back, and what
+ *   looks like this project's work but is not (its marker without the state's record).
  *
  * Deletions are ordered children first — runs (their logs go with them), suites, test cycles deepest
  * first, test cases, modules deepest first — and each names the deletions that must succeed before it.
@@ -85,8 +86,12 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
 export function planRollback(s: ProjectSnapshot): RollbackPlan {
   const planned = new Map<Ref, PlannedObject>();
   const kept = new Map<Ref, KeptObject>();
-  const notOurs = `not made by ZTOQ: no '${s.markerField}' value`;
+  const basis: OwnershipBasis = { projectKey: s.projectKey, markerField: s.markerField, stateStore: s.stateStore };
+  const noMarker = `not made by ZTOQ: no '${s.markerField}' value`;
   const keysOf = recordIndex(s.state);
+  const recorded = (type: RecordedType, id: number) => keysOf(type, id).length > 0;
+  /** Why each object judged not ZTOQ's stays; given when it holds something of ZTOQ's back. */
+  const why = new Map<Ref, string>();
   const object = (type: RecordedType, o: Named, after: Ref[], with_: PlannedObject[] = []): PlannedObject => ({
     type,
     id: o.id,
@@ -104,22 +109,34 @@ export function planRollback(s: ProjectSnapshot): RollbackPlan {
   const keep = (type: RecordedType, o: Named, reason: string) => {
     kept.set(refOf(type, o.id), { type, id: o.id, name: o.name, marker: o.marker ?? null, reason });
   };
+  /** Whether a marked object is ZTOQ's; one that is not is remembered with its reason, and listed when it should be. */
+  const judge = (type: RecordedType, o: Named, tied: boolean) => {
+    const verdict = markedVerdict(basis, { marker: o.marker ?? null, recorded: recorded(type, o.id), tied });
+    if (verdict.ours) return true;
+    why.set(refOf(type, o.id), verdict.reason);
+    if (verdict.listed) keep(type, o, verdict.reason);
+    return false;
+  };
   /** Whether the children all go; the ones that stay and are not ZTOQ's are kept, the parent's reason is returned. */
   const holdBack = (children: readonly Child[]) => {
     const staying = children.filter((c) => !planned.has(refOf(c.type, c.node.id)));
-    for (const c of staying) if (!kept.has(refOf(c.type, c.node.id))) keep(c.type, c.node, notOurs);
+    for (const c of staying) {
+      const ref = refOf(c.type, c.node.id);
+      if (!kept.has(ref)) keep(c.type, c.node, why.get(ref) ?? noMarker);
+    }
     if (staying.length === 0) return undefined;
     return `holds ${countOf(staying.map((c) => c.type))} that ${staying.length === 1 ? "stays" : "stay"}`;
   };
   const after = (children: readonly { type: RecordedType; node: { id: number } }[]) =>
     children.map((c) => refOf(c.type, c.node.id)).filter((r) => planned.has(r));
 
-  // Runs, with their logs.
+  // Runs, with their logs: a log on one of this project's runs is in this project's place.
   const logsOf = groupBy(s.logs, (l) => l.runId);
-  const runs = s.runs.filter((r) => r.marker !== null);
+  const runs = s.runs.filter((r) => judge("testRun", r, false));
   for (const run of runs) {
     const logs = (logsOf.get(run.id) ?? []).map((l) => ({ type: "testLog" as const, node: { ...l, name: `log #${l.id}` } }));
-    const reason = holdBack(logs.filter((l) => l.node.marker === null));
+    const ours = logs.filter((l) => judge("testLog", l.node, true));
+    const reason = holdBack(logs.filter((l) => !ours.includes(l)));
     if (reason) {
       keep("testRun", run, reason);
       continue;
@@ -129,7 +146,7 @@ export function planRollback(s: ProjectSnapshot): RollbackPlan {
       "testRun",
       run,
       [],
-      logs.map((l) => object("testLog", l.node, [])),
+      ours.map((l) => object("testLog", l.node, [])),
     );
   }
 
@@ -137,8 +154,9 @@ export function planRollback(s: ProjectSnapshot): RollbackPlan {
   const asChildren = <N extends { id: number; name: string }>(type: RecordedType, nodes: readonly N[] | undefined) =>
     (nodes ?? []).map((node) => ({ type, node }));
 
-  // Suites: what they hold is runs.
-  const suites = s.suites.filter((x) => x.marker !== null);
+  // Suites: what they hold is runs. A legacy `ad-hoc` suite is in this project's place in its root test cycle.
+  const rootCycles = new Set(s.cycles.filter((c) => c.parent.type === "root" && c.name === s.rootCycleName).map((c) => c.id));
+  const suites = s.suites.filter((x) => judge("testSuite", x, x.parent.type === "test-cycle" && rootCycles.has(x.parent.id)));
   for (const suite of suites) {
     const children = asChildren("testRun", runsIn.get(`test-suite:${suite.id}`));
     const reason = holdBack(children);
@@ -146,31 +164,28 @@ export function planRollback(s: ProjectSnapshot): RollbackPlan {
     else plan("testSuite", suite, after(children));
   }
 
-  // Test cycles, deepest first: ZTOQ's when recorded or under ZTOQ's root cycle.
+  // Test cycles, deepest first.
   const suitesOf = suitesIn(s.suites);
+  const containers = { basis, recorded, why, holdBack, after, plan, keep };
   const cycleSteps = containerSteps<CycleNode>({
     type: "testCycle",
     nodes: s.cycles,
     parentOf: (c) => (c.parent.type === "test-cycle" ? c.parent.id : null),
     isRoot: (c) => c.parent.type === "root" && c.name === s.rootCycleName,
-    recorded: new Set(s.state.testCycle.flatMap((r) => (r.targetId === null ? [] : [r.targetId]))),
     contents: (c) => [...asChildren("testSuite", suitesOf.get(c.id)), ...asChildren("testRun", runsIn.get(`test-cycle:${c.id}`))],
-    holdBack,
-    after,
-    plan,
-    keep,
+    ...containers,
   });
 
   // Test cases: a test case's runs go with it, wherever they are, so every one of them must go first.
   const runsOfCase = groupBy(s.runs, (r) => r.testCaseId);
-  for (const testCase of s.testCases.filter((t) => t.marker !== null)) {
+  for (const testCase of s.testCases.filter((t) => judge("testCase", t, false))) {
     const children = asChildren("testRun", runsOfCase.get(testCase.id));
     const staying = holdBack(children);
     if (staying) keep("testCase", testCase, `${staying.replace(/^holds /, "has ")}: qTest deletes a test case's runs with it`);
     else plan("testCase", testCase, after(children));
   }
 
-  // Modules, deepest first: ZTOQ's when recorded or under ZTOQ's root module.
+  // Modules, deepest first.
   const listed = new Set(s.listedModules);
   const casesIn = groupBy(s.testCases, (t: CaseNode) => t.moduleId);
   const moduleSteps = containerSteps<ModuleNode>({
@@ -178,12 +193,8 @@ export function planRollback(s: ProjectSnapshot): RollbackPlan {
     nodes: s.modules.filter((m) => listed.has(m.id)),
     parentOf: (m) => m.parentId,
     isRoot: (m) => m.parentId === null && m.name === s.rootModuleName,
-    recorded: new Set(s.state.module.flatMap((r) => (r.targetId === null ? [] : [r.targetId]))),
     contents: (m) => asChildren("testCase", casesIn.get(m.id)),
-    holdBack,
-    after,
-    plan,
-    keep,
+    ...containers,
   });
 
   const objects = (type: RecordedType, list: readonly { id: number }[]) =>
@@ -206,8 +217,10 @@ function suitesIn(suites: readonly SuiteNode[]): Map<number, SuiteNode[]> {
 }
 
 /**
- * Modules or test cycles: a tree of containers, each ZTOQ's when recorded or in the subtree of a root
- * of ZTOQ's name; decided children first, so each container knows whether all it holds goes.
+ * Modules or test cycles: a tree of containers, each ZTOQ's when `containerVerdict` says so (the state
+ * recorded it); decided children first, so each container knows whether all it holds goes. One that
+ * is not ZTOQ's is named where it holds one back — and, in a rollback without a state, everywhere under
+ * a root of ZTOQ's name, where it may well be ZTOQ's work but cannot be told from one made by hand.
  * Returns one step per depth, deepest first.
  */
 function containerSteps<N extends { id: number; name: string }>(tree: {
@@ -215,7 +228,9 @@ function containerSteps<N extends { id: number; name: string }>(tree: {
   nodes: readonly N[];
   parentOf: (node: N) => number | null;
   isRoot: (node: N) => boolean;
-  recorded: ReadonlySet<number>;
+  basis: OwnershipBasis;
+  recorded: (type: RecordedType, id: number) => boolean;
+  why: Map<Ref, string>;
   contents: (node: N) => Child[];
   holdBack: (children: readonly Child[]) => string | undefined;
   after: (children: readonly Child[]) => Ref[];
@@ -227,19 +242,17 @@ function containerSteps<N extends { id: number; name: string }>(tree: {
     (n) => tree.parentOf(n) as number,
   );
   const levels: PlannedObject[][] = [];
-  const notOurs = "not made by ZTOQ: neither in its state nor under its root";
   const visit = (node: N, depth: number, inArea: boolean): void => {
     const area = inArea || tree.isRoot(node);
     const subs = children.get(node.id) ?? [];
     for (const sub of subs) visit(sub, depth + 1, area);
-    if (!area && !tree.recorded.has(node.id)) {
-      // Not ZTOQ's; kept (and named) only where it holds back a container that is.
+    const verdict = containerVerdict(tree.basis, tree.recorded(tree.type, node.id));
+    if (!verdict.ours) {
+      tree.why.set(refOf(tree.type, node.id), verdict.reason);
+      if (verdict.listed && area) tree.keep(tree.type, node, verdict.reason);
       return;
     }
     const held = [...subs.map((sub) => ({ type: tree.type as RecordedType, node: sub })), ...tree.contents(node)];
-    for (const sub of subs) {
-      if (!area && !tree.recorded.has(sub.id)) tree.keep(tree.type, sub, notOurs);
-    }
     const reason = tree.holdBack(held);
     if (reason) {
       tree.keep(tree.type, node, reason);

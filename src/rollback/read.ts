@@ -2,6 +2,7 @@ import { forEachConcurrent } from "../concurrency/pool.js";
 import type { ResolvedConfig } from "../config/load.js";
 import { type RecordedType, recordedTypeSchema } from "../entity-types.js";
 import type { Logger } from "../log/logger.js";
+import { isProjectMarker } from "../plan/markers.js";
 import type { FieldObjectType, QTestClient } from "../qtest/client.js";
 import type { Module, TestCycle } from "../qtest/schemas.js";
 import { notEmptyQuery, type SearchObjectType } from "../qtest/search.js";
@@ -23,7 +24,8 @@ type Properties = readonly { field_id: number; field_value: string }[] | null | 
  * Reads what a rollback decides on, in bulk: the whole module tree and test cycle tree (one request
  * each, suites included), every test run of the project (one paged listing: a test case goes with
  * its runs wherever they are), the test cases of ZTOQ's modules, the test cases and suites that carry
- * a marker anywhere (a paged search each), the logs of every marked run, and the state's records.
+ * a marker anywhere (a paged search each), the logs of every run whose marker names this project, and
+ * the state's records.
  */
 export async function readProject(input: {
   qtest: QTestClient;
@@ -34,6 +36,7 @@ export async function readProject(input: {
   const { qtest, config, state, log } = input;
   const concurrency = config.migration.concurrency;
   const markerField = config.mapping.markerField;
+  const projectKey = config.zephyr.projectKey;
   const rootModuleName = config.mapping.rootModule ?? config.zephyr.projectKey;
   const rootCycleName = config.mapping.cycleRoot?.name ?? config.zephyr.projectKey;
 
@@ -118,7 +121,7 @@ export async function readProject(input: {
     }
   }
 
-  // Every run of the project, then the logs of the runs ZTOQ made.
+  // Every run of the project, then the logs of the runs that may be this project's (another's never go).
   const runs: RunNode[] = [];
   for await (const page of qtest.testRuns({ id: 0, type: "root" }, { descendants: true })) {
     for (const r of page) {
@@ -133,7 +136,7 @@ export async function readProject(input: {
   }
   const logs: LogNode[] = [];
   await forEachConcurrent(
-    runs.filter((r) => r.marker !== null),
+    runs.filter((r) => r.marker !== null && isProjectMarker(r.marker, projectKey, false)),
     concurrency,
     async (run) => {
       for await (const page of qtest.testLogs(run.id)) {
@@ -143,6 +146,7 @@ export async function readProject(input: {
   );
 
   const snapshot: ProjectSnapshot = {
+    projectKey,
     markerField,
     rootModuleName,
     rootCycleName,
@@ -153,6 +157,7 @@ export async function readProject(input: {
     suites: [...suites.values()],
     runs,
     logs,
+    stateStore: state !== undefined,
     state: records,
   };
   log.info(

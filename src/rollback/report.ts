@@ -36,14 +36,18 @@ export const rollbackReportSchema = z.object({
   target: z.object({
     url: z.string(),
     projectId: z.number().int(),
+    zephyrProject: z.string().describe("The Zephyr project whose migration is rolled back; its markers name it"),
     rootModule: z.string(),
     rootTestCycle: z.string(),
     markerField: z.string(),
   }),
   state: z.object({
-    location: z.string().nullable().describe("null when no state store existed (ownership from the markers and roots alone)"),
+    location: z.string().nullable().describe("null when no state store existed (see `ownership`)"),
     forgotten: z.number().int().describe("Records removed: of deleted objects, and of objects already gone"),
   }),
+  ownership: z
+    .string()
+    .describe("How the rollback decided what is ZTOQ's for this Zephyr project: by markers and the state, or markers alone"),
   entities: z.array(z.object({ type: recordedTypeSchema, ...countsSchema.shape })),
   totals: countsSchema,
   objects: z
@@ -84,12 +88,13 @@ export function rollbackReportMarkdown(report: RollbackReport): string {
   const lines = [
     `## ${icon} ZTOQ rollback: ${report.status}`,
     "",
-    `qTest project ${target.projectId} (${target.url}) · root module \`${target.rootModule}\` · root test cycle ` +
+    `Zephyr project \`${target.zephyrProject}\` in qTest project ${target.projectId} (${target.url}) · root module \`${target.rootModule}\` · root test cycle ` +
       `\`${target.rootTestCycle}\` · marker field \`${target.markerField}\``,
     "",
     `Run \`${run.id}\`${run.dryRun ? " · dry run" : ""} · ${(run.durationMs / 1000).toFixed(1)} s · ZTOQ ${run.tool.version}`,
     "",
   ];
+  lines.push(`What is ZTOQ's: ${report.ownership}.`, "");
   if (report.error) lines.push(`> **Stopped early:** ${report.error} — re-run the same command to finish.`, "");
   lines.push(`| Entity | ${dry ? "To remove" : "Removed"} | Kept | Refused | Blocked |`, "|---|---:|---:|---:|---:|");
   for (const e of report.entities) lines.push(`| ${LABELS[e.type]} | ${e.removed} | ${e.kept} | ${e.refused} | ${e.blocked} |`);
@@ -118,7 +123,7 @@ export function rollbackReportMarkdown(report: RollbackReport): string {
   if (report.state.location) {
     lines.push(`State \`${report.state.location}\`: ${report.state.forgotten} records forgotten.`, "");
   } else {
-    lines.push("No state store: ownership of modules and test cycles came from the root names alone.", "");
+    lines.push("No state store: no module or test cycle was taken as ZTOQ's, and the markers alone decided the rest.", "");
   }
   if (!dry && report.status !== "incomplete") {
     lines.push("A later `ztoq migrate` (mode full) rebuilds what was removed.", "");

@@ -10,6 +10,7 @@ import { QTestClient } from "../qtest/client.js";
 import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
 import { type ApplyOutcome, applyPlan } from "./apply.js";
+import { ownershipRule } from "./ownership.js";
 import { countOf, planRollback, type RollbackPlan } from "./plan.js";
 import { readProject } from "./read.js";
 import {
@@ -111,7 +112,10 @@ async function openExistingState(location: string, log: Logger): Promise<StateSt
   const isPostgres = /^postgres(ql)?:\/\//i.test(location);
   const path = location.startsWith("sqlite:") ? location.slice("sqlite:".length) : location;
   if (!isPostgres && !existsSync(path)) {
-    log.warn({ state: location }, "no state store: modules and test cycles are ZTOQ's only under its roots");
+    log.warn(
+      { state: location },
+      "no state store: cases, suites, runs and logs are ZTOQ's by their markers alone, and no module or test cycle is",
+    );
     return undefined;
   }
   let state: StateStore;
@@ -196,11 +200,17 @@ function buildReport(input: {
     target: {
       url: config.qtest.url,
       projectId: config.qtest.projectId,
+      zephyrProject: config.zephyr.projectKey,
       rootModule: config.mapping.rootModule ?? config.zephyr.projectKey,
       rootTestCycle: config.mapping.cycleRoot?.name ?? config.zephyr.projectKey,
       markerField: config.mapping.markerField,
     },
     state: { location: input.state?.location ?? null, forgotten: outcome?.forgotten ?? 0 },
+    ownership: ownershipRule({
+      projectKey: config.zephyr.projectKey,
+      markerField: config.mapping.markerField,
+      stateStore: input.state !== undefined,
+    }),
     entities: ROLLBACK_ORDER.map((type) => ({ type, ...counts(type) })),
     totals: counts(),
     objects,

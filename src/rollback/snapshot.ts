@@ -61,6 +61,8 @@ export interface RecordRef {
 }
 
 export interface ProjectSnapshot {
+  /** The Zephyr project rolled back: the markers of its objects name it. */
+  projectKey: string;
   /** The label of the marker field (`mapping.markerField`). */
   markerField: string;
   /** Names of ZTOQ's top-level module and test cycle (`mapping.rootModule`, `mapping.cycleRoot.name`). */
@@ -80,6 +82,8 @@ export interface ProjectSnapshot {
   runs: RunNode[];
   /** The logs of every run that carries a marker. */
   logs: LogNode[];
+  /** Whether there is a state store; without one, `state` is empty and ownership is decided without it. */
+  stateStore: boolean;
   /** The state store's records per type (empty when there is no state). */
   state: Record<RecordedType, RecordRef[]>;
 }

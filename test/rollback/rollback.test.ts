@@ -75,11 +75,11 @@ describe("ztoq rollback", () => {
     };
     expect(removedByType(dry.report)).toEqual(ztoqMade);
     const kept = dry.report.objects.filter((o) => o.outcome === "kept").map((o) => [o.type, o.id, o.reason]);
+    // The module made by hand under ZTOQ's root is not ZTOQ's for sitting there: the state never recorded it.
     expect(kept.toSorted()).toEqual(
       [
         ["module", rootModule.id, "holds 1 module that stays"],
-        ["module", hand.inside.moduleId, "holds 1 test case that stays"],
-        ["testCase", hand.inside.caseId, "not made by ZTOQ: no 'Zephyr Key' value"],
+        ["module", hand.inside.moduleId, "not made by ZTOQ: the state does not record it"],
       ].toSorted(),
     );
     // Every object to remove is named, and none of them is one made by hand.
@@ -89,7 +89,8 @@ describe("ztoq rollback", () => {
     expect(doomed.filter((o) => (o.type === "module" || o.type === "testCase") && handIds.includes(o.id))).toEqual([]);
     const dryMarkdown = await readFile(join(f.dir, "dry", "rollback-report.md"), "utf8");
     expect(dryMarkdown).toContain("ZTOQ rollback: dry-run");
-    expect(dryMarkdown).toContain(`| Test cases | ${made.testCases} | 1 | 0 | 0 |`);
+    expect(dryMarkdown).toContain(`| Test cases | ${made.testCases} | 0 | 0 | 0 |`);
+    expect(dryMarkdown).toContain(`What is ZTOQ's: ZTOQ's for ${root}: `);
 
     // The rollback itself.
     const done = await run(f);
@@ -279,8 +280,8 @@ describe("ztoq rollback", () => {
     expect(f.mocks.qtest.store.counts()).toEqual(before);
   }, 60_000);
 
-  it("without a state store it goes by the markers and ZTOQ's roots alone, and creates no state file", async () => {
-    const { f, made } = await migrated({ generate: 5, seed: 2 });
+  it("without a state store it goes by this project's markers alone, keeps every module and test cycle, and creates no state file", async () => {
+    const { f, made, root } = await migrated({ generate: 5, seed: 2 });
     const q = f.mocks.qtest;
     const missing = join(f.dir, "nowhere", "state.db");
     const config = { ...f.config, state: missing };
@@ -288,6 +289,7 @@ describe("ztoq rollback", () => {
     const dry = await run(f, { dryRun: true, config });
     expect(dry.exitCode).toBe(ExitCode.ok);
     expect(dry.report.state.location).toBeNull();
+    expect(dry.report.ownership).toMatch(new RegExp(`^no state store: .* names ${root} .*; no module or test cycle$`));
     expect(existsSync(missing)).toBe(false);
     expect(q.stats.writes).toBe(writes);
     expect((await stat(join(f.dir, "rollback-report.md"))).isFile()).toBe(true);
@@ -295,10 +297,21 @@ describe("ztoq rollback", () => {
     const done = await run(f, { config });
     expect(done.exitCode).toBe(ExitCode.ok);
     expect(done.report.totals).toMatchObject({
-      removed: made.modules + made.testCases + made.testCycles + made.testSuites + made.testRuns + made.testLogs,
-      kept: 0,
+      removed: made.testCases + made.testSuites + made.testRuns + made.testLogs,
+      kept: made.modules + made.testCycles,
     });
-    expect(q.store.counts()).toMatchObject({ modules: 0, testCases: 0, testCycles: 0, testSuites: 0, testRuns: 0, testLogs: 0 });
+    const keptReasons = new Set(done.report.objects.filter((o) => o.outcome === "kept").map((o) => o.reason));
+    expect([...keptReasons]).toEqual([
+      "no state store: only the state tells the modules and test cycles ZTOQ made from those made by hand",
+    ]);
+    expect(q.store.counts()).toMatchObject({
+      modules: made.modules,
+      testCases: 0,
+      testCycles: made.testCycles,
+      testSuites: 0,
+      testRuns: 0,
+      testLogs: 0,
+    });
     expect(existsSync(missing)).toBe(false);
   }, 60_000);
 });

@@ -20,6 +20,8 @@ import {
 export const MARKER = "Zephyr Key";
 export const AD_HOC = "ad-hoc";
 export const AD_HOC_SUITE = "Ad hoc executions";
+/** The ad-hoc suite's marker names its project: `<project key>-ad-hoc`. */
+export const adHocSuiteMarker = (projectKey: string) => `${projectKey}-${AD_HOC}`;
 
 /** The default mapping between the generated project's values and a new qTest project's (by name). */
 export const EXPECTED_VALUES = {
@@ -52,7 +54,7 @@ export interface SourceCycle {
 
 export interface SourceExecution {
   execution: TestExecution;
-  /** The execution's marker: its key (or `execution-<id>` when Zephyr gave it none). */
+  /** The execution's marker: its key (or `<project key>-execution-<id>` when Zephyr gave it none). */
   marker: string;
   caseKey: string;
   /** Key of its cycle, or null for an execution outside any cycle. */
@@ -103,7 +105,7 @@ export function readSource(store: ZephyrStore): SourceProject {
     cycles,
     executions: store.testExecutions().map((execution) => ({
       execution,
-      marker: execution.key ?? `execution-${execution.id}`,
+      marker: execution.key ?? `${store.project.key}-execution-${execution.id}`,
       caseKey: store.executionTestCaseKey(execution) ?? "?",
       cycleKey: execution.testCycle ? (cycleKeyById.get(execution.testCycle.id) ?? "?") : null,
       steps: store.testExecutionSteps(String(execution.id)),
@@ -400,7 +402,8 @@ export function compareTarget(
 
   const suitesByMarker = groupBy(target.suites, (s) => propertyValue(s.properties, MARKER) ?? "");
   const adHoc = source.executions.some((e) => e.cycleKey === null);
-  const expectedSuiteMarkers = new Set([...source.cycles.map((c) => c.cycle.key), ...(adHoc ? [AD_HOC] : [])]);
+  const adHocMarker = adHocSuiteMarker(source.projectKey);
+  const expectedSuiteMarkers = new Set([...source.cycles.map((c) => c.cycle.key), ...(adHoc ? [adHocMarker] : [])]);
   for (const [marker, found] of suitesByMarker) {
     if (!expectedSuiteMarkers.has(marker))
       problems.push(`test suite marked ${JSON.stringify(marker)} (${found.length}) has no source`);
@@ -431,7 +434,7 @@ export function compareTarget(
     same(`${at}: Description`, propertyValue(s.properties, "Description") ?? "", cycle.description ?? "");
   }
   if (adHoc) {
-    const s = suiteOf(AD_HOC);
+    const s = suiteOf(adHocMarker);
     if (s) {
       checked.suites++;
       same("ad-hoc suite: name", s.name, AD_HOC_SUITE);
@@ -459,7 +462,7 @@ export function compareTarget(
     const r = found[0] as TargetRun;
     runOf.set(marker, r);
     checked.runs++;
-    const suite = suitesByMarker.get(e.cycleKey ?? AD_HOC)?.[0];
+    const suite = suitesByMarker.get(e.cycleKey ?? adHocMarker)?.[0];
     same(`test run ${marker}: suite`, r.suiteId, suite?.id);
     same(`test run ${marker}: test case`, r.test_case.id, qtestCaseId(e.caseKey));
     if (!options.updatedCases?.has(e.caseKey)) {

@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { loadConfig, type ResolvedConfig } from "../../src/config/load.js";
 import { createLogger } from "../../src/log/logger.js";
 import { migrate } from "../../src/migrate/run.js";
+import { generateProject } from "../../src/mock/dataset/generate.js";
 import { demoMapping, provisionDemoTarget } from "../../src/mock/demo-target.js";
 import { type MockOptions, mockEnvironment, type RunningMocks, startMocks } from "../../src/mock/start.js";
 import { Progress } from "../../src/progress/progress.js";
 import type { VerificationReport } from "../../src/report/verification-report.js";
 import { verify } from "../../src/verify/run.js";
+import type { Snapshot } from "../../src/zephyr/snapshot.js";
 
 export interface MigrationFixture {
   mocks: RunningMocks;
@@ -28,11 +30,24 @@ export interface MigrationFixture {
   close(): Promise<void>;
 }
 
-/** Mocks with a generated project, a provisioned qTest target, a temp dir with the SQLite state. */
+/**
+ * Mocks with a generated project, a provisioned qTest target, a temp dir with the SQLite state.
+ * `into`: another fixture whose qTest mock this one migrates into — a second Zephyr project (give it a
+ * `projectKey` of its own) with its own state and Zephyr mock, one qTest project for both. Its own
+ * qTest mock then stands idle.
+ */
 export async function migrationFixture(
-  options: MockOptions & { rateLimit?: number; concurrency?: number } = {},
+  options: MockOptions & { rateLimit?: number; concurrency?: number; into?: MigrationFixture } = {},
 ): Promise<MigrationFixture> {
-  const mocks = await startMocks({ generate: 60, seed: 5, ...options });
+  const own = await startMocks({ generate: 60, seed: 5, ...options });
+  const shared = options.into?.mocks;
+  const mocks: RunningMocks = shared
+    ? {
+        ...own,
+        qtest: shared.qtest,
+        describe: () => ({ zephyr: own.describe().zephyr, qtest: shared.describe().qtest }),
+      }
+    : own;
   await provisionDemoTarget(mocks);
   const dir = await mkdtemp(join(tmpdir(), "ztoq-migrate-"));
   const statePath = join(dir, "state.db");
@@ -80,8 +95,21 @@ export async function migrationFixture(
         })
       ).report,
     close: async () => {
-      await mocks.stop();
+      await own.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A generated project in which Zephyr gave some executions no key — every one outside a cycle and every
+ * fifth — so their logs are marked `<project key>-execution-<id>`. Execution ids do not depend on the
+ * project key: two such projects share them, and only the project key tells their logs apart.
+ */
+export function keylessExecutions(options: { testCases: number; seed: number; projectKey: string }): Snapshot {
+  const snapshot = generateProject(options);
+  for (const [i, execution] of snapshot.testExecutions.entries()) {
+    if (!execution.testCycle || i % 5 === 0) execution.key = null;
+  }
+  return snapshot;
 }

@@ -1,7 +1,14 @@
 import { expect } from "vitest";
 import type { ResolvedConfig } from "../../src/config/load.js";
 import type { RunningMocks } from "../../src/mock/start.js";
-import { compareTarget, expectedCounts, runMarker, type SourceProject, targetCounts } from "./expected-target.js";
+import {
+  adHocSuiteMarker,
+  compareTarget,
+  expectedCounts,
+  runMarker,
+  type SourceProject,
+  targetCounts,
+} from "./expected-target.js";
 import { duplicates, qtestRead, readTarget, searchMarked } from "./qtest-target.js";
 
 /**
@@ -23,7 +30,7 @@ export async function expectWholeTargetOnce(mocks: RunningMocks, source: SourceP
   });
   const markers = {
     "test-cases": source.cases.map((c) => c.testCase.key),
-    "test-suites": [...source.cycles.map((c) => c.cycle.key), "ad-hoc"],
+    "test-suites": [...source.cycles.map((c) => c.cycle.key), adHocSuiteMarker(source.projectKey)],
     "test-runs": [...new Set(source.executions.map(runMarker))],
     "test-logs": source.executions.map((e) => e.marker),
   } as const;

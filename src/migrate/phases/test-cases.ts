@@ -79,6 +79,11 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
     work: async (pending) => {
       await migrateOne(context, { ...pending, record: undefined }, placement, true);
     },
+    // Put aside though an earlier run finished it (it waited for its callees to settle): still this
+    // shard's to compare. Finished by another shard since it was put aside: theirs to report.
+    done: async (pending, record) => {
+      if (!writtenThisRun(context, record)) await migrateOne(context, { ...pending, record }, placement, true);
+    },
   });
   // Copied first: `reportDisappeared` goes on to fill `seen` with every key still in Zephyr.
   const planned = new Set(seen);

@@ -8,7 +8,7 @@ import type { TestLogInput, TestRunInput } from "../../qtest/schemas.js";
 import { type TestLogData, type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
-import { removeSurplus } from "../adoption.js";
+import { forgetLegacyRecord, removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
@@ -48,7 +48,7 @@ export async function migrateExecutions(
     // All executions of one cycle item go to one shard, which so makes its run.
     partitionKey: (execution) =>
       runKey(execution.testCycle ? String(execution.testCycle.id) : null, testCaseKeyOf(execution) ?? ""),
-    claimKey: executionMarker,
+    claimKey: (execution) => executionMarker(execution, context.resolution.projectKey),
     work: async (execution, log) => {
       await migrate(execution, log);
       context.progress.tick("testLog");
@@ -130,14 +130,15 @@ async function migrateExecution(
   },
 ): Promise<void> {
   const { tally, zephyr, qtest, resolution } = context;
-  const marker = executionMarker(execution);
+  const marker = executionMarker(execution, resolution.projectKey);
   // Recorded, so that other shards take it as finished; the next run looks at it again.
   const skip = async (reason: string) => {
     tally.count("testLog", "skipped", marker, reason);
     await context.state.recordSkipped("testLog", marker, reason, context.runId);
+    await forgetLegacyRecord(context, "testLog", marker);
   };
   const { testCase } = records;
-  const place = placeExecution(execution, {
+  const place = placeExecution(execution, resolution.projectKey, {
     testCase: () => testCase?.status === "done" && testCase.targetId !== null,
     suiteKeyOf: (cycleId) => known.suites.get(cycleId)?.key,
   });
@@ -234,8 +235,15 @@ async function migrateExecution(
         : undefined;
     },
     adopt: async () => {
-      const found = await context.markers.find("test-logs", marker);
+      // A legacy `execution-<id>` log is this project's where it sits: on this execution's run.
+      const found = await context.markers.findOwn(
+        "test-logs",
+        marker,
+        resolution.projectKey,
+        (l) => l.test_run_id === target.runId,
+      );
       if (!found) return undefined;
+      await forgetLegacyRecord(context, "testLog", marker);
       const { primary } = found;
       const catalogs = await context.markers.catalogs();
       const fields = comparedFields(resolution).testLog;
@@ -250,7 +258,8 @@ async function migrateExecution(
         targetId: primary.id,
         data: logData(primary.test_run_id ?? target.runId, primary.test_step_logs?.length ?? 0),
       };
-      return { written, current: contentHash(expected) === contentHash(held) };
+      // A legacy-marked log is rewritten once, to carry its project's marker.
+      return { written, current: !found.legacy && contentHash(expected) === contentHash(held) };
     },
   });
 }

@@ -2,11 +2,11 @@ import { expectedSuite, targetSuite } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
-import { AD_HOC } from "../../plan/markers.js";
+import { adHocSuiteMarker } from "../../plan/markers.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { TestSuiteInput } from "../../qtest/schemas.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
-import { removeSurplus } from "../adoption.js";
+import { forgetLegacyRecord, removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";
 import type { FolderTargets } from "./folder-trees.js";
@@ -44,8 +44,9 @@ export function adHocSuite(
   return () => {
     suite ??= (async () => {
       const parent = { id: cycles.get(null) as number, type: "test-cycle" as const };
-      const suiteId = await syncSuite(context, AD_HOC, planAdHocSuite(context.resolution), parent);
-      return suiteId === undefined ? undefined : { key: AD_HOC, suiteId };
+      const key = adHocSuiteMarker(context.resolution.projectKey);
+      const suiteId = await syncSuite(context, key, planAdHocSuite(context.resolution), parent);
+      return suiteId === undefined ? undefined : { key, suiteId };
     })();
     return suite;
   };
@@ -79,13 +80,18 @@ async function syncSuite(
       return found ? { targetId: found.id } : undefined;
     },
     adopt: async () => {
-      const found = await context.markers.find("test-suites", key);
+      // A legacy `ad-hoc` suite is this project's where it sits: in this project's root test cycle.
+      const inPlace = (s: { parentId?: number | null; parentType?: string | null }) =>
+        s.parentId === parent.id && s.parentType === parent.type;
+      const found = await context.markers.findOwn("test-suites", key, resolution.projectKey, inPlace);
       if (!found) return undefined;
       await removeSurplus(context, "testSuite", key, found, (id) => qtest.deleteTestSuite(id));
+      await forgetLegacyRecord(context, "testSuite", key);
       const { primary } = found;
       const catalog = (await context.markers.catalogs()).testSuite;
       const fields = comparedFields(resolution).testSuite;
       const current =
+        !found.legacy &&
         primary.parentId === parent.id &&
         contentHash(expectedSuite(input, catalog, fields)) === contentHash(targetSuite(primary, catalog, fields));
       return { written: { targetId: primary.id }, current };

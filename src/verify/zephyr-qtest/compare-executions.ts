@@ -11,7 +11,7 @@ import {
 } from "../../compare/comparables.js";
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { executionMarker } from "../../plan/markers.js";
+import { executionMarker, legacyMarkerOf } from "../../plan/markers.js";
 import { placeExecution, planPositionalLog, planTestLog, planTestRun } from "../../plan/test-execution.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
@@ -37,7 +37,7 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
   const { context, target } = comparison;
   const t = comparison.tallies.testLog;
   // The migration skips an execution whose test case or cycle it did not migrate.
-  const place = placeExecution(execution, {
+  const place = placeExecution(execution, context.resolution.projectKey, {
     testCase: (key) => comparison.sourceKeys.has(key),
     suiteKeyOf: (cycleId) => comparison.cycleKeys.get(cycleId),
   });
@@ -56,7 +56,7 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
     t.excluded++;
     return;
   }
-  const marker = executionMarker(execution);
+  const marker = executionMarker(execution, context.resolution.projectKey);
   const steps = await context.zephyr.testExecutionSteps(String(execution.id));
   const positions = comparison.inlinePositions.get(testCaseKey) ?? 0;
   const stepIds = typeof positions === "number" ? Array.from({ length: positions }, (_, i) => i) : positions;
@@ -65,7 +65,7 @@ async function compareExecution(comparison: Comparison, execution: TestExecution
   t.sourceCount++;
   if (!input) return;
   const { testRun: catalog, statuses } = target.catalogs;
-  const [primary, ...surplus] = target.logs.take(marker);
+  const [primary, ...surplus] = target.logs.takeOwn(marker);
   if (!primary) {
     t.problem("missing", marker, []);
     return;
@@ -124,7 +124,8 @@ function runPlace(comparison: Comparison, run: TestRunRecord, caseKey: string, s
   const { suites, cases } = comparison.target;
   const out: Difference[] = [];
   const suiteMarker = run.parentType === "test-suite" ? suites.markerOf(run.parentId) : undefined;
-  if (suiteMarker !== suiteKey) {
+  // The ad-hoc suite may still carry the marker an earlier ZTOQ gave it; the set holds only this project's area.
+  if (suiteMarker !== suiteKey && (suiteMarker === undefined || suiteMarker !== legacyMarkerOf(suiteKey))) {
     out.push({ path: "testSuite", source: suiteKey, target: suiteMarker ?? `${run.parentType} #${run.parentId}` });
   }
   const caseMarker = cases.markerOf(run.caseId);

@@ -1,6 +1,6 @@
 import { expectedSuite, type SuiteComparable, targetSuite } from "../../compare/comparables.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { AD_HOC } from "../../plan/markers.js";
+import { adHocSuiteMarker } from "../../plan/markers.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { Difference } from "../../report/verification-report.js";
 import { diff } from "../diff.js";
@@ -31,14 +31,14 @@ export async function compareAdHocSuite(comparison: Comparison): Promise<void> {
   if (!comparison.adHocNeeded) return;
   const { target, context } = comparison;
   const expected = expectedSuite(planAdHocSuite(context.resolution), target.catalogs.testSuite, target.fieldIds.testSuite);
-  await pairSuite(comparison, AD_HOC, expected, target.rootCycleKey);
+  await pairSuite(comparison, adHocSuiteMarker(context.resolution.projectKey), expected, target.rootCycleKey);
 }
 
 async function pairSuite(comparison: Comparison, key: string, expected: SuiteComparable, parentKey: string): Promise<void> {
   const { target, context } = comparison;
   const t = comparison.tallies.testSuite;
   t.sourceCount++;
-  const [primary, ...surplus] = target.suites.take(key);
+  const [primary, ...surplus] = target.suites.takeOwn(key);
   if (!primary) {
     t.problem("missing", key, []);
     return;

@@ -1,3 +1,5 @@
+import { legacyMarkerOf } from "../../plan/markers.js";
+
 /** What is kept of one target object between reading it and pairing it: its id, marker and a digest. */
 export interface TargetRecord {
   id: number;
@@ -39,6 +41,16 @@ export class TargetSet<R extends TargetRecord> {
   uniqueId(marker: string): number | undefined {
     const ids = this.#byMarker.get(marker);
     return ids?.length === 1 ? ids[0] : undefined;
+  }
+
+  /**
+   * The objects carrying `marker`, oldest (lowest id) first, marked as paired; then those carrying the
+   * form an earlier ZTOQ gave that marker (`legacyMarkerOf`: `ad-hoc`, `execution-<id>`). The set holds
+   * only the migrated area of one project, so where a legacy object sits ties it to the project.
+   */
+  takeOwn(marker: string): R[] {
+    const legacy = legacyMarkerOf(marker);
+    return [...this.take(marker), ...(legacy === undefined ? [] : this.take(legacy))];
   }
 
   /** The objects carrying `marker`, oldest (lowest id) first, marked as paired. */
