@@ -68,7 +68,15 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
           { key: "application", value: APPLICATION_ID },
           { key: "schema_version", value: String(SCHEMA_VERSION) },
         ]);
-        expect(await tables()).toEqual(["public.users", "ztoq.entities", "ztoq.runs", "ztoq.watermarks", "ztoq.ztoq_meta"]);
+        expect(await tables()).toEqual([
+          "public.users",
+          "ztoq.entities",
+          "ztoq.holds",
+          "ztoq.project",
+          "ztoq.runs",
+          "ztoq.watermarks",
+          "ztoq.ztoq_meta",
+        ]);
         expect(await db.sql("SELECT id, name FROM public.users")).toEqual([{ id: 1, name: "a" }]);
         const collations = await db.sql<{ collation: string }>(
           `SELECT DISTINCT collation_name AS collation FROM information_schema.columns
@@ -270,6 +278,9 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         expect(await reader.get("testCase", "P-T1")).toMatchObject({ status: "done", owner: null, leaseUntil: null });
         expect(await reader.countsByOwner()).toEqual([{ owner: null, counts: await reader.counts() }]);
         expect(await reader.lastRun()).toMatchObject({ id: "r1", status: "running", host: null, pid: null, heartbeatAt: null });
+        // A store from before holds: none held, no project recorded.
+        expect(await reader.holds()).toEqual([]);
+        expect(await reader.project()).toBeUndefined();
         expect(await columns()).toEqual(before);
         expect(await db.sql("SELECT value FROM ztoq.ztoq_meta WHERE key = 'schema_version'")).toEqual([{ value: "1" }]);
       });

@@ -117,6 +117,9 @@ describe("SqliteStateStore", () => {
       expect(await reader.get("testCase", "P-T1")).toMatchObject({ status: "done", owner: null, leaseUntil: null });
       expect(await reader.countsByOwner()).toEqual([{ owner: null, counts: await reader.counts() }]);
       expect(await reader.lastRun()).toMatchObject({ id: "r1", status: "running", host: null, pid: null, heartbeatAt: null });
+      // A store from before holds: none held, no project recorded.
+      expect(await reader.holds()).toEqual([]);
+      expect(await reader.project()).toBeUndefined();
       await reader.close();
       expect(await readFile(path)).toEqual(before);
     });
