@@ -46,7 +46,10 @@ export function registerStatusCommand(program: Command): void {
         const shards = shardTotals(await store.countsByOwner());
         const project = (await store.project()) ?? null;
         const judge = { host: hostname(), scope: processScope(), alive: processAlive };
-        const holds = (await store.holds()).map((hold) => ({ ...hold, dead: deadReason(hold, judge, HOLD_STALE_MS) ?? null }));
+        const holds = (await store.holds()).map((hold) => ({
+          ...hold,
+          dead: deadReason(hold, judge, { staleMs: HOLD_STALE_MS, local: !store.shared }) ?? null,
+        }));
         if (flags.json) {
           const json = { location: store.location, recorded: true, project, holds, counts, shards, lastRun };
           process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

@@ -36,24 +36,44 @@ describe("conflicts", () => {
 
 describe("deadReason", () => {
   const here = { host: "ci-7", scope: "boot-1/pid:[1]", alive: (pid: number) => pid !== 4242 };
+  const server = { staleMs: 60_000, local: false };
+  const file = { staleMs: 60_000, local: true };
 
   it("judges a holder of this machine whose process is gone dead at once", () => {
-    expect(deadReason(hold, here, 60_000)).toBe("its process 4242 on ci-7 is gone");
+    expect(deadReason(hold, here, server)).toBe("its process 4242 on ci-7 is gone");
+    expect(deadReason(hold, here, file)).toBe("its process 4242 on ci-7 is gone");
+    expect(deadReason({ ...hold, pid: 4243 }, here, server)).toBeUndefined();
   });
 
   it("asks nothing of a pid of another machine, another pid namespace or another boot", () => {
-    expect(deadReason({ ...hold, host: "laptop" }, here, 60_000)).toBeUndefined();
-    expect(deadReason({ ...hold, scope: "boot-1/pid:[2]" }, here, 60_000)).toBeUndefined();
-    expect(deadReason({ ...hold, scope: "boot-2/pid:[1]" }, here, 60_000)).toBeUndefined();
+    expect(deadReason({ ...hold, host: "laptop" }, here, server)).toBeUndefined();
+    expect(deadReason({ ...hold, scope: "boot-1/pid:[2]" }, here, server)).toBeUndefined();
+    expect(deadReason({ ...hold, scope: "boot-2/pid:[1]" }, here, server)).toBeUndefined();
     // Where the system says nothing of scopes, the host name alone decides.
-    expect(deadReason({ ...hold, scope: null }, here, 60_000)).toMatch(/is gone/);
-    expect(deadReason(hold, { ...here, scope: null }, 60_000)).toMatch(/is gone/);
+    expect(deadReason({ ...hold, scope: null }, here, server)).toMatch(/is gone/);
+    expect(deadReason(hold, { ...here, scope: null }, server)).toMatch(/is gone/);
   });
 
   it("judges a stale heartbeat dead anywhere, a pid of this machine taken by another process too", () => {
-    expect(deadReason({ ...hold, host: "laptop", stale: true }, here, 60_000)).toBe("it has given no sign of life for over 60 s");
-    expect(deadReason({ ...hold, pid: 1, stale: true }, here, 90_000)).toMatch(/over 90 s/);
-    expect(deadReason({ ...hold, pid: 1 }, here, 60_000)).toBeUndefined();
+    expect(deadReason({ ...hold, host: "laptop", stale: true }, here, server)).toBe("it has given no sign of life for over 60 s");
+    expect(deadReason({ ...hold, pid: 1, stale: true }, here, { ...server, staleMs: 90_000 })).toMatch(/over 90 s/);
+    expect(deadReason({ ...hold, pid: 1 }, here, server)).toBeUndefined();
+  });
+
+  it("judges a hold in a state file recorded under another boot dead at once: its file was carried here", () => {
+    expect(deadReason({ ...hold, host: "runner-3", scope: "boot-9/pid:[1]" }, here, file)).toBe(
+      "it was recorded on another machine or before this one restarted (host runner-3), and a state file is only worked on where it lies",
+    );
+    expect(deadReason({ ...hold, scope: "boot-0/pid:[1]" }, here, file)).toMatch(/before this one restarted/);
+    expect(deadReason({ ...hold, host: "runner-3", scope: null }, here, file)).toBe(
+      "it was recorded on another machine (runner-3), and a state file is only worked on where it lies",
+    );
+    // A container of this machine (same boot, its own pid namespace and name) may share the file: its heartbeat decides.
+    const sibling = { ...hold, host: "container-1", scope: "boot-1/pid:[7]" };
+    expect(deadReason(sibling, here, file)).toBeUndefined();
+    expect(deadReason({ ...sibling, stale: true }, here, file)).toMatch(/no sign of life/);
+    // A shared server is reached from every machine: another boot says nothing there.
+    expect(deadReason({ ...hold, host: "runner-3", scope: "boot-9/pid:[1]" }, here, server)).toBeUndefined();
   });
 });
 

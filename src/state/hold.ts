@@ -101,17 +101,50 @@ export interface Vantage {
   alive: (pid: number) => boolean;
 }
 
+/** How a staleness bound and the store's kind weigh in (see `deadReason`). */
+export interface Judgement {
+  /** A heartbeat older than this is a dead holder's. */
+  staleMs: number;
+  /** The store is a file on this machine (SQLite), not a server every machine reaches (PostgreSQL). */
+  local: boolean;
+}
+
 /**
- * Why a hold's holder is dead, or undefined while it may live. A process of the judge's own machine
- * (and pid namespace) answers for itself at once, so `kill -9` of a holder lets the next run in without
- * waiting. Anywhere else, a heartbeat stopped past the staleness bound says the holder is gone; that
- * also catches a recorded pid a new process has taken since.
+ * Why a hold's holder is dead, or undefined while it may live.
+ *
+ * - A process of the judge's own machine (and pid namespace) answers for itself at once, so `kill -9`
+ *   of a holder lets the next run in without waiting.
+ * - A local file (SQLite) is worked only on the machine it lies on: a hold recorded under another boot
+ *   (another machine, whose file was carried here by a cache or an artifact, or this one before a
+ *   restart) is no process that can be running against it.
+ * - Anywhere else, a heartbeat stopped past the staleness bound says the holder is gone; that also
+ *   catches a recorded pid a new process has taken since.
  */
-export function deadReason(hold: Hold, vantage: Vantage, staleMs: number): string | undefined {
-  const here = hold.host === vantage.host && (hold.scope === null || vantage.scope === null || hold.scope === vantage.scope);
+export function deadReason(hold: Hold, vantage: Vantage, judgement: Judgement): string | undefined {
+  const [boot, namespace] = splitScope(hold.scope);
+  const [ourBoot, ourNamespace] = splitScope(vantage.scope);
+  const known = boot !== undefined && ourBoot !== undefined;
+  const here = hold.host === vantage.host && (!known || (boot === ourBoot && namespace === ourNamespace));
   if (here && !vantage.alive(hold.pid)) return `its process ${hold.pid} on ${hold.host} is gone`;
-  if (hold.stale) return `it has given no sign of life for over ${Math.round(staleMs / 1000)} s`;
+  if (judgement.local && (known ? boot !== ourBoot : hold.host !== vantage.host)) {
+    const where = known
+      ? `on another machine or before this one restarted (host ${hold.host})`
+      : `on another machine (${hold.host})`;
+    return `it was recorded ${where}, and a state file is only worked on where it lies`;
+  }
+  if (hold.stale) return `it has given no sign of life for over ${duration(judgement.staleMs)}`;
   return undefined;
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+/** `boot-id/pid:[…]` as its two parts; none when unknown. */
+function splitScope(scope: string | null): [string | undefined, string | undefined] {
+  if (scope === null) return [undefined, undefined];
+  const slash = scope.indexOf("/");
+  return slash < 0 ? [scope, undefined] : [scope.slice(0, slash), scope.slice(slash + 1)];
 }
 
 /** `ztoq migrate --shard 2/4 (run …) on host ci-7, pid 4242, GitHub Actions …, since …`. */

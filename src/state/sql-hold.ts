@@ -6,6 +6,7 @@ import {
   type HoldAttempt,
   type HoldRequest,
   holdSchema,
+  type Judgement,
   type StoreHold,
   type StoreProject,
   sameProject,
@@ -58,11 +59,9 @@ export const HOLD_READS: readonly StatementName[] = ["listHolds", "readProject"]
 
 export type RunStatement = (statement: StatementName, params: Params) => Promise<Row[]>;
 
-export interface HoldJudge {
+export interface HoldJudge extends Judgement {
   location: string;
   vantage: Vantage;
-  /** A heartbeat older than this is a dead holder's. */
-  staleMs: number;
 }
 
 /** The values every statement of holds may name (a staleness bound by either clock). */
@@ -101,7 +100,7 @@ export async function decideHold(run: RunStatement, request: HoldRequest, judge:
   const tookOver: DeadHold[] = [];
   const live: Hold[] = [];
   for (const hold of await readHolds(run, judge)) {
-    const why = deadReason(hold, judge.vantage, judge.staleMs);
+    const why = deadReason(hold, judge.vantage, judge);
     if (why === undefined) live.push(hold);
     else {
       await run("dropHold", { holder: hold.holder });
@@ -188,7 +187,7 @@ export class KeptHolds {
       this.#kept.delete(holder);
       controller.abort(
         new StateStoreError(
-          `${judge.location}: another run took over this run's hold on the state store (judging it dead: no heartbeat for ${Math.round(judge.staleMs / 1000)} s); stopping here, re-run to resume`,
+          `${judge.location}: another run judged this one dead and took over its hold on the state store (was this process suspended for over ${Math.round(judge.staleMs / 1000)} s?); stopping here, re-run to resume`,
           "unusable",
         ),
       );

@@ -221,7 +221,12 @@ export class SqlStateStore implements StateStore {
     this.location = dialect.location;
     this.shared = dialect.shared;
     this.#heartbeatMs = options.heartbeatMs ?? RUN_HEARTBEAT_MS;
-    this.#judge = { location: this.location, vantage: thisVantage(), staleMs: options.holdStaleMs ?? HOLD_STALE_MS };
+    this.#judge = {
+      location: this.location,
+      vantage: thisVantage(),
+      staleMs: options.holdStaleMs ?? HOLD_STALE_MS,
+      local: !dialect.shared,
+    };
     this.#holds = new KeptHolds({
       run: (statement, params) => this.#all(statement, params),
       transaction: (work) => this.#writable().transaction(work),

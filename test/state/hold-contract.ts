@@ -21,7 +21,7 @@ export interface HoldSubject {
 const PROJECT: StoreProject = { zephyrProject: "QA", qtestUrl: "https://example.qtestnet.com", qtestProject: 7 };
 
 /** A request from this process, unless told otherwise. */
-function request(holder: string, overrides: Partial<HoldRequest> = {}): HoldRequest {
+export function request(holder: string, overrides: Partial<HoldRequest> = {}): HoldRequest {
   return {
     holder,
     command: "migrate",
@@ -36,7 +36,7 @@ function request(holder: string, overrides: Partial<HoldRequest> = {}): HoldRequ
   };
 }
 
-function taken(attempt: HoldAttempt): StoreHold {
+export function taken(attempt: HoldAttempt): StoreHold {
   if (!attempt.taken) throw new Error(`expected the hold to be taken, got ${JSON.stringify(attempt)}`);
   return attempt.hold;
 }
@@ -167,7 +167,7 @@ export function holdContract(subject: () => HoldSubject): void {
           });
           expect((await subject().store.holds()).map((hold) => hold.holder)).toEqual(["run-next"]);
           await waitUntil(() => lost.lost.aborted);
-          expect(String(lost.lost.reason)).toMatch(/another run took over this run's hold/);
+          expect(String(lost.lost.reason)).toMatch(/another run judged this one dead and took over its hold/);
           // Releasing a lost hold leaves the new holder's alone.
           await lost.release();
           expect((await subject().store.holds()).map((hold) => hold.holder)).toEqual(["run-next"]);
@@ -176,12 +176,15 @@ export function holdContract(subject: () => HoldSubject): void {
       );
     });
 
-    it("takes over from a holder elsewhere only once its heartbeat is stale by the store's clock", async () => {
-      // A holder on another machine whose process stopped beating: its heartbeat is never refreshed here.
+    it("takes over from a holder out of sight only once its heartbeat is stale by the store's clock", async () => {
+      // A holder whose pid cannot be asked about from here (a container of this machine, with a name and
+      // pid namespace of its own, which may share even a state file), and whose process stopped beating.
+      const boot = processScope()?.split("/")[0] ?? "boot";
+      const outOfSight = { host: "container-elsewhere", pid: 1, scope: `${boot}/pid:[4026000000]` };
       await withAnother(
         async (elsewhere) => {
-          taken(await elsewhere.acquireHold(request("run-elsewhere", { host: "runner-elsewhere", pid: 1, scope: null })));
-          // Its pid cannot be asked about from this machine; a fresh heartbeat means alive.
+          taken(await elsewhere.acquireHold(request("run-elsewhere", outOfSight)));
+          // A fresh heartbeat means alive.
           expect(holdersOf(await subject().store.acquireHold(request("run-next")))).toEqual(["run-elsewhere"]);
 
           await withAnother(
@@ -191,7 +194,10 @@ export function holdContract(subject: () => HoldSubject): void {
               expect(next).toMatchObject({
                 taken: true,
                 tookOver: [
-                  { hold: { holder: "run-elsewhere", host: "runner-elsewhere" }, why: expect.stringMatching(/no sign of life/) },
+                  {
+                    hold: { holder: "run-elsewhere", host: "container-elsewhere" },
+                    why: expect.stringMatching(/no sign of life/),
+                  },
                 ],
               });
             },

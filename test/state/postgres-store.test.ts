@@ -4,6 +4,7 @@ import { APPLICATION_ID } from "../../src/state/sql-schema.js";
 import { StateStoreError } from "../../src/state/store.js";
 import { ADMIN_URL, adminSql, createTestDatabase, postgresAvailable, type TestDatabase } from "../support/postgres.js";
 import { expectVersion1RecordsUpgraded, stateStoreContract } from "./contract.js";
+import { request, taken } from "./hold-contract.js";
 
 const available = await postgresAvailable();
 /** In CI a missing server is a failure, not a reason to skip. */
@@ -193,6 +194,13 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
 
         expect((await store.getMany("testCase", ["P-T1", "P-T2"])).size).toBe(2);
+      });
+
+      it("leaves a hold recorded on another machine to its heartbeat: every machine reaches a server", async () => {
+        const elsewhere = await openStore();
+        taken(await elsewhere.acquireHold(request("run-on-runner-3", { host: "runner-3", scope: "boot-of-runner-3/pid:[1]" })));
+        const here = await openStore();
+        expect(await here.acquireHold(request("run-here"))).toMatchObject({ taken: false, reason: "held" });
       });
 
       it("keeps counts consistent while two stores write the same records at once", async () => {
