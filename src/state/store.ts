@@ -173,6 +173,7 @@ export interface StateStore {
    * as it is, what it lacks read as null.
    */
   openExisting(): Promise<boolean>;
+  /** Stops every heartbeat and gives up every hold this store took (see `acquireHold`). */
   close(): Promise<void>;
 
   get(type: RecordedType, key: string): Promise<EntityRecord | undefined>;

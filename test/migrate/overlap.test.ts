@@ -192,7 +192,15 @@ for (const engine of ["SQLite", "PostgreSQL"] as const) {
 describe("while a migration holds the store", () => {
   it("status names the holder, rollback exits 3 naming it, a dry run goes on; afterwards no run holds it", async () => {
     const setup = await setUp("SQLite");
-    const holder = startCli(setup.migrate(), setup.env);
+    // As a GitHub Actions job runs it: the runner's variables name the workflow run.
+    const actions = {
+      GITHUB_REPOSITORY: "octo/qa",
+      GITHUB_WORKFLOW: "ztoq nightly",
+      GITHUB_RUN_ID: "9876",
+      GITHUB_RUN_ATTEMPT: "2",
+      GITHUB_SERVER_URL: "https://github.com",
+    };
+    const holder = startCli(setup.migrate(), { ...setup.env, ...actions });
     await waitFor(() => setup.f.mocks.qtest.store.counts().testCases >= 5, "some test cases in qTest", {
       child: holder.child,
       timeoutMs: 45_000,
@@ -202,7 +210,14 @@ describe("while a migration holds the store", () => {
     expectClean(json, 0, "ztoq status --json");
     const status = JSON.parse(json.stdout);
     expect(status.holds).toMatchObject([
-      { command: "migrate", shard: null, host: hostname(), pid: holder.child.pid, dead: null },
+      {
+        command: "migrate",
+        shard: null,
+        host: hostname(),
+        pid: holder.child.pid,
+        workflow: { repository: "octo/qa", workflow: "ztoq nightly", runId: "9876", runAttempt: "2" },
+        dead: null,
+      },
     ]);
     expect(status.project).toEqual({
       zephyrProject: setup.f.mocks.zephyr.projectKey,
@@ -211,7 +226,10 @@ describe("while a migration holds the store", () => {
     });
     const table = await runCli(["status", "--config", setup.file], setup.env);
     expect(table.stdout).toMatch(
-      new RegExp(`^Held by: ztoq migrate \\(run \\S+\\) on host ${escaped(hostname())}, pid ${holder.child.pid}, since `, "m"),
+      new RegExp(
+        `^Held by: ztoq migrate \\(run \\S+\\) on host ${escaped(hostname())}, pid ${holder.child.pid}, GitHub Actions octo/qa workflow "ztoq nightly" run 9876 attempt 2 .*, since `,
+        "m",
+      ),
     );
 
     const before = setup.f.mocks.qtest.store.counts().testCases;
@@ -219,7 +237,7 @@ describe("while a migration holds the store", () => {
     expectClean(rollback, 3, "ztoq rollback while a migration holds the store");
     expect(messageLines(rollback.stderr)).toEqual([
       expect.stringMatching(
-        /^ztoq: State store .+ is held by ztoq migrate \(run \S+\) on host .+, pid \d+, since \S+ \(one run at a time/,
+        /^ztoq: State store .+ is held by ztoq migrate \(run \S+\) on host .+, pid \d+, GitHub Actions octo\/qa workflow "ztoq nightly" run 9876 attempt 2 \(https:\/\/github\.com\/octo\/qa\/actions\/runs\/9876\), since \S+ \(one run at a time/,
       ),
     ]);
     expect(setup.f.mocks.qtest.store.counts().testCases).toBeGreaterThanOrEqual(before);
