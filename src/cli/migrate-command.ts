@@ -7,7 +7,7 @@ import { migrate } from "../migrate/run.js";
 import { parseShard } from "../migrate/shard.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
 import { migrationReportText } from "../report/migration-text.js";
-import { settingOption } from "./setting-option.js";
+import { settingOption, waitSecondsFlag } from "./setting-option.js";
 
 interface MigrateFlags {
   config?: string;
@@ -18,6 +18,7 @@ interface MigrateFlags {
   reconcile?: boolean;
   report?: string;
   shard?: string;
+  waitSeconds?: string;
   logFormat?: "json" | "text";
   logFile?: string;
 }
@@ -34,12 +35,13 @@ export function registerMigrateCommand(program: Command, setExitCode: (code: num
     .addOption(settingOption(settings.reconcile, "migrate"))
     .addOption(settingOption(settings.report, "migrate"))
     .addOption(settingOption(settings.shard, "migrate"))
+    .addOption(settingOption(settings.waitSeconds, "migrate"))
     .addOption(settingOption(settings.logFormat, "migrate"))
     .addOption(settingOption(settings.logFile, "migrate"))
     .action(async (flags: MigrateFlags) => {
       const config = await loadConfig({
         ...(flags.config && { path: flags.config }),
-        overrides: { ...(flags.state && { state: flags.state }) },
+        overrides: { ...(flags.state && { state: flags.state }), migration: { waitSeconds: waitSecondsFlag(flags.waitSeconds) } },
       });
       const log = createLogger({ component: "migrate" }, undefined, { format: flags.logFormat, file: flags.logFile });
       const { report, exitCode } = await migrate({

@@ -7,6 +7,7 @@ import { BadInputError } from "../errors.js";
 import { createLogger } from "../log/logger.js";
 import { rollbackReportMarkdown } from "../rollback/report.js";
 import { rollback } from "../rollback/run.js";
+import { settingOption, waitSecondsFlag } from "./setting-option.js";
 
 interface RollbackFlags {
   config?: string;
@@ -14,6 +15,7 @@ interface RollbackFlags {
   report?: string;
   dryRun?: boolean;
   yes?: boolean;
+  waitSeconds?: string;
 }
 
 /** A flag exactly as the settings manifest spells and explains it. */
@@ -29,6 +31,7 @@ export function registerRollbackCommand(program: Command, setExitCode: (code: nu
     .addOption(manifestFlag(settings.config))
     .addOption(manifestFlag(settings.state))
     .addOption(manifestFlag(settings.report))
+    .addOption(settingOption(settings.waitSeconds, "rollback"))
     .option("--dry-run", "list what would be removed and what stays; delete nothing")
     .option("-y, --yes", "delete without asking (needed where there is no terminal to ask on, as in CI)")
     .action(async (flags: RollbackFlags) => {
@@ -40,7 +43,7 @@ export function registerRollbackCommand(program: Command, setExitCode: (code: nu
         ...(flags.config && { path: flags.config }),
         // A rollback reads nothing from Zephyr: its token may be absent.
         env: { ...process.env, ZTOQ_ZEPHYR_TOKEN: process.env.ZTOQ_ZEPHYR_TOKEN || "unused" },
-        overrides: { ...(flags.state && { state: flags.state }) },
+        overrides: { ...(flags.state && { state: flags.state }), migration: { waitSeconds: waitSecondsFlag(flags.waitSeconds) } },
       });
       const log = createLogger({ component: "rollback" });
       const { report, exitCode } = await rollback({

@@ -5,15 +5,19 @@ import { settings } from "../config/settings.js";
 import { recordedTypeSchema } from "../entity-types.js";
 import { BadInputError, ExitCode, ZtoqError } from "../errors.js";
 import { shardOfOwner } from "../migrate/shard.js";
+import { deadReason, describeHold, describeProject } from "../state/hold.js";
 import { createStateStore } from "../state/open-store.js";
 import {
   type EntityStatus,
   entityStatusSchema,
+  HOLD_STALE_MS,
   type MigrationRun,
   RUN_HEARTBEAT_MS,
+  STALE_HEARTBEATS,
   type StateStore,
   StateStoreError,
 } from "../state/store.js";
+import { processAlive, processScope } from "../state/this-process.js";
 import { settingOption } from "./setting-option.js";
 
 export function registerStatusCommand(program: Command): void {
@@ -40,10 +44,15 @@ export function registerStatusCommand(program: Command): void {
         const recorded = await store.lastRun();
         const lastRun = recorded && { ...recorded, ...runState(recorded, here()) };
         const shards = shardTotals(await store.countsByOwner());
+        const project = (await store.project()) ?? null;
+        const judge = { host: hostname(), scope: processScope(), alive: processAlive };
+        const holds = (await store.holds()).map((hold) => ({
+          ...hold,
+          dead: deadReason(hold, judge, { staleMs: HOLD_STALE_MS, local: !store.shared }) ?? null,
+        }));
         if (flags.json) {
-          process.stdout.write(
-            `${JSON.stringify({ location: store.location, recorded: true, counts, shards, lastRun }, null, 2)}\n`,
-          );
+          const json = { location: store.location, recorded: true, project, holds, counts, shards, lastRun };
+          process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
           return;
         }
         const statuses = entityStatusSchema.options;
@@ -53,7 +62,11 @@ export function registerStatusCommand(program: Command): void {
         const widths = header.map((h, i) => Math.max(h.length, ...[...rows, ...shardRows].map((r) => (r[i] ?? "").length)));
         const format = (cells: string[]) =>
           cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-        const lines = [`State: ${store.location}`, format(header), ...rows.map(format)];
+        const lines = [
+          `State: ${store.location}${project ? ` (${describeProject(project)})` : ""}`,
+          format(header),
+          ...rows.map(format),
+        ];
         if (shards.some((s) => s.shard !== "unsharded")) {
           lines.push("", "Per shard, all entity types:", format(["shard", ...statuses]), ...shardRows.map(format));
         }
@@ -61,6 +74,11 @@ export function registerStatusCommand(program: Command): void {
           lastRun
             ? `Last run: ${lastRun.id} (${lastRun.mode}) ${lastRun.status}${lastRun.interrupted ? ` (${lastRun.interrupted}; re-run the same command to resume)` : ""}, started ${lastRun.startedAt}`
             : "No run recorded yet.",
+          ...(holds.length === 0
+            ? ["Held by: no run (the next run that writes takes the store)"]
+            : holds.map(
+                (hold) => `Held by: ${describeHold(hold)}${hold.dead ? ` — dead (${hold.dead}): the next run takes over` : ""}`,
+              )),
         );
         process.stdout.write(`${lines.join("\n")}\n`);
       } finally {
@@ -99,9 +117,6 @@ function here(): Vantage {
   return { host: hostname(), now: Date.now(), alive: processAlive };
 }
 
-/** Beats a running run may miss before it counts as no longer worked (slow disks, a busy event loop). */
-export const STALE_HEARTBEATS = 4;
-
 /**
  * What became of a run: a run recorded as running whose process is gone was killed (or its machine
  * lost) and is interrupted, for the same command to resume. On the machine that runs it, the process
@@ -125,16 +140,6 @@ export function runState(
     return { status: "interrupted", interrupted: `its process${where} has given no sign of life for ${seconds} s` };
   }
   return { status: "running" };
-}
-
-/** Whether a process of this machine lives; one of another user (EPERM) does. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function stateFromConfig(path: string | undefined): Promise<string> {

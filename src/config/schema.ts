@@ -37,6 +37,8 @@ export const defaultStateLocation = ".ztoq/state.db";
 export const defaultMarkerField = "Zephyr Key";
 /** Beside the default state, in the one folder a repository keeps out of git. */
 export const defaultReportDir = ".ztoq/reports";
+/** A day: longer than any GitHub-hosted job may run (6 hours), so any wait worth having fits. */
+export const MAX_WAIT_SECONDS = 86_400;
 
 // ---- field helpers ------------------------------------------------------------------------------
 // Every message is phrased as what is allowed ("expected …"); the loader adds the file or variable,
@@ -155,6 +157,11 @@ const migrationSection = z.strictObject({
     .default(300)
     .describe(
       "Sharded runs: how long a shard's claim on an entity lasts; a shard that dies has its claimed work taken over by the others this long after (5 to 3600). Keep it above the longest time one entity can take with retries. Default: 300.",
+    ),
+  waitSeconds: intInRange(0, MAX_WAIT_SECONDS)
+    .default(0)
+    .describe(
+      `When another run holds the state store (one run at a time writes through a store; shards of one sharded migration hold it together): how many seconds to wait for it before giving up with exit code 3 (0 to ${MAX_WAIT_SECONDS}). Environment: ZTOQ_WAIT_SECONDS. Default: 0, give up at once, naming the run that holds it.`,
     ),
   callToTest: z
     .enum(["call", "inline"], { error: "expected call or inline" })

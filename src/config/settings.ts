@@ -10,11 +10,11 @@
  * Precedence, for settings with several sources: action input or CLI flag > environment variable >
  * config file > default.
  */
-import { defaultStateLocation, defaultZephyrUrl } from "./schema.js";
+import { defaultStateLocation, defaultZephyrUrl, MAX_WAIT_SECONDS } from "./schema.js";
 import { boolean, choice, password, projectId, text, token, type ValueKind, wholeNumber } from "./setting-values.js";
 
 export type ActionName = "migrate" | "verify";
-export type CommandName = "migrate" | "verify" | "status";
+export type CommandName = "migrate" | "verify" | "status" | "rollback";
 
 /** One value for both actions, or one each where they differ. */
 export type PerAction<T> = T | { readonly migrate: T; readonly verify: T };
@@ -204,6 +204,19 @@ export const settings = {
     secret: false,
     // `i/n` is checked where a shard is defined, by parseShard (src/migrate/shard.ts).
     value: text,
+  }),
+  waitSeconds: setting({
+    description: `When another run holds the state store: how many seconds to wait for it before giving up with exit code 3 (0 to ${MAX_WAIT_SECONDS}; default 0, give up at once, naming the run that holds it).`,
+    input: { name: "wait-seconds", actions: ["migrate"] },
+    env: "ZTOQ_WAIT_SECONDS",
+    flag: {
+      flags: "--wait-seconds <seconds>",
+      commands: ["migrate", "rollback"],
+      help: `when another run holds the state store, wait up to this many seconds for it (0 to ${MAX_WAIT_SECONDS}; default 0: exit 3 at once, naming it)`,
+    },
+    config: "migration.waitSeconds",
+    secret: false,
+    value: wholeNumber(0, MAX_WAIT_SECONDS),
   }),
   report: setting({
     description:

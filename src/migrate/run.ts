@@ -12,8 +12,10 @@ import { type PreflightResult, preflight } from "../mapping/preflight.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
+import { projectOf } from "../state/hold.js";
 import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
+import { holdUnlessDryRun } from "../state/take-hold.js";
 import { ZephyrClient } from "../zephyr/client.js";
 import { toZephyrDateTime } from "../zephyr/datetime.js";
 import { SourcePrefetch } from "../zephyr/prefetch.js";
@@ -82,6 +84,20 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     );
   }
   await openState(state);
+  const hold = await holdUnlessDryRun(state, {
+    runId,
+    command: "migrate",
+    dryRun: options.dryRun,
+    shard: options.shard,
+    project: projectOf(config),
+    recordProject: true,
+    waitSeconds: config.migration.waitSeconds,
+    log: runLog,
+    signal: stopSignal,
+  }).catch(async (error: unknown) => {
+    await state.close();
+    throw error;
+  });
 
   let preflightResult: PreflightResult | undefined;
   let updatedAfter: string | undefined;
@@ -159,7 +175,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       readAhead?.start();
       try {
         // A stop (Ctrl-C) ends the phases' intake of new entities (stop.ts); between phases, nothing starts.
-        await stoppingIntake(stopSignal, async () => {
+        // A hold another run took over (this one was judged dead) stops the intake as a stop does.
+        await stoppingIntake(hold ? AbortSignal.any([stopSignal, hold.lost]) : stopSignal, async () => {
           progress.phase("Modules from test case folders");
           const modules = await migrateModules(context);
           throwIfStopped();

@@ -7,8 +7,10 @@ import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
+import { projectOf } from "../state/hold.js";
 import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
+import { holdUnlessDryRun } from "../state/take-hold.js";
 import { type ApplyOutcome, applyPlan } from "./apply.js";
 import { ownershipRule } from "./ownership.js";
 import { countOf, planRollback, type RollbackPlan } from "./plan.js";
@@ -59,6 +61,19 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const progress = options.progress ?? new Progress();
   const qtest = QTestClient.fromConfig(config, log);
   const state = await openExistingState(config.state, log);
+  await (state &&
+    holdUnlessDryRun(state, {
+      runId,
+      command: "rollback",
+      dryRun: options.dryRun,
+      project: projectOf(config),
+      recordProject: false,
+      waitSeconds: config.migration.waitSeconds,
+      log,
+    }).catch(async (error: unknown) => {
+      await state.close();
+      throw error;
+    }));
 
   let plan: RollbackPlan | undefined;
   let outcome: ApplyOutcome | undefined;

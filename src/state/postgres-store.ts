@@ -32,7 +32,7 @@ export const SCHEMA = "ztoq";
  * Text that is compared or ordered (keys, names) is `COLLATE "C"`: byte order, which for UTF-8 is code
  * point order, the order the SQLite store lists in, whatever the database's default collation. The
  * enumerated columns (type, status, mode) have no CHECK, like the SQLite store's: rows are validated
- * against the zod schemas when read. Timestamps come from the process clock (see sql-store's `now()`), except lease
+ * against the zod schemas when read. Timestamps come from the process clock (see `now()` in sql-values.ts), except lease
  * ends, which come from the server's: shards on several machines must agree on when a lease runs out.
  */
 export const MIGRATIONS: readonly string[] = [
@@ -80,6 +80,28 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE ${SCHEMA}.runs ADD COLUMN host text, ADD COLUMN pid integer, ADD COLUMN heartbeat_at timestamptz;
   `,
+  // 4: the hold a run that writes keeps on the store, and the project the store belongs to (see hold.ts).
+  // since and heartbeat_at are the server's clock, as lease ends are.
+  `
+  CREATE TABLE ${SCHEMA}.holds (
+    holder text COLLATE "C" PRIMARY KEY,
+    command text NOT NULL,
+    shard text,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    scope text,
+    workflow json CHECK (workflow IS NULL OR json_typeof(workflow) = 'object'),
+    since timestamptz NOT NULL,
+    heartbeat_at timestamptz NOT NULL
+  );
+  CREATE TABLE ${SCHEMA}.project (
+    id integer PRIMARY KEY CHECK (id = 1),
+    zephyr_project text NOT NULL,
+    qtest_url text NOT NULL,
+    qtest_project bigint NOT NULL,
+    recorded_at timestamptz NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -91,6 +113,14 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 const MIGRATION_LOCK = "8823800102984638836";
 /** How long an `open()` waits for another one's migration (or for a table lock a migration needs). */
 const MIGRATION_LOCK_TIMEOUT = "60s";
+
+/**
+ * The transaction-level advisory lock every hold decision takes ("ztoqhold"), so decisions on one
+ * database happen one at a time: each then reads what the one before it committed.
+ */
+const HOLD_LOCK = "8823800102799764580";
+/** How long a hold decision waits for another one (each takes milliseconds) before the run gives up. */
+const HOLD_LOCK_TIMEOUT = "30s";
 
 const SERIALIZATION_FAILURE = "40001";
 /** Each attempt has a newer snapshot than the last, so a second one almost always does; more are spare. */
@@ -110,6 +140,7 @@ const SPELLING = {
   // The server's clock, read when the row is decided, so every shard measures leases by the same clock.
   leaseNow: "clock_timestamp()",
   leaseEnd: "clock_timestamp() + :leaseMs::double precision * interval '1 millisecond'",
+  clockAgo: "clock_timestamp() - :agoMs::double precision * interval '1 millisecond'",
 };
 
 const statementTexts = new Map<number, Record<StatementName, { text: string; names: string[] }>>();
@@ -245,6 +276,47 @@ class PostgresDialect implements SqlDialect {
         if (sqlState(error) === SERIALIZATION_FAILURE && attempt < SERIALIZATION_ATTEMPTS) continue;
         throw connectionError(error, this.#connection) ?? error;
       }
+    }
+  }
+
+  /**
+   * One connection, READ COMMITTED (each statement sees what was committed before it, which a stricter
+   * server default would not), the advisory lock first: a decision waits for the one before it, then
+   * reads what it committed. The lock goes with the transaction, so a process that dies mid-decision
+   * holds nothing once the server notices the connection gone.
+   */
+  async transaction<T>(work: (all: (statement: StatementName, params: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+    const pool = this.#pool;
+    if (!pool) throw new Error(`state store ${this.location} is not open`);
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw connectionError(error, this.#connection) ?? error;
+    }
+    let broken = false;
+    try {
+      await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
+      await client.query(`SET LOCAL lock_timeout = '${HOLD_LOCK_TIMEOUT}'`);
+      await client.query(`SELECT pg_advisory_xact_lock(${HOLD_LOCK})`);
+      const result = await work(async (statement, params) => {
+        const { text, names } = this.#statements[statement];
+        return (
+          await client.query<Row>(
+            text,
+            names.map((name) => params[name]),
+          )
+        ).rows;
+      });
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw connectionError(error, this.#connection) ?? error;
+    } finally {
+      client.release(broken);
     }
   }
 

@@ -1,5 +1,8 @@
 import { hostname } from "node:os";
 import type { RecordedType } from "../entity-types.js";
+import type { HoldAttempt, HoldRequest, Hold as StoredHold, StoreProject } from "./hold.js";
+import { HOLD_READS, type HoldJudge, holdStatements, KeptHolds, readHolds, readProject } from "./sql-hold.js";
+import { entityOf, now, runOf, toJson } from "./sql-values.js";
 import {
   type ClaimOutcome,
   checkClaim,
@@ -7,16 +10,15 @@ import {
   countRowsByOwner,
   type EntityRecord,
   type EntityStatus,
-  entityRecordSchema,
   FINISHED_STATUSES,
+  HOLD_STALE_MS,
   type MigrationRun,
-  migrationRunSchema,
   type OwnerCounts,
   RUN_HEARTBEAT_MS,
   type StateStore,
   type StatusCounts,
-  validated,
 } from "./store.js";
+import { thisVantage } from "./this-process.js";
 
 /**
  * The state store over SQL, written once: the statements, and which of them each method runs with which
@@ -63,6 +65,7 @@ const READ_STATEMENTS: ReadonlySet<StatementName> = new Set([
   "countsByOwner",
   "lastRun",
   "getWatermark",
+  ...HOLD_READS,
 ]);
 
 /** What the statements leave to the engine to spell. */
@@ -75,6 +78,8 @@ export interface Spelling {
   leaseNow: string;
   /** When a lease granted now ends: `:leaseMs` from the lease clock's now, or `:leaseUntil` by the process clock. */
   leaseEnd: string;
+  /** The lease clock's now less `:agoMs`, or `:agoAt` by the process clock: when a heartbeat became stale. */
+  clockAgo: string;
 }
 
 /**
@@ -155,6 +160,7 @@ export function statements(spelling: Spelling, version: number) {
     getWatermark: `SELECT value FROM ${watermarks} WHERE name = :name`,
     setWatermark: `INSERT INTO ${watermarks} (name, value, updated_at) VALUES (:name, :value, :now)
       ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ...holdStatements(spelling, version),
   };
 }
 
@@ -179,13 +185,21 @@ export interface SqlDialect {
   close(): Promise<void>;
   /** Runs one of `statements()` on its own, committed when it returns; its rows (none for most writes). */
   all(statement: StatementName, params: Params): Promise<Row[]>;
+  /**
+   * Runs `work`'s statements in one transaction, committed when `work` resolves and rolled back when it
+   * throws, and never at the same time as another store's `transaction` on the same location (SQLite:
+   * the write lock, taken first; PostgreSQL: an advisory lock): what makes a hold's decision one step.
+   */
+  transaction<T>(work: (all: (statement: StatementName, params: Params) => Promise<Row[]>) => Promise<T>): Promise<T>;
   /** Free text (an error message, perhaps quoting a response body) as the engine can store it. */
   storableText(text: string): string;
 }
 
 export interface SqlStateStoreOptions {
-  /** How often a run this store started refreshes its heartbeat; `RUN_HEARTBEAT_MS` unless told. */
+  /** How often a run or hold this store started refreshes its heartbeat; `RUN_HEARTBEAT_MS` unless told. */
   heartbeatMs?: number;
+  /** How old a hold's heartbeat must be for its holder to count as dead; `HOLD_STALE_MS` unless told. */
+  holdStaleMs?: number;
 }
 
 /** The `StateStore` an engine's statements make. */
@@ -199,12 +213,26 @@ export class SqlStateStore implements StateStore {
   #opening: { readOnly: boolean; done: Promise<boolean> } | undefined;
   /** The heartbeat of each run this store started and has not finished. */
   readonly #heartbeats = new Map<string, NodeJS.Timeout>();
+  readonly #judge: HoldJudge;
+  readonly #holds: KeptHolds;
 
   constructor(dialect: SqlDialect, options: SqlStateStoreOptions = {}) {
     this.#dialect = dialect;
     this.location = dialect.location;
     this.shared = dialect.shared;
     this.#heartbeatMs = options.heartbeatMs ?? RUN_HEARTBEAT_MS;
+    this.#judge = {
+      location: this.location,
+      vantage: thisVantage(),
+      staleMs: options.holdStaleMs ?? HOLD_STALE_MS,
+      local: !dialect.shared,
+    };
+    this.#holds = new KeptHolds({
+      run: (statement, params) => this.#all(statement, params),
+      transaction: (work) => this.#writable().transaction(work),
+      judge: this.#judge,
+      heartbeatMs: this.#heartbeatMs,
+    });
   }
 
   async open(): Promise<void> {
@@ -241,13 +269,14 @@ export class SqlStateStore implements StateStore {
     for (const timer of this.#heartbeats.values()) clearInterval(timer);
     this.#heartbeats.clear();
     if (!this.#isOpen) return;
+    await this.#holds.releaseAll();
     this.#isOpen = false;
     await this.#dialect.close();
   }
 
   async get(type: RecordedType, key: string): Promise<EntityRecord | undefined> {
     const [row] = await this.#all("get", { type, key });
-    return row ? this.#entity(row) : undefined;
+    return row ? entityOf(row, this.location) : undefined;
   }
 
   async getMany(type: RecordedType, keys: readonly string[]): Promise<Map<string, EntityRecord>> {
@@ -256,7 +285,7 @@ export class SqlStateStore implements StateStore {
     const unique = [...new Set(keys)];
     for (let start = 0; start < unique.length; start += KEYS_PER_QUERY) {
       for (const row of await this.#all("getMany", { type, keys: unique.slice(start, start + KEYS_PER_QUERY) })) {
-        const record = this.#entity(row);
+        const record = entityOf(row, this.location);
         found.set(record.key, record);
       }
     }
@@ -276,7 +305,7 @@ export class SqlStateStore implements StateStore {
         status === undefined
           ? await this.#all("page", { type, after })
           : await this.#all("pageByStatus", { type, status, after });
-      const page = rows.map((row) => this.#entity(row));
+      const page = rows.map((row) => entityOf(row, this.location));
       yield* page;
       const last = page.at(-1);
       if (last === undefined || page.length < PAGE_SIZE) return;
@@ -347,7 +376,7 @@ export class SqlStateStore implements StateStore {
     // The timer must not keep a process alive whose work is done.
     timer.unref();
     this.#heartbeats.set(run.id, timer);
-    return this.#run(row);
+    return runOf(row, this.location);
   }
 
   async finishRun(
@@ -362,7 +391,19 @@ export class SqlStateStore implements StateStore {
 
   async lastRun(): Promise<MigrationRun | undefined> {
     const [row] = await this.#all("lastRun", {});
-    return row ? this.#run(row) : undefined;
+    return row ? runOf(row, this.location) : undefined;
+  }
+
+  async acquireHold(request: HoldRequest): Promise<HoldAttempt> {
+    return this.#holds.acquire(request);
+  }
+
+  async holds(): Promise<StoredHold[]> {
+    return readHolds((statement, params) => this.#all(statement, params), this.#judge);
+  }
+
+  async project(): Promise<StoreProject | undefined> {
+    return readProject((statement, params) => this.#all(statement, params), this.location);
   }
 
   async getWatermark(name: string): Promise<string | undefined> {
@@ -379,6 +420,12 @@ export class SqlStateStore implements StateStore {
     return this.#dialect;
   }
 
+  #writable(): SqlDialect {
+    const dialect = this.#ready();
+    if (this.#readOnly) throw new Error(`state store ${this.location} is open for reading only`);
+    return dialect;
+  }
+
   async #all(statement: StatementName, params: Params): Promise<Row[]> {
     const dialect = this.#ready();
     if (this.#readOnly && !READ_STATEMENTS.has(statement)) {
@@ -386,59 +433,4 @@ export class SqlStateStore implements StateStore {
     }
     return dialect.all(statement, params);
   }
-
-  #entity(row: Row): EntityRecord {
-    const input = {
-      ...row,
-      targetId: fromBigint(row.targetId),
-      data: fromJson(row.data),
-      updatedAt: fromTimestamp(row.updatedAt),
-      leaseUntil: fromTimestamp(row.leaseUntil),
-    };
-    return validated(entityRecordSchema, input, this.location, "an entity row");
-  }
-
-  #run(row: Row): MigrationRun {
-    const input = {
-      ...row,
-      summary: fromJson(row.summary),
-      startedAt: fromTimestamp(row.startedAt),
-      finishedAt: fromTimestamp(row.finishedAt),
-      heartbeatAt: fromTimestamp(row.heartbeatAt),
-      pid: fromBigint(row.pid),
-    };
-    return validated(migrationRunSchema, input, this.location, "a run row");
-  }
-}
-
-/**
- * Timestamps come from the process clock, the same one the rest of ZTOQ uses; only PostgreSQL measures
- * leases by the server's (see its `Spelling`).
- */
-function now(): string {
-  return new Date().toISOString();
-}
-
-function toJson(value: Record<string, unknown> | null): string | null {
-  return value === null ? null : JSON.stringify(value);
-}
-
-/** Unparseable JSON is passed on as is, so the schema check reports it along with the rest of the row. */
-function fromJson(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
-/** pg returns bigint as a string, so that nothing is rounded without asking. Ids fit a double. */
-function fromBigint(value: unknown): unknown {
-  return typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
-}
-
-/** pg returns timestamptz as a Date; the records carry ISO 8601 strings, as SQLite stores them. */
-function fromTimestamp(value: unknown): unknown {
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
 }

@@ -1,5 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { inspect, type SchemaAccess, upgrade } from "./sql-schema.js";
 import {
@@ -68,9 +68,34 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN pid INTEGER;
   ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
   `,
+  // 4: the hold a run that writes keeps on the store, and the project the store belongs to (see hold.ts).
+  // since and heartbeat_at are ISO 8601 UTC strings of fixed width, so text comparison is time comparison.
+  `
+  CREATE TABLE holds (
+    holder TEXT PRIMARY KEY,
+    command TEXT NOT NULL,
+    shard TEXT,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    scope TEXT,
+    workflow TEXT CHECK (workflow IS NULL OR json_valid(workflow)),
+    since TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+  );
+  CREATE TABLE project (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    zephyr_project TEXT NOT NULL,
+    qtest_url TEXT NOT NULL,
+    qtest_project INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The transaction open on each file in this process, settled when it ends (see `SqliteDialect.transaction`). */
+const transactions = new Map<string, Promise<void>>();
 
 /** A second process (a parallel job, `ztoq status`) may hold the write lock briefly; wait rather than fail. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -86,6 +111,7 @@ const SPELLING = {
   keyIn: "key IN (SELECT value FROM json_each(:keys))",
   leaseNow: ":now",
   leaseEnd: ":leaseUntil",
+  clockAgo: ":agoAt",
 };
 
 /** The migration state in one local SQLite file: the store that needs no server. */
@@ -104,8 +130,12 @@ class SqliteDialect implements SqlDialect {
   #texts: Record<StatementName, string> | undefined;
   readonly #prepared = new Map<StatementName, StatementSync>();
 
+  /** The file, however the path spells it: what transactions of this process are kept apart by. */
+  readonly #file: string;
+
   constructor(path: string) {
     this.location = path;
+    this.#file = resolve(path);
   }
 
   async open(): Promise<void> {
@@ -167,6 +197,12 @@ class SqliteDialect implements SqlDialect {
   }
 
   async all(statement: StatementName, params: Params): Promise<Row[]> {
+    // Only the statements of the transaction itself may run while one is open on this file (see `transaction`).
+    for (let open = transactions.get(this.#file); open; open = transactions.get(this.#file)) await open;
+    return this.#run(statement, params);
+  }
+
+  #run(statement: StatementName, params: Params): Row[] {
     const db = this.#db;
     const texts = this.#texts;
     if (!db || !texts) throw new Error(`state store ${this.location} is not open`);
@@ -178,6 +214,36 @@ class SqliteDialect implements SqlDialect {
       this.#prepared.set(statement, prepared);
     }
     return prepared.all(bind(params));
+  }
+
+  /**
+   * IMMEDIATE takes the write lock first (waiting up to the busy timeout for another process's write),
+   * so no other connection writes between the transaction's reads and its writes.
+   *
+   * Within this process, every other statement on the file waits for the transaction to end: `work`
+   * awaits between its statements, and a write of another connection of this thread, meeting the lock,
+   * would wait synchronously for what only this thread can release.
+   */
+  async transaction<T>(work: (all: (statement: StatementName, params: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+    for (let open = transactions.get(this.#file); open; open = transactions.get(this.#file)) await open;
+    const db = this.#db;
+    if (!db) throw new Error(`state store ${this.location} is not open`);
+    let end = () => {};
+    transactions.set(this.#file, new Promise<void>((resolve) => (end = resolve)));
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await work(async (statement, params) => this.#run(statement, params));
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (db.isTransaction) db.exec("ROLLBACK");
+        throw error;
+      }
+    } finally {
+      transactions.delete(this.#file);
+      end();
+    }
   }
 
   /** SQLite text holds any character, NUL included. */

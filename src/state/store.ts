@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type RecordedType, recordedTypeSchema } from "../entity-types.js";
+import type { Hold, HoldAttempt, HoldRequest, StoreProject } from "./hold.js";
 
 /**
  * What the migration remembers between runs, behind one interface so the embedded SQLite file and a
@@ -62,8 +63,14 @@ export const migrationRunSchema = z.object({
 });
 export type MigrationRun = z.infer<typeof migrationRunSchema>;
 
-/** How often a running run's heartbeat is refreshed by the process working it. */
+/** How often a running run's heartbeat (and a hold's) is refreshed by the process working it. */
 export const RUN_HEARTBEAT_MS = 15_000;
+
+/** Beats a running run may miss before it counts as no longer worked (slow disks, a busy event loop). */
+export const STALE_HEARTBEATS = 4;
+
+/** How old a hold's heartbeat must be for its holder to be judged dead from another machine. */
+export const HOLD_STALE_MS = STALE_HEARTBEATS * RUN_HEARTBEAT_MS;
 
 export type StatusCounts = Record<RecordedType, Record<EntityStatus, number>>;
 
@@ -166,6 +173,7 @@ export interface StateStore {
    * as it is, what it lacks read as null.
    */
   openExisting(): Promise<boolean>;
+  /** Stops every heartbeat and gives up every hold this store took (see `acquireHold`). */
   close(): Promise<void>;
 
   get(type: RecordedType, key: string): Promise<EntityRecord | undefined>;
@@ -242,6 +250,23 @@ export interface StateStore {
 
   getWatermark(name: string): Promise<string | undefined>;
   setWatermark(name: string, value: string): Promise<void>;
+
+  /**
+   * Takes the store's hold for a run that writes (see hold.ts), in one step no other store's attempt
+   * can come between, or says why not:
+   *
+   * - the store belongs to another project (recorded by an earlier run) → `reason: "project"`, nothing changes;
+   * - each hold whose holder is dead — its process gone from this machine, or its heartbeat older than
+   *   the staleness bound by the store's clock — is removed (`tookOver`, when the hold is then taken);
+   * - a live hold that conflicts (any but shard with shard) → `reason: "held"`, naming every such holder;
+   * - otherwise the project is recorded (if asked and none is) and the hold taken: beaten every heartbeat
+   *   until released or the store closed (which releases it). A process that dies stops the beat.
+   */
+  acquireHold(request: HoldRequest): Promise<HoldAttempt>;
+  /** The holds recorded now, oldest first, each with whether its heartbeat is stale (none on a store of an older schema). */
+  holds(): Promise<Hold[]>;
+  /** The project the store belongs to, once a run that writes has recorded it. */
+  project(): Promise<StoreProject | undefined>;
 }
 
 /** The store could not be used: unreachable, corrupt, foreign, or from a newer ZTOQ. */

@@ -29,7 +29,7 @@ describe("loadConfig: bad input", () => {
     await write("ztoq.config.yml", "migration:\n  concurency: 4\n");
     await expectBadInput(
       load({ env: fullEnv }),
-      "ztoq.config.yml: migration.concurency: unknown key (did you mean concurrency?); allowed: concurrency, retries, leaseSeconds, callToTest, attachments",
+      "ztoq.config.yml: migration.concurency: unknown key (did you mean concurrency?); allowed: concurrency, retries, leaseSeconds, waitSeconds, callToTest, attachments",
     );
     await write("ztoq.config.yml", "zephry:\n  projectKey: QA\n");
     await expectBadInput(load({ env: fullEnv }), /^ztoq\.config\.yml: zephry: unknown key \(did you mean zephyr\?\); allowed: /);

@@ -38,7 +38,7 @@ describe("loadConfig: sources", () => {
         auth: { kind: "token", token: QTEST_TOKEN },
       },
       state: ".ztoq/state.db",
-      migration: { concurrency: 8, retries: 5, leaseSeconds: 300, callToTest: "call", attachments: "skip" },
+      migration: { concurrency: 8, retries: 5, leaseSeconds: 300, waitSeconds: 0, callToTest: "call", attachments: "skip" },
       mapping: {
         markerField: "Zephyr Key",
         statuses: { testCase: {}, testCycle: {}, testExecution: {} },

@@ -261,7 +261,10 @@ describe("ztoq rollback", () => {
   it("exits 2 for an unknown qTest project and 3 when qTest cannot be reached, deleting nothing", async () => {
     const { f } = await migrated({ generate: 5, seed: 2 });
     const before = f.mocks.qtest.store.counts();
-    const unknown = run(f, { config: { ...f.config, qtest: { ...f.config.qtest, projectId: 999 } } });
+    // Another qTest project or site on this project's state store is refused before qTest is asked
+    // (test/migrate/overlap.test.ts); without a state store, qTest's own answer is what stops the rollback.
+    const noState = join(f.dir, "no-state.db");
+    const unknown = run(f, { config: { ...f.config, state: noState, qtest: { ...f.config.qtest, projectId: 999 } } });
     await expect(unknown).rejects.toMatchObject({
       exitCode: ExitCode.badInput,
       message: expect.stringMatching(/project 999 not found/),
@@ -269,6 +272,7 @@ describe("ztoq rollback", () => {
     const unreachable = run(f, {
       config: {
         ...f.config,
+        state: noState,
         migration: { ...f.config.migration, retries: 0 },
         qtest: { ...f.config.qtest, url: `http://127.0.0.1:${await closedPort()}` },
       },

@@ -2,6 +2,7 @@
 import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordedTypeSchema } from "../../src/entity-types.js";
+import type { SqlStateStoreOptions } from "../../src/state/sql-store.js";
 import {
   type EntityRecord,
   type EntityStatus,
@@ -9,6 +10,7 @@ import {
   type StateStore,
   type StatusCounts,
 } from "../../src/state/store.js";
+import { holdContract } from "./hold-contract.js";
 
 export interface StoreUnderTest {
   /** A new, empty, not yet opened store. */
@@ -16,7 +18,7 @@ export interface StoreUnderTest {
   /** Removes whatever the store left behind; called after the store is closed. */
   cleanup: () => Promise<void>;
   /** Another store at the same location, not yet opened: a second process, such as `ztoq status`. */
-  another: (options?: { heartbeatMs?: number }) => StateStore;
+  another: (options?: SqlStateStoreOptions) => StateStore;
   /** Whether anything of the store is at its location (for SQLite its file or directory, for PostgreSQL its schema). */
   exists: () => Promise<boolean>;
 }
@@ -699,6 +701,8 @@ export function stateStoreContract(name: string, make: () => Promise<StoreUnderT
       });
     });
 
+    holdContract(() => ({ store, another: subject.another }));
+
     describe("watermarks", () => {
       it("returns undefined for a watermark never set", async () => {
         expect(await store.getWatermark("testCases")).toBeUndefined();
@@ -813,4 +817,8 @@ export async function expectVersion1RecordsUpgraded(store: StateStore): Promise<
   expect(await store.claim("testCase", "P-T1", "shard-1", 60_000, "r2")).toBe("done");
   expect(await store.claim("testCase", "P-T2", "shard-1", 60_000, "r2")).toBe("granted");
   expect(await store.get("testCase", "P-T2")).toMatchObject({ status: "creating", attempts: 2, owner: "shard-1" });
+
+  // No project was recorded before holds were: the first run that writes records its own.
+  expect(await store.holds()).toEqual([]);
+  expect(await store.project()).toBeUndefined();
 }

@@ -4,6 +4,7 @@ import { APPLICATION_ID } from "../../src/state/sql-schema.js";
 import { StateStoreError } from "../../src/state/store.js";
 import { ADMIN_URL, adminSql, createTestDatabase, postgresAvailable, type TestDatabase } from "../support/postgres.js";
 import { expectVersion1RecordsUpgraded, stateStoreContract } from "./contract.js";
+import { request, taken } from "./hold-contract.js";
 
 const available = await postgresAvailable();
 /** In CI a missing server is a failure, not a reason to skip. */
@@ -68,7 +69,15 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
           { key: "application", value: APPLICATION_ID },
           { key: "schema_version", value: String(SCHEMA_VERSION) },
         ]);
-        expect(await tables()).toEqual(["public.users", "ztoq.entities", "ztoq.runs", "ztoq.watermarks", "ztoq.ztoq_meta"]);
+        expect(await tables()).toEqual([
+          "public.users",
+          "ztoq.entities",
+          "ztoq.holds",
+          "ztoq.project",
+          "ztoq.runs",
+          "ztoq.watermarks",
+          "ztoq.ztoq_meta",
+        ]);
         expect(await db.sql("SELECT id, name FROM public.users")).toEqual([{ id: 1, name: "a" }]);
         const collations = await db.sql<{ collation: string }>(
           `SELECT DISTINCT collation_name AS collation FROM information_schema.columns
@@ -187,6 +196,13 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         expect((await store.getMany("testCase", ["P-T1", "P-T2"])).size).toBe(2);
       });
 
+      it("leaves a hold recorded on another machine to its heartbeat: every machine reaches a server", async () => {
+        const elsewhere = await openStore();
+        taken(await elsewhere.acquireHold(request("run-on-runner-3", { host: "runner-3", scope: "boot-of-runner-3/pid:[1]" })));
+        const here = await openStore();
+        expect(await here.acquireHold(request("run-here"))).toMatchObject({ taken: false, reason: "held" });
+      });
+
       it("keeps counts consistent while two stores write the same records at once", async () => {
         const [first, second] = [await openStore(), await openStore()];
         const keys = Array.from({ length: 200 }, (_, index) => `P-T${index}`);
@@ -270,6 +286,9 @@ describe.skipIf(!available && !required)("PostgreSQL", () => {
         expect(await reader.get("testCase", "P-T1")).toMatchObject({ status: "done", owner: null, leaseUntil: null });
         expect(await reader.countsByOwner()).toEqual([{ owner: null, counts: await reader.counts() }]);
         expect(await reader.lastRun()).toMatchObject({ id: "r1", status: "running", host: null, pid: null, heartbeatAt: null });
+        // A store from before holds: none held, no project recorded.
+        expect(await reader.holds()).toEqual([]);
+        expect(await reader.project()).toBeUndefined();
         expect(await columns()).toEqual(before);
         expect(await db.sql("SELECT value FROM ztoq.ztoq_meta WHERE key = 'schema_version'")).toEqual([{ value: "1" }]);
       });

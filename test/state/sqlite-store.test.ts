@@ -13,6 +13,7 @@ import { APPLICATION_ID } from "../../src/state/sql-schema.js";
 import { MIGRATIONS, SCHEMA_VERSION, SqliteStateStore } from "../../src/state/sqlite-store.js";
 import { StateStoreError } from "../../src/state/store.js";
 import { expectVersion1RecordsUpgraded, stateStoreContract } from "./contract.js";
+import { request, taken } from "./hold-contract.js";
 
 stateStoreContract("SQLite", async () => {
   const dir = await freshDir();
@@ -117,6 +118,9 @@ describe("SqliteStateStore", () => {
       expect(await reader.get("testCase", "P-T1")).toMatchObject({ status: "done", owner: null, leaseUntil: null });
       expect(await reader.countsByOwner()).toEqual([{ owner: null, counts: await reader.counts() }]);
       expect(await reader.lastRun()).toMatchObject({ id: "r1", status: "running", host: null, pid: null, heartbeatAt: null });
+      // A store from before holds: none held, no project recorded.
+      expect(await reader.holds()).toEqual([]);
+      expect(await reader.project()).toBeUndefined();
       await reader.close();
       expect(await readFile(path)).toEqual(before);
     });
@@ -254,6 +258,16 @@ describe("SqliteStateStore", () => {
 
       expect((await first.get("testCase", "P-T1"))?.status).toBe("done");
       expect((await second.get("testCase", "P-T2"))?.status).toBe("failed");
+    });
+
+    it("takes over at once a hold recorded on another machine: the file was carried here (a cache, an artifact)", async () => {
+      const carried = await openStore(path);
+      taken(await carried.acquireHold(request("run-on-runner-3", { host: "runner-3", scope: "boot-of-runner-3/pid:[1]" })));
+      const here = await openStore(path);
+      expect(await here.acquireHold(request("run-here"))).toMatchObject({
+        taken: true,
+        tookOver: [{ hold: { holder: "run-on-runner-3" }, why: expect.stringMatching(/^it was recorded on another machine/) }],
+      });
     });
   });
 
