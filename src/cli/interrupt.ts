@@ -1,8 +1,8 @@
 /**
- * SIGINT and SIGTERM during `migrate` and `verify`. The first asks the run to stop (stop.ts): migrate
- * finishes and records the work in flight and writes its report, verify gives up its reads. The second
- * exits at once: whoever presses Ctrl-C twice wants out now, and the state's protocol makes even that
- * safe to re-run.
+ * SIGINT and SIGTERM during `migrate`, `verify` and `rollback`. The first asks the run to stop
+ * (stop.ts): migrate and rollback finish and record the work in flight and write their report, verify
+ * gives up its reads. The second exits at once: whoever presses Ctrl-C twice wants out now, and the
+ * state's protocol makes even that safe to re-run.
  */
 
 import { requestStop } from "../concurrency/stop.js";

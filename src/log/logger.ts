@@ -1,7 +1,8 @@
-import { mkdirSync, openSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { openSync, writeSync } from "node:fs";
 import { type Logger, pino } from "pino";
 import { settings } from "../config/settings.js";
+import { BadInputError } from "../errors.js";
+import { prepareWritableFile } from "../writable-file.js";
 import { stderrScreen, type Terminal } from "./terminal.js";
 import { formatLogRecord } from "./text-format.js";
 
@@ -60,7 +61,8 @@ export function logDestination(
 ): { write(line: string): void } {
   let fd: number | undefined;
   if (output.file) {
-    mkdirSync(dirname(output.file), { recursive: true });
+    const problem = prepareWritableFile(output.file);
+    if (problem) throw new BadInputError(`Log file ${output.file}: ${problem.message}`);
     fd = openSync(output.file, "a");
   }
   return {
