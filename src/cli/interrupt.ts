@@ -16,6 +16,8 @@ export interface InterruptHandlers {
   dispose(): void;
 }
 
+function leaving(): void {}
+
 export function handleInterrupts(): InterruptHandlers {
   let received: Handled | undefined;
   const onSignal = (signal: Handled) => {
@@ -37,7 +39,10 @@ export function handleInterrupts(): InterruptHandlers {
     dispose() {
       for (const signal of SIGNALS) process.off(signal, onSignal);
       if (received) {
-        // Abandoned reads (verify) or a read-ahead may still hold sockets open; the outcome is decided.
+        // The outcome is decided and said. A signal from now on must not kill the process by that signal,
+        // which would lose its exit code (130, 143) and its one line: it is leaving anyway.
+        for (const signal of SIGNALS) process.on(signal, leaving);
+        // Abandoned reads (verify, a preflight) or a read-ahead may still hold sockets open.
         setTimeout(() => process.exit(), 100).unref();
       }
     },
