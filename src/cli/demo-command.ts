@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
 import { BadInputError, ExitCode } from "../errors.js";
-import { createLogger } from "../log/logger.js";
+import { createLogger, logLevel } from "../log/logger.js";
 import { migrate } from "../migrate/run.js";
 import { demoMappingFromStores, provisionDemoStore } from "../mock/demo-target.js";
 import { startMocks } from "../mock/start.js";
@@ -47,7 +47,7 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
         throw new BadInputError(`--dir ${flags.dir}: ${what}`);
       }
       const log = createLogger({ component: "demo" });
-      log.level = process.env.ZTOQ_LOG_LEVEL ?? "warn";
+      log.level = logLevel(process.env.ZTOQ_LOG_LEVEL) ?? "warn";
       // A fresh store each time: the mocks start empty, so an earlier demo's state would point at nothing.
       for (const file of ["state.db", "state.db-wal", "state.db-shm"]) await rm(join(dir, file), { force: true });
       const mocks = await startMocks({ generate: flags.generate, seed: flags.seed });

@@ -77,7 +77,7 @@ describe("numbers no timer can hold", () => {
   }, 30_000);
 });
 
-describe("a report that cannot be written, found before the first write", () => {
+describe("a report or a log that cannot be written, found before the first write", () => {
   it("migrate --report naming a directory: exit 2, nothing in qTest, with and without --dry-run", async () => {
     const setup = await setUp();
     const dir = join(setup.f.dir, "reports");
@@ -119,6 +119,16 @@ describe("a report that cannot be written, found before the first write", () => 
       /is a directory, not a file/,
     );
     expect(setup.f.mocks.qtest.stats.requests).toBe(reads);
+  }, 30_000);
+
+  it("a log at an unknown ZTOQ_LOG_LEVEL: bad input, not an unexpected error", async () => {
+    const setup = await setUp();
+    await refused(
+      setup,
+      await setup.args(),
+      /^ztoq: ZTOQ_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"$/,
+      { ZTOQ_LOG_LEVEL: "verbose" },
+    );
   }, 30_000);
 
   it("--log-file naming a directory", async () => {
