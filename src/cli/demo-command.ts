@@ -2,17 +2,18 @@ import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
-import { ExitCode } from "../errors.js";
-import { createLogger } from "../log/logger.js";
+import { BadInputError, ExitCode } from "../errors.js";
+import { createLogger, logLevel } from "../log/logger.js";
 import { migrate } from "../migrate/run.js";
-import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
+import { demoMappingFromStores, provisionDemoStore } from "../mock/demo-target.js";
 import { startMocks } from "../mock/start.js";
 import { migrationReportMarkdown } from "../report/migration-report.js";
 import { migrationReportText } from "../report/migration-text.js";
 import { verificationReportMarkdown } from "../report/verification-markdown.js";
 import { verificationReportText } from "../report/verification-text.js";
 import { verify } from "../verify/run.js";
-import { numberOption } from "./options.js";
+import { prepareWritableFile } from "../writable-file.js";
+import { MOCK_LIMITS, numberOption } from "./options.js";
 
 interface DemoFlags {
   generate: number;
@@ -31,16 +32,22 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
     .option(
       "--generate <n>",
       "about how many test cases the generated project has",
-      numberOption("--generate", { min: 1, integer: true }),
+      numberOption("--generate", MOCK_LIMITS.generate),
       200,
     )
-    .option("--seed <s>", "seed of the generated project", numberOption("--seed", { integer: true }), 1)
+    .option("--seed <s>", "seed of the generated project", numberOption("--seed", MOCK_LIMITS.seed), 1)
     // Under .ztoq/, with the default state and reports: one folder a repository ignores, not a new one.
     .option("--dir <dir>", "where the state file and the reports go", ".ztoq/demo")
     .action(async (flags: DemoFlags) => {
       const dir = resolve(flags.dir);
+      // Before the mocks start: the state file and the reports go in this directory.
+      const problem = prepareWritableFile(join(dir, "state.db"));
+      if (problem) {
+        const what = problem.kind === "directory" ? `${join(dir, "state.db")} is a directory, not a file` : problem.message;
+        throw new BadInputError(`--dir ${flags.dir}: ${what}`);
+      }
       const log = createLogger({ component: "demo" });
-      log.level = process.env.ZTOQ_LOG_LEVEL ?? "warn";
+      log.level = logLevel(process.env.ZTOQ_LOG_LEVEL) ?? "warn";
       // A fresh store each time: the mocks start empty, so an earlier demo's state would point at nothing.
       for (const file of ["state.db", "state.db-wal", "state.db-shm"]) await rm(join(dir, file), { force: true });
       const mocks = await startMocks({ generate: flags.generate, seed: flags.seed });
@@ -48,7 +55,7 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
         process.stderr.write(
           `Mocks: Zephyr ${mocks.zephyr.url} (project ${mocks.zephyr.projectKey}), qTest ${mocks.qtest.url}\n`,
         );
-        await provisionDemoTarget(mocks);
+        provisionDemoStore(mocks);
         const config = await loadConfig({
           cwd: dir,
           env: {},
@@ -57,7 +64,7 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
             zephyr: { url: mocks.zephyr.url, token: mocks.zephyr.token, projectKey: mocks.zephyr.projectKey },
             qtest: { url: mocks.qtest.url, token: mocks.qtest.token, projectId: mocks.qtest.projectId },
             state: join(dir, "state.db"),
-            mapping: await demoMapping(mocks),
+            mapping: demoMappingFromStores(mocks),
             report: { dir },
           },
         });

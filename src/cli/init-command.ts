@@ -3,9 +3,11 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { configFileNames, loadConfig } from "../config/load.js";
 import { settings } from "../config/settings.js";
+import { BadInputError } from "../errors.js";
 import { existsError, proposeConfiguration, writeProposal } from "../init/init.js";
 import { summarize } from "../init/render.js";
 import { createLogger } from "../log/logger.js";
+import { prepareWritableFile } from "../writable-file.js";
 
 interface InitFlags {
   config?: string;
@@ -26,6 +28,8 @@ export function registerInitCommand(program: Command): void {
       const output = resolve(flags.output);
       // Before reading anything: a refusal should not cost a full read of both projects.
       if (!flags.force && existsSync(output)) throw existsError(flags.output);
+      const problem = prepareWritableFile(output);
+      if (problem) throw new BadInputError(`--output ${flags.output}: ${problem.message}`);
       const config = await loadConfig({ ...(flags.config && { path: flags.config }) });
       const { text, proposal } = await proposeConfiguration(config, createLogger({ component: "init" }));
       await writeProposal(output, flags.output, text, Boolean(flags.force));

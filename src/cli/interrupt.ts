@@ -1,8 +1,8 @@
 /**
- * SIGINT and SIGTERM during `migrate` and `verify`. The first asks the run to stop (stop.ts): migrate
- * finishes and records the work in flight and writes its report, verify gives up its reads. The second
- * exits at once: whoever presses Ctrl-C twice wants out now, and the state's protocol makes even that
- * safe to re-run.
+ * SIGINT and SIGTERM during `migrate`, `verify` and `rollback`. The first asks the run to stop
+ * (stop.ts): migrate and rollback finish and record the work in flight and write their report, verify
+ * gives up its reads. The second exits at once: whoever presses Ctrl-C twice wants out now, and the
+ * state's protocol makes even that safe to re-run.
  */
 
 import { requestStop } from "../concurrency/stop.js";
@@ -15,6 +15,8 @@ export interface InterruptHandlers {
   /** Removes the handlers; once a signal came, the process exits once the event loop has had a turn. */
   dispose(): void;
 }
+
+function leaving(): void {}
 
 export function handleInterrupts(): InterruptHandlers {
   let received: Handled | undefined;
@@ -37,7 +39,10 @@ export function handleInterrupts(): InterruptHandlers {
     dispose() {
       for (const signal of SIGNALS) process.off(signal, onSignal);
       if (received) {
-        // Abandoned reads (verify) or a read-ahead may still hold sockets open; the outcome is decided.
+        // The outcome is decided and said. A signal from now on must not kill the process by that signal,
+        // which would lose its exit code (130, 143) and its one line: it is leaving anyway.
+        for (const signal of SIGNALS) process.on(signal, leaving);
+        // Abandoned reads (verify, a preflight) or a read-ahead may still hold sockets open.
         setTimeout(() => process.exit(), 100).unref();
       }
     },

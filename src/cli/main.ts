@@ -11,6 +11,9 @@ import { registerVerifyCommand } from "./verify-command.js";
 
 declare const ZTOQ_VERSION: string;
 
+/** The commands that finish what is in flight on a first SIGINT or SIGTERM, then stop with one line. */
+const GRACEFUL = new Set(["migrate", "verify", "rollback"]);
+
 /** Runs the CLI and returns its exit code; never throws. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("ztoq")
@@ -29,10 +32,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDemoCommand(program, setExitCode);
   registerRollbackCommand(program, setExitCode);
   registerInitCommand(program);
-  // Only these two stop gracefully; elsewhere (mock, init's questions) Ctrl-C keeps its usual meaning.
+  // These stop gracefully, saying what they did; elsewhere (mock, status, init's questions) Ctrl-C keeps
+  // its usual meaning, which stops them at once.
   let interrupts: InterruptHandlers | undefined;
   program.hook("preAction", (_program, command) => {
-    if (command.name() === "migrate" || command.name() === "verify") interrupts ??= handleInterrupts();
+    if (GRACEFUL.has(command.name())) interrupts ??= handleInterrupts();
   });
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -3,10 +3,11 @@ import type { Command } from "commander";
 import { stringify } from "yaml";
 import { BadInputError } from "../errors.js";
 import { createLogger } from "../log/logger.js";
-import { demoMapping, provisionDemoTarget } from "../mock/demo-target.js";
-import { startMocks } from "../mock/start.js";
+import { demoMappingFromStores, provisionDemoStore } from "../mock/demo-target.js";
+import { type RunningMocks, startMocks } from "../mock/start.js";
+import { prepareWritableFile } from "../writable-file.js";
 import { type Snapshot, snapshotSchema } from "../zephyr/snapshot.js";
-import { numberOption } from "./options.js";
+import { MOCK_LIMITS, numberOption } from "./options.js";
 
 interface MockFlags {
   dataset?: string;
@@ -27,15 +28,19 @@ export function registerMockCommand(program: Command): void {
     .option("--dataset <file>", "serve this Zephyr project snapshot (JSON)")
     .option(
       "--generate <n>",
-      "generate a project of about N test cases (default 50)",
-      numberOption("--generate", { min: 1, integer: true }),
+      `generate a project of about N test cases, 1 to ${MOCK_LIMITS.generate.max} (default 50)`,
+      numberOption("--generate", MOCK_LIMITS.generate),
     )
-    .option("--seed <s>", "seed for the generated project and the fault sequence", numberOption("--seed", { integer: true }))
-    .option("--latency <ms>", "delay every response by MS milliseconds", numberOption("--latency", { min: 0 }))
+    .option("--seed <s>", "seed for the generated project and the fault sequence", numberOption("--seed", MOCK_LIMITS.seed))
+    .option(
+      "--latency <ms>",
+      `delay every response by MS milliseconds (0 to ${MOCK_LIMITS.latency.max})`,
+      numberOption("--latency", MOCK_LIMITS.latency),
+    )
     .option(
       "--rate-limit <rps>",
-      "answer 429 above RPS requests per second, per mock",
-      numberOption("--rate-limit", { min: 0.01 }),
+      `answer 429 above RPS requests per second, per mock (${MOCK_LIMITS.rateLimit.min} to ${MOCK_LIMITS.rateLimit.max})`,
+      numberOption("--rate-limit", MOCK_LIMITS.rateLimit),
     )
     .option(
       "--fault-rate <p>",
@@ -45,19 +50,18 @@ export function registerMockCommand(program: Command): void {
     .option(
       "--zephyr-port <port>",
       "port of the Zephyr mock (default: a free one)",
-      numberOption("--zephyr-port", { min: 0, max: 65535, integer: true }),
+      numberOption("--zephyr-port", MOCK_LIMITS.port),
     )
-    .option(
-      "--qtest-port <port>",
-      "port of the qTest mock (default: a free one)",
-      numberOption("--qtest-port", { min: 0, max: 65535, integer: true }),
-    )
+    .option("--qtest-port <port>", "port of the qTest mock (default: a free one)", numberOption("--qtest-port", MOCK_LIMITS.port))
     .option(
       "--demo-config <file>",
       "prepare the qTest project as an admin would for the generated project (its custom fields) and write the mapping it needs to FILE",
     )
     .action(async (flags: MockFlags) => {
       if (flags.dataset && flags.generate !== undefined) throw new BadInputError("Use either --dataset or --generate, not both.");
+      // Before the mocks start: a file that cannot be written is bad input, found without a server to stop.
+      const demoProblem = flags.demoConfig === undefined ? undefined : prepareWritableFile(flags.demoConfig);
+      if (demoProblem) throw new BadInputError(`--demo-config ${flags.demoConfig}: ${demoProblem.message}`);
       const log = createLogger({ component: "mock" });
       const dataset = flags.dataset ? await loadSnapshot(flags.dataset) : undefined;
       const mocks = await startMocks({
@@ -74,9 +78,12 @@ export function registerMockCommand(program: Command): void {
           throw new BadInputError(`Port already in use: ${error.message.replace(/^.*EADDRINUSE:?\s*/, "")}.`);
         throw error;
       });
-      if (flags.demoConfig) {
-        await provisionDemoTarget(mocks);
-        await writeFile(flags.demoConfig, stringify({ mapping: await demoMapping(mocks) }));
+      try {
+        if (flags.demoConfig) await writeDemoConfig(mocks, flags.demoConfig);
+      } catch (error) {
+        // Listening servers would keep the process alive after its one line of failure.
+        await mocks.stop();
+        throw error;
       }
       // Listen for the stop signals before announcing readiness: a caller may send one at once.
       const stopped = new Promise<NodeJS.Signals>((resolve) => {
@@ -96,6 +103,21 @@ export function registerMockCommand(program: Command): void {
       log.info({ signal: await stopped }, "stopping mock servers");
       await mocks.stop();
     });
+}
+
+/**
+ * Prepares the qTest mock and writes the mapping, through the stores rather than over HTTP: the mocks
+ * run in this process, and their own --fault-rate or --rate-limit must not fail their preparation.
+ */
+async function writeDemoConfig(mocks: RunningMocks, file: string): Promise<void> {
+  provisionDemoStore(mocks);
+  try {
+    await writeFile(file, stringify({ mapping: demoMappingFromStores(mocks) }));
+  } catch (error) {
+    throw new BadInputError(
+      `--demo-config ${file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
 }
 
 export async function loadSnapshot(path: string): Promise<Snapshot> {

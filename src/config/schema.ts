@@ -12,6 +12,8 @@
  * Secrets have no place in either schema; `secrets.ts` rejects them by key name before validation.
  */
 import { z } from "zod";
+import { numberInRange, RATE_LIMIT_RANGE, TIMEOUT_SECONDS_RANGE } from "../http/limits.js";
+import { QTEST_LABEL_MAX, QTEST_NAME_MAX } from "../qtest/limits.js";
 import { projectKeyPattern } from "../zephyr/schemas.js";
 
 /** qTest field types a Zephyr custom field can be converted to. */
@@ -49,14 +51,24 @@ function intInRange(min: number, max: number) {
   return z.int({ error }).min(min, { error }).max(max, { error });
 }
 
-function positiveNumber() {
-  const error = "expected a number greater than 0";
-  return z.number({ error }).positive({ error });
+/** An id qTest gives: any whole number JavaScript holds exactly. */
+function positiveId() {
+  return intInRange(1, Number.MAX_SAFE_INTEGER);
 }
 
-function positiveInt() {
-  const error = "expected a positive whole number";
-  return z.int({ error }).positive({ error });
+/**
+ * A name ZTOQ writes to qTest, at most `max` characters (`src/qtest/limits.ts`): refused here, before
+ * anything is written, rather than by qTest half-way through a run.
+ */
+function qtestName(what: string, max: number) {
+  const error = (issue: { input?: unknown }) => {
+    const length = typeof issue.input === "string" ? issue.input.length : 0;
+    return `expected ${what} of 1 to ${max} characters (qTest's limit)${length > max ? `, not ${length}` : ""}`;
+  };
+  return z
+    .string({ error: `expected ${what} (a string)` })
+    .min(1, { error })
+    .max(max, { error });
 }
 
 function nonEmptyString(what = "a non-empty string") {
@@ -106,7 +118,7 @@ const stateLocation = z
   .string({ error: "expected sqlite:PATH, a file path, or postgres://…" })
   .refine(isStateLocation, { error: "expected sqlite:PATH, a file path, or postgres://…" });
 
-const qtestLabel = nonEmptyString("a qTest value label (a non-empty string)");
+const qtestLabel = qtestName("a qTest value label", QTEST_LABEL_MAX);
 
 function labelMap(description: string) {
   return z.record(z.string(), qtestLabel).default({}).describe(description);
@@ -114,23 +126,29 @@ function labelMap(description: string) {
 
 // ---- sections -----------------------------------------------------------------------------------
 
+const projectKeyError = "expected a Jira project key (a capital letter, then capitals, digits or _)";
+
 const zephyrFileSection = z.strictObject({
   url: httpUrl()
     .default(defaultZephyrUrl)
     .describe(`Base URL of the Zephyr Scale Cloud REST API v2. Environment: ZTOQ_ZEPHYR_URL. Default: ${defaultZephyrUrl}.`),
   projectKey: z
-    .string({ error: "expected a Jira project key (a capital letter, then capitals, digits or _)" })
-    .regex(projectKeyPattern, { error: "expected a Jira project key (a capital letter, then capitals, digits or _)" })
+    .string({ error: projectKeyError })
+    .regex(projectKeyPattern, { error: projectKeyError })
+    // Jira lets an administrator raise the key length up to 255; the key names the default roots.
+    .max(255, { error: "expected a Jira project key of at most 255 characters" })
     .optional()
     .describe(
       "Key of the Jira project whose Zephyr Scale test assets are migrated, e.g. QA. Required here or in ZTOQ_ZEPHYR_PROJECT.",
     ),
-  rateLimit: positiveNumber()
+  rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
     .optional()
     .describe(
-      "Most requests per second sent to Zephyr Scale (shared by all workers). Default: none — ZTOQ finds the pace Zephyr Scale allows (from its 429s and Retry-After).",
+      "Most requests per second sent to Zephyr Scale (shared by all workers), from 0.1 to 10000. Default: none — ZTOQ finds the pace Zephyr Scale allows (from its 429s and Retry-After).",
     ),
-  timeoutSeconds: positiveNumber().default(30).describe("Timeout of one Zephyr Scale request, in seconds. Default: 30."),
+  timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
+    .default(30)
+    .describe("Timeout of one Zephyr Scale request, in seconds, from 0.1 to 3600. Default: 30."),
 });
 
 const qtestFileSection = z.strictObject({
@@ -139,13 +157,15 @@ const qtestFileSection = z.strictObject({
     .describe(
       "Base URL of the qTest Manager site, e.g. https://example.qtestnet.com (the API lives under /api/v3). Required here or in ZTOQ_QTEST_URL.",
     ),
-  projectId: positiveInt().optional().describe("Numeric id of the target qTest project. Required here or in ZTOQ_QTEST_PROJECT."),
-  rateLimit: positiveNumber()
+  projectId: positiveId().optional().describe("Numeric id of the target qTest project. Required here or in ZTOQ_QTEST_PROJECT."),
+  rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
     .optional()
     .describe(
-      "Most requests per second sent to qTest (shared by all workers). Default: none — ZTOQ finds the pace qTest allows (from x-ratelimit-remaining-minute and its 429s).",
+      "Most requests per second sent to qTest (shared by all workers), from 0.1 to 10000. Default: none — ZTOQ finds the pace qTest allows (from x-ratelimit-remaining-minute and its 429s).",
     ),
-  timeoutSeconds: positiveNumber().default(30).describe("Timeout of one qTest request, in seconds. Default: 30."),
+  timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
+    .default(30)
+    .describe("Timeout of one qTest request, in seconds, from 0.1 to 3600. Default: 30."),
 });
 
 const migrationSection = z.strictObject({
@@ -185,8 +205,8 @@ const migrationSection = z.strictObject({
 
 const customFieldTarget = z
   .strictObject({
-    field: nonEmptyString("the label of a qTest field").describe(
-      "Label of the qTest field that receives the value (on the qTest object the Zephyr entity becomes).",
+    field: qtestName("the label of a qTest field", QTEST_LABEL_MAX).describe(
+      "Label of the qTest field that receives the value (on the qTest object the Zephyr entity becomes); at most 100 characters.",
     ),
     type: z
       .enum(customFieldTypes)
@@ -225,23 +245,30 @@ export type CustomFieldMapping = z.infer<typeof customFieldMappingSchema>;
 
 const qtestUser = (() => {
   const error = "expected a qTest username or a numeric qTest user id";
-  return z.union([z.string({ error }).min(1, { error }), z.int({ error }).positive({ error })], { error });
+  return z.union(
+    [z.string({ error }).min(1, { error }), z.int({ error }).min(1, { error }).max(Number.MAX_SAFE_INTEGER, { error })],
+    { error },
+  );
 })();
 
 const mappingSection = z.strictObject({
-  rootModule: nonEmptyString()
+  rootModule: qtestName("a qTest module name", QTEST_NAME_MAX)
     .optional()
-    .describe("Name of the qTest module that holds the migrated folder tree. Default: the Zephyr project key."),
+    .describe(
+      "Name of the qTest module that holds the migrated folder tree (at most 500 characters). Default: the Zephyr project key.",
+    ),
   cycleRoot: z
     .strictObject({
-      name: nonEmptyString().optional().describe("Name of the root qTest test cycle. Default: the Zephyr project key."),
+      name: qtestName("a qTest test cycle name", QTEST_NAME_MAX)
+        .optional()
+        .describe("Name of the root qTest test cycle (at most 500 characters). Default: the Zephyr project key."),
     })
     .optional()
     .describe("The root qTest test cycle that holds the migrated test cycle tree."),
-  markerField: nonEmptyString()
+  markerField: qtestName("the label of a qTest field", QTEST_LABEL_MAX)
     .default(defaultMarkerField)
     .describe(
-      `Label of the qTest field that carries the Zephyr key (or execution id) of every migrated object; created in preflight if missing. Default: ${defaultMarkerField}.`,
+      `Label of the qTest field that carries the Zephyr key (or execution id) of every migrated object; created in preflight if missing (at most 100 characters). Default: ${defaultMarkerField}.`,
     ),
   statuses: z
     .strictObject({

@@ -91,8 +91,11 @@ export const projectId: ValueKind<number> = {
       return Number(value);
     }
     const id = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(id) || id <= 0)
-      throw new BadInputError(`${subject(from)} must be a positive integer; got ${JSON.stringify(value)}`);
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      throw new BadInputError(
+        `${subject(from)} must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER} (the qTest project id); got ${JSON.stringify(value)}`,
+      );
+    }
     return id;
   },
 };

@@ -1,7 +1,8 @@
-import { mkdirSync, openSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { openSync, writeSync } from "node:fs";
 import { type Logger, pino } from "pino";
 import { settings } from "../config/settings.js";
+import { BadInputError } from "../errors.js";
+import { prepareWritableFile } from "../writable-file.js";
 import { stderrScreen, type Terminal } from "./terminal.js";
 import { formatLogRecord } from "./text-format.js";
 
@@ -30,13 +31,25 @@ export function createLogger(
 ): Logger {
   return pino(
     {
-      level: process.env.ZTOQ_LOG_LEVEL ?? "info",
+      level: logLevel(process.env.ZTOQ_LOG_LEVEL) ?? "info",
       base: bindings,
       // Whatever a caller passes, credentials never reach a log line.
       redact: { paths: ["token", "password", "*.token", "*.password", "headers.authorization"], censor: "[redacted]" },
     },
     destination ?? logDestination(resolveLogOutput(output, process.env, Boolean(process.stderr.isTTY)), stderrScreen()),
   );
+}
+
+const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** `ZTOQ_LOG_LEVEL`, checked: pino would throw on an unknown level, and a typo is bad input, not a bug. */
+export function logLevel(raw: string | undefined): (typeof LEVELS)[number] | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === "") return undefined;
+  if (!(LEVELS as readonly string[]).includes(value)) {
+    throw new BadInputError(`ZTOQ_LOG_LEVEL must be one of ${LEVELS.join(", ")}; got ${JSON.stringify(raw)}`);
+  }
+  return value as (typeof LEVELS)[number];
 }
 
 /** The flag, else the environment variable, else what suits the reader of stderr. */
@@ -60,7 +73,8 @@ export function logDestination(
 ): { write(line: string): void } {
   let fd: number | undefined;
   if (output.file) {
-    mkdirSync(dirname(output.file), { recursive: true });
+    const problem = prepareWritableFile(output.file);
+    if (problem) throw new BadInputError(`Log file ${output.file}: ${problem.message}`);
     fd = openSync(output.file, "a");
   }
   return {

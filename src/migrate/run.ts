@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { stoppingIntake, stopSignal, throwIfStopped } from "../concurrency/stop.js";
+import { stoppingIntake, stopSignal, throwIfStopped, untilStopped } from "../concurrency/stop.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
 import { recordedTypeSchema } from "../entity-types.js";
 import { BadInputError, ExitCode, InterruptedError, ZtoqError } from "../errors.js";
@@ -12,6 +12,7 @@ import { type PreflightResult, preflight } from "../mapping/preflight.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
+import { markdownTwin, prepareReportFile } from "../report/report-file.js";
 import { projectOf } from "../state/hold.js";
 import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
@@ -77,6 +78,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     leaseMs: config.migration.leaseSeconds * 1000,
     startedAt: startedAt.getTime(),
   };
+  // Before the state is opened and before preflight writes anything: a report that cannot be written
+  // must not be found out after the migration has written to qTest.
+  prepareReportFile(options.reportPath, "migration-report.json");
   const state = createStateStore(config.state);
   if (shard && !state.shared) {
     throw new BadInputError(
@@ -109,11 +113,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     runLog.info({ mode: options.mode, dryRun: options.dryRun, state: state.location }, "migration started");
     progress.setPace(() => formatPace({ Zephyr: config.zephyr.url, qTest: config.qtest.url }));
     progress.phase("Preflight: resolving statuses, priorities, users and fields");
-    preflightResult = await preflight(config, zephyr, qtest, {
-      dryRun: options.dryRun,
-      log: runLog,
-      estimate: options.dryRun,
-    });
+    // Preflight reads the whole source and creates only fields, which the next run finds by label: a stop
+    // gives it up at once rather than after its last read (at a slow rateLimit, many minutes later).
+    preflightResult = await untilStopped(
+      stopSignal,
+      preflight(config, zephyr, qtest, { dryRun: options.dryRun, log: runLog, estimate: options.dryRun }),
+    );
     if (options.dryRun) {
       status = "dry-run";
     } else {
@@ -210,7 +215,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     if (caught instanceof InterruptedError) {
       stoppedBy = new InterruptedError(
         caught.signal,
-        `interrupted by ${caught.signal}: the work in flight was finished and recorded; re-run the same command to resume`,
+        preflightResult
+          ? `interrupted by ${caught.signal}: the work in flight was finished and recorded; re-run the same command to resume`
+          : `interrupted by ${caught.signal} during preflight, before any test asset was written; re-run the same command to resume`,
       );
     } else if (unreachable) stoppedBy = new ZtoqError(unreachable, ExitCode.incomplete);
     if (caught instanceof ZtoqError && !stoppedBy) {
@@ -344,5 +351,5 @@ function buildReport(input: {
 async function writeReport(path: string, report: MigrationReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(`${path.replace(/\.json$/i, "")}.md`, migrationReportMarkdown(report));
+  await writeFile(markdownTwin(path), migrationReportMarkdown(report));
 }

@@ -13,14 +13,17 @@ export interface Shard {
   startedAt: number;
 }
 
-/** Parses `i/n` (1 ≤ i ≤ n); `1/1` and empty mean "not sharded". `what` names the flag or input in errors. */
+/** The most shards a migration is split into: far more than a matrix holds (GitHub Actions: 256 jobs). */
+export const MAX_SHARDS = 1000;
+
+/** Parses `i/n` (1 ≤ i ≤ n ≤ MAX_SHARDS); `1/1` and empty mean "not sharded". `what` names the flag or input in errors. */
 export function parseShard(spec: string | undefined, what = "--shard"): { index: number; count: number } | undefined {
   if (spec === undefined || spec.trim() === "" || spec.trim() === "1/1") return undefined;
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || count < 1 || index < 1 || index > count) {
-    throw new BadInputError(`${what} takes i/n with 1 ≤ i ≤ n, e.g. 2/4; got "${spec}".`);
+  if (!match || count < 1 || index < 1 || index > count || count > MAX_SHARDS) {
+    throw new BadInputError(`${what} takes i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, e.g. 2/4; got "${spec}".`);
   }
   return { index, count };
 }

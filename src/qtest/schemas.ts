@@ -14,6 +14,7 @@
  * Dates stay plain strings: qTest's date format is unconfirmed (docs/api-notes.md U10).
  */
 import { z } from "zod";
+import { QTEST_LABEL_MAX, QTEST_NAME_MAX } from "./limits.js";
 
 // ---- common ------------------------------------------------------------------------------
 
@@ -181,7 +182,7 @@ export type Module = z.infer<typeof moduleSchema>;
  * `parent_id` in the body is for qTest < 6; newer versions take `?parentId=`.
  */
 export const moduleInputSchema = z.object({
-  name: z.string().min(1).max(500),
+  name: z.string().min(1).max(QTEST_NAME_MAX),
   description: z.string().optional(),
   parent_id: id.optional(),
 });
@@ -234,7 +235,7 @@ const creatableDataTypes = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 17]);
 /** Swagger `AllowedValueInputResource`. A picklist value without a label cannot be shown. */
 export const allowedValueInputSchema = z.object({
   value: z.int().optional(),
-  label: z.string().min(1),
+  label: z.string().min(1).max(QTEST_LABEL_MAX),
   order: z.int().optional(),
   is_default: z.boolean().optional(),
   is_active: z.boolean().optional(),
@@ -246,7 +247,7 @@ export const allowedValueInputSchema = z.object({
  * `FieldResource` / `FieldInputResource`; the body text marks `label` and `data_type` required).
  */
 export const fieldInputSchema = z.object({
-  label: z.string().min(1),
+  label: z.string().min(1).max(QTEST_LABEL_MAX),
   data_type: z.int().refine((v) => creatableDataTypes.has(v), { message: "data_type must be one of 1-9, 12 or 17" }),
   required: z.boolean().optional(),
   order: z.int().optional(),
@@ -355,7 +356,7 @@ export type TestCase = z.infer<typeof testCaseSchema>;
  * is nothing to set. Without `parent_id` the case lands in the "Created via API" module.
  */
 export const testCaseInputSchema = z.object({
-  name: z.string().min(1).max(500),
+  name: z.string().min(1).max(QTEST_NAME_MAX),
   properties: z.array(propertyInputSchema),
   parent_id: id.optional(),
   description: z.string().optional(),
@@ -394,7 +395,7 @@ export type TestSuite = z.infer<typeof testSuiteSchema>;
  * `required: [properties]`). A suite has no top-level description: it is a property.
  */
 export const testSuiteInputSchema = z.object({
-  name: z.string().min(1).max(500),
+  name: z.string().min(1).max(QTEST_NAME_MAX),
   properties: z.array(propertyInputSchema),
   target_release_id: id.optional(),
   target_build_id: id.optional(),
@@ -423,7 +424,7 @@ export type TestCycle = z.infer<typeof testCycleSchema>;
 
 /** Body of `POST /test-cycles?parentId&parentType` (Swagger `TestCycleResource`). */
 export const testCycleInputSchema = z.object({
-  name: z.string().min(1).max(500),
+  name: z.string().min(1).max(QTEST_NAME_MAX),
   description: z.string().optional(),
   target_release_id: id.optional(),
   target_build_id: id.optional(),
@@ -480,7 +481,7 @@ export type TestRun = z.infer<typeof testRunSchema>;
  * run takes the test case's name.
  */
 export const testRunInputSchema = z.object({
-  name: z.string().min(1).max(500).optional(),
+  name: z.string().min(1).max(QTEST_NAME_MAX).optional(),
   test_case: z.object({ id }),
   test_case_version_id: id.optional(),
   properties: z.array(propertyInputSchema),

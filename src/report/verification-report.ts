@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { entityTypeSchema } from "../entity-types.js";
+import { markdownTwin } from "./report-file.js";
 import { requestStatsSchema } from "./request-stats.js";
 import { verificationReportMarkdown } from "./verification-markdown.js";
 
@@ -208,7 +209,7 @@ export function verificationReportJsonSchema(): Record<string, unknown> {
 export async function writeVerificationReport(path: string, report: VerificationReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(`${path.replace(/\.json$/i, "")}.md`, verificationReportMarkdown(report));
+  await writeFile(markdownTwin(path), verificationReportMarkdown(report));
 }
 
 /** The report's first zephyr-qtest check: what `ztoq verify` without a checks file reports on. */

@@ -1,5 +1,6 @@
 import { forEachConcurrent } from "../concurrency/pool.js";
 import type { RecordedType } from "../entity-types.js";
+import { InterruptedError } from "../errors.js";
 import { ApiError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import type { Progress } from "../progress/progress.js";
@@ -21,8 +22,10 @@ export interface ApplyOutcome {
   blocked: NotDeleted[];
   /** State records forgotten: of what was deleted, and the stale ones. */
   forgotten: number;
-  /** Why the rollback stopped before the end (a server or network failure beyond retries), or null. */
+  /** Why the rollback stopped before the end (a server or network failure beyond retries, a signal), or null. */
   error: string | null;
+  /** The signal that stopped it, when one did: the deletions in flight finished, no new one started. */
+  interrupted?: InterruptedError;
 }
 
 const ENTITY_LABEL: Record<RecordedType, string> = {
@@ -92,9 +95,12 @@ export async function applyPlan(
       progress.finish(step.type);
     }
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    outcome.error = error.message;
-    log.error({ error: error.message }, "rollback stopped before the end; re-run the same command to finish");
+    if (error instanceof InterruptedError) {
+      outcome.error = `interrupted by ${error.signal}`;
+      outcome.interrupted = error;
+    } else if (error instanceof ApiError) outcome.error = error.message;
+    else throw error;
+    log.error({ error: outcome.error }, "rollback stopped before the end; re-run the same command to finish");
   } finally {
     progress.close();
   }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { type RecordedType, recordedTypeSchema } from "../entity-types.js";
+import { markdownTwin } from "../report/report-file.js";
 import { requestStatsSchema } from "../report/request-stats.js";
 
 export const ROLLBACK_REPORT_VERSION = 1;
@@ -140,5 +141,5 @@ function cell(text: string): string {
 export async function writeRollbackReport(path: string, report: RollbackReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(`${path.replace(/\.json$/i, "")}.md`, rollbackReportMarkdown(report));
+  await writeFile(markdownTwin(path), rollbackReportMarkdown(report));
 }

@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
+import { stoppingIntake, stopSignal, untilStopped } from "../concurrency/stop.js";
 import { configHash, type ResolvedConfig } from "../config/load.js";
 import type { RecordedType } from "../entity-types.js";
-import { ExitCode, ZtoqError } from "../errors.js";
+import { ExitCode, InterruptedError, ZtoqError } from "../errors.js";
 import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
+import { prepareReportFile } from "../report/report-file.js";
 import { projectOf } from "../state/hold.js";
 import { createStateStore } from "../state/open-store.js";
 import { type StateStore, StateStoreError } from "../state/store.js";
@@ -60,6 +62,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const startedAt = new Date();
   const progress = options.progress ?? new Progress();
   const qtest = QTestClient.fromConfig(config, log);
+  // Before anything is deleted: the report of a rollback is the record of what it removed.
+  prepareReportFile(options.reportPath, "rollback-report.json");
   const state = await openExistingState(config.state, log);
   await (state &&
     holdUnlessDryRun(state, {
@@ -80,23 +84,35 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   let status: RollbackReport["status"];
   let error: string | null = null;
   try {
-    await qtest.project();
+    // Reading and asking delete nothing: a stop (Ctrl-C, SIGTERM) gives them up at once.
+    await untilStopped(stopSignal, qtest.project());
     progress.phase("Reading the qTest project and the state");
-    plan = planRollback(await readProject({ qtest, config, state, log }));
+    plan = planRollback(await untilStopped(stopSignal, readProject({ qtest, config, state, log })));
     log.info(
       { steps: plan.steps.map((s) => ({ type: s.type, objects: s.objects.length })), kept: plan.kept.length },
       "rollback planned",
     );
+    const summary = summarize(plan, config);
     if (options.dryRun) status = "dry-run";
-    else if (options.confirm && !(await options.confirm(summarize(plan, config)))) status = "cancelled";
+    else if (options.confirm && !(await untilStopped(stopSignal, options.confirm(summary)))) status = "cancelled";
     else {
-      outcome = await applyPlan(plan, { qtest, state, concurrency: config.migration.concurrency, log, progress });
+      // A stop ends the intake of deletions: those in flight finish and are forgotten in the state.
+      const planned = plan;
+      outcome = await stoppingIntake(stopSignal, () =>
+        applyPlan(planned, { qtest, state, concurrency: config.migration.concurrency, log, progress }),
+      );
       error = outcome.error;
       status = error ? "incomplete" : outcome.refused.length + outcome.blocked.length > 0 ? "failed" : "succeeded";
     }
   } catch (caught) {
     progress.close();
     await state?.close();
+    if (caught instanceof InterruptedError) {
+      throw new InterruptedError(
+        caught.signal,
+        `rollback interrupted by ${caught.signal} before deleting anything: nothing deleted; run the same command again`,
+      );
+    }
     if (caught instanceof ZtoqError) throw caught;
     if (caught instanceof StateStoreError) {
       throw new ZtoqError(`State store ${state?.location}: ${caught.message} (safe to re-run)`, ExitCode.incomplete);
@@ -115,6 +131,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const report = buildReport({ options, runId, startedAt, status, error, plan, outcome, state, qtest });
   await writeRollbackReport(options.reportPath, report);
   log.info({ status, totals: report.totals, report: options.reportPath }, "rollback finished");
+  if (outcome?.interrupted) throw interruptedMidway(outcome.interrupted.signal, outcome, plan, options.reportPath);
   const exitCode = status === "incomplete" ? ExitCode.incomplete : status === "failed" ? ExitCode.failed : ExitCode.ok;
   return { report, exitCode };
 }
@@ -147,6 +164,21 @@ async function openExistingState(location: string, log: Logger): Promise<StateSt
     throw error;
   }
   return state;
+}
+
+/** What an interrupted rollback did, and that running it again finishes it. */
+function interruptedMidway(
+  signal: InterruptedError["signal"],
+  outcome: ApplyOutcome,
+  plan: RollbackPlan | undefined,
+  reportPath: string,
+): InterruptedError {
+  const planned = (plan?.steps ?? []).reduce((sum, step) => sum + step.objects.reduce((n, o) => n + 1 + o.with.length, 0), 0);
+  return new InterruptedError(
+    signal,
+    `rollback interrupted by ${signal}: the deletions in flight were finished; ${outcome.removed.length} of ${planned} objects ` +
+      `deleted from qTest and forgotten in the state (report ${reportPath}); re-run the same command to delete the rest`,
+  );
 }
 
 /** One line for the confirmation question: what would go, and what stays. */

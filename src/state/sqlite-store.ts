@@ -1,6 +1,7 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { type PathProblem, prepareWritableFile } from "../writable-file.js";
 import { inspect, type SchemaAccess, upgrade } from "./sql-schema.js";
 import {
   type Params,
@@ -102,6 +103,8 @@ const BUSY_TIMEOUT_MS = 10_000;
 
 /** SQLite primary result codes that mean the bytes on disk are not a usable database. */
 const SQLITE_CORRUPT = 11;
+/** The file cannot be opened or created, whatever the retries. */
+const SQLITE_CANTOPEN = 14;
 const SQLITE_NOTADB = 26;
 
 /** Leases are measured by the process clock; lease_until is written by it, as text of fixed width. */
@@ -356,72 +359,41 @@ function sqliteCode(error: unknown): number | undefined {
 
 /**
  * What no retry mends, named before SQLite's "unable to open database file" hides it: a directory
- * where the file should be, a parent that is a file, a directory this user may not write to (SQLite
- * writes its -wal and -shm files beside the database). Makes the directory when it is missing.
+ * where the file should be, a parent that is a file, a directory that may not be made or written to
+ * (SQLite writes its -wal and -shm files beside the database). Makes the directory when it is missing.
  */
 function checkWritablePath(path: string): void {
-  const parent = dirname(path);
-  refuseDirectory(path);
-  try {
-    mkdirSync(parent, { recursive: true });
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === "EEXIST" || code === "ENOTDIR") throw fileInTheWay(path);
-    throw unusable(`cannot create its directory ${parent}: ${describe(error)}`);
-  }
-  try {
-    accessSync(parent, constants.W_OK);
-    if (existsSync(path)) accessSync(path, constants.R_OK | constants.W_OK);
-  } catch (error) {
-    const which = existsSync(path) && errorPath(error) === path ? "the file" : `its directory ${parent}`;
-    throw unusable(`${which} is not writable (${describe(error)})`);
-  }
+  const problem = prepareWritableFile(path, { read: true });
+  if (problem) throw stateFileProblem(path, problem);
 }
 
+/** For reading: a directory, or an ancestor that is no directory, is named the same way. */
 function refuseDirectory(path: string): void {
   let isDirectory: boolean;
   try {
     isDirectory = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch (error) {
-    if (errorCode(error) === "ENOTDIR") throw fileInTheWay(path);
+  } catch {
+    // ENOTDIR and the like: the writable check names the ancestor at fault, and makes nothing doing so.
+    const problem = prepareWritableFile(path);
+    if (problem) throw stateFileProblem(path, problem);
     return;
   }
-  if (isDirectory) throw unusable(`is a directory, not a file: name a file in it, such as ${join(path, "state.db")}`);
+  if (isDirectory) throw stateFileProblem(path, { kind: "directory", message: "is a directory, not a file" });
 }
 
-/** The nearest ancestor that exists names the problem: it is a file where a directory must be. */
-function fileInTheWay(path: string): StateStoreError {
-  let ancestor = dirname(path);
-  while (dirname(ancestor) !== ancestor) {
-    let isFile = false;
-    try {
-      isFile = statSync(ancestor, { throwIfNoEntry: false })?.isFile() ?? false;
-    } catch {
-      // ENOTDIR: the file is higher up still.
-    }
-    if (isFile) break;
-    ancestor = dirname(ancestor);
+function stateFileProblem(path: string, problem: PathProblem): StateStoreError {
+  switch (problem.kind) {
+    case "directory":
+      return unusable(`${problem.message}: name a file in it, such as ${join(path, "state.db")}`);
+    case "blocked":
+      return unusable(`${problem.message}, so it cannot hold the state file`);
+    default:
+      return unusable(problem.message);
   }
-  return unusable(`${ancestor} is a file, not a directory, so it cannot hold the state file`);
 }
 
 function unusable(message: string): StateStoreError {
   return new StateStoreError(message, "unusable");
-}
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
-function errorPath(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.path;
-}
-
-function describe(error: unknown): string {
-  const code = errorCode(error);
-  const reason =
-    code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : undefined;
-  return reason && code ? `${reason}, ${code}` : errorMessage(error);
 }
 
 function asStoreError(error: unknown, path: string): StateStoreError {
@@ -431,6 +403,10 @@ function asStoreError(error: unknown, path: string): StateStoreError {
       `${path} is not a readable SQLite database (${errorMessage(error)}); refusing to touch it`,
       "corrupt",
     );
+  }
+  // A file SQLite cannot open or create, its directory found writable: no retry mends that either.
+  if (sqliteCode(error) === SQLITE_CANTOPEN) {
+    return new StateStoreError(`SQLite cannot open or create a file there (${errorMessage(error)})`, "unusable");
   }
   return new StateStoreError(`cannot open the state store ${path}: ${errorMessage(error)}`, "unreachable");
 }

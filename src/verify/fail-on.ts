@@ -7,17 +7,20 @@ export type Metric = (typeof METRICS)[number];
 /** The default: any problem at all fails the verification. */
 export const DEFAULT_FAIL_ON = "missing>0,extra>0,changed>0,duplicated>0,misplaced>0";
 
+/** The largest bound: counts are whole numbers JavaScript holds exactly, and so is every bound the report states. */
+export const MAX_THRESHOLD = Number.MAX_SAFE_INTEGER;
+
 /** A metric fails when its total exceeds `max`. */
 export type Thresholds = Record<Metric, number>;
 
 /**
- * Parses `metric>N[,metric>N…]` (N a whole number ≥ 0). Metrics not named keep the default bound
+ * Parses `metric>N[,metric>N…]` (N a whole number from 0 to `MAX_THRESHOLD`). Metrics not named keep the default bound
  * (`>0`), so relaxing one metric never silently stops the others from failing the verification.
  */
 export function parseFailOn(spec: string | undefined, what = "--fail-on"): Thresholds {
   const thresholds = Object.fromEntries(METRICS.map((m) => [m, 0])) as Thresholds;
   if (spec === undefined) return thresholds;
-  const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number ≥ 0), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
+  const allowed = `allowed: ${METRICS.map((m) => `${m}>N`).join(", ")} (N a whole number from 0 to ${MAX_THRESHOLD}), comma-separated, e.g. ${DEFAULT_FAIL_ON}`;
   const parts = spec
     .split(",")
     .map((p) => p.trim())
@@ -32,7 +35,9 @@ export function parseFailOn(spec: string | undefined, what = "--fail-on"): Thres
     }
     if (seen.has(metric)) throw new BadInputError(`${what}: '${metric}' is bounded twice; ${allowed}`);
     seen.add(metric);
-    thresholds[metric as Metric] = Number(match[2]);
+    const bound = Number(match[2]);
+    if (bound > MAX_THRESHOLD) throw new BadInputError(`${what}: '${part}' is beyond the largest bound; ${allowed}`);
+    thresholds[metric as Metric] = bound;
   }
   return thresholds;
 }

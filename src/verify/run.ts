@@ -9,6 +9,7 @@ import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
+import { prepareReportFile } from "../report/report-file.js";
 import type { RequestStats } from "../report/request-stats.js";
 import {
   type Check,
@@ -79,6 +80,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       ? await resolveConfig(options.config)
       : undefined;
 
+  const reportPath = options.reportPath ?? join(config?.report.dir ?? defaultReportDir, "verification-report.json");
+  // A long comparison must not end in a report that cannot be written.
+  prepareReportFile(reportPath, "verification-report.json");
+
   const checks: Check[] = [];
   let zephyrQTestCost: { requests: { zephyr: RequestStats; qtest: RequestStats }; read: ReadCounts } | undefined;
   log.info({ failOn: formatFailOn(defaults), checks: entries.map((e) => e.name) }, "verification started");
@@ -130,7 +135,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   progress.close();
 
   const report = buildReport({ runId, startedAt, defaults, checks, config, cost: zephyrQTestCost });
-  const reportPath = options.reportPath ?? join(config?.report.dir ?? defaultReportDir, "verification-report.json");
   await writeVerificationReport(reportPath, report);
   log.info({ status: report.status, totals: report.totals, report: reportPath }, "verification finished");
   return { report, reportPath, exitCode: report.status === "passed" ? ExitCode.ok : ExitCode.failed };

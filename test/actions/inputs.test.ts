@@ -100,7 +100,7 @@ describe("connectionInputs", () => {
 
     given({ "qtest-project": "0" });
     await expect(loadConfig({ env, cwd: "/nonexistent", ...pathAndOverrides("migrate") })).rejects.toThrow(
-      "option qtest.projectId: expected a positive whole number; got 0",
+      "option qtest.projectId: expected a whole number from 1 to 9007199254740991; got 0",
     );
   });
 });

@@ -118,8 +118,8 @@ describe("ztoq mock", () => {
 
   it.each([
     [["mock", "--fault-rate", "2"], /--fault-rate takes a number from 0 to 1; got '2'/],
-    [["mock", "--generate", "many"], /--generate takes a whole number of at least 1; got 'many'/],
-    [["mock", "--rate-limit", "0"], /--rate-limit takes a number of at least 0.01; got '0'/],
+    [["mock", "--generate", "many"], /--generate takes a whole number from 1 to 100000; got 'many'/],
+    [["mock", "--rate-limit", "0"], /--rate-limit takes a number from 0.01 to 10000; got '0'/],
     [["mock", "--dataset", "/no/such/file.json"], /Cannot read dataset \/no\/such\/file\.json/],
     [["mock", "--dataset", "x.json", "--generate", "5"], /either --dataset or --generate/],
     [["mock", "--bogus"], /unknown option '--bogus'/],

@@ -125,10 +125,10 @@ describe("loadConfig: bad input", () => {
   });
 
   it("rejects a qTest project id that is not a positive integer", async () => {
-    for (const value of ["abc", "0", "-3", "1.5", "12abc"]) {
+    for (const value of ["abc", "0", "-3", "1.5", "12abc", "123456789012345678901"]) {
       await expectBadInput(
         load({ env: { ...fullEnv, ZTOQ_QTEST_PROJECT: value } }),
-        `ZTOQ_QTEST_PROJECT must be a positive integer; got ${JSON.stringify(value)}`,
+        `ZTOQ_QTEST_PROJECT must be a whole number from 1 to 9007199254740991 (the qTest project id); got ${JSON.stringify(value)}`,
       );
     }
   });

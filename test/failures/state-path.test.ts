@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -66,5 +67,35 @@ describe("an unusable state path", () => {
       expectOneLine(result, 2, /cannot create its directory \/sys\/ztoq-state: (permission denied|read-only)/);
     },
     30_000,
+  );
+});
+
+describe("a state path the kernel refuses in its own way", () => {
+  // mkdir -p loops forever under /proc (ENOENT for an entry it will never make), at 100 % CPU and deaf
+  // to SIGTERM; the run must exit on its own. The timeout is generous on purpose: this asserts an exit.
+  it.runIf(existsSync("/proc/self"))(
+    "under /proc: exit 2 naming the directory that cannot be made",
+    async () => {
+      const { result } = await migrateWithState("/proc/ztoq-nope/state.db");
+      expectOneLine(
+        result,
+        2,
+        /^ztoq: State store \/proc\/ztoq-nope\/state\.db: cannot create its directory \/proc\/ztoq-nope: the file system there refuses new directories, ENOENT$/,
+      );
+    },
+    60_000,
+  );
+
+  it.runIf(existsSync("/dev/null"))(
+    "under /dev/null: exit 2 naming /dev/null, not /",
+    async () => {
+      const { result } = await migrateWithState("/dev/null/state.db");
+      expectOneLine(
+        result,
+        2,
+        /^ztoq: State store \/dev\/null\/state\.db: \/dev\/null is not a directory, so it cannot hold the state file$/,
+      );
+    },
+    60_000,
   );
 });

@@ -10,8 +10,10 @@ describe("parseShard", () => {
   });
 
   it("refuses anything else, naming the flag or input and the value", () => {
-    for (const bad of ["0/2", "3/2", "1/0", "2", "a/b", "1/2/3", "-1/2", "1.5/2"]) {
-      expect(() => parseShard(bad)).toThrow(new BadInputError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 2/4; got "${bad}".`));
+    for (const bad of ["0/2", "3/2", "1/0", "2", "a/b", "1/2/3", "-1/2", "1.5/2", "1/1001", "1/99999999999999999999"]) {
+      expect(() => parseShard(bad)).toThrow(
+        new BadInputError(`--shard takes i/n with 1 ≤ i ≤ n ≤ 1000, e.g. 2/4; got "${bad}".`),
+      );
     }
     expect(() => parseShard("5/4", "Input shard")).toThrow(/^Input shard takes i\/n/);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BadInputError } from "../../errors.js";
 import { expandEnv } from "./env.js";
 import { headerSecrets, REDACTED, Redactor } from "./redact.js";
-import { parseBaseUrl, requestUrl } from "./url.js";
+import { describeWritten, parseBaseUrl, requestUrl } from "./url.js";
 
 describe("expandEnv", () => {
   it(`expands \${VAR} references and keeps their values as secrets`, () => {
@@ -44,5 +44,26 @@ describe("URLs", () => {
     expect(() => parseBaseUrl("not a url", 'check "a": target')).toThrow(/check "a": target is not a URL/);
     expect(() => parseBaseUrl("http://u:pw@old", "source")).toThrow(BadInputError);
     expect(() => parseBaseUrl("http://u:pw@old", "source")).not.toThrow(/pw/);
+  });
+});
+
+describe(`a base URL holding \${VAR} references`, () => {
+  it("is shown as written: references kept, credentials and secret-looking query values masked", () => {
+    expect(describeWritten(`http://\${API_HOST}:8080/\${TENANT}/api/`)).toBe(`http://\${API_HOST}:8080/\${TENANT}/api`);
+    expect(describeWritten(`http://old/api?key=\${KEY}&token=literal-token`)).toBe(`http://old/api?key=\${KEY}&token=redacted`);
+    expect(describeWritten("http://u:pw@old/api")).toBe("http://old/api");
+    expect(describeWritten(`\${BASE}/api`)).toBe(`\${BASE}/api`);
+  });
+
+  it("is refused naming the URL as written, never the values it expands to", () => {
+    const written = `http://old/api?tenant=\${TENANT}`;
+    const { value } = expandEnv(written, { TENANT: "acme-private-tenant" }, "source");
+    expect(() => parseBaseUrl(value, 'check "a": source', written)).toThrow(
+      new BadInputError(`check "a": source must hold no query or fragment: "http://old/api?tenant=\${TENANT}"`),
+    );
+    const host = expandEnv(`\${HOST}`, { HOST: "old:8080" }, "source");
+    expect(() => parseBaseUrl(host.value, 'check "a": source', `\${HOST}`)).toThrow(
+      new BadInputError(`check "a": source must be an http or https URL, got "\${HOST}"`),
+    );
   });
 });

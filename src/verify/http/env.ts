@@ -5,7 +5,7 @@
  */
 import { BadInputError } from "../../errors.js";
 
-const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+export const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export interface Expanded {
   value: string;

@@ -11,7 +11,7 @@ import { headerSecrets, Redactor } from "./redact.js";
 import { loadRequests } from "./requests.js";
 import type { ResponseRules } from "./response-compare.js";
 import type { HttpCheckSettings, HttpRequestSpec } from "./settings.js";
-import { parseBaseUrl, requestUrl } from "./url.js";
+import { describeWritten, parseBaseUrl, requestUrl } from "./url.js";
 
 export interface PreparedRequest {
   id: string;
@@ -26,6 +26,8 @@ export interface PreparedRequest {
 export interface PreparedCheck {
   source: URL;
   target: URL;
+  /** The base URLs as the checks file writes them, for the report and messages (`describeWritten`). */
+  shown: { source: string; target: string };
   requests: PreparedRequest[];
   rules: ResponseRules;
   redactor: Redactor;
@@ -38,12 +40,16 @@ export async function prepareHttpCheck(
 ): Promise<PreparedCheck> {
   const what = `check "${context.name}"`;
   const secrets: string[] = [];
+  // A ${VAR} in a base URL is as secret as one in a header: its value is redacted from every finding,
+  // and messages and the report show the URL as written.
   const base = (side: "source" | "target") => {
     const expanded = expandEnv(settings[side], env, `${what}: ${side}`);
-    return parseBaseUrl(expanded.value, `${what}: ${side}`);
+    secrets.push(...expanded.secrets);
+    return parseBaseUrl(expanded.value, `${what}: ${side}`, settings[side]);
   };
   const source = base("source");
   const target = base("target");
+  const shown = { source: describeWritten(settings.source), target: describeWritten(settings.target) };
 
   const expandHeaders = (headers: Record<string, string> | undefined, where: string) => {
     const out: Record<string, string> = {};
@@ -68,14 +74,15 @@ export async function prepareHttpCheck(
       method: spec.method,
       headers,
       body: requestBody(spec, headers),
-      sourceUrl: requestUrl(source, spec.path, where),
-      targetUrl: requestUrl(target, spec.path, where),
+      sourceUrl: requestUrl(source, spec.path, where, shown.source),
+      targetUrl: requestUrl(target, spec.path, where, shown.target),
     };
   });
 
   return {
     source,
     target,
+    shown,
     requests,
     rules: { compareHeaders: settings.compareHeaders, json: compileJsonRules(settings.ignore, settings.arrayKeys) },
     redactor: new Redactor(secrets),

@@ -13,7 +13,6 @@ import { canonicalPattern } from "./paths.js";
 import { type PreparedCheck, type PreparedRequest, prepareHttpCheck } from "./prepare.js";
 import { type Exchange, exchange, HostGates } from "./send.js";
 import type { HttpCheckSettings } from "./settings.js";
-import { describeBase } from "./url.js";
 
 /** Methods that read only, and so may be sent to the source twice to measure its noise. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -52,8 +51,8 @@ export async function runHttpCheck(settings: HttpCheckSettings, context: CheckCo
   );
 
   return {
-    source: { description: describeBase(check.source), count: answered.source },
-    target: { description: describeBase(check.target), count: answered.target },
+    source: { description: check.shown.source, count: answered.source },
+    target: { description: check.shown.target, count: answered.target },
     findings,
     method: settings.noise ? "replay+noise" : "replay",
     exhaustive: verdicts.every((v) => !v.unanswered),
@@ -87,7 +86,7 @@ function unreachable(check: PreparedCheck, context: CheckContext, verdicts: read
   const first = verdicts[0]?.differences[0];
   const why = first ? ` (source: ${String(first.source)}; target: ${String(first.target)})` : "";
   return new ZtoqError(
-    `check "${context.name}": neither ${describeBase(check.source)} nor ${describeBase(check.target)} answered any of ` +
+    `check "${context.name}": neither ${check.shown.source} nor ${check.shown.target} answered any of ` +
       `its ${verdicts.length} requests${check.redactor.text(why)}`,
     ExitCode.incomplete,
   );

@@ -3,6 +3,7 @@
  * `kind: "http"` and `failOn`; everything here is this kind's own.
  */
 import { z } from "zod";
+import { numberInRange, RATE_LIMIT_RANGE, TIMEOUT_SECONDS_RANGE } from "../../http/limits.js";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
@@ -103,17 +104,20 @@ export const httpCheckSettingsSchema = z.strictObject({
       "Send each GET, HEAD or OPTIONS request to the source a second time; the paths where the two source answers differ " +
         "(timestamps, generated ids) are noise for that request and not findings. Default: false.",
     ),
-  concurrency: z.int().min(1).max(64).default(4).describe("Requests compared at the same time (1 to 64). Default: 4."),
-  rateLimit: z
-    .number()
-    .positive()
+  concurrency: z
+    .int({ error: "expected a whole number from 1 to 64" })
+    .min(1, { error: "expected a whole number from 1 to 64" })
+    .max(64, { error: "expected a whole number from 1 to 64" })
+    .default(4)
+    .describe("Requests compared at the same time (1 to 64). Default: 4."),
+  rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
     .default(10)
-    .describe("Most requests per second sent to each host (source and target apart). Default: 10."),
-  timeoutSeconds: z
-    .number()
-    .positive()
+    .describe("Most requests per second sent to each host (source and target apart), from 0.1 to 10000. Default: 10."),
+  timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
     .default(30)
-    .describe("Timeout of one request, response body included, in seconds; a timeout is a finding at path error. Default: 30."),
+    .describe(
+      "Timeout of one request, response body included, in seconds, from 0.1 to 3600; a timeout is a finding at path error. Default: 30.",
+    ),
 });
 
 export type HttpCheckSettings = z.infer<typeof httpCheckSettingsSchema>;

@@ -22,6 +22,16 @@ describe("a side's location", () => {
     expect(() => parseLocation(`\${OLD_DB}`, "source", "/checks", { OLD_DB: "mysql://old/shop" })).toThrow(/expected postgres/);
   });
 
+  it(`names a \${VAR} where its value would show in the description`, () => {
+    const env = { DB_HOST: "db.internal.example", DB_NAME: "shop_private", DATA: "/srv/tenant-data" };
+    const host = parseLocation(`postgres://app@\${DB_HOST}:6432/\${DB_NAME}`, "source", "/checks", env);
+    expect(host.display).toBe(`postgres://\${DB_HOST}:6432/\${DB_NAME}`);
+    expect(host.connect).toBe("postgres://app@db.internal.example:6432/shop_private");
+    const file = parseLocation(`sqlite:\${DATA}/orders.db`, "target", "/checks", env);
+    expect(file).toMatchObject({ display: `sqlite:\${DATA}/orders.db`, connect: "/srv/tenant-data/orders.db" });
+    expect(redact("cannot open /srv/tenant-data/orders.db", file)).toBe("cannot open ***/orders.db");
+  });
+
   it("resolves a SQLite path against the checks file's directory", () => {
     expect(parseLocation("sqlite:data/new.db", "target", "/checks")).toMatchObject({
       engine: "sqlite",

@@ -28,16 +28,30 @@ export function parseLocation(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Location {
   const secrets: string[] = [];
+  const references: { name: string; value: string }[] = [];
   const expanded = text.trim().replace(REFERENCE, (_, name: string) => {
     const value = env[name];
     if (value === undefined) throw new BadInputError(`sql check ${side}: \${${name}} is not set in the environment`);
-    if (value !== "") secrets.push(value);
+    if (value !== "") {
+      secrets.push(value);
+      references.push({ name, value });
+    }
     return value;
   });
+  // A description shows no reference's value: where one would stand whole (a host, a path), its name does.
+  const written = (display: string) =>
+    references
+      .toSorted((a, b) => b.value.length - a.value.length)
+      .reduce((out, { name, value }) => out.replaceAll(value, `\${${name}}`), display);
   if (expanded.startsWith("sqlite:")) {
     const path = expanded.slice("sqlite:".length);
     if (path === "") throw new BadInputError(`sql check ${side}: sqlite: needs a file path, e.g. sqlite:data/orders.db`);
-    return { engine: "sqlite", connect: isAbsolute(path) ? path : resolve(baseDir, path), display: `sqlite:${path}`, secrets };
+    return {
+      engine: "sqlite",
+      connect: isAbsolute(path) ? path : resolve(baseDir, path),
+      display: written(`sqlite:${path}`),
+      secrets,
+    };
   }
   let url: URL;
   try {
@@ -55,7 +69,7 @@ export function parseLocation(
   return {
     engine: "postgres",
     connect: expanded,
-    display: `postgres://${host}:${url.port || "5432"}/${database}`,
+    display: written(`postgres://${host}:${url.port || "5432"}/${database}`),
     secrets: [...new Set(secrets)].sort((a, b) => b.length - a.length),
   };
 }
