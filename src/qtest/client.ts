@@ -3,6 +3,8 @@
  * need. Every response is parsed with the schemas in ./schemas.ts (plus the user schema below,
  * which schemas.ts lacks); every request goes through the shared request layer, signed in by
  * ./auth.ts. Creates follow ./create.ts: never re-posted blindly after an ambiguous failure.
+ * It stays whole: one short method per qTest endpoint ZTOQ calls, the one place to look up how it
+ * calls qTest; the paging, signing in and create policy it uses live in their own modules.
  */
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -399,6 +401,11 @@ export class QTestClient {
         return found.find((log) => log.test_run_id == null || log.test_run_id === runId);
       },
     );
+  }
+
+  /** Moves a test run to another suite (`updateTestRunById` with `parentId` and `parentType`; qTest then ignores the body). */
+  moveTestRun(id: number, parent: Parent): Promise<TestRun> {
+    return this.#api.put(`/test-runs/${id}`, testRunSchema, {}, parentQuery(parent));
   }
 
   /** Renames a test run (`updateTestRunById`); its test case version and place stay. */

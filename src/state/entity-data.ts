@@ -19,8 +19,11 @@ export const testCaseDataSchema = z.object({
 });
 export type TestCaseData = z.infer<typeof testCaseDataSchema>;
 
-/** A test run: the test case version it was made with, which its logs are made against. */
-export const testRunDataSchema = z.object({ versionId: z.number() });
+/**
+ * A test run: the test case version it was made with, which its logs are made against, and the suite
+ * it was last seen in (absent in records made before ZTOQ kept it).
+ */
+export const testRunDataSchema = z.object({ versionId: z.number(), parentId: z.number().optional() });
 export type TestRunData = z.infer<typeof testRunDataSchema>;
 
 /**

@@ -5,7 +5,13 @@ import { comparedFields, withoutEmptyProperties } from "../../plan/managed-field
 import { AD_HOC, cycleKeyOfRun, executionMarker, runKey, testCaseKeyOf, testCaseKeyOfRun } from "../../plan/markers.js";
 import { NEVER_EXECUTED, placeExecution, planPositionalLog, planTestLog, planTestRun } from "../../plan/test-execution.js";
 import type { TestLogInput, TestRunInput } from "../../qtest/schemas.js";
-import { type TestLogData, type TestRunData, testCaseDataSchema, testLogDataSchema } from "../../state/entity-data.js";
+import {
+  type TestLogData,
+  type TestRunData,
+  testCaseDataSchema,
+  testLogDataSchema,
+  testRunDataSchema,
+} from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
 import { forgetLegacyRecord, removeSurplus } from "../adoption.js";
@@ -279,16 +285,24 @@ async function ensureRun(
   const input = planTestRun(key, testCase, resolution);
   const parent = { id: suiteId, type: "test-suite" as const };
   const marker = { fieldName: resolution.markerField, value: key };
-  const describe = (run: { id: number; test_case_version_id?: number | null }) => ({
+  const describe = (run: { id: number; test_case_version_id?: number | null; parentId?: number | null }) => ({
     targetId: run.id,
-    data: { versionId: run.test_case_version_id ?? testCase.versionId } satisfies TestRunData,
+    data: {
+      versionId: run.test_case_version_id ?? testCase.versionId,
+      ...(run.parentId != null && { parentId: run.parentId }),
+    } satisfies TestRunData,
   });
   const result = await syncShared(context, {
     type: "testRun",
     key,
     hash: runHash(input, parent),
     legacyHashes: [contentHash({ input, parent })],
-    update: async ({ targetId }) => describe(await qtest.updateTestRun(targetId, { name: input.name })),
+    update: async ({ targetId, data }) => {
+      // In another suite (its suite made again, or an earlier ZTOQ's shared ad-hoc suite): moved first,
+      // since qTest ignores the body of a move. Where it is unknown (recorded before ZTOQ kept it): moved.
+      if (testRunDataSchema.safeParse(data).data?.parentId !== suiteId) await qtest.moveTestRun(targetId, parent);
+      return describe(await qtest.updateTestRun(targetId, { name: input.name }));
+    },
     create: async () => describe(await qtest.createTestRun(input, parent, marker)),
     find: async () => {
       const [found] = await qtest.findByMarker("test-runs", marker.fieldName, marker.value);
@@ -298,7 +312,8 @@ async function ensureRun(
       const found = await context.markers.find("test-runs", key);
       if (!found) return undefined;
       await removeSurplus(context, "testRun", key, found, (id) => qtest.deleteTestRun(id));
-      return { written: describe(found.primary), current: found.primary.name === input.name };
+      const { primary } = found;
+      return { written: describe(primary), current: primary.name === input.name && primary.parentId === suiteId };
     },
   });
   return result && { runId: result.targetId, renewed: result.outcome === "created" };
