@@ -111,6 +111,17 @@ export class TargetMarkers {
     return { primary, surplus, legacy };
   }
 
+  /** Objects deleted during the run leave what was read, so nothing later adopts what is gone. */
+  async forget<K extends SearchObjectType>(objectType: K, gone: (hit: SearchResult<K>) => boolean): Promise<void> {
+    const index = await this.#byType.get(objectType)?.catch(() => undefined);
+    if (!index) return;
+    for (const [marker, hits] of index) {
+      const kept = hits.filter((hit) => !gone(hit as SearchResult<K>));
+      if (kept.length === 0) index.delete(marker);
+      else if (kept.length < hits.length) index.set(marker, kept);
+    }
+  }
+
   /**
    * Starts the bulk reads of the given object types now, one after the other in the order the phases
    * will ask, instead of when the first unrecorded entity asks — so they overlap the source's reads
@@ -264,8 +275,8 @@ export function targetMarkers(
  * ZTOQ's: they carry its marker); otherwise they are only logged (by `TargetMarkers.find`).
  */
 export async function removeSurplus(
-  context: Pick<RunContext, "reconcile" | "tally" | "log">,
-  type: RecordedType,
+  context: Pick<RunContext, "reconcile" | "tally" | "log" | "markers">,
+  type: "testCase" | "testSuite" | "testRun",
   key: string,
   found: { primary: { id: number }; surplus: readonly { id: number }[] },
   remove: (id: number) => Promise<void>,
@@ -273,9 +284,32 @@ export async function removeSurplus(
   if (!context.reconcile) return;
   for (const { id } of found.surplus) {
     await remove(id);
+    await forgetDeleted(context, type, id);
     context.tally.count(type, "pruned", key, `duplicate #${id} of #${found.primary.id} removed from qTest`);
     context.log.info({ entity: type, key, targetId: id }, "duplicate removed from qTest (--reconcile)");
   }
+}
+
+/**
+ * What the run read of qTest forgets an object it deleted, and what qTest deleted with it: a case's and
+ * a suite's runs, a run's logs.
+ */
+export async function forgetDeleted(
+  context: Pick<RunContext, "markers">,
+  type: "testCase" | "testSuite" | "testRun",
+  id: number,
+): Promise<void> {
+  const { markers } = context;
+  const runs = new Set<number>(type === "testRun" ? [id] : []);
+  if (type === "testCase") await markers.forget("test-cases", (hit) => hit.id === id);
+  if (type === "testSuite") await markers.forget("test-suites", (hit) => hit.id === id);
+  await markers.forget("test-runs", (hit) => {
+    const gone =
+      runs.has(hit.id) || (type === "testCase" ? hit.test_case?.id === id : type === "testSuite" && hit.parentId === id);
+    if (gone) runs.add(hit.id);
+    return gone;
+  });
+  await markers.forget("test-logs", (hit) => hit.test_run_id != null && runs.has(hit.test_run_id));
 }
 
 /**

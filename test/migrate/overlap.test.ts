@@ -41,7 +41,7 @@ beforeAll(() => {
 
 type Engine = "SQLite" | "PostgreSQL";
 
-async function setUp(engine: Engine, generate = 60) {
+async function setUp(engine: Engine, generate = 30) {
   const f = await migrationFixture({ generate, seed: 5, latencyMs: 15 });
   fixtures.push(f);
   let state = f.statePath;

@@ -51,6 +51,25 @@ async function reconcileTwice(f: MigrationFixture) {
   return { first, report, second, secondWrites: f.mocks.qtest.stats.writes - writes };
 }
 
+/**
+ * One plain incremental run puts right what qTest lost: it finishes without error, verify then finds
+ * nothing wrong, and the next incremental run writes nothing.
+ */
+async function incrementalConverges(f: MigrationFixture): Promise<void> {
+  const run = await f.run({ mode: "incremental" });
+  expect(run.report.error).toBeNull();
+  expect(run.exitCode).toBe(0);
+  expect(problems(await f.verify())).toEqual([]);
+  const writes = f.mocks.qtest.stats.writes;
+  const next = await f.run({ mode: "incremental" });
+  expect(next.exitCode).toBe(0);
+  expect(next.report.entities.filter((e) => e.created + e.updated > 0)).toEqual([]);
+  expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+}
+
+/** Zephyr compares `updatedAfter` at whole seconds: what is edited next comes after the last run's second. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
 let fixture: MigrationFixture | undefined;
 /** A fixture closed after the test, however it ends. */
 async function fixtureOf(options: Parameters<typeof migrationFixture>[0]): Promise<MigrationFixture> {
@@ -85,6 +104,40 @@ describe("--reconcile settles: one run repairs, the next writes nothing", () => 
     expect(second.exitCode).toBe(0);
     expect(secondWrites).toBe(0);
   }, 180_000);
+
+  it("a run holding two logs of one execution is rebuilt by one reconcile, with one log each", async () => {
+    const f = await fixtureOf({ generate: 30, seed: 9 });
+    expect((await f.run()).exitCode).toBe(0);
+    const qtest = qtestProject(f);
+    const [original] = (await search(qtest, "test-logs")) as (Marked & Record<string, unknown>)[];
+    if (!original) throw new Error("no log");
+    // What a second run working without the first's state wrote on the run it adopted.
+    const copy = {
+      status: { id: (original.status as { id: number }).id },
+      exe_start_date: original.exe_start_date,
+      exe_end_date: original.exe_end_date,
+      note: original.note,
+      test_case_version_id: original.test_case_version_id,
+      properties: original.properties.map((p) => ({ field_id: p.field_id, field_value: p.field_value })),
+      test_step_logs: ((original.test_step_logs ?? []) as Record<string, unknown>[]).map((l) => ({
+        test_step_id: l.test_step_id,
+        status: { id: (l.status as { id: number }).id },
+        actual_result: l.actual_result,
+        order: l.order,
+      })),
+    };
+    await ok(qtest.post(`/test-runs/${original.test_run_id}/test-logs`, copy), "copy a log onto its run");
+    expect(await duplicatedMarkers(qtest, "test-logs")).toEqual([markerOf(original)]);
+    expect((await f.verify()).status).toBe("failed");
+
+    const { first, report, secondWrites } = await reconcileTwice(f);
+    expect(first.exitCode).toBe(0);
+    expect(first.report.entities.find((e) => e.type === "testRun")?.pruned).toBe(1);
+    expect(await duplicatedMarkers(qtest, "test-logs")).toEqual([]);
+    expect(problems(report)).toEqual([]);
+    expect(report.status).toBe("passed");
+    expect(secondWrites).toBe(0);
+  }, 120_000);
 
   it("a called case deleted in qTest is made again and its callers point at it, in one reconcile", async () => {
     const f = await fixtureOf({ generate: 40, seed: 3 });
@@ -149,7 +202,7 @@ describe("--reconcile settles: one run repairs, the next writes nothing", () => 
   it("after a night of edits and its incremental run, a reconcile finds nothing to repair", async () => {
     const f = await fixtureOf({ generate: 30, seed: 7 });
     expect((await f.run()).exitCode).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     applyMixedNight(f.mocks.zephyr.store, f.config.zephyr.projectKey);
     expect((await f.run({ mode: "incremental", prune: true })).exitCode).toBe(0);
     const writes = f.mocks.qtest.stats.writes;
@@ -167,7 +220,7 @@ describe("a stale state never loops", () => {
     const { cycles } = await trees(qtest);
     const rootCycle = cycles.find((c) => c.name === f.config.zephyr.projectKey) as Container;
     await ok(qtest.request("DELETE", `/test-cycles/${rootCycle.id}?force=true`), "delete the test cycle tree");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     const store = f.mocks.zephyr.store;
     const [cycle] = store.testCycles();
     const [testCase] = store.testCases();
@@ -180,13 +233,7 @@ describe("a stale state never loops", () => {
       actualEndDate: "2026-12-01T10:00:00Z",
     });
 
-    const run = await f.run({ mode: "incremental" });
-    expect(run.exitCode).toBe(0);
-    const report = await f.verify();
-    expect(problems(report)).toEqual([]);
-    const writes = f.mocks.qtest.stats.writes;
-    expect((await f.run({ mode: "incremental" })).exitCode).toBe(0);
-    expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+    await incrementalConverges(f);
   }, 120_000);
 
   it("the root module deleted in qTest and one case edited: a plain incremental run puts everything back", async () => {
@@ -196,21 +243,13 @@ describe("a stale state never loops", () => {
     const { modules } = await trees(qtest);
     const rootModule = modules.find((m) => m.name === f.config.zephyr.projectKey) as Container;
     await ok(qtest.request("DELETE", `/modules/${rootModule.id}?force=true`), "delete the module tree");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     const store = f.mocks.zephyr.store;
     const [edited] = store.testCases();
     if (!edited) throw new Error("no case");
     store.updateTestCase(edited.key, { ...edited, name: `${edited.name} (edited)` } as never);
 
-    const run = await f.run({ mode: "incremental" });
-    expect(run.report.error).toBeNull();
-    expect(run.exitCode).toBe(0);
-    expect(problems(await f.verify())).toEqual([]);
-    const writes = f.mocks.qtest.stats.writes;
-    const next = await f.run({ mode: "incremental" });
-    expect(next.exitCode).toBe(0);
-    expect(next.report.entities.filter((e) => e.created + e.updated > 0)).toEqual([]);
-    expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+    await incrementalConverges(f);
   }, 120_000);
 
   it("a run deleted in qTest and a new execution of it: a plain incremental run makes the run again, with every log", async () => {
@@ -227,7 +266,7 @@ describe("a stale state never loops", () => {
     );
     if (!run) throw new Error("no run with two logs");
     await ok(qtest.request("DELETE", `/test-runs/${run.id}`), "delete a run");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     const [cycleKey, caseKey] = markerOf(run).split("/") as [string, string];
     store.createTestExecution({
       projectKey: f.config.zephyr.projectKey,
@@ -237,12 +276,7 @@ describe("a stale state never loops", () => {
       actualEndDate: "2026-12-01T10:00:00Z",
     });
 
-    const incremental = await f.run({ mode: "incremental" });
-    expect(incremental.report.error).toBeNull();
-    expect(problems(await f.verify())).toEqual([]);
-    const writes = f.mocks.qtest.stats.writes;
-    expect((await f.run({ mode: "incremental" })).exitCode).toBe(0);
-    expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+    await incrementalConverges(f);
   }, 120_000);
 
   it("a called case deleted in qTest and its caller edited: a plain incremental run makes the callee again, with its runs", async () => {
@@ -264,14 +298,9 @@ describe("a stale state never loops", () => {
     if (!caller || !calleeKey) throw new Error("no caller of an executed case");
     const callee = (await search(qtest, "test-cases")).find((c) => markerOf(c) === calleeKey) as Marked;
     await ok(qtest.request("DELETE", `/test-cases/${callee.id}`), "delete a called case");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     store.updateTestCase(caller.key, { ...caller, objective: "<p>Edited after the callee was deleted in qTest</p>" } as never);
 
-    const incremental = await f.run({ mode: "incremental" });
-    expect(incremental.report.error).toBeNull();
-    expect(problems(await f.verify())).toEqual([]);
-    const writes = f.mocks.qtest.stats.writes;
-    expect((await f.run({ mode: "incremental" })).exitCode).toBe(0);
-    expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+    await incrementalConverges(f);
   }, 120_000);
 });

@@ -1,10 +1,18 @@
 import { byOrder, expectedLog, loggedOnEarlierVersion, targetLog } from "../../compare/comparables.js";
 import { ApiError } from "../../http/errors.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
-import { AD_HOC, cycleKeyOfRun, executionMarker, runKey, testCaseKeyOf, testCaseKeyOfRun } from "../../plan/markers.js";
+import { comparedFields, markerFieldIds, withoutEmptyProperties } from "../../plan/managed-fields.js";
+import {
+  AD_HOC,
+  cycleKeyOfRun,
+  executionMarker,
+  isProjectMarker,
+  runKey,
+  testCaseKeyOf,
+  testCaseKeyOfRun,
+} from "../../plan/markers.js";
 import { NEVER_EXECUTED, placeExecution, planPositionalLog, planTestLog, planTestRun } from "../../plan/test-execution.js";
-import type { TestLogInput, TestRunInput } from "../../qtest/schemas.js";
+import type { TestLog, TestLogInput, TestRunInput } from "../../qtest/schemas.js";
 import {
   type TestLogData,
   type TestRunData,
@@ -14,7 +22,7 @@ import {
 } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
-import { forgetLegacyRecord, removeSurplus } from "../adoption.js";
+import { forgetDeleted, forgetLegacyRecord, removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
 import { claim, shardedForEach, syncShared } from "../shard-work.js";
 import { syncEntity } from "../sync-entity.js";
@@ -30,6 +38,8 @@ interface Known {
   runs: Map<string, Promise<RunTarget | undefined>>;
   /** Incremental runs: the runs made again (qTest lost them), whose every execution is then read. */
   renewed: Set<string> | undefined;
+  /** `--reconcile`: the runs holding two logs of one execution, rebuilt once the executions are through. */
+  rebuild: Set<string> | undefined;
 }
 
 /**
@@ -42,7 +52,13 @@ export async function migrateExecutions(
   adHocSuite: () => Promise<{ key: string; suiteId: number } | undefined>,
 ): Promise<void> {
   const { zephyr, state } = context;
-  const known: Known = { suites, adHocSuite, runs: new Map(), renewed: context.updatedAfter ? new Set() : undefined };
+  const known: Known = {
+    suites,
+    adHocSuite,
+    runs: new Map(),
+    renewed: context.updatedAfter ? new Set() : undefined,
+    rebuild: context.reconcile ? new Set() : undefined,
+  };
   const migrate = async (execution: TestExecution, log: EntityRecord | null | undefined) => {
     const caseKey = testCaseKeyOf(execution);
     const testCase = caseKey === undefined ? undefined : await state.get("testCase", caseKey);
@@ -62,19 +78,52 @@ export async function migrateExecutions(
       if (known.runs.size > 10_000) known.runs.clear();
     },
   });
+  const relog = async (key: string) => {
+    const cycleKey = cycleKeyOfRun(key);
+    const filter = { testCase: testCaseKeyOfRun(key), ...(cycleKey !== AD_HOC && { testCycle: cycleKey }) };
+    for await (const page of zephyr.testExecutions(filter)) {
+      for (const execution of page) if (runKeyOf(execution, known) === key) await migrate(execution, undefined);
+    }
+  };
   if (known.renewed) {
     await renameRuns(context, known);
     // A run made again lost its logs with the old one, and an incremental run met only the executions
     // that changed: the others of that run are read now, so none of its logs is missing.
-    for (const key of known.renewed) {
-      const cycleKey = cycleKeyOfRun(key);
-      const filter = { testCase: testCaseKeyOfRun(key), ...(cycleKey !== AD_HOC && { testCycle: cycleKey }) };
-      for await (const page of zephyr.testExecutions(filter)) {
-        for (const execution of page) if (runKeyOf(execution, known) === key) await migrate(execution, undefined);
-      }
-    }
+    for (const key of known.renewed) await relog(key);
   }
+  for (const key of known.rebuild ?? []) if (await deleteToRebuild(context, key, known)) await relog(key);
   context.progress.finish("testLog");
+}
+
+/**
+ * A run holding two logs of one execution (two runs that overlapped both logged it): qTest deletes no
+ * log alone, so the run is deleted, to be made again with one log per execution — only when every log
+ * on it is this project's, so nothing ZTOQ did not make goes with it. Returns whether it was deleted.
+ */
+async function deleteToRebuild(context: RunContext, key: string, known: Known): Promise<boolean> {
+  const { state, qtest, tally, log, resolution } = context;
+  const runId = (await state.get("testRun", key))?.targetId;
+  if (runId == null) return false;
+  const markerField = markerFieldIds(resolution).testLog;
+  const logs: TestLog[] = [];
+  for await (const page of qtest.testLogs(runId)) logs.push(...page);
+  const foreign = logs.filter((l) => {
+    const marker = l.properties?.find((p) => p.field_id === markerField)?.field_value?.trim();
+    return !marker || !isProjectMarker(marker, resolution.projectKey, true);
+  });
+  if (foreign.length > 0) {
+    const reason = `holds two logs of one execution, kept: it also holds ${foreign.length} log(s) ZTOQ did not make for ${resolution.projectKey}`;
+    tally.count("testRun", "skipped", key, reason);
+    log.warn({ entity: "testRun", key, targetId: runId }, reason);
+    return false;
+  }
+  await qtest.deleteTestRun(runId);
+  context.targetPresence.lost("testRun", runId);
+  await forgetDeleted(context, "testRun", runId);
+  known.runs.delete(key);
+  tally.count("testRun", "pruned", key, `#${runId} held two logs of one execution: deleted, made again with one log each`);
+  log.info({ entity: "testRun", key, targetId: runId }, "run with duplicate logs deleted, to be made again (--reconcile)");
+  return true;
 }
 
 /** The run an execution belongs to, when its cycle was migrated. */
@@ -249,6 +298,7 @@ async function migrateExecution(
         (l) => l.test_run_id === target.runId,
       );
       if (!found) return undefined;
+      if (found.surplus.some((l) => l.test_run_id === found.primary.test_run_id)) known.rebuild?.add(key);
       await forgetLegacyRecord(context, "testLog", marker);
       const { primary } = found;
       const catalogs = await context.markers.catalogs();
