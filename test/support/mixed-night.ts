@@ -1,7 +1,7 @@
 /**
  * A night of edits in Zephyr, as a team makes them while a migration syncs every night: cases renamed
  * and moved, every kind of field emptied, steps removed from cases that were executed, a cycle emptied
- * and moved, an execution's comment and step results cleared, a case deleted. Made through the Zephyr
+ * and moved, an execution's comment and step results cleared, folders moved and renamed, a case deleted. Made through the Zephyr
  * mock's store (the API's own operations), chosen from the generated project by the seed's data.
  */
 import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
@@ -15,6 +15,7 @@ export interface MixedNight {
   stepRemoved: string[];
   cycles: string[];
   executions: string[];
+  folders: string[];
   deleted: string[];
 }
 
@@ -27,6 +28,7 @@ export function applyMixedNight(store: ZephyrStore, projectKey: string): MixedNi
     stepRemoved: [],
     cycles: [],
     executions: [],
+    folders: [],
     deleted: [],
   };
   const cases = store.testCases();
@@ -147,6 +149,21 @@ export function applyMixedNight(store: ZephyrStore, projectKey: string): MixedNi
       steps.map(() => ({ actualResult: "" })),
     );
     night.executions.push(execution.key ?? String(execution.id));
+  }
+
+  // Folders moved and renamed in Zephyr's UI: the modules and test cycles follow.
+  for (const type of ["TEST_CASE", "TEST_CYCLE"] as const) {
+    const tree = store.folders(type);
+    const nested = tree.find((f) => f.parentId !== null);
+    if (nested) {
+      store.changeFolder(nested.id, { parentId: null });
+      night.folders.push(`${type} ${nested.id} moved to the top`);
+    }
+    const top = tree.find((f) => f.parentId === null && f.id !== nested?.id);
+    if (top) {
+      store.changeFolder(top.id, { name: `${top.name} (renamed)` });
+      night.folders.push(`${type} ${top.id} renamed`);
+    }
   }
 
   // A case deleted (never executed, called by none): `--prune` removes it from qTest.

@@ -124,6 +124,19 @@ export class ReferenceData {
     return { id, self: this.#refs.url(`folders/${id}`) };
   }
 
+  /**
+   * Not an API operation (the API creates folders only): a folder renamed or moved in Zephyr's UI, so
+   * tests can change the tree between two migration runs. Moving a folder into its own subtree is refused.
+   */
+  changeFolder(id: number, change: { name?: string; parentId?: number | null }): void {
+    const folder = this.folder(id);
+    const parentId = change.parentId === undefined ? folder.parentId : change.parentId;
+    for (let at = parentId ?? null; at !== null; at = this.folder(at).parentId ?? null) {
+      if (at === id) throw new ZephyrApiError(400, `Folder ${id} cannot move into its own subtree.`);
+    }
+    Object.assign(folder, { parentId, ...(change.name !== undefined && { name: change.name }) });
+  }
+
   // ---- what writes of other objects name ---------------------------------------------------
 
   /** Writes name a priority, status or environment; a name the project lacks is a 400, not a 404. */

@@ -101,6 +101,11 @@ export class ZephyrStore {
     return this.#reference.createFolder(input);
   }
 
+  /** Not an API operation: a folder renamed or moved in Zephyr's UI, between two migration runs. */
+  changeFolder(id: number, change: { name?: string; parentId?: number | null }): void {
+    this.#reference.changeFolder(id, change);
+  }
+
   statuses(statusType?: StatusType): Status[] {
     return this.#reference.statuses(statusType);
   }
