@@ -16,8 +16,11 @@ export interface EntitySync {
   key: string;
   /** Hash of the body ZTOQ would write: unchanged when it equals the recorded one. */
   hash: string;
-  /** How earlier ZTOQs hashed the same body: a record holding one is unchanged, and re-recorded with `hash`. */
-  legacyHashes?: readonly string[];
+  /**
+   * How earlier ZTOQs hashed the same body: a record holding one is unchanged, and re-recorded with
+   * `hash`. Computed only for a record whose hash differs, so the common unchanged entity pays nothing.
+   */
+  legacyHashes?: () => readonly string[];
   /** The record already read (a page's records are read in one query); undefined reads it. */
   record?: EntityRecord | null;
   create: () => Promise<Written>;
@@ -82,7 +85,7 @@ export async function syncEntity(context: RunContext, sync: EntitySync): Promise
         return sync.update ? await updateOrReplace(found.written) : finish("updated", found.written, true);
       }
       if (record.hash === sync.hash || !sync.update) return finish("unchanged", recorded, false);
-      if (record.hash !== null && sync.legacyHashes?.includes(record.hash)) return finish("unchanged", recorded, true);
+      if (record.hash !== null && sync.legacyHashes?.().includes(record.hash)) return finish("unchanged", recorded, true);
       return await updateOrReplace(recorded);
     }
     if (record && (record.status === "creating" || record.attempts > 0)) {

@@ -55,7 +55,7 @@ export class TargetPresence {
     return new TargetPresence(objects, readAt);
   }
 
-  /** Nothing is known gone: for runs that do not read the target (and tests). */
+  /** Nothing read, nothing known gone: what a test of the protocol alone starts from. */
   static unknown(): TargetPresence {
     return new TargetPresence({ module: new Map(), testCycle: new Map(), testSuite: new Map() }, Number.NEGATIVE_INFINITY);
   }

@@ -139,6 +139,33 @@ describe("--reconcile settles: one run repairs, the next writes nothing", () => 
     expect(secondWrites).toBe(0);
   }, 120_000);
 
+  it("a copy of a migrated module that holds a case made by hand stays, named in the report, with the case", async () => {
+    const f = await fixtureOf({ generate: 20, seed: 4 });
+    expect((await f.run()).exitCode).toBe(0);
+    const qtest = qtestProject(f);
+    const { modules } = await trees(qtest);
+    const root = modules.find((m) => m.name === f.config.zephyr.projectKey) as Container;
+    const [migrated] = root.children ?? [];
+    if (!migrated) throw new Error("no module");
+    const copy = (await ok(qtest.post(`/modules?parentId=${root.id}`, { name: migrated.name }), "copy a module")) as Container;
+    const empty = (await ok(qtest.post(`/modules?parentId=${root.id}`, { name: migrated.name }), "an empty copy")) as Container;
+    const handMade = (await ok(
+      qtest.post("/test-cases", { name: "Kept by the team", parent_id: copy.id, properties: [] }),
+      "a case made by hand in the copy",
+    )) as Marked;
+
+    const reconciled = await f.run({ reconcile: true });
+    expect(reconciled.exitCode).toBe(0);
+    const modulesOutcome = reconciled.report.entities.find((e) => e.type === "module");
+    expect(modulesOutcome?.pruned).toBe(1);
+    expect(modulesOutcome?.reasons).toContainEqual(
+      expect.objectContaining({ outcome: "skipped", key: `#${copy.id} '${migrated.name}'` }),
+    );
+    expect((await qtest.get(`/modules/${empty.id}`)).status).toBe(404);
+    expect((await qtest.get(`/modules/${copy.id}`)).status).toBe(200);
+    expect((await qtest.get(`/test-cases/${handMade.id}`)).status).toBe(200);
+  }, 120_000);
+
   it("a called case deleted in qTest is made again and its callers point at it, in one reconcile", async () => {
     const f = await fixtureOf({ generate: 40, seed: 3 });
     expect((await f.run()).exitCode).toBe(0);
@@ -188,6 +215,9 @@ describe("--reconcile settles: one run repairs, the next writes nothing", () => 
     await ok(qtest.put(`/test-suites/${suite.id}?parentId=${cycleB.id}&parentType=test-cycle`, {}), "move a suite");
     const testCase = (await search(qtest, "test-cases")).find((c) => c.parent_id !== moduleA.id) as Marked;
     await ok(qtest.put(`/test-cases/${testCase.id}`, { parent_id: moduleA.id }), "move a case");
+    const run = (await search(qtest, "test-runs")).find((r) => r.parentId !== suite.id) as Marked;
+    const runHome = run.parentId;
+    await ok(qtest.put(`/test-runs/${run.id}?parentId=${suite.id}&parentType=test-suite`, {}), "move a run");
     expect((await f.verify()).status).toBe("failed");
 
     const { first, report, secondWrites } = await reconcileTwice(f);
@@ -197,6 +227,7 @@ describe("--reconcile settles: one run repairs, the next writes nothing", () => 
     const after = await trees(qtest);
     const root = after.modules.find((m) => m.name === f.config.zephyr.projectKey);
     expect(root?.children?.map((m) => m.id)).toContain(moduleB.id);
+    expect((await search(qtest, "test-runs")).find((r) => r.id === run.id)?.parentId).toBe(runHome);
   }, 120_000);
 
   it("after a night of edits and its incremental run, a reconcile finds nothing to repair", async () => {

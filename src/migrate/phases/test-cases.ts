@@ -215,41 +215,40 @@ async function migrateOne(
     );
   };
   const marker = { fieldName: resolution.markerField, value: testCase.key };
-  const sync = syncEntity(context, {
-    type: "testCase",
-    key: testCase.key,
-    hash: contentHash(plan.input),
-    legacyHashes: [contentHash(withoutEmptyProperties(plan.input))],
-    record,
-    create: async () => describe(await qtest.createTestCase(plan.input, marker)),
-    update: async ({ targetId }) => describe(await qtest.updateTestCase(targetId, plan.input)),
-    find: async () => {
-      const [found] = await qtest.findByMarker("test-cases", marker.fieldName, marker.value);
-      return found ? describe(await qtest.testCase(found.id, { withSteps: true })) : undefined;
-    },
-    adopt: async () => {
-      const found = await context.markers.find("test-cases", testCase.key);
-      if (!found) return undefined;
-      await removeSurplus(context, "testCase", testCase.key, found, (id) => qtest.deleteTestCase(id));
-      const catalog = (await context.markers.catalogs()).testCase;
-      // Calls compare by the called object's id, which is what the plan holds.
-      const byId = (id: number) => `#${id}`;
-      const expected = contentHash(expectedTestCase(plan.input, catalog, comparedFields(resolution).testCase, byId));
-      const held = await context.markers.testCase(found.primary.id);
-      if (held) {
-        const current = held.moduleId === plan.input.parent_id && held.digest === expected;
-        return { written: written(held.id, held.versionId, held.stepIds), current };
-      }
-      // Outside the root module's tree: read on its own (reconcile moves it back).
-      const fresh = await qtest.testCase(found.primary.id, { withSteps: true });
-      const current =
-        fresh.parent_id === plan.input.parent_id &&
-        expected === contentHash(targetTestCase(fresh, catalog, comparedFields(resolution).testCase, byId));
-      return { written: await describe(fresh), current };
-    },
-  });
   try {
-    await sync;
+    await syncEntity(context, {
+      type: "testCase",
+      key: testCase.key,
+      hash: contentHash(plan.input),
+      legacyHashes: () => [contentHash(withoutEmptyProperties(plan.input))],
+      record,
+      create: async () => describe(await qtest.createTestCase(plan.input, marker)),
+      update: async ({ targetId }) => describe(await qtest.updateTestCase(targetId, plan.input)),
+      find: async () => {
+        const [found] = await qtest.findByMarker("test-cases", marker.fieldName, marker.value);
+        return found ? describe(await qtest.testCase(found.id, { withSteps: true })) : undefined;
+      },
+      adopt: async () => {
+        const found = await context.markers.find("test-cases", testCase.key);
+        if (!found) return undefined;
+        await removeSurplus(context, "testCase", testCase.key, found, (id) => qtest.deleteTestCase(id));
+        const catalog = (await context.markers.catalogs()).testCase;
+        // Calls compare by the called object's id, which is what the plan holds.
+        const byId = (id: number) => `#${id}`;
+        const expected = contentHash(expectedTestCase(plan.input, catalog, comparedFields(resolution).testCase, byId));
+        const held = await context.markers.testCase(found.primary.id);
+        if (held) {
+          const current = held.moduleId === plan.input.parent_id && held.digest === expected;
+          return { written: written(held.id, held.versionId, held.stepIds), current };
+        }
+        // Outside the root module's tree: read on its own (reconcile moves it back).
+        const fresh = await qtest.testCase(found.primary.id, { withSteps: true });
+        const current =
+          fresh.parent_id === plan.input.parent_id &&
+          expected === contentHash(targetTestCase(fresh, catalog, comparedFields(resolution).testCase, byId));
+        return { written: await describe(fresh), current };
+      },
+    });
   } catch (error) {
     // qTest answers 404 to a case whose call points at a case it no longer holds (deleted by hand):
     // the callees are looked at, a lost one made again, and the case planned once more.

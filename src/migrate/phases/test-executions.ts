@@ -232,7 +232,8 @@ async function migrateExecution(
   // case: hashed with every step result by position, so a new version of the case alone (steps
   // rewritten, one removed) does not rewrite logs made against the version they were run on.
   const positional = planPositionalLog(execution, steps, resolution) as TestLogInput;
-  const current = planPositionalLog(execution, steps, resolution, caseData.stepIds.length) as TestLogInput;
+  // The step results the case's current steps can take: what a log made now holds (asked for only when compared).
+  const current = () => planPositionalLog(execution, steps, resolution, caseData.stepIds.length) as TestLogInput;
   const logMarker = { fieldName: resolution.markerField, value: marker };
   // Waiting for the run may have outlasted this shard's lease on the log: renewed, or left to its holder.
   if (!(await claim(context, "testLog", marker)).granted) return;
@@ -245,9 +246,9 @@ async function migrateExecution(
     type: "testLog",
     key: marker,
     hash: contentHash(positional),
-    legacyHashes: [
+    legacyHashes: () => [
       // Before empty values were written, and before logs kept step results beyond the case's current steps.
-      contentHash(withoutEmptyProperties(current)),
+      contentHash(withoutEmptyProperties(current())),
       // Before logs followed their executions: hashed with their step ids.
       contentHash(withoutEmptyProperties(input)),
     ],
@@ -308,7 +309,7 @@ async function migrateExecution(
       const earlier = loggedOnEarlierVersion(primary, caseData.versionId);
       const expected = earlier
         ? expectedLog(positional, catalogs.testRun, fields, catalogs.statuses, byOrder)
-        : expectedLog(current, catalogs.testRun, fields, catalogs.statuses);
+        : expectedLog(current(), catalogs.testRun, fields, catalogs.statuses);
       const held = targetLog(primary, catalogs.testRun, fields, catalogs.statuses, earlier ? byOrder : caseData.stepIds);
       const written = {
         targetId: primary.id,
@@ -346,7 +347,7 @@ async function ensureRun(
     type: "testRun",
     key,
     hash: runHash(input, parent),
-    legacyHashes: [contentHash({ input, parent })],
+    legacyHashes: () => [contentHash({ input, parent })],
     update: async ({ targetId, data }) => {
       // In another suite (its suite made again, or an earlier ZTOQ's shared ad-hoc suite): moved first,
       // since qTest ignores the body of a move. Where it is unknown (recorded before ZTOQ kept it): moved.

@@ -65,7 +65,7 @@ async function syncSuite(
     type: "testSuite",
     key,
     hash: contentHash({ input, parent }),
-    legacyHashes: [contentHash({ input: withoutEmptyProperties(input), parent })],
+    legacyHashes: () => [contentHash({ input: withoutEmptyProperties(input), parent })],
     create: async () => ({ targetId: (await qtest.createTestSuite(input, parent, marker)).id }),
     update: async ({ targetId }) => {
       // Its cycle moved to another folder in Zephyr, or the suite was moved in qTest: moved back first
