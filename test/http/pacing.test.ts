@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig, type ResolvedConfig } from "../../src/config/load.js";
 import { formatPace, hostPace } from "../../src/http/pacing.js";
@@ -119,6 +120,10 @@ describe("pacing against the mocks", () => {
     const { mocks, dir } = await setUp({ generate: 30, mockRate: 50 });
     const zephyrArrivals = recordArrivals(mocks.zephyr.rateLimit);
     const qtestArrivals = recordArrivals(mocks.qtest.rateLimit);
+    // How long this process (where the mocks stamp arrivals) was itself held up at the worst: requests
+    // sent meanwhile are stamped together when it resumes, bunched by the receiver, not the sender.
+    const receiverPauses = monitorEventLoopDelay({ resolution: 10 });
+    receiverPauses.enable();
     const configPath = await writeYamlConfig(dir, {
       zephyr: { rateLimit: 20 },
       qtest: { rateLimit: 20 },
@@ -131,13 +136,17 @@ describe("pacing against the mocks", () => {
       ZTOQ_STATE: join(dir, "state.db"),
       ZTOQ_LOG_LEVEL: "warn",
     });
+    receiverPauses.disable();
     expect(result.code, result.stderr).toBe(0);
     expect(qtestArrivals.length).toBeGreaterThan(100);
     // The gate counts a second exactly when it sends; on the way a request may be held back behind
-    // others by the scheduler of a busy machine, so the mock's seconds allow 100 ms of that.
+    // others by the scheduler of a busy machine, so the mock's seconds allow 100 ms of that — or the
+    // longest pause this receiving process was measured to take, when a loaded machine made it longer
+    // (at most 300 ms: a window of 700 ms still shows a gate that lets a second's allowance through twice).
+    const slack = Math.min(300, Math.max(100, Math.ceil(receiverPauses.max / 1e6)));
     for (const arrivals of [zephyrArrivals, qtestArrivals]) {
-      expect(busiestWindow(arrivals, 900)).toBeLessThanOrEqual(20);
-      expect(busiestWindow(arrivals, 4900)).toBeLessThanOrEqual(5 * 20);
+      expect(busiestWindow(arrivals, 1000 - slack)).toBeLessThanOrEqual(20);
+      expect(busiestWindow(arrivals, 5000 - slack)).toBeLessThanOrEqual(5 * 20);
     }
     expect(busiestWindow(qtestArrivals, 1000)).toBeGreaterThanOrEqual(15); // and it did use the allowance
   }, 180_000);
