@@ -4,7 +4,17 @@ import { z } from "zod";
  * The kinds of qTest objects ZTOQ makes from Zephyr, named once for the state store, progress, the
  * migration report and the verification report.
  */
-export const entityTypeSchema = z.enum(["module", "testCase", "testStep", "testCycle", "testSuite", "testRun", "testLog"]);
+export const entityTypeSchema = z.enum([
+  "module",
+  "testCase",
+  "testStep",
+  "testCycle",
+  "testSuite",
+  "testRun",
+  "testLog",
+  "release",
+  "requirement",
+]);
 export type EntityType = z.infer<typeof entityTypeSchema>;
 
 /** The types the state store keeps a record of: a test step lives inside its test case's record. */
@@ -20,6 +30,8 @@ export const ENTITY_NAMES: Record<EntityType, string> = {
   testSuite: "test suites",
   testRun: "test runs",
   testLog: "executions",
+  release: "releases",
+  requirement: "requirements",
 };
 
 /** How verification names a type: what in Zephyr became what in qTest. */
@@ -31,4 +43,6 @@ export const ENTITY_MAPPINGS: Record<EntityType, string> = {
   testSuite: "Test cycles → test suites",
   testRun: "Cycle items → test runs",
   testLog: "Executions → test logs",
+  release: "Test plans → releases",
+  requirement: "Jira issues → requirements",
 };

@@ -12,11 +12,19 @@ export interface Credentials {
   qtestToken?: string | undefined;
   qtestUsername?: string | undefined;
   qtestPassword?: string | undefined;
+  jiraEmail?: string | undefined;
+  jiraToken?: string | undefined;
 }
 
-export const credentialIds = ["zephyrToken", "qtestToken", "qtestUsername", "qtestPassword"] as const;
+/** Basic-auth credentials of a Jira Cloud account (`e-mail:API token`). */
+export interface JiraAuth {
+  email: string;
+  token: string;
+}
 
-const { zephyrToken, qtestToken, qtestUsername, qtestPassword } = settings;
+export const credentialIds = ["zephyrToken", "qtestToken", "qtestUsername", "qtestPassword", "jiraEmail", "jiraToken"] as const;
+
+const { zephyrToken, qtestToken, qtestUsername, qtestPassword, jiraUrl, jiraEmail, jiraToken } = settings;
 
 /** `ZTOQ_QTEST_TOKEN (or the qtest-token input)`. */
 function whereToSet(setting: { env: string; input: { name: string } }): string {
@@ -49,4 +57,24 @@ export function resolveQTestAuth(overrides: Credentials, env: Credentials): QTes
   throw new BadInputError(
     `No qTest credentials: set ${whereToSet(qtestToken)}, or ${qtestUsername.env} and ${qtestPassword.env} (or the ${qtestUsername.input.name} and ${qtestPassword.input.name} inputs)`,
   );
+}
+
+/**
+ * Jira is optional: no URL and no credentials is no Jira. A URL needs both the e-mail and the token;
+ * credentials without a URL are a mistake worth naming rather than a setting silently unused.
+ */
+export function resolveJiraAuth(url: string | undefined, overrides: Credentials, env: Credentials): JiraAuth | undefined {
+  const email = overrides.jiraEmail ?? env.jiraEmail;
+  const token = overrides.jiraToken ?? env.jiraToken;
+  if (url === undefined) {
+    if (email === undefined && token === undefined) return undefined;
+    throw new BadInputError(
+      `Jira credentials are set but no Jira URL: set jira.url in the config file or ${whereToSet(jiraUrl)}, or unset ${jiraEmail.env} and ${jiraToken.env}`,
+    );
+  }
+  if (email !== undefined && token !== undefined) return { email, token };
+  const missing = [email === undefined ? whereToSet(jiraEmail) : undefined, token === undefined ? whereToSet(jiraToken) : undefined]
+    .filter((m) => m !== undefined)
+    .join(" and ");
+  throw new BadInputError(`jira.url is set but Jira has no credentials: set ${missing}`);
 }

@@ -7,7 +7,7 @@
  */
 import { BadInputError } from "../errors.js";
 import type { QTestAuth } from "../qtest/auth.js";
-import { resolveQTestAuth, resolveZephyrToken } from "./credentials.js";
+import { type JiraAuth, resolveJiraAuth, resolveQTestAuth, resolveZephyrToken } from "./credentials.js";
 import { configFileNames, locateConfigFile, readConfigFile } from "./file.js";
 import { leafPaths, mergeLayers, overlaps, readEnvironment, splitOverrides, variableFor } from "./layers.js";
 import { collectProblems, joinProblems, type Problem, parseParams, renderEnvProblem, renderProblem } from "./messages.js";
@@ -16,9 +16,11 @@ import { type Config, type ConfigInput, configSchema } from "./schema.js";
 export { configFileNames } from "./file.js";
 export { configHash, type PublicConfig, withoutSecrets } from "./public-config.js";
 
-export type ResolvedConfig = Omit<Config, "zephyr" | "qtest"> & {
+export type ResolvedConfig = Omit<Config, "zephyr" | "qtest" | "jira"> & {
   zephyr: Config["zephyr"] & { token: string };
   qtest: Config["qtest"] & { auth: QTestAuth };
+  /** Absent without a Jira URL: Jira is optional. */
+  jira: (Config["jira"] & { url: string; auth: JiraAuth }) | undefined;
   source: {
     /** Absolute path of the config file read, or null when none was (environment variables only). */
     file: string | null;
@@ -35,7 +37,8 @@ type DeepPartial<T> = T extends readonly unknown[]
  * Values from CLI flags or action inputs; they win over everything else. `undefined` and blank strings
  * mean "not given" (an unset action input is an empty string), so callers can pass options as they are.
  */
-export type ConfigOverrides = DeepPartial<Omit<ConfigInput, "zephyr" | "qtest">> & {
+export type ConfigOverrides = DeepPartial<Omit<ConfigInput, "zephyr" | "qtest" | "jira">> & {
+  jira?: (DeepPartial<NonNullable<ConfigInput["jira"]>> & { email?: string | undefined; token?: string | undefined }) | undefined;
   zephyr?: (DeepPartial<NonNullable<ConfigInput["zephyr"]>> & { token?: string | undefined }) | undefined;
   qtest?:
     | (DeepPartial<NonNullable<ConfigInput["qtest"]>> & {
@@ -88,8 +91,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
 
   const zephyrToken = resolveZephyrToken(fromOverrides.credentials, fromEnv.credentials);
   const config = parsed.data;
+  const { url: jiraUrl, ...jiraRest } = config.jira;
+  const jiraAuth = resolveJiraAuth(jiraUrl, fromOverrides.credentials, fromEnv.credentials);
   return {
     ...config,
+    jira: jiraUrl !== undefined && jiraAuth ? { ...jiraRest, url: jiraUrl, auth: jiraAuth } : undefined,
     zephyr: { ...config.zephyr, token: zephyrToken },
     qtest: { ...config.qtest, auth: resolveQTestAuth(fromOverrides.credentials, fromEnv.credentials) },
     source: { file: file?.path ?? null },

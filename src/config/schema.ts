@@ -168,6 +168,25 @@ const qtestFileSection = z.strictObject({
     .describe("Timeout of one qTest request, in seconds, from 0.1 to 3600. Default: 30."),
 });
 
+const jiraFileSection = z.strictObject({
+  url: httpUrl()
+    .optional()
+    .describe(
+      "Base URL of the Jira Cloud site whose issues the Zephyr links name, e.g. https://example.atlassian.net: resolves issue ids to keys and summaries (requirement names, reports). Optional. Environment: ZTOQ_JIRA_URL; the account e-mail and API token come from ZTOQ_JIRA_EMAIL and ZTOQ_JIRA_TOKEN.",
+    ),
+  rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
+    .optional()
+    .describe(
+      "Most requests per second sent to Jira, from 0.1 to 10000. Default: none — ZTOQ follows Jira's 429s and Retry-After.",
+    ),
+  timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
+    .default(30)
+    .describe("Timeout of one Jira request, in seconds, from 0.1 to 3600. Default: 30."),
+});
+
+/** The module ZTOQ puts the requirements it creates under (`mapping.requirements.create`). */
+export const defaultRequirementsModule = "Jira Requirements";
+
 const migrationSection = z.strictObject({
   concurrency: intInRange(1, 64).default(8).describe("How many entities are migrated at the same time (1 to 64). Default: 8."),
   retries: intInRange(0, 20)
@@ -302,6 +321,22 @@ const mappingSection = z.strictObject({
     .record(z.string(), customFieldMappingSchema)
     .default({})
     .describe("Zephyr custom field name → { field, type, values? } or { ignore: true }."),
+  requirements: z
+    .strictObject({
+      create: z
+        .boolean({ error: "expected true or false" })
+        .default(false)
+        .describe(
+          "true: a Jira issue a Zephyr coverage link names and qTest holds no requirement for is created as a requirement (name `KEY-123 Summary`, needs jira.url to know key and summary), marked like every ZTOQ object. false: such a link is reported as not carried, never invented. Default: false.",
+        ),
+      module: qtestName("a qTest module name", QTEST_NAME_MAX)
+        .default(defaultRequirementsModule)
+        .describe(
+          `Name of the top-level qTest module the created requirements go under (at most 500 characters). Default: ${defaultRequirementsModule}.`,
+        ),
+    })
+    .prefault({})
+    .describe("Jira issues covered by Zephyr test cases and plans: how their qTest requirements are found or made."),
 });
 
 const reportSection = z.strictObject({
@@ -313,6 +348,11 @@ const reportSection = z.strictObject({
 // ---- the file and the merged config ---------------------------------------------------------------
 
 const sections = {
+  jira: jiraFileSection
+    .prefault({})
+    .describe(
+      "Optional: the Jira Cloud site Zephyr's links point at, to resolve issue ids to keys and summaries. Credentials come from ZTOQ_JIRA_EMAIL + ZTOQ_JIRA_TOKEN.",
+    ),
   state: stateLocation
     .default(defaultStateLocation)
     .describe(

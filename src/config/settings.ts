@@ -42,7 +42,7 @@ export interface Setting<T = unknown> {
   /** Its dotted path in `ztoq.config.yml` (and in the loaded config); the file may set it. */
   readonly config?: string;
   /** A credential: its dotted path in the loader's overrides. The file may never hold it. */
-  readonly credential?: "zephyr.token" | "qtest.token" | "qtest.username" | "qtest.password";
+  readonly credential?: "zephyr.token" | "qtest.token" | "qtest.username" | "qtest.password" | "jira.email" | "jira.token";
   /** Masked in the action's log, and refused in the config file. */
   readonly secret: boolean;
   /**
@@ -129,6 +129,31 @@ export const settings = {
     credential: "qtest.password",
     secret: true,
     value: password,
+  }),
+  jiraUrl: setting({
+    description: "Jira Cloud site URL, e.g. https://example.atlassian.net: resolves the Jira issue ids of Zephyr's links to keys and summaries. Optional.",
+    input: { name: "jira-url", actions: both },
+    env: "ZTOQ_JIRA_URL",
+    config: "jira.url",
+    secret: false,
+    value: text,
+  }),
+  jiraEmail: setting({
+    description: "E-mail of the Atlassian account whose API token is jira-token.",
+    input: { name: "jira-email", actions: both },
+    env: "ZTOQ_JIRA_EMAIL",
+    credential: "jira.email",
+    // Like the qTest user name: it says who signed in; only the token is a secret.
+    secret: false,
+    value: text,
+  }),
+  jiraToken: setting({
+    description: "Atlassian API token for jira-email (basic auth, as Jira Cloud documents). Pass a secret.",
+    input: { name: "jira-token", actions: both },
+    env: "ZTOQ_JIRA_TOKEN",
+    credential: "jira.token",
+    secret: true,
+    value: token,
   }),
   qtestProject: setting({
     description: "Numeric id of the target qTest project.",

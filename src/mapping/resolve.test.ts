@@ -56,6 +56,7 @@ function mapping(users: Record<string, string>): Mapping {
     unmappedUsers: "fail",
     createMissingValues: false,
     customFields: {},
+    requirements: { create: false, module: "Jira Requirements" },
   };
 }
 

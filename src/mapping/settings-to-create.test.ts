@@ -63,6 +63,7 @@ function mapping(overrides: Partial<Mapping> = {}): Mapping {
     unmappedUsers: "fail",
     createMissingValues: false,
     customFields: {},
+    requirements: { create: false, module: "Jira Requirements" },
     ...overrides,
   };
 }

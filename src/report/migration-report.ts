@@ -70,6 +70,8 @@ export const LABELS: Record<string, string> = {
   testSuite: "Test suites (cycles)",
   testRun: "Test runs",
   testLog: "Test logs (executions)",
+  release: "Releases (test plans)",
+  requirement: "Requirements (Jira issues)",
 };
 
 /** The report's Markdown twin: verdict first, then a table per entity type. */

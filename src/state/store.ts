@@ -84,6 +84,8 @@ export function emptyCounts(): StatusCounts {
     testSuite: zeros(),
     testRun: zeros(),
     testLog: zeros(),
+    release: zeros(),
+    requirement: zeros(),
   };
 }
 

@@ -269,6 +269,41 @@ export const testCycleSchema = z.looseObject({
 });
 export type TestCycle = z.infer<typeof testCycleSchema>;
 
+// ---- test plans ---------------------------------------------------------------------------------
+
+export const testPlanSchema = z.looseObject({
+  id,
+  key: z.string(),
+  name: z.string(),
+  objective: z.string().nullish(),
+  project: refSchema,
+  status: refSchema,
+  folder: refSchema.nullish(),
+  owner: accountRefSchema.nullish(),
+  customFields: customFieldsSchema.optional(),
+  labels: z.array(z.string()).optional(),
+  links: z
+    .looseObject({
+      self: z.string().optional(),
+      webLinks: z.array(webLinkSchema).optional(),
+      issues: z.array(issueLinkSchema).optional(),
+      testCycles: z
+        .array(
+          z.looseObject({
+            id: id.optional(),
+            self: z.string().optional(),
+            /** The Zephyr id of the linked test cycle (not its key). */
+            testCycleId: id,
+            target: z.string().optional(),
+            type: linkTypeSchema.optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+export type TestPlan = z.infer<typeof testPlanSchema>;
+
 // ---- test executions ----------------------------------------------------------------------------
 
 export const testExecutionSchema = z.looseObject({

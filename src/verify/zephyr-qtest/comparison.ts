@@ -59,6 +59,8 @@ export function startComparison(context: CheckContext, target: TargetIndex): Com
       testSuite: new ComparisonTally("testSuite"),
       testRun: new ComparisonTally("testRun"),
       testLog: new ComparisonTally("testLog"),
+      release: new ComparisonTally("release"),
+      requirement: new ComparisonTally("requirement"),
     },
     read: { source: 0, target: target.read, reread: 0 },
     moduleOfFolder: new Map(),

@@ -63,6 +63,11 @@ export class TargetSet<R extends TargetRecord> {
     });
   }
 
+  /** Every object, taken or not. */
+  values(): IterableIterator<R> {
+    return this.#byId.values();
+  }
+
   /** Objects never taken: without a marker, or with one the source does not have. */
   *leftovers(): Generator<R> {
     for (const [id, record] of this.#byId) if (!this.#taken.has(id)) yield record;

@@ -1,0 +1,169 @@
+import { forEachConcurrent } from "../../concurrency/pool.js";
+import { issueLabel, linkChanges, scopeIssueIds } from "../../plan/coverage.js";
+import { contentHash } from "../../plan/content-hash.js";
+import { cycleKeyOfRun } from "../../plan/markers.js";
+import { planRelease, RELEASE_FIELDS, type ReleaseBody } from "../../plan/release.js";
+import type { Release } from "../../qtest/schemas.js";
+import type { ZephyrClient } from "../../zephyr/client.js";
+import type { TestPlan } from "../../zephyr/schemas.js";
+import type { RunContext } from "../context.js";
+import { syncEntity } from "../sync-entity.js";
+import { traceabilityFields } from "../traceability-fields.js";
+import type { Traceability } from "./traceability.js";
+
+/**
+ * Zephyr test plans → qTest releases (marked with the plan key), each linked to the requirements of
+ * its Jira issues (its scope) and to the test runs of its test cycles: qTest links a release to runs,
+ * not to suites, and a suite has one place, so links are how a cycle in two plans is reached from both.
+ */
+export async function migrateReleases(
+  context: RunContext,
+  input: { plans: readonly TestPlan[]; source: ZephyrClient; traceability: Traceability },
+): Promise<void> {
+  const { plans, source, traceability } = input;
+  if (plans.length === 0) return;
+  const { qtest, state, config, log } = context;
+  const markerLabel = config.mapping.markerField;
+  const [statuses, fieldIds, releases] = await Promise.all([
+    source.statuses("TEST_PLAN"),
+    traceabilityFields(
+      qtest,
+      "releases",
+      [{ label: markerLabel, dataType: 1 }, ...RELEASE_FIELDS.map((f) => ({ label: f.label, dataType: f.dataType }))],
+      { create: true, log },
+    ),
+    qtest.releases(),
+  ]);
+  const releaseContext = { fieldIds, markerLabel, statusNames: new Map(statuses.map((s) => [s.id, s.name])) };
+  const markerFieldId = fieldIds.get(markerLabel);
+  const markerOf = (r: Release) => r.properties?.find((p) => p.field_id === markerFieldId)?.field_value?.trim() ?? null;
+  const present = new Map(releases.map((r) => [r.id, r]));
+
+  const releaseIds = new Map<string, number>();
+  await forEachConcurrent(plans, config.migration.concurrency, async (plan) => {
+    const body = planRelease(plan, releaseContext);
+    const marker = { fieldName: markerLabel, value: plan.key };
+    const record = await state.get("release", plan.key);
+    if (record?.targetId != null && !present.has(record.targetId)) context.targetPresence.lost("release", record.targetId);
+    const judged = (found: Release | undefined) =>
+      found && { written: { targetId: found.id }, current: contentHash(releaseShape(found)) === contentHash(bodyShape(body)) };
+    const result = await syncEntity(context, {
+      type: "release",
+      key: plan.key,
+      hash: contentHash(body),
+      record: record ?? null,
+      create: async () => ({ targetId: (await qtest.createRelease(body, marker)).id }),
+      update: async ({ targetId }) => ({ targetId: (await qtest.updateRelease(targetId, body)).id }),
+      find: async () => {
+        const [found] = await qtest.findByMarker("releases", marker.fieldName, marker.value);
+        return found ? { targetId: found.id } : undefined;
+      },
+      adopt: async () => judged(releases.find((r) => markerOf(r) === plan.key)),
+      recheck: async ({ targetId }) => judged(present.get(targetId)),
+    });
+    if (result) releaseIds.set(plan.key, result.targetId);
+  });
+  await linkReleases(context, { plans, releaseIds, traceability, source });
+}
+
+/** A release as compared: its name, description and the values of the fields ZTOQ wrote. */
+function releaseShape(release: Release): unknown {
+  return {
+    name: release.name.trim(),
+    description: (release.description ?? "").trim(),
+    properties: Object.fromEntries((release.properties ?? []).map((p) => [p.field_id, (p.field_value ?? "").trim()])),
+  };
+}
+
+function bodyShape(body: ReleaseBody): unknown {
+  return {
+    name: body.name.trim(),
+    description: body.description.trim(),
+    properties: Object.fromEntries(body.properties.map((p) => [p.field_id, p.field_value.trim()])),
+  };
+}
+
+/** Each release's links: its plan's test cycles' runs and its Jira issues' requirements, added and removed to match. */
+async function linkReleases(
+  context: RunContext,
+  input: {
+    plans: readonly TestPlan[];
+    releaseIds: ReadonlyMap<string, number>;
+    traceability: Traceability;
+    source: ZephyrClient;
+  },
+): Promise<void> {
+  const { qtest, state } = context;
+  const { traceability } = input;
+  const cycleKeys = new Map<number, string>();
+  for await (const page of input.source.testCycles()) for (const c of page) cycleKeys.set(c.id, c.key);
+  const runsByCycle = new Map<string, number[]>();
+  const ourRuns = new Set<number>();
+  for await (const record of state.list("testRun", { status: "done" })) {
+    if (record.targetId === null) continue;
+    const cycle = cycleKeyOfRun(record.key);
+    runsByCycle.set(cycle, [...(runsByCycle.get(cycle) ?? []), record.targetId]);
+    ourRuns.add(record.targetId);
+  }
+  const current = new Map<number, { runs: Set<number>; requirements: Set<number> }>();
+  for (const container of await qtest.linkedArtifacts("releases", [...input.releaseIds.values()])) {
+    const of = (type: string) => new Set(container.objects.filter((o) => o.objectType === type).map((o) => o.id));
+    current.set(container.id, { runs: of("test-runs"), requirements: of("requirements") });
+  }
+
+  const writes: { type: "link" | "unlink"; releaseId: number; target: "test-runs" | "requirements"; ids: number[] }[] = [];
+  for (const plan of input.plans) {
+    const releaseId = input.releaseIds.get(plan.key);
+    if (releaseId === undefined) continue;
+    const runs = new Set<number>();
+    for (const link of plan.links?.testCycles ?? []) {
+      const cycleKey = cycleKeys.get(link.testCycleId);
+      const cycleRuns = cycleKey === undefined ? undefined : runsByCycle.get(cycleKey);
+      if (cycleRuns?.length) for (const id of cycleRuns) runs.add(id);
+      else {
+        traceability.notCarried({
+          entity: "testPlan",
+          field: "links.testCycles",
+          reason:
+            cycleKey === undefined
+              ? "the test cycle is not in this Zephyr project"
+              : "the test cycle has no test run in qTest (no execution): a release links to runs, not to suites",
+          key: `${plan.key} → ${cycleKey ?? `cycle ${link.testCycleId}`}`,
+        });
+      }
+    }
+    const requirements = new Set<number>();
+    for (const issueId of scopeIssueIds(plan.links)) {
+      const found = await traceability.requirementFor(issueId);
+      if ("requirementId" in found) requirements.add(found.requirementId);
+      else {
+        traceability.notCarried({
+          entity: "testPlan",
+          field: "links.issues",
+          reason: found.reason,
+          key: `${plan.key} → ${issueLabel(issueId, traceability.jira.issues)}`,
+        });
+      }
+    }
+    const now = current.get(releaseId) ?? { runs: new Set<number>(), requirements: new Set<number>() };
+    const runChanges = linkChanges(runs, now.runs, (id) => ourRuns.has(id));
+    const requirementChanges = linkChanges(requirements, now.requirements, (id) => traceability.index.issueOf(id) !== undefined);
+    for (const [target, changes] of [
+      ["test-runs", runChanges],
+      ["requirements", requirementChanges],
+    ] as const) {
+      if (changes.add.length > 0) writes.push({ type: "link", releaseId, target, ids: changes.add });
+      if (changes.remove.length > 0) writes.push({ type: "unlink", releaseId, target, ids: changes.remove });
+    }
+  }
+  await forEachConcurrent(writes, context.config.migration.concurrency, async (write) => {
+    const source = { type: "releases", id: write.releaseId } as const;
+    if (write.type === "link") {
+      await qtest.link(source, write.target, write.ids);
+      traceability.counts.linksAdded += write.ids.length;
+    } else {
+      await qtest.unlink(source, write.target, write.ids);
+      traceability.counts.linksRemoved += write.ids.length;
+    }
+  });
+}

@@ -1,0 +1,174 @@
+import { BadInputError } from "../../errors.js";
+import type { JiraClient } from "../../jira/client.js";
+import {
+  coveredIssueIds,
+  issueBrowseUrl,
+  issueOutcome,
+  type JiraIssue,
+  type JiraKnowledge,
+  RequirementIndex,
+  requirementMarker,
+  scopeIssueIds,
+} from "../../plan/coverage.js";
+import { contentHash } from "../../plan/content-hash.js";
+import type { NotCarriedItem } from "../../plan/not-carried.js";
+import { planRequirement, REQUIREMENT_LINK_FIELD } from "../../plan/release.js";
+import type { Requirement } from "../../qtest/schemas.js";
+import type { ZephyrClient } from "../../zephyr/client.js";
+import type { TestPlan } from "../../zephyr/schemas.js";
+import type { RunContext } from "../context.js";
+import { syncEntity } from "../sync-entity.js";
+import { traceabilityFields } from "../traceability-fields.js";
+import { syncCoverageLinks } from "./coverage-links.js";
+import { migrateReleases } from "./releases.js";
+
+/** What the traceability phase carried, for the report. */
+export interface TraceabilityCounts {
+  linksAdded: number;
+  linksRemoved: number;
+}
+
+/** Everything the two halves of the phase share: the requirements by issue, Jira's answers, the requirement for an issue. */
+export interface Traceability {
+  index: RequirementIndex;
+  jira: JiraKnowledge;
+  /** The requirement for an issue, made now when `mapping.requirements.create` allows; else why there is none. */
+  requirementFor: (issueId: string) => Promise<{ requirementId: number } | { reason: string }>;
+  notCarried: (item: NotCarriedItem) => void;
+  counts: TraceabilityCounts;
+}
+
+/**
+ * After the executions: each migrated test case linked to the requirement of every Jira issue it
+ * covers, and each Zephyr test plan made a release linked to its requirements and to the test runs
+ * of its cycles. Reads the source's case links (incremental runs: the changed cases only) and plans,
+ * Jira's keys for the issue ids (when `jira.url` is set), and qTest's requirements in bulk.
+ */
+export async function migrateTraceability(
+  context: RunContext,
+  input: { source: ZephyrClient; jira: JiraClient | undefined; notCarried: (item: NotCarriedItem) => void },
+): Promise<TraceabilityCounts> {
+  const { qtest, config, log } = context;
+  const counts: TraceabilityCounts = { linksAdded: 0, linksRemoved: 0 };
+  const coverage = new Map<string, string[]>();
+  for await (const page of input.source.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
+    for (const testCase of page) coverage.set(testCase.key, coveredIssueIds(testCase.links));
+  }
+  const plans: TestPlan[] = await input.source.testPlans();
+  const issueIds = new Set([...coverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat());
+  // Nothing in scope can hold a link: no case read (an incremental run with no change) and no plan.
+  if (coverage.size === 0 && plans.length === 0) return counts;
+
+  const jira = await askJira(input.jira, [...issueIds], context);
+  const create = config.mapping.requirements.create;
+  const markerLabel = config.mapping.markerField;
+  const requirementFields = await traceabilityFields(
+    qtest,
+    "requirements",
+    [
+      { label: markerLabel, dataType: 1 },
+      { label: REQUIREMENT_LINK_FIELD.label, dataType: REQUIREMENT_LINK_FIELD.dataType },
+    ],
+    { create, log },
+  );
+  const markerFieldId = requirementFields.get(markerLabel);
+  const requirements = await qtest.requirements();
+  const index = new RequirementIndex(
+    requirements.map((r) => requirementFacts(r, markerFieldId)),
+    context.resolution.projectKey,
+    jira.issues,
+  );
+  const present = new Set(requirements.map((r) => r.id));
+  let moduleId: Promise<number> | undefined;
+  const made = new Map<string, Promise<{ requirementId: number } | { reason: string }>>();
+
+  const traceability: Traceability = {
+    index,
+    jira,
+    notCarried: input.notCarried,
+    counts,
+    requirementFor: (issueId) => {
+      const outcome = issueOutcome(issueId, index, jira, create);
+      if (outcome.kind === "linked") return Promise.resolve({ requirementId: outcome.requirementId });
+      if (outcome.kind === "notLinked") return Promise.resolve({ reason: outcome.reason });
+      let pending = made.get(issueId);
+      if (!pending) {
+        moduleId ??= requirementsModule(context);
+        pending = createRequirement(context, outcome.issue, { moduleId, requirementFields, present, index });
+        made.set(issueId, pending);
+      }
+      return pending;
+    },
+  };
+  await syncCoverageLinks(context, coverage, traceability, counts);
+  await migrateReleases(context, { plans, source: input.source, traceability });
+  return counts;
+}
+
+/** Jira's keys and summaries for the ids; Jira out of reach is said once and the ids stay unresolved. */
+async function askJira(jira: JiraClient | undefined, ids: string[], context: RunContext): Promise<JiraKnowledge> {
+  if (!jira || ids.length === 0) return { configured: jira !== undefined, issues: new Map() };
+  try {
+    return { configured: true, issues: await jira.issues(ids) };
+  } catch (error) {
+    // A rejected account is the user's to fix, named (exit 2); a Jira out of reach does not stop the migration.
+    if (error instanceof BadInputError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    context.log.warn({ error: message }, "Jira could not be asked: the issues' keys stay unknown");
+    return { configured: true, issues: new Map(), failure: message };
+  }
+}
+
+function requirementFacts(r: Requirement, markerFieldId: number | undefined) {
+  const marker = markerFieldId === undefined ? undefined : r.properties?.find((p) => p.field_id === markerFieldId)?.field_value;
+  return { id: r.id, name: r.name, marker: marker?.trim() ? marker.trim() : null, externalId: r.external_properties?.id ?? null };
+}
+
+/** The top-level module the created requirements go under: found by name, else made. */
+async function requirementsModule(context: RunContext): Promise<number> {
+  const name = context.config.mapping.requirements.module;
+  const existing = (await context.qtest.modules()).find((m) => m.name.trim() === name.trim());
+  if (existing) return existing.id;
+  return (await context.qtest.createModule({ name })).id;
+}
+
+/** A requirement for a Jira issue through the exactly-once protocol (recorded by issue id). */
+async function createRequirement(
+  context: RunContext,
+  issue: JiraIssue,
+  input: {
+    moduleId: Promise<number>;
+    requirementFields: ReadonlyMap<string, number>;
+    present: ReadonlySet<number>;
+    index: RequirementIndex;
+  },
+): Promise<{ requirementId: number } | { reason: string }> {
+  const { qtest, config, resolution } = context;
+  const marker = { fieldName: resolution.markerField, value: requirementMarker(resolution.projectKey, issue.id) };
+  const jiraUrl = config.jira?.url ?? "";
+  const body = planRequirement(issue, {
+    marker: marker.value,
+    browseUrl: issueBrowseUrl(jiraUrl, issue.key),
+    fieldIds: input.requirementFields,
+    markerLabel: resolution.markerField,
+  });
+  const record = await context.state.get("requirement", issue.id);
+  // The index found no requirement with this marker: whatever the state recorded is gone from qTest.
+  if (record?.targetId != null && !input.present.has(record.targetId)) context.targetPresence.lost("requirement", record.targetId);
+  const parentId = await input.moduleId;
+  const result = await syncEntity(context, {
+    type: "requirement",
+    key: issue.id,
+    hash: contentHash(body),
+    record: record ?? null,
+    create: async () => ({ targetId: (await qtest.createRequirement(body, parentId, marker)).id }),
+    update: async ({ targetId }) => ({ targetId: (await qtest.updateRequirement(targetId, body)).id }),
+    find: async () => {
+      const [found] = await qtest.findByMarker("requirements", marker.fieldName, marker.value);
+      return found ? { targetId: found.id } : undefined;
+    },
+  });
+  if (!result) return { reason: `qTest refused to create the requirement for ${issue.key}` };
+  input.index.add(result.targetId, issue.id);
+  return { requirementId: result.targetId };
+}
