@@ -158,6 +158,8 @@ export const testCaseLinksSchema = z.looseObject({
   issues: z.array(issueLinkSchema).optional(),
   webLinks: z.array(webLinkSchema).optional(),
 });
+/** `GET /testcases/{key}/links` (spec `TestCaseLinkList`). */
+export type TestCaseLinks = z.infer<typeof testCaseLinksSchema>;
 
 const testCycleLinksSchema = testCaseLinksSchema.extend({
   testPlans: z
@@ -268,6 +270,42 @@ export const testCycleSchema = z.looseObject({
   links: testCycleLinksSchema.optional(),
 });
 export type TestCycle = z.infer<typeof testCycleSchema>;
+
+/**
+ * Spec `TestPlan` (`GET /testplans`). `links.testCycles[].testCycleId` is the cycle's id, not its key;
+ * the spec's `links` has no `self`, which some responses nevertheless carry.
+ */
+export const testPlanSchema = z.looseObject({
+  id,
+  key: z.string(),
+  name: z.string(),
+  objective: z.string().nullish(),
+  project: refSchema,
+  status: refSchema,
+  folder: refSchema.nullish(),
+  owner: accountRefSchema.nullish(),
+  customFields: customFieldsSchema.optional(),
+  labels: z.array(z.string()).optional(),
+  links: z
+    .looseObject({
+      self: z.string().optional(),
+      webLinks: z.array(webLinkSchema).optional(),
+      issues: z.array(issueLinkSchema).optional(),
+      testCycles: z
+        .array(
+          z.looseObject({
+            id: id.optional(),
+            self: z.string().optional(),
+            testCycleId: id,
+            target: z.string().optional(),
+            type: linkTypeSchema.optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+export type TestPlan = z.infer<typeof testPlanSchema>;
 
 // ---- test executions ----------------------------------------------------------------------------
 
