@@ -4,7 +4,7 @@
  * which schemas.ts lacks); every request goes through the shared request layer, signed in by
  * ./auth.ts. Creates follow ./create.ts: never re-posted blindly after an ambiguous failure.
  * It stays whole: one short method per qTest endpoint ZTOQ calls, the one place to look up how it
- * calls qTest; the paging, signing in and create policy it uses live in their own modules.
+ * calls qTest; the paging, signing in, create policy and object links it uses live in their own modules.
  */
 import type { Logger } from "pino";
 import { z } from "zod";

@@ -4,7 +4,6 @@
  * `LINK_CHUNK` ids go in one request — ZTOQ's own bound, not a documented qTest limit — so a long list
  * never meets an unknown body or URL size limit.
  */
-
 import { z } from "zod";
 import { ApiError, parseResponse } from "../http/errors.js";
 import { classifyLinkedArtifacts, type LinkedArtifacts } from "./linked-object-type.js";
