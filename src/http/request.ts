@@ -46,7 +46,8 @@ export interface HttpClientOptions {
   random?: () => number;
 }
 
-export type QueryValue = string | number | boolean | undefined | null;
+/** An array repeats the parameter once per element (`ids=1&ids=2`, Swagger's `collectionFormat: multi`). */
+export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
 
 export interface RequestOptions {
   searchParams?: Record<string, QueryValue>;
@@ -110,7 +111,8 @@ export class HttpClient {
   url(path: string, searchParams?: Record<string, QueryValue>): string {
     const url = new URL(/^https?:\/\//.test(path) ? path : `${this.baseUrl}${path.startsWith("/") ? "" : "/"}${path}`);
     for (const [name, value] of Object.entries(searchParams ?? {})) {
-      if (value !== undefined && value !== null) url.searchParams.set(name, String(value));
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(name, String(item));
+      else if (value !== undefined && value !== null) url.searchParams.set(name, String(value));
     }
     return url.toString();
   }

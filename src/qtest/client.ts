@@ -4,7 +4,7 @@
  * which schemas.ts lacks); every request goes through the shared request layer, signed in by
  * ./auth.ts. Creates follow ./create.ts: never re-posted blindly after an ambiguous failure.
  * It stays whole: one short method per qTest endpoint ZTOQ calls, the one place to look up how it
- * calls qTest; the paging, signing in and create policy it uses live in their own modules.
+ * calls qTest; the paging, signing in, create policy and object links it uses live in their own modules.
  */
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -17,6 +17,8 @@ import { HttpClient, type QueryValue } from "../http/request.js";
 import { type HttpStats, newHttpStats } from "../http/stats.js";
 import { type QTestAuth, QTestSession } from "./auth.js";
 import { type CreatePolicy, createOnce, lastBy } from "./create.js";
+import type { LinkedArtifacts } from "./linked-object-type.js";
+import { type LinkedArtifactsType, type LinkSource, type LinkTargetType, link, linkedArtifacts, unlink } from "./object-links.js";
 import { allItems, barePages, envelopedPages } from "./paging.js";
 import { ProjectApi } from "./project-api.js";
 import {
@@ -31,6 +33,12 @@ import {
   type Project,
   type parentTypeSchema,
   projectSchema,
+  type Release,
+  type ReleaseInput,
+  type Requirement,
+  type RequirementInput,
+  releaseSchema,
+  requirementSchema,
   type TestCase,
   type TestCaseInput,
   type TestCycle,
@@ -47,9 +55,24 @@ import {
   testRunSchema,
   testSuiteSchema,
 } from "./schemas.js";
-import { markerQuery, type PartialSearchResult, type SearchObjectType, type SearchResult, searchPages } from "./search.js";
+import {
+  markerQuery,
+  notEmptyQuery,
+  type PartialSearchResult,
+  type SearchableType,
+  type SearchResult,
+  searchPages,
+} from "./search.js";
 
-export { markerQuery, type PartialSearchResult, type SearchObjectType, type SearchResult } from "./search.js";
+export type { ClassifiedLinkedArtifact, LinkedArtifacts, LinkedObjectType } from "./linked-object-type.js";
+export type { LinkedArtifactsType, LinkSource, LinkSourceType, LinkTargetType } from "./object-links.js";
+export {
+  markerQuery,
+  type PartialSearchResult,
+  type SearchableType,
+  type SearchObjectType,
+  type SearchResult,
+} from "./search.js";
 
 /**
  * A project member (`GET /projects/{pid}/users`). Not in schemas.ts; the Swagger's `UserResource`
@@ -423,19 +446,87 @@ export class QTestClient {
     return this.#api.put(`/test-runs/${runId}/test-logs/${logId}`, testLogSchema, input);
   }
 
+  // ---- requirements, releases and links ------------------------------------------------------------
+
+  /** Every requirement (`POST /search`, all pages), with `external_properties` where qTest's Jira integration set them. */
+  requirements(): Promise<Requirement[]> {
+    return allItems(this.search("requirements", notEmptyQuery("Name")));
+  }
+
+  /** `input.properties` must carry the marker; after an ambiguous failure the newest requirement with it under the module is taken. */
+  createRequirement(input: RequirementInput, parentModuleId: number, marker: Marker): Promise<Requirement> {
+    return createOnce(
+      this.#creates,
+      `requirement ${marker.value}`,
+      () => this.#api.post("/requirements", requirementSchema, { json: input, searchParams: { parentId: parentModuleId } }),
+      async () => {
+        const found = await this.findByMarker("requirements", marker.fieldName, marker.value);
+        return lastBy(found, (r) => r.parent_id == null || r.parent_id === parentModuleId);
+      },
+    );
+  }
+
+  updateRequirement(id: number, input: Partial<RequirementInput>): Promise<Requirement> {
+    return this.#api.put(`/requirements/${id}`, requirementSchema, input);
+  }
+
+  /** Deletes a requirement and its links. One already gone counts as deleted. */
+  deleteRequirement(id: number): Promise<void> {
+    return this.#api.delete(`/requirements/${id}`);
+  }
+
+  /** Every release, closed ones included (`GET /releases` is not paged). */
+  releases(): Promise<Release[]> {
+    return this.#api.get("/releases", z.array(releaseSchema), { includeClosed: true });
+  }
+
+  /** `input.properties` must carry the marker; `marker` names it for the search after an ambiguous failure. */
+  createRelease(input: ReleaseInput, marker: Marker): Promise<Release> {
+    return createOnce(
+      this.#creates,
+      `release ${marker.value}`,
+      () => this.#api.post("/releases", releaseSchema, { json: input }),
+      async () => lastBy(await this.findByMarker("releases", marker.fieldName, marker.value), () => true),
+    );
+  }
+
+  updateRelease(id: number, input: Partial<ReleaseInput>): Promise<Release> {
+    return this.#api.put(`/releases/${id}`, releaseSchema, input);
+  }
+
+  /** Deletes a release and its links. One already gone counts as deleted. */
+  deleteRelease(id: number): Promise<void> {
+    return this.#api.delete(`/releases/${id}`);
+  }
+
+  /** Links `ids` (of `targetType`) to `source`, at most 100 ids per request; already linked ones stay as they are. */
+  link(source: LinkSource, targetType: LinkTargetType, ids: readonly number[]): Promise<void> {
+    return link(this.#api, source, targetType, ids);
+  }
+
+  /** Removes the links from `source` to `ids`, at most 100 ids per request. */
+  unlink(source: LinkSource, targetType: LinkTargetType, ids: readonly number[]): Promise<void> {
+    return unlink(this.#api, source, targetType, ids);
+  }
+
+  /** What is linked to each of `ids` (objects of `type`), each linked object typed; 100 ids per request. */
+  linkedArtifacts(type: LinkedArtifactsType, ids: readonly number[]): Promise<LinkedArtifacts[]> {
+    return linkedArtifacts(this.#api, type, ids);
+  }
+
   // ---- search --------------------------------------------------------------------------------------
 
   /**
    * `POST /search`, a page at a time. With `fields` (other than `*`) the hits carry only those
    * fields and the id, so they are not parsed as whole objects.
    */
-  search<K extends SearchObjectType>(objectType: K, query: string): AsyncIterable<SearchResult<K>[]>;
-  search<K extends SearchObjectType>(
+  search<K extends SearchableType>(objectType: K, query: string): AsyncIterable<SearchResult<K>[]>;
+  search<K extends SearchableType>(
     objectType: K,
     query: string,
     options: { fields: string[] },
   ): AsyncIterable<PartialSearchResult[]>;
-  search<K extends SearchObjectType>(
+  search<K extends SearchableType>(
     objectType: K,
     query: string,
     options: { fields?: string[] } = {},
@@ -444,7 +535,7 @@ export class QTestClient {
   }
 
   /** Every object of `objectType` whose `markerFieldName` equals `value` exactly. */
-  findByMarker<K extends SearchObjectType>(objectType: K, markerFieldName: string, value: string): Promise<SearchResult<K>[]> {
+  findByMarker<K extends SearchableType>(objectType: K, markerFieldName: string, value: string): Promise<SearchResult<K>[]> {
     return allItems(this.search(objectType, markerQuery(markerFieldName, value)));
   }
 }

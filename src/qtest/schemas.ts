@@ -600,6 +600,87 @@ export const testLogInputSchema = z.object({
 });
 export type TestLogInput = z.infer<typeof testLogInputSchema>;
 
+// ---- requirements, releases and links ------------------------------------------------------
+
+/** Swagger `ExternalPropertyResource`: the Jira issue a requirement imported by qTest's Jira integration stands for. */
+export const externalPropertiesSchema = z.looseObject({
+  id: z.string().nullish(),
+  link: z.string().nullish(),
+  unique_id: z.string().nullish(),
+});
+
+/**
+ * Swagger `RequirementResource`, as read. `external_properties` comes only when asked for
+ * (`includeExternalProperties=true`), and only on requirements qTest's Jira integration imported.
+ */
+export const requirementSchema = z.looseObject({
+  links,
+  id,
+  name: z.string(),
+  pid: z.string(),
+  order: z.int().nullish(),
+  parent_id: id.nullish(),
+  properties: z.array(propertySchema).nullish(),
+  web_url: z.string().nullish(),
+  created_date: z.string().nullish(),
+  last_modified_date: z.string().nullish(),
+  external_properties: externalPropertiesSchema.nullish(),
+});
+export type Requirement = z.infer<typeof requirementSchema>;
+
+/** Body of `POST /requirements?parentId=` and `PUT /requirements/{id}` (Swagger `RequirementResource`, `required: [properties]`). */
+export const requirementInputSchema = z.object({
+  name: z.string().min(1).max(QTEST_NAME_MAX),
+  properties: z.array(propertyInputSchema),
+});
+export type RequirementInput = z.infer<typeof requirementInputSchema>;
+
+/** Swagger `ReleaseWithCustomFieldResource`, as read. */
+export const releaseSchema = z.looseObject({
+  links,
+  id,
+  name: z.string(),
+  pid: z.string(),
+  order: z.int().nullish(),
+  properties: z.array(propertySchema).nullish(),
+  web_url: z.string().nullish(),
+  description: z.string().nullish(),
+  note: z.string().nullish(),
+  start_date: z.string().nullish(),
+  end_date: z.string().nullish(),
+  created_date: z.string().nullish(),
+  last_modified_date: z.string().nullish(),
+});
+export type Release = z.infer<typeof releaseSchema>;
+
+/** Body of `POST /releases` and `PUT /releases/{id}` (Swagger `ReleaseWithCustomFieldResource`, `required: [properties]`). */
+export const releaseInputSchema = z.object({
+  name: z.string().min(1).max(QTEST_NAME_MAX),
+  properties: z.array(propertyInputSchema),
+  description: z.string().optional(),
+  note: z.string().optional(),
+  start_date: z.string().optional(),
+  end_date: z.string().optional(),
+});
+export type ReleaseInput = z.infer<typeof releaseInputSchema>;
+
+/** Swagger `LinkedArtifact`: one object linked to the container's source, `self` its web URL. */
+export const linkedArtifactSchema = z.looseObject({
+  id,
+  pid: z.string().nullish(),
+  link_type: z.string().nullish(),
+  self: z.string().nullish(),
+});
+export type LinkedArtifact = z.infer<typeof linkedArtifactSchema>;
+
+/** Swagger `LinkedArtifactContainer` (`GET /linked-artifacts`, and the answer of `POST .../link`). */
+export const linkedArtifactContainerSchema = z.looseObject({
+  id,
+  pid: z.string().nullish(),
+  objects: z.array(linkedArtifactSchema).nullish(),
+});
+export type LinkedArtifactContainer = z.infer<typeof linkedArtifactContainerSchema>;
+
 // ---- search ------------------------------------------------------------------------------
 
 /**

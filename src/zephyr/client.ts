@@ -32,15 +32,19 @@ import {
   type StatusType,
   statusSchema,
   type TestCase,
+  type TestCaseLinks,
   type TestCycle,
   type TestExecution,
   type TestExecutionStep,
+  type TestPlan,
   type TestScript,
   type TestStep,
+  testCaseLinksSchema,
   testCaseSchema,
   testCycleSchema,
   testExecutionSchema,
   testExecutionStepSchema,
+  testPlanSchema,
   testScriptSchema,
   testStepSchema,
 } from "./schemas.js";
@@ -137,6 +141,16 @@ export class ZephyrClient {
 
   testCycles(options: ChangedSince = {}): AsyncIterable<TestCycle[]> {
     return this.#cursorPages("/testcycles/nextgen", testCycleSchema, options);
+  }
+
+  /** The project's test plans (`GET /testplans`, offset pages), their links to issues and cycles included. */
+  testPlans(): Promise<TestPlan[]> {
+    return this.#allOffsetPages("/testplans", testPlanSchema, { projectKey: this.projectKey });
+  }
+
+  /** The issue and web links of one test case (`GET /testcases/{key}/links`). */
+  testCaseLinks(key: string): Promise<TestCaseLinks> {
+    return this.#get(`/testcases/${encodeURIComponent(key)}/links`, testCaseLinksSchema);
   }
 
   /** Executions, optionally only those of one test case (`testCase`, a key) and one cycle (`testCycle`, a key). */

@@ -158,6 +158,8 @@ export const testCaseLinksSchema = z.looseObject({
   issues: z.array(issueLinkSchema).optional(),
   webLinks: z.array(webLinkSchema).optional(),
 });
+/** `GET /testcases/{key}/links` (spec `TestCaseLinkList`). */
+export type TestCaseLinks = z.infer<typeof testCaseLinksSchema>;
 
 const testCycleLinksSchema = testCaseLinksSchema.extend({
   testPlans: z
@@ -269,8 +271,10 @@ export const testCycleSchema = z.looseObject({
 });
 export type TestCycle = z.infer<typeof testCycleSchema>;
 
-// ---- test plans ---------------------------------------------------------------------------------
-
+/**
+ * Spec `TestPlan` (`GET /testplans`). `links.testCycles[].testCycleId` is the cycle's id, not its key;
+ * the spec's `links` has no `self`, which some responses nevertheless carry.
+ */
 export const testPlanSchema = z.looseObject({
   id,
   key: z.string(),
@@ -292,7 +296,6 @@ export const testPlanSchema = z.looseObject({
           z.looseObject({
             id: id.optional(),
             self: z.string().optional(),
-            /** The Zephyr id of the linked test cycle (not its key). */
             testCycleId: id,
             target: z.string().optional(),
             type: linkTypeSchema.optional(),
