@@ -5,10 +5,12 @@ import { configHash, type ResolvedConfig } from "../config/load.js";
 import { recordedTypeSchema } from "../entity-types.js";
 import { BadInputError, ExitCode, InterruptedError, ZtoqError } from "../errors.js";
 import { ApiError, unreachableMessage } from "../http/errors.js";
+import { JiraClient } from "../jira/client.js";
 import { formatPace } from "../http/pacing.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { type PreflightResult, preflight } from "../mapping/preflight.js";
+import { NotCarriedTally } from "../plan/not-carried.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
@@ -26,6 +28,7 @@ import { migrateCycleTree, migrateModules } from "./phases/folder-trees.js";
 import { migrateTestCases } from "./phases/test-cases.js";
 import { migrateExecutions } from "./phases/test-executions.js";
 import { adHocSuite, migrateTestSuites } from "./phases/test-suites.js";
+import { migrateTraceability, type TraceabilityCounts } from "./phases/traceability.js";
 import { shardOwner } from "./shard.js";
 import { removeSurplusContainers } from "./surplus-containers.js";
 import { OUTCOMES, type Outcome, OutcomeTally } from "./tally.js";
@@ -69,6 +72,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const tally = new OutcomeTally();
   const zephyr = ZephyrClient.fromConfig(config, runLog);
   const qtest = QTestClient.fromConfig(config, runLog);
+  const jira = JiraClient.fromConfig(config, runLog);
+  const notCarried = new NotCarriedTally();
+  let traceability: TraceabilityCounts | undefined;
   if (options.shard && options.mode === "incremental") {
     throw new BadInputError("Incremental runs are not sharded: run --mode incremental as one job (they are small).");
   }
@@ -198,6 +204,16 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
             throwIfStopped();
             progress.phase("Executions: test runs and test logs");
             await migrateExecutions(context, suites, adHocSuite(context, cycles));
+            throwIfStopped();
+            // Links need every case and run in place: a sharded migration carries them in its next unsharded run.
+            if (!shard) {
+              progress.phase("Traceability: coverage links, test plans → releases");
+              traceability = await migrateTraceability(context, {
+                source: zephyr,
+                jira,
+                notCarried: (item) => notCarried.add(item),
+              });
+            }
           }
           await removeSurplusContainers(context);
         });
@@ -246,7 +262,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     preflight: preflightResult,
     updatedAfter,
     tally,
-    requests: { zephyr: zephyr.stats(), qtest: qtest.stats() },
+    notCarried,
+    traceability,
+    requests: { zephyr: zephyr.stats(), qtest: qtest.stats(), ...(jira && { jira: jira.stats() }) },
   });
   await state.finishRun(runId, { status: status === "dry-run" ? "succeeded" : status, summary: report.totals });
   await state.close();
@@ -300,6 +318,8 @@ function buildReport(input: {
   preflight: PreflightResult | undefined;
   updatedAfter: string | undefined;
   tally: OutcomeTally;
+  notCarried: NotCarriedTally;
+  traceability: TraceabilityCounts | undefined;
   requests: MigrationReport["requests"];
 }): MigrationReport {
   const { options, tally } = input;
@@ -347,6 +367,8 @@ function buildReport(input: {
     },
     entities,
     totals,
+    links: input.traceability ?? null,
+    notCarried: input.notCarried.section(),
     requests: input.requests,
     error: input.error,
   });

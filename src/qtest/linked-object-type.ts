@@ -12,7 +12,7 @@ export type LinkedObjectType = "test-cases" | "requirements" | "test-runs" | "re
 export type ClassifiedLinkedArtifact = LinkedArtifact & { objectType: LinkedObjectType };
 
 /** One asked-for object and what is linked to it; `objects` is empty when nothing is. */
-export type LinkedArtifacts = Omit<LinkedArtifactContainer, "objects"> & { objects: ClassifiedLinkedArtifact[] };
+export type LinkedArtifacts = Pick<LinkedArtifactContainer, "id" | "pid"> & { objects: ClassifiedLinkedArtifact[] };
 
 const BY_OBJECT_NUMBER: Record<string, LinkedObjectType> = {
   "1": "test-cases",

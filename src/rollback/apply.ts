@@ -35,6 +35,8 @@ const ENTITY_LABEL: Record<RecordedType, string> = {
   testSuite: "Test suites",
   testRun: "Test runs (their logs with them)",
   testLog: "Test logs",
+  release: "Releases (their links with them)",
+  requirement: "Requirements (their links with them)",
 };
 
 /**
@@ -62,6 +64,8 @@ export async function applyPlan(
     testCase: (id) => qtest.deleteTestCase(id),
     module: (id) => qtest.deleteModule(id),
     testLog: () => Promise.reject(new Error("test logs are deleted with their runs")),
+    release: (id) => qtest.deleteRelease(id),
+    requirement: (id) => qtest.deleteRequirement(id),
   };
 
   try {

@@ -29,6 +29,8 @@ function snapshot(change: (s: ProjectSnapshot) => void = () => {}): ProjectSnaps
     suites: [{ id: 200, name: "Regression", parent: { type: "test-cycle", id: 101 }, marker: "DEMO-R1" }],
     runs: [{ id: 300, name: "Log in", parent: { type: "test-suite", id: 200 }, testCaseId: 20, marker: "DEMO-R1/DEMO-T1" }],
     logs: [{ id: 400, runId: 300, marker: "DEMO-E1" }],
+    releases: [],
+    requirements: [],
     stateStore: true,
     state: {
       ...emptyState(),

@@ -62,6 +62,8 @@ const NOUNS: Record<RecordedType, [string, string]> = {
   testSuite: ["test suite", "test suites"],
   testRun: ["test run", "test runs"],
   testLog: ["test log", "test logs"],
+  release: ["release", "releases"],
+  requirement: ["requirement", "requirements"],
 };
 
 /** `2 test runs`, `1 module and 1 test case`. */
@@ -197,9 +199,17 @@ export function planRollback(s: ProjectSnapshot): RollbackPlan {
     ...containers,
   });
 
+  // Releases and requirements hold nothing ZTOQ made: each goes when it is this project's, with its links.
+  const releases = s.releases.filter((r) => judge("release", r, false));
+  for (const release of releases) plan("release", release, []);
+  const requirements = s.requirements.filter((r) => judge("requirement", r, false));
+  for (const requirement of requirements) plan("requirement", requirement, []);
+
   const objects = (type: RecordedType, list: readonly { id: number }[]) =>
     list.flatMap((o) => planned.get(refOf(type, o.id)) ?? []);
   const steps = [
+    { type: "release" as const, objects: objects("release", releases) },
+    { type: "requirement" as const, objects: objects("requirement", requirements) },
     { type: "testRun" as const, objects: objects("testRun", runs) },
     { type: "testSuite" as const, objects: objects("testSuite", suites) },
     ...cycleSteps,
@@ -296,6 +306,8 @@ function staleRecords(s: ProjectSnapshot): { type: RecordedType; key: string }[]
     testSuite: new Set(s.suites.map((x) => x.id)),
     testRun: new Set(s.runs.map((r: RunNode) => r.id)),
     testLog: new Set(s.logs.map((l) => l.id)),
+    release: new Set(s.releases.map((r) => r.id)),
+    requirement: new Set(s.requirements.map((r) => r.id)),
   };
   return (Object.keys(present) as RecordedType[]).flatMap((type) =>
     s.state[type].filter((r) => r.targetId === null || !present[type].has(r.targetId)).map((r) => ({ type, key: r.key })),

@@ -145,6 +145,18 @@ export async function readProject(input: {
     },
   );
 
+  // Releases and requirements: only those carrying a marker can be ZTOQ's (a link goes with either end).
+  const markedOf = async (objectType: "releases" | "requirements") => {
+    const fieldId = await markerIdOf(objectType);
+    if (fieldId === undefined) return [];
+    const items = objectType === "releases" ? await qtest.releases() : await qtest.requirements();
+    return items.flatMap((o) => {
+      const marker = markerIn(o.properties, fieldId);
+      return marker === null ? [] : [{ id: o.id, name: o.name, marker }];
+    });
+  };
+  const [releases, requirements] = await Promise.all([markedOf("releases"), markedOf("requirements")]);
+
   const snapshot: ProjectSnapshot = {
     projectKey,
     markerField,
@@ -157,6 +169,8 @@ export async function readProject(input: {
     suites: [...suites.values()],
     runs,
     logs,
+    releases,
+    requirements,
     stateStore: state !== undefined,
     state: records,
   };
@@ -168,6 +182,8 @@ export async function readProject(input: {
       testSuites: suites.size,
       testRuns: runs.length,
       testLogs: logs.length,
+      releases: releases.length,
+      requirements: requirements.length,
       stateRecords: Object.fromEntries(recordedTypeSchema.options.map((t: RecordedType) => [t, records[t].length])),
     },
     "rollback: project read",

@@ -76,6 +76,8 @@ const LABELS: Record<RecordedType, string> = {
   testCycle: "Test cycles",
   testCase: "Test cases",
   module: "Modules",
+  release: "Releases (test plans)",
+  requirement: "Requirements (Jira issues)",
 };
 
 /** Rows of a details table in the Markdown; the JSON report lists them all. */

@@ -54,6 +54,13 @@ export interface LogNode {
   marker: string | null;
 }
 
+/** A release or a requirement carrying a marker: objects with no children ZTOQ made. */
+export interface MarkedNode {
+  id: number;
+  name: string;
+  marker: string | null;
+}
+
 /** A state record, as far as a rollback needs it: its key and the qTest object it names (null: none yet). */
 export interface RecordRef {
   key: string;
@@ -82,6 +89,9 @@ export interface ProjectSnapshot {
   runs: RunNode[];
   /** The logs of every run that carries a marker. */
   logs: LogNode[];
+  /** Every release and every requirement carrying a marker (test plans, and the Jira issues ZTOQ made requirements for). */
+  releases: MarkedNode[];
+  requirements: MarkedNode[];
   /** Whether there is a state store; without one, `state` is empty and ownership is decided without it. */
   stateStore: boolean;
   /** The state store's records per type (empty when there is no state). */
@@ -89,5 +99,5 @@ export interface ProjectSnapshot {
 }
 
 export function emptyState(): Record<RecordedType, RecordRef[]> {
-  return { module: [], testCase: [], testCycle: [], testSuite: [], testRun: [], testLog: [] };
+  return { module: [], testCase: [], testCycle: [], testSuite: [], testRun: [], testLog: [], release: [], requirement: [] };
 }

@@ -72,10 +72,6 @@ export class TargetSet<R extends TargetRecord> {
   *leftovers(): Generator<R> {
     for (const [id, record] of this.#byId) if (!this.#taken.has(id)) yield record;
   }
-
-  values(): IterableIterator<R> {
-    return this.#byId.values();
-  }
 }
 
 /** A path of names as a map key (names may hold any character, so not a joined string). */
