@@ -1,5 +1,6 @@
 import { formatSeconds } from "../plan/estimate.js";
 import { LABELS, type MigrationReport } from "./migration-report.js";
+import { notCarriedText } from "./not-carried-section.js";
 import { textCell, textTable } from "./table-text.js";
 
 /** Reasons shown on a terminal; the JSON and Markdown reports keep them all. */
@@ -64,6 +65,7 @@ export function migrationReportText(report: MigrationReport): string {
     if (reasons.length > shown.length) lines.push(`… and ${reasons.length - shown.length} more in the report files`);
     lines.push("");
   }
+  lines.push(...notCarriedText(report.notCarried));
   const { zephyr, qtest } = report.requests;
   lines.push(
     `Requests: Zephyr ${zephyr.requests} (${zephyr.retries} retries, ${zephyr.throttled} throttled) · ` +

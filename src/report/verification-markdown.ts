@@ -1,4 +1,5 @@
-import type { StandaloneCheck, VerificationReport, ZephyrQTestCheck } from "./verification-report.js";
+import { notCarriedMarkdown } from "./not-carried-section.js";
+import { judgesNotCarried, type StandaloneCheck, type VerificationReport, type ZephyrQTestCheck } from "./verification-report.js";
 
 const MARKDOWN_SAMPLES = 10;
 const CELL = 80;
@@ -11,7 +12,8 @@ export function verificationReportMarkdown(report: VerificationReport): string {
     `## ${icon} ZTOQ verification: ${report.status}`,
     "",
     `**${t.matched}** matched · **${t.missing}** missing · **${t.extra}** extra · **${t.changed}** changed · ` +
-      `**${t.duplicated}** duplicated · **${t.misplaced}** misplaced`,
+      `**${t.duplicated}** duplicated · **${t.misplaced}** misplaced` +
+      `${judgesNotCarried(report) ? ` · **${t.notCarried}** not carried` : ""}`,
     "",
     `Run \`${report.run.id}\` · ${(report.run.durationMs / 1000).toFixed(1)} s · ZTOQ ${report.run.tool.version} · fail on \`${report.failOn}\``,
     "",
@@ -77,6 +79,7 @@ function zephyrQTestSection(check: ZephyrQTestCheck): string[] {
   for (const e of check.entities.filter((x) => x.samples.length > 0)) {
     lines.push(...samplesTable(e.label, "Field", e.samples, e.truncated));
   }
+  if (check.notCarried) lines.push(...notCarriedMarkdown(check.notCarried, "####"));
   lines.push(...rulesList(check.normalization));
   return lines;
 }
@@ -90,7 +93,7 @@ function standaloneSection(check: StandaloneCheck): string[] {
     "| Threshold | Actual | Verdict |",
     "|---|---:|---|",
     ...check.thresholds
-      .filter((th) => th.metric !== "misplaced")
+      .filter((th) => th.metric !== "misplaced" && th.metric !== "notCarried")
       .map((th) => `| ${th.metric} > ${th.max} | ${th.actual} | ${th.verdict === "passed" ? "✅" : "❌"} |`),
     "",
     `| Source ${unit} | Target ${unit} | Matched | Missing | Extra | Changed | Duplicated | Method |`,

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { entityTypeSchema } from "../entity-types.js";
+import { notCarriedSectionSchema } from "./not-carried-section.js";
 import { markdownTwin } from "./report-file.js";
 import { requestStatsSchema } from "./request-stats.js";
 import { verificationReportMarkdown } from "./verification-markdown.js";
@@ -17,7 +18,7 @@ export const VERIFICATION_REPORT_VERSION = 4;
 export const problemSchema = z.enum(["missing", "extra", "duplicated", "changed", "misplaced"]);
 export type Problem = z.infer<typeof problemSchema>;
 
-export const metricSchema = z.enum(["missing", "extra", "changed", "duplicated", "misplaced"]);
+export const metricSchema = z.enum(["missing", "extra", "changed", "duplicated", "misplaced", "notCarried"]);
 
 export const differenceSchema = z.object({
   path: z
@@ -81,15 +82,25 @@ const problemTotalsSchema = z.object({
 });
 export type ProblemTotals = z.infer<typeof problemTotalsSchema>;
 
+const reportTotalsSchema = problemTotalsSchema.extend({
+  // Defaults to 0 so a version-4 report written before the total existed still reads.
+  notCarried: count
+    .default(0)
+    .describe("What the source holds that qTest did not receive: the sum of the checks' not-carried totals"),
+});
+export type ReportTotals = z.infer<typeof reportTotalsSchema>;
+
 const thresholdsSchema = z.array(
-  z.object({ metric: metricSchema, max: count, actual: count, verdict: verdictSchema }).describe("Fails when actual > max"),
+  z
+    .object({ metric: metricSchema, max: count, actual: count, verdict: verdictSchema })
+    .describe("Fails when actual > max; a notCarried row only when the thresholds bound it"),
 );
 
 export const zephyrQTestCheckSchema = z.object({
   name: z.string().describe("The check's name: unique in the report"),
   kind: z.literal("zephyr-qtest"),
   verdict: verdictSchema,
-  failOn: z.string().describe("The thresholds this check applies, every metric listed"),
+  failOn: z.string().describe("The thresholds this check applies, every metric listed (notCarried only when bounded)"),
   source: z.object({ url: z.string(), projectKey: z.string() }),
   target: z.object({
     url: z.string(),
@@ -102,6 +113,9 @@ export const zephyrQTestCheckSchema = z.object({
   thresholds: thresholdsSchema,
   totals: problemTotalsSchema.describe("Sums over the entity types: matched, and what each type adds (counted)"),
   entities: z.array(entityCheckSchema),
+  notCarried: notCarriedSectionSchema
+    .optional()
+    .describe("What the source holds that qTest did not receive, when the check judged it"),
 });
 export type ZephyrQTestCheck = z.infer<typeof zephyrQTestCheckSchema>;
 
@@ -126,7 +140,7 @@ function standaloneCheckSchema<K extends "sql" | "http" | "script">(kind: K) {
     name: z.string().describe("The check's name: unique in the report"),
     kind: z.literal(kind),
     verdict: verdictSchema,
-    failOn: z.string().describe("The thresholds this check applies, every metric listed"),
+    failOn: z.string().describe("The thresholds this check applies, every metric listed (notCarried only when bounded)"),
     thresholds: thresholdsSchema,
     source: checkSideSchema,
     target: checkSideSchema,
@@ -177,8 +191,10 @@ export const verificationReportSchema = z.object({
     durationMs: z.number(),
     configHash: z.string(),
   }),
-  failOn: z.string().describe("The default thresholds (--fail-on), for checks that set none; every metric listed"),
-  totals: problemTotalsSchema.describe("Sums over all checks"),
+  failOn: z
+    .string()
+    .describe("The default thresholds (--fail-on), for checks that set none; every metric listed (notCarried only when bounded)"),
+  totals: reportTotalsSchema.describe("Sums over all checks"),
   checks: z.array(checkSchema),
   cost: z.object({
     requests: z
@@ -215,4 +231,9 @@ export async function writeVerificationReport(path: string, report: Verification
 /** The report's first zephyr-qtest check: what `ztoq verify` without a checks file reports on. */
 export function migrationCheck(report: VerificationReport): ZephyrQTestCheck | undefined {
   return report.checks.find((check): check is ZephyrQTestCheck => check.kind === "zephyr-qtest");
+}
+
+/** Whether a check of the report judged what the source holds that qTest did not receive. */
+export function judgesNotCarried(report: VerificationReport): boolean {
+  return report.checks.some((check) => check.kind === "zephyr-qtest" && check.notCarried !== undefined);
 }

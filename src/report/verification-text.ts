@@ -1,5 +1,6 @@
+import { notCarriedText } from "./not-carried-section.js";
 import { textCell, textTable } from "./table-text.js";
-import type { StandaloneCheck, VerificationReport, ZephyrQTestCheck } from "./verification-report.js";
+import { judgesNotCarried, type StandaloneCheck, type VerificationReport, type ZephyrQTestCheck } from "./verification-report.js";
 
 /** Samples shown per entity type (or check) on a terminal; the report files have more. */
 const TEXT_SAMPLES = 5;
@@ -18,7 +19,8 @@ export function verificationReportText(report: VerificationReport): string {
   const lines = [
     `ZTOQ verification: ${report.status}`,
     `${t.matched} matched · ${t.missing} missing · ${t.extra} extra · ${t.changed} changed · ` +
-      `${t.duplicated} duplicated · ${t.misplaced} misplaced`,
+      `${t.duplicated} duplicated · ${t.misplaced} misplaced` +
+      `${judgesNotCarried(report) ? ` · ${t.notCarried} not carried` : ""}`,
     `run ${report.run.id} · ${(report.run.durationMs / 1000).toFixed(1)} s · ZTOQ ${report.run.tool.version} · fail on ${report.failOn}`,
     "",
   ];
@@ -35,11 +37,11 @@ export function verificationReportText(report: VerificationReport): string {
   return lines.join("\n");
 }
 
-function thresholds(check: ZephyrQTestCheck | StandaloneCheck, skip?: string): string[] {
+function thresholds(check: ZephyrQTestCheck | StandaloneCheck, skip: readonly string[] = []): string[] {
   return textTable(
     ["Threshold", "Actual", "Verdict"],
     check.thresholds
-      .filter((th) => th.metric !== skip)
+      .filter((th) => !skip.includes(th.metric))
       .map((th) => [`${th.metric} > ${th.max}`, String(th.actual), mark(th.verdict)]),
     ["left", "right", "left"],
   );
@@ -80,6 +82,7 @@ function zephyrQTestSection(check: ZephyrQTestCheck): string[] {
   for (const e of check.entities.filter((x) => x.samples.length > 0)) {
     lines.push(`${e.label}: samples`, ...samples(e.samples, "Field"), "");
   }
+  if (check.notCarried) lines.push(...notCarriedText(check.notCarried));
   return lines;
 }
 
@@ -88,7 +91,7 @@ function standaloneSection(check: StandaloneCheck): string[] {
   const lines = [
     `${mark(check.verdict)} ${check.name} (${check.kind}): ${textCell(check.source.description)} → ${textCell(check.target.description)}`,
     "",
-    ...thresholds(check, "misplaced"),
+    ...thresholds(check, ["misplaced", "notCarried"]),
     "",
     ...textTable(
       [`Source ${unit}`, `Target ${unit}`, "Matched", "Missing", "Extra", "Changed", "Duplicated", "Method"],

@@ -7,27 +7,29 @@ import { ApiError, UnexpectedResponseError } from "../http/errors.js";
 import { formatPace } from "../http/pacing.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
+import type { NotCarriedSection } from "../plan/not-carried.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import { prepareReportFile } from "../report/report-file.js";
 import type { RequestStats } from "../report/request-stats.js";
 import {
   type Check,
-  type ProblemTotals,
+  type ReportTotals,
   VERIFICATION_REPORT_VERSION,
   type VerificationReport,
   verificationReportSchema,
   writeVerificationReport,
+  type ZephyrQTestCheck,
 } from "../report/verification-report.js";
 import { ZephyrClient } from "../zephyr/client.js";
 import type { CheckContext, CheckOutcome } from "./checks/check-kind.js";
 import { type CheckEntry, loadChecksFile } from "./checks/checks-file.js";
 import { standaloneReport } from "./checks/report-check.js";
-import { formatFailOn, parseFailOn, type Thresholds } from "./fail-on.js";
+import { formatFailOn, judge, parseFailOn, type Thresholds } from "./fail-on.js";
 import { runHttpCheck } from "./http/run.js";
 import { runScriptCheck } from "./script/run.js";
 import { runSqlCheck } from "./sql/run.js";
-import { zephyrQTestCheck } from "./zephyr-qtest/check.js";
+import { type CheckResult, zephyrQTestCheck } from "./zephyr-qtest/check.js";
 import { zephyrQTestReport } from "./zephyr-qtest/report-check.js";
 
 declare const ZTOQ_VERSION: string;
@@ -97,9 +99,20 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
         progress.setPace(() => formatPace({ Zephyr: config.zephyr.url, qTest: config.qtest.url }));
         const zephyr = ZephyrClient.fromConfig(config, checkLog);
         const qtest = QTestClient.fromConfig(config, checkLog);
-        const result = await zephyrQTestCheck({ config, zephyr, qtest, log: checkLog, progress });
+        const result: CheckResult & { notCarried?: NotCarriedSection } = await zephyrQTestCheck({
+          config,
+          zephyr,
+          qtest,
+          log: checkLog,
+          progress,
+        });
+        const checkThresholds = thresholds[index] as Thresholds;
         checks.push(
-          zephyrQTestReport({ name: entry.name, config, thresholds: thresholds[index] as Thresholds, tallies: result.tallies }),
+          withNotCarried(
+            zephyrQTestReport({ name: entry.name, config, thresholds: checkThresholds, tallies: result.tallies }),
+            result.notCarried,
+            checkThresholds,
+          ),
         );
         zephyrQTestCost = addCost(zephyrQTestCost, { zephyr: zephyr.stats(), qtest: qtest.stats() }, result.read);
       } else {
@@ -172,9 +185,24 @@ function addCost(
   };
 }
 
+/**
+ * A zephyr-qtest check with the not-carried section its run returned (`CheckResult.notCarried`),
+ * judged again with that total: its verdict and threshold rows then bound `notCarried` when the
+ * thresholds name it. Without a section the check stands as it was judged (a notCarried row counts 0).
+ */
+export function withNotCarried(
+  check: ZephyrQTestCheck,
+  section: NotCarriedSection | undefined,
+  thresholds: Thresholds,
+): ZephyrQTestCheck {
+  if (!section) return check;
+  const { verdict, rows } = judge({ ...check.totals, notCarried: section.total }, thresholds);
+  return { ...check, verdict, thresholds: rows, notCarried: section };
+}
+
 /** Sums over the checks: a standalone check's items are its rows, responses or script items. */
-function totalsOf(checks: readonly Check[]): ProblemTotals {
-  const totals: ProblemTotals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0 };
+function totalsOf(checks: readonly Check[]): ReportTotals {
+  const totals: ReportTotals = { matched: 0, missing: 0, extra: 0, changed: 0, duplicated: 0, misplaced: 0, notCarried: 0 };
   for (const check of checks) {
     const t =
       check.kind === "zephyr-qtest"
@@ -187,7 +215,8 @@ function totalsOf(checks: readonly Check[]): ProblemTotals {
             duplicated: check.duplicated,
             misplaced: 0,
           };
-    for (const key of Object.keys(totals) as (keyof ProblemTotals)[]) totals[key] += t[key];
+    for (const key of ["matched", "missing", "extra", "changed", "duplicated", "misplaced"] as const) totals[key] += t[key];
+    if (check.kind === "zephyr-qtest") totals.notCarried += check.notCarried?.total ?? 0;
   }
   return totals;
 }
