@@ -73,7 +73,10 @@ export function resolveJiraAuth(url: string | undefined, overrides: Credentials,
     );
   }
   if (email !== undefined && token !== undefined) return { email, token };
-  const missing = [email === undefined ? whereToSet(jiraEmail) : undefined, token === undefined ? whereToSet(jiraToken) : undefined]
+  const missing = [
+    email === undefined ? whereToSet(jiraEmail) : undefined,
+    token === undefined ? whereToSet(jiraToken) : undefined,
+  ]
     .filter((m) => m !== undefined)
     .join(" and ");
   throw new BadInputError(`jira.url is set but Jira has no credentials: set ${missing}`);

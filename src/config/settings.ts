@@ -131,7 +131,8 @@ export const settings = {
     value: password,
   }),
   jiraUrl: setting({
-    description: "Jira Cloud site URL, e.g. https://example.atlassian.net: resolves the Jira issue ids of Zephyr's links to keys and summaries. Optional.",
+    description:
+      "Jira Cloud site URL, e.g. https://example.atlassian.net: resolves the Jira issue ids of Zephyr's links to keys and summaries. Optional.",
     input: { name: "jira-url", actions: both },
     env: "ZTOQ_JIRA_URL",
     config: "jira.url",

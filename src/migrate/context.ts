@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from "../config/load.js";
 import type { Logger } from "../log/logger.js";
+import type { NotCarriedContext, NotCarriedTally } from "../plan/not-carried.js";
 import type { Resolution } from "../plan/resolution.js";
 import type { Progress } from "../progress/progress.js";
 import type { QTestClient } from "../qtest/client.js";
@@ -34,6 +35,9 @@ export interface RunContext {
   /** The containers qTest held when the run started: what the state records and qTest lost is put back. */
   targetPresence: TargetPresence;
   tally: OutcomeTally;
+  /** What the source entities this run reads hold that qTest does not receive (the report's not-carried list). */
+  notCarried: NotCarriedTally;
+  notCarriedRules: NotCarriedContext;
   progress: Progress;
   log: Logger;
 }

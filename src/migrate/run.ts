@@ -5,12 +5,12 @@ import { configHash, type ResolvedConfig } from "../config/load.js";
 import { recordedTypeSchema } from "../entity-types.js";
 import { BadInputError, ExitCode, InterruptedError, ZtoqError } from "../errors.js";
 import { ApiError, unreachableMessage } from "../http/errors.js";
-import { JiraClient } from "../jira/client.js";
 import { formatPace } from "../http/pacing.js";
+import { JiraClient } from "../jira/client.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { type PreflightResult, preflight } from "../mapping/preflight.js";
-import { NotCarriedTally } from "../plan/not-carried.js";
+import { NotCarriedTally, notCarriedContext } from "../plan/not-carried.js";
 import { Progress } from "../progress/progress.js";
 import { QTestClient } from "../qtest/client.js";
 import { type MigrationReport, migrationReportMarkdown, migrationReportSchema } from "../report/migration-report.js";
@@ -178,6 +178,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
           runLog,
         ),
         tally,
+        notCarried,
+        notCarriedRules: notCarriedContext(config.mapping, preflightResult.resolution),
         progress,
         log: runLog,
       };

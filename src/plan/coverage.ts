@@ -167,7 +167,10 @@ export function issueOutcome(issueId: string, index: RequirementIndex, jira: Jir
     };
   }
   if (!issue && jira.failure !== undefined) {
-    return { kind: "notLinked", reason: "no qTest requirement carries this Jira issue id, and Jira could not be asked for its key" };
+    return {
+      kind: "notLinked",
+      reason: "no qTest requirement carries this Jira issue id, and Jira could not be asked for its key",
+    };
   }
   if (!issue) return { kind: "notLinked", reason: "Jira does not know this issue id (deleted, or not visible to the account)" };
   if (create) return { kind: "create", issue };

@@ -146,7 +146,6 @@ describe("notCarriedOfTestCase", () => {
     expect(fields(items)).toEqual([
       ["links.confluencePages", REASONS.notRead],
       ["links.issues", REASONS.issueLink("BLOCKS")],
-      ["links.issues", REASONS.issueLink("RELATED")],
       ["attachments", REASONS.attachments],
       ["attachments", REASONS.attachments],
     ]);
@@ -274,7 +273,7 @@ describe("notCarriedOfTestExecution", () => {
 });
 
 describe("notCarriedOfTestPlan", () => {
-  it("lists everything a plan holds but its identity: ZTOQ migrates no test plans", () => {
+  it("lists what a release cannot hold of a plan: its folder, its owner as a user; the rest is carried", () => {
     const plan = {
       id: 3,
       key: "QA-P1",
@@ -282,6 +281,8 @@ describe("notCarriedOfTestPlan", () => {
       project,
       status: { id: 15 },
       objective: null,
+      folder: { id: 7 },
+      owner: { accountId: "5b10a2844c20165700ede21g" },
       labels: ["release"],
       customFields: { Scope: "all" },
       links: {
@@ -292,12 +293,8 @@ describe("notCarriedOfTestPlan", () => {
       },
     };
     expect(fields(notCarriedOfTestPlan(plan, context))).toEqual([
-      ["name", REASONS.notRead],
-      ["status", REASONS.notRead],
-      ["labels", REASONS.notRead],
-      ["links.webLinks", REASONS.notRead],
-      ["links.testCycles", REASONS.notRead],
-      ["customFields.Scope", REASONS.caseCustomFieldsOnly],
+      ["folder", REASONS.notRead],
+      ["owner", REASONS.ownerAsText],
     ]);
   });
 });

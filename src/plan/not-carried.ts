@@ -61,6 +61,7 @@ export const REASONS = {
   ignored: "custom field set to ignore (mapping.customFields)",
   notResolved: "custom field resolved to no qTest field",
   caseCustomFieldsOnly: "ZTOQ carries the custom fields of test cases only",
+  ownerAsText: "kept as the account id in 'Zephyr Owner': a qTest release has no owner",
   keptAsAccountId: `kept as account id: no qTest user (in '${UNMAPPED_USERS_LABEL}')`,
   noUser: "no qTest user (mapping.unmappedUsers: fail)",
   componentId: "kept as its id in 'Zephyr Component': the component's name is not read",
@@ -173,6 +174,8 @@ function customFields(
     const field = `${prefix}customFields.${name}`;
     const configured = context.customFieldMapping[name];
     if (configured && "ignore" in configured) found.push(...items(entity, key, field, REASONS.ignored));
+    // A plan's custom fields are kept as text on its release ('Zephyr Custom Fields'), whatever their type.
+    else if (entity === "testPlan") continue;
     else if (entity !== "testCase") found.push(...items(entity, key, field, REASONS.caseCustomFieldsOnly));
     else {
       const target = context.customFields.get(name);
@@ -199,8 +202,8 @@ function issueLinks(entity: SourceEntity, key: string, source: Source): NotCarri
   const links = asSource(source.links).issues;
   if (!Array.isArray(links)) return [];
   return links.flatMap((link) => {
-    // No type reads as RELATED, as 'Zephyr Links' writes it.
-    const type = String(asSource(link).type ?? "RELATED");
+    // No type is Zephyr's default, coverage: carried as a requirement link (src/plan/coverage.ts).
+    const type = String(asSource(link).type ?? "COVERAGE");
     return type === "COVERAGE" ? [] : items(entity, key, "links.issues", REASONS.issueLink(type));
   });
 }
@@ -258,6 +261,8 @@ export function notCarriedOfTestPlan(plan: Source & { key: string }, context: No
   const { key } = plan;
   return [
     ...unreadKeys("testPlan", key, plan),
+    // A release has no owner field: the account id is kept as text, which is not a qTest user.
+    ...(isEmptyValue(asSource(plan.owner).accountId) ? [] : items("testPlan", key, "owner", REASONS.ownerAsText)),
     ...customFields("testPlan", key, plan.customFields, context),
     ...attachments("testPlan", key, plan),
   ];

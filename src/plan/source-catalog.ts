@@ -46,7 +46,10 @@ export const SOURCE_CATALOG: Readonly<Record<SourceEntity, EntityCatalog>> = {
       testScript: "test steps (the script as one step)",
     },
     perSubKey: {
-      links: { issues: "'Zephyr Links' (as text)", webLinks: "'Zephyr Links' (as text)" },
+      links: {
+        issues: "requirement links (coverage); other types 'Zephyr Links' (as text)",
+        webLinks: "'Zephyr Links' (as text)",
+      },
     },
   },
   testStep: {
@@ -74,8 +77,23 @@ export const SOURCE_CATALOG: Readonly<Record<SourceEntity, EntityCatalog>> = {
     // Nothing of a cycle's links is read.
     perSubKey: { links: {} },
   },
-  // ZTOQ migrates no test plans: everything a plan holds is reported.
-  testPlan: { read: {}, perSubKey: { links: {} } },
+  testPlan: {
+    read: {
+      key: "release marker field",
+      name: "release name",
+      objective: "release description",
+      status: "'Zephyr Status' (its name)",
+      owner: "'Zephyr Owner' (the account id)",
+      labels: "'Zephyr Labels'",
+    },
+    perSubKey: {
+      links: {
+        webLinks: "'Zephyr Links' (as text)",
+        issues: "release → requirement links (its scope)",
+        testCycles: "release → test run links (the runs of the cycle)",
+      },
+    },
+  },
   testExecution: {
     read: {
       key: "marker field",

@@ -59,10 +59,17 @@ export const migrationReportSchema = z.object({
     }),
   ),
   totals: outcomeCountsSchema,
-  // The default stands in only while src/migrate/run.ts does not pass `NotCarriedTally.section()` yet;
-  // once it does, the default goes, so that a run that forgot it cannot claim nothing was left out.
-  notCarried: notCarriedSectionSchema.default({ total: 0, items: [] }),
-  requests: z.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema }),
+  links: z
+    .object({
+      linksAdded: z.number().int().describe("Requirement links made: test case → requirement, release → requirement or test run"),
+      linksRemoved: z.number().int().describe("Links removed because Zephyr no longer has them"),
+    })
+    .nullable()
+    .describe("Traceability links this run carried; null when it carried none (dry run, shard, stopped before)"),
+  notCarried: notCarriedSectionSchema.describe(
+    "What the source holds that qTest did not receive, per entity, field or relation, and why",
+  ),
+  requests: z.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema, jira: requestStatsSchema.optional() }),
   error: z.string().nullable().describe("Why the run stopped early, when it did"),
 });
 export type MigrationReport = z.infer<typeof migrationReportSchema>;
@@ -143,10 +150,17 @@ export function migrationReportMarkdown(report: MigrationReport): string {
     lines.push("", "</details>", "");
   }
   lines.push(...notCarriedMarkdown(report.notCarried));
-  const { zephyr, qtest } = report.requests;
+  const { zephyr, qtest, jira } = report.requests;
+  if (report.links) {
+    lines.push(
+      `Links: ${report.links.linksAdded} made, ${report.links.linksRemoved} removed (coverage, release scope, release runs)`,
+      "",
+    );
+  }
   lines.push(
     `Requests: Zephyr ${zephyr.requests} (${zephyr.retries} retries, ${zephyr.throttled} throttled) · ` +
-      `qTest ${qtest.requests} (${qtest.retries} retries, ${qtest.throttled} throttled)`,
+      `qTest ${qtest.requests} (${qtest.retries} retries, ${qtest.throttled} throttled)` +
+      (jira ? ` · Jira ${jira.requests} (${jira.retries} retries, ${jira.throttled} throttled)` : ""),
     "",
   );
   return lines.join("\n");

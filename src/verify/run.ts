@@ -99,7 +99,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
         progress.setPace(() => formatPace({ Zephyr: config.zephyr.url, qTest: config.qtest.url }));
         const zephyr = ZephyrClient.fromConfig(config, checkLog);
         const qtest = QTestClient.fromConfig(config, checkLog);
-        const result: CheckResult & { notCarried?: NotCarriedSection } = await zephyrQTestCheck({
+        const result: CheckResult = await zephyrQTestCheck({
           config,
           zephyr,
           qtest,

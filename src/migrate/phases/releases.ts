@@ -1,6 +1,6 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
-import { issueLabel, linkChanges, scopeIssueIds } from "../../plan/coverage.js";
 import { contentHash } from "../../plan/content-hash.js";
+import { issueLabel, linkChanges, scopeIssueIds } from "../../plan/coverage.js";
 import { cycleKeyOfRun } from "../../plan/markers.js";
 import { planRelease, RELEASE_FIELDS, type ReleaseBody } from "../../plan/release.js";
 import type { Release } from "../../qtest/schemas.js";

@@ -11,6 +11,7 @@ import {
   testCaseKeyOf,
   testCaseKeyOfRun,
 } from "../../plan/markers.js";
+import { notCarriedOfTestExecution } from "../../plan/not-carried.js";
 import { NEVER_EXECUTED, placeExecution, planPositionalLog, planTestLog, planTestRun } from "../../plan/test-execution.js";
 import type { TestLog, TestLogInput, TestRunInput } from "../../qtest/schemas.js";
 import {
@@ -72,6 +73,7 @@ export async function migrateExecutions(
       runKey(execution.testCycle ? String(execution.testCycle.id) : null, testCaseKeyOf(execution) ?? ""),
     claimKey: (execution) => executionMarker(execution, context.resolution.projectKey),
     work: async (execution, log) => {
+      context.notCarried.addAll(notCarriedOfTestExecution(execution, context.notCarriedRules));
       await migrate(execution, log);
       context.progress.tick("testLog");
       // Runs stay findable through the state store; the map need not grow forever.

@@ -3,6 +3,7 @@ import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
 import { adHocSuiteMarker } from "../../plan/markers.js";
+import { notCarriedOfTestCycle } from "../../plan/not-carried.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { TestSuiteInput } from "../../qtest/schemas.js";
 import type { TestCycle } from "../../zephyr/schemas.js";
@@ -26,6 +27,7 @@ export async function migrateTestSuites(context: RunContext, cycles: FolderTarge
   for await (const page of zephyr.testCycles()) {
     await forEachConcurrent(page, config.migration.concurrency, async (cycle: TestCycle) => {
       const parent = { id: (cycle.folder && cycles.get(cycle.folder.id)) || rootCycle, type: "test-cycle" as const };
+      context.notCarried.addAll(notCarriedOfTestCycle(cycle, context.notCarriedRules));
       const suiteId = await syncSuite(context, cycle.key, planTestSuite(cycle, resolution), parent);
       context.progress.tick("testSuite");
       if (suiteId !== undefined) suites.set(cycle.id, { key: cycle.key, suiteId });

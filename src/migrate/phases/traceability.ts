@@ -1,5 +1,6 @@
 import { BadInputError } from "../../errors.js";
 import type { JiraClient } from "../../jira/client.js";
+import { contentHash } from "../../plan/content-hash.js";
 import {
   coveredIssueIds,
   issueBrowseUrl,
@@ -10,8 +11,7 @@ import {
   requirementMarker,
   scopeIssueIds,
 } from "../../plan/coverage.js";
-import { contentHash } from "../../plan/content-hash.js";
-import type { NotCarriedItem } from "../../plan/not-carried.js";
+import { type NotCarriedItem, notCarriedOfTestPlan } from "../../plan/not-carried.js";
 import { planRequirement, REQUIREMENT_LINK_FIELD } from "../../plan/release.js";
 import type { Requirement } from "../../qtest/schemas.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
@@ -55,6 +55,7 @@ export async function migrateTraceability(
     for (const testCase of page) coverage.set(testCase.key, coveredIssueIds(testCase.links));
   }
   const plans: TestPlan[] = await input.source.testPlans();
+  for (const plan of plans) context.notCarried.addAll(notCarriedOfTestPlan(plan, context.notCarriedRules));
   const issueIds = new Set([...coverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat());
   // Nothing in scope can hold a link: no case read (an incremental run with no change) and no plan.
   if (coverage.size === 0 && plans.length === 0) return counts;
@@ -154,7 +155,8 @@ async function createRequirement(
   });
   const record = await context.state.get("requirement", issue.id);
   // The index found no requirement with this marker: whatever the state recorded is gone from qTest.
-  if (record?.targetId != null && !input.present.has(record.targetId)) context.targetPresence.lost("requirement", record.targetId);
+  if (record?.targetId != null && !input.present.has(record.targetId))
+    context.targetPresence.lost("requirement", record.targetId);
   const parentId = await input.moduleId;
   const result = await syncEntity(context, {
     type: "requirement",

@@ -8,8 +8,10 @@
  * digests differ is the target object read again and compared field by field.
  */
 import type { ResolvedConfig } from "../../config/load.js";
+import { JiraClient } from "../../jira/client.js";
 import type { Logger } from "../../log/logger.js";
 import { preflight } from "../../mapping/preflight.js";
+import type { NotCarriedSection } from "../../plan/not-carried.js";
 import type { Progress } from "../../progress/progress.js";
 import type { QTestClient } from "../../qtest/client.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
@@ -19,6 +21,7 @@ import { compareContainers } from "./compare-containers.js";
 import { compareExecutions } from "./compare-executions.js";
 import { compareAdHocSuite, compareSuites } from "./compare-suites.js";
 import { compareTestCases } from "./compare-test-cases.js";
+import { compareTraceability } from "./compare-traceability.js";
 import { type Comparison, startComparison } from "./comparison.js";
 import { readTarget } from "./read-target.js";
 import type { TargetSet } from "./target-set.js";
@@ -26,6 +29,8 @@ import type { TargetSet } from "./target-set.js";
 export interface CheckResult {
   tallies: ComparisonTally[];
   read: { source: number; target: number; reread: number };
+  /** What the source holds that qTest did not receive, judged from the source. */
+  notCarried: NotCarriedSection;
 }
 
 /**
@@ -56,7 +61,13 @@ export async function zephyrQTestCheck(input: {
     await compareExecutions(comparison);
     await compareAdHocSuite(comparison);
     countUnpaired(comparison);
-    return { tallies: Object.values(comparison.tallies), read: comparison.read };
+    progress.phase("Comparing coverage links and test plans");
+    await compareTraceability(comparison, {
+      source: zephyr,
+      jira: JiraClient.fromConfig(config, log),
+      notCarried: (item) => comparison.notCarried.add(item),
+    });
+    return { tallies: Object.values(comparison.tallies), read: comparison.read, notCarried: comparison.notCarried.section() };
   } finally {
     sourceReader.stop();
   }

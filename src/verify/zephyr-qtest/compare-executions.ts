@@ -12,6 +12,7 @@ import {
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { executionMarker, legacyMarkerOf } from "../../plan/markers.js";
+import { notCarriedOfTestExecution } from "../../plan/not-carried.js";
 import { placeExecution, planPositionalLog, planTestLog, planTestRun } from "../../plan/test-execution.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { TestExecution } from "../../zephyr/schemas.js";
@@ -36,6 +37,7 @@ export async function compareExecutions(comparison: Comparison): Promise<void> {
 async function compareExecution(comparison: Comparison, execution: TestExecution): Promise<void> {
   const { context, target } = comparison;
   const t = comparison.tallies.testLog;
+  comparison.notCarried.addAll(notCarriedOfTestExecution(execution, comparison.notCarriedRules));
   // The migration skips an execution whose test case or cycle it did not migrate.
   const place = placeExecution(execution, context.resolution.projectKey, {
     testCase: (key) => comparison.sourceKeys.has(key),

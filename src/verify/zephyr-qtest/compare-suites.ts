@@ -1,6 +1,7 @@
 import { expectedSuite, type SuiteComparable, targetSuite } from "../../compare/comparables.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { adHocSuiteMarker } from "../../plan/markers.js";
+import { notCarriedOfTestCycle } from "../../plan/not-carried.js";
 import { planAdHocSuite, planTestSuite } from "../../plan/test-suite.js";
 import type { Difference } from "../../report/verification-report.js";
 import { diff } from "../diff.js";
@@ -14,6 +15,7 @@ export async function compareSuites(comparison: Comparison): Promise<void> {
     for (const cycle of page) {
       comparison.read.source++;
       comparison.cycleKeys.set(cycle.id, cycle.key);
+      comparison.notCarried.addAll(notCarriedOfTestCycle(cycle, comparison.notCarriedRules));
       const expected = expectedSuite(
         planTestSuite(cycle, context.resolution),
         target.catalogs.testSuite,

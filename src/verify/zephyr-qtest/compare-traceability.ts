@@ -4,8 +4,8 @@ import {
   coveredIssueIds,
   issueOutcome,
   type JiraKnowledge,
-  RequirementIndex,
   type RequirementFacts,
+  RequirementIndex,
   scopeIssueIds,
 } from "../../plan/coverage.js";
 import { cycleKeyOfRun, isProjectMarker } from "../../plan/markers.js";
@@ -162,7 +162,13 @@ async function comparePlans(
       continue;
     }
     for (const r of found) paired.add(r.id);
-    if (surplus.length > 0) tally.problem("duplicated", plan.key, found.map((r) => r.id), surplus.length);
+    if (surplus.length > 0)
+      tally.problem(
+        "duplicated",
+        plan.key,
+        found.map((r) => r.id),
+        surplus.length,
+      );
     releaseOf.set(plan.key, release);
     if (fieldIds.size < RELEASE_FIELDS.length + 1) {
       tally.paired(plan.key, [release.id], { changed: [{ path: "fields", source: "ZTOQ's release fields", target: null }] });
@@ -177,7 +183,9 @@ async function comparePlans(
       ...expected.properties.flatMap((p) => {
         const actual = release.properties?.find((q) => q.field_id === p.field_id)?.field_value ?? "";
         const name = [...fieldIds].find(([, id]) => id === p.field_id)?.[0] ?? String(p.field_id);
-        return actual.trim() === p.field_value.trim() ? [] : [{ path: `properties.${name}`, source: p.field_value, target: actual }];
+        return actual.trim() === p.field_value.trim()
+          ? []
+          : [{ path: `properties.${name}`, source: p.field_value, target: actual }];
       }),
     ];
     tally.paired(plan.key, [release.id], { changed: differences });
@@ -212,7 +220,10 @@ async function comparePlans(
       }
       const lost = runs.filter((id) => !now.runs.has(id));
       if (lost.length > 0) {
-        tally.problem("missing", `${plan.key} → ${cycleKey} (${lost.length} of ${runs.length} runs unlinked)`, [release.id, ...lost]);
+        tally.problem("missing", `${plan.key} → ${cycleKey} (${lost.length} of ${runs.length} runs unlinked)`, [
+          release.id,
+          ...lost,
+        ]);
       }
     }
     for (const issueId of scopeIssueIds(plan.links)) {

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../../config/load.js";
 import type { EntityType } from "../../entity-types.js";
 import type { Logger } from "../../log/logger.js";
+import { type NotCarriedContext, NotCarriedTally, notCarriedContext } from "../../plan/not-carried.js";
 import type { Resolution } from "../../plan/resolution.js";
 import type { Progress } from "../../progress/progress.js";
 import type { QTestClient } from "../../qtest/client.js";
@@ -45,6 +46,9 @@ export interface Comparison {
   expectedRuns: Set<string>;
   /** Some execution ran outside any cycle, so the ad-hoc suite is expected. */
   adHocNeeded: boolean;
+  /** What the source holds that the migration does not carry, judged from each source entity as it streams by. */
+  notCarried: NotCarriedTally;
+  notCarriedRules: NotCarriedContext;
 }
 
 export function startComparison(context: CheckContext, target: TargetIndex): Comparison {
@@ -71,6 +75,8 @@ export function startComparison(context: CheckContext, target: TargetIndex): Com
     cycleKeys: new Map(),
     expectedRuns: new Set(),
     adHocNeeded: false,
+    notCarried: new NotCarriedTally(),
+    notCarriedRules: notCarriedContext(context.config.mapping, context.resolution),
   };
 }
 
