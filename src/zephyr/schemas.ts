@@ -269,6 +269,40 @@ export const testCycleSchema = z.looseObject({
 });
 export type TestCycle = z.infer<typeof testCycleSchema>;
 
+const testPlanLinksSchema = z.looseObject({
+  self: z.string().optional(),
+  issues: z.array(issueLinkSchema).optional(),
+  webLinks: z.array(webLinkSchema).optional(),
+  testCycles: z
+    .array(
+      z.looseObject({
+        id: id.optional(),
+        self: z.string().optional(),
+        /** The cycle's id, not its key. */
+        testCycleId: id,
+        type: linkTypeSchema.optional(),
+        target: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+/** A test plan groups test cycles; its status is of type `TEST_PLAN`. */
+export const testPlanSchema = z.looseObject({
+  id,
+  key: z.string(),
+  name: z.string(),
+  objective: z.string().nullish(),
+  project: refSchema,
+  status: refSchema,
+  folder: refSchema.nullish(),
+  owner: accountRefSchema.nullish(),
+  customFields: customFieldsSchema.optional(),
+  labels: z.array(z.string()).optional(),
+  links: testPlanLinksSchema.optional(),
+});
+export type TestPlan = z.infer<typeof testPlanSchema>;
+
 // ---- test executions ----------------------------------------------------------------------------
 
 export const testExecutionSchema = z.looseObject({
