@@ -45,7 +45,12 @@ export class Links {
     const entity = this.#entity(owner);
     const id = this.#ids.next();
     const link = { self: refs.url(`links/${id}`), id, issueId, target: jiraIssueUrl(issueId), type };
-    const links = { self: refs.url(`${collectionOf(owner.type)}/${owner.idOrKey}/links`), issues: [], webLinks: [], ...entity.links };
+    const links = {
+      self: refs.url(`${collectionOf(owner.type)}/${owner.idOrKey}/links`),
+      issues: [],
+      webLinks: [],
+      ...entity.links,
+    };
     const next = { ...links, issues: [...(links.issues ?? []), link] };
     if (owner.type === "testcase") testCases.setLinks(entity.key, next);
     else if (owner.type === "testcycle") cycles.setLinks(entity.key, next);
