@@ -55,8 +55,14 @@ describe("Jira Cloud mock: POST/GET /rest/api/3/search/jql", () => {
     expect(described).toEqual({ url: mocks.jira.url, email: mocks.jira.email, token: mocks.jira.token });
     expect(mocks.jira.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const env = mockEnvironment(mocks.describe());
-    expect(env).toMatchObject({ ZTOQ_JIRA_URL: mocks.jira.url, ZTOQ_JIRA_EMAIL: mocks.jira.email, ZTOQ_JIRA_TOKEN: mocks.jira.token });
-    expect(mockEnvironment({ zephyr: mocks.describe().zephyr, qtest: mocks.describe().qtest })).not.toHaveProperty("ZTOQ_JIRA_URL");
+    expect(env).toMatchObject({
+      ZTOQ_JIRA_URL: mocks.jira.url,
+      ZTOQ_JIRA_EMAIL: mocks.jira.email,
+      ZTOQ_JIRA_TOKEN: mocks.jira.token,
+    });
+    expect(mockEnvironment({ zephyr: mocks.describe().zephyr, qtest: mocks.describe().qtest })).not.toHaveProperty(
+      "ZTOQ_JIRA_URL",
+    );
   });
 
   it("pages `id in (…)` by nextPageToken, 50 at most a page; unknown ids are simply absent", async () => {
@@ -131,7 +137,11 @@ describe("Jira Cloud mock: POST/GET /rest/api/3/search/jql", () => {
       basic("someone@example.com", mocks.jira.token),
       `Bearer ${mocks.jira.token}`,
     ]) {
-      const res = await api.post("/rest/api/3/search/jql", { jql: "id = 10001" }, authorization ? { headers: { authorization } } : {});
+      const res = await api.post(
+        "/rest/api/3/search/jql",
+        { jql: "id = 10001" },
+        authorization ? { headers: { authorization } } : {},
+      );
       expect(res.status).toBe(401);
       errorSchema.parse(res.body);
       expect(JSON.stringify(res.body)).not.toContain(mocks.jira.token);

@@ -10,9 +10,9 @@ import {
   createdResourceSchema,
   errorSchema,
   pagedListSchema,
+  type TestPlan,
   testCaseLinksSchema,
   testCycleSchema,
-  type TestPlan,
   testPlanSchema,
 } from "../../src/zephyr/schemas.js";
 import { type HttpClient, httpClient, withQuery } from "../support/http.js";
@@ -82,7 +82,9 @@ describe("Zephyr mock: test plans and links", () => {
     expect(byKey.links?.testCycles?.length).toBeGreaterThan(0);
     expect(byKey.links?.webLinks?.length).toBe(1);
     const planStatuses = await api.get(withQuery("/statuses", { projectKey: pk, statusType: "TEST_PLAN", maxResults: 100 }));
-    const statusIds = pagedListSchema(z.looseObject({ id: z.number() })).parse(planStatuses.body).values.map((s) => s.id);
+    const statusIds = pagedListSchema(z.looseObject({ id: z.number() }))
+      .parse(planStatuses.body)
+      .values.map((s) => s.id);
     expect(statusIds).toContain(byKey.status.id);
     expect((await api.get("/testplans/QA-P999")).status).toBe(404);
   });
