@@ -18,13 +18,14 @@ interface MockFlags {
   faultRate?: number;
   zephyrPort?: number;
   qtestPort?: number;
+  jiraPort?: number;
   demoConfig?: string;
 }
 
 export function registerMockCommand(program: Command): void {
   program
     .command("mock")
-    .description("Start the Zephyr Scale Cloud and qTest Manager mock servers on 127.0.0.1")
+    .description("Start the Zephyr Scale Cloud, qTest Manager and Jira Cloud mock servers on 127.0.0.1")
     .option("--dataset <file>", "serve this Zephyr project snapshot (JSON)")
     .option(
       "--generate <n>",
@@ -54,6 +55,11 @@ export function registerMockCommand(program: Command): void {
     )
     .option("--qtest-port <port>", "port of the qTest mock (default: a free one)", numberOption("--qtest-port", MOCK_LIMITS.port))
     .option(
+      "--jira-port <port>",
+      "port of the Jira Cloud mock (default: a free one)",
+      numberOption("--jira-port", MOCK_LIMITS.port),
+    )
+    .option(
       "--demo-config <file>",
       "prepare the qTest project as an admin would for the generated project (its custom fields) and write the mapping it needs to FILE",
     )
@@ -73,6 +79,7 @@ export function registerMockCommand(program: Command): void {
         ...(flags.faultRate !== undefined && { faultRate: flags.faultRate }),
         ...(flags.zephyrPort !== undefined && { zephyrPort: flags.zephyrPort }),
         ...(flags.qtestPort !== undefined && { qtestPort: flags.qtestPort }),
+        ...(flags.jiraPort !== undefined && { jiraPort: flags.jiraPort }),
       }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "EADDRINUSE")
           throw new BadInputError(`Port already in use: ${error.message.replace(/^.*EADDRINUSE:?\s*/, "")}.`);
@@ -97,7 +104,13 @@ export function registerMockCommand(program: Command): void {
         testExecutions: mocks.zephyr.store.testExecutions().length,
       };
       log.info(
-        { zephyr: mocks.zephyr.url, qtest: mocks.qtest.url, projectKey: mocks.zephyr.projectKey, ...counts },
+        {
+          zephyr: mocks.zephyr.url,
+          qtest: mocks.qtest.url,
+          jira: mocks.jira.url,
+          projectKey: mocks.zephyr.projectKey,
+          ...counts,
+        },
         "mock servers ready",
       );
       log.info({ signal: await stopped }, "stopping mock servers");

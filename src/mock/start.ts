@@ -4,6 +4,8 @@ import { generateProject } from "./dataset/generate.js";
 import { type FetchCallback, type Listening, listen } from "./http/listen.js";
 import { RateLimit } from "./http/token-bucket.js";
 import { type TrafficOptions, TrafficStats } from "./http/traffic.js";
+import { jiraApp } from "./jira/app.js";
+import { JiraIssues } from "./jira/issues.js";
 import { qtestApp } from "./qtest/app.js";
 import { QTestStore } from "./qtest/store.js";
 import { zephyrApp } from "./zephyr/app.js";
@@ -18,6 +20,7 @@ export interface MockOptions extends TrafficOptions {
   projectKey?: string;
   zephyrPort?: number;
   qtestPort?: number;
+  jiraPort?: number;
   qtestProjectId?: number;
 }
 
@@ -34,10 +37,14 @@ export interface RunningMocks {
     /** Changeable while serving: `rateLimit.set(50)`, `rateLimit.set(undefined)`. */
     rateLimit: RateLimit;
   };
+  /** Jira Cloud, resolving the issue ids Zephyr links name; it knows the snapshot's `jiraIssues`. */
+  jira: { url: string; email: string; token: string; stats: TrafficStats; rateLimit: RateLimit; issues: JiraIssues };
   /** The start contract: what `ztoq mock` prints as its one line. */
   describe(): {
     zephyr: { url: string; token: string; projectKey: string };
     qtest: { url: string; token: string; projectId: number; username: string; password: string };
+    /** Always there; optional in the type only so that callers composing a description of their own still fit. */
+    jira?: { url: string; email: string; token: string };
   };
   stop(): Promise<void>;
 }
@@ -46,6 +53,7 @@ export interface RunningMocks {
 export function mockEnvironment(mocks: {
   zephyr: { url: string; token: string; projectKey: string };
   qtest: { url: string; token: string; projectId: number };
+  jira?: { url: string; email: string; token: string };
 }): Record<string, string> {
   return {
     ZTOQ_ZEPHYR_URL: mocks.zephyr.url,
@@ -54,23 +62,30 @@ export function mockEnvironment(mocks: {
     ZTOQ_QTEST_URL: mocks.qtest.url,
     ZTOQ_QTEST_TOKEN: mocks.qtest.token,
     ZTOQ_QTEST_PROJECT: String(mocks.qtest.projectId),
+    ...(mocks.jira && {
+      ZTOQ_JIRA_URL: mocks.jira.url,
+      ZTOQ_JIRA_EMAIL: mocks.jira.email,
+      ZTOQ_JIRA_TOKEN: mocks.jira.token,
+    }),
   };
 }
 
-/** Starts the Zephyr Scale and qTest mocks on 127.0.0.1, in this process. */
+/** Starts the Zephyr Scale, qTest and Jira Cloud mocks on 127.0.0.1, in this process. */
 export async function startMocks(options: MockOptions = {}): Promise<RunningMocks> {
   const seed = options.seed ?? 1;
   let zephyrFetch: FetchCallback | undefined;
   let qtestFetch: FetchCallback | undefined;
+  let jiraFetch: FetchCallback | undefined;
   const servers: Listening[] = [];
   try {
     servers.push(await listen((request, env) => (zephyrFetch as FetchCallback)(request, env), options.zephyrPort));
     servers.push(await listen((request, env) => (qtestFetch as FetchCallback)(request, env), options.qtestPort));
+    servers.push(await listen((request, env) => (jiraFetch as FetchCallback)(request, env), options.jiraPort));
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));
     throw error;
   }
-  const [zephyrServer, qtestServer] = servers as [Listening, Listening];
+  const [zephyrServer, qtestServer, jiraServer] = servers as [Listening, Listening, Listening];
 
   const zephyrUrl = `${zephyrServer.origin}/v2`;
   const snapshot =
@@ -90,7 +105,13 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
   }).fetch;
 
   const projectId = options.qtestProjectId ?? 4242;
-  const qtestStore = new QTestStore({ origin: qtestServer.origin, projectId });
+  const qtestStore = new QTestStore({
+    origin: qtestServer.origin,
+    projectId,
+    // What qTest's own Jira integration would have imported, before any migration.
+    jiraIssues: snapshot.jiraIssues,
+    jiraUrl: jiraServer.origin,
+  });
   const qtestToken = randomBytes(16).toString("hex");
   const qtestStats = new TrafficStats();
   const username = qtestStore.users[0]?.username ?? "admin@example.com";
@@ -106,6 +127,22 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
     password,
     store: qtestStore,
     stats: qtestStats,
+  }).fetch;
+
+  const jiraIssues = new JiraIssues(snapshot.jiraIssues ?? []);
+  const jiraEmail = "ztoq-mock@example.com";
+  const jiraToken = randomBytes(18).toString("base64url");
+  const jiraStats = new TrafficStats();
+  const jiraRateLimit = new RateLimit(options.rateLimitRps);
+  jiraFetch = jiraApp({
+    ...options,
+    rateLimit: jiraRateLimit,
+    // Yet another fault sequence, still fixed by the seed.
+    seed: seed ^ 0x3c3c3c3c,
+    email: jiraEmail,
+    token: jiraToken,
+    issues: jiraIssues,
+    stats: jiraStats,
   }).fetch;
 
   const zephyr = {
@@ -126,12 +163,22 @@ export async function startMocks(options: MockOptions = {}): Promise<RunningMock
     stats: qtestStats,
     rateLimit: qtestRateLimit,
   };
+  const jira = {
+    url: jiraServer.origin,
+    email: jiraEmail,
+    token: jiraToken,
+    stats: jiraStats,
+    rateLimit: jiraRateLimit,
+    issues: jiraIssues,
+  };
   return {
     zephyr,
     qtest,
+    jira,
     describe: () => ({
       zephyr: { url: zephyr.url, token: zephyr.token, projectKey: zephyr.projectKey },
       qtest: { url: qtest.url, token: qtest.token, projectId, username, password },
+      jira: { url: jira.url, email: jira.email, token: jira.token },
     }),
     stop: async () => {
       await Promise.all(servers.map((s) => s.close()));

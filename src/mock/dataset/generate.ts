@@ -12,6 +12,7 @@ import type {
 import type { Snapshot } from "../../zephyr/snapshot.js";
 import { SeededRandom } from "../random.js";
 import { bddScript, expected, plainScript, richText, sentence, testData, title } from "./text.js";
+import { generateTraceability } from "./traceability.js";
 
 export interface GenerateOptions {
   /** About how many test cases the project has. */
@@ -315,6 +316,23 @@ export function generateProject(options: GenerateOptions): Snapshot {
     addExecution(looseRandom, looseRandom.pick(testCases), null, EPOCH + (count + n) * HOUR);
   }
 
+  // ---- test plans and Jira issues: last, from a generator of their own ----------------------
+  const planStatuses = [
+    addStatus("TEST_PLAN", "Draft", "#cccccc", { default: true }),
+    addStatus("TEST_PLAN", "Approved", "#00ff00"),
+    addStatus("TEST_PLAN", "Deprecated", "#ff0000"),
+  ];
+  const { testPlans, jiraIssues } = generateTraceability({
+    seed: options.seed ?? 1,
+    key,
+    base,
+    projectRef,
+    testCases,
+    testCycles,
+    users,
+    planStatuses,
+  });
+
   return {
     project,
     folders,
@@ -328,6 +346,8 @@ export function generateProject(options: GenerateOptions): Snapshot {
     testScripts,
     testExecutionSteps,
     statusTypes,
+    testPlans,
+    jiraIssues,
   };
 }
 

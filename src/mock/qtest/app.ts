@@ -18,6 +18,8 @@ import type { RateLimit } from "../http/token-bucket.js";
 import { faults, latency, type MockEnv, routeOf, type TrafficOptions, type TrafficStats } from "../http/traffic.js";
 import { pageOf } from "./collection.js";
 import { QTestApiError } from "./errors.js";
+import { releaseInputSchema } from "./releases.js";
+import { requirementInputSchema } from "./requirements.js";
 import { matchesQuery, parseQuery } from "./search-query.js";
 import type { QTestStore } from "./store.js";
 
@@ -292,6 +294,56 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
     c.json(store.updateTestLog(numParam(c, "id"), numParam(c, "logId"), await jsonBody(c, testLogInputSchema))),
   );
 
+  project.get("/requirements", (c) => {
+    const page = intQuery(c, "page", { default: 1, min: 1 }) ?? 1;
+    const size = intQuery(c, "size", { default: 20, min: 1, max: 999 }) ?? 20;
+    const all = store.requirements(intQuery(c, "parentId"), boolQuery(c, "includeExternalProperties") ?? false);
+    return c.json(pageOf(all, page, size));
+  });
+  project.post("/requirements", async (c) =>
+    c.json(store.createRequirement(await jsonBody(c, requirementInputSchema), intQuery(c, "parentId")), 201),
+  );
+  project.get("/requirements/:requirementId", (c) => c.json(store.requirement(numParam(c, "requirementId"))));
+  project.put("/requirements/:requirementId", async (c) =>
+    c.json(
+      store.updateRequirement(
+        numParam(c, "requirementId"),
+        await jsonBody(c, requirementInputSchema.partial()),
+        intQuery(c, "parentId"),
+      ),
+    ),
+  );
+  project.delete("/requirements/:requirementId", (c) => {
+    store.deleteRequirement(numParam(c, "requirementId"));
+    return c.body(null, 200);
+  });
+
+  // Closed releases come only with includeClosed; the mock closes none.
+  project.get("/releases", (c) => {
+    boolQuery(c, "includeClosed");
+    return c.json(store.releases());
+  });
+  project.post("/releases", async (c) => c.json(store.createRelease(await jsonBody(c, releaseInputSchema)), 201));
+  project.get("/releases/:releaseId", (c) => c.json(store.release(numParam(c, "releaseId"))));
+  project.put("/releases/:releaseId", async (c) =>
+    c.json(store.updateRelease(numParam(c, "releaseId"), await jsonBody(c, releaseInputSchema.partial()))),
+  );
+  project.delete("/releases/:releaseId", (c) => {
+    store.deleteRelease(numParam(c, "releaseId"));
+    return c.body(null, 200);
+  });
+
+  project.get("/linked-artifacts", (c) => c.json(store.linkedArtifacts(c.req.query("type") ?? "", idsQuery(c))));
+  project.post("/:objectType/:objectId/link", async (c) =>
+    c.json(
+      store.link(c.req.param("objectType"), numParam(c, "objectId"), c.req.query("type") ?? "", await jsonBody(c, linkIdsSchema)),
+    ),
+  );
+  project.delete("/:objectType/:objectId/link", async (c) => {
+    store.unlink(c.req.param("objectType"), numParam(c, "objectId"), c.req.query("type") ?? "", await jsonBody(c, linkIdsSchema));
+    return c.json({});
+  });
+
   project.post("/search", async (c) => {
     const body = await jsonBody(c, searchBodySchema);
     const criteria = body.query ? parseQuery(body.query) : undefined;
@@ -338,6 +390,17 @@ export function qtestApp(options: QTestAppOptions): Hono<MockEnv> {
     return c.json({ code: 500, message: "Internal server error" }, 500);
   });
   return app;
+}
+
+const linkIdsSchema = z.array(z.number().int());
+
+/** `ids` repeated (`ids=1&ids=2`, the Swagger's `multi`) or comma-separated (`ids=1,2`). */
+function idsQuery(c: Context): number[] {
+  const raw = (c.req.queries("ids") ?? []).flatMap((value) => value.split(",")).filter((v) => v.trim() !== "");
+  return raw.map((value) => {
+    if (!/^\s*\d+\s*$/.test(value)) throw new BadRequest(`ids must be integers, got '${value}'.`);
+    return Number(value);
+  });
 }
 
 function numParam(c: Context, name: string): number {

@@ -71,6 +71,27 @@ export interface LogRecord extends Stamped {
   props: Map<number, string>;
   stepLogs: StepLogRecord[];
 }
+/** What qTest's Jira integration records on a requirement it imported. */
+export interface ExternalProperties {
+  id: string;
+  link: string;
+  unique_id: string;
+}
+export interface RequirementRecord extends Numbered {
+  name: string;
+  order: number;
+  props: Map<number, string>;
+  external?: ExternalProperties;
+}
+export interface ReleaseRecord extends Numbered {
+  name: string;
+  order: number;
+  props: Map<number, string>;
+  description: string;
+  note: string;
+  startDate: string | null;
+  endDate: string | null;
+}
 export interface AttachmentRecord extends Stamped {
   name: string;
   contentType: string;
@@ -87,6 +108,10 @@ export interface Records {
   testRuns: Collection<RunRecord>;
   testLogs: Collection<LogRecord>;
   attachments: Collection<AttachmentRecord>;
+  /** The Requirements tab's own tree of modules, apart from the test design modules `/modules` serves. */
+  requirementModules: Collection<ModuleRecord>;
+  requirements: Collection<RequirementRecord>;
+  releases: Collection<ReleaseRecord>;
 }
 
 export function createRecords(ids: IdSequence, clock: () => number): Records {
@@ -98,5 +123,8 @@ export function createRecords(ids: IdSequence, clock: () => number): Records {
     testRuns: new Collection(ids, clock, { noun: "Test run", pid: "TR" }),
     testLogs: new Collection(ids, clock, { noun: "Test log" }),
     attachments: new Collection(ids, clock, { noun: "Attachment" }),
+    requirementModules: new Collection(ids, clock, { noun: "Module", pid: "MD" }),
+    requirements: new Collection(ids, clock, { noun: "Requirement", pid: "RQ" }),
+    releases: new Collection(ids, clock, { noun: "Release", pid: "RL" }),
   };
 }

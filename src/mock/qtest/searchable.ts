@@ -1,5 +1,7 @@
 import type { Property } from "../../qtest/schemas.js";
 import { QTestApiError } from "./errors.js";
+import type { Releases } from "./releases.js";
+import type { Requirements } from "./requirements.js";
 import { iso, type Site } from "./site.js";
 import type { TestCases } from "./test-cases.js";
 import type { TestCycles } from "./test-cycles.js";
@@ -16,7 +18,15 @@ export interface Searchable {
 /** The objects of one type with their searchable values, for `POST /search`. */
 export function searchable(
   site: Site,
-  entities: { testCases: TestCases; testRuns: TestRuns; testSuites: TestSuites; testCycles: TestCycles; testLogs: TestLogs },
+  entities: {
+    testCases: TestCases;
+    testRuns: TestRuns;
+    testSuites: TestSuites;
+    testCycles: TestCycles;
+    testLogs: TestLogs;
+    requirements: Requirements;
+    releases: Releases;
+  },
   objectType: string,
 ): Searchable[] {
   const { records } = site;
@@ -43,8 +53,11 @@ export function searchable(
           "test run id": String(site.tree.parent("test-log", l.id).id),
         }),
       );
+    // Search results carry a requirement's external properties, as the contract of issue 20 has it.
     case "requirements":
+      return records.requirements.values().map((r) => withProps(entities.requirements.render(r, true), stamps(r)));
     case "releases":
+      return records.releases.values().map((r) => withProps(entities.releases.render(r), stamps(r)));
     case "builds":
     case "defects":
       return [];

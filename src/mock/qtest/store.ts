@@ -16,12 +16,16 @@ import type {
   TestSuite,
   TestSuiteInput,
 } from "../../qtest/schemas.js";
+import type { JiraIssue } from "../../zephyr/snapshot.js";
 import { Attachments } from "./attachments.js";
 import { QTestApiError } from "./errors.js";
 import { FieldSettings } from "./field-settings.js";
 import { IdSequence } from "./ids.js";
 import { Modules } from "./modules.js";
+import { type LinkedArtifactContainer, ObjectLinks } from "./object-links.js";
 import { type AttachmentRecord, createRecords } from "./records.js";
+import { type ReleaseInput, Releases } from "./releases.js";
+import { type RequirementInput, Requirements } from "./requirements.js";
 import { type Searchable, searchable } from "./searchable.js";
 import { apiUrl, iso, type Site } from "./site.js";
 import { defaultUsers, executionStatuses } from "./system-fields.js";
@@ -52,8 +56,22 @@ export class QTestStore {
   readonly #testRuns: TestRuns;
   readonly #testLogs: TestLogs;
   readonly #attachments: Attachments;
+  readonly #links: ObjectLinks;
+  readonly #requirements: Requirements;
+  readonly #releases: Releases;
 
-  constructor(options: { origin: string; projectId: number; projectName?: string; clock?: () => number }) {
+  /**
+   * `jiraIssues` (with `jiraUrl`, the Jira site's URL) are what qTest's own Jira integration imported
+   * before any migration: one requirement each, for those with `qtest !== false`.
+   */
+  constructor(options: {
+    origin: string;
+    projectId: number;
+    projectName?: string;
+    clock?: () => number;
+    jiraIssues?: readonly JiraIssue[];
+    jiraUrl?: string;
+  }) {
     this.projectId = options.projectId;
     this.projectName = options.projectName ?? "ZTOQ Target";
     const clock = options.clock ?? Date.now;
@@ -76,6 +94,10 @@ export class QTestStore {
     this.#testRuns = new TestRuns(this.#site, this.#testCases);
     this.#testLogs = new TestLogs(this.#site, this.#testRuns);
     this.#attachments = new Attachments(this.#site);
+    this.#links = new ObjectLinks(this.#site);
+    this.#requirements = new Requirements(this.#site);
+    this.#releases = new Releases(this.#site, this.#links);
+    this.#requirements.importFromJira(options.jiraIssues ?? [], options.jiraUrl ?? "https://example.atlassian.net");
   }
 
   // ---- project, users, fields --------------------------------------------------------------
@@ -285,6 +307,71 @@ export class QTestStore {
     return this.#testLogs.update(runId, logId, input);
   }
 
+  // ---- requirements, releases and their links ----------------------------------------------
+
+  /** Every requirement, or those directly under a module (a requirement module or a test design one). */
+  requirements(parentId: number | undefined, withExternal = false) {
+    return this.#requirements.list(parentId).map((r) => this.#requirements.render(r, withExternal));
+  }
+
+  requirement(id: number) {
+    return this.#requirements.render(this.#requirements.get(id), true);
+  }
+
+  createRequirement(input: RequirementInput, parentId: number | undefined) {
+    return this.#requirements.render(this.#requirements.create(input, parentId), true);
+  }
+
+  updateRequirement(id: number, input: Partial<RequirementInput>, parentId?: number) {
+    return this.#requirements.render(this.#requirements.update(id, input, parentId), true);
+  }
+
+  /** Its links go with it. */
+  deleteRequirement(id: number): void {
+    this.#requirements.delete(id);
+  }
+
+  /** Not an API listing: the Requirements tab's modules ("Jira" holds the imported requirements). */
+  requirementModules(): { id: number; name: string }[] {
+    return this.#requirements.modules();
+  }
+
+  releases() {
+    return this.#releases.list().map((r) => this.#releases.render(r));
+  }
+
+  release(id: number) {
+    return this.#releases.render(this.#releases.get(id));
+  }
+
+  createRelease(input: ReleaseInput) {
+    return this.#releases.render(this.#releases.create(input));
+  }
+
+  updateRelease(id: number, input: Partial<ReleaseInput>) {
+    return this.#releases.render(this.#releases.update(id, input));
+  }
+
+  /** Its links go with it. */
+  deleteRelease(id: number): void {
+    this.#releases.delete(id);
+  }
+
+  /** `POST /{objectType}/{objectId}/link?type=` (at most 100 ids; unknown ones ignored). */
+  link(objectType: string, objectId: number, targetType: string, ids: readonly number[]): LinkedArtifactContainer[] {
+    return this.#links.link(objectType, objectId, targetType, ids);
+  }
+
+  /** `DELETE /{objectType}/{objectId}/link?type=`. */
+  unlink(objectType: string, objectId: number, targetType: string, ids: readonly number[]): void {
+    this.#links.unlink(objectType, objectId, targetType, ids);
+  }
+
+  /** `GET /linked-artifacts?type=&ids=`. */
+  linkedArtifacts(type: string, ids: readonly number[]): LinkedArtifactContainer[] {
+    return this.#links.linkedArtifacts(type, ids);
+  }
+
   // ---- attachments and search --------------------------------------------------------------
 
   addAttachment(objectType: string, objectId: number, name: string, contentType: string, bytes: Uint8Array) {
@@ -307,6 +394,8 @@ export class QTestStore {
       testSuites: this.#testSuites,
       testCycles: this.#testCycles,
       testLogs: this.#testLogs,
+      requirements: this.#requirements,
+      releases: this.#releases,
     };
     return searchable(this.#site, entities, objectType);
   }
@@ -323,5 +412,11 @@ export class QTestStore {
       testLogs: records.testLogs.size,
       attachments: records.attachments.size,
     };
+  }
+
+  /** Counts of what traceability writes, apart from `counts()`, whose shape tests compare whole. */
+  traceCounts() {
+    const { records } = this.#site;
+    return { requirements: records.requirements.size, releases: records.releases.size, links: this.#links.size };
   }
 }

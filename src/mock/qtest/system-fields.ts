@@ -241,9 +241,61 @@ export const systemFields: Record<ObjectType, FieldSeed[]> = {
         { value: 772, label: "Approved" },
       ],
     },
+    {
+      id: 6002,
+      label: "Priority",
+      data_type: FieldDataType.comboBox,
+      original_name: "Priority",
+      search_key: "priority",
+      allowed_values: [
+        { value: 781, label: "High" },
+        { value: 782, label: "Medium", is_default: true },
+        { value: 783, label: "Low" },
+      ],
+    },
+    {
+      id: 6003,
+      label: "Type",
+      data_type: FieldDataType.comboBox,
+      original_name: "Type",
+      search_key: "type",
+      allowed_values: [
+        { value: 791, label: "Functional", is_default: true },
+        { value: 792, label: "Non-functional" },
+        { value: 793, label: "Business" },
+      ],
+    },
+    { id: 6004, label: "Assigned To", data_type: FieldDataType.userList, original_name: "AssignedTo", search_key: "assignedTo" },
+    {
+      id: 6005,
+      label: "Description",
+      data_type: FieldDataType.richText,
+      original_name: "Description",
+      search_key: "description",
+    },
   ],
   defects: [],
-  releases: [],
+  releases: [
+    {
+      id: 7001,
+      label: "Status",
+      data_type: FieldDataType.comboBox,
+      original_name: "ReleaseStatus",
+      search_key: "status",
+      allowed_values: [
+        { value: 801, label: "Planning", is_default: true },
+        { value: 802, label: "Implementation" },
+        { value: 803, label: "Done" },
+      ],
+    },
+    {
+      id: 7002,
+      label: "Description",
+      data_type: FieldDataType.richText,
+      original_name: "Description",
+      search_key: "description",
+    },
+  ],
   builds: [],
 };
 

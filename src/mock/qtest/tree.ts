@@ -1,5 +1,13 @@
 /** The objects that sit in the project's tree, named as qTest names them in `parentType`. */
-export type NodeKind = "module" | "test-case" | "test-cycle" | "test-suite" | "test-run" | "test-log";
+export type NodeKind =
+  | "module"
+  | "test-case"
+  | "test-cycle"
+  | "test-suite"
+  | "test-run"
+  | "test-log"
+  | "requirement-module"
+  | "requirement";
 
 /**
  * A place in the tree: a node, the project root (id 0), or a release. The mock holds no releases,

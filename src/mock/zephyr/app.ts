@@ -108,6 +108,10 @@ export function zephyrApp(options: ZephyrAppOptions): Hono<MockEnv> {
     return c.body(null, 200);
   });
   v2.get("/testcases/:key/links", (c) => c.json(store.testCase(c.req.param("key")).links ?? {}));
+  v2.post("/testcases/:key/links/issues", async (c) => {
+    const { issueId } = await jsonBody(c, issueLinkInputSchema);
+    return c.json(store.addIssueLink({ type: "testcase", idOrKey: c.req.param("key") }, issueId), 201);
+  });
   v2.get("/testcases/:key/teststeps", (c) => c.json(offsetPage(c, store.testSteps(c.req.param("key")), STEPS_PAGE_CAP)));
   v2.post("/testcases/:key/teststeps", async (c) =>
     c.json(store.addTestSteps(c.req.param("key"), await jsonBody(c, testStepsInputSchema)), 201),
@@ -141,6 +145,33 @@ export function zephyrApp(options: ZephyrAppOptions): Hono<MockEnv> {
     return c.body(null, 200);
   });
   v2.get("/testcycles/:idOrKey/links", (c) => c.json(store.testCycle(c.req.param("idOrKey")).links ?? {}));
+  v2.post("/testcycles/:idOrKey/links/issues", async (c) => {
+    const { issueId } = await jsonBody(c, issueLinkInputSchema);
+    return c.json(store.addIssueLink({ type: "testcycle", idOrKey: c.req.param("idOrKey") }, issueId), 201);
+  });
+
+  v2.get("/testplans", (c) => {
+    store.checkProjectKey(c.req.query("projectKey"));
+    return c.json(offsetPage(c, store.testPlans()));
+  });
+  v2.get("/testplans/:idOrKey", (c) => c.json(store.testPlan(c.req.param("idOrKey"))));
+  v2.post("/testplans/:idOrKey/links/issues", async (c) => {
+    const { issueId } = await jsonBody(c, issueLinkInputSchema);
+    return c.json(store.addIssueLink({ type: "testplan", idOrKey: c.req.param("idOrKey") }, issueId), 201);
+  });
+  v2.post("/testplans/:idOrKey/links/testcycles", async (c) => {
+    const { testCycleIdOrKey } = await jsonBody(c, testCycleLinkInputSchema);
+    return c.json(store.addTestPlanCycleLink(c.req.param("idOrKey"), testCycleIdOrKey), 201);
+  });
+
+  // The spec answers 200 with no body.
+  v2.delete("/links/:linkId", (c) => {
+    const raw = c.req.param("linkId");
+    const linkId = Number(raw);
+    if (!Number.isInteger(linkId) || linkId < 1) throw new BadRequest(`'${raw}' is not a valid link id.`);
+    store.removeLink(linkId);
+    return c.body(null, 200);
+  });
 
   const executionFilter = (c: Context) => ({
     testCycle: c.req.query("testCycle") || undefined,
@@ -185,6 +216,10 @@ export function zephyrApp(options: ZephyrAppOptions): Hono<MockEnv> {
   });
   return app;
 }
+
+/** The spec's IssueLinkInput and TestPlanTestCycleLinkInput. */
+const issueLinkInputSchema = z.object({ issueId: z.number().int().min(1) });
+const testCycleLinkInputSchema = z.object({ testCycleIdOrKey: z.string().regex(/^(?:[0-9]+|.+-R[0-9]+)$/) });
 
 const executionStepsUpdateSchema = z.object({
   steps: z.array(z.object({ actualResult: z.string().nullish(), statusName: z.string().nullish() })),

@@ -1,5 +1,5 @@
 /** The kinds of object `updatedAfter` filters, and custom fields belong to. */
-export type Kind = "testcase" | "testcycle" | "testexecution";
+export type Kind = "testcase" | "testcycle" | "testexecution" | "testplan";
 
 /** Zephyr exposes no updated timestamp; the mock keeps one so `updatedAfter` can work. */
 export class UpdatedAt {

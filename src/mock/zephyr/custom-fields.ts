@@ -13,6 +13,7 @@ export class CustomFields {
       testcase: fieldNames(entities.testcase),
       testcycle: fieldNames(entities.testcycle),
       testexecution: fieldNames(entities.testexecution),
+      testplan: fieldNames(entities.testplan),
     };
   }
 

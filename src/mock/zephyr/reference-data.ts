@@ -194,6 +194,7 @@ function inferStatusTypes(snapshot: Snapshot): Map<number, Set<StatusType>> {
   for (const [id, type] of Object.entries(snapshot.statusTypes ?? {})) mark(Number(id), type);
   for (const t of snapshot.testCases) mark(t.status.id, "TEST_CASE");
   for (const c of snapshot.testCycles) mark(c.status?.id, "TEST_CYCLE");
+  for (const p of snapshot.testPlans ?? []) mark(p.status.id, "TEST_PLAN");
   for (const e of snapshot.testExecutions) mark(e.testExecutionStatus.id, "TEST_EXECUTION");
   for (const steps of Object.values(snapshot.testExecutionSteps)) {
     for (const s of steps) mark(s.inline.status?.id, "TEST_EXECUTION");

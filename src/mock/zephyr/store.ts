@@ -17,21 +17,24 @@ import type {
   TestExecutionInput,
   TestExecutionStep,
   TestExecutionUpdate,
+  TestPlan,
   TestScript,
   TestScriptInput,
   TestStep,
   TestStepsInput,
 } from "../../zephyr/schemas.js";
-import type { Snapshot } from "../../zephyr/snapshot.js";
+import type { JiraIssue, Snapshot } from "../../zephyr/snapshot.js";
 import { UpdatedAt } from "./changes.js";
 import type { Context } from "./context.js";
 import { CustomFields } from "./custom-fields.js";
 import { maxId, Sequence } from "./entity-lists.js";
+import { type LinkOwner, Links, type LinkType } from "./links.js";
 import { ReferenceData } from "./reference-data.js";
 import { Refs } from "./refs.js";
 import { TestCases } from "./test-cases.js";
 import { TestCycles } from "./test-cycles.js";
 import { type ExecutionFilter, TestExecutions } from "./test-executions.js";
+import { TestPlans } from "./test-plans.js";
 
 /**
  * One Zephyr Scale project in memory. Holds the snapshot's objects as they were given, so a loaded
@@ -47,6 +50,10 @@ export class ZephyrStore {
   readonly #testCases: TestCases;
   readonly #cycles: TestCycles;
   readonly #executions: TestExecutions;
+  readonly #plans: TestPlans;
+  readonly #links: Links;
+  /** Not Zephyr's: the Jira issues of the snapshot, which the Jira and qTest mocks serve. */
+  readonly jiraIssues: readonly JiraIssue[];
 
   constructor(snapshot: Snapshot, options: { baseUrl: string; clock?: () => number }) {
     const clock = options.clock ?? Date.now;
@@ -61,6 +68,7 @@ export class ZephyrStore {
         testcase: snapshot.testCases,
         testcycle: snapshot.testCycles,
         testexecution: snapshot.testExecutions,
+        testplan: snapshot.testPlans ?? [],
       }),
       updated: new UpdatedAt(clock),
     };
@@ -69,6 +77,9 @@ export class ZephyrStore {
     this.#testCases = new TestCases(snapshot, context, stepIds);
     this.#cycles = new TestCycles(snapshot, context);
     this.#executions = new TestExecutions(snapshot, context, { testCases: this.#testCases, cycles: this.#cycles, stepIds });
+    this.#plans = new TestPlans(snapshot, context);
+    this.#links = new Links(snapshot, context, { testCases: this.#testCases, cycles: this.#cycles, plans: this.#plans });
+    this.jiraIssues = snapshot.jiraIssues ?? [];
     // A snapshot's objects were last changed before it was taken: an hour before the mock starts, not as
     // it starts — else a migration begun in the mock's first second would read them all again in its
     // next incremental run (its watermark is one second early), hiding what an incremental run misses.
@@ -76,6 +87,7 @@ export class ZephyrStore {
     for (const t of this.#testCases.list()) context.updated.touch("testcase", t.id, loaded);
     for (const c of this.#cycles.list()) context.updated.touch("testcycle", c.id, loaded);
     for (const e of this.#executions.list()) context.updated.touch("testexecution", e.id, loaded);
+    for (const p of this.#plans.list()) context.updated.touch("testplan", p.id, loaded);
   }
 
   // ---- project and reference data ----------------------------------------------------------
@@ -188,6 +200,31 @@ export class ZephyrStore {
 
   updateTestCycle(idOrKey: string, input: TestCycleUpdate): void {
     this.#cycles.update(idOrKey, input);
+  }
+
+  // ---- test plans and links ---------------------------------------------------------------
+
+  testPlans(filter: { updatedAfter?: number } = {}): TestPlan[] {
+    return this.#plans.list(filter);
+  }
+
+  testPlan(idOrKey: string): TestPlan {
+    return this.#plans.get(idOrKey);
+  }
+
+  /** `POST /testcases|testcycles|testplans/{k}/links/issues`; the API always makes COVERAGE links, a test may ask for another type. */
+  addIssueLink(owner: LinkOwner, issueId: number, type?: LinkType): { id: number; self: string } {
+    return this.#links.addIssueLink(owner, issueId, type);
+  }
+
+  /** `POST /testplans/{k}/links/testcycles`. */
+  addTestPlanCycleLink(planIdOrKey: string, cycleIdOrKey: string): { id: number; self: string } {
+    return this.#links.addTestCycleLink(planIdOrKey, cycleIdOrKey);
+  }
+
+  /** `DELETE /links/{linkId}`: an issue, web or plan–cycle link, from whatever holds it. */
+  removeLink(linkId: number): void {
+    this.#links.remove(linkId);
   }
 
   // ---- test executions ---------------------------------------------------------------------

@@ -192,6 +192,14 @@ export class TestCases {
     return { id, self: this.#context.refs.url(`testcases/${key}/testscript`) };
   }
 
+  /** Swaps in the test case with new links: the snapshot's own objects are never changed in place. */
+  setLinks(key: string, links: NonNullable<TestCase["links"]>): void {
+    const next = { ...this.get(key), links };
+    replace(this.#list, undefined, next);
+    this.#byKey.set(next.key, next);
+    this.#byId.set(next.id, next);
+  }
+
   /**
    * Not an API operation (Zephyr Scale Cloud has no delete): lets a test make a test case
    * disappear from the source between two migration runs.

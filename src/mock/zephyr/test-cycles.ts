@@ -86,4 +86,9 @@ export class TestCycles {
     });
     updated.touch("testcycle", current.id);
   }
+
+  /** Swaps in the cycle with new links: the snapshot's own objects are never changed in place. */
+  setLinks(idOrKey: string, links: NonNullable<TestCycle["links"]>): void {
+    replace(this.#list, this.#index, { ...this.get(idOrKey), links });
+  }
 }
