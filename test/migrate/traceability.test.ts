@@ -6,6 +6,7 @@ import { migrate } from "../../src/migrate/run.js";
 import { coveredIssueIds, scopeIssueIds } from "../../src/plan/coverage.js";
 import { Progress } from "../../src/progress/progress.js";
 import { QTestClient } from "../../src/qtest/client.js";
+import { notEmptyQuery } from "../../src/qtest/search.js";
 import { migrationCheck, type VerificationReport } from "../../src/report/verification-report.js";
 import { rollback } from "../../src/rollback/run.js";
 import { verify } from "../../src/verify/run.js";
@@ -58,11 +59,23 @@ function qtestOf(f: MigrationFixture): QTestClient {
   return QTestClient.fromConfig(f.config, log);
 }
 
+/** Marker → id of every object of a type carrying a marker, through `POST /search`. */
+async function marked(f: MigrationFixture, qtest: QTestClient, objectType: "test-cases" | "test-runs"): Promise<Map<string, number>> {
+  const markerField = f.config.mapping.markerField;
+  const fieldId = (await qtest.fields(objectType)).find((x) => x.label === markerField)?.id;
+  const byMarker = new Map<string, number>();
+  for await (const page of qtest.search(objectType, notEmptyQuery(markerField))) {
+    for (const o of page) {
+      const value = o.properties?.find((p) => p.field_id === fieldId)?.field_value;
+      if (value) byMarker.set(value, o.id);
+    }
+  }
+  return byMarker;
+}
+
 /** Per case key, the requirement ids qTest links it to (read back through `linked-artifacts`). */
 async function linksOfCases(f: MigrationFixture, qtest: QTestClient): Promise<Map<string, Set<number>>> {
-  const store = f.mocks.qtest.store;
-  const byKey = new Map<string, number>();
-  for (const c of store.testCasesMarked()) byKey.set(c.marker, c.id);
+  const byKey = await marked(f, qtest, "test-cases");
   const out = new Map<string, Set<number>>();
   const containers = await qtest.linkedArtifacts("test-cases", [...byKey.values()]);
   for (const [key, id] of byKey) {
@@ -82,7 +95,7 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     expect(first.exitCode).toBe(0);
 
     const zephyr = f.mocks.zephyr.store;
-    const known = new Map((f.mocks.jira.issues.all() ?? []).map((i) => [i.id, i]));
+    const known = new Map(zephyr.jiraIssues.map((i) => [i.id, i]));
     const qtest = qtestOf(f);
     const requirements = await qtest.requirements();
     const linked = await linksOfCases(f, qtest);
@@ -114,6 +127,7 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
 
     // Each plan a release, its cycles reachable through their runs.
     const releases = await qtest.releases();
+    const runsByMarker = await marked(f, qtest, "test-runs");
     const containers = await qtest.linkedArtifacts(
       "releases",
       releases.map((r) => r.id),
@@ -126,8 +140,8 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
       );
       for (const link of plan.links?.testCycles ?? []) {
         const cycle = zephyr.testCycles().find((c) => c.id === link.testCycleId);
-        const cycleRuns = f.mocks.qtest.store.testRunsMarked().filter((r) => r.marker.startsWith(`${cycle?.key}/`));
-        for (const r of cycleRuns) expect(runs.has(r.id), `${plan.key} → ${r.marker}`).toBe(true);
+        const cycleRuns = [...runsByMarker].filter(([marker]) => marker.startsWith(`${cycle?.key}/`));
+        for (const [marker, id] of cycleRuns) expect(runs.has(id), `${plan.key} → ${marker}`).toBe(true);
       }
       expect(scopeIssueIds(plan.links).length).toBeGreaterThanOrEqual(0);
     }

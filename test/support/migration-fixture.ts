@@ -45,7 +45,7 @@ export async function migrationFixture(
     ? {
         ...own,
         qtest: shared.qtest,
-        describe: () => ({ zephyr: own.describe().zephyr, qtest: shared.describe().qtest }),
+        describe: () => ({ zephyr: own.describe().zephyr, qtest: shared.describe().qtest, jira: own.describe().jira }),
       }
     : own;
   await provisionDemoTarget(mocks);

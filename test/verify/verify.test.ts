@@ -6,6 +6,7 @@ import { registerVerifyCommand } from "../../src/cli/verify-command.js";
 import type { EntityType } from "../../src/entity-types.js";
 import { BadInputError, ZtoqError } from "../../src/errors.js";
 import type { ZephyrStore } from "../../src/mock/zephyr/store.js";
+import { coveredIssueIds } from "../../src/plan/coverage.js";
 import { migrationCheck, type VerificationReport, verificationReportSchema } from "../../src/report/verification-report.js";
 import { closedPort, writeYamlConfig } from "../support/cli.js";
 import type { HttpClient } from "../support/http.js";
@@ -46,6 +47,9 @@ function sourceCounts(store: ZephyrStore): Record<EntityType, number> {
     executions.map((e) => `${e.testCycle ? cycleKeys.get(e.testCycle.id) : "ad-hoc"}/${store.executionTestCaseKey(e)}`),
   );
   const adHoc = executions.some((e) => !e.testCycle) ? 1 : 0;
+  // Coverage: one per case and Jira issue; linked where qTest holds the issue's requirement (no Jira lookup needed).
+  const inQTest = new Set(store.jiraIssues.filter((i) => i.qtest !== false).map((i) => i.id));
+  const coverage = cases.flatMap((c) => coveredIssueIds(c.links));
   return {
     module: store.folders("TEST_CASE").length + 1,
     testCase: cases.length,
@@ -54,6 +58,8 @@ function sourceCounts(store: ZephyrStore): Record<EntityType, number> {
     testSuite: store.testCycles().length + adHoc,
     testRun: runKeys.size,
     testLog: executions.filter((e) => e.actualEndDate).length,
+    release: store.testPlans().length,
+    requirement: coverage.filter((id) => inQTest.has(id)).length,
   };
 }
 
@@ -98,6 +104,8 @@ describe("a complete migration", () => {
       testSuite: target.testSuites,
       testRun: target.testRuns,
       testLog: target.testLogs,
+      release: expected.release,
+      requirement: expected.requirement,
     };
     const steps = (f.mocks.qtest.store.testCases(undefined, { expandSteps: true }) as unknown as QCase[]).reduce(
       (sum, c) => sum + c.test_steps.length,
@@ -125,7 +133,7 @@ describe("a complete migration", () => {
     expect(report.cost.entitiesRead?.reread).toBe(0);
     const counts = sourceCounts(f.mocks.zephyr.store);
     expect(report.cost.entitiesRead?.target).toBe(
-      counts.module + counts.testCase + counts.testCycle + counts.testSuite + counts.testRun + counts.testLog,
+      counts.module + counts.testCase + counts.testCycle + counts.testSuite + counts.testRun + counts.testLog + counts.release,
     );
     expect(report.cost.peakRssBytes).toBeGreaterThan(0);
     expect(report.run.configHash).toMatch(/^[0-9a-f]{16}$/);

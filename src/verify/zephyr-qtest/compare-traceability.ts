@@ -70,9 +70,9 @@ export async function compareTraceability(
     const actual = linked.get(caseId) ?? new Set<number>();
     const expected = new Set<number>();
     for (const issueId of issues) {
-      tally.sourceCount++;
       const outcome = issueOutcome(issueId, index, jira, create);
       if (outcome.kind === "linked") {
+        tally.sourceCount++;
         expected.add(outcome.requirementId);
         if (actual.has(outcome.requirementId)) tally.add("matched", 1);
         else tally.problem("missing", `${caseKey} → ${label(issueId, outcome.requirementId)}`, [caseId]);
