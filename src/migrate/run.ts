@@ -207,15 +207,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
             progress.phase("Executions: test runs and test logs");
             await migrateExecutions(context, suites, adHocSuite(context, cycles));
             throwIfStopped();
-            // Links need every case and run in place: a sharded migration carries them in its next unsharded run.
-            if (!shard) {
-              progress.phase("Traceability: coverage links, test plans → releases");
-              traceability = await migrateTraceability(context, {
-                source: zephyr,
-                jira,
-                notCarried: (item) => notCarried.add(item),
-              });
-            }
+            // Every shard at its end: links are added idempotently, releases and requirements claimed like
+            // the rest, and the last shard to finish sees every run the others made.
+            progress.phase("Traceability: coverage links, test plans → releases");
+            traceability = await migrateTraceability(context, {
+              source: zephyr,
+              jira,
+              notCarried: (item) => notCarried.add(item),
+            });
           }
           await removeSurplusContainers(context);
         });

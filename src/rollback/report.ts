@@ -8,7 +8,16 @@ import { requestStatsSchema } from "../report/request-stats.js";
 export const ROLLBACK_REPORT_VERSION = 1;
 
 /** Children first, as they are deleted. */
-export const ROLLBACK_ORDER: readonly RecordedType[] = ["testLog", "testRun", "testSuite", "testCycle", "testCase", "module"];
+export const ROLLBACK_ORDER: readonly RecordedType[] = [
+  "release",
+  "requirement",
+  "testLog",
+  "testRun",
+  "testSuite",
+  "testCycle",
+  "testCase",
+  "module",
+];
 
 const countsSchema = z.object({
   removed: z.number().int().describe("Deleted (in a dry run: would be deleted)"),

@@ -126,6 +126,7 @@ export function clearTextLeaks(run: ActionResult, secret: string): string[] {
 /** The sum of the qTest mock's collections that a migration creates (per entity type). */
 export function targetCounts(mocks: RunningMocks): Record<string, number> {
   const c = mocks.qtest.store.counts();
+  const t = mocks.qtest.store.traceCounts();
   return {
     module: c.modules,
     testCase: c.testCases,
@@ -133,5 +134,7 @@ export function targetCounts(mocks: RunningMocks): Record<string, number> {
     testSuite: c.testSuites,
     testRun: c.testRuns,
     testLog: c.testLogs,
+    release: t.releases,
+    requirement: t.requirements,
   };
 }

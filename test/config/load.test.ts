@@ -48,10 +48,35 @@ describe("loadConfig: sources", () => {
         unmappedUsers: "fail",
         createMissingValues: false,
         customFields: {},
+        requirements: { create: false, module: "Jira Requirements" },
       },
+      jira: undefined,
       report: { dir: ".ztoq/reports" },
       source: { file: null },
     });
+  });
+
+  it("takes Jira as a URL with an account e-mail and token, all three or none, each missing one named", async () => {
+    const jiraEnv = {
+      ZTOQ_JIRA_URL: "https://example.atlassian.net",
+      ZTOQ_JIRA_EMAIL: "qa@example.com",
+      ZTOQ_JIRA_TOKEN: "jira-secret-1",
+    };
+    const config = await load({ env: { ...fullEnv, ...jiraEnv } });
+    expect(config.jira).toEqual({
+      url: "https://example.atlassian.net",
+      timeoutSeconds: 30,
+      auth: { email: "qa@example.com", token: "jira-secret-1" },
+    });
+    expect(JSON.stringify(withoutSecrets(config))).not.toContain("jira-secret-1");
+    await expectBadInput(
+      load({ env: { ...fullEnv, ZTOQ_JIRA_URL: jiraEnv.ZTOQ_JIRA_URL, ZTOQ_JIRA_EMAIL: jiraEnv.ZTOQ_JIRA_EMAIL } }),
+      "jira.url is set but Jira has no credentials: set ZTOQ_JIRA_TOKEN (or the jira-token input)",
+    );
+    await expectBadInput(
+      load({ env: { ...fullEnv, ZTOQ_JIRA_TOKEN: "jira-secret-1" } }),
+      "Jira credentials are set but no Jira URL: set jira.url in the config file or ZTOQ_JIRA_URL (or the jira-url input), or unset ZTOQ_JIRA_EMAIL and ZTOQ_JIRA_TOKEN",
+    );
   });
 
   it("reads ./ztoq.config.yml, ./ztoq.config.yaml or ./ztoq.config.json from cwd", async () => {
@@ -122,8 +147,10 @@ describe("loadConfig: sources", () => {
   });
 
   it("accepts the committed example, which sets every option", async () => {
-    const config = await loadConfig({ path: exampleFile, env: tokensOnly, cwd: cwd.path });
+    const jiraAccount = { ZTOQ_JIRA_EMAIL: "qa@example.com", ZTOQ_JIRA_TOKEN: "jira-secret-1" };
+    const config = await loadConfig({ path: exampleFile, env: { ...tokensOnly, ...jiraAccount }, cwd: cwd.path });
     expect(config.zephyr.projectKey).toBe("QA");
+    expect(config.jira?.url).toBe("https://example.atlassian.net");
     expect(config.qtest.projectId).toBe(12345);
     expect(config.mapping.customFields["Legacy Id"]).toEqual({ ignore: true });
     expect(config.mapping.users["557058:f58131cb-b67d-43c7-b30d-6b58d40bd077"]).toBe(10245);

@@ -18,9 +18,10 @@ beforeAll(expectBundle);
 
 type Counts = Record<"modules" | "testCases" | "testCycles" | "testSuites" | "testRuns" | "testLogs", number>;
 
-function counts(setup: Setup): Counts {
+/** What a rollback deletes, counted in the qTest mock: releases too (requirements here were all imported, none made). */
+function counts(setup: Setup): Counts & { releases: number } {
   const { attachments: _, ...rest } = setup.f.mocks.qtest.store.counts();
-  return rest;
+  return { ...rest, releases: setup.f.mocks.qtest.store.traceCounts().releases };
 }
 
 const total = (c: Counts) => Object.values(c).reduce((sum, n) => sum + n, 0);
@@ -70,7 +71,15 @@ describe("a signal during rollback", () => {
     // The same command finishes the job: the rest goes, nothing is deleted twice.
     const rerun = await runCli(args, setup.f.env);
     expect({ code: rerun.code, lines: messageLines(rerun.stderr) }).toEqual({ code: 0, lines: [] });
-    expect(counts(setup)).toEqual({ modules: 0, testCases: 0, testCycles: 0, testSuites: 0, testRuns: 0, testLogs: 0 });
+    expect(counts(setup)).toEqual({
+      modules: 0,
+      testCases: 0,
+      testCycles: 0,
+      testSuites: 0,
+      testRuns: 0,
+      testLogs: 0,
+      releases: 0,
+    });
     const second = await rollbackReport(setup);
     expect(second.totals.removed).toBe(total(atExit));
     expect(second.requests.qtest.failures).toBe(0);

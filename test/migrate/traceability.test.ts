@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../../src/config/load.js";
@@ -10,6 +11,7 @@ import { notEmptyQuery } from "../../src/qtest/search.js";
 import { migrationCheck, type VerificationReport } from "../../src/report/verification-report.js";
 import { rollback } from "../../src/rollback/run.js";
 import { verify } from "../../src/verify/run.js";
+import { closedPort, runCli, writeYamlConfig } from "../support/cli.js";
 import { type MigrationFixture, migrationFixture } from "../support/migration-fixture.js";
 
 const log = createLogger({ test: true });
@@ -60,7 +62,11 @@ function qtestOf(f: MigrationFixture): QTestClient {
 }
 
 /** Marker → id of every object of a type carrying a marker, through `POST /search`. */
-async function marked(f: MigrationFixture, qtest: QTestClient, objectType: "test-cases" | "test-runs"): Promise<Map<string, number>> {
+async function marked(
+  f: MigrationFixture,
+  qtest: QTestClient,
+  objectType: "test-cases" | "test-runs",
+): Promise<Map<string, number>> {
   const markerField = f.config.mapping.markerField;
   const fieldId = (await qtest.fields(objectType)).find((x) => x.label === markerField)?.id;
   const byMarker = new Map<string, number>();
@@ -136,7 +142,9 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
       const release = releases.find((r) => r.name === plan.name);
       expect(release, plan.key).toBeDefined();
       const runs = new Set(
-        (containers.find((c) => c.id === release?.id)?.objects ?? []).filter((o) => o.objectType === "test-runs").map((o) => o.id),
+        (containers.find((c) => c.id === release?.id)?.objects ?? [])
+          .filter((o) => o.objectType === "test-runs")
+          .map((o) => o.id),
       );
       for (const link of plan.links?.testCycles ?? []) {
         const cycle = zephyr.testCycles().find((c) => c.id === link.testCycleId);
@@ -152,5 +160,157 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     const second = await run(f, config);
     expect(second.exitCode).toBe(0);
     expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+  });
+
+  it("with requirements.create false and Jira out of reach: the migration completes, both reports list the links not made and why, failOn notCarried>0 exits 1", async () => {
+    const f = await migrationFixture({ generate: 40, seed: 3 });
+    fixture = f;
+    const port = await closedPort();
+    const config: ResolvedConfig = {
+      ...withRequirements(f.config, false),
+      migration: { ...f.config.migration, retries: 1 },
+      jira: f.config.jira && { ...f.config.jira, url: `http://127.0.0.1:${port}` },
+    };
+    const result = await run(f, config);
+    expect(result.report.error).toBeNull();
+    expect(result.exitCode).toBe(0);
+    const coverage = (items: { field: string; reason: string; count: number; keys: string[] }[]) =>
+      items.filter((i) => i.field === "links.issues (coverage)");
+    const migrated = coverage(result.report.notCarried.items);
+    expect(migrated.map((i) => i.reason)).toEqual([
+      "no qTest requirement carries this Jira issue id, and Jira could not be asked for its key",
+    ]);
+    // Exactly the coverage links whose issue qTest holds no requirement for: those Jira knows but qTest lacks, and those nobody knows.
+    const zephyr = f.mocks.zephyr.store;
+    const inQTest = new Set(zephyr.jiraIssues.filter((i) => i.qtest !== false).map((i) => i.id));
+    const lost = zephyr.testCases().flatMap((c) =>
+      coveredIssueIds(c.links)
+        .filter((id) => !inQTest.has(id))
+        .map((id) => `${c.key} → issue ${id}`),
+    );
+    expect(lost.length).toBeGreaterThan(0);
+    expect(migrated[0]?.count).toBe(lost.length);
+    expect(migrated[0]?.keys).toEqual(expect.arrayContaining(lost.slice(0, 3).filter((k) => migrated[0]?.keys.includes(k))));
+    const markdown = await readFile(join(f.dir, "migration-report.md"), "utf8");
+    expect(markdown).toContain("Jira could not be asked for its key");
+
+    const passing = await verifyWith(f, config);
+    expect(problems(passing.report)).toEqual([]);
+    expect(passing.exitCode).toBe(0);
+    const check = migrationCheck(passing.report);
+    expect(coverage(check?.notCarried?.items ?? []).map((i) => [i.reason, i.count])).toEqual([
+      ["no qTest requirement carries this Jira issue id, and Jira could not be asked for its key", lost.length],
+    ]);
+    const gated = await verifyWith(f, config, "notCarried>0");
+    expect(gated.exitCode).toBe(1);
+    expect(gated.report.status).toBe("failed");
+  });
+
+  it("a link removed by hand in qTest: verify names the case and the Jira key, --reconcile restores it; a link removed in Zephyr goes in the next incremental run", async () => {
+    const f = await migrationFixture({ generate: 40, seed: 4 });
+    fixture = f;
+    expect((await run(f, f.config)).exitCode).toBe(0);
+    const zephyr = f.mocks.zephyr.store;
+    const qtest = qtestOf(f);
+    const inQTest = new Map(zephyr.jiraIssues.filter((i) => i.qtest !== false).map((i) => [i.id, i]));
+    const testCase = zephyr.testCases().find((c) => coveredIssueIds(c.links).some((id) => inQTest.has(id)));
+    const issueId = coveredIssueIds(testCase?.links).find((id) => inQTest.has(id)) as string;
+    const issue = inQTest.get(issueId);
+    const caseId = (await marked(f, qtest, "test-cases")).get(testCase?.key ?? "") as number;
+    const requirement = (await qtest.requirements()).find((r) => r.external_properties?.id === issueId);
+    expect(requirement).toBeDefined();
+    await qtest.unlink({ type: "requirements", id: requirement?.id ?? 0 }, "test-cases", [caseId]);
+
+    const broken = await verifyWith(f, f.config);
+    expect(broken.exitCode).toBe(1);
+    expect(problems(broken.report)).toEqual([{ type: "requirement", samples: [`missing ${testCase?.key} → ${issue?.key}`] }]);
+    expect((await run(f, f.config, { reconcile: true })).exitCode).toBe(0);
+    expect((await linksOfCases(f, qtest)).get(testCase?.key ?? "")?.has(requirement?.id ?? 0)).toBe(true);
+    expect(problems((await verifyWith(f, f.config)).report)).toEqual([]);
+
+    // Removed in Zephyr: Zephyr compares updatedAfter at whole seconds.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const link = testCase?.links?.issues?.find((l) => String(l.issueId) === issueId);
+    zephyr.removeLink(Number(link?.id));
+    const incremental = await run(f, f.config, { mode: "incremental" });
+    expect(incremental.exitCode).toBe(0);
+    expect(incremental.report.links?.linksRemoved).toBe(1);
+    expect((await linksOfCases(f, qtest)).get(testCase?.key ?? "")?.has(requirement?.id ?? 0)).toBe(false);
+    expect(problems((await verifyWith(f, f.config)).report)).toEqual([]);
+    const writes = f.mocks.qtest.stats.writes;
+    await run(f, f.config, { mode: "incremental" });
+    expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+  });
+
+  it("rollback removes the releases and the requirements ZTOQ made, and no requirement or link it did not make", async () => {
+    const f = await migrationFixture({ generate: 40, seed: 6 });
+    fixture = f;
+    const config = withRequirements(f.config, true);
+    expect((await run(f, config)).exitCode).toBe(0);
+    const qtest = qtestOf(f);
+    const before = await qtest.requirements();
+    const imported = before.filter((r) => r.external_properties?.id);
+    const made = before.filter((r) => !r.external_properties?.id);
+    expect(made.length).toBeGreaterThan(0);
+    expect((await qtest.releases()).length).toBe(f.mocks.zephyr.store.testPlans().length);
+    // A requirement and a release made by hand, linked to each other: neither is ZTOQ's.
+    // In the Requirements tab's "Jira" module, where qTest's Jira integration put what it imported.
+    const module = f.mocks.qtest.store.requirementModules()[0];
+    const handMade = await qtest.createRequirement({ name: "Hand-written spec", properties: [] }, module?.id ?? 0, {
+      fieldName: "none",
+      value: "none",
+    });
+    const handRelease = await qtest.createRelease({ name: "R by hand", properties: [] }, { fieldName: "none", value: "none" });
+    await qtest.link({ type: "releases", id: handRelease.id }, "requirements", [handMade.id, imported[0]?.id ?? 0]);
+
+    const result = await rollback({
+      config,
+      dryRun: false,
+      reportPath: join(f.dir, "rollback-report.json"),
+      log,
+      progress: new Progress({ quiet: true }),
+    });
+    expect(result.report.objects.filter((o) => o.outcome !== "removed" && o.outcome !== "kept")).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const after = await qtest.requirements();
+    expect(after.map((r) => r.id).sort()).toEqual([...imported.map((r) => r.id), handMade.id].sort());
+    expect((await qtest.releases()).map((r) => r.id)).toEqual([handRelease.id]);
+    const links = await qtest.linkedArtifacts("releases", [handRelease.id]);
+    expect(links[0]?.objects.map((o) => o.id).sort()).toEqual([handMade.id, imported[0]?.id].sort());
+  });
+
+  it("never shows the Jira token, in any output: terminal, log file, reports — and a wrong token is one line, exit 2", async () => {
+    const f = await migrationFixture({ generate: 20, seed: 2 });
+    fixture = f;
+    const token = f.mocks.jira.token;
+    const configPath = await writeYamlConfig(f.dir, {
+      mapping: await import("../../src/mock/demo-target.js").then((m) => m.demoMapping(f.mocks)),
+    });
+    const logFile = join(f.dir, "ztoq.log");
+    const env = { ...f.env, ZTOQ_CONFIG: configPath, ZTOQ_LOG_LEVEL: "debug" };
+    const migrated = await runCli(["migrate", "--log-file", logFile], env, { cwd: f.dir });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    const verified = await runCli(["verify", "--log-file", logFile], env, { cwd: f.dir });
+    expect(verified.code, verified.stderr).toBe(0);
+    const reports = await Promise.all(
+      ["migration-report.json", "migration-report.md", "verification-report.json", "verification-report.md"].map((name) =>
+        readFile(join(f.dir, ".ztoq", "reports", name), "utf8").catch(() => ""),
+      ),
+    );
+    const everything = [
+      migrated.stdout,
+      migrated.stderr,
+      verified.stdout,
+      verified.stderr,
+      await readFile(logFile, "utf8"),
+      ...reports,
+    ].join("\n");
+    expect(everything).toContain("Jira");
+    expect(everything).not.toContain(token);
+
+    const wrong = await runCli(["migrate"], { ...env, ZTOQ_JIRA_TOKEN: "not-the-token-42" }, { cwd: f.dir });
+    expect(wrong.code).toBe(2);
+    expect(`${wrong.stdout}${wrong.stderr}`).not.toContain("not-the-token-42");
+    expect(wrong.stderr).toMatch(/Jira rejected|ZTOQ_JIRA_TOKEN/);
   });
 });

@@ -60,7 +60,8 @@ function migrationReport(notCarried?: NotCarriedSection): MigrationReport {
     },
     entities: [],
     totals: { created: 23, updated: 0, unchanged: 0, failed: 0, skipped: 0, disappeared: 0, pruned: 0 },
-    ...(notCarried && { notCarried }),
+    links: null,
+    notCarried: notCarried ?? { total: 0, items: [] },
     requests: { zephyr: requests, qtest: requests },
     error: null,
   });

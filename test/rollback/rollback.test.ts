@@ -72,6 +72,9 @@ describe("ztoq rollback", () => {
       testCase: made.testCases,
       // ZTOQ's root module stays: it holds the module made by hand.
       module: made.modules - 1,
+      release: f.mocks.zephyr.store.testPlans().length,
+      // Every requirement here was imported by qTest's Jira integration (requirements.create is off): none goes.
+      requirement: 0,
     };
     expect(removedByType(dry.report)).toEqual(ztoqMade);
     const kept = dry.report.objects.filter((o) => o.outcome === "kept").map((o) => [o.type, o.id, o.reason]);
@@ -124,6 +127,8 @@ describe("ztoq rollback", () => {
       testSuite: [],
       testRun: [],
       testLog: [],
+      release: [],
+      requirement: [],
     });
     expect(done.report.state.forgotten).toBe(Object.values(recordsBefore).flat().length - 1);
     const written = rollbackReportSchema.parse(JSON.parse(await readFile(join(f.dir, "rollback-report.json"), "utf8")));
@@ -301,7 +306,8 @@ describe("ztoq rollback", () => {
     const done = await run(f, { config });
     expect(done.exitCode).toBe(ExitCode.ok);
     expect(done.report.totals).toMatchObject({
-      removed: made.testCases + made.testSuites + made.testRuns + made.testLogs,
+      // Releases carry this project's marker: they go too.
+      removed: made.testCases + made.testSuites + made.testRuns + made.testLogs + f.mocks.zephyr.store.testPlans().length,
       kept: made.modules + made.testCycles,
     });
     const keptReasons = new Set(done.report.objects.filter((o) => o.outcome === "kept").map((o) => o.reason));

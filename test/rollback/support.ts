@@ -1,4 +1,4 @@
-import type { RecordedType } from "../../src/entity-types.js";
+import { type RecordedType, recordedTypeSchema } from "../../src/entity-types.js";
 import type { RunningMocks } from "../../src/mock/start.js";
 import { createStateStore } from "../../src/state/open-store.js";
 import type { EntityRecord } from "../../src/state/store.js";
@@ -65,7 +65,7 @@ export async function stateRecords(path: string): Promise<Record<RecordedType, E
   await store.open();
   try {
     const all = {} as Record<RecordedType, EntityRecord[]>;
-    for (const type of ["module", "testCase", "testCycle", "testSuite", "testRun", "testLog"] as const) {
+    for (const type of recordedTypeSchema.options) {
       all[type] = [];
       for await (const record of store.list(type)) all[type].push(record);
     }

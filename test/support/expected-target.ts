@@ -69,6 +69,8 @@ export interface SourceProject {
   cases: SourceCase[];
   cycles: SourceCycle[];
   executions: SourceExecution[];
+  /** Test plan keys: each becomes a release. */
+  planKeys: string[];
   statusName: (id: number) => string;
   priorityName: (id: number) => string;
   environmentName: (id: number) => string;
@@ -110,6 +112,7 @@ export function readSource(store: ZephyrStore): SourceProject {
       cycleKey: execution.testCycle ? (cycleKeyById.get(execution.testCycle.id) ?? "?") : null,
       steps: store.testExecutionSteps(String(execution.id)),
     })),
+    planKeys: store.testPlans().map((p) => p.key),
     statusName: (id) => statuses.get(id) ?? `#${id}`,
     priorityName: (id) => priorities.get(id) ?? `#${id}`,
     environmentName: (id) => environments.get(id) ?? `#${id}`,
@@ -550,6 +553,9 @@ export function expectedCounts(source: SourceProject) {
     testSuite: source.cycles.length + (source.executions.some((e) => e.cycleKey === null) ? 1 : 0),
     testRun: runs.size,
     testLog: source.executions.filter((e) => e.execution.actualEndDate).length,
+    release: source.planKeys.length,
+    // No requirement is made unless mapping.requirements.create asks (these fixtures do not).
+    requirement: 0,
   };
 }
 
@@ -562,6 +568,8 @@ export function targetCounts(target: QTestTarget) {
     testSuite: target.suites.length,
     testRun: target.runs.length,
     testLog: target.logs.length,
+    release: target.releases.length,
+    requirement: target.requirements.length,
   };
 }
 

@@ -99,6 +99,9 @@ export interface QTestTarget {
   suites: TargetSuite[];
   runs: TargetRun[];
   logs: TargetLog[];
+  /** Releases and requirements carrying a marker (test plans, Jira issues ZTOQ made requirements for). */
+  releases: { id: number; marker: string }[];
+  requirements: { id: number; marker: string }[];
   /** Every test run in the project (root, all descendants), to catch runs outside any suite. */
   allRunIds: number[];
   /** Where two listings of the same thing disagreed (the cycle tree's suites against `GET /test-suites`). */
@@ -248,13 +251,25 @@ export async function readTarget(endpoint: QTestEndpoint): Promise<QTestTarget> 
       logs.push({ ...log, runId: run.id, properties: log.properties ?? [], test_step_logs: log.test_step_logs ?? [] });
     }
   }
-  return { modules, testCases, cycles, suites, runs, logs, allRunIds: allRuns.map((r) => r.id), inconsistencies };
+  const [releases, requirements] = [await searchMarked(endpoint, "releases"), await searchMarked(endpoint, "requirements")];
+  return {
+    modules,
+    testCases,
+    cycles,
+    suites,
+    runs,
+    logs,
+    releases,
+    requirements,
+    allRunIds: allRuns.map((r) => r.id),
+    inconsistencies,
+  };
 }
 
 /** Every object of a type whose marker field is set, through `POST /search` (all pages). */
 export async function searchMarked(
   endpoint: QTestEndpoint,
-  objectType: "test-cases" | "test-suites" | "test-runs" | "test-logs",
+  objectType: "test-cases" | "test-suites" | "test-runs" | "test-logs" | "releases" | "requirements",
   markerField = "Zephyr Key",
 ): Promise<{ id: number; marker: string }[]> {
   const hits: { id: number; marker: string }[] = [];

@@ -7,8 +7,9 @@ import type { Release } from "../../qtest/schemas.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
 import type { TestPlan } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
-import { syncEntity } from "../sync-entity.js";
+import { syncShared } from "../shard-work.js";
 import { traceabilityFields } from "../traceability-fields.js";
+import { withoutSurplus } from "./surplus-marked.js";
 import type { Traceability } from "./traceability.js";
 
 /**
@@ -24,6 +25,7 @@ export async function migrateReleases(
   if (plans.length === 0) return;
   const { qtest, state, config, log } = context;
   const markerLabel = config.mapping.markerField;
+  const readAt = Date.now();
   const [statuses, fieldIds, releases] = await Promise.all([
     source.statuses("TEST_PLAN"),
     traceabilityFields(
@@ -37,17 +39,31 @@ export async function migrateReleases(
   const releaseContext = { fieldIds, markerLabel, statusNames: new Map(statuses.map((s) => [s.id, s.name])) };
   const markerFieldId = fieldIds.get(markerLabel);
   const markerOf = (r: Release) => r.properties?.find((p) => p.field_id === markerFieldId)?.field_value?.trim() ?? null;
-  const present = new Map(releases.map((r) => [r.id, r]));
+  const planKeys = new Set(plans.map((p) => p.key));
+  // Two releases of one plan (two overlapping runs, each with a state of its own): the oldest stays, with its links.
+  const kept = await withoutSurplus(
+    context,
+    releases.filter((r) => planKeys.has(markerOf(r) ?? "")),
+    markerOf,
+    (id) => qtest.deleteRelease(id),
+  );
+  const present = new Map(releases.filter((r) => kept.has(r.id) || !planKeys.has(markerOf(r) ?? "")).map((r) => [r.id, r]));
 
   const releaseIds = new Map<string, number>();
   await forEachConcurrent(plans, config.migration.concurrency, async (plan) => {
     const body = planRelease(plan, releaseContext);
     const marker = { fieldName: markerLabel, value: plan.key };
     const record = await state.get("release", plan.key);
-    if (record?.targetId != null && !present.has(record.targetId)) context.targetPresence.lost("release", record.targetId);
+    // Gone if qTest did not list it — unless it was recorded since (another shard made it meanwhile).
+    if (record?.targetId != null && !present.has(record.targetId) && Date.parse(record.updatedAt) < readAt) {
+      context.targetPresence.lost("release", record.targetId);
+    }
     const judged = (found: Release | undefined) =>
-      found && { written: { targetId: found.id }, current: contentHash(releaseShape(found)) === contentHash(bodyShape(body)) };
-    const result = await syncEntity(context, {
+      found && {
+        written: { targetId: found.id },
+        current: contentHash(releaseShape(found, body)) === contentHash(bodyShape(body)),
+      };
+    const result = await syncShared(context, {
       type: "release",
       key: plan.key,
       hash: contentHash(body),
@@ -58,7 +74,11 @@ export async function migrateReleases(
         const [found] = await qtest.findByMarker("releases", marker.fieldName, marker.value);
         return found ? { targetId: found.id } : undefined;
       },
-      adopt: async () => judged(releases.find((r) => markerOf(r) === plan.key)),
+      adopt: async () =>
+        judged(
+          [...present.values()].find((r) => markerOf(r) === plan.key) ??
+            (await qtest.findByMarker("releases", marker.fieldName, marker.value)).sort((a, b) => a.id - b.id)[0],
+        ),
       recheck: async ({ targetId }) => judged(present.get(targetId)),
     });
     if (result) releaseIds.set(plan.key, result.targetId);
@@ -66,12 +86,19 @@ export async function migrateReleases(
   await linkReleases(context, { plans, releaseIds, traceability, source });
 }
 
-/** A release as compared: its name, description and the values of the fields ZTOQ wrote. */
-function releaseShape(release: Release): unknown {
+/** A release as compared: its name, description and the values of the fields ZTOQ writes (`body`'s). */
+function releaseShape(release: Release, body: ReleaseBody): unknown {
+  const written = new Set(body.properties.map((p) => p.field_id));
   return {
     name: release.name.trim(),
     description: (release.description ?? "").trim(),
-    properties: Object.fromEntries((release.properties ?? []).map((p) => [p.field_id, (p.field_value ?? "").trim()])),
+    properties: Object.fromEntries(
+      body.properties.map((p) => [
+        p.field_id,
+        (release.properties?.find((q) => q.field_id === p.field_id)?.field_value ?? "").trim(),
+      ]),
+    ),
+    fields: written.size,
   };
 }
 
@@ -80,6 +107,7 @@ function bodyShape(body: ReleaseBody): unknown {
     name: body.name.trim(),
     description: body.description.trim(),
     properties: Object.fromEntries(body.properties.map((p) => [p.field_id, p.field_value.trim()])),
+    fields: body.properties.length,
   };
 }
 

@@ -17,10 +17,11 @@ import type { Requirement } from "../../qtest/schemas.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
 import type { TestPlan } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
-import { syncEntity } from "../sync-entity.js";
+import { syncShared } from "../shard-work.js";
 import { traceabilityFields } from "../traceability-fields.js";
 import { syncCoverageLinks } from "./coverage-links.js";
 import { migrateReleases } from "./releases.js";
+import { withoutSurplus } from "./surplus-marked.js";
 
 /** What the traceability phase carried, for the report. */
 export interface TraceabilityCounts {
@@ -54,6 +55,11 @@ export async function migrateTraceability(
   for await (const page of input.source.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
     for (const testCase of page) coverage.set(testCase.key, coveredIssueIds(testCase.links));
   }
+  // A case this run wrote though Zephyr did not change it (made again after a deletion in qTest) lost its links with it.
+  for await (const record of context.state.list("testCase", { status: "done" })) {
+    if (record.runId !== context.runId || coverage.has(record.key)) continue;
+    coverage.set(record.key, coveredIssueIds((await input.source.testCase(record.key)).links));
+  }
   const plans: TestPlan[] = await input.source.testPlans();
   for (const plan of plans) context.notCarried.addAll(notCarriedOfTestPlan(plan, context.notCarriedRules));
   const issueIds = new Set([...coverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat());
@@ -73,7 +79,13 @@ export async function migrateTraceability(
     { create, log },
   );
   const markerFieldId = requirementFields.get(markerLabel);
-  const requirements = await qtest.requirements();
+  const readAt = Date.now();
+  const read = await qtest.requirements();
+  // Two requirements ZTOQ made for one issue (two overlapping runs, each with a state of its own): the oldest stays.
+  const marked = (r: Requirement) => requirementFacts(r, markerFieldId).marker;
+  const ours = read.filter((r) => marked(r)?.startsWith(`${context.resolution.projectKey}-jira-`));
+  const kept = await withoutSurplus(context, ours, marked, (id) => qtest.deleteRequirement(id));
+  const requirements = read.filter((r) => kept.has(r.id) || !ours.includes(r));
   const index = new RequirementIndex(
     requirements.map((r) => requirementFacts(r, markerFieldId)),
     context.resolution.projectKey,
@@ -95,7 +107,7 @@ export async function migrateTraceability(
       let pending = made.get(issueId);
       if (!pending) {
         moduleId ??= requirementsModule(context);
-        pending = createRequirement(context, outcome.issue, { moduleId, requirementFields, present, index });
+        pending = createRequirement(context, outcome.issue, { moduleId, requirementFields, present, readAt, index });
         made.set(issueId, pending);
       }
       return pending;
@@ -141,6 +153,7 @@ async function createRequirement(
     moduleId: Promise<number>;
     requirementFields: ReadonlyMap<string, number>;
     present: ReadonlySet<number>;
+    readAt: number;
     index: RequirementIndex;
   },
 ): Promise<{ requirementId: number } | { reason: string }> {
@@ -158,7 +171,7 @@ async function createRequirement(
   if (record?.targetId != null && !input.present.has(record.targetId))
     context.targetPresence.lost("requirement", record.targetId);
   const parentId = await input.moduleId;
-  const result = await syncEntity(context, {
+  const result = await syncShared(context, {
     type: "requirement",
     key: issue.id,
     hash: contentHash(body),
@@ -168,6 +181,11 @@ async function createRequirement(
     find: async () => {
       const [found] = await qtest.findByMarker("requirements", marker.fieldName, marker.value);
       return found ? { targetId: found.id } : undefined;
+    },
+    // Made by another shard since qTest was read, or found again after a loss: taken, never made twice.
+    adopt: async () => {
+      const [found] = (await qtest.findByMarker("requirements", marker.fieldName, marker.value)).sort((a, b) => a.id - b.id);
+      return found ? { written: { targetId: found.id }, current: found.name.trim() === body.name.trim() } : undefined;
     },
   });
   if (!result) return { reason: `qTest refused to create the requirement for ${issue.key}` };
