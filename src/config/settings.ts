@@ -259,12 +259,12 @@ export const settings = {
     // The metrics and the default are src/verify/fail-on.ts's; the config layer imports nothing from
     // verify, so a test holds these texts to them.
     description:
-      'Thresholds that fail the verdict, e.g. "missing>0,extra>0,changed>0,duplicated>0,misplaced>0" (the default: any difference fails) or "changed>5" to tolerate up to five changed entities.',
+      'Thresholds that fail the verdict, e.g. "missing>0,extra>0,changed>0,duplicated>0,misplaced>0" (the default: any difference fails), "changed>5" to tolerate up to five changed entities, or "notCarried>0" to fail when the source holds anything qTest did not receive (not gated unless named).',
     input: { name: "fail-on", actions: ["verify"] },
     flag: {
       flags: "--fail-on <spec>",
       commands: ["verify"],
-      help: "thresholds, comma-separated metric>N (metrics: missing, extra, changed, duplicated, misplaced; unnamed ones stay >0). Default: missing>0,extra>0,changed>0,duplicated>0,misplaced>0",
+      help: "thresholds, comma-separated metric>N (metrics: missing, extra, changed, duplicated, misplaced; unnamed ones stay >0; notCarried is not gated unless named). Default: missing>0,extra>0,changed>0,duplicated>0,misplaced>0",
     },
     secret: false,
     value: text,

@@ -18,6 +18,7 @@ import { ZephyrClient } from "../zephyr/client.js";
 import { Observations, observeCustomFields, observeManaged, type SourceNameLookup } from "./observed.js";
 import { type Proposal, propose } from "./propose.js";
 import { renderProposal } from "./render.js";
+import { readTraceability } from "./traceability.js";
 
 /**
  * `ztoq init`: reads the Zephyr project and the qTest project (and what an earlier migration wrote
@@ -47,6 +48,8 @@ export async function proposeConfiguration(config: ResolvedConfig, log: Logger):
       projectKey: config.zephyr.projectKey,
       log,
     });
+    const traceability = await readTraceability(zephyr, qtest, config.zephyr.projectKey);
+    log.info(traceability, "read the test plans and Jira coverage of the Zephyr project");
     const proposal = propose({
       zephyr: { url: config.zephyr.url, projectKey: config.zephyr.projectKey },
       qtest: { url: config.qtest.url, projectId: config.qtest.projectId },
@@ -55,6 +58,7 @@ export async function proposeConfiguration(config: ResolvedConfig, log: Logger):
       names,
       target,
       observed,
+      traceability,
     });
     const text = renderProposal(proposal);
     checkProposal(text);

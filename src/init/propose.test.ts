@@ -71,6 +71,7 @@ function input(caseFields: Field[] = [], observed = new Observations()): Proposa
     qtest: { url: "https://qtest.example", projectId: 1 },
     markerField: "Zephyr Key",
     usage,
+    traceability: { testPlans: 2, coverageLinks: 5, issues: 4, withoutRequirement: 1 },
     names: {
       choices: {
         testCaseStatus: [

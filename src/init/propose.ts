@@ -7,6 +7,7 @@ import type { ChoiceList } from "../plan/resolution.js";
 import { inferFieldType, isAccountId } from "./infer.js";
 import { observedMatch, proposeMatch, type ValueMatch } from "./match.js";
 import type { Observations, Observed, ObservedList } from "./observed.js";
+import type { TraceabilitySummary } from "./traceability.js";
 
 /**
  * The pure rules of `ztoq init`: from the source's values in use, the target's fields, allowed values
@@ -62,6 +63,8 @@ export interface Proposal {
   /** A value in use has no qTest value: preflight must add it. */
   createMissingValues: boolean;
   unmappedUsers: "fail" | "keep";
+  /** Test plans and Jira coverage: what `mapping.requirements` is proposed from. */
+  traceability: TraceabilitySummary;
 }
 
 export interface ProposalInput {
@@ -73,6 +76,7 @@ export interface ProposalInput {
   names: SourceNames;
   target: TargetSettings;
   observed: Observations;
+  traceability: TraceabilitySummary;
 }
 
 const LISTS: { key: ListKey; list: ChoiceList }[] = [
@@ -150,6 +154,7 @@ export function propose(input: ProposalInput): Proposal {
       lists.some((l) => l.key !== "testExecution" && l.values.some(missing)) ||
       customFields.some((c) => c.reason === "existing" && c.options.some(missing)),
     unmappedUsers: users.some((u) => u.how === "none") ? "keep" : "fail",
+    traceability: input.traceability,
   };
 }
 

@@ -42,6 +42,7 @@ function proposalInput(options: { users?: { id: number; username: string }[]; ob
     qtest: { url: "https://example.qtestnet.com", projectId: 12 },
     markerField: "Zephyr Key",
     usage,
+    traceability: { testPlans: 2, coverageLinks: 5, issues: 4, withoutRequirement: 1 },
     names: {
       choices: {
         testCaseStatus: [{ id: 1, name: "Draft" }],
@@ -96,6 +97,13 @@ describe("rendering the proposal", () => {
         "Release Date": { field: "Release Date", type: "date", create: true },
       },
     });
+  });
+
+  it("proposes requirements.create: false, saying how many linked Jira issues qTest lacks a requirement for", () => {
+    const config = YAML.parse(text) as { mapping: { requirements: { create: boolean } } };
+    expect(config.mapping.requirements).toEqual({ create: false });
+    expect(text).toContain("# 1 of the 4 Jira issues the links name have no qTest requirement: create: true makes one each");
+    expect(text).toContain("# 2 test plans become releases; 5 coverage links name 4 Jira issues");
   });
 
   it("says beside each value why, and what else qTest allows", () => {

@@ -136,6 +136,13 @@ function header(proposal: Proposal): string {
     ' Each mapped value says why beside it; look at every "check this" before migrating.',
     " Secrets never go here: set ZTOQ_ZEPHYR_TOKEN and ZTOQ_QTEST_TOKEN (or ZTOQ_QTEST_USERNAME and ZTOQ_QTEST_PASSWORD).",
   ];
+  const t = proposal.traceability;
+  if (t.testPlans + t.coverageLinks > 0) {
+    lines.push(
+      ` ${t.testPlans} test plans become releases; ${t.coverageLinks} coverage links name ${t.issues} Jira issues, which become`,
+      " requirement links (see mapping.requirements; jira.url with ZTOQ_JIRA_EMAIL and ZTOQ_JIRA_TOKEN resolves issue keys).",
+    );
+  }
   if (paired.testCases + paired.testSuites + paired.testLogs > 0) {
     lines.push(
       ` "as migrated": what the ${paired.testCases} test cases, ${paired.testSuites} test suites and ${paired.testLogs} test logs ZTOQ`,
@@ -162,6 +169,7 @@ export function renderProposal(proposal: Proposal): string {
       environments: {},
       users: Object.fromEntries(mappedUsers.map((u) => [u.accountId, u.user])),
       customFields,
+      requirements: { create: false },
     },
   }) as YAMLMap;
   doc.commentBefore = header(proposal);
@@ -213,6 +221,14 @@ export function renderProposal(proposal: Proposal): string {
       userMap.comment = unmatched.entries.join("\n");
     }
   }
+
+  const { issues, withoutRequirement } = proposal.traceability;
+  pairOf(mapping, "requirements").key.commentBefore =
+    issues === 0
+      ? " no Jira issue is linked: nothing to decide here"
+      : withoutRequirement === 0
+        ? ` qTest holds a requirement for each of the ${issues} Jira issues the links name`
+        : ` ${withoutRequirement} of the ${issues} Jira issues the links name have no qTest requirement: create: true makes one each\n (needs jira.url for their keys); false leaves those links out, listed in both reports`;
 
   const fields = pairOf(mapping, "customFields").value as YAMLMap;
   if (fields.items.length === 0) fields.flow = true;

@@ -5,7 +5,7 @@ import { registerStatusCommand } from "../../src/cli/status-command.js";
 import { registerVerifyCommand } from "../../src/cli/verify-command.js";
 import { configJsonSchema } from "../../src/config/json-schema.js";
 import { allSettings, type CommandName, declaredDefault, settings } from "../../src/config/settings.js";
-import { DEFAULT_FAIL_ON, METRICS } from "../../src/verify/fail-on.js";
+import { DEFAULT_FAIL_ON, METRICS, NOT_CARRIED } from "../../src/verify/fail-on.js";
 
 /** The settings manifest is consistent, and the CLI's flags are the ones it declares. */
 
@@ -39,6 +39,7 @@ describe("the settings manifest", () => {
   it("words fail-on with the metrics and the default of src/verify/fail-on.ts", () => {
     expect(settings.failOn.description).toContain(`"${DEFAULT_FAIL_ON}" (the default`);
     expect(settings.failOn.flag.help).toContain(`(metrics: ${METRICS.join(", ")};`);
+    expect(settings.failOn.flag.help).toContain(`${NOT_CARRIED} is not gated unless named`);
     expect(settings.failOn.flag.help).toContain(`Default: ${DEFAULT_FAIL_ON}`);
   });
 

@@ -17,7 +17,7 @@ const common = {
     .string()
     .optional()
     .describe(
-      'This check\'s thresholds, e.g. "changed>5" (metrics: missing, extra, changed, duplicated, misplaced; unnamed ones stay >0). Default: --fail-on, else any difference fails.',
+      'This check\'s thresholds, e.g. "changed>5" (metrics: missing, extra, changed, duplicated, misplaced, unnamed ones stay >0; notCarried for zephyr-qtest, not gated unless named). Default: --fail-on, else any difference fails.',
     ),
 };
 
