@@ -106,6 +106,29 @@ describe("JiraClient (scripted answers)", () => {
     expect(client.stats().requests).toBe(0);
   });
 
+  it("answered 400 for a whole query (as Jira Data Center does when JQL names a deleted issue): halves the ids until the one at fault stands alone, and resolves the rest", async () => {
+    const deleted = "10007";
+    const queries: string[] = [];
+    const bodies: SearchBody[] = [];
+    nock(SITE)
+      .post(SEARCH, (body: SearchBody) => {
+        bodies.push(body);
+        return true;
+      })
+      .times(20)
+      .reply(() => {
+        const search = bodies.at(-1) as SearchBody;
+        queries.push(search.jql);
+        if (search.jql.includes(deleted)) return [400, { errorMessages: [`An issue with key '${deleted}' does not exist.`] }];
+        return [200, answer(search, () => true)];
+      });
+    const ids = Array.from({ length: 8 }, (_, i) => String(10001 + i));
+    const found = await jira().issues(ids);
+    expect([...found.keys()].sort()).toEqual(ids.filter((id) => id !== deleted));
+    // 8 ids: the whole, then halves of 4, 2 and 1 around the deleted one — not one query per id.
+    expect(queries).toHaveLength(7);
+  });
+
   it("turns a rejected account into one line of bad input that names the settings, never the token", async () => {
     nock(SITE)
       .post(SEARCH)
