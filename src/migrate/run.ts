@@ -369,7 +369,7 @@ function buildReport(input: {
     entities,
     totals,
     links: input.traceability ?? null,
-    notCarried: input.notCarried.section(),
+    notCarried: options.dryRun ? null : input.notCarried.section(),
     requests: input.requests,
     error: input.error,
   });

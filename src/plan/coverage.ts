@@ -120,6 +120,11 @@ export class RequirementIndex {
     return this.#issueOf.get(requirementId);
   }
 
+  /** Every requirement matched to a Jira issue: the only ones whose links ZTOQ answers for. */
+  requirementIds(): number[] {
+    return [...this.#issueOf.keys()].sort((a, b) => a - b);
+  }
+
   /** Records a requirement made in this run for an issue. */
   add(requirementId: number, issueId: string): void {
     this.#byMarker.set(requirementMarker(this.#projectKey, issueId), requirementId);

@@ -203,7 +203,10 @@ describe("notCarriedOfTestCycle", () => {
       customFields: { "Sprint Goal": "Checkout works", "Legacy Id": "C-1" },
       links: {
         self: `${base}/testcycles/20001/links`,
-        issues: [{ issueId: 20005, type: "COVERAGE" }],
+        issues: [
+          { issueId: 20005, type: "COVERAGE" },
+          { issueId: 20006, type: "RELATED" },
+        ],
         webLinks: [],
         testPlans: [
           { id: 5, testPlanId: 3, type: "RELATED" },
@@ -213,12 +216,12 @@ describe("notCarriedOfTestCycle", () => {
       ...extra,
     });
 
-  it("lists the version, the custom fields, and the links ZTOQ does not read, a link each", () => {
+  it("lists the version, the custom fields, and the links ZTOQ does not carry, a link each (coverage is the migration's)", () => {
     expect(fields(notCarriedOfTestCycle(cycle(), context))).toEqual([
       ["jiraProjectVersion", REASONS.notRead],
-      ["links.issues", REASONS.notRead],
       ["links.testPlans", REASONS.notRead],
       ["links.testPlans", REASONS.notRead],
+      ["links.issues", REASONS.cycleIssueLink("RELATED")],
       ["customFields.Sprint Goal", REASONS.caseCustomFieldsOnly],
       ["customFields.Legacy Id", REASONS.ignored],
     ]);

@@ -68,6 +68,8 @@ export const REASONS = {
   attachments: "attachments are not migrated (migration.attachments: skip)",
   tooLong: (max: number) => `longer than qTest's limit of ${max}`,
   issueLink: (type: string) => `Jira issue link of type ${type}: kept as text in 'Zephyr Links', qTest links only coverage`,
+  cycleIssueLink: (type: string) =>
+    `Jira issue link of type ${type}: qTest links a requirement to a cycle's runs as coverage only, and a suite keeps no links text`,
 } as const;
 
 // ---- context ------------------------------------------------------------------------------------
@@ -198,13 +200,13 @@ function name(entity: SourceEntity, key: string, source: Source, context: NotCar
 }
 
 /** Issue links other than coverage; coverage links are the migration's to judge (it links them). */
-function issueLinks(entity: SourceEntity, key: string, source: Source): NotCarriedItem[] {
+function issueLinks(entity: SourceEntity, key: string, source: Source, reason = REASONS.issueLink): NotCarriedItem[] {
   const links = asSource(source.links).issues;
   if (!Array.isArray(links)) return [];
   return links.flatMap((link) => {
     // No type is Zephyr's default, coverage: carried as a requirement link (src/plan/coverage.ts).
     const type = String(asSource(link).type ?? "COVERAGE");
-    return type === "COVERAGE" ? [] : items(entity, key, "links.issues", REASONS.issueLink(type));
+    return type === "COVERAGE" ? [] : items(entity, key, "links.issues", reason(type));
   });
 }
 
@@ -236,6 +238,7 @@ export function notCarriedOfTestCycle(cycle: Source & { key: string }, context: 
   const { key } = cycle;
   return [
     ...unreadKeys("testCycle", key, cycle),
+    ...issueLinks("testCycle", key, cycle, REASONS.cycleIssueLink),
     ...name("testCycle", key, cycle, context),
     ...owner("testCycle", key, cycle, context),
     ...customFields("testCycle", key, cycle.customFields, context),

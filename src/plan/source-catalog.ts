@@ -74,8 +74,8 @@ export const SOURCE_CATALOG: Readonly<Record<SourceEntity, EntityCatalog>> = {
       plannedEndDate: "Planned End Date",
       owner: "Assigned To",
     },
-    // Nothing of a cycle's links is read.
-    perSubKey: { links: {} },
+    // Coverage links become requirement → test run links; the rest of a cycle's links is not read.
+    perSubKey: { links: { issues: "requirement → test run links (coverage); other types not carried" } },
   },
   testPlan: {
     read: {

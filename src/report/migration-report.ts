@@ -66,9 +66,11 @@ export const migrationReportSchema = z.object({
     })
     .nullable()
     .describe("Traceability links this run carried; null when it carried none (dry run, shard, stopped before)"),
-  notCarried: notCarriedSectionSchema.describe(
-    "What the source holds that qTest did not receive, per entity, field or relation, and why",
-  ),
+  notCarried: notCarriedSectionSchema
+    .nullable()
+    .describe(
+      "What the source entities this run read hold that qTest did not receive, per entity, field or relation, and why; null for a dry run, which reads no entity in full",
+    ),
   requests: z.object({ zephyr: requestStatsSchema, qtest: requestStatsSchema, jira: requestStatsSchema.optional() }),
   error: z.string().nullable().describe("Why the run stopped early, when it did"),
 });
@@ -149,7 +151,7 @@ export function migrationReportMarkdown(report: MigrationReport): string {
       lines.push(`| ${r.type} | \`${r.key}\` | ${r.outcome} | ${r.reason.replaceAll("|", "\\|").replaceAll("\n", " ")} |`);
     lines.push("", "</details>", "");
   }
-  lines.push(...notCarriedMarkdown(report.notCarried));
+  if (report.notCarried) lines.push(...notCarriedMarkdown(report.notCarried));
   const { zephyr, qtest, jira } = report.requests;
   if (report.links) {
     lines.push(

@@ -65,7 +65,7 @@ export function migrationReportText(report: MigrationReport): string {
     if (reasons.length > shown.length) lines.push(`… and ${reasons.length - shown.length} more in the report files`);
     lines.push("");
   }
-  lines.push(...notCarriedText(report.notCarried));
+  if (report.notCarried) lines.push(...notCarriedText(report.notCarried));
   const { zephyr, qtest } = report.requests;
   lines.push(
     `Requests: Zephyr ${zephyr.requests} (${zephyr.retries} retries, ${zephyr.throttled} throttled) · ` +

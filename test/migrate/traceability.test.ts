@@ -96,11 +96,18 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     const f = await migrationFixture({ generate: 60, seed: 5 });
     fixture = f;
     const config = withRequirements(f.config, true);
+    // Coverage from a cycle too: one issue qTest holds, one it lacks (made), one Jira does not know.
+    const zephyr = f.mocks.zephyr.store;
+    const inQTest = zephyr.jiraIssues.find((i) => i.qtest !== false);
+    const lacking = zephyr.jiraIssues.find((i) => i.qtest === false);
+    const cycle = zephyr.testCycles()[0];
+    for (const issueId of [inQTest?.id, lacking?.id, "29999"]) {
+      zephyr.addIssueLink({ type: "testcycle", idOrKey: cycle?.key ?? "" }, Number(issueId));
+    }
     const first = await run(f, config);
     expect(first.report.error).toBeNull();
     expect(first.exitCode).toBe(0);
 
-    const zephyr = f.mocks.zephyr.store;
     const known = new Map(zephyr.jiraIssues.map((i) => [i.id, i]));
     const qtest = qtestOf(f);
     const requirements = await qtest.requirements();
@@ -127,9 +134,31 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     // The issues qTest lacked were made, under the module named for them; the imported ones were not copied.
     const lacked = [...known.values()].filter((i) => i.qtest === false);
     expect(lacked.length).toBeGreaterThan(0);
-    const notCarried = first.report.notCarried.items.filter((i) => i.field === "links.issues (coverage)");
+    const notCarried = (first.report.notCarried?.items ?? []).filter(
+      (i) => i.entity === "testCase" && i.field === "links.issues (coverage)",
+    );
     expect(notCarried.every((i) => /Jira does not know this issue id/.test(i.reason))).toBe(true);
     expect(notCarried.reduce((n, i) => n + i.count, 0)).toBe(unresolvable);
+
+    // The cycle's covered requirements are linked to every run of its suite.
+    const runsOfCycle = [...(await marked(f, qtest, "test-runs"))]
+      .filter(([m]) => m.startsWith(`${cycle?.key}/`))
+      .map(([, id]) => id);
+    expect(runsOfCycle.length).toBeGreaterThan(0);
+    for (const issue of [inQTest, lacking]) {
+      const requirement = requirements.find(
+        (r) => r.external_properties?.id === issue?.id || r.name.startsWith(`${issue?.key} `),
+      );
+      const [container] = await qtest.linkedArtifacts("requirements", [requirement?.id ?? 0]);
+      const runs = new Set(container?.objects.filter((o) => o.objectType === "test-runs").map((o) => o.id));
+      expect(
+        runsOfCycle.every((id) => runs.has(id)),
+        `${cycle?.key} → ${issue?.key}`,
+      ).toBe(true);
+    }
+    expect(first.report.notCarried?.items ?? []).toContainEqual(
+      expect.objectContaining({ entity: "testCycle", field: "links.issues (coverage)", keys: [`${cycle?.key} → issue 29999`] }),
+    );
 
     // Each plan a release, its cycles reachable through their runs.
     const releases = await qtest.releases();
@@ -176,7 +205,7 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     expect(result.exitCode).toBe(0);
     const coverage = (items: { field: string; reason: string; count: number; keys: string[] }[]) =>
       items.filter((i) => i.field === "links.issues (coverage)");
-    const migrated = coverage(result.report.notCarried.items);
+    const migrated = coverage(result.report.notCarried?.items ?? []);
     expect(migrated.map((i) => i.reason)).toEqual([
       "no qTest requirement carries this Jira issue id, and Jira could not be asked for its key",
     ]);
@@ -228,9 +257,17 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     expect((await linksOfCases(f, qtest)).get(testCase?.key ?? "")?.has(requirement?.id ?? 0)).toBe(true);
     expect(problems((await verifyWith(f, f.config)).report)).toEqual([]);
 
-    // Removed in Zephyr: Zephyr compares updatedAfter at whole seconds.
+    // Added in Zephyr, then removed: Zephyr compares updatedAfter at whole seconds.
+    const other = [...inQTest.values()].find((i) => !coveredIssueIds(testCase?.links).includes(i.id));
+    const otherRequirement = (await qtest.requirements()).find((r) => r.external_properties?.id === other?.id);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const link = testCase?.links?.issues?.find((l) => String(l.issueId) === issueId);
+    zephyr.addIssueLink({ type: "testcase", idOrKey: testCase?.key ?? "" }, Number(other?.id));
+    const added = await run(f, f.config, { mode: "incremental" });
+    expect(added.report.links?.linksAdded).toBe(1);
+    expect((await linksOfCases(f, qtest)).get(testCase?.key ?? "")?.has(otherRequirement?.id ?? 0)).toBe(true);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const link = zephyr.testCase(testCase?.key ?? "").links?.issues?.find((l) => String(l.issueId) === issueId);
     zephyr.removeLink(Number(link?.id));
     const incremental = await run(f, f.config, { mode: "incremental" });
     expect(incremental.exitCode).toBe(0);

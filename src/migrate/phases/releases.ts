@@ -19,10 +19,14 @@ import type { Traceability } from "./traceability.js";
  */
 export async function migrateReleases(
   context: RunContext,
-  input: { plans: readonly TestPlan[]; source: ZephyrClient; traceability: Traceability },
+  input: { plans: readonly TestPlan[]; cycleKeys: ReadonlyMap<number, string>; source: ZephyrClient; traceability: Traceability },
 ): Promise<void> {
   const { plans, source, traceability } = input;
-  if (plans.length === 0) return;
+  const planKeys = new Set(plans.map((p) => p.key));
+  if (plans.length === 0) {
+    await reportDisappearedPlans(context, planKeys);
+    return;
+  }
   const { qtest, state, config, log } = context;
   const markerLabel = config.mapping.markerField;
   const readAt = Date.now();
@@ -39,7 +43,6 @@ export async function migrateReleases(
   const releaseContext = { fieldIds, markerLabel, statusNames: new Map(statuses.map((s) => [s.id, s.name])) };
   const markerFieldId = fieldIds.get(markerLabel);
   const markerOf = (r: Release) => r.properties?.find((p) => p.field_id === markerFieldId)?.field_value?.trim() ?? null;
-  const planKeys = new Set(plans.map((p) => p.key));
   // Two releases of one plan (two overlapping runs, each with a state of its own): the oldest stays, with its links.
   const kept = await withoutSurplus(
     context,
@@ -83,7 +86,35 @@ export async function migrateReleases(
     });
     if (result) releaseIds.set(plan.key, result.targetId);
   });
-  await linkReleases(context, { plans, releaseIds, traceability, source });
+  await linkReleases(context, { plans, releaseIds, traceability, cycleKeys: input.cycleKeys });
+  await reportDisappearedPlans(context, planKeys);
+}
+
+/**
+ * Releases of plans no longer in Zephyr: reported, and deleted from qTest only with `--prune` (as test
+ * cases are). Known from the state's records; one shard speaks for all.
+ */
+async function reportDisappearedPlans(context: RunContext, planKeys: ReadonlySet<string>): Promise<void> {
+  const { state, qtest, tally, log, shard } = context;
+  if (shard && shard.index !== 1) return;
+  const gone: { key: string; targetId: number | null }[] = [];
+  for await (const record of state.list("release", { status: "done" })) {
+    if (!planKeys.has(record.key)) gone.push({ key: record.key, targetId: record.targetId });
+  }
+  for (const { key, targetId } of gone) {
+    tally.count("release", "disappeared", key, "test plan no longer in Zephyr");
+    if (!context.prune || targetId === null) {
+      log.warn(
+        { entity: "release", key, targetId },
+        "test plan no longer in Zephyr (its release kept in qTest; --prune deletes it)",
+      );
+      continue;
+    }
+    await qtest.deleteRelease(targetId);
+    await state.remove("release", key);
+    tally.count("release", "pruned", key, "deleted from qTest");
+    log.info({ entity: "release", key, targetId }, "deleted from qTest (--prune)");
+  }
 }
 
 /** A release as compared: its name, description and the values of the fields ZTOQ writes (`body`'s). */
@@ -118,13 +149,11 @@ async function linkReleases(
     plans: readonly TestPlan[];
     releaseIds: ReadonlyMap<string, number>;
     traceability: Traceability;
-    source: ZephyrClient;
+    cycleKeys: ReadonlyMap<number, string>;
   },
 ): Promise<void> {
   const { qtest, state } = context;
-  const { traceability } = input;
-  const cycleKeys = new Map<number, string>();
-  for await (const page of input.source.testCycles()) for (const c of page) cycleKeys.set(c.id, c.key);
+  const { traceability, cycleKeys } = input;
   const runsByCycle = new Map<string, number[]>();
   const ourRuns = new Set<number>();
   for await (const record of state.list("testRun", { status: "done" })) {

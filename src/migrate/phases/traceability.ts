@@ -20,6 +20,7 @@ import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";
 import { traceabilityFields } from "../traceability-fields.js";
 import { syncCoverageLinks } from "./coverage-links.js";
+import { syncCycleCoverage } from "./cycle-coverage.js";
 import { migrateReleases } from "./releases.js";
 import { withoutSurplus } from "./surplus-marked.js";
 
@@ -37,13 +38,16 @@ export interface Traceability {
   requirementFor: (issueId: string) => Promise<{ requirementId: number } | { reason: string }>;
   notCarried: (item: NotCarriedItem) => void;
   counts: TraceabilityCounts;
+  /** Every requirement standing for a Jira issue (made in this run included). */
+  jiraRequirements: () => number[];
 }
 
 /**
  * After the executions: each migrated test case linked to the requirement of every Jira issue it
- * covers, and each Zephyr test plan made a release linked to its requirements and to the test runs
- * of its cycles. Reads the source's case links (incremental runs: the changed cases only) and plans,
- * Jira's keys for the issue ids (when `jira.url` is set), and qTest's requirements in bulk.
+ * covers, each cycle's covered requirements linked to its runs, and each Zephyr test plan made a
+ * release linked to its requirements and to the test runs of its cycles. Reads the source's case links
+ * (incremental runs: the changed cases and those the run wrote), cycles and plans, Jira's keys for the
+ * issue ids (when `jira.url` is set), and qTest's requirements in bulk.
  */
 export async function migrateTraceability(
   context: RunContext,
@@ -60,11 +64,19 @@ export async function migrateTraceability(
     if (record.runId !== context.runId || coverage.has(record.key)) continue;
     coverage.set(record.key, coveredIssueIds((await input.source.testCase(record.key)).links));
   }
+  const cycleCoverage = new Map<string, string[]>();
+  const cycleKeys = new Map<number, string>();
+  for await (const page of input.source.testCycles()) {
+    for (const cycle of page) {
+      cycleCoverage.set(cycle.key, coveredIssueIds(cycle.links));
+      cycleKeys.set(cycle.id, cycle.key);
+    }
+  }
   const plans: TestPlan[] = await input.source.testPlans();
   for (const plan of plans) context.notCarried.addAll(notCarriedOfTestPlan(plan, context.notCarriedRules));
-  const issueIds = new Set([...coverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat());
-  // Nothing in scope can hold a link: no case read (an incremental run with no change) and no plan.
-  if (coverage.size === 0 && plans.length === 0) return counts;
+  const issueIds = new Set([...coverage.values(), ...cycleCoverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat());
+  // Nothing in scope can hold a link: no case read (an incremental run with no change), no cycle, no plan.
+  if (coverage.size === 0 && cycleCoverage.size === 0 && plans.length === 0) return counts;
 
   const jira = await askJira(input.jira, [...issueIds], context);
   const create = config.mapping.requirements.create;
@@ -100,6 +112,7 @@ export async function migrateTraceability(
     jira,
     notCarried: input.notCarried,
     counts,
+    jiraRequirements: () => index.requirementIds(),
     requirementFor: (issueId) => {
       const outcome = issueOutcome(issueId, index, jira, create);
       if (outcome.kind === "linked") return Promise.resolve({ requirementId: outcome.requirementId });
@@ -114,7 +127,8 @@ export async function migrateTraceability(
     },
   };
   await syncCoverageLinks(context, coverage, traceability, counts);
-  await migrateReleases(context, { plans, source: input.source, traceability });
+  await syncCycleCoverage(context, cycleCoverage, traceability);
+  await migrateReleases(context, { plans, cycleKeys, source: input.source, traceability });
   return counts;
 }
 

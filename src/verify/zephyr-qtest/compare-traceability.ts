@@ -31,8 +31,12 @@ export async function compareTraceability(
   const { qtest, config } = context;
   const coverage = new Map<string, string[]>();
   for await (const page of input.source.testCases()) for (const t of page) coverage.set(t.key, coveredIssueIds(t.links));
+  const cycleCoverage = new Map<string, string[]>();
+  for await (const page of input.source.testCycles()) for (const c of page) cycleCoverage.set(c.key, coveredIssueIds(c.links));
   const plans = await input.source.testPlans();
-  const issueIds = [...new Set([...coverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat())];
+  const issueIds = [
+    ...new Set([...coverage.values(), ...cycleCoverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat()),
+  ];
   if (issueIds.length === 0 && plans.length === 0) return;
 
   const jira = await askJira(input.jira, issueIds);
@@ -95,7 +99,78 @@ export async function compareTraceability(
     }
   }
 
+  await compareCycleCoverage(comparison, { cycleCoverage, index, jira, label, notCarried: input.notCarried });
   await comparePlans(comparison, { plans, index, jira, label, source: input.source, notCarried: input.notCarried });
+}
+
+/** Per cycle and Jira issue it covers: the issue's requirement linked to every run of the cycle's suite, and to no other of this project's runs. */
+async function compareCycleCoverage(
+  comparison: Comparison,
+  input: {
+    cycleCoverage: ReadonlyMap<string, readonly string[]>;
+    index: RequirementIndex;
+    jira: JiraKnowledge;
+    label: (issueId: string, requirementId?: number) => string;
+    notCarried: (item: NotCarriedItem) => void;
+  },
+): Promise<void> {
+  const { context, target } = comparison;
+  const tally = comparison.tallies.requirement;
+  const runsByCycle = new Map<string, number[]>();
+  const ourRuns = new Set<number>();
+  for (const run of target.runs.values()) {
+    if (run.marker === null) continue;
+    const cycle = cycleKeyOfRun(run.marker);
+    runsByCycle.set(cycle, [...(runsByCycle.get(cycle) ?? []), run.id]);
+    ourRuns.add(run.id);
+  }
+  const expected = new Map<number, Set<number>>();
+  for (const [cycleKey, issues] of input.cycleCoverage) {
+    const runs = runsByCycle.get(cycleKey) ?? [];
+    for (const issueId of issues) {
+      const outcome = issueOutcome(issueId, input.index, input.jira, context.config.mapping.requirements.create);
+      const key = `${cycleKey} → ${input.label(issueId, outcome.kind === "linked" ? outcome.requirementId : undefined)}`;
+      if (outcome.kind !== "linked" || runs.length === 0) {
+        input.notCarried({
+          entity: "testCycle",
+          field: "links.issues (coverage)",
+          reason:
+            outcome.kind === "notLinked"
+              ? outcome.reason
+              : outcome.kind === "create"
+                ? "the requirement to create for this issue is not in qTest"
+                : "the test cycle has no test run in qTest (no execution): a requirement links to runs, not to suites",
+          key,
+        });
+        continue;
+      }
+      const set = expected.get(outcome.requirementId) ?? new Set<number>();
+      for (const id of runs) set.add(id);
+      expected.set(outcome.requirementId, set);
+    }
+  }
+  const requirements = input.index.requirementIds();
+  for (const container of await context.qtest.linkedArtifacts("requirements", requirements)) {
+    const linked = new Set(container.objects.filter((o) => o.objectType === "test-runs" && ourRuns.has(o.id)).map((o) => o.id));
+    const wanted = expected.get(container.id) ?? new Set<number>();
+    const issueId = input.index.issueOf(container.id) ?? "";
+    const lost = [...wanted].filter((id) => !linked.has(id));
+    const surplus = [...linked].filter((id) => !wanted.has(id));
+    tally.sourceCount += wanted.size;
+    tally.targetCount += linked.size;
+    tally.add("matched", wanted.size - lost.length);
+    const name = input.label(issueId, container.id);
+    if (lost.length > 0)
+      tally.problem("missing", `${name} → runs ${lost.map((id) => target.runs.markerOf(id)).join(", ")}`, lost, lost.length);
+    if (surplus.length > 0) {
+      tally.problem(
+        "extra",
+        `${name} → runs ${surplus.map((id) => target.runs.markerOf(id)).join(", ")}`,
+        surplus,
+        surplus.length,
+      );
+    }
+  }
 }
 
 async function askJira(jira: JiraClient | undefined, ids: string[]): Promise<JiraKnowledge> {
