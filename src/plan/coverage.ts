@@ -182,6 +182,16 @@ export function issueOutcome(issueId: string, index: RequirementIndex, jira: Jir
   return { kind: "notLinked", reason: "qTest holds no requirement for this issue (mapping.requirements.create is false)" };
 }
 
+/** Why a link stays out, worded once for the migration's report and verification's. */
+export const LINK_REASONS = {
+  /** A cycle's runs stand for it (a release or a requirement links to runs): a cycle never executed has none. */
+  noRuns: (whose: "release" | "requirement") =>
+    `the test cycle has no test run in qTest (no execution): a ${whose} links to runs, not to suites`,
+  cycleNotInProject: "the test cycle is not in this Zephyr project",
+  /** Verification found the requirement `mapping.requirements.create` would make absent. */
+  requirementNotMade: "the requirement to create for this issue is not in qTest",
+} as const;
+
 /** How an issue is named in reports: its key when Jira gave it, else `issue <id>`. */
 export function issueLabel(issueId: string, issues: ReadonlyMap<string, JiraIssue>): string {
   return issues.get(issueId)?.key ?? `issue ${issueId}`;

@@ -1,6 +1,6 @@
-import { forEachConcurrent } from "../../concurrency/pool.js";
-import { issueLabel, linkChanges } from "../../plan/coverage.js";
+import { linkChanges } from "../../plan/coverage.js";
 import type { RunContext } from "../context.js";
+import { applyLinkWrites, type LinkWrite } from "./link-writes.js";
 import type { Traceability, TraceabilityCounts } from "./traceability.js";
 
 /**
@@ -31,33 +31,20 @@ export async function syncCoverageLinks(
   for (const [key, issueIds] of coverage) {
     const caseId = caseIds.get(key);
     if (caseId === undefined) continue;
-    const desired = new Set<number>();
-    for (const issueId of issueIds) {
-      const found = await traceability.requirementFor(issueId);
-      if ("requirementId" in found) desired.add(found.requirementId);
-      else {
-        traceability.notCarried({
-          entity: "testCase",
-          field: "links.issues (coverage)",
-          reason: found.reason,
-          key: `${key} → ${issueLabel(issueId, traceability.jira.issues)}`,
-        });
-      }
-    }
+    const desired = await traceability.requirementsOf(issueIds, { entity: "testCase", field: "links.issues (coverage)", key });
     const { add, remove } = linkChanges(desired, current.get(caseId) ?? new Set(), owned);
     for (const requirementId of add) adds.set(requirementId, [...(adds.get(requirementId) ?? []), caseId]);
     for (const requirementId of remove) removes.set(requirementId, [...(removes.get(requirementId) ?? []), caseId]);
   }
 
-  const concurrency = context.config.migration.concurrency;
-  await forEachConcurrent([...adds], concurrency, async ([requirementId, ids]) => {
-    await qtest.link({ type: "requirements", id: requirementId }, "test-cases", ids);
-    counts.linksAdded += ids.length;
-  });
-  await forEachConcurrent([...removes], concurrency, async ([requirementId, ids]) => {
-    await qtest.unlink({ type: "requirements", id: requirementId }, "test-cases", ids);
-    counts.linksRemoved += ids.length;
-  });
+  // Posted from the requirement's side: qTest links test cases to a requirement, not the other way.
+  const writes: LinkWrite[] = [...new Set([...adds.keys(), ...removes.keys()])].map((requirementId) => ({
+    source: { type: "requirements", id: requirementId },
+    target: "test-cases",
+    add: adds.get(requirementId) ?? [],
+    remove: removes.get(requirementId) ?? [],
+  }));
+  await applyLinkWrites(context, writes, counts);
   log.info(
     { cases: caseIds.size, linksAdded: [...adds.values()].flat().length, linksRemoved: [...removes.values()].flat().length },
     "coverage links carried",

@@ -1,6 +1,6 @@
-import { forEachConcurrent } from "../../concurrency/pool.js";
-import { issueLabel, linkChanges } from "../../plan/coverage.js";
+import { issueLabel, LINK_REASONS, linkChanges } from "../../plan/coverage.js";
 import type { RunContext } from "../context.js";
+import { applyLinkWrites, type LinkWrite } from "./link-writes.js";
 import type { Traceability } from "./traceability.js";
 
 /**
@@ -27,23 +27,18 @@ export async function syncCycleCoverage(
   const desired = new Map<number, Set<number>>();
   for (const [cycleKey, issueIds] of coverage) {
     const runs = runsByCycle.get(cycleKey) ?? [];
-    for (const issueId of issueIds) {
-      const found = await traceability.requirementFor(issueId);
-      const key = `${cycleKey} → ${issueLabel(issueId, traceability.jira.issues)}`;
-      if (!("requirementId" in found)) {
-        traceability.notCarried({ entity: "testCycle", field: "links.issues (coverage)", reason: found.reason, key });
-      } else if (runs.length === 0) {
-        traceability.notCarried({
-          entity: "testCycle",
-          field: "links.issues (coverage)",
-          reason: "the test cycle has no test run in qTest (no execution): a requirement links to runs, not to suites",
-          key,
-        });
-      } else {
-        const set = desired.get(found.requirementId) ?? new Set<number>();
-        for (const id of runs) set.add(id);
-        desired.set(found.requirementId, set);
+    const from = { entity: "testCycle", field: "links.issues (coverage)", key: cycleKey } as const;
+    if (runs.length === 0) {
+      for (const issueId of issueIds) {
+        const key = `${cycleKey} → ${issueLabel(issueId, traceability.jira.issues)}`;
+        traceability.notCarried({ ...from, reason: LINK_REASONS.noRuns("requirement"), key });
       }
+      continue;
+    }
+    for (const requirementId of await traceability.requirementsOf(issueIds, from)) {
+      const set = desired.get(requirementId) ?? new Set<number>();
+      for (const id of runs) set.add(id);
+      desired.set(requirementId, set);
     }
   }
 
@@ -52,23 +47,10 @@ export async function syncCycleCoverage(
   for (const container of await qtest.linkedArtifacts("requirements", requirements)) {
     current.set(container.id, new Set(container.objects.filter((o) => o.objectType === "test-runs").map((o) => o.id)));
   }
-  const writes = requirements.flatMap((requirementId) => {
-    const { add, remove } = linkChanges(desired.get(requirementId) ?? new Set(), current.get(requirementId) ?? new Set(), (id) =>
-      ourRuns.has(id),
-    );
-    return [
-      ...(add.length > 0 ? [{ requirementId, link: true, ids: add }] : []),
-      ...(remove.length > 0 ? [{ requirementId, link: false, ids: remove }] : []),
-    ];
-  });
-  await forEachConcurrent(writes, context.config.migration.concurrency, async ({ requirementId, link, ids }) => {
-    const source = { type: "requirements", id: requirementId } as const;
-    if (link) {
-      await qtest.link(source, "test-runs", ids);
-      traceability.counts.linksAdded += ids.length;
-    } else {
-      await qtest.unlink(source, "test-runs", ids);
-      traceability.counts.linksRemoved += ids.length;
-    }
-  });
+  const writes: LinkWrite[] = requirements.map((requirementId) => ({
+    source: { type: "requirements", id: requirementId },
+    target: "test-runs",
+    ...linkChanges(desired.get(requirementId) ?? new Set(), current.get(requirementId) ?? new Set(), (id) => ourRuns.has(id)),
+  }));
+  await applyLinkWrites(context, writes, traceability.counts);
 }

@@ -1,6 +1,6 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { issueLabel, linkChanges, scopeIssueIds } from "../../plan/coverage.js";
+import { LINK_REASONS, linkChanges, scopeIssueIds } from "../../plan/coverage.js";
 import { cycleKeyOfRun } from "../../plan/markers.js";
 import { planRelease, RELEASE_FIELDS, type ReleaseBody } from "../../plan/release.js";
 import type { Release } from "../../qtest/schemas.js";
@@ -9,6 +9,7 @@ import type { TestPlan } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";
 import { traceabilityFields } from "../traceability-fields.js";
+import { applyLinkWrites, type LinkWrite } from "./link-writes.js";
 import { withoutSurplus } from "./surplus-marked.js";
 import type { Traceability } from "./traceability.js";
 
@@ -168,7 +169,7 @@ async function linkReleases(
     current.set(container.id, { runs: of("test-runs"), requirements: of("requirements") });
   }
 
-  const writes: { type: "link" | "unlink"; releaseId: number; target: "test-runs" | "requirements"; ids: number[] }[] = [];
+  const writes: LinkWrite[] = [];
   for (const plan of input.plans) {
     const releaseId = input.releaseIds.get(plan.key);
     if (releaseId === undefined) continue;
@@ -181,46 +182,21 @@ async function linkReleases(
         traceability.notCarried({
           entity: "testPlan",
           field: "links.testCycles",
-          reason:
-            cycleKey === undefined
-              ? "the test cycle is not in this Zephyr project"
-              : "the test cycle has no test run in qTest (no execution): a release links to runs, not to suites",
+          reason: cycleKey === undefined ? LINK_REASONS.cycleNotInProject : LINK_REASONS.noRuns("release"),
           key: `${plan.key} → ${cycleKey ?? `cycle ${link.testCycleId}`}`,
         });
       }
     }
-    const requirements = new Set<number>();
-    for (const issueId of scopeIssueIds(plan.links)) {
-      const found = await traceability.requirementFor(issueId);
-      if ("requirementId" in found) requirements.add(found.requirementId);
-      else {
-        traceability.notCarried({
-          entity: "testPlan",
-          field: "links.issues",
-          reason: found.reason,
-          key: `${plan.key} → ${issueLabel(issueId, traceability.jira.issues)}`,
-        });
-      }
-    }
+    const requirements = await traceability.requirementsOf(scopeIssueIds(plan.links), {
+      entity: "testPlan",
+      field: "links.issues",
+      key: plan.key,
+    });
     const now = current.get(releaseId) ?? { runs: new Set<number>(), requirements: new Set<number>() };
     const runChanges = linkChanges(runs, now.runs, (id) => ourRuns.has(id));
     const requirementChanges = linkChanges(requirements, now.requirements, (id) => traceability.index.issueOf(id) !== undefined);
-    for (const [target, changes] of [
-      ["test-runs", runChanges],
-      ["requirements", requirementChanges],
-    ] as const) {
-      if (changes.add.length > 0) writes.push({ type: "link", releaseId, target, ids: changes.add });
-      if (changes.remove.length > 0) writes.push({ type: "unlink", releaseId, target, ids: changes.remove });
-    }
+    const source = { type: "releases", id: releaseId } as const;
+    writes.push({ source, target: "test-runs", ...runChanges }, { source, target: "requirements", ...requirementChanges });
   }
-  await forEachConcurrent(writes, context.config.migration.concurrency, async (write) => {
-    const source = { type: "releases", id: write.releaseId } as const;
-    if (write.type === "link") {
-      await qtest.link(source, write.target, write.ids);
-      traceability.counts.linksAdded += write.ids.length;
-    } else {
-      await qtest.unlink(source, write.target, write.ids);
-      traceability.counts.linksRemoved += write.ids.length;
-    }
-  });
+  await applyLinkWrites(context, writes, traceability.counts);
 }

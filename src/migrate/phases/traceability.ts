@@ -1,9 +1,10 @@
-import { BadInputError } from "../../errors.js";
 import type { JiraClient } from "../../jira/client.js";
+import { askJira } from "../../jira/knowledge.js";
 import { contentHash } from "../../plan/content-hash.js";
 import {
   coveredIssueIds,
   issueBrowseUrl,
+  issueLabel,
   issueOutcome,
   type JiraIssue,
   type JiraKnowledge,
@@ -11,7 +12,7 @@ import {
   requirementMarker,
   scopeIssueIds,
 } from "../../plan/coverage.js";
-import { type NotCarriedItem, notCarriedOfTestPlan } from "../../plan/not-carried.js";
+import { type NotCarriedItem, notCarriedOfTestPlan, type SourceEntity } from "../../plan/not-carried.js";
 import { planRequirement, REQUIREMENT_LINK_FIELD } from "../../plan/release.js";
 import type { Requirement } from "../../qtest/schemas.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
@@ -40,6 +41,14 @@ export interface Traceability {
   counts: TraceabilityCounts;
   /** Every requirement standing for a Jira issue (made in this run included). */
   jiraRequirements: () => number[];
+  /**
+   * The requirements of the issues a source entity names; each issue without one is reported as not
+   * carried, keyed `<entity key> → <issue key>`.
+   */
+  requirementsOf: (
+    issueIds: readonly string[],
+    from: { entity: SourceEntity; field: string; key: string },
+  ) => Promise<Set<number>>;
 }
 
 /**
@@ -78,7 +87,8 @@ export async function migrateTraceability(
   // Nothing in scope can hold a link: no case read (an incremental run with no change), no cycle, no plan.
   if (coverage.size === 0 && cycleCoverage.size === 0 && plans.length === 0) return counts;
 
-  const jira = await askJira(input.jira, [...issueIds], context);
+  const jira = await askJira(input.jira, [...issueIds]);
+  if (jira.failure !== undefined) log.warn({ error: jira.failure }, "Jira could not be asked: the issues' keys stay unknown");
   const create = config.mapping.requirements.create;
   const markerLabel = config.mapping.markerField;
   const requirementFields = await traceabilityFields(
@@ -108,6 +118,18 @@ export async function migrateTraceability(
   const made = new Map<string, Promise<{ requirementId: number } | { reason: string }>>();
 
   const traceability: Traceability = {
+    requirementsOf: async (issueIds, from) => {
+      const found = new Set<number>();
+      for (const issueId of issueIds) {
+        const requirement = await traceability.requirementFor(issueId);
+        if ("requirementId" in requirement) found.add(requirement.requirementId);
+        else {
+          const key = `${from.key} → ${issueLabel(issueId, jira.issues)}`;
+          input.notCarried({ entity: from.entity, field: from.field, reason: requirement.reason, key });
+        }
+      }
+      return found;
+    },
     index,
     jira,
     notCarried: input.notCarried,
@@ -130,20 +152,6 @@ export async function migrateTraceability(
   await syncCycleCoverage(context, cycleCoverage, traceability);
   await migrateReleases(context, { plans, cycleKeys, source: input.source, traceability });
   return counts;
-}
-
-/** Jira's keys and summaries for the ids; Jira out of reach is said once and the ids stay unresolved. */
-async function askJira(jira: JiraClient | undefined, ids: string[], context: RunContext): Promise<JiraKnowledge> {
-  if (!jira || ids.length === 0) return { configured: jira !== undefined, issues: new Map() };
-  try {
-    return { configured: true, issues: await jira.issues(ids) };
-  } catch (error) {
-    // A rejected account is the user's to fix, named (exit 2); a Jira out of reach does not stop the migration.
-    if (error instanceof BadInputError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    context.log.warn({ error: message }, "Jira could not be asked: the issues' keys stay unknown");
-    return { configured: true, issues: new Map(), failure: message };
-  }
 }
 
 function requirementFacts(r: Requirement, markerFieldId: number | undefined) {

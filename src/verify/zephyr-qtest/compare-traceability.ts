@@ -1,9 +1,10 @@
-import { BadInputError } from "../../errors.js";
 import type { JiraClient } from "../../jira/client.js";
+import { askJira } from "../../jira/knowledge.js";
 import {
   coveredIssueIds,
   issueOutcome,
   type JiraKnowledge,
+  LINK_REASONS,
   type RequirementFacts,
   RequirementIndex,
   scopeIssueIds,
@@ -85,7 +86,7 @@ export async function compareTraceability(
         input.notCarried({
           entity: "testCase",
           field: "links.issues (coverage)",
-          reason: outcome.kind === "create" ? "the requirement to create for this issue is not in qTest" : outcome.reason,
+          reason: outcome.kind === "create" ? LINK_REASONS.requirementNotMade : outcome.reason,
           key: `${caseKey} → ${label(issueId)}`,
         });
       }
@@ -138,8 +139,8 @@ async function compareCycleCoverage(
             outcome.kind === "notLinked"
               ? outcome.reason
               : outcome.kind === "create"
-                ? "the requirement to create for this issue is not in qTest"
-                : "the test cycle has no test run in qTest (no execution): a requirement links to runs, not to suites",
+                ? LINK_REASONS.requirementNotMade
+                : LINK_REASONS.noRuns("requirement"),
           key,
         });
         continue;
@@ -170,16 +171,6 @@ async function compareCycleCoverage(
         surplus.length,
       );
     }
-  }
-}
-
-async function askJira(jira: JiraClient | undefined, ids: string[]): Promise<JiraKnowledge> {
-  if (!jira || ids.length === 0) return { configured: jira !== undefined, issues: new Map() };
-  try {
-    return { configured: true, issues: await jira.issues(ids) };
-  } catch (error) {
-    if (error instanceof BadInputError) throw error;
-    return { configured: true, issues: new Map(), failure: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -285,10 +276,7 @@ async function comparePlans(
         input.notCarried({
           entity: "testPlan",
           field: "links.testCycles",
-          reason:
-            cycleKey === undefined
-              ? "the test cycle is not in this Zephyr project"
-              : "the test cycle has no test run in qTest (no execution): a release links to runs, not to suites",
+          reason: cycleKey === undefined ? LINK_REASONS.cycleNotInProject : LINK_REASONS.noRuns("release"),
           key: `${plan.key} → ${cycleKey ?? `cycle ${link.testCycleId}`}`,
         });
         continue;
@@ -307,7 +295,7 @@ async function comparePlans(
         input.notCarried({
           entity: "testPlan",
           field: "links.issues",
-          reason: outcome.kind === "create" ? "the requirement to create for this issue is not in qTest" : outcome.reason,
+          reason: outcome.kind === "create" ? LINK_REASONS.requirementNotMade : outcome.reason,
           key: `${plan.key} → ${input.label(issueId)}`,
         });
       } else if (!now.requirements.has(outcome.requirementId)) {

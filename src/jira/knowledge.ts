@@ -1,0 +1,24 @@
+import { BadInputError } from "../errors.js";
+import type { JiraClient, JiraIssueRef } from "./client.js";
+
+/** What Jira said of a run's issue ids: whether it was asked, the issues it knows, and why it could not be asked. */
+export interface JiraAnswers {
+  configured: boolean;
+  issues: ReadonlyMap<string, JiraIssueRef>;
+  failure?: string;
+}
+
+/**
+ * Jira's keys and summaries for the ids, when a Jira is configured. A rejected account is the user's to
+ * fix, named (exit 2); Jira out of reach does not stop a migration or a verification: the ids stay
+ * unresolved, with the reason, and what needed their keys is reported as not carried.
+ */
+export async function askJira(jira: JiraClient | undefined, ids: readonly string[]): Promise<JiraAnswers> {
+  if (!jira || ids.length === 0) return { configured: jira !== undefined, issues: new Map() };
+  try {
+    return { configured: true, issues: await jira.issues(ids) };
+  } catch (error) {
+    if (error instanceof BadInputError) throw error;
+    return { configured: true, issues: new Map(), failure: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,34 @@
+import { forEachConcurrent } from "../../concurrency/pool.js";
+import type { LinkSource, LinkTargetType } from "../../qtest/object-links.js";
+import type { RunContext } from "../context.js";
+import type { TraceabilityCounts } from "./traceability.js";
+
+/** Links to add to or remove from one source object (a requirement or a release), of one target type. */
+export interface LinkWrite {
+  source: LinkSource;
+  target: LinkTargetType;
+  add: readonly number[];
+  remove: readonly number[];
+}
+
+/** The link changes of a pass, each source's at once (a call takes at most 100 ids: the client splits), counted. */
+export async function applyLinkWrites(
+  context: RunContext,
+  writes: readonly LinkWrite[],
+  counts: TraceabilityCounts,
+): Promise<void> {
+  const { qtest } = context;
+  const calls = writes.flatMap((w) => [
+    ...(w.add.length > 0 ? [{ ...w, kind: "link" as const, ids: w.add }] : []),
+    ...(w.remove.length > 0 ? [{ ...w, kind: "unlink" as const, ids: w.remove }] : []),
+  ]);
+  await forEachConcurrent(calls, context.config.migration.concurrency, async (call) => {
+    if (call.kind === "link") {
+      await qtest.link(call.source, call.target, call.ids);
+      counts.linksAdded += call.ids.length;
+    } else {
+      await qtest.unlink(call.source, call.target, call.ids);
+      counts.linksRemoved += call.ids.length;
+    }
+  });
+}
