@@ -53,7 +53,7 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
       const mocks = await startMocks({ generate: flags.generate, seed: flags.seed });
       try {
         process.stderr.write(
-          `Mocks: Zephyr ${mocks.zephyr.url} (project ${mocks.zephyr.projectKey}), qTest ${mocks.qtest.url}\n`,
+          `Mocks: Zephyr ${mocks.zephyr.url} (project ${mocks.zephyr.projectKey}), qTest ${mocks.qtest.url}, Jira ${mocks.jira.url}\n`,
         );
         provisionDemoStore(mocks);
         const config = await loadConfig({
@@ -63,8 +63,10 @@ export function registerDemoCommand(program: Command, setExitCode: (code: number
             // No rate limit: the demo paces itself as a run without one does, finding what the mocks allow.
             zephyr: { url: mocks.zephyr.url, token: mocks.zephyr.token, projectKey: mocks.zephyr.projectKey },
             qtest: { url: mocks.qtest.url, token: mocks.qtest.token, projectId: mocks.qtest.projectId },
+            jira: { url: mocks.jira.url, email: mocks.jira.email, token: mocks.jira.token },
             state: join(dir, "state.db"),
-            mapping: demoMappingFromStores(mocks),
+            // The Jira issues qTest lacks become requirements, so every link the mocks can resolve is made.
+            mapping: { ...demoMappingFromStores(mocks), requirements: { create: true } },
             report: { dir },
           },
         });

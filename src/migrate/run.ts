@@ -356,7 +356,7 @@ function buildReport(input: {
     source: { url: config.zephyr.url, projectKey: config.zephyr.projectKey },
     target: { url: config.qtest.url, projectId: config.qtest.projectId },
     preflight: {
-      fieldsCreated: input.preflight?.fieldsCreated ?? [],
+      fieldsCreated: [...(input.preflight?.fieldsCreated ?? []), ...(input.traceability?.fieldsCreated ?? [])],
       valuesCreated: input.preflight?.valuesCreated ?? [],
       usersKept: input.preflight?.usersKept ?? [],
       estimate: input.preflight?.estimate ?? null,
@@ -368,7 +368,9 @@ function buildReport(input: {
     },
     entities,
     totals,
-    links: input.traceability ?? null,
+    links: input.traceability
+      ? { linksAdded: input.traceability.linksAdded, linksRemoved: input.traceability.linksRemoved }
+      : null,
     notCarried: options.dryRun ? null : input.notCarried.section(),
     requests: input.requests,
     error: input.error,

@@ -10,7 +10,7 @@ export async function traceabilityFields(
   qtest: QTestClient,
   objectType: "releases" | "requirements",
   wanted: readonly { label: string; dataType: number }[],
-  options: { create: boolean; log: Logger },
+  options: { create: boolean; log: Logger; created: string[] },
 ): Promise<Map<string, number>> {
   const existing = await qtest.fields(objectType);
   const ids = new Map<string, number>();
@@ -20,6 +20,7 @@ export async function traceabilityFields(
     else if (options.create) {
       options.log.info({ objectType, field: label }, "creating field in qTest");
       ids.set(label, (await qtest.createField(objectType, { label, data_type: dataType, required: false })).id);
+      options.created.push(`${objectType}: ${label}`);
     }
   }
   return ids;

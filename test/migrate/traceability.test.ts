@@ -183,12 +183,24 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
       expect(scopeIssueIds(plan.links).length).toBeGreaterThanOrEqual(0);
     }
 
+    // The fields made on releases and requirements are reported as preflight's are, once.
+    expect(first.report.preflight.fieldsCreated).toEqual(
+      expect.arrayContaining([
+        "releases: Zephyr Key",
+        "releases: Zephyr Status",
+        "requirements: Zephyr Key",
+        "requirements: Jira Issue",
+      ]),
+    );
+
     const report = (await verifyWith(f, config)).report;
     expect(problems(report)).toEqual([]);
     const writes = f.mocks.qtest.stats.writes;
     const second = await run(f, config);
     expect(second.exitCode).toBe(0);
     expect(f.mocks.qtest.stats.writes - writes).toBe(0);
+    expect(second.report.preflight.fieldsCreated).toEqual([]);
+    expect(second.report.links).toEqual({ linksAdded: 0, linksRemoved: 0 });
   });
 
   it("with requirements.create false and Jira out of reach: the migration completes, both reports list the links not made and why, failOn notCarried>0 exits 1", async () => {

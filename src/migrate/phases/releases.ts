@@ -37,7 +37,7 @@ export async function migrateReleases(
       qtest,
       "releases",
       [{ label: markerLabel, dataType: 1 }, ...RELEASE_FIELDS.map((f) => ({ label: f.label, dataType: f.dataType }))],
-      { create: true, log },
+      { create: true, log, created: traceability.counts.fieldsCreated },
     ),
     qtest.releases(),
   ]);

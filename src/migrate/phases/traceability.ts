@@ -29,6 +29,8 @@ import { withoutSurplus } from "./surplus-marked.js";
 export interface TraceabilityCounts {
   linksAdded: number;
   linksRemoved: number;
+  /** The fields made on releases and requirements, as `object type: label` (as preflight reports its own). */
+  fieldsCreated: string[];
 }
 
 /** Everything the two halves of the phase share: the requirements by issue, Jira's answers, the requirement for an issue. */
@@ -63,7 +65,7 @@ export async function migrateTraceability(
   input: { source: ZephyrClient; jira: JiraClient | undefined; notCarried: (item: NotCarriedItem) => void },
 ): Promise<TraceabilityCounts> {
   const { qtest, config, log } = context;
-  const counts: TraceabilityCounts = { linksAdded: 0, linksRemoved: 0 };
+  const counts: TraceabilityCounts = { linksAdded: 0, linksRemoved: 0, fieldsCreated: [] };
   const coverage = new Map<string, string[]>();
   for await (const page of input.source.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
     for (const testCase of page) coverage.set(testCase.key, coveredIssueIds(testCase.links));
@@ -98,7 +100,7 @@ export async function migrateTraceability(
       { label: markerLabel, dataType: 1 },
       { label: REQUIREMENT_LINK_FIELD.label, dataType: REQUIREMENT_LINK_FIELD.dataType },
     ],
-    { create, log },
+    { create, log, created: counts.fieldsCreated },
   );
   const markerFieldId = requirementFields.get(markerLabel);
   const readAt = Date.now();
