@@ -44,5 +44,5 @@ export const ENTITY_MAPPINGS: Record<EntityType, string> = {
   testRun: "Cycle items → test runs",
   testLog: "Executions → test logs",
   release: "Test plans → releases",
-  requirement: "Jira issues → requirements",
+  requirement: "Jira coverage → requirement links",
 };

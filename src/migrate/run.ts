@@ -369,7 +369,11 @@ function buildReport(input: {
     entities,
     totals,
     links: input.traceability
-      ? { linksAdded: input.traceability.linksAdded, linksRemoved: input.traceability.linksRemoved }
+      ? {
+          linksAdded: input.traceability.linksAdded,
+          linksRemoved: input.traceability.linksRemoved,
+          writes: input.traceability.linkWrites,
+        }
       : null,
     notCarried: options.dryRun ? null : input.notCarried.section(),
     requests: input.requests,

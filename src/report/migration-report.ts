@@ -63,6 +63,7 @@ export const migrationReportSchema = z.object({
     .object({
       linksAdded: z.number().int().describe("Requirement links made: test case → requirement, release → requirement or test run"),
       linksRemoved: z.number().int().describe("Links removed because Zephyr no longer has them"),
+      writes: z.number().int().describe("The qTest link and unlink requests that made and removed them"),
     })
     .nullable()
     .describe("Traceability links this run carried; null when it carried none (dry run, shard, stopped before)"),

@@ -200,7 +200,7 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     expect(second.exitCode).toBe(0);
     expect(f.mocks.qtest.stats.writes - writes).toBe(0);
     expect(second.report.preflight.fieldsCreated).toEqual([]);
-    expect(second.report.links).toEqual({ linksAdded: 0, linksRemoved: 0 });
+    expect(second.report.links).toEqual({ linksAdded: 0, linksRemoved: 0, writes: 0 });
   });
 
   it("with requirements.create false and Jira out of reach: the migration completes, both reports list the links not made and why, failOn notCarried>0 exits 1", async () => {

@@ -1,5 +1,5 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
-import type { LinkSource, LinkTargetType } from "../../qtest/object-links.js";
+import { LINK_CHUNK, type LinkSource, type LinkTargetType } from "../../qtest/object-links.js";
 import type { RunContext } from "../context.js";
 import type { TraceabilityCounts } from "./traceability.js";
 
@@ -23,6 +23,7 @@ export async function applyLinkWrites(
     ...(w.remove.length > 0 ? [{ ...w, kind: "unlink" as const, ids: w.remove }] : []),
   ]);
   await forEachConcurrent(calls, context.config.migration.concurrency, async (call) => {
+    counts.linkWrites += Math.ceil(call.ids.length / LINK_CHUNK);
     if (call.kind === "link") {
       await qtest.link(call.source, call.target, call.ids);
       counts.linksAdded += call.ids.length;

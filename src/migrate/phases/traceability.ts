@@ -29,6 +29,8 @@ import { withoutSurplus } from "./surplus-marked.js";
 export interface TraceabilityCounts {
   linksAdded: number;
   linksRemoved: number;
+  /** The link and unlink requests that made them (qTest writes; at most 100 ids each). */
+  linkWrites: number;
   /** The fields made on releases and requirements, as `object type: label` (as preflight reports its own). */
   fieldsCreated: string[];
 }
@@ -65,25 +67,8 @@ export async function migrateTraceability(
   input: { source: ZephyrClient; jira: JiraClient | undefined; notCarried: (item: NotCarriedItem) => void },
 ): Promise<TraceabilityCounts> {
   const { qtest, config, log } = context;
-  const counts: TraceabilityCounts = { linksAdded: 0, linksRemoved: 0, fieldsCreated: [] };
-  const coverage = new Map<string, string[]>();
-  for await (const page of input.source.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
-    for (const testCase of page) coverage.set(testCase.key, coveredIssueIds(testCase.links));
-  }
-  // A case this run wrote though Zephyr did not change it (made again after a deletion in qTest) lost its links with it.
-  for await (const record of context.state.list("testCase", { status: "done" })) {
-    if (record.runId !== context.runId || coverage.has(record.key)) continue;
-    coverage.set(record.key, coveredIssueIds((await input.source.testCase(record.key)).links));
-  }
-  const cycleCoverage = new Map<string, string[]>();
-  const cycleKeys = new Map<number, string>();
-  for await (const page of input.source.testCycles()) {
-    for (const cycle of page) {
-      cycleCoverage.set(cycle.key, coveredIssueIds(cycle.links));
-      cycleKeys.set(cycle.id, cycle.key);
-    }
-  }
-  const plans: TestPlan[] = await input.source.testPlans();
+  const counts: TraceabilityCounts = { linksAdded: 0, linksRemoved: 0, linkWrites: 0, fieldsCreated: [] };
+  const { coverage, cycleCoverage, cycleKeys, plans } = await readTraceabilitySource(context, input.source);
   for (const plan of plans) context.notCarried.addAll(notCarriedOfTestPlan(plan, context.notCarriedRules));
   const issueIds = new Set([...coverage.values(), ...cycleCoverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat());
   // Nothing in scope can hold a link: no case read (an incremental run with no change), no cycle, no plan.
@@ -159,6 +144,32 @@ export async function migrateTraceability(
 function requirementFacts(r: Requirement, markerFieldId: number | undefined) {
   const marker = markerFieldId === undefined ? undefined : r.properties?.find((p) => p.field_id === markerFieldId)?.field_value;
   return { id: r.id, name: r.name, marker: marker?.trim() ? marker.trim() : null, externalId: r.external_properties?.id ?? null };
+}
+
+/**
+ * What the phase carries, from the source: the coverage of the cases in scope (incremental runs: the
+ * changed cases, and those the run wrote though Zephyr did not change them — made again after a deletion
+ * in qTest, they lost their links with it), of every cycle, and every test plan.
+ */
+async function readTraceabilitySource(context: RunContext, source: ZephyrClient) {
+  const coverage = new Map<string, string[]>();
+  for await (const page of source.testCases(context.updatedAfter ? { updatedAfter: context.updatedAfter } : {})) {
+    for (const testCase of page) coverage.set(testCase.key, coveredIssueIds(testCase.links));
+  }
+  for await (const record of context.state.list("testCase", { status: "done" })) {
+    if (record.runId !== context.runId || coverage.has(record.key)) continue;
+    coverage.set(record.key, coveredIssueIds((await source.testCase(record.key)).links));
+  }
+  const cycleCoverage = new Map<string, string[]>();
+  const cycleKeys = new Map<number, string>();
+  for await (const page of source.testCycles()) {
+    for (const cycle of page) {
+      cycleCoverage.set(cycle.key, coveredIssueIds(cycle.links));
+      cycleKeys.set(cycle.id, cycle.key);
+    }
+  }
+  const plans: TestPlan[] = await source.testPlans();
+  return { coverage, cycleCoverage, cycleKeys, plans };
 }
 
 /** The top-level module the created requirements go under: found by name, else made. */
