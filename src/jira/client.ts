@@ -26,17 +26,6 @@ export interface JiraClientOptions extends PacingOptions {
   token: string;
 }
 
-/**
- * The `jira` section of a resolved configuration. Declared here until `ResolvedConfig` carries it;
- * a `ResolvedConfig` with `jira` of this shape is accepted as it is.
- */
-export interface JiraSettings {
-  url: string;
-  timeoutSeconds: number;
-  rateLimit?: number | undefined;
-  auth: { email: string; token: string };
-}
-
 /** Ids per JQL query: ZTOQ's own bound, which keeps the JQL short; Jira documents no limit on `id in (…)`. */
 export const JIRA_ID_CHUNK = 100;
 const SEARCH_PATH = "/rest/api/3/search/jql";
@@ -44,7 +33,7 @@ const SEARCH_PATH = "/rest/api/3/search/jql";
 export class JiraClient {
   /** The client a run uses, or undefined when the configuration names no Jira. */
   static fromConfig(
-    config: { jira?: JiraSettings | undefined; migration: ResolvedConfig["migration"] },
+    config: Pick<ResolvedConfig, "jira" | "migration">,
     logger: Logger,
   ): JiraClient | undefined {
     const jira = config.jira;

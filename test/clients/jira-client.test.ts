@@ -180,7 +180,7 @@ describe("JiraClient (scripted answers)", () => {
   it("is made from the configuration only when it names a Jira", () => {
     const migration = { retries: 1, concurrency: 2 } as never;
     const logger = { debug: () => {} } as never;
-    expect(JiraClient.fromConfig({ migration }, logger)).toBeUndefined();
+    expect(JiraClient.fromConfig({ jira: undefined, migration }, logger)).toBeUndefined();
     const jiraSettings = { url: SITE, timeoutSeconds: 5, auth: { email: EMAIL, token: TOKEN } };
     expect(JiraClient.fromConfig({ jira: jiraSettings, migration }, logger)).toBeInstanceOf(JiraClient);
   });

@@ -56,6 +56,11 @@ function problems(report: VerificationReport) {
     .map((e) => ({ type: e.type, samples: e.samples.map((s) => `${s.problem} ${s.key}`) }));
 }
 
+/** Properties as a create takes them back. */
+function copied(properties: readonly { field_id: number; field_value?: string | null }[] | null | undefined) {
+  return (properties ?? []).map((p) => ({ field_id: p.field_id, field_value: p.field_value ?? "" }));
+}
+
 /** The qTest read API, as a person would check the result: through HTTP. */
 function qtestOf(f: MigrationFixture): QTestClient {
   return QTestClient.fromConfig(f.config, log);
@@ -361,5 +366,59 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     expect(wrong.code).toBe(2);
     expect(`${wrong.stdout}${wrong.stderr}`).not.toContain("not-the-token-42");
     expect(wrong.stderr).toMatch(/Jira rejected|ZTOQ_JIRA_TOKEN/);
+  });
+
+  it("a plan deleted in Zephyr: its release is reported and kept, then deleted with --prune; two overlapping runs' copies of a release or requirement: one reconcile keeps the oldest", async () => {
+    const f = await migrationFixture({ generate: 40, seed: 8 });
+    fixture = f;
+    const config = withRequirements(f.config, true);
+    expect((await run(f, config)).exitCode).toBe(0);
+    // What two runs started together with states of their own leave (test/migrate/overlap.test.ts shows runs
+    // that share a store cannot): a second copy, with the same marker, of every release and made requirement.
+    const qtest = qtestOf(f);
+    const plans = [...f.mocks.zephyr.store.testPlans()];
+    const releases = await qtest.releases();
+    const madeBefore = (await qtest.requirements()).filter((r) => !r.external_properties);
+    expect(madeBefore.length).toBeGreaterThan(0);
+    const none = { fieldName: "none", value: "none" };
+    for (const r of releases) {
+      await qtest.createRelease({ name: r.name, description: r.description ?? "", properties: copied(r.properties) }, none);
+    }
+    for (const r of madeBefore) {
+      await qtest.createRequirement({ name: r.name, properties: copied(r.properties) }, r.parent_id ?? 0, none);
+    }
+    expect(await qtest.releases()).toHaveLength(plans.length * 2);
+
+    const repaired = await run(f, config, { reconcile: true });
+    expect(repaired.exitCode).toBe(0);
+    const kept = await qtest.releases();
+    expect(kept.map((r) => r.id).sort()).toEqual(
+      releases
+        .map((r) => r.id)
+        .sort()
+        .slice(0, plans.length),
+    );
+    const made = (await qtest.requirements()).filter((r) => !r.external_properties);
+    expect(made.map((r) => r.id).sort()).toEqual(madeBefore.map((r) => r.id).sort());
+    expect(problems((await verifyWith(f, config)).report)).toEqual([]);
+
+    const [gone] = plans;
+    f.mocks.zephyr.store.removeTestPlan(gone?.key ?? "");
+    const reported = await run(f, config);
+    expect(reported.report.entities.find((e) => e.type === "release")).toMatchObject({ disappeared: 1, pruned: 0 });
+    expect(await qtest.releases()).toHaveLength(plans.length);
+    const pruned = await migrate({
+      config,
+      mode: "full",
+      dryRun: false,
+      prune: true,
+      reconcile: false,
+      reportPath: join(f.dir, "migration-report.json"),
+      log,
+      progress: new Progress({ quiet: true }),
+    });
+    expect(pruned.report.entities.find((e) => e.type === "release")).toMatchObject({ disappeared: 1, pruned: 1 });
+    expect((await qtest.releases()).map((r) => r.name)).not.toContain(gone?.name);
+    expect(problems((await verifyWith(f, config)).report)).toEqual([]);
   });
 });

@@ -212,6 +212,11 @@ export class ZephyrStore {
     return this.#plans.get(idOrKey);
   }
 
+  /** A plan deleted by hand (not an API call), as `removeTestCase` is for cases. */
+  removeTestPlan(idOrKey: string): void {
+    this.#plans.remove(idOrKey);
+  }
+
   /** `POST /testcases|testcycles|testplans/{k}/links/issues`; the API always makes COVERAGE links, a test may ask for another type. */
   addIssueLink(owner: LinkOwner, issueId: number, type?: LinkType): { id: number; self: string } {
     return this.#links.addIssueLink(owner, issueId, type);

@@ -26,6 +26,14 @@ export class TestPlans {
     return found(this.#index.get(idOrKey), `Test plan '${idOrKey}'`);
   }
 
+  /** A plan deleted in Zephyr's UI (the API has no such call): gone from the list, by id and by key. */
+  remove(idOrKey: string): void {
+    const plan = this.get(idOrKey);
+    this.#list.splice(this.#list.indexOf(plan), 1);
+    this.#index.delete(String(plan.id));
+    this.#index.delete(plan.key);
+  }
+
   /** Swaps in the plan with new links: the snapshot's own objects are never changed in place. */
   setLinks(idOrKey: string, links: NonNullable<TestPlan["links"]>): void {
     replace(this.#list, this.#index, { ...this.get(idOrKey), links });
