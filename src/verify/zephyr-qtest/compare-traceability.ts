@@ -10,7 +10,7 @@ import {
   scopeIssueIds,
 } from "../../plan/coverage.js";
 import { cycleKeyOfRun, isProjectMarker } from "../../plan/markers.js";
-import type { NotCarriedItem } from "../../plan/not-carried.js";
+import { type NotCarriedItem, notCarriedOfTestPlan } from "../../plan/not-carried.js";
 import { planRelease, RELEASE_FIELDS } from "../../plan/release.js";
 import type { Release } from "../../qtest/schemas.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
@@ -35,6 +35,7 @@ export async function compareTraceability(
   const cycleCoverage = new Map<string, string[]>();
   for await (const page of input.source.testCycles()) for (const c of page) cycleCoverage.set(c.key, coveredIssueIds(c.links));
   const plans = await input.source.testPlans();
+  for (const plan of plans) comparison.notCarried.addAll(notCarriedOfTestPlan(plan, comparison.notCarriedRules));
   const issueIds = [
     ...new Set([...coverage.values(), ...cycleCoverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat()),
   ];
