@@ -275,6 +275,10 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     expect((await run(f, f.config, { reconcile: true })).exitCode).toBe(0);
     expect((await linksOfCases(f, qtest)).get(testCase?.key ?? "")?.has(requirement?.id ?? 0)).toBe(true);
     expect(problems((await verifyWith(f, f.config)).report)).toEqual([]);
+    // A plain full run reads every case's links too: removed again by hand, put back again.
+    await qtest.unlink({ type: "requirements", id: requirement?.id ?? 0 }, "test-cases", [caseId]);
+    expect((await run(f, f.config)).report.links).toMatchObject({ linksAdded: 1, linksRemoved: 0 });
+    expect((await linksOfCases(f, qtest)).get(testCase?.key ?? "")?.has(requirement?.id ?? 0)).toBe(true);
 
     // Added in Zephyr, then removed: Zephyr compares updatedAfter at whole seconds.
     const other = [...inQTest.values()].find((i) => !coveredIssueIds(testCase?.links).includes(i.id));
