@@ -32,10 +32,7 @@ const SEARCH_PATH = "/rest/api/3/search/jql";
 
 export class JiraClient {
   /** The client a run uses, or undefined when the configuration names no Jira. */
-  static fromConfig(
-    config: Pick<ResolvedConfig, "jira" | "migration">,
-    logger: Logger,
-  ): JiraClient | undefined {
+  static fromConfig(config: Pick<ResolvedConfig, "jira" | "migration">, logger: Logger): JiraClient | undefined {
     const jira = config.jira;
     if (!jira) return undefined;
     return new JiraClient({
