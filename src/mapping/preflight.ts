@@ -131,7 +131,7 @@ async function createSettings(qtest: QTestClient, settings: SettingsToCreate, lo
 }
 
 /** qTest refuses settings changes to a user without project-admin rights: bad input, named. */
-async function refusedAsBadInput<T>(create: () => Promise<T>): Promise<T> {
+export async function refusedAsBadInput<T>(create: () => Promise<T>): Promise<T> {
   try {
     return await create();
   } catch (error) {

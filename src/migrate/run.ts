@@ -210,10 +210,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
             // Every shard at its end: links are added idempotently, releases and requirements claimed like
             // the rest, and the last shard to finish sees every run the others made.
             progress.phase("Traceability: coverage links, test plans → releases");
+            // Every shard reads the same plans and links: one speaks for them in the not-carried list.
+            const speaks = !shard || shard.index === 1;
             traceability = await migrateTraceability(context, {
               source: zephyr,
               jira,
-              notCarried: (item) => notCarried.add(item),
+              notCarried: (item) => (speaks ? notCarried.add(item) : undefined),
             });
           }
           await removeSurplusContainers(context);

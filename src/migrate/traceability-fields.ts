@@ -1,4 +1,5 @@
 import type { Logger } from "../log/logger.js";
+import { refusedAsBadInput } from "../mapping/preflight.js";
 import type { QTestClient } from "../qtest/client.js";
 
 /**
@@ -19,7 +20,8 @@ export async function traceabilityFields(
     if (found) ids.set(label, found.id);
     else if (options.create) {
       options.log.info({ objectType, field: label }, "creating field in qTest");
-      ids.set(label, (await qtest.createField(objectType, { label, data_type: dataType, required: false })).id);
+      const field = await refusedAsBadInput(() => qtest.createField(objectType, { label, data_type: dataType, required: false }));
+      ids.set(label, field.id);
       options.created.push(`${objectType}: ${label}`);
     }
   }

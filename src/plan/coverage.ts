@@ -1,4 +1,5 @@
 import { QTEST_NAME_MAX } from "../qtest/limits.js";
+import { cycleKeyOfRun } from "./markers.js";
 
 /**
  * Jira coverage → qTest requirement links: which Jira issues a Zephyr entity covers, which qTest
@@ -134,8 +135,40 @@ export class RequirementIndex {
 
 const ISSUE_KEY = /^([A-Z][A-Z0-9_]*-\d+)(?:\s|$)/;
 
-function leadingKey(name: string): string | undefined {
+/** The Jira key a requirement's name starts with (`PROJ-12 Summary` → `PROJ-12`), if any. */
+export function leadingKey(name: string): string | undefined {
   return ISSUE_KEY.exec(name.trim())?.[1];
+}
+
+/** What the index needs of a qTest requirement: its marker (in `markerFieldId`, when it has that field) and the issue id qTest's Jira integration keeps. */
+export function requirementFacts(
+  requirement: {
+    id: number;
+    name: string;
+    properties?: readonly { field_id: number; field_value?: string | null }[] | null;
+    external_properties?: { id?: string | null } | null;
+  },
+  markerFieldId: number | undefined,
+): RequirementFacts {
+  const marker =
+    markerFieldId === undefined ? undefined : requirement.properties?.find((p) => p.field_id === markerFieldId)?.field_value;
+  return {
+    id: requirement.id,
+    name: requirement.name,
+    marker: marker?.trim() ? marker.trim() : null,
+    externalId: requirement.external_properties?.id ?? null,
+  };
+}
+
+/** Test run ids per cycle key, from runs known by their markers (`<cycle key>/<case key>`). */
+export function runsByCycle(runs: Iterable<{ id: number; marker: string | null }>): Map<string, number[]> {
+  const byCycle = new Map<string, number[]>();
+  for (const run of runs) {
+    if (run.marker === null) continue;
+    const cycle = cycleKeyOfRun(run.marker);
+    byCycle.set(cycle, [...(byCycle.get(cycle) ?? []), run.id]);
+  }
+  return byCycle;
 }
 
 function markerIssueId(marker: string | null, projectKey: string): string | undefined {

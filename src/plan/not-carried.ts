@@ -259,7 +259,7 @@ export function notCarriedOfTestExecution(
   ];
 }
 
-/** A test plan: ZTOQ migrates none, so everything it holds is listed. */
+/** A plan: what its release cannot hold (its folder; its owner, kept as text); its links are the migration's to judge. */
 export function notCarriedOfTestPlan(plan: Source & { key: string }, context: NotCarriedContext): NotCarriedItem[] {
   const { key } = plan;
   return [

@@ -51,7 +51,8 @@ export async function unlink(
     try {
       await api.call("DELETE", linkPath(source), { searchParams: { type: targetType }, json: chunk });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return;
+      // The source, or this chunk's targets, gone: their links with them. The next chunk may still hold some.
+      if (error instanceof ApiError && error.status === 404) continue;
       throw error;
     }
   }

@@ -32,14 +32,12 @@ import {
   type StatusType,
   statusSchema,
   type TestCase,
-  type TestCaseLinks,
   type TestCycle,
   type TestExecution,
   type TestExecutionStep,
   type TestPlan,
   type TestScript,
   type TestStep,
-  testCaseLinksSchema,
   testCaseSchema,
   testCycleSchema,
   testExecutionSchema,
@@ -146,11 +144,6 @@ export class ZephyrClient {
   /** The project's test plans (`GET /testplans`, offset pages), their links to issues and cycles included. */
   testPlans(): Promise<TestPlan[]> {
     return this.#allOffsetPages("/testplans", testPlanSchema, { projectKey: this.projectKey });
-  }
-
-  /** The issue and web links of one test case (`GET /testcases/{key}/links`). */
-  testCaseLinks(key: string): Promise<TestCaseLinks> {
-    return this.#get(`/testcases/${encodeURIComponent(key)}/links`, testCaseLinksSchema);
   }
 
   /** Executions, optionally only those of one test case (`testCase`, a key) and one cycle (`testCycle`, a key). */

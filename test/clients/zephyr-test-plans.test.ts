@@ -78,23 +78,4 @@ describe("test plans and test case links (scripted answers)", () => {
       .reply(200, { startAt: 0, maxResults: 1000, isLast: true, values: [keyless] });
     await expect(zephyr().testPlans()).rejects.toThrow(/values\.0\.key/);
   });
-
-  it("reads a test case's links by its key", async () => {
-    const body = {
-      self: `${HOST}/v2/testcases/QA-T1/links`,
-      issues: [
-        {
-          self: `${HOST}/v2/links/3`,
-          id: 3,
-          issueId: 10002,
-          target: "https://jira.test/rest/api/2/issue/10002",
-          type: "COVERAGE",
-        },
-      ],
-      webLinks: [{ self: `${HOST}/v2/links/4`, id: 4, url: "https://example.com", description: "spec", type: "RELATED" }],
-    };
-    nock(HOST).get("/v2/testcases/QA-T1/links").reply(200, body);
-    const links = await zephyr().testCaseLinks("QA-T1");
-    expect(links).toEqual(body);
-  });
 });

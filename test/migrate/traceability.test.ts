@@ -208,6 +208,19 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     expect(f.mocks.qtest.stats.writes - writes).toBe(0);
     expect(second.report.preflight.fieldsCreated).toEqual([]);
     expect(second.report.links).toEqual({ linksAdded: 0, linksRemoved: 0, writes: 0 });
+
+    // A summary edited in Jira: the requirement ZTOQ made for it follows, once.
+    const renamed = {
+      ...(lacking as NonNullable<typeof lacking>),
+      fields: { summary: "Checkout survives a dropped connection" },
+    };
+    f.mocks.jira.issues.put(renamed);
+    const third = await run(f, config);
+    expect(third.report.entities.find((e) => e.type === "requirement")).toMatchObject({ updated: 1, created: 0 });
+    expect((await qtest.requirements()).map((r) => r.name)).toContain(`${renamed.key} Checkout survives a dropped connection`);
+    const before = f.mocks.qtest.stats.writes;
+    await run(f, config);
+    expect(f.mocks.qtest.stats.writes - before).toBe(0);
   });
 
   it("with requirements.create false and Jira out of reach: the migration completes, both reports list the links not made and why, failOn notCarried>0 exits 1", async () => {
@@ -367,6 +380,8 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     ].join("\n");
     expect(everything).toContain("Jira");
     expect(everything).not.toContain(token);
+    // Nor the header it travels in.
+    expect(everything).not.toContain(Buffer.from(`${f.mocks.jira.email}:${token}`).toString("base64"));
 
     const wrong = await runCli(["migrate"], { ...env, ZTOQ_JIRA_TOKEN: "not-the-token-42" }, { cwd: f.dir });
     expect(wrong.code).toBe(2);
@@ -406,6 +421,19 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     );
     const made = (await qtest.requirements()).filter((r) => !r.external_properties);
     expect(made.map((r) => r.id).sort()).toEqual(madeBefore.map((r) => r.id).sort());
+    expect(problems((await verifyWith(f, config)).report)).toEqual([]);
+
+    // A run linked to a release by hand, not in its plan: verify names it, a reconcile takes it off.
+    const release = kept.find((r) => r.name === plans[0]?.name);
+    const planCycles = new Set((plans[0]?.links?.testCycles ?? []).map((l) => l.testCycleId));
+    const outside = f.mocks.zephyr.store.testCycles().find((c) => !planCycles.has(c.id));
+    const runs = await marked(f, qtest, "test-runs");
+    const [stray] = [...runs].find(([marker]) => marker.startsWith(`${outside?.key}/`)) ?? [];
+    await qtest.link({ type: "releases", id: release?.id ?? 0 }, "test-runs", [runs.get(stray ?? "") ?? 0]);
+    expect(problems((await verifyWith(f, config)).report)).toEqual([
+      { type: "release", samples: [`extra ${plans[0]?.key} → runs ${stray}`] },
+    ]);
+    expect((await run(f, config, { reconcile: true })).report.links).toMatchObject({ linksRemoved: 1 });
     expect(problems((await verifyWith(f, config)).report)).toEqual([]);
 
     const [gone] = plans;

@@ -1,6 +1,6 @@
-import { issueLabel, LINK_REASONS, linkChanges } from "../../plan/coverage.js";
+import { issueLabel, LINK_REASONS, linkChanges, runsByCycle } from "../../plan/coverage.js";
 import type { RunContext } from "../context.js";
-import { applyLinkWrites, type LinkWrite } from "./link-writes.js";
+import { applyLinkWrites, type LinkWrite, recordedRuns } from "./link-writes.js";
 import type { Traceability } from "./traceability.js";
 
 /**
@@ -14,21 +14,16 @@ export async function syncCycleCoverage(
   coverage: ReadonlyMap<string, readonly string[]>,
   traceability: Traceability,
 ): Promise<void> {
-  const { qtest, state } = context;
-  const runsByCycle = new Map<string, number[]>();
-  const ourRuns = new Set<number>();
-  for await (const record of state.list("testRun", { status: "done" })) {
-    if (record.targetId === null) continue;
-    const cycle = record.key.slice(0, record.key.lastIndexOf("/"));
-    runsByCycle.set(cycle, [...(runsByCycle.get(cycle) ?? []), record.targetId]);
-    ourRuns.add(record.targetId);
-  }
+  const { qtest } = context;
+  const runs = await recordedRuns(context);
+  const byCycle = runsByCycle(runs);
+  const ourRuns = new Set(runs.map((r) => r.id));
 
   const desired = new Map<number, Set<number>>();
   for (const [cycleKey, issueIds] of coverage) {
-    const runs = runsByCycle.get(cycleKey) ?? [];
+    const cycleRuns = byCycle.get(cycleKey) ?? [];
     const from = { entity: "testCycle", field: "links.issues (coverage)", key: cycleKey } as const;
-    if (runs.length === 0) {
+    if (cycleRuns.length === 0) {
       for (const issueId of issueIds) {
         const key = `${cycleKey} → ${issueLabel(issueId, traceability.jira.issues)}`;
         traceability.notCarried({ ...from, reason: LINK_REASONS.noRuns("requirement"), key });
@@ -37,7 +32,7 @@ export async function syncCycleCoverage(
     }
     for (const requirementId of await traceability.requirementsOf(issueIds, from)) {
       const set = desired.get(requirementId) ?? new Set<number>();
-      for (const id of runs) set.add(id);
+      for (const id of cycleRuns) set.add(id);
       desired.set(requirementId, set);
     }
   }

@@ -33,3 +33,12 @@ export async function applyLinkWrites(
     }
   });
 }
+
+/** This project's test runs as the state records them, each known by its marker (its record's key). */
+export async function recordedRuns(context: RunContext): Promise<{ id: number; marker: string }[]> {
+  const runs: { id: number; marker: string }[] = [];
+  for await (const record of context.state.list("testRun", { status: "done" })) {
+    if (record.targetId !== null) runs.push({ id: record.targetId, marker: record.key });
+  }
+  return runs;
+}

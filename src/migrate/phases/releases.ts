@@ -1,7 +1,6 @@
 import { forEachConcurrent } from "../../concurrency/pool.js";
 import { contentHash } from "../../plan/content-hash.js";
-import { LINK_REASONS, linkChanges, scopeIssueIds } from "../../plan/coverage.js";
-import { cycleKeyOfRun } from "../../plan/markers.js";
+import { LINK_REASONS, linkChanges, runsByCycle, scopeIssueIds } from "../../plan/coverage.js";
 import { planRelease, RELEASE_FIELDS, type ReleaseBody } from "../../plan/release.js";
 import type { Release } from "../../qtest/schemas.js";
 import type { ZephyrClient } from "../../zephyr/client.js";
@@ -9,7 +8,7 @@ import type { TestPlan } from "../../zephyr/schemas.js";
 import type { RunContext } from "../context.js";
 import { syncShared } from "../shard-work.js";
 import { traceabilityFields } from "../traceability-fields.js";
-import { applyLinkWrites, type LinkWrite } from "./link-writes.js";
+import { applyLinkWrites, type LinkWrite, recordedRuns } from "./link-writes.js";
 import { withoutSurplus } from "./surplus-marked.js";
 import type { Traceability } from "./traceability.js";
 
@@ -44,9 +43,10 @@ export async function migrateReleases(
   const releaseContext = { fieldIds, markerLabel, statusNames: new Map(statuses.map((s) => [s.id, s.name])) };
   const markerFieldId = fieldIds.get(markerLabel);
   const markerOf = (r: Release) => r.properties?.find((p) => p.field_id === markerFieldId)?.field_value?.trim() ?? null;
-  // Two releases of one plan (two overlapping runs, each with a state of its own): the oldest stays, with its links.
+  // Two releases of one plan (two overlapping runs, each with a state of its own): the oldest is used.
   const kept = await withoutSurplus(
     context,
+    "release",
     releases.filter((r) => planKeys.has(markerOf(r) ?? "")),
     markerOf,
     (id) => qtest.deleteRelease(id),
@@ -153,16 +153,11 @@ async function linkReleases(
     cycleKeys: ReadonlyMap<number, string>;
   },
 ): Promise<void> {
-  const { qtest, state } = context;
+  const { qtest } = context;
   const { traceability, cycleKeys } = input;
-  const runsByCycle = new Map<string, number[]>();
-  const ourRuns = new Set<number>();
-  for await (const record of state.list("testRun", { status: "done" })) {
-    if (record.targetId === null) continue;
-    const cycle = cycleKeyOfRun(record.key);
-    runsByCycle.set(cycle, [...(runsByCycle.get(cycle) ?? []), record.targetId]);
-    ourRuns.add(record.targetId);
-  }
+  const runs = await recordedRuns(context);
+  const byCycle = runsByCycle(runs);
+  const ourRuns = new Set(runs.map((r) => r.id));
   const current = new Map<number, { runs: Set<number>; requirements: Set<number> }>();
   for (const container of await qtest.linkedArtifacts("releases", [...input.releaseIds.values()])) {
     const of = (type: string) => new Set(container.objects.filter((o) => o.objectType === type).map((o) => o.id));
@@ -173,11 +168,11 @@ async function linkReleases(
   for (const plan of input.plans) {
     const releaseId = input.releaseIds.get(plan.key);
     if (releaseId === undefined) continue;
-    const runs = new Set<number>();
+    const planRuns = new Set<number>();
     for (const link of plan.links?.testCycles ?? []) {
       const cycleKey = cycleKeys.get(link.testCycleId);
-      const cycleRuns = cycleKey === undefined ? undefined : runsByCycle.get(cycleKey);
-      if (cycleRuns?.length) for (const id of cycleRuns) runs.add(id);
+      const cycleRuns = cycleKey === undefined ? undefined : byCycle.get(cycleKey);
+      if (cycleRuns?.length) for (const id of cycleRuns) planRuns.add(id);
       else {
         traceability.notCarried({
           entity: "testPlan",
@@ -193,7 +188,7 @@ async function linkReleases(
       key: plan.key,
     });
     const now = current.get(releaseId) ?? { runs: new Set<number>(), requirements: new Set<number>() };
-    const runChanges = linkChanges(runs, now.runs, (id) => ourRuns.has(id));
+    const runChanges = linkChanges(planRuns, now.runs, (id) => ourRuns.has(id));
     const requirementChanges = linkChanges(requirements, now.requirements, (id) => traceability.index.issueOf(id) !== undefined);
     const source = { type: "releases", id: releaseId } as const;
     writes.push({ source, target: "test-runs", ...runChanges }, { source, target: "requirements", ...requirementChanges });

@@ -9,6 +9,7 @@ import {
   type JiraIssue,
   type JiraKnowledge,
   RequirementIndex,
+  requirementFacts,
   requirementMarker,
   scopeIssueIds,
 } from "../../plan/coverage.js";
@@ -69,7 +70,7 @@ export async function migrateTraceability(
   const { qtest, config, log } = context;
   const counts: TraceabilityCounts = { linksAdded: 0, linksRemoved: 0, linkWrites: 0, fieldsCreated: [] };
   const { coverage, cycleCoverage, cycleKeys, plans } = await readTraceabilitySource(context, input.source);
-  for (const plan of plans) context.notCarried.addAll(notCarriedOfTestPlan(plan, context.notCarriedRules));
+  for (const plan of plans) for (const item of notCarriedOfTestPlan(plan, context.notCarriedRules)) input.notCarried(item);
   const issueIds = new Set([...coverage.values(), ...cycleCoverage.values(), ...plans.map((p) => scopeIssueIds(p.links))].flat());
   // Nothing in scope can hold a link: no case read (an incremental run with no change), no cycle, no plan.
   if (coverage.size === 0 && cycleCoverage.size === 0 && plans.length === 0) return counts;
@@ -93,15 +94,21 @@ export async function migrateTraceability(
   // Two requirements ZTOQ made for one issue (two overlapping runs, each with a state of its own): the oldest stays.
   const marked = (r: Requirement) => requirementFacts(r, markerFieldId).marker;
   const ours = read.filter((r) => marked(r)?.startsWith(`${context.resolution.projectKey}-jira-`));
-  const kept = await withoutSurplus(context, ours, marked, (id) => qtest.deleteRequirement(id));
-  const requirements = read.filter((r) => kept.has(r.id) || !ours.includes(r));
+  const kept = await withoutSurplus(context, "requirement", ours, marked, (id) => qtest.deleteRequirement(id));
+  const oursIds = new Set(ours.map((r) => r.id));
+  const requirements = read.filter((r) => kept.has(r.id) || !oursIds.has(r.id));
   const index = new RequirementIndex(
     requirements.map((r) => requirementFacts(r, markerFieldId)),
     context.resolution.projectKey,
     jira.issues,
   );
   const present = new Set(requirements.map((r) => r.id));
-  let moduleId: Promise<number> | undefined;
+  let module: Promise<number> | undefined;
+  // Looked for (or made) only when a requirement is to be created.
+  const moduleId = () => {
+    module ??= requirementsModule(context);
+    return module;
+  };
   const made = new Map<string, Promise<{ requirementId: number } | { reason: string }>>();
 
   const traceability: Traceability = {
@@ -124,12 +131,15 @@ export async function migrateTraceability(
     jiraRequirements: () => index.requirementIds(),
     requirementFor: (issueId) => {
       const outcome = issueOutcome(issueId, index, jira, create);
-      if (outcome.kind === "linked") return Promise.resolve({ requirementId: outcome.requirementId });
       if (outcome.kind === "notLinked") return Promise.resolve({ reason: outcome.reason });
+      // A requirement ZTOQ made follows its issue as Jira has it now (a summary edited there): synced as it was made.
+      const ours =
+        outcome.kind === "linked" && create && index.find(issueId)?.by === "ztoq" ? jira.issues.get(issueId) : undefined;
+      if (outcome.kind === "linked" && !ours) return Promise.resolve({ requirementId: outcome.requirementId });
+      const issue = outcome.kind === "create" ? outcome.issue : (ours as JiraIssue);
       let pending = made.get(issueId);
       if (!pending) {
-        moduleId ??= requirementsModule(context);
-        pending = createRequirement(context, outcome.issue, { moduleId, requirementFields, present, readAt, index });
+        pending = createRequirement(context, issue, { moduleId, requirementFields, present, readAt, index });
         made.set(issueId, pending);
       }
       return pending;
@@ -139,11 +149,6 @@ export async function migrateTraceability(
   await syncCycleCoverage(context, cycleCoverage, traceability);
   await migrateReleases(context, { plans, cycleKeys, source: input.source, traceability });
   return counts;
-}
-
-function requirementFacts(r: Requirement, markerFieldId: number | undefined) {
-  const marker = markerFieldId === undefined ? undefined : r.properties?.find((p) => p.field_id === markerFieldId)?.field_value;
-  return { id: r.id, name: r.name, marker: marker?.trim() ? marker.trim() : null, externalId: r.external_properties?.id ?? null };
 }
 
 /**
@@ -172,12 +177,24 @@ async function readTraceabilitySource(context: RunContext, source: ZephyrClient)
   return { coverage, cycleCoverage, cycleKeys, plans };
 }
 
-/** The top-level module the created requirements go under: found by name, else made. */
+/**
+ * The top-level module the created requirements go under: found by name, else made. Two shards may
+ * both make it: each looks again, the oldest is used and a later copy (still empty) is deleted.
+ */
 async function requirementsModule(context: RunContext): Promise<number> {
-  const name = context.config.mapping.requirements.module;
-  const existing = (await context.qtest.modules()).find((m) => m.name.trim() === name.trim());
-  if (existing) return existing.id;
-  return (await context.qtest.createModule({ name })).id;
+  const { qtest } = context;
+  const name = context.config.mapping.requirements.module.trim();
+  const named = async () =>
+    (await qtest.modules())
+      .filter((m) => m.name.trim() === name)
+      .map((m) => m.id)
+      .sort((a, b) => a - b);
+  const [existing] = await named();
+  if (existing !== undefined) return existing;
+  const made = (await qtest.createModule({ name })).id;
+  const [oldest = made] = await named();
+  if (oldest !== made) await qtest.deleteModule(made);
+  return oldest;
 }
 
 /** A requirement for a Jira issue through the exactly-once protocol (recorded by issue id). */
@@ -185,7 +202,7 @@ async function createRequirement(
   context: RunContext,
   issue: JiraIssue,
   input: {
-    moduleId: Promise<number>;
+    moduleId: () => Promise<number>;
     requirementFields: ReadonlyMap<string, number>;
     present: ReadonlySet<number>;
     readAt: number;
@@ -202,16 +219,17 @@ async function createRequirement(
     markerLabel: resolution.markerField,
   });
   const record = await context.state.get("requirement", issue.id);
-  // The index found no requirement with this marker: whatever the state recorded is gone from qTest.
-  if (record?.targetId != null && !input.present.has(record.targetId))
+  // The index found no requirement with this marker: what the state recorded before qTest was read is gone
+  // (one recorded since was made by another shard meanwhile, and is adopted by its marker).
+  if (record?.targetId != null && !input.present.has(record.targetId) && Date.parse(record.updatedAt) < input.readAt) {
     context.targetPresence.lost("requirement", record.targetId);
-  const parentId = await input.moduleId;
+  }
   const result = await syncShared(context, {
     type: "requirement",
     key: issue.id,
     hash: contentHash(body),
     record: record ?? null,
-    create: async () => ({ targetId: (await qtest.createRequirement(body, parentId, marker)).id }),
+    create: async () => ({ targetId: (await qtest.createRequirement(body, await input.moduleId(), marker)).id }),
     update: async ({ targetId }) => ({ targetId: (await qtest.updateRequirement(targetId, body)).id }),
     find: async () => {
       const [found] = await qtest.findByMarker("requirements", marker.fieldName, marker.value);

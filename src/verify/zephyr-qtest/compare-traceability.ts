@@ -5,11 +5,13 @@ import {
   issueOutcome,
   type JiraKnowledge,
   LINK_REASONS,
-  type RequirementFacts,
+  leadingKey,
   RequirementIndex,
+  requirementFacts,
+  runsByCycle,
   scopeIssueIds,
 } from "../../plan/coverage.js";
-import { cycleKeyOfRun, isProjectMarker } from "../../plan/markers.js";
+import { isProjectMarker } from "../../plan/markers.js";
 import { type NotCarriedItem, notCarriedOfTestPlan } from "../../plan/not-carried.js";
 import { planRelease, RELEASE_FIELDS } from "../../plan/release.js";
 import type { Release } from "../../qtest/schemas.js";
@@ -46,16 +48,13 @@ export async function compareTraceability(
   const sameLabel = (label: string) => (f: { label: string }) => f.label.trim().toLowerCase() === label.trim().toLowerCase();
   const [requirementFields, requirements] = await Promise.all([qtest.fields("requirements"), qtest.requirements()]);
   const requirementMarkerId = requirementFields.find(sameLabel(markerLabel))?.id;
-  const facts: RequirementFacts[] = requirements.map((r) => {
-    const marker = r.properties?.find((p) => p.field_id === requirementMarkerId)?.field_value?.trim();
-    return { id: r.id, name: r.name, marker: marker ? marker : null, externalId: r.external_properties?.id ?? null };
-  });
+  const facts = requirements.map((r) => requirementFacts(r, requirementMarkerId));
   const index = new RequirementIndex(facts, context.resolution.projectKey, jira.issues);
   const nameOf = new Map(requirements.map((r) => [r.id, r.name]));
   /** A Jira issue named by its key: Jira's answer, else the key its requirement's name starts with. */
   const label = (issueId: string, requirementId?: number) =>
     jira.issues.get(issueId)?.key ??
-    (requirementId === undefined ? undefined : /^([A-Z][A-Z0-9_]*-\d+)/.exec(nameOf.get(requirementId) ?? "")?.[1]) ??
+    (requirementId === undefined ? undefined : leadingKey(nameOf.get(requirementId) ?? "")) ??
     `issue ${issueId}`;
   const create = config.mapping.requirements.create;
 
@@ -118,30 +117,25 @@ async function compareCycleCoverage(
 ): Promise<void> {
   const { context, target } = comparison;
   const tally = comparison.tallies.requirement;
-  const runsByCycle = new Map<string, number[]>();
-  const ourRuns = new Set<number>();
-  for (const run of target.runs.values()) {
-    if (run.marker === null) continue;
-    const cycle = cycleKeyOfRun(run.marker);
-    runsByCycle.set(cycle, [...(runsByCycle.get(cycle) ?? []), run.id]);
-    ourRuns.add(run.id);
-  }
+  const byCycle = runsByCycle(target.runs.values());
+  const ourRuns = new Set([...byCycle.values()].flat());
   const expected = new Map<number, Set<number>>();
   for (const [cycleKey, issues] of input.cycleCoverage) {
-    const runs = runsByCycle.get(cycleKey) ?? [];
+    const runs = byCycle.get(cycleKey) ?? [];
     for (const issueId of issues) {
       const outcome = issueOutcome(issueId, input.index, input.jira, context.config.mapping.requirements.create);
       const key = `${cycleKey} → ${input.label(issueId, outcome.kind === "linked" ? outcome.requirementId : undefined)}`;
-      if (outcome.kind !== "linked" || runs.length === 0) {
+      // As the migration words it: a cycle without runs first, then the issue's own reason.
+      if (runs.length === 0 || outcome.kind !== "linked") {
         input.notCarried({
           entity: "testCycle",
           field: "links.issues (coverage)",
           reason:
-            outcome.kind === "notLinked"
-              ? outcome.reason
-              : outcome.kind === "create"
-                ? LINK_REASONS.requirementNotMade
-                : LINK_REASONS.noRuns("requirement"),
+            runs.length === 0
+              ? LINK_REASONS.noRuns("requirement")
+              : outcome.kind === "notLinked"
+                ? outcome.reason
+                : LINK_REASONS.requirementNotMade,
           key,
         });
         continue;
@@ -211,12 +205,8 @@ async function comparePlans(
   tally.targetCount = ours.length;
   const paired = new Set<number>();
 
-  const runsByCycle = new Map<string, number[]>();
-  for (const run of target.runs.values()) {
-    if (run.marker === null) continue;
-    const cycle = cycleKeyOfRun(run.marker);
-    runsByCycle.set(cycle, [...(runsByCycle.get(cycle) ?? []), run.id]);
-  }
+  const byCycle = runsByCycle(target.runs.values());
+  const ourRuns = new Set([...byCycle.values()].flat());
   const cycleKeys = comparison.cycleKeys;
   const statusNames = new Map(statuses.map((s) => [s.id, s.name]));
   const releaseOf = new Map<string, Release>();
@@ -270,9 +260,12 @@ async function comparePlans(
     const release = releaseOf.get(plan.key);
     if (!release) continue;
     const now = links.get(release.id) ?? { runs: new Set<number>(), requirements: new Set<number>() };
+    const expectedRuns = new Set<number>();
+    const expectedRequirements = new Set<number>();
     for (const link of plan.links?.testCycles ?? []) {
       const cycleKey = cycleKeys.get(link.testCycleId);
-      const runs = cycleKey === undefined ? [] : (runsByCycle.get(cycleKey) ?? []);
+      const runs = cycleKey === undefined ? [] : (byCycle.get(cycleKey) ?? []);
+      for (const id of runs) expectedRuns.add(id);
       if (runs.length === 0) {
         input.notCarried({
           entity: "testPlan",
@@ -299,8 +292,23 @@ async function comparePlans(
           reason: outcome.kind === "create" ? LINK_REASONS.requirementNotMade : outcome.reason,
           key: `${plan.key} → ${input.label(issueId)}`,
         });
-      } else if (!now.requirements.has(outcome.requirementId)) {
-        tally.problem("missing", `${plan.key} → ${input.label(issueId, outcome.requirementId)}`, [release.id]);
+      } else {
+        expectedRequirements.add(outcome.requirementId);
+        if (!now.requirements.has(outcome.requirementId)) {
+          tally.problem("missing", `${plan.key} → ${input.label(issueId, outcome.requirementId)}`, [release.id]);
+        }
+      }
+    }
+    // Links the migration answers for and Zephyr does not have: to this project's runs, to Jira requirements.
+    const extraRuns = [...now.runs].filter((id) => ourRuns.has(id) && !expectedRuns.has(id));
+    if (extraRuns.length > 0) {
+      const markers = extraRuns.map((id) => target.runs.markerOf(id)).join(", ");
+      tally.problem("extra", `${plan.key} → runs ${markers}`, [release.id, ...extraRuns], extraRuns.length);
+    }
+    for (const id of now.requirements) {
+      const issueId = input.index.issueOf(id);
+      if (issueId !== undefined && !expectedRequirements.has(id)) {
+        tally.problem("extra", `${plan.key} → ${input.label(issueId, id)}`, [release.id, id]);
       }
     }
   }
