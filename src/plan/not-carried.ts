@@ -259,6 +259,19 @@ export function notCarriedOfTestExecution(
   ];
 }
 
+/** A test case and, when it has steps rather than a script, each of its steps. */
+export function notCarriedOfTestCaseContent(
+  testCase: Source & { key: string },
+  content: { kind: "steps"; steps: readonly Source[] } | { kind: "script" },
+  context: NotCarriedContext,
+): NotCarriedItem[] {
+  const steps = content.kind === "steps" ? content.steps : [];
+  return [
+    ...notCarriedOfTestCase(testCase, context),
+    ...steps.flatMap((step, index) => notCarriedOfTestStep(step, testCase.key, index, context)),
+  ];
+}
+
 /** A plan: what its release cannot hold (its folder; its owner, kept as text); its links are the migration's to judge. */
 export function notCarriedOfTestPlan(plan: Source & { key: string }, context: NotCarriedContext): NotCarriedItem[] {
   const { key } = plan;

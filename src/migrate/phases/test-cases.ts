@@ -6,12 +6,11 @@ import { contentHash } from "../../plan/content-hash.js";
 import { UnmappedValue } from "../../plan/custom-fields.js";
 import { type CalleeContents, callersOf, readCallees, rememberedReads } from "../../plan/inline-calls.js";
 import { comparedFields, withoutEmptyProperties } from "../../plan/managed-fields.js";
-import { notCarriedOfTestCase, notCarriedOfTestStep } from "../../plan/not-carried.js";
+import { notCarriedOfTestCaseContent } from "../../plan/not-carried.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { TestCase as QTestCase } from "../../qtest/schemas.js";
 import { type TestCaseData, testCaseDataSchema } from "../../state/entity-data.js";
 import type { EntityRecord } from "../../state/store.js";
-import type { TestContent } from "../../zephyr/client.js";
 import type { TestCase } from "../../zephyr/schemas.js";
 import { removeSurplus } from "../adoption.js";
 import type { RunContext } from "../context.js";
@@ -66,7 +65,7 @@ export async function migrateTestCases(context: RunContext, modules: FolderTarge
     work: async (testCase, record) => {
       seen.add(testCase.key);
       const content = await zephyr.testSteps(testCase.key);
-      notCarriedOfCase(context, testCase, content);
+      context.notCarried.addAll(notCarriedOfTestCaseContent(testCase, content, context.notCarriedRules));
       const pending = { testCase, content, record };
       if (await migrateOne(context, pending, placement, false)) return;
       waiting.push(pending);
@@ -303,13 +302,4 @@ async function reportDisappeared(context: RunContext, seen: Set<string>): Promis
     log.info({ entity: "testCase", key, targetId }, "deleted from qTest (--prune)");
   }
   return gone.map((g) => g.key);
-}
-
-/** What a case and its steps hold that qTest does not receive, for the report. */
-function notCarriedOfCase(context: RunContext, testCase: TestCase, content: TestContent): void {
-  context.notCarried.addAll(notCarriedOfTestCase(testCase, context.notCarriedRules));
-  if (content.kind !== "steps") return;
-  for (const [index, step] of content.steps.entries()) {
-    context.notCarried.addAll(notCarriedOfTestStep(step, testCase.key, index, context.notCarriedRules));
-  }
 }

@@ -3,7 +3,7 @@ import { forEachConcurrent } from "../../concurrency/pool.js";
 import { absentOn404 } from "../../http/absent.js";
 import { contentHash } from "../../plan/content-hash.js";
 import { type CalleeContents, readCallees, rememberedReads } from "../../plan/inline-calls.js";
-import { notCarriedOfTestCase, notCarriedOfTestStep } from "../../plan/not-carried.js";
+import { notCarriedOfTestCaseContent } from "../../plan/not-carried.js";
 import { planTestCase, type TestCaseContent } from "../../plan/test-case.js";
 import type { Difference } from "../../report/verification-report.js";
 import type { TestCase } from "../../zephyr/schemas.js";
@@ -44,12 +44,7 @@ async function compareTestCase(
 ): Promise<void> {
   const { context, target } = comparison;
   const content = await context.zephyr.testSteps(testCase.key);
-  comparison.notCarried.addAll(notCarriedOfTestCase(testCase, comparison.notCarriedRules));
-  if (content.kind === "steps") {
-    for (const [index, step] of content.steps.entries()) {
-      comparison.notCarried.addAll(notCarriedOfTestStep(step, testCase.key, index, comparison.notCarriedRules));
-    }
-  }
+  comparison.notCarried.addAll(notCarriedOfTestCaseContent(testCase, content, comparison.notCarriedRules));
   // `callToTest: inline`: the callees' steps, as the migration read them.
   const callees: CalleeContents | undefined = readCallee && (await readCallees(testCase.key, content, readCallee));
   const called = new Map<number, string>();
