@@ -22,3 +22,17 @@ export async function askJira(jira: JiraClient | undefined, ids: readonly string
     return { configured: true, issues: new Map(), failure: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/**
+ * The account tried once before anything is written (and in a dry run): a rejected e-mail or token is
+ * bad input now, not after hours of migrating. Jira out of reach is not: said, and left to the run.
+ */
+export async function checkJiraAccount(
+  jira: JiraClient | undefined,
+  log: { warn: (o: object, m: string) => void },
+): Promise<void> {
+  if (!jira) return;
+  const answer = await askJira(jira, ["1"]);
+  if (answer.failure !== undefined)
+    log.warn({ error: answer.failure }, "Jira could not be asked: the issues' keys will stay unknown");
+}

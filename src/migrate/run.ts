@@ -7,6 +7,7 @@ import { BadInputError, ExitCode, InterruptedError, ZtoqError } from "../errors.
 import { ApiError, unreachableMessage } from "../http/errors.js";
 import { formatPace } from "../http/pacing.js";
 import { JiraClient } from "../jira/client.js";
+import { checkJiraAccount } from "../jira/knowledge.js";
 import type { Logger } from "../log/logger.js";
 import { newRunId } from "../log/run-id.js";
 import { type PreflightResult, preflight } from "../mapping/preflight.js";
@@ -125,6 +126,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       stopSignal,
       preflight(config, zephyr, qtest, { dryRun: options.dryRun, log: runLog, estimate: options.dryRun }),
     );
+    await checkJiraAccount(jira, runLog);
     if (options.dryRun) {
       status = "dry-run";
     } else {

@@ -383,8 +383,11 @@ describe("traceability: Jira coverage → requirement links, test plans → rele
     // Nor the header it travels in.
     expect(everything).not.toContain(Buffer.from(`${f.mocks.jira.email}:${token}`).toString("base64"));
 
+    const writes = f.mocks.qtest.stats.writes;
     const wrong = await runCli(["migrate"], { ...env, ZTOQ_JIRA_TOKEN: "not-the-token-42" }, { cwd: f.dir });
     expect(wrong.code).toBe(2);
+    // Found before anything is written: the account is tried right after preflight.
+    expect(f.mocks.qtest.stats.writes).toBe(writes);
     expect(`${wrong.stdout}${wrong.stderr}`).not.toContain("not-the-token-42");
     expect(wrong.stderr).toMatch(/Jira rejected|ZTOQ_JIRA_TOKEN/);
   });
