@@ -126,6 +126,20 @@ function labelMap(description: string) {
 
 // ---- sections -----------------------------------------------------------------------------------
 
+/** How fast and how long ZTOQ talks to one host: the same two settings for every API it calls. */
+function pacingFields(host: string, paceFrom: string) {
+  return {
+    rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
+      .optional()
+      .describe(
+        `Most requests per second sent to ${host} (shared by all workers), from 0.1 to 10000. Default: none — ZTOQ finds the pace ${host} allows (from ${paceFrom}).`,
+      ),
+    timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
+      .default(30)
+      .describe(`Timeout of one ${host} request, in seconds, from 0.1 to 3600. Default: 30.`),
+  };
+}
+
 const projectKeyError = "expected a Jira project key (a capital letter, then capitals, digits or _)";
 
 const zephyrFileSection = z.strictObject({
@@ -141,14 +155,7 @@ const zephyrFileSection = z.strictObject({
     .describe(
       "Key of the Jira project whose Zephyr Scale test assets are migrated, e.g. QA. Required here or in ZTOQ_ZEPHYR_PROJECT.",
     ),
-  rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
-    .optional()
-    .describe(
-      "Most requests per second sent to Zephyr Scale (shared by all workers), from 0.1 to 10000. Default: none — ZTOQ finds the pace Zephyr Scale allows (from its 429s and Retry-After).",
-    ),
-  timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
-    .default(30)
-    .describe("Timeout of one Zephyr Scale request, in seconds, from 0.1 to 3600. Default: 30."),
+  ...pacingFields("Zephyr Scale", "its 429s and Retry-After"),
 });
 
 const qtestFileSection = z.strictObject({
@@ -158,14 +165,7 @@ const qtestFileSection = z.strictObject({
       "Base URL of the qTest Manager site, e.g. https://example.qtestnet.com (the API lives under /api/v3). Required here or in ZTOQ_QTEST_URL.",
     ),
   projectId: positiveId().optional().describe("Numeric id of the target qTest project. Required here or in ZTOQ_QTEST_PROJECT."),
-  rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
-    .optional()
-    .describe(
-      "Most requests per second sent to qTest (shared by all workers), from 0.1 to 10000. Default: none — ZTOQ finds the pace qTest allows (from x-ratelimit-remaining-minute and its 429s).",
-    ),
-  timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
-    .default(30)
-    .describe("Timeout of one qTest request, in seconds, from 0.1 to 3600. Default: 30."),
+  ...pacingFields("qTest", "x-ratelimit-remaining-minute and its 429s"),
 });
 
 const jiraFileSection = z.strictObject({
@@ -174,14 +174,7 @@ const jiraFileSection = z.strictObject({
     .describe(
       "Base URL of the Jira Cloud site whose issues the Zephyr links name, e.g. https://example.atlassian.net: resolves issue ids to keys and summaries (requirement names, reports). Optional. Environment: ZTOQ_JIRA_URL; the account e-mail and API token come from ZTOQ_JIRA_EMAIL and ZTOQ_JIRA_TOKEN.",
     ),
-  rateLimit: numberInRange(RATE_LIMIT_RANGE, "requests per second")
-    .optional()
-    .describe(
-      "Most requests per second sent to Jira, from 0.1 to 10000. Default: none — ZTOQ follows Jira's 429s and Retry-After.",
-    ),
-  timeoutSeconds: numberInRange(TIMEOUT_SECONDS_RANGE, "seconds")
-    .default(30)
-    .describe("Timeout of one Jira request, in seconds, from 0.1 to 3600. Default: 30."),
+  ...pacingFields("Jira", "its 429s and Retry-After"),
 });
 
 /** The module ZTOQ puts the requirements it creates under (`mapping.requirements.create`). */
